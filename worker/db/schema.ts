@@ -1,0 +1,96 @@
+/**
+ * The one D1 schema. snake_case columns, camelCase keys; times are integer epoch milliseconds
+ * (rendered as ISO 8601 at the API edge). `npm run db:generate` turns changes into migrations/.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch() * 1000)`);
+
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  /** AES-GCM ciphertext of the current `whsec_…` webhook secret. */
+  webhookSecretEnc: text("webhook_secret_enc").notNull(),
+  /** The secret it replaced, still accepted until `previousSecretExpiresAt`. */
+  previousWebhookSecretEnc: text("previous_webhook_secret_enc"),
+  previousSecretExpiresAt: integer("previous_secret_expires_at", { mode: "number" }),
+  createdAt: createdAt(),
+});
+
+export const ROLES = ["admin", "manager", "technician", "driver"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    phone: text("phone"),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email)],
+);
+
+export const vehicles = sqliteTable(
+  "vehicles",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull(),
+    vin: text("vin"),
+    type: text("type"),
+    odometerKm: real("odometer_km"),
+    engineHours: real("engine_hours"),
+    driverId: text("driver_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId),
+    index("vehicles_tenant_driver").on(t.tenantId, t.driverId),
+  ],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    /** Null only for platform actions that precede a tenant (none today). */
+    tenantId: text("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** Small JSON object with action-specific facts (never secrets or passwords). */
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_tenant_time").on(t.tenantId, t.createdAt)],
+);
+
+/** Failed-login counters for brute-force protection, keyed by `acct:<tenant>:<email>` or `ip:<addr>`. */
+export const loginThrottle = sqliteTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: integer("window_started_at", { mode: "number" }).notNull(),
+  blockedUntil: integer("blocked_until", { mode: "number" }),
+});
+
+export type Tenant = typeof tenants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Vehicle = typeof vehicles.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
