@@ -1,0 +1,58 @@
+import { exports, env } from "cloudflare:workers";
+
+export const PLATFORM_TOKEN = env.PLATFORM_ADMIN_TOKEN;
+let counter = 0;
+
+/** Calls the Worker exactly as a client would. */
+export function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(new Request(`http://fleetpulse.test${path}`, { method, headers, body }));
+}
+
+export const uniqueSlug = (prefix = "t") => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export interface TestTenant {
+  id: string;
+  slug: string;
+  webhookSecret: string;
+  admin: { email: string; password: string; token: string; id: string };
+}
+
+export async function createTenant(slug = uniqueSlug()): Promise<TestTenant> {
+  const admin = { email: `admin@${slug}.example`, password: "correct horse battery" };
+  const res = await call("POST", "/api/admin/tenants", {
+    token: PLATFORM_TOKEN,
+    body: { name: `Tenant ${slug}`, slug, adminEmail: admin.email, adminPassword: admin.password },
+  });
+  if (res.status !== 201) throw new Error(`tenant create: ${res.status} ${await res.text()}`);
+  const created = (await res.json()) as { tenant: { id: string }; webhookSecret: string };
+  const { token, user } = await login(slug, admin.email, admin.password);
+  return { id: created.tenant.id, slug, webhookSecret: created.webhookSecret, admin: { ...admin, token, id: user.id } };
+}
+
+export async function login(tenant: string, email: string, password: string) {
+  const res = await call("POST", "/api/auth/login", { body: { tenant, email, password } });
+  if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { token: string; user: { id: string; role: string; tenantId: string } };
+}
+
+/** Creates a user of `role` in the tenant and signs it in. */
+export async function userWithRole(tenant: TestTenant, role: "admin" | "manager" | "technician" | "driver") {
+  const email = `${role}-${counter++}@${tenant.slug}.example`;
+  const password = "a long enough password";
+  const res = await call("POST", "/api/users", { token: tenant.admin.token, body: { email, password, name: `${role} user`, role } });
+  if (res.status !== 201) throw new Error(`user create: ${res.status} ${await res.text()}`);
+  const session = await login(tenant.slug, email, password);
+  return { email, password, token: session.token, id: session.user.id };
+}
+
+export async function countRows(table: string, where = "1=1", ...binds: unknown[]) {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).bind(...binds).first<{ n: number }>();
+  return row?.n ?? 0;
+}

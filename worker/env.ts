@@ -1,0 +1,28 @@
+import type { Role } from "./db/schema";
+
+/** Who is calling, from a verified JWT. */
+export interface AuthContext {
+  userId: string;
+  tenantId: string;
+  role: Role;
+}
+
+/** Facts for the audit middleware, set by a write handler. */
+export interface AuditFacts {
+  action: string;
+  /** Only for calls without a tenant token (platform tenant creation). */
+  tenantId?: string;
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    auth: AuthContext;
+    audit?: AuditFacts;
+  };
+}

@@ -1,0 +1,31 @@
+import { createMiddleware } from "hono/factory";
+import type { Role } from "../db/schema";
+import type { AppEnv } from "../env";
+import { verifyToken } from "../lib/jwt";
+import { AppError } from "../lib/problem";
+
+export const STAFF: Role[] = ["admin", "manager", "technician"];
+export const ANY_ROLE: Role[] = ["admin", "manager", "technician", "driver"];
+
+const UNAUTHORIZED_HEADERS = { "www-authenticate": 'Bearer realm="fleetpulse"' };
+
+/** Reads a bearer token from the Authorization header (or `?token=` where a browser cannot send headers). */
+export function bearerToken(header: string | undefined, queryToken?: string): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? queryToken;
+}
+
+/**
+ * The one role gate: verifies the JWT, then admits only the listed roles.
+ * No or bad token → 401; a valid token of a role not listed → 403.
+ */
+export const authorize = (roles: Role[], options: { allowQueryToken?: boolean } = {}) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"), options.allowQueryToken ? c.req.query("token") : undefined);
+    if (!token) throw new AppError("unauthorized", "A bearer token is required.", undefined, UNAUTHORIZED_HEADERS);
+    const claims = await verifyToken(token, c.env.JWT_SECRET);
+    if (!claims) throw new AppError("unauthorized", "The token is invalid or expired.", undefined, UNAUTHORIZED_HEADERS);
+    if (!roles.includes(claims.role)) throw new AppError("forbidden", "Your role may not do this.");
+    c.set("auth", { userId: claims.userId, tenantId: claims.tenantId, role: claims.role });
+    await next();
+  });

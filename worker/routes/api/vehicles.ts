@@ -1,0 +1,84 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { database } from "../../db/client";
+import { decodeCursor, page } from "../../lib/cursor";
+import { AppError } from "../../lib/problem";
+import { rejectInvalid } from "../../lib/validation";
+import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
+import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
+import { CreateVehicleBody, PatchVehicleBody, VehicleDetail, VehicleSchema } from "../../schemas/vehicles";
+import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle } from "../../services/vehicles";
+
+const tags = ["Vehicles"];
+const fleetEditors = authorize(["admin", "manager"]);
+
+const create = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Register a vehicle",
+  tags,
+  security: bearerSecurity,
+  middleware: [fleetEditors] as const,
+  request: jsonBody(CreateVehicleBody),
+  responses: { 201: json(VehicleSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "List vehicles (staff)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(STAFF)] as const,
+  request: { query: PageQuery },
+  responses: { 200: json(listOf(VehicleSchema, "VehicleList"), "Vehicles by name"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+
+const read = createRoute({
+  method: "get",
+  path: "/{id}",
+  summary: "A vehicle with its latest telemetry and risk (staff; a driver for its own vehicle)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { params: IdParam },
+  responses: { 200: json(VehicleDetail, "The vehicle"), 401: errors[401], 404: errors[404] },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/{id}",
+  summary: "Edit a vehicle or correct its meters",
+  tags,
+  security: bearerSecurity,
+  middleware: [fleetEditors] as const,
+  request: { params: IdParam, ...jsonBody(PatchVehicleBody) },
+  responses: { 200: json(VehicleSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+
+export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  .openapi(create, async (c) => {
+    const vehicle = await createVehicle(database(c.env.DB), c.get("auth").tenantId, c.req.valid("json"));
+    c.set("audit", { action: "vehicle.create", targetType: "vehicle", targetId: vehicle.id });
+    return c.json(publicVehicle(vehicle), 201);
+  })
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+    const rows = await listVehicles(database(c.env.DB), c.get("auth").tenantId, limit, after);
+    const result = page(rows, limit, (v) => [v.name, v.id]);
+    return c.json({ items: result.items.map(publicVehicle), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(read, async (c) => {
+    const auth = c.get("auth");
+    const vehicle = await getVehicle(database(c.env.DB), auth.tenantId, c.req.valid("param").id);
+    // A driver sees only the vehicle assigned to it; any other is as if it did not exist.
+    if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
+    return c.json({ ...publicVehicle(vehicle), latest: null, risk: null }, 200);
+  })
+  .openapi(patch, async (c) => {
+    const { id } = c.req.valid("param");
+    const vehicle = await updateVehicle(database(c.env.DB), c.get("auth").tenantId, id, c.req.valid("json"));
+    c.set("audit", { action: "vehicle.update", targetType: "vehicle", targetId: id, detail: { fields: Object.keys(c.req.valid("json")) } });
+    return c.json(publicVehicle(vehicle), 200);
+  });

@@ -1,0 +1,48 @@
+import { z } from "@hono/zod-openapi";
+import { ROLES } from "../db/schema";
+
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "Lower-case letters, digits and inner hyphens, at most 40")
+  .openapi({ example: "acme-logistics" });
+export const Email = z.email().max(254).toLowerCase().openapi({ example: "dispatch@acme.example" });
+export const Password = z.string().min(10, "At least 10 characters").max(256);
+export const Role = z.enum(ROLES);
+
+export const CreateTenantBody = z
+  .strictObject({ name: z.string().trim().min(1).max(120), slug: Slug, adminEmail: Email, adminPassword: Password })
+  .openapi("CreateTenant");
+
+export const TenantCreated = z
+  .object({
+    tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+    webhookSecret: z.string().openapi({ description: "Standard Webhooks secret (`whsec_…`), shown only once" }),
+  })
+  .openapi("TenantCreated");
+
+export const LoginBody = z
+  .strictObject({ tenant: Slug, email: Email, password: z.string().min(1).max(256) })
+  .openapi("Login");
+
+export const UserSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string(), role: Role, tenantId: z.string(), phone: z.string().nullable() })
+  .openapi("User");
+
+export const LoginResult = z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }).openapi("LoginResult");
+
+export const CreateUserBody = z
+  .strictObject({
+    email: Email,
+    password: Password,
+    name: z.string().trim().min(1).max(120),
+    role: Role,
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, "E.164 phone number, e.g. +4915112345678")
+      .optional(),
+  })
+  .openapi("CreateUser");
+
+export const RotatedSecret = z
+  .object({ webhookSecret: z.string(), previousSecretValidUntil: z.string() })
+  .openapi("RotatedWebhookSecret");

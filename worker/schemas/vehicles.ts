@@ -1,0 +1,75 @@
+import { z } from "@hono/zod-openapi";
+
+const Meter = z.number().finite().min(0).max(1e8);
+const fields = {
+  name: z.string().trim().min(1).max(120),
+  vin: z
+    .string()
+    .regex(/^[A-HJ-NPR-Z0-9]{11,17}$/i, "11–17 characters, no I, O or Q")
+    .nullable(),
+  type: z.string().trim().min(1).max(40).nullable().openapi({ example: "truck" }),
+  odometerKm: Meter.nullable(),
+  engineHours: Meter.nullable(),
+  driverId: z.string().min(1).max(64).nullable(),
+};
+
+export const CreateVehicleBody = z
+  .strictObject({
+    externalId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\w.:-]+$/, "Letters, digits and . _ : -")
+      .openapi({ example: "TRUCK-042" }),
+    name: fields.name,
+    vin: fields.vin.optional(),
+    type: fields.type.optional(),
+    odometerKm: fields.odometerKm.optional(),
+    engineHours: fields.engineHours.optional(),
+    driverId: fields.driverId.optional(),
+  })
+  .openapi("CreateVehicle");
+
+export const PatchVehicleBody = z
+  .strictObject({
+    name: fields.name.optional(),
+    vin: fields.vin.optional(),
+    type: fields.type.optional(),
+    driverId: fields.driverId.optional(),
+    odometerKm: fields.odometerKm.optional(),
+    engineHours: fields.engineHours.optional(),
+  })
+  .openapi("PatchVehicle");
+
+export const VehicleSchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string(),
+    name: z.string(),
+    vin: z.string().nullable(),
+    type: z.string().nullable(),
+    odometerKm: z.number().nullable(),
+    engineHours: z.number().nullable(),
+    driverId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Vehicle");
+
+export const VehicleDetail = VehicleSchema.extend({
+  latest: z
+    .object({ ts: z.string(), readings: z.record(z.string(), z.number()), dtc: z.array(z.string()) })
+    .nullable()
+    .openapi({ description: "Latest telemetry, null before any arrives" }),
+  risk: z
+    .object({
+      score: z.number().nullable(),
+      label: z.enum(["low", "elevated", "high"]).nullable(),
+      horizon: z.string().nullable(),
+      modelVersion: z.string().nullable(),
+      at: z.string().nullable(),
+      topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })).nullable(),
+    })
+    .nullable()
+    .openapi({ description: "Edge model estimate, null before any scoring" }),
+}).openapi("VehicleDetail");

@@ -1,0 +1,11 @@
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them on a fresh clone.
+declare namespace Cloudflare {
+  interface Env {
+    /** Bearer token for platform endpoints (POST /api/admin/tenants). */
+    PLATFORM_ADMIN_TOKEN: string;
+    /** HS256 key for user JWTs. */
+    JWT_SECRET: string;
+    /** Base64 of 32 bytes: AES-256-GCM key for secrets at rest. */
+    ENCRYPTION_KEY: string;
+  }
+}

@@ -1,0 +1,82 @@
+import { and, asc, eq, gt, or } from "drizzle-orm";
+import { users, vehicles, type Vehicle } from "../db/schema";
+import { inTenant, isUniqueViolation, type Db } from "../db/client";
+import { newId } from "../lib/ids";
+import { AppError, fieldError } from "../lib/problem";
+import { iso } from "../lib/time";
+
+export interface VehicleFields {
+  name?: string;
+  vin?: string | null;
+  type?: string | null;
+  odometerKm?: number | null;
+  engineHours?: number | null;
+  driverId?: string | null;
+}
+
+export const publicVehicle = (v: Vehicle) => ({
+  id: v.id,
+  externalId: v.externalId,
+  name: v.name,
+  vin: v.vin,
+  type: v.type,
+  odometerKm: v.odometerKm,
+  engineHours: v.engineHours,
+  driverId: v.driverId,
+  createdAt: iso(v.createdAt),
+  updatedAt: iso(v.updatedAt),
+});
+
+/** A vehicle's driver must be a driver of the same tenant. */
+async function assertDriver(db: Db, tenantId: string, driverId: string | null | undefined) {
+  if (!driverId) return;
+  const driver = await db.query.users.findFirst({ where: inTenant(users, tenantId, eq(users.id, driverId)) });
+  if (!driver || driver.role !== "driver") throw fieldError("driverId", "Must be the id of a driver in this organization");
+}
+
+export async function createVehicle(db: Db, tenantId: string, input: VehicleFields & { externalId: string; name: string }) {
+  await assertDriver(db, tenantId, input.driverId);
+  try {
+    const [row] = await db
+      .insert(vehicles)
+      .values({ ...input, id: newId("veh"), tenantId, updatedAt: Date.now() })
+      .returning();
+    return row!;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("conflict", `A vehicle with externalId "${input.externalId}" already exists.`);
+    throw error;
+  }
+}
+
+export async function updateVehicle(db: Db, tenantId: string, id: string, patch: VehicleFields) {
+  await assertDriver(db, tenantId, patch.driverId);
+  const [row] = await db
+    .update(vehicles)
+    .set({ ...patch, updatedAt: Date.now() })
+    .where(inTenant(vehicles, tenantId, eq(vehicles.id, id)))
+    .returning();
+  if (!row) throw new AppError("not_found", "No such vehicle.");
+  return row;
+}
+
+export async function getVehicle(db: Db, tenantId: string, id: string) {
+  const row = await db.query.vehicles.findFirst({ where: inTenant(vehicles, tenantId, eq(vehicles.id, id)) });
+  if (!row) throw new AppError("not_found", "No such vehicle.");
+  return row;
+}
+
+/** Keyset page ordered by (name, id). */
+export function listVehicles(db: Db, tenantId: string, limit: number, after?: [string, string]) {
+  return db
+    .select()
+    .from(vehicles)
+    .where(
+      inTenant(
+        vehicles,
+        tenantId,
+        after ? or(gt(vehicles.name, after[0]), and(eq(vehicles.name, after[0]), gt(vehicles.id, after[1]))) : undefined,
+      ),
+    )
+    .orderBy(asc(vehicles.name), asc(vehicles.id))
+    .limit(limit + 1);
+}
