@@ -23,19 +23,26 @@ const OPENAPI_INFO = {
   description: "Fleet alerting, notifications and maintenance scheduling. Errors are RFC 9457 problem JSON.",
 };
 
+/** Hono's own HTTP errors (malformed JSON, wrong media type, body limit) as our problems. */
+function fromHttpException(error: HTTPException): AppError | null {
+  switch (error.status) {
+    case 400:
+      return new AppError("validation", "The body is not valid JSON.", [{ path: "(body)", message: error.message }]);
+    case 413:
+      return new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    case 415:
+      return new AppError("unsupported_media_type", "Send the body as application/json.");
+    default:
+      return null;
+  }
+}
+
 /** Maps anything thrown to problem JSON; unknown errors are logged with the request id and never leak. */
 function toProblem(error: unknown, requestId: string): Response {
-  if (error instanceof AppError) return renderProblem(error);
-  if (error instanceof HTTPException) {
-    const code =
-      error.status === 413 ? "payload_too_large" : error.status === 400 ? "validation" : error.status === 401 ? "unauthorized" : null;
-    if (code) {
-      const detail = code === "validation" ? "The body is not valid JSON." : undefined;
-      return renderProblem(new AppError(code, detail, code === "validation" ? [{ path: "(body)", message: error.message }] : undefined));
-    }
-  }
+  const known = error instanceof AppError ? error : error instanceof HTTPException ? fromHttpException(error) : null;
+  if (known) return renderProblem(known, requestId);
   console.error(JSON.stringify({ level: "error", requestId, error: String(error), stack: (error as Error)?.stack }));
-  return renderProblem(new AppError("internal", `Something went wrong. Reference: ${requestId}`));
+  return renderProblem(new AppError("internal", `Something went wrong. Reference: ${requestId}`), requestId);
 }
 
 const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
@@ -46,11 +53,6 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/integrations", integrationRoutes)
   .route("/audit", auditRoutes);
 
-api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-api.openAPIRegistry.registerComponent("securitySchemes", "platformToken", { type: "http", scheme: "bearer" });
-api.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
-api.get("/docs", (c) => c.html(renderDocs(api.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }) as never)));
-
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());
 app.use("*", secureHeaders());
@@ -58,15 +60,22 @@ app.use(
   "*",
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: () => renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`)),
+    onError: (c) => renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), c.get("requestId")),
   }),
 );
 app.use("/api/*", auditWrites);
 app.onError((error, c) => toProblem(error, c.get("requestId")));
-app.notFound(() => renderProblem(new AppError("not_found", "No such endpoint.")));
+app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), c.get("requestId")));
 
 const routes = app.route("/api", api);
 
+app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+app.openAPIRegistry.registerComponent("securitySchemes", "platformToken", { type: "http", scheme: "bearer" });
+// Built once per isolate: the routes cannot change while it lives.
+let openApiCache: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+const openApiDocument = () => (openApiCache ??= app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }));
+app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
+app.get("/api/docs", (c) => c.html(renderDocs(openApiDocument() as never)));
+
 /** The typed API surface for `hc<AppType>` in the PWA. */
 export type AppType = typeof routes;
-export { api };

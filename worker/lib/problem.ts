@@ -53,9 +53,9 @@ export function problemBody(code: ProblemCode, detail?: string, errors?: FieldEr
   };
 }
 
-export function renderProblem(error: AppError): Response {
+export function renderProblem(error: AppError, requestId?: string): Response {
   return new Response(JSON.stringify(problemBody(error.code, error.detail, error.errors)), {
     status: error.status,
-    headers: { "content-type": "application/problem+json", ...error.headers },
+    headers: { "content-type": "application/problem+json", ...(requestId ? { "x-request-id": requestId } : {}), ...error.headers },
   });
 }
