@@ -1,20 +1,266 @@
 import { DurableObject } from "cloudflare:workers";
-import { migrateStorage, type StorageMigration } from "./storage-migrations";
+import type { Alert, AlertEvent } from "../worker/domain/alert";
+import { ClientMessage, HEARTBEAT } from "../worker/domain/live-protocol";
+import type { TelemetryEvent } from "../worker/domain/telemetry";
+import { iso } from "../worker/lib/time";
+import { AlertBook } from "./alert-book";
+import { syncAlertsToD1 } from "./alert-sync";
+import { evaluateBatch } from "./evaluate-batch";
+import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
+import { broadcast, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
+import { RuleStates } from "./rule-states";
+import { migrateStorage } from "./storage-migrations";
+import { TenantDirectory } from "./tenant-directory";
 
-/** Storage schema steps; append only. */
-const MIGRATIONS: StorageMigration[] = [
-  (sql) => sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
-];
+/** A telemetry event as the Worker hands it over: vehicles still named by `externalId`. */
+export interface IncomingEvent {
+  vehicleId: string;
+  ts: number;
+  readings: Record<string, number>;
+  dtc?: string[];
+}
+
+export type IngestResult =
+  | { ok: true; accepted: number; duplicate?: true }
+  | { ok: false; errors: { path: string; message: string }[] };
+
+export type AlertAction = { action: "ack" | "resolve"; note?: string } | { action: "snooze"; minutes: number };
+export type TransitionResult = { ok: true; alert: Alert } | { ok: false; error: "not_found" | "conflict"; detail: string };
+
+/** Live stream headers set by the Worker after it verified the token (never by the client). */
+export const VIEWER_HEADER = "x-fleetpulse-viewer";
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * One object per tenant (`idFromName(tenantId)`): the unit of ordering and live fan-out.
- * It owns the tenant's rolling rule state, telemetry windows and live socket room.
+ * One object per tenant (`idFromName(tenantId)`): the unit of ordering and live fan-out. It
+ * accepts telemetry batches durably, runs the rule engine, owns alerts and their `seq`, serves
+ * the live room (WebSocket hibernation and SSE) and syncs alerts to D1 off the hot path.
  */
 export class TenantHub extends DurableObject<Env> {
-  readonly schemaVersion: Promise<number>;
+  #book!: AlertBook;
+  #states!: RuleStates;
+  #directory?: TenantDirectory;
+  #tenantId?: string;
+  readonly #sse = new Set<SseClient>();
+  #syncing: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.schemaVersion = ctx.blockConcurrencyWhile(async () => migrateStorage(ctx.storage.sql, MIGRATIONS));
+    ctx.blockConcurrencyWhile(async () => {
+      migrateStorage(ctx.storage.sql, HUB_MIGRATIONS);
+      this.#book = new AlertBook(ctx.storage.sql);
+      this.#states = new RuleStates(ctx.storage.sql);
+      this.#tenantId = this.#meta("tenantId");
+    });
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
+  }
+
+  /** Accepts a batch once (by idempotency key), durably, then evaluates rules and broadcasts. */
+  async ingest(tenantId: string, key: string, incoming: IncomingEvent[]): Promise<IngestResult> {
+    const directory = this.#bind(tenantId);
+    const sql = this.ctx.storage.sql;
+    if (sql.exec("SELECT 1 FROM ingested_batches WHERE key = ?", key).toArray().length) return { ok: true, accepted: 0, duplicate: true };
+
+    let { byExternal } = await directory.vehicles();
+    if (incoming.some((e) => !byExternal.has(e.vehicleId))) {
+      directory.invalidate(); // a vehicle registered a moment ago on another isolate
+      ({ byExternal } = await directory.vehicles());
+    }
+    const errors = incoming.flatMap((e, i) =>
+      byExternal.has(e.vehicleId) ? [] : [{ path: `events.${i}.vehicleId`, message: `Unknown vehicle externalId "${e.vehicleId}"` }],
+    );
+    if (errors.length) return { ok: false, errors };
+
+    const events: TelemetryEvent[] = incoming.map((e) => ({ ...e, vehicleId: byExternal.get(e.vehicleId)!.id }));
+    const rules = await directory.rules();
+    const { byId } = await directory.vehicles();
+    const now = Date.now();
+    const raised = this.ctx.storage.transactionSync(() => {
+      sql.exec("INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)", key, now, events.length, JSON.stringify(events));
+      this.#updateLatest(events);
+      const out = evaluateBatch(events, { rules, vehicleName: (id) => byId.get(id)?.name ?? id, states: this.#states, book: this.#book, now });
+      this.#states.flush();
+      return out;
+    });
+    this.#publish(raised, byId);
+    return { ok: true, accepted: events.length };
+  }
+
+  /** Drops cached vehicles and rules after the API changed them; the next event reloads. */
+  invalidate(tenantId: string) {
+    this.#bind(tenantId).invalidate();
+  }
+
+  /** The vehicle's newest readings, or null before any telemetry. */
+  latest(tenantId: string, vehicleId: string) {
+    this.#bind(tenantId);
+    const row = this.ctx.storage.sql
+      .exec<{ ts: number; readings: string; dtc: string | null }>("SELECT ts, readings, dtc FROM vehicle_latest WHERE vehicle_id = ?", vehicleId)
+      .toArray()[0];
+    return row ? { ts: iso(row.ts), readings: JSON.parse(row.readings) as Record<string, number>, dtc: row.dtc ? (JSON.parse(row.dtc) as string[]) : [] } : null;
+  }
+
+  /** One alert as the object holds it now (the source of truth), if the viewer may see it. */
+  async alert(tenantId: string, viewer: Viewer, alertId: string): Promise<Alert | null> {
+    const { byId } = await this.#bind(tenantId).vehicles();
+    const alert = this.#book.get(alertId);
+    return alert && canSee(viewer, { seq: alert.seq, kind: "alert", alert }, (id) => byId.get(id)?.driverId) ? alert : null;
+  }
+
+  /** Acknowledge, resolve or snooze an alert as `actor`; drivers only for their own vehicle. */
+  async transition(tenantId: string, viewer: Viewer, alertId: string, change: AlertAction): Promise<TransitionResult> {
+    const { byId } = await this.#bind(tenantId).vehicles();
+    const alert = this.#book.get(alertId);
+    if (!alert || !canSee(viewer, { seq: alert.seq, kind: "alert", alert }, (id) => byId.get(id)?.driverId)) {
+      return { ok: false, error: "not_found", detail: "No such alert." };
+    }
+    if (alert.status === "resolved") return { ok: false, error: "conflict", detail: "The alert is already resolved." };
+    const now = Date.now();
+    const note = change.action !== "snooze" && change.note !== undefined ? change.note : alert.note;
+    let next: Omit<Alert, "seq">;
+    if (change.action === "snooze") {
+      next = { ...alert, snoozedUntil: iso(now + change.minutes * 60_000) };
+    } else if (change.action === "ack") {
+      if (alert.status === "acknowledged") return { ok: true, alert };
+      next = { ...alert, status: "acknowledged", acknowledgedAt: iso(now), acknowledgedBy: viewer.userId, note };
+    } else {
+      next = { ...alert, status: "resolved", resolvedAt: iso(now), resolvedBy: viewer.userId, note };
+      if (alert.ruleId) this.#states.reset(alert.ruleId, alert.vehicleId);
+    }
+    const event = this.ctx.storage.transactionSync(() => {
+      const recorded = this.#book.record("alert.updated", next, now);
+      this.#states.flush();
+      return recorded;
+    });
+    this.#publish([event], byId);
+    await this.syncNow();
+    return { ok: true, alert: event.alert };
+  }
+
+  /** Writes pending alert events to D1 now (serialised with any sync already running). */
+  async syncNow(): Promise<number> {
+    const tenantId = this.#tenantId;
+    if (!tenantId) return 0;
+    const run = this.#syncing.then(() => syncAlertsToD1(this.ctx.storage.sql, this.env.DB, tenantId));
+    this.#syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  override async alarm() {
+    await this.syncNow();
+    const now = Date.now();
+    const lastPrune = Number(this.#meta("lastPrune") ?? 0);
+    if (now - lastPrune > PRUNE_EVERY_MS) {
+      this.ctx.storage.sql.exec("DELETE FROM ingested_batches WHERE received_at < ?", now - RETENTION_MS);
+      this.#book.prune(now - RETENTION_MS);
+      this.#setMeta("lastPrune", String(now));
+    }
+  }
+
+  /** WebSocket upgrade (hibernation API) and SSE; the Worker has verified the token already. */
+  override async fetch(request: Request): Promise<Response> {
+    const viewer = JSON.parse(request.headers.get(VIEWER_HEADER) ?? "null") as (Viewer & { tenantId: string }) | null;
+    if (!viewer) return new Response("Forbidden", { status: 403 });
+    this.#bind(viewer.tenantId);
+    if (new URL(request.url).pathname.endsWith("/sse")) return await this.#openSse(viewer, request);
+
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server, [viewer.role]);
+    server.serializeAttachment({ userId: viewer.userId, role: viewer.role } satisfies Viewer);
+    server.send(JSON.stringify({ type: "hello", seq: this.#book.seq }));
+    const protocol = request.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim()).find((p) => p.startsWith("bearer."));
+    return new Response(null, { status: 101, webSocket: client, headers: protocol ? { "sec-websocket-protocol": protocol } : {} });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    const viewer = ws.deserializeAttachment() as Viewer;
+    let parsed: ClientMessage;
+    try {
+      parsed = ClientMessage.parse(JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)));
+    } catch {
+      ws.send(JSON.stringify({ type: "error", message: 'Expected {"type":"resume","since":N}' }));
+      return;
+    }
+    const tenantId = this.#tenantId!;
+    const { byId } = await this.#bind(tenantId).vehicles();
+    for (const event of this.#book.eventsSince(parsed.since)) {
+      if (canSee(viewer, event, (id) => byId.get(id)?.driverId)) ws.send(JSON.stringify(toMessage(event)));
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string) {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(ws: WebSocket) {
+    try {
+      ws.close(1011, "error");
+    } catch {
+      // already closed
+    }
+  }
+
+  async #openSse(viewer: Viewer, request: Request): Promise<Response> {
+    const since = Number(request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("since") ?? Number.NaN);
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const client: SseClient = { viewer, writer: writable.getWriter() };
+    const { byId } = await this.#directory!.vehicles();
+    const replay = Number.isFinite(since)
+      ? this.#book.eventsSince(since).filter((e) => canSee(viewer, e, (id) => byId.get(id)?.driverId)).map(sseFrame).join("")
+      : "";
+    const hello = `retry: 2000\nevent: hello\ndata: ${JSON.stringify({ type: "hello", seq: this.#book.seq })}\n\n`;
+    client.writer.write(new TextEncoder().encode(hello + replay)).catch(() => this.#sse.delete(client));
+    this.#sse.add(client);
+    client.writer.closed.catch(() => undefined).finally(() => this.#sse.delete(client));
+    return new Response(readable, {
+      headers: { "content-type": "text/event-stream", "cache-control": "no-store", "x-accel-buffering": "no" },
+    });
+  }
+
+  #publish(events: AlertEvent[], byId: Map<string, { driverId: string | null }>) {
+    if (!events.length) return;
+    broadcast(events, this.ctx.getWebSockets(), this.#sse, (id) => byId.get(id)?.driverId);
+    // D1 sync happens off the socket path, on the alarm.
+    this.ctx.storage.getAlarm().then((at) => (at === null ? this.ctx.storage.setAlarm(Date.now()) : undefined));
+  }
+
+  #updateLatest(events: TelemetryEvent[]) {
+    const newest = new Map<string, TelemetryEvent>();
+    for (const e of events) if ((newest.get(e.vehicleId)?.ts ?? -Infinity) <= e.ts) newest.set(e.vehicleId, e);
+    for (const e of newest.values()) {
+      this.ctx.storage.sql.exec(
+        `INSERT INTO vehicle_latest (vehicle_id, ts, readings, dtc) VALUES (?, ?, ?, ?)
+         ON CONFLICT (vehicle_id) DO UPDATE SET ts = excluded.ts, readings = excluded.readings, dtc = coalesce(excluded.dtc, dtc)
+         WHERE excluded.ts >= vehicle_latest.ts`,
+        e.vehicleId,
+        e.ts,
+        JSON.stringify(e.readings),
+        e.dtc ? JSON.stringify(e.dtc) : null,
+      );
+    }
+  }
+
+  #bind(tenantId: string): TenantDirectory {
+    if (this.#tenantId && this.#tenantId !== tenantId) throw new Error("TenantHub addressed with another tenant's id");
+    if (!this.#tenantId) {
+      this.#tenantId = tenantId;
+      this.#setMeta("tenantId", tenantId);
+    }
+    this.#directory ??= new TenantDirectory(this.env.DB, tenantId);
+    return this.#directory;
+  }
+
+  #meta(key: string): string | undefined {
+    return this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value;
+  }
+
+  #setMeta(key: string, value: string) {
+    this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
   }
 }

@@ -14,6 +14,10 @@ import { renderDocs } from "./routes/api/docs";
 import { integrationRoutes } from "./routes/api/integrations";
 import { userRoutes } from "./routes/api/users";
 import { vehicleRoutes } from "./routes/api/vehicles";
+import { alertRoutes } from "./routes/api/alerts";
+import { liveRoutes } from "./routes/api/live";
+import { ruleRoutes } from "./routes/api/rules";
+import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -51,7 +55,10 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/", userRoutes)
   .route("/vehicles", vehicleRoutes)
   .route("/integrations", integrationRoutes)
-  .route("/audit", auditRoutes);
+  .route("/audit", auditRoutes)
+  .route("/rules", ruleRoutes)
+  .route("/alerts", alertRoutes)
+  .route("/live", liveRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());
@@ -67,7 +74,7 @@ app.use("/api/*", auditWrites);
 app.onError((error, c) => toProblem(error, c.get("requestId")));
 app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), c.get("requestId")));
 
-const routes = app.route("/api", api);
+const routes = app.route("/api", api).route("/webhooks", telemetryWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.openAPIRegistry.registerComponent("securitySchemes", "platformToken", { type: "http", scheme: "bearer" });

@@ -56,3 +56,37 @@ export async function countRows(table: string, where = "1=1", ...binds: unknown[
   const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).bind(...binds).first<{ n: number }>();
   return row?.n ?? 0;
 }
+
+/** Signs and posts a telemetry batch the way a vendor using Standard Webhooks would. */
+export async function postTelemetry(
+  tenant: { slug: string; webhookSecret: string },
+  body: unknown,
+  options: { id?: string; timestamp?: number; secret?: string; signature?: string; headers?: Record<string, string> } = {},
+) {
+  const { signStandardWebhook } = await import("../../worker/lib/standard-webhooks");
+  const raw = typeof body === "string" ? body : JSON.stringify(body);
+  const id = options.id ?? `msg_${crypto.randomUUID()}`;
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = options.signature ?? (await signStandardWebhook(options.secret ?? tenant.webhookSecret, id, timestamp, raw));
+  return exports.default.fetch(
+    new Request(`http://fleetpulse.test/webhooks/${tenant.slug}/telemetry`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signature, ...options.headers },
+      body: raw,
+    }),
+  );
+}
+
+/** Registers vehicles and returns them by externalId. */
+export async function addVehicles(tenant: TestTenant, externalIds: string[], extra: Record<string, unknown> = {}) {
+  const out: Record<string, { id: string; externalId: string; name: string }> = {};
+  for (const externalId of externalIds) {
+    const res = await call("POST", "/api/vehicles", { token: tenant.admin.token, body: { externalId, name: `Unit ${externalId}`, ...extra } });
+    if (res.status !== 201) throw new Error(`vehicle: ${res.status} ${await res.text()}`);
+    out[externalId] = (await res.json()) as { id: string; externalId: string; name: string };
+  }
+  return out;
+}
+
+/** ISO time `seconds` from a base a minute ago (inside the accepted 7-day window). */
+export const isoAt = (seconds: number, base = Date.now() - 3_600_000) => new Date(base + seconds * 1000).toISOString();

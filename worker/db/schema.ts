@@ -94,3 +94,78 @@ export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Vehicle = typeof vehicles.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+export const RULE_OPS = ["gt", "gte", "lt", "lte", "eq", "neq", "present"] as const;
+export type RuleOp = (typeof RULE_OPS)[number];
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const alertRules = sqliteTable(
+  "alert_rules",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Alert `type` of the alerts this rule raises (snake_case of the name at creation). */
+    type: text("type").notNull(),
+    metric: text("metric").notNull(),
+    op: text("op", { enum: RULE_OPS }).notNull(),
+    threshold: real("threshold"),
+    forSeconds: integer("for_seconds"),
+    windowCount: integer("window_count"),
+    windowSeconds: integer("window_seconds"),
+    cooldownSeconds: integer("cooldown_seconds").notNull().default(900),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    vehicleIds: text("vehicle_ids", { mode: "json" }).$type<string[] | null>(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("alert_rules_tenant").on(t.tenantId)],
+);
+
+/**
+ * Alerts as the Durable Object last reported them (it owns their lifecycle and `seq`); D1 holds
+ * them for listing, search, facets and analytics.
+ */
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** Seq of the alert's latest event. */
+    seq: integer("seq").notNull(),
+    vehicleId: text("vehicle_id").notNull(),
+    ruleId: text("rule_id"),
+    type: text("type").notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    status: text("status", { enum: ALERT_STATUSES }).notNull(),
+    message: text("message").notNull(),
+    value: real("value"),
+    occurrences: integer("occurrences").notNull(),
+    silenced: integer("silenced", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "number" }).notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "number" }).notNull(),
+    acknowledgedAt: integer("acknowledged_at", { mode: "number" }),
+    acknowledgedBy: text("acknowledged_by"),
+    resolvedAt: integer("resolved_at", { mode: "number" }),
+    resolvedBy: text("resolved_by"),
+    snoozedUntil: integer("snoozed_until", { mode: "number" }),
+    note: text("note"),
+  },
+  (t) => [
+    index("alerts_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    index("alerts_tenant_status").on(t.tenantId, t.status, t.createdAt),
+    index("alerts_tenant_severity").on(t.tenantId, t.severity, t.createdAt),
+    index("alerts_tenant_vehicle").on(t.tenantId, t.vehicleId, t.createdAt),
+  ],
+);
+
+export type AlertRule = typeof alertRules.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
-import { tenants, users } from "../db/schema";
+import { alertRules, tenants, users } from "../db/schema";
 import { isUniqueViolation, type Db } from "../db/client";
 import { decryptSecret, encryptSecret, newWebhookSecret } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { hashPassword } from "../lib/password";
 import { AppError } from "../lib/problem";
+import { defaultRuleRows } from "./rules";
 
 /** How long a rotated-out webhook secret keeps verifying, so vendors can switch over. */
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -16,7 +17,7 @@ export interface NewTenant {
   adminPassword: string;
 }
 
-/** Creates the tenant and its first admin in one batch; the webhook secret is returned once. */
+/** Creates the tenant, its first admin and the default rules in one batch; the webhook secret is returned once. */
 export async function createTenant(db: Db, encryptionKey: string, input: NewTenant) {
   const tenantId = newId("ten");
   const adminId = newId("usr");
@@ -36,6 +37,7 @@ export async function createTenant(db: Db, encryptionKey: string, input: NewTena
         role: "admin",
         passwordHash,
       }),
+      db.insert(alertRules).values(defaultRuleRows(tenantId)),
     ]);
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("conflict", `A tenant with slug "${input.slug}" already exists.`);

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
+import { tenantHub } from "../../lib/hub";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
@@ -58,7 +59,9 @@ const patch = createRoute({
 
 export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(create, async (c) => {
-    const vehicle = await createVehicle(database(c.env.DB), c.get("auth").tenantId, c.req.valid("json"));
+    const { tenantId } = c.get("auth");
+    const vehicle = await createVehicle(database(c.env.DB), tenantId, c.req.valid("json"));
+    await tenantHub(c.env, tenantId).invalidate(tenantId);
     c.set("audit", { action: "vehicle.create", targetType: "vehicle", targetId: vehicle.id });
     return c.json(publicVehicle(vehicle), 201);
   })
@@ -74,11 +77,14 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const vehicle = await getVehicle(database(c.env.DB), auth.tenantId, c.req.valid("param").id);
     // A driver sees only the vehicle assigned to it; any other is as if it did not exist.
     if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
-    return c.json({ ...publicVehicle(vehicle), latest: null, risk: null }, 200);
+    const latest = await tenantHub(c.env, auth.tenantId).latest(auth.tenantId, vehicle.id);
+    return c.json({ ...publicVehicle(vehicle), latest, risk: null }, 200);
   })
   .openapi(patch, async (c) => {
     const { id } = c.req.valid("param");
-    const vehicle = await updateVehicle(database(c.env.DB), c.get("auth").tenantId, id, c.req.valid("json"));
+    const { tenantId } = c.get("auth");
+    const vehicle = await updateVehicle(database(c.env.DB), tenantId, id, c.req.valid("json"));
+    await tenantHub(c.env, tenantId).invalidate(tenantId);
     c.set("audit", { action: "vehicle.update", targetType: "vehicle", targetId: id, detail: { fields: Object.keys(c.req.valid("json")) } });
     return c.json(publicVehicle(vehicle), 200);
   });

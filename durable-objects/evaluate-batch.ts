@@ -1,0 +1,74 @@
+import type { AlertEvent } from "../worker/domain/alert";
+import { alertMessage, appliesTo, stepRule, triggerOutcome, type RuleDef, type Trigger } from "../worker/domain/rule-engine";
+import type { TelemetryEvent } from "../worker/domain/telemetry";
+import { newId } from "../worker/lib/ids";
+import { iso } from "../worker/lib/time";
+import type { AlertBook } from "./alert-book";
+import type { RuleStates } from "./rule-states";
+
+export interface BatchContext {
+  rules: RuleDef[];
+  vehicleName: (vehicleId: string) => string;
+  states: RuleStates;
+  book: AlertBook;
+  now: number;
+}
+
+/** Applies the events in event-time order to every rule; returns the alert events raised. */
+export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): AlertEvent[] {
+  const raised: AlertEvent[] = [];
+  const ordered = [...events].sort((a, b) => a.ts - b.ts);
+  for (const event of ordered) {
+    for (const rule of ctx.rules) {
+      if (!appliesTo(rule, event.vehicleId)) continue;
+      const state = ctx.states.get(rule.id, event.vehicleId);
+      const step = stepRule(rule, state, event);
+      let next = { ...state, ...step.state };
+      if (step.trigger) {
+        const alertEvent = raise(rule, event.vehicleId, step.trigger, next, ctx);
+        raised.push(alertEvent);
+        if (alertEvent.kind === "alert") {
+          next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: step.trigger.ts + rule.cooldownSeconds * 1000 };
+        }
+      }
+      ctx.states.set(rule.id, event.vehicleId, next);
+    }
+  }
+  return raised;
+}
+
+function raise(rule: RuleDef, vehicleId: string, trigger: Trigger, pair: { alertId: string | null; cooldownUntil: number }, ctx: BatchContext): AlertEvent {
+  const latest = pair.alertId ? ctx.book.get(pair.alertId) : undefined;
+  const message = alertMessage(rule, ctx.vehicleName(vehicleId), trigger);
+  if (latest && triggerOutcome({ status: latest.status, cooldownUntil: pair.cooldownUntil }, trigger.ts) === "repeat") {
+    return ctx.book.record(
+      "alert.updated",
+      { ...latest, occurrences: latest.occurrences + 1, lastSeenAt: iso(Math.max(trigger.ts, Date.parse(latest.lastSeenAt))), value: trigger.value, message },
+      ctx.now,
+    );
+  }
+  return ctx.book.record(
+    "alert",
+    {
+      id: newId("alr", ctx.now),
+      vehicleId,
+      ruleId: rule.id,
+      type: rule.type,
+      severity: rule.severity,
+      status: "open",
+      message,
+      value: trigger.value,
+      occurrences: 1,
+      createdAt: iso(trigger.ts),
+      lastSeenAt: iso(trigger.ts),
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      snoozedUntil: null,
+      silenced: false,
+      note: null,
+    },
+    ctx.now,
+  );
+}

@@ -1,0 +1,21 @@
+import type { StorageMigration } from "./storage-migrations";
+
+/** TenantHub's SQLite schema, in order; append only (see storage-migrations.ts). */
+export const HUB_MIGRATIONS: StorageMigration[] = [
+  (sql) => sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+  (sql) => {
+    // Accepted batches: the durable record a 202 promises, and the idempotency keys.
+    sql.exec(`CREATE TABLE ingested_batches (
+      key TEXT PRIMARY KEY, received_at INTEGER NOT NULL, event_count INTEGER NOT NULL, events TEXT NOT NULL)`);
+    sql.exec("CREATE INDEX ingested_batches_received ON ingested_batches (received_at)");
+    sql.exec("CREATE TABLE vehicle_latest (vehicle_id TEXT PRIMARY KEY, ts INTEGER NOT NULL, readings TEXT NOT NULL, dtc TEXT)");
+    sql.exec("CREATE TABLE rule_state (rule_id TEXT NOT NULL, vehicle_id TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (rule_id, vehicle_id))");
+    sql.exec("CREATE TABLE alerts (id TEXT PRIMARY KEY, data TEXT NOT NULL)");
+    // The alert-event log clients resume from; seq is the tenant's alert-event sequence.
+    // Each row keeps the alert as it was at that event, so a replay shows history, not just now.
+    sql.exec("CREATE TABLE alert_events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL)");
+  },
+];
+
+/** How long accepted batches (and so webhook-id idempotency) and the event log are kept. */
+export const RETENTION_MS = 8 * 24 * 60 * 60 * 1000;

@@ -1,0 +1,48 @@
+import type { AlertEvent } from "../worker/domain/alert";
+import type { ServerMessage } from "../worker/domain/live-protocol";
+import type { Role } from "../worker/db/schema";
+
+/** What each socket carries through hibernation (serializeAttachment). */
+export interface Viewer {
+  userId: string;
+  role: Role;
+}
+
+/** A driver sees only alerts of vehicles assigned to it; staff see the whole tenant. */
+export type DriverOf = (vehicleId: string) => string | null | undefined;
+
+export const canSee = (viewer: Viewer, event: AlertEvent, driverOf: DriverOf) =>
+  viewer.role !== "driver" || driverOf(event.alert.vehicleId) === viewer.userId;
+
+export const toMessage = (event: AlertEvent): ServerMessage => ({ type: event.kind, seq: event.seq, alert: event.alert });
+
+export const sseFrame = (event: AlertEvent) => `id: ${event.seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(toMessage(event))}\n\n`;
+
+/** An open Server-Sent Events stream (these keep the object awake; sockets hibernate). */
+export interface SseClient {
+  viewer: Viewer;
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+}
+
+const encoder = new TextEncoder();
+
+/** Sends each event a viewer may see to every open socket and SSE stream. */
+export function broadcast(events: AlertEvent[], sockets: WebSocket[], sse: Set<SseClient>, driverOf: DriverOf) {
+  if (!events.length) return;
+  for (const ws of sockets) {
+    const viewer = ws.deserializeAttachment() as Viewer | null;
+    if (!viewer) continue;
+    for (const event of events) {
+      if (!canSee(viewer, event, driverOf)) continue;
+      try {
+        ws.send(JSON.stringify(toMessage(event)));
+      } catch {
+        // A socket closing under us; webSocketClose cleans up.
+      }
+    }
+  }
+  for (const client of sse) {
+    const frames = events.filter((e) => canSee(client.viewer, e, driverOf)).map(sseFrame).join("");
+    if (frames) client.writer.write(encoder.encode(frames)).catch(() => sse.delete(client));
+  }
+}

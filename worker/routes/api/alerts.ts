@@ -1,0 +1,102 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AlertAction } from "../../../durable-objects/tenant-hub";
+import type { AppEnv } from "../../env";
+import { database } from "../../db/client";
+import { decodeCursor, page } from "../../lib/cursor";
+import { tenantHub } from "../../lib/hub";
+import { AppError } from "../../lib/problem";
+import { rejectInvalid } from "../../lib/validation";
+import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
+import { AlertList, AlertQuery, AlertSchema, NoteBody, SnoozeBody } from "../../schemas/alerts";
+import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
+import { listAlerts, publicAlert } from "../../services/alerts";
+
+const tags = ["Alerts"];
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Alerts, newest first, with filters, full-text search and facets",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { query: AlertQuery },
+  responses: { 200: json(AlertList, "A page of alerts"), 400: errors[400], 401: errors[401] },
+});
+
+const read = createRoute({
+  method: "get",
+  path: "/{id}",
+  summary: "One alert",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { params: IdParam },
+  responses: { 200: json(AlertSchema, "The alert"), 401: errors[401], 404: errors[404] },
+});
+
+const actionResponses = {
+  200: json(AlertSchema, "The alert after the change"),
+  400: errors[400],
+  401: errors[401],
+  403: errors[403],
+  404: errors[404],
+  409: errors[409],
+};
+const actionBase = { method: "post" as const, tags, security: bearerSecurity, responses: actionResponses };
+
+const ack = createRoute({
+  ...actionBase,
+  path: "/{id}/ack",
+  summary: "Acknowledge (409 if resolved)",
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { params: IdParam, ...jsonBody(NoteBody) },
+});
+const resolve = createRoute({
+  ...actionBase,
+  path: "/{id}/resolve",
+  summary: "Resolve (409 if already resolved)",
+  middleware: [authorize(["admin", "manager", "technician"])] as const,
+  request: { params: IdParam, ...jsonBody(NoteBody) },
+});
+const snooze = createRoute({
+  ...actionBase,
+  path: "/{id}/snooze",
+  summary: "Snooze notifications for a while (409 if resolved)",
+  middleware: [authorize(STAFF)] as const,
+  request: { params: IdParam, ...jsonBody(SnoozeBody) },
+});
+
+async function transition(c: Context<AppEnv>, change: AlertAction) {
+  const auth = c.get("auth");
+  const id = c.req.param("id")!;
+  const result = await tenantHub(c.env, auth.tenantId).transition(auth.tenantId, { userId: auth.userId, role: auth.role }, id, change);
+  if (!result.ok) throw new AppError(result.error, result.detail);
+  c.set("audit", { action: `alert.${change.action}`, targetType: "alert", targetId: id });
+  return c.json(result.alert, 200);
+}
+
+export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  .openapi(list, async (c) => {
+    const { limit, cursor, from, to, ...filters } = c.req.valid("query");
+    const after = decodeCursor(cursor, 2) as [number, string] | undefined;
+    const { rows, facets } = await listAlerts(
+      database(c.env.DB),
+      c.get("auth"),
+      { ...filters, from: from ? Date.parse(from) : undefined, to: to ? Date.parse(to) : undefined },
+      limit,
+      after,
+    );
+    const result = page(rows, limit, (a) => [a.createdAt, a.id]);
+    return c.json({ items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets }, 200);
+  })
+  .openapi(read, async (c) => {
+    const auth = c.get("auth");
+    const alert = await tenantHub(c.env, auth.tenantId).alert(auth.tenantId, { userId: auth.userId, role: auth.role }, c.req.valid("param").id);
+    if (!alert) throw new AppError("not_found", "No such alert.");
+    return c.json(alert, 200);
+  })
+  .openapi(ack, (c) => transition(c, { action: "ack", note: c.req.valid("json").note }))
+  .openapi(resolve, (c) => transition(c, { action: "resolve", note: c.req.valid("json").note }))
+  .openapi(snooze, (c) => transition(c, { action: "snooze", minutes: c.req.valid("json").minutes }));

@@ -1,0 +1,64 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { AppError } from "../../lib/problem";
+import { verifyStandardWebhook } from "../../lib/standard-webhooks";
+import { rejectInvalid, validationError } from "../../lib/validation";
+import { errors, json } from "../../schemas/common";
+import { AcceptedSchema, TelemetryBatchSchema } from "../../schemas/telemetry";
+import { ingestEvents } from "../../services/ingest";
+import { tenantForWebhook } from "../../services/tenant-lookup";
+
+const unauthorized = () => new AppError("unauthorized", "Missing or invalid webhook signature.");
+
+/**
+ * POST /webhooks/:tenantSlug/telemetry — Standard Webhooks signed batches. The signature is
+ * checked on the raw body before anything is parsed, so unsigned calls learn nothing.
+ */
+const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
+
+// Documented by hand: the body is validated only after the signature, so not by a route validator.
+router.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/{tenantSlug}/telemetry",
+  summary: "Telemetry batch from a telematics vendor (Standard Webhooks signature)",
+  tags: ["Webhooks"],
+  request: {
+    params: z.object({ tenantSlug: z.string() }),
+    body: { required: true, content: { "application/json": { schema: TelemetryBatchSchema } } },
+  },
+  responses: {
+    202: json(AcceptedSchema, "Batch durably recorded; rules run asynchronously"),
+    200: json(AcceptedSchema, "Duplicate webhook-id: nothing processed again"),
+    400: errors[400],
+    401: errors[401],
+    413: errors[413],
+  },
+});
+
+export const telemetryWebhookRoutes = router.post("/:tenantSlug/telemetry", async (c) => {
+  const body = await c.req.text();
+  const found = await tenantForWebhook(c.env, c.req.param("tenantSlug"));
+  if (!found) throw unauthorized();
+  const id = c.req.header("webhook-id");
+  const verified = await verifyStandardWebhook(
+    found.secrets,
+    { id, timestamp: c.req.header("webhook-timestamp"), signature: c.req.header("webhook-signature") },
+    body,
+  );
+  if (!verified.ok) throw unauthorized();
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new AppError("validation", "The body is not valid JSON.", [{ path: "(body)", message: "Malformed JSON" }]);
+  }
+  const batch = TelemetryBatchSchema.safeParse(parsed);
+  if (!batch.success) throw validationError(batch.error);
+
+  const events = batch.data.events.map((e) => ({ vehicleId: e.vehicleId, ts: Date.parse(e.ts), readings: e.readings, ...(e.dtc ? { dtc: e.dtc } : {}) }));
+  const result = await ingestEvents(c.env, found.tenant.id, `std:${id}`, events);
+  if (result.duplicate) return c.json({ accepted: 0, duplicate: true }, 200);
+  return c.json({ accepted: result.accepted }, 202);
+});
+

@@ -1,0 +1,81 @@
+import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { ALERT_STATUSES, SEVERITIES, alerts, vehicles, type AlertRow } from "../db/schema";
+import { inTenant, type Db } from "../db/client";
+import type { Alert } from "../domain/alert";
+import type { AuthContext } from "../env";
+import { isoOrNull, iso } from "../lib/time";
+
+export interface AlertFilters {
+  status?: AlertRow["status"];
+  severity?: AlertRow["severity"];
+  vehicleId?: string;
+  type?: string;
+  q?: string;
+  from?: number;
+  to?: number;
+}
+
+export const publicAlert = (row: AlertRow): Alert => ({
+  id: row.id,
+  seq: row.seq,
+  vehicleId: row.vehicleId,
+  ruleId: row.ruleId,
+  type: row.type,
+  severity: row.severity,
+  status: row.status,
+  message: row.message,
+  value: row.value,
+  occurrences: row.occurrences,
+  createdAt: iso(row.createdAt),
+  lastSeenAt: iso(row.lastSeenAt),
+  acknowledgedAt: isoOrNull(row.acknowledgedAt),
+  acknowledgedBy: row.acknowledgedBy,
+  resolvedAt: isoOrNull(row.resolvedAt),
+  resolvedBy: row.resolvedBy,
+  snoozedUntil: isoOrNull(row.snoozedUntil),
+  silenced: row.silenced,
+  note: row.note,
+});
+
+/** FTS5 query from user text: each word a quoted prefix term, all required. */
+export function ftsQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}]+/gu);
+  return words?.length ? words.map((w) => `"${w}"*`).join(" ") : null;
+}
+
+/** Conditions shared by the page and its facets; a driver is limited to its vehicles. */
+function conditions(tenantId: string, auth: AuthContext, f: AlertFilters): SQL {
+  const fts = f.q ? ftsQuery(f.q) : undefined;
+  return inTenant(
+    alerts,
+    tenantId,
+    f.status ? eq(alerts.status, f.status) : undefined,
+    f.severity ? eq(alerts.severity, f.severity) : undefined,
+    f.vehicleId ? eq(alerts.vehicleId, f.vehicleId) : undefined,
+    f.type ? eq(alerts.type, f.type) : undefined,
+    f.from != null ? gte(alerts.createdAt, f.from) : undefined,
+    f.to != null ? lt(alerts.createdAt, f.to) : undefined,
+    f.q ? (fts ? sql`${alerts}.rowid IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ${fts})` : sql`0`) : undefined,
+    auth.role === "driver"
+      ? inArray(alerts.vehicleId, sql`(SELECT ${vehicles.id} FROM ${vehicles} WHERE ${vehicles.tenantId} = ${tenantId} AND ${vehicles.driverId} = ${auth.userId})`)
+      : undefined,
+  );
+}
+
+const zeroes = <T extends readonly string[]>(keys: T) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<T[number], number>;
+
+/** Newest first by (createdAt, id), with facet counts over the same filters. */
+export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]) {
+  const where = conditions(auth.tenantId, auth, f);
+  const pageWhere = after ? and(where, or(lt(alerts.createdAt, after[0]), and(eq(alerts.createdAt, after[0]), lt(alerts.id, after[1])))) : where;
+  const [rows, bySeverity, byStatus] = await db.batch([
+    db.select().from(alerts).where(pageWhere).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(limit + 1),
+    db.select({ key: alerts.severity, n: count() }).from(alerts).where(where).groupBy(alerts.severity),
+    db.select({ key: alerts.status, n: count() }).from(alerts).where(where).groupBy(alerts.status),
+  ]);
+  const facets = {
+    severity: { ...zeroes(SEVERITIES), ...Object.fromEntries(bySeverity.map((r) => [r.key, r.n])) },
+    status: { ...zeroes(ALERT_STATUSES), ...Object.fromEntries(byStatus.map((r) => [r.key, r.n])) },
+  };
+  return { rows, facets };
+}
