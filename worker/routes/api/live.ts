@@ -22,7 +22,9 @@ async function toRoom(env: Env, request: Request, token: string | undefined) {
   const viewer = JSON.stringify({ userId: claims.userId, role: claims.role, tenantId: claims.tenantId });
   const forwarded = new Request(request);
   forwarded.headers.set(VIEWER_HEADER, viewer);
-  return tenantHub(env, claims.tenantId).fetch(forwarded);
+  const response = await tenantHub(env, claims.tenantId).fetch(forwarded);
+  // A stub's response has immutable headers; rebuild it so middleware can add its own.
+  return new Response(response.body, { status: response.status, headers: response.headers, webSocket: response.webSocket });
 }
 
 const ws = createRoute({
