@@ -44,6 +44,7 @@ export class TenantHub extends DurableObject<Env> {
   #tenantId?: string;
   readonly #sse = new Set<SseClient>();
   #syncing: Promise<unknown> = Promise.resolve();
+  #syncScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -148,6 +149,7 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   override async alarm() {
+    this.#syncScheduled = false;
     await this.syncNow();
     const now = Date.now();
     const lastPrune = Number(this.#meta("lastPrune") ?? 0);
@@ -226,8 +228,11 @@ export class TenantHub extends DurableObject<Env> {
   #publish(events: AlertEvent[], byId: Map<string, { driverId: string | null }>) {
     if (!events.length) return;
     broadcast(events, this.ctx.getWebSockets(), this.#sse, (id) => byId.get(id)?.driverId);
-    // D1 sync happens off the socket path, on the alarm.
-    this.ctx.storage.getAlarm().then((at) => (at === null ? this.ctx.storage.setAlarm(Date.now()) : undefined));
+    // D1 sync happens off the socket path, on the alarm; one pending alarm covers any number of events.
+    if (!this.#syncScheduled) {
+      this.#syncScheduled = true;
+      void this.ctx.storage.setAlarm(Date.now());
+    }
   }
 
   #updateLatest(events: TelemetryEvent[]) {

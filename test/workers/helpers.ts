@@ -88,5 +88,6 @@ export async function addVehicles(tenant: TestTenant, externalIds: string[], ext
   return out;
 }
 
-/** ISO time `seconds` from a base a minute ago (inside the accepted 7-day window). */
-export const isoAt = (seconds: number, base = Date.now() - 3_600_000) => new Date(base + seconds * 1000).toISOString();
+/** One base per test file, an hour ago: every `isoAt` of a file shares it, inside the 7-day window. */
+export const TIME_BASE = Date.now() - 3_600_000;
+export const isoAt = (seconds: number, base = TIME_BASE) => new Date(base + seconds * 1000).toISOString();

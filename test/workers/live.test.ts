@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TenantHub } from "../../worker";
-import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole } from "./helpers";
+import { addVehicles, call, createTenant, isoAt, postTelemetry, TIME_BASE, userWithRole } from "./helpers";
 import { openLive, settle } from "./live-helpers";
 
 const dtcEvent = (externalId: string, seconds: number, code = "P0217") => ({ vehicleId: externalId, ts: isoAt(seconds), readings: {}, dtc: [code] });
@@ -102,7 +102,7 @@ describe("live stream", () => {
     await runInDurableObject(stub, async (_instance: TenantHub, state) => {
       const reborn = new TenantHub(state, env);
       await state.blockConcurrencyWhile(async () => {});
-      const result = await reborn.ingest(tenant.id, "std:after-eviction", [{ vehicleId: "E-1", ts: Date.now() - 3_600_000 + 60_000, readings: { engineTempC: 116 } }]);
+      const result = await reborn.ingest(tenant.id, "std:after-eviction", [{ vehicleId: "E-1", ts: TIME_BASE + 60_000, readings: { engineTempC: 116 } }]);
       expect(result).toEqual({ ok: true, accepted: 1 });
       // The held-for-60 s state survived: the second reading, 60 s later, fired the alert.
       expect(state.storage.sql.exec("SELECT count(*) AS n FROM alerts").one()).toEqual({ n: 1 });
