@@ -3,7 +3,7 @@
  * (rendered as ISO 8601 at the API edge). `npm run db:generate` turns changes into migrations/.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch() * 1000)`);
@@ -167,5 +167,26 @@ export const alerts = sqliteTable(
   ],
 );
 
+export const VENDORS = ["samsara", "motive", "geotab"] as const;
+export type Vendor = (typeof VENDORS)[number];
+
+/** A tenant's vendor integration: credentials AES-GCM encrypted, plus the poller's cursor. */
+export const integrations = sqliteTable(
+  "integrations",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    vendor: text("vendor", { enum: VENDORS }).notNull(),
+    /** `encryptSecret(JSON.stringify(credentials))`. */
+    configEnc: text("config_enc").notNull(),
+    /** Vendor-specific progress, e.g. Geotab's `{ fromVersion }` per feed. */
+    state: text("state", { mode: "json" }).$type<Record<string, unknown>>(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.vendor] })],
+);
+
+export type Integration = typeof integrations.$inferSelect;
 export type AlertRule = typeof alertRules.$inferSelect;
 export type AlertRow = typeof alerts.$inferSelect;
