@@ -66,11 +66,13 @@ export function stopProcessGroup(child, graceMs = 5000) {
 }
 
 /**
- * @param {{port?: number, vars?: Record<string,string>, seed?: boolean, keepState?: boolean}} [options]
+ * @param {{port?: number, vars?: Record<string,string>, seed?: boolean, keepState?: boolean, persistDir?: string}} [options]
+ *   `persistDir` reuses a state directory (then it is kept); otherwise a fresh one is made and removed on stop.
  */
 export async function startDevServer(options = {}) {
   const port = options.port ?? (await freePort());
-  const persistDir = mkdtempSync(path.join(tmpdir(), "fleetpulse-state-"));
+  const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "fleetpulse-state-"));
+  const keepState = options.keepState ?? Boolean(options.persistDir);
   const vars = {
     ENVIRONMENT: "development",
     NOTIFY_RETRY_DELAYS: "1,2,4,8",
@@ -95,7 +97,7 @@ export async function startDevServer(options = {}) {
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     await stopProcessGroup(child);
-    if (!options.keepState) rmSync(persistDir, { recursive: true, force: true });
+    if (!keepState) rmSync(persistDir, { recursive: true, force: true });
   };
   try {
     await waitForServer(url, child, output);

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: starts the real server under wrangler dev (fresh local state),
+// drives it from this separate process and writes BENCHMARKS.md.
+import { execSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ROOT, startDevServer } from "../scripts/lib/dev-server.mjs";
+import { alertsListLatency, seedAlerts } from "./alerts-list.mjs";
+import { ingestThroughput } from "./ingest.mjs";
+import { fleetpulseLatency, referenceLatency } from "./latency.mjs";
+import { fmt } from "./lib/stats.mjs";
+import { startReferenceServer } from "./reference-server.mjs";
+
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const scale = args.quick ? 0.2 : 1;
+const ALERTS = args.quick ? 20_000 : 100_000;
+
+async function api(url, method, p, token, body) {
+  const res = await fetch(`${url}${p}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const login = async (url, user) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...user })).token;
+const log = (line) => console.log(`[bench] ${line}`);
+
+const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-"));
+const results = {};
+let server = await startDevServer({ persistDir });
+try {
+  const { url, demo } = server;
+  const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
+  const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
+  const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager, vehicles };
+
+  log("latency: sequential");
+  results.seq = await fleetpulseLatency({ ...ctx, posters: 1, rounds: Math.round(300 * scale) });
+  log(`  ${fmt(results.seq)}`);
+  log("latency: 20 concurrent posters");
+  results.conc = await fleetpulseLatency({ ...ctx, posters: 20, rounds: Math.round(40 * scale) });
+  log(`  ${fmt(results.conc)}`);
+
+  const reference = await startReferenceServer();
+  try {
+    results.refSeq = await referenceLatency({ url: reference.url, posters: 1, rounds: Math.round(300 * scale) });
+    log(`  reference sequential ${fmt(results.refSeq)}`);
+    results.refConc = await referenceLatency({ url: reference.url, posters: 20, rounds: Math.round(40 * scale) });
+    log(`  reference concurrent ${fmt(results.refConc)}`);
+  } finally {
+    await reference.close();
+  }
+
+  log("sustained ingest, batches of 100");
+  results.ingest = await ingestThroughput({ ...ctx, concurrency: 8, seconds: Math.max(5, Math.round(20 * scale)) });
+  log(`  ${results.ingest.eventsPerSecond} events/s; batch latency ${fmt(results.ingest.batchLatency)}`);
+
+  log(`seeding ${ALERTS} alerts`);
+  const tenantId = (await api(url, "GET", "/api/me", manager)).tenantId;
+  const vars = server.vars;
+  await server.stop();
+  seedAlerts({ persistDir, tenantId, vehicles, count: ALERTS });
+  server = await startDevServer({ persistDir, vars, seed: false });
+  const token = await login(server.url, { email: demo.users.manager.email, password: demo.users.manager.password });
+  await alertsListLatency({ url: server.url, token, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
+  results.list = await alertsListLatency({ url: server.url, token, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
+  log(`  GET /api/alerts at 100 concurrent over ${ALERTS}: ${fmt(results.list)}`);
+} finally {
+  await server.stop();
+  rmSync(persistDir, { recursive: true, force: true });
+}
+
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const ratio = (a, b) => (a / b).toFixed(2);
+const section = `## Hot path (issue 3) — ${new Date().toISOString().slice(0, 10)}
+
+Command: \`npm run bench${args.quick ? " -- --quick" : ""}\` · Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
+
+Latency: signed webhook POST → the matching alert event received on a manager's WebSocket (p50 / p95 / p99 / max).
+
+| scenario | FleetPulse (verify, validate, persist, rules) | reference (Fastify + Socket.IO, no auth/storage) | p99 ratio (goal ≤ 1.5) |
+|---|---|---|---|
+| sequential | ${fmt(results.seq)} | ${fmt(results.refSeq)} | ${ratio(results.seq.p99, results.refSeq.p99)} |
+| 20 concurrent posters | ${fmt(results.conc)} | ${fmt(results.refConc)} | ${ratio(results.conc.p99, results.refConc.p99)} |
+
+Sustained ingest, one tenant, batches of 100 events, all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s; goal ≥ 20,000); batch latency ${fmt(results.ingest.batchLatency)}.
+
+\`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 < 25 ms).
+`;
+
+const file = path.join(ROOT, "BENCHMARKS.md");
+let previous = "";
+try {
+  previous = readFileSync(file, "utf8");
+} catch {
+  previous = "# Benchmarks\n\nEvery figure here was produced by `npm run bench` on the machine named with it.\n\n";
+}
+// The newest run of this section replaces the previous one; other sections stay.
+const marker = /## Hot path \(issue 3\)[\s\S]*?(?=\n## |$)/;
+writeFileSync(file, marker.test(previous) ? previous.replace(marker, section.trimEnd() + "\n") : `${previous.trimEnd()}\n\n${section}`);
+log(`wrote ${file}`);
+try {
+  execSync("git rev-parse --short HEAD", { cwd: ROOT });
+} catch {
+  // not a git checkout; nothing else to record
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `npm run simulate [-- --url http://127.0.0.1:8787 --tenant demo --secret whsec_… --vehicles 20 --minutes 10]`
+// Signs and posts realistic telemetry for the demo tenant once a second: normal driving, plus
+// a fault injected every `--fault-every` seconds (overheating, oil pressure drop, harsh braking,
+// battery sag, DTCs, speeding), so someone watching the PWA sees alerts arrive.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { FAULTS, SimVehicle } from "./sim/vehicle-model.mjs";
+import { postTelemetry } from "./lib/telemetry-client.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    url: { type: "string", default: "http://127.0.0.1:8787" },
+    tenant: { type: "string", default: "demo" },
+    secret: { type: "string" },
+    vehicles: { type: "string", default: "20" },
+    minutes: { type: "string", default: "10" },
+    "fault-every": { type: "string", default: "20" },
+  },
+});
+
+const credentialsFile = path.join(root, ".wrangler/state/demo-credentials.json");
+const secret = args.secret ?? (existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, "utf8")).webhookSecret : undefined);
+if (!secret) {
+  console.error("No webhook secret: run `npm start` first (it saves the demo credentials) or pass --secret whsec_…");
+  process.exit(1);
+}
+
+const fleet = Array.from({ length: Number(args.vehicles) }, (_, i) => new SimVehicle(`TRUCK-${String(i + 1).padStart(3, "0")}`, i));
+const FAULT_TICKS = { overheating: 90, oilPressureDrop: 20, harshBraking: 3, batterySag: 330, dtc: 5, speeding: 45 };
+const endAt = Date.now() + Number(args.minutes) * 60_000;
+let tick = 0;
+let posted = 0;
+
+console.log(`Simulating ${fleet.length} vehicles → ${args.url}/webhooks/${args.tenant}/telemetry for ${args.minutes} min (Ctrl-C stops).`);
+while (Date.now() < endAt) {
+  const started = Date.now();
+  if (tick % Number(args["fault-every"]) === 5) {
+    const vehicle = fleet[Math.floor(Math.random() * fleet.length)];
+    const fault = FAULTS[Math.floor(tick / Number(args["fault-every"])) % FAULTS.length];
+    vehicle.inject(fault, FAULT_TICKS[fault]);
+    console.log(`  ${new Date().toISOString()} injecting ${fault} on ${vehicle.externalId}`);
+  }
+  const events = fleet.map((v) => v.step(started));
+  const res = await postTelemetry(args.url, args.tenant, secret, events);
+  if (res.status !== 202) {
+    console.error(`  POST answered ${res.status}: ${res.body}`);
+    if (res.status === 401 || res.status === 400) process.exit(1);
+  }
+  posted += events.length;
+  if (++tick % 30 === 0) console.log(`  ${posted} events posted`);
+  await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - started))));
+}
+console.log(`Done: ${posted} events.`);
