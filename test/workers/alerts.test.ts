@@ -148,7 +148,11 @@ describe("alerts API", () => {
     expect(all.items).toHaveLength(4);
     expect(all.facets).toEqual({ severity: { critical: 0, high: 3, medium: 1, low: 0 }, status: { open: 4, acknowledged: 0, resolved: 0 } });
 
-    expect((await listAlerts(tenant, "?q=braking")).items.map((a) => a.type)).toEqual(["harsh_braking"]);
+    const braking = await listAlerts(tenant, "?q=braking");
+    expect(braking.items.map((a) => a.type)).toEqual(["harsh_braking"]);
+    expect(braking.facets.severity).toEqual({ critical: 0, high: 0, medium: 1, low: 0 });
+    const oneVehicle = await listAlerts(tenant, `?vehicleId=${all.items.find((a) => a.type === "speeding")!.vehicleId}`);
+    expect(oneVehicle.facets).toEqual({ severity: { critical: 0, high: 1, medium: 0, low: 0 }, status: { open: 1, acknowledged: 0, resolved: 0 } });
     expect((await listAlerts(tenant, "?q=P0420")).items).toHaveLength(1);
     expect((await listAlerts(tenant, "?q=kuhlwagen")).items).toHaveLength(1); // diacritics folded, prefix match
     expect((await listAlerts(tenant, "?q=nothing-like-this")).items).toEqual([]);

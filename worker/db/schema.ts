@@ -160,11 +160,30 @@ export const alerts = sqliteTable(
     note: text("note"),
   },
   (t) => [
+    // Page queries: newest first within each common filter, ending in id for the keyset cursor.
     index("alerts_tenant_created").on(t.tenantId, t.createdAt, t.id),
-    index("alerts_tenant_status").on(t.tenantId, t.status, t.createdAt),
-    index("alerts_tenant_severity").on(t.tenantId, t.severity, t.createdAt),
-    index("alerts_tenant_vehicle").on(t.tenantId, t.vehicleId, t.createdAt),
+    index("alerts_tenant_status_created").on(t.tenantId, t.status, t.createdAt, t.id),
+    index("alerts_tenant_severity_created").on(t.tenantId, t.severity, t.createdAt, t.id),
+    index("alerts_tenant_vehicle_created").on(t.tenantId, t.vehicleId, t.createdAt, t.id),
+    // Facet counts under a vehicle or type filter, answered from the index alone.
+    index("alerts_facets_vehicle").on(t.tenantId, t.vehicleId, t.status, t.severity),
+    index("alerts_facets_type").on(t.tenantId, t.type, t.status, t.severity),
   ],
+);
+
+/**
+ * Alert counts per (tenant, status, severity), kept by triggers on `alerts` (migration
+ * 0005), so the facets of an unfiltered or status/severity-filtered list cost one tiny read.
+ */
+export const alertCounts = sqliteTable(
+  "alert_counts",
+  {
+    tenantId: text("tenant_id").notNull(),
+    status: text("status", { enum: ALERT_STATUSES }).notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.status, t.severity] })],
 );
 
 export const VENDORS = ["samsara", "motive", "geotab"] as const;

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { ALERT_STATUSES, SEVERITIES, alerts, vehicles, type AlertRow } from "../db/schema";
+import { ALERT_STATUSES, SEVERITIES, alertCounts, alerts, vehicles, type AlertRow } from "../db/schema";
 import { inTenant, type Db } from "../db/client";
 import type { Alert } from "../domain/alert";
 import type { AuthContext } from "../env";
@@ -64,18 +64,40 @@ function conditions(tenantId: string, auth: AuthContext, f: AlertFilters): SQL {
 
 const zeroes = <T extends readonly string[]>(keys: T) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<T[number], number>;
 
+/** Both facets from (status, severity, n) cells. */
+function facetsOf(cells: { status: AlertRow["status"]; severity: AlertRow["severity"]; n: number }[]) {
+  const facets = { severity: zeroes(SEVERITIES), status: zeroes(ALERT_STATUSES) };
+  for (const cell of cells) {
+    facets.severity[cell.severity] += cell.n;
+    facets.status[cell.status] += cell.n;
+  }
+  return facets;
+}
+
+/**
+ * Facet cells for the filtered set: from the trigger-kept `alert_counts` when only status and
+ * severity filter (one tiny read), else one GROUP BY over covering indexes.
+ */
+function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
+  const countsOnly = auth.role !== "driver" && !f.vehicleId && !f.type && !f.q && f.from == null && f.to == null;
+  if (countsOnly) {
+    return db
+      .select({ status: alertCounts.status, severity: alertCounts.severity, n: alertCounts.n })
+      .from(alertCounts)
+      .where(
+        inTenant(alertCounts, auth.tenantId, f.status ? eq(alertCounts.status, f.status) : undefined, f.severity ? eq(alertCounts.severity, f.severity) : undefined),
+      );
+  }
+  return db.select({ status: alerts.status, severity: alerts.severity, n: count() }).from(alerts).where(where).groupBy(alerts.status, alerts.severity);
+}
+
 /** Newest first by (createdAt, id), with facet counts over the same filters. */
 export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]) {
   const where = conditions(auth.tenantId, auth, f);
   const pageWhere = after ? and(where, or(lt(alerts.createdAt, after[0]), and(eq(alerts.createdAt, after[0]), lt(alerts.id, after[1])))) : where;
-  const [rows, bySeverity, byStatus] = await db.batch([
+  const [rows, cells] = await db.batch([
     db.select().from(alerts).where(pageWhere).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(limit + 1),
-    db.select({ key: alerts.severity, n: count() }).from(alerts).where(where).groupBy(alerts.severity),
-    db.select({ key: alerts.status, n: count() }).from(alerts).where(where).groupBy(alerts.status),
+    facetQuery(db, auth, f, where),
   ]);
-  const facets = {
-    severity: { ...zeroes(SEVERITIES), ...Object.fromEntries(bySeverity.map((r) => [r.key, r.n])) },
-    status: { ...zeroes(ALERT_STATUSES), ...Object.fromEntries(byStatus.map((r) => [r.key, r.n])) },
-  };
-  return { rows, facets };
+  return { rows, facets: facetsOf(cells) };
 }
