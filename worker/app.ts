@@ -17,7 +17,9 @@ import { vehicleRoutes } from "./routes/api/vehicles";
 import { alertRoutes } from "./routes/api/alerts";
 import { liveRoutes } from "./routes/api/live";
 import { ruleRoutes } from "./routes/api/rules";
+import { vendorIntegrationRoutes } from "./routes/api/vendor-integrations";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
+import { vendorWebhookRoutes } from "./routes/webhooks/vendors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -55,6 +57,7 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/", userRoutes)
   .route("/vehicles", vehicleRoutes)
   .route("/integrations", integrationRoutes)
+  .route("/integrations", vendorIntegrationRoutes)
   .route("/audit", auditRoutes)
   .route("/rules", ruleRoutes)
   .route("/alerts", alertRoutes)
@@ -74,7 +77,7 @@ app.use("/api/*", auditWrites);
 app.onError((error, c) => toProblem(error, c.get("requestId")));
 app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), c.get("requestId")));
 
-const routes = app.route("/api", api).route("/webhooks", telemetryWebhookRoutes);
+const routes = app.route("/api", api).route("/webhooks", telemetryWebhookRoutes).route("/webhooks", vendorWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.openAPIRegistry.registerComponent("securitySchemes", "platformToken", { type: "http", scheme: "bearer" });

@@ -1,4 +1,6 @@
+import type { z } from "@hono/zod-openapi";
 import type { FieldError } from "../lib/problem";
+import { fieldErrors } from "../lib/validation";
 
 /**
  * What every vendor mapper produces: a FleetPulse telemetry event (vehicle still named by its
@@ -13,16 +15,13 @@ export interface VendorEvent {
   vehiclePath: string;
 }
 
-/** The result of mapping one vendor payload: events to ingest, or the fields that made it unusable. */
-export type Mapped = { ok: true; events: VendorEvent[] } | { ok: false; errors: FieldError[] };
-
 export const MPH_TO_KPH = 1.609344;
 export const MILES_TO_KM = 1.609344;
 export const GALLONS_TO_L = 3.785411784;
 export const STANDARD_GRAVITY = 9.80665;
 
-/** Unit conversions produce float noise (185000 mC → 185.00000000000003); three decimals is plenty. */
-export const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** Unit conversions produce float noise (0.1 × 3 → 0.30000000000000004); 6 decimals keeps GPS to 0.1 m. */
+export const tidy = (x: number) => Math.round(x * 1e6) / 1e6;
 
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_FUTURE_MS = 5 * 60 * 1000;
@@ -67,4 +66,12 @@ export function toHex(bytes: ArrayBuffer): string {
 export async function hmacHex(hash: "SHA-1" | "SHA-256", key: Uint8Array, message: string): Promise<string> {
   const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash }, false, ["sign"]);
   return toHex(await crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(message)));
+}
+
+/** Parses `value` (found at `prefix` in the vendor body) and names every bad field by its full path. */
+export function parseAt<T extends z.ZodType>(schema: T, value: unknown, prefix: string): { ok: true; data: z.infer<T> } | { ok: false; errors: FieldError[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, data: result.data };
+  const errors = fieldErrors(result.error).map((e) => ({ ...e, path: e.path === "(body)" ? prefix || "(body)" : prefix ? `${prefix}.${e.path}` : e.path }));
+  return { ok: false, errors };
 }
