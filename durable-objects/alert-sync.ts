@@ -4,6 +4,8 @@ import { alerts } from "../worker/db/schema";
 import type { Alert } from "../worker/domain/alert";
 
 const BATCH = 200;
+/** Most events one sync reads; a sync that returns this many has left more behind. */
+export const SYNC_PAGE = BATCH * 5;
 
 const toRow = (tenantId: string, a: Alert) => ({
   id: a.id,
@@ -35,7 +37,7 @@ const toRow = (tenantId: string, a: Alert) => ({
  */
 export async function syncAlertsToD1(storage: SqlStorage, d1: D1Database, tenantId: string): Promise<number> {
   const synced = Number(storage.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'syncedSeq'").toArray()[0]?.value ?? 0);
-  const rows = storage.exec<{ seq: number; data: string }>("SELECT seq, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?", synced, BATCH * 5).toArray();
+  const rows = storage.exec<{ seq: number; data: string }>("SELECT seq, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?", synced, SYNC_PAGE).toArray();
   if (!rows.length) return 0;
   const latest = new Map<string, Alert>();
   for (const row of rows) {

@@ -2,9 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import type { Alert, AlertEvent } from "../worker/domain/alert";
 import { ClientMessage, HEARTBEAT } from "../worker/domain/live-protocol";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
+import { pollGeotab } from "../worker/integrations/geotab/poller";
 import { iso } from "../worker/lib/time";
 import { AlertBook } from "./alert-book";
-import { syncAlertsToD1 } from "./alert-sync";
+import { SYNC_PAGE, syncAlertsToD1 } from "./alert-sync";
 import { evaluateBatch } from "./evaluate-batch";
 import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
 import { broadcast, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
@@ -31,6 +32,8 @@ export type TransitionResult = { ok: true; alert: Alert } | { ok: false; error: 
 export const VIEWER_HEADER = "x-fleetpulse-viewer";
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** How often a tenant with a Geotab integration is polled (Geotab has no push). */
+export const GEOTAB_POLL_MS = 60_000;
 
 /**
  * One object per tenant (`idFromName(tenantId)`): the unit of ordering and live fan-out. It
@@ -148,16 +151,59 @@ export class TenantHub extends DurableObject<Env> {
     return run;
   }
 
+  /** Starts (or keeps) polling Geotab from this object's alarm; called when Geotab is configured and by the cron sweep. */
+  async armGeotab(tenantId: string) {
+    this.#bind(tenantId);
+    const next = Number(this.#meta("geotabNextPoll") ?? Number.POSITIVE_INFINITY);
+    if (next > Date.now() + GEOTAB_POLL_MS) await this.#scheduleGeotab(Date.now() + GEOTAB_POLL_MS);
+  }
+
+  /**
+   * One alarm drives everything time-based here: the D1 sync of new alert events (due at once)
+   * and the Geotab poll (every GEOTAB_POLL_MS while configured). Each step is idempotent and
+   * catches its own errors, so a failing vendor never makes the runtime retry the whole alarm.
+   */
   override async alarm() {
     this.#syncScheduled = false;
-    await this.syncNow();
+    while ((await this.syncNow()) >= SYNC_PAGE) {
+      // a backlog larger than one sync page: keep going
+    }
     const now = Date.now();
+    const geotabDue = Number(this.#meta("geotabNextPoll") ?? Number.POSITIVE_INFINITY);
+    if (geotabDue <= now && this.#tenantId) await this.#pollGeotab(this.#tenantId, now);
+    else if (Number.isFinite(geotabDue)) await this.#scheduleGeotab(geotabDue); // the sync alarm replaced it
     const lastPrune = Number(this.#meta("lastPrune") ?? 0);
     if (now - lastPrune > PRUNE_EVERY_MS) {
       this.ctx.storage.sql.exec("DELETE FROM ingested_batches WHERE received_at < ?", now - RETENTION_MS);
       this.#book.prune(now - RETENTION_MS);
       this.#setMeta("lastPrune", String(now));
     }
+  }
+
+  async #pollGeotab(tenantId: string, now: number) {
+    try {
+      const result = await pollGeotab(this.env, tenantId, fetch, {
+        // Straight into this object, not back through its own stub.
+        ingest: async (t, key, events) => {
+          const r = await this.ingest(t, key, events);
+          if (!r.ok) throw new Error(`Geotab batch rejected: ${JSON.stringify(r.errors.slice(0, 3))}`);
+          return r;
+        },
+      });
+      if (!result.configured) {
+        this.ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'geotabNextPoll'");
+        return;
+      }
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", job: "geotab.poll", tenantId, error: String(error) }));
+    }
+    await this.#scheduleGeotab(now + GEOTAB_POLL_MS);
+  }
+
+  async #scheduleGeotab(at: number) {
+    this.#setMeta("geotabNextPoll", String(at));
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   /** WebSocket upgrade (hibernation API) and SSE; the Worker has verified the token already. */

@@ -223,3 +223,43 @@ describe("Geotab poller", () => {
     expect(await storedState(tenant.id)).toBeNull();
   });
 });
+
+describe("Geotab polling on the tenant's alarm", () => {
+  it("arms the object's alarm when Geotab is configured, polls from it, and re-arms after a failing poll", async () => {
+    const { runInDurableObject } = await import("cloudflare:test");
+    const { vi } = await import("vitest");
+    const { tenant, database } = await geotabTenant();
+    const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
+    const nextPoll = () =>
+      runInDurableObject(hub, (_i, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'geotabNextPoll'").toArray()[0]?.value);
+    const armedFor = Number(await nextPoll()) - Date.now();
+    expect(armedFor).toBeGreaterThan(0);
+    expect(armedFor).toBeLessThanOrEqual(60_000);
+    const makeDue = () => runInDurableObject(hub, (_i, state) => state.storage.sql.exec("UPDATE meta SET value = '0' WHERE key = 'geotabNextPoll'"));
+    await makeDue();
+
+    // The object fetches MyGeotab itself: route its fetch to the stand-in for this test.
+    const geotab = standIn(database);
+    vi.stubGlobal("fetch", geotab.fetch);
+    try {
+      await runInDurableObject(hub, (instance) => instance.alarm());
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(geotab.calls.map((c) => c.method)).toContain("GetFeed");
+    expect((await batches(tenant.id)).length).toBeGreaterThan(0);
+    const after = Number(await nextPoll());
+    expect(after - Date.now()).toBeGreaterThan(50_000);
+
+    // A poll that cannot reach Geotab is logged and the schedule continues: no retry storm, no lost tenant.
+    await makeDue();
+    vi.stubGlobal("fetch", async () => new Response("down", { status: 503 }));
+    try {
+      await runInDurableObject(hub, (instance) => instance.alarm());
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(Number(await nextPoll()) - Date.now()).toBeGreaterThan(50_000);
+    expect(await runInDurableObject(hub, (_i, state) => state.storage.getAlarm())).not.toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { tenantHub } from "../../lib/hub";
 import { database } from "../../db/client";
 import { VENDORS, type Vendor } from "../../db/schema";
 import { GeotabConfigSchema, MotiveConfigSchema, SamsaraConfigSchema, type VendorConfigs } from "../../integrations/config";
@@ -61,6 +62,8 @@ async function configure<V extends Vendor>(env: Env, tenantId: string, vendor: V
     resetState = !before || before.config.server !== next.server || before.config.database !== next.database;
   }
   const { updatedAt } = await saveIntegration(db, env.ENCRYPTION_KEY, tenantId, vendor, config, { resetState });
+  // Geotab has no push: the tenant's object starts polling on its alarm now.
+  if (vendor === "geotab") await tenantHub(env, tenantId).armGeotab(tenantId);
   return { vendor, configured: true as const, updatedAt: iso(updatedAt) };
 }
 
