@@ -4,24 +4,25 @@ import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { newId } from "../worker/lib/ids";
 import { iso } from "../worker/lib/time";
 import type { AlertBook } from "./alert-book";
-import type { RuleStates } from "./rule-states";
+import type { VehicleStates } from "./vehicle-states";
 
 export interface BatchContext {
   rules: RuleDef[];
   vehicleName: (vehicleId: string) => string;
-  states: RuleStates;
+  states: VehicleStates;
   book: AlertBook;
   now: number;
 }
 
-/** Applies the events in event-time order to every rule; returns the alert events raised. */
+/** Applies the events in event-time order to the vehicles' latest readings and every rule; returns the alert events raised. */
 export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): AlertEvent[] {
   const raised: AlertEvent[] = [];
   const ordered = [...events].sort((a, b) => a.ts - b.ts);
   for (const event of ordered) {
+    ctx.states.observe(event);
     for (const rule of ctx.rules) {
       if (!appliesTo(rule, event.vehicleId)) continue;
-      const state = ctx.states.get(rule.id, event.vehicleId);
+      const state = ctx.states.pair(rule.id, event.vehicleId);
       const step = stepRule(rule, state, event);
       let next = { ...state, ...step.state };
       if (step.trigger) {
@@ -31,7 +32,7 @@ export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): Aler
           next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: step.trigger.ts + rule.cooldownSeconds * 1000 };
         }
       }
-      ctx.states.set(rule.id, event.vehicleId, next);
+      ctx.states.setPair(rule.id, event.vehicleId, next);
     }
   }
   return raised;

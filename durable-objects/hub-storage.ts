@@ -8,8 +8,8 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     sql.exec(`CREATE TABLE ingested_batches (
       key TEXT PRIMARY KEY, received_at INTEGER NOT NULL, event_count INTEGER NOT NULL, events TEXT NOT NULL)`);
     sql.exec("CREATE INDEX ingested_batches_received ON ingested_batches (received_at)");
-    sql.exec("CREATE TABLE vehicle_latest (vehicle_id TEXT PRIMARY KEY, ts INTEGER NOT NULL, readings TEXT NOT NULL, dtc TEXT)");
-    sql.exec("CREATE TABLE rule_state (rule_id TEXT NOT NULL, vehicle_id TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (rule_id, vehicle_id))");
+    // Per vehicle: newest reading and every rule's rolling state, as one JSON document.
+    sql.exec("CREATE TABLE vehicle_state (vehicle_id TEXT PRIMARY KEY, data TEXT NOT NULL)");
     sql.exec("CREATE TABLE alerts (id TEXT PRIMARY KEY, data TEXT NOT NULL)");
     // The alert-event log clients resume from; seq is the tenant's alert-event sequence.
     // Each row keeps the alert as it was at that event, so a replay shows history, not just now.

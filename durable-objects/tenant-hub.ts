@@ -9,7 +9,7 @@ import { SYNC_PAGE, syncAlertsToD1 } from "./alert-sync";
 import { evaluateBatch } from "./evaluate-batch";
 import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
 import { broadcast, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
-import { RuleStates } from "./rule-states";
+import { VehicleStates } from "./vehicle-states";
 import { migrateStorage } from "./storage-migrations";
 import { TenantDirectory } from "./tenant-directory";
 
@@ -42,7 +42,7 @@ export const GEOTAB_POLL_MS = 60_000;
  */
 export class TenantHub extends DurableObject<Env> {
   #book!: AlertBook;
-  #states!: RuleStates;
+  #states!: VehicleStates;
   #directory?: TenantDirectory;
   #tenantId?: string;
   readonly #sse = new Set<SseClient>();
@@ -54,7 +54,7 @@ export class TenantHub extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage.sql, HUB_MIGRATIONS);
       this.#book = new AlertBook(ctx.storage.sql);
-      this.#states = new RuleStates(ctx.storage.sql);
+      this.#states = new VehicleStates(ctx.storage.sql);
       this.#tenantId = this.#meta("tenantId");
     });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
@@ -82,7 +82,6 @@ export class TenantHub extends DurableObject<Env> {
     const now = Date.now();
     const raised = this.ctx.storage.transactionSync(() => {
       sql.exec("INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)", key, now, events.length, JSON.stringify(events));
-      this.#updateLatest(events);
       const out = evaluateBatch(events, { rules, vehicleName: (id) => byId.get(id)?.name ?? id, states: this.#states, book: this.#book, now });
       this.#states.flush();
       return out;
@@ -99,10 +98,8 @@ export class TenantHub extends DurableObject<Env> {
   /** The vehicle's newest readings, or null before any telemetry. */
   latest(tenantId: string, vehicleId: string) {
     this.#bind(tenantId);
-    const row = this.ctx.storage.sql
-      .exec<{ ts: number; readings: string; dtc: string | null }>("SELECT ts, readings, dtc FROM vehicle_latest WHERE vehicle_id = ?", vehicleId)
-      .toArray()[0];
-    return row ? { ts: iso(row.ts), readings: JSON.parse(row.readings) as Record<string, number>, dtc: row.dtc ? (JSON.parse(row.dtc) as string[]) : [] } : null;
+    const latest = this.#states.latest(vehicleId);
+    return latest ? { ts: iso(latest.ts), readings: latest.readings, dtc: latest.dtc } : null;
   }
 
   /** One alert as the object holds it now (the source of truth), if the viewer may see it. */
@@ -130,7 +127,7 @@ export class TenantHub extends DurableObject<Env> {
       next = { ...alert, status: "acknowledged", acknowledgedAt: iso(now), acknowledgedBy: viewer.userId, note };
     } else {
       next = { ...alert, status: "resolved", resolvedAt: iso(now), resolvedBy: viewer.userId, note };
-      if (alert.ruleId) this.#states.reset(alert.ruleId, alert.vehicleId);
+      if (alert.ruleId) this.#states.resetPair(alert.ruleId, alert.vehicleId);
     }
     const event = this.ctx.storage.transactionSync(() => {
       const recorded = this.#book.record("alert.updated", next, now);
@@ -278,22 +275,6 @@ export class TenantHub extends DurableObject<Env> {
     if (!this.#syncScheduled) {
       this.#syncScheduled = true;
       void this.ctx.storage.setAlarm(Date.now());
-    }
-  }
-
-  #updateLatest(events: TelemetryEvent[]) {
-    const newest = new Map<string, TelemetryEvent>();
-    for (const e of events) if ((newest.get(e.vehicleId)?.ts ?? -Infinity) <= e.ts) newest.set(e.vehicleId, e);
-    for (const e of newest.values()) {
-      this.ctx.storage.sql.exec(
-        `INSERT INTO vehicle_latest (vehicle_id, ts, readings, dtc) VALUES (?, ?, ?, ?)
-         ON CONFLICT (vehicle_id) DO UPDATE SET ts = excluded.ts, readings = excluded.readings, dtc = coalesce(excluded.dtc, dtc)
-         WHERE excluded.ts >= vehicle_latest.ts`,
-        e.vehicleId,
-        e.ts,
-        JSON.stringify(e.readings),
-        e.dtc ? JSON.stringify(e.dtc) : null,
-      );
     }
   }
 

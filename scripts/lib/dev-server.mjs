@@ -83,7 +83,8 @@ export async function startDevServer(options = {}) {
   };
   applyLocalMigrations(persistDir);
 
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--inspector-port", String(await freePort()),
+  const inspectorPort = await freePort();
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--inspector-port", String(inspectorPort),
     "--show-interactive-dev-session=false", "--log-level", "warn", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   const child = spawn(WRANGLER, args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
   const output = [];
@@ -102,7 +103,7 @@ export async function startDevServer(options = {}) {
   try {
     await waitForServer(url, child, output);
     const demo = options.seed === false ? null : await seedDemo({ url, platformToken: vars.PLATFORM_ADMIN_TOKEN });
-    return { url, port, persistDir, platformToken: vars.PLATFORM_ADMIN_TOKEN, vars, demo, output, stop };
+    return { url, port, inspectorPort, persistDir, platformToken: vars.PLATFORM_ADMIN_TOKEN, vars, demo, output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -15,7 +15,7 @@ export const TelemetryEventSchema = z
     vehicleId: z.string().min(1).max(64).openapi({ description: "The vehicle's externalId", example: "TRUCK-042" }),
     ts: EventTime.openapi({ example: "2026-11-21T22:40:00Z" }),
     readings: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "Reading names are identifiers"), z.number().finite())
+      .record(z.string().min(1).max(64), z.number().finite())
       .default({})
       .openapi({ example: { speedKph: 87.5, engineTempC: 96, oilPressureKpa: 310, batteryV: 13.9, accelG: -0.12 } }),
     dtc: z

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Profiles the Worker + Durable Object under sustained ingest through workerd's inspector
+// (Chrome DevTools protocol) and prints the functions with the most self time.
+// Usage: node bench/profile-ingest.mjs [seconds]
+import WebSocket from "ws";
+import { startDevServer } from "../scripts/lib/dev-server.mjs";
+import { ingestThroughput } from "./ingest.mjs";
+
+const seconds = Number(process.argv[2] ?? 10);
+const server = await startDevServer({ inspect: true });
+try {
+  const targets = await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)).json();
+  const sessions = await Promise.all(targets.map((t) => connect(t.webSocketDebuggerUrl)));
+  const manager = await (await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tenant: "demo", ...server.demo.users.manager }) })).json();
+  const vehicles = (await (await fetch(`${server.url}/api/vehicles?limit=100`, { headers: { authorization: `Bearer ${manager.token}` } })).json()).items;
+  for (const s of sessions) {
+    await s.send("Profiler.enable");
+    await s.send("Profiler.setSamplingInterval", { interval: 200 });
+    await s.send("Profiler.start");
+  }
+  const result = await ingestThroughput({ url: server.url, secret: server.demo.webhookSecret, slug: "demo", vehicles, concurrency: 8, seconds });
+  console.log(`${result.eventsPerSecond} events/s while profiling`);
+  const totals = new Map();
+  for (const s of sessions) {
+    const { profile } = await s.send("Profiler.stop");
+    const dt = profile.timeDeltas.reduce((a, b) => a + b, 0) / Math.max(1, profile.samples.length);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    for (const id of profile.samples) {
+      const frame = byId.get(id).callFrame;
+      const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
+      totals.set(key, (totals.get(key) ?? 0) + dt / 1000);
+    }
+  }
+  const all = [...totals.values()].reduce((a, b) => a + b, 0);
+  for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    console.log(`${((ms / all) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+  }
+} finally {
+  await server.stop();
+}
+
+function connect(url) {
+  const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
+  let id = 0;
+  const pending = new Map();
+  ws.on("message", (data) => {
+    const msg = JSON.parse(data.toString());
+    if (msg.id && pending.has(msg.id)) {
+      pending.get(msg.id)(msg.result);
+      pending.delete(msg.id);
+    }
+  });
+  return new Promise((resolve) =>
+    ws.once("open", () =>
+      resolve({
+        send: (method, params = {}) =>
+          new Promise((done) => {
+            pending.set(++id, done);
+            ws.send(JSON.stringify({ id, method, params }));
+          }),
+      }),
+    ),
+  );
+}

@@ -1,0 +1,80 @@
+import { emptyState, type PairState } from "../worker/domain/rule-engine";
+import type { TelemetryEvent } from "../worker/domain/telemetry";
+
+/** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
+export interface PairRecord extends PairState {
+  alertId: string | null;
+  cooldownUntil: number;
+}
+
+/** Everything the hot path keeps per vehicle: its newest reading and each rule's rolling state. */
+export interface VehicleState {
+  latest: { ts: number; readings: Record<string, number>; dtc: string[] } | null;
+  rules: Record<string, PairRecord>;
+}
+
+const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
+
+/**
+ * All vehicles' state in memory (loaded once), written back as one row per vehicle touched by
+ * an ingest: a batch of 100 events over 20 vehicles costs 20 upserts, not one per rule.
+ */
+export class VehicleStates {
+  readonly #vehicles = new Map<string, VehicleState>();
+  readonly #dirty = new Set<string>();
+
+  constructor(private readonly sql: SqlStorage) {
+    for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
+      const state = JSON.parse(row.data) as VehicleState;
+      for (const pair of Object.values(state.rules)) pair.lastTs ??= -Infinity; // JSON has no -Infinity
+      this.#vehicles.set(row.vehicle_id, state);
+    }
+  }
+
+  #vehicle(vehicleId: string): VehicleState {
+    let state = this.#vehicles.get(vehicleId);
+    if (!state) {
+      state = { latest: null, rules: {} };
+      this.#vehicles.set(vehicleId, state);
+    }
+    return state;
+  }
+
+  latest(vehicleId: string) {
+    return this.#vehicles.get(vehicleId)?.latest ?? null;
+  }
+
+  /** Keeps the newest reading; a late event does not replace a newer one. DTCs persist until reported again. */
+  observe(event: TelemetryEvent) {
+    const state = this.#vehicle(event.vehicleId);
+    if (state.latest && state.latest.ts > event.ts) return;
+    state.latest = { ts: event.ts, readings: event.readings, dtc: event.dtc ?? state.latest?.dtc ?? [] };
+    this.#dirty.add(event.vehicleId);
+  }
+
+  pair(ruleId: string, vehicleId: string): PairRecord {
+    return this.#vehicles.get(vehicleId)?.rules[ruleId] ?? freshPair();
+  }
+
+  setPair(ruleId: string, vehicleId: string, pair: PairRecord) {
+    this.#vehicle(vehicleId).rules[ruleId] = pair;
+    this.#dirty.add(vehicleId);
+  }
+
+  /** After a resolve: the episode, window and cooldown start afresh. */
+  resetPair(ruleId: string, vehicleId: string) {
+    const pair = this.pair(ruleId, vehicleId);
+    this.setPair(ruleId, vehicleId, { ...freshPair(), lastTs: pair.lastTs, alertId: pair.alertId });
+  }
+
+  flush() {
+    for (const vehicleId of this.#dirty) {
+      this.sql.exec(
+        "INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?) ON CONFLICT (vehicle_id) DO UPDATE SET data = excluded.data",
+        vehicleId,
+        JSON.stringify(this.#vehicles.get(vehicleId)),
+      );
+    }
+    this.#dirty.clear();
+  }
+}
