@@ -46,3 +46,19 @@ export function broadcast(events: AlertEvent[], sockets: WebSocket[], sse: Set<S
     if (frames) client.writer.write(encoder.encode(frames)).catch(() => sse.delete(client));
   }
 }
+
+/** Work orders are for staff: drivers' sockets and streams do not receive them. */
+export function broadcastWorkOrder(workOrder: Record<string, unknown>, sockets: WebSocket[], sse: Set<SseClient>) {
+  const message = JSON.stringify({ type: "workorder.updated", workOrder } satisfies ServerMessage);
+  for (const ws of sockets) {
+    const viewer = ws.deserializeAttachment() as Viewer | null;
+    if (!viewer || viewer.role === "driver") continue;
+    try {
+      ws.send(message);
+    } catch {
+      // closing socket
+    }
+  }
+  const frame = encoder.encode(`event: workorder.updated\ndata: ${message}\n\n`);
+  for (const client of sse) if (client.viewer.role !== "driver") client.writer.write(frame).catch(() => sse.delete(client));
+}

@@ -8,7 +8,7 @@ import { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlertsToD1 } from "./alert-sync";
 import { evaluateBatch } from "./evaluate-batch";
 import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
-import { broadcast, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
+import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
 import { VehicleStates } from "./vehicle-states";
 import { migrateStorage } from "./storage-migrations";
 import { TenantDirectory } from "./tenant-directory";
@@ -137,6 +137,12 @@ export class TenantHub extends DurableObject<Env> {
     this.#publish([event], byId);
     await this.syncNow();
     return { ok: true, alert: event.alert };
+  }
+
+  /** Sends a work-order change to every staff socket and SSE stream of the tenant (drivers do not get them). */
+  publishWorkOrder(tenantId: string, workOrder: Record<string, unknown>) {
+    this.#bind(tenantId);
+    broadcastWorkOrder(workOrder, this.ctx.getWebSockets(), this.#sse);
   }
 
   /** Writes pending alert events to D1 now (serialised with any sync already running). */

@@ -137,3 +137,20 @@ describe("SSE", () => {
     await reader.cancel();
   });
 });
+
+describe("live stream extras", () => {
+  it("answers the heartbeat without waking the object and sends work-order updates to staff only", async () => {
+    const tenant = await createTenant();
+    const driver = await userWithRole(tenant, "driver");
+    const staff = await openLive(tenant.admin.token);
+    const driverLive = await openLive(driver.token);
+    staff.ws.send('{"type":"ping"}');
+    expect(await staff.waitFor((m) => m.type === "pong")).toEqual({ type: "pong" });
+    await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).publishWorkOrder(tenant.id, { id: "wo_1", status: "scheduled" });
+    expect(await staff.waitFor((m) => m.type === "workorder.updated")).toMatchObject({ workOrder: { id: "wo_1" } });
+    await settle();
+    expect(driverLive.messages.map((m) => m.type)).toEqual(["hello"]);
+    staff.close();
+    driverLive.close();
+  });
+});
