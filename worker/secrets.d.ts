@@ -7,5 +7,11 @@ declare namespace Cloudflare {
     JWT_SECRET: string;
     /** Base64 of 32 bytes: AES-256-GCM key for secrets at rest. */
     ENCRYPTION_KEY: string;
+    /** Web Push VAPID key pair (base64url; public = uncompressed P-256 point). */
+    VAPID_PUBLIC_KEY: string;
+    VAPID_PRIVATE_KEY: string;
+    TWILIO_ACCOUNT_SID: string;
+    TWILIO_AUTH_TOKEN: string;
+    SENDGRID_API_KEY: string;
   }
 }
