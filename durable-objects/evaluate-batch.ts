@@ -12,6 +12,8 @@ export interface BatchContext {
   states: VehicleStates;
   book: AlertBook;
   now: number;
+  /** Whether a new alert matches an active silence (recorded and streamed, but notifies nobody). */
+  silenced: (alert: { vehicleId: string; ruleId: string; type: string; severity: RuleDef["severity"] }) => boolean;
 }
 
 /** Applies the events in event-time order to the vehicles' latest readings and every rule; returns the alert events raised. */
@@ -67,7 +69,7 @@ function raise(rule: RuleDef, vehicleId: string, trigger: Trigger, pair: { alert
       resolvedAt: null,
       resolvedBy: null,
       snoozedUntil: null,
-      silenced: false,
+      silenced: ctx.silenced({ vehicleId, ruleId: rule.id, type: rule.type, severity: rule.severity }),
       note: null,
     },
     ctx.now,

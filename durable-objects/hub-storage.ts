@@ -15,6 +15,12 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     // Each row keeps the alert as it was at that event, so a replay shows history, not just now.
     sql.exec("CREATE TABLE alert_events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL)");
   },
+  (sql) => {
+    // Escalation steps waiting for their time; deleted when fired or when the alert is acknowledged.
+    sql.exec(`CREATE TABLE escalations (alert_id TEXT NOT NULL, step INTEGER NOT NULL, due_at INTEGER NOT NULL,
+      roles TEXT NOT NULL, channels TEXT NOT NULL, PRIMARY KEY (alert_id, step))`);
+    sql.exec("CREATE INDEX escalations_due ON escalations (due_at)");
+  },
 ];
 
 /** How long accepted batches (and so webhook-id idempotency) and the event log are kept. */

@@ -1,6 +1,6 @@
-import { asc } from "drizzle-orm";
+import { asc, gt } from "drizzle-orm";
 import { database, inTenant } from "../worker/db/client";
-import { alertRules, vehicles } from "../worker/db/schema";
+import { alertRules, escalationPolicies, silences, vehicles, type EscalationStep, type Severity } from "../worker/db/schema";
 import type { RuleDef } from "../worker/domain/rule-engine";
 import { toRuleDef } from "../worker/services/rules";
 
@@ -18,6 +18,8 @@ export interface VehicleRef {
 export class TenantDirectory {
   #vehicles?: { byExternal: Map<string, VehicleRef>; byId: Map<string, VehicleRef> };
   #rules?: RuleDef[];
+  #silences?: (typeof silences.$inferSelect)[];
+  #escalation?: Map<Severity, EscalationStep[]>;
 
   constructor(
     private readonly db: D1Database,
@@ -27,6 +29,21 @@ export class TenantDirectory {
   invalidate() {
     this.#vehicles = undefined;
     this.#rules = undefined;
+    this.#silences = undefined;
+    this.#escalation = undefined;
+  }
+
+  /** Silences that have not ended (the caller checks start and matchers at alert time). */
+  async silences(now = Date.now()) {
+    this.#silences ??= await database(this.db).select().from(silences).where(inTenant(silences, this.tenantId, gt(silences.endsAt, now)));
+    return this.#silences;
+  }
+
+  async escalationSteps(severity: Severity): Promise<EscalationStep[]> {
+    this.#escalation ??= new Map(
+      (await database(this.db).select().from(escalationPolicies).where(inTenant(escalationPolicies, this.tenantId))).map((p) => [p.severity, p.steps]),
+    );
+    return this.#escalation.get(severity) ?? [];
   }
 
   async vehicles() {

@@ -2,10 +2,14 @@ import { DurableObject } from "cloudflare:workers";
 import type { Alert, AlertEvent } from "../worker/domain/alert";
 import { ClientMessage, HEARTBEAT } from "../worker/domain/live-protocol";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
+import { isSilenced } from "../worker/domain/silence";
 import { pollGeotab } from "../worker/integrations/geotab/poller";
+import type { NotificationJob } from "../worker/notifications/jobs";
 import { iso } from "../worker/lib/time";
 import { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlertsToD1 } from "./alert-sync";
+import { cancelEscalations, dueEscalations, finishStep, nextEscalationAt, postponeStep, scheduleEscalations } from "./escalation-schedule";
+import { enqueueRaisedAlerts } from "./notify-outbox";
 import { evaluateBatch } from "./evaluate-batch";
 import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
 import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
@@ -79,13 +83,22 @@ export class TenantHub extends DurableObject<Env> {
     const events: TelemetryEvent[] = incoming.map((e) => ({ ...e, vehicleId: byExternal.get(e.vehicleId)!.id }));
     const rules = await directory.rules();
     const { byId } = await directory.vehicles();
+    const activeSilences = await directory.silences();
     const now = Date.now();
     const raised = this.ctx.storage.transactionSync(() => {
       sql.exec("INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)", key, now, events.length, JSON.stringify(events));
-      const out = evaluateBatch(events, { rules, vehicleName: (id) => byId.get(id)?.name ?? id, states: this.#states, book: this.#book, now });
+      const out = evaluateBatch(events, {
+        rules,
+        vehicleName: (id) => byId.get(id)?.name ?? id,
+        states: this.#states,
+        book: this.#book,
+        now,
+        silenced: (alert) => isSilenced(alert, activeSilences, now),
+      });
       this.#states.flush();
       return out;
     });
+    await this.#scheduleEscalations(raised, now);
     this.#publish(raised, byId);
     return { ok: true, accepted: events.length };
   }
@@ -131,6 +144,7 @@ export class TenantHub extends DurableObject<Env> {
     }
     const event = this.ctx.storage.transactionSync(() => {
       const recorded = this.#book.record("alert.updated", next, now);
+      if (change.action !== "snooze") cancelEscalations(this.ctx.storage.sql, alert.id); // acknowledging stops the chain
       this.#states.flush();
       return recorded;
     });
@@ -162,9 +176,10 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   /**
-   * One alarm drives everything time-based here: the D1 sync of new alert events (due at once)
-   * and the Geotab poll (every GEOTAB_POLL_MS while configured). Each step is idempotent and
-   * catches its own errors, so a failing vendor never makes the runtime retry the whole alarm.
+   * One alarm drives everything time-based here: the D1 sync of new alert events and their
+   * notification jobs (due at once), escalation steps (at their time) and the Geotab poll (every
+   * GEOTAB_POLL_MS while configured). Each step is idempotent and vendor failures are caught, so
+   * the runtime's own alarm retries only cover D1 or Queue outages.
    */
   override async alarm() {
     this.#syncScheduled = false;
@@ -172,15 +187,53 @@ export class TenantHub extends DurableObject<Env> {
       // a backlog larger than one sync page: keep going
     }
     const now = Date.now();
-    const geotabDue = Number(this.#meta("geotabNextPoll") ?? Number.POSITIVE_INFINITY);
-    if (geotabDue <= now && this.#tenantId) await this.#pollGeotab(this.#tenantId, now);
-    else if (Number.isFinite(geotabDue)) await this.#scheduleGeotab(geotabDue); // the sync alarm replaced it
+    const tenantId = this.#tenantId;
+    if (tenantId) {
+      await enqueueRaisedAlerts(this.ctx.storage.sql, this.env.NOTIFY_QUEUE, tenantId);
+      await this.#fireEscalations(tenantId, now);
+      if (Number(this.#meta("geotabNextPoll") ?? Number.POSITIVE_INFINITY) <= now) await this.#pollGeotab(tenantId, now);
+    }
     const lastPrune = Number(this.#meta("lastPrune") ?? 0);
     if (now - lastPrune > PRUNE_EVERY_MS) {
       this.ctx.storage.sql.exec("DELETE FROM ingested_batches WHERE received_at < ?", now - RETENTION_MS);
       this.#book.prune(now - RETENTION_MS);
       this.#setMeta("lastPrune", String(now));
     }
+    await this.#arm();
+  }
+
+  /** Due steps of alerts still open become `alert.escalated` jobs; snoozed ones wait, acknowledged ones are dropped. */
+  async #fireEscalations(tenantId: string, now: number) {
+    const sql = this.ctx.storage.sql;
+    const jobs: NotificationJob[] = [];
+    for (const due of dueEscalations(sql, now)) {
+      const alert = this.#book.get(due.alertId);
+      const snoozedUntil = alert?.snoozedUntil ? Date.parse(alert.snoozedUntil) : 0;
+      if (alert?.status === "open" && snoozedUntil > now) {
+        postponeStep(sql, due.alertId, due.step, snoozedUntil);
+        continue;
+      }
+      if (alert?.status === "open") jobs.push({ type: "alert.escalated", tenantId, ...due });
+      finishStep(sql, due.alertId, due.step);
+    }
+    if (jobs.length) await this.env.NOTIFY_QUEUE.sendBatch(jobs.map((body) => ({ body })));
+  }
+
+  async #scheduleEscalations(events: AlertEvent[], now: number) {
+    const created = events.filter((e) => e.kind === "alert" && !e.alert.silenced);
+    if (!created.length) return;
+    for (const { alert } of created) {
+      scheduleEscalations(this.ctx.storage.sql, alert.id, await this.#directory!.escalationSteps(alert.severity), now);
+    }
+    await this.#arm();
+  }
+
+  /** Sets the alarm to the earliest pending work (escalation or Geotab poll), unless one is set sooner. */
+  async #arm() {
+    const next = Math.min(nextEscalationAt(this.ctx.storage.sql) ?? Infinity, Number(this.#meta("geotabNextPoll") ?? Infinity));
+    if (!Number.isFinite(next)) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
   }
 
   async #pollGeotab(tenantId: string, now: number) {
@@ -205,8 +258,7 @@ export class TenantHub extends DurableObject<Env> {
 
   async #scheduleGeotab(at: number) {
     this.#setMeta("geotabNextPoll", String(at));
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    await this.#arm();
   }
 
   /** WebSocket upgrade (hibernation API) and SSE; the Worker has verified the token already. */
