@@ -63,7 +63,7 @@ export function toHex(bytes: ArrayBuffer): string {
 }
 
 /** HMAC hex digest with the Web Crypto API (no node:crypto in the pure modules). */
-export async function hmacHex(hash: "SHA-1" | "SHA-256", key: Uint8Array, message: string): Promise<string> {
+export async function hmacHex(hash: "SHA-1" | "SHA-256", key: Uint8Array<ArrayBuffer>, message: string): Promise<string> {
   const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash }, false, ["sign"]);
   return toHex(await crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(message)));
 }

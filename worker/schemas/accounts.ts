@@ -28,6 +28,10 @@ export const UserSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string(), role: Role, tenantId: z.string(), phone: z.string().nullable() })
   .openapi("User");
 
+export const MeSchema = UserSchema.extend({
+  vehicleId: z.string().nullable().optional().openapi({ description: "For a driver: the vehicle assigned to it" }),
+}).openapi("Me");
+
 export const LoginResult = z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }).openapi("LoginResult");
 
 export const CreateUserBody = z

@@ -80,3 +80,7 @@ export function listVehicles(db: Db, tenantId: string, limit: number, after?: [s
     .orderBy(asc(vehicles.name), asc(vehicles.id))
     .limit(limit + 1);
 }
+
+/** The vehicle assigned to a driver (the first by name if several). */
+export const driversVehicle = (db: Db, tenantId: string, driverId: string) =>
+  db.query.vehicles.findFirst({ where: inTenant(vehicles, tenantId, eq(vehicles.driverId, driverId)), orderBy: asc(vehicles.name) });

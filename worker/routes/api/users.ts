@@ -5,7 +5,8 @@ import { decodeCursor, page } from "../../lib/cursor";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize } from "../../middleware/authorize";
-import { CreateUserBody, UserSchema } from "../../schemas/accounts";
+import { CreateUserBody, MeSchema, UserSchema } from "../../schemas/accounts";
+import { driversVehicle } from "../../services/vehicles";
 import { bearerSecurity, errors, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { createUser, findUser, listUsers, publicUser } from "../../services/users";
 
@@ -16,7 +17,7 @@ const me = createRoute({
   tags: ["Users"],
   security: bearerSecurity,
   middleware: [authorize(ANY_ROLE)] as const,
-  responses: { 200: json(UserSchema, "The caller"), 401: errors[401] },
+  responses: { 200: json(MeSchema, "The caller"), 401: errors[401] },
 });
 
 const create = createRoute({
@@ -53,7 +54,9 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     const user = await findUser(database(c.env.DB), auth.tenantId, auth.userId);
     // A token can outlive its user; that is an invalid token, not a missing resource.
     if (!user) throw new AppError("unauthorized", "The token's user no longer exists.");
-    return c.json(publicUser(user), 200);
+    // A driver's own vehicle, so its app can open it (drivers cannot list vehicles).
+    const vehicleId = user.role === "driver" ? ((await driversVehicle(database(c.env.DB), auth.tenantId, user.id))?.id ?? null) : null;
+    return c.json({ ...publicUser(user), vehicleId }, 200);
   })
   .openapi(create, async (c) => {
     const auth = c.get("auth");

@@ -1,0 +1,193 @@
+import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { Role } from "./api-types";
+import { isOffline } from "./connectivity";
+import { formatClock, ROLE_NAMES } from "./format";
+import { Link, match, navigate, safeReturnPath, usePath, useSearch } from "./router";
+import { LiveAlerts } from "./screens/live-alerts";
+import { MyVehicle, NotFound, Placeholder } from "./screens/placeholders";
+import { Settings } from "./screens/settings";
+import { SignIn } from "./screens/sign-in";
+import { VehicleDetail, Vehicles } from "./screens/vehicles";
+import { end, isStaff, session } from "./session";
+import { useConnectivity } from "./use-api";
+
+interface Route {
+  path: string;
+  /** Shown in the Main navigation when set. */
+  nav?: string;
+  who: "staff" | "driver" | "all";
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+export const ROUTES: Route[] = [
+  { path: "/live", nav: "Live alerts", who: "staff", render: () => <LiveAlerts /> },
+  { path: "/alerts", nav: "Alerts", who: "staff", render: () => <Placeholder screen="alerts" /> },
+  { path: "/vehicles", nav: "Vehicles", who: "staff", render: () => <Vehicles /> },
+  { path: "/vehicles/:id", who: "staff", render: ({ id }) => <VehicleDetail id={id ?? ""} key={id} /> },
+  { path: "/maintenance", nav: "Maintenance", who: "staff", render: () => <Placeholder screen="maintenance" /> },
+  { path: "/work-orders", nav: "Work orders", who: "staff", render: () => <Placeholder screen="workOrders" /> },
+  { path: "/analytics", nav: "Analytics", who: "staff", render: () => <Placeholder screen="analytics" /> },
+  { path: "/leaderboard", nav: "Leaderboard", who: "staff", render: () => <Placeholder screen="leaderboard" /> },
+  { path: "/my-vehicle", nav: "My vehicle", who: "driver", render: () => <MyVehicle /> },
+  { path: "/my-alerts", nav: "My alerts", who: "driver", render: () => <Placeholder screen="myAlerts" /> },
+  { path: "/settings", nav: "Settings", who: "all", render: () => <Settings /> },
+];
+
+const allowed = (route: Route, role: Role) => route.who === "all" || (route.who === "staff") === isStaff(role);
+export const homePath = (role: Role) => (isStaff(role) ? "/live" : "/my-vehicle");
+
+function SkipLink() {
+  return (
+    <a
+      className="skip-link"
+      href="#main"
+      onClick={(event) => {
+        // Focus main without touching the URL: the router ignores hashes anyway.
+        event.preventDefault();
+        document.getElementById("main")?.focus();
+      }}
+    >
+      Skip to main content
+    </a>
+  );
+}
+
+function Brand() {
+  return (
+    <span className="brand">
+      <img src="/icons/icon-192.png" alt="" width={32} height={32} />
+      FleetPulse
+    </span>
+  );
+}
+
+function OfflineBanner() {
+  const c = useConnectivity();
+  const offline = isOffline(c);
+  return (
+    <div className="offline-banner" role="status">
+      {offline ? (
+        <p>
+          <strong>You are offline</strong>
+          {c.cachedSince !== null ? ` — showing data from ${formatClock(c.cachedSince)}` : " — some data could not be loaded"}.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function App() {
+  const current = useSyncExternalStore(session.subscribe, session.get);
+  const path = usePath();
+  const search = useSearch();
+
+  // Signed out: the sign-in screen has its own URL and remembers where the user was going.
+  useEffect(() => {
+    if (!current && path !== "/sign-in") {
+      const next = path === "/" ? "" : `?next=${encodeURIComponent(path + location.search)}`;
+      navigate(`/sign-in${next}`, { replace: true, focus: false });
+    } else if (current && (path === "/" || path === "/sign-in")) {
+      navigate(safeReturnPath(search.get("next")) ?? homePath(current.user.role), { replace: true, focus: false });
+    }
+  }, [current, path, search]);
+
+  if (!current) {
+    return (
+      <>
+        <SkipLink />
+        <header className="app-header">
+          <div className="header-bar">
+            <Brand />
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          <SignIn onSignedIn={() => undefined} />
+        </main>
+      </>
+    );
+  }
+  return <Shell role={current.user.role} name={current.user.name} path={path} />;
+}
+
+function Shell({ role, name, path }: { role: Role; name: string; path: string }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const links = ROUTES.filter((r) => r.nav && allowed(r, role));
+  const who = (
+    <>
+      Signed in as <strong>{name}</strong>
+      {name === ROLE_NAMES[role] ? "" : `, ${ROLE_NAMES[role]}`}
+    </>
+  );
+
+  useEffect(() => setMenuOpen(false), [path]);
+
+  let content: ReactNode = null;
+  for (const route of ROUTES) {
+    const params = match(route.path, path);
+    if (params) {
+      content = allowed(route, role) ? route.render(params) : null;
+      break;
+    }
+  }
+  if (content === null && path !== "/" && path !== "/sign-in") content = <NotFound />;
+
+  const signOut = () => {
+    // A deliberate sign-out starts afresh: no screen to return to.
+    history.pushState(null, "", "/sign-in");
+    end();
+  };
+
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && menuOpen) {
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    }
+  };
+
+  return (
+    <>
+      <SkipLink />
+      <header className="app-header">
+        <div className="header-bar">
+          <Brand />
+          <button
+            type="button"
+            className="button menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            ref={menuButton}
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            Menu
+          </button>
+          <p className="who">{who}</p>
+          <button type="button" className="button" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+        <OfflineBanner />
+      </header>
+      <div className="layout">
+        <nav id="main-nav" aria-label="Main" className={menuOpen ? "main-nav open" : "main-nav"} onKeyDown={closeOnEscape}>
+          <p className="nav-who">{who}</p>
+          <ul>
+            {links.map((r) => {
+              const active = path === r.path || path.startsWith(`${r.path}/`);
+              return (
+                <li key={r.path}>
+                  <Link href={r.path} aria-current={active ? "page" : undefined}>
+                    {r.nav}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>
+          {content}
+        </main>
+      </div>
+    </>
+  );
+}

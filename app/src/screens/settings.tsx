@@ -1,0 +1,45 @@
+import { useEffect } from "react";
+import { client, describeError, unwrap } from "../api";
+import { ROLE_NAMES } from "../format";
+import { Page, Status } from "../page";
+import { session } from "../session";
+import { useApi } from "../use-api";
+
+export function Settings() {
+  const me = useApi("me", () => unwrap(client.api.me.$get()));
+  const current = session.get();
+  useEffect(() => {
+    if (me.data) session.updateUser(me.data);
+  }, [me.data]);
+  // Before /api/me answers (or offline without a cached answer) the signed-in user is shown.
+  const user = me.data ?? current?.user;
+  return (
+    <Page title="Settings">
+      <h2>Your profile</h2>
+      {me.state === "loading" && !user ? <Status>Loading your profile…</Status> : null}
+      {me.state === "error" ? <Status error>{describeError(me.error)}</Status> : null}
+      {user ? (
+        <dl className="facts">
+          <div>
+            <dt>Name</dt>
+            <dd>{user.name}</dd>
+          </div>
+          <div>
+            <dt>Email</dt>
+            <dd>{user.email}</dd>
+          </div>
+          <div>
+            <dt>Role</dt>
+            <dd>{ROLE_NAMES[user.role]}</dd>
+          </div>
+          <div>
+            <dt>Organization</dt>
+            <dd>{current?.tenant ?? user.tenantId}</dd>
+          </div>
+        </dl>
+      ) : null}
+      <h2>Notifications</h2>
+      <p>Choose how and when FleetPulse tells you about alerts: push, SMS, voice or email, and quiet hours.</p>
+    </Page>
+  );
+}

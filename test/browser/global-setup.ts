@@ -1,0 +1,40 @@
+/**
+ * Starts the real product once for the browser tests: `wrangler dev` on a fresh local state with
+ * the demo tenant seeded (scripts/lib/dev-server.mjs), serving the built PWA from dist/app.
+ * Tests get the URL and credentials through `inject("fleetpulse")`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startDevServer } from "../../scripts/lib/dev-server.mjs";
+import { CHROMIUM_PATH, ROOT, SCREENSHOT_DIR, type FleetPulseContext } from "./support";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    fleetpulse: FleetPulseContext;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  if (!existsSync(path.join(ROOT, "dist/app/index.html"))) {
+    // scripts/browser-tests.mjs builds first; this covers a bare `vitest run --project browser`.
+    const build = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+    if (build.status !== 0) throw new Error("vite build failed");
+  }
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+  const server = await startDevServer();
+  const demo = server.demo as { tenant: string; users: FleetPulseContext["users"] } | null;
+  if (!demo?.users?.admin) {
+    await server.stop();
+    throw new Error("The dev server did not seed the demo tenant");
+  }
+  project.provide("fleetpulse", { url: server.url, tenant: demo.tenant, users: demo.users });
+  return async () => {
+    await server.stop();
+  };
+}

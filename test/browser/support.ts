@@ -1,0 +1,91 @@
+/** Shared pieces of the browser tests: Chromium, signing in, axe-core, screenshots. */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const SCREENSHOT_DIR = path.join(ROOT, "screenshots");
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+];
+const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "best-practice"];
+
+export type RoleName = "admin" | "manager" | "technician" | "driver";
+export interface FleetPulseContext {
+  url: string;
+  tenant: string;
+  users: Record<RoleName, { email: string; password: string }>;
+}
+
+export const STAFF_LINKS = ["Live alerts", "Alerts", "Vehicles", "Maintenance", "Work orders", "Analytics", "Leaderboard", "Settings"];
+export const DRIVER_LINKS = ["My vehicle", "My alerts", "Settings"];
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export function newContext(browser: Browser, ctx: FleetPulseContext, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: ctx.url, viewport: DESKTOP, ...options });
+}
+
+/** Signs in through the form and waits for the Main navigation. */
+export async function signIn(page: Page, ctx: FleetPulseContext, role: RoleName, startPath = "/") {
+  await page.goto(startPath);
+  await page.getByLabel("Organization", { exact: true }).fill(ctx.tenant);
+  await page.getByLabel("Email", { exact: true }).fill(ctx.users[role].email);
+  await page.getByLabel("Password", { exact: true }).fill(ctx.users[role].password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("navigation", { name: "Main" }).waitFor();
+}
+
+/** The names of the Main navigation's links, in order. */
+export async function navLinkNames(page: Page): Promise<string[]> {
+  const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
+  return (await links.allInnerTexts()).map((text) => text.trim());
+}
+
+/** Waits until the screen has its heading and nothing is still loading. */
+export async function settled(page: Page) {
+  await page.locator("main h1").first().waitFor();
+  await page.waitForFunction(() => !/Loading|Signing in/.test(document.querySelector("main")?.textContent ?? ""));
+}
+
+/** Runs axe-core with the project's tags and fails with a readable list of violations. */
+export async function expectNoAxeViolations(page: Page, label: string) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(" ")} — ${n.failureSummary ?? ""}`),
+    }));
+  }, AXE_TAGS);
+  expect(violations, `axe violations on ${label}:\n${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
