@@ -1,3 +1,4 @@
+/// <reference path="./test/stand-ins/env.d.ts" />
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -19,17 +20,37 @@ export default defineConfig(async () => {
         },
         {
           plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: { ...TEST_SECRETS, ENVIRONMENT: "test", TEST_MIGRATIONS: migrations },
-              },
+            // Provider stand-ins (test/stand-ins) are started by the globalSetup below; their URL,
+            // VAPID key pair and test credentials become bindings here.
+            cloudflareTest(({ inject }) => {
+              const standInUrl = inject("standInUrl");
+              const vapid = inject("vapid");
+              const credentials = inject("standInCredentials");
+              return {
+                wrangler: { configPath: "./wrangler.toml" },
+                miniflare: {
+                  bindings: {
+                    ...TEST_SECRETS,
+                    ENVIRONMENT: "test",
+                    TEST_MIGRATIONS: migrations,
+                    STAND_IN_URL: standInUrl,
+                    TWILIO_API_URL: standInUrl,
+                    SENDGRID_API_URL: standInUrl,
+                    TWILIO_ACCOUNT_SID: credentials.twilioSid,
+                    TWILIO_AUTH_TOKEN: credentials.twilioToken,
+                    SENDGRID_API_KEY: credentials.sendgridKey,
+                    VAPID_PUBLIC_KEY: vapid.publicKey,
+                    VAPID_PRIVATE_KEY: vapid.privateKey,
+                  },
+                },
+              };
             }),
           ],
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["test/workers/apply-migrations.ts"],
+            globalSetup: ["test/stand-ins/global-setup.ts"],
           },
         },
         {

@@ -1,0 +1,39 @@
+/**
+ * Outbound customer webhooks, signed by Standard Webhooks (standardwebhooks.com): body
+ * `{type, timestamp, data}`, headers `webhook-id` (the message id, the same on every retry of one
+ * message), `webhook-timestamp` (seconds, per attempt) and `webhook-signature`. A 410 means the
+ * endpoint is gone: the caller disables it.
+ */
+import { signStandardWebhook } from "../../lib/standard-webhooks";
+import { callProvider, permanentFailure } from "../http-result";
+import { deliverableUrlProblem } from "../url-guard";
+import type { ChannelAdapter } from "./types";
+
+export const sendWebhook: ChannelAdapter = async ({ env, webhook }) => {
+  if (!webhook) return permanentFailure("webhook: no endpoint given");
+  const urlProblem = deliverableUrlProblem(webhook.url, env.ENVIRONMENT);
+  if (urlProblem) return permanentFailure(`webhook: URL not allowed: ${urlProblem}`);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const body = JSON.stringify({ type: webhook.event, timestamp: new Date(timestamp * 1000).toISOString(), data: webhook.data });
+  let signature: string;
+  try {
+    signature = await signStandardWebhook(webhook.secret, webhook.id, timestamp, body);
+  } catch (error) {
+    return permanentFailure(`webhook: cannot sign: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return callProvider(
+    webhook.url,
+    {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "FleetPulse-Webhooks/1",
+        "webhook-id": webhook.id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signature,
+      },
+      body,
+    },
+    { label: "webhook", goneStatuses: [410] },
+  );
+};
