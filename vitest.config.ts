@@ -32,6 +32,9 @@ export default defineConfig(async () => {
                   bindings: {
                     ...TEST_SECRETS,
                     ENVIRONMENT: "test",
+                    // Fast, fixed retries and links for tests, whatever a local .dev.vars says.
+                    NOTIFY_RETRY_DELAYS: "1,1,1,1",
+                    APP_URL: "http://fleetpulse.test",
                     TEST_MIGRATIONS: migrations,
                     STAND_IN_URL: standInUrl,
                     TWILIO_API_URL: standInUrl,

@@ -18,6 +18,9 @@ import { alertRoutes } from "./routes/api/alerts";
 import { liveRoutes } from "./routes/api/live";
 import { ruleRoutes } from "./routes/api/rules";
 import { vendorIntegrationRoutes } from "./routes/api/vendor-integrations";
+import { alertingRoutes } from "./routes/api/alerting";
+import { notificationRoutes } from "./routes/api/notifications";
+import { voiceRoutes } from "./routes/api/voice";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
 import { vendorWebhookRoutes } from "./routes/webhooks/vendors";
 
@@ -61,7 +64,10 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/audit", auditRoutes)
   .route("/rules", ruleRoutes)
   .route("/alerts", alertRoutes)
-  .route("/live", liveRoutes);
+  .route("/live", liveRoutes)
+  .route("/", notificationRoutes)
+  .route("/", alertingRoutes)
+  .route("/voice", voiceRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());

@@ -1,0 +1,72 @@
+/// <reference path="../stand-ins/env.d.ts" />
+import { env } from "cloudflare:workers";
+import { call, type TestTenant } from "./helpers";
+
+let counter = 0;
+export const uniquePhone = () => `+1666${String(Date.now() % 100_000).padStart(5, "0")}${String(counter++ % 100).padStart(2, "0")}`;
+
+export const standIn = (path: string, init?: RequestInit) => fetch(`${env.STAND_IN_URL}${path}`, init);
+
+export async function received(kind: "push" | "sms" | "voice" | "email" | "webhook", filter: { id?: string; to?: string }) {
+  const res = await standIn(`/__received?${new URLSearchParams({ kind, ...filter })}`);
+  return ((await res.json()) as { received: Record<string, any>[] }).received;
+}
+
+export async function failNext(path: string, statuses: number[], to?: string) {
+  await standIn("/__fail", { method: "POST", body: JSON.stringify({ path, statuses, ...(to ? { to } : {}) }) });
+}
+
+/** Polls until `check` returns a truthy value (the pipeline runs through real queues and alarms). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`condition not met in ${ms} ms${last ? `: ${String(last)}` : ""}`);
+}
+
+export interface DeliveryJson {
+  id: string;
+  alertId: string;
+  userId: string | null;
+  channel: string;
+  step: number;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  dueAt: string | null;
+}
+
+export async function deliveriesOf(tenant: TestTenant, query = "") {
+  const res = await call("GET", `/api/notifications?limit=500${query}`, { token: tenant.admin.token });
+  return ((await res.json()) as { items: DeliveryJson[] }).items;
+}
+
+/** The tenant's object syncs alerts to D1 and queues notification jobs on its alarm; run it now. */
+export const flushHub = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId)).syncNow();
+
+export async function staffWithPhone(tenant: TestTenant, role: "manager" | "technician" | "admin", prefs?: unknown) {
+  const phone = uniquePhone();
+  const email = `${role}-${phone.slice(1)}@${tenant.slug}.example`;
+  const res = await call("POST", "/api/users", { token: tenant.admin.token, body: { email, password: "a long enough password", name: `${role} ${phone}`, role, phone } });
+  const user = (await res.json()) as { id: string };
+  const login = (await (await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email, password: "a long enough password" } })).json()) as { token: string };
+  if (prefs) {
+    const put = await call("PUT", "/api/me/preferences", { token: login.token, body: prefs });
+    if (put.status !== 200) throw new Error(`prefs: ${put.status} ${await put.text()}`);
+  }
+  return { id: user.id, phone, email, token: login.token };
+}
+
+export const prefs = (channels: Partial<Record<"critical" | "high" | "medium" | "low", string[]>>, quietHours: unknown = null) => ({
+  channels: { critical: [], high: [], medium: [], low: [], ...channels },
+  quietHours,
+  digestMinutes: 0,
+});

@@ -1,0 +1,91 @@
+/**
+ * Sends one delivery row. The row is the source of truth: a row already sent, failed or dead
+ * is never sent again, whatever the queue redelivers.
+ */
+import { and, eq } from "drizzle-orm";
+import { database, inTenant, type Db } from "../db/client";
+import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type Delivery } from "../db/schema";
+import { decryptSecret } from "../lib/crypto";
+import { CHANNELS } from "./channels";
+import type { ChannelName, SendContext, SendResult } from "./channels/types";
+import { renderMessage, type MessageSpec } from "./message";
+import { voiceAckUrl } from "./voice-ack";
+
+export type DeliverOutcome =
+  | { kind: "done" }
+  /** Not yet due (quiet hours, grouping, snooze): check again after `delayMs`, no attempt used. */
+  | { kind: "later"; delayMs: number }
+  /** A retryable failure with attempts left. */
+  | { kind: "retry"; delayMs: number }
+  /** Out of attempts: the row is `dead`; the job goes to the dead-letter queue. */
+  | { kind: "dead" };
+
+export const retryDelays = (env: Env) =>
+  (env.NOTIFY_RETRY_DELAYS ?? "5,30,120,600,1800")
+    .split(",")
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isFinite(n) && n >= 0);
+
+async function sendContext(db: Db, env: Env, row: Delivery, spec: MessageSpec): Promise<SendContext | string> {
+  const message = renderMessage(spec, env.APP_URL);
+  if (row.channel === "webhook") {
+    const [hook] = await db.select().from(outboundWebhooks).where(inTenant(outboundWebhooks, row.tenantId, eq(outboundWebhooks.id, row.target ?? "")));
+    if (!hook || !hook.enabled) return "The webhook endpoint was removed or disabled";
+    const [alert] = await db.select().from(alerts).where(eq(alerts.id, row.alertId));
+    return {
+      env,
+      message,
+      recipient: { userId: "", name: "", email: "", phone: null },
+      webhook: { id: row.id, url: hook.url, secret: await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY), event: "alert.created", data: alert ?? { id: row.alertId } },
+    };
+  }
+  const [user] = await db.select().from(users).where(inTenant(users, row.tenantId, eq(users.id, row.userId ?? "")));
+  if (!user) return "The recipient no longer exists";
+  const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email: user.email, phone: user.phone } };
+  if (row.channel === "push") {
+    const [sub] = await db.select().from(pushSubscriptions).where(inTenant(pushSubscriptions, row.tenantId, eq(pushSubscriptions.id, row.target ?? "")));
+    if (!sub) return "The push subscription was removed";
+    ctx.subscription = { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth };
+  }
+  if (row.channel === "voice") ctx.voiceAckUrl = await voiceAckUrl(env, row.tenantId, row.alertId, user.id);
+  return ctx;
+}
+
+/** Forgets what the provider says no longer exists (a push subscription or a customer endpoint). */
+async function forgetTarget(db: Db, row: Delivery) {
+  if (row.channel === "push") await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.tenantId, row.tenantId), eq(pushSubscriptions.id, row.target ?? "")));
+  if (row.channel === "webhook") await db.update(outboundWebhooks).set({ enabled: false }).where(and(eq(outboundWebhooks.tenantId, row.tenantId), eq(outboundWebhooks.id, row.target ?? "")));
+}
+
+export async function deliver(env: Env, tenantId: string, id: string, now = Date.now()): Promise<DeliverOutcome> {
+  const db = database(env.DB);
+  const [row] = await db.select().from(deliveries).where(inTenant(deliveries, tenantId, eq(deliveries.id, id)));
+  if (!row || row.status !== "queued") return { kind: "done" };
+  if ((row.dueAt ?? 0) > now + 500) return { kind: "later", delayMs: row.dueAt! - now };
+  const [alert] = await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId));
+  if (row.channel !== "webhook" && (alert?.snoozedUntil ?? 0) > now) {
+    await db.update(deliveries).set({ dueAt: alert!.snoozedUntil, updatedAt: now }).where(eq(deliveries.id, id));
+    return { kind: "later", delayMs: alert!.snoozedUntil! - now };
+  }
+
+  const ctx = await sendContext(db, env, row, row.message as unknown as MessageSpec);
+  const attempts = row.attempts + 1;
+  // The attempt is counted before the provider is called, so a crash mid-send is never invisible.
+  await db.update(deliveries).set({ attempts, updatedAt: now }).where(eq(deliveries.id, id));
+  const result: SendResult = typeof ctx === "string" ? { ok: false, retryable: false, error: ctx } : await CHANNELS[row.channel as ChannelName](ctx);
+
+  if (result.ok) {
+    await db.update(deliveries).set({ status: "sent", sentAt: Date.now(), lastError: null, updatedAt: Date.now() }).where(eq(deliveries.id, id));
+    return { kind: "done" };
+  }
+  if (result.gone) await forgetTarget(db, row);
+  const delays = retryDelays(env);
+  if (result.retryable && attempts <= delays.length) {
+    await db.update(deliveries).set({ lastError: result.error, updatedAt: Date.now() }).where(eq(deliveries.id, id));
+    const base = delays[attempts - 1]! * 1000;
+    return { kind: "retry", delayMs: base + Math.floor(Math.random() * base * 0.2) };
+  }
+  const status = result.retryable ? "dead" : "failed";
+  await db.update(deliveries).set({ status, lastError: result.error, updatedAt: Date.now() }).where(eq(deliveries.id, id));
+  return status === "dead" ? { kind: "dead" } : { kind: "done" };
+}

@@ -1,0 +1,206 @@
+/**
+ * Turns an alert (or an escalation step) into delivery rows: who is told, on which channels,
+ * when. Rows have deterministic ids, so planning the same job twice plans nothing new.
+ */
+import { eq, sql } from "drizzle-orm";
+import { database, inTenant, type Db } from "../db/client";
+import { alertRules, alerts, deliveries, inboxItems, outboundWebhooks, pushSubscriptions, tenants, vehicles, type AlertRow, type Channel, type DeliveryChannel } from "../db/schema";
+import { newId } from "../lib/ids";
+import type { Recipient } from "./channels/types";
+import { deliveryId, renderMessage, type MessageSpec } from "./message";
+import { preferencesOf, type Preferences } from "./preferences";
+import { quietUntil } from "./quiet-hours";
+import { alertAudience, usersWithRoles } from "./recipients";
+
+/** A delivery to send now or at `dueAt`. */
+export interface Planned {
+  id: string;
+  dueAt: number;
+}
+
+interface AlertContext {
+  alert: AlertRow;
+  spec: MessageSpec;
+  driverId: string | null;
+  groupWaitMs: number;
+}
+
+async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<AlertContext | null> {
+  const [row] = await db
+    .select({ alert: alerts, vehicleName: vehicles.name, driverId: vehicles.driverId, ruleName: alertRules.name, groupWait: tenants.groupWaitSeconds })
+    .from(alerts)
+    .innerJoin(tenants, eq(tenants.id, alerts.tenantId))
+    .leftJoin(vehicles, eq(vehicles.id, alerts.vehicleId))
+    .leftJoin(alertRules, eq(alertRules.id, alerts.ruleId))
+    .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
+  if (!row) return null;
+  const vehicleName = row.vehicleName ?? row.alert.vehicleId;
+  return {
+    alert: row.alert,
+    driverId: row.driverId ?? null,
+    groupWaitMs: row.groupWait * 1000,
+    spec: {
+      vehicleId: row.alert.vehicleId,
+      vehicleName,
+      severity: row.alert.severity,
+      alerts: [{ id: row.alert.id, ruleName: row.ruleName ?? row.alert.type, message: row.alert.message }],
+    },
+  };
+}
+
+/** Whether this alert already has a delivery for (user, channel, step, target), possibly inside a group. */
+async function alreadyPlanned(db: Db, tenantId: string, alertId: string, userId: string | null, channel: DeliveryChannel, step: number, target: string | null) {
+  const [row] = await db.all<{ n: number }>(sql`
+    SELECT count(*) AS n FROM deliveries d, json_each(d.message, '$.alerts') a
+    WHERE d.tenant_id = ${tenantId} AND coalesce(d.user_id, '') = ${userId ?? ""} AND d.channel = ${channel}
+      AND d.step = ${step} AND coalesce(d.target, '') = ${target ?? ""} AND json_extract(a.value, '$.id') = ${alertId}`);
+  return (row?.n ?? 0) > 0;
+}
+
+/** An open (unsent, not yet due) group delivery for the same user, channel and vehicle. */
+async function openGroup(db: Db, tenantId: string, userId: string, channel: Channel, target: string | null, vehicleId: string, now: number) {
+  const [row] = await db
+    .select()
+    .from(deliveries)
+    .where(
+      inTenant(
+        deliveries,
+        tenantId,
+        eq(deliveries.userId, userId),
+        eq(deliveries.channel, channel),
+        eq(deliveries.step, 0),
+        eq(deliveries.status, "queued"),
+        sql`coalesce(${deliveries.target}, '') = ${target ?? ""}`,
+        sql`${deliveries.dueAt} > ${now}`,
+        sql`json_extract(${deliveries.message}, '$.vehicleId') = ${vehicleId}`,
+        sql`json_extract(${deliveries.message}, '$.severity') != 'critical'`,
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+interface PlanInput {
+  db: Db;
+  env: Env;
+  ctx: AlertContext;
+  recipient: Recipient;
+  prefs: Preferences;
+  channels: Channel[];
+  step: number;
+  now: number;
+  out: Planned[];
+}
+
+/** Plans one recipient's deliveries on the given channels. */
+async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, now, out }: PlanInput) {
+  const { alert, spec } = ctx;
+  const critical = alert.severity === "critical";
+  const quietEnd = critical ? null : quietUntil(prefs.quietHours, now);
+  for (const channel of new Set(channels)) {
+    if (channel === "inapp") {
+      await planInbox(db, env, ctx, recipient, step, now);
+      continue;
+    }
+    const targets =
+      channel === "push"
+        ? (await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(inTenant(pushSubscriptions, alert.tenantId, eq(pushSubscriptions.userId, recipient.userId)))).map((s) => s.id)
+        : [null];
+    for (const target of targets) {
+      if (await alreadyPlanned(db, alert.tenantId, alert.id, recipient.userId, channel, step, target)) continue;
+      // Grouping: non-critical alerts of one vehicle within the tenant's window share one message.
+      if (step === 0 && !critical) {
+        const group = await openGroup(db, alert.tenantId, recipient.userId, channel, target, alert.vehicleId, now);
+        if (group) {
+          const grouped = group.message as unknown as MessageSpec;
+          const message = { ...grouped, alerts: [...grouped.alerts, ...spec.alerts] };
+          await db.update(deliveries).set({ message: message as never, updatedAt: now }).where(eq(deliveries.id, group.id));
+          continue;
+        }
+      }
+      const unreachable = (channel === "sms" || channel === "voice") && !recipient.phone ? "No phone number on the user's profile" : null;
+      const dueAt = Math.max(now + (step === 0 && !critical ? ctx.groupWaitMs : 0), quietEnd ?? 0);
+      const id = await deliveryId([alert.id, recipient.userId, channel, step, target]);
+      const inserted = await db
+        .insert(deliveries)
+        .values({
+          id,
+          tenantId: alert.tenantId,
+          alertId: alert.id,
+          userId: recipient.userId,
+          channel,
+          step,
+          target,
+          status: unreachable ? "failed" : "queued",
+          lastError: unreachable,
+          dueAt,
+          message: { ...spec, ...(step ? { escalationStep: step } : {}) } as never,
+          updatedAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: deliveries.id });
+      if (inserted.length && !unreachable) out.push({ id, dueAt });
+    }
+  }
+}
+
+/** In-app: the live stream already showed it; the inbox keeps it until read. Never deferred. */
+async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: Recipient, step: number, now: number) {
+  const id = await deliveryId([ctx.alert.id, recipient.userId, "inapp", step, null]);
+  const message = renderMessage({ ...ctx.spec, ...(step ? { escalationStep: step } : {}) }, env.APP_URL);
+  const inserted = await db
+    .insert(deliveries)
+    .values({ id, tenantId: ctx.alert.tenantId, alertId: ctx.alert.id, userId: recipient.userId, channel: "inapp", step, status: "sent", attempts: 1, sentAt: now, message: ctx.spec as never, updatedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: deliveries.id });
+  if (inserted.length) {
+    await db.insert(inboxItems).values({ id: newId("inb", now), tenantId: ctx.alert.tenantId, userId: recipient.userId, alertId: ctx.alert.id, title: message.title, body: message.body, url: message.url, createdAt: now });
+  }
+}
+
+/** Customer webhooks subscribed to `alert.created`: one signed delivery each. */
+async function planWebhooks(db: Db, ctx: AlertContext, now: number, out: Planned[]) {
+  const hooks = await db.select().from(outboundWebhooks).where(inTenant(outboundWebhooks, ctx.alert.tenantId, eq(outboundWebhooks.enabled, true)));
+  for (const hook of hooks.filter((h) => h.events.includes("alert.created"))) {
+    const id = await deliveryId([ctx.alert.id, null, "webhook", 0, hook.id]);
+    const inserted = await db
+      .insert(deliveries)
+      .values({ id, tenantId: ctx.alert.tenantId, alertId: ctx.alert.id, userId: null, channel: "webhook", step: 0, target: hook.id, status: "queued", dueAt: now, message: { ...ctx.spec, event: "alert.created" } as never, updatedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: deliveries.id });
+    if (inserted.length) out.push({ id, dueAt: now });
+  }
+}
+
+/** A new alert: everyone allowed to see it, on the channels their preferences name for its severity. */
+export async function planRaised(env: Env, tenantId: string, alertId: string, now = Date.now()): Promise<Planned[] | null> {
+  const db = database(env.DB);
+  const ctx = await loadAlert(db, tenantId, alertId);
+  if (!ctx) return null;
+  const out: Planned[] = [];
+  if (ctx.alert.silenced) return out;
+  const audience = await alertAudience(db, tenantId, ctx.driverId);
+  const prefs = await preferencesOf(db, audience.map((r) => r.userId));
+  for (const recipient of audience) {
+    const p = prefs.get(recipient.userId)!;
+    await planRecipient({ db, env, ctx, recipient, prefs: p, channels: p.channels[ctx.alert.severity], step: 0, now, out });
+  }
+  await planWebhooks(db, ctx, now, out);
+  return out;
+}
+
+/** An escalation step: every user of its roles on its channels (overriding preferences; quiet hours still hold non-critical). */
+export async function planEscalation(env: Env, job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof usersWithRoles>[2]; channels: Channel[] }, now = Date.now()) {
+  const db = database(env.DB);
+  const ctx = await loadAlert(db, job.tenantId, job.alertId);
+  if (!ctx) return null;
+  const out: Planned[] = [];
+  if (ctx.alert.status !== "open") return out;
+  const audience = await usersWithRoles(db, job.tenantId, job.roles);
+  const prefs = await preferencesOf(db, audience.map((r) => r.userId));
+  for (const recipient of audience) {
+    await planRecipient({ db, env, ctx, recipient, prefs: prefs.get(recipient.userId)!, channels: job.channels, step: job.step, now, out });
+  }
+  return out;
+}
+

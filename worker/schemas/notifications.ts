@@ -1,0 +1,88 @@
+import { z } from "@hono/zod-openapi";
+import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, ROLES, SEVERITIES } from "../db/schema";
+import { isValidTimeZone } from "../notifications/quiet-hours";
+import { IsoDate, PageQuery } from "./common";
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour");
+const TimeZone = z.string().refine(isValidTimeZone, "An IANA time zone such as Europe/Berlin");
+const ChannelList = z.array(z.enum(CHANNELS)).max(CHANNELS.length).refine((l) => new Set(l).size === l.length, "Each channel at most once");
+const Base64Url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "base64url");
+
+export const PreferencesSchema = z
+  .strictObject({
+    channels: z.strictObject({ critical: ChannelList, high: ChannelList, medium: ChannelList, low: ChannelList }),
+    quietHours: z.strictObject({ start: ClockTime, end: ClockTime, timeZone: TimeZone }).nullable(),
+    digestMinutes: z.number().int().min(0).max(1440),
+  })
+  .openapi("NotificationPreferences");
+
+export const PushSubscriptionBody = z
+  .strictObject({
+    endpoint: z.url().max(2048),
+    expirationTime: z.number().nullable().optional(),
+    keys: z.strictObject({ p256dh: Base64Url.min(80).max(100), auth: Base64Url.min(16).max(32) }),
+  })
+  .openapi("PushSubscription");
+
+export const DeleteSubscriptionBody = z.strictObject({ endpoint: z.url().max(2048) });
+
+export const DeliverySchema = z
+  .object({
+    id: z.string(),
+    alertId: z.string(),
+    userId: z.string().nullable(),
+    channel: z.enum(DELIVERY_CHANNELS),
+    step: z.number().int(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    sentAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("Delivery");
+
+export const DeliveryQuery = PageQuery.extend({
+  alertId: z.string().max(64).optional(),
+  userId: z.string().max(64).optional(),
+  channel: z.enum(DELIVERY_CHANNELS).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+});
+
+export const SilenceBody = z
+  .strictObject({
+    matchers: z
+      .strictObject({ vehicleId: z.string().max(64).optional(), ruleId: z.string().max(64).optional(), type: z.string().max(64).optional(), severity: z.enum(SEVERITIES).optional() })
+      .refine((m) => Object.keys(m).length > 0, "At least one matcher"),
+    startsAt: IsoDate,
+    endsAt: IsoDate,
+    comment: z.string().trim().min(1).max(500),
+  })
+  .superRefine((s, ctx) => {
+    if (Date.parse(s.endsAt) <= Date.parse(s.startsAt)) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Must be after startsAt" });
+  })
+  .openapi("CreateSilence");
+
+export const SilenceSchema = z
+  .object({ id: z.string(), matchers: z.record(z.string(), z.string()), startsAt: z.string(), endsAt: z.string(), comment: z.string(), createdBy: z.string(), createdAt: z.string() })
+  .openapi("Silence");
+
+export const EscalationPolicyBody = z
+  .strictObject({
+    steps: z
+      .array(z.strictObject({ afterMinutes: z.number().int().min(0).max(10_080), roles: z.array(z.enum(ROLES)).min(1), channels: ChannelList.min(1) }))
+      .max(10)
+      .refine((steps) => steps.every((s, i) => i === 0 || s.afterMinutes >= steps[i - 1]!.afterMinutes), "Steps in order of afterMinutes"),
+  })
+  .openapi("EscalationPolicy");
+
+export const SettingsBody = z.strictObject({ groupWaitSeconds: z.number().int().min(0).max(3600) }).openapi("TenantSettings");
+
+export const WEBHOOK_EVENTS = ["alert.created", "workorder.created", "workorder.updated"] as const;
+export const OutboundWebhookBody = z
+  .strictObject({ url: z.url().max(2048), events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length) })
+  .openapi("CreateOutboundWebhook");
+
+export const InboxItemSchema = z
+  .object({ id: z.string(), alertId: z.string(), title: z.string(), body: z.string(), url: z.string(), createdAt: z.string(), readAt: z.string().nullable() })
+  .openapi("InboxItem");

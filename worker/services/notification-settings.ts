@@ -1,0 +1,140 @@
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { inTenant, type Db } from "../db/client";
+import { deliveries, escalationPolicies, inboxItems, outboundWebhooks, pushSubscriptions, silences, tenants, userPreferences, type Delivery, type EscalationStep, type Severity } from "../db/schema";
+import { encryptSecret, newWebhookSecret } from "../lib/crypto";
+import { newId } from "../lib/ids";
+import { AppError } from "../lib/problem";
+import { iso, isoOrNull } from "../lib/time";
+import { preferencesOf, type Preferences } from "../notifications/preferences";
+
+export async function getPreferences(db: Db, userId: string) {
+  return (await preferencesOf(db, [userId])).get(userId)!;
+}
+
+export async function putPreferences(db: Db, tenantId: string, userId: string, prefs: Preferences) {
+  const now = Date.now();
+  await db
+    .insert(userPreferences)
+    .values({ userId, tenantId, ...prefs, updatedAt: now })
+    .onConflictDoUpdate({ target: userPreferences.userId, set: { ...prefs, updatedAt: now } });
+  return prefs;
+}
+
+/** Saves a browser's push subscription for the caller (re-subscribing the same endpoint moves it to them). */
+export async function savePushSubscription(db: Db, tenantId: string, userId: string, sub: { endpoint: string; expirationTime?: number | null; keys: { p256dh: string; auth: string } }) {
+  const values = { tenantId, userId, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, expirationTime: sub.expirationTime ?? null };
+  const [row] = await db
+    .insert(pushSubscriptions)
+    .values({ id: newId("psb"), ...values })
+    .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: values })
+    .returning();
+  return row!;
+}
+
+export async function deletePushSubscription(db: Db, tenantId: string, userId: string, endpoint: string) {
+  const removed = await db
+    .delete(pushSubscriptions)
+    .where(inTenant(pushSubscriptions, tenantId, eq(pushSubscriptions.userId, userId), eq(pushSubscriptions.endpoint, endpoint)))
+    .returning({ id: pushSubscriptions.id });
+  if (!removed.length) throw new AppError("not_found", "No such subscription for you.");
+}
+
+export const publicDelivery = (d: Delivery) => ({
+  id: d.id,
+  alertId: d.alertId,
+  userId: d.userId,
+  channel: d.channel,
+  step: d.step,
+  status: d.status,
+  attempts: d.attempts,
+  lastError: d.lastError,
+  dueAt: isoOrNull(d.dueAt),
+  sentAt: isoOrNull(d.sentAt),
+  createdAt: iso(d.createdAt),
+});
+
+export function listDeliveries(db: Db, tenantId: string, f: { alertId?: string; userId?: string; channel?: Delivery["channel"]; status?: Delivery["status"] }, limit: number, after?: [number, string]) {
+  return db
+    .select()
+    .from(deliveries)
+    .where(
+      inTenant(
+        deliveries,
+        tenantId,
+        f.alertId ? eq(deliveries.alertId, f.alertId) : undefined,
+        f.userId ? eq(deliveries.userId, f.userId) : undefined,
+        f.channel ? eq(deliveries.channel, f.channel) : undefined,
+        f.status ? eq(deliveries.status, f.status) : undefined,
+        after ? or(lt(deliveries.createdAt, after[0]), and(eq(deliveries.createdAt, after[0]), lt(deliveries.id, after[1]))) : undefined,
+      ),
+    )
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(limit + 1);
+}
+
+export const publicSilence = (s: typeof silences.$inferSelect) => ({
+  id: s.id,
+  matchers: s.matchers as Record<string, string>,
+  startsAt: iso(s.startsAt),
+  endsAt: iso(s.endsAt),
+  comment: s.comment,
+  createdBy: s.createdBy,
+  createdAt: iso(s.createdAt),
+});
+
+export async function createSilence(db: Db, tenantId: string, createdBy: string, body: { matchers: Record<string, string | undefined>; startsAt: string; endsAt: string; comment: string }) {
+  const [row] = await db
+    .insert(silences)
+    .values({ id: newId("sil"), tenantId, createdBy, matchers: body.matchers as never, startsAt: Date.parse(body.startsAt), endsAt: Date.parse(body.endsAt), comment: body.comment })
+    .returning();
+  return row!;
+}
+
+export const listSilences = (db: Db, tenantId: string) => db.select().from(silences).where(inTenant(silences, tenantId)).orderBy(desc(silences.endsAt));
+
+export async function deleteSilence(db: Db, tenantId: string, id: string) {
+  const removed = await db.delete(silences).where(inTenant(silences, tenantId, eq(silences.id, id))).returning({ id: silences.id });
+  if (!removed.length) throw new AppError("not_found", "No such silence.");
+}
+
+export const listPolicies = (db: Db, tenantId: string) => db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId));
+
+export async function putPolicy(db: Db, tenantId: string, severity: Severity, steps: EscalationStep[]) {
+  const now = Date.now();
+  await db.insert(escalationPolicies).values({ tenantId, severity, steps, updatedAt: now }).onConflictDoUpdate({ target: [escalationPolicies.tenantId, escalationPolicies.severity], set: { steps, updatedAt: now } });
+  return { severity, steps, updatedAt: iso(now) };
+}
+
+export async function putSettings(db: Db, tenantId: string, groupWaitSeconds: number) {
+  await db.update(tenants).set({ groupWaitSeconds }).where(eq(tenants.id, tenantId));
+  return { groupWaitSeconds };
+}
+
+/** Registers a customer endpoint; its `whsec_` signing secret is returned once. */
+export async function createOutboundWebhook(db: Db, encryptionKey: string, tenantId: string, body: { url: string; events: string[] }) {
+  const secret = newWebhookSecret();
+  const [row] = await db
+    .insert(outboundWebhooks)
+    .values({ id: newId("owh"), tenantId, url: body.url, events: body.events, secretEnc: await encryptSecret(secret, encryptionKey) })
+    .returning();
+  return { id: row!.id, url: row!.url, events: row!.events, secret };
+}
+
+export function listInbox(db: Db, tenantId: string, userId: string, limit: number, unreadOnly: boolean) {
+  return db
+    .select()
+    .from(inboxItems)
+    .where(inTenant(inboxItems, tenantId, eq(inboxItems.userId, userId), unreadOnly ? isNull(inboxItems.readAt) : undefined))
+    .orderBy(desc(inboxItems.createdAt))
+    .limit(limit);
+}
+
+export async function markInboxRead(db: Db, tenantId: string, userId: string, id: string) {
+  const [row] = await db
+    .update(inboxItems)
+    .set({ readAt: Date.now() })
+    .where(inTenant(inboxItems, tenantId, eq(inboxItems.userId, userId), eq(inboxItems.id, id)))
+    .returning();
+  if (!row) throw new AppError("not_found", "No such inbox item.");
+  return row;
+}
