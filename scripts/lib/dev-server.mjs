@@ -2,12 +2,12 @@
 // private state directory, seeds the demo tenant and returns how to reach it. Used by the
 // browser tests and the benchmarks; `npm start` uses the same pieces on the default state.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freshDevVars } from "./dev-vars.mjs";
 import { seedDemo } from "./seed.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -73,14 +73,7 @@ export async function startDevServer(options = {}) {
   const port = options.port ?? (await freePort());
   const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "fleetpulse-state-"));
   const keepState = options.keepState ?? Boolean(options.persistDir);
-  const vars = {
-    ENVIRONMENT: "development",
-    NOTIFY_RETRY_DELAYS: "1,2,4,8",
-    PLATFORM_ADMIN_TOKEN: `fp_admin_${randomBytes(18).toString("base64url")}`,
-    JWT_SECRET: randomBytes(48).toString("base64"),
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    ...options.vars,
-  };
+  const vars = { ...freshDevVars(), APP_URL: `http://127.0.0.1:${port}`, ...options.vars };
   applyLocalMigrations(persistDir);
 
   const inspectorPort = await freePort();

@@ -1,6 +1,7 @@
 // Reading and creating .dev.vars, the local secrets file wrangler dev loads.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import webPush from "web-push";
 
 export function parseDevVars(text) {
   const vars = {};
@@ -13,24 +14,43 @@ export function parseDevVars(text) {
 
 export const readDevVars = (file) => (existsSync(file) ? parseDevVars(readFileSync(file, "utf8")) : {});
 
-/** Fresh random secrets plus the development settings API.md fixes for `npm start`. */
+/**
+ * Fresh random secrets plus the development settings API.md fixes for `npm start`. Provider
+ * credentials are placeholders: point TWILIO_API_URL / SENDGRID_API_URL at a local stand-in
+ * (`npm start -- --var TWILIO_API_URL:http://127.0.0.1:9000`) or put real ones here.
+ */
 export function freshDevVars() {
+  const vapid = webPush.generateVAPIDKeys();
   return {
     ENVIRONMENT: "development",
     NOTIFY_RETRY_DELAYS: "1,2,4,8",
+    APP_URL: "http://127.0.0.1:8787",
     PLATFORM_ADMIN_TOKEN: `fp_admin_${randomBytes(24).toString("base64url")}`,
     JWT_SECRET: randomBytes(48).toString("base64"),
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    TWILIO_ACCOUNT_SID: "ACdevelopment",
+    TWILIO_AUTH_TOKEN: randomBytes(16).toString("hex"),
+    SENDGRID_API_KEY: `SG.dev-${randomBytes(12).toString("base64url")}`,
   };
 }
 
-/** Writes .dev.vars only when it is missing; returns its values and whether it was created. */
+/**
+ * Writes .dev.vars when it is missing, and adds any setting a newer FleetPulse needs to an
+ * existing one (never changing what is there). Returns its values and whether it was created.
+ */
 export function ensureDevVars(file) {
-  if (existsSync(file)) return { vars: readDevVars(file), created: false };
-  const vars = freshDevVars();
-  const lines = Object.entries(vars).map(([key, value]) => `${key}=${value}`);
+  const fresh = freshDevVars();
+  if (existsSync(file)) {
+    const vars = readDevVars(file);
+    const missing = Object.entries(fresh).filter(([key]) => !(key in vars));
+    if (missing.length) appendFileSync(file, missing.map(([key, value]) => `${key}=${value}`).join("\n") + "\n");
+    return { vars: { ...Object.fromEntries(missing), ...vars }, created: false };
+  }
+  const lines = Object.entries(fresh).map(([key, value]) => `${key}=${value}`);
   writeFileSync(file, `# Written by npm start with fresh random dev secrets. Never commit this file.\n${lines.join("\n")}\n`, { mode: 0o600 });
-  return { vars, created: true };
+  return { vars: fresh, created: true };
 }
 
 /** The values of `--var KEY:VALUE` arguments (they win over .dev.vars in wrangler dev). */
