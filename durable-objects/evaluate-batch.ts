@@ -14,14 +14,24 @@ export interface BatchContext {
   now: number;
   /** Whether a new alert matches an active silence (recorded and streamed, but notifies nobody). */
   silenced: (alert: { vehicleId: string; ruleId: string; type: string; severity: RuleDef["severity"] }) => boolean;
+  /** Collects vehicles whose engine-model window grew (scored after the batch). */
+  toScore?: Set<string>;
 }
 
-/** Applies the events in event-time order to the vehicles' latest readings and every rule; returns the alert events raised. */
+/**
+ * Applies the events in event-time order to the vehicles' latest readings (and engine windows)
+ * and then to every rule; returns the alert events raised.
+ */
 export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): AlertEvent[] {
-  const raised: AlertEvent[] = [];
   const ordered = [...events].sort((a, b) => a.ts - b.ts);
+  for (const event of ordered) if (ctx.states.observe(event)) ctx.toScore?.add(event.vehicleId);
+  return evaluateRules(ordered, ctx);
+}
+
+/** Runs already-ordered events through the context's rules (no change to the vehicles' latest readings). */
+export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): AlertEvent[] {
+  const raised: AlertEvent[] = [];
   for (const event of ordered) {
-    ctx.states.observe(event);
     for (const rule of ctx.rules) {
       if (!appliesTo(rule, event.vehicleId)) continue;
       const state = ctx.states.pair(rule.id, event.vehicleId);

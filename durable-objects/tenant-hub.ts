@@ -10,7 +10,8 @@ import { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlertsToD1 } from "./alert-sync";
 import { cancelEscalations, dueEscalations, finishStep, nextEscalationAt, postponeStep, scheduleEscalations } from "./escalation-schedule";
 import { enqueueRaisedAlerts } from "./notify-outbox";
-import { evaluateBatch } from "./evaluate-batch";
+import { PREDICTIVE_RULE, riskLabel, scoreWindows, topFeatures } from "./engine-risk";
+import { evaluateBatch, evaluateRules, type BatchContext } from "./evaluate-batch";
 import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
 import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
 import { VehicleStates } from "./vehicle-states";
@@ -85,22 +86,54 @@ export class TenantHub extends DurableObject<Env> {
     const { byId } = await directory.vehicles();
     const activeSilences = await directory.silences();
     const now = Date.now();
+    const context: BatchContext = {
+      rules,
+      vehicleName: (id) => byId.get(id)?.name ?? id,
+      states: this.#states,
+      book: this.#book,
+      now,
+      silenced: (alert) => isSilenced(alert, activeSilences, now),
+      toScore: new Set(),
+    };
     const raised = this.ctx.storage.transactionSync(() => {
       sql.exec("INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)", key, now, events.length, JSON.stringify(events));
-      const out = evaluateBatch(events, {
-        rules,
-        vehicleName: (id) => byId.get(id)?.name ?? id,
-        states: this.#states,
-        book: this.#book,
-        now,
-        silenced: (alert) => isSilenced(alert, activeSilences, now),
-      });
+      const out = evaluateBatch(events, context);
       this.#states.flush();
       return out;
     });
+    if (context.toScore!.size) raised.push(...(await this.#scoreEngines([...context.toScore!], context)));
     await this.#scheduleEscalations(raised, now);
     this.#publish(raised, byId);
     return { ok: true, accepted: events.length };
+  }
+
+  /** One batched predict for the vehicles this ingest touched; risk at or over the threshold alerts. */
+  async #scoreEngines(vehicleIds: string[], context: BatchContext): Promise<AlertEvent[]> {
+    const risks = await scoreWindows(vehicleIds.map((id) => this.#states.engineWindow(id)!), context.now);
+    return this.ctx.storage.transactionSync(() => {
+      vehicleIds.forEach((id, i) => this.#states.setRisk(id, risks[i]!));
+      const signals = vehicleIds.map((id, i) => ({ vehicleId: id, ts: this.#states.latest(id)!.ts, readings: { enginePFail30: risks[i]!.score } }));
+      const out = evaluateRules(signals, { ...context, rules: [PREDICTIVE_RULE] });
+      this.#states.flush();
+      return out;
+    });
+  }
+
+  /** The edge model's latest estimate for a vehicle (API.md "Predictive"); null fields before any scoring. */
+  async risk(tenantId: string, vehicleId: string) {
+    this.#bind(tenantId);
+    const risk = this.#states.risk(vehicleId);
+    const window = this.#states.engineWindow(vehicleId);
+    if (!risk || !window) return { score: null, label: null, horizon: null, modelVersion: null, at: null, topFeatures: null };
+    return {
+      score: risk.score,
+      label: riskLabel(risk.score),
+      horizon: "30 cycles",
+      rulCycles: Math.round(risk.rul),
+      modelVersion: risk.modelVersion,
+      at: iso(risk.at),
+      topFeatures: await topFeatures(window),
+    };
   }
 
   /** Drops cached vehicles and rules after the API changed them; the next event reloads. */

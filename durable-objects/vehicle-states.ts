@@ -1,4 +1,6 @@
+import type { EngineReading } from "../models/features.js";
 import { emptyState, type PairState } from "../worker/domain/rule-engine";
+import { engineReading, pushWindow, type EngineRisk } from "./engine-risk";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
@@ -11,6 +13,9 @@ export interface PairRecord extends PairState {
 export interface VehicleState {
   latest: { ts: number; readings: Record<string, number>; dtc: string[] } | null;
   rules: Record<string, PairRecord>;
+  /** The engine model's input window (only for vehicles that report its sensors). */
+  engineWindow?: EngineReading[];
+  risk?: EngineRisk;
 }
 
 const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
@@ -44,12 +49,33 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.latest ?? null;
   }
 
-  /** Keeps the newest reading; a late event does not replace a newer one. DTCs persist until reported again. */
-  observe(event: TelemetryEvent) {
+  /**
+   * Keeps the newest reading (a late event does not replace a newer one; DTCs persist until
+   * reported again) and, for engine-model inputs, the scoring window. Returns true when the
+   * window grew, i.e. the vehicle needs scoring.
+   */
+  observe(event: TelemetryEvent): boolean {
     const state = this.#vehicle(event.vehicleId);
-    if (state.latest && state.latest.ts > event.ts) return;
+    if (state.latest && state.latest.ts > event.ts) return false;
     state.latest = { ts: event.ts, readings: event.readings, dtc: event.dtc ?? state.latest?.dtc ?? [] };
     this.#dirty.add(event.vehicleId);
+    const reading = engineReading(event.readings);
+    if (!reading) return false;
+    state.engineWindow = pushWindow(state.engineWindow, reading);
+    return true;
+  }
+
+  engineWindow(vehicleId: string) {
+    return this.#vehicles.get(vehicleId)?.engineWindow;
+  }
+
+  risk(vehicleId: string) {
+    return this.#vehicles.get(vehicleId)?.risk;
+  }
+
+  setRisk(vehicleId: string, risk: EngineRisk) {
+    this.#vehicle(vehicleId).risk = risk;
+    this.#dirty.add(vehicleId);
   }
 
   pair(ruleId: string, vehicleId: string): PairRecord {

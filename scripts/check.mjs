@@ -18,6 +18,13 @@ if (existsSync(path.join(root, "app/tsconfig.json"))) {
   run(bin(root, "tsc"), ["-p", "app/tsconfig.json", "--noEmit"], { cwd: root });
 }
 
+// The dry run bundles the static assets too, so the PWA must be built first.
+console.log("• vite build (PWA)");
+run(bin(root, "vite"), ["build", "--logLevel", "warn"], { cwd: root });
+const appJs = readdirSync(path.join(root, "dist/app/assets")).filter((f) => f.endsWith(".js"));
+const appGzip = appJs.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, "dist/app/assets", f)), { level: 9 }).length, 0);
+console.log(`PWA JavaScript: ${(appGzip / 1024).toFixed(1)} KiB gzip across ${appJs.length} file(s) (budget for the first visit: 200 KB)`);
+
 const outdir = path.join(root, ".tmp/bundle");
 rmSync(outdir, { recursive: true, force: true });
 console.log("• wrangler deploy --dry-run");

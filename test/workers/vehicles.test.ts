@@ -27,7 +27,7 @@ describe("vehicles", () => {
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ odometerKm: 1234.5, type: "van" });
     const detail = await call("GET", `/api/vehicles/${id}`, { token });
-    expect(await detail.json()).toMatchObject({ id, odometerKm: 1234.5, latest: null, risk: null });
+    expect(await detail.json()).toMatchObject({ id, odometerKm: 1234.5, latest: null, risk: { score: null, label: null, topFeatures: null } });
   });
 
   it("answers 409 for a duplicate externalId within a tenant only", async () => {

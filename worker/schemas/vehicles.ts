@@ -56,20 +56,22 @@ export const VehicleSchema = z
   })
   .openapi("Vehicle");
 
+export const RiskSchema = z
+  .object({
+    score: z.number().nullable().openapi({ description: "P(failure within the horizon), 0..1" }),
+    label: z.enum(["low", "elevated", "high"]).nullable(),
+    horizon: z.string().nullable().openapi({ example: "30 cycles" }),
+    rulCycles: z.number().optional().openapi({ description: "Estimated remaining useful life (cycles, capped at 125)" }),
+    modelVersion: z.string().nullable(),
+    at: z.string().nullable(),
+    topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })).nullable(),
+  })
+  .openapi("Risk");
+
 export const VehicleDetail = VehicleSchema.extend({
   latest: z
     .object({ ts: z.string(), readings: z.record(z.string(), z.number()), dtc: z.array(z.string()) })
     .nullable()
     .openapi({ description: "Latest telemetry, null before any arrives" }),
-  risk: z
-    .object({
-      score: z.number().nullable(),
-      label: z.enum(["low", "elevated", "high"]).nullable(),
-      horizon: z.string().nullable(),
-      modelVersion: z.string().nullable(),
-      at: z.string().nullable(),
-      topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })).nullable(),
-    })
-    .nullable()
-    .openapi({ description: "Edge model estimate, null before any scoring" }),
+  risk: RiskSchema,
 }).openapi("VehicleDetail");

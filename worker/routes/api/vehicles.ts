@@ -7,7 +7,7 @@ import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
-import { CreateVehicleBody, PatchVehicleBody, VehicleDetail, VehicleSchema } from "../../schemas/vehicles";
+import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema } from "../../schemas/vehicles";
 import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle } from "../../services/vehicles";
 
 const tags = ["Vehicles"];
@@ -46,6 +46,17 @@ const read = createRoute({
   responses: { 200: json(VehicleDetail, "The vehicle"), 401: errors[401], 404: errors[404] },
 });
 
+const risk = createRoute({
+  method: "get",
+  path: "/{id}/risk",
+  summary: "The edge model's latest failure-risk estimate for the vehicle (null fields before any scoring)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { params: IdParam },
+  responses: { 200: json(RiskSchema, "Risk"), 401: errors[401], 404: errors[404] },
+});
+
 const patch = createRoute({
   method: "patch",
   path: "/{id}",
@@ -77,8 +88,15 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const vehicle = await getVehicle(database(c.env.DB), auth.tenantId, c.req.valid("param").id);
     // A driver sees only the vehicle assigned to it; any other is as if it did not exist.
     if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
-    const latest = await tenantHub(c.env, auth.tenantId).latest(auth.tenantId, vehicle.id);
-    return c.json({ ...publicVehicle(vehicle), latest, risk: null }, 200);
+    const hub = tenantHub(c.env, auth.tenantId);
+    const [latest, risk] = await Promise.all([hub.latest(auth.tenantId, vehicle.id), hub.risk(auth.tenantId, vehicle.id)]);
+    return c.json({ ...publicVehicle(vehicle), latest, risk }, 200);
+  })
+  .openapi(risk, async (c) => {
+    const auth = c.get("auth");
+    const vehicle = await getVehicle(database(c.env.DB), auth.tenantId, c.req.valid("param").id);
+    if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
+    return c.json(await tenantHub(c.env, auth.tenantId).risk(auth.tenantId, vehicle.id), 200);
   })
   .openapi(patch, async (c) => {
     const { id } = c.req.valid("param");
