@@ -52,7 +52,8 @@ export const riskLabel = (score: number): "low" | "elevated" | "high" =>
 
 /**
  * Which sensors drive the estimate: occlusion — each sensor's standardized features set to
- * the training mean (0) — and the drop in P(fail) it causes. Computed on read, not on ingest.
+ * the training mean (0) — and the drop in log-odds of failure it causes (log-odds, because a
+ * saturated probability hides every difference). Computed on read, not on ingest.
  */
 export async function topFeatures(window: EngineReading[], limit = 3): Promise<{ name: string; contribution: number }[]> {
   const loaded = await engineModel();
@@ -63,8 +64,12 @@ export async function topFeatures(window: EngineReading[], limit = 3): Promise<{
     const outputs = loaded.predict(tf.tensor2d(rows.map((r) => [...r]))) as tf.Tensor[];
     return [...outputs[1]!.dataSync()];
   });
-  const [p0, ...occluded] = probabilities;
-  return SENSORS.map((name, i) => ({ name, contribution: +(p0! - occluded[i]!).toFixed(4) }))
+  const logit = (p: number) => {
+    const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+    return Math.log(q / (1 - q));
+  };
+  const [p0, ...occluded] = probabilities.map(logit);
+  return SENSORS.map((name, i) => ({ name, contribution: +(p0! - occluded[i]!).toFixed(3) }))
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
     .slice(0, limit);
 }

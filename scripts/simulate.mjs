@@ -3,6 +3,8 @@
 // Signs and posts realistic telemetry for the demo tenant once a second: normal driving, plus
 // a fault injected every `--fault-every` seconds (overheating, oil pressure drop, harsh braking,
 // battery sag, DTCs, speeding), so someone watching the PWA sees alerts arrive.
+// `--cmapss` instead replays real C-MAPSS engines run to failure (see scripts/sim/cmapss-replay.mjs)
+// so the vehicles' risk climbs and predictive alerts fire; `--cycle-ms` sets the pace.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -19,6 +21,8 @@ const { values: args } = parseArgs({
     vehicles: { type: "string", default: "20" },
     minutes: { type: "string", default: "10" },
     "fault-every": { type: "string", default: "20" },
+    cmapss: { type: "boolean", default: false },
+    "cycle-ms": { type: "string", default: "1000" },
   },
 });
 
@@ -27,6 +31,23 @@ const secret = args.secret ?? (existsSync(credentialsFile) ? JSON.parse(readFile
 if (!secret) {
   console.error("No webhook secret: run `npm start` first (it saves the demo credentials) or pass --secret whsec_…");
   process.exit(1);
+}
+
+if (args.cmapss) {
+  const { engineReplays, nextCycle } = await import("./sim/cmapss-replay.mjs");
+  const ids = Array.from({ length: Number(args.vehicles) }, (_, i) => `TRUCK-${String(i + 1).padStart(3, "0")}`);
+  const replays = engineReplays(ids);
+  console.log(`Replaying ${replays.length} C-MAPSS FD001 engines (run to failure) as ${ids[0]}…, one cycle every ${args["cycle-ms"]} ms.`);
+  for (let events = nextCycle(replays, Date.now()); events.length; events = nextCycle(replays, Date.now())) {
+    const res = await postTelemetry(args.url, args.tenant, secret, events);
+    if (res.status !== 202) {
+      console.error(`  POST answered ${res.status}: ${res.body}`);
+      process.exit(1);
+    }
+    await new Promise((r) => setTimeout(r, Number(args["cycle-ms"])));
+  }
+  console.log("Every engine reached its last recorded cycle.");
+  process.exit(0);
 }
 
 const fleet = Array.from({ length: Number(args.vehicles) }, (_, i) => new SimVehicle(`TRUCK-${String(i + 1).padStart(3, "0")}`, i));
