@@ -15,7 +15,7 @@
  *     POST /v3/mail/send              Bearer key; personalizations[0].to[0].email, from.email, subject, content
  *                                     text/plain (first) and text/html → 202 (X-Message-Id)
  *   Customer webhook receiver (Standard Webhooks)
- *     POST /__webhooks {secret?}      → 201 {id, url, secret}
+ *     POST /__webhooks {secret?, id?} → 201 {id, url, secret} (with id: set that receiver's secret)
  *     POST /hooks/<id>                signature + 5-minute tolerance → 204; bad signature 401; gone 410
  *   Control and inspection
  *     POST /__fail {path, statuses, to?}  the next requests whose path starts with `path` (and, if given, whose
@@ -139,8 +139,9 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
       const body = json();
       if (!body || (body.secret !== undefined && typeof body.secret !== "string")) return send(res, 400, { message: "body: {secret?: string}" });
       const secret = body.secret ?? `whsec_${randomBytes(24).toString("base64")}`;
-      const id = randomUUID();
-      state.hooks.set(id, { secret });
+      // An existing receiver can be given the secret the sender issued after it knew the URL.
+      const id = typeof body.id === "string" && state.hooks.has(body.id) ? body.id : randomUUID();
+      state.hooks.set(id, { ...state.hooks.get(id), secret });
       return send(res, 201, { id, url: `${base}/hooks/${id}`, secret });
     }
     if (method === "POST" && path === "/__fail") {

@@ -206,3 +206,42 @@ describe("notification settings API", () => {
     expect((await call("GET", "/api/push/vapid-public-key")).status).toBe(200);
   });
 });
+
+describe("voice acknowledgement and customer webhooks", { timeout: 30_000 }, () => {
+  it("acknowledges an alert when the callee presses 1 (Twilio-signed callback), and rejects a forged one", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const { toBase64 } = await import("../../worker/lib/encoding");
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["V-1"]);
+    const manager = await staffWithPhone(tenant, "manager", prefs({ critical: ["voice"] }));
+    await raise(tenant, oilDrop("V-1", 0));
+    const call1 = await eventually(async () => (await received("voice", { to: manager.phone }))[0]);
+    const action = call1.gather.action as string;
+    const sign = async (url: string, params: Record<string, string>) => {
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.TWILIO_AUTH_TOKEN), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+      const data = url + Object.keys(params).sort().map((k) => k + params[k]).join("");
+      return toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data))));
+    };
+    const post = async (signature: string) =>
+      exports.default.fetch(new Request(action, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: "Digits=1" }));
+    expect((await post("forged")).status).toBe(401);
+    const ok = await post(await sign(action, { Digits: "1" }));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("acknowledged");
+    const alerts = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as { items: { status: string; acknowledgedBy: string }[] };
+    expect(alerts.items[0]).toMatchObject({ status: "acknowledged", acknowledgedBy: manager.id });
+  });
+
+  it("posts a Standard-Webhooks-signed alert.created to a customer endpoint", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["W-1"]);
+    const receiver = (await (await standIn("/__webhooks", { method: "POST", body: "{}" })).json()) as { id: string; url: string };
+    const created = (await (await call("POST", "/api/integrations/webhooks", { token: tenant.admin.token, body: { url: receiver.url, events: ["alert.created"] } })).json()) as { secret: string };
+    await standIn("/__webhooks", { method: "POST", body: JSON.stringify({ id: receiver.id, secret: created.secret }) });
+    await raise(tenant, oilDrop("W-1", 0));
+    const hook = await eventually(async () => (await received("webhook", { id: receiver.id }))[0]);
+    expect(hook.body).toMatchObject({ type: "alert.created", data: { type: "low_oil_pressure", severity: "critical" } });
+    const row = await eventually(async () => (await deliveriesOf(tenant, "&channel=webhook")).find((d) => d.status === "sent"));
+    expect(row.userId).toBeNull();
+  });
+});

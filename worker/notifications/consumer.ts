@@ -7,7 +7,7 @@
 import { and, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { deliveries } from "../db/schema";
-import { deliver } from "./deliver";
+import { deliver, type DeliverOutcome } from "./deliver";
 import { NotificationJob } from "./jobs";
 import { planEscalation, planRaised, type Planned } from "./planner";
 
@@ -15,9 +15,35 @@ import { planEscalation, planRaised, type Planned } from "./planner";
 const MAX_DELAY_S = 43_200;
 const delaySeconds = (ms: number) => Math.min(MAX_DELAY_S, Math.max(0, Math.ceil(ms / 1000)));
 
-async function enqueueDeliveries(env: Env, tenantId: string, planned: Planned[], now: number) {
-  const messages = planned.map((p) => ({ body: { type: "deliver", tenantId, deliveryId: p.id } satisfies NotificationJob, delaySeconds: delaySeconds(p.dueAt - now) }));
-  for (let i = 0; i < messages.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(messages.slice(i, i + 100));
+/** Re-queues a delivery job after `delayMs` (not due yet, or a retry), or parks it in the DLQ. */
+async function followUp(env: Env, job: Extract<NotificationJob, { type: "deliver" }>, outcome: DeliverOutcome) {
+  if (outcome.kind === "later" || outcome.kind === "retry") await env.NOTIFY_QUEUE.send(job, { delaySeconds: delaySeconds(outcome.delayMs) });
+  if (outcome.kind === "dead") await env.NOTIFY_DLQ.send(job);
+}
+
+/**
+ * Deliveries due now are sent right here, in parallel — one queue hop from alert to provider;
+ * deferred ones (quiet hours, grouping) go back on the queue with their delay.
+ */
+async function dispatch(env: Env, tenantId: string, planned: Planned[], now: number) {
+  const jobs = planned.map((p) => ({ plan: p, job: { type: "deliver", tenantId, deliveryId: p.id } as const }));
+  const later = jobs.filter(({ plan }) => plan.dueAt > now);
+  for (let i = 0; i < later.length; i += 100) {
+    await env.NOTIFY_QUEUE.sendBatch(later.slice(i, i + 100).map(({ plan, job }) => ({ body: job, delaySeconds: delaySeconds(plan.dueAt - now) })));
+  }
+  await Promise.all(
+    jobs
+      .filter(({ plan }) => plan.dueAt <= now)
+      .map(async ({ job }) => {
+        // A send that throws is handed to the queue as its own job, so it cannot be lost when
+        // this planning job is retried (re-planning skips rows that already exist).
+        const outcome = await deliver(env, tenantId, job.deliveryId, now).catch((error): DeliverOutcome => {
+          console.error(JSON.stringify({ level: "error", job: "deliver", deliveryId: job.deliveryId, error: String(error) }));
+          return { kind: "retry", delayMs: 1000 };
+        });
+        await followUp(env, job, outcome);
+      }),
+  );
 }
 
 export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
@@ -25,12 +51,10 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
     const planned = job.type === "alert.raised" ? await planRaised(env, job.tenantId, job.alertId, now) : await planEscalation(env, job, now);
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
     if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
-    await enqueueDeliveries(env, job.tenantId, planned, now);
+    await dispatch(env, job.tenantId, planned, now);
     return;
   }
-  const outcome = await deliver(env, job.tenantId, job.deliveryId, now);
-  if (outcome.kind === "later" || outcome.kind === "retry") await env.NOTIFY_QUEUE.send(job, { delaySeconds: delaySeconds(outcome.delayMs) });
-  if (outcome.kind === "dead") await env.NOTIFY_DLQ.send(job);
+  await followUp(env, job, await deliver(env, job.tenantId, job.deliveryId, now));
 }
 
 export async function handleNotificationBatch(batch: MessageBatch<unknown>, env: Env) {
