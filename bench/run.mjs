@@ -11,6 +11,7 @@ import { alertsListLatency, seedAlerts } from "./alerts-list.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 import { fleetpulseLatency, referenceLatency } from "./latency.mjs";
 import { fmt } from "./lib/stats.mjs";
+import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 
 const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
@@ -56,6 +57,10 @@ try {
     await reference.close();
   }
 
+  log("alert raised → push received by the stand-in");
+  results.push = await pushLatency({ ...ctx, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: Math.round(30 * scale) });
+  log(`  ${fmt(results.push)}`);
+
   log("sustained ingest, batches of 100");
   results.ingest = await ingestThroughput({ ...ctx, concurrency: 8, seconds: Math.max(5, Math.round(20 * scale)) });
   log(`  ${results.ingest.eventsPerSecond} events/s; batch latency ${fmt(results.ingest.batchLatency)}`);
@@ -89,6 +94,8 @@ Latency: signed webhook POST → the matching alert event received on a manager'
 | 20 concurrent posters | ${fmt(results.conc)} | ${fmt(results.refConc)} | ${ratio(results.conc.p99, results.refConc.p99)} |
 
 Sustained ingest, one tenant, batches of 100 events, all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s; goal ≥ 20,000); batch latency ${fmt(results.ingest.batchLatency)}.
+
+Notification: signed webhook POST raising a critical alert → the Web Push request received (and decrypted) by the local push-service stand-in: ${fmt(results.push)}. Path: rules in the object → its alarm syncs D1 and queues the job → local queue (\`max_batch_timeout = 0\`) → the consumer plans and sends inline.
 
 \`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 < 25 ms).
 `;
