@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, gt, lt, or, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema";
@@ -13,6 +13,21 @@ export const database = (d1: D1Database) => drizzle(d1, { schema });
  */
 export function inTenant(table: { tenantId: SQLiteColumn }, tenantId: string, ...conditions: (SQL | undefined)[]): SQL {
   return and(eq(table.tenantId, tenantId), ...conditions) as SQL;
+}
+
+/**
+ * Keyset paging: rows strictly past the cursor's (sort key, id) in the list's order — "newest
+ * first" lists page with `desc`, alphabetical ones with `asc`. No cursor, no condition.
+ */
+export function pastCursor(
+  sortColumn: SQLiteColumn,
+  idColumn: SQLiteColumn,
+  cursor: [string | number, string] | undefined,
+  order: "asc" | "desc",
+): SQL | undefined {
+  if (!cursor) return undefined;
+  const beyond = order === "desc" ? lt : gt;
+  return or(beyond(sortColumn, cursor[0]), and(eq(sortColumn, cursor[0]), beyond(idColumn, cursor[1])));
 }
 
 /** True when D1 rejected a write on a UNIQUE constraint (mapped to 409 by callers). */

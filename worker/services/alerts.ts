@@ -1,6 +1,6 @@
-import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { ALERT_STATUSES, SEVERITIES, alertCounts, alerts, vehicles, type AlertRow } from "../db/schema";
-import { inTenant, type Db } from "../db/client";
+import { inTenant, pastCursor, type Db } from "../db/client";
 import type { Alert } from "../domain/alert";
 import type { AuthContext } from "../env";
 import { isoOrNull, iso } from "../lib/time";
@@ -94,7 +94,7 @@ function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
 /** Newest first by (createdAt, id), with facet counts over the same filters. */
 export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]) {
   const where = conditions(auth.tenantId, auth, f);
-  const pageWhere = after ? and(where, or(lt(alerts.createdAt, after[0]), and(eq(alerts.createdAt, after[0]), lt(alerts.id, after[1])))) : where;
+  const pageWhere = and(where, pastCursor(alerts.createdAt, alerts.id, after, "desc"));
   const [rows, cells] = await db.batch([
     db.select().from(alerts).where(pageWhere).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(limit + 1),
     facetQuery(db, auth, f, where),

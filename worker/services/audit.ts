@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, lt, or } from "drizzle-orm";
+import { desc, gte, lt } from "drizzle-orm";
 import { auditLog } from "../db/schema";
-import { inTenant, type Db } from "../db/client";
+import { inTenant, pastCursor, type Db } from "../db/client";
 import { newId } from "../lib/ids";
 
 export interface AuditRecord {
@@ -29,7 +29,7 @@ export async function listAudit(db: Db, tenantId: string, query: { from?: number
         tenantId,
         query.from != null ? gte(auditLog.createdAt, query.from) : undefined,
         query.to != null ? lt(auditLog.createdAt, query.to) : undefined,
-        after ? or(lt(auditLog.createdAt, after[0]), and(eq(auditLog.createdAt, after[0]), lt(auditLog.id, after[1]))) : undefined,
+        pastCursor(auditLog.createdAt, auditLog.id, after, "desc"),
       ),
     )
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))

@@ -1,5 +1,5 @@
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
-import { inTenant, type Db } from "../db/client";
+import { desc, eq, isNull } from "drizzle-orm";
+import { inTenant, pastCursor, type Db } from "../db/client";
 import { deliveries, escalationPolicies, inboxItems, outboundWebhooks, pushSubscriptions, silences, tenants, userPreferences, type Delivery, type EscalationStep, type Severity } from "../db/schema";
 import { encryptSecret, newWebhookSecret } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -65,7 +65,7 @@ export function listDeliveries(db: Db, tenantId: string, f: { alertId?: string; 
         f.userId ? eq(deliveries.userId, f.userId) : undefined,
         f.channel ? eq(deliveries.channel, f.channel) : undefined,
         f.status ? eq(deliveries.status, f.status) : undefined,
-        after ? or(lt(deliveries.createdAt, after[0]), and(eq(deliveries.createdAt, after[0]), lt(deliveries.id, after[1]))) : undefined,
+        pastCursor(deliveries.createdAt, deliveries.id, after, "desc"),
       ),
     )
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { users, vehicles, type Vehicle } from "../db/schema";
-import { inTenant, isUniqueViolation, type Db } from "../db/client";
+import { inTenant, isUniqueViolation, pastCursor, type Db } from "../db/client";
 import { newId } from "../lib/ids";
 import { AppError, fieldError } from "../lib/problem";
 import { iso } from "../lib/time";
@@ -74,7 +74,7 @@ export function listVehicles(db: Db, tenantId: string, limit: number, after?: [s
       inTenant(
         vehicles,
         tenantId,
-        after ? or(gt(vehicles.name, after[0]), and(eq(vehicles.name, after[0]), gt(vehicles.id, after[1]))) : undefined,
+        pastCursor(vehicles.name, vehicles.id, after, "asc"),
       ),
     )
     .orderBy(asc(vehicles.name), asc(vehicles.id))
