@@ -2,6 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { resetBreakers } from "../../worker/notifications/circuit-breaker";
 import { runJob } from "../../worker/notifications/consumer";
 import { addVehicles, call, createTenant, isoAt, postTelemetry } from "./helpers";
 import { deliveriesOf, eventually, failNext, flushHub, prefs, received, staffWithPhone, standIn } from "./notification-helpers";
@@ -109,13 +110,19 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     expect(ok.attempts).toBe(3);
 
     const tenant2 = await createTenant();
-    await addVehicles(tenant2, ["R-9"]);
+    await addVehicles(tenant2, ["R-9", "R-10"]);
     const broken = await staffWithPhone(tenant2, "manager", prefs({ critical: ["sms"] }));
     await failNext("/2010-04-01/", [503, 503, 503, 503, 503, 503], broken.phone);
     await raise(tenant2, oilDrop("R-9", 0));
     const dead = await eventually(async () => (await deliveriesOf(tenant2, `&userId=${broken.id}`)).find((d) => d.status === "dead"), 25_000);
     expect(dead.attempts).toBe(5); // 4 retry delays → 5 attempts
     expect(dead.lastError).toMatch(/503/);
+
+    // Five failures in a row opened Twilio's circuit: the next SMS waits without using an attempt.
+    await raise(tenant2, oilDrop("R-10", 100));
+    const held = await eventually(async () => (await deliveriesOf(tenant2, `&userId=${broken.id}&status=queued`)).find((d) => d.lastError?.includes("Circuit open")));
+    expect(held.attempts).toBe(0);
+    resetBreakers();
   });
 
   it("never sends twice when jobs are redelivered, and a 410 from the push service removes the subscription", async () => {

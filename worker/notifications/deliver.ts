@@ -8,6 +8,7 @@ import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type De
 import { decryptSecret } from "../lib/crypto";
 import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
+import { openFor, providerOf, recordOutcome } from "./circuit-breaker";
 import { renderMessage, type MessageSpec } from "./message";
 import { voiceAckUrl } from "./voice-ack";
 
@@ -69,10 +70,18 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
   }
 
   const ctx = await sendContext(db, env, row, row.message as unknown as MessageSpec);
+  const provider = providerOf(row.channel, typeof ctx === "string" ? undefined : (ctx.subscription?.endpoint ?? ctx.webhook?.url));
+  const cooling = openFor(provider, now);
+  if (cooling > 0) {
+    // The provider keeps failing: wait for it instead of hammering it; no attempt is used.
+    await db.update(deliveries).set({ lastError: `Circuit open for ${provider}; retrying later`, updatedAt: now }).where(eq(deliveries.id, id));
+    return { kind: "later", delayMs: cooling };
+  }
   const attempts = row.attempts + 1;
   // The attempt is counted before the provider is called, so a crash mid-send is never invisible.
   await db.update(deliveries).set({ attempts, updatedAt: now }).where(eq(deliveries.id, id));
   const result: SendResult = typeof ctx === "string" ? { ok: false, retryable: false, error: ctx } : await CHANNELS[row.channel as ChannelName](ctx);
+  if (typeof ctx !== "string") recordOutcome(provider, result.ok ? "success" : result.retryable ? "retryable" : "other");
 
   if (result.ok) {
     await db.update(deliveries).set({ status: "sent", sentAt: Date.now(), lastError: null, updatedAt: Date.now() }).where(eq(deliveries.id, id));
