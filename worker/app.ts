@@ -21,6 +21,9 @@ import { vendorIntegrationRoutes } from "./routes/api/vendor-integrations";
 import { alertingRoutes } from "./routes/api/alerting";
 import { notificationRoutes } from "./routes/api/notifications";
 import { voiceRoutes } from "./routes/api/voice";
+import { maintenanceRoutes } from "./routes/api/maintenance";
+import { bayRoutes, technicianRoutes } from "./routes/api/shop";
+import { workOrderRoutes } from "./routes/api/work-orders";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
 import { vendorWebhookRoutes } from "./routes/webhooks/vendors";
 
@@ -67,7 +70,11 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/live", liveRoutes)
   .route("/", notificationRoutes)
   .route("/", alertingRoutes)
-  .route("/voice", voiceRoutes);
+  .route("/voice", voiceRoutes)
+  .route("/maintenance", maintenanceRoutes)
+  .route("/work-orders", workOrderRoutes)
+  .route("/technicians", technicianRoutes)
+  .route("/bays", bayRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());

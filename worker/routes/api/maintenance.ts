@@ -1,0 +1,206 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { database } from "../../db/client";
+import { decodeCursor, page } from "../../lib/cursor";
+import { rejectInvalid } from "../../lib/validation";
+import { authorize, STAFF } from "../../middleware/authorize";
+import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
+import {
+  AutoScheduleBody,
+  AutoScheduleResult,
+  CreatePlanBody,
+  CreateServiceRecordBody,
+  DueItemSchema,
+  DueQuery,
+  PatchPlanBody,
+  PlanSchema,
+  ServiceRecordQuery,
+  ServiceRecordSchema,
+  SweepResult,
+} from "../../schemas/maintenance";
+import {
+  afterDueCursor,
+  computeDue,
+  createPlan,
+  deletePlan,
+  getPlan,
+  listPlans,
+  listServiceRecords,
+  publicDueItem,
+  publicPlan,
+  publicServiceRecord,
+  recordService,
+  updatePlan,
+} from "../../services/maintenance";
+import { runAutoSchedule } from "../../services/maintenance-scheduling";
+import { sweepMaintenance } from "../../services/maintenance-sweep";
+import { publicWorkOrder } from "../../services/work-orders";
+
+const tags = ["Maintenance"];
+const managers = authorize(["admin", "manager"]);
+const staff = authorize(STAFF);
+const managed = { tags, security: bearerSecurity, middleware: managers };
+
+const listPlansRoute = createRoute({
+  ...managed,
+  method: "get",
+  path: "/plans",
+  summary: "Maintenance plans, oldest first",
+  request: { query: PageQuery },
+  responses: { 200: json(listOf(PlanSchema, "MaintenancePlanList"), "Plans"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+const createPlanRoute = createRoute({
+  ...managed,
+  method: "post",
+  path: "/plans",
+  summary: "Create a plan: every km, engine hours and/or days, whichever comes first (at least one)",
+  request: jsonBody(CreatePlanBody),
+  responses: { 201: json(PlanSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+const getPlanRoute = createRoute({
+  ...managed,
+  method: "get",
+  path: "/plans/{id}",
+  summary: "One plan",
+  request: { params: IdParam },
+  responses: { 200: json(PlanSchema, "The plan"), 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const patchPlanRoute = createRoute({
+  ...managed,
+  method: "patch",
+  path: "/plans/{id}",
+  summary: "Change a plan (the result must still have an every*)",
+  request: { params: IdParam, ...jsonBody(PatchPlanBody) },
+  responses: { 200: json(PlanSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const deletePlanRoute = createRoute({
+  ...managed,
+  method: "delete",
+  path: "/plans/{id}",
+  summary: "Delete a plan and its service records (its work orders stay, without the plan)",
+  request: { params: IdParam },
+  responses: { 204: { description: "Deleted" }, 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const dueRoute = createRoute({
+  tags,
+  security: bearerSecurity,
+  middleware: [staff] as const,
+  method: "get",
+  path: "/due",
+  summary: "Due status of every (vehicle, plan) pair, by vehicle id then plan id",
+  description:
+    "`due_soon` when any remaining amount is ≤ its dueSoon*, `overdue` once any is ≤ 0. Remaining amounts are null for measures the plan does not use. " +
+    "`forecastDate` projects whichever measure falls due first from the vehicle's average daily km and engine hours over the last 30 days.",
+  request: { query: DueQuery },
+  responses: { 200: json(listOf(DueItemSchema, "MaintenanceDueList"), "Due status"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+const createServiceRoute = createRoute({
+  ...managed,
+  method: "post",
+  path: "/service-records",
+  summary: "Record a service done outside a work order (e.g. the last one before FleetPulse); the next interval starts from it",
+  request: jsonBody(CreateServiceRecordBody),
+  responses: { 201: json(ServiceRecordSchema, "Recorded"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const listServiceRoute = createRoute({
+  tags,
+  security: bearerSecurity,
+  middleware: [staff] as const,
+  method: "get",
+  path: "/service-records",
+  summary: "Recorded services, newest first",
+  request: { query: ServiceRecordQuery },
+  responses: { 200: json(listOf(ServiceRecordSchema, "ServiceRecordList"), "Service records"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+const autoScheduleRoute = createRoute({
+  ...managed,
+  method: "post",
+  path: "/auto-schedule",
+  summary: "Place open work orders into [from, to) on technicians' shifts and bays",
+  description:
+    "Respects skills, shifts (in each technician's time zone), bay capacity and existing bookings; minimises priority-weighted lateness past due dates " +
+    "(urgent 8, high 4, normal 2, low 1), then vehicle downtime. Deterministic for the same input. A bay is assigned whenever the shop has bays.",
+  request: jsonBody(AutoScheduleBody),
+  responses: { 200: json(AutoScheduleResult, "The booked work orders and those left open, with the reason"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+const sweepRoute = createRoute({
+  ...managed,
+  method: "post",
+  path: "/sweep",
+  summary: "Run the maintenance sweep now: due transitions and plan work orders (once per interval)",
+  responses: { 200: json(SweepResult, "Created work orders and due transitions"), 401: errors[401], 403: errors[403] },
+});
+
+export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  .openapi(listPlansRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const after = decodeCursor(cursor, 1) as [string] | undefined;
+    const rows = await listPlans(database(c.env.DB), c.get("auth").tenantId, limit, after?.[0]);
+    const result = page(rows, limit, (p) => [p.id]);
+    return c.json({ items: result.items.map(publicPlan), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(createPlanRoute, async (c) => {
+    const plan = await createPlan(database(c.env.DB), c.get("auth").tenantId, c.req.valid("json"));
+    c.set("audit", { action: "maintenance_plan.create", targetType: "maintenance_plan", targetId: plan.id });
+    return c.json(publicPlan(plan), 201);
+  })
+  .openapi(getPlanRoute, async (c) => {
+    const plan = await getPlan(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id);
+    return c.json(publicPlan(plan), 200);
+  })
+  .openapi(patchPlanRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const plan = await updatePlan(database(c.env.DB), c.get("auth").tenantId, id, body);
+    c.set("audit", { action: "maintenance_plan.update", targetType: "maintenance_plan", targetId: id, detail: { fields: Object.keys(body) } });
+    return c.json(publicPlan(plan), 200);
+  })
+  .openapi(deletePlanRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    await deletePlan(database(c.env.DB), c.get("auth").tenantId, id);
+    c.set("audit", { action: "maintenance_plan.delete", targetType: "maintenance_plan", targetId: id });
+    return c.body(null, 204);
+  })
+  .openapi(dueRoute, async (c) => {
+    const { limit, cursor, status, vehicleId, planId } = c.req.valid("query");
+    const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+    const all = await computeDue(c.env, c.get("auth").tenantId, Date.now(), { vehicleId, planId });
+    const rows = afterDueCursor(status ? all.filter((d) => d.status === status) : all, after).slice(0, limit + 1);
+    const result = page(rows, limit, (d) => [d.vehicleId, d.planId]);
+    return c.json({ items: result.items.map(publicDueItem), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(createServiceRoute, async (c) => {
+    const record = await recordService(c.env, c.get("auth").tenantId, c.req.valid("json"));
+    c.set("audit", { action: "service_record.create", targetType: "service_record", targetId: record.id, detail: { vehicleId: record.vehicleId, planId: record.planId } });
+    return c.json(publicServiceRecord(record), 201);
+  })
+  .openapi(listServiceRoute, async (c) => {
+    const { limit, cursor, vehicleId, planId } = c.req.valid("query");
+    const after = decodeCursor(cursor, 1) as [string] | undefined;
+    const rows = await listServiceRecords(database(c.env.DB), c.get("auth").tenantId, { vehicleId, planId }, limit, after?.[0]);
+    const result = page(rows, limit, (r) => [r.id]);
+    return c.json({ items: result.items.map(publicServiceRecord), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(autoScheduleRoute, async (c) => {
+    const { tenantId, userId } = c.get("auth");
+    const { from, to } = c.req.valid("json");
+    const result = await runAutoSchedule(c.env, tenantId, userId, Date.parse(from), Date.parse(to));
+    c.set("audit", {
+      action: "maintenance.auto_schedule",
+      targetType: "work_order",
+      detail: { from, to, scheduled: result.scheduled.length, unscheduled: result.unscheduled.length },
+    });
+    return c.json(result, 200);
+  })
+  .openapi(sweepRoute, async (c) => {
+    const { tenantId } = c.get("auth");
+    const { created, transitions } = await sweepMaintenance(c.env, tenantId);
+    c.set("audit", { action: "maintenance.sweep", targetType: "work_order", detail: { created: created.length, transitions: transitions.length } });
+    return c.json(
+      {
+        created: created.map(publicWorkOrder),
+        transitions: transitions.map(({ vehicleId, planId, from, to }) => ({ vehicleId, planId, from, to })),
+      },
+      200,
+    );
+  });

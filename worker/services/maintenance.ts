@@ -1,0 +1,390 @@
+/**
+ * Maintenance plans, recorded services and due status. The arithmetic is the pure
+ * `domain/maintenance/intervals` module; this file loads its inputs (plans, vehicles, the last
+ * service per pair, current meters from the tenant's Durable Object, 30 days of meter samples).
+ */
+import { asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { database, inTenant, type Db } from "../db/client";
+import { maintenancePlans, meterSamples, serviceRecords, vehicles, type MaintenancePlan, type ServiceRecord, type Vehicle } from "../db/schema";
+import {
+  averageDailyRates,
+  dueState,
+  planApplies,
+  planStartBaseline,
+  type DueState,
+  type MeterSample,
+  type Meters,
+} from "../domain/maintenance/intervals";
+import { DAY_MS } from "../domain/maintenance/zones";
+import { tenantHub } from "../lib/hub";
+import { newId } from "../lib/ids";
+import { AppError } from "../lib/problem";
+import { iso, isoOrNull } from "../lib/time";
+import { planIssues } from "../schemas/maintenance";
+import { noSuch } from "./shop";
+
+/* ------------------------------------------------------------------ plans */
+
+export interface PlanFields {
+  name?: string;
+  vehicleIds?: string[] | null;
+  vehicleType?: string | null;
+  everyKm?: number | null;
+  everyEngineHours?: number | null;
+  everyDays?: number | null;
+  dueSoonKm?: number | null;
+  dueSoonEngineHours?: number | null;
+  dueSoonDays?: number | null;
+  durationMinutes?: number;
+  skill?: string | null;
+}
+
+export const publicPlan = (p: MaintenancePlan) => ({
+  id: p.id,
+  name: p.name,
+  vehicleIds: p.vehicleIds ?? null,
+  vehicleType: p.vehicleType,
+  everyKm: p.everyKm,
+  everyEngineHours: p.everyEngineHours,
+  everyDays: p.everyDays,
+  dueSoonKm: p.dueSoonKm,
+  dueSoonEngineHours: p.dueSoonEngineHours,
+  dueSoonDays: p.dueSoonDays,
+  durationMinutes: p.durationMinutes,
+  skill: p.skill,
+  createdAt: iso(p.createdAt),
+  updatedAt: iso(p.updatedAt),
+});
+
+/** Every listed vehicle must be one of the tenant's (400 naming each unknown entry, as rules do). */
+async function assertVehicles(db: Db, tenantId: string, ids: string[] | null | undefined) {
+  if (!ids?.length) return;
+  const unique = [...new Set(ids)];
+  const known = new Set<string>();
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < unique.length; i += 90) {
+    const rows = await db
+      .select({ id: vehicles.id })
+      .from(vehicles)
+      .where(inTenant(vehicles, tenantId, inArray(vehicles.id, unique.slice(i, i + 90))));
+    for (const r of rows) known.add(r.id);
+  }
+  const errors = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `vehicleIds.${i}`, message: "No such vehicle" }]));
+  if (errors.length) throw new AppError("validation", "The request has invalid fields.", errors);
+}
+
+export async function createPlan(db: Db, tenantId: string, input: PlanFields & { name: string; durationMinutes: number }) {
+  await assertVehicles(db, tenantId, input.vehicleIds);
+  const now = Date.now();
+  const [row] = await db
+    .insert(maintenancePlans)
+    .values({
+      id: newId("pln", now),
+      tenantId,
+      name: input.name,
+      vehicleIds: input.vehicleIds ?? null,
+      vehicleType: input.vehicleType ?? null,
+      everyKm: input.everyKm ?? null,
+      everyEngineHours: input.everyEngineHours ?? null,
+      everyDays: input.everyDays ?? null,
+      dueSoonKm: input.dueSoonKm ?? null,
+      dueSoonEngineHours: input.dueSoonEngineHours ?? null,
+      dueSoonDays: input.dueSoonDays ?? null,
+      durationMinutes: input.durationMinutes,
+      skill: input.skill ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  return row!;
+}
+
+export async function getPlan(db: Db, tenantId: string, id: string) {
+  const row = await db.query.maintenancePlans.findFirst({ where: inTenant(maintenancePlans, tenantId, eq(maintenancePlans.id, id)) });
+  if (!row) throw new AppError("not_found", "No such maintenance plan.");
+  return row;
+}
+
+export const findPlan = (db: Db, tenantId: string, id: string) =>
+  db.query.maintenancePlans.findFirst({ where: inTenant(maintenancePlans, tenantId, eq(maintenancePlans.id, id)) });
+
+export async function updatePlan(db: Db, tenantId: string, id: string, patch: PlanFields) {
+  const current = await getPlan(db, tenantId, id);
+  // The plan as it would be must still make sense (at least one every*, thresholds below intervals).
+  const issues = planIssues({ ...current, ...patch });
+  if (issues.length) throw new AppError("validation", "The request has invalid fields.", issues);
+  await assertVehicles(db, tenantId, patch.vehicleIds);
+  const [row] = await db
+    .update(maintenancePlans)
+    .set({ ...patch, updatedAt: Date.now() })
+    .where(inTenant(maintenancePlans, tenantId, eq(maintenancePlans.id, id)))
+    .returning();
+  if (!row) throw new AppError("not_found", "No such maintenance plan.");
+  return row;
+}
+
+/** Deletes the plan and its service records; its work orders stay, without the plan. */
+export async function deletePlan(db: Db, tenantId: string, id: string) {
+  const [row] = await db
+    .delete(maintenancePlans)
+    .where(inTenant(maintenancePlans, tenantId, eq(maintenancePlans.id, id)))
+    .returning({ id: maintenancePlans.id });
+  if (!row) throw new AppError("not_found", "No such maintenance plan.");
+}
+
+export const listPlans = (db: Db, tenantId: string, limit: number, afterId?: string) =>
+  db
+    .select()
+    .from(maintenancePlans)
+    .where(inTenant(maintenancePlans, tenantId, afterId ? sql`${maintenancePlans.id} > ${afterId}` : undefined))
+    .orderBy(asc(maintenancePlans.id))
+    .limit(limit + 1);
+
+/* ------------------------------------------------------------------ meters */
+
+export interface MeterReading extends Meters {
+  /** When the reading was taken (telemetry time), or when it was looked up (stored meters). */
+  at: number;
+}
+
+/**
+ * Current meters of vehicles: the newest telemetry the tenant's Durable Object holds, else the
+ * meters stored on the vehicle (manual corrections for vehicles without telematics).
+ */
+export async function readMeters(env: Env, tenantId: string, list: Pick<Vehicle, "id" | "odometerKm" | "engineHours">[], now = Date.now()) {
+  const hub = tenantHub(env, tenantId);
+  const out = new Map<string, MeterReading>();
+  for (let i = 0; i < list.length; i += 50) {
+    const chunk = list.slice(i, i + 50);
+    const latest = await Promise.all(chunk.map((v) => hub.latest(tenantId, v.id)));
+    chunk.forEach((v, j) => {
+      const l = latest[j];
+      const readings = (l?.readings ?? {}) as Record<string, number | undefined>;
+      const odometerKm = finite(readings.odometerKm) ?? v.odometerKm ?? null;
+      const engineHours = finite(readings.engineHours) ?? v.engineHours ?? null;
+      const fromTelemetry = finite(readings.odometerKm) != null || finite(readings.engineHours) != null;
+      out.set(v.id, { odometerKm, engineHours, at: fromTelemetry && l ? Date.parse(l.ts) : now });
+    });
+  }
+  return out;
+}
+
+const finite = (n: unknown) => (typeof n === "number" && Number.isFinite(n) ? n : null);
+
+/**
+ * Keeps one meter sample per vehicle and UTC day (the newest reading of that day), the history
+ * behind forecasts. Called whenever meters are read for maintenance and by the sweep.
+ */
+export async function recordMeterSamples(db: Db, tenantId: string, readings: Map<string, MeterReading>) {
+  const rows = [...readings].filter(([, r]) => r.odometerKm != null || r.engineHours != null);
+  for (let i = 0; i < rows.length; i += 25) {
+    const statements = rows.slice(i, i + 25).map(([vehicleId, r]) =>
+      db
+        .insert(meterSamples)
+        .values({ tenantId, vehicleId, day: Math.floor(r.at / DAY_MS), odometerKm: r.odometerKm, engineHours: r.engineHours, at: r.at })
+        .onConflictDoUpdate({
+          target: [meterSamples.tenantId, meterSamples.vehicleId, meterSamples.day],
+          set: { odometerKm: sql`excluded.odometer_km`, engineHours: sql`excluded.engine_hours`, at: sql`excluded.at` },
+          setWhere: sql`excluded.at > ${meterSamples.at}`,
+        }),
+    );
+    if (statements.length) await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  }
+}
+
+/* ------------------------------------------------------------------ service records */
+
+export const publicServiceRecord = (r: ServiceRecord) => ({
+  id: r.id,
+  vehicleId: r.vehicleId,
+  planId: r.planId,
+  workOrderId: r.workOrderId,
+  odometerKm: r.odometerKm,
+  engineHours: r.engineHours,
+  performedAt: iso(r.performedAt),
+  createdAt: iso(r.createdAt),
+});
+
+/** A service record row for a vehicle under a plan at `at` with its meters then. */
+export const serviceRecordRow = (tenantId: string, vehicleId: string, planId: string, meters: Meters, at: number, workOrderId: string | null = null) => ({
+  id: newId("svc", at),
+  tenantId,
+  vehicleId,
+  planId,
+  workOrderId,
+  odometerKm: meters.odometerKm,
+  engineHours: meters.engineHours,
+  performedAt: at,
+});
+
+/** Records a service done outside a work order (e.g. the last one before FleetPulse). */
+export async function recordService(
+  env: Env,
+  tenantId: string,
+  input: { vehicleId: string; planId: string; performedAt?: string; odometerKm?: number | null; engineHours?: number | null },
+) {
+  const db = database(env.DB);
+  const vehicle = await db.query.vehicles.findFirst({ where: inTenant(vehicles, tenantId, eq(vehicles.id, input.vehicleId)) });
+  if (!vehicle) throw noSuch("vehicle", "vehicleId");
+  const plan = await findPlan(db, tenantId, input.planId);
+  if (!plan) throw noSuch("maintenance plan", "planId");
+  if (!planApplies(plan, vehicle)) {
+    throw new AppError("validation", "The request has invalid fields.", [{ path: "planId", message: "The plan does not cover this vehicle" }]);
+  }
+  const now = Date.now();
+  const performedAt = input.performedAt ? Date.parse(input.performedAt) : now;
+  if (performedAt > now + 5 * 60_000) throw new AppError("validation", "The request has invalid fields.", [{ path: "performedAt", message: "Must not be in the future" }]);
+  const needsMeters = input.odometerKm === undefined || input.engineHours === undefined;
+  const current = needsMeters ? (await readMeters(env, tenantId, [vehicle], now)).get(vehicle.id)! : null;
+  const meters = {
+    odometerKm: input.odometerKm !== undefined ? input.odometerKm : current!.odometerKm,
+    engineHours: input.engineHours !== undefined ? input.engineHours : current!.engineHours,
+  };
+  const [row] = await db.insert(serviceRecords).values(serviceRecordRow(tenantId, vehicle.id, plan.id, meters, performedAt)).returning();
+  return row!;
+}
+
+export function listServiceRecords(db: Db, tenantId: string, filter: { vehicleId?: string; planId?: string }, limit: number, beforeId?: string) {
+  return db
+    .select()
+    .from(serviceRecords)
+    .where(
+      inTenant(
+        serviceRecords,
+        tenantId,
+        filter.vehicleId ? eq(serviceRecords.vehicleId, filter.vehicleId) : undefined,
+        filter.planId ? eq(serviceRecords.planId, filter.planId) : undefined,
+        beforeId ? lt(serviceRecords.id, beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(serviceRecords.id))
+    .limit(limit + 1);
+}
+
+/* ------------------------------------------------------------------ due status */
+
+export interface DueItem extends DueState {
+  vehicleId: string;
+  planId: string;
+  vehicleName: string;
+  planName: string;
+  odometerKm: number | null;
+  engineHours: number | null;
+  lastServiceAt: number | null;
+  /** The service record the current interval counts from (null: the plan's start). */
+  baselineServiceId: string | null;
+  plan: MaintenancePlan;
+}
+
+export const publicDueItem = (d: DueItem) => ({
+  vehicleId: d.vehicleId,
+  planId: d.planId,
+  status: d.status,
+  dueAtKm: d.dueAtKm,
+  dueAtEngineHours: d.dueAtEngineHours,
+  dueDate: isoOrNull(d.dueDate),
+  remainingKm: d.remainingKm,
+  remainingEngineHours: d.remainingEngineHours,
+  remainingDays: d.remainingDays,
+  forecastDate: isoOrNull(d.forecastDate),
+  vehicleName: d.vehicleName,
+  planName: d.planName,
+  odometerKm: d.odometerKm,
+  engineHours: d.engineHours,
+  lastServiceAt: isoOrNull(d.lastServiceAt),
+});
+
+const FORECAST_DAYS = 30;
+
+/**
+ * Due status of every (vehicle, plan) pair the plans cover, sorted by vehicle id then plan id.
+ * Reads current meters from the Durable Object (and keeps today's meter sample).
+ */
+export async function computeDue(env: Env, tenantId: string, now = Date.now(), filter: { vehicleId?: string; planId?: string } = {}): Promise<DueItem[]> {
+  const db = database(env.DB);
+  const [plans, fleet] = await Promise.all([
+    db
+      .select()
+      .from(maintenancePlans)
+      .where(inTenant(maintenancePlans, tenantId, filter.planId ? eq(maintenancePlans.id, filter.planId) : undefined)),
+    db
+      .select()
+      .from(vehicles)
+      .where(inTenant(vehicles, tenantId, filter.vehicleId ? eq(vehicles.id, filter.vehicleId) : undefined)),
+  ]);
+  const pairs = fleet.flatMap((vehicle) => plans.filter((plan) => planApplies(plan, vehicle)).map((plan) => ({ vehicle, plan })));
+  if (!pairs.length) return [];
+
+  const covered = [...new Set(pairs.map((p) => p.vehicle.id))];
+  const metered = fleet.filter((v) => pairs.some((p) => p.vehicle.id === v.id && (p.plan.everyKm != null || p.plan.everyEngineHours != null)));
+  const [records, samples, meters] = await Promise.all([
+    db
+      .select()
+      .from(serviceRecords)
+      .where(
+        inTenant(
+          serviceRecords,
+          tenantId,
+          filter.vehicleId ? eq(serviceRecords.vehicleId, filter.vehicleId) : undefined,
+          filter.planId ? eq(serviceRecords.planId, filter.planId) : undefined,
+        ),
+      )
+      .orderBy(desc(serviceRecords.performedAt), desc(serviceRecords.id)),
+    metered.length
+      ? db
+          .select()
+          .from(meterSamples)
+          .where(
+            inTenant(
+              meterSamples,
+              tenantId,
+              gte(meterSamples.day, Math.floor(now / DAY_MS) - (FORECAST_DAYS + 15)),
+              // D1 binds at most 100 parameters: beyond that, read the tenant's samples of the window.
+              covered.length <= 90 ? inArray(meterSamples.vehicleId, covered) : undefined,
+            ),
+          )
+      : Promise.resolve([]),
+    readMeters(env, tenantId, metered, now),
+  ]);
+  await recordMeterSamples(db, tenantId, meters);
+
+  const lastService = new Map<string, ServiceRecord>();
+  for (const r of records) if (!lastService.has(`${r.vehicleId}:${r.planId}`)) lastService.set(`${r.vehicleId}:${r.planId}`, r);
+  const samplesOf = new Map<string, MeterSample[]>();
+  for (const s of samples) {
+    const list = samplesOf.get(s.vehicleId) ?? [];
+    list.push({ at: s.at, odometerKm: s.odometerKm, engineHours: s.engineHours });
+    samplesOf.set(s.vehicleId, list);
+  }
+  const rates = new Map(
+    metered.map((v) => {
+      const current = meters.get(v.id);
+      const list = [...(samplesOf.get(v.id) ?? []), ...(current ? [current] : [])];
+      return [v.id, averageDailyRates(list, now, FORECAST_DAYS)];
+    }),
+  );
+
+  return pairs
+    .map(({ vehicle, plan }): DueItem => {
+      const service = lastService.get(`${vehicle.id}:${plan.id}`);
+      const baseline = service ? { odometerKm: service.odometerKm, engineHours: service.engineHours, at: service.performedAt } : planStartBaseline(plan.createdAt);
+      const current = meters.get(vehicle.id) ?? { odometerKm: vehicle.odometerKm, engineHours: vehicle.engineHours };
+      return {
+        ...dueState(plan, baseline, current, now, rates.get(vehicle.id)),
+        vehicleId: vehicle.id,
+        planId: plan.id,
+        vehicleName: vehicle.name,
+        planName: plan.name,
+        odometerKm: current.odometerKm,
+        engineHours: current.engineHours,
+        lastServiceAt: service?.performedAt ?? null,
+        baselineServiceId: service?.id ?? null,
+        plan,
+      };
+    })
+    .sort((a, b) => (a.vehicleId < b.vehicleId ? -1 : a.vehicleId > b.vehicleId ? 1 : a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+}
+
+/** Due items after a keyset cursor `[vehicleId, planId]`. */
+export const afterDueCursor = (items: DueItem[], after?: [string, string]) =>
+  after ? items.filter((d) => d.vehicleId > after[0] || (d.vehicleId === after[0] && d.planId > after[1])) : items;
