@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick]`: starts the real server under wrangler dev (fresh local state),
 // drives it from this separate process and writes BENCHMARKS.md.
-import { execSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT, startDevServer } from "../scripts/lib/dev-server.mjs";
+import { startDevServer } from "../scripts/lib/dev-server.mjs";
 import { alertsListLatency, seedAlerts } from "./alerts-list.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 import { fleetpulseLatency, referenceLatency } from "./latency.mjs";
+import { machine, writeSection } from "./lib/report.mjs";
 import { fmt } from "./lib/stats.mjs";
+import { runSchedulerBench } from "./scheduler.mjs";
 import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 
-const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+});
+const wants = (part) => !args.only || args.only === part;
 const scale = args.quick ? 0.2 : 1;
 const ALERTS = args.quick ? 20_000 : 100_000;
 
@@ -31,6 +35,10 @@ async function api(url, method, p, token, body) {
 const login = async (url, user) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...user })).token;
 const log = (line) => console.log(`[bench] ${line}`);
 
+if (wants("hotpath")) await hotPath();
+if (wants("scheduler")) await scheduler();
+
+async function hotPath() {
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-"));
 const results = {};
 let server = await startDevServer({ persistDir });
@@ -80,11 +88,10 @@ try {
   rmSync(persistDir, { recursive: true, force: true });
 }
 
-const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 const ratio = (a, b) => (a / b).toFixed(2);
-const section = `## Hot path (issue 3) — ${new Date().toISOString().slice(0, 10)}
-
-Command: \`npm run bench${args.quick ? " -- --quick" : ""}\` · Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
+const file = writeSection(
+  "Hot path (issue 3)",
+  `Command: \`npm run bench${args.quick ? " -- --quick" : ""}\` · Machine: ${machine()}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
 
 Latency: signed webhook POST → the matching alert event received on a manager's WebSocket (p50 / p95 / p99 / max).
 
@@ -93,26 +100,32 @@ Latency: signed webhook POST → the matching alert event received on a manager'
 | sequential | ${fmt(results.seq)} | ${fmt(results.refSeq)} | ${ratio(results.seq.p99, results.refSeq.p99)} |
 | 20 concurrent posters | ${fmt(results.conc)} | ${fmt(results.refConc)} | ${ratio(results.conc.p99, results.refConc.p99)} |
 
-Sustained ingest, one tenant, batches of 100 events, all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s; goal ≥ 20,000); batch latency ${fmt(results.ingest.batchLatency)}.
-
 Notification: signed webhook POST raising a critical alert → the Web Push request received (and decrypted) by the local push-service stand-in: ${fmt(results.push)}. Path: rules in the object → its alarm syncs D1 and queues the job → local queue (\`max_batch_timeout = 0\`) → the consumer plans and sends inline.
 
-\`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 < 25 ms).
-`;
+Sustained ingest, one tenant, batches of 100 events, all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s; goal ≥ 20,000); batch latency ${fmt(results.ingest.batchLatency)}.
 
-const file = path.join(ROOT, "BENCHMARKS.md");
-let previous = "";
-try {
-  previous = readFileSync(file, "utf8");
-} catch {
-  previous = "# Benchmarks\n\nEvery figure here was produced by `npm run bench` on the machine named with it.\n\n";
-}
-// The newest run of this section replaces the previous one; other sections stay.
-const marker = /## Hot path \(issue 3\)[\s\S]*?(?=\n## |$)/;
-writeFileSync(file, marker.test(previous) ? previous.replace(marker, section.trimEnd() + "\n") : `${previous.trimEnd()}\n\n${section}`);
+\`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 < 25 ms).`,
+);
 log(`wrote ${file}`);
-try {
-  execSync("git rev-parse --short HEAD", { cwd: ROOT });
-} catch {
-  // not a git checkout; nothing else to record
+}
+
+async function scheduler() {
+  log("auto-scheduler: generated shops, and glpk.js optimum on small instances");
+  const f = await runSchedulerBench({ quick: args.quick, log: (line) => log(`  ${line}`) });
+  const speedRows = f.speed.map((r) => `| ${r.technicians} | ${r.bays} | ${r.workOrders} | ${r.wallMs} | ${r.cpuMs} | ${r.scheduled} | ${r.unscheduled} | ${r.violations} |`).join("\n");
+  const q = f.quality;
+  const quality = q.skipped
+    ? `Quality: skipped (${q.skipped}).`
+    : `Quality against glpk.js's exact optimum on ${q.instances.length} instances of ≤ 30 work orders: ${q.provenOptimal} proven optimal within the solver's time limit; on those the gap in priority-weighted lateness is mean ${q.meanGapPct} %, max ${q.maxGapPct} %, aggregate ${q.aggregateGapPct} % (goal ≤ 5 %: ${q.withinGoal}/${q.provenOptimal} within).`;
+  const file = writeSection(
+    "Auto-scheduler (issue 5)",
+    `Command: \`npm run bench${args.quick ? " -- --quick" : ""}\` (or \`node bench/scheduler.mjs\`) · Machine: ${machine()} · the scheduler module the API uses, bundled with esbuild, run in Node.
+
+| technicians | bays | work orders | wall ms (median) | CPU ms | scheduled | unscheduled | rule violations |
+|---|---|---|---|---|---|---|---|
+${speedRows}
+
+Goal 2,000 work orders in < 1 s: ${f.goals.schedule2000UnderOneSecond}. ${quality}`,
+  );
+  log(`wrote ${file}`);
 }
