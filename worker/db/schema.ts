@@ -8,6 +8,17 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 const createdAt = () =>
   integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch() * 1000)`);
 
+/** The owning tenant: every tenant-owned row goes when its tenant goes. */
+const tenantRef = () =>
+  text("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
+/** The vehicle a row belongs to. */
+const vehicleRef = () =>
+  text("vehicle_id")
+    .notNull()
+    .references(() => vehicles.id, { onDelete: "cascade" });
+
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   slug: text("slug").notNull().unique(),
@@ -29,9 +40,7 @@ export const users = sqliteTable(
   "users",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     email: text("email").notNull(),
     name: text("name").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
@@ -46,9 +55,7 @@ export const vehicles = sqliteTable(
   "vehicles",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     externalId: text("external_id").notNull(),
     name: text("name").notNull(),
     vin: text("vin"),
@@ -108,9 +115,7 @@ export const alertRules = sqliteTable(
   "alert_rules",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     name: text("name").notNull(),
     /** Alert `type` of the alerts this rule raises (snake_case of the name at creation). */
     type: text("type").notNull(),
@@ -138,9 +143,7 @@ export const alerts = sqliteTable(
   "alerts",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     /** Seq of the alert's latest event. */
     seq: integer("seq").notNull(),
     vehicleId: text("vehicle_id").notNull(),
@@ -195,9 +198,7 @@ export type Vendor = (typeof VENDORS)[number];
 export const integrations = sqliteTable(
   "integrations",
   {
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     vendor: text("vendor", { enum: VENDORS }).notNull(),
     /** `encryptSecret(JSON.stringify(credentials))`. */
     configEnc: text("config_enc").notNull(),
@@ -371,9 +372,7 @@ export const maintenancePlans = sqliteTable(
   "maintenance_plans",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     name: text("name").notNull(),
     /** Null: not limited to listed vehicles. */
     vehicleIds: text("vehicle_ids", { mode: "json" }).$type<string[] | null>(),
@@ -398,12 +397,8 @@ export const serviceRecords = sqliteTable(
   "service_records",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
-    vehicleId: text("vehicle_id")
-      .notNull()
-      .references(() => vehicles.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
+    vehicleId: vehicleRef(),
     planId: text("plan_id")
       .notNull()
       .references(() => maintenancePlans.id, { onDelete: "cascade" }),
@@ -421,12 +416,8 @@ export const serviceRecords = sqliteTable(
 export const meterSamples = sqliteTable(
   "meter_samples",
   {
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
-    vehicleId: text("vehicle_id")
-      .notNull()
-      .references(() => vehicles.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
+    vehicleId: vehicleRef(),
     /** floor(at / 86,400,000). */
     day: integer("day").notNull(),
     odometerKm: real("odometer_km"),
@@ -440,9 +431,7 @@ export const technicians = sqliteTable(
   "technicians",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     name: text("name").notNull(),
     /** The technician's login, if it has one: it may then update its own work orders. */
     userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
@@ -459,9 +448,7 @@ export const bays = sqliteTable(
   "bays",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     name: text("name").notNull(),
     capacity: integer("capacity").notNull(),
     createdAt: createdAt(),
@@ -474,12 +461,8 @@ export const workOrders = sqliteTable(
   "work_orders",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
-    vehicleId: text("vehicle_id")
-      .notNull()
-      .references(() => vehicles.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
+    vehicleId: vehicleRef(),
     planId: text("plan_id").references(() => maintenancePlans.id, { onDelete: "set null" }),
     alertId: text("alert_id"),
     title: text("title").notNull(),
@@ -522,9 +505,7 @@ export const workOrderEvents = sqliteTable(
   "work_order_events",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
     workOrderId: text("work_order_id")
       .notNull()
       .references(() => workOrders.id, { onDelete: "cascade" }),
@@ -540,12 +521,8 @@ export const workOrderEvents = sqliteTable(
 export const maintenanceDueStates = sqliteTable(
   "maintenance_due_states",
   {
-    tenantId: text("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
-    vehicleId: text("vehicle_id")
-      .notNull()
-      .references(() => vehicles.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
+    vehicleId: vehicleRef(),
     planId: text("plan_id")
       .notNull()
       .references(() => maintenancePlans.id, { onDelete: "cascade" }),
