@@ -19,6 +19,8 @@ const { values: args } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
 });
 const wants = (part) => !args.only || args.only === part;
+const extra = [args.quick ? "--quick" : "", args.only ? `--only ${args.only}` : ""].filter(Boolean).join(" ");
+const command = `npm run bench${extra ? ` -- ${extra}` : ""}`;
 const scale = args.quick ? 0.2 : 1;
 const ALERTS = args.quick ? 20_000 : 100_000;
 
@@ -91,7 +93,7 @@ try {
 const ratio = (a, b) => (a / b).toFixed(2);
 const file = writeSection(
   "Hot path (issue 3)",
-  `Command: \`npm run bench${args.quick ? " -- --quick" : ""}\` · Machine: ${machine()}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
+  `Command: \`${command}\` · Machine: ${machine()}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
 
 Latency: signed webhook POST → the matching alert event received on a manager's WebSocket (p50 / p95 / p99 / max).
 
@@ -119,7 +121,7 @@ async function scheduler() {
     : `Quality against glpk.js's exact optimum on ${q.instances.length} instances of ≤ 30 work orders: ${q.provenOptimal} proven optimal within the solver's time limit; on those the gap in priority-weighted lateness is mean ${q.meanGapPct} %, max ${q.maxGapPct} %, aggregate ${q.aggregateGapPct} % (goal ≤ 5 %: ${q.withinGoal}/${q.provenOptimal} within).`;
   const file = writeSection(
     "Auto-scheduler (issue 5)",
-    `Command: \`npm run bench${args.quick ? " -- --quick" : ""}\` (or \`node bench/scheduler.mjs\`) · Machine: ${machine()} · the scheduler module the API uses, bundled with esbuild, run in Node.
+    `Command: \`${command}\` (or \`node bench/scheduler.mjs\`) · Machine: ${machine()} · the scheduler module the API uses, bundled with esbuild, run in Node.
 
 | technicians | bays | work orders | wall ms (median) | CPU ms | scheduled | unscheduled | rule violations |
 |---|---|---|---|---|---|---|---|
