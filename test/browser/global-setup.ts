@@ -28,12 +28,12 @@ export default async function setup(project: TestProject) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
   const server = await startDevServer();
-  const demo = server.demo as { tenant: string; users: FleetPulseContext["users"] } | null;
+  const demo = server.demo as { tenant: string; users: FleetPulseContext["users"]; webhookSecret: string } | null;
   if (!demo?.users?.admin) {
     await server.stop();
     throw new Error("The dev server did not seed the demo tenant");
   }
-  project.provide("fleetpulse", { url: server.url, tenant: demo.tenant, users: demo.users });
+  project.provide("fleetpulse", { url: server.url, tenant: demo.tenant, users: demo.users, webhookSecret: demo.webhookSecret });
   return async () => {
     await server.stop();
   };

@@ -25,6 +25,8 @@ export interface FleetPulseContext {
   url: string;
   tenant: string;
   users: Record<RoleName, { email: string; password: string }>;
+  /** The demo tenant's telemetry webhook secret, to post signed telemetry like a vendor. */
+  webhookSecret: string;
 }
 
 export const STAFF_LINKS = ["Live alerts", "Alerts", "Vehicles", "Maintenance", "Work orders", "Analytics", "Leaderboard", "Settings"];

@@ -1,4 +1,7 @@
+import { useState } from "react";
+import { client, describeError, unwrap } from "../api";
 import type { Alert } from "../api-types";
+import { useLiveFeed } from "../live-feed";
 import { formatDateTime } from "../format";
 import { Page, PAGE_TITLE_ID } from "../page";
 
@@ -44,26 +47,62 @@ export function AlertItem({
   );
 }
 
-export function AlertList({ items, empty }: { items: LiveAlertItem[]; empty: string }) {
+export function AlertList({
+  items,
+  empty,
+  onAcknowledge,
+  onResolve,
+}: {
+  items: LiveAlertItem[];
+  empty: string;
+  onAcknowledge?: (alert: Alert) => void;
+  onResolve?: (alert: Alert) => void;
+}) {
   if (!items.length) return <p className="empty">{empty}</p>;
   return (
     <ul className="alert-list">
       {items.map((item) => (
-        <AlertItem key={item.alert.id} item={item} />
+        <AlertItem key={item.alert.id} item={item} onAcknowledge={onAcknowledge} onResolve={onResolve} />
       ))}
     </ul>
   );
 }
 
+const STATE_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting… (missed alerts are replayed)" } as const;
+
 export function LiveAlerts() {
-  // Filled from the live WebSocket (/api/live) in a later change.
-  const items: LiveAlertItem[] = [];
+  const feed = useLiveFeed();
+  const [problem, setProblem] = useState<string | null>(null);
+  const act = (action: "ack" | "resolve") => async (alert: Alert) => {
+    setProblem(null);
+    try {
+      const route = client.api.alerts[":id"][action];
+      feed.replace(await unwrap(route.$post({ param: { id: alert.id }, json: {} })));
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+  const items = feed.alerts.map((alert) => ({ alert, vehicleName: feed.vehicleNames.get(alert.vehicleId) ?? alert.vehicleId }));
   return (
     <Page title="Live alerts">
       <section className="live-region" aria-labelledby={PAGE_TITLE_ID}>
-        <p className="intro">New alerts from your fleet appear here as they happen, newest first.</p>
-        <AlertList items={items} empty="No alerts yet" />
+        <p className="intro">
+          New alerts from your fleet appear here as they happen, newest first. <span className="live-state">{STATE_TEXT[feed.state]}</span>
+        </p>
+        {problem ? (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        ) : null}
+        <AlertList items={items} empty="No alerts yet" onAcknowledge={act("ack")} onResolve={act("resolve")} />
       </section>
+      {/* Critical alerts interrupt a screen reader; the rest wait their turn. */}
+      <p className="visually-hidden" aria-live="assertive">
+        {feed.announcement?.critical ? feed.announcement.text : ""}
+      </p>
+      <p className="visually-hidden" aria-live="polite">
+        {feed.announcement && !feed.announcement.critical ? feed.announcement.text : ""}
+      </p>
     </Page>
   );
 }
