@@ -6,6 +6,7 @@ import './node-env.js';
 import { loadAi4i } from './data/ai4i.js';
 import { AI4I_FEATURES, ai4iRawFeatures, fitStandardiser, standardise } from './features.js';
 import { fitSeeded, cosineLr } from './fit.js';
+import { denseTrunk } from './network.js';
 import { saveQuantized, readArtifact, artifactSizes, artifactDir, writeJson } from './artifact-io.js';
 import { loadModel } from './load.js';
 import { chooseThreshold, evaluateReadingModel } from './evaluate-ai4i.js';
@@ -19,16 +20,8 @@ const HP = { hidden: [16], l2: 1e-3, epochs: 60, batchSize: 64, lr: 3e-3, maxTra
 const THRESHOLDS = { hdfTempDiffK: 8.6, hdfRpm: 1380, pwfMinW: 3500, pwfMaxW: 9000, osfStrainMinNm: { L: 11000, M: 12000, H: 13000 }, twfWearMin: 200 };
 
 function buildModel(/** @type {number} */ d) {
-  let seed = HP.seed;
-  const input = tfl.input({ shape: [d], name: 'features' });
-  /** @type {tfl.SymbolicTensor} */ let h = input;
-  HP.hidden.forEach((units, i) => {
-    h = /** @type {tfl.SymbolicTensor} */ (tfl.layers.dense({
-      units, activation: 'relu', name: `h${i + 1}`,
-      kernelInitializer: tfl.initializers.heNormal({ seed: seed++ }),
-      kernelRegularizer: tfl.regularizers.l2({ l2: HP.l2 }),
-    }).apply(h));
-  });
+  const { input, hidden: h, nextSeed } = denseTrunk(d, HP);
+  let seed = nextSeed;
   const out = tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'p_failure', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed++ }) }).apply(h);
   const model = tfl.model({ name: 'ai4i', inputs: input, outputs: /** @type {tfl.SymbolicTensor} */ (out) });
   model.compile({ optimizer: tf.train.adam(HP.lr), loss: 'binaryCrossentropy' });

@@ -8,6 +8,7 @@ import './node-env.js';
 import { loadFd001 } from './data/cmapss.js';
 import { CMAPSS_SENSORS, engineRawFeatures, engineFeatureNames, fitStandardiser, standardise } from './features.js';
 import { fitSeeded, cosineLr } from './fit.js';
+import { denseTrunk } from './network.js';
 import { saveQuantized, readArtifact, artifactSizes, artifactDir, writeJson } from './artifact-io.js';
 import { loadModel } from './load.js';
 import { evaluateEngineModel } from './evaluate-cmapss.js';
@@ -50,16 +51,8 @@ function trainingWindows(engines, spec) {
 }
 
 function buildModel(/** @type {number} */ d) {
-  let seed = HP.seed;
-  const input = tfl.input({ shape: [d], name: 'features' });
-  /** @type {tfl.SymbolicTensor} */ let h = input;
-  HP.hidden.forEach((units, i) => {
-    h = /** @type {tfl.SymbolicTensor} */ (tfl.layers.dense({
-      units, activation: 'relu', name: `h${i + 1}`,
-      kernelInitializer: tfl.initializers.heNormal({ seed: seed++ }),
-      kernelRegularizer: tfl.regularizers.l2({ l2: HP.l2 }),
-    }).apply(h));
-  });
+  const { input, hidden: h, nextSeed } = denseTrunk(d, HP);
+  let seed = nextSeed;
   const rul = tfl.layers.dense({ units: 1, name: 'rul', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed++ }) }).apply(h);
   // Second head rather than deriving P(fail) from RUL: it is trained directly on the event.
   const pFail = tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'p_fail_30', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed++ }) }).apply(h);

@@ -61,40 +61,28 @@ const planFields = {
   skill: Skill.nullable(),
 };
 
-export const CreatePlanBody = z
-  .strictObject({
-    name: planFields.name,
-    vehicleIds: planFields.vehicleIds.optional(),
-    vehicleType: planFields.vehicleType.optional(),
-    everyKm: planFields.everyKm.optional(),
-    everyEngineHours: planFields.everyEngineHours.optional(),
-    everyDays: planFields.everyDays.optional(),
-    dueSoonKm: planFields.dueSoonKm.optional(),
-    dueSoonEngineHours: planFields.dueSoonEngineHours.optional(),
-    dueSoonDays: planFields.dueSoonDays.optional(),
-    durationMinutes: planFields.durationMinutes,
-    skill: planFields.skill.optional(),
-  })
+/** A plan's fields as a body: create requires name and duration, patch takes any subset. */
+const planBody = z.strictObject({
+  name: planFields.name,
+  vehicleIds: planFields.vehicleIds.optional(),
+  vehicleType: planFields.vehicleType.optional(),
+  everyKm: planFields.everyKm.optional(),
+  everyEngineHours: planFields.everyEngineHours.optional(),
+  everyDays: planFields.everyDays.optional(),
+  dueSoonKm: planFields.dueSoonKm.optional(),
+  dueSoonEngineHours: planFields.dueSoonEngineHours.optional(),
+  dueSoonDays: planFields.dueSoonDays.optional(),
+  durationMinutes: planFields.durationMinutes,
+  skill: planFields.skill.optional(),
+});
+
+export const CreatePlanBody = planBody
   .superRefine((plan, ctx) => {
     for (const issue of planIssues(plan)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
   })
   .openapi("CreateMaintenancePlan");
 
-export const PatchPlanBody = z
-  .strictObject({
-    name: planFields.name.optional(),
-    vehicleIds: planFields.vehicleIds.optional(),
-    vehicleType: planFields.vehicleType.optional(),
-    everyKm: planFields.everyKm.optional(),
-    everyEngineHours: planFields.everyEngineHours.optional(),
-    everyDays: planFields.everyDays.optional(),
-    dueSoonKm: planFields.dueSoonKm.optional(),
-    dueSoonEngineHours: planFields.dueSoonEngineHours.optional(),
-    dueSoonDays: planFields.dueSoonDays.optional(),
-    durationMinutes: planFields.durationMinutes.optional(),
-    skill: planFields.skill.optional(),
-  })
-  .openapi("PatchMaintenancePlan");
+export const PatchPlanBody = planBody.partial().openapi("PatchMaintenancePlan");
 
 export const PlanSchema = z
   .object({
