@@ -7,11 +7,14 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
 import { alertsListLatency, seedAlerts } from "./alerts-list.mjs";
+import { analyticsSection, runAnalyticsBench } from "./analytics.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 import { fleetpulseLatency, referenceLatency } from "./latency.mjs";
 import { machine, writeSection } from "./lib/report.mjs";
 import { fmt } from "./lib/stats.mjs";
 import { runSchedulerBench } from "./scheduler.mjs";
+import { edgeModelSection, runEdgeModelBench } from "./edge-model.mjs";
+import { firstRender, firstRenderSection } from "./first-render.mjs";
 import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 
@@ -39,6 +42,35 @@ const log = (line) => console.log(`[bench] ${line}`);
 
 if (wants("hotpath")) await hotPath();
 if (wants("scheduler")) await scheduler();
+if (wants("model")) await edgeModel();
+if (wants("analytics")) await analytics();
+if (wants("pwa")) await pwa();
+
+async function pwa() {
+  log("pwa: first render of the Live alerts feed in Chromium");
+  const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-pwa-"));
+  const server = await startDevServer({ persistDir });
+  try {
+    const result = await firstRender({ url: server.url, tenant: server.demo.tenant, user: server.demo.users.manager, runs: args.quick ? 5 : 15, log: (line) => log(`  ${line}`) });
+    log(`  cold median ${result.cold.p50} ms, warm median ${result.warm.p50} ms`);
+    log(`wrote ${writeSection("PWA first render (issue 7)", firstRenderSection(result, { command, machine: machine() }))}`);
+  } finally {
+    await server.stop();
+    rmSync(persistDir, { recursive: true, force: true });
+  }
+}
+
+async function analytics() {
+  log("analytics: endpoints over 1 M generated alerts");
+  const result = await runAnalyticsBench({ quick: args.quick, log: (line) => log(`  ${line}`) });
+  log(`wrote ${writeSection("Analytics (issue 8)", analyticsSection(result, { command, machine: machine() }))}`);
+}
+
+async function edgeModel() {
+  log("edge model: scoring inside workerd, load time, bundle size with and without tfjs");
+  const result = await runEdgeModelBench({ quick: args.quick, log: (line) => log(`  ${line}`) });
+  log(`wrote ${writeSection("Edge model (issue 6)", edgeModelSection(result, { command, machine: machine() }))}`);
+}
 
 async function hotPath() {
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-"));

@@ -20,6 +20,9 @@ export const ENGINE_MODEL_VERSION = `${ENGINE_CARD.name}@${ENGINE_CARD.version}`
 let model: Promise<LayersModel> | undefined;
 const engineModel = () => (model ??= loadModel(modelJson as never, weights));
 
+/** A fresh load, bypassing the per-isolate cache (the benchmark times what a cold start pays). */
+export const loadEngineModelUncached = () => loadModel(modelJson as never, weights);
+
 /** The reading as the model reads it, when the event carries every input the card names. */
 export function engineReading(readings: Record<string, number>): EngineReading | null {
   if (readings.cycle === undefined) return null;

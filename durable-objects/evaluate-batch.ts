@@ -3,7 +3,10 @@ import { alertMessage, appliesTo, stepRule, triggerOutcome, type RuleDef, type T
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { newId } from "../worker/lib/ids";
 import { iso } from "../worker/lib/time";
+import type { Ai4iReading } from "../models/features.js";
 import type { AlertBook } from "./alert-book";
+import { carriesDriving } from "./driving-anomalies";
+import { machineReading } from "./machine-risk";
 import type { VehicleStates } from "./vehicle-states";
 
 export interface BatchContext {
@@ -16,6 +19,10 @@ export interface BatchContext {
   silenced: (alert: { vehicleId: string; ruleId: string; type: string; severity: RuleDef["severity"] }) => boolean;
   /** Collects vehicles whose engine-model window grew (scored after the batch). */
   toScore?: Set<string>;
+  /** Collects fresh readings that carry the AI4I classifier's inputs (scored after the batch). */
+  machineReadings?: { vehicleId: string; ts: number; reading: Ai4iReading }[];
+  /** Collects fresh events carrying speed or acceleration (for driver-behaviour anomalies). */
+  driving?: TelemetryEvent[];
 }
 
 /**
@@ -24,7 +31,13 @@ export interface BatchContext {
  */
 export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): AlertEvent[] {
   const ordered = [...events].sort((a, b) => a.ts - b.ts);
-  for (const event of ordered) if (ctx.states.observe(event)) ctx.toScore?.add(event.vehicleId);
+  for (const event of ordered) {
+    const seen = ctx.states.observe(event);
+    if (seen.engine) ctx.toScore?.add(event.vehicleId);
+    const reading = seen.fresh && ctx.machineReadings ? machineReading(event.readings) : null;
+    if (reading) ctx.machineReadings!.push({ vehicleId: event.vehicleId, ts: event.ts, reading });
+    if (seen.fresh && carriesDriving(event.readings)) ctx.driving?.push(event);
+  }
   return evaluateRules(ordered, ctx);
 }
 

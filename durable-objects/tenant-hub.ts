@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { recentReadings } from "./recent-readings";
 import type { Alert, AlertEvent } from "../worker/domain/alert";
 import { ClientMessage, HEARTBEAT } from "../worker/domain/live-protocol";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
@@ -9,8 +10,12 @@ import { iso } from "../worker/lib/time";
 import { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlertsToD1 } from "./alert-sync";
 import { cancelEscalations, dueEscalations, finishStep, nextEscalationAt, postponeStep, scheduleEscalations } from "./escalation-schedule";
+import { ANOMALY_RULES, drivingSignals } from "./driving-anomalies";
 import { enqueueRaisedAlerts } from "./notify-outbox";
-import { PREDICTIVE_RULE, riskLabel, scoreWindows, topFeatures } from "./engine-risk";
+import { proposeFromNewAlerts } from "./predictive-outbox";
+import { PREDICTIVE_RULE, scoreWindows } from "./engine-risk";
+import { MACHINE_MODEL_VERSION, MACHINE_RULE, scoreMachineReadings } from "./machine-risk";
+import { vehicleRisk } from "./vehicle-risk";
 import { evaluateBatch, evaluateRules, type BatchContext } from "./evaluate-batch";
 import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
 import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type SseClient, type Viewer } from "./live-room";
@@ -53,6 +58,7 @@ export class TenantHub extends DurableObject<Env> {
   readonly #sse = new Set<SseClient>();
   #syncing: Promise<unknown> = Promise.resolve();
   #syncScheduled = false;
+  #proposing: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -94,46 +100,66 @@ export class TenantHub extends DurableObject<Env> {
       now,
       silenced: (alert) => isSilenced(alert, activeSilences, now),
       toScore: new Set(),
+      machineReadings: [],
+      driving: [],
     };
     const raised = this.ctx.storage.transactionSync(() => {
       sql.exec("INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)", key, now, events.length, JSON.stringify(events));
       const out = evaluateBatch(events, context);
+      const drivingScores = drivingSignals(
+        context.driving!,
+        (id) => byId.get(id)?.driverId,
+        (id) => this.#states.driving(id),
+        (id, profiles) => this.#states.setDriving(id, profiles),
+      );
+      out.push(...evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES }));
       this.#states.flush();
       return out;
     });
-    if (context.toScore!.size) raised.push(...(await this.#scoreEngines([...context.toScore!], context)));
+    if (context.toScore!.size || context.machineReadings!.length) raised.push(...(await this.#scoreModels(context)));
     await this.#scheduleEscalations(raised, now);
     this.#publish(raised, byId);
     return { ok: true, accepted: events.length };
   }
 
-  /** One batched predict for the vehicles this ingest touched; risk at or over the threshold alerts. */
-  async #scoreEngines(vehicleIds: string[], context: BatchContext): Promise<AlertEvent[]> {
-    const risks = await scoreWindows(vehicleIds.map((id) => this.#states.engineWindow(id)!), context.now);
+  /**
+   * One batched predict per model for what this ingest touched: the engine windows that grew and
+   * the readings carrying the AI4I inputs. Risk at or over a model's threshold alerts.
+   */
+  async #scoreModels(context: BatchContext): Promise<AlertEvent[]> {
+    const vehicleIds = [...context.toScore!];
+    const readings = context.machineReadings!.sort((a, b) => a.ts - b.ts);
+    const [risks, machineScores] = await Promise.all([
+      scoreWindows(vehicleIds.map((id) => this.#states.engineWindow(id)!), context.now),
+      scoreMachineReadings(readings.map((r) => r.reading)),
+    ]);
     return this.ctx.storage.transactionSync(() => {
       vehicleIds.forEach((id, i) => this.#states.setRisk(id, risks[i]!));
-      const signals = vehicleIds.map((id, i) => ({ vehicleId: id, ts: this.#states.latest(id)!.ts, readings: { enginePFail30: risks[i]!.score } }));
-      const out = evaluateRules(signals, { ...context, rules: [PREDICTIVE_RULE] });
+      readings.forEach((r, i) => this.#states.setMachineRisk(r.vehicleId, { score: machineScores[i]!, at: r.ts, modelVersion: MACHINE_MODEL_VERSION, reading: r.reading }));
+      const engineSignals = vehicleIds.map((id, i) => ({ vehicleId: id, ts: this.#states.latest(id)!.ts, readings: { enginePFail30: risks[i]!.score } }));
+      const machineSignals = readings.map((r, i) => ({ vehicleId: r.vehicleId, ts: r.ts, readings: { machinePFail: machineScores[i]! } }));
+      const out = [
+        ...evaluateRules(engineSignals, { ...context, rules: [PREDICTIVE_RULE] }),
+        ...evaluateRules(machineSignals, { ...context, rules: [MACHINE_RULE] }),
+      ];
       this.#states.flush();
       return out;
     });
   }
 
-  /** The edge model's latest estimate for a vehicle (API.md "Predictive"); null fields before any scoring. */
+  /** GET /api/vehicles/:id/readings: the vehicle's readings since `since` (epoch ms), oldest first. */
+  async recentReadings(tenantId: string, vehicleId: string, since: number, maxPoints: number) {
+    this.#bind(tenantId);
+    return recentReadings(this.ctx.storage.sql, vehicleId, since, maxPoints);
+  }
+
+  /**
+   * The edge models' latest estimate for a vehicle (API.md "Predictive"): the main fields are the
+   * model whose score is highest relative to its own alert threshold, `models` lists each one.
+   */
   async risk(tenantId: string, vehicleId: string) {
     this.#bind(tenantId);
-    const risk = this.#states.risk(vehicleId);
-    const window = this.#states.engineWindow(vehicleId);
-    if (!risk || !window) return { score: null, label: null, horizon: null, modelVersion: null, at: null, topFeatures: null };
-    return {
-      score: risk.score,
-      label: riskLabel(risk.score),
-      horizon: "30 cycles",
-      rulCycles: Math.round(risk.rul),
-      modelVersion: risk.modelVersion,
-      at: iso(risk.at),
-      topFeatures: await topFeatures(window),
-    };
+    return await vehicleRisk(this.#states.risk(vehicleId), this.#states.engineWindow(vehicleId), this.#states.machineRisk(vehicleId));
   }
 
   /** Drops cached vehicles and rules after the API changed them; the next event reloads. */
@@ -223,6 +249,7 @@ export class TenantHub extends DurableObject<Env> {
     const tenantId = this.#tenantId;
     if (tenantId) {
       await enqueueRaisedAlerts(this.ctx.storage.sql, this.env.NOTIFY_QUEUE, tenantId);
+      await this.#proposeWorkOrders(tenantId);
       await this.#fireEscalations(tenantId, now);
       if (Number(this.#meta("geotabNextPoll") ?? Number.POSITIVE_INFINITY) <= now) await this.#pollGeotab(tenantId, now);
     }
@@ -233,6 +260,18 @@ export class TenantHub extends DurableObject<Env> {
       this.#setMeta("lastPrune", String(now));
     }
     await this.#arm();
+  }
+
+  /**
+   * Predictive work orders for new predictive alerts, one run at a time (the check for an active
+   * work order and the insert must not interleave); a failure is logged and retried on the next alarm.
+   */
+  #proposeWorkOrders(tenantId: string) {
+    const run = this.#proposing.then(() => proposeFromNewAlerts(this.ctx.storage.sql, this.env, tenantId, (id) => this.#book.get(id)));
+    this.#proposing = run.catch((error) => {
+      console.error(JSON.stringify({ level: "error", job: "predictive.workOrders", tenantId, error: String(error) }));
+    });
+    return this.#proposing;
   }
 
   /** Due steps of alerts still open become `alert.escalated` jobs; snoozed ones wait, acknowledged ones are dropped. */

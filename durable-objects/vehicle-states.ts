@@ -1,6 +1,8 @@
 import type { EngineReading } from "../models/features.js";
 import { emptyState, type PairState } from "../worker/domain/rule-engine";
 import { engineReading, pushWindow, type EngineRisk } from "./engine-risk";
+import type { MachineRisk } from "./machine-risk";
+import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
@@ -16,6 +18,10 @@ export interface VehicleState {
   /** The engine model's input window (only for vehicles that report its sensors). */
   engineWindow?: EngineReading[];
   risk?: EngineRisk;
+  /** The AI4I classifier's newest score (only for vehicles that report its inputs). */
+  machineRisk?: MachineRisk;
+  /** Driver-behaviour baselines of whoever drove the vehicle (see driving-anomalies.ts). */
+  driving?: DrivingProfiles;
 }
 
 const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
@@ -52,17 +58,18 @@ export class VehicleStates {
   /**
    * Keeps the newest reading (a late event does not replace a newer one; DTCs persist until
    * reported again) and, for engine-model inputs, the scoring window. Returns true when the
-   * window grew, i.e. the vehicle needs scoring.
+   * window grew, i.e. the vehicle needs scoring. `fresh` is false for a late event (older than
+   * the newest reading), which changes nothing here.
    */
-  observe(event: TelemetryEvent): boolean {
+  observe(event: TelemetryEvent): { fresh: boolean; engine: boolean } {
     const state = this.#vehicle(event.vehicleId);
-    if (state.latest && state.latest.ts > event.ts) return false;
+    if (state.latest && state.latest.ts > event.ts) return { fresh: false, engine: false };
     state.latest = { ts: event.ts, readings: event.readings, dtc: event.dtc ?? state.latest?.dtc ?? [] };
     this.#dirty.add(event.vehicleId);
     const reading = engineReading(event.readings);
-    if (!reading) return false;
+    if (!reading) return { fresh: true, engine: false };
     state.engineWindow = pushWindow(state.engineWindow, reading);
-    return true;
+    return { fresh: true, engine: true };
   }
 
   engineWindow(vehicleId: string) {
@@ -75,6 +82,27 @@ export class VehicleStates {
 
   setRisk(vehicleId: string, risk: EngineRisk) {
     this.#vehicle(vehicleId).risk = risk;
+    this.#dirty.add(vehicleId);
+  }
+
+  machineRisk(vehicleId: string) {
+    return this.#vehicles.get(vehicleId)?.machineRisk;
+  }
+
+  /** Keeps the newest-scored reading's risk (a late reading does not replace a newer one). */
+  setMachineRisk(vehicleId: string, risk: MachineRisk) {
+    const state = this.#vehicle(vehicleId);
+    if (state.machineRisk && state.machineRisk.at > risk.at) return;
+    state.machineRisk = risk;
+    this.#dirty.add(vehicleId);
+  }
+
+  driving(vehicleId: string) {
+    return this.#vehicles.get(vehicleId)?.driving;
+  }
+
+  setDriving(vehicleId: string, profiles: DrivingProfiles) {
+    this.#vehicle(vehicleId).driving = profiles;
     this.#dirty.add(vehicleId);
   }
 

@@ -68,7 +68,8 @@ export function scoreEngineWindows(model, card, windows) {
   const spec = card.preprocessing;
   const feats = windows.map((w) => engineFeatures(w, spec));
   // tidy frees the input and every intermediate; only the two output tensors survive it.
-  const outs = tf.tidy(() => /** @type {tf.Tensor[]} */ (model.predict(matrix(feats, feats[0].length))));
+  // One pass over the whole batch (predict's default splits it into batches of 32).
+  const outs = tf.tidy(() => /** @type {tf.Tensor[]} */ (model.predict(matrix(feats, feats[0].length), { batchSize: feats.length })));
   const rulOut = outs[0].dataSync();
   const pOut = outs[1].dataSync();
   tf.dispose(outs);
@@ -90,7 +91,7 @@ export function scoreEngineWindows(model, card, windows) {
 export function scoreReadings(model, card, readings) {
   if (readings.length === 0) return [];
   const feats = readings.map((r) => ai4iFeatures(r, card.preprocessing));
-  const y = tf.tidy(() => /** @type {tf.Tensor} */ (model.predict(matrix(feats, feats[0].length))));
+  const y = tf.tidy(() => /** @type {tf.Tensor} */ (model.predict(matrix(feats, feats[0].length), { batchSize: feats.length })));
   const out = Array.from(y.dataSync());
   y.dispose();
   return out;

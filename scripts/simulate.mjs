@@ -5,6 +5,7 @@
 // battery sag, DTCs, speeding), so someone watching the PWA sees alerts arrive.
 // `--cmapss` instead replays real C-MAPSS engines run to failure (see scripts/sim/cmapss-replay.mjs)
 // so the vehicles' risk climbs and predictive alerts fire; `--cycle-ms` sets the pace.
+// `--ai4i` replays the AI4I 2020 test split as per-reading machine data (scripts/sim/ai4i-replay.mjs).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     minutes: { type: "string", default: "10" },
     "fault-every": { type: "string", default: "20" },
     cmapss: { type: "boolean", default: false },
+    ai4i: { type: "boolean", default: false },
     "cycle-ms": { type: "string", default: "1000" },
   },
 });
@@ -31,6 +33,23 @@ const secret = args.secret ?? (existsSync(credentialsFile) ? JSON.parse(readFile
 if (!secret) {
   console.error("No webhook secret: run `npm start` first (it saves the demo credentials) or pass --secret whsec_…");
   process.exit(1);
+}
+
+if (args.ai4i) {
+  const { machineReplays, nextReading } = await import("./sim/ai4i-replay.mjs");
+  const ids = Array.from({ length: Number(args.vehicles) }, (_, i) => `TRUCK-${String(i + 1).padStart(3, "0")}`);
+  const replays = machineReplays(ids);
+  console.log(`Replaying the AI4I 2020 test split (1,999 processes, 67 failures) over ${ids.length} vehicles, one reading every ${args["cycle-ms"]} ms.`);
+  for (let events = nextReading(replays, Date.now()); events.length; events = nextReading(replays, Date.now())) {
+    const res = await postTelemetry(args.url, args.tenant, secret, events);
+    if (res.status !== 202) {
+      console.error(`  POST answered ${res.status}: ${res.body}`);
+      process.exit(1);
+    }
+    await new Promise((r) => setTimeout(r, Number(args["cycle-ms"])));
+  }
+  console.log("Every row was replayed.");
+  process.exit(0);
 }
 
 if (args.cmapss) {

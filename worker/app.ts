@@ -14,6 +14,7 @@ import { renderDocs } from "./routes/api/docs";
 import { integrationRoutes } from "./routes/api/integrations";
 import { userRoutes } from "./routes/api/users";
 import { vehicleRoutes } from "./routes/api/vehicles";
+import { vehicleReadingRoutes } from "./routes/api/vehicle-readings";
 import { alertRoutes } from "./routes/api/alerts";
 import { liveRoutes } from "./routes/api/live";
 import { ruleRoutes } from "./routes/api/rules";
@@ -24,6 +25,11 @@ import { voiceRoutes } from "./routes/api/voice";
 import { maintenanceRoutes } from "./routes/api/maintenance";
 import { bayRoutes, technicianRoutes } from "./routes/api/shop";
 import { workOrderRoutes } from "./routes/api/work-orders";
+import { analyticsRoutes } from "./routes/api/analytics";
+import { engagementRoutes } from "./routes/api/engagement";
+import { leaderboardRoutes } from "./routes/api/leaderboard";
+import { reportRoutes } from "./routes/api/reports";
+import { predictiveBenchRoutes } from "./services/predictive-bench";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
 import { vendorWebhookRoutes } from "./routes/webhooks/vendors";
 
@@ -62,6 +68,7 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/auth", authRoutes)
   .route("/", userRoutes)
   .route("/vehicles", vehicleRoutes)
+  .route("/vehicles", vehicleReadingRoutes)
   .route("/integrations", integrationRoutes)
   .route("/integrations", vendorIntegrationRoutes)
   .route("/audit", auditRoutes)
@@ -74,7 +81,11 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/maintenance", maintenanceRoutes)
   .route("/work-orders", workOrderRoutes)
   .route("/technicians", technicianRoutes)
-  .route("/bays", bayRoutes);
+  .route("/bays", bayRoutes)
+  .route("/analytics", analyticsRoutes)
+  .route("/leaderboard", leaderboardRoutes)
+  .route("/reports", reportRoutes)
+  .route("/", engagementRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());
@@ -91,6 +102,8 @@ app.onError((error, c) => toProblem(error, c.get("requestId")));
 app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), c.get("requestId")));
 
 const routes = app.route("/api", api).route("/webhooks", telemetryWebhookRoutes).route("/webhooks", vendorWebhookRoutes);
+// Development-only edge-model benchmark (404 elsewhere; not part of AppType).
+app.route("/api/dev", predictiveBenchRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.openAPIRegistry.registerComponent("securitySchemes", "platformToken", { type: "http", scheme: "bearer" });

@@ -5,6 +5,7 @@ import { tenantHub } from "./lib/hub";
 import { tenantsWithIntegration } from "./services/integrations";
 import { sweepMaintenance, tenantsWithPlans } from "./services/maintenance-sweep";
 import { purgeExpiredThrottles } from "./services/login-throttle";
+import { sweepEngagement, tenantsWithParticipants } from "./services/engagement";
 
 /**
  * The cron sweep: housekeeping of expired login throttles and rotated-out webhook secrets past
@@ -15,12 +16,20 @@ import { purgeExpiredThrottles } from "./services/login-throttle";
 export async function runSweep(env: Env, now = Date.now()) {
   const db = database(env.DB);
   for (const tenantId of await tenantsWithIntegration(db, "geotab")) await tenantHub(env, tenantId).armGeotab(tenantId);
-  // Maintenance: due-status transitions and plan work orders (created once per interval).
+  // Maintenance: due-status transitions (each queues a reminder) and plan work orders (created once per interval).
   for (const tenantId of await tenantsWithPlans(env)) {
     try {
       await sweepMaintenance(env, tenantId, now);
     } catch (error) {
       console.error(JSON.stringify({ level: "error", job: "maintenance.sweep", tenantId, error: String(error) }));
+    }
+  }
+  // Engagement: points and badges earned since the last sweep (each awarded exactly once).
+  for (const tenantId of await tenantsWithParticipants(env)) {
+    try {
+      await sweepEngagement(env, tenantId, now);
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", job: "engagement.sweep", tenantId, error: String(error) }));
     }
   }
   await db.batch([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { engineFeatures } from "../../models/features.js";
+import { ai4iFeatures, engineFeatures } from "../../models/features.js";
 import { loadModel, scoreEngineWindows, scoreReadings } from "../../models/load.js";
 import ai4iCard from "../../models/artifacts/ai4i/card.json";
 import ai4iModel from "../../models/artifacts/ai4i/model.json";
@@ -11,6 +11,12 @@ import ai4iFixture from "../../models/fixtures/ai4i.json";
 import engineFixture from "../../models/fixtures/cmapss-fd001.json";
 
 describe("quantized models inside workerd", () => {
+  it("has no benchmark endpoint outside development", async () => {
+    const { call, PLATFORM_TOKEN } = await import("./helpers");
+    const res = await call("POST", "/api/dev/bench/model", { token: PLATFORM_TOKEN, body: { batches: 1 } });
+    expect(res.status).toBe(404);
+  });
+
   it("computes the same features and the same scores as Node on the fixtures", async () => {
     const engine = await loadModel(engineModel as never, engineWeights as ArrayBuffer);
     const windows = engineFixture.cases.map((c) => c.window);
@@ -24,6 +30,9 @@ describe("quantized models inside workerd", () => {
       expect(Math.abs(s.pFail30 - engineFixture.cases[i]!.expected.pFail30)).toBeLessThan(engineFixture.tolerance);
     });
 
+    for (const c of ai4iFixture.cases) {
+      expect([...ai4iFeatures(c.reading as never, (ai4iCard as never as { preprocessing: never }).preprocessing)]).toEqual(c.features.map((f) => Math.fround(f)));
+    }
     const classifier = await loadModel(ai4iModel as never, ai4iWeights as ArrayBuffer);
     const out = scoreReadings(classifier, ai4iCard as never, ai4iFixture.cases.map((c) => c.reading) as never);
     expect(out).toHaveLength(ai4iFixture.cases.length);
@@ -61,5 +70,82 @@ describe("risk scoring in the tenant's object, end to end through the webhook", 
     const alerts = (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as { items: { occurrences: number; severity: string }[] };
     expect(alerts.items).toHaveLength(1);
     expect(alerts.items[0]!.severity).toBe("high");
+  });
+});
+
+describe("AI4I per-reading classifier in the tenant's object, through the webhook", { timeout: 30_000 }, () => {
+  const PRODUCT_TYPE = { L: 0, M: 1, H: 2 } as const;
+  type Case = (typeof ai4iFixture.cases)[number];
+  // Telemetry readings are numbers: the card's type L|M|H travels as productType 0|1|2.
+  const asReadings = (c: Case) => {
+    const { type, ...numeric } = c.reading;
+    return { ...numeric, productType: PRODUCT_TYPE[type as keyof typeof PRODUCT_TYPE] };
+  };
+  const byWhy = (text: string) => ai4iFixture.cases.find((c) => c.why.includes(text))!;
+
+  it("scores each reading like Node, serves it in GET /risk and raises predictive_failure with cooldown", async () => {
+    const { addVehicles, call, createTenant, postTelemetry, isoAt } = await import("./helpers");
+    const { env } = await import("cloudflare:workers");
+    const tenant = await createTenant();
+    const { "MILL-1": mill } = await addVehicles(tenant, ["MILL-1"]);
+    const risk = async () =>
+      (await (await call("GET", `/api/vehicles/${mill!.id}/risk`, { token: tenant.admin.token })).json()) as {
+        score: number; label: string; horizon: string; modelVersion: string; at: string; topFeatures: { name: string }[]; models: unknown[];
+      };
+    const alerts = async () => {
+      await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
+      return ((await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as { items: { occurrences: number; ruleId: string; vehicleId: string }[] }).items;
+    };
+    const post = (events: { at: number; c: Case }[]) =>
+      postTelemetry(tenant, { events: events.map(({ at, c }) => ({ vehicleId: "MILL-1", ts: isoAt(at), readings: asReadings(c) })) });
+
+    const normal = byWhy("normal process");
+    expect((await post([{ at: 1, c: normal }])).status).toBe(202);
+    const low = await risk();
+    expect(Math.abs(low.score - normal.expected.score)).toBeLessThan(ai4iFixture.tolerance);
+    expect(low).toMatchObject({ label: "low", horizon: "current process", modelVersion: "ai4i@1.0.0", at: isoAt(1) });
+    expect(low.models).toHaveLength(1);
+    expect(await alerts()).toHaveLength(0);
+
+    // Two failing readings in one batch: one batched predict, one episode, one alert; the newest reading's score is served.
+    const hdf = byWhy("heat-dissipation");
+    const pwf = byWhy("power band");
+    expect((await post([{ at: 3, c: pwf }, { at: 2, c: hdf }])).status).toBe(202);
+    const high = await risk();
+    expect(Math.abs(high.score - pwf.expected.score)).toBeLessThan(ai4iFixture.tolerance);
+    expect(high).toMatchObject({ label: "high", at: isoAt(3) });
+    expect(high.topFeatures).toHaveLength(3);
+    const first = await alerts();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ ruleId: "builtin:predictive_failure:ai4i", vehicleId: mill!.id, occurrences: 1 });
+
+    // A normal reading ends the episode; the next failing one falls inside the cooldown: an occurrence, not a new alert.
+    await post([{ at: 4, c: normal }]);
+    await post([{ at: 5, c: byWhy("overstrain") }]);
+    const after = await alerts();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.occurrences).toBe(2);
+  });
+
+  it("reports both models for a vehicle that feeds both, the one nearer its own threshold first", async () => {
+    const { addVehicles, call, createTenant, postTelemetry, isoAt } = await import("./helpers");
+    const tenant = await createTenant();
+    const { "BOTH-1": vehicle } = await addVehicles(tenant, ["BOTH-1"]);
+    const engineCase = engineFixture.cases.reduce((a, b) => (b.expected.pFail30 < a.expected.pFail30 ? b : a)); // healthy engine
+    const failing = byWhy("overstrain");
+    const events = engineCase.window.map((reading, i) => ({
+      vehicleId: "BOTH-1",
+      ts: isoAt(i),
+      readings: i === engineCase.window.length - 1 ? { ...reading, ...asReadings(failing) } : reading,
+    }));
+    expect((await postTelemetry(tenant, { events })).status).toBe(202);
+    const risk = (await (await call("GET", `/api/vehicles/${vehicle!.id}/risk`, { token: tenant.admin.token })).json()) as {
+      modelVersion: string; score: number; models: { modelVersion: string; score: number; rulCycles?: number }[];
+    };
+    expect(risk.models.map((m) => m.modelVersion).sort()).toEqual(["ai4i@1.0.0", "cmapss-fd001@1.0.0"]);
+    expect(Math.abs(risk.models.find((m) => m.modelVersion.startsWith("cmapss"))!.score - engineCase.expected.pFail30)).toBeLessThan(engineFixture.tolerance);
+    expect(risk.models.find((m) => m.modelVersion.startsWith("cmapss"))!.rulCycles).toBeGreaterThan(0);
+    expect(risk).toMatchObject({ modelVersion: "ai4i@1.0.0" });
+    expect(Math.abs(risk.score - failing.expected.score)).toBeLessThan(ai4iFixture.tolerance);
   });
 });

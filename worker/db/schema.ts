@@ -173,6 +173,8 @@ export const alerts = sqliteTable(
     // Facet counts under a vehicle or type filter, answered from the index alone.
     index("alerts_facets_vehicle").on(t.tenantId, t.vehicleId, t.status, t.severity),
     index("alerts_facets_type").on(t.tenantId, t.type, t.status, t.severity),
+    // Analytics over a created_at range (series, MTTA/MTTR, top rules/vehicles) from the index alone.
+    index("alerts_analytics").on(t.tenantId, t.createdAt, t.severity, t.vehicleId, t.ruleId, t.type, t.acknowledgedAt, t.resolvedAt),
   ],
 );
 
@@ -262,7 +264,10 @@ export const deliveries = sqliteTable(
   {
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull(),
-    alertId: text("alert_id").notNull(),
+    /** The alert this delivery is about; null for deliveries about something else (see `topic`). */
+    alertId: text("alert_id"),
+    /** What a non-alert delivery is about, e.g. `maintenance:<planId>:<vehicleId>:<status>:<dueKey>`. */
+    topic: text("topic"),
     /** Null for customer webhooks. */
     userId: text("user_id"),
     channel: text("channel", { enum: DELIVERY_CHANNELS }).notNull(),
@@ -281,7 +286,7 @@ export const deliveries = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
   },
-  (t) => [index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id), index("deliveries_tenant_alert").on(t.tenantId, t.alertId)],
+  (t) => [index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id), index("deliveries_tenant_alert").on(t.tenantId, t.alertId), index("deliveries_tenant_topic").on(t.tenantId, t.topic)],
 );
 
 export const silences = sqliteTable(
@@ -336,7 +341,10 @@ export const inboxItems = sqliteTable(
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull(),
     userId: text("user_id").notNull(),
-    alertId: text("alert_id").notNull(),
+    /** Null for an item about something else than an alert (see `topic`). */
+    alertId: text("alert_id"),
+    /** What a non-alert item is about, as on `deliveries.topic` (e.g. a maintenance reminder). */
+    topic: text("topic"),
     title: text("title").notNull(),
     body: text("body").notNull(),
     url: text("url").notNull(),
@@ -538,3 +546,129 @@ export type Technician = typeof technicians.$inferSelect;
 export type Bay = typeof bays.$inferSelect;
 export type WorkOrder = typeof workOrders.$inferSelect;
 export type WorkOrderEvent = typeof workOrderEvents.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Engagement (issue 8): points ledger, badge awards, per-user opt-out, tenant leaderboard setting.
+// ---------------------------------------------------------------------------------------------
+
+export const ENGAGEMENT_KINDS = ["driver", "technician"] as const;
+
+/**
+ * Every point a user earned, once per source: `sourceKey` (`wo:<workOrderId>`,
+ * `safe-day:<userId>:<day>`, `badge:<badgeId>:<userId>`) is unique per tenant, so a sweep or an
+ * event that runs twice inserts nothing the second time.
+ */
+export const pointsLedger = sqliteTable(
+  "points_ledger",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantRef(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ENGAGEMENT_KINDS }).notNull(),
+    points: integer("points").notNull(),
+    reason: text("reason").notNull(),
+    sourceKey: text("source_key").notNull(),
+    at: integer("at", { mode: "number" }).notNull(),
+  },
+  (t) => [uniqueIndex("points_ledger_source").on(t.tenantId, t.sourceKey), index("points_ledger_user").on(t.tenantId, t.kind, t.userId, t.points)],
+);
+
+/** A badge a user holds: at most one row per (user, badge), however often the criteria are met. */
+export const badgeAwards = sqliteTable(
+  "badge_awards",
+  {
+    tenantId: tenantRef(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    badge: text("badge").notNull(),
+    awardedAt: integer("awarded_at", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId, t.badge] })],
+);
+
+/** A user's engagement choices; no row = taking part. */
+export const engagementPreferences = sqliteTable("engagement_preferences", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tenantId: tenantRef(),
+  /** Off the leaderboard, badges private, no points or badges earned while set. */
+  optedOut: integer("opted_out", { mode: "boolean" }).notNull().default(false),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+});
+
+/** Tenant-wide engagement settings; no row = defaults. */
+export const engagementSettings = sqliteTable("engagement_settings", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  /** Hidden: drivers and technicians see no leaderboard (managers and admins still do). */
+  leaderboardHidden: integer("leaderboard_hidden", { mode: "boolean" }).notNull().default(false),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+});
+
+export type PointsEntry = typeof pointsLedger.$inferSelect;
+export type BadgeAward = typeof badgeAwards.$inferSelect;
+
+// Analytics rollups (issue 8), kept by triggers on `alerts` (migration 0009) like `alert_counts`:
+// alert analytics over long periods read these instead of every alert.
+
+/** Per 15-minute slot (created_at / 900,000) and severity: counts and summed times to ack/resolve. */
+export const alertSlotStats = sqliteTable(
+  "alert_slot_stats",
+  {
+    tenantId: text("tenant_id").notNull(),
+    slot: integer("slot").notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    n: integer("n").notNull(),
+    acked: integer("acked").notNull(),
+    ackMs: integer("ack_ms").notNull(),
+    resolved: integer("resolved").notNull(),
+    resolveMs: integer("resolve_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.slot, t.severity] })],
+);
+
+/** Alerts per UTC day (created_at / 86,400,000) and vehicle. */
+export const alertDayVehicles = sqliteTable(
+  "alert_day_vehicles",
+  {
+    tenantId: text("tenant_id").notNull(),
+    day: integer("day").notNull(),
+    vehicleId: text("vehicle_id").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.vehicleId] })],
+);
+
+/** Alerts per UTC day and rule (`ruleKey` = rule id, or '' for alerts without one) and type. */
+export const alertDayRules = sqliteTable(
+  "alert_day_rules",
+  {
+    tenantId: text("tenant_id").notNull(),
+    day: integer("day").notNull(),
+    ruleKey: text("rule_key").notNull(),
+    type: text("type").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.ruleKey, t.type] })],
+);
+
+/**
+ * Times to acknowledge / resolve per UTC day, as a histogram of whole seconds rounded down to two
+ * significant digits (exact below 100 s): p90 over periods too large to sort.
+ */
+export const alertLatencyBins = sqliteTable(
+  "alert_latency_bins",
+  {
+    tenantId: text("tenant_id").notNull(),
+    day: integer("day").notNull(),
+    kind: text("kind", { enum: ["ack", "resolve"] }).notNull(),
+    bin: integer("bin").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.kind, t.bin] })],
+);

@@ -1,5 +1,6 @@
 /**
- * The notification queue's consumer: plans deliveries for raised and escalated alerts, sends
+ * The notification queue's consumer: plans deliveries for raised and escalated alerts and for
+ * maintenance reminders, sends
  * due deliveries, and reschedules what is not due or must be retried through the queue's own
  * delay. A job that fails unexpectedly is retried by the queue and, after `max_retries`, lands in
  * the dead-letter queue, whose consumer marks its delivery `dead`.
@@ -10,6 +11,7 @@ import { deliveries } from "../db/schema";
 import { deliver, type DeliverOutcome } from "./deliver";
 import { NotificationJob } from "./jobs";
 import { planEscalation, planRaised, type Planned } from "./planner";
+import { planReminder } from "./reminders";
 
 /** Cloudflare Queues accept delays up to 12 h; longer waits are re-checked when they come due. */
 const MAX_DELAY_S = 43_200;
@@ -52,6 +54,10 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
     if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
     await dispatch(env, job.tenantId, planned, now);
+    return;
+  }
+  if (job.type === "maintenance.reminder") {
+    await dispatch(env, job.tenantId, await planReminder(env, job.tenantId, job.reminder, now), now);
     return;
   }
   await followUp(env, job, await deliver(env, job.tenantId, job.deliveryId, now));

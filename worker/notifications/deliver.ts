@@ -1,5 +1,6 @@
 /**
- * Sends one delivery row. The row is the source of truth: a row already sent, failed or dead
+ * Sends one delivery row — about an alert (`alertId`) or another topic (a maintenance reminder, a
+ * work-order webhook event). The row is the source of truth: a row already sent, failed or dead
  * is never sent again, whatever the queue redelivers.
  */
 import { and, eq } from "drizzle-orm";
@@ -9,7 +10,7 @@ import { decryptSecret } from "../lib/crypto";
 import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
 import { openFor, providerOf, recordOutcome } from "./circuit-breaker";
-import { renderMessage, type MessageSpec } from "./message";
+import { renderSpec, type DeliverySpec } from "./message";
 import { voiceAckUrl } from "./voice-ack";
 
 export type DeliverOutcome =
@@ -27,28 +28,34 @@ export const retryDelays = (env: Env) =>
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isFinite(n) && n >= 0);
 
-async function sendContext(db: Db, env: Env, row: Delivery, spec: MessageSpec): Promise<SendContext | string> {
-  const message = renderMessage(spec, env.APP_URL);
+async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext | string> {
   if (row.channel === "webhook") {
     const [hook] = await db.select().from(outboundWebhooks).where(inTenant(outboundWebhooks, row.tenantId, eq(outboundWebhooks.id, row.target ?? "")));
     if (!hook || !hook.enabled) return "The webhook endpoint was removed or disabled";
-    const [alert] = await db.select().from(alerts).where(eq(alerts.id, row.alertId));
+    const stored = row.message as { event?: string; data?: unknown };
+    // An alert's payload is read at send time (its latest state); other events carry their snapshot.
+    const data = row.alertId ? ((await db.select().from(alerts).where(eq(alerts.id, row.alertId)))[0] ?? { id: row.alertId }) : stored.data;
     return {
       env,
-      message,
+      message: { title: stored.event ?? "alert.created", body: "", url: "", alertId: row.alertId ?? row.topic ?? "", alertIds: [], severity: "low" },
       recipient: { userId: "", name: "", email: "", phone: null },
-      webhook: { id: row.id, url: hook.url, secret: await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY), event: "alert.created", data: alert ?? { id: row.alertId } },
+      webhook: { id: row.id, url: hook.url, secret: await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY), event: stored.event ?? "alert.created", data },
     };
   }
   const [user] = await db.select().from(users).where(inTenant(users, row.tenantId, eq(users.id, row.userId ?? "")));
   if (!user) return "The recipient no longer exists";
+  const message = renderSpec(row.message as unknown as DeliverySpec, env.APP_URL);
   const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email: user.email, phone: user.phone } };
   if (row.channel === "push") {
     const [sub] = await db.select().from(pushSubscriptions).where(inTenant(pushSubscriptions, row.tenantId, eq(pushSubscriptions.id, row.target ?? "")));
     if (!sub) return "The push subscription was removed";
     ctx.subscription = { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth };
   }
-  if (row.channel === "voice") ctx.voiceAckUrl = await voiceAckUrl(env, row.tenantId, row.alertId, user.id);
+  if (row.channel === "voice") {
+    // A call asks the callee to press 1 to acknowledge: only an alert can be acknowledged.
+    if (!row.alertId) return "Voice calls are only made for alerts";
+    ctx.voiceAckUrl = await voiceAckUrl(env, row.tenantId, row.alertId, user.id);
+  }
   return ctx;
 }
 
@@ -63,13 +70,13 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
   const [row] = await db.select().from(deliveries).where(inTenant(deliveries, tenantId, eq(deliveries.id, id)));
   if (!row || row.status !== "queued") return { kind: "done" };
   if ((row.dueAt ?? 0) > now + 500) return { kind: "later", delayMs: row.dueAt! - now };
-  const [alert] = await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId));
+  const [alert] = row.alertId ? await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId)) : [];
   if (row.channel !== "webhook" && (alert?.snoozedUntil ?? 0) > now) {
     await db.update(deliveries).set({ dueAt: alert!.snoozedUntil, updatedAt: now }).where(eq(deliveries.id, id));
     return { kind: "later", delayMs: alert!.snoozedUntil! - now };
   }
 
-  const ctx = await sendContext(db, env, row, row.message as unknown as MessageSpec);
+  const ctx = await sendContext(db, env, row);
   const provider = providerOf(row.channel, typeof ctx === "string" ? undefined : (ctx.subscription?.endpoint ?? ctx.webhook?.url));
   const cooling = openFor(provider, now);
   if (cooling > 0) {

@@ -1,4 +1,5 @@
 import type { Severity } from "../db/schema";
+import type { DueStatus } from "../domain/maintenance/intervals";
 import type { OutgoingMessage } from "./channels/types";
 
 /** What a delivery row keeps to render its message at send time (a group grows until then). */
@@ -11,6 +12,60 @@ export interface MessageSpec {
   /** Set for an escalation step. */
   escalationStep?: number;
 }
+
+/**
+ * What a maintenance reminder's delivery row keeps: the due state at the transition, so every
+ * channel (and every retry) says the same thing.
+ */
+export interface ReminderSpec {
+  kind: "maintenance.reminder";
+  /** `maintenance:<plan>:<vehicle>:<baseline>:<status>` — one reminder per interval and status. */
+  topic: string;
+  vehicleId: string;
+  vehicleName: string;
+  planId: string;
+  planName: string;
+  status: Exclude<DueStatus, "ok">;
+  /** Overdue reminders use the recipients' `high` preferences, due-soon ones `medium`. */
+  severity: Severity;
+  dueAtKm: number | null;
+  dueAtEngineHours: number | null;
+  dueDate: number | null;
+  remainingKm: number | null;
+  remainingEngineHours: number | null;
+  remainingDays: number | null;
+  forecastDate: number | null;
+}
+
+export type DeliverySpec = MessageSpec | ReminderSpec;
+
+export const isReminder = (spec: unknown): spec is ReminderSpec => (spec as { kind?: unknown } | null)?.kind === "maintenance.reminder";
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const amount = (n: number) => (Math.round(n * 10) / 10).toLocaleString("en-US");
+
+/** "due at 15,000 km (120 km left)", one phrase per measure the plan uses. */
+function dueTerms(spec: ReminderSpec): string[] {
+  const left = (n: number, unit: string) => (n > 0 ? `${amount(n)} ${unit} left` : `${amount(-n)} ${unit} past`);
+  const terms: string[] = [];
+  if (spec.dueAtKm != null) terms.push(`at ${amount(spec.dueAtKm)} km${spec.remainingKm != null ? ` (${left(spec.remainingKm, "km")})` : ""}`);
+  if (spec.dueAtEngineHours != null) terms.push(`at ${amount(spec.dueAtEngineHours)} engine hours${spec.remainingEngineHours != null ? ` (${left(spec.remainingEngineHours, "h")})` : ""}`);
+  if (spec.dueDate != null) terms.push(`on ${day(spec.dueDate)}${spec.remainingDays != null ? ` (${left(spec.remainingDays, "days")})` : ""}`);
+  return terms;
+}
+
+/** "Service due soon: Unit 7 — Oil change", naming the vehicle, the plan and when it falls due. */
+export function renderReminder(spec: ReminderSpec, appUrl: string): OutgoingMessage {
+  const url = `${appUrl.replace(/\/$/, "")}/maintenance?vehicleId=${encodeURIComponent(spec.vehicleId)}`;
+  const title = `${spec.status === "overdue" ? "Service overdue" : "Service due soon"}: ${spec.vehicleName} — ${spec.planName}`;
+  const forecast = spec.forecastDate != null && spec.status === "due_soon" ? ` Expected around ${day(spec.forecastDate)} at the current use.` : "";
+  const body = `${spec.planName} for ${spec.vehicleName} is ${spec.status === "overdue" ? "overdue" : "due soon"}: due ${dueTerms(spec).join(" or ")}, whichever comes first.${forecast} Open: ${url}`;
+  // `alertId` names what the message is about; for a reminder that is its topic.
+  return { title, body, url, alertId: spec.topic, alertIds: [], severity: spec.severity };
+}
+
+/** Any delivery row's message, alert or reminder. */
+export const renderSpec = (spec: DeliverySpec, appUrl: string) => (isReminder(spec) ? renderReminder(spec, appUrl) : renderMessage(spec, appUrl));
 
 /** Short and specific: the vehicle, the problem(s) and the value, with a link to the alert. */
 export function renderMessage(spec: MessageSpec, appUrl: string): OutgoingMessage {

@@ -4,13 +4,13 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { alertRules, alerts, deliveries, inboxItems, outboundWebhooks, pushSubscriptions, tenants, vehicles, type AlertRow, type Channel, type DeliveryChannel } from "../db/schema";
+import { alertRules, alerts, deliveries, inboxItems, outboundWebhooks, tenants, vehicles, type AlertRow, type Channel, type DeliveryChannel } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { preferencesOf, type Preferences } from "./preferences";
 import { quietUntil } from "./quiet-hours";
-import { alertAudience, usersWithRoles } from "./recipients";
+import { alertAudience, channelTargets, usersWithRoles } from "./recipients";
 
 /** A delivery to send now or at `dueAt`. */
 export interface Planned {
@@ -102,11 +102,7 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
       await planInbox(db, env, ctx, recipient, step, now);
       continue;
     }
-    const targets =
-      channel === "push"
-        ? (await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(inTenant(pushSubscriptions, alert.tenantId, eq(pushSubscriptions.userId, recipient.userId)))).map((s) => s.id)
-        : [null];
-    for (const target of targets) {
+    for (const target of await channelTargets(db, alert.tenantId, recipient.userId, channel)) {
       if (await alreadyPlanned(db, alert.tenantId, alert.id, recipient.userId, channel, step, target)) continue;
       // Grouping: non-critical alerts of one vehicle within the tenant's window share one message.
       if (step === 0 && !critical) {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
-import { users, type Role } from "../db/schema";
+import { pushSubscriptions, users, type Channel, type Role } from "../db/schema";
 import type { Recipient } from "./channels/types";
 
 const toRecipient = (u: typeof users.$inferSelect): Recipient => ({ userId: u.id, name: u.name, email: u.email, phone: u.phone });
@@ -19,4 +19,18 @@ export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): P
   if (!roles.length) return [];
   const rows = await db.select().from(users).where(and(inTenant(users, tenantId), inArray(users.role, roles)));
   return rows.map(toRecipient);
+}
+
+/** Users of the tenant by id (unknown ids are skipped). */
+export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promise<Recipient[]> {
+  if (!ids.length) return [];
+  const rows = await db.select().from(users).where(inTenant(users, tenantId, inArray(users.id, ids)));
+  return rows.map(toRecipient);
+}
+
+/** Where a channel sends to for one user: each push subscription, or the user's one address (null). */
+export async function channelTargets(db: Db, tenantId: string, userId: string, channel: Channel): Promise<(string | null)[]> {
+  if (channel !== "push") return [null];
+  const subs = await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(inTenant(pushSubscriptions, tenantId, eq(pushSubscriptions.userId, userId)));
+  return subs.map((s) => s.id);
 }

@@ -29,7 +29,10 @@ export const DeleteSubscriptionBody = z.strictObject({ endpoint: z.url().max(204
 export const DeliverySchema = z
   .object({
     id: z.string(),
-    alertId: z.string(),
+    /** Null for a delivery about something other than an alert (see `topic`). */
+    alertId: z.string().nullable(),
+    /** What a non-alert delivery is about: `maintenance:…` (a reminder) or `workorder:<id>` (a webhook event). */
+    topic: z.string().nullable(),
     userId: z.string().nullable(),
     channel: z.enum(DELIVERY_CHANNELS),
     step: z.number().int(),
@@ -44,6 +47,7 @@ export const DeliverySchema = z
 
 export const DeliveryQuery = PageQuery.extend({
   alertId: z.string().max(64).optional(),
+  topic: z.string().max(200).optional(),
   userId: z.string().max(64).optional(),
   channel: z.enum(DELIVERY_CHANNELS).optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
@@ -84,5 +88,6 @@ export const OutboundWebhookBody = z
   .openapi("CreateOutboundWebhook");
 
 export const InboxItemSchema = z
-  .object({ id: z.string(), alertId: z.string(), title: z.string(), body: z.string(), url: z.string(), createdAt: z.string(), readAt: z.string().nullable() })
+  // alertId is null for an item about something else (a maintenance reminder).
+  .object({ id: z.string(), alertId: z.string().nullable(), title: z.string(), body: z.string(), url: z.string(), createdAt: z.string(), readAt: z.string().nullable() })
   .openapi("InboxItem");

@@ -56,15 +56,35 @@ export const VehicleSchema = z
   })
   .openapi("Vehicle");
 
+const ModelRiskFields = {
+  score: z.number().nullable().openapi({ description: "Probability of failure within the horizon, 0..1" }),
+  label: z.enum(["low", "elevated", "high"]).nullable(),
+  horizon: z.string().nullable().openapi({ example: "30 cycles" }),
+  rulCycles: z.number().optional().openapi({ description: "Estimated remaining useful life (cycles, capped at 125); engine model only" }),
+  modelVersion: z.string().nullable(),
+  at: z.string().nullable(),
+  topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })).nullable(),
+};
+
+export const ModelRiskSchema = z
+  .object({
+    score: z.number(),
+    label: z.enum(["low", "elevated", "high"]),
+    horizon: z.string(),
+    rulCycles: ModelRiskFields.rulCycles,
+    modelVersion: z.string(),
+    at: z.string(),
+    topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })),
+  })
+  .openapi("ModelRisk");
+
 export const RiskSchema = z
   .object({
-    score: z.number().nullable().openapi({ description: "P(failure within the horizon), 0..1" }),
-    label: z.enum(["low", "elevated", "high"]).nullable(),
-    horizon: z.string().nullable().openapi({ example: "30 cycles" }),
-    rulCycles: z.number().optional().openapi({ description: "Estimated remaining useful life (cycles, capped at 125)" }),
-    modelVersion: z.string().nullable(),
-    at: z.string().nullable(),
-    topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })).nullable(),
+    ...ModelRiskFields,
+    models: z.array(ModelRiskSchema).openapi({
+      description:
+        "Every edge model that has scored the vehicle (engine health over a window, per-reading machine classifier); the main fields repeat the one highest relative to its own alert threshold",
+    }),
   })
   .openapi("Risk");
 

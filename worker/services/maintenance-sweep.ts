@@ -1,6 +1,7 @@
 /**
  * The maintenance sweep for one tenant: due status of every (vehicle, plan) pair, the
- * transitions since the last sweep (for reminders), and plan work orders for pairs that reached
+ * transitions since the last sweep (each into due soon or overdue queues a reminder through the
+ * notification pipeline), and plan work orders for pairs that reached
  * due soon or overdue — created idempotently, once per plan interval.
  *
  * Call it from the cron sweep for each tenant with plans (`tenantsWithPlans`), or on demand via
@@ -13,6 +14,8 @@ import { pairsNeedingWorkOrders, planCycleKey, type DueStatus } from "../domain/
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { computeDue, type DueItem } from "./maintenance";
 import { createPlanWorkOrders } from "./work-orders";
+import { reminderFor } from "../notifications/reminders";
+import type { NotificationJob } from "../notifications/jobs";
 
 export interface DueTransition {
   vehicleId: string;
@@ -49,6 +52,9 @@ export async function sweepMaintenance(env: Env, tenantId: string, now = Date.no
         .onConflictDoUpdate({ target: [maintenanceDueStates.tenantId, maintenanceDueStates.vehicleId, maintenanceDueStates.planId], set: { status: item.status, changedAt: now } }),
     );
   }
+  // Reminders are queued before the new statuses are stored: if the sweep dies in between, the
+  // next one sees the same transitions again and the reminders' deterministic ids drop repeats.
+  await queueReminders(env, tenantId, transitions);
   for (let i = 0; i < upserts.length; i += 50) {
     const chunk = upserts.slice(i, i + 50);
     await db.batch(chunk as [(typeof chunk)[number], ...typeof chunk]);
@@ -76,4 +82,14 @@ export async function sweepMaintenance(env: Env, tenantId: string, now = Date.no
     created = await createPlanWorkOrders(env, tenantId, needed.map((p) => byPair.get(`${p.vehicleId}:${p.planId}`)!), now);
   }
   return { items, transitions, created };
+}
+
+/** One `maintenance.reminder` job per transition into due soon or overdue. */
+async function queueReminders(env: Env, tenantId: string, transitions: DueTransition[]) {
+  const jobs: NotificationJob[] = [];
+  for (const t of transitions) {
+    const reminder = reminderFor(t.item);
+    if (reminder) jobs.push({ type: "maintenance.reminder", tenantId, reminder });
+  }
+  for (let i = 0; i < jobs.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
 }

@@ -42,6 +42,7 @@ export async function deletePushSubscription(db: Db, tenantId: string, userId: s
 export const publicDelivery = (d: Delivery) => ({
   id: d.id,
   alertId: d.alertId,
+  topic: d.topic,
   userId: d.userId,
   channel: d.channel,
   step: d.step,
@@ -53,7 +54,7 @@ export const publicDelivery = (d: Delivery) => ({
   createdAt: iso(d.createdAt),
 });
 
-export function listDeliveries(db: Db, tenantId: string, f: { alertId?: string; userId?: string; channel?: Delivery["channel"]; status?: Delivery["status"] }, limit: number, after?: [number, string]) {
+export function listDeliveries(db: Db, tenantId: string, f: { alertId?: string; topic?: string; userId?: string; channel?: Delivery["channel"]; status?: Delivery["status"] }, limit: number, after?: [number, string]) {
   return db
     .select()
     .from(deliveries)
@@ -62,6 +63,7 @@ export function listDeliveries(db: Db, tenantId: string, f: { alertId?: string; 
         deliveries,
         tenantId,
         f.alertId ? eq(deliveries.alertId, f.alertId) : undefined,
+        f.topic ? eq(deliveries.topic, f.topic) : undefined,
         f.userId ? eq(deliveries.userId, f.userId) : undefined,
         f.channel ? eq(deliveries.channel, f.channel) : undefined,
         f.status ? eq(deliveries.status, f.status) : undefined,

@@ -100,7 +100,7 @@ const list = createRoute({
   responses: { 200: json(listOf(DeliverySchema, "DeliveryList"), "Deliveries"), 400: errors[400], 401: errors[401], 403: errors[403] },
 });
 
-const inboxItem = (i: { id: string; alertId: string; title: string; body: string; url: string; createdAt: number; readAt: number | null }) => ({
+const inboxItem = (i: { id: string; alertId: string | null; title: string; body: string; url: string; createdAt: number; readAt: number | null }) => ({
   id: i.id,
   alertId: i.alertId,
   title: i.title,

@@ -1,0 +1,68 @@
+/**
+ * Driver-behaviour anomalies in the tenant's object: each fresh event with `speedKph` or
+ * `accelG` steps the profile of whoever drives the vehicle (worker/domain/anomaly.ts), and the
+ * profiles' CUSUM scores go through the normal alert path as built-in `anomaly` rules.
+ */
+import { DEFAULT_ANOMALY_CONFIG, DRIVING_SIGNALS, newProfile, stepProfile, type DriverProfile, type DrivingSignal } from "../worker/domain/anomaly";
+import type { RuleDef } from "../worker/domain/rule-engine";
+import type { TelemetryEvent } from "../worker/domain/telemetry";
+
+/**
+ * Baselines are kept per (vehicle, driver): the assigned driver's id, or `vehicle` when nobody
+ * is assigned (then the vehicle's own pattern is the baseline). A few keys per vehicle, so a
+ * driver switching back finds its baseline; the least recently used goes first.
+ */
+export const UNASSIGNED = "vehicle";
+const MAX_PROFILES = 4;
+export type DrivingProfiles = Record<string, DriverProfile & { usedAt: number }>;
+
+const SIGNAL_NAMES: Record<DrivingSignal, { metric: string; name: string }> = {
+  speed: { metric: "drivingSpeedAnomaly", name: "Speed far above the driver's usual" },
+  accel: { metric: "drivingAccelAnomaly", name: "Acceleration far harsher than the driver's usual" },
+  braking: { metric: "drivingBrakingAnomaly", name: "Braking far harsher than the driver's usual" },
+};
+
+/** One built-in rule per signal: score ≥ h raises `anomaly` (medium), cooldown one hour. */
+export const ANOMALY_RULES: RuleDef[] = DRIVING_SIGNALS.map((signal) => ({
+  id: `builtin:anomaly:${signal}`,
+  name: SIGNAL_NAMES[signal].name,
+  type: "anomaly",
+  metric: SIGNAL_NAMES[signal].metric,
+  op: "gte",
+  threshold: DEFAULT_ANOMALY_CONFIG.h,
+  forSeconds: null,
+  window: null,
+  cooldownSeconds: 3600,
+  severity: "medium",
+  enabled: true,
+  vehicleIds: null,
+}));
+
+export const carriesDriving = (readings: Record<string, number>) => readings.speedKph !== undefined || readings.accelG !== undefined;
+
+/**
+ * Steps the profiles with fresh events (in time order) and returns their scores as signal events
+ * for ANOMALY_RULES. `profilesOf`/`save` read and write the vehicle's stored profiles.
+ */
+export function drivingSignals(
+  events: TelemetryEvent[],
+  driverOf: (vehicleId: string) => string | null | undefined,
+  profilesOf: (vehicleId: string) => DrivingProfiles | undefined,
+  save: (vehicleId: string, profiles: DrivingProfiles) => void,
+): TelemetryEvent[] {
+  const signals: TelemetryEvent[] = [];
+  for (const event of events) {
+    const key = driverOf(event.vehicleId) ?? UNASSIGNED;
+    const profiles = { ...(profilesOf(event.vehicleId) ?? {}) };
+    const { usedAt: _usedAt, ...current } = profiles[key] ?? { ...newProfile(), usedAt: 0 };
+    const step = stepProfile(current, { ts: event.ts, speedKph: event.readings.speedKph, accelG: event.readings.accelG });
+    profiles[key] = { ...step.profile, usedAt: event.ts };
+    const keys = Object.keys(profiles).sort((a, b) => profiles[b]!.usedAt - profiles[a]!.usedAt);
+    for (const old of keys.slice(MAX_PROFILES)) delete profiles[old];
+    save(event.vehicleId, profiles);
+    const readings: Record<string, number> = {};
+    for (const [signal, score] of Object.entries(step.scores) as [DrivingSignal, number][]) readings[SIGNAL_NAMES[signal].metric] = +score.toFixed(3);
+    if (Object.keys(readings).length) signals.push({ vehicleId: event.vehicleId, ts: event.ts, readings });
+  }
+  return signals;
+}
