@@ -10,6 +10,7 @@ import { loadModel, scoreEngineWindows, type EngineCard } from "../models/load.j
 import cardJson from "../models/artifacts/cmapss-fd001/card.json";
 import modelJson from "../models/artifacts/cmapss-fd001/model.json";
 import weights from "../models/artifacts/cmapss-fd001/weights.bin";
+import { topContributions } from "./occlusion";
 
 export const ENGINE_CARD = cardJson as unknown as EngineCard & { preprocessing: { sensors: string[]; windowLength: number } };
 const SENSORS = ENGINE_CARD.preprocessing.sensors;
@@ -67,14 +68,7 @@ export async function topFeatures(window: EngineReading[], limit = 3): Promise<{
     const outputs = loaded.predict(tf.tensor2d(rows.map((r) => [...r]))) as tf.Tensor[];
     return [...outputs[1]!.dataSync()];
   });
-  const logit = (p: number) => {
-    const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
-    return Math.log(q / (1 - q));
-  };
-  const [p0, ...occluded] = probabilities.map(logit);
-  return SENSORS.map((name, i) => ({ name, contribution: +(p0! - occluded[i]!).toFixed(3) }))
-    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
-    .slice(0, limit);
+  return topContributions(SENSORS, probabilities, limit);
 }
 
 /**

@@ -10,6 +10,7 @@ import { loadModel, scoreReadings, type Ai4iCard } from "../models/load.js";
 import cardJson from "../models/artifacts/ai4i/card.json";
 import modelJson from "../models/artifacts/ai4i/model.json";
 import weights from "../models/artifacts/ai4i/weights.bin";
+import { topContributions } from "./occlusion";
 
 export const MACHINE_CARD = cardJson as unknown as Ai4iCard & { preprocessing: { featureNames: string[] } };
 export const MACHINE_MODEL_VERSION = `${MACHINE_CARD.name}@${MACHINE_CARD.version}`;
@@ -70,15 +71,7 @@ export async function machineTopFeatures(reading: Ai4iReading, limit = 3): Promi
   const names = MACHINE_CARD.preprocessing.featureNames;
   const rows = [[...base], ...names.map((_, j) => [...base].map((v, i) => (i === j ? 0 : v)))];
   const probabilities = tf.tidy(() => [...(loaded.predict(tf.tensor2d(rows)) as tf.Tensor).dataSync()]);
-  const logit = (p: number) => {
-    const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
-    return Math.log(q / (1 - q));
-  };
-  const [p0, ...occluded] = probabilities.map(logit);
-  return names
-    .map((name, i) => ({ name, contribution: +(p0! - occluded[i]!).toFixed(3) }))
-    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
-    .slice(0, limit);
+  return topContributions(names, probabilities, limit);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Severity } from "../db/schema";
-import type { DueStatus } from "../domain/maintenance/intervals";
+import type { DueState, DueStatus } from "../domain/maintenance/intervals";
 import type { OutgoingMessage } from "./channels/types";
 
 /** What a delivery row keeps to render its message at send time (a group grows until then). */
@@ -17,7 +17,7 @@ export interface MessageSpec {
  * What a maintenance reminder's delivery row keeps: the due state at the transition, so every
  * channel (and every retry) says the same thing.
  */
-export interface ReminderSpec {
+export interface ReminderSpec extends Omit<DueState, "status"> {
   kind: "maintenance.reminder";
   /** `maintenance:<plan>:<vehicle>:<baseline>:<status>` — one reminder per interval and status. */
   topic: string;
@@ -28,13 +28,6 @@ export interface ReminderSpec {
   status: Exclude<DueStatus, "ok">;
   /** Overdue reminders use the recipients' `high` preferences, due-soon ones `medium`. */
   severity: Severity;
-  dueAtKm: number | null;
-  dueAtEngineHours: number | null;
-  dueDate: number | null;
-  remainingKm: number | null;
-  remainingEngineHours: number | null;
-  remainingDays: number | null;
-  forecastDate: number | null;
 }
 
 export type DeliverySpec = MessageSpec | ReminderSpec;

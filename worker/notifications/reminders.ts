@@ -8,7 +8,7 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
 import { deliveries, inboxItems, technicians, workOrders, type Channel } from "../db/schema";
-import { planCycleKey, type DueStatus } from "../domain/maintenance/intervals";
+import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
@@ -19,20 +19,12 @@ import { quietUntil } from "./quiet-hours";
 import { channelTargets, usersByIds, usersWithRoles } from "./recipients";
 
 /** What the sweep knows about a pair that changed status (a DueItem's relevant fields). */
-export interface DuePairState {
+export interface DuePairState extends DueState {
   vehicleId: string;
   vehicleName: string;
   planId: string;
   planName: string;
   baselineServiceId: string | null;
-  status: DueStatus;
-  dueAtKm: number | null;
-  dueAtEngineHours: number | null;
-  dueDate: number | null;
-  remainingKm: number | null;
-  remainingEngineHours: number | null;
-  remainingDays: number | null;
-  forecastDate: number | null;
 }
 
 /** The reminder for a pair that is now due soon or overdue; one topic per plan interval and status. */

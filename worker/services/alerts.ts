@@ -43,8 +43,11 @@ export function ftsQuery(text: string): string | null {
   return words?.length ? words.map((w) => `"${w}"*`).join(" ") : null;
 }
 
-/** Conditions shared by the page and its facets; a driver is limited to its vehicles. */
-function conditions(tenantId: string, auth: AuthContext, f: AlertFilters): SQL {
+/**
+ * The filters of `GET /api/alerts`, shared by the page, its facets and the CSV export; a driver
+ * is limited to its vehicles (staff pass their own auth and see the whole tenant).
+ */
+export function alertConditions(tenantId: string, auth: Pick<AuthContext, "role" | "userId">, f: AlertFilters): SQL {
   const fts = f.q ? ftsQuery(f.q) : undefined;
   return inTenant(
     alerts,
@@ -93,7 +96,7 @@ function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
 
 /** Newest first by (createdAt, id), with facet counts over the same filters. */
 export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]) {
-  const where = conditions(auth.tenantId, auth, f);
+  const where = alertConditions(auth.tenantId, auth, f);
   const pageWhere = and(where, pastCursor(alerts.createdAt, alerts.id, after, "desc"));
   const [rows, cells] = await db.batch([
     db.select().from(alerts).where(pageWhere).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(limit + 1),

@@ -2,11 +2,12 @@
  * CSV exports with the list endpoints' filters and order (newest first), streamed in keyset
  * chunks of `CHUNK_ROWS` rows.
  */
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { inTenant, pastCursor, type Db } from "../db/client";
 import { alerts, technicians, vehicles } from "../db/schema";
 import { isoOrNull, iso } from "../lib/time";
-import { ftsQuery, type AlertFilters } from "./alerts";
+import type { AuthContext } from "../env";
+import { alertConditions, type AlertFilters } from "./alerts";
 import { csvStream, type CsvValue } from "./reports-csv";
 import { listWorkOrders, type Viewer, type WorkOrderFilter } from "./work-orders";
 
@@ -33,27 +34,9 @@ export const WORK_ORDER_CSV_HEADER = [
   "notes",
 ] as const;
 
-/**
- * The filters of `GET /api/alerts` (services/alerts.ts keeps its own copy inside the list query,
- * which also computes facets — an export must not recount them per chunk). Staff only: no driver scope.
- */
-function alertConditions(tenantId: string, f: AlertFilters) {
-  const fts = f.q ? ftsQuery(f.q) : undefined;
-  return inTenant(
-    alerts,
-    tenantId,
-    f.status ? eq(alerts.status, f.status) : undefined,
-    f.severity ? eq(alerts.severity, f.severity) : undefined,
-    f.vehicleId ? eq(alerts.vehicleId, f.vehicleId) : undefined,
-    f.type ? eq(alerts.type, f.type) : undefined,
-    f.from != null ? gte(alerts.createdAt, f.from) : undefined,
-    f.to != null ? lt(alerts.createdAt, f.to) : undefined,
-    f.q ? (fts ? sql`${alerts}.rowid IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ${fts})` : sql`0`) : undefined,
-  );
-}
-
-export function alertsCsv(db: Db, tenantId: string, filters: AlertFilters): ReadableStream<Uint8Array> {
-  const where = alertConditions(tenantId, filters);
+/** Staff only (the route's roles), so the driver scope of `alertConditions` never applies. */
+export function alertsCsv(db: Db, auth: AuthContext, filters: AlertFilters): ReadableStream<Uint8Array> {
+  const where = alertConditions(auth.tenantId, auth, filters);
   return csvStream<[number, string]>(ALERT_CSV_HEADER, async (cursor) => {
     const rows = await db
       .select({ a: alerts, vehicleName: vehicles.name })

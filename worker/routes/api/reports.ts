@@ -58,7 +58,7 @@ const fleetRoute = createRoute({
 export const reportRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(alertsRoute, async (c) => {
     const { from, to, ...rest } = c.req.valid("query");
-    const stream = alertsCsv(database(c.env.DB), c.get("auth").tenantId, { ...rest, from: ms(from), to: ms(to) });
+    const stream = alertsCsv(database(c.env.DB), c.get("auth"), { ...rest, from: ms(from), to: ms(to) });
     return c.body(stream, 200, csvHeaders("alerts.csv"));
   })
   .openapi(workOrdersRoute, async (c) => {

@@ -6,7 +6,8 @@ import { decode, improves, jobCost, type Decoded } from "./decode";
 import { buildGrid } from "./grid";
 import { latenessCost, unscheduledCost } from "./objective";
 import { toResult } from "./result";
-import { defaultBudget, initialOrders, prng } from "./seeds";
+import { mulberry32 } from "../../../../models/prng.js";
+import { defaultBudget, initialOrders } from "./seeds";
 import { State } from "./state";
 import type { ScheduleResult, SchedulerInput } from "./types";
 
@@ -100,7 +101,8 @@ export function autoSchedule(input: SchedulerInput): ScheduleResult {
     const limit = evaluations + Math.floor((budget - evaluations) / (chains.length - c));
     let chainBest = descend(normalize ? canonical(start) : start, normalize, limit);
     // Iterated local search: shake the chain's best order a little, descend again, keep what is better.
-    const random = prng(0x9e3779b9 ^ (n * 2654435761) ^ grid.nSlots ^ c);
+    // mulberry32 seeded from the instance's shape: reproducible perturbations, no clock.
+    const random = mulberry32(0x9e3779b9 ^ (n * 2654435761) ^ grid.nSlots ^ c);
     while (evaluations < limit && n > 1 && !optimal(chainBest.decoded)) {
       const order = [...chainBest.order];
       const moves = 2 + Math.floor(random() * 3);

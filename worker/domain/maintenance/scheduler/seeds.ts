@@ -34,14 +34,3 @@ export const defaultBudget = (grid: Grid) => {
   return Math.max(6, Math.min(10_000, Math.floor(6_000_000 / work)));
 };
 
-/** mulberry32 seeded from the instance's shape: reproducible perturbations, no clock. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
