@@ -29,7 +29,7 @@ import { analyticsRoutes } from "./routes/api/analytics";
 import { engagementRoutes } from "./routes/api/engagement";
 import { leaderboardRoutes } from "./routes/api/leaderboard";
 import { reportRoutes } from "./routes/api/reports";
-import { predictiveBenchRoutes } from "./services/predictive-bench";
+import { predictiveBenchRoutes } from "./routes/dev-model-bench";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
 import { vendorWebhookRoutes } from "./routes/webhooks/vendors";
 
