@@ -1,15 +1,28 @@
-import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { type KeyboardEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Role } from "./api-types";
 import { isOffline } from "./connectivity";
 import { formatClock, ROLE_NAMES } from "./format";
 import { Link, match, navigate, safeReturnPath, usePath, useSearch } from "./router";
 import { LiveAlerts } from "./screens/live-alerts";
-import { MyVehicle, NotFound, Placeholder } from "./screens/placeholders";
+import { NotFound } from "./screens/not-found";
 import { Settings } from "./screens/settings";
 import { SignIn } from "./screens/sign-in";
-import { VehicleDetail, Vehicles } from "./screens/vehicles";
+import { Vehicles } from "./screens/vehicles";
 import { end, isStaff, session } from "./session";
 import { useConnectivity } from "./use-api";
+import { PendingActions } from "./pending-actions";
+import { UpdatePrompt } from "./update-prompt";
+
+// Screens loaded on first visit to keep the initial JS small.
+const Maintenance = lazy(() => import("./screens/maintenance"));
+const WorkOrders = lazy(() => import("./screens/work-orders"));
+const WorkOrderDetail = lazy(() => import("./screens/work-order-detail"));
+const Analytics = lazy(() => import("./screens/analytics"));
+const Leaderboard = lazy(() => import("./screens/leaderboard"));
+const Alerts = lazy(() => import("./screens/alerts"));
+const AlertDetail = lazy(() => import("./screens/alert-detail"));
+const VehicleDetail = lazy(() => import("./screens/vehicle-detail"));
+const MyVehicle = lazy(() => import("./screens/vehicle-detail").then((m) => ({ default: m.MyVehicle })));
 
 interface Route {
   path: string;
@@ -21,15 +34,19 @@ interface Route {
 
 export const ROUTES: Route[] = [
   { path: "/live", nav: "Live alerts", who: "staff", render: () => <LiveAlerts /> },
-  { path: "/alerts", nav: "Alerts", who: "staff", render: () => <Placeholder screen="alerts" /> },
+  { path: "/alerts", nav: "Alerts", who: "staff", render: () => <Alerts /> },
+  // "all": a push notification opens /alerts/:id whoever receives it; the API scopes what a driver sees.
+  { path: "/alerts/:id", who: "all", render: ({ id }) => <AlertDetail id={id ?? ""} key={id} /> },
   { path: "/vehicles", nav: "Vehicles", who: "staff", render: () => <Vehicles /> },
   { path: "/vehicles/:id", who: "staff", render: ({ id }) => <VehicleDetail id={id ?? ""} key={id} /> },
-  { path: "/maintenance", nav: "Maintenance", who: "staff", render: () => <Placeholder screen="maintenance" /> },
-  { path: "/work-orders", nav: "Work orders", who: "staff", render: () => <Placeholder screen="workOrders" /> },
-  { path: "/analytics", nav: "Analytics", who: "staff", render: () => <Placeholder screen="analytics" /> },
-  { path: "/leaderboard", nav: "Leaderboard", who: "staff", render: () => <Placeholder screen="leaderboard" /> },
+  { path: "/maintenance", nav: "Maintenance", who: "staff", render: () => <Maintenance /> },
+  { path: "/work-orders", nav: "Work orders", who: "staff", render: () => <WorkOrders /> },
+  { path: "/work-orders/:id", who: "staff", render: ({ id }) => <WorkOrderDetail id={id ?? ""} key={id} /> },
+  { path: "/analytics", nav: "Analytics", who: "staff", render: () => <Analytics /> },
+  { path: "/leaderboard", nav: "Leaderboard", who: "staff", render: () => <Leaderboard /> },
   { path: "/my-vehicle", nav: "My vehicle", who: "driver", render: () => <MyVehicle /> },
-  { path: "/my-alerts", nav: "My alerts", who: "driver", render: () => <Placeholder screen="myAlerts" /> },
+  { path: "/my-alerts", nav: "My alerts", who: "driver", render: () => <Alerts mine /> },
+  { path: "/my-alerts/:id", who: "driver", render: ({ id }) => <AlertDetail id={id ?? ""} key={id} /> },
   { path: "/settings", nav: "Settings", who: "all", render: () => <Settings /> },
 ];
 
@@ -167,6 +184,8 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
           </button>
         </div>
         <OfflineBanner />
+        <PendingActions />
+        <UpdatePrompt />
       </header>
       <div className="layout">
         <nav id="main-nav" aria-label="Main" className={menuOpen ? "main-nav open" : "main-nav"} onKeyDown={closeOnEscape}>
@@ -185,7 +204,7 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>
-          {content}
+          <Suspense fallback={<p className="status">Loading…</p>}>{content}</Suspense>
         </main>
       </div>
     </>

@@ -41,6 +41,8 @@ export const connectivity = {
   live: () => set({ cachedSince: null, failed: false, online: navigator.onLine }),
   showingCached: (at: number) => set({ cachedSince: state.cachedSince === null ? at : Math.min(state.cachedSince, at) }),
   requestFailed: () => set({ failed: true }),
+  /** Screens reload their data (queued actions reached the server). */
+  refresh: () => set({ generation: state.generation + 1 }),
 };
 
 /** True when the offline banner should show. */

@@ -9,6 +9,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { NetworkFirst } from "workbox-strategies";
 import { ExpirationPlugin } from "workbox-expiration";
+import { replay, SYNC_TAG } from "./action-store";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
@@ -16,7 +17,14 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url:
 const API_CACHE = "fleetpulse-api-v1";
 const CACHED_AT_HEADER = "x-fleetpulse-cached-at";
 
-self.addEventListener("install", () => void self.skipWaiting());
+// The first install takes over at once; an update waits until the user accepts the prompt
+// (src/update-prompt.tsx), so a screen never changes version under someone's hands.
+self.addEventListener("install", () => {
+  if (!self.registration.active) void self.skipWaiting();
+});
+self.addEventListener("message", (event) => {
+  if ((event.data as { type?: string } | null)?.type === "SKIP_WAITING") void self.skipWaiting();
+});
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
 precacheAndRoute(self.__WB_MANIFEST);
@@ -47,11 +55,25 @@ registerRoute(
   }),
 );
 
+// Background Sync: actions taken offline (src/action-queue.ts) are replayed once the network is
+// back, even if the app was closed meanwhile. Failing the event makes the browser retry later.
+self.addEventListener("sync", (event: Event) => {
+  const sync = event as ExtendableEvent & { tag: string };
+  if (sync.tag !== SYNC_TAG) return;
+  sync.waitUntil(
+    replay(null).then(({ result }) => {
+      if (result === "offline") throw new Error("Still offline: retry later");
+    }),
+  );
+});
+
 interface PushPayload {
   title?: string;
   body?: string;
   url?: string;
   tag?: string;
+  alertId?: string;
+  severity?: string;
 }
 
 self.addEventListener("push", (event) => {
@@ -64,9 +86,12 @@ self.addEventListener("push", (event) => {
   event.waitUntil(
     self.registration.showNotification(payload.title ?? "FleetPulse", {
       body: payload.body,
-      tag: payload.tag,
+      // One notification per alert: a repeat replaces it instead of piling up.
+      tag: payload.tag ?? payload.alertId,
+      // A critical alert stays on screen until the driver or manager deals with it.
+      requireInteraction: payload.severity === "critical",
       icon: "/icons/icon-192.png",
-      data: { url: payload.url ?? "/" },
+      data: { url: payload.url ?? (payload.alertId ? `/alerts/${encodeURIComponent(payload.alertId)}` : "/") },
     }),
   );
 });

@@ -1,22 +1,14 @@
 /** The live feed end to end: a signed webhook raises an alert that appears live, and is acknowledged from the screen. */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { postTelemetry } from "../../scripts/lib/telemetry-client.mjs";
-import { expectNoAxeViolations, launchBrowser, newContext, screenshot, signIn } from "./support";
+import { browserForFile, expectNoAxeViolations, screenshot, signIn } from "./support";
 
 const ctx = inject("fleetpulse");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile(ctx);
 
 describe("Live alerts", () => {
   it("shows an alert raised by a signed webhook without a reload, then acknowledges it", async () => {
-    const context = await newContext(browser, ctx);
+    const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, ctx, "manager", "/live");
     const region = page.getByRole("region", { name: "Live alerts" });

@@ -1,18 +1,10 @@
 /** Installability, the service worker, offline reloads and the JavaScript budget, as served. */
 import { gzipSync } from "node:zlib";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, newContext, screenshot, settled, signIn } from "./support";
+import { describe, expect, inject, it } from "vitest";
+import { browserForFile, screenshot, settled, signIn } from "./support";
 
 const ctx = inject("fleetpulse");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile(ctx);
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -75,7 +67,7 @@ describe("installability", () => {
 
 describe("service worker and offline", () => {
   it("registers, and an offline reload still shows the cached vehicles with an offline banner", async () => {
-    const context = await newContext(browser, ctx);
+    const context = await browser.newContext();
     try {
       const page = await context.newPage();
       await signIn(page, ctx, "admin");
@@ -120,7 +112,7 @@ describe("service worker and offline", () => {
 
   it("shows cached data offline even before the service worker controls the page", async () => {
     // Service workers blocked: the app's own cache of its last answers carries the offline reload.
-    const context = await newContext(browser, ctx, { serviceWorkers: "block" });
+    const context = await browser.newContext({ serviceWorkers: "block" });
     try {
       const page = await context.newPage();
       await signIn(page, ctx, "admin");

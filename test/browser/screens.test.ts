@@ -1,13 +1,12 @@
 /** Every screen by its URL: reload-safe, skip link first, axe-clean in light and dark, screenshots. */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
+  browserForFile,
   DESKTOP,
   DRIVER_LINKS,
   expectNoAxeViolations,
-  launchBrowser,
   navLinkNames,
-  newContext,
   PHONE,
   type RoleName,
   screenshot,
@@ -17,14 +16,7 @@ import {
 } from "./support";
 
 const ctx = inject("fleetpulse");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile(ctx);
 
 interface Screen {
   path: string;
@@ -99,7 +91,7 @@ describe("staff screens (admin)", () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await newContext(browser, ctx);
+    context = await browser.newContext();
     page = await context.newPage();
     await signIn(page, ctx, "admin");
   });
@@ -113,12 +105,13 @@ describe("staff screens (admin)", () => {
     });
   }
 
-  it("Live alerts has a region named exactly Live alerts, empty for now", async () => {
+  it("Live alerts has a region named exactly Live alerts that shows its connection state", async () => {
     await page.setViewportSize(DESKTOP);
     await page.goto("/live");
     const region = page.getByRole("region", { name: "Live alerts", exact: true });
     await region.waitFor();
-    expect(await region.innerText()).toContain("No alerts yet");
+    // Other test files raise alerts in the same tenant, so the list may or may not be empty here.
+    await region.locator(".live-state").filter({ hasText: /^Live$/ }).waitFor();
   });
 
   it("Vehicles lists the fleet with external id, type and odometer; a row opens its detail URL", async () => {
@@ -127,7 +120,7 @@ describe("staff screens (admin)", () => {
     await settled(page);
     const table = page.getByRole("table");
     const headers = (await table.getByRole("columnheader").allInnerTexts()).map((t) => t.trim());
-    expect(headers).toEqual(["Name", "External ID", "Type", "Odometer"]);
+    expect(headers).toEqual(["Name", "External ID", "Type", "Odometer", "Status", "Risk"]);
     const rows = table.locator("tbody tr");
     expect(await rows.count()).toBeGreaterThanOrEqual(20);
     const firstRow = (await rows.first().innerText()).replace(/\s+/g, " ");
@@ -198,7 +191,7 @@ describe("driver screens", () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await newContext(browser, ctx);
+    context = await browser.newContext();
     page = await context.newPage();
     await signIn(page, ctx, "driver");
   });
@@ -213,37 +206,6 @@ describe("driver screens", () => {
       expect(await navLinkNames(page)).toEqual(DRIVER_LINKS);
     });
   }
-
-  it("My vehicle shows the driver's own vehicle once /api/me names it", async () => {
-    // /api/me does not name the driver's vehicle yet: add it in the browser, as the API will.
-    const login = await fetch(`${ctx.url}/api/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ tenant: ctx.tenant, ...ctx.users.admin }),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const list = await fetch(`${ctx.url}/api/vehicles?limit=500`, { headers: { authorization: `Bearer ${token}` } });
-    const { items } = (await list.json()) as { items: { id: string; externalId: string }[] };
-    const vehicleId = items.find((v) => v.externalId === "TRUCK-001")?.id;
-    expect(vehicleId).toBeTruthy();
-    // On the context, so the service worker's own fetch of /api/me is rewritten too.
-    await context.route("**/api/me", async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, json: { ...(await response.json()), vehicleId } });
-    });
-    try {
-      await page.setViewportSize(DESKTOP);
-      await page.goto("/my-vehicle");
-      await settled(page);
-      const text = await page.locator("main").innerText();
-      expect(text).toContain("Unit 001");
-      expect(text).toContain("TRUCK-001");
-      await expectNoAxeViolations(page, "/my-vehicle with a vehicle");
-      await screenshot(page, "driver-my-vehicle-assigned-desktop-light");
-    } finally {
-      await context.unroute("**/api/me");
-    }
-  });
 
   it("staff screens are not offered to a driver", async () => {
     await page.setViewportSize(DESKTOP);

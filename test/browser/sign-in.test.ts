@@ -1,12 +1,11 @@
 /** Signing in and out, per role, and the session's life across reloads and expiry. */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import {
+  browserForFile,
   DRIVER_LINKS,
   expectNoAxeViolations,
-  launchBrowser,
   navLinkNames,
-  newContext,
   PHONE,
   type RoleName,
   screenshot,
@@ -15,18 +14,12 @@ import {
 } from "./support";
 
 const ctx = inject("fleetpulse");
-let browser: Browser;
+const browser = browserForFile(ctx);
 let context: BrowserContext;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  context = await newContext(browser, ctx);
+  context = await browser.newContext();
   page = await context.newPage();
 });
 afterEach(async () => {

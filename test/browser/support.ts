@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SCREENSHOT_DIR = path.join(ROOT, "screenshots");
@@ -41,6 +41,26 @@ export function launchBrowser(): Promise<Browser> {
 
 export function newContext(browser: Browser, ctx: FleetPulseContext, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   return browser.newContext({ baseURL: ctx.url, viewport: DESKTOP, ...options });
+}
+
+/**
+ * One Chromium for a test file: launched before its tests (hooks registered when called at the top
+ * of the file), closed after them. Each `newContext` is a fresh profile (storage, service worker).
+ */
+export function browserForFile(ctx: FleetPulseContext) {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+      if (!browser) throw new Error("browserForFile: Chromium is not running (call it at the top of the test file)");
+      return newContext(browser, ctx, options);
+    },
+  };
 }
 
 /** Signs in through the form and waits for the Main navigation. */

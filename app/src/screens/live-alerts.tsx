@@ -1,6 +1,9 @@
-import { useState } from "react";
-import { client, describeError, unwrap } from "../api";
+import { useEffect, useState } from "react";
+import { playAlertSound, setSoundEnabled, soundEnabled } from "../alert-sound";
 import type { Alert } from "../api-types";
+import { useAlertActions } from "../use-alert-actions";
+import { Link } from "../router";
+import { alertPath } from "../role-paths";
 import { useLiveFeed } from "../live-feed";
 import { formatDateTime } from "../format";
 import { Page, PAGE_TITLE_ID } from "../page";
@@ -9,26 +12,47 @@ import { Page, PAGE_TITLE_ID } from "../page";
 export interface LiveAlertItem {
   alert: Alert;
   vehicleName: string;
+  /** An action on it was taken offline and waits to be sent. */
+  pending?: boolean;
 }
+
+/** Shapes beside the severity word, so severity never rests on colour (decorative: the word says it). */
+export const SEVERITY_ICONS = { critical: "⬣", high: "▲", medium: "◆", low: "●" } as const;
 
 /** One alert: vehicle, severity word (never colour alone) and status, with its actions. */
 export function AlertItem({
   item,
   onAcknowledge,
   onResolve,
+  linked = false,
 }: {
   item: LiveAlertItem;
   onAcknowledge?: (alert: Alert) => void;
   onResolve?: (alert: Alert) => void;
+  /** Link the message to the alert's detail screen. */
+  linked?: boolean;
 }) {
   const { alert, vehicleName } = item;
   return (
     <li className={`alert-item severity-${alert.severity}`}>
       <p className="alert-line">
-        <span className="severity">{alert.severity}</span> <strong>{vehicleName}</strong>: {alert.message}
+        <span className="severity">
+          <span aria-hidden="true">{SEVERITY_ICONS[alert.severity]} </span>
+          {alert.severity}
+        </span>{" "}
+        <strong>{vehicleName}</strong>:{" "}
+        {linked ? (
+          <Link href={alertPath(alert.id)} className="inline-target">
+            {alert.message}
+          </Link>
+        ) : (
+          alert.message
+        )}
       </p>
       <p className="alert-meta">
-        <span className="alert-status">{alert.status}</span> · raised {formatDateTime(alert.createdAt)}
+        <span className="alert-status">{alert.status}</span>
+        {item.pending ? <strong> (waiting to be sent)</strong> : null}
+        {alert.value !== null ? ` · value ${alert.value}` : ""} · raised {formatDateTime(alert.createdAt)}
         {alert.occurrences > 1 ? ` · ${alert.occurrences} occurrences` : ""}
       </p>
       <div className="actions">
@@ -52,17 +76,19 @@ export function AlertList({
   empty,
   onAcknowledge,
   onResolve,
+  linked,
 }: {
   items: LiveAlertItem[];
   empty: string;
   onAcknowledge?: (alert: Alert) => void;
   onResolve?: (alert: Alert) => void;
+  linked?: boolean;
 }) {
   if (!items.length) return <p className="empty">{empty}</p>;
   return (
     <ul className="alert-list">
       {items.map((item) => (
-        <AlertItem key={item.alert.id} item={item} onAcknowledge={onAcknowledge} onResolve={onResolve} />
+        <AlertItem key={item.alert.id} item={item} onAcknowledge={onAcknowledge} onResolve={onResolve} linked={linked} />
       ))}
     </ul>
   );
@@ -72,16 +98,11 @@ const STATE_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "R
 
 export function LiveAlerts() {
   const feed = useLiveFeed();
-  const [problem, setProblem] = useState<string | null>(null);
-  const act = (action: "ack" | "resolve") => async (alert: Alert) => {
-    setProblem(null);
-    try {
-      const route = client.api.alerts[":id"][action];
-      feed.replace(await unwrap(route.$post({ param: { id: alert.id }, json: {} })));
-    } catch (error) {
-      setProblem(describeError(error));
-    }
-  };
+  const { act, problem } = useAlertActions(feed.replace);
+  const [sound, setSound] = useState(soundEnabled);
+  useEffect(() => {
+    if (feed.announcement) playAlertSound(feed.announcement.critical);
+  }, [feed.announcement]);
   const items = feed.alerts.map((alert) => ({ alert, vehicleName: feed.vehicleNames.get(alert.vehicleId) ?? alert.vehicleId }));
   return (
     <Page title="Live alerts">
@@ -89,6 +110,17 @@ export function LiveAlerts() {
         <p className="intro">
           New alerts from your fleet appear here as they happen, newest first. <span className="live-state">{STATE_TEXT[feed.state]}</span>
         </p>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={sound}
+            onChange={(e) => {
+              setSoundEnabled(e.target.checked);
+              setSound(e.target.checked);
+            }}
+          />
+          Play a sound for new alerts
+        </label>
         {problem ? (
           <p className="error" role="alert">
             {problem}

@@ -4,6 +4,11 @@ import { ROLE_NAMES } from "../format";
 import { Page, Status } from "../page";
 import { session } from "../session";
 import { useApi } from "../use-api";
+import { PreferencesForm } from "../settings-preferences";
+import { PushToggle } from "../settings-push";
+import { Silences } from "../settings-silences";
+import { EscalationPolicies } from "../settings-escalation";
+import { OutboundWebhooks, VendorIntegrations } from "../settings-integrations";
 
 export function Settings() {
   const me = useApi("me", () => unwrap(client.api.me.$get()));
@@ -13,6 +18,7 @@ export function Settings() {
   }, [me.data]);
   // Before /api/me answers (or offline without a cached answer) the signed-in user is shown.
   const user = me.data ?? current?.user;
+  const role = user?.role;
   return (
     <Page title="Settings">
       <h2>Your profile</h2>
@@ -40,6 +46,25 @@ export function Settings() {
       ) : null}
       <h2>Notifications</h2>
       <p>Choose how and when FleetPulse tells you about alerts: push, SMS, voice or email, and quiet hours.</p>
+      <PreferencesForm />
+      <h2>Push on this device</h2>
+      <PushToggle />
+      {role === "admin" || role === "manager" ? (
+        <>
+          <h2>Silences</h2>
+          <Silences />
+          <h2>Escalation policies</h2>
+          <EscalationPolicies editable={role === "admin"} />
+        </>
+      ) : null}
+      {role === "admin" ? (
+        <>
+          <h2>Outbound webhooks</h2>
+          <OutboundWebhooks />
+          <h2>Telematics vendors</h2>
+          <VendorIntegrations />
+        </>
+      ) : null}
     </Page>
   );
 }

@@ -1,12 +1,53 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { client, describeError, unwrap } from "../api";
 import type { Vehicle, VehicleDetail as VehicleDetailData } from "../api-types";
 import { formatDateTime, formatNumber } from "../format";
 import { Page, Status } from "../page";
 import { Link } from "../router";
+import { ScrollTable } from "../scroll-table";
 import { useApi } from "../use-api";
 
 const PAGE_SIZE = "100";
+
+/** Open alerts per vehicle, worst severity first, for the list's status column. */
+function useOpenAlertCounts() {
+  const open = useApi("alerts:open", () => unwrap(client.api.alerts.$get({ query: { status: "open", limit: "500" } })));
+  const counts = new Map<string, { total: number; critical: number }>();
+  for (const a of open.data?.items ?? []) {
+    const c = counts.get(a.vehicleId) ?? { total: 0, critical: 0 };
+    c.total++;
+    if (a.severity === "critical") c.critical++;
+    counts.set(a.vehicleId, c);
+  }
+  return { counts, ready: open.state === "ok" };
+}
+
+/** Each listed vehicle's risk label, a few requests at a time (there is no bulk risk endpoint). */
+function useRiskLabels(ids: string[]) {
+  const [labels, setLabels] = useState(new Map<string, string>());
+  const key = ids.join(",");
+  useEffect(() => {
+    let live = true;
+    const queue = key ? key.split(",") : [];
+    const worker = async () => {
+      for (let id = queue.shift(); id && live; id = queue.shift()) {
+        const current = id;
+        try {
+          const risk = await unwrap(client.api.vehicles[":id"].risk.$get({ param: { id: current } }));
+          const text = risk.score === null ? "not scored" : `${risk.label ?? "unknown"} (${Math.round(risk.score * 100)} %)`;
+          if (live) setLabels((m) => new Map(m).set(current, text));
+        } catch {
+          if (live) setLabels((m) => new Map(m).set(current, "unavailable"));
+        }
+      }
+    };
+    void Promise.all([worker(), worker(), worker(), worker()]);
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return labels;
+}
 
 export function Vehicles() {
   const first = useApi("vehicles", () => unwrap(client.api.vehicles.$get({ query: { limit: PAGE_SIZE } })));
@@ -16,6 +57,14 @@ export function Vehicles() {
 
   const items = first.data ? [...first.data.items, ...(more?.items ?? [])] : [];
   const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
+  const status = useOpenAlertCounts();
+  const risks = useRiskLabels(items.map((v) => v.id));
+  const statusText = (id: string) => {
+    if (!status.ready) return "…";
+    const c = status.counts.get(id);
+    if (!c) return "No open alerts";
+    return `${c.total} open alert${c.total === 1 ? "" : "s"}${c.critical ? `, ${c.critical} critical` : ""}`;
+  };
 
   async function loadMore() {
     if (!nextCursor) return;
@@ -37,38 +86,44 @@ export function Vehicles() {
       {first.state === "error" ? <Status error>{describeError(first.error)}</Status> : null}
       {first.state === "ok" && items.length === 0 ? <p>No vehicles are registered yet.</p> : null}
       {items.length > 0 ? (
-        <div className="table-scroll" role="region" aria-labelledby="vehicles-caption" tabIndex={0}>
-          <table>
-            <caption id="vehicles-caption">
+        <ScrollTable
+          captionId="vehicles-caption"
+          caption={
+            <>
               {items.length} vehicle{items.length === 1 ? "" : "s"}
               {nextCursor ? " shown so far" : ""}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">External ID</th>
-                <th scope="col">Type</th>
-                <th scope="col" className="numeric">
-                  Odometer
+            </>
+          }
+        >
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">External ID</th>
+              <th scope="col">Type</th>
+              <th scope="col" className="numeric">
+                Odometer
+              </th>
+              <th scope="col">Status</th>
+              <th scope="col">Risk</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((v) => (
+              <tr key={v.id}>
+                <th scope="row">
+                  <Link href={`/vehicles/${encodeURIComponent(v.id)}`} className="cell-link">
+                    {v.name}
+                  </Link>
                 </th>
+                <td>{v.externalId}</td>
+                <td>{v.type ?? "—"}</td>
+                <td className="numeric">{formatNumber(v.odometerKm, "km")}</td>
+                <td>{statusText(v.id)}</td>
+                <td>{risks.get(v.id) ?? "…"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((v) => (
-                <tr key={v.id}>
-                  <th scope="row">
-                    <Link href={`/vehicles/${encodeURIComponent(v.id)}`} className="cell-link">
-                      {v.name}
-                    </Link>
-                  </th>
-                  <td>{v.externalId}</td>
-                  <td>{v.type ?? "—"}</td>
-                  <td className="numeric">{formatNumber(v.odometerKm, "km")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       ) : null}
       {nextCursor ? (
         <button type="button" className="button" onClick={loadMore} disabled={loadingMore}>
@@ -81,7 +136,7 @@ export function Vehicles() {
 }
 
 /** The facts of one vehicle, shared by the staff detail screen and the driver's own vehicle. */
-export function VehicleFacts({ vehicle }: { vehicle: VehicleDetailData }) {
+export function VehicleFacts({ vehicle, showRisk = true }: { vehicle: VehicleDetailData; showRisk?: boolean }) {
   const readings = vehicle.latest ? Object.entries(vehicle.latest.readings) : [];
   return (
     <>
@@ -129,8 +184,8 @@ export function VehicleFacts({ vehicle }: { vehicle: VehicleDetailData }) {
       ) : (
         <p>No telemetry has arrived from this vehicle yet.</p>
       )}
-      <h2>Failure risk</h2>
-      {vehicle.risk && vehicle.risk.score !== null ? (
+      {!showRisk ? null : <h2>Failure risk</h2>}
+      {!showRisk ? null : vehicle.risk && vehicle.risk.score !== null ? (
         <p>
           Risk {vehicle.risk.label ?? "unknown"}: {Math.round(vehicle.risk.score * 100)} % within {vehicle.risk.horizon ?? "the model's horizon"}
           {vehicle.risk.at ? `, estimated ${formatDateTime(vehicle.risk.at)}` : ""}.
@@ -139,21 +194,5 @@ export function VehicleFacts({ vehicle }: { vehicle: VehicleDetailData }) {
         <p>Not scored yet: an estimate appears once enough telemetry has arrived.</p>
       )}
     </>
-  );
-}
-
-export function VehicleDetail({ id }: { id: string }) {
-  const vehicle = useApi(`vehicle:${id}`, () => unwrap(client.api.vehicles[":id"].$get({ param: { id } })));
-  return (
-    <Page title={vehicle.data ? vehicle.data.name : "Vehicle"}>
-      <p>
-        <Link href="/vehicles" className="back-link">
-          Back to all vehicles
-        </Link>
-      </p>
-      {vehicle.state === "loading" ? <Status>Loading the vehicle…</Status> : null}
-      {vehicle.state === "error" ? <Status error>{describeError(vehicle.error)}</Status> : null}
-      {vehicle.data ? <VehicleFacts vehicle={vehicle.data} /> : null}
-    </Page>
   );
 }

@@ -1,0 +1,151 @@
+/**
+ * Create or edit a maintenance plan: intervals by km / engine hours / days ("whichever comes
+ * first") and their due-soon thresholds. Field errors come from the API's problem JSON.
+ */
+import { type FormEvent, useRef, useState } from "react";
+import { client, unwrap } from "./api";
+import { Field, type FieldErrors, firstSegment, FormMessage, parseNumber, problemFields } from "./form-field";
+import type { Plan } from "./maintenance-types";
+
+const NUMBER_FIELDS = [
+  { name: "everyKm", label: "Every (km)", hint: "Distance between services." },
+  { name: "everyEngineHours", label: "Every (engine hours)" },
+  { name: "everyDays", label: "Every (days)" },
+  { name: "dueSoonKm", label: "Due soon within (km)", hint: "Shown as due soon when this close. Must be less than the interval." },
+  { name: "dueSoonEngineHours", label: "Due soon within (engine hours)" },
+  { name: "dueSoonDays", label: "Due soon within (days)" },
+  { name: "durationMinutes", label: "Duration (minutes)", hint: "How long the service takes in the shop." },
+] as const;
+type NumberField = (typeof NUMBER_FIELDS)[number]["name"];
+type Values = Record<NumberField | "name" | "skill" | "vehicleType", string>;
+
+const text = (v: number | string | null | undefined) => (v === null || v === undefined ? "" : String(v));
+
+function initialValues(plan: Plan | null): Values {
+  return {
+    name: text(plan?.name),
+    skill: text(plan?.skill),
+    vehicleType: text(plan?.vehicleType),
+    everyKm: text(plan?.everyKm),
+    everyEngineHours: text(plan?.everyEngineHours),
+    everyDays: text(plan?.everyDays),
+    dueSoonKm: text(plan?.dueSoonKm),
+    dueSoonEngineHours: text(plan?.dueSoonEngineHours),
+    dueSoonDays: text(plan?.dueSoonDays),
+    durationMinutes: text(plan?.durationMinutes ?? 60),
+  };
+}
+
+export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSaved: (plan: Plan) => void; onCancel: () => void }) {
+  const [values, setValues] = useState<Values>(() => initialValues(plan));
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const idPrefix = plan ? `plan-${plan.id}` : "plan-new";
+
+  const focusFirstInvalid = (errors: FieldErrors) => {
+    const first = ["name", ...NUMBER_FIELDS.map((f) => f.name), "vehicleType", "skill"].find((name) => errors[name]);
+    if (first) form.current?.querySelector<HTMLElement>(`#${idPrefix}-${first}`)?.focus();
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (busy) return;
+    const local: FieldErrors = {};
+    const numbers: Partial<Record<NumberField, number | null>> = {};
+    for (const { name } of NUMBER_FIELDS) {
+      const parsed = parseNumber(values[name]);
+      if (parsed === undefined) local[name] = "Enter a number, for example 250.";
+      else numbers[name] = parsed;
+    }
+    if (Object.keys(local).length) {
+      setFieldErrors(local);
+      setFormError("Please correct the fields marked below.");
+      focusFirstInvalid(local);
+      return;
+    }
+    const optionalText = (v: string) => (v.trim() === "" ? null : v.trim());
+    // On create, empty fields are left out; on edit they clear the stored value.
+    const body = {
+      name: values.name,
+      everyKm: numbers.everyKm ?? null,
+      everyEngineHours: numbers.everyEngineHours ?? null,
+      everyDays: numbers.everyDays ?? null,
+      dueSoonKm: numbers.dueSoonKm ?? null,
+      dueSoonEngineHours: numbers.dueSoonEngineHours ?? null,
+      dueSoonDays: numbers.dueSoonDays ?? null,
+      durationMinutes: numbers.durationMinutes as number,
+      skill: optionalText(values.skill),
+      vehicleType: optionalText(values.vehicleType),
+    };
+    setBusy(true);
+    setFormError(null);
+    setFieldErrors({});
+    try {
+      const saved = plan
+        ? await unwrap(client.api.maintenance.plans[":id"].$patch({ param: { id: plan.id }, json: body }))
+        : await unwrap(client.api.maintenance.plans.$post({ json: body }));
+      onSaved(saved);
+    } catch (error) {
+      const { fields, message } = problemFields(error, firstSegment);
+      setFieldErrors(fields);
+      setFormError(message);
+      focusFirstInvalid(fields);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const set = (name: keyof Values) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value }));
+  const heading = plan ? `Edit plan “${plan.name}”` : "New plan";
+
+  return (
+    <form ref={form} className="plan-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
+      <h3 id={`${idPrefix}-heading`}>{heading}</h3>
+      <FormMessage message={formError} error />
+      <Field id={`${idPrefix}-name`} label="Plan name" error={fieldErrors.name}>
+        {(aria) => <input {...aria} value={values.name} onChange={set("name")} autoComplete="off" />}
+      </Field>
+      <fieldset>
+        <legend>Interval, whichever comes first (at least one)</legend>
+        <div className="field-row">
+          {NUMBER_FIELDS.slice(0, 3).map((f) => (
+            <Field key={f.name} id={`${idPrefix}-${f.name}`} label={f.label} hint={"hint" in f ? f.hint : undefined} error={fieldErrors[f.name]}>
+              {(aria) => <input {...aria} inputMode="decimal" value={values[f.name]} onChange={set(f.name)} />}
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Due-soon thresholds (optional)</legend>
+        <div className="field-row">
+          {NUMBER_FIELDS.slice(3, 6).map((f) => (
+            <Field key={f.name} id={`${idPrefix}-${f.name}`} label={f.label} hint={"hint" in f ? f.hint : undefined} error={fieldErrors[f.name]}>
+              {(aria) => <input {...aria} inputMode="decimal" value={values[f.name]} onChange={set(f.name)} />}
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <div className="field-row">
+        <Field id={`${idPrefix}-durationMinutes`} label="Duration (minutes)" hint="How long the service takes in the shop." error={fieldErrors.durationMinutes}>
+          {(aria) => <input {...aria} inputMode="numeric" value={values.durationMinutes} onChange={set("durationMinutes")} />}
+        </Field>
+        <Field id={`${idPrefix}-skill`} label="Required skill (optional)" error={fieldErrors.skill}>
+          {(aria) => <input {...aria} value={values.skill} onChange={set("skill")} autoComplete="off" />}
+        </Field>
+        <Field id={`${idPrefix}-vehicleType`} label="Only vehicles of type (optional)" error={fieldErrors.vehicleType}>
+          {(aria) => <input {...aria} value={values.vehicleType} onChange={set("vehicleType")} autoComplete="off" />}
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? "Saving…" : plan ? "Save plan" : "Create plan"}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

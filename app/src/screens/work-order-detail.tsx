@@ -1,0 +1,172 @@
+/** One work order: its facts, status history, status actions and completion with cost. */
+import { type FormEvent, useState } from "react";
+import { changeWorkOrderStatus } from "../action-queue";
+import { client, describeError, unwrap } from "../api";
+import { formatDateTime, formatNumber } from "../format";
+import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "../form-field";
+import type { WorkOrderDetail as Detail, WorkOrderStatus } from "../maintenance-types";
+import { Page, Status } from "../page";
+import { Link } from "../router";
+import { useApi } from "../use-api";
+import { bookingText, formatCost, nextActions, PRIORITY_TEXT, STATUS_TEXT } from "../work-order-status";
+import "../maintenance.css";
+
+function CompleteForm({ wo, onDone }: { wo: Detail; onDone: (wo: Detail) => void }) {
+  const [cost, setCost] = useState(wo.costCents === null ? "" : (wo.costCents / 100).toFixed(2));
+  const [notes, setNotes] = useState(wo.notes ?? "");
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const amount = parseNumber(cost);
+    if (amount === undefined || (amount !== null && amount < 0)) {
+      setFieldErrors({ cost: "Enter the cost as an amount, for example 149.90." });
+      setFormError("Please correct the field marked below.");
+      document.getElementById("complete-cost")?.focus();
+      return;
+    }
+    setBusy(true);
+    setFieldErrors({});
+    setFormError(null);
+    try {
+      const costCents = amount === null ? null : Math.round(amount * 100);
+      onDone(await unwrap(client.api["work-orders"][":id"].$patch({ param: { id: wo.id }, json: { status: "completed", costCents, notes: notes || null } })));
+    } catch (error) {
+      const { fields, message: form } = problemFields(error, (path) => (path === "costCents" ? "cost" : path === "notes" ? "notes" : null));
+      setFieldErrors(fields);
+      setFormError(form);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form id="complete" className="panel" onSubmit={submit} noValidate aria-labelledby="complete-heading">
+      <h2 id="complete-heading">Complete the work</h2>
+      <FormMessage message={formError} error />
+      <Field id="complete-cost" label="Cost (parts and labour)" hint="In your currency, for example 149.90." error={fieldErrors.cost}>
+        {(aria) => <input {...aria} inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} />}
+      </Field>
+      <Field id="complete-notes" label="Notes (optional)" error={fieldErrors.notes}>
+        {(aria) => <textarea {...aria} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />}
+      </Field>
+      <button type="submit" className="button primary" disabled={busy}>
+        {busy ? "Saving…" : "Mark completed"}
+      </button>
+    </form>
+  );
+}
+
+export default function WorkOrderDetail({ id }: { id: string }) {
+  const loaded = useApi(`work-order:${id}`, () => unwrap(client.api["work-orders"][":id"].$get({ param: { id } })));
+  const [updated, setUpdated] = useState<Detail | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const wo = updated ?? loaded.data;
+  const vehicleId = loaded.data?.vehicleId ?? "";
+  const vehicle = useApi(`vehicle:${vehicleId}`, () => (vehicleId ? unwrap(client.api.vehicles[":id"].$get({ param: { id: vehicleId } })) : Promise.resolve(null)));
+
+  async function change(to: WorkOrderStatus) {
+    if (!wo) return;
+    setBusy(true);
+    setMessage(null);
+    try {
+      // Queued on this device when offline, replayed in order when back (see action-queue.ts).
+      const result = await changeWorkOrderStatus(wo.id, to, `${STATUS_TEXT[to]}: ${wo.title}`);
+      if (result.queued) {
+        setMessage({ text: `You are offline: this will be set to ${STATUS_TEXT[to].toLowerCase()} when you are back online.`, error: false });
+      } else {
+        setUpdated((await result.response.json()) as Detail);
+        setMessage({ text: `Now ${STATUS_TEXT[to].toLowerCase()}.`, error: false });
+      }
+    } catch (error) {
+      setMessage({ text: describeError(error), error: true });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const completed = (next: Detail) => {
+    setUpdated(next);
+    setMessage({ text: "Completed.", error: false });
+  };
+
+  return (
+    <Page title={wo ? wo.title : "Work order"}>
+      <p>
+        <Link href="/work-orders" className="back-link">
+          Back to all work orders
+        </Link>
+      </p>
+      {loaded.state === "loading" ? <Status>Loading the work order…</Status> : null}
+      {loaded.state === "error" ? <Status error>{describeError(loaded.error)}</Status> : null}
+      <p className={message?.error ? "status status-error" : "status"} role="status">
+        {message?.text}
+      </p>
+      {wo ? (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Status</dt>
+              <dd>{STATUS_TEXT[wo.status]}</dd>
+            </div>
+            <div>
+              <dt>Priority</dt>
+              <dd>{PRIORITY_TEXT[wo.priority]}</dd>
+            </div>
+            <div>
+              <dt>Vehicle</dt>
+              <dd>
+                <Link href={`/vehicles/${encodeURIComponent(wo.vehicleId)}`} className="cell-link">
+                  {vehicle.data?.name ?? "Open the vehicle"}
+                </Link>
+              </dd>
+            </div>
+            <div>
+              <dt>Source</dt>
+              <dd>{wo.source}</dd>
+            </div>
+            <div>
+              <dt>Due</dt>
+              <dd>{formatDateTime(wo.dueDate)}</dd>
+            </div>
+            <div>
+              <dt>Booked</dt>
+              <dd>{bookingText(wo) ?? "not booked"}</dd>
+            </div>
+            <div>
+              <dt>Duration</dt>
+              <dd>{formatNumber(wo.durationMinutes, "min")}</dd>
+            </div>
+            <div>
+              <dt>Cost</dt>
+              <dd>{formatCost(wo.costCents)}</dd>
+            </div>
+          </dl>
+          {wo.notes ? <p>Notes: {wo.notes}</p> : null}
+          {nextActions(wo.status).length ? (
+            <div className="actions">
+              {nextActions(wo.status).map((a) => (
+                <button key={a.to} type="button" className="button" disabled={busy} onClick={() => change(a.to)}>
+                  {a.label}
+                </button>
+              ))}
+            </div>
+          ) : null}
+          {wo.status === "in_progress" ? <CompleteForm wo={wo} onDone={completed} /> : null}
+          <h2>History</h2>
+          <ol className="history">
+            {wo.history.map((h, i) => (
+              <li key={i}>
+                {formatDateTime(h.at)}: {h.fromStatus ? `${STATUS_TEXT[h.fromStatus]} → ` : "created as "}
+                {STATUS_TEXT[h.toStatus]}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,163 @@
+/** Work orders: the board by status, the week calendar per technician and bay, booking and auto-scheduling. */
+import { useRef, useState } from "react";
+import { ApiError, client, describeError, unwrap } from "../api";
+import { changeWorkOrderStatus } from "../action-queue";
+import { addDays, WeekCalendar, weekStart } from "../calendar";
+import type { WorkOrder, WorkOrderStatus } from "../maintenance-types";
+import { Page, Status } from "../page";
+import { session } from "../session";
+import { useApi } from "../use-api";
+import { AutoSchedule } from "../work-order-auto-schedule";
+import { WorkOrderBoard } from "../work-order-board";
+import { ScheduleForm } from "../work-order-schedule-form";
+import { STATUS_TEXT } from "../work-order-status";
+import "../maintenance.css";
+
+/** A list the caller's role may not read (technicians cannot list the shop) counts as empty. */
+async function orEmpty<T>(load: Promise<{ items: T[] }>): Promise<{ items: T[] }> {
+  try {
+    return await load;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return { items: [] };
+    throw error;
+  }
+}
+
+const weekLabel = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "long", year: "numeric" });
+
+export default function WorkOrders() {
+  const role = session.get()?.user.role;
+  const canBook = role === "admin" || role === "manager";
+  const [version, setVersion] = useState(0);
+  const data = useApi(`work-orders:${version}`, async () => {
+    const [workOrders, vehicles, technicians, bays] = await Promise.all([
+      unwrap(client.api["work-orders"].$get({ query: { limit: "500" } })),
+      unwrap(client.api.vehicles.$get({ query: { limit: "500" } })),
+      orEmpty(unwrap(client.api.technicians.$get({ query: { limit: "500" } }))),
+      orEmpty(unwrap(client.api.bays.$get({ query: { limit: "500" } }))),
+    ]);
+    return { workOrders: workOrders.items, vehicles: vehicles.items, technicians: technicians.items, bays: bays.items };
+  });
+  const [week, setWeek] = useState(() => weekStart(new Date()));
+  const [selectedId, setSelectedId] = useState("");
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const scheduleRef = useRef<HTMLDivElement>(null);
+  const refresh = () => setVersion((v) => v + 1);
+
+  // Keep showing the last answer while a refresh after a change loads (forms keep their state).
+  const last = useRef<typeof data.data>(undefined);
+  if (data.state === "ok") last.current = data.data;
+  const current = data.state === "ok" ? data.data : last.current;
+
+  if (!current && data.state !== "error")
+    return (
+      <Page title="Work orders">
+        <Status>Loading work orders…</Status>
+      </Page>
+    );
+  if (!current)
+    return (
+      <Page title="Work orders">
+        <Status error>{describeError(data.error)}</Status>
+      </Page>
+    );
+
+  const { workOrders, vehicles, technicians, bays } = current;
+  const vehicleNames = new Map(vehicles.map((v) => [v.id, v.name]));
+  const vehicleName = (id: string) => vehicleNames.get(id) ?? id;
+  const technicianName = (id: string | null) => (id ? (technicians.find((t) => t.id === id)?.name ?? null) : null);
+  const titleOf = (id: string) => workOrders.find((w) => w.id === id)?.title ?? id;
+
+  async function changeStatus(wo: WorkOrder, to: WorkOrderStatus) {
+    setBusyId(wo.id);
+    setMessage(null);
+    try {
+      // Queued on this device when offline, replayed in order when back (see action-queue.ts).
+      const result = await changeWorkOrderStatus(wo.id, to, `${STATUS_TEXT[to]}: ${wo.title}`);
+      if (result.queued) {
+        setMessage({ text: `You are offline: “${wo.title}” will be set to ${STATUS_TEXT[to].toLowerCase()} when you are back online.`, error: false });
+      } else {
+        setMessage({ text: `“${wo.title}” is now ${STATUS_TEXT[to].toLowerCase()}.`, error: false });
+        refresh();
+      }
+    } catch (error) {
+      setMessage({ text: `Could not change “${wo.title}”: ${describeError(error)}`, error: true });
+    } finally {
+      setBusyId(null);
+    }
+  }
+
+  const schedule = (wo: WorkOrder) => {
+    setSelectedId(wo.id);
+    scheduleRef.current?.scrollIntoView({ block: "start" });
+    scheduleRef.current?.querySelector<HTMLElement>("#schedule-technician")?.focus();
+  };
+
+  return (
+    <Page title="Work orders" intro="Work orders from plans, alerts and risk predictions, by status, with the shop's week and booking.">
+      <p className={message?.error ? "status status-error" : "status"} role="status">
+        {message?.text}
+      </p>
+      <section aria-labelledby="board-heading">
+        <h2 id="board-heading">Board</h2>
+        <WorkOrderBoard
+          workOrders={workOrders}
+          vehicleName={vehicleName}
+          technicianName={technicianName}
+          busyId={busyId}
+          onChangeStatus={changeStatus}
+          onSchedule={canBook ? schedule : undefined}
+        />
+      </section>
+      {canBook ? (
+        <section aria-labelledby="booking-heading" ref={scheduleRef}>
+          <h2 id="booking-heading">Booking</h2>
+          <ScheduleForm
+            workOrders={workOrders}
+            technicians={technicians}
+            bays={bays}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+            onScheduled={refresh}
+          />
+          <AutoSchedule titleOf={titleOf} technicianName={technicianName} onDone={refresh} />
+        </section>
+      ) : null}
+      <section aria-labelledby="week-heading">
+        <h2 id="week-heading">Week of {weekLabel.format(week)}</h2>
+        <div className="actions week-nav">
+          <button type="button" className="button" onClick={() => setWeek((w) => addDays(w, -7))}>
+            Previous week
+          </button>
+          <button type="button" className="button" onClick={() => setWeek(weekStart(new Date()))}>
+            This week
+          </button>
+          <button type="button" className="button" onClick={() => setWeek((w) => addDays(w, 7))}>
+            Next week
+          </button>
+        </div>
+        <h3>Technicians</h3>
+        <WeekCalendar
+          caption={`Bookings per technician, week of ${weekLabel.format(week)}`}
+          resourceLabel="Technician"
+          resources={technicians}
+          week={week}
+          workOrders={workOrders}
+          resourceOf={(w) => w.technicianId}
+          vehicleName={vehicleName}
+        />
+        <h3>Bays</h3>
+        <WeekCalendar
+          caption={`Bookings per bay, week of ${weekLabel.format(week)}`}
+          resourceLabel="Bay"
+          resources={bays}
+          week={week}
+          workOrders={workOrders}
+          resourceOf={(w) => w.bayId}
+          vehicleName={vehicleName}
+        />
+      </section>
+    </Page>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * Work orders end to end: book by hand, see a double booking refused in words (the API's 409
+ * names the conflicting booking), auto-schedule with its result explained, then start and
+ * complete a work order with its cost on the detail screen.
+ */
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { api, apiToken } from "./api-client";
+import { createBay, createTechnician, createWorkOrder, unique, vehicleIds } from "./maintenance-api";
+import { expectEveryLookAccessible, expectLargeTargets } from "./appearance";
+import { browserForFile, DESKTOP, expectNoAxeViolations, PHONE, screenshot, settled, signIn } from "./support";
+
+const ctx = inject("fleetpulse");
+const browser = browserForFile(ctx);
+const u = unique();
+let context: BrowserContext;
+let page: Page;
+let seeded: {
+  tech: { id: string; name: string };
+  bay: { id: string; name: string };
+  booked: { id: string; title: string };
+  clash: { id: string; title: string };
+  unplaceable: { id: string; title: string };
+  offline: { id: string; title: string };
+};
+let token: string;
+
+// Tomorrow 10:00 UTC (the browser runs in UTC, like the technician's shift).
+const day = new Date(Date.now() + 86_400_000);
+const bookingDate = day.toISOString().slice(0, 10);
+const skill = `unobtainium-${u}`;
+
+beforeAll(async () => {
+  token = await apiToken(ctx);
+  const vehicles = await vehicleIds(ctx, token);
+  const vehicle = (external: string) => vehicles.get(external) ?? "";
+  seeded = {
+    tech: await createTechnician(ctx, token, `Tech ${u}`),
+    bay: await createBay(ctx, token, `Bay ${u}`),
+    booked: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-011"), title: `Brake check ${u}` }),
+    clash: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-012"), title: `Tyre rotation ${u}` }),
+    unplaceable: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-013"), title: `Exotic repair ${u}`, skill }),
+    // Needs a skill nobody has, so auto-scheduling leaves it open for the offline test.
+    offline: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-014"), title: `Mirror fix ${u}`, skill }),
+  };
+  context = await browser.newContext({ timezoneId: "UTC" });
+  page = await context.newPage();
+  await signIn(page, ctx, "manager", "/work-orders");
+  await settled(page);
+});
+afterAll(async () => {
+  await context?.close();
+});
+
+const column = (status: string) => page.getByRole("region", { name: new RegExp(`^${status} \\(\\d+\\)$`) });
+
+async function book(title: string) {
+  const form = page.getByRole("form", { name: "Schedule a work order" });
+  await form.getByLabel("Work order", { exact: true }).selectOption({ label: `${title} (open)` });
+  await form.getByLabel("Technician", { exact: true }).selectOption({ label: seeded.tech.name });
+  await form.getByLabel("Bay", { exact: true }).selectOption({ label: seeded.bay.name });
+  await form.getByLabel("Start", { exact: true }).fill(`${bookingDate}T10:00`);
+  await form.getByLabel("Duration (minutes)", { exact: true }).fill("60");
+  await form.getByRole("button", { name: "Book", exact: true }).click();
+  return form;
+}
+
+describe("Work orders", { timeout: 120_000 }, () => {
+  it("books a work order by hand and shows it on the board and in the week calendar", async () => {
+    await column("Open").getByRole("link", { name: seeded.booked.title }).waitFor();
+    const form = await book(seeded.booked.title);
+    await form.getByRole("status").getByText(`“${seeded.booked.title}” is booked.`).waitFor();
+    await column("Scheduled").getByRole("link", { name: seeded.booked.title }).waitFor();
+
+    // The booking's day may fall into next week (Sunday today).
+    const techTable = page.getByRole("table", { name: /Bookings per technician/ });
+    const row = techTable.getByRole("row").filter({ has: page.getByRole("rowheader", { name: seeded.tech.name }) });
+    if ((await row.getByRole("link", { name: new RegExp(seeded.booked.title) }).count()) === 0) {
+      await page.getByRole("button", { name: "Next week" }).click();
+    }
+    const booking = row.getByRole("link", { name: new RegExp(seeded.booked.title) });
+    await booking.waitFor();
+    expect(await booking.innerText()).toMatch(/10:00.*11:00/);
+    // Its column header is the booking's day.
+    const cellIndex = await booking.evaluate((a) => (a.closest("td") as HTMLTableCellElement).cellIndex);
+    const header = await techTable.locator("thead th").nth(cellIndex).innerText();
+    expect(header).toContain(String(day.getUTCDate()));
+    const bayRow = page.getByRole("table", { name: /Bookings per bay/ }).getByRole("row").filter({ has: page.getByRole("rowheader", { name: seeded.bay.name }) });
+    await bayRow.getByRole("link", { name: new RegExp(seeded.booked.title) }).waitFor();
+  });
+
+  it("refuses a double booking and says which booking it conflicts with", async () => {
+    const form = await book(seeded.clash.title);
+    const alert = form.getByRole("alert");
+    await alert.getByText("conflict").waitFor();
+    const text = await alert.innerText();
+    expect(text).toContain(`Technician "${seeded.tech.name}"`);
+    expect(text).toContain(`("${seeded.booked.title}")`);
+    expect(text).toContain(seeded.booked.id);
+    // Nothing changed: still open.
+    await column("Open").getByRole("link", { name: seeded.clash.title }).waitFor();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await expectNoAxeViolations(page, "work orders with a conflict");
+    await screenshot(page, "work-orders-conflict-desktop-light");
+  });
+
+  it("auto-schedules and explains what was booked and why the rest was not", async () => {
+    await page.getByRole("button", { name: "Auto-schedule", exact: true }).click();
+    const result = page.locator(".auto-result");
+    await result.getByText(/^Scheduled \d+ work orders?; \d+ could not be scheduled\.$/).waitFor({ timeout: 30_000 });
+    const scheduled = result.getByRole("list", { name: "Scheduled", exact: true });
+    expect(await scheduled.innerText()).toContain(seeded.clash.title);
+    const unscheduled = result.getByRole("list", { name: "Not scheduled", exact: true }).getByRole("listitem").filter({ hasText: seeded.unplaceable.title });
+    expect(await unscheduled.innerText()).toContain(`No technician has the skill "${skill}"`);
+    // The board was refreshed: the auto-scheduled one moved on.
+    await column("Scheduled").getByRole("link", { name: seeded.clash.title }).waitFor();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme, contrast: "no-preference" });
+      await expectNoAxeViolations(page, `work orders after auto-schedule (${colorScheme})`);
+      await expectLargeTargets(page, `work orders after auto-schedule (${colorScheme})`);
+      await screenshot(page, `work-orders-desktop-${colorScheme}`);
+    }
+    await page.emulateMedia({ colorScheme: "dark", contrast: "more" });
+    await expectNoAxeViolations(page, "work orders (dark, more contrast)");
+    await page.emulateMedia({ colorScheme: "light", contrast: "no-preference" });
+    await page.setViewportSize(PHONE);
+    await expectNoAxeViolations(page, "work orders (phone)");
+    await screenshot(page, "work-orders-phone-light");
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it("starts and completes a work order with its cost, showing the history", async () => {
+    await page.getByRole("link", { name: seeded.booked.title }).first().click();
+    await page.getByRole("heading", { level: 1, name: seeded.booked.title }).waitFor();
+    await settled(page);
+    await page.getByRole("button", { name: "Start work" }).click();
+    await page.getByRole("status").getByText("Now in progress.").waitFor();
+    const form = page.getByRole("form", { name: "Complete the work" });
+    await form.getByLabel("Cost (parts and labour)").fill("abc");
+    await form.getByRole("button", { name: "Mark completed" }).click();
+    expect(await form.getByLabel("Cost (parts and labour)").getAttribute("aria-invalid")).toBe("true");
+    await form.getByLabel("Cost (parts and labour)").fill("149.90");
+    await form.getByRole("button", { name: "Mark completed" }).click();
+    await page.getByRole("status").getByText("Completed.").waitFor();
+    const main = await page.locator("main").innerText();
+    expect(main).toMatch(/Cost\s+149\.90/);
+    expect(main).toMatch(/Vehicle\s+Unit 011/);
+    const history = (await page.locator("ol.history").innerText()).replace(/\s+/g, " ");
+    expect(history).toMatch(/created as Open.*Open → Scheduled.*Scheduled → In progress.*In progress → Completed/);
+    await expectEveryLookAccessible(page, "work-order-detail");
+  });
+
+  it("queues a status change made offline and applies it on the server when back online", async () => {
+    await page.goto("/work-orders");
+    await settled(page);
+    const card = column("Open").getByRole("listitem").filter({ hasText: seeded.offline.title });
+    await card.waitFor();
+    await context.setOffline(true);
+    try {
+      await card.getByRole("button", { name: `Cancel ${seeded.offline.title}` }).click();
+      await page.getByRole("status").filter({ hasText: `You are offline: “${seeded.offline.title}” will be set to cancelled` }).waitFor();
+      const still = await api<{ status: string }>(ctx, token, "GET", `/api/work-orders/${seeded.offline.id}`);
+      expect(still.status).toBe("open");
+    } finally {
+      await context.setOffline(false);
+    }
+    // Replayed on reconnect; the board reloads and shows it cancelled.
+    await column("Cancelled").getByRole("link", { name: seeded.offline.title }).waitFor({ timeout: 15_000 });
+    const after = await api<{ status: string }>(ctx, token, "GET", `/api/work-orders/${seeded.offline.id}`);
+    expect(after.status).toBe("cancelled");
+  });
+});
