@@ -8,21 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT, WRANGLER, startDevServer } from "../scripts/lib/dev-server.mjs";
 import { fmt, summarize } from "./lib/stats.mjs";
+import { api } from "./lib/api.mjs";
 
 const DAY = 86_400_000;
 const SPAN_DAYS = 90;
 const TYPES = ["engine_overheating", "low_oil_pressure", "harsh_braking", "speeding", "diagnostic_trouble_code", "low_battery"];
 const SEVERITIES = ["critical", "high", "medium", "low"];
 
-async function api(url, method, p, token, body) {
-  const res = await fetch(`${url}${p}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /** One INSERT … SELECT over a recursive counter: `count` alerts spread evenly over the last 90 days. */
 export function seedSql({ tenantId, vehicleIds, count, now }) {

@@ -3,12 +3,8 @@
 import { start as startStandIn } from "../test/stand-ins/providers.mjs";
 import { postTelemetry } from "../scripts/lib/telemetry-client.mjs";
 import { summarize } from "./lib/stats.mjs";
+import { api } from "./lib/api.mjs";
 
-async function api(url, method, path, token, body) {
-  const res = await fetch(`${url}${path}`, { method, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: body ? JSON.stringify(body) : undefined });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
 
 export async function pushLatency({ url, secret, slug, token, vapidPublicKey, rounds }) {
   const standIn = await startStandIn({ vapidPublicKey, twilio: { sid: "ACbench", token: "bench" }, sendgridKey: "SG.bench" });

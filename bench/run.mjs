@@ -17,6 +17,7 @@ import { edgeModelSection, runEdgeModelBench } from "./edge-model.mjs";
 import { firstRender, firstRenderSection } from "./first-render.mjs";
 import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
+import { api } from "./lib/api.mjs";
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
@@ -27,15 +28,6 @@ const command = `npm run bench${extra ? ` -- ${extra}` : ""}`;
 const scale = args.quick ? 0.2 : 1;
 const ALERTS = args.quick ? 20_000 : 100_000;
 
-async function api(url, method, p, token, body) {
-  const res = await fetch(`${url}${p}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 const login = async (url, user) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...user })).token;
 const log = (line) => console.log(`[bench] ${line}`);
