@@ -1,0 +1,95 @@
+/** Alert rules, alerts and their trigger-kept facet counts. */
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { createdAt, tenantRef } from "./core";
+
+export const RULE_OPS = ["gt", "gte", "lt", "lte", "eq", "neq", "present"] as const;
+export type RuleOp = (typeof RULE_OPS)[number];
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const alertRules = sqliteTable(
+  "alert_rules",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantRef(),
+    name: text("name").notNull(),
+    /** Alert `type` of the alerts this rule raises (snake_case of the name at creation). */
+    type: text("type").notNull(),
+    metric: text("metric").notNull(),
+    op: text("op", { enum: RULE_OPS }).notNull(),
+    threshold: real("threshold"),
+    forSeconds: integer("for_seconds"),
+    windowCount: integer("window_count"),
+    windowSeconds: integer("window_seconds"),
+    cooldownSeconds: integer("cooldown_seconds").notNull().default(900),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    vehicleIds: text("vehicle_ids", { mode: "json" }).$type<string[] | null>(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("alert_rules_tenant").on(t.tenantId)],
+);
+
+/**
+ * Alerts as the Durable Object last reported them (it owns their lifecycle and `seq`); D1 holds
+ * them for listing, search, facets and analytics.
+ */
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantRef(),
+    /** Seq of the alert's latest event. */
+    seq: integer("seq").notNull(),
+    vehicleId: text("vehicle_id").notNull(),
+    ruleId: text("rule_id"),
+    type: text("type").notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    status: text("status", { enum: ALERT_STATUSES }).notNull(),
+    message: text("message").notNull(),
+    value: real("value"),
+    occurrences: integer("occurrences").notNull(),
+    silenced: integer("silenced", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "number" }).notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "number" }).notNull(),
+    acknowledgedAt: integer("acknowledged_at", { mode: "number" }),
+    acknowledgedBy: text("acknowledged_by"),
+    resolvedAt: integer("resolved_at", { mode: "number" }),
+    resolvedBy: text("resolved_by"),
+    snoozedUntil: integer("snoozed_until", { mode: "number" }),
+    note: text("note"),
+  },
+  (t) => [
+    // Page queries: newest first within each common filter, ending in id for the keyset cursor.
+    index("alerts_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    index("alerts_tenant_status_created").on(t.tenantId, t.status, t.createdAt, t.id),
+    index("alerts_tenant_severity_created").on(t.tenantId, t.severity, t.createdAt, t.id),
+    index("alerts_tenant_vehicle_created").on(t.tenantId, t.vehicleId, t.createdAt, t.id),
+    // Facet counts under a vehicle or type filter, answered from the index alone.
+    index("alerts_facets_vehicle").on(t.tenantId, t.vehicleId, t.status, t.severity),
+    index("alerts_facets_type").on(t.tenantId, t.type, t.status, t.severity),
+    // Analytics over a created_at range (series, MTTA/MTTR, top rules/vehicles) from the index alone.
+    index("alerts_analytics").on(t.tenantId, t.createdAt, t.severity, t.vehicleId, t.ruleId, t.type, t.acknowledgedAt, t.resolvedAt),
+  ],
+);
+
+/**
+ * Alert counts per (tenant, status, severity), kept by triggers on `alerts` (migration
+ * 0005), so the facets of an unfiltered or status/severity-filtered list cost one tiny read.
+ */
+export const alertCounts = sqliteTable(
+  "alert_counts",
+  {
+    tenantId: text("tenant_id").notNull(),
+    status: text("status", { enum: ALERT_STATUSES }).notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.status, t.severity] })],
+);
+
+export type AlertRule = typeof alertRules.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;

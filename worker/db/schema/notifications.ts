@@ -1,0 +1,145 @@
+/** Notification preferences, push subscriptions, deliveries, silences, escalation, webhooks and the inbox. */
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { createdAt, users, type Role } from "./core";
+import { SEVERITIES, type Severity } from "./alerts";
+
+export const CHANNELS = ["push", "sms", "voice", "email", "inapp"] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const DELIVERY_CHANNELS = [...CHANNELS, "webhook"] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+export const DELIVERY_STATUSES = ["queued", "sent", "failed", "dead"] as const;
+
+export interface QuietHours {
+  start: string;
+  end: string;
+  timeZone: string;
+}
+
+export const userPreferences = sqliteTable("user_preferences", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tenantId: text("tenant_id").notNull(),
+  channels: text("channels", { mode: "json" }).$type<Record<Severity, Channel[]>>().notNull(),
+  quietHours: text("quiet_hours", { mode: "json" }).$type<QuietHours | null>(),
+  digestMinutes: integer("digest_minutes").notNull().default(0),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+});
+
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    endpoint: text("endpoint").notNull().unique(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    expirationTime: integer("expiration_time", { mode: "number" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("push_subscriptions_user").on(t.tenantId, t.userId)],
+);
+
+/**
+ * One row per (alert or group, recipient, channel, escalation step): its id is derived from
+ * those, so a redelivered job finds the row and never sends twice.
+ */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    /** The alert this delivery is about; null for deliveries about something else (see `topic`). */
+    alertId: text("alert_id"),
+    /** What a non-alert delivery is about, e.g. `maintenance:<planId>:<vehicleId>:<status>:<dueKey>`. */
+    topic: text("topic"),
+    /** Null for customer webhooks. */
+    userId: text("user_id"),
+    channel: text("channel", { enum: DELIVERY_CHANNELS }).notNull(),
+    /** 0 = raised (preferences), n ≥ 1 = escalation step n. */
+    step: integer("step").notNull().default(0),
+    /** Push subscription id or outbound webhook id, when the channel has several targets. */
+    target: text("target"),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** When a deferred (quiet hours) or grouped delivery is due. */
+    dueAt: integer("due_at", { mode: "number" }),
+    sentAt: integer("sent_at", { mode: "number" }),
+    /** The rendered message (and webhook event), so a retry sends the same thing. */
+    message: text("message", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id), index("deliveries_tenant_alert").on(t.tenantId, t.alertId), index("deliveries_tenant_topic").on(t.tenantId, t.topic)],
+);
+
+export const silences = sqliteTable(
+  "silences",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    matchers: text("matchers", { mode: "json" }).$type<{ vehicleId?: string; ruleId?: string; type?: string; severity?: Severity }>().notNull(),
+    startsAt: integer("starts_at", { mode: "number" }).notNull(),
+    endsAt: integer("ends_at", { mode: "number" }).notNull(),
+    comment: text("comment").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("silences_tenant_ends").on(t.tenantId, t.endsAt)],
+);
+
+export interface EscalationStep {
+  afterMinutes: number;
+  roles: Role[];
+  channels: Channel[];
+}
+
+export const escalationPolicies = sqliteTable(
+  "escalation_policies",
+  {
+    tenantId: text("tenant_id").notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    steps: text("steps", { mode: "json" }).$type<EscalationStep[]>().notNull(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.severity] })],
+);
+
+export const outboundWebhooks = sqliteTable(
+  "outbound_webhooks",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    secretEnc: text("secret_enc").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("outbound_webhooks_tenant").on(t.tenantId)],
+);
+
+export const inboxItems = sqliteTable(
+  "inbox_items",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    /** Null for an item about something else than an alert (see `topic`). */
+    alertId: text("alert_id"),
+    /** What a non-alert item is about, as on `deliveries.topic` (e.g. a maintenance reminder). */
+    topic: text("topic"),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    url: text("url").notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull(),
+    readAt: integer("read_at", { mode: "number" }),
+  },
+  (t) => [index("inbox_user_created").on(t.tenantId, t.userId, t.createdAt)],
+);
+
+export type Delivery = typeof deliveries.$inferSelect;
