@@ -5,8 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
-import { engineFeatures, type EngineReading } from "../models/features.js";
-import { loadModel, scoreEngineWindows, type EngineCard } from "../models/load.js";
+import { engineRow, engineRowFeatures, engineRowWindow, type EngineReading, type EngineRow } from "../models/features.js";
+import { loadModel, scoreEngineRows, type EngineCard } from "../models/load.js";
 import cardJson from "../models/artifacts/cmapss-fd001/card.json";
 import modelJson from "../models/artifacts/cmapss-fd001/model.json";
 import weights from "../models/artifacts/cmapss-fd001/weights.bin";
@@ -24,17 +24,32 @@ const engineModel = () => (model ??= loadModel(modelJson as never, weights));
 /** A fresh load, bypassing the per-isolate cache (the benchmark times what a cold start pays). */
 export const loadEngineModelUncached = () => loadModel(modelJson as never, weights);
 
-/** The reading as the model reads it, when the event carries every input the card names. */
-export function engineReading(readings: Record<string, number>): EngineReading | null {
-  if (readings.cycle === undefined) return null;
-  for (const sensor of SENSORS) if (readings[sensor] === undefined) return null;
-  return readings as unknown as EngineReading;
+/**
+ * Column order of stored engine rows (`[cycle, ...card sensors]`, features.js engineRow). Kept
+ * next to each window: rows written for another card's sensor list cannot be re-keyed.
+ */
+export const ENGINE_ROW_LAYOUT = ["cycle", ...SENSORS].join(",");
+
+/** The reading as the model reads it (an engine row), when the event carries every input the card names. */
+export function engineReading(readings: Record<string, number>): EngineRow | null {
+  if (!Number.isFinite(readings.cycle)) return null;
+  for (const sensor of SENSORS) if (!Number.isFinite(readings[sensor])) return null;
+  return engineRow(readings, ENGINE_CARD.preprocessing);
 }
 
-/** Appends a reading to a vehicle's window, keeping the newest `windowLength`. */
-export function pushWindow(window: EngineReading[] | undefined, reading: EngineReading): EngineReading[] {
-  const next = [...(window ?? []), reading];
+/** Appends a row to a vehicle's window, keeping the newest `windowLength`. */
+export function pushWindow(window: EngineRow[] | undefined, row: EngineRow): EngineRow[] {
+  const next = [...(window ?? []), row];
   return next.length > WINDOW ? next.slice(next.length - WINDOW) : next;
+}
+
+/** A window persisted as reading objects (storage before v4) as engine rows; undefined if it lacks an input. */
+export function rowsFromReadings(window: EngineReading[]): EngineRow[] | undefined {
+  try {
+    return engineRowWindow(window, ENGINE_CARD.preprocessing);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface EngineRisk {
@@ -45,9 +60,9 @@ export interface EngineRisk {
 }
 
 /** One predict for all windows (the model's own batching), inside tf.tidy via scoreEngineWindows. */
-export async function scoreWindows(windows: EngineReading[][], at: number): Promise<EngineRisk[]> {
+export async function scoreWindows(windows: EngineRow[][], at: number): Promise<EngineRisk[]> {
   if (!windows.length) return [];
-  const scored = scoreEngineWindows(await engineModel(), ENGINE_CARD, windows);
+  const scored = scoreEngineRows(await engineModel(), ENGINE_CARD, windows);
   return scored.map((s) => ({ score: s.pFail30, rul: s.rul, at, modelVersion: ENGINE_MODEL_VERSION }));
 }
 
@@ -59,9 +74,9 @@ export const riskLabel = (score: number): "low" | "elevated" | "high" =>
  * the training mean (0) — and the drop in log-odds of failure it causes (log-odds, because a
  * saturated probability hides every difference). Computed on read, not on ingest.
  */
-export async function topFeatures(window: EngineReading[], limit = 3): Promise<{ name: string; contribution: number }[]> {
+export async function topFeatures(window: EngineRow[], limit = 3): Promise<{ name: string; contribution: number }[]> {
   const loaded = await engineModel();
-  const base = engineFeatures(window, ENGINE_CARD.preprocessing as never);
+  const base = engineRowFeatures(window, ENGINE_CARD.preprocessing as never);
   const names: string[] = (ENGINE_CARD.preprocessing as unknown as { featureNames: string[] }).featureNames;
   const rows = [base, ...SENSORS.map((sensor) => base.map((v, i) => (names[i]!.startsWith(`${sensor}_`) ? 0 : v)))];
   const probabilities = tf.tidy(() => {

@@ -1,4 +1,5 @@
 import type { StorageMigration } from "./storage-migrations";
+import { engineWindowsToRows } from "./vehicle-states";
 
 /** TenantHub's SQLite schema, in order; append only (see storage-migrations.ts). */
 export const HUB_MIGRATIONS: StorageMigration[] = [
@@ -21,6 +22,8 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
       roles TEXT NOT NULL, channels TEXT NOT NULL, PRIMARY KEY (alert_id, step))`);
     sql.exec("CREATE INDEX escalations_due ON escalations (due_at)");
   },
+  // Engine windows from reading objects to engine rows (vehicle-states.ts).
+  engineWindowsToRows,
 ];
 
 /** How long accepted batches (and so webhook-id idempotency) and the event log are kept. */

@@ -1,4 +1,4 @@
-import type { EngineReading } from "../models/features.js";
+import type { EngineRow } from "../models/features.js";
 import { iso } from "../worker/lib/time";
 import { ENGINE_CARD, riskLabel, topFeatures, type EngineRisk } from "./engine-risk";
 import { MACHINE_HORIZON, MACHINE_THRESHOLD, machineLabel, machineTopFeatures, type MachineRisk } from "./machine-risk";
@@ -22,7 +22,7 @@ const EMPTY = { score: null, label: null, horizon: null, modelVersion: null, at:
  * to its own alert threshold (the two models' probabilities sit on very different scales:
  * 0.5 for the engine model, 0.045 for the per-reading classifier).
  */
-export async function vehicleRisk(engine: EngineRisk | undefined, window: EngineReading[] | undefined, machine: MachineRisk | undefined) {
+export async function vehicleRisk(engine: EngineRisk | undefined, window: EngineRow[] | undefined, machine: MachineRisk | undefined) {
   const models: (ModelRisk & { relative: number })[] = [];
   if (engine && window) {
     models.push({

@@ -1,6 +1,6 @@
-import type { EngineReading } from "../models/features.js";
+import type { EngineReading, EngineRow } from "../models/features.js";
 import { emptyState, type PairState } from "../worker/domain/rule-engine";
-import { engineReading, pushWindow, type EngineRisk } from "./engine-risk";
+import { ENGINE_ROW_LAYOUT, engineReading, pushWindow, rowsFromReadings, type EngineRisk } from "./engine-risk";
 import type { MachineRisk } from "./machine-risk";
 import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
@@ -15,8 +15,12 @@ export interface PairRecord extends PairState {
 export interface VehicleState {
   latest: { ts: number; readings: Record<string, number>; dtc: string[] } | null;
   rules: Record<string, PairRecord>;
-  /** The engine model's input window (only for vehicles that report its sensors). */
-  engineWindow?: EngineReading[];
+  /**
+   * The engine model's input window as engine rows (only for vehicles that report its sensors):
+   * plain number arrays in `engineLayout` column order, which scoring reads by index.
+   */
+  engineWindow?: EngineRow[];
+  engineLayout?: string;
   risk?: EngineRisk;
   /** The AI4I classifier's newest score (only for vehicles that report its inputs). */
   machineRisk?: MachineRisk;
@@ -38,6 +42,8 @@ export class VehicleStates {
     for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
       const state = JSON.parse(row.data) as VehicleState;
       for (const pair of Object.values(state.rules)) pair.lastTs ??= -Infinity; // JSON has no -Infinity
+      // A window in another card's column order cannot be read by this one: it refills from new readings.
+      if (state.engineLayout !== ENGINE_ROW_LAYOUT) delete state.engineWindow;
       this.#vehicles.set(row.vehicle_id, state);
     }
   }
@@ -69,6 +75,7 @@ export class VehicleStates {
     const reading = engineReading(event.readings);
     if (!reading) return { fresh: true, engine: false };
     state.engineWindow = pushWindow(state.engineWindow, reading);
+    state.engineLayout = ENGINE_ROW_LAYOUT;
     return { fresh: true, engine: true };
   }
 
@@ -130,5 +137,21 @@ export class VehicleStates {
       );
     }
     this.#dirty.clear();
+  }
+}
+
+/**
+ * Storage v4: engine windows persisted as reading objects (every telemetry key of each reading)
+ * become engine rows in the card's column order, so loading a vehicle needs no conversion and
+ * scoring reads numbers by index. A window lacking an input (never scoreable) is dropped.
+ */
+export function engineWindowsToRows(sql: SqlStorage) {
+  for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state").toArray()) {
+    const state = JSON.parse(row.data) as Omit<VehicleState, "engineWindow"> & { engineWindow?: EngineReading[] | EngineRow[] };
+    if (!state.engineWindow || state.engineLayout) continue;
+    const rows = rowsFromReadings(state.engineWindow as EngineReading[]);
+    if (rows) Object.assign(state, { engineWindow: rows, engineLayout: ENGINE_ROW_LAYOUT });
+    else delete state.engineWindow;
+    sql.exec("UPDATE vehicle_state SET data = ? WHERE vehicle_id = ?", JSON.stringify(state), row.vehicle_id);
   }
 }

@@ -6,6 +6,12 @@ export interface EngineReading {
   [sensor: string]: number | undefined;
 }
 
+/**
+ * One engine reading as feature extraction reads it: `[cycle, ...sensor values in the spec's
+ * sensors order]` (cycle NaN when unknown). The edge keeps each vehicle's window in this layout.
+ */
+export type EngineRow = number[];
+
 /** Preprocessing constants for the engine model; stored in the model card as `preprocessing`. */
 export interface EngineSpec {
   sensors: readonly string[];
@@ -46,12 +52,16 @@ export interface Ai4iSpec {
   std: readonly number[];
 }
 
-export function standardise(raw: ArrayLike<number>, mean: ArrayLike<number>, std: ArrayLike<number>): Float32Array;
+export function standardise(raw: ArrayLike<number>, mean: ArrayLike<number>, std: ArrayLike<number>, out?: Float32Array, offset?: number): Float32Array;
 export function fitStandardiser(rows: ArrayLike<number>[]): { mean: number[]; std: number[] };
 
 export const CMAPSS_SENSORS: readonly string[];
 export const ENGINE_STATS: readonly string[];
-export function fitWindow<T>(window: T[], length: number): T[];
+export function engineRow(reading: EngineReading, spec: { sensors: readonly string[] }): EngineRow;
+export function engineRowWindow(window: EngineReading[], spec: { sensors: readonly string[]; windowLength: number }): EngineRow[];
+export function engineFeatureCount(spec: { sensors: readonly string[]; stats: readonly string[]; useCycle?: boolean }): number;
+export function engineRowRawFeatures(rows: readonly (readonly number[])[], spec: EngineSpec, out?: Float64Array, offset?: number): Float64Array;
+export function engineRowFeatures(rows: readonly (readonly number[])[], spec: EngineSpec): Float32Array;
 export function engineRawFeatures(window: EngineReading[], spec: EngineSpec): Float64Array;
 export function engineFeatures(window: EngineReading[], spec: EngineSpec): Float32Array;
 export function engineFeatureNames(spec: { sensors: readonly string[]; stats: readonly string[]; useCycle?: boolean }): string[];

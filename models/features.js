@@ -6,15 +6,16 @@
 // ---------------------------------------------------------------- shared helpers
 
 /**
- * z-score with a guard for constant columns (std 0 would divide by zero).
+ * z-score with a guard for constant columns (std 0 would divide by zero). Writes into `out`
+ * from `offset` when given (a row of a batch's input matrix), else into a new array.
  * @param {ArrayLike<number>} raw @param {ArrayLike<number>} mean @param {ArrayLike<number>} std
+ * @param {Float32Array} [out] @param {number} [offset]
  * @returns {Float32Array}
  */
-export function standardise(raw, mean, std) {
-  const out = new Float32Array(raw.length);
+export function standardise(raw, mean, std, out = new Float32Array(raw.length), offset = 0) {
   for (let i = 0; i < raw.length; i++) {
     const s = std[i] > 0 ? std[i] : 1;
-    out[i] = (raw[i] - mean[i]) / s;
+    out[offset + i] = (raw[i] - mean[i]) / s;
   }
   return out;
 }
@@ -43,81 +44,179 @@ export const CMAPSS_SENSORS = Object.freeze(['s2', 's3', 's4', 's7', 's8', 's9',
 export const ENGINE_STATS = Object.freeze(['tail', 'mean', 'slope', 'curv', 'resid']);
 
 /**
- * Exactly `length` readings: keep the most recent `length`; if the engine has fewer cycles,
- * pad at the front by repeating its first reading (a flat history, so slopes stay honest
- * about what was observed instead of inventing a trend).
- * @template T @param {T[]} window oldest first @param {number} length @returns {T[]}
+ * One reading in the layout feature extraction reads (and the edge keeps per vehicle): a plain
+ * number array `[cycle, ...sensor values in spec.sensors order]`. Indexed loads on such arrays
+ * are monomorphic; keyed reads on reading objects were most of the extraction time.
+ * `cycle` is NaN when the reading has none (only spec.useCycle needs it).
+ * @param {import('./features').EngineReading} reading @param {{ sensors: readonly string[] }} spec
+ * @returns {import('./features').EngineRow}
  */
-export function fitWindow(window, length) {
-  if (window.length === 0) throw new Error('fitWindow: empty window');
-  if (window.length >= length) return window.slice(window.length - length);
-  const pad = new Array(length - window.length).fill(window[0]);
-  return pad.concat(window);
+export function engineRow(reading, spec) {
+  const sensors = spec.sensors;
+  const cycle = reading.cycle;
+  // Built by push, not new Array(n): a packed array of doubles like JSON.parse makes, so
+  // extraction sees one kind of row whether it was just built or loaded from storage.
+  const row = [typeof cycle === 'number' ? cycle : NaN];
+  for (let j = 0; j < sensors.length; j++) {
+    const v = reading[sensors[j]];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`engine reading lacks sensor ${sensors[j]}`);
+    row.push(v);
+  }
+  return row;
 }
 
 /**
- * Raw (not standardised) engine features, grouped per sensor, one value per spec.stats entry:
+ * The readings a window's features depend on (the newest `spec.windowLength`) as engine rows.
+ * @param {import('./features').EngineReading[]} window oldest first
+ * @param {{ sensors: readonly string[], windowLength: number }} spec
+ * @returns {import('./features').EngineRow[]}
+ */
+export function engineRowWindow(window, spec) {
+  const from = Math.max(0, window.length - spec.windowLength);
+  const rows = new Array(window.length - from);
+  for (let i = from; i < window.length; i++) rows[i - from] = engineRow(window[i], spec);
+  return rows;
+}
+
+/**
+ * Orthogonal polynomial basis over t = 0..n-1: p1 = t - tMean, p2 = p1^2 - c, so slope and
+ * curvature decouple. It depends only on n, so it is computed once per window length.
+ * @type {Map<number, { p1: Float64Array, p2: Float64Array, s11: number, s2c: number }>}
+ */
+const bases = new Map();
+function polynomialBasis(n) {
+  let basis = bases.get(n);
+  if (basis) return basis;
+  const tMean = (n - 1) / 2;
+  let s11 = 0; let s2c = 0;
+  for (let t = 0; t < n; t++) { s11 += (t - tMean) ** 2; }
+  const c = s11 / n;
+  for (let t = 0; t < n; t++) s2c += ((t - tMean) ** 2 - c) ** 2;
+  const p1 = new Float64Array(n);
+  const p2 = new Float64Array(n);
+  for (let t = 0; t < n; t++) { p1[t] = t - tMean; p2[t] = (t - tMean) ** 2 - c; }
+  basis = { p1, p2, s11, s2c };
+  bases.set(n, basis);
+  return basis;
+}
+
+/** Accumulators reused between calls (extraction is synchronous); grows to the largest spec seen. */
+let accumulators = new Float64Array(0);
+const scratch = (size) => (accumulators.length >= size ? accumulators : (accumulators = new Float64Array(size)));
+
+const TAIL = 0; const MEAN = 1; const SLOPE = 2; const CURV = 3; const RESID = 4;
+/** spec.stats as small integers, checked once per stats array instead of per sensor and window. */
+const statCodeCache = new WeakMap();
+/** @param {readonly string[]} stats @returns {Uint8Array} */
+function statCodes(stats) {
+  let codes = statCodeCache.get(stats);
+  if (codes && codes.length === stats.length) return codes;
+  codes = Uint8Array.from(stats, (k) => {
+    const code = ENGINE_STATS.indexOf(k);
+    if (code < 0) throw new Error(`unknown engine stat ${k}`);
+    return code;
+  });
+  statCodeCache.set(stats, codes);
+  return codes;
+}
+
+/** Number of raw features a spec produces. @param {{ sensors: readonly string[], stats: readonly string[], useCycle?: boolean }} spec */
+export const engineFeatureCount = (spec) => spec.sensors.length * spec.stats.length + (spec.useCycle ? 1 : 0);
+
+/**
+ * Raw (not standardised) engine features of a window of engine rows (see engineRow), grouped
+ * per sensor, one value per spec.stats entry:
  *   tail  = mean of the last `tailLength` readings (denoised current level)
  *   mean  = mean over the whole window
  *   slope = least-squares slope per cycle (degradation rate)
  *   curv  = quadratic coefficient of an orthogonal-polynomial fit (degradation accelerating)
  *   resid = std of the residual around the linear fit (noise level)
- * If spec.useCycle, the newest reading's `cycle` (engine age in cycles) is appended last.
+ * If spec.useCycle, the newest row's cycle (engine age in cycles) is appended last.
+ * The window is read as exactly `windowLength` rows: the most recent ones; if the engine has
+ * fewer cycles, its first row repeated in front (a flat history, so slopes stay honest about
+ * what was observed instead of inventing a trend).
+ * Writes into `out` from `offset` when given (the batch scorer's scratch row), else a new array.
+ * @param {import('./features').EngineRow[]} rows oldest first
+ * @param {import('./features').EngineSpec} spec
+ * @param {Float64Array} [out] @param {number} [offset]
+ * @returns {Float64Array}
+ */
+export function engineRowRawFeatures(rows, spec, out = new Float64Array(engineFeatureCount(spec)), offset = 0) {
+  const m = rows.length;
+  if (m === 0) throw new Error('engine window is empty');
+  const n = spec.windowLength;
+  const skip = m - n; // > 0: older rows left out; < 0: that many copies of rows[0] in front
+  const sensorCount = spec.sensors.length;
+  const codes = statCodes(spec.stats);
+  const tail = Math.min(spec.tailLength, n);
+  const { p1, p2, s11, s2c } = polynomialBasis(n);
+  // Time-major passes with one accumulator per sensor: each sensor's sums still add in time
+  // order (bit-identical to a loop per sensor), but the sensors' chains of dependent additions
+  // interleave instead of waiting on each other.
+  const acc = scratch(5 * sensorCount);
+  acc.fill(0, 0, 5 * sensorCount);
+  const SUM = 0; const TAILSUM = sensorCount; const COV1 = 2 * sensorCount; const COV2 = 3 * sensorCount; const SS = 4 * sensorCount;
+  for (let t = 0; t < n; t++) {
+    const row = rows[t + skip > 0 ? t + skip : 0];
+    const inTail = t >= n - tail;
+    for (let j = 0; j < sensorCount; j++) {
+      const v = row[j + 1];
+      if (!Number.isFinite(v)) throw new Error(`engine reading ${t} lacks sensor ${spec.sensors[j]}`);
+      acc[SUM + j] += v;
+      if (inTail) acc[TAILSUM + j] += v;
+    }
+  }
+  for (let j = 0; j < sensorCount; j++) acc[SUM + j] /= n; // now the mean
+  // Only curv and resid use cov2 and ss (skipping them changes no other value).
+  const curvOrResid = codes.includes(CURV) || codes.includes(RESID);
+  for (let t = 0; t < n; t++) {
+    const row = rows[t + skip > 0 ? t + skip : 0];
+    const q1 = p1[t]; const q2 = p2[t];
+    for (let j = 0; j < sensorCount; j++) {
+      const dv = row[j + 1] - acc[SUM + j];
+      acc[COV1 + j] += q1 * dv;
+      if (curvOrResid) {
+        acc[COV2 + j] += q2 * dv;
+        acc[SS + j] += dv * dv;
+      }
+    }
+  }
+  let o = offset;
+  for (let j = 0; j < sensorCount; j++) {
+    const mean = acc[SUM + j]; const tailSum = acc[TAILSUM + j]; const cov1 = acc[COV1 + j]; const cov2 = acc[COV2 + j]; const ss = acc[SS + j];
+    const slope = s11 > 0 ? cov1 / s11 : 0;
+    for (let k = 0; k < codes.length; k++) {
+      switch (codes[k]) {
+        case TAIL: out[o++] = tailSum / tail; break;
+        case MEAN: out[o++] = mean; break;
+        case SLOPE: out[o++] = slope; break;
+        case CURV: out[o++] = s2c > 0 ? cov2 / s2c : 0; break;
+        case RESID: out[o++] = Math.sqrt(Math.max(0, ss - slope * cov1) / n); break;
+      }
+    }
+  }
+  if (spec.useCycle) {
+    const cycle = rows[m - 1][0];
+    if (!Number.isFinite(cycle)) throw new Error('newest engine reading lacks cycle');
+    out[o++] = cycle;
+  }
+  return out;
+}
+
+/** @param {import('./features').EngineRow[]} rows @param {import('./features').EngineSpec} spec */
+export function engineRowFeatures(rows, spec) {
+  return standardise(engineRowRawFeatures(rows, spec), spec.mean, spec.std);
+}
+
+/**
+ * engineRowRawFeatures of reading objects (training, tests, fixtures): the same code on the
+ * same numbers, after converting the readings it uses to rows.
  * @param {import('./features').EngineReading[]} window oldest first
  * @param {import('./features').EngineSpec} spec
  * @returns {Float64Array}
  */
 export function engineRawFeatures(window, spec) {
-  const w = fitWindow(window, spec.windowLength);
-  const stats = spec.stats;
-  const n = w.length;
-  const tail = Math.min(spec.tailLength, n);
-  const tMean = (n - 1) / 2;
-  // Orthogonal polynomial basis p1 = t - tMean, p2 = p1^2 - c, so slope and curvature decouple.
-  let s11 = 0; let s2c = 0;
-  for (let t = 0; t < n; t++) { s11 += (t - tMean) ** 2; }
-  const c = s11 / n;
-  for (let t = 0; t < n; t++) s2c += ((t - tMean) ** 2 - c) ** 2;
-  const out = new Float64Array(spec.sensors.length * stats.length + (spec.useCycle ? 1 : 0));
-  // Each sensor's column is read once (keyed lookups dominate the cost at the edge); the
-  // arithmetic below is unchanged, so the features are bit-identical to reading in place.
-  const col = new Float64Array(n);
-  const p1 = new Float64Array(n);
-  const p2 = new Float64Array(n);
-  for (let t = 0; t < n; t++) { p1[t] = t - tMean; p2[t] = (t - tMean) ** 2 - c; }
-  let o = 0;
-  for (const name of spec.sensors) {
-    let sum = 0; let tailSum = 0; let cov1 = 0; let cov2 = 0; let ss = 0;
-    for (let t = 0; t < n; t++) {
-      const v = w[t][name];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`engine reading ${t} lacks sensor ${name}`);
-      col[t] = v;
-      sum += v;
-      if (t >= n - tail) tailSum += v;
-    }
-    const mean = sum / n;
-    for (let t = 0; t < n; t++) {
-      const dv = col[t] - mean;
-      cov1 += p1[t] * dv;
-      cov2 += p2[t] * dv;
-      ss += dv * dv;
-    }
-    const slope = s11 > 0 ? cov1 / s11 : 0;
-    for (const k of stats) {
-      if (k === 'tail') out[o++] = tailSum / tail;
-      else if (k === 'mean') out[o++] = mean;
-      else if (k === 'slope') out[o++] = slope;
-      else if (k === 'curv') out[o++] = s2c > 0 ? cov2 / s2c : 0;
-      else if (k === 'resid') out[o++] = Math.sqrt(Math.max(0, ss - slope * cov1) / n);
-      else throw new Error(`unknown engine stat ${k}`);
-    }
-  }
-  if (spec.useCycle) {
-    const cycle = window[window.length - 1].cycle;
-    if (typeof cycle !== 'number' || !Number.isFinite(cycle)) throw new Error('newest engine reading lacks cycle');
-    out[o++] = cycle;
-  }
-  return out;
+  return engineRowRawFeatures(engineRowWindow(window, spec), spec);
 }
 
 /** @param {import('./features').EngineReading[]} window @param {import('./features').EngineSpec} spec */

@@ -38,4 +38,5 @@ export interface Ai4iCard {
 export function initBackend(): Promise<void>;
 export function loadModel(modelJson: ModelJson, weightData: ArrayBuffer): Promise<LayersModel>;
 export function scoreEngineWindows(model: LayersModel, card: EngineCard, windows: EngineReading[][]): { rul: number; pFail30: number }[];
+export function scoreEngineRows(model: LayersModel, card: EngineCard, windows: readonly (readonly number[])[][]): { rul: number; pFail30: number }[];
 export function scoreReadings(model: LayersModel, card: Ai4iCard, readings: Ai4iReading[]): number[];

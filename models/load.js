@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { engineFeatures, ai4iFeatures } from './features.js';
+import { engineRowRawFeatures, engineRowWindow, engineFeatureCount, standardise, ai4iFeatures } from './features.js';
 
 /** @type {Promise<void> | undefined} */
 let backendReady;
@@ -64,12 +64,28 @@ function matrix(rows, d) {
  * @returns {{ rul: number, pFail30: number }[]}
  */
 export function scoreEngineWindows(model, card, windows) {
+  return scoreEngineRows(model, card, windows.map((w) => engineRowWindow(w, card.preprocessing)));
+}
+
+/**
+ * scoreEngineWindows for windows already kept as engine rows (features.js engineRow), the
+ * layout the tenant's object stores: no conversion on the hot path.
+ * @param {import('@tensorflow/tfjs-layers').LayersModel} model
+ * @param {import('./load').EngineCard} card
+ * @param {readonly (readonly number[])[][]} windows oldest row first
+ * @returns {{ rul: number, pFail30: number }[]}
+ */
+export function scoreEngineRows(model, card, windows) {
   if (windows.length === 0) return [];
   const spec = card.preprocessing;
-  const feats = windows.map((w) => engineFeatures(w, spec));
+  const d = engineFeatureCount(spec);
+  // Each window's raw features go through one scratch row, standardised straight into the batch matrix.
+  const flat = new Float32Array(windows.length * d);
+  const raw = new Float64Array(d);
+  for (let i = 0; i < windows.length; i++) standardise(engineRowRawFeatures(windows[i], spec, raw), spec.mean, spec.std, flat, i * d);
   // tidy frees the input and every intermediate; only the two output tensors survive it.
   // One pass over the whole batch (predict's default splits it into batches of 32).
-  const outs = tf.tidy(() => /** @type {tf.Tensor[]} */ (model.predict(matrix(feats, feats[0].length), { batchSize: feats.length })));
+  const outs = tf.tidy(() => /** @type {tf.Tensor[]} */ (model.predict(tf.tensor2d(flat, [windows.length, d]), { batchSize: windows.length })));
   const rulOut = outs[0].dataSync();
   const pOut = outs[1].dataSync();
   tf.dispose(outs);

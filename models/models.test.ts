@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { averagePrecision, rocAuc, thresholdAtFpr, atThreshold, regression } from "./metrics.js";
 import { quantizeUint8, quantizeWeights } from "./quantize.js";
-import { fitWindow, engineRawFeatures, ai4iRawFeatures, AI4I_FEATURES } from "./features.js";
+import { engineRawFeatures, engineRow, engineRowRawFeatures, engineRowWindow, ai4iRawFeatures, AI4I_FEATURES } from "./features.js";
 
 describe("metrics", () => {
   it("average precision and ROC-AUC match sklearn on small cases", () => {
@@ -58,9 +58,33 @@ describe("uint8 quantizer", () => {
 });
 
 describe("features", () => {
-  it("front-pads short engine windows with the first reading", () => {
-    expect(fitWindow([1, 2, 3], 5)).toEqual([1, 1, 1, 2, 3]);
-    expect(fitWindow([1, 2, 3, 4], 2)).toEqual([3, 4]);
+  const rampSpec = { sensors: ["a", "b"], stats: ["tail", "mean", "slope", "curv", "resid"] as const, windowLength: 5, tailLength: 2, useCycle: true, mean: [], std: [] };
+  const reading = (cycle: number, a: number) => ({ cycle, a, b: a * a, other: 99 });
+
+  it("engine rows are [cycle, ...sensors in spec order], only the newest windowLength readings", () => {
+    expect(engineRow(reading(7, 3), rampSpec)).toEqual([7, 3, 9]);
+    expect(engineRow({ a: 1, b: 2 }, rampSpec)).toEqual([NaN, 1, 2]);
+    expect(() => engineRow({ cycle: 1, a: 1 }, rampSpec)).toThrow("lacks sensor b");
+    expect(engineRowWindow([1, 2, 3, 4, 5, 6, 7].map((t) => reading(t, t)), rampSpec).map((r) => r[0])).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it("front-pads short engine windows with the first reading and ignores readings older than the window", () => {
+    const short = [reading(1, 1), reading(2, 2), reading(3, 3)];
+    const padded = [short[0]!, short[0]!, ...short];
+    expect(Array.from(engineRawFeatures(short, rampSpec))).toEqual(Array.from(engineRawFeatures(padded, rampSpec)));
+    const long = [reading(0, 50), reading(0, -50), ...padded];
+    expect(Array.from(engineRawFeatures(long, rampSpec))).toEqual(Array.from(engineRawFeatures(padded, rampSpec)));
+    // Rows as the tenant's object keeps them (through JSON) give the same numbers.
+    const rows = JSON.parse(JSON.stringify(engineRowWindow(short, rampSpec))) as number[][];
+    expect(Array.from(engineRowRawFeatures(rows, rampSpec))).toEqual(Array.from(engineRawFeatures(short, rampSpec)));
+  });
+
+  it("rejects missing sensors and cycles, also in persisted rows (NaN is stored as null)", () => {
+    expect(() => engineRowRawFeatures([], rampSpec)).toThrow("empty");
+    expect(() => engineRowRawFeatures([[1, 2, null as never]], rampSpec)).toThrow("lacks sensor b");
+    expect(() => engineRowRawFeatures([[null as never, 2, 3]], rampSpec)).toThrow("lacks cycle");
+    expect(() => engineRowRawFeatures([[null as never, 2, 3]], { ...rampSpec, useCycle: false })).not.toThrow();
+    expect(() => engineRowRawFeatures([[1, 2, 3]], { ...rampSpec, stats: ["median" as never] })).toThrow("unknown engine stat median");
   });
 
   it("slope of a linear ramp is exact, tail is the mean of the last readings, cycle last", () => {

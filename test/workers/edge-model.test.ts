@@ -149,3 +149,56 @@ describe("AI4I per-reading classifier in the tenant's object, through the webhoo
     expect(Math.abs(risk.score - failing.expected.score)).toBeLessThan(ai4iFixture.tolerance);
   });
 });
+
+describe("engine windows stored before storage v4 (reading objects) after a restart", { timeout: 30_000 }, () => {
+  it("become engine rows in the card's order and score bit-identically to the reading objects", async () => {
+    const { addVehicles, call, createTenant, postTelemetry, isoAt } = await import("./helpers");
+    const { env } = await import("cloudflare:workers");
+    const { runInDurableObject } = await import("cloudflare:test");
+    const { HUB_MIGRATIONS } = await import("../../durable-objects/hub-storage");
+    const tenant = await createTenant();
+    const { "OLD-1": migrated, "NEW-1": fresh, "ODD-1": odd } = await addVehicles(tenant, ["OLD-1", "NEW-1", "ODD-1"]);
+    const engineCase = engineFixture.cases[0]!;
+    const older = engineCase.window.slice(0, -1);
+    const newest = engineCase.window.at(-1)!;
+    const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
+    // NEW-1 is fed through the current code; the other two get hand-written v3 state rows.
+    const events = older.map((readings, i) => ({ vehicleId: "NEW-1", ts: isoAt(i), readings }));
+    expect((await postTelemetry(tenant, { events })).status).toBe(202);
+    const stateRow = (sql: SqlStorage, id: string) =>
+      JSON.parse(sql.exec<{ data: string }>("SELECT data FROM vehicle_state WHERE vehicle_id = ?", id).one().data) as { engineWindow?: unknown[]; engineLayout?: string };
+    await runInDurableObject(hub, (_object, state) => {
+      const sql = state.storage.sql;
+      // v3 kept each reading object whole, including telemetry keys the model does not read.
+      const v3 = (window: object[]) => JSON.stringify({ latest: { ts: Date.parse(isoAt(older.length - 1)), readings: window.at(-1), dtc: [] }, rules: {}, engineWindow: window });
+      sql.exec("INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?)", migrated!.id, v3(older.map((r) => ({ ...r, speedKph: 50 }))));
+      sql.exec("INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?)", odd!.id, v3(older.map(({ s2: _s2, ...r }) => r))); // lacks an input
+      sql.exec("UPDATE _schema SET version = ?", HUB_MIGRATIONS.length - 1);
+    });
+    // Restart the object once the rows are committed: the next call builds it afresh from storage.
+    await runInDurableObject(hub, (_object, state) => state.abort("restart")).catch(() => {});
+
+    const last = (vehicleId: string) => ({ vehicleId, ts: isoAt(older.length), readings: newest });
+    expect((await postTelemetry(tenant, { events: ["OLD-1", "NEW-1", "ODD-1"].map(last) })).status).toBe(202);
+    const risk = async (id: string) =>
+      (await (await call("GET", `/api/vehicles/${id}/risk`, { token: tenant.admin.token })).json()) as { score: number | null; models: { modelVersion: string; rulCycles?: number }[] };
+    const [fromV3, fromRows, fromOdd] = [await risk(migrated!.id), await risk(fresh!.id), await risk(odd!.id)];
+    // The same window scored by the object-based entry point in this isolate: exactly equal.
+    const model = await loadModel(engineModel as never, engineWeights as ArrayBuffer);
+    const [expected] = scoreEngineWindows(model, engineCard as never, [engineCase.window] as never);
+    expect(fromV3.score).toBe(expected!.pFail30);
+    expect(fromRows.score).toBe(expected!.pFail30);
+    expect(fromV3.models[0]!.rulCycles).toBe(Math.round(expected!.rul));
+    // A window that could never be scored is dropped; the newest reading starts a fresh one.
+    expect(fromOdd.score).toBeTypeOf("number");
+    // A stub that saw the abort stays broken: a new one reaches the restarted object.
+    await runInDurableObject(env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)), (_object, state) => {
+      const stored = stateRow(state.storage.sql, migrated!.id);
+      expect(stored.engineLayout).toBe(["cycle", ...engineCard.preprocessing.sensors].join(","));
+      expect(stored.engineWindow).toHaveLength(engineCase.window.length);
+      expect(stored.engineWindow![0]).toEqual([older[0]!.cycle, ...engineCard.preprocessing.sensors.map((s) => older[0]![s as keyof (typeof older)[0]])]);
+      expect(stateRow(state.storage.sql, odd!.id).engineWindow).toHaveLength(1);
+      expect(state.storage.sql.exec<{ version: number }>("SELECT version FROM _schema").one().version).toBe(HUB_MIGRATIONS.length);
+    });
+  });
+});

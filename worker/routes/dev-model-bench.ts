@@ -14,9 +14,9 @@ import { rejectInvalid } from "../lib/validation";
 import { bearerToken } from "../middleware/authorize";
 import { errors, json, jsonBody } from "../schemas/common";
 import { ENGINE_CARD, loadEngineModelUncached, scoreWindows } from "../../durable-objects/engine-risk";
-import { scoreEngineWindows } from "../../models/load.js";
+import { scoreEngineRows } from "../../models/load.js";
 import engineFixture from "../../models/fixtures/cmapss-fd001.json";
-import type { EngineReading } from "../../models/features.js";
+import { engineRowWindow, type EngineReading } from "../../models/features.js";
 
 const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.ENVIRONMENT !== "development") throw new AppError("not_found", "No such endpoint.");
@@ -48,7 +48,8 @@ const bench = createRoute({
   },
 });
 
-const fixtureWindows = engineFixture.cases.map((c) => c.window as EngineReading[]);
+// As the tenant's object keeps them: engine rows, parsed from JSON like a loaded state row.
+const fixtureWindows = JSON.parse(JSON.stringify(engineFixture.cases.map((c) => engineRowWindow(c.window as EngineReading[], ENGINE_CARD.preprocessing)))) as number[][][];
 
 export const predictiveBenchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(bench, async (c) => {
   const { batches, batchSize, reload } = c.req.valid("json");
@@ -57,7 +58,7 @@ export const predictiveBenchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: reje
   if (reload) {
     const model = await loadEngineModelUncached();
     // One window through the fresh model, so the load includes the first predict's setup.
-    checksum += scoreEngineWindows(model, ENGINE_CARD, windows.slice(0, 1))[0]!.pFail30;
+    checksum += scoreEngineRows(model, ENGINE_CARD, windows.slice(0, 1))[0]!.pFail30;
     model.dispose();
   }
   // The production path: features + one batched predict per batch, in tf.tidy, cached model.
