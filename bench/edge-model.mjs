@@ -177,10 +177,12 @@ plain number arrays in the card's order) instead of reading objects, and extract
 by index in two time-major passes with one accumulator per sensor, computes the polynomial basis
 once per window length, skips the sums no requested statistic uses and standardises into the
 batch matrix through one scratch row; features and scores stay bit-identical (checked on every
-window of the FD001 train and test splits). Node CPU time per window on this machine, over
-several runs (they vary with the machine's load): feature extraction ≈ 10–13 µs from reading
-objects (the 14 × 40 keyed reads alone ≈ 6 µs) and ≈ 2.5 µs from engine rows; features + predict
-≈ 26–33 µs before, ≈ 16–21 µs after. What remains is the tfjs CPU backend's dense layers.
+window of the FD001 train and test splits). Node CPU time per window with the 40-reading window
+this change was measured on, over several runs (they vary with the machine's load): feature
+extraction ≈ 10–13 µs from reading objects (the 14 × 40 keyed reads alone ≈ 6 µs) and ≈ 2.5 µs
+from engine rows; features + predict ≈ 26–33 µs before, ≈ 16–21 µs after. The current card's
+window is 60 readings (chosen on a validation split for accuracy), which costs a little more per
+window. What remains is the tfjs CPU backend's dense layers.
 `;
 }
 

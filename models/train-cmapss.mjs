@@ -15,9 +15,10 @@ import { evaluateEngineModel } from './evaluate-cmapss.js';
 
 export const NAME = 'cmapss-fd001';
 
-// Picked on a validation split of the TRAIN engines (units with unit % 5 == 0 held out).
+// Picked on validation splits of the TRAIN engines (see models/README.md; window 60 chosen for
+// issue #6 on 20 held-out units: quantized validation RMSE 11.61 vs 12.98 with 40).
 const HP = {
-  windowLength: 40, // engines shorter than this are front-padded (see features.js)
+  windowLength: 60, // engines shorter than this are front-padded (see features.js)
   minCycles: 30, // training windows end at cycle >= 30 (test engines have >= 31 cycles)
   tailLength: 5,
   stats: /** @type {const} */ (['tail', 'mean', 'slope']),
@@ -133,7 +134,9 @@ export async function trainCmapss() {
       license: 'U.S. Government work published by NASA for public use (public domain in the U.S.); no license file ships with the data.',
       windows: n,
       hyperparameters: HP,
-      selection: 'hyperparameters chosen on a validation split of the training engines (unit % 5 == 0); final model trained on all 100 training engines',
+      selection: 'window length 60 chosen on 20 held-out training engines (seeded permutation, seed 6006; quantized RMSE on 10 truncated trajectories per engine); the other hyperparameters on an earlier split (unit % 5 == 0); final model trained on all 100 training engines',
+      // tfjs-layers 4.x compile() ignores lossWeights (a TODO in engine/training.js): both heads weigh 1.
+      lossWeighting: 'rul MSE + p_fail_30 BCE with equal weight: pFailLossWeight is passed to compile() but tfjs-layers 4.x ignores lossWeights',
     },
     evaluation: {
       protocol: 'last window of each of the 100 test_FD001 engines vs RUL_FD001 (true RUL, not capped); d = predicted - true; PHM08 score = sum(d < 0 ? exp(-d/13) - 1 : exp(d/10) - 1)',

@@ -49,7 +49,7 @@ describe("predictive work orders from predictive_failure alerts", { timeout: 60_
     // AI4I classifier on the same vehicle. The alarm runs after each; still one work order.
     for (let round = 1; round <= 3; round++) {
       await postTelemetry(tenant, { events: engineEvents("PWO-1", round * 100).slice(-3) });
-      await postTelemetry(tenant, { events: [{ vehicleId: "PWO-1", ts: isoAt(round * 100 + 50), readings: overstrain }] });
+      await postTelemetry(tenant, { events: [{ vehicleId: "PWO-1", ts: isoAt(round * 100 + nearFailure.window.length), readings: overstrain }] });
       await runAlarm(tenant.id);
     }
     const alerts = await predictiveAlerts(tenant);
