@@ -13,8 +13,7 @@ import { cancelEscalations, dueEscalations, finishStep, nextEscalationAt, postpo
 import { ANOMALY_RULES, drivingSignals } from "./driving-anomalies";
 import { enqueueRaisedAlerts } from "./notify-outbox";
 import { proposeFromNewAlerts } from "./predictive-outbox";
-import { PREDICTIVE_RULE, scoreWindows } from "./engine-risk";
-import { MACHINE_MODEL_VERSION, MACHINE_RULE, scoreMachineReadings } from "./machine-risk";
+import { scoreTouchedVehicles } from "./model-scoring";
 import { vehicleRisk } from "./vehicle-risk";
 import { evaluateBatch, evaluateRules, type BatchContext } from "./evaluate-batch";
 import { HUB_MIGRATIONS, RETENTION_MS } from "./hub-storage";
@@ -116,35 +115,15 @@ export class TenantHub extends DurableObject<Env> {
       this.#states.flush();
       return out;
     });
-    if (context.toScore!.size || context.machineReadings!.length) raised.push(...(await this.#scoreModels(context)));
     await this.#scheduleEscalations(raised, now);
     this.#publish(raised, byId);
+    // The models run after the rule alerts are on the sockets, so scoring never delays them.
+    if (context.toScore!.size || context.machineReadings!.length) {
+      const predicted = await scoreTouchedVehicles(this.ctx.storage, this.#states, context);
+      await this.#scheduleEscalations(predicted, now);
+      this.#publish(predicted, byId);
+    }
     return { ok: true, accepted: events.length };
-  }
-
-  /**
-   * One batched predict per model for what this ingest touched: the engine windows that grew and
-   * the readings carrying the AI4I inputs. Risk at or over a model's threshold alerts.
-   */
-  async #scoreModels(context: BatchContext): Promise<AlertEvent[]> {
-    const vehicleIds = [...context.toScore!];
-    const readings = context.machineReadings!.sort((a, b) => a.ts - b.ts);
-    const [risks, machineScores] = await Promise.all([
-      scoreWindows(vehicleIds.map((id) => this.#states.engineWindow(id)!), context.now),
-      scoreMachineReadings(readings.map((r) => r.reading)),
-    ]);
-    return this.ctx.storage.transactionSync(() => {
-      vehicleIds.forEach((id, i) => this.#states.setRisk(id, risks[i]!));
-      readings.forEach((r, i) => this.#states.setMachineRisk(r.vehicleId, { score: machineScores[i]!, at: r.ts, modelVersion: MACHINE_MODEL_VERSION, reading: r.reading }));
-      const engineSignals = vehicleIds.map((id, i) => ({ vehicleId: id, ts: this.#states.latest(id)!.ts, readings: { enginePFail30: risks[i]!.score } }));
-      const machineSignals = readings.map((r, i) => ({ vehicleId: r.vehicleId, ts: r.ts, readings: { machinePFail: machineScores[i]! } }));
-      const out = [
-        ...evaluateRules(engineSignals, { ...context, rules: [PREDICTIVE_RULE] }),
-        ...evaluateRules(machineSignals, { ...context, rules: [MACHINE_RULE] }),
-      ];
-      this.#states.flush();
-      return out;
-    });
   }
 
   /** GET /api/vehicles/:id/readings: the vehicle's readings since `since` (epoch ms), oldest first. */
