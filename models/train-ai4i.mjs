@@ -16,7 +16,7 @@ export const NAME = 'ai4i';
 // Picked on a validation quarter of the TRAIN rows; a bigger net only memorised TWF/noise rows.
 const HP = { hidden: [16], l2: 1e-3, epochs: 60, batchSize: 64, lr: 3e-3, maxTrainFpr: 0.02, seed: 20240602 };
 
-// Failure mechanisms published with the dataset (Matzka 2020; /work/shared/data/README.md).
+// Failure mechanisms published with the dataset (Matzka 2020; models/data/README.md).
 const THRESHOLDS = { hdfTempDiffK: 8.6, hdfRpm: 1380, pwfMinW: 3500, pwfMaxW: 9000, osfStrainMinNm: { L: 11000, M: 12000, H: 13000 }, twfWearMin: 200 };
 
 function buildModel(/** @type {number} */ d) {

@@ -15,8 +15,8 @@ import { evaluateEngineModel } from './evaluate-cmapss.js';
 
 export const NAME = 'cmapss-fd001';
 
-// Picked on validation splits of the TRAIN engines (see models/README.md; window 60 chosen for
-// issue #6 on 20 held-out units: quantized validation RMSE 11.61 vs 12.98 with 40).
+// Picked on validation splits of the TRAIN engines (see models/README.md; window 60 chosen on
+// 20 held-out units: quantized validation RMSE 11.61 vs 12.98 with 40).
 const HP = {
   windowLength: 60, // engines shorter than this are front-padded (see features.js)
   minCycles: 30, // training windows end at cycle >= 30 (test engines have >= 31 cycles)

@@ -1,4 +1,4 @@
-// AI4I 2020 loader + the fixed stratified split from /work/shared/data/README.md.
+// AI4I 2020 loader + the fixed stratified split from models/data/README.md.
 import { readDataText } from './paths.js';
 
 /**
