@@ -190,5 +190,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { machine, writeSection } = await import("./lib/report.mjs");
   const result = await runEdgeModelBench({ quick: process.argv.includes("--quick"), log: (l) => console.log(`[bench] ${l}`) });
   console.log(JSON.stringify(result, null, 2));
-  writeSection("Edge model (issue 6)", edgeModelSection(result, { command: "node bench/edge-model.mjs", machine: machine() }));
+  writeSection("Edge model", edgeModelSection(result, { command: "node bench/edge-model.mjs", machine: machine() }));
 }

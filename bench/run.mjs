@@ -45,7 +45,7 @@ async function pwa() {
   try {
     const result = await firstRender({ url: server.url, tenant: server.demo.tenant, user: server.demo.users.manager, runs: args.quick ? 5 : 15, log: (line) => log(`  ${line}`) });
     log(`  cold median ${result.cold.p50} ms, warm median ${result.warm.p50} ms`);
-    log(`wrote ${writeSection("PWA first render (issue 7)", firstRenderSection(result, { command, machine: machine() }))}`);
+    log(`wrote ${writeSection("PWA first render", firstRenderSection(result, { command, machine: machine() }))}`);
   } finally {
     await server.stop();
     rmSync(persistDir, { recursive: true, force: true });
@@ -55,13 +55,13 @@ async function pwa() {
 async function analytics() {
   log("analytics: endpoints over 1 M generated alerts");
   const result = await runAnalyticsBench({ quick: args.quick, log: (line) => log(`  ${line}`) });
-  log(`wrote ${writeSection("Analytics (issue 8)", analyticsSection(result, { command, machine: machine() }))}`);
+  log(`wrote ${writeSection("Analytics", analyticsSection(result, { command, machine: machine() }))}`);
 }
 
 async function edgeModel() {
   log("edge model: scoring inside workerd, load time, bundle size with and without tfjs");
   const result = await runEdgeModelBench({ quick: args.quick, log: (line) => log(`  ${line}`) });
-  log(`wrote ${writeSection("Edge model (issue 6)", edgeModelSection(result, { command, machine: machine() }))}`);
+  log(`wrote ${writeSection("Edge model", edgeModelSection(result, { command, machine: machine() }))}`);
 }
 
 async function hotPath() {
@@ -116,7 +116,7 @@ try {
 
 const ratio = (a, b) => (a / b).toFixed(2);
 const file = writeSection(
-  "Hot path (issue 3)",
+  "Hot path",
   `Command: \`${command}\` · Machine: ${machine()}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
 
 Latency: signed webhook POST → the matching alert event received on a manager's WebSocket (p50 / p95 / p99 / max).
@@ -144,7 +144,7 @@ async function scheduler() {
     ? `Quality: skipped (${q.skipped}).`
     : `Quality against glpk.js's exact optimum on ${q.instances.length} instances of ≤ 30 work orders: ${q.provenOptimal} proven optimal within the solver's time limit; on those the gap in priority-weighted lateness is mean ${q.meanGapPct} %, max ${q.maxGapPct} %, aggregate ${q.aggregateGapPct} % (goal ≤ 5 %: ${q.withinGoal}/${q.provenOptimal} within).`;
   const file = writeSection(
-    "Auto-scheduler (issue 5)",
+    "Auto-scheduler",
     `Command: \`${command}\` (or \`node bench/scheduler.mjs\`) · Machine: ${machine()} · the scheduler module the API uses, bundled with esbuild, run in Node.
 
 | technicians | bays | work orders | wall ms (median) | CPU ms | scheduled | unscheduled | rule violations |

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The maintenance auto-scheduler benchmark (issue 5): `node bench/scheduler.mjs [--quick]`, or
+// The maintenance auto-scheduler benchmark: `node bench/scheduler.mjs [--quick]`, or
 // `runSchedulerBench()` from bench/run.mjs. It bundles and runs the very module the API uses
 // (worker/domain/maintenance/scheduler.ts) on generated shops:
 //   speed   — 5–50 technicians, 2–10 bays, 50–2,000 open work orders over two weeks
