@@ -51,7 +51,7 @@ export function loadAi4i() {
   if (rows.length !== 10000) throw new Error(`ai4i2020.csv: expected 10000 rows, got ${rows.length}`);
   const split = splitAi4i(rows);
   const tf = split.test.filter((r) => r.label === 1).length;
-  // Guard against a changed file or split rule: README pins these counts.
+  // Guard against a changed file or split rule: models/data/README.md pins these counts.
   if (split.train.length !== 8001 || split.test.length !== 1999 || tf !== 67) {
     throw new Error(`ai4i split mismatch: train ${split.train.length}, test ${split.test.length}, test failures ${tf}`);
   }

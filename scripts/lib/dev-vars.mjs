@@ -15,7 +15,7 @@ export function parseDevVars(text) {
 export const readDevVars = (file) => (existsSync(file) ? parseDevVars(readFileSync(file, "utf8")) : {});
 
 /**
- * Fresh random secrets plus the development settings API.md fixes for `npm start`. Provider
+ * Fresh random secrets plus the development settings docs/api.md fixes for `npm start`. Provider
  * credentials are placeholders: point TWILIO_API_URL / SENDGRID_API_URL at a local stand-in
  * (`npm start -- --var TWILIO_API_URL:http://127.0.0.1:9000`) or put real ones here.
  */
