@@ -19,7 +19,8 @@ const API_DOCS_DIR = "api-docs";
 function apiDocsAssets(): Plugin {
   const dist = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   // The source maps are not shipped: drop the comments that would make devtools fetch them.
-  const read = (file: string) => readFileSync(path.join(dist, file), "utf8").replace(/\n?\/[/*]# sourceMappingURL=\S+?(\s*\*\/)?\s*$/, "\n");
+  const read = (file: string) =>
+    readFileSync(path.join(dist, file), "utf8").replace(/\n?\/[/*]# sourceMappingURL=\S+?(\s*\*\/)?\s*$/, "\n");
   const start = `window.addEventListener("load", () => {
   window.ui = SwaggerUIBundle({
     url: "/api/openapi.json",

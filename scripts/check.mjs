@@ -26,19 +26,45 @@ function step(title, command, args, hint, options = {}) {
 }
 
 const FORMAT_HINT = "Run `npx biome check --write` to format (and apply safe lint fixes), then review the diff.";
-step("biome lint", "biome", ["lint", "--max-diagnostics=50"], "Fix the diagnostics above, or add a `// biome-ignore lint/<group>/<rule>: <why>` where the code is deliberate.");
+step(
+  "biome lint",
+  "biome",
+  ["lint", "--max-diagnostics=50"],
+  "Fix the diagnostics above, or add a `// biome-ignore lint/<group>/<rule>: <why>` where the code is deliberate.",
+);
 step("biome format (check only)", "biome", ["format", "--max-diagnostics=20"], FORMAT_HINT);
 step(
   "dependency rules (dependency-cruiser)",
   "depcruise",
-  ["worker", "durable-objects", "app", "test", "models", "scripts", "bench", "vite.config.ts", "vitest.config.ts", "drizzle.config.ts", "--config", ".dependency-cruiser.cjs", "--output-type", "err"],
+  [
+    "worker",
+    "durable-objects",
+    "app",
+    "test",
+    "models",
+    "scripts",
+    "bench",
+    "vite.config.ts",
+    "vitest.config.ts",
+    "drizzle.config.ts",
+    "--config",
+    ".dependency-cruiser.cjs",
+    "--output-type",
+    "err",
+  ],
   "The layer rules and their reasons are in .dependency-cruiser.cjs (see docs/architecture.md).",
 );
 
 // Env and binding types come from wrangler.toml; the Worker's tsconfig includes the generated file.
-step("wrangler types", "wrangler", ["types", "--include-runtime=false", "--strict-vars=false", "--env-interface", "Env", "worker-configuration.d.ts"], null, {
-  stdio: ["ignore", "ignore", "inherit"],
-});
+step(
+  "wrangler types",
+  "wrangler",
+  ["types", "--include-runtime=false", "--strict-vars=false", "--env-interface", "Env", "worker-configuration.d.ts"],
+  null,
+  {
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
 step("tsc: worker, durable objects, unit and workerd tests", "tsc", ["-p", "tsconfig.json"], null);
 step("tsc: app (PWA)", "tsc", ["-p", "app/tsconfig.json", "--noEmit"], null);
 if (existsSync(path.join(root, "test/browser/tsconfig.json"))) {

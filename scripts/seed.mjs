@@ -34,7 +34,9 @@ try {
   const res = await fetch(`${url}/api/openapi.json`, { signal: AbortSignal.timeout(5_000) });
   if (!res.ok) fail(`${url} answered ${res.status} to /api/openapi.json: is it a FleetPulse server?`);
 } catch (error) {
-  fail(`No FleetPulse server answers at ${url} (${error.cause?.code ?? error.message}). Start one with \`npm start\` (which seeds "demo" itself), or pass --url.`);
+  fail(
+    `No FleetPulse server answers at ${url} (${error.cause?.code ?? error.message}). Start one with \`npm start\` (which seeds "demo" itself), or pass --url.`,
+  );
 }
 
 // "demo" keeps its credentials where `npm start` reads them; other tenants get a file of their own.

@@ -34,7 +34,9 @@ describe("API reference", () => {
     expect(await page.title()).toMatch(/API reference/);
 
     // "Try it out" is on: open an operation that needs no token and execute it.
-    const operation = page.locator(".opblock").filter({ has: page.locator('.opblock-summary-path[data-path="/api/push/vapid-public-key"]') });
+    const operation = page
+      .locator(".opblock")
+      .filter({ has: page.locator('.opblock-summary-path[data-path="/api/push/vapid-public-key"]') });
     await operation.locator(".opblock-summary-control").click();
     const answered = page.waitForResponse((res) => res.url() === `${origin}/api/push/vapid-public-key` && res.request().method() === "GET");
     await operation.getByRole("button", { name: "Execute" }).click();

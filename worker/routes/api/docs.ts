@@ -34,7 +34,9 @@ const escapeHtml = (text: string) =>
 /** Without JavaScript the page still lists every operation (and links the machine-readable document). */
 function operationIndex(doc: OpenApiDoc): string {
   const items = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => `<li><code>${method.toUpperCase()} ${escapeHtml(path)}</code> ${escapeHtml(op.summary ?? "")}</li>`),
+    Object.entries(methods).map(
+      ([method, op]) => `<li><code>${method.toUpperCase()} ${escapeHtml(path)}</code> ${escapeHtml(op.summary ?? "")}</li>`,
+    ),
   );
   return `<ul>${items.join("")}</ul>`;
 }
