@@ -34,7 +34,7 @@ module.exports = {
     {
       name: "routes-only-from-app",
       severity: "error",
-      comment: "Route modules are mounted by worker/app.ts and import nothing from each other's outside; shared code lives in services/domain.",
+      comment: "Route modules are mounted by worker/app.ts only; code that others need lives in services or domain.",
       from: { path: "^", pathNot: ["^worker/routes/", "^worker/app\\.ts$"] },
       to: { path: "^worker/routes/" },
     },
