@@ -1,11 +1,49 @@
 // The PWA build: app/ → dist/app, which wrangler serves as static assets (SPA fallback) on the
 // same origin as the Worker's /api/* and /webhooks/*.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
 const API_ORIGIN = process.env.FLEETPULSE_API_ORIGIN ?? "http://127.0.0.1:8787";
+
+/** Where the /api/docs page (worker/routes/api/docs.ts) loads its renderer from: outside /api/* so
+ * the assets are served as static files, not by the Worker. */
+const API_DOCS_DIR = "api-docs";
+
+/** Copies Swagger UI's browser bundle into the build, with the page's start-up script, so /api/docs
+ * works offline and loads nothing from another origin. */
+function apiDocsAssets(): Plugin {
+  const dist = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  // The source maps are not shipped: drop the comments that would make devtools fetch them.
+  const read = (file: string) =>
+    readFileSync(path.join(dist, file), "utf8").replace(/\n?\/[/*]# sourceMappingURL=\S+?(\s*\*\/)?\s*$/, "\n");
+  const start = `window.addEventListener("load", () => {
+  window.ui = SwaggerUIBundle({
+    url: "/api/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    tryItOutEnabled: true,
+    persistAuthorization: false,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  });
+});
+`;
+  return {
+    name: "fleetpulse-api-docs-assets",
+    apply: "build",
+    generateBundle() {
+      this.emitFile({ type: "asset", fileName: `${API_DOCS_DIR}/swagger-ui-bundle.js`, source: read("swagger-ui-bundle.js") });
+      this.emitFile({ type: "asset", fileName: `${API_DOCS_DIR}/swagger-ui.css`, source: read("swagger-ui.css") });
+      this.emitFile({ type: "asset", fileName: `${API_DOCS_DIR}/start.js`, source: start });
+    },
+  };
+}
 
 export default defineConfig({
   root: "app",
@@ -25,6 +63,7 @@ export default defineConfig({
   },
   plugins: [
     react(),
+    apiDocsAssets(),
     VitePWA({
       strategies: "injectManifest",
       srcDir: "src",
@@ -37,6 +76,8 @@ export default defineConfig({
       injectManifest: {
         rollupFormat: "iife",
         globPatterns: ["**/*.{js,css,html,png,webmanifest}"],
+        // The API reference is for developers online: not precached for every PWA user.
+        globIgnores: [`${API_DOCS_DIR}/**`],
       },
       manifest: {
         id: "/",

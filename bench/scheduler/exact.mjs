@@ -18,7 +18,7 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 
-/** glpk.js's synchronous Node build, or null when the dev dependency is not installed. */
+/** glpk.js's synchronous Node build, or null when the bench dependency (bench/package.json) is not installed. */
 export async function loadGlpk() {
   try {
     require.resolve("glpk.js/node");

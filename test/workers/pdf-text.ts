@@ -5,7 +5,7 @@
  * (pdf.js would do this too, but its Node build wants a native canvas package this registry
  * cannot install for every platform, so `npm ci` rejects the lock.)
  */
-import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFRef, type PDFPage } from "pdf-lib";
+import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFRef, type PDFPage } from "@cantoo/pdf-lib";
 
 async function inflate(bytes: Uint8Array): Promise<string> {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));

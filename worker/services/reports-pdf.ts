@@ -2,7 +2,7 @@
  * The fleet report as a PDF, drawn with pdf-lib in the Worker (no browser). Its numbers are the
  * analytics API's own results (the same service calls), printed with `formatNumber`.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
+import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "@cantoo/pdf-lib";
 import type { AlertAnalytics } from "./analytics-alerts";
 import type { MaintenanceAnalytics } from "./analytics-maintenance";
 import type { PredictiveAnalytics } from "./analytics-predictive";

@@ -1,60 +1,62 @@
-/** A self-contained API reference rendered from the OpenAPI document: no CDN, works offline. */
-interface Operation {
-  summary?: string;
-  tags?: string[];
-  security?: Record<string, string[]>[];
-  parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[];
-  requestBody?: { content?: Record<string, { schema?: unknown }> };
-  responses?: Record<string, { description?: string }>;
-}
+/**
+ * The /api/docs page: Swagger UI (swagger-ui-dist, bundled by `vite build` into dist/app/api-docs/,
+ * see vite.config.ts) reading /api/openapi.json. It resolves $refs and sends requests from the page
+ * ("Try it out"); every script, style and request stays on this origin, which the page's own
+ * Content-Security-Policy enforces. See docs/decisions/0103-api-docs-swagger-ui.md.
+ */
 interface OpenApiDoc {
-  info: { title: string; version: string; description?: string };
-  paths: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, unknown> };
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, { summary?: string }>>;
 }
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+/** Same-origin paths of the renderer's files (outside /api/*, so they are static assets). */
+export const API_DOCS_ASSETS = {
+  script: "/api-docs/swagger-ui-bundle.js",
+  style: "/api-docs/swagger-ui.css",
+  start: "/api-docs/start.js",
+} as const;
 
-function renderOperation(method: string, path: string, op: Operation): string {
-  const params = (op.parameters ?? [])
-    .map((p) => `<li><code>${escape(p.name)}</code> (${escape(p.in)}${p.required ? ", required" : ""})</li>`)
-    .join("");
-  const body = op.requestBody?.content?.["application/json"]?.schema;
-  const responses = Object.entries(op.responses ?? {})
-    .map(([status, r]) => `<li><code>${escape(status)}</code> ${escape(r.description ?? "")}</li>`)
-    .join("");
-  return `<section class="op" id="${escape(`${method}-${path}`)}">
-<h3><span class="method">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
-<p>${escape(op.summary ?? "")}${op.security?.length ? ` <em>(${escape(Object.keys(op.security[0] ?? {}).join(", "))})</em>` : ""}</p>
-${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ""}
-${body ? `<h4>Body</h4><pre>${escape(JSON.stringify(body, null, 2))}</pre>` : ""}
-<h4>Responses</h4><ul>${responses}</ul>
-</section>`;
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // Swagger UI sets inline style attributes; its images are data: URIs.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join("; ");
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] ?? ch);
+
+/** Without JavaScript the page still lists every operation (and links the machine-readable document). */
+function operationIndex(doc: OpenApiDoc): string {
+  const items = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(
+      ([method, op]) => `<li><code>${method.toUpperCase()} ${escapeHtml(path)}</code> ${escapeHtml(op.summary ?? "")}</li>`,
+    ),
+  );
+  return `<ul>${items.join("")}</ul>`;
 }
 
 export function renderDocs(doc: OpenApiDoc): string {
-  const byTag = new Map<string, string[]>();
-  for (const [path, methods] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      const tag = op.tags?.[0] ?? "Other";
-      byTag.set(tag, [...(byTag.get(tag) ?? []), renderOperation(method, path, op)]);
-    }
-  }
-  const schemas = Object.entries(doc.components?.schemas ?? {})
-    .map(([name, schema]) => `<details id="schema-${escape(name)}"><summary>${escape(name)}</summary><pre>${escape(JSON.stringify(schema, null, 2))}</pre></details>`)
-    .join("");
-  const sections = [...byTag].map(([tag, ops]) => `<h2 id="${escape(tag)}">${escape(tag)}</h2>${ops.join("")}`).join("");
-  const toc = [...byTag.keys()].map((tag) => `<li><a href="#${escape(tag)}">${escape(tag)}</a></li>`).join("");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(doc.info.title)} — API reference</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#111;background:#fff}
-code,pre{font-family:ui-monospace,monospace}pre{background:#f3f3f3;padding:.75rem;overflow:auto}
-.method{display:inline-block;min-width:4.5rem;font-weight:700}.op{border-top:1px solid #555;padding:.5rem 0}
-a{color:#003d99}a:focus,summary:focus{outline:3px solid #003d99;outline-offset:2px}
-@media (prefers-color-scheme:dark){body{background:#111;color:#f5f5f5}pre{background:#222}a{color:#9cc3ff}}</style></head>
-<body><header><h1>${escape(doc.info.title)} <small>v${escape(doc.info.version)}</small></h1>
-<p>${escape(doc.info.description ?? "")} Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>.</p></header>
-<nav aria-label="Sections"><ul>${toc}<li><a href="#schemas">Schemas</a></li></ul></nav>
-<main>${sections}<h2 id="schemas">Schemas</h2>${schemas}</main></body></html>`;
+  const title = `${escapeHtml(doc.info.title)} ${escapeHtml(doc.info.version)} — API reference`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<title>${title}</title>
+<link rel="stylesheet" href="${API_DOCS_ASSETS.style}">
+</head>
+<body>
+<noscript><p>The interactive reference needs JavaScript. The machine-readable contract is at <a href="/api/openapi.json">/api/openapi.json</a>; its operations:</p>${operationIndex(doc)}</noscript>
+<main id="swagger-ui" aria-label="${title}"></main>
+<script src="${API_DOCS_ASSETS.script}"></script>
+<script src="${API_DOCS_ASSETS.start}"></script>
+</body>
+</html>`;
 }
