@@ -46,7 +46,12 @@ export const nextEscalationAt = (sql: SqlStorage): number | null =>
  * Due steps of alerts still open become `alert.escalated` jobs (returned for the queue); snoozed
  * ones wait until the snooze ends, those of acknowledged or resolved alerts are dropped.
  */
-export function takeDueEscalations(sql: SqlStorage, tenantId: string, now: number, current: (alertId: string) => Alert | undefined): NotificationJob[] {
+export function takeDueEscalations(
+  sql: SqlStorage,
+  tenantId: string,
+  now: number,
+  current: (alertId: string) => Alert | undefined,
+): NotificationJob[] {
   const jobs: NotificationJob[] = [];
   for (const due of dueEscalations(sql, now)) {
     const alert = current(due.alertId);

@@ -1,4 +1,4 @@
-import type { AlertEvent } from "../worker/domain/alert";
+import type { Alert, AlertEvent, Severity } from "../worker/domain/alert";
 import type { EscalationStep } from "../worker/domain/notifications";
 import type { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlerts } from "./alert-sync";
@@ -76,7 +76,7 @@ export class HubAlarm {
   }
 
   /** Schedules the policy's steps for each new, unsilenced alert. */
-  async scheduleEscalations(events: AlertEvent[], stepsFor: (severity: AlertEvent["alert"]["severity"]) => Promise<EscalationStep[]>, now: number) {
+  async scheduleEscalations(events: AlertEvent[], stepsFor: (severity: Severity) => Promise<EscalationStep[]>, now: number) {
     const created = events.filter((e) => e.kind === "alert" && !e.alert.silenced);
     if (!created.length) return;
     for (const { alert } of created) scheduleEscalations(this.deps.storage.sql, alert.id, await stepsFor(alert.severity), now);
@@ -102,7 +102,8 @@ export class HubAlarm {
    */
   #proposeWorkOrders(tenantId: string) {
     const { storage, ports, book } = this.deps;
-    const run = this.#proposing.then(() => proposeFromNewAlerts(storage.sql, (alerts) => ports.proposeWorkOrders(tenantId, alerts), (id) => book.get(id)));
+    const propose = (alerts: Alert[]) => ports.proposeWorkOrders(tenantId, alerts);
+    const run = this.#proposing.then(() => proposeFromNewAlerts(storage.sql, propose, (id) => book.get(id)));
     this.#proposing = run.catch((error) => {
       console.error(JSON.stringify({ level: "error", job: "predictive.workOrders", tenantId, error: String(error) }));
     });

@@ -52,7 +52,8 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     silenced: (alert) => isSilenced(alert, activeSilences, now),
   };
   const { raised, toScore, machineReadings } = storage.transactionSync(() => {
-    sql.exec("INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)", key, now, events.length, JSON.stringify(events));
+    const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)";
+    sql.exec(record, key, now, events.length, JSON.stringify(events));
     const outcome = evaluateBatch(events, context);
     const drivingScores = drivingSignals(
       outcome.driving,

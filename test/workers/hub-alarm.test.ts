@@ -11,8 +11,9 @@ describe("the tenant object's alarm", () => {
     const stepDue = Date.now() + 30 * 60_000;
     await runInDurableObject(stub, async (_hub, state) => {
       // An alert event not yet in D1 that D1 refuses (no message: NOT NULL), and an escalation step to come.
-      const refused = { id: "alr_refused", seq: 1, vehicleId: "veh_x", ruleId: null, type: "t", severity: "high", status: "open", createdAt: new Date().toISOString() };
-      state.storage.sql.exec("INSERT INTO alert_events (seq, kind, alert_id, at, data) VALUES (1, 'alert', ?, ?, ?)", refused.id, Date.now(), JSON.stringify(refused));
+      const refused = { id: "alr_refused", seq: 1, vehicleId: "veh_x", ruleId: null, type: "t", severity: "high", status: "open" };
+      const event = "INSERT INTO alert_events (seq, kind, alert_id, at, data) VALUES (1, 'alert', ?, ?, ?)";
+      state.storage.sql.exec(event, refused.id, Date.now(), JSON.stringify({ ...refused, createdAt: new Date().toISOString() }));
       state.storage.sql.exec(
         "INSERT INTO escalations (alert_id, step, due_at, roles, channels) VALUES (?, 1, ?, ?, ?)",
         refused.id,
