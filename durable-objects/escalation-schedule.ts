@@ -1,4 +1,6 @@
-import type { Channel, EscalationStep, Role } from "../worker/db/schema";
+import type { Alert } from "../worker/domain/alert";
+import type { Channel, EscalationStep, NotificationJob } from "../worker/domain/notifications";
+import type { Role } from "../worker/domain/roles";
 
 /** A step waiting for its time (stored in the object's `escalations` table). */
 export interface DueStep {
@@ -39,3 +41,27 @@ export const postponeStep = (sql: SqlStorage, alertId: string, step: number, unt
 
 export const nextEscalationAt = (sql: SqlStorage): number | null =>
   sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM escalations").one().at;
+
+/**
+ * Due steps of alerts still open become `alert.escalated` jobs (returned for the queue); snoozed
+ * ones wait until the snooze ends, those of acknowledged or resolved alerts are dropped.
+ */
+export function takeDueEscalations(
+  sql: SqlStorage,
+  tenantId: string,
+  now: number,
+  current: (alertId: string) => Alert | undefined,
+): NotificationJob[] {
+  const jobs: NotificationJob[] = [];
+  for (const due of dueEscalations(sql, now)) {
+    const alert = current(due.alertId);
+    const snoozedUntil = alert?.snoozedUntil ? Date.parse(alert.snoozedUntil) : 0;
+    if (alert?.status === "open" && snoozedUntil > now) {
+      postponeStep(sql, due.alertId, due.step, snoozedUntil);
+      continue;
+    }
+    if (alert?.status === "open") jobs.push({ type: "alert.escalated", tenantId, ...due });
+    finishStep(sql, due.alertId, due.step);
+  }
+  return jobs;
+}

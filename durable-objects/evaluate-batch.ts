@@ -17,28 +17,43 @@ export interface BatchContext {
   now: number;
   /** Whether a new alert matches an active silence (recorded and streamed, but notifies nobody). */
   silenced: (alert: { vehicleId: string; ruleId: string; type: string; severity: RuleDef["severity"] }) => boolean;
-  /** Collects vehicles whose engine-model window grew (scored after the batch). */
-  toScore?: Set<string>;
-  /** Collects fresh readings that carry the AI4I classifier's inputs (scored after the batch). */
-  machineReadings?: { vehicleId: string; ts: number; reading: Ai4iReading }[];
-  /** Collects fresh events carrying speed or acceleration (for driver-behaviour anomalies). */
-  driving?: TelemetryEvent[];
+}
+
+/** A fresh reading carrying the AI4I classifier's inputs. */
+export interface MachineReading {
+  vehicleId: string;
+  ts: number;
+  reading: Ai4iReading;
+}
+
+/** What a batch did: the alert events raised, and what the models and anomaly detectors score next. */
+export interface BatchOutcome {
+  raised: AlertEvent[];
+  /** Vehicles whose engine-model window grew (scored after the batch). */
+  toScore: Set<string>;
+  /** Fresh readings that carry the AI4I classifier's inputs (scored after the batch). */
+  machineReadings: MachineReading[];
+  /** Fresh events carrying speed or acceleration (for driver-behaviour anomalies). */
+  driving: TelemetryEvent[];
 }
 
 /**
  * Applies the events in event-time order to the vehicles' latest readings (and engine windows)
- * and then to every rule; returns the alert events raised.
+ * and then to every rule.
  */
-export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): AlertEvent[] {
+export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): BatchOutcome {
   const ordered = [...events].sort((a, b) => a.ts - b.ts);
+  const toScore = new Set<string>();
+  const machineReadings: MachineReading[] = [];
+  const driving: TelemetryEvent[] = [];
   for (const event of ordered) {
     const seen = ctx.states.observe(event);
-    if (seen.engine) ctx.toScore?.add(event.vehicleId);
-    const reading = seen.fresh && ctx.machineReadings ? machineReading(event.readings) : null;
-    if (reading) ctx.machineReadings!.push({ vehicleId: event.vehicleId, ts: event.ts, reading });
-    if (seen.fresh && carriesDriving(event.readings)) ctx.driving?.push(event);
+    if (seen.engine) toScore.add(event.vehicleId);
+    const reading = seen.fresh ? machineReading(event.readings) : null;
+    if (reading) machineReadings.push({ vehicleId: event.vehicleId, ts: event.ts, reading });
+    if (seen.fresh && carriesDriving(event.readings)) driving.push(event);
   }
-  return evaluateRules(ordered, ctx);
+  return { raised: evaluateRules(ordered, ctx), toScore, machineReadings, driving };
 }
 
 /** Runs already-ordered events through the context's rules (no change to the vehicles' latest readings). */

@@ -1,6 +1,6 @@
 import type { AlertEvent } from "../worker/domain/alert";
 import type { ServerMessage } from "../worker/domain/live-protocol";
-import type { Role } from "../worker/db/schema";
+import type { Role } from "../worker/domain/roles";
 
 /** What each socket carries through hibernation (serializeAttachment). */
 export interface Viewer {

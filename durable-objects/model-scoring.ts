@@ -5,13 +5,18 @@
  */
 import type { AlertEvent } from "../worker/domain/alert";
 import { PREDICTIVE_RULE, scoreWindows } from "./engine-risk";
-import { evaluateRules, type BatchContext } from "./evaluate-batch";
+import { evaluateRules, type BatchContext, type BatchOutcome } from "./evaluate-batch";
 import { MACHINE_MODEL_VERSION, MACHINE_RULE, scoreMachineReadings } from "./machine-risk";
 import type { VehicleStates } from "./vehicle-states";
 
-export async function scoreTouchedVehicles(storage: DurableObjectStorage, states: VehicleStates, context: BatchContext): Promise<AlertEvent[]> {
-  const vehicleIds = [...context.toScore!];
-  const readings = context.machineReadings!.sort((a, b) => a.ts - b.ts);
+export async function scoreTouchedVehicles(
+  storage: DurableObjectStorage,
+  states: VehicleStates,
+  context: BatchContext,
+  touched: Pick<BatchOutcome, "toScore" | "machineReadings">,
+): Promise<AlertEvent[]> {
+  const vehicleIds = [...touched.toScore];
+  const readings = [...touched.machineReadings].sort((a, b) => a.ts - b.ts);
   const [risks, machineScores] = await Promise.all([
     scoreWindows(vehicleIds.map((id) => states.engineWindow(id)!), context.now),
     scoreMachineReadings(readings.map((r) => r.reading)),

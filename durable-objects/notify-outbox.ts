@@ -1,5 +1,5 @@
 import type { Alert } from "../worker/domain/alert";
-import type { NotificationJob } from "../worker/notifications/jobs";
+import type { NotificationJob } from "../worker/domain/notifications";
 
 /**
  * New, unsilenced alerts become `alert.raised` jobs on the notification queue. Like the D1

@@ -1,5 +1,4 @@
 import type { Alert } from "../worker/domain/alert";
-import { proposePredictiveWorkOrders } from "../worker/services/predictive-work-orders";
 
 /**
  * New `predictive_failure` alerts propose predictive work orders, from the alarm (off the hot
@@ -7,7 +6,11 @@ import { proposePredictiveWorkOrders } from "../worker/services/predictive-work-
  * past what D1 already has (`syncedSeq`). The cursor moves only after the proposals were made; a
  * retry after a failure repeats them harmlessly (no second work order while one is active).
  */
-export async function proposeFromNewAlerts(sql: SqlStorage, env: Env, tenantId: string, current: (alertId: string) => Alert | undefined): Promise<string[]> {
+export async function proposeFromNewAlerts(
+  sql: SqlStorage,
+  propose: (alerts: Alert[]) => Promise<string[]>,
+  current: (alertId: string) => Alert | undefined,
+): Promise<string[]> {
   const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
   const from = meta("proposedSeq");
   const to = meta("syncedSeq");
@@ -20,7 +23,7 @@ export async function proposeFromNewAlerts(sql: SqlStorage, env: Env, tenantId: 
     // As the alert is now: one resolved before this ran needs no work order.
     .map((a) => current(a.id) ?? a)
     .filter((a) => a.status !== "resolved");
-  const created = raised.length ? await proposePredictiveWorkOrders(env, tenantId, raised) : [];
+  const created = raised.length ? await propose(raised) : [];
   sql.exec("INSERT INTO meta (key, value) VALUES ('proposedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
   return created;
 }

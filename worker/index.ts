@@ -2,7 +2,7 @@ import { app } from "./app";
 import { handleDeadLetters, handleNotificationBatch } from "./notifications/consumer";
 import { runSweep } from "./scheduled";
 
-export { TenantHub } from "../durable-objects/tenant-hub";
+export { TenantHub } from "./hub/tenant-hub";
 
 export default {
   fetch: app.fetch,

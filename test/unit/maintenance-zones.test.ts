@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isValidTimeZone, isoWeekday, localToUtc, parseClock, shiftWindows, zonedParts, zoneOffset } from "../../worker/domain/maintenance/zones";
+import { shiftWindows } from "../../worker/domain/maintenance/shifts";
+import { isValidTimeZone, isoWeekday, localToUtc, parseClock, zonedParts, zoneOffset } from "../../worker/domain/time-zone";
 
 const H = 3_600_000;
 const utc = (s: string) => Date.parse(s);

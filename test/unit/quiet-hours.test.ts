@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isValidTimeZone, quietUntil } from "../../worker/notifications/quiet-hours";
+import { isValidTimeZone } from "../../worker/domain/time-zone";
+import { quietUntil } from "../../worker/notifications/quiet-hours";
 
 const berlinNight = { start: "22:00", end: "06:00", timeZone: "Europe/Berlin" };
 const utc = (iso: string) => Date.parse(iso);

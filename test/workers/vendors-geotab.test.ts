@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { IncomingEvent } from "../../durable-objects/tenant-hub";
+import type { IncomingEvent } from "../../worker/domain/telemetry";
 import { GeotabError } from "../../worker/integrations/geotab/client";
 import { pollAllGeotab, pollGeotab, type GeotabState } from "../../worker/integrations/geotab/poller";
 import { ingestEvents } from "../../worker/services/ingest";

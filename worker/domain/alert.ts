@@ -1,4 +1,7 @@
-import type { AlertStatus, Severity } from "../db/schema";
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** The public alert shape (API.md "Alerts"); times are ISO strings. */
 export interface Alert {
@@ -30,3 +33,7 @@ export interface AlertEvent {
   kind: AlertEventKind;
   alert: Alert;
 }
+
+/** A change a user asks the tenant's object to make to an alert. */
+export type AlertAction = { action: "ack" | "resolve"; note?: string } | { action: "snooze"; minutes: number };
+export type TransitionResult = { ok: true; alert: Alert } | { ok: false; error: "not_found" | "conflict"; detail: string };

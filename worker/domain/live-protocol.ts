@@ -19,3 +19,6 @@ export type ServerMessage =
 
 /** The heartbeat pair answered by the runtime without waking a hibernated object. */
 export const HEARTBEAT = { request: '{"type":"ping"}', response: '{"type":"pong"}' } as const;
+
+/** Live stream header naming the viewer, set by the Worker after it verified the token (never by the client). */
+export const VIEWER_HEADER = "x-fleetpulse-viewer";

@@ -11,8 +11,11 @@
  * - late events: an event older than the newest one already evaluated for the pair is not
  *   evaluated (the state never moves backwards in time); equal timestamps are evaluated.
  */
-import type { RuleOp, Severity } from "../db/schema";
+import type { Severity } from "./alert";
 import type { TelemetryEvent } from "./telemetry";
+
+export const RULE_OPS = ["gt", "gte", "lt", "lte", "eq", "neq", "present"] as const;
+export type RuleOp = (typeof RULE_OPS)[number];
 
 export interface RuleDef {
   id: string;

@@ -1,4 +1,4 @@
-import type { Severity } from "../db/schema";
+import type { Severity } from "./alert";
 
 export interface SilenceMatchers {
   vehicleId?: string;
@@ -7,10 +7,17 @@ export interface SilenceMatchers {
   severity?: Severity;
 }
 
+/** A silence as the matcher needs it: what it matches and when it is active ([startsAt, endsAt)). */
+export interface ActiveSilence {
+  matchers: SilenceMatchers;
+  startsAt: number;
+  endsAt: number;
+}
+
 /** An alert is silenced by a silence that is active at `at` and whose every given matcher equals the alert's field. */
 export function isSilenced(
   alert: { vehicleId: string; ruleId: string | null; type: string; severity: Severity },
-  silences: { matchers: SilenceMatchers; startsAt: number; endsAt: number }[],
+  silences: ActiveSilence[],
   at: number,
 ): boolean {
   return silences.some(

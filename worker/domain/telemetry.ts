@@ -9,6 +9,19 @@ export interface TelemetryEvent {
   dtc?: string[];
 }
 
+/** A telemetry event as the Worker hands it to the tenant's object: vehicles still named by `externalId`. */
+export interface IncomingEvent {
+  vehicleId: string;
+  ts: number;
+  readings: Record<string, number>;
+  dtc?: string[];
+}
+
+/** The object's answer to a batch: accepted once (by idempotency key), or rejected whole. */
+export type IngestResult =
+  | { ok: true; accepted: number; duplicate?: true }
+  | { ok: false; errors: { path: string; message: string }[] };
+
 /** Reading names the product knows (others are kept and may feed models, rules ignore them). */
 export const KNOWN_READINGS = [
   "speedKph",

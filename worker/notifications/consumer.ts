@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { deliveries } from "../db/schema";
 import { deliver, type DeliverOutcome } from "./deliver";
-import { NotificationJob } from "./jobs";
+import { NotificationJob } from "../domain/notifications";
 import { planEscalation, planRaised, type Planned } from "./planner";
 import { planReminder } from "./reminders";
 

@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import { database, inTenant } from "../db/client";
 import { deliveries, outboundWebhooks } from "../db/schema";
-import type { NotificationJob } from "./jobs";
+import type { NotificationJob } from "../domain/notifications";
 import { deliveryId } from "./message";
 
 export type WorkOrderEvent = "workorder.created" | "workorder.updated";

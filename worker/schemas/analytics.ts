@@ -1,19 +1,15 @@
 /** Request and response shapes of analytics (API.md "Engagement, analytics, audit"). */
 import { z } from "@hono/zod-openapi";
 import { SEVERITIES } from "../db/schema";
-import { isValidTimeZone } from "../domain/maintenance/zones";
 import { fieldError } from "../lib/problem";
 import { BUCKETS } from "../services/analytics-buckets";
 import { IsoDate } from "./common";
+import { TimeZone } from "./time-zone";
 
 const DAY_MS = 86_400_000;
 
-export const TimeZoneParam = z
-  .string()
-  .max(64)
-  .refine(isValidTimeZone, "Must be an IANA time zone name, e.g. Europe/Berlin")
-  .default("UTC")
-  .openapi({ example: "America/New_York" });
+/** A query's `timeZone`, UTC when absent. */
+export const TimeZoneParam = TimeZone.default("UTC").openapi({ example: "America/New_York" });
 
 /** `from` inclusive, `to` exclusive; both optional (default: the `defaultDays` before now). */
 export const PeriodQuery = z.object({

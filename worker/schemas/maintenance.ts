@@ -4,8 +4,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { DUE_STATUSES, WORK_ORDER_PRIORITIES, WORK_ORDER_SOURCES, WORK_ORDER_STATUSES } from "../db/schema";
-import { isValidTimeZone, parseClock } from "../domain/maintenance/zones";
+import { parseClock } from "../domain/time-zone";
 import { IsoDate, PageQuery } from "./common";
+import { TimeZone } from "./time-zone";
 
 const Id = z.string().min(1).max(64);
 const Name = z.string().trim().min(1).max(120);
@@ -173,7 +174,6 @@ const Shift = z
   .superRefine((shift, ctx) => {
     if (shift.start === shift.end) ctx.addIssue({ code: "custom", path: ["end"], message: "Must differ from start" });
   });
-const TimeZone = z.string().max(64).refine(isValidTimeZone, "An IANA time zone name such as Europe/Berlin").openapi({ example: "Europe/Berlin" });
 
 const technicianFields = {
   name: Name,

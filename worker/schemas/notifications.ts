@@ -1,10 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, ROLES, SEVERITIES } from "../db/schema";
-import { isValidTimeZone } from "../notifications/quiet-hours";
 import { IsoDate, PageQuery } from "./common";
+import { TimeZone } from "./time-zone";
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour");
-const TimeZone = z.string().refine(isValidTimeZone, "An IANA time zone such as Europe/Berlin");
 const ChannelList = z.array(z.enum(CHANNELS)).max(CHANNELS.length).refine((l) => new Set(l).size === l.length, "Each channel at most once");
 const Base64Url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "base64url");
 

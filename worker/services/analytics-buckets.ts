@@ -5,7 +5,7 @@
  * non-whole-hour offsets (Asia/Kolkata +05:30, Asia/Kathmandu +05:45) or 30-minute DST shifts
  * (Australia/Lord_Howe) get their own hour starts.
  */
-import { HOUR_MS, localToUtc, zonedParts, zoneOffset } from "../domain/maintenance/zones";
+import { HOUR_MS, localToUtc, zonedParts, zoneOffset } from "../domain/time-zone";
 
 export const BUCKETS = ["hour", "day"] as const;
 export type Bucket = (typeof BUCKETS)[number];

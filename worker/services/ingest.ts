@@ -1,4 +1,4 @@
-import type { IncomingEvent } from "../../durable-objects/tenant-hub";
+import type { IncomingEvent } from "../domain/telemetry";
 import { tenantHub } from "../lib/hub";
 import { AppError } from "../lib/problem";
 

@@ -15,7 +15,7 @@ import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { computeDue, type DueItem } from "./maintenance";
 import { createPlanWorkOrders } from "./work-orders";
 import { reminderFor } from "../notifications/reminders";
-import type { NotificationJob } from "../notifications/jobs";
+import type { NotificationJob } from "../domain/notifications";
 
 export interface DueTransition {
   vehicleId: string;

@@ -15,7 +15,7 @@ import {
   type MeterSample,
   type Meters,
 } from "../domain/maintenance/intervals";
-import { DAY_MS } from "../domain/maintenance/zones";
+import { DAY_MS } from "../domain/time-zone";
 import { tenantHub } from "../lib/hub";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";

@@ -1,13 +1,11 @@
 /** Alert rules, alerts and their trigger-kept facet counts. */
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { ALERT_STATUSES, SEVERITIES } from "../../domain/alert";
+import { RULE_OPS } from "../../domain/rule-engine";
 import { createdAt, tenantRef } from "./core";
 
-export const RULE_OPS = ["gt", "gte", "lt", "lte", "eq", "neq", "present"] as const;
-export type RuleOp = (typeof RULE_OPS)[number];
-export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+export { ALERT_STATUSES, SEVERITIES, type AlertStatus, type Severity } from "../../domain/alert";
+export { RULE_OPS, type RuleOp } from "../../domain/rule-engine";
 
 export const alertRules = sqliteTable(
   "alert_rules",

@@ -1,6 +1,9 @@
 /** Tenants, users, vehicles, the audit log, login throttling and vendor integrations. */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ROLES } from "../../domain/roles";
+
+export { ROLES, type Role } from "../../domain/roles";
 
 export const createdAt = () =>
   integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch() * 1000)`);
@@ -29,9 +32,6 @@ export const tenants = sqliteTable("tenants", {
   previousSecretExpiresAt: integer("previous_secret_expires_at", { mode: "number" }),
   createdAt: createdAt(),
 });
-
-export const ROLES = ["admin", "manager", "technician", "driver"] as const;
-export type Role = (typeof ROLES)[number];
 
 export const users = sqliteTable(
   "users",

@@ -1,7 +1,7 @@
 /** Engagement (points, badges, opt-out, leaderboard setting) and the analytics rollups of alerts. */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { tenantRef, tenants, users } from "./core";
-import { SEVERITIES } from "./alerts";
+import { SEVERITIES } from "../../domain/alert";
 
 // ---------------------------------------------------------------------------------------------
 // Engagement (issue 8): points ledger, badge awards, per-user opt-out, tenant leaderboard setting.

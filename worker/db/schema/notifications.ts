@@ -1,19 +1,14 @@
 /** Notification preferences, push subscriptions, deliveries, silences, escalation, webhooks and the inbox. */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt, users, type Role } from "./core";
-import { SEVERITIES, type Severity } from "./alerts";
+import { SEVERITIES, type Severity } from "../../domain/alert";
+import { CHANNELS, type Channel, type EscalationStep, type QuietHours } from "../../domain/notifications";
+import type { SilenceMatchers } from "../../domain/silence";
+import { createdAt, users } from "./core";
 
-export const CHANNELS = ["push", "sms", "voice", "email", "inapp"] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel, type EscalationStep, type QuietHours } from "../../domain/notifications";
 export const DELIVERY_CHANNELS = [...CHANNELS, "webhook"] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 export const DELIVERY_STATUSES = ["queued", "sent", "failed", "dead"] as const;
-
-export interface QuietHours {
-  start: string;
-  end: string;
-  timeZone: string;
-}
 
 export const userPreferences = sqliteTable("user_preferences", {
   userId: text("user_id")
@@ -82,7 +77,7 @@ export const silences = sqliteTable(
   {
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull(),
-    matchers: text("matchers", { mode: "json" }).$type<{ vehicleId?: string; ruleId?: string; type?: string; severity?: Severity }>().notNull(),
+    matchers: text("matchers", { mode: "json" }).$type<SilenceMatchers>().notNull(),
     startsAt: integer("starts_at", { mode: "number" }).notNull(),
     endsAt: integer("ends_at", { mode: "number" }).notNull(),
     comment: text("comment").notNull(),
@@ -91,12 +86,6 @@ export const silences = sqliteTable(
   },
   (t) => [index("silences_tenant_ends").on(t.tenantId, t.endsAt)],
 );
-
-export interface EscalationStep {
-  afterMinutes: number;
-  roles: Role[];
-  channels: Channel[];
-}
 
 export const escalationPolicies = sqliteTable(
   "escalation_policies",

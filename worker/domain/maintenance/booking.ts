@@ -3,7 +3,8 @@
  * vehicle double-booked at overlapping times; inside the technician's shift; the technician has
  * the required skill. A conflict names the booking it collides with.
  */
-import { DAY_MS, insideWindows, shiftWindows, type Shift } from "./zones";
+import { DAY_MS } from "../time-zone";
+import { insideWindows, shiftWindows, type Shift } from "./shifts";
 
 /** A work order's booking; intervals are half-open [start, end) in epoch ms (back-to-back is fine). */
 export interface Booking {

@@ -2,7 +2,7 @@
  * Service intervals and due status (API.md "Maintenance"): "whichever comes first" over km,
  * engine hours and days. Pure: plain numbers in, plain numbers out (epoch ms for times).
  */
-import { DAY_MS } from "./zones";
+import { DAY_MS } from "../time-zone";
 
 export type DueStatus = "ok" | "due_soon" | "overdue";
 export const DUE_STATUSES = ["ok", "due_soon", "overdue"] as const satisfies readonly DueStatus[];

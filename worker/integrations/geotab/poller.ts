@@ -1,4 +1,4 @@
-import type { IncomingEvent } from "../../../durable-objects/tenant-hub";
+import type { IncomingEvent } from "../../domain/telemetry";
 import { database, inTenant, type Db } from "../../db/client";
 import { vehicles } from "../../db/schema";
 import { iso } from "../../lib/time";

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AlertAction } from "../../../durable-objects/tenant-hub";
+import type { AlertAction } from "../../domain/alert";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { VIEWER_HEADER } from "../../../durable-objects/tenant-hub";
+import { VIEWER_HEADER } from "../../domain/live-protocol";
 import type { AppEnv } from "../../env";
 import { tenantHub } from "../../lib/hub";
 import { verifyToken } from "../../lib/jwt";

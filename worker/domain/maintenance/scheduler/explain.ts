@@ -1,5 +1,5 @@
 /** Why a work order was left out: a sentence naming the resource that was missing. */
-import { MINUTE_MS } from "../zones";
+import { MINUTE_MS } from "../../time-zone";
 import type { Grid, GridJob } from "./grid";
 import type { State } from "./state";
 import type { SchedulerInput } from "./types";

@@ -4,7 +4,8 @@
  */
 import { hasSkill } from "../booking";
 import { PRIORITY_WEIGHT } from "../lifecycle";
-import { HOUR_MS, MINUTE_MS, shiftWindows } from "../zones";
+import { HOUR_MS, MINUTE_MS } from "../../time-zone";
+import { shiftWindows } from "../shifts";
 import type { SchedulerInput } from "./types";
 
 /** Deterministic string order (ids). */

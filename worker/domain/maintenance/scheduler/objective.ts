@@ -2,7 +2,7 @@
  * The objective, lexicographic: priority-weighted lateness past due dates (hours; a work order
  * left out costs as if it finished a whole horizon after `to`), then vehicle downtime.
  */
-import { HOUR_MS } from "../zones";
+import { HOUR_MS } from "../../time-zone";
 import { buildGrid, type Grid, type GridJob } from "./grid";
 import type { Placement, ScheduleObjective, SchedulerInput } from "./types";
 

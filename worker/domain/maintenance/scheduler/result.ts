@@ -1,5 +1,5 @@
 /** A decoded schedule as the API returns it: placements, reasons for the rest, the objective. */
-import { HOUR_MS } from "../zones";
+import { HOUR_MS } from "../../time-zone";
 import type { Decoded } from "./decode";
 import { whyUnplaced } from "./explain";
 import { cmp, type Grid } from "./grid";

@@ -1,5 +1,5 @@
 /** Where the search starts and how far it goes: seed orders, the evaluation budget, the PRNG. */
-import { HOUR_MS } from "../zones";
+import { HOUR_MS } from "../../time-zone";
 import { cmp, type Grid, type GridJob } from "./grid";
 
 const dueKey = (due: number | null) => due ?? Number.POSITIVE_INFINITY;

@@ -1,7 +1,7 @@
 /** The auto-scheduler's input and output (see ../scheduler.ts for the objective and method). */
 import type { Booking } from "../booking";
 import type { WorkOrderPriority } from "../lifecycle";
-import type { Shift } from "../zones";
+import type { Shift } from "../shifts";
 
 export interface SchedulerWorkOrder {
   id: string;

@@ -1,6 +1,6 @@
 /** An independent check of a schedule against the booking rules (for tests and the benchmark). */
 import { findBookingConflict, type Booking } from "../booking";
-import { MINUTE_MS } from "../zones";
+import { MINUTE_MS } from "../../time-zone";
 import type { ScheduleResult, SchedulerInput } from "./types";
 
 /**

@@ -1,6 +1,27 @@
-/** Messages on the notification queue, validated on receipt. */
+/**
+ * The notification vocabulary shared by the Worker, the tenant's object and the schema: channels,
+ * escalation steps, quiet hours, and the messages on the notification queue (validated on receipt).
+ */
 import { z } from "zod";
-import { CHANNELS, ROLES, SEVERITIES } from "../db/schema";
+import { SEVERITIES } from "./alert";
+import { ROLES, type Role } from "./roles";
+
+export const CHANNELS = ["push", "sms", "voice", "email", "inapp"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** One step of a severity's escalation policy: who is reached, how, how long after the alert. */
+export interface EscalationStep {
+  afterMinutes: number;
+  roles: Role[];
+  channels: Channel[];
+}
+
+/** A user's quiet period: local `HH:MM` start (inclusive) and end (exclusive) in an IANA zone. */
+export interface QuietHours {
+  start: string;
+  end: string;
+  timeZone: string;
+}
 
 export const NotificationJob = z.discriminatedUnion("type", [
   /** A new alert: notify by preferences (and customer webhooks). */

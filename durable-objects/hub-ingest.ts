@@ -1,0 +1,74 @@
+import type { AlertEvent } from "../worker/domain/alert";
+import { isSilenced } from "../worker/domain/silence";
+import type { IncomingEvent, IngestResult, TelemetryEvent } from "../worker/domain/telemetry";
+import type { AlertBook } from "./alert-book";
+import { ANOMALY_RULES, drivingSignals } from "./driving-anomalies";
+import { evaluateBatch, evaluateRules, type BatchContext } from "./evaluate-batch";
+import type { VehicleRef } from "./hub-ports";
+import { scoreTouchedVehicles } from "./model-scoring";
+import type { TenantDirectory } from "./tenant-directory";
+import type { VehicleStates } from "./vehicle-states";
+
+export interface IngestDeps {
+  storage: DurableObjectStorage;
+  states: VehicleStates;
+  book: AlertBook;
+  directory: TenantDirectory;
+  /** Schedules escalations for and broadcasts alert events (awaited before the next group). */
+  emit: (events: AlertEvent[], byId: Map<string, VehicleRef>, now: number) => Promise<void>;
+}
+
+/**
+ * Accepts a batch once (by idempotency key), durably, then runs the rules and the driving-anomaly
+ * detectors in one storage transaction and emits the alerts. The edge models score afterwards,
+ * once the rule alerts are on the sockets, so scoring never delays them.
+ */
+export async function ingestBatch(hub: IngestDeps, key: string, incoming: IncomingEvent[]): Promise<IngestResult> {
+  const { storage, states, directory } = hub;
+  const sql = storage.sql;
+  if (sql.exec("SELECT 1 FROM ingested_batches WHERE key = ?", key).toArray().length) return { ok: true, accepted: 0, duplicate: true };
+
+  let { byExternal } = await directory.vehicles();
+  if (incoming.some((e) => !byExternal.has(e.vehicleId))) {
+    directory.invalidate(); // a vehicle registered a moment ago on another isolate
+    ({ byExternal } = await directory.vehicles());
+  }
+  const errors = incoming.flatMap((e, i) =>
+    byExternal.has(e.vehicleId) ? [] : [{ path: `events.${i}.vehicleId`, message: `Unknown vehicle externalId "${e.vehicleId}"` }],
+  );
+  if (errors.length) return { ok: false, errors };
+
+  const events: TelemetryEvent[] = incoming.map((e) => ({ ...e, vehicleId: byExternal.get(e.vehicleId)!.id }));
+  const rules = await directory.rules();
+  const { byId } = await directory.vehicles();
+  const activeSilences = await directory.silences();
+  const now = Date.now();
+  const context: BatchContext = {
+    rules,
+    vehicleName: (id) => byId.get(id)?.name ?? id,
+    states,
+    book: hub.book,
+    now,
+    silenced: (alert) => isSilenced(alert, activeSilences, now),
+  };
+  const { raised, toScore, machineReadings } = storage.transactionSync(() => {
+    const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)";
+    sql.exec(record, key, now, events.length, JSON.stringify(events));
+    const outcome = evaluateBatch(events, context);
+    const drivingScores = drivingSignals(
+      outcome.driving,
+      (id) => byId.get(id)?.driverId,
+      (id) => states.driving(id),
+      (id, profiles) => states.setDriving(id, profiles),
+    );
+    const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
+    states.flush();
+    return { ...outcome, raised: [...outcome.raised, ...anomalies] };
+  });
+  await hub.emit(raised, byId, now);
+  if (toScore.size || machineReadings.length) {
+    const predicted = await scoreTouchedVehicles(storage, states, context, { toScore, machineReadings });
+    await hub.emit(predicted, byId, now);
+  }
+  return { ok: true, accepted: events.length };
+}

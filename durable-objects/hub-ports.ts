@@ -1,0 +1,36 @@
+/**
+ * What the tenant's object needs from outside its own storage. The object is written against
+ * this interface only; the Worker implements it on D1 and fetch (worker/hub/ports.ts), so
+ * nothing under durable-objects/ imports the Worker's database or service code.
+ */
+import type { Alert, Severity } from "../worker/domain/alert";
+import type { EscalationStep } from "../worker/domain/notifications";
+import type { RuleDef } from "../worker/domain/rule-engine";
+import type { ActiveSilence } from "../worker/domain/silence";
+import type { IncomingEvent } from "../worker/domain/telemetry";
+
+export interface VehicleRef {
+  id: string;
+  externalId: string;
+  name: string;
+  driverId: string | null;
+}
+
+/** Hands a Geotab round to the hub; throws when the batch is rejected. */
+export type GeotabIngest = (tenantId: string, key: string, events: IncomingEvent[]) => Promise<{ accepted: number; duplicate?: boolean }>;
+
+export interface HubPorts {
+  vehicles(tenantId: string): Promise<VehicleRef[]>;
+  /** The tenant's alert rules, in id order. */
+  rules(tenantId: string): Promise<RuleDef[]>;
+  /** Silences that have not ended at `now` (the caller checks start and matchers at alert time). */
+  silences(tenantId: string, now: number): Promise<ActiveSilence[]>;
+  /** Escalation steps of each severity that has a policy. */
+  escalationPolicies(tenantId: string): Promise<Map<Severity, EscalationStep[]>>;
+  /** Writes alert snapshots to D1; a snapshot never overwrites a newer one (higher `seq`). */
+  saveAlerts(tenantId: string, alerts: Alert[]): Promise<void>;
+  /** Proposes predictive work orders for new predictive alerts; returns the ids created. */
+  proposeWorkOrders(tenantId: string, alerts: Alert[]): Promise<string[]>;
+  /** Polls the tenant's Geotab feeds once; `configured: false` when it has no Geotab integration. */
+  pollGeotab(tenantId: string, ingest: GeotabIngest): Promise<{ configured: boolean }>;
+}

@@ -1,0 +1,29 @@
+import { asc, gt } from "drizzle-orm";
+import type { HubPorts } from "../../durable-objects/hub-ports";
+import { database, inTenant } from "../db/client";
+import { alertRules, escalationPolicies, silences, vehicles } from "../db/schema";
+import { pollGeotab } from "../integrations/geotab/poller";
+import { proposePredictiveWorkOrders } from "../services/predictive-work-orders";
+import { toRuleDef } from "../services/rules";
+import { saveAlertSnapshots } from "./alert-snapshots";
+
+/** The tenant object's ports on the Worker's side: D1 reads and writes, work orders, Geotab over fetch. */
+export function d1HubPorts(env: Env): HubPorts {
+  const db = database(env.DB);
+  return {
+    vehicles: (tenantId) =>
+      db
+        .select({ id: vehicles.id, externalId: vehicles.externalId, name: vehicles.name, driverId: vehicles.driverId })
+        .from(vehicles)
+        .where(inTenant(vehicles, tenantId)),
+    rules: async (tenantId) =>
+      (await db.select().from(alertRules).where(inTenant(alertRules, tenantId)).orderBy(asc(alertRules.id))).map(toRuleDef),
+    silences: (tenantId, now) => db.select().from(silences).where(inTenant(silences, tenantId, gt(silences.endsAt, now))),
+    escalationPolicies: async (tenantId) =>
+      new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
+    saveAlerts: (tenantId, alerts) => saveAlertSnapshots(env.DB, tenantId, alerts),
+    proposeWorkOrders: (tenantId, alerts) => proposePredictiveWorkOrders(env, tenantId, alerts),
+    // Straight into the calling object (its `ingest`), not back through its own stub.
+    pollGeotab: (tenantId, ingest) => pollGeotab(env, tenantId, fetch, { ingest }),
+  };
+}
