@@ -7,31 +7,36 @@ import type { AppEnv } from "./env";
 import { AppError, renderProblem } from "./lib/problem";
 import { rejectInvalid } from "./lib/validation";
 import { auditWrites } from "./middleware/audit";
-import { adminTenantRoutes } from "./routes/api/admin-tenants";
+import { adminRoutes } from "./routes/api/admin";
+import { alertRoutes } from "./routes/api/alerts";
+import { analyticsRoutes } from "./routes/api/analytics";
 import { auditRoutes } from "./routes/api/audit";
 import { authRoutes } from "./routes/api/auth";
+import { bayRoutes } from "./routes/api/bays";
+import { predictiveBenchRoutes } from "./routes/api/dev";
 import { renderDocs } from "./routes/api/docs";
+import { engagementRoutes } from "./routes/api/engagement";
+import { escalationPolicyRoutes } from "./routes/api/escalation-policies";
 import { integrationRoutes } from "./routes/api/integrations";
+import { leaderboardRoutes } from "./routes/api/leaderboard";
+import { liveRoutes } from "./routes/api/live";
+import { maintenanceRoutes } from "./routes/api/maintenance";
+import { meRoutes } from "./routes/api/me";
+import { notificationRoutes } from "./routes/api/notifications";
+import { pushRoutes } from "./routes/api/push";
+import { reportRoutes } from "./routes/api/reports";
+import { ruleRoutes } from "./routes/api/rules";
+import { settingsRoutes } from "./routes/api/settings";
+import { silenceRoutes } from "./routes/api/silences";
+import { technicianRoutes } from "./routes/api/technicians";
 import { userRoutes } from "./routes/api/users";
 import { vehicleRoutes } from "./routes/api/vehicles";
-import { vehicleReadingRoutes } from "./routes/api/vehicle-readings";
-import { alertRoutes } from "./routes/api/alerts";
-import { liveRoutes } from "./routes/api/live";
-import { ruleRoutes } from "./routes/api/rules";
-import { vendorIntegrationRoutes } from "./routes/api/vendor-integrations";
-import { alertingRoutes } from "./routes/api/alerting";
-import { notificationRoutes } from "./routes/api/notifications";
 import { voiceRoutes } from "./routes/api/voice";
-import { maintenanceRoutes } from "./routes/api/maintenance";
-import { bayRoutes, technicianRoutes } from "./routes/api/shop";
 import { workOrderRoutes } from "./routes/api/work-orders";
-import { analyticsRoutes } from "./routes/api/analytics";
-import { engagementRoutes } from "./routes/api/engagement";
-import { leaderboardRoutes } from "./routes/api/leaderboard";
-import { reportRoutes } from "./routes/api/reports";
-import { predictiveBenchRoutes } from "./routes/dev-model-bench";
+import { rejectUnknownVendor } from "./routes/lib/webhooks";
+import { motiveWebhookRoutes } from "./routes/webhooks/motive";
+import { samsaraWebhookRoutes } from "./routes/webhooks/samsara";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
-import { vendorWebhookRoutes } from "./routes/webhooks/vendors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -63,20 +68,23 @@ function toProblem(error: unknown, requestId: string): Response {
   return renderProblem(new AppError("internal", `Something went wrong. Reference: ${requestId}`), requestId);
 }
 
+// One router per URL prefix, in a file named after it (docs/architecture.md: `npm run route-map`).
 const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
-  .route("/admin/tenants", adminTenantRoutes)
+  .route("/admin", adminRoutes)
   .route("/auth", authRoutes)
-  .route("/", userRoutes)
+  .route("/me", meRoutes)
+  .route("/users", userRoutes)
   .route("/vehicles", vehicleRoutes)
-  .route("/vehicles", vehicleReadingRoutes)
   .route("/integrations", integrationRoutes)
-  .route("/integrations", vendorIntegrationRoutes)
   .route("/audit", auditRoutes)
   .route("/rules", ruleRoutes)
   .route("/alerts", alertRoutes)
   .route("/live", liveRoutes)
-  .route("/", notificationRoutes)
-  .route("/", alertingRoutes)
+  .route("/push", pushRoutes)
+  .route("/notifications", notificationRoutes)
+  .route("/silences", silenceRoutes)
+  .route("/escalation-policies", escalationPolicyRoutes)
+  .route("/settings", settingsRoutes)
   .route("/voice", voiceRoutes)
   .route("/maintenance", maintenanceRoutes)
   .route("/work-orders", workOrderRoutes)
@@ -85,7 +93,7 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/analytics", analyticsRoutes)
   .route("/leaderboard", leaderboardRoutes)
   .route("/reports", reportRoutes)
-  .route("/", engagementRoutes);
+  .route("/engagement", engagementRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());
@@ -101,7 +109,13 @@ app.use("/api/*", auditWrites);
 app.onError((error, c) => toProblem(error, c.get("requestId")));
 app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), c.get("requestId")));
 
-const routes = app.route("/api", api).route("/webhooks", telemetryWebhookRoutes).route("/webhooks", vendorWebhookRoutes);
+const routes = app
+  .route("/api", api)
+  .route("/webhooks/:tenantSlug/telemetry", telemetryWebhookRoutes)
+  .route("/webhooks/:tenantSlug/samsara", samsaraWebhookRoutes)
+  .route("/webhooks/:tenantSlug/motive", motiveWebhookRoutes);
+// Unknown vendors answer 401 like unsigned calls (only where no webhook route matched).
+app.use("/webhooks/:tenantSlug/:vendor", rejectUnknownVendor);
 // Development-only edge-model benchmark (404 elsewhere; not part of AppType).
 app.route("/api/dev", predictiveBenchRoutes);
 
