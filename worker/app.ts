@@ -1,10 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
-import { AppError, renderProblem } from "./lib/problem";
+import { AppError, type ProblemContext, renderProblem } from "./lib/problem";
 import { rejectInvalid } from "./lib/validation";
 import { auditWrites } from "./middleware/audit";
 import { adminRoutes } from "./routes/api/admin";
@@ -34,6 +35,7 @@ import { vehicleRoutes } from "./routes/api/vehicles";
 import { voiceRoutes } from "./routes/api/voice";
 import { workOrderRoutes } from "./routes/api/work-orders";
 import { rejectUnknownVendor } from "./routes/lib/webhooks";
+import { problemRoutes } from "./routes/problems";
 import { motiveWebhookRoutes } from "./routes/webhooks/motive";
 import { samsaraWebhookRoutes } from "./routes/webhooks/samsara";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
@@ -60,12 +62,15 @@ function fromHttpException(error: HTTPException): AppError | null {
   }
 }
 
+/** Where a problem happened: its `type` URLs are on the request's origin; its body names the request id. */
+const problemContext = (c: Context<AppEnv>): ProblemContext => ({ origin: new URL(c.req.url).origin, requestId: c.get("requestId") });
+
 /** Maps anything thrown to problem JSON; unknown errors are logged with the request id and never leak. */
-function toProblem(error: unknown, requestId: string): Response {
+function toProblem(error: unknown, at: ProblemContext): Response {
   const known = error instanceof AppError ? error : error instanceof HTTPException ? fromHttpException(error) : null;
-  if (known) return renderProblem(known, requestId);
-  console.error(JSON.stringify({ level: "error", requestId, error: String(error), stack: (error as Error)?.stack }));
-  return renderProblem(new AppError("internal", `Something went wrong. Reference: ${requestId}`), requestId);
+  if (known) return renderProblem(known, at);
+  console.error(JSON.stringify({ level: "error", requestId: at.requestId, error: String(error), stack: (error as Error)?.stack }));
+  return renderProblem(new AppError("internal", `Something went wrong. Reference: ${at.requestId}`), at);
 }
 
 // One router per URL prefix, in a file named after it (docs/architecture.md: `npm run route-map`).
@@ -102,12 +107,12 @@ app.use(
   "*",
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), c.get("requestId")),
+    onError: (c) => renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), problemContext(c)),
   }),
 );
 app.use("/api/*", auditWrites);
-app.onError((error, c) => toProblem(error, c.get("requestId")));
-app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), c.get("requestId")));
+app.onError((error, c) => toProblem(error, problemContext(c)));
+app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), problemContext(c)));
 
 const routes = app
   .route("/api", api)
@@ -118,6 +123,8 @@ const routes = app
 app.use("/webhooks/:tenantSlug/:vendor", rejectUnknownVendor);
 // Development-only edge-model benchmark (404 elsewhere; not part of AppType).
 app.route("/api/dev", predictiveBenchRoutes);
+// The pages problem `type` URLs point at (not API operations, so not in the OpenAPI document).
+app.route("/problems", problemRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.openAPIRegistry.registerComponent("securitySchemes", "platformToken", { type: "http", scheme: "bearer" });
