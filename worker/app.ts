@@ -73,7 +73,7 @@ function toProblem(error: unknown, at: ProblemContext): Response {
   return renderProblem(new AppError("internal", `Something went wrong. Reference: ${at.requestId}`), at);
 }
 
-// One router per URL prefix, in a file named after it (docs/architecture.md: `npm run route-map`).
+// One router per URL prefix, in a file named after it; docs/architecture.md lists them (scripts/route-map.mjs).
 const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/admin", adminRoutes)
   .route("/auth", authRoutes)
