@@ -59,6 +59,7 @@ export default defineConfig({
     proxy: {
       "/api": { target: API_ORIGIN, changeOrigin: false, ws: true },
       "/webhooks": { target: API_ORIGIN, changeOrigin: false },
+      "/problems": { target: API_ORIGIN, changeOrigin: false },
     },
   },
   plugins: [

@@ -1,37 +1,44 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
-import { AppError, renderProblem } from "./lib/problem";
+import { AppError, type ProblemContext, renderProblem } from "./lib/problem";
 import { rejectInvalid } from "./lib/validation";
 import { auditWrites } from "./middleware/audit";
-import { adminTenantRoutes } from "./routes/api/admin-tenants";
+import { adminRoutes } from "./routes/api/admin";
+import { alertRoutes } from "./routes/api/alerts";
+import { analyticsRoutes } from "./routes/api/analytics";
 import { auditRoutes } from "./routes/api/audit";
 import { authRoutes } from "./routes/api/auth";
+import { bayRoutes } from "./routes/api/bays";
+import { predictiveBenchRoutes } from "./routes/api/dev";
 import { renderDocs } from "./routes/api/docs";
+import { engagementRoutes } from "./routes/api/engagement";
+import { escalationPolicyRoutes } from "./routes/api/escalation-policies";
 import { integrationRoutes } from "./routes/api/integrations";
+import { leaderboardRoutes } from "./routes/api/leaderboard";
+import { liveRoutes } from "./routes/api/live";
+import { maintenanceRoutes } from "./routes/api/maintenance";
+import { meRoutes } from "./routes/api/me";
+import { notificationRoutes } from "./routes/api/notifications";
+import { pushRoutes } from "./routes/api/push";
+import { reportRoutes } from "./routes/api/reports";
+import { ruleRoutes } from "./routes/api/rules";
+import { settingsRoutes } from "./routes/api/settings";
+import { silenceRoutes } from "./routes/api/silences";
+import { technicianRoutes } from "./routes/api/technicians";
 import { userRoutes } from "./routes/api/users";
 import { vehicleRoutes } from "./routes/api/vehicles";
-import { vehicleReadingRoutes } from "./routes/api/vehicle-readings";
-import { alertRoutes } from "./routes/api/alerts";
-import { liveRoutes } from "./routes/api/live";
-import { ruleRoutes } from "./routes/api/rules";
-import { vendorIntegrationRoutes } from "./routes/api/vendor-integrations";
-import { alertingRoutes } from "./routes/api/alerting";
-import { notificationRoutes } from "./routes/api/notifications";
 import { voiceRoutes } from "./routes/api/voice";
-import { maintenanceRoutes } from "./routes/api/maintenance";
-import { bayRoutes, technicianRoutes } from "./routes/api/shop";
 import { workOrderRoutes } from "./routes/api/work-orders";
-import { analyticsRoutes } from "./routes/api/analytics";
-import { engagementRoutes } from "./routes/api/engagement";
-import { leaderboardRoutes } from "./routes/api/leaderboard";
-import { reportRoutes } from "./routes/api/reports";
-import { predictiveBenchRoutes } from "./routes/dev-model-bench";
+import { rejectUnknownVendor } from "./routes/lib/webhooks";
+import { problemRoutes } from "./routes/problems";
+import { motiveWebhookRoutes } from "./routes/webhooks/motive";
+import { samsaraWebhookRoutes } from "./routes/webhooks/samsara";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
-import { vendorWebhookRoutes } from "./routes/webhooks/vendors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -55,28 +62,34 @@ function fromHttpException(error: HTTPException): AppError | null {
   }
 }
 
+/** Where a problem happened: its `type` URLs are on the request's origin; its body names the request id. */
+const problemContext = (c: Context<AppEnv>): ProblemContext => ({ origin: new URL(c.req.url).origin, requestId: c.get("requestId") });
+
 /** Maps anything thrown to problem JSON; unknown errors are logged with the request id and never leak. */
-function toProblem(error: unknown, requestId: string): Response {
+function toProblem(error: unknown, at: ProblemContext): Response {
   const known = error instanceof AppError ? error : error instanceof HTTPException ? fromHttpException(error) : null;
-  if (known) return renderProblem(known, requestId);
-  console.error(JSON.stringify({ level: "error", requestId, error: String(error), stack: (error as Error)?.stack }));
-  return renderProblem(new AppError("internal", `Something went wrong. Reference: ${requestId}`), requestId);
+  if (known) return renderProblem(known, at);
+  console.error(JSON.stringify({ level: "error", requestId: at.requestId, error: String(error), stack: (error as Error)?.stack }));
+  return renderProblem(new AppError("internal", `Something went wrong. Reference: ${at.requestId}`), at);
 }
 
+// One router per URL prefix, in a file named after it; docs/architecture.md lists them (scripts/route-map.mjs).
 const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
-  .route("/admin/tenants", adminTenantRoutes)
+  .route("/admin", adminRoutes)
   .route("/auth", authRoutes)
-  .route("/", userRoutes)
+  .route("/me", meRoutes)
+  .route("/users", userRoutes)
   .route("/vehicles", vehicleRoutes)
-  .route("/vehicles", vehicleReadingRoutes)
   .route("/integrations", integrationRoutes)
-  .route("/integrations", vendorIntegrationRoutes)
   .route("/audit", auditRoutes)
   .route("/rules", ruleRoutes)
   .route("/alerts", alertRoutes)
   .route("/live", liveRoutes)
-  .route("/", notificationRoutes)
-  .route("/", alertingRoutes)
+  .route("/push", pushRoutes)
+  .route("/notifications", notificationRoutes)
+  .route("/silences", silenceRoutes)
+  .route("/escalation-policies", escalationPolicyRoutes)
+  .route("/settings", settingsRoutes)
   .route("/voice", voiceRoutes)
   .route("/maintenance", maintenanceRoutes)
   .route("/work-orders", workOrderRoutes)
@@ -85,7 +98,7 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/analytics", analyticsRoutes)
   .route("/leaderboard", leaderboardRoutes)
   .route("/reports", reportRoutes)
-  .route("/", engagementRoutes);
+  .route("/engagement", engagementRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());
@@ -94,16 +107,24 @@ app.use(
   "*",
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), c.get("requestId")),
+    onError: (c) => renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), problemContext(c)),
   }),
 );
 app.use("/api/*", auditWrites);
-app.onError((error, c) => toProblem(error, c.get("requestId")));
-app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), c.get("requestId")));
+app.onError((error, c) => toProblem(error, problemContext(c)));
+app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), problemContext(c)));
 
-const routes = app.route("/api", api).route("/webhooks", telemetryWebhookRoutes).route("/webhooks", vendorWebhookRoutes);
+const routes = app
+  .route("/api", api)
+  .route("/webhooks/:tenantSlug/telemetry", telemetryWebhookRoutes)
+  .route("/webhooks/:tenantSlug/samsara", samsaraWebhookRoutes)
+  .route("/webhooks/:tenantSlug/motive", motiveWebhookRoutes);
+// Unknown vendors answer 401 like unsigned calls (only where no webhook route matched).
+app.use("/webhooks/:tenantSlug/:vendor", rejectUnknownVendor);
 // Development-only edge-model benchmark (404 elsewhere; not part of AppType).
 app.route("/api/dev", predictiveBenchRoutes);
+// The pages problem `type` URLs point at (not API operations, so not in the OpenAPI document).
+app.route("/problems", problemRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.openAPIRegistry.registerComponent("securitySchemes", "platformToken", { type: "http", scheme: "bearer" });

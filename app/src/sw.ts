@@ -32,7 +32,7 @@ cleanupOutdatedCaches();
 
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL("/index.html"), {
-    denylist: [/^\/api\//, /^\/webhooks\//],
+    denylist: [/^\/api\//, /^\/webhooks\//, /^\/problems(\/|$)/],
   }),
 );
 

@@ -95,7 +95,7 @@ describe("sign-in screen", () => {
       route.fulfill({
         status: 429,
         headers: { "content-type": "application/problem+json", "retry-after": "120" },
-        body: JSON.stringify({ type: "https://fleetpulse.dev/problems/rate-limited", title: "Too many requests", status: 429 }),
+        body: JSON.stringify({ type: `${new URL(route.request().url()).origin}/problems/rate-limited`, title: "Too many requests", status: 429, requestId: "req-429" }),
       }),
     );
     await page.goto("/sign-in");
@@ -112,9 +112,10 @@ describe("sign-in screen", () => {
         status: 400,
         headers: { "content-type": "application/problem+json" },
         body: JSON.stringify({
-          type: "https://fleetpulse.dev/problems/validation",
+          type: `${new URL(route.request().url()).origin}/problems/validation`,
           title: "Invalid request",
           status: 400,
+          requestId: "req-400",
           errors: [{ path: "email", message: "Invalid email address" }],
         }),
       }),

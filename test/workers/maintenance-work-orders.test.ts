@@ -6,6 +6,7 @@ import { workOrders } from "../../worker/db/schema";
 import { bookingGuard } from "../../worker/services/work-orders";
 import { addVehicles, call, countRows, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 import { openLive, settle } from "./live-helpers";
+import { problemTextWithoutRequestId } from "./problem-helpers";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -200,7 +201,7 @@ describe("work-order lifecycle and booking rules", () => {
     const missing = await call("GET", "/api/work-orders/wo_doesnotexist", { token: b.admin.token });
     const foreign = await call("GET", `/api/work-orders/${w.id}`, { token: b.admin.token });
     expect(foreign.status).toBe(404);
-    expect(await foreign.text()).toBe(await missing.text());
+    expect(await problemTextWithoutRequestId(foreign)).toBe(await problemTextWithoutRequestId(missing));
     expect((await patch(b, w.id, { status: "cancelled" })).status).toBe(404);
     const crossVehicle = await call("POST", "/api/work-orders", { token: b.admin.token, body: { vehicleId: va!.id, title: "Steal", priority: "low" } });
     expect(crossVehicle.status).toBe(404);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, countRows, createTenant, userWithRole } from "./helpers";
+import { problemTextWithoutRequestId } from "./problem-helpers";
 
 async function addVehicle(token: string, externalId: string, extra: Record<string, unknown> = {}) {
   const res = await call("POST", "/api/vehicles", { token, body: { externalId, name: `Unit ${externalId}`, ...extra } });
@@ -49,7 +50,7 @@ describe("vehicles", () => {
     expect(mine.name).toBe("Unit MINE-1");
     // Same body shape as a truly missing id: nothing reveals that it exists elsewhere.
     const missing = await call("GET", "/api/vehicles/veh_doesnotexist", { token: b.admin.token });
-    expect(await missing.text()).toBe(await (await call("GET", `/api/vehicles/${vehicle.id}`, { token: b.admin.token })).text());
+    expect(await problemTextWithoutRequestId(missing)).toBe(await problemTextWithoutRequestId(await call("GET", `/api/vehicles/${vehicle.id}`, { token: b.admin.token })));
   });
 
   it("lets a driver read only its own vehicle and no list", async () => {

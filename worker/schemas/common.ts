@@ -6,6 +6,7 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
+    requestId: z.string().optional().openapi({ description: "Same as the x-request-id header; quote it when reporting an error" }),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .openapi("Problem");

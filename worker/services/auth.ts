@@ -18,9 +18,9 @@ export interface LoginInput {
  * The single 401 answer for unknown tenant, unknown user and wrong password: byte for byte the
  * same body, and the same PBKDF2 work in each case.
  */
-const BAD_CREDENTIALS = JSON.stringify(problemBody("unauthorized", "Email or password is incorrect."));
-export const badCredentialsResponse = () =>
-  new Response(BAD_CREDENTIALS, { status: 401, headers: { "content-type": "application/problem+json" } });
+const BAD_CREDENTIALS = new AppError("unauthorized", "Email or password is incorrect.");
+export const badCredentialsResponse = (origin: string) =>
+  new Response(JSON.stringify(problemBody(BAD_CREDENTIALS, { origin })), { status: 401, headers: { "content-type": "application/problem+json" } });
 
 type LoginResult = { ok: true; token: string; exp: number; user: ReturnType<typeof publicUser> } | { ok: false };
 

@@ -23,6 +23,6 @@ const loginRoute = createRoute({
 
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(loginRoute, async (c) => {
   const result = await login(database(c.env.DB), c.env, c.req.valid("json"), clientInfo(c));
-  if (!result.ok) return badCredentialsResponse() as never;
+  if (!result.ok) return badCredentialsResponse(new URL(c.req.url).origin) as never;
   return c.json({ token: result.token, expiresAt: new Date(result.exp * 1000).toISOString(), user: result.user }, 200);
 });

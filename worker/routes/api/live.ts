@@ -45,7 +45,7 @@ const sse = createRoute({
 export const liveRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(ws, async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      return c.json({ type: "https://fleetpulse.dev/problems/upgrade-required", title: "Upgrade required", status: 426 }, 426) as never;
+      throw new AppError("upgrade_required");
     }
     return (await toRoom(c.env, c.req.raw, liveToken(c.req.raw, c.req.query("token")))) as never;
   })

@@ -1,28 +1,26 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
 import type { AppEnv } from "../../env";
-import { database } from "../../db/client";
+import { database, inTenant } from "../../db/client";
+import { users } from "../../db/schema";
 import { decodeCursor, page } from "../../lib/cursor";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize } from "../../middleware/authorize";
-import { CreateUserBody, MeSchema, UserSchema } from "../../schemas/accounts";
-import { driversVehicle } from "../../services/vehicles";
-import { bearerSecurity, errors, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
-import { createUser, findUser, listUsers, publicUser } from "../../services/users";
+import { CreateUserBody, UserSchema } from "../../schemas/accounts";
+import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
+import { UserBadgesSchema } from "../../schemas/engagement";
+import { userBadges } from "../../services/engagement-leaderboard";
+import { isOptedOut } from "../../services/engagement-settings";
+import { createUser, listUsers, publicUser } from "../../services/users";
 
-const me = createRoute({
-  method: "get",
-  path: "/me",
-  summary: "The signed-in user",
-  tags: ["Users"],
-  security: bearerSecurity,
-  middleware: [authorize(ANY_ROLE)] as const,
-  responses: { 200: json(MeSchema, "The caller"), 401: errors[401] },
-});
+/** /api/users: the tenant's users, and each user's public badges. */
+const anyone = authorize(ANY_ROLE);
+const engagementTags = ["Engagement"];
 
 const create = createRoute({
   method: "post",
-  path: "/users",
+  path: "/",
   summary: "Create a user (admin)",
   tags: ["Users"],
   security: bearerSecurity,
@@ -39,7 +37,7 @@ const create = createRoute({
 
 const list = createRoute({
   method: "get",
-  path: "/users",
+  path: "/",
   summary: "List users (admin, manager)",
   tags: ["Users"],
   security: bearerSecurity,
@@ -48,16 +46,18 @@ const list = createRoute({
   responses: { 200: json(listOf(UserSchema, "UserList"), "Users"), 400: errors[400], 401: errors[401], 403: errors[403] },
 });
 
+const badgesOfUser = createRoute({
+  tags: engagementTags,
+  security: bearerSecurity,
+  middleware: [anyone] as const,
+  method: "get",
+  path: "/{id}/badges",
+  summary: "A user's badges (404 for another tenant's user, or one who opted out unless it is the caller)",
+  request: { params: IdParam },
+  responses: { 200: json(UserBadgesSchema, "Badges"), 401: errors[401], 404: errors[404] },
+});
+
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
-  .openapi(me, async (c) => {
-    const auth = c.get("auth");
-    const user = await findUser(database(c.env.DB), auth.tenantId, auth.userId);
-    // A token can outlive its user; that is an invalid token, not a missing resource.
-    if (!user) throw new AppError("unauthorized", "The token's user no longer exists.");
-    // A driver's own vehicle, so its app can open it (drivers cannot list vehicles).
-    const vehicleId = user.role === "driver" ? ((await driversVehicle(database(c.env.DB), auth.tenantId, user.id))?.id ?? null) : null;
-    return c.json({ ...publicUser(user), vehicleId }, 200);
-  })
   .openapi(create, async (c) => {
     const auth = c.get("auth");
     const user = await createUser(database(c.env.DB), auth.tenantId, c.req.valid("json"));
@@ -70,5 +70,12 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     const rows = await listUsers(database(c.env.DB), c.get("auth").tenantId, limit, after?.[0]);
     const result = page(rows, limit, (u) => [u.id]);
     return c.json({ items: result.items.map(publicUser), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(badgesOfUser, async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const db = database(c.env.DB);
+    const user = await db.query.users.findFirst({ where: inTenant(users, auth.tenantId, eq(users.id, id)), columns: { id: true } });
+    if (!user || (id !== auth.userId && (await isOptedOut(db, auth.tenantId, id)))) throw new AppError("not_found", "No such user.");
+    return c.json({ userId: id, badges: await userBadges(c.env.DB, auth.tenantId, id) }, 200);
   });
-

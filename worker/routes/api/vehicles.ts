@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
@@ -10,6 +10,7 @@ import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } fr
 import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema } from "../../schemas/vehicles";
 import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle } from "../../services/vehicles";
 
+/** /api/vehicles: the fleet, each vehicle's latest telemetry, risk and recent readings. */
 const tags = ["Vehicles"];
 const fleetEditors = authorize(["admin", "manager"]);
 
@@ -68,6 +69,30 @@ const patch = createRoute({
   responses: { 200: json(VehicleSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
 });
 
+const MAX_POINTS = 500;
+
+const ReadingsQuery = z.object({
+  hours: z.coerce.number().int().min(1).max(168).default(6).openapi({ description: "How far back, in hours (1–168)" }),
+});
+const ReadingsSchema = z
+  .object({
+    vehicleId: z.string(),
+    from: z.string(),
+    points: z.array(z.object({ ts: z.string(), readings: z.record(z.string(), z.number()) })),
+  })
+  .openapi("VehicleReadings");
+
+const readings = createRoute({
+  method: "get",
+  path: "/{id}/readings",
+  summary: `The vehicle's readings of the last hours, oldest first (at most ${MAX_POINTS}, the newest)`,
+  tags: ["Vehicles"],
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { params: IdParam, query: ReadingsQuery },
+  responses: { 200: json(ReadingsSchema, "Readings"), 400: errors[400], 401: errors[401], 404: errors[404] },
+});
+
 export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(create, async (c) => {
     const { tenantId } = c.get("auth");
@@ -105,4 +130,16 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     await tenantHub(c.env, tenantId).invalidate(tenantId);
     c.set("audit", { action: "vehicle.update", targetType: "vehicle", targetId: id, detail: { fields: Object.keys(c.req.valid("json")) } });
     return c.json(publicVehicle(vehicle), 200);
+  })
+  .openapi(readings, async (c) => {
+    const auth = c.get("auth");
+    const vehicle = await getVehicle(database(c.env.DB), auth.tenantId, c.req.valid("param").id);
+    // A driver sees only its own vehicle, as on GET /api/vehicles/:id.
+    if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
+    const since = Date.now() - c.req.valid("query").hours * 3_600_000;
+    const points = await tenantHub(c.env, auth.tenantId).recentReadings(auth.tenantId, vehicle.id, since, MAX_POINTS);
+    return c.json(
+      { vehicleId: vehicle.id, from: new Date(since).toISOString(), points: points.map((p) => ({ ts: new Date(p.ts).toISOString(), readings: p.readings })) },
+      200,
+    );
   });

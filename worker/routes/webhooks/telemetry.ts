@@ -7,6 +7,7 @@ import { errors, json } from "../../schemas/common";
 import { AcceptedSchema, TelemetryBatchSchema } from "../../schemas/telemetry";
 import { ingestEvents } from "../../services/ingest";
 import { tenantForWebhook } from "../../services/tenant-lookup";
+import { tenantSlugParam } from "../lib/webhooks";
 
 const unauthorized = () => new AppError("unauthorized", "Missing or invalid webhook signature.");
 
@@ -19,7 +20,7 @@ const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 // Documented by hand: the body is validated only after the signature, so not by a route validator.
 router.openAPIRegistry.registerPath({
   method: "post",
-  path: "/{tenantSlug}/telemetry",
+  path: "/",
   summary: "Telemetry batch from a telematics vendor (Standard Webhooks signature)",
   tags: ["Webhooks"],
   request: {
@@ -35,9 +36,9 @@ router.openAPIRegistry.registerPath({
   },
 });
 
-export const telemetryWebhookRoutes = router.post("/:tenantSlug/telemetry", async (c) => {
+export const telemetryWebhookRoutes = router.post("/", async (c) => {
   const body = await c.req.text();
-  const found = await tenantForWebhook(c.env, c.req.param("tenantSlug"));
+  const found = await tenantForWebhook(c.env, tenantSlugParam(c));
   if (!found) throw unauthorized();
   const id = c.req.header("webhook-id");
   const verified = await verifyStandardWebhook(

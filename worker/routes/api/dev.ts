@@ -7,16 +7,16 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env";
-import { safeEqual } from "../lib/crypto";
-import { AppError } from "../lib/problem";
-import { rejectInvalid } from "../lib/validation";
-import { bearerToken } from "../middleware/authorize";
-import { errors, json, jsonBody } from "../schemas/common";
-import { ENGINE_CARD, loadEngineModelUncached, scoreWindows } from "../../durable-objects/engine-risk";
-import { scoreEngineRows } from "../../models/load.js";
-import engineFixture from "../../models/fixtures/cmapss-fd001.json";
-import { engineRowWindow, type EngineReading } from "../../models/features.js";
+import type { AppEnv } from "../../env";
+import { safeEqual } from "../../lib/crypto";
+import { AppError } from "../../lib/problem";
+import { rejectInvalid } from "../../lib/validation";
+import { bearerToken } from "../../middleware/authorize";
+import { errors, json, jsonBody } from "../../schemas/common";
+import { ENGINE_CARD, loadEngineModelUncached, scoreWindows } from "../../../durable-objects/engine-risk";
+import { scoreEngineRows } from "../../../models/load.js";
+import engineFixture from "../../../models/fixtures/cmapss-fd001.json";
+import { engineRowWindow, type EngineReading } from "../../../models/features.js";
 
 const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.ENVIRONMENT !== "development") throw new AppError("not_found", "No such endpoint.");

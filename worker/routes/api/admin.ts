@@ -22,7 +22,7 @@ const platformAdmin = createMiddleware<AppEnv>(async (c, next) => {
 
 const create = createRoute({
   method: "post",
-  path: "/",
+  path: "/tenants",
   summary: "Create a tenant and its first admin",
   tags: ["Platform"],
   security: [{ platformToken: [] }],
@@ -36,7 +36,7 @@ const create = createRoute({
   },
 });
 
-export const adminTenantRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(create, async (c) => {
+export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(create, async (c) => {
   const body = c.req.valid("json");
   const created = await createTenant(database(c.env.DB), c.env.ENCRYPTION_KEY, body);
   c.set("audit", {
