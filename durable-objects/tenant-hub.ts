@@ -89,7 +89,7 @@ export class TenantHubCore extends DurableObject<Env> {
   }
 
   /**
-   * The edge models' latest estimate for a vehicle (API.md "Predictive"): the main fields are the
+   * The edge models' latest estimate for a vehicle (docs/api.md "Predictive"): the main fields are the
    * model whose score is highest relative to its own alert threshold, `models` lists each one.
    */
   async risk(tenantId: string, vehicleId: string) {

@@ -47,7 +47,7 @@ describe("problem bodies carry the request id and a type URL on the request's or
     expect((await problemOf(res)).type).toBe("https://fleet.example.com/problems/not-found");
   });
 
-  it("leaves the request id out of the bad-credentials 401, which must be byte-identical (API.md)", async () => {
+  it("leaves the request id out of the bad-credentials 401, which must be byte-identical (docs/api.md)", async () => {
     const tenant = await createTenant();
     const res = await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email: tenant.admin.email, password: "wrong password" } });
     expect(res.status).toBe(401);

@@ -3,7 +3,7 @@ export type Severity = (typeof SEVERITIES)[number];
 export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
-/** The public alert shape (API.md "Alerts"); times are ISO strings. */
+/** The public alert shape (docs/api.md "Alerts"); times are ISO strings. */
 export interface Alert {
   id: string;
   seq: number;

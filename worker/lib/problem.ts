@@ -102,7 +102,7 @@ export const problemInfo = (code: ProblemCode): ProblemInfo => PROBLEMS[code];
 /** Where the problem happened: the request's origin (for the `type` URL) and its id. */
 export interface ProblemContext {
   origin: string;
-  /** Left out only where a body must be identical across requests (bad credentials, see API.md). */
+  /** Left out only where a body must be identical across requests (bad credentials, see docs/api.md). */
   requestId?: string;
 }
 

@@ -8,7 +8,7 @@ export interface Preferences {
   digestMinutes: number;
 }
 
-/** What a new user gets (API.md "Notifications"). */
+/** What a new user gets (docs/api.md "Notifications"). */
 export const DEFAULT_PREFERENCES: Preferences = {
   channels: { critical: ["inapp", "push", "sms"], high: ["inapp", "push"], medium: ["inapp"], low: ["inapp"] },
   quietHours: null,

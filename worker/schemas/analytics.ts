@@ -1,4 +1,4 @@
-/** Request and response shapes of analytics (API.md "Engagement, analytics, audit"). */
+/** Request and response shapes of analytics (docs/api.md "Engagement, analytics, audit"). */
 import { z } from "@hono/zod-openapi";
 import { SEVERITIES } from "../db/schema";
 import { fieldError } from "../lib/problem";

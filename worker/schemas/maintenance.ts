@@ -1,6 +1,6 @@
 /**
  * Request and response shapes of maintenance: plans, due status, service records, technicians,
- * bays, work orders and the auto-scheduler (API.md "Maintenance").
+ * bays, work orders and the auto-scheduler (docs/api.md "Maintenance").
  */
 import { z } from "@hono/zod-openapi";
 import { DUE_STATUSES, WORK_ORDER_PRIORITIES, WORK_ORDER_SOURCES, WORK_ORDER_STATUSES } from "../db/schema";

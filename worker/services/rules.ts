@@ -20,7 +20,7 @@ export interface RuleInput {
   vehicleIds: string[] | null;
 }
 
-/** The rule set every new tenant starts with (API.md, "Alert rules"). */
+/** The rule set every new tenant starts with (docs/api.md, "Alert rules"). */
 export const DEFAULT_RULES: RuleInput[] = [
   { name: "Engine overheating", metric: "engineTempC", op: "gt", threshold: 110, forSeconds: 60, severity: "critical", cooldownSeconds: 900, enabled: true, vehicleIds: null },
   { name: "Low oil pressure", metric: "oilPressureKpa", op: "lt", threshold: 100, forSeconds: 10, severity: "critical", cooldownSeconds: 900, enabled: true, vehicleIds: null },

@@ -4,7 +4,7 @@ import { tenantRef, tenants, users } from "./core";
 import { SEVERITIES } from "../../domain/alert";
 
 // ---------------------------------------------------------------------------------------------
-// Engagement (issue 8): points ledger, badge awards, per-user opt-out, tenant leaderboard setting.
+// Engagement: points ledger, badge awards, per-user opt-out, tenant leaderboard setting.
 // ---------------------------------------------------------------------------------------------
 
 export const ENGAGEMENT_KINDS = ["driver", "technician"] as const;
@@ -69,7 +69,7 @@ export const engagementSettings = sqliteTable("engagement_settings", {
 export type PointsEntry = typeof pointsLedger.$inferSelect;
 export type BadgeAward = typeof badgeAwards.$inferSelect;
 
-// Analytics rollups (issue 8), kept by triggers on `alerts` (migration 0009) like `alert_counts`:
+// Analytics rollups, kept by triggers on `alerts` (migration 0009) like `alert_counts`:
 // alert analytics over long periods read these instead of every alert.
 
 /** Per 15-minute slot (created_at / 900,000) and severity: counts and summed times to ack/resolve. */

@@ -3,7 +3,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 import { createdAt, tenantRef, users, vehicleRef } from "./core";
 
 // ---------------------------------------------------------------------------------------------
-// Maintenance (issue 5): service plans, recorded services, meter snapshots for forecasts, shop
+// Maintenance: service plans, recorded services, meter snapshots for forecasts, shop
 // resources (technicians, bays), work orders with their status history, and the last due status
 // of each (vehicle, plan) pair so the sweep can tell transitions.
 // ---------------------------------------------------------------------------------------------

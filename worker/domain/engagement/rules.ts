@@ -1,6 +1,6 @@
 /**
  * Engagement rules in one place: which alerts count against a driver, how points are earned,
- * the safety score formula and the badge catalogue with its criteria (README "Engagement").
+ * the safety score formula and the badge catalogue with its criteria (docs/analytics-and-engagement.md).
  */
 
 export const DAY_MS = 86_400_000;

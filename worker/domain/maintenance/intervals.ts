@@ -1,5 +1,5 @@
 /**
- * Service intervals and due status (API.md "Maintenance"): "whichever comes first" over km,
+ * Service intervals and due status (docs/api.md "Maintenance"): "whichever comes first" over km,
  * engine hours and days. Pure: plain numbers in, plain numbers out (epoch ms for times).
  */
 import { DAY_MS } from "../time-zone";

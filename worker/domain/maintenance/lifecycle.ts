@@ -1,4 +1,4 @@
-/** Work-order lifecycle (API.md "Maintenance"): open → scheduled → in_progress → completed, and cancelled. */
+/** Work-order lifecycle (docs/api.md "Maintenance"): open → scheduled → in_progress → completed, and cancelled. */
 
 export const WORK_ORDER_STATUSES = ["open", "scheduled", "in_progress", "completed", "cancelled"] as const;
 export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];

@@ -32,7 +32,7 @@ const ws = createRoute({
   path: "/",
   summary: "Live alert stream over WebSocket (token as ?token= or subprotocol bearer.<token>)",
   tags: ["Live"],
-  responses: { 101: { description: "Switching protocols; see API.md for the messages" }, 401: errors[401], 426: { description: "Not a WebSocket upgrade" } },
+  responses: { 101: { description: "Switching protocols; see docs/api.md for the messages" }, 401: errors[401], 426: { description: "Not a WebSocket upgrade" } },
 });
 const sse = createRoute({
   method: "get",

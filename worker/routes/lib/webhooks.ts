@@ -35,7 +35,7 @@ export const vendorWebhookResponses = {
 };
 
 /**
- * API.md: calls for unknown vendors get 401 like unsigned ones. Mounted on
+ * docs/api.md: calls for unknown vendors get 401 like unsigned ones. Mounted on
  * `/webhooks/:tenantSlug/:vendor`; acts only when no route serves the path (so a webhook
  * router is never shadowed); method ALL, so it is not an endpoint.
  */
