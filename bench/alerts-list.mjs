@@ -38,7 +38,11 @@ export function seedAlerts({ persistDir, tenantId, vehicles, count }) {
   }
   const file = path.join(tmpdir(), `fleetpulse-bench-alerts-${process.pid}.sql`);
   writeFileSync(file, lines.join("\n"));
-  const result = spawnSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--file", file, "--yes"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  const result = spawnSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--file", file, "--yes"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true" },
+  });
   if (result.status !== 0) throw new Error(`seeding alerts failed:\n${result.stdout}\n${result.stderr}`);
 }
 

@@ -15,7 +15,6 @@ const SPAN_DAYS = 90;
 const TYPES = ["engine_overheating", "low_oil_pressure", "harsh_braking", "speeding", "diagnostic_trouble_code", "low_battery"];
 const SEVERITIES = ["critical", "high", "medium", "low"];
 
-
 /** One INSERT … SELECT over a recursive counter: `count` alerts spread evenly over the last 90 days. */
 export function seedSql({ tenantId, vehicleIds, count, now }) {
   const json = (list) => `'${JSON.stringify(list).replaceAll("'", "''")}'`;
@@ -86,8 +85,16 @@ export async function runAnalyticsBench({ quick = false, log = console.log } = {
     const perDay = Math.round(count / SPAN_DAYS);
     const cases = [
       ["alerts, 30 days by UTC day", `/api/analytics/alerts?bucket=day&from=${iso(now - 30 * DAY)}&to=${iso(now)}`, 30 * perDay],
-      ["alerts, 7 days by hour, America/New_York", `/api/analytics/alerts?bucket=hour&from=${iso(now - 7 * DAY)}&to=${iso(now)}&timeZone=America/New_York`, 7 * perDay],
-      ["alerts, all 90 days by day, Asia/Kolkata", `/api/analytics/alerts?bucket=day&from=${iso(now - 91 * DAY)}&to=${iso(now + 1)}&timeZone=Asia/Kolkata`, count],
+      [
+        "alerts, 7 days by hour, America/New_York",
+        `/api/analytics/alerts?bucket=hour&from=${iso(now - 7 * DAY)}&to=${iso(now)}&timeZone=America/New_York`,
+        7 * perDay,
+      ],
+      [
+        "alerts, all 90 days by day, Asia/Kolkata",
+        `/api/analytics/alerts?bucket=day&from=${iso(now - 91 * DAY)}&to=${iso(now + 1)}&timeZone=Asia/Kolkata`,
+        count,
+      ],
       ["maintenance, 30 days", `/api/analytics/maintenance`, 0],
       ["predictive, 90 days", `/api/analytics/predictive`, 0],
       ["alerts.csv, last day (streamed)", `/api/reports/alerts.csv?from=${iso(now - DAY)}&to=${iso(now)}`, perDay],
@@ -96,14 +103,24 @@ export async function runAnalyticsBench({ quick = false, log = console.log } = {
     // The whole table must be counted: a check that the seed and the rollups agree.
     const all = await api(server.url, "GET", cases[2][1], token);
     if (all.totals.all !== count) throw new Error(`analytics counted ${all.totals.all} of ${count} alerts`);
-    log(`  90-day totals: ${all.totals.all} alerts, ${all.totals.acknowledged} acknowledged, MTTA ${Math.round(all.mttaSeconds)} s, p90 ${all.p90TtaSeconds} s (approximate: ${all.p90Approximate})`);
+    log(
+      `  90-day totals: ${all.totals.all} alerts, ${all.totals.acknowledged} acknowledged, MTTA ${Math.round(all.mttaSeconds)} s, p90 ${all.p90TtaSeconds} s (approximate: ${all.p90Approximate})`,
+    );
     for (const [name, query, alerts] of cases) {
       await latency(server.url, token, query, 2); // warm-up
       const stats = await latency(server.url, token, query, rounds);
       log(`  ${name}: ${fmt(stats)}`);
       results.push({ name, query: query.split("?")[0], alerts, stats });
     }
-    return { count, seedSeconds, results, load: os.loadavg().map((l) => l.toFixed(1)).join(" / ") };
+    return {
+      count,
+      seedSeconds,
+      results,
+      load: os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / "),
+    };
   } finally {
     await server.stop();
     rmSync(persistDir, { recursive: true, force: true });
@@ -111,7 +128,9 @@ export async function runAnalyticsBench({ quick = false, log = console.log } = {
 }
 
 export function analyticsSection(result, { command, machine }) {
-  const rows = result.results.map((r) => `| ${r.name} | \`${r.query}\` | ${r.alerts ? `~${r.alerts.toLocaleString("en")}` : "—"} | ${fmt(r.stats)} |`).join("\n");
+  const rows = result.results
+    .map((r) => `| ${r.name} | \`${r.query}\` | ${r.alerts ? `~${r.alerts.toLocaleString("en")}` : "—"} | ${fmt(r.stats)} |`)
+    .join("\n");
   return `Command: \`${command}\` · Machine: ${machine}, wrangler dev (workerd, local D1) · sequential requests from a client on the same machine.
 
 ${result.count.toLocaleString("en")} alerts in one tenant, spread over ${SPAN_DAYS} days (2/3 acknowledged, 1/3 resolved), generated inside SQLite by one recursive-CTE \`INSERT … SELECT\` through \`wrangler d1 execute --file\` with every trigger of the schema firing (FTS index, facet counts, analytics rollups): **${result.seedSeconds} s** to seed.

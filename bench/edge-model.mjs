@@ -59,7 +59,16 @@ export async function scoringTimes({ quick = false, log = () => {} } = {}) {
     log(`empty call ${empty.toFixed(2)} ms; load ${load.toFixed(2)} ms; ${perWindowUs.toFixed(2)} µs/window (best ${bestUs.toFixed(2)})`);
     // The machine may be shared: the load average says how much the figures may be inflated.
     const loadAverage = os.loadavg()[0];
-    return { coldFirstCallMs: cold.ms, emptyCallMs: empty, loadMs: load, perWindowUs, bestPerWindowUs: bestUs, batches, rounds, loadAverage };
+    return {
+      coldFirstCallMs: cold.ms,
+      emptyCallMs: empty,
+      loadMs: load,
+      perWindowUs,
+      bestPerWindowUs: bestUs,
+      batches,
+      rounds,
+      loadAverage,
+    };
   } finally {
     await server.stop();
   }
@@ -74,7 +83,11 @@ const gzipDir = (dir) =>
 function wranglerBundleGzip() {
   const work = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bundle-"));
   try {
-    const result = spawnSync(WRANGLER, ["deploy", "--dry-run", "--outdir", work], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
+    const result = spawnSync(WRANGLER, ["deploy", "--dry-run", "--outdir", work], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true" },
+    });
     if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
     return gzipDir(work);
   } finally {
@@ -93,7 +106,10 @@ async function esbuildGzip(withoutModelCode) {
     name: "no-tfjs",
     setup(b) {
       b.onResolve({ filter: /^@tensorflow\// }, (args) => ({ path: args.path, namespace: "no-tfjs" }));
-      b.onLoad({ filter: /.*/, namespace: "no-tfjs" }, () => ({ contents: "export const loadLayersModel = undefined; export default {};", loader: "js" }));
+      b.onLoad({ filter: /.*/, namespace: "no-tfjs" }, () => ({
+        contents: "export const loadLayersModel = undefined; export default {};",
+        loader: "js",
+      }));
     },
   };
   const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
@@ -132,7 +148,10 @@ export async function nodeCpuPerWindow() {
   const dir = path.join(ROOT, "models/artifacts/cmapss-fd001");
   const card = JSON.parse(readFileSync(path.join(dir, "card.json"), "utf8"));
   const weights = readFileSync(path.join(dir, "weights.bin"));
-  const model = await loadModel(JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")), weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength));
+  const model = await loadModel(
+    JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")),
+    weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+  );
   // Engine rows through JSON, as the tenant's object loads them from its state rows.
   const fixture = JSON.parse(readFileSync(path.join(ROOT, "models/fixtures/cmapss-fd001.json"), "utf8")).cases.map((c) => c.window);
   const rows = JSON.parse(JSON.stringify(fixture.map((w) => engineRowWindow(w, card.preprocessing))));

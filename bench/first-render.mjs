@@ -9,7 +9,15 @@ import { ROOT } from "../scripts/lib/dev-server.mjs";
 import { summarize } from "./lib/stats.mjs";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+];
 
 /** Runs in the page before any of its scripts: notes when the Live alerts region first exists. */
 function watchForLiveRegion() {

@@ -77,7 +77,10 @@ export async function referenceLatency({ url, posters, rounds, warmup = 20 }) {
         const res = await fetch(`${url}/webhook`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ poster: p, events: [{ vehicleId: `TRUCK-${p}`, ts: new Date().toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] }] }),
+          body: JSON.stringify({
+            poster: p,
+            events: [{ vehicleId: `TRUCK-${p}`, ts: new Date().toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] }],
+          }),
         });
         await res.text();
         return res.status;

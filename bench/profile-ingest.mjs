@@ -11,14 +11,29 @@ const server = await startDevServer({ inspect: true });
 try {
   const targets = await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)).json();
   const sessions = await Promise.all(targets.map((t) => connect(t.webSocketDebuggerUrl)));
-  const manager = await (await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tenant: "demo", ...server.demo.users.manager }) })).json();
-  const vehicles = (await (await fetch(`${server.url}/api/vehicles?limit=100`, { headers: { authorization: `Bearer ${manager.token}` } })).json()).items;
+  const manager = await (
+    await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tenant: "demo", ...server.demo.users.manager }),
+    })
+  ).json();
+  const vehicles = (
+    await (await fetch(`${server.url}/api/vehicles?limit=100`, { headers: { authorization: `Bearer ${manager.token}` } })).json()
+  ).items;
   for (const s of sessions) {
     await s.send("Profiler.enable");
     await s.send("Profiler.setSamplingInterval", { interval: 200 });
     await s.send("Profiler.start");
   }
-  const result = await ingestThroughput({ url: server.url, secret: server.demo.webhookSecret, slug: "demo", vehicles, concurrency: 8, seconds });
+  const result = await ingestThroughput({
+    url: server.url,
+    secret: server.demo.webhookSecret,
+    slug: "demo",
+    vehicles,
+    concurrency: 8,
+    seconds,
+  });
   console.log(`${result.eventsPerSecond} events/s while profiling`);
   const totals = new Map();
   for (const s of sessions) {

@@ -5,14 +5,17 @@ import { postTelemetry } from "../scripts/lib/telemetry-client.mjs";
 import { summarize } from "./lib/stats.mjs";
 import { api } from "./lib/api.mjs";
 
-
 export async function pushLatency({ url, secret, slug, token, vapidPublicKey, rounds }) {
   const standIn = await startStandIn({ vapidPublicKey, twilio: { sid: "ACbench", token: "bench" }, sendgridKey: "SG.bench" });
   try {
     const subscription = await (await fetch(`${standIn.url}/__push/subscriptions`, { method: "POST" })).json();
     const id = subscription.endpoint.split("/").pop();
     await api(url, "POST", "/api/push/subscriptions", token, subscription);
-    await api(url, "PUT", "/api/me/preferences", token, { channels: { critical: ["push"], high: [], medium: [], low: [] }, quietHours: null, digestMinutes: 0 });
+    await api(url, "PUT", "/api/me/preferences", token, {
+      channels: { critical: ["push"], high: [], medium: [], low: [] },
+      quietHours: null,
+      digestMinutes: 0,
+    });
     // A vehicle of its own: rules ignore events older than a vehicle's newest, and other scenarios post "now".
     const vehicle = await api(url, "POST", "/api/vehicles", token, { externalId: `PUSH-${Date.now()}`, name: "Push bench unit" });
     let ts = Date.now() - rounds * 11_000 - 60_000;
@@ -21,7 +24,11 @@ export async function pushLatency({ url, secret, slug, token, vapidPublicKey, ro
       const seen = (await (await fetch(`${standIn.url}/__received?kind=push&id=${id}`)).json()).received.length;
       const t0 = performance.now();
       // Low oil pressure held for 10 s: a critical alert.
-      const events = [0, 10_000].map((dt) => ({ vehicleId: vehicle.externalId, ts: new Date((ts += dt)).toISOString(), readings: { oilPressureKpa: 60 } }));
+      const events = [0, 10_000].map((dt) => ({
+        vehicleId: vehicle.externalId,
+        ts: new Date((ts += dt)).toISOString(),
+        readings: { oilPressureKpa: 60 },
+      }));
       const res = await postTelemetry(url, slug, secret, events);
       if (res.status !== 202) throw new Error(`webhook → ${res.status}`);
       let push;

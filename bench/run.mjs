@@ -28,7 +28,6 @@ const command = `npm run bench${extra ? ` -- ${extra}` : ""}`;
 const scale = args.quick ? 0.2 : 1;
 const ALERTS = args.quick ? 20_000 : 100_000;
 
-
 const login = async (url, user) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...user })).token;
 const log = (line) => console.log(`[bench] ${line}`);
 
@@ -43,7 +42,13 @@ async function pwa() {
   const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-pwa-"));
   const server = await startDevServer({ persistDir });
   try {
-    const result = await firstRender({ url: server.url, tenant: server.demo.tenant, user: server.demo.users.manager, runs: args.quick ? 5 : 15, log: (line) => log(`  ${line}`) });
+    const result = await firstRender({
+      url: server.url,
+      tenant: server.demo.tenant,
+      user: server.demo.users.manager,
+      runs: args.quick ? 5 : 15,
+      log: (line) => log(`  ${line}`),
+    });
     log(`  cold median ${result.cold.p50} ms, warm median ${result.warm.p50} ms`);
     log(`wrote ${writeSection("PWA first render", firstRenderSection(result, { command, machine: machine() }))}`);
   } finally {
@@ -65,59 +70,59 @@ async function edgeModel() {
 }
 
 async function hotPath() {
-const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-"));
-const results = {};
-let server = await startDevServer({ persistDir });
-try {
-  const { url, demo } = server;
-  const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
-  const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
-  const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager, vehicles };
-
-  log("latency: sequential");
-  results.seq = await fleetpulseLatency({ ...ctx, posters: 1, rounds: Math.round(300 * scale) });
-  log(`  ${fmt(results.seq)}`);
-  log("latency: 20 concurrent posters");
-  results.conc = await fleetpulseLatency({ ...ctx, posters: 20, rounds: Math.round(40 * scale) });
-  log(`  ${fmt(results.conc)}`);
-
-  const reference = await startReferenceServer();
+  const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-"));
+  const results = {};
+  let server = await startDevServer({ persistDir });
   try {
-    results.refSeq = await referenceLatency({ url: reference.url, posters: 1, rounds: Math.round(300 * scale) });
-    log(`  reference sequential ${fmt(results.refSeq)}`);
-    results.refConc = await referenceLatency({ url: reference.url, posters: 20, rounds: Math.round(40 * scale) });
-    log(`  reference concurrent ${fmt(results.refConc)}`);
+    const { url, demo } = server;
+    const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
+    const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
+    const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager, vehicles };
+
+    log("latency: sequential");
+    results.seq = await fleetpulseLatency({ ...ctx, posters: 1, rounds: Math.round(300 * scale) });
+    log(`  ${fmt(results.seq)}`);
+    log("latency: 20 concurrent posters");
+    results.conc = await fleetpulseLatency({ ...ctx, posters: 20, rounds: Math.round(40 * scale) });
+    log(`  ${fmt(results.conc)}`);
+
+    const reference = await startReferenceServer();
+    try {
+      results.refSeq = await referenceLatency({ url: reference.url, posters: 1, rounds: Math.round(300 * scale) });
+      log(`  reference sequential ${fmt(results.refSeq)}`);
+      results.refConc = await referenceLatency({ url: reference.url, posters: 20, rounds: Math.round(40 * scale) });
+      log(`  reference concurrent ${fmt(results.refConc)}`);
+    } finally {
+      await reference.close();
+    }
+
+    log("alert raised → push received by the stand-in");
+    results.push = await pushLatency({ ...ctx, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: Math.round(30 * scale) });
+    log(`  ${fmt(results.push)}`);
+
+    log("sustained ingest, batches of 100");
+    results.ingest = await ingestThroughput({ ...ctx, concurrency: 8, seconds: Math.max(5, Math.round(20 * scale)) });
+    log(`  ${results.ingest.eventsPerSecond} events/s; batch latency ${fmt(results.ingest.batchLatency)}`);
+
+    log(`seeding ${ALERTS} alerts`);
+    const tenantId = (await api(url, "GET", "/api/me", manager)).tenantId;
+    const vars = server.vars;
+    await server.stop();
+    seedAlerts({ persistDir, tenantId, vehicles, count: ALERTS });
+    server = await startDevServer({ persistDir, vars, seed: false });
+    const token = await login(server.url, { email: demo.users.manager.email, password: demo.users.manager.password });
+    await alertsListLatency({ url: server.url, token, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
+    results.list = await alertsListLatency({ url: server.url, token, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
+    log(`  GET /api/alerts at 100 concurrent over ${ALERTS}: ${fmt(results.list)}`);
   } finally {
-    await reference.close();
+    await server.stop();
+    rmSync(persistDir, { recursive: true, force: true });
   }
 
-  log("alert raised → push received by the stand-in");
-  results.push = await pushLatency({ ...ctx, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: Math.round(30 * scale) });
-  log(`  ${fmt(results.push)}`);
-
-  log("sustained ingest, batches of 100");
-  results.ingest = await ingestThroughput({ ...ctx, concurrency: 8, seconds: Math.max(5, Math.round(20 * scale)) });
-  log(`  ${results.ingest.eventsPerSecond} events/s; batch latency ${fmt(results.ingest.batchLatency)}`);
-
-  log(`seeding ${ALERTS} alerts`);
-  const tenantId = (await api(url, "GET", "/api/me", manager)).tenantId;
-  const vars = server.vars;
-  await server.stop();
-  seedAlerts({ persistDir, tenantId, vehicles, count: ALERTS });
-  server = await startDevServer({ persistDir, vars, seed: false });
-  const token = await login(server.url, { email: demo.users.manager.email, password: demo.users.manager.password });
-  await alertsListLatency({ url: server.url, token, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
-  results.list = await alertsListLatency({ url: server.url, token, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
-  log(`  GET /api/alerts at 100 concurrent over ${ALERTS}: ${fmt(results.list)}`);
-} finally {
-  await server.stop();
-  rmSync(persistDir, { recursive: true, force: true });
-}
-
-const ratio = (a, b) => (a / b).toFixed(2);
-const file = writeSection(
-  "Hot path",
-  `Command: \`${command}\` · Machine: ${machine()}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
+  const ratio = (a, b) => (a / b).toFixed(2);
+  const file = writeSection(
+    "Hot path",
+    `Command: \`${command}\` · Machine: ${machine()}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
 
 Latency: signed webhook POST → the matching alert event received on a manager's WebSocket (p50 / p95 / p99 / max).
 
@@ -131,14 +136,19 @@ Notification: signed webhook POST raising a critical alert → the Web Push requ
 Sustained ingest, one tenant, batches of 100 events, all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s; goal ≥ 20,000); batch latency ${fmt(results.ingest.batchLatency)}.
 
 \`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 < 25 ms).`,
-);
-log(`wrote ${file}`);
+  );
+  log(`wrote ${file}`);
 }
 
 async function scheduler() {
   log("auto-scheduler: generated shops, and glpk.js optimum on small instances");
   const f = await runSchedulerBench({ quick: args.quick, log: (line) => log(`  ${line}`) });
-  const speedRows = f.speed.map((r) => `| ${r.technicians} | ${r.bays} | ${r.workOrders} | ${r.wallMs} | ${r.cpuMs} | ${r.scheduled} | ${r.unscheduled} | ${r.violations} |`).join("\n");
+  const speedRows = f.speed
+    .map(
+      (r) =>
+        `| ${r.technicians} | ${r.bays} | ${r.workOrders} | ${r.wallMs} | ${r.cpuMs} | ${r.scheduled} | ${r.unscheduled} | ${r.violations} |`,
+    )
+    .join("\n");
   const q = f.quality;
   const quality = q.skipped
     ? `Quality: skipped (${q.skipped}).`

@@ -73,7 +73,9 @@ export async function runSchedulerBench({ quick = false, exactTimeLimitSeconds =
       weightedLatenessHours: result.objective.weightedLatenessHours,
     };
     speed.push(row);
-    log(`speed ${shape.technicians} technicians, ${shape.bays} bays, ${shape.workOrders} work orders: ${row.wallMs} ms (cpu ${row.cpuMs} ms), ${row.scheduled} placed, ${row.unscheduled} left, ${row.violations} violations`);
+    log(
+      `speed ${shape.technicians} technicians, ${shape.bays} bays, ${shape.workOrders} work orders: ${row.wallMs} ms (cpu ${row.cpuMs} ms), ${row.scheduled} placed, ${row.unscheduled} left, ${row.violations} violations`,
+    );
   }
   const largest = speed.at(-1);
 
@@ -87,7 +89,15 @@ export async function runSchedulerBench({ quick = false, exactTimeLimitSeconds =
     const instances = [];
     for (const shape of QUALITY_SHOPS) {
       for (const seed of seeds) {
-        const shop = generateShop({ seed: seed * 100 + shape.workOrders, ...shape, slotMinutes: 30, bookedShare: 0, maxMinutes: 180, dueSpreadDays: shape.days * 0.6, knownSkillsOnly: true });
+        const shop = generateShop({
+          seed: seed * 100 + shape.workOrders,
+          ...shape,
+          slotMinutes: 30,
+          bookedShare: 0,
+          maxMinutes: 180,
+          dueSpreadDays: shape.days * 0.6,
+          knownSkillsOnly: true,
+        });
         const started = performance.now();
         const result = scheduler.autoSchedule(shop);
         const heuristicMs = performance.now() - started;
@@ -143,13 +153,41 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (values.json) console.log(JSON.stringify(figures, null, 2));
   else {
     console.log("\nspeed (median wall ms; cpu ms)");
-    console.table(figures.speed.map(({ technicians, bays, workOrders, wallMs, cpuMs, scheduled, unscheduled, violations, demandOverShiftCapacity }) => ({ technicians, bays, workOrders, wallMs, cpuMs, scheduled, unscheduled, violations, demandOverShiftCapacity })));
+    console.table(
+      figures.speed.map(
+        ({ technicians, bays, workOrders, wallMs, cpuMs, scheduled, unscheduled, violations, demandOverShiftCapacity }) => ({
+          technicians,
+          bays,
+          workOrders,
+          wallMs,
+          cpuMs,
+          scheduled,
+          unscheduled,
+          violations,
+          demandOverShiftCapacity,
+        }),
+      ),
+    );
     if (figures.quality.skipped) console.log(`quality: ${figures.quality.skipped}`);
     else {
       console.log("quality vs glpk.js optimum");
-      console.table(figures.quality.instances.map(({ workOrders, technicians, bays, seed, heuristic, exact, provenOptimal, gapPct, exactMs }) => ({ workOrders, technicians, bays, seed, heuristic, exact, provenOptimal, gapPct, exactMs })));
+      console.table(
+        figures.quality.instances.map(({ workOrders, technicians, bays, seed, heuristic, exact, provenOptimal, gapPct, exactMs }) => ({
+          workOrders,
+          technicians,
+          bays,
+          seed,
+          heuristic,
+          exact,
+          provenOptimal,
+          gapPct,
+          exactMs,
+        })),
+      );
       const q = figures.quality;
-      console.log(`proven optimal: ${q.provenOptimal}/${q.instances.length}; gap mean ${q.meanGapPct} %, max ${q.maxGapPct} %, aggregate ${q.aggregateGapPct} %; within 5 %: ${q.withinGoal}/${q.provenOptimal}`);
+      console.log(
+        `proven optimal: ${q.provenOptimal}/${q.instances.length}; gap mean ${q.meanGapPct} %, max ${q.maxGapPct} %, aggregate ${q.aggregateGapPct} %; within 5 %: ${q.withinGoal}/${q.provenOptimal}`,
+      );
     }
     console.log("goals:", JSON.stringify(figures.goals));
   }

@@ -43,7 +43,11 @@ export class AlertBook {
   /** Events with seq > `since`, oldest first (at most `limit`). */
   eventsSince(since: number, limit = 10_000): AlertEvent[] {
     return this.sql
-      .exec<{ seq: number; kind: AlertEventKind; data: string }>("SELECT seq, kind, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?", since, limit)
+      .exec<{ seq: number; kind: AlertEventKind; data: string }>(
+        "SELECT seq, kind, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?",
+        since,
+        limit,
+      )
       .toArray()
       .map((row) => ({ seq: row.seq, kind: row.kind, alert: JSON.parse(row.data) as Alert }));
   }

@@ -10,7 +10,9 @@ export const SYNC_PAGE = 1000;
  */
 export async function syncAlerts(storage: SqlStorage, save: (alerts: Alert[]) => Promise<void>): Promise<number> {
   const synced = Number(storage.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'syncedSeq'").toArray()[0]?.value ?? 0);
-  const rows = storage.exec<{ seq: number; data: string }>("SELECT seq, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?", synced, SYNC_PAGE).toArray();
+  const rows = storage
+    .exec<{ seq: number; data: string }>("SELECT seq, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?", synced, SYNC_PAGE)
+    .toArray();
   if (!rows.length) return 0;
   const latest = new Map<string, Alert>();
   for (const row of rows) {
@@ -19,6 +21,9 @@ export async function syncAlerts(storage: SqlStorage, save: (alerts: Alert[]) =>
   }
   await save([...latest.values()]);
   const newest = rows.at(-1)!.seq;
-  storage.exec("INSERT INTO meta (key, value) VALUES ('syncedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(newest));
+  storage.exec(
+    "INSERT INTO meta (key, value) VALUES ('syncedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    String(newest),
+  );
   return rows.length;
 }

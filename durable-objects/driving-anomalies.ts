@@ -3,7 +3,14 @@
  * `accelG` steps the profile of whoever drives the vehicle (worker/domain/anomaly.ts), and the
  * profiles' CUSUM scores go through the normal alert path as built-in `anomaly` rules.
  */
-import { DEFAULT_ANOMALY_CONFIG, DRIVING_SIGNALS, newProfile, stepProfile, type DriverProfile, type DrivingSignal } from "../worker/domain/anomaly";
+import {
+  DEFAULT_ANOMALY_CONFIG,
+  DRIVING_SIGNALS,
+  newProfile,
+  stepProfile,
+  type DriverProfile,
+  type DrivingSignal,
+} from "../worker/domain/anomaly";
 import type { RuleDef } from "../worker/domain/rule-engine";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 
@@ -61,7 +68,8 @@ export function drivingSignals(
     for (const old of keys.slice(MAX_PROFILES)) delete profiles[old];
     save(event.vehicleId, profiles);
     const readings: Record<string, number> = {};
-    for (const [signal, score] of Object.entries(step.scores) as [DrivingSignal, number][]) readings[SIGNAL_NAMES[signal].metric] = +score.toFixed(3);
+    for (const [signal, score] of Object.entries(step.scores) as [DrivingSignal, number][])
+      readings[SIGNAL_NAMES[signal].metric] = +score.toFixed(3);
     if (Object.keys(readings).length) signals.push({ vehicleId: event.vehicleId, ts: event.ts, readings });
   }
   return signals;

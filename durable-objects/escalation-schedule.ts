@@ -28,12 +28,16 @@ export const cancelEscalations = (sql: SqlStorage, alertId: string) => sql.exec(
 
 export function dueEscalations(sql: SqlStorage, now: number): DueStep[] {
   return sql
-    .exec<{ alert_id: string; step: number; roles: string; channels: string }>("SELECT alert_id, step, roles, channels FROM escalations WHERE due_at <= ? ORDER BY due_at", now)
+    .exec<{ alert_id: string; step: number; roles: string; channels: string }>(
+      "SELECT alert_id, step, roles, channels FROM escalations WHERE due_at <= ? ORDER BY due_at",
+      now,
+    )
     .toArray()
     .map((r) => ({ alertId: r.alert_id, step: r.step, roles: JSON.parse(r.roles), channels: JSON.parse(r.channels) }));
 }
 
-export const finishStep = (sql: SqlStorage, alertId: string, step: number) => sql.exec("DELETE FROM escalations WHERE alert_id = ? AND step = ?", alertId, step);
+export const finishStep = (sql: SqlStorage, alertId: string, step: number) =>
+  sql.exec("DELETE FROM escalations WHERE alert_id = ? AND step = ?", alertId, step);
 
 /** A snoozed alert's step waits until the snooze ends. */
 export const postponeStep = (sql: SqlStorage, alertId: string, step: number, until: number) =>

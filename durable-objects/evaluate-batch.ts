@@ -78,13 +78,25 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
   return raised;
 }
 
-function raise(rule: RuleDef, vehicleId: string, trigger: Trigger, pair: { alertId: string | null; cooldownUntil: number }, ctx: BatchContext): AlertEvent {
+function raise(
+  rule: RuleDef,
+  vehicleId: string,
+  trigger: Trigger,
+  pair: { alertId: string | null; cooldownUntil: number },
+  ctx: BatchContext,
+): AlertEvent {
   const latest = pair.alertId ? ctx.book.get(pair.alertId) : undefined;
   const message = alertMessage(rule, ctx.vehicleName(vehicleId), trigger);
   if (latest && triggerOutcome({ status: latest.status, cooldownUntil: pair.cooldownUntil }, trigger.ts) === "repeat") {
     return ctx.book.record(
       "alert.updated",
-      { ...latest, occurrences: latest.occurrences + 1, lastSeenAt: iso(Math.max(trigger.ts, Date.parse(latest.lastSeenAt))), value: trigger.value, message },
+      {
+        ...latest,
+        occurrences: latest.occurrences + 1,
+        lastSeenAt: iso(Math.max(trigger.ts, Date.parse(latest.lastSeenAt))),
+        value: trigger.value,
+        message,
+      },
       ctx.now,
     );
   }

@@ -14,7 +14,9 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     sql.exec("CREATE TABLE alerts (id TEXT PRIMARY KEY, data TEXT NOT NULL)");
     // The alert-event log clients resume from; seq is the tenant's alert-event sequence.
     // Each row keeps the alert as it was at that event, so a replay shows history, not just now.
-    sql.exec("CREATE TABLE alert_events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL)");
+    sql.exec(
+      "CREATE TABLE alert_events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, alert_id TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL)",
+    );
   },
   (sql) => {
     // Escalation steps waiting for their time; deleted when fired or when the alert is acknowledged.

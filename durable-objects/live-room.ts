@@ -42,7 +42,10 @@ export function broadcast(events: AlertEvent[], sockets: WebSocket[], sse: Set<S
     }
   }
   for (const client of sse) {
-    const frames = events.filter((e) => canSee(client.viewer, e, driverOf)).map(sseFrame).join("");
+    const frames = events
+      .filter((e) => canSee(client.viewer, e, driverOf))
+      .map(sseFrame)
+      .join("");
     if (frames) client.writer.write(encoder.encode(frames)).catch(() => sse.delete(client));
   }
 }

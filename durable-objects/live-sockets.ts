@@ -24,7 +24,11 @@ export class LiveSockets {
     this.ctx.acceptWebSocket(server, [viewer.role]);
     server.serializeAttachment({ userId: viewer.userId, role: viewer.role } satisfies Viewer);
     server.send(JSON.stringify({ type: "hello", seq: this.book.seq }));
-    const protocol = request.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim()).find((p) => p.startsWith("bearer."));
+    const protocol = request.headers
+      .get("sec-websocket-protocol")
+      ?.split(",")
+      .map((p) => p.trim())
+      .find((p) => p.startsWith("bearer."));
     return new Response(null, { status: 101, webSocket: client, headers: protocol ? { "sec-websocket-protocol": protocol } : {} });
   }
 

@@ -18,13 +18,22 @@ export async function scoreTouchedVehicles(
   const vehicleIds = [...touched.toScore];
   const readings = [...touched.machineReadings].sort((a, b) => a.ts - b.ts);
   const [risks, machineScores] = await Promise.all([
-    scoreWindows(vehicleIds.map((id) => states.engineWindow(id)!), context.now),
+    scoreWindows(
+      vehicleIds.map((id) => states.engineWindow(id)!),
+      context.now,
+    ),
     scoreMachineReadings(readings.map((r) => r.reading)),
   ]);
   return storage.transactionSync(() => {
     vehicleIds.forEach((id, i) => states.setRisk(id, risks[i]!));
-    readings.forEach((r, i) => states.setMachineRisk(r.vehicleId, { score: machineScores[i]!, at: r.ts, modelVersion: MACHINE_MODEL_VERSION, reading: r.reading }));
-    const engineSignals = vehicleIds.map((id, i) => ({ vehicleId: id, ts: states.latest(id)!.ts, readings: { enginePFail30: risks[i]!.score } }));
+    readings.forEach((r, i) =>
+      states.setMachineRisk(r.vehicleId, { score: machineScores[i]!, at: r.ts, modelVersion: MACHINE_MODEL_VERSION, reading: r.reading }),
+    );
+    const engineSignals = vehicleIds.map((id, i) => ({
+      vehicleId: id,
+      ts: states.latest(id)!.ts,
+      readings: { enginePFail30: risks[i]!.score },
+    }));
     const machineSignals = readings.map((r, i) => ({ vehicleId: r.vehicleId, ts: r.ts, readings: { machinePFail: machineScores[i]! } }));
     const out = [
       ...evaluateRules(engineSignals, { ...context, rules: [PREDICTIVE_RULE] }),

@@ -12,7 +12,9 @@ export async function enqueueRaisedAlerts(sql: SqlStorage, queue: Queue, tenantI
   const from = meta("notifiedSeq");
   const to = meta("syncedSeq");
   if (to <= from) return 0;
-  const rows = sql.exec<{ data: string }>("SELECT data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert'", from, to).toArray();
+  const rows = sql
+    .exec<{ data: string }>("SELECT data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert'", from, to)
+    .toArray();
   const jobs: NotificationJob[] = rows
     .map((r) => JSON.parse(r.data) as Alert)
     .filter((a) => !a.silenced)

@@ -9,7 +9,11 @@ const logit = (p: number) => {
 };
 
 /** `probabilities[0]` is the unoccluded score, `probabilities[i + 1]` the score with `names[i]` occluded. */
-export function topContributions(names: readonly string[], probabilities: number[], limit: number): { name: string; contribution: number }[] {
+export function topContributions(
+  names: readonly string[],
+  probabilities: number[],
+  limit: number,
+): { name: string; contribution: number }[] {
   const [p0, ...occluded] = probabilities.map(logit);
   return names
     .map((name, i) => ({ name, contribution: +(p0! - occluded[i]!).toFixed(3) }))

@@ -12,9 +12,13 @@ export interface ReadingPoint {
 /** Late events arrive up to 7 days old, so a batch received before `since` cannot hold newer points. */
 export function recentReadings(sql: SqlStorage, vehicleId: string, since: number, maxPoints: number): ReadingPoint[] {
   const points: ReadingPoint[] = [];
-  for (const row of sql.exec<{ events: string }>("SELECT events FROM ingested_batches WHERE received_at >= ? ORDER BY received_at", since)) {
+  for (const row of sql.exec<{ events: string }>(
+    "SELECT events FROM ingested_batches WHERE received_at >= ? ORDER BY received_at",
+    since,
+  )) {
     for (const event of JSON.parse(row.events) as TelemetryEvent[]) {
-      if (event.vehicleId === vehicleId && event.ts >= since && Object.keys(event.readings).length) points.push({ ts: event.ts, readings: event.readings });
+      if (event.vehicleId === vehicleId && event.ts >= since && Object.keys(event.readings).length)
+        points.push({ ts: event.ts, readings: event.readings });
     }
   }
   points.sort((a, b) => a.ts - b.ts);

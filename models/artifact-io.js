@@ -1,9 +1,9 @@
 // Node-only: writes/reads model artifacts (model.json + weights.bin + card.json).
-import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { quantizeWeights } from './quantize.js';
+import { mkdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as tf from "@tensorflow/tfjs-core";
+import { quantizeWeights } from "./quantize.js";
 
 /** @param {string} rel path under models/ @returns {string} absolute path */
 export function modelsPath(rel) {
@@ -20,8 +20,10 @@ export const artifactDir = (name) => modelsPath(`artifacts/${name}/`);
  */
 export function writeJson(file, obj) {
   mkdirSync(dirname(file), { recursive: true });
-  const text = JSON.stringify(obj, null, 2)
-    .replace(/([[{])\n\s+([^[\]{}]*?)\n\s*([\]}])/g, (_, open, body, close) => `${open}${body.replace(/\n\s*/g, ' ')}${close}`);
+  const text = JSON.stringify(obj, null, 2).replace(
+    /([[{])\n\s+([^[\]{}]*?)\n\s*([\]}])/g,
+    (_, open, body, close) => `${open}${body.replace(/\n\s*/g, " ")}${close}`,
+  );
   writeFileSync(file, `${text}\n`);
 }
 
@@ -32,17 +34,22 @@ export function writeJson(file, obj) {
  */
 export async function saveQuantized(model, name) {
   /** @type {tf.io.ModelArtifacts | undefined} */ let art;
-  await model.save({ save: async (a) => { art = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; } });
-  if (!art?.weightSpecs || !art.weightData) throw new Error('model.save produced no weights');
+  await model.save({
+    save: async (a) => {
+      art = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    },
+  });
+  if (!art?.weightSpecs || !art.weightData) throw new Error("model.save produced no weights");
   const floatData = tf.io.CompositeArrayBuffer.join(art.weightData);
   const { weightSpecs, weightData } = quantizeWeights(art.weightSpecs, floatData);
   // Same layout tfjs-converter writes; training config/optimizer state is deliberately left out.
   const modelJson = {
-    format: 'layers-model',
+    format: "layers-model",
     generatedBy: art.generatedBy,
-    convertedBy: 'FleetPulse models/quantize.js (uint8 affine, tfjs-converter --quantize_uint8 format)',
+    convertedBy: "FleetPulse models/quantize.js (uint8 affine, tfjs-converter --quantize_uint8 format)",
     modelTopology: art.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }],
+    weightsManifest: [{ paths: ["weights.bin"], weights: weightSpecs }],
   };
   const dir = artifactDir(name);
   mkdirSync(dir, { recursive: true });
@@ -57,10 +64,10 @@ export function readArtifact(name) {
   const dir = artifactDir(name);
   const buf = readFileSync(`${dir}weights.bin`);
   return {
-    modelJson: JSON.parse(readFileSync(`${dir}model.json`, 'utf8')),
+    modelJson: JSON.parse(readFileSync(`${dir}model.json`, "utf8")),
     // Copy into a standalone ArrayBuffer: Node Buffers may be views into a shared pool.
     weightData: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),
-    card: JSON.parse(readFileSync(`${dir}card.json`, 'utf8')),
+    card: JSON.parse(readFileSync(`${dir}card.json`, "utf8")),
   };
 }
 
@@ -69,5 +76,5 @@ export function artifactSizes(name) {
   const dir = artifactDir(name);
   const m = statSync(`${dir}model.json`).size;
   const w = statSync(`${dir}weights.bin`).size;
-  return { 'model.json': m, 'weights.bin': w, total: m + w };
+  return { "model.json": m, "weights.bin": w, total: m + w };
 }

@@ -1,6 +1,6 @@
 // AI4I evaluation on the fixed test split; the alert threshold comes from TRAINING scores only.
-import { scoreReadings } from './load.js';
-import { averagePrecision, rocAuc, thresholdAtFpr, atThreshold } from './metrics.js';
+import { scoreReadings } from "./load.js";
+import { averagePrecision, rocAuc, thresholdAtFpr, atThreshold } from "./metrics.js";
 
 /** @param {number} v */
 const r4 = (v) => Math.round(v * 1e4) / 1e4;
@@ -12,7 +12,11 @@ const r4 = (v) => Math.round(v * 1e4) / 1e4;
  */
 export function chooseThreshold(model, card, trainRows, maxFpr) {
   const s = scoreReadings(model, card, trainRows);
-  return thresholdAtFpr(trainRows.map((r) => r.label), s, maxFpr);
+  return thresholdAtFpr(
+    trainRows.map((r) => r.label),
+    s,
+    maxFpr,
+  );
 }
 
 /**

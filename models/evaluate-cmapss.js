@@ -1,6 +1,6 @@
 // Standard FD001 protocol: score the LAST window of each test engine, compare with RUL_FD001.
-import { scoreEngineWindows } from './load.js';
-import { regression, rocAuc, averagePrecision, atThreshold } from './metrics.js';
+import { scoreEngineWindows } from "./load.js";
+import { regression, rocAuc, averagePrecision, atThreshold } from "./metrics.js";
 
 /** @param {number} v */
 const r4 = (v) => Math.round(v * 1e4) / 1e4;
@@ -13,13 +13,20 @@ const r4 = (v) => Math.round(v * 1e4) / 1e4;
 export function evaluateEngineModel(model, card, fd) {
   const W = card.preprocessing.windowLength;
   // Engines shorter than W are passed as-is; features.js pads them (repeats the first reading).
-  const scores = scoreEngineWindows(model, card, fd.test.map((e) => e.rows.slice(-W)));
+  const scores = scoreEngineWindows(
+    model,
+    card,
+    fd.test.map((e) => e.rows.slice(-W)),
+  );
   const rul = scores.map((s) => s.rul);
   const p = scores.map((s) => s.pFail30);
   const truth = fd.test.map((e) => e.trueRul);
   const cap = card.output.rulCap;
   const reg = regression(rul, truth);
-  const regCapped = regression(rul, truth.map((v) => Math.min(v, cap)));
+  const regCapped = regression(
+    rul,
+    truth.map((v) => Math.min(v, cap)),
+  );
   const y30 = truth.map((v) => (v <= 30 ? 1 : 0));
   const at = atThreshold(y30, p, card.thresholds.pFail30);
   const metrics = {

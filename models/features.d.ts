@@ -16,7 +16,7 @@ export type EngineRow = number[];
 export interface EngineSpec {
   sensors: readonly string[];
   /** per-sensor statistics, subset of ENGINE_STATS, in output order */
-  stats: readonly ('tail' | 'mean' | 'slope' | 'curv' | 'resid')[];
+  stats: readonly ("tail" | "mean" | "slope" | "curv" | "resid")[];
   windowLength: number;
   tailLength: number;
   /** append the newest reading's cycle number as the last feature */
@@ -27,7 +27,7 @@ export interface EngineSpec {
 }
 
 export interface Ai4iReading {
-  type: 'L' | 'M' | 'H';
+  type: "L" | "M" | "H";
   airTempK: number;
   processTempK: number;
   rpm: number;
@@ -52,7 +52,13 @@ export interface Ai4iSpec {
   std: readonly number[];
 }
 
-export function standardise(raw: ArrayLike<number>, mean: ArrayLike<number>, std: ArrayLike<number>, out?: Float32Array, offset?: number): Float32Array;
+export function standardise(
+  raw: ArrayLike<number>,
+  mean: ArrayLike<number>,
+  std: ArrayLike<number>,
+  out?: Float32Array,
+  offset?: number,
+): Float32Array;
 export function fitStandardiser(rows: ArrayLike<number>[]): { mean: number[]; std: number[] };
 
 export const CMAPSS_SENSORS: readonly string[];
@@ -60,7 +66,12 @@ export const ENGINE_STATS: readonly string[];
 export function engineRow(reading: EngineReading, spec: { sensors: readonly string[] }): EngineRow;
 export function engineRowWindow(window: EngineReading[], spec: { sensors: readonly string[]; windowLength: number }): EngineRow[];
 export function engineFeatureCount(spec: { sensors: readonly string[]; stats: readonly string[]; useCycle?: boolean }): number;
-export function engineRowRawFeatures(rows: readonly (readonly number[])[], spec: EngineSpec, out?: Float64Array, offset?: number): Float64Array;
+export function engineRowRawFeatures(
+  rows: readonly (readonly number[])[],
+  spec: EngineSpec,
+  out?: Float64Array,
+  offset?: number,
+): Float64Array;
 export function engineRowFeatures(rows: readonly (readonly number[])[], spec: EngineSpec): Float32Array;
 export function engineRawFeatures(window: EngineReading[], spec: EngineSpec): Float64Array;
 export function engineFeatures(window: EngineReading[], spec: EngineSpec): Float32Array;

@@ -38,10 +38,10 @@ export function fitStandardiser(rows) {
 // ---------------------------------------------------------------- C-MAPSS engine windows
 
 /** FD001 sensors that vary (s1, s5, s6, s10, s16, s18, s19 are constant or nearly so). */
-export const CMAPSS_SENSORS = Object.freeze(['s2', 's3', 's4', 's7', 's8', 's9', 's11', 's12', 's13', 's14', 's15', 's17', 's20', 's21']);
+export const CMAPSS_SENSORS = Object.freeze(["s2", "s3", "s4", "s7", "s8", "s9", "s11", "s12", "s13", "s14", "s15", "s17", "s20", "s21"]);
 
 /** Per-sensor statistics a spec may ask for (spec.stats picks which, in which order). */
-export const ENGINE_STATS = Object.freeze(['tail', 'mean', 'slope', 'curv', 'resid']);
+export const ENGINE_STATS = Object.freeze(["tail", "mean", "slope", "curv", "resid"]);
 
 /**
  * One reading in the layout feature extraction reads (and the edge keeps per vehicle): a plain
@@ -56,10 +56,10 @@ export function engineRow(reading, spec) {
   const cycle = reading.cycle;
   // Built by push, not new Array(n): a packed array of doubles like JSON.parse makes, so
   // extraction sees one kind of row whether it was just built or loaded from storage.
-  const row = [typeof cycle === 'number' ? cycle : NaN];
+  const row = [typeof cycle === "number" ? cycle : NaN];
   for (let j = 0; j < sensors.length; j++) {
     const v = reading[sensors[j]];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`engine reading lacks sensor ${sensors[j]}`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`engine reading lacks sensor ${sensors[j]}`);
     row.push(v);
   }
   return row;
@@ -88,13 +88,19 @@ function polynomialBasis(n) {
   let basis = bases.get(n);
   if (basis) return basis;
   const tMean = (n - 1) / 2;
-  let s11 = 0; let s2c = 0;
-  for (let t = 0; t < n; t++) { s11 += (t - tMean) ** 2; }
+  let s11 = 0;
+  let s2c = 0;
+  for (let t = 0; t < n; t++) {
+    s11 += (t - tMean) ** 2;
+  }
   const c = s11 / n;
   for (let t = 0; t < n; t++) s2c += ((t - tMean) ** 2 - c) ** 2;
   const p1 = new Float64Array(n);
   const p2 = new Float64Array(n);
-  for (let t = 0; t < n; t++) { p1[t] = t - tMean; p2[t] = (t - tMean) ** 2 - c; }
+  for (let t = 0; t < n; t++) {
+    p1[t] = t - tMean;
+    p2[t] = (t - tMean) ** 2 - c;
+  }
   basis = { p1, p2, s11, s2c };
   bases.set(n, basis);
   return basis;
@@ -104,7 +110,11 @@ function polynomialBasis(n) {
 let accumulators = new Float64Array(0);
 const scratch = (size) => (accumulators.length >= size ? accumulators : (accumulators = new Float64Array(size)));
 
-const TAIL = 0; const MEAN = 1; const SLOPE = 2; const CURV = 3; const RESID = 4;
+const TAIL = 0;
+const MEAN = 1;
+const SLOPE = 2;
+const CURV = 3;
+const RESID = 4;
 /** spec.stats as small integers, checked once per stats array instead of per sensor and window. */
 const statCodeCache = new WeakMap();
 /** @param {readonly string[]} stats @returns {Uint8Array} */
@@ -143,7 +153,7 @@ export const engineFeatureCount = (spec) => spec.sensors.length * spec.stats.len
  */
 export function engineRowRawFeatures(rows, spec, out = new Float64Array(engineFeatureCount(spec)), offset = 0) {
   const m = rows.length;
-  if (m === 0) throw new Error('engine window is empty');
+  if (m === 0) throw new Error("engine window is empty");
   const n = spec.windowLength;
   const skip = m - n; // > 0: older rows left out; < 0: that many copies of rows[0] in front
   const sensorCount = spec.sensors.length;
@@ -155,7 +165,11 @@ export function engineRowRawFeatures(rows, spec, out = new Float64Array(engineFe
   // interleave instead of waiting on each other.
   const acc = scratch(5 * sensorCount);
   acc.fill(0, 0, 5 * sensorCount);
-  const SUM = 0; const TAILSUM = sensorCount; const COV1 = 2 * sensorCount; const COV2 = 3 * sensorCount; const SS = 4 * sensorCount;
+  const SUM = 0;
+  const TAILSUM = sensorCount;
+  const COV1 = 2 * sensorCount;
+  const COV2 = 3 * sensorCount;
+  const SS = 4 * sensorCount;
   for (let t = 0; t < n; t++) {
     const row = rows[t + skip > 0 ? t + skip : 0];
     const inTail = t >= n - tail;
@@ -171,7 +185,8 @@ export function engineRowRawFeatures(rows, spec, out = new Float64Array(engineFe
   const curvOrResid = codes.includes(CURV) || codes.includes(RESID);
   for (let t = 0; t < n; t++) {
     const row = rows[t + skip > 0 ? t + skip : 0];
-    const q1 = p1[t]; const q2 = p2[t];
+    const q1 = p1[t];
+    const q2 = p2[t];
     for (let j = 0; j < sensorCount; j++) {
       const dv = row[j + 1] - acc[SUM + j];
       acc[COV1 + j] += q1 * dv;
@@ -183,21 +198,35 @@ export function engineRowRawFeatures(rows, spec, out = new Float64Array(engineFe
   }
   let o = offset;
   for (let j = 0; j < sensorCount; j++) {
-    const mean = acc[SUM + j]; const tailSum = acc[TAILSUM + j]; const cov1 = acc[COV1 + j]; const cov2 = acc[COV2 + j]; const ss = acc[SS + j];
+    const mean = acc[SUM + j];
+    const tailSum = acc[TAILSUM + j];
+    const cov1 = acc[COV1 + j];
+    const cov2 = acc[COV2 + j];
+    const ss = acc[SS + j];
     const slope = s11 > 0 ? cov1 / s11 : 0;
     for (let k = 0; k < codes.length; k++) {
       switch (codes[k]) {
-        case TAIL: out[o++] = tailSum / tail; break;
-        case MEAN: out[o++] = mean; break;
-        case SLOPE: out[o++] = slope; break;
-        case CURV: out[o++] = s2c > 0 ? cov2 / s2c : 0; break;
-        case RESID: out[o++] = Math.sqrt(Math.max(0, ss - slope * cov1) / n); break;
+        case TAIL:
+          out[o++] = tailSum / tail;
+          break;
+        case MEAN:
+          out[o++] = mean;
+          break;
+        case SLOPE:
+          out[o++] = slope;
+          break;
+        case CURV:
+          out[o++] = s2c > 0 ? cov2 / s2c : 0;
+          break;
+        case RESID:
+          out[o++] = Math.sqrt(Math.max(0, ss - slope * cov1) / n);
+          break;
       }
     }
   }
   if (spec.useCycle) {
     const cycle = rows[m - 1][0];
-    if (!Number.isFinite(cycle)) throw new Error('newest engine reading lacks cycle');
+    if (!Number.isFinite(cycle)) throw new Error("newest engine reading lacks cycle");
     out[o++] = cycle;
   }
   return out;
@@ -227,22 +256,35 @@ export function engineFeatures(window, spec) {
 /** @param {{ sensors: readonly string[], stats: readonly string[], useCycle?: boolean }} spec @returns {string[]} */
 export function engineFeatureNames(spec) {
   const names = spec.sensors.flatMap((s) => spec.stats.map((k) => `${s}_${k}`));
-  return spec.useCycle ? [...names, 'cycle'] : names;
+  return spec.useCycle ? [...names, "cycle"] : names;
 }
 
 // ---------------------------------------------------------------- AI4I per-reading features
 
 export const AI4I_FEATURES = Object.freeze([
-  'typeL', 'typeM', 'typeH',
-  'airTempK', 'processTempK', 'rpm', 'torqueNm', 'toolWearMin',
-  'powerW', 'tempDiffK', 'strainMinNm',
+  "typeL",
+  "typeM",
+  "typeH",
+  "airTempK",
+  "processTempK",
+  "rpm",
+  "torqueNm",
+  "toolWearMin",
+  "powerW",
+  "tempDiffK",
+  "strainMinNm",
   // Relative distances to the failure regions in the dataset description; each is < 0
   // exactly inside its region, so the net only has to learn a step at 0.
-  'hdfMargin', 'pwfMargin', 'osfMargin', 'twfWearMarginMin',
+  "hdfMargin",
+  "pwfMargin",
+  "osfMargin",
+  "twfWearMarginMin",
   // 1 inside the region, else 0, decided in float64 here: the published rules sit on a
   // 0.1 K grid, and dT = 8.6 K splits HDF/no-HDF by float64 rounding (8.5999999999999659 vs
   // 8.6000000000000227), which no float32 net input could resolve.
-  'hdfRegion', 'pwfRegion', 'osfRegion',
+  "hdfRegion",
+  "pwfRegion",
+  "osfRegion",
 ]);
 
 /**
@@ -262,10 +304,21 @@ export function ai4iRawFeatures(r, spec) {
   // PWF is outside a power band: inside the failure region iff min(...) < 0.
   const pwf = Math.min((power - th.pwfMinW) / th.pwfMinW, (th.pwfMaxW - power) / th.pwfMaxW);
   return Float64Array.from([
-    r.type === 'L' ? 1 : 0, r.type === 'M' ? 1 : 0, r.type === 'H' ? 1 : 0,
-    r.airTempK, r.processTempK, r.rpm, r.torqueNm, r.toolWearMin,
-    power, dT, strain,
-    hdf, pwf, (osfLimit - strain) / osfLimit, r.toolWearMin - th.twfWearMin,
+    r.type === "L" ? 1 : 0,
+    r.type === "M" ? 1 : 0,
+    r.type === "H" ? 1 : 0,
+    r.airTempK,
+    r.processTempK,
+    r.rpm,
+    r.torqueNm,
+    r.toolWearMin,
+    power,
+    dT,
+    strain,
+    hdf,
+    pwf,
+    (osfLimit - strain) / osfLimit,
+    r.toolWearMin - th.twfWearMin,
     dT < th.hdfTempDiffK && r.rpm < th.hdfRpm ? 1 : 0,
     power < th.pwfMinW || power > th.pwfMaxW ? 1 : 0,
     strain > osfLimit ? 1 : 0,

@@ -1,7 +1,7 @@
 // Deterministic training loop: we shuffle with our own seeded PRNG and call fit() one epoch
 // at a time with shuffle:false, because tfjs has no global seed for its internal shuffle.
-import * as tf from '@tensorflow/tfjs-core';
-import { mulberry32, permutation } from './prng.js';
+import * as tf from "@tensorflow/tfjs-core";
+import { mulberry32, permutation } from "./prng.js";
 
 /**
  * @param {import('@tensorflow/tfjs-layers').LayersModel} model compiled model
@@ -16,11 +16,14 @@ export async function fitSeeded(model, x, y, opts) {
   const n = x.shape[0];
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     /** @type {any} */ (model.optimizer).learningRate = opts.lr(epoch);
-    const idx = tf.tensor1d(permutation(n, rng), 'int32');
+    const idx = tf.tensor1d(permutation(n, rng), "int32");
     const xs = tf.gather(x, idx);
     const yb = ys.map((t) => tf.gather(t, idx));
     const h = await model.fit(xs, yb.length === 1 ? yb[0] : yb, {
-      epochs: 1, batchSize: opts.batchSize, shuffle: false, verbose: 0,
+      epochs: 1,
+      batchSize: opts.batchSize,
+      shuffle: false,
+      verbose: 0,
     });
     tf.dispose([idx, xs, ...yb]);
     opts.onEpoch?.(epoch, Number(h.history.loss[0]));

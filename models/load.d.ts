@@ -1,12 +1,12 @@
 // Hand-written types for load.js (Worker + Node runtime loader).
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { EngineReading, EngineSpec, Ai4iReading, Ai4iSpec } from './features';
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import type { EngineReading, EngineSpec, Ai4iReading, Ai4iSpec } from "./features";
 
 export interface QuantizedWeightSpec {
   name: string;
   shape: number[];
-  dtype: 'float32';
-  quantization?: { dtype: 'uint8'; min: number; scale: number; original_dtype: 'float32' };
+  dtype: "float32";
+  quantization?: { dtype: "uint8"; min: number; scale: number; original_dtype: "float32" };
 }
 
 /** Parsed model.json of a committed artifact (tfjs layers-model format). */
@@ -38,5 +38,9 @@ export interface Ai4iCard {
 export function initBackend(): Promise<void>;
 export function loadModel(modelJson: ModelJson, weightData: ArrayBuffer): Promise<LayersModel>;
 export function scoreEngineWindows(model: LayersModel, card: EngineCard, windows: EngineReading[][]): { rul: number; pFail30: number }[];
-export function scoreEngineRows(model: LayersModel, card: EngineCard, windows: readonly (readonly number[])[][]): { rul: number; pFail30: number }[];
+export function scoreEngineRows(
+  model: LayersModel,
+  card: EngineCard,
+  windows: readonly (readonly number[])[][],
+): { rul: number; pFail30: number }[];
 export function scoreReadings(model: LayersModel, card: Ai4iCard, readings: Ai4iReading[]): number[];

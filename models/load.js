@@ -1,10 +1,10 @@
 // Runtime loader + batched scoring, usable in a Cloudflare Worker and in Node.
 // Imports only tfjs-core, tfjs-layers and the pure-JS CPU backend (not the umbrella
 // @tensorflow/tfjs, which drags in WebGL and data/converter code the edge does not need).
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { engineRowRawFeatures, engineRowWindow, engineFeatureCount, standardise, ai4iFeatures } from './features.js';
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { loadLayersModel } from "@tensorflow/tfjs-layers";
+import { engineRowRawFeatures, engineRowWindow, engineFeatureCount, standardise, ai4iFeatures } from "./features.js";
 
 /** @type {Promise<void> | undefined} */
 let backendReady;
@@ -12,7 +12,7 @@ let backendReady;
 /** Selects the CPU backend once (idempotent). */
 export function initBackend() {
   backendReady ??= (async () => {
-    if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+    if (tf.getBackend() !== "cpu") await tf.setBackend("cpu");
     await tf.ready();
   })();
   return backendReady;
@@ -28,7 +28,7 @@ export function initBackend() {
 export async function loadModel(modelJson, weightData) {
   await initBackend();
   const groups = modelJson.weightsManifest ?? [];
-  if (groups.length !== 1 || groups[0].paths.length !== 1) throw new Error('expected one weights.bin');
+  if (groups.length !== 1 || groups[0].paths.length !== 1) throw new Error("expected one weights.bin");
   const weightSpecs = groups[0].weights;
   const handler = {
     load: async () => ({
@@ -64,7 +64,11 @@ function matrix(rows, d) {
  * @returns {{ rul: number, pFail30: number }[]}
  */
 export function scoreEngineWindows(model, card, windows) {
-  return scoreEngineRows(model, card, windows.map((w) => engineRowWindow(w, card.preprocessing)));
+  return scoreEngineRows(
+    model,
+    card,
+    windows.map((w) => engineRowWindow(w, card.preprocessing)),
+  );
 }
 
 /**
@@ -85,7 +89,9 @@ export function scoreEngineRows(model, card, windows) {
   for (let i = 0; i < windows.length; i++) standardise(engineRowRawFeatures(windows[i], spec, raw), spec.mean, spec.std, flat, i * d);
   // tidy frees the input and every intermediate; only the two output tensors survive it.
   // One pass over the whole batch (predict's default splits it into batches of 32).
-  const outs = tf.tidy(() => /** @type {tf.Tensor[]} */ (model.predict(tf.tensor2d(flat, [windows.length, d]), { batchSize: windows.length })));
+  const outs = tf.tidy(
+    () => /** @type {tf.Tensor[]} */ (model.predict(tf.tensor2d(flat, [windows.length, d]), { batchSize: windows.length })),
+  );
   const rulOut = outs[0].dataSync();
   const pOut = outs[1].dataSync();
   tf.dispose(outs);

@@ -58,14 +58,27 @@ describe("uint8 quantizer", () => {
 });
 
 describe("features", () => {
-  const rampSpec = { sensors: ["a", "b"], stats: ["tail", "mean", "slope", "curv", "resid"] as const, windowLength: 5, tailLength: 2, useCycle: true, mean: [], std: [] };
+  const rampSpec = {
+    sensors: ["a", "b"],
+    stats: ["tail", "mean", "slope", "curv", "resid"] as const,
+    windowLength: 5,
+    tailLength: 2,
+    useCycle: true,
+    mean: [],
+    std: [],
+  };
   const reading = (cycle: number, a: number) => ({ cycle, a, b: a * a, other: 99 });
 
   it("engine rows are [cycle, ...sensors in spec order], only the newest windowLength readings", () => {
     expect(engineRow(reading(7, 3), rampSpec)).toEqual([7, 3, 9]);
     expect(engineRow({ a: 1, b: 2 }, rampSpec)).toEqual([NaN, 1, 2]);
     expect(() => engineRow({ cycle: 1, a: 1 }, rampSpec)).toThrow("lacks sensor b");
-    expect(engineRowWindow([1, 2, 3, 4, 5, 6, 7].map((t) => reading(t, t)), rampSpec).map((r) => r[0])).toEqual([3, 4, 5, 6, 7]);
+    expect(
+      engineRowWindow(
+        [1, 2, 3, 4, 5, 6, 7].map((t) => reading(t, t)),
+        rampSpec,
+      ).map((r) => r[0]),
+    ).toEqual([3, 4, 5, 6, 7]);
   });
 
   it("front-pads short engine windows with the first reading and ignores readings older than the window", () => {
@@ -89,16 +102,35 @@ describe("features", () => {
 
   it("slope of a linear ramp is exact, tail is the mean of the last readings, cycle last", () => {
     const w = Array.from({ length: 10 }, (_, t) => ({ cycle: t + 1, a: 2 * t + 5 }));
-    const f = engineRawFeatures(w, { sensors: ["a"], stats: ["tail", "mean", "slope", "curv"], windowLength: 10, tailLength: 2, useCycle: true, mean: [], std: [] });
+    const f = engineRawFeatures(w, {
+      sensors: ["a"],
+      stats: ["tail", "mean", "slope", "curv"],
+      windowLength: 10,
+      tailLength: 2,
+      useCycle: true,
+      mean: [],
+      std: [],
+    });
     expect(Array.from(f)).toEqual([22, 14, 2, 0, 10]);
   });
 
   it("HDF region follows the published rule in float64, including the 8.6 K knife edge", () => {
-    const th = { hdfTempDiffK: 8.6, hdfRpm: 1380, pwfMinW: 3500, pwfMaxW: 9000, osfStrainMinNm: { L: 11000, M: 12000, H: 13000 }, twfWearMin: 200 };
+    const th = {
+      hdfTempDiffK: 8.6,
+      hdfRpm: 1380,
+      pwfMinW: 3500,
+      pwfMaxW: 9000,
+      osfStrainMinNm: { L: 11000, M: 12000, H: 13000 },
+      twfWearMin: 200,
+    };
     const spec = { thresholds: th, mean: [], std: [] };
     const i = AI4I_FEATURES.indexOf("hdfRegion");
     const base = { type: "L" as const, rpm: 1300, torqueNm: 40, toolWearMin: 10 };
-    for (const [air, proc] of [[300.0, 308.6], [298.9, 307.5], [302.4, 311.0]] as const) {
+    for (const [air, proc] of [
+      [300.0, 308.6],
+      [298.9, 307.5],
+      [302.4, 311.0],
+    ] as const) {
       const f = ai4iRawFeatures({ ...base, airTempK: air, processTempK: proc }, spec);
       expect(f[i]).toBe(proc - air < 8.6 ? 1 : 0);
     }

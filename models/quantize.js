@@ -15,12 +15,17 @@ function roundHalfEven(x) {
  * @returns {{ data: Uint8Array, min: number, scale: number }}
  */
 export function quantizeUint8(values) {
-  let lo = Infinity; let hi = -Infinity;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   const data = new Uint8Array(values.length);
   if (!(hi > lo)) return { data, min: values.length ? lo : 0, scale: 1 }; // constant tensor
   const scale = (hi - lo) / 255;
-  let min = lo; let max = hi;
+  let min = lo;
+  let max = hi;
   if (lo <= 0 && hi >= 0) {
     min = -roundHalfEven(-lo / scale) * scale;
     max = 255 * scale + min;
@@ -42,18 +47,26 @@ export function quantizeWeights(specs, buffer) {
   /** @type {Uint8Array[]} */ const parts = [];
   let offset = 0;
   for (const spec of specs) {
-    if (spec.dtype !== 'float32' || spec.quantization) throw new Error(`cannot quantize ${spec.name} (${spec.dtype})`);
+    if (spec.dtype !== "float32" || spec.quantization) throw new Error(`cannot quantize ${spec.name} (${spec.dtype})`);
     const { name, shape } = spec;
     const n = spec.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(buffer.slice(offset, offset + n * 4));
     offset += n * 4;
     const q = quantizeUint8(values);
     parts.push(q.data);
-    outSpecs.push({ name, shape, dtype: 'float32', quantization: { dtype: 'uint8', min: q.min, scale: q.scale, original_dtype: 'float32' } });
+    outSpecs.push({
+      name,
+      shape,
+      dtype: "float32",
+      quantization: { dtype: "uint8", min: q.min, scale: q.scale, original_dtype: "float32" },
+    });
   }
-  if (offset !== buffer.byteLength) throw new Error('weight buffer size does not match specs');
+  if (offset !== buffer.byteLength) throw new Error("weight buffer size does not match specs");
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return { weightSpecs: outSpecs, weightData: out.buffer };
 }

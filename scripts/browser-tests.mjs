@@ -12,7 +12,9 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 if (!existsSync(chromium)) {
   if (process.env.CI === "true") {
-    console.error(`Browser tests cannot run: Chromium is not at ${chromium} (set CHROMIUM_PATH, or install it with apt-get install -y chromium).`);
+    console.error(
+      `Browser tests cannot run: Chromium is not at ${chromium} (set CHROMIUM_PATH, or install it with apt-get install -y chromium).`,
+    );
     process.exit(1);
   }
   console.log(`Chromium is not at ${chromium}: browser tests skipped.`);

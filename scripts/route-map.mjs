@@ -26,7 +26,11 @@ function importsOf(source, file) {
   for (const [, list, from] of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*"(\.[^"]+)"/g)) {
     const target = path.posix.join(path.posix.dirname(file), from).replace(/(\.js)?$/, ".ts");
     for (const item of list.split(",")) {
-      const name = item.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop();
+      const name = item
+        .trim()
+        .replace(/^type\s+/, "")
+        .split(/\s+as\s+/)
+        .pop();
       if (name) names.set(name, target);
     }
   }
@@ -49,7 +53,8 @@ export function routeTable(source, file = APP_FILE) {
     const on = declared ? (declared[2] ? declared[1] : declared[3]) : called?.[1];
     if (!on) continue;
     for (const [, prefix, target] of code.matchAll(/\.route\(\s*"([^"]*)"\s*,\s*(\w+)\s*\)/g)) mounts.push({ on, prefix, target });
-    if (!declared) for (const [, prefix] of code.matchAll(/^\s*\w+\.(?:get|post|put|patch|delete)\(\s*"([^"]+)"/gm)) direct.push({ on, prefix });
+    if (!declared)
+      for (const [, prefix] of code.matchAll(/^\s*\w+\.(?:get|post|put|patch|delete)\(\s*"([^"]+)"/gm)) direct.push({ on, prefix });
   }
 
   const base = new Map([["app", ""]]);
@@ -71,7 +76,8 @@ export function routeTable(source, file = APP_FILE) {
     if (!base.has(m.on)) throw new Error(`route-map: cannot tell where "${m.on}" is mounted`);
     const file = imports.get(m.target);
     if (!file) throw new Error(`route-map: "${m.target}" (mounted at "${m.prefix}") is not imported from a file`);
-    if (m.prefix === "/" || m.prefix === "") throw new Error(`route-map: "${m.target}" is mounted at "/"; mount each router at its URL prefix`);
+    if (m.prefix === "/" || m.prefix === "")
+      throw new Error(`route-map: "${m.target}" is mounted at "/"; mount each router at its URL prefix`);
     rows.push({ prefix: base.get(m.on) + m.prefix, file });
   }
   for (const d of direct) rows.push({ prefix: (base.get(d.on) ?? "") + d.prefix, file });
@@ -83,7 +89,9 @@ export function routeTable(source, file = APP_FILE) {
     }
     seen.set(row.prefix, row.file);
   }
-  return [...seen].map(([prefix, file]) => ({ prefix: prefix.replace(/:(\w+)/g, "{$1}"), file })).sort((a, b) => a.prefix.localeCompare(b.prefix));
+  return [...seen]
+    .map(([prefix, file]) => ({ prefix: prefix.replace(/:(\w+)/g, "{$1}"), file }))
+    .sort((a, b) => a.prefix.localeCompare(b.prefix));
 }
 
 /** The markdown table, with links relative to the doc's folder. */

@@ -39,7 +39,9 @@ if (args.ai4i) {
   const { machineReplays, nextReading } = await import("./sim/ai4i-replay.mjs");
   const ids = Array.from({ length: Number(args.vehicles) }, (_, i) => `TRUCK-${String(i + 1).padStart(3, "0")}`);
   const replays = machineReplays(ids);
-  console.log(`Replaying the AI4I 2020 test split (1,999 processes, 67 failures) over ${ids.length} vehicles, one reading every ${args["cycle-ms"]} ms.`);
+  console.log(
+    `Replaying the AI4I 2020 test split (1,999 processes, 67 failures) over ${ids.length} vehicles, one reading every ${args["cycle-ms"]} ms.`,
+  );
   for (let events = nextReading(replays, Date.now()); events.length; events = nextReading(replays, Date.now())) {
     const res = await postTelemetry(args.url, args.tenant, secret, events);
     if (res.status !== 202) {

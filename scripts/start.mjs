@@ -21,7 +21,11 @@ const vars = { ...devVars.vars, ...varArgs(userArgs) };
 if (devVars.created) console.log(`• Wrote .dev.vars with fresh dev secrets. Platform admin token: ${devVars.vars.PLATFORM_ADMIN_TOKEN}`);
 
 console.log("• Generating worker-configuration.d.ts…");
-run(bin(root, "wrangler"), ["types", "--include-runtime=false", "--strict-vars=false", "--env-interface", "Env", "worker-configuration.d.ts"], { cwd: root, stdio: "ignore" });
+run(
+  bin(root, "wrangler"),
+  ["types", "--include-runtime=false", "--strict-vars=false", "--env-interface", "Env", "worker-configuration.d.ts"],
+  { cwd: root, stdio: "ignore" },
+);
 console.log("• Applying local D1 migrations…");
 applyLocalMigrations(flagValue(userArgs, "--persist-to"));
 if (existsSync(path.join(root, "vite.config.ts"))) {
@@ -32,7 +36,10 @@ if (existsSync(path.join(root, "vite.config.ts"))) {
 const port = Number(flagValue(userArgs, "--port", 8787));
 const url = `http://127.0.0.1:${port}`;
 // Our defaults come first so the caller's own arguments after `--` win.
-const defaults = [...(flagValue(userArgs, "--port") ? [] : ["--port", "8787"]), ...(flagValue(userArgs, "--ip") ? [] : ["--ip", "127.0.0.1"])];
+const defaults = [
+  ...(flagValue(userArgs, "--port") ? [] : ["--port", "8787"]),
+  ...(flagValue(userArgs, "--ip") ? [] : ["--ip", "127.0.0.1"]),
+];
 const child = spawn(bin(root, "wrangler"), ["dev", ...defaults, ...userArgs], { cwd: root, stdio: "inherit", detached: true });
 
 const shutdown = async () => {
@@ -46,7 +53,11 @@ child.on("exit", (code) => process.exit(code ?? 0));
 try {
   await waitForServer(url, child, []);
   const stateDir = flagValue(userArgs, "--persist-to", path.join(root, ".wrangler/state"));
-  const seed = await seedDemo({ url, platformToken: vars.PLATFORM_ADMIN_TOKEN, credentialsFile: path.join(stateDir, "demo-credentials.json") });
+  const seed = await seedDemo({
+    url,
+    platformToken: vars.PLATFORM_ADMIN_TOKEN,
+    credentialsFile: path.join(stateDir, "demo-credentials.json"),
+  });
   printCredentials(seed, url);
   console.log(`\nFleetPulse is running: app ${url}/  ·  API reference ${url}/api/docs  ·  Ctrl-C stops it.`);
 } catch (error) {

@@ -107,7 +107,8 @@ app.use(
   "*",
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), problemContext(c)),
+    onError: (c) =>
+      renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), problemContext(c)),
   }),
 );
 app.use("/api/*", auditWrites);

@@ -37,7 +37,11 @@ export async function runOrQueue(action: NewAction): Promise<RunResult> {
   }
   let response: Response;
   try {
-    response = await apiFetch(action.path, { method: action.method, headers: { "content-type": "application/json" }, body: JSON.stringify(action.body) });
+    response = await apiFetch(action.path, {
+      method: action.method,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(action.body),
+    });
   } catch (error) {
     if (!(error instanceof OfflineError)) throw error;
     await store(action);

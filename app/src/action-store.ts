@@ -123,7 +123,9 @@ export async function replay(current: { token: string; userId: string } | null):
       if (response.status >= 500) return { result: "offline" as const, sent };
       if (!response.ok) {
         const detail = await problemText(response);
-        await run(PROBLEMS, "readwrite", (s) => s.add({ label: action.label, status: response.status, detail, at: Date.now() } satisfies ReplayProblem));
+        await run(PROBLEMS, "readwrite", (s) =>
+          s.add({ label: action.label, status: response.status, detail, at: Date.now() } satisfies ReplayProblem),
+        );
       }
       await run(QUEUE, "readwrite", (s) => s.delete(action.id!));
       sent++;

@@ -19,7 +19,9 @@ export function formatDuration(seconds: number | null): string {
 /** A bucket's start as the x-axis label, in the chosen time zone. */
 export function bucketLabel(iso: string, bucket: "hour" | "day", timeZone: string): string {
   const options: Intl.DateTimeFormatOptions =
-    bucket === "hour" ? { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" } : { timeZone, day: "numeric", month: "short" };
+    bucket === "hour"
+      ? { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }
+      : { timeZone, day: "numeric", month: "short" };
   return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
 }
 

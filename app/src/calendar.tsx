@@ -53,7 +53,10 @@ export function WeekCalendar({
     const start = day.getTime();
     const end = addDays(day, 1).getTime();
     return booked
-      .filter((w) => resourceOf(w) === resourceId && Date.parse(w.scheduledStart as string) < end && Date.parse(w.scheduledStart as string) >= start)
+      .filter(
+        (w) =>
+          resourceOf(w) === resourceId && Date.parse(w.scheduledStart as string) < end && Date.parse(w.scheduledStart as string) >= start,
+      )
       .sort((a, b) => Date.parse(a.scheduledStart as string) - Date.parse(b.scheduledStart as string));
   };
   const captionId = `cal-${resourceLabel.toLowerCase()}-caption`;

@@ -138,7 +138,15 @@ function Legend({ series, kind, prefix }: { series: ChartSeries[]; kind: "line" 
 }
 
 /** The chart's numbers as a table: hidden visually (not from screen readers) until asked for. */
-function DataTable({ title, labels, series, xLabel, unit, format, shown }: Required<Omit<ChartProps, "formatValue">> & { format: (v: number) => string; shown: boolean }) {
+function DataTable({
+  title,
+  labels,
+  series,
+  xLabel,
+  unit,
+  format,
+  shown,
+}: Required<Omit<ChartProps, "formatValue">> & { format: (v: number) => string; shown: boolean }) {
   const cell = (v: number | null) => (v === null ? "—" : `${format(v)}${unit ? ` ${unit}` : ""}`);
   return (
     <div className={shown ? "table-scroll" : "visually-hidden"}>
@@ -171,13 +179,23 @@ function DataTable({ title, labels, series, xLabel, unit, format, shown }: Requi
   );
 }
 
-function ChartFrame({ kind, props, children }: { kind: "line" | "bar"; props: ChartProps; children: (ctx: { max: number; band: number; prefix: string }) => ReactNode }) {
+function ChartFrame({
+  kind,
+  props,
+  children,
+}: {
+  kind: "line" | "bar";
+  props: ChartProps;
+  children: (ctx: { max: number; band: number; prefix: string }) => ReactNode;
+}) {
   const { title, labels, series, xLabel = "Time", unit = "", formatValue } = props;
   const format = formatValue ?? ((v: number) => defaultFormat.format(v));
   const [shown, setShown] = useState(false);
   const prefix = `chart${useId().replace(/:/g, "")}`;
   const totals =
-    kind === "bar" ? labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0)) : series.flatMap((s) => s.values.map((v) => v ?? 0));
+    kind === "bar"
+      ? labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0))
+      : series.flatMap((s) => s.values.map((v) => v ?? 0));
   const counts = series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
   const max = counts ? countMax(Math.max(0, ...totals)) : niceMax(Math.max(0, ...totals));
   const band = labels.length ? PLOT_W / labels.length : PLOT_W;
@@ -199,7 +217,15 @@ function ChartFrame({ kind, props, children }: { kind: "line" | "bar"; props: Ch
           </button>
         </>
       )}
-      <DataTable title={title} labels={labels} series={series} xLabel={xLabel} unit={unit} format={format} shown={shown || labels.length === 0} />
+      <DataTable
+        title={title}
+        labels={labels}
+        series={series}
+        xLabel={xLabel}
+        unit={unit}
+        format={format}
+        shown={shown || labels.length === 0}
+      />
     </figure>
   );
 }
@@ -224,9 +250,16 @@ export function LineChart(props: ChartProps) {
               {runs
                 .filter((run) => run.length > 1)
                 .map((run, ri) => (
-                  <polyline key={ri} points={run.map((p) => `${p.x},${p.y}`).join(" ")} strokeDasharray={DASHES[si % 4]} className="chart-line" />
+                  <polyline
+                    key={ri}
+                    points={run.map((p) => `${p.x},${p.y}`).join(" ")}
+                    strokeDasharray={DASHES[si % 4]}
+                    className="chart-line"
+                  />
                 ))}
-              {points.length <= 60 ? points.map((p, i) => (p ? <Marker key={i} kind={MARKERS[si % 4] ?? "circle"} x={p.x} y={p.y} /> : null)) : null}
+              {points.length <= 60
+                ? points.map((p, i) => (p ? <Marker key={i} kind={MARKERS[si % 4] ?? "circle"} x={p.x} y={p.y} /> : null))
+                : null}
             </g>
           );
         })

@@ -13,7 +13,10 @@ export type FieldErrors = Record<string, string>;
  * (like `quietHours.timeZone`) to the form's field name, or null when no field shows it: those
  * messages go into the form-level message instead.
  */
-export function problemFields(error: unknown, fieldOf: (path: string) => string | null = (path) => path): { fields: FieldErrors; message: string } {
+export function problemFields(
+  error: unknown,
+  fieldOf: (path: string) => string | null = (path) => path,
+): { fields: FieldErrors; message: string } {
   const fields: FieldErrors = {};
   if (error instanceof ApiError && error.status === 400 && error.problem.errors?.length) {
     const unplaced: string[] = [];
@@ -23,7 +26,9 @@ export function problemFields(error: unknown, fieldOf: (path: string) => string 
       else unplaced.push(`${path}: ${message}`);
     }
     const count = Object.keys(fields).length;
-    const message = [count ? `Please correct ${count} field${count === 1 ? "" : "s"} marked below.` : "", ...unplaced].filter(Boolean).join(" ");
+    const message = [count ? `Please correct ${count} field${count === 1 ? "" : "s"} marked below.` : "", ...unplaced]
+      .filter(Boolean)
+      .join(" ");
     return { fields, message };
   }
   return { fields, message: describeError(error) };

@@ -57,7 +57,8 @@ export function useLiveFeed(): LiveFeed {
           attempts = 0;
           setState("live");
           // After a reconnect, ask for everything missed since the last event seen.
-          if (lastSeq.current !== null && lastSeq.current < message.seq) socket?.send(JSON.stringify({ type: "resume", since: lastSeq.current }));
+          if (lastSeq.current !== null && lastSeq.current < message.seq)
+            socket?.send(JSON.stringify({ type: "resume", since: lastSeq.current }));
           else lastSeq.current = message.seq;
           return;
         }
@@ -65,7 +66,8 @@ export function useLiveFeed(): LiveFeed {
         lastSeq.current = Math.max(lastSeq.current ?? 0, message.seq);
         const alert = message.alert as unknown as Alert;
         setAlerts((current) => upsert(current, alert));
-        if (message.type === "alert") setAnnouncement({ text: `${alert.severity} alert: ${alert.message}`, critical: alert.severity === "critical" });
+        if (message.type === "alert")
+          setAnnouncement({ text: `${alert.severity} alert: ${alert.message}`, critical: alert.severity === "critical" });
       };
       socket.onclose = () => {
         if (stopped) return;

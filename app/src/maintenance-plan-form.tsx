@@ -111,7 +111,13 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
         <legend>Interval, whichever comes first (at least one)</legend>
         <div className="field-row">
           {NUMBER_FIELDS.slice(0, 3).map((f) => (
-            <Field key={f.name} id={`${idPrefix}-${f.name}`} label={f.label} hint={"hint" in f ? f.hint : undefined} error={fieldErrors[f.name]}>
+            <Field
+              key={f.name}
+              id={`${idPrefix}-${f.name}`}
+              label={f.label}
+              hint={"hint" in f ? f.hint : undefined}
+              error={fieldErrors[f.name]}
+            >
               {(aria) => <input {...aria} inputMode="decimal" value={values[f.name]} onChange={set(f.name)} />}
             </Field>
           ))}
@@ -121,14 +127,25 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
         <legend>Due-soon thresholds (optional)</legend>
         <div className="field-row">
           {NUMBER_FIELDS.slice(3, 6).map((f) => (
-            <Field key={f.name} id={`${idPrefix}-${f.name}`} label={f.label} hint={"hint" in f ? f.hint : undefined} error={fieldErrors[f.name]}>
+            <Field
+              key={f.name}
+              id={`${idPrefix}-${f.name}`}
+              label={f.label}
+              hint={"hint" in f ? f.hint : undefined}
+              error={fieldErrors[f.name]}
+            >
               {(aria) => <input {...aria} inputMode="decimal" value={values[f.name]} onChange={set(f.name)} />}
             </Field>
           ))}
         </div>
       </fieldset>
       <div className="field-row">
-        <Field id={`${idPrefix}-durationMinutes`} label="Duration (minutes)" hint="How long the service takes in the shop." error={fieldErrors.durationMinutes}>
+        <Field
+          id={`${idPrefix}-durationMinutes`}
+          label="Duration (minutes)"
+          hint="How long the service takes in the shop."
+          error={fieldErrors.durationMinutes}
+        >
           {(aria) => <input {...aria} inputMode="numeric" value={values.durationMinutes} onChange={set("durationMinutes")} />}
         </Field>
         <Field id={`${idPrefix}-skill`} label="Required skill (optional)" error={fieldErrors.skill}>

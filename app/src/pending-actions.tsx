@@ -13,7 +13,8 @@ export function PendingActions() {
       <div className="pending-actions" role="status">
         {queued.length ? (
           <p>
-            {queued.length} action{queued.length === 1 ? "" : "s"} taken offline waiting to be sent: {queued.map((a) => a.label).join("; ")}.
+            {queued.length} action{queued.length === 1 ? "" : "s"} taken offline waiting to be sent: {queued.map((a) => a.label).join("; ")}
+            .
           </p>
         ) : null}
       </div>
@@ -24,7 +25,8 @@ export function PendingActions() {
               <li key={p.id}>
                 <p>
                   <strong>Not applied: </strong>
-                  {p.label} (taken offline, sent at {formatClock(p.at)}) — {p.status === 409 ? "it conflicts with a change made meanwhile: " : ""}
+                  {p.label} (taken offline, sent at {formatClock(p.at)}) —{" "}
+                  {p.status === 409 ? "it conflicts with a change made meanwhile: " : ""}
                   {p.detail}
                 </p>
                 <button type="button" className="button" onClick={() => p.id !== undefined && void dismissProblem(p.id)}>

@@ -5,7 +5,17 @@ import type { ReactNode } from "react";
  * takes keyboard focus, so it can be scrolled without a mouse (WCAG 2.1.1; axe
  * `scrollable-region-focusable`). `children` are the table's head and body.
  */
-export function ScrollTable({ captionId, caption, className, children }: { captionId: string; caption: ReactNode; className?: string; children: ReactNode }) {
+export function ScrollTable({
+  captionId,
+  caption,
+  className,
+  children,
+}: {
+  captionId: string;
+  caption: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="table-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
       <table className={className}>

@@ -63,10 +63,13 @@ function armExpiry() {
   if (!current) return;
   // setTimeout overflows past ~24.8 days; re-check daily in that case.
   const wait = Math.min(current.expiresAt - Date.now(), 86_400_000);
-  expiryTimer = setTimeout(() => {
-    if (current && current.expiresAt <= Date.now()) end("Your session has expired. Please sign in again.");
-    else armExpiry();
-  }, Math.max(wait, 0));
+  expiryTimer = setTimeout(
+    () => {
+      if (current && current.expiresAt <= Date.now()) end("Your session has expired. Please sign in again.");
+      else armExpiry();
+    },
+    Math.max(wait, 0),
+  );
 }
 armExpiry();
 

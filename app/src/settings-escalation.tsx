@@ -25,7 +25,9 @@ function PolicyEditor({ policy, editable }: { policy: Policy; editable: boolean 
     setErrors({});
     setMessage(null);
     try {
-      const saved = await unwrap(client.api["escalation-policies"][":severity"].$put({ param: { severity: policy.severity }, json: { steps } }));
+      const saved = await unwrap(
+        client.api["escalation-policies"][":severity"].$put({ param: { severity: policy.severity }, json: { steps } }),
+      );
       setSteps(saved.steps);
       setMessage({ text: `The ${policy.severity} policy is saved.`, error: false });
     } catch (error) {
@@ -62,24 +64,50 @@ function PolicyEditor({ policy, editable }: { policy: Policy; editable: boolean 
         <fieldset key={i} className="step">
           <legend>Step {i + 1}</legend>
           <Field id={`${prefix}-${i}-after`} label="After (minutes unacknowledged)" error={errors[`steps.${i}.afterMinutes`]}>
-            {(p) => <input {...p} type="number" min={0} value={step.afterMinutes} onChange={(e) => update(i, { afterMinutes: Number(e.target.value) })} />}
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={0}
+                value={step.afterMinutes}
+                onChange={(e) => update(i, { afterMinutes: Number(e.target.value) })}
+              />
+            )}
           </Field>
           <fieldset className="checkbox-group">
             <legend>Tell these roles</legend>
-            {errors[`steps.${i}.roles`] ? <p className="field-error"><strong>Error: </strong>{errors[`steps.${i}.roles`]}</p> : null}
+            {errors[`steps.${i}.roles`] ? (
+              <p className="field-error">
+                <strong>Error: </strong>
+                {errors[`steps.${i}.roles`]}
+              </p>
+            ) : null}
             {ROLES.map((r) => (
               <label key={r} className="checkbox">
-                <input type="checkbox" checked={step.roles.includes(r)} onChange={(e) => update(i, { roles: toggle(step.roles, r, e.target.checked) })} />
+                <input
+                  type="checkbox"
+                  checked={step.roles.includes(r)}
+                  onChange={(e) => update(i, { roles: toggle(step.roles, r, e.target.checked) })}
+                />
                 {r}
               </label>
             ))}
           </fieldset>
           <fieldset className="checkbox-group">
             <legend>By these channels</legend>
-            {errors[`steps.${i}.channels`] ? <p className="field-error"><strong>Error: </strong>{errors[`steps.${i}.channels`]}</p> : null}
+            {errors[`steps.${i}.channels`] ? (
+              <p className="field-error">
+                <strong>Error: </strong>
+                {errors[`steps.${i}.channels`]}
+              </p>
+            ) : null}
             {CHANNELS.map((c) => (
               <label key={c} className="checkbox">
-                <input type="checkbox" checked={step.channels.includes(c)} onChange={(e) => update(i, { channels: toggle(step.channels, c, e.target.checked) })} />
+                <input
+                  type="checkbox"
+                  checked={step.channels.includes(c)}
+                  onChange={(e) => update(i, { channels: toggle(step.channels, c, e.target.checked) })}
+                />
                 {c}
               </label>
             ))}
@@ -93,7 +121,12 @@ function PolicyEditor({ policy, editable }: { policy: Policy; editable: boolean 
         <button
           type="button"
           className="button"
-          onClick={() => setSteps((all) => [...all, { afterMinutes: (all.at(-1)?.afterMinutes ?? 0) + 10, roles: ["manager"], channels: ["inapp", "push"] }])}
+          onClick={() =>
+            setSteps((all) => [
+              ...all,
+              { afterMinutes: (all.at(-1)?.afterMinutes ?? 0) + 10, roles: ["manager"], channels: ["inapp", "push"] },
+            ])
+          }
         >
           Add a step to the {policy.severity} policy
         </button>

@@ -32,7 +32,12 @@ export function OutboundWebhooks() {
   return (
     <form onSubmit={submit} aria-labelledby="webhook-title" noValidate>
       <h3 id="webhook-title">Add an outbound webhook</h3>
-      <Field id="webhook-url" label="Endpoint URL" hint="FleetPulse posts signed events (Standard Webhooks) to this address." error={errors.url}>
+      <Field
+        id="webhook-url"
+        label="Endpoint URL"
+        hint="FleetPulse posts signed events (Standard Webhooks) to this address."
+        error={errors.url}
+      >
         {(p) => <input {...p} type="url" value={url} onChange={(e) => setUrl(e.target.value)} />}
       </Field>
       <fieldset className="checkbox-group" aria-describedby={errors.events ? "webhook-events-error" : undefined}>
@@ -45,7 +50,11 @@ export function OutboundWebhooks() {
         ) : null}
         {EVENTS.map((name) => (
           <label key={name} className="checkbox">
-            <input type="checkbox" checked={events.includes(name)} onChange={(e) => setEvents((l) => (e.target.checked ? [...l, name] : l.filter((v) => v !== name)))} />
+            <input
+              type="checkbox"
+              checked={events.includes(name)}
+              onChange={(e) => setEvents((l) => (e.target.checked ? [...l, name] : l.filter((v) => v !== name)))}
+            />
             {name}
           </label>
         ))}
@@ -90,7 +99,9 @@ function VendorForm({ vendor, onSaved }: { vendor: "samsara" | "motive"; onSaved
       <Field
         id={`${vendor}-secret`}
         label={`${name} webhook secret`}
-        hint={vendor === "samsara" ? "The base64 secret key Samsara shows for the webhook." : "The shared secret of Motive's company webhook."}
+        hint={
+          vendor === "samsara" ? "The base64 secret key Samsara shows for the webhook." : "The shared secret of Motive's company webhook."
+        }
         error={errors.secret}
       >
         {(p) => <input {...p} type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />}

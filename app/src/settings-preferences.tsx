@@ -37,7 +37,10 @@ export function PreferencesForm() {
   const toggle = (severity: (typeof SEVERITIES)[number], channel: Channel, on: boolean) =>
     setPrefs({
       ...prefs,
-      channels: { ...prefs.channels, [severity]: on ? [...prefs.channels[severity], channel] : prefs.channels[severity].filter((c) => c !== channel) },
+      channels: {
+        ...prefs.channels,
+        [severity]: on ? [...prefs.channels[severity], channel] : prefs.channels[severity].filter((c) => c !== channel),
+      },
     });
   const setHours = (change: Partial<typeof hours>) => setPrefs({ ...prefs, quietHours: { ...hours, ...change } });
 
@@ -60,7 +63,11 @@ export function PreferencesForm() {
     <form onSubmit={submit} aria-labelledby="prefs-title" noValidate>
       <h3 id="prefs-title">How you are told, by severity</h3>
       {SEVERITIES.map((severity) => (
-        <fieldset key={severity} className="checkbox-group" aria-describedby={errors[`channels.${severity}`] ? `channels-${severity}-error` : undefined}>
+        <fieldset
+          key={severity}
+          className="checkbox-group"
+          aria-describedby={errors[`channels.${severity}`] ? `channels-${severity}-error` : undefined}
+        >
           <legend>{severity.charAt(0).toUpperCase() + severity.slice(1)} alerts</legend>
           {errors[`channels.${severity}`] ? (
             <p className="field-error" id={`channels-${severity}-error`}>
@@ -70,7 +77,11 @@ export function PreferencesForm() {
           ) : null}
           {CHANNELS.map((c) => (
             <label key={c.value} className="checkbox">
-              <input type="checkbox" checked={prefs.channels[severity].includes(c.value)} onChange={(e) => toggle(severity, c.value, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={prefs.channels[severity].includes(c.value)}
+                onChange={(e) => toggle(severity, c.value, e.target.checked)}
+              />
               {c.label}
             </label>
           ))}
@@ -92,7 +103,13 @@ export function PreferencesForm() {
           <Field id="quiet-zone" label="Time zone" hint="For example Europe/Berlin." error={errors["quietHours.timeZone"]}>
             {(p) => (
               <>
-                <input {...p} list="time-zones" value={hours.timeZone} onChange={(e) => setHours({ timeZone: e.target.value })} autoComplete="off" />
+                <input
+                  {...p}
+                  list="time-zones"
+                  value={hours.timeZone}
+                  onChange={(e) => setHours({ timeZone: e.target.value })}
+                  autoComplete="off"
+                />
                 <datalist id="time-zones">
                   {ZONES.map((z) => (
                     <option key={z} value={z} />
@@ -103,9 +120,21 @@ export function PreferencesForm() {
           </Field>
         </div>
       ) : null}
-      <Field id="digest" label="Digest (minutes)" hint="0 sends each notification at once; more gathers them into one message." error={errors.digestMinutes}>
+      <Field
+        id="digest"
+        label="Digest (minutes)"
+        hint="0 sends each notification at once; more gathers them into one message."
+        error={errors.digestMinutes}
+      >
         {(p) => (
-          <input {...p} type="number" min={0} max={1440} value={prefs.digestMinutes} onChange={(e) => setPrefs({ ...prefs, digestMinutes: Number(e.target.value) })} />
+          <input
+            {...p}
+            type="number"
+            min={0}
+            max={1440}
+            value={prefs.digestMinutes}
+            onChange={(e) => setPrefs({ ...prefs, digestMinutes: Number(e.target.value) })}
+          />
         )}
       </Field>
       <FormMessage message={message?.text ?? null} error={message?.error} />

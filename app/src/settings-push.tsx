@@ -5,7 +5,10 @@ import { FormMessage } from "./form-field";
 
 /** base64url → the bytes PushManager wants as applicationServerKey. */
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
-  const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(base64url.length / 4) * 4, "=");
+  const base64 = base64url
+    .replace(/-/g, "+")
+    .replace(/_/g, "/")
+    .padEnd(Math.ceil(base64url.length / 4) * 4, "=");
   const raw = atob(base64);
   const bytes = new Uint8Array(new ArrayBuffer(raw.length));
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
@@ -43,7 +46,11 @@ export function PushToggle() {
       const registration = await navigator.serviceWorker.ready;
       const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
       const json = subscription.toJSON() as { endpoint: string; expirationTime?: number | null; keys: { p256dh: string; auth: string } };
-      await unwrap(client.api.push.subscriptions.$post({ json: { endpoint: json.endpoint, expirationTime: json.expirationTime ?? null, keys: json.keys } }));
+      await unwrap(
+        client.api.push.subscriptions.$post({
+          json: { endpoint: json.endpoint, expirationTime: json.expirationTime ?? null, keys: json.keys },
+        }),
+      );
       setState("on");
       setMessage({ text: "Push notifications are on for this device.", error: false });
     } catch (error) {
@@ -70,7 +77,9 @@ export function PushToggle() {
   return (
     <div>
       {state === "unsupported" ? <p>This browser cannot receive push notifications.</p> : null}
-      {state === "blocked" ? <p>Notifications are blocked for FleetPulse in this browser's site settings; allow them there to turn push on.</p> : null}
+      {state === "blocked" ? (
+        <p>Notifications are blocked for FleetPulse in this browser's site settings; allow them there to turn push on.</p>
+      ) : null}
       {state === "on" ? (
         <button type="button" className="button" onClick={disable}>
           Turn off push on this device

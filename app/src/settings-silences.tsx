@@ -13,7 +13,13 @@ export function Silences() {
   const [version, setVersion] = useState(0);
   const list = useApi(`silences:${version}`, () => unwrap(client.api.silences.$get()));
   const vehicles = useApi("vehicles:all", () => unwrap(client.api.vehicles.$get({ query: { limit: "500" } })));
-  const [draft, setDraft] = useState(() => ({ severity: "", vehicleId: "", startsAt: localInput(new Date()), endsAt: localInput(new Date(Date.now() + 3_600_000)), comment: "" }));
+  const [draft, setDraft] = useState(() => ({
+    severity: "",
+    vehicleId: "",
+    startsAt: localInput(new Date()),
+    endsAt: localInput(new Date(Date.now() + 3_600_000)),
+    comment: "",
+  }));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const names = new Map((vehicles.data?.items ?? []).map((v) => [v.id, v.name]));
@@ -28,7 +34,10 @@ export function Silences() {
       await unwrap(
         client.api.silences.$post({
           json: {
-            matchers: { ...(draft.severity ? { severity: draft.severity as (typeof SEVERITIES)[number] } : {}), ...(draft.vehicleId ? { vehicleId: draft.vehicleId } : {}) },
+            matchers: {
+              ...(draft.severity ? { severity: draft.severity as (typeof SEVERITIES)[number] } : {}),
+              ...(draft.vehicleId ? { vehicleId: draft.vehicleId } : {}),
+            },
             startsAt: instant(draft.startsAt),
             endsAt: instant(draft.endsAt),
             comment: draft.comment,
@@ -64,8 +73,11 @@ export function Silences() {
           {list.data.items.map((s) => (
             <li key={s.id}>
               <p>
-                <strong>{s.comment}</strong> — {Object.entries(s.matchers).map(([k, v]) => `${k === "vehicleId" ? "vehicle" : k} ${k === "vehicleId" ? (names.get(v) ?? v) : v}`).join(", ")}, from{" "}
-                {formatDateTime(s.startsAt)} until {formatDateTime(s.endsAt)}
+                <strong>{s.comment}</strong> —{" "}
+                {Object.entries(s.matchers)
+                  .map(([k, v]) => `${k === "vehicleId" ? "vehicle" : k} ${k === "vehicleId" ? (names.get(v) ?? v) : v}`)
+                  .join(", ")}
+                , from {formatDateTime(s.startsAt)} until {formatDateTime(s.endsAt)}
               </p>
               <button type="button" className="button" onClick={() => void remove(s.id)} aria-label={`Remove silence: ${s.comment}`}>
                 Remove
@@ -86,7 +98,12 @@ export function Silences() {
         <div className="field-row">
           <Field id="silence-severity" label="Severity" error={errors["matchers.severity"]}>
             {(p) => (
-              <select {...p} value={draft.severity} onChange={set("severity")} aria-describedby={errors.matchers ? "silence-matchers-error" : p["aria-describedby"]}>
+              <select
+                {...p}
+                value={draft.severity}
+                onChange={set("severity")}
+                aria-describedby={errors.matchers ? "silence-matchers-error" : p["aria-describedby"]}
+              >
                 <option value="">Any severity</option>
                 {SEVERITIES.map((s) => (
                   <option key={s} value={s}>

@@ -37,7 +37,12 @@ registerRoute(
 );
 
 registerRoute(
-  ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith("/api/") && request.method === "GET" && url.pathname !== "/api/live" && !url.pathname.startsWith("/api/live/"),
+  ({ url, request }) =>
+    url.origin === self.location.origin &&
+    url.pathname.startsWith("/api/") &&
+    request.method === "GET" &&
+    url.pathname !== "/api/live" &&
+    !url.pathname.startsWith("/api/live/"),
   new NetworkFirst({
     cacheName: API_CACHE,
     plugins: [

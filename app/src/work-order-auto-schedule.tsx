@@ -42,7 +42,8 @@ export function AutoSchedule({
     <div className="panel">
       <h3>Auto-schedule</h3>
       <p className="hint" id="auto-hint">
-        Books every open work order into the next {HORIZON_DAYS} days on technicians' shifts and free bays, most urgent and most overdue first.
+        Books every open work order into the next {HORIZON_DAYS} days on technicians' shifts and free bays, most urgent and most overdue
+        first.
       </p>
       <button type="button" className="button primary" onClick={run} disabled={busy} aria-describedby="auto-hint">
         {busy ? "Scheduling…" : "Auto-schedule"}

@@ -99,7 +99,9 @@ export function ScheduleForm({
       onScheduled(booked);
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
-        setFormError(`This booking was refused because of a conflict: ${error.problem.detail ?? "the time is taken."} Choose another time, technician or bay.`);
+        setFormError(
+          `This booking was refused because of a conflict: ${error.problem.detail ?? "the time is taken."} Choose another time, technician or bay.`,
+        );
       } else {
         const { fields, message } = problemFields(error, (path) => FIELD_OF[path.split(".")[0] ?? ""] ?? null);
         setFieldErrors(fields);

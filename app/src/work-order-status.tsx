@@ -30,7 +30,13 @@ export function nextActions(status: WorkOrderStatus): { to: WorkOrderStatus; lab
 }
 
 const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const dayTime = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+const dayTime = new Intl.DateTimeFormat(undefined, {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 /** "Mon 24 Nov, 08:00–09:30", or null when not booked. */
 export function bookingText(wo: Pick<WorkOrder, "scheduledStart" | "scheduledEnd">): string | null {

@@ -32,7 +32,18 @@ const weekdays = (days, start, end) => days.map((weekday) => ({ weekday, start, 
  * A shop: `technicians` (5–50), `bays` (2–10), `workOrders` open work orders over `days` days.
  * `slotMinutes` makes every duration a multiple of it (30 for the exact-solver instances).
  */
-export function generateShop({ seed, technicians, bays, workOrders, days = 14, slotMinutes = 15, dueSpreadDays = days, bookedShare = 0.05, maxMinutes = 180, knownSkillsOnly = false }) {
+export function generateShop({
+  seed,
+  technicians,
+  bays,
+  workOrders,
+  days = 14,
+  slotMinutes = 15,
+  dueSpreadDays = days,
+  bookedShare = 0.05,
+  maxMinutes = 180,
+  knownSkillsOnly = false,
+}) {
   const r = rng(seed);
   const from = BENCH_FROM;
   const to = from + days * DAY;
@@ -49,7 +60,11 @@ export function generateShop({ seed, technicians, bays, workOrders, days = 14, s
           : weekdays([1, 2, 3, 4], "20:00", "06:00"); // overnight
     return { id: `tec_${String(i).padStart(3, "0")}`, name: `Tech ${i}`, skills, shifts, timeZone: r.next() < 0.8 ? zone : r.pick(ZONES) };
   });
-  const bayList = Array.from({ length: bays }, (_, i) => ({ id: `bay_${String(i).padStart(2, "0")}`, name: `Bay ${i}`, capacity: r.int(1, 3) }));
+  const bayList = Array.from({ length: bays }, (_, i) => ({
+    id: `bay_${String(i).padStart(2, "0")}`,
+    name: `Bay ${i}`,
+    capacity: r.int(1, 3),
+  }));
   const shopSkills = [...new Set(techs.flatMap((t) => t.skills))].filter((s) => s !== "general");
   const vehicles = Array.from({ length: Math.max(3, Math.ceil(workOrders / 3)) }, (_, i) => `veh_${String(i).padStart(4, "0")}`);
   const priorities = ["urgent", "high", "high", "normal", "normal", "normal", "normal", "low", "low", "low"];
@@ -59,7 +74,8 @@ export function generateShop({ seed, technicians, bays, workOrders, days = 14, s
     const special = knownSkillsOnly ? shopSkills : SPECIAL_SKILLS;
     const skill = roll < 0.55 ? null : roll < 0.7 || !special.length ? "general" : r.pick(special);
     const dueRoll = r.next();
-    const dueDate = dueRoll < 0.1 ? null : from + Math.round((r.next() * dueSpreadDays * DAY - (dueRoll < 0.2 ? DAY : 0)) / (15 * 60_000)) * 15 * 60_000;
+    const dueDate =
+      dueRoll < 0.1 ? null : from + Math.round((r.next() * dueSpreadDays * DAY - (dueRoll < 0.2 ? DAY : 0)) / (15 * 60_000)) * 15 * 60_000;
     return {
       id: `wo_${String(i).padStart(5, "0")}`,
       vehicleId: r.pick(vehicles),
@@ -75,7 +91,14 @@ export function generateShop({ seed, technicians, bays, workOrders, days = 14, s
   for (let i = 0; i < nBooked; i++) {
     const t = r.pick(techs);
     const start = from + r.int(0, days - 1) * DAY + r.int(8, 13) * HOUR;
-    bookings.push({ workOrderId: `wo_booked_${i}`, vehicleId: r.pick(vehicles), technicianId: t.id, bayId: bayList.length ? r.pick(bayList).id : null, start, end: start + r.int(1, 3) * HOUR });
+    bookings.push({
+      workOrderId: `wo_booked_${i}`,
+      vehicleId: r.pick(vehicles),
+      technicianId: t.id,
+      bayId: bayList.length ? r.pick(bayList).id : null,
+      start,
+      end: start + r.int(1, 3) * HOUR,
+    });
   }
   return { from, to, workOrders: jobs, technicians: techs, bays: bayList, bookings, slotMinutes };
 }

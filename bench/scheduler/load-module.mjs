@@ -15,7 +15,15 @@ let loaded;
 /** The scheduler module's exports (`autoSchedule`, `buildGrid`, `verifySchedule`, …). */
 export function loadScheduler() {
   loaded ??= (async () => {
-    const out = await build({ entryPoints: [SCHEDULER_ENTRY], bundle: true, format: "esm", platform: "node", target: "node20", write: false, logLevel: "error" });
+    const out = await build({
+      entryPoints: [SCHEDULER_ENTRY],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      write: false,
+      logLevel: "error",
+    });
     const dir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-scheduler-"));
     const file = path.join(dir, "scheduler.mjs");
     writeFileSync(file, out.outputFiles[0].text);

@@ -1,5 +1,5 @@
 // AI4I 2020 loader + the fixed stratified split from models/data/README.md.
-import { readDataText } from './paths.js';
+import { readDataText } from "./paths.js";
 
 /**
  * @typedef {import('../features.js').Ai4iReading & { udi: number, label: 0|1 }} Ai4iRow
@@ -7,26 +7,38 @@ import { readDataText } from './paths.js';
 
 /** @param {string} text raw CSV (BOM + CRLF tolerated) @returns {Ai4iRow[]} */
 export function parseAi4i(text) {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.length > 0);
-  const header = lines[0].split(',');
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
+  const header = lines[0].split(",");
   const col = (/** @type {string} */ name) => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`ai4i2020.csv: missing column ${name}`);
     return i;
   };
   const c = {
-    udi: col('UDI'), type: col('Type'), air: col('Air temperature [K]'),
-    proc: col('Process temperature [K]'), rpm: col('Rotational speed [rpm]'),
-    torque: col('Torque [Nm]'), wear: col('Tool wear [min]'), label: col('Machine failure'),
+    udi: col("UDI"),
+    type: col("Type"),
+    air: col("Air temperature [K]"),
+    proc: col("Process temperature [K]"),
+    rpm: col("Rotational speed [rpm]"),
+    torque: col("Torque [Nm]"),
+    wear: col("Tool wear [min]"),
+    label: col("Machine failure"),
   };
   /** @type {Ai4iRow[]} */
   const rows = lines.slice(1).map((line) => {
-    const f = line.split(',');
+    const f = line.split(",");
     const type = /** @type {'L'|'M'|'H'} */ (f[c.type]);
     return {
-      udi: Number(f[c.udi]), type,
-      airTempK: Number(f[c.air]), processTempK: Number(f[c.proc]), rpm: Number(f[c.rpm]),
-      torqueNm: Number(f[c.torque]), toolWearMin: Number(f[c.wear]),
+      udi: Number(f[c.udi]),
+      type,
+      airTempK: Number(f[c.air]),
+      processTempK: Number(f[c.proc]),
+      rpm: Number(f[c.rpm]),
+      torqueNm: Number(f[c.torque]),
+      toolWearMin: Number(f[c.wear]),
       label: /** @type {0|1} */ (Number(f[c.label])),
     };
   });
@@ -47,7 +59,7 @@ export function splitAi4i(rows) {
 }
 
 export function loadAi4i() {
-  const rows = parseAi4i(readDataText('ai4i2020.csv', 'dc6630cd9b1f0f853922fad78a1b6436570d3f1ec863f1dd5c4340ac56bc8a8e'));
+  const rows = parseAi4i(readDataText("ai4i2020.csv", "dc6630cd9b1f0f853922fad78a1b6436570d3f1ec863f1dd5c4340ac56bc8a8e"));
   if (rows.length !== 10000) throw new Error(`ai4i2020.csv: expected 10000 rows, got ${rows.length}`);
   const split = splitAi4i(rows);
   const tf = split.test.filter((r) => r.label === 1).length;

@@ -49,7 +49,9 @@ export function ensureDevVars(file) {
     return { vars: { ...Object.fromEntries(missing), ...vars }, created: false };
   }
   const lines = Object.entries(fresh).map(([key, value]) => `${key}=${value}`);
-  writeFileSync(file, `# Written by npm start with fresh random dev secrets. Never commit this file.\n${lines.join("\n")}\n`, { mode: 0o600 });
+  writeFileSync(file, `# Written by npm start with fresh random dev secrets. Never commit this file.\n${lines.join("\n")}\n`, {
+    mode: 0o600,
+  });
   return { vars: fresh, created: true };
 }
 

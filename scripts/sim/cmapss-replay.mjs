@@ -7,7 +7,12 @@ const SENSORS = ["s2", "s3", "s4", "s7", "s8", "s9", "s11", "s12", "s13", "s14",
 
 export function engineReplays(vehicleIds) {
   const { train } = loadFd001();
-  return vehicleIds.map((externalId, i) => ({ externalId, unit: train[i % train.length].unit, rows: train[i % train.length].rows, next: 0 }));
+  return vehicleIds.map((externalId, i) => ({
+    externalId,
+    unit: train[i % train.length].unit,
+    rows: train[i % train.length].rows,
+    next: 0,
+  }));
 }
 
 /** The next cycle of every engine still running, as telemetry events at `ts`. */

@@ -35,9 +35,15 @@ export class SimVehicle {
 
     this.speed = clamp(this.speed + jitter(3), 0, f === "speeding" ? 135 : 105);
     if (f === "speeding") this.speed = clamp(this.speed + 4, 0, 135);
-    this.engineTemp = f === "overheating" ? clamp(this.engineTemp + 2.5, 80, 125) : clamp(this.engineTemp + (90 - this.engineTemp) * 0.1 + jitter(0.5), 80, 125);
+    this.engineTemp =
+      f === "overheating"
+        ? clamp(this.engineTemp + 2.5, 80, 125)
+        : clamp(this.engineTemp + (90 - this.engineTemp) * 0.1 + jitter(0.5), 80, 125);
     this.oil = f === "oilPressureDrop" ? clamp(this.oil - 60, 40, 450) : clamp(this.oil + (320 - this.oil) * 0.2 + jitter(5), 40, 450);
-    this.battery = f === "batterySag" ? clamp(this.battery - 0.3, 10.5, 14.4) : clamp(this.battery + (13.9 - this.battery) * 0.2 + jitter(0.02), 10.5, 14.4);
+    this.battery =
+      f === "batterySag"
+        ? clamp(this.battery - 0.3, 10.5, 14.4)
+        : clamp(this.battery + (13.9 - this.battery) * 0.2 + jitter(0.02), 10.5, 14.4);
     const accelG = f === "harshBraking" ? -0.55 - Math.random() * 0.2 : jitter(0.08);
     if (f === "dtc" && this.dtc.length === 0) this.dtc = [["P0217", "P0520", "P0562", "P0300"][Math.floor(Math.random() * 4)]];
     if (f !== "dtc" && this.dtc.length && Math.random() < 0.02) this.dtc = [];

@@ -25,14 +25,22 @@ export const raiseDtc = (ctx: FleetPulseContext, externalId: string, code: strin
 export const raiseOverheating = (ctx: FleetPulseContext, externalId: string) =>
   send(
     ctx,
-    [120, 60, 0].map((ago) => ({ vehicleId: externalId, ts: new Date(Date.now() - ago * 1000).toISOString(), readings: { engineTempC: 121 } })),
+    [120, 60, 0].map((ago) => ({
+      vehicleId: externalId,
+      ts: new Date(Date.now() - ago * 1000).toISOString(),
+      readings: { engineTempC: 121 },
+    })),
   );
 
 /** A `medium` alert: battery below 11.8 V for over 300 s. */
 export const raiseLowBattery = (ctx: FleetPulseContext, externalId: string) =>
   send(
     ctx,
-    [400, 200, 0].map((ago) => ({ vehicleId: externalId, ts: new Date(Date.now() - ago * 1000).toISOString(), readings: { batteryV: 11.2 } })),
+    [400, 200, 0].map((ago) => ({
+      vehicleId: externalId,
+      ts: new Date(Date.now() - ago * 1000).toISOString(),
+      readings: { batteryV: 11.2 },
+    })),
   );
 
 /** Waits until the alerts list (through the API) has an alert whose message contains `text`. */

@@ -103,11 +103,16 @@ describe("Alerts screen", () => {
     const timeline = page.getByRole("list", { name: "Timeline" });
     await timeline.getByText(/Raised:/).waitFor();
     // The manager is told about high alerts in-app (default preferences): a delivery in the timeline.
-    await expect.poll(async () => {
-      await page.reload();
-      await settled(page);
-      return timeline.innerText();
-    }, { timeout: 15_000 }).toMatch(/Notification: In-app to .* — (sent|queued)/);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await settled(page);
+          return timeline.innerText();
+        },
+        { timeout: 15_000 },
+      )
+      .toMatch(/Notification: In-app to .* — (sent|queued)/);
     await expectNoAxeViolations(page, "alert detail");
     await screenshot(page, "alert-detail-desktop");
 
@@ -117,10 +122,16 @@ describe("Alerts screen", () => {
 
     await page.getByLabel("Snooze for").selectOption("60");
     await page.getByRole("button", { name: "Snooze", exact: true }).click();
-    await page.getByRole("status").filter({ hasText: /Snoozed until/ }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /Snoozed until/ })
+      .waitFor();
 
     await page.getByRole("button", { name: "Create work order" }).click();
-    await page.getByRole("status").filter({ hasText: /Work order ".*" is open/ }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /Work order ".*" is open/ })
+      .waitFor();
     await page.getByRole("link", { name: "Open the work order" }).waitFor();
 
     // The server agrees.

@@ -48,7 +48,13 @@ describe("Analytics", { timeout: 120_000 }, () => {
     // The drawing is hidden from assistive technology; the table carries the numbers.
     expect(await figure().locator("svg.chart-svg").getAttribute("aria-hidden")).toBe("true");
     const table = figure().getByRole("table");
-    expect((await table.getByRole("columnheader").allInnerTexts()).map((t) => t.trim())).toEqual(["Day", "critical", "high", "medium", "low"]);
+    expect((await table.getByRole("columnheader").allInnerTexts()).map((t) => t.trim())).toEqual([
+      "Day",
+      "critical",
+      "high",
+      "medium",
+      "low",
+    ]);
     const rows = table.locator("tbody tr");
     expect(await rows.count()).toBeGreaterThanOrEqual(7);
     const highs = (await table.locator("tbody tr td:nth-child(3)").allInnerTexts()).map(Number);
@@ -72,7 +78,9 @@ describe("Analytics", { timeout: 120_000 }, () => {
   it("changes period (hourly buckets) and time zone", async () => {
     await page.getByLabel("Period", { exact: true }).selectOption({ label: "Last 24 hours" });
     await page.getByLabel("Time zone", { exact: true }).selectOption("Europe/Berlin");
-    await page.waitForFunction(() => document.querySelector("figure figcaption")?.textContent === "Alerts per hour by severity (Europe/Berlin)");
+    await page.waitForFunction(
+      () => document.querySelector("figure figcaption")?.textContent === "Alerts per hour by severity (Europe/Berlin)",
+    );
     const rows = figure().getByRole("table").locator("tbody tr");
     expect(await rows.count()).toBeGreaterThanOrEqual(24);
     expect(await figure().getByRole("table").getByRole("columnheader").first().innerText()).toBe("Hour starting");

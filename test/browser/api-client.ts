@@ -14,7 +14,14 @@ export async function apiToken(ctx: FleetPulseContext, role: RoleName = "admin")
 }
 
 /** Calls the API and returns the JSON body; fails the test on an unexpected status. */
-export async function api<T = Record<string, unknown>>(ctx: FleetPulseContext, token: string, method: string, path: string, body?: unknown, status = method === "POST" ? 201 : 200): Promise<T> {
+export async function api<T = Record<string, unknown>>(
+  ctx: FleetPulseContext,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  status = method === "POST" ? 201 : 200,
+): Promise<T> {
   const res = await fetch(`${ctx.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },

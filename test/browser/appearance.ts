@@ -6,10 +6,15 @@ import { DESKTOP, expectNoAxeViolations, PHONE, screenshot } from "./support";
 /** WCAG 2.5.5 (AAA) target size: every visible control in main is at least 44 × 44 CSS px. */
 export async function expectLargeTargets(page: Page, label: string) {
   const small = await page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>("main a[href], main button, main select, main input, main textarea, main [tabindex='0']"))
+    Array.from(
+      document.querySelectorAll<HTMLElement>("main a[href], main button, main select, main input, main textarea, main [tabindex='0']"),
+    )
       .map((el) => ({ el, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.width > 0 && box.height > 0 && (box.width < 44 || box.height < 44))
-      .map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 40)}" ${Math.round(box.width)}×${Math.round(box.height)}`),
+      .map(
+        ({ el, box }) =>
+          `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 40)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+      ),
   );
   expect(small, `targets under 44 px on ${label}`).toEqual([]);
 }

@@ -22,7 +22,13 @@ async function technicianWithPoints() {
   });
   const { token: techToken, user } = (await techLogin.json()) as { token: string; user: { id: string } };
   const shifts = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: "00:00", end: "23:59" }));
-  const tech = await api<{ id: string }>(ctx, adminToken, "POST", "/api/technicians", { name: "Demo technician", userId: user.id, skills: [], shifts, timeZone: "UTC" });
+  const tech = await api<{ id: string }>(ctx, adminToken, "POST", "/api/technicians", {
+    name: "Demo technician",
+    userId: user.id,
+    skills: [],
+    shifts,
+    timeZone: "UTC",
+  });
   const vehicles = await vehicleIds(ctx, adminToken);
   const wo = await createWorkOrder(ctx, adminToken, { vehicleId: vehicles.get("TRUCK-017") ?? "", title: `Wipers ${unique()}` });
   const start = new Date(Date.now() + 3_600_000);
@@ -53,7 +59,11 @@ async function signedIn(role: "manager" | "technician", path: string): Promise<{
   return { context, page };
 }
 
-const rowOf = (page: Page, name: string) => page.getByRole("table").locator("tbody tr").filter({ has: page.getByRole("rowheader", { name }) });
+const rowOf = (page: Page, name: string) =>
+  page
+    .getByRole("table")
+    .locator("tbody tr")
+    .filter({ has: page.getByRole("rowheader", { name }) });
 
 describe("Leaderboard", { timeout: 120_000 }, () => {
   it("ranks drivers and technicians in a table; the kind is in the URL", async () => {
@@ -98,7 +108,10 @@ describe("Leaderboard", { timeout: 120_000 }, () => {
     await screenshot(page, "leaderboard-opted-out-desktop-light");
 
     await page.getByRole("button", { name: "Join the leaderboard" }).click();
-    await page.getByRole("status").filter({ hasText: /You have \d+ points/ }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /You have \d+ points/ })
+      .waitFor();
     await page.reload();
     await rowOf(page, "Demo technician").waitFor();
     await context.close();

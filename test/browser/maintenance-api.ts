@@ -21,6 +21,10 @@ export function createBay(ctx: FleetPulseContext, token: string, name: string) {
   return api<{ id: string; name: string }>(ctx, token, "POST", "/api/bays", { name, capacity: 1 });
 }
 
-export function createWorkOrder(ctx: FleetPulseContext, token: string, body: { vehicleId: string; title: string; skill?: string; durationMinutes?: number }) {
+export function createWorkOrder(
+  ctx: FleetPulseContext,
+  token: string,
+  body: { vehicleId: string; title: string; skill?: string; durationMinutes?: number },
+) {
   return api<{ id: string; title: string }>(ctx, token, "POST", "/api/work-orders", { priority: "normal", durationMinutes: 60, ...body });
 }

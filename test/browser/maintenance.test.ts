@@ -20,7 +20,12 @@ beforeAll(async () => {
   // Due in 30 days for every vehicle: OK, forecast ~30 days.
   await api(ctx, token, "POST", "/api/maintenance/plans", { name: okPlan, everyDays: 30, durationMinutes: 60 });
   // Due soon once a vehicle has driven 1 km of a huge interval.
-  await api(ctx, token, "POST", "/api/maintenance/plans", { name: soonPlan, everyKm: 10_000_000, dueSoonKm: 9_999_999, durationMinutes: 60 });
+  await api(ctx, token, "POST", "/api/maintenance/plans", {
+    name: soonPlan,
+    everyKm: 10_000_000,
+    dueSoonKm: 9_999_999,
+    durationMinutes: 60,
+  });
   // Every 1 km: any vehicle that has driven is overdue.
   await api(ctx, token, "POST", "/api/maintenance/plans", { name: overduePlan, everyKm: 1, durationMinutes: 30 });
   context = await browser.newContext();
@@ -32,7 +37,11 @@ afterAll(async () => {
   await context?.close();
 });
 
-const dueRows = (plan: string) => page.getByRole("table", { name: /service/ }).locator("tbody tr").filter({ hasText: plan });
+const dueRows = (plan: string) =>
+  page
+    .getByRole("table", { name: /service/ })
+    .locator("tbody tr")
+    .filter({ hasText: plan });
 
 describe("Maintenance", { timeout: 120_000 }, () => {
   it("lists due services with status as text and a forecast in words, and filters by status", async () => {
@@ -46,9 +55,16 @@ describe("Maintenance", { timeout: 120_000 }, () => {
     expect(overdue).toContain("Overdue");
 
     await page.getByLabel("Show", { exact: true }).selectOption({ label: "Overdue" });
-    await page.getByRole("table", { name: /service/ }).locator("tbody tr").first().waitFor();
+    await page
+      .getByRole("table", { name: /service/ })
+      .locator("tbody tr")
+      .first()
+      .waitFor();
     await page.waitForFunction((plan) => !document.querySelector("main table")?.textContent?.includes(plan), soonPlan);
-    const statuses = await page.getByRole("table", { name: /service/ }).locator("tbody tr td:nth-child(3)").allInnerTexts();
+    const statuses = await page
+      .getByRole("table", { name: /service/ })
+      .locator("tbody tr td:nth-child(3)")
+      .allInnerTexts();
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses.map((s) => s.trim()))).toEqual(new Set(["Overdue"]));
     await page.getByLabel("Show", { exact: true }).selectOption({ label: "All" });
@@ -96,7 +112,10 @@ describe("Maintenance", { timeout: 120_000 }, () => {
 
     await threshold.fill("500");
     await form.getByRole("button", { name: "Create plan" }).click();
-    await page.getByRole("status").filter({ hasText: `Plan “${name}” saved.` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Plan “${name}” saved.` })
+      .waitFor();
     const plans = page.getByRole("table", { name: /plan/ });
     const row = plans.locator("tbody tr").filter({ hasText: name });
     expect((await row.innerText()).replace(/\s+/g, " ")).toMatch(/5,?000 km.*500 km/);
@@ -105,8 +124,17 @@ describe("Maintenance", { timeout: 120_000 }, () => {
     const edit = page.getByRole("form", { name: `Edit plan “${name}”` });
     await edit.getByLabel("Every (days)", { exact: true }).fill("90");
     await edit.getByRole("button", { name: "Save plan" }).click();
-    await page.getByRole("status").filter({ hasText: `Plan “${name}” saved.` }).waitFor();
-    await page.waitForFunction((n) => Array.from(document.querySelectorAll("main tbody tr")).some((tr) => tr.textContent?.includes(n) && tr.textContent.includes("90 days")), name);
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Plan “${name}” saved.` })
+      .waitFor();
+    await page.waitForFunction(
+      (n) =>
+        Array.from(document.querySelectorAll("main tbody tr")).some(
+          (tr) => tr.textContent?.includes(n) && tr.textContent.includes("90 days"),
+        ),
+      name,
+    );
   });
 
   it("is axe-clean and screenshotted at desktop and phone width, light, dark and more contrast", async () => {

@@ -68,7 +68,10 @@ describe("offline action queue", () => {
       await context.setOffline(true);
       await page.reload();
       await item.waitFor();
-      const banner = page.getByRole("status").filter({ hasText: /offline/i }).first();
+      const banner = page
+        .getByRole("status")
+        .filter({ hasText: /offline/i })
+        .first();
       expect(await banner.innerText()).toMatch(/offline — showing data from \d\d:\d\d/);
 
       await acknowledgeOffline(on);

@@ -16,20 +16,39 @@ describe("PWA push and alert sound", () => {
 
       const cdp = await context.newCDPSession(page);
       const registrationId = new Promise<string>((resolve) => {
-        cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }: { registrations: { registrationId: string; scopeURL: string }[] }) => {
-          const ours = registrations.find((r) => r.scopeURL === `${ctx.url}/`);
-          if (ours) resolve(ours.registrationId);
-        });
+        cdp.on(
+          "ServiceWorker.workerRegistrationUpdated",
+          ({ registrations }: { registrations: { registrationId: string; scopeURL: string }[] }) => {
+            const ours = registrations.find((r) => r.scopeURL === `${ctx.url}/`);
+            if (ours) resolve(ours.registrationId);
+          },
+        );
       });
       await cdp.send("ServiceWorker.enable");
-      const payload = { title: "Critical: Engine overheating", body: "Unit 003: engineTempC 121 above 110", alertId: "alt_push_test", severity: "critical", url: "/alerts/alt_push_test" };
-      await cdp.send("ServiceWorker.deliverPushMessage", { origin: ctx.url, registrationId: await registrationId, data: JSON.stringify(payload) });
+      const payload = {
+        title: "Critical: Engine overheating",
+        body: "Unit 003: engineTempC 121 above 110",
+        alertId: "alt_push_test",
+        severity: "critical",
+        url: "/alerts/alt_push_test",
+      };
+      await cdp.send("ServiceWorker.deliverPushMessage", {
+        origin: ctx.url,
+        registrationId: await registrationId,
+        data: JSON.stringify(payload),
+      });
 
       await expect
         .poll(() =>
           page.evaluate(async () => {
             const shown = await (await navigator.serviceWorker.ready).getNotifications();
-            return shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: (n.data as { url?: string }).url, sticky: n.requireInteraction }));
+            return shown.map((n) => ({
+              title: n.title,
+              body: n.body,
+              tag: n.tag,
+              url: (n.data as { url?: string }).url,
+              sticky: n.requireInteraction,
+            }));
           }),
         )
         .toEqual([{ title: payload.title, body: payload.body, tag: "alt_push_test", url: "/alerts/alt_push_test", sticky: true }]);

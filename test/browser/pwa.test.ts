@@ -51,9 +51,10 @@ describe("installability", () => {
 
   it("keeps the page's own JavaScript on a first visit within 200 KB gzip", async () => {
     const html = await (await fetch(`${ctx.url}/`)).text();
-    const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map(
-      (m) => m[1] ?? "",
-    );
+    const scripts = [
+      ...html.matchAll(/<script[^>]+src="([^"]+)"/g),
+      ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
+    ].map((m) => m[1] ?? "");
     expect(scripts.length).toBeGreaterThan(0);
     let total = 0;
     for (const src of scripts) {
@@ -127,7 +128,10 @@ describe("service worker and offline", () => {
       await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Vehicles" }).click();
       await page.getByRole("link", { name: "Unit 001", exact: true }).waitFor();
-      await page.getByRole("status").filter({ hasText: /offline/i }).waitFor();
+      await page
+        .getByRole("status")
+        .filter({ hasText: /offline/i })
+        .waitFor();
     } finally {
       await context.close();
     }

@@ -57,7 +57,12 @@ async function checkScreen(page: Page, screen: Screen, role: RoleName) {
   await page.keyboard.press("Tab");
   const first = await page.evaluate(() => {
     const el = document.activeElement as HTMLAnchorElement | null;
-    return { tag: el?.tagName, text: el?.textContent ?? "", href: el?.getAttribute("href") ?? "", outline: el ? getComputedStyle(el).outlineStyle : "" };
+    return {
+      tag: el?.tagName,
+      text: el?.textContent ?? "",
+      href: el?.getAttribute("href") ?? "",
+      outline: el ? getComputedStyle(el).outlineStyle : "",
+    };
   });
   expect(first.tag).toBe("A");
   expect(first.text).toContain("Skip");
@@ -111,7 +116,10 @@ describe("staff screens (admin)", () => {
     const region = page.getByRole("region", { name: "Live alerts", exact: true });
     await region.waitFor();
     // Other test files raise alerts in the same tenant, so the list may or may not be empty here.
-    await region.locator(".live-state").filter({ hasText: /^Live$/ }).waitFor();
+    await region
+      .locator(".live-state")
+      .filter({ hasText: /^Live$/ })
+      .waitFor();
   });
 
   it("Vehicles lists the fleet with external id, type and odometer; a row opens its detail URL", async () => {

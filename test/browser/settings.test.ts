@@ -75,7 +75,11 @@ describe("Settings", () => {
     await low.getByRole("group", { name: "Step 1" }).getByLabel("sms").check();
     await page.getByRole("button", { name: "Save the low policy" }).click();
     await page.getByRole("status").filter({ hasText: "The low policy is saved." }).waitFor();
-    const policies = await apiGet<{ items: { severity: string; steps: { roles: string[]; channels: string[] }[] }[] }>(ctx, token, "/api/escalation-policies");
+    const policies = await apiGet<{ items: { severity: string; steps: { roles: string[]; channels: string[] }[] }[] }>(
+      ctx,
+      token,
+      "/api/escalation-policies",
+    );
     const lowSteps = policies.items.find((p) => p.severity === "low")?.steps ?? [];
     expect(lowSteps.at(-1)?.channels).toContain("sms");
 

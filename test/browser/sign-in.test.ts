@@ -95,7 +95,12 @@ describe("sign-in screen", () => {
       route.fulfill({
         status: 429,
         headers: { "content-type": "application/problem+json", "retry-after": "120" },
-        body: JSON.stringify({ type: `${new URL(route.request().url()).origin}/problems/rate-limited`, title: "Too many requests", status: 429, requestId: "req-429" }),
+        body: JSON.stringify({
+          type: `${new URL(route.request().url()).origin}/problems/rate-limited`,
+          title: "Too many requests",
+          status: 429,
+          requestId: "req-429",
+        }),
       }),
     );
     await page.goto("/sign-in");

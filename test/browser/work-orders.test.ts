@@ -85,7 +85,10 @@ describe("Work orders", { timeout: 120_000 }, () => {
     const cellIndex = await booking.evaluate((a) => (a.closest("td") as HTMLTableCellElement).cellIndex);
     const header = await techTable.locator("thead th").nth(cellIndex).innerText();
     expect(header).toContain(String(day.getUTCDate()));
-    const bayRow = page.getByRole("table", { name: /Bookings per bay/ }).getByRole("row").filter({ has: page.getByRole("rowheader", { name: seeded.bay.name }) });
+    const bayRow = page
+      .getByRole("table", { name: /Bookings per bay/ })
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: seeded.bay.name }) });
     await bayRow.getByRole("link", { name: new RegExp(seeded.booked.title) }).waitFor();
   });
 
@@ -110,7 +113,10 @@ describe("Work orders", { timeout: 120_000 }, () => {
     await result.getByText(/^Scheduled \d+ work orders?; \d+ could not be scheduled\.$/).waitFor({ timeout: 30_000 });
     const scheduled = result.getByRole("list", { name: "Scheduled", exact: true });
     expect(await scheduled.innerText()).toContain(seeded.clash.title);
-    const unscheduled = result.getByRole("list", { name: "Not scheduled", exact: true }).getByRole("listitem").filter({ hasText: seeded.unplaceable.title });
+    const unscheduled = result
+      .getByRole("list", { name: "Not scheduled", exact: true })
+      .getByRole("listitem")
+      .filter({ hasText: seeded.unplaceable.title });
     expect(await unscheduled.innerText()).toContain(`No technician has the skill "${skill}"`);
     // The board was refreshed: the auto-scheduled one moved on.
     await column("Scheduled").getByRole("link", { name: seeded.clash.title }).waitFor();
@@ -159,7 +165,10 @@ describe("Work orders", { timeout: 120_000 }, () => {
     await context.setOffline(true);
     try {
       await card.getByRole("button", { name: `Cancel ${seeded.offline.title}` }).click();
-      await page.getByRole("status").filter({ hasText: `You are offline: “${seeded.offline.title}” will be set to cancelled` }).waitFor();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `You are offline: “${seeded.offline.title}” will be set to cancelled` })
+        .waitFor();
       const still = await api<{ status: string }>(ctx, token, "GET", `/api/work-orders/${seeded.offline.id}`);
       expect(still.status).toBe("open");
     } finally {

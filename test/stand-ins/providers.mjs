@@ -58,7 +58,8 @@ class Reject extends Error {
 const twilioError = (status, code, message) =>
   new Reject(status, message, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 const sendgridError = (status, message, field = null) => new Reject(status, message, { errors: [{ message, field, help: null }] });
-const pushError = (status, errno, message) => new Reject(status, message, { code: status, errno, error: http.STATUS_CODES[status], message });
+const pushError = (status, errno, message) =>
+  new Reject(status, message, { code: status, errno, error: http.STATUS_CODES[status], message });
 
 /**
  * @param {{ vapidPublicKey: string, twilio: { sid: string, token: string }, sendgridKey: string, port?: number }} options
@@ -133,11 +134,16 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
       const publicKey = ecdh.generateKeys();
       const auth = randomBytes(16);
       state.subscriptions.set(id, { ecdh, publicKey, auth });
-      return send(res, 201, { endpoint: `${base}/push/${id}`, expirationTime: null, keys: { p256dh: b64url(publicKey), auth: b64url(auth) } });
+      return send(res, 201, {
+        endpoint: `${base}/push/${id}`,
+        expirationTime: null,
+        keys: { p256dh: b64url(publicKey), auth: b64url(auth) },
+      });
     }
     if (method === "POST" && path === "/__webhooks") {
       const body = json();
-      if (!body || (body.secret !== undefined && typeof body.secret !== "string")) return send(res, 400, { message: "body: {secret?: string}" });
+      if (!body || (body.secret !== undefined && typeof body.secret !== "string"))
+        return send(res, 400, { message: "body: {secret?: string}" });
       const secret = body.secret ?? `whsec_${randomBytes(24).toString("base64")}`;
       // An existing receiver can be given the secret the sender issued after it knew the URL.
       const id = typeof body.id === "string" && state.hooks.has(body.id) ? body.id : randomUUID();
@@ -146,7 +152,11 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
     }
     if (method === "POST" && path === "/__fail") {
       const body = json();
-      const ok = body && typeof body.path === "string" && Array.isArray(body.statuses) && body.statuses.every((s) => s === 0 || (Number.isInteger(s) && s >= 100 && s <= 599));
+      const ok =
+        body &&
+        typeof body.path === "string" &&
+        Array.isArray(body.statuses) &&
+        body.statuses.every((s) => s === 0 || (Number.isInteger(s) && s >= 100 && s <= 599));
       if (!ok) return send(res, 400, { message: "body: {path: string, statuses: number[], to?: string}" });
       state.failures.push({ path: body.path, to: typeof body.to === "string" ? body.to : undefined, statuses: [...body.statuses] });
       return send(res, 204);
@@ -177,7 +187,8 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
 
   function forcedFailure(kind, path, to) {
     const rule = state.failures.find(
-      (f) => f.statuses.length > 0 && path.startsWith(f.path) && (f.to === undefined || f.to === to || (Array.isArray(to) && to.includes(f.to))),
+      (f) =>
+        f.statuses.length > 0 && path.startsWith(f.path) && (f.to === undefined || f.to === to || (Array.isArray(to) && to.includes(f.to))),
     );
     if (!rule) return;
     const status = rule.statuses.shift();
@@ -218,14 +229,24 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
         throw pushError(400, 200, "Decrypted payload is not JSON");
       }
       for (const field of ["title", "body", "alertId", "severity", "url"]) {
-        if (typeof payload?.[field] !== "string" || payload[field] === "") throw pushError(400, 201, `Payload field ${field} must be a non-empty string`);
+        if (typeof payload?.[field] !== "string" || payload[field] === "")
+          throw pushError(400, 201, `Payload field ${field} must be a non-empty string`);
       }
       const messageId = randomUUID();
       return {
         status: 201,
         body: "",
         headers: { location: `${base}/push/messages/${messageId}`, ttl: ttlHeader },
-        record: { subscriptionId: id, endpoint: `${base}${path}`, ttl: Number(ttlHeader), urgency: urgency ?? null, topic: topic ?? null, vapid, payload, messageId },
+        record: {
+          subscriptionId: id,
+          endpoint: `${base}${path}`,
+          ttl: Number(ttlHeader),
+          urgency: urgency ?? null,
+          topic: topic ?? null,
+          vapid,
+          payload,
+          messageId,
+        },
       };
     },
 
@@ -237,7 +258,8 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
       if (!safeEqualText(auth, `Bearer ${sendgridKey}`)) {
         throw sendgridError(401, "The provided authorization grant is invalid, expired, or revoked");
       }
-      if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) throw sendgridError(415, "Content-Type should be application/json.");
+      if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
+        throw sendgridError(415, "Content-Type should be application/json.");
       let body;
       try {
         body = JSON.parse(raw.toString("utf8"));
@@ -245,26 +267,51 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
         throw sendgridError(400, "Bad Request");
       }
       const ps = body?.personalizations;
-      if (!Array.isArray(ps) || ps.length === 0) throw sendgridError(400, "The personalizations field is required and must have at least one personalization.", "personalizations");
+      if (!Array.isArray(ps) || ps.length === 0)
+        throw sendgridError(400, "The personalizations field is required and must have at least one personalization.", "personalizations");
       const to = [];
       ps.forEach((p, i) => {
-        if (!Array.isArray(p?.to) || p.to.length === 0) throw sendgridError(400, "The to array is required for all personalization objects, and must have at least one email object with a valid email address.", `personalizations.${i}.to`);
+        if (!Array.isArray(p?.to) || p.to.length === 0)
+          throw sendgridError(
+            400,
+            "The to array is required for all personalization objects, and must have at least one email object with a valid email address.",
+            `personalizations.${i}.to`,
+          );
         p.to.forEach((r, j) => {
-          if (typeof r?.email !== "string" || !EMAIL.test(r.email)) throw sendgridError(400, "Does not contain a valid address.", `personalizations.${i}.to.${j}.email`);
+          if (typeof r?.email !== "string" || !EMAIL.test(r.email))
+            throw sendgridError(400, "Does not contain a valid address.", `personalizations.${i}.to.${j}.email`);
           to.push(r.email);
         });
       });
-      if (typeof body.from?.email !== "string" || !EMAIL.test(body.from.email)) throw sendgridError(400, "The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.", "from.email");
-      if (typeof body.subject !== "string" || body.subject.trim() === "" || /[\r\n]/.test(body.subject)) throw sendgridError(400, "The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.", "subject");
+      if (typeof body.from?.email !== "string" || !EMAIL.test(body.from.email))
+        throw sendgridError(
+          400,
+          "The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.",
+          "from.email",
+        );
+      if (typeof body.subject !== "string" || body.subject.trim() === "" || /[\r\n]/.test(body.subject))
+        throw sendgridError(
+          400,
+          "The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.",
+          "subject",
+        );
       const content = body.content;
-      if (!Array.isArray(content) || content.length === 0) throw sendgridError(400, "Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.", "content");
+      if (!Array.isArray(content) || content.length === 0)
+        throw sendgridError(
+          400,
+          "Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.",
+          "content",
+        );
       content.forEach((c, i) => {
-        if (typeof c?.type !== "string" || typeof c.value !== "string" || c.value === "") throw sendgridError(400, "The content value must be a string at least one character in length.", `content.${i}.value`);
+        if (typeof c?.type !== "string" || typeof c.value !== "string" || c.value === "")
+          throw sendgridError(400, "The content value must be a string at least one character in length.", `content.${i}.value`);
       });
       const text = content.find((c) => c.type === "text/plain");
       const html = content.find((c) => c.type === "text/html");
-      if (text && content[0] !== text) throw sendgridError(400, "If present, text/plain content must be first, followed by text/html and any other content.", "content");
-      if (!text || !html) throw sendgridError(400, "Both a text/plain and a text/html content block are required (stand-in rule).", "content");
+      if (text && content[0] !== text)
+        throw sendgridError(400, "If present, text/plain content must be first, followed by text/html and any other content.", "content");
+      if (!text || !html)
+        throw sendgridError(400, "Both a text/plain and a text/html content block are required (stand-in rule).", "content");
       const messageId = randomBytes(16).toString("base64url");
       return {
         status: 202,
@@ -281,7 +328,8 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
       const msgId = req.headers["webhook-id"];
       const timestamp = req.headers["webhook-timestamp"];
       const signature = req.headers["webhook-signature"];
-      if (!msgId || !timestamp || !signature) throw new Reject(401, "missing webhook-id, webhook-timestamp or webhook-signature", "missing headers");
+      if (!msgId || !timestamp || !signature)
+        throw new Reject(401, "missing webhook-id, webhook-timestamp or webhook-signature", "missing headers");
       if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) {
         throw new Reject(401, `timestamp ${timestamp} outside the 5-minute tolerance`, "stale timestamp");
       }
@@ -298,7 +346,15 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
       return {
         status: 204,
         body: "",
-        record: { hookId: id, webhookId: msgId, timestamp: Number(timestamp), signature, contentType: req.headers["content-type"] ?? null, type: body?.type, body },
+        record: {
+          hookId: id,
+          webhookId: msgId,
+          timestamp: Number(timestamp),
+          signature,
+          contentType: req.headers["content-type"] ?? null,
+          type: body?.type,
+          body,
+        },
       };
     },
   };
@@ -329,7 +385,17 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
       const sid = `SM${randomBytes(16).toString("hex")}`;
       return {
         status: 201,
-        body: { sid, account_sid: twilio.sid, to, from, body, status: "queued", num_segments: String(Math.ceil(body.length / 153) || 1), date_created: now, uri: `/2010-04-01/Accounts/${twilio.sid}/Messages/${sid}.json` },
+        body: {
+          sid,
+          account_sid: twilio.sid,
+          to,
+          from,
+          body,
+          status: "queued",
+          num_segments: String(Math.ceil(body.length / 153) || 1),
+          date_created: now,
+          uri: `/2010-04-01/Accounts/${twilio.sid}/Messages/${sid}.json`,
+        },
         record: { sid, from, body },
       };
     }
@@ -352,8 +418,23 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
     const sid = `CA${randomBytes(16).toString("hex")}`;
     return {
       status: 201,
-      body: { sid, account_sid: twilio.sid, to, from, status: "queued", date_created: now, uri: `/2010-04-01/Accounts/${twilio.sid}/Calls/${sid}.json` },
-      record: { sid, from, twiml, says, gather: { action: gather.action, numDigits: gather.numDigits ?? null, method: gather.method ?? null }, gathers },
+      body: {
+        sid,
+        account_sid: twilio.sid,
+        to,
+        from,
+        status: "queued",
+        date_created: now,
+        uri: `/2010-04-01/Accounts/${twilio.sid}/Calls/${sid}.json`,
+      },
+      record: {
+        sid,
+        from,
+        twiml,
+        says,
+        gather: { action: gather.action, numDigits: gather.numDigits ?? null, method: gather.method ?? null },
+        gathers,
+      },
     };
   }
 
@@ -394,7 +475,8 @@ export async function start({ vapidPublicKey, twilio, sendgridKey, port = 0 }) {
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.exp !== "number" || claims.exp <= now) throw pushError(401, 109, "VAPID exp missing or in the past");
     if (claims.exp > now + 24 * 3600) throw pushError(401, 109, "VAPID exp more than 24 hours ahead");
-    if (typeof claims.sub !== "string" || !/^(mailto:.+@.+|https:\/\/.+)$/.test(claims.sub)) throw pushError(401, 109, "VAPID sub must be a mailto: or https: URL");
+    if (typeof claims.sub !== "string" || !/^(mailto:.+@.+|https:\/\/.+)$/.test(claims.sub))
+      throw pushError(401, 109, "VAPID sub must be a mailto: or https: URL");
     return { aud: claims.aud, exp: claims.exp, sub: claims.sub, k };
   }
 

@@ -119,7 +119,11 @@ export function parseXml(text) {
     const end = text.indexOf("?>", pos);
     if (end === -1) fail("unterminated XML declaration");
     const decl = text.slice(pos, end + 2);
-    if (!/^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>$/.test(decl)) {
+    if (
+      !/^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>$/.test(
+        decl,
+      )
+    ) {
       fail("malformed XML declaration");
     }
     pos = end + 2;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ANOMALY_CONFIG as CONFIG, newProfile, signalValues, stepProfile, type DrivingSample, type DrivingSignal } from "../../worker/domain/anomaly";
+import {
+  DEFAULT_ANOMALY_CONFIG as CONFIG,
+  newProfile,
+  signalValues,
+  stepProfile,
+  type DrivingSample,
+  type DrivingSignal,
+} from "../../worker/domain/anomaly";
 import { BRISK, CALM, driveTrace, type DriverHabits, type Injection } from "./anomaly-traces";
 
 /** Runs a trace through one profile; returns each anomaly episode (first reading with score ≥ h) per signal. */
@@ -60,9 +67,24 @@ describe("driver-behaviour anomalies (streaming quantiles + CUSUM)", { timeout: 
   });
 
   const cases: { name: string; inject: (at: number) => Injection; signal: DrivingSignal; within: number }[] = [
-    { name: "harsh braking (6 m/s² for 3 s)", inject: (at) => ({ kind: "braking", at, mps2: 6, seconds: 3 }), signal: "braking", within: 3 },
-    { name: "harsh acceleration (4 m/s² for 4 s)", inject: (at) => ({ kind: "accel", at, mps2: 4, seconds: 4 }), signal: "accel", within: 4 },
-    { name: "speeding (150 km/h for 3 min)", inject: (at) => ({ kind: "speeding", at, kph: 150, seconds: 180 }), signal: "speed", within: 180 },
+    {
+      name: "harsh braking (6 m/s² for 3 s)",
+      inject: (at) => ({ kind: "braking", at, mps2: 6, seconds: 3 }),
+      signal: "braking",
+      within: 3,
+    },
+    {
+      name: "harsh acceleration (4 m/s² for 4 s)",
+      inject: (at) => ({ kind: "accel", at, mps2: 4, seconds: 4 }),
+      signal: "accel",
+      within: 4,
+    },
+    {
+      name: "speeding (150 km/h for 3 min)",
+      inject: (at) => ({ kind: "speeding", at, kph: 150, seconds: 180 }),
+      signal: "speed",
+      within: 180,
+    },
   ];
   for (const c of cases) {
     it(`detects ${c.name} by a calm driver, and nothing else around it`, () => {

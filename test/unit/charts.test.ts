@@ -49,7 +49,9 @@ describe("charts", () => {
   });
 
   it("says so when there is no data, and keeps the (empty) table", () => {
-    const html = renderToStaticMarkup(createElement(StackedBarChart, { title: "Nothing", labels: [], series: [{ label: "x", values: [] }] }));
+    const html = renderToStaticMarkup(
+      createElement(StackedBarChart, { title: "Nothing", labels: [], series: [{ label: "x", values: [] }] }),
+    );
     expect(html).toContain("No data for this period.");
     expect(html).not.toContain("<svg");
   });

@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { csvField, csvLine, csvStream } from "../../worker/services/reports-csv";
 import { parseCsv } from "../workers/csv-parse";
 
-const awkward = ['plain', 'comma, inside', 'quote " inside', '"starts quoted"', "line\nbreak", "crlf\r\nbreak", "ünïcødé 🚚 車両", "", " spaced "];
+const awkward = [
+  "plain",
+  "comma, inside",
+  'quote " inside',
+  '"starts quoted"',
+  "line\nbreak",
+  "crlf\r\nbreak",
+  "ünïcødé 🚚 車両",
+  "",
+  " spaced ",
+];
 
 describe("RFC 4180 CSV", () => {
   it("quotes only what needs quoting and doubles quotes", () => {

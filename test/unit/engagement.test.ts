@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, driverBadges, driverStreakDays, isSafetyType, onTimeStreak, safetyScore, technicianBadges, workOrderPoints } from "../../worker/domain/engagement/rules";
+import {
+  DAY_MS,
+  driverBadges,
+  driverStreakDays,
+  isSafetyType,
+  onTimeStreak,
+  safetyScore,
+  technicianBadges,
+  workOrderPoints,
+} from "../../worker/domain/engagement/rules";
 import { bucketRanges } from "../../worker/services/analytics-buckets";
 
 describe("engagement rules", () => {
@@ -26,7 +35,10 @@ describe("engagement rules", () => {
     expect(onTimeStreak({ completions: [onTime, noDue, onTime, late, onTime] })).toBe(2);
     expect(technicianBadges({ completions: [] })).toEqual([]);
     expect(technicianBadges({ completions: [late] })).toEqual(["first-fix"]);
-    expect(technicianBadges({ completions: [onTime, onTime, noDue, onTime, onTime, onTime] })).toEqual(["first-fix", "five-star-technician"]);
+    expect(technicianBadges({ completions: [onTime, onTime, noDue, onTime, onTime, onTime] })).toEqual([
+      "first-fix",
+      "five-star-technician",
+    ]);
     expect(technicianBadges({ completions: [onTime, onTime, onTime, onTime, late] })).toEqual(["first-fix"]);
   });
 
@@ -48,16 +60,26 @@ describe("analytics buckets", () => {
     expect(spring).toHaveLength(23);
     const fall = bucketRanges("hour", Date.parse("2026-11-01T04:00:00Z"), Date.parse("2026-11-02T05:00:00Z"), "America/New_York")!;
     expect(fall).toHaveLength(25);
-    expect(hours(bucketRanges("day", Date.parse("2026-10-31T04:00:00Z"), Date.parse("2026-11-03T05:00:00Z"), "America/New_York")!)).toEqual([24, 25, 24]);
+    expect(hours(bucketRanges("day", Date.parse("2026-10-31T04:00:00Z"), Date.parse("2026-11-03T05:00:00Z"), "America/New_York")!)).toEqual(
+      [24, 25, 24],
+    );
   });
 
   it("aligns local hours of +05:45 and 30-minute DST zones", () => {
     const kathmandu = bucketRanges("hour", Date.parse("2026-01-01T00:00:00Z"), Date.parse("2026-01-01T02:00:00Z"), "Asia/Kathmandu")!;
-    expect(kathmandu.map((r) => new Date(r.start).toISOString())).toEqual(["2025-12-31T23:15:00.000Z", "2026-01-01T00:15:00.000Z", "2026-01-01T01:15:00.000Z"]);
+    expect(kathmandu.map((r) => new Date(r.start).toISOString())).toEqual([
+      "2025-12-31T23:15:00.000Z",
+      "2026-01-01T00:15:00.000Z",
+      "2026-01-01T01:15:00.000Z",
+    ]);
     // Lord Howe springs forward 30 minutes at 02:00 local (15:30Z on 2026-10-03) to 02:30: hour 01 lasts an hour,
     // hour 02 only its last half (02:30–03:00), then hour 03.
     const lordHowe = bucketRanges("hour", Date.parse("2026-10-03T14:30:00Z"), Date.parse("2026-10-03T17:00:00Z"), "Australia/Lord_Howe")!;
-    expect(lordHowe.map((r) => new Date(r.start).toISOString())).toEqual(["2026-10-03T14:30:00.000Z", "2026-10-03T15:30:00.000Z", "2026-10-03T16:00:00.000Z"]);
+    expect(lordHowe.map((r) => new Date(r.start).toISOString())).toEqual([
+      "2026-10-03T14:30:00.000Z",
+      "2026-10-03T15:30:00.000Z",
+      "2026-10-03T16:00:00.000Z",
+    ]);
     expect(hours(lordHowe)).toEqual([1, 0.5, 1]);
   });
 

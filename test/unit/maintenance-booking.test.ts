@@ -47,7 +47,9 @@ describe("booking conflicts", () => {
 
   it("rejects a vehicle in two bookings at once, whoever works on it", () => {
     const existing = [booking("wo_b", 8, 10, { vehicleId: "veh_1", technicianId: "tec_other" })];
-    const conflict = findBookingConflict(booking("new", 9, 10, { vehicleId: "veh_1", technicianId: "tec_ana" }), existing, { technician: ana });
+    const conflict = findBookingConflict(booking("new", 9, 10, { vehicleId: "veh_1", technicianId: "tec_ana" }), existing, {
+      technician: ana,
+    });
     expect(conflict).toMatchObject({ kind: "vehicle_busy", conflictingWorkOrderIds: ["wo_b"] });
   });
 
@@ -64,7 +66,13 @@ describe("booking conflicts", () => {
     expect(full!.conflictingWorkOrderIds.sort()).toEqual(["wo_a", "wo_c"]);
     expect(full!.reason).toContain("capacity 2");
     // Another bay's bookings do not count.
-    expect(findBookingConflict(booking("new", 8, 10, { bayId: "bay_1" }), [a, c].map((x) => ({ ...x, bayId: "bay_2" })), { bay })).toBeNull();
+    expect(
+      findBookingConflict(
+        booking("new", 8, 10, { bayId: "bay_1" }),
+        [a, c].map((x) => ({ ...x, bayId: "bay_2" })),
+        { bay },
+      ),
+    ).toBeNull();
   });
 
   it("rejects a booking outside the technician's shift in its time zone", () => {
@@ -75,7 +83,9 @@ describe("booking conflicts", () => {
     expect(early!.reason).toContain("Europe/Berlin");
     expect(findBookingConflict(booking("new", 14, 15.5, { technicianId: "tec_ana" }), [], { technician: ana })?.kind).toBe("outside_shift");
     // Saturday: no shift at all.
-    expect(findBookingConflict(booking("new", 5 * 24 + 8, 5 * 24 + 9, { technicianId: "tec_ana" }), [], { technician: ana })?.kind).toBe("outside_shift");
+    expect(findBookingConflict(booking("new", 5 * 24 + 8, 5 * 24 + 9, { technicianId: "tec_ana" }), [], { technician: ana })?.kind).toBe(
+      "outside_shift",
+    );
   });
 
   it("rejects a technician without the required skill (skills compare case-insensitively)", () => {
@@ -94,7 +104,14 @@ describe("booking conflicts", () => {
       startQ: fc.integer({ min: 28, max: 60 }), // quarter hours from Monday 07:00Z
       lengthQ: fc.integer({ min: 1, max: 12 }),
     });
-    const toBooking = (b: { workOrderId: string; vehicleId: string; technicianId: string | null; bayId: string | null; startQ: number; lengthQ: number }): Booking => ({
+    const toBooking = (b: {
+      workOrderId: string;
+      vehicleId: string;
+      technicianId: string | null;
+      bayId: string | null;
+      startQ: number;
+      lengthQ: number;
+    }): Booking => ({
       workOrderId: b.workOrderId,
       vehicleId: b.vehicleId,
       technicianId: b.technicianId,
@@ -113,7 +130,13 @@ describe("booking conflicts", () => {
         const others = existing.filter((b) => b.workOrderId !== candidate.workOrderId && overlaps(b, candidate));
         if (technician) expect(others.some((b) => b.technicianId === technician.id)).toBe(false);
         expect(others.some((b) => b.vehicleId === candidate.vehicleId)).toBe(false);
-        if (bay) expect(peakOverlap(others.filter((b) => b.bayId === bay.id), candidate).count).toBeLessThan(capacity);
+        if (bay)
+          expect(
+            peakOverlap(
+              others.filter((b) => b.bayId === bay.id),
+              candidate,
+            ).count,
+          ).toBeLessThan(capacity);
       }),
       { numRuns: 500 },
     );

@@ -100,7 +100,12 @@ describe("baseline: first due, last service, reset, catch-up", () => {
   const p = plan({ everyKm: 10_000, everyDays: 90, dueSoonKm: 500 });
 
   it("with no service recorded, the first due points are everyKm km and creation + everyDays", () => {
-    expect(dueState(p, start, meters(3_000), T0)).toMatchObject({ dueAtKm: 10_000, dueDate: T0 + 90 * DAY, remainingKm: 7_000, remainingDays: 90 });
+    expect(dueState(p, start, meters(3_000), T0)).toMatchObject({
+      dueAtKm: 10_000,
+      dueDate: T0 + 90 * DAY,
+      remainingKm: 7_000,
+      remainingDays: 90,
+    });
   });
 
   it("after a service, the next due points count from its meters and date", () => {
@@ -141,7 +146,10 @@ describe("baseline: first due, last service, reset, catch-up", () => {
   });
 
   it("unknown current meters count as unchanged since the baseline", () => {
-    expect(dueState(p, { odometerKm: 5_000, engineHours: null, at: T0 }, meters(null), T0)).toMatchObject({ remainingKm: 10_000, status: "ok" });
+    expect(dueState(p, { odometerKm: 5_000, engineHours: null, at: T0 }, meters(null), T0)).toMatchObject({
+      remainingKm: 10_000,
+      status: "ok",
+    });
   });
 
   it("property: more km or hours, or later, never makes the status better", () => {
@@ -222,11 +230,27 @@ describe("forecast due date", () => {
 
   it("gives null with under a day of history or a meter that went backwards", () => {
     const now = T0 + 100 * DAY;
-    expect(averageDailyRates([{ at: now - 3_600_000, odometerKm: 10, engineHours: 1 }, { at: now, odometerKm: 20, engineHours: 2 }], now)).toEqual({
+    expect(
+      averageDailyRates(
+        [
+          { at: now - 3_600_000, odometerKm: 10, engineHours: 1 },
+          { at: now, odometerKm: 20, engineHours: 2 },
+        ],
+        now,
+      ),
+    ).toEqual({
       kmPerDay: null,
       engineHoursPerDay: null,
     });
-    expect(averageDailyRates([{ at: now - 5 * DAY, odometerKm: 900, engineHours: null }, { at: now, odometerKm: 100, engineHours: null }], now).kmPerDay).toBeNull();
+    expect(
+      averageDailyRates(
+        [
+          { at: now - 5 * DAY, odometerKm: 900, engineHours: null },
+          { at: now, odometerKm: 100, engineHours: null },
+        ],
+        now,
+      ).kmPerDay,
+    ).toBeNull();
     expect(averageDailyRates([], now)).toEqual({ kmPerDay: null, engineHoursPerDay: null });
   });
 });

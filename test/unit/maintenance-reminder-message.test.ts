@@ -33,17 +33,36 @@ describe("maintenance reminder messages", () => {
   });
 
   it("says how far past an overdue service is, as severity high, keyed by the interval's baseline", () => {
-    const spec = reminderFor({ ...pair, status: "overdue", baselineServiceId: "svc_9", remainingKm: -120.04, dueAtEngineHours: 500, remainingEngineHours: -2.5, dueDate: null, remainingDays: null })!;
+    const spec = reminderFor({
+      ...pair,
+      status: "overdue",
+      baselineServiceId: "svc_9",
+      remainingKm: -120.04,
+      dueAtEngineHours: 500,
+      remainingEngineHours: -2.5,
+      dueDate: null,
+      remainingDays: null,
+    })!;
     expect(spec).toMatchObject({ topic: "maintenance:mpl_1:veh_1:svc_9:overdue", severity: "high", status: "overdue" });
     const m = renderReminder(spec, "https://fleet.example");
     expect(m.title).toBe("Service overdue: Unit 7 — Oil change");
-    expect(m.body).toContain("is overdue: due at 10,000 km (120 km past) or at 500 engine hours (2.5 h past), whichever comes first. Open:");
+    expect(m.body).toContain(
+      "is overdue: due at 10,000 km (120 km past) or at 500 engine hours (2.5 h past), whichever comes first. Open:",
+    );
     expect(m.body).not.toContain("Expected around");
   });
 
   it("makes no reminder for a pair that is fine, and renders alert specs unchanged", () => {
     expect(reminderFor({ ...pair, status: "ok" })).toBeNull();
-    const alert = renderSpec({ vehicleId: "veh_1", vehicleName: "Unit 7", severity: "high", alerts: [{ id: "alr_1", ruleName: "Overheating", message: "engineTempC 116 > 110" }] }, "https://x.example");
+    const alert = renderSpec(
+      {
+        vehicleId: "veh_1",
+        vehicleName: "Unit 7",
+        severity: "high",
+        alerts: [{ id: "alr_1", ruleName: "Overheating", message: "engineTempC 116 > 110" }],
+      },
+      "https://x.example",
+    );
     expect(alert.title).toBe("HIGH: Unit 7 — Overheating");
   });
 });

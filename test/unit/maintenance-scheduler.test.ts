@@ -142,7 +142,9 @@ describe("auto-scheduler: constraints", () => {
 describe("auto-scheduler: objective", () => {
   it("orders by priority when due dates tie", () => {
     const due = at(9);
-    const problem = input({ workOrders: [wo("low", { priority: "low", dueDate: due }), wo("urgent", { priority: "urgent", dueDate: due })] });
+    const problem = input({
+      workOrders: [wo("low", { priority: "low", dueDate: due }), wo("urgent", { priority: "urgent", dueDate: due })],
+    });
     const result = autoSchedule(problem);
     expect(result.scheduled.map((p) => p.workOrderId)).toEqual(["urgent", "low"]);
     expect(result.objective.weightedLatenessHours).toBe(1); // the low one, weight 1, one hour late
@@ -194,11 +196,16 @@ describe("auto-scheduler: objective", () => {
     fc.assert(
       fc.property(arbProblem, (problem) => {
         const byPriority = [...problem.workOrders]
-          .sort((a, b) => weight[b.priority] - weight[a.priority] || (a.dueDate ?? Infinity) - (b.dueDate ?? Infinity) || (a.id < b.id ? -1 : 1))
+          .sort(
+            (a, b) =>
+              weight[b.priority] - weight[a.priority] || (a.dueDate ?? Infinity) - (b.dueDate ?? Infinity) || (a.id < b.id ? -1 : 1),
+          )
           .map((w) => w.id);
         const baseline = scheduleInOrder(problem, byPriority).objective;
         const best = autoSchedule({ ...problem, maxEvaluations: 40 }).objective;
-        expect(best.weightedLatenessHours + best.unscheduledPenalty).toBeLessThanOrEqual(baseline.weightedLatenessHours + baseline.unscheduledPenalty + 1e-6);
+        expect(best.weightedLatenessHours + best.unscheduledPenalty).toBeLessThanOrEqual(
+          baseline.weightedLatenessHours + baseline.unscheduledPenalty + 1e-6,
+        );
       }),
       { numRuns: 60 },
     );
@@ -230,9 +237,18 @@ const arbProblem = fc
       }),
       { maxLength: 14 },
     ),
-    booked: fc.array(fc.record({ tech: fc.integer({ min: 0, max: 3 }), vehicle: fc.integer({ min: 0, max: 4 }), bay: fc.integer({ min: -1, max: 1 }), startH: fc.integer({ min: 0, max: 60 }), hours: fc.integer({ min: 1, max: 4 }) }), {
-      maxLength: 4,
-    }),
+    booked: fc.array(
+      fc.record({
+        tech: fc.integer({ min: 0, max: 3 }),
+        vehicle: fc.integer({ min: 0, max: 4 }),
+        bay: fc.integer({ min: -1, max: 1 }),
+        startH: fc.integer({ min: 0, max: 60 }),
+        hours: fc.integer({ min: 1, max: 4 }),
+      }),
+      {
+        maxLength: 4,
+      },
+    ),
   })
   .map(({ techs, bays, jobs, booked }): SchedulerInput => {
     const technicians = techs.map((t, i) => ({
@@ -303,7 +319,11 @@ describe("auto-scheduler: properties", () => {
           maxEvaluations: 30,
         });
         expect(again).toEqual(first);
-        const key = (r: typeof first) => ({ scheduled: r.scheduled, unscheduled: [...r.unscheduled].sort((x, y) => (x.workOrderId < y.workOrderId ? -1 : 1)), objective: r.objective });
+        const key = (r: typeof first) => ({
+          scheduled: r.scheduled,
+          unscheduled: [...r.unscheduled].sort((x, y) => (x.workOrderId < y.workOrderId ? -1 : 1)),
+          objective: r.objective,
+        });
         expect(key(shuffled)).toEqual(key(first));
       }),
       { numRuns: 60 },
@@ -311,7 +331,9 @@ describe("auto-scheduler: properties", () => {
   });
 
   it("schedules 2,000 work orders for 50 technicians and 10 bays within the default budget, validly", () => {
-    const technicians = Array.from({ length: 50 }, (_, i) => tech(`tec_${String(i).padStart(2, "0")}`, i % 3 === 0 ? ["general", "brakes"] : ["general"]));
+    const technicians = Array.from({ length: 50 }, (_, i) =>
+      tech(`tec_${String(i).padStart(2, "0")}`, i % 3 === 0 ? ["general", "brakes"] : ["general"]),
+    );
     const bays = Array.from({ length: 10 }, (_, i) => ({ id: `bay_${i}`, capacity: 5 }));
     const workOrders = Array.from({ length: 2000 }, (_, i) =>
       wo(`wo_${String(i).padStart(4, "0")}`, {

@@ -33,7 +33,8 @@ describe("route map (scripts/route-map.mjs)", () => {
   it("refuses a router mounted at / or two routers on one prefix", () => {
     const atRoot = 'import { a } from "./routes/api/a";\nexport const app = new OpenAPIHono();\nconst routes = app.route("/", a);\n';
     expect(() => routeTable(atRoot)).toThrow(/mounted at "\/"/);
-    const twice = 'import { a } from "./routes/api/a";\nimport { b } from "./routes/api/b";\nexport const app = new OpenAPIHono();\nconst routes = app.route("/x", a).route("/x", b);\n';
+    const twice =
+      'import { a } from "./routes/api/a";\nimport { b } from "./routes/api/b";\nexport const app = new OpenAPIHono();\nconst routes = app.route("/x", a).route("/x", b);\n';
     expect(() => routeTable(twice)).toThrow(/served by both/);
   });
 

@@ -42,7 +42,13 @@ describe("held for a duration", () => {
   });
 
   it("resets when a reading breaks the condition", () => {
-    const events = [at(0, { engineTempC: 115 }), at(50, { engineTempC: 100 }), at(60, { engineTempC: 115 }), at(110, { engineTempC: 115 }), at(120, { engineTempC: 115 })];
+    const events = [
+      at(0, { engineTempC: 115 }),
+      at(50, { engineTempC: 100 }),
+      at(60, { engineTempC: 115 }),
+      at(110, { engineTempC: 115 }),
+      at(120, { engineTempC: 115 }),
+    ];
     expect(fires(base, events)).toEqual([120]);
   });
 
@@ -52,7 +58,13 @@ describe("held for a duration", () => {
   });
 
   it("fires again in a new episode after a reset", () => {
-    const events = [at(0, { engineTempC: 115 }), at(60, { engineTempC: 115 }), at(61, { engineTempC: 90 }), at(70, { engineTempC: 115 }), at(130, { engineTempC: 115 })];
+    const events = [
+      at(0, { engineTempC: 115 }),
+      at(60, { engineTempC: 115 }),
+      at(61, { engineTempC: 90 }),
+      at(70, { engineTempC: 115 }),
+      at(130, { engineTempC: 115 }),
+    ];
     expect(fires(base, events)).toEqual([60, 130]);
   });
 
@@ -102,7 +114,14 @@ describe("dtc present", () => {
   const dtcRule: RuleDef = { ...base, metric: "dtc", op: "present", threshold: null, forSeconds: null };
 
   it("fires when codes appear, stays quiet while they persist, and re-arms when they clear", () => {
-    const events = [at(0, {}, []), at(10, {}, ["P0217"]), at(20, {}, ["P0217"]), at(25, { speedKph: 3 }), at(30, {}, []), at(40, {}, ["P0300"])];
+    const events = [
+      at(0, {}, []),
+      at(10, {}, ["P0217"]),
+      at(20, {}, ["P0217"]),
+      at(25, { speedKph: 3 }),
+      at(30, {}, []),
+      at(40, {}, ["P0300"]),
+    ];
     expect(fires(dtcRule, events)).toEqual([10, 40]);
   });
 });

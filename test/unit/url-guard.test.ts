@@ -28,7 +28,14 @@ describe("deliverableUrlProblem — production", () => {
   });
 
   it("refuses anything but https", () => {
-    for (const url of ["http://hooks.customer.example/x", "ftp://hooks.customer.example/x", "ws://a.example/", "file:///etc/passwd", "data:text/plain,hi", "javascript:alert(1)"]) {
+    for (const url of [
+      "http://hooks.customer.example/x",
+      "ftp://hooks.customer.example/x",
+      "ws://a.example/",
+      "file:///etc/passwd",
+      "data:text/plain,hi",
+      "javascript:alert(1)",
+    ]) {
       refused(url, "production", /https/);
     }
   });
@@ -116,7 +123,13 @@ describe("deliverableUrlProblem — production", () => {
 describe("deliverableUrlProblem — development and test", () => {
   for (const env of ["development", "test"]) {
     it(`${env}: also accepts http(s) to 127.0.0.1 and localhost, any port`, () => {
-      for (const url of ["http://127.0.0.1/", "http://127.0.0.1:4010/push/abc", "http://localhost:8787/hooks/1", "http://LOCALHOST/", "https://localhost:8443/"]) {
+      for (const url of [
+        "http://127.0.0.1/",
+        "http://127.0.0.1:4010/push/abc",
+        "http://localhost:8787/hooks/1",
+        "http://LOCALHOST/",
+        "https://localhost:8443/",
+      ]) {
         allowed(url, env);
       }
       allowed("https://fcm.googleapis.com/fcm/send/x", env);

@@ -5,7 +5,12 @@ import { roundKey } from "../../worker/integrations/geotab/poller";
 
 const NOW = Date.parse("2026-03-02T14:10:00Z");
 const t = (secondsAgo: number) => new Date(NOW - secondsAgo * 1000).toISOString();
-const status = (id: string, data: number, secondsAgo = 0, device = "b1") => ({ dateTime: t(secondsAgo), device: { id: device }, diagnostic: { id }, data });
+const status = (id: string, data: number, secondsAgo = 0, device = "b1") => ({
+  dateTime: t(secondsAgo),
+  device: { id: device },
+  diagnostic: { id },
+  data,
+});
 
 describe("mapGeotabFeed", () => {
   it("converts StatusData by diagnostic: m → km, s → h, °C, kPa, V, %, rpm; one event per device and instant", () => {
@@ -25,7 +30,16 @@ describe("mapGeotabFeed", () => {
         {
           deviceId: "b1",
           ts: NOW,
-          readings: { odometerKm: 120345.2, engineHours: 5120.4, coolantTempC: 96, engineTempC: 96, oilPressureKpa: 310, batteryV: 13.9, fuelPct: 54.5, rpm: 1450 },
+          readings: {
+            odometerKm: 120345.2,
+            engineHours: 5120.4,
+            coolantTempC: 96,
+            engineTempC: 96,
+            oilPressureKpa: 310,
+            batteryV: 13.9,
+            fuelPct: 54.5,
+            rpm: 1450,
+          },
         },
         { deviceId: "b2", ts: NOW, readings: { fuelPct: 50 } },
       ],
@@ -43,7 +57,10 @@ describe("mapGeotabFeed", () => {
       ],
       NOW,
     );
-    expect(logs).toEqual({ events: [{ deviceId: "b1", ts: NOW - 10_000, readings: { lat: 43.45, lon: -79.68, speedKph: 84 } }], unmapped: 2 });
+    expect(logs).toEqual({
+      events: [{ deviceId: "b1", ts: NOW - 10_000, readings: { lat: 43.45, lon: -79.68, speedKph: 84 } }],
+      unmapped: 2,
+    });
     const exceptions = mapGeotabFeed(
       "ExceptionEvent",
       [
@@ -57,14 +74,24 @@ describe("mapGeotabFeed", () => {
   });
 
   it("reports active faults as DTCs: J1939 SPN/FMI, the OBD code named by the diagnostic, else the id", () => {
-    const fault = (diagnostic: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ dateTime: t(0), device: { id: "b1" }, diagnostic, ...extra });
+    const fault = (diagnostic: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      dateTime: t(0),
+      device: { id: "b1" },
+      diagnostic,
+      ...extra,
+    });
     expect(faultCode(fault({ id: "d1", code: 110 }, { failureMode: { id: "f", code: 0 } }) as never)).toBe("SPN110-FMI0");
     expect(faultCode(fault({ id: "d1" }) as never, { code: 110, source: { id: "SourceJ1939Id" } })).toBe("SPN110");
-    expect(faultCode(fault({ id: "d2" }) as never, { code: 535, name: "P0217 Engine coolant over temperature", source: { id: "SourceObdId" } })).toBe("P0217");
+    expect(
+      faultCode(fault({ id: "d2" }) as never, { code: 535, name: "P0217 Engine coolant over temperature", source: { id: "SourceObdId" } }),
+    ).toBe("P0217");
     expect(faultCode(fault({ id: "aB3dq8S0EkOQ4kIYrUx0Hw" }) as never)).toBe("AB3DQ8S0EKOQ4KIY");
     const mapped = mapGeotabFeed(
       "FaultData",
-      [fault({ id: "d1", code: 110 }, { failureMode: { id: "f", code: 0 }, faultState: "Active" }), fault({ id: "d1", code: 111 }, { faultState: "Inactive" })],
+      [
+        fault({ id: "d1", code: 110 }, { failureMode: { id: "f", code: 0 }, faultState: "Active" }),
+        fault({ id: "d1", code: 111 }, { faultState: "Inactive" }),
+      ],
       NOW,
     );
     expect(mapped).toEqual({ events: [{ deviceId: "b1", ts: NOW, readings: {}, dtc: ["SPN110-FMI0"] }], unmapped: 1 });
@@ -81,8 +108,8 @@ describe("geotabUrl and round keys", () => {
 
   it("names a round by every feed's starting version (or the seeded page's end)", () => {
     const page = (fromVersion: string | undefined, toVersion: string) => ({ ...(fromVersion ? { fromVersion } : {}), count: 1, toVersion });
-    expect(roundKey({ LogRecord: page("a", "b"), StatusData: page(undefined, "c"), FaultData: page("d", "d"), ExceptionEvent: page("e", "f") })).toBe(
-      "geotab:LogRecord:a,StatusData:seed-c,FaultData:d,ExceptionEvent:e",
-    );
+    expect(
+      roundKey({ LogRecord: page("a", "b"), StatusData: page(undefined, "c"), FaultData: page("d", "d"), ExceptionEvent: page("e", "f") }),
+    ).toBe("geotab:LogRecord:a,StatusData:seed-c,FaultData:d,ExceptionEvent:e");
   });
 });

@@ -31,7 +31,14 @@ describe("mapMotive", () => {
         vehicleId: "8675309",
         vehiclePath: "vehicle_id",
         ts: NOW,
-        readings: { lat: 34.0522, lon: -118.2437, speedKph: 88.51392, odometerKm: 120347.227123, engineHours: 5120.4, fuelUsedL: 45175.861313 },
+        readings: {
+          lat: 34.0522,
+          lon: -118.2437,
+          speedKph: 88.51392,
+          odometerKm: 120347.227123,
+          engineHours: 5120.4,
+          fuelUsedL: 45175.861313,
+        },
       },
     ]);
     expect(ok(body, "metric").events[0]!.readings).toMatchObject({ speedKph: 55, odometerKm: 74780.3, fuelUsedL: 11934.2 });
@@ -42,9 +49,24 @@ describe("mapMotive", () => {
     const obd = ok(fixture("motive-fault-code-opened", NOW));
     expect(obd.key).toBe("motive:fault_code:4416723");
     expect(obd.events).toEqual([{ vehicleId: "8675309", vehiclePath: "vehicle.id", ts: NOW, readings: {}, dtc: ["P0217"] }]);
-    const j1939 = ok({ action: "fault_code_opened", id: 7, code: 110, fmi: 0, first_observed_at: new Date(NOW).toISOString(), vehicle_id: 12 });
+    const j1939 = ok({
+      action: "fault_code_opened",
+      id: 7,
+      code: 110,
+      fmi: 0,
+      first_observed_at: new Date(NOW).toISOString(),
+      vehicle_id: 12,
+    });
     expect(j1939.events[0]).toMatchObject({ vehicleId: "12", vehiclePath: "vehicle_id", dtc: ["SPN110-FMI0"] });
-    expect(errorPaths({ action: "fault_code_opened", id: 7, code: "not a code!", first_observed_at: new Date(NOW).toISOString(), vehicle_id: 12 })).toEqual(["code"]);
+    expect(
+      errorPaths({
+        action: "fault_code_opened",
+        id: 7,
+        code: "not a code!",
+        first_observed_at: new Date(NOW).toISOString(),
+        vehicle_id: 12,
+      }),
+    ).toEqual(["code"]);
     expect(errorPaths({ action: "fault_code_opened", id: 7, code: "P0217" })).toEqual(["first_observed_at", "vehicle_id"]);
     // Closing a code is not "no codes active": acknowledged, nothing ingested.
     expect(ok({ action: "fault_code_closed", id: 7 })).toEqual({ ok: true, action: "fault_code_closed", key: null, events: [] });
@@ -55,11 +77,26 @@ describe("mapMotive", () => {
     expect(brake.key).toBe("motive:driver_performance_event:914278");
     expect(brake.events[0]!.readings).toEqual({ harshBrake: 1, lat: 34.0501, lon: -118.2512, accelG: -0.501439 });
     expect(brake.events[0]!.ts).toBe(NOW - 2000);
-    const corner = ok({ action: "driver_performance_event_created", id: 1, type: "hard_corner", start_time: new Date(NOW).toISOString(), vehicle: { id: 5 } });
+    const corner = ok({
+      action: "driver_performance_event_created",
+      id: 1,
+      type: "hard_corner",
+      start_time: new Date(NOW).toISOString(),
+      vehicle: { id: 5 },
+    });
     expect(corner.events[0]!.readings).toEqual({ harshCorner: 1 });
-    const noEnd = ok({ action: "driver_performance_event_updated", id: 2, type: "hard_brake", start_time: new Date(NOW).toISOString(), current_vehicle: { id: 5 } });
+    const noEnd = ok({
+      action: "driver_performance_event_updated",
+      id: 2,
+      type: "hard_brake",
+      start_time: new Date(NOW).toISOString(),
+      current_vehicle: { id: 5 },
+    });
     expect(noEnd.events[0]).toMatchObject({ vehiclePath: "current_vehicle.id", readings: { harshBrake: 1 } });
-    expect(ok({ action: "driver_performance_event_created", id: 3, type: "cell_phone", start_time: new Date(NOW).toISOString(), vehicle_id: 5 }).events).toEqual([]);
+    expect(
+      ok({ action: "driver_performance_event_created", id: 3, type: "cell_phone", start_time: new Date(NOW).toISOString(), vehicle_id: 5 })
+        .events,
+    ).toEqual([]);
   });
 
   it("acknowledges the test request and actions without vehicle data; names bad fields", () => {

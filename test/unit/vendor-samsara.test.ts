@@ -65,13 +65,21 @@ describe("mapSamsara", () => {
       [NOW - 30_000, { lat: 1.5, lon: 2.5, speedKph: 16.09344, coolantTempC: 112.5, engineTempC: 112.5 }],
       [NOW - 60_000, { coolantTempC: 111, engineTempC: 111 }],
     ]);
-    const bad = { ...data, engineCoolantTemperatureMilliC: [{ time: at(60), value: 1 }, { time: "noon", value: 2 }] };
+    const bad = {
+      ...data,
+      engineCoolantTemperatureMilliC: [
+        { time: at(60), value: 1 },
+        { time: "noon", value: 2 },
+      ],
+    };
     expect(errorPaths(envelope("VehicleStatsUpdated", bad))).toEqual(["data.engineCoolantTemperatureMilliC.1.time"]);
   });
 
   it("turns J1939 and OBD-II fault codes into DTCs", () => {
     const fault = ok(fixture("samsara-engine-fault-on", NOW));
-    expect(fault.events).toEqual([{ vehicleId: "281474991840886", vehiclePath: "data.vehicle.id", ts: NOW, readings: {}, dtc: ["SPN110-FMI0"] }]);
+    expect(fault.events).toEqual([
+      { vehicleId: "281474991840886", vehiclePath: "data.vehicle.id", ts: NOW, readings: {}, dtc: ["SPN110-FMI0"] },
+    ]);
     const obd = ok(envelope("EngineFaultOn", { vehicle: { id: 42 }, fault: { obdii: { dtcShortCode: "P0217" } } }));
     expect(obd.events[0]).toMatchObject({ vehicleId: "42", dtc: ["P0217"] });
     const stats = ok(
@@ -79,7 +87,12 @@ describe("mapSamsara", () => {
         vehicle: { id: "v1" },
         faultCodes: {
           time: at(5),
-          j1939: { diagnosticTroubleCodes: [{ spnId: 1666, fmiId: 20 }, { spnId: 100, fmiId: 1 }] },
+          j1939: {
+            diagnosticTroubleCodes: [
+              { spnId: 1666, fmiId: 20 },
+              { spnId: 100, fmiId: 1 },
+            ],
+          },
           obdii: { diagnosticTroubleCodes: [{ confirmedDtcs: [{ dtcShortCode: "p0420" }] }] },
         },
       }),
@@ -91,10 +104,22 @@ describe("mapSamsara", () => {
   it("maps speeding incidents (mph) and 1.0 harsh-event alerts; acknowledges types without vehicle data", () => {
     const incident = ok(fixture("samsara-alert-incident-speeding", NOW));
     expect(incident.events).toEqual([
-      { vehicleId: "281474991840886", vehiclePath: "data.conditions.0.details.severeSpeeding.vehicle.id", ts: NOW - 5_683, readings: { speedKph: 130.356864 } },
+      {
+        vehicleId: "281474991840886",
+        vehiclePath: "data.conditions.0.details.severeSpeeding.vehicle.id",
+        ts: NOW - 5_683,
+        readings: { speedKph: 130.356864 },
+      },
     ]);
-    const legacy = ok({ eventId: "e", eventMs: NOW, eventType: "Alert", event: { alertConditionId: "HarshEvent", startMs: NOW - 1000, device: { id: 212014918732717 } } });
-    expect(legacy.events).toEqual([{ vehicleId: "212014918732717", vehiclePath: "event.device.id", ts: NOW - 1000, readings: { harshEvent: 1 } }]);
+    const legacy = ok({
+      eventId: "e",
+      eventMs: NOW,
+      eventType: "Alert",
+      event: { alertConditionId: "HarshEvent", startMs: NOW - 1000, device: { id: 212014918732717 } },
+    });
+    expect(legacy.events).toEqual([
+      { vehicleId: "212014918732717", vehiclePath: "event.device.id", ts: NOW - 1000, readings: { harshEvent: 1 } },
+    ]);
     expect(ok(fixture("samsara-route-stop-arrival", NOW)).events).toEqual([]);
     expect(ok({ eventId: "p", eventMs: NOW, eventType: "Ping", event: {} }).events).toEqual([]);
     expect(ok(envelope("DriverCreated", { driver: { id: "1" } })).events).toEqual([]);
@@ -103,8 +128,12 @@ describe("mapSamsara", () => {
   it("refuses envelopes without id, type or time, stats-only types without stats, and times outside the window", () => {
     expect(errorPaths({ data: {} })).toEqual(["eventId", "eventMs", "eventType"]);
     expect(errorPaths(envelope("VehicleStatsUpdated", { vehicle: { id: "v" } }))).toEqual(["data"]);
-    expect(errorPaths(envelope("VehicleStatsUpdated", { vehicle: { id: "v" }, fuelPercents: { time: at(8 * 86_400), value: 3 } }))).toEqual(["data.fuelPercents.time"]);
-    expect(errorPaths(envelope("VehicleStatsUpdated", { vehicle: { id: "v" }, fuelPercents: { time: at(-600), value: 3 } }))).toEqual(["data.fuelPercents.time"]);
+    expect(errorPaths(envelope("VehicleStatsUpdated", { vehicle: { id: "v" }, fuelPercents: { time: at(8 * 86_400), value: 3 } }))).toEqual(
+      ["data.fuelPercents.time"],
+    );
+    expect(errorPaths(envelope("VehicleStatsUpdated", { vehicle: { id: "v" }, fuelPercents: { time: at(-600), value: 3 } }))).toEqual([
+      "data.fuelPercents.time",
+    ]);
     expect(errorPaths([1, 2])).toEqual(["(body)"]);
   });
 });

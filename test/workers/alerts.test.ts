@@ -7,8 +7,23 @@ async function synced(tenant: TestTenant) {
   await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
 }
 
-type AlertJson = { id: string; seq: number; status: string; occurrences: number; type: string; severity: string; message: string; vehicleId: string; lastSeenAt: string; value: number | null };
-type ListJson = { items: AlertJson[]; nextCursor: string | null; facets: { severity: Record<string, number>; status: Record<string, number> } };
+type AlertJson = {
+  id: string;
+  seq: number;
+  status: string;
+  occurrences: number;
+  type: string;
+  severity: string;
+  message: string;
+  vehicleId: string;
+  lastSeenAt: string;
+  value: number | null;
+};
+type ListJson = {
+  items: AlertJson[];
+  nextCursor: string | null;
+  facets: { severity: Record<string, number>; status: Record<string, number> };
+};
 
 async function listAlerts(tenant: TestTenant, query = "", token = tenant.admin.token) {
   await synced(tenant);
@@ -17,7 +32,11 @@ async function listAlerts(tenant: TestTenant, query = "", token = tenant.admin.t
   return (await res.json()) as ListJson;
 }
 
-const reading = (externalId: string, seconds: number, readings: Record<string, number>) => ({ vehicleId: externalId, ts: isoAt(seconds), readings });
+const reading = (externalId: string, seconds: number, readings: Record<string, number>) => ({
+  vehicleId: externalId,
+  ts: isoAt(seconds),
+  readings,
+});
 
 describe("rules through the webhook path", () => {
   it("raises overheating exactly at forSeconds (60 s), once", async () => {
@@ -35,7 +54,11 @@ describe("rules through the webhook path", () => {
   it("applies a batch in event-time order whatever its order in the body", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["O-1"]);
-    const events = [reading("O-1", 60, { engineTempC: 115 }), reading("O-1", 0, { engineTempC: 115 }), reading("O-1", 30, { engineTempC: 115 })];
+    const events = [
+      reading("O-1", 60, { engineTempC: 115 }),
+      reading("O-1", 0, { engineTempC: 115 }),
+      reading("O-1", 30, { engineTempC: 115 }),
+    ];
     await postTelemetry(tenant, { events });
     expect((await listAlerts(tenant)).items).toHaveLength(1);
   });
@@ -66,7 +89,9 @@ describe("rules through the webhook path", () => {
     expect(items).toHaveLength(2);
 
     const newest = items[0]!;
-    expect((await call("POST", `/api/alerts/${newest.id}/resolve`, { token: tenant.admin.token, body: { note: "fixed" } })).status).toBe(200);
+    expect((await call("POST", `/api/alerts/${newest.id}/resolve`, { token: tenant.admin.token, body: { note: "fixed" } })).status).toBe(
+      200,
+    );
     await postTelemetry(tenant, { events: [dtc(1010, []), dtc(1020, ["P0300"])] });
     ({ items } = await listAlerts(tenant));
     expect(items).toHaveLength(3);
@@ -76,7 +101,9 @@ describe("rules through the webhook path", () => {
   it("uses rule changes on the next event: a disabled rule stops, a new rule fires", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["R-1"]);
-    const rules = (await (await call("GET", "/api/rules", { token: tenant.admin.token })).json()) as { items: { id: string; name: string }[] };
+    const rules = (await (await call("GET", "/api/rules", { token: tenant.admin.token })).json()) as {
+      items: { id: string; name: string }[];
+    };
     expect(rules.items.map((r) => r.name)).toEqual([
       "Engine overheating",
       "Low oil pressure",
@@ -92,7 +119,14 @@ describe("rules through the webhook path", () => {
       body: { name: "Tyre pressure low", metric: "tirePressureKpa", op: "lt", threshold: 600, severity: "high" },
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ cooldownSeconds: 900, enabled: true, vehicleIds: null, forSeconds: null, window: null, type: "tyre_pressure_low" });
+    expect(await created.json()).toMatchObject({
+      cooldownSeconds: 900,
+      enabled: true,
+      vehicleIds: null,
+      forSeconds: null,
+      window: null,
+      type: "tyre_pressure_low",
+    });
     await postTelemetry(tenant, { events: [{ vehicleId: "R-1", ts: isoAt(0), readings: { tirePressureKpa: 500 }, dtc: ["P0001"] }] });
     const { items } = await listAlerts(tenant);
     expect(items.map((a) => a.type)).toEqual(["tyre_pressure_low"]);
@@ -105,11 +139,27 @@ describe("rules API validation", () => {
     const before = await countRows("alert_rules", "tenant_id = ?", tenant.id);
     const bad = await call("POST", "/api/rules", {
       token: tenant.admin.token,
-      body: { name: "", metric: "speedKph", op: "bigger", severity: "urgent", forSeconds: 10, window: { count: 3, seconds: 60 }, extra: true },
+      body: {
+        name: "",
+        metric: "speedKph",
+        op: "bigger",
+        severity: "urgent",
+        forSeconds: 10,
+        window: { count: 3, seconds: 60 },
+        extra: true,
+      },
     });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual(["extra", "name", "op", "severity"]);
-    const noThreshold = await call("POST", "/api/rules", { token: tenant.admin.token, body: { name: "x", metric: "speedKph", op: "gt", severity: "low" } });
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual([
+      "extra",
+      "name",
+      "op",
+      "severity",
+    ]);
+    const noThreshold = await call("POST", "/api/rules", {
+      token: tenant.admin.token,
+      body: { name: "x", metric: "speedKph", op: "gt", severity: "low" },
+    });
     expect(((await noThreshold.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["threshold"]);
     const both = await call("POST", "/api/rules", {
       token: tenant.admin.token,
@@ -123,7 +173,8 @@ describe("rules API validation", () => {
     expect(((await unknownVehicle.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["vehicleIds.0"]);
     expect(await countRows("alert_rules", "tenant_id = ?", tenant.id)).toBe(before);
 
-    const foreign = ((await (await call("GET", "/api/rules", { token: other.admin.token })).json()) as { items: { id: string }[] }).items[0]!;
+    const foreign = ((await (await call("GET", "/api/rules", { token: other.admin.token })).json()) as { items: { id: string }[] })
+      .items[0]!;
     expect((await call("PATCH", `/api/rules/${foreign.id}`, { token: tenant.admin.token, body: { enabled: false } })).status).toBe(404);
     expect((await call("DELETE", `/api/rules/${foreign.id}`, { token: tenant.admin.token })).status).toBe(404);
     const technician = await userWithRole(tenant, "technician");
@@ -135,7 +186,10 @@ describe("alerts API", () => {
   it("searches full text over message, type and vehicle name, with facets and cursor paging", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["F-1", "F-2", "F-3"]);
-    await call("PATCH", "/api/vehicles/" + (await addVehicles(tenant, ["F-4"]))["F-4"]!.id, { token: tenant.admin.token, body: { name: "Kühlwagen Nord" } });
+    await call("PATCH", "/api/vehicles/" + (await addVehicles(tenant, ["F-4"]))["F-4"]!.id, {
+      token: tenant.admin.token,
+      body: { name: "Kühlwagen Nord" },
+    });
     await postTelemetry(tenant, {
       events: [
         { vehicleId: "F-1", ts: isoAt(0), readings: {}, dtc: ["P0217"] },
@@ -146,13 +200,19 @@ describe("alerts API", () => {
     });
     const all = await listAlerts(tenant);
     expect(all.items).toHaveLength(4);
-    expect(all.facets).toEqual({ severity: { critical: 0, high: 3, medium: 1, low: 0 }, status: { open: 4, acknowledged: 0, resolved: 0 } });
+    expect(all.facets).toEqual({
+      severity: { critical: 0, high: 3, medium: 1, low: 0 },
+      status: { open: 4, acknowledged: 0, resolved: 0 },
+    });
 
     const braking = await listAlerts(tenant, "?q=braking");
     expect(braking.items.map((a) => a.type)).toEqual(["harsh_braking"]);
     expect(braking.facets.severity).toEqual({ critical: 0, high: 0, medium: 1, low: 0 });
     const oneVehicle = await listAlerts(tenant, `?vehicleId=${all.items.find((a) => a.type === "speeding")!.vehicleId}`);
-    expect(oneVehicle.facets).toEqual({ severity: { critical: 0, high: 1, medium: 0, low: 0 }, status: { open: 1, acknowledged: 0, resolved: 0 } });
+    expect(oneVehicle.facets).toEqual({
+      severity: { critical: 0, high: 1, medium: 0, low: 0 },
+      status: { open: 1, acknowledged: 0, resolved: 0 },
+    });
     expect((await listAlerts(tenant, "?q=P0420")).items).toHaveLength(1);
     expect((await listAlerts(tenant, "?q=kuhlwagen")).items).toHaveLength(1); // diacritics folded, prefix match
     expect((await listAlerts(tenant, "?q=nothing-like-this")).items).toEqual([]);
@@ -175,7 +235,12 @@ describe("alerts API", () => {
     const technician = await userWithRole(tenant, "technician");
     await addVehicles(tenant, ["A-1"], { driverId: driver.id });
     await addVehicles(tenant, ["A-2"]);
-    await postTelemetry(tenant, { events: [{ vehicleId: "A-1", ts: isoAt(0), readings: {}, dtc: ["P0217"] }, { vehicleId: "A-2", ts: isoAt(0), readings: {}, dtc: ["P0217"] }] });
+    await postTelemetry(tenant, {
+      events: [
+        { vehicleId: "A-1", ts: isoAt(0), readings: {}, dtc: ["P0217"] },
+        { vehicleId: "A-2", ts: isoAt(0), readings: {}, dtc: ["P0217"] },
+      ],
+    });
     const { items } = await listAlerts(tenant);
     const own = items.find((a) => a.message.includes("A-1"))!;
     const notOwn = items.find((a) => a.message.includes("A-2"))!;
@@ -190,7 +255,9 @@ describe("alerts API", () => {
     expect(acked.status).toBe(200);
     expect(await acked.json()).toMatchObject({ status: "acknowledged", acknowledgedBy: driver.id, note: "pulled over" });
     expect((await call("POST", `/api/alerts/${own.id}/resolve`, { token: driver.token, body: {} })).status).toBe(403);
-    const snoozed = (await (await call("POST", `/api/alerts/${own.id}/snooze`, { token: technician.token, body: { minutes: 30 } })).json()) as { snoozedUntil: string };
+    const snoozed = (await (
+      await call("POST", `/api/alerts/${own.id}/snooze`, { token: technician.token, body: { minutes: 30 } })
+    ).json()) as { snoozedUntil: string };
     expect(Date.parse(snoozed.snoozedUntil) - Date.now()).toBeGreaterThan(29 * 60_000);
     expect((await call("POST", `/api/alerts/${own.id}/snooze`, { token: technician.token, body: { minutes: 0 } })).status).toBe(400);
     expect((await call("POST", `/api/alerts/${own.id}/resolve`, { token: technician.token, body: {} })).status).toBe(200);
@@ -203,7 +270,9 @@ describe("alerts API", () => {
     const resolved = (await (await call("GET", `/api/alerts?status=resolved`, { token: tenant.admin.token })).json()) as ListJson;
     expect(resolved.items.map((a) => a.id)).toEqual([own.id]);
     // Only the three changes that happened are audited, none of the rejected attempts.
-    const audited = await env.DB.prepare("SELECT action FROM audit_log WHERE tenant_id = ? AND action LIKE 'alert.%' ORDER BY created_at").bind(tenant.id).all();
+    const audited = await env.DB.prepare("SELECT action FROM audit_log WHERE tenant_id = ? AND action LIKE 'alert.%' ORDER BY created_at")
+      .bind(tenant.id)
+      .all();
     expect(audited.results.map((r) => r.action)).toEqual(["alert.ack", "alert.snooze", "alert.resolve"]);
   });
 });

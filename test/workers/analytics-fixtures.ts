@@ -115,13 +115,21 @@ export async function insertTechnician(tenantId: string, name: string, userId: s
 export async function insertMeterSamples(tenantId: string, vehicleId: string, samples: [number, number][]) {
   await env.DB.batch(
     samples.map(([at, km]) =>
-      env.DB.prepare(`INSERT INTO meter_samples (tenant_id, vehicle_id, day, odometer_km, at) VALUES (?, ?, ?, ?, ?)`).bind(tenantId, vehicleId, Math.floor(at / DAY), km, at),
+      env.DB.prepare(`INSERT INTO meter_samples (tenant_id, vehicle_id, day, odometer_km, at) VALUES (?, ?, ?, ?, ?)`).bind(
+        tenantId,
+        vehicleId,
+        Math.floor(at / DAY),
+        km,
+        at,
+      ),
     ),
   );
 }
 
 export async function ruleIdOfType(tenantId: string, type: string) {
-  const row = await env.DB.prepare(`SELECT id, name FROM alert_rules WHERE tenant_id = ? AND type = ?`).bind(tenantId, type).first<{ id: string; name: string }>();
+  const row = await env.DB.prepare(`SELECT id, name FROM alert_rules WHERE tenant_id = ? AND type = ?`)
+    .bind(tenantId, type)
+    .first<{ id: string; name: string }>();
   if (!row) throw new Error(`no rule of type ${type}`);
   return row;
 }

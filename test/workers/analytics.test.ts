@@ -31,7 +31,14 @@ async function seedAlertFixture() {
   const t = (iso: string) => ms(iso);
   await insertAlerts(tenant.id, [
     // a1: the period's first instant (inclusive), acknowledged after 60 s, resolved after 600 s.
-    { ...S, vehicleId: v1!.id, severity: "critical", createdAt: t("2026-03-07T05:00:00Z"), acknowledgedAt: t("2026-03-07T05:01:00Z"), resolvedAt: t("2026-03-07T05:10:00Z") },
+    {
+      ...S,
+      vehicleId: v1!.id,
+      severity: "critical",
+      createdAt: t("2026-03-07T05:00:00Z"),
+      acknowledgedAt: t("2026-03-07T05:01:00Z"),
+      resolvedAt: t("2026-03-07T05:10:00Z"),
+    },
     // a2: 23:59:59 local on Mar 7, acknowledged after 120 s.
     { ...S, vehicleId: v1!.id, severity: "high", createdAt: t("2026-03-08T04:59:59Z"), acknowledgedAt: t("2026-03-08T05:01:59Z") },
     // a3: local midnight of Mar 8, resolved after 1200 s without acknowledgement.
@@ -49,7 +56,9 @@ async function seedAlertFixture() {
   // Another tenant's alert inside the period must never show.
   const other = await createTenant();
   const { "OT-1": ov } = await addVehicles(other, ["OT-1"]);
-  await insertAlerts(other.id, [{ vehicleId: ov!.id, severity: "critical", createdAt: t("2026-03-08T12:00:00Z"), acknowledgedAt: t("2026-03-08T12:00:01Z") }]);
+  await insertAlerts(other.id, [
+    { vehicleId: ov!.id, severity: "critical", createdAt: t("2026-03-08T12:00:00Z"), acknowledgedAt: t("2026-03-08T12:00:01Z") },
+  ]);
   return { tenant, other, v1: v1!, v2: v2!, speeding, braking, battery };
 }
 
@@ -96,7 +105,10 @@ describe("GET /api/analytics/alerts", { timeout: 30_000 }, () => {
     ]);
 
     // Local hours of the night of the jump: 00:00 and 01:00 EST, then 03:00 and 04:00 EDT — no 02:00.
-    const hours = await get("/api/analytics/alerts?bucket=hour&from=2026-03-08T05:00:00Z&to=2026-03-08T09:00:00Z&timeZone=America/New_York", token);
+    const hours = await get(
+      "/api/analytics/alerts?bucket=hour&from=2026-03-08T05:00:00Z&to=2026-03-08T09:00:00Z&timeZone=America/New_York",
+      token,
+    );
     expect(hours.body.series).toEqual([
       point("2026-03-08T05:00:00.000Z", "2026-03-08T06:00:00.000Z", { medium: 1 }),
       point("2026-03-08T06:00:00.000Z", "2026-03-08T07:00:00.000Z"),
@@ -110,7 +122,10 @@ describe("GET /api/analytics/alerts", { timeout: 30_000 }, () => {
 
     // Asia/Kolkata (+05:30): local hours start at :30 UTC. The first bucket starts before an
     // unaligned `from` but counts only from it: the alert at 04:59:59Z stays out.
-    const ist = await get("/api/analytics/alerts?bucket=hour&from=2026-03-07T05:00:00Z&to=2026-03-07T07:30:00Z&timeZone=Asia/Kolkata", token);
+    const ist = await get(
+      "/api/analytics/alerts?bucket=hour&from=2026-03-07T05:00:00Z&to=2026-03-07T07:30:00Z&timeZone=Asia/Kolkata",
+      token,
+    );
     expect(ist.body.series).toEqual([
       point("2026-03-07T04:30:00.000Z", "2026-03-07T05:30:00.000Z", { critical: 1 }),
       point("2026-03-07T05:30:00.000Z", "2026-03-07T06:30:00.000Z"),
@@ -152,7 +167,9 @@ describe("GET /api/analytics/alerts", { timeout: 30_000 }, () => {
     ]);
 
     // A later acknowledgement of a8 (after 300 s) and the deletion of a4 reach the rollups through the triggers.
-    await env.DB.prepare("UPDATE alerts SET acknowledged_at = created_at + 300000, status = 'acknowledged', seq = seq + 1 WHERE tenant_id = ? AND created_at = ?")
+    await env.DB.prepare(
+      "UPDATE alerts SET acknowledged_at = created_at + 300000, status = 'acknowledged', seq = seq + 1 WHERE tenant_id = ? AND created_at = ?",
+    )
       .bind(f.tenant.id, ms("2026-03-08T07:10:00Z"))
       .run();
     await env.DB.prepare("DELETE FROM alerts WHERE tenant_id = ? AND created_at = ?").bind(f.tenant.id, ms("2026-03-09T03:30:00Z")).run();
@@ -198,7 +215,17 @@ describe("GET /api/analytics/alerts", { timeout: 30_000 }, () => {
 
     // Documented in the OpenAPI document generated from the same schemas.
     const doc = (await (await call("GET", "/api/openapi.json")).json()) as Json;
-    for (const path of ["/api/analytics/alerts", "/api/analytics/maintenance", "/api/analytics/predictive", "/api/reports/alerts.csv", "/api/reports/fleet.pdf", "/api/leaderboard", "/api/me/engagement", "/api/users/{id}/badges", "/api/engagement/settings"]) {
+    for (const path of [
+      "/api/analytics/alerts",
+      "/api/analytics/maintenance",
+      "/api/analytics/predictive",
+      "/api/reports/alerts.csv",
+      "/api/reports/fleet.pdf",
+      "/api/leaderboard",
+      "/api/me/engagement",
+      "/api/users/{id}/badges",
+      "/api/engagement/settings",
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths["/api/analytics/alerts"].get.parameters.map((p: Json) => p.name).sort()).toEqual(["bucket", "from", "timeZone", "to"]);
@@ -215,9 +242,25 @@ describe("GET /api/analytics/maintenance", { timeout: 30_000 }, () => {
     const t2 = await insertTechnician(tenant.id, "Bo");
     await insertWorkOrders(tenant.id, [
       // On time (due a day after completion), 2 h in the shop, 100.00.
-      { vehicleId: v1!.id, status: "completed", technicianId: t1, dueDate: P0 + 2 * DAY, startedAt: P0 + DAY - 2 * HOUR, completedAt: P0 + DAY, costCents: 10_000 },
+      {
+        vehicleId: v1!.id,
+        status: "completed",
+        technicianId: t1,
+        dueDate: P0 + 2 * DAY,
+        startedAt: P0 + DAY - 2 * HOUR,
+        completedAt: P0 + DAY,
+        costCents: 10_000,
+      },
       // Late by a day, 4 h in the shop, 50.00.
-      { vehicleId: v1!.id, status: "completed", technicianId: t1, dueDate: P0 + 4 * DAY, startedAt: P0 + 5 * DAY - 4 * HOUR, completedAt: P0 + 5 * DAY, costCents: 5_000 },
+      {
+        vehicleId: v1!.id,
+        status: "completed",
+        technicianId: t1,
+        dueDate: P0 + 4 * DAY,
+        startedAt: P0 + 5 * DAY - 4 * HOUR,
+        completedAt: P0 + 5 * DAY,
+        costCents: 5_000,
+      },
       // No due date, never started: counts as completed and costs 25.00, not in on-time % or downtime.
       { vehicleId: v2!.id, status: "completed", technicianId: t2, completedAt: P0 + 6 * DAY, costCents: 2_500 },
       // Completed before the period: ignored.
@@ -228,16 +271,37 @@ describe("GET /api/analytics/maintenance", { timeout: 30_000 }, () => {
       { vehicleId: v2!.id, status: "cancelled", dueDate: P0 + DAY },
     ]);
     // km: 1400 - 1000 = 400 for MX-1 (the sample before the period is ignored); 750 - 500 = 250 for MX-2.
-    await insertMeterSamples(tenant.id, v1!.id, [[P0 - DAY, 900], [P0 + DAY / 2, 1000], [P0 + 10 * DAY, 1400]]);
-    await insertMeterSamples(tenant.id, v2!.id, [[P0 + DAY, 500], [P0 + 2 * DAY, 750]]);
+    await insertMeterSamples(tenant.id, v1!.id, [
+      [P0 - DAY, 900],
+      [P0 + DAY / 2, 1000],
+      [P0 + 10 * DAY, 1400],
+    ]);
+    await insertMeterSamples(tenant.id, v2!.id, [
+      [P0 + DAY, 500],
+      [P0 + 2 * DAY, 750],
+    ]);
     const other = await createTenant();
     const { "MX-9": ov } = await addVehicles(other, ["MX-9"]);
-    await insertWorkOrders(other.id, [{ vehicleId: ov!.id, status: "completed", dueDate: P0 + 9 * DAY, completedAt: P0 + 2 * DAY, costCents: 1 }]);
+    await insertWorkOrders(other.id, [
+      { vehicleId: ov!.id, status: "completed", dueDate: P0 + 9 * DAY, completedAt: P0 + 2 * DAY, costCents: 1 },
+    ]);
 
-    const res = await get(`/api/analytics/maintenance?from=${new Date(P0).toISOString()}&to=${new Date(to).toISOString()}`, tenant.admin.token);
+    const res = await get(
+      `/api/analytics/maintenance?from=${new Date(P0).toISOString()}&to=${new Date(to).toISOString()}`,
+      tenant.admin.token,
+    );
     expect(res.status).toBe(200);
     const m = res.body;
-    expect(m).toMatchObject({ completed: 3, completedWithDueDate: 2, onTime: 1, onTimePct: 50, overdueCount: 1, overduePlans: 0, costCents: 17_500, km: 650 });
+    expect(m).toMatchObject({
+      completed: 3,
+      completedWithDueDate: 2,
+      onTime: 1,
+      onTimePct: 50,
+      overdueCount: 1,
+      overduePlans: 0,
+      costCents: 17_500,
+      km: 650,
+    });
     expect(m.meanDowntimeSeconds).toBe((2 * 3600 + 4 * 3600) / 2);
     expect(m.costPerKm).toBeCloseTo(175 / 650, 10);
     expect(m.vehicles).toEqual([
@@ -249,8 +313,18 @@ describe("GET /api/analytics/maintenance", { timeout: 30_000 }, () => {
       { technicianId: t2, name: "Bo", completed: 1, onTime: 0, meanHoursToComplete: null },
     ]);
 
-    const empty = await get(`/api/analytics/maintenance?from=${new Date(to).toISOString()}&to=${new Date(to + DAY).toISOString()}`, other.admin.token);
-    expect(empty.body).toMatchObject({ completed: 0, onTimePct: null, meanDowntimeSeconds: null, costPerKm: null, vehicles: [], technicians: [] });
+    const empty = await get(
+      `/api/analytics/maintenance?from=${new Date(to).toISOString()}&to=${new Date(to + DAY).toISOString()}`,
+      other.admin.token,
+    );
+    expect(empty.body).toMatchObject({
+      completed: 0,
+      onTimePct: null,
+      meanDowntimeSeconds: null,
+      costPerKm: null,
+      vehicles: [],
+      technicians: [],
+    });
   });
 });
 
@@ -273,7 +347,10 @@ describe("GET /api/analytics/predictive", { timeout: 30_000 }, () => {
       // Opened from p3 itself.
       { vehicleId: v2!.id, status: "open", source: "alert", alertId: p3!, createdAt: P0 + 3 * DAY + HOUR },
     ]);
-    const res = await get(`/api/analytics/predictive?from=${new Date(P0).toISOString()}&to=${new Date(P0 + 10 * DAY).toISOString()}`, tenant.admin.token);
+    const res = await get(
+      `/api/analytics/predictive?from=${new Date(P0).toISOString()}&to=${new Date(P0 + 10 * DAY).toISOString()}`,
+      tenant.admin.token,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ raised: 3, followedByWorkOrder: 2, confirmedRate: 2 / 3, followUpDays: 30 });
     expect(res.body.model.name).toBe("cmapss-fd001");

@@ -11,7 +11,9 @@ const SECONDS = 6000;
 /** Posts a driving trace as signed webhook batches of at most 1,000 events. */
 async function postTrace(tenant: TestTenant, externalId: string, trace: DrivingSample[]) {
   for (let i = 0; i < trace.length; i += 1000) {
-    const events = trace.slice(i, i + 1000).map((s) => ({ vehicleId: externalId, ts: new Date(s.ts).toISOString(), readings: { speedKph: +s.speedKph!.toFixed(2) } }));
+    const events = trace
+      .slice(i, i + 1000)
+      .map((s) => ({ vehicleId: externalId, ts: new Date(s.ts).toISOString(), readings: { speedKph: +s.speedKph!.toFixed(2) } }));
     const res = await postTelemetry(tenant, { events });
     if (res.status !== 202) throw new Error(`telemetry: ${res.status} ${await res.text()}`);
   }
@@ -20,7 +22,9 @@ async function postTrace(tenant: TestTenant, externalId: string, trace: DrivingS
 async function anomalyAlerts(tenant: TestTenant) {
   await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
   const res = await call("GET", "/api/alerts?type=anomaly", { token: tenant.admin.token });
-  return ((await res.json()) as { items: { ruleId: string; vehicleId: string; severity: string; occurrences: number; createdAt: string }[] }).items;
+  return (
+    (await res.json()) as { items: { ruleId: string; vehicleId: string; severity: string; occurrences: number; createdAt: string }[] }
+  ).items;
 }
 
 /** A second after `after` at which the trace cruises steadily above 50 km/h for 20 s. */
@@ -41,10 +45,16 @@ describe("driver-behaviour anomalies through the signed webhook", { timeout: 120
     const clean = driveTrace(seed, CALM, SECONDS, [], START);
     const first = steadyAt(clean, 4500);
     const second = steadyAt(clean, first + 600);
-    const trace = driveTrace(seed, CALM, SECONDS, [
-      { kind: "braking", at: first, mps2: 6, seconds: 3 },
-      { kind: "braking", at: second, mps2: 6, seconds: 3 },
-    ], START);
+    const trace = driveTrace(
+      seed,
+      CALM,
+      SECONDS,
+      [
+        { kind: "braking", at: first, mps2: 6, seconds: 3 },
+        { kind: "braking", at: second, mps2: 6, seconds: 3 },
+      ],
+      START,
+    );
 
     // Normal driving up to the first harsh stop: the baseline settles, nothing is raised.
     await postTrace(tenant, "DRV-1", trace.slice(0, first));

@@ -43,7 +43,9 @@ describe("docs/api.md and /api/openapi.json", () => {
   it("names no /api or /webhooks endpoint that the OpenAPI document lacks", async () => {
     const openApi = await openApiEndpoints();
     const { served } = documentedEndpoints(apiMarkdown);
-    const unknown = [...served].filter((endpoint) => !openApi.has(endpoint) && !DOCUMENTATION_ONLY.includes(endpoint) && !isDevOnly(endpoint));
+    const unknown = [...served].filter(
+      (endpoint) => !openApi.has(endpoint) && !DOCUMENTATION_ONLY.includes(endpoint) && !isDevOnly(endpoint),
+    );
     expect(unknown, "in docs/api.md but not in /api/openapi.json").toEqual([]);
   });
 

@@ -149,7 +149,12 @@ describe("push (Web Push: aes128gcm + VAPID via web-push, sent with fetch)", () 
 
   it("refuses endpoints the SSRF guard rejects and malformed keys without calling anyone, for good", async () => {
     const sub = await newSubscription();
-    for (const endpoint of ["http://10.0.0.8/push/x", "http://169.254.169.254/latest/meta-data", "https://[fd00::1]/push", "ftp://127.0.0.1/x"]) {
+    for (const endpoint of [
+      "http://10.0.0.8/push/x",
+      "http://169.254.169.254/latest/meta-data",
+      "https://[fd00::1]/push",
+      "ftp://127.0.0.1/x",
+    ]) {
       expectFailure(await CHANNELS.push(ctx({ subscription: { ...sub.record, endpoint } })), { retryable: false, error: /not allowed/ });
     }
     expectFailure(await CHANNELS.push(ctx({ subscription: { ...sub.record, p256dh: "AAAA" } })), { retryable: false, error: /p256dh/ });
@@ -184,7 +189,12 @@ describe("sms (Twilio Messages)", () => {
     const log = await received("sms", { to: to.phone! });
     expect(log.rejected).toEqual([]);
     expect(log.received).toEqual([
-      expect.objectContaining({ to: to.phone, from: env.TWILIO_FROM, body: `${msg.title}\n${msg.body}`, sid: (result as { providerId: string }).providerId }),
+      expect.objectContaining({
+        to: to.phone,
+        from: env.TWILIO_FROM,
+        body: `${msg.title}\n${msg.body}`,
+        sid: (result as { providerId: string }).providerId,
+      }),
     ]);
   });
 
@@ -223,7 +233,10 @@ describe("sms (Twilio Messages)", () => {
 describe("voice (Twilio Calls with TwiML)", () => {
   it("says the alert and gathers one digit for the acknowledgement URL, escaping everything", async () => {
     const to = recipient();
-    const msg = message({ title: `CRITICAL: Unit <7> "A&B" — Engine's overheating`, body: "engineTempC 116 > 110 at 14:02 UTC. Open: https://fleetpulse.example/alerts/alr_007" });
+    const msg = message({
+      title: `CRITICAL: Unit <7> "A&B" — Engine's overheating`,
+      body: "engineTempC 116 > 110 at 14:02 UTC. Open: https://fleetpulse.example/alerts/alr_007",
+    });
     const voiceAckUrl = "https://fleetpulse.example/api/voice/ack?delivery=dlv_1&sig=a<b";
     const result = await CHANNELS.voice(ctx({ recipient: to, message: msg, voiceAckUrl }));
     expect(result).toEqual({ ok: true, providerId: expect.stringMatching(/^CA[0-9a-f]{32}$/) });
@@ -242,13 +255,19 @@ describe("voice (Twilio Calls with TwiML)", () => {
   it("fails for good without an acknowledgement URL or with a wrong token", async () => {
     expectFailure(await CHANNELS.voice(ctx({})), { retryable: false, error: /acknowledgement URL/ });
     const wrongToken = { ...env, TWILIO_AUTH_TOKEN: "nope" } as Env;
-    expectFailure(await CHANNELS.voice(ctx({ env: wrongToken, voiceAckUrl: "https://fleetpulse.example/ack" })), { retryable: false, error: /401/ });
+    expectFailure(await CHANNELS.voice(ctx({ env: wrongToken, voiceAckUrl: "https://fleetpulse.example/ack" })), {
+      retryable: false,
+      error: /401/,
+    });
   });
 
   it("retries on 500", async () => {
     const to = recipient();
     await failNext("/2010-04-01/", [500], to.phone!);
-    expectFailure(await CHANNELS.voice(ctx({ recipient: to, voiceAckUrl: "https://fleetpulse.example/ack" })), { retryable: true, error: /500/ });
+    expectFailure(await CHANNELS.voice(ctx({ recipient: to, voiceAckUrl: "https://fleetpulse.example/ack" })), {
+      retryable: true,
+      error: /500/,
+    });
   });
 });
 
@@ -275,7 +294,10 @@ describe("email (SendGrid v3)", () => {
 
   it("fails for good on a wrong API key (401), retries on 500 and 429", async () => {
     const to = recipient();
-    expectFailure(await CHANNELS.email(ctx({ env: { ...env, SENDGRID_API_KEY: "SG.wrong" } as Env, recipient: to })), { retryable: false, error: /sendgrid HTTP 401/ });
+    expectFailure(await CHANNELS.email(ctx({ env: { ...env, SENDGRID_API_KEY: "SG.wrong" } as Env, recipient: to })), {
+      retryable: false,
+      error: /sendgrid HTTP 401/,
+    });
     await failNext("/v3/mail/send", [500, 429], to.email);
     expectFailure(await CHANNELS.email(ctx({ recipient: to })), { retryable: true, error: /500/ });
     expectFailure(await CHANNELS.email(ctx({ recipient: to })), { retryable: true, error: /429/ });
@@ -288,7 +310,9 @@ describe("webhook (Standard Webhooks)", () => {
 
   it("is verified by the receiver with the endpoint's secret, body {type, timestamp, data}", async () => {
     const hook = await newHook();
-    const result = await CHANNELS.webhook(ctx({ webhook: { id: "msg_alr_007_1", url: hook.url, secret: hook.secret, event: "alert.created", data } }));
+    const result = await CHANNELS.webhook(
+      ctx({ webhook: { id: "msg_alr_007_1", url: hook.url, secret: hook.secret, event: "alert.created", data } }),
+    );
     expect(result).toEqual({ ok: true });
     const log = await received("webhook", { id: hook.id });
     expect(log.rejected).toEqual([]);
@@ -303,9 +327,12 @@ describe("webhook (Standard Webhooks)", () => {
   it("a wrong secret is rejected by the receiver (401, not retried); 410 means the endpoint is gone", async () => {
     const hook = await newHook();
     const other = `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(24)))}`;
-    const send = (secret: string) => CHANNELS.webhook(ctx({ webhook: { id: "msg_1", url: hook.url, secret, event: "alert.created", data } }));
+    const send = (secret: string) =>
+      CHANNELS.webhook(ctx({ webhook: { id: "msg_1", url: hook.url, secret, event: "alert.created", data } }));
     expectFailure(await send(other), { retryable: false, error: /webhook HTTP 401/ });
-    expect((await received("webhook", { id: hook.id })).rejected).toEqual([expect.objectContaining({ status: 401, reason: "bad signature" })]);
+    expect((await received("webhook", { id: hook.id })).rejected).toEqual([
+      expect.objectContaining({ status: 401, reason: "bad signature" }),
+    ]);
     expect((await post("/__gone", { path: hook.path })).status).toBe(204);
     expectFailure(await send(hook.secret), { retryable: false, gone: true, error: /410/ });
   });
@@ -313,7 +340,8 @@ describe("webhook (Standard Webhooks)", () => {
   it("retries on 429 and 502; refuses private URLs", async () => {
     const hook = await newHook();
     await failNext(hook.path, [429, 502]);
-    const send = (url: string) => CHANNELS.webhook(ctx({ webhook: { id: "msg_2", url, secret: hook.secret, event: "alert.created", data } }));
+    const send = (url: string) =>
+      CHANNELS.webhook(ctx({ webhook: { id: "msg_2", url, secret: hook.secret, event: "alert.created", data } }));
     expectFailure(await send(hook.url), { retryable: true, error: /429/ });
     expectFailure(await send(hook.url), { retryable: true, error: /502/ });
     expect((await send(hook.url)).ok).toBe(true);

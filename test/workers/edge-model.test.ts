@@ -22,7 +22,9 @@ describe("quantized models inside workerd", () => {
     const windows = engineFixture.cases.map((c) => c.window);
     // Feature extraction is the same module as in training: identical numbers on the fixture.
     for (const c of engineFixture.cases) {
-      expect([...engineFeatures(c.window as never, (engineCard as never as { preprocessing: never }).preprocessing)]).toEqual(c.features.map((f) => Math.fround(f)));
+      expect([...engineFeatures(c.window as never, (engineCard as never as { preprocessing: never }).preprocessing)]).toEqual(
+        c.features.map((f) => Math.fround(f)),
+      );
     }
     const scores = scoreEngineWindows(engine, engineCard as never, windows as never);
     scores.forEach((s, i) => {
@@ -31,7 +33,9 @@ describe("quantized models inside workerd", () => {
     });
 
     for (const c of ai4iFixture.cases) {
-      expect([...ai4iFeatures(c.reading as never, (ai4iCard as never as { preprocessing: never }).preprocessing)]).toEqual(c.features.map((f) => Math.fround(f)));
+      expect([...ai4iFeatures(c.reading as never, (ai4iCard as never as { preprocessing: never }).preprocessing)]).toEqual(
+        c.features.map((f) => Math.fround(f)),
+      );
     }
     const classifier = await loadModel(ai4iModel as never, ai4iWeights as ArrayBuffer);
     const out = scoreReadings(classifier, ai4iCard as never, ai4iFixture.cases.map((c) => c.reading) as never);
@@ -49,7 +53,11 @@ describe("risk scoring in the tenant's object, end to end through the webhook", 
     // Test engine 1's last 31 cycles, then a degraded window from a fixture case that is near failure.
     const nearFailure = engineFixture.cases.reduce((a, b) => (b.expected.pFail30 > a.expected.pFail30 ? b : a));
     expect(nearFailure.expected.pFail30).toBeGreaterThan(0.5);
-    const events = nearFailure.window.map((reading, i) => ({ vehicleId: "ENG-1", ts: new Date(TIME_BASE + i * 1000).toISOString(), readings: reading }));
+    const events = nearFailure.window.map((reading, i) => ({
+      vehicleId: "ENG-1",
+      ts: new Date(TIME_BASE + i * 1000).toISOString(),
+      readings: reading,
+    }));
     expect((await postTelemetry(tenant, { events })).status).toBe(202);
 
     const risk = (await (await call("GET", `/api/vehicles/${vehicle!.id}/risk`, { token: tenant.admin.token })).json()) as {
@@ -64,10 +72,14 @@ describe("risk scoring in the tenant's object, end to end through the webhook", 
     expect(risk.topFeatures).toHaveLength(3);
 
     // Repeats inside the one-day cooldown raise occurrences, not new alerts.
-    const more = nearFailure.window.slice(-3).map((reading, i) => ({ vehicleId: "ENG-1", ts: new Date(TIME_BASE + 100_000 + i * 1000).toISOString(), readings: reading }));
+    const more = nearFailure.window
+      .slice(-3)
+      .map((reading, i) => ({ vehicleId: "ENG-1", ts: new Date(TIME_BASE + 100_000 + i * 1000).toISOString(), readings: reading }));
     await postTelemetry(tenant, { events: more });
     await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
-    const alerts = (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as { items: { occurrences: number; severity: string }[] };
+    const alerts = (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as {
+      items: { occurrences: number; severity: string }[];
+    };
     expect(alerts.items).toHaveLength(1);
     expect(alerts.items[0]!.severity).toBe("high");
   });
@@ -90,11 +102,21 @@ describe("AI4I per-reading classifier in the tenant's object, through the webhoo
     const { "MILL-1": mill } = await addVehicles(tenant, ["MILL-1"]);
     const risk = async () =>
       (await (await call("GET", `/api/vehicles/${mill!.id}/risk`, { token: tenant.admin.token })).json()) as {
-        score: number; label: string; horizon: string; modelVersion: string; at: string; topFeatures: { name: string }[]; models: unknown[];
+        score: number;
+        label: string;
+        horizon: string;
+        modelVersion: string;
+        at: string;
+        topFeatures: { name: string }[];
+        models: unknown[];
       };
     const alerts = async () => {
       await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
-      return ((await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as { items: { occurrences: number; ruleId: string; vehicleId: string }[] }).items;
+      return (
+        (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as {
+          items: { occurrences: number; ruleId: string; vehicleId: string }[];
+        }
+      ).items;
     };
     const post = (events: { at: number; c: Case }[]) =>
       postTelemetry(tenant, { events: events.map(({ at, c }) => ({ vehicleId: "MILL-1", ts: isoAt(at), readings: asReadings(c) })) });
@@ -110,7 +132,14 @@ describe("AI4I per-reading classifier in the tenant's object, through the webhoo
     // Two failing readings in one batch: one batched predict, one episode, one alert; the newest reading's score is served.
     const hdf = byWhy("heat-dissipation");
     const pwf = byWhy("power band");
-    expect((await post([{ at: 3, c: pwf }, { at: 2, c: hdf }])).status).toBe(202);
+    expect(
+      (
+        await post([
+          { at: 3, c: pwf },
+          { at: 2, c: hdf },
+        ])
+      ).status,
+    ).toBe(202);
     const high = await risk();
     expect(Math.abs(high.score - pwf.expected.score)).toBeLessThan(ai4iFixture.tolerance);
     expect(high).toMatchObject({ label: "high", at: isoAt(3) });
@@ -140,10 +169,14 @@ describe("AI4I per-reading classifier in the tenant's object, through the webhoo
     }));
     expect((await postTelemetry(tenant, { events })).status).toBe(202);
     const risk = (await (await call("GET", `/api/vehicles/${vehicle!.id}/risk`, { token: tenant.admin.token })).json()) as {
-      modelVersion: string; score: number; models: { modelVersion: string; score: number; rulCycles?: number }[];
+      modelVersion: string;
+      score: number;
+      models: { modelVersion: string; score: number; rulCycles?: number }[];
     };
     expect(risk.models.map((m) => m.modelVersion).sort()).toEqual(["ai4i@1.0.0", "cmapss-fd001@1.0.0"]);
-    expect(Math.abs(risk.models.find((m) => m.modelVersion.startsWith("cmapss"))!.score - engineCase.expected.pFail30)).toBeLessThan(engineFixture.tolerance);
+    expect(Math.abs(risk.models.find((m) => m.modelVersion.startsWith("cmapss"))!.score - engineCase.expected.pFail30)).toBeLessThan(
+      engineFixture.tolerance,
+    );
     expect(risk.models.find((m) => m.modelVersion.startsWith("cmapss"))!.rulCycles).toBeGreaterThan(0);
     expect(risk).toMatchObject({ modelVersion: "ai4i@1.0.0" });
     expect(Math.abs(risk.score - failing.expected.score)).toBeLessThan(ai4iFixture.tolerance);
@@ -166,11 +199,19 @@ describe("engine windows stored before storage v4 (reading objects) after a rest
     const events = older.map((readings, i) => ({ vehicleId: "NEW-1", ts: isoAt(i), readings }));
     expect((await postTelemetry(tenant, { events })).status).toBe(202);
     const stateRow = (sql: SqlStorage, id: string) =>
-      JSON.parse(sql.exec<{ data: string }>("SELECT data FROM vehicle_state WHERE vehicle_id = ?", id).one().data) as { engineWindow?: unknown[]; engineLayout?: string };
+      JSON.parse(sql.exec<{ data: string }>("SELECT data FROM vehicle_state WHERE vehicle_id = ?", id).one().data) as {
+        engineWindow?: unknown[];
+        engineLayout?: string;
+      };
     await runInDurableObject(hub, (_object, state) => {
       const sql = state.storage.sql;
       // v3 kept each reading object whole, including telemetry keys the model does not read.
-      const v3 = (window: object[]) => JSON.stringify({ latest: { ts: Date.parse(isoAt(older.length - 1)), readings: window.at(-1), dtc: [] }, rules: {}, engineWindow: window });
+      const v3 = (window: object[]) =>
+        JSON.stringify({
+          latest: { ts: Date.parse(isoAt(older.length - 1)), readings: window.at(-1), dtc: [] },
+          rules: {},
+          engineWindow: window,
+        });
       sql.exec("INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?)", migrated!.id, v3(older.map((r) => ({ ...r, speedKph: 50 }))));
       sql.exec("INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?)", odd!.id, v3(older.map(({ s2: _s2, ...r }) => r))); // lacks an input
       sql.exec("UPDATE _schema SET version = ?", HUB_MIGRATIONS.length - 1);
@@ -181,7 +222,10 @@ describe("engine windows stored before storage v4 (reading objects) after a rest
     const last = (vehicleId: string) => ({ vehicleId, ts: isoAt(older.length), readings: newest });
     expect((await postTelemetry(tenant, { events: ["OLD-1", "NEW-1", "ODD-1"].map(last) })).status).toBe(202);
     const risk = async (id: string) =>
-      (await (await call("GET", `/api/vehicles/${id}/risk`, { token: tenant.admin.token })).json()) as { score: number | null; models: { modelVersion: string; rulCycles?: number }[] };
+      (await (await call("GET", `/api/vehicles/${id}/risk`, { token: tenant.admin.token })).json()) as {
+        score: number | null;
+        models: { modelVersion: string; rulCycles?: number }[];
+      };
     const [fromV3, fromRows, fromOdd] = [await risk(migrated!.id), await risk(fresh!.id), await risk(odd!.id)];
     // The same window scored by the object-based entry point in this isolate: exactly equal.
     const model = await loadModel(engineModel as never, engineWeights as ArrayBuffer);
@@ -196,7 +240,10 @@ describe("engine windows stored before storage v4 (reading objects) after a rest
       const stored = stateRow(state.storage.sql, migrated!.id);
       expect(stored.engineLayout).toBe(["cycle", ...engineCard.preprocessing.sensors].join(","));
       expect(stored.engineWindow).toHaveLength(engineCase.window.length);
-      expect(stored.engineWindow![0]).toEqual([older[0]!.cycle, ...engineCard.preprocessing.sensors.map((s) => older[0]![s as keyof (typeof older)[0]])]);
+      expect(stored.engineWindow![0]).toEqual([
+        older[0]!.cycle,
+        ...engineCard.preprocessing.sensors.map((s) => older[0]![s as keyof (typeof older)[0]]),
+      ]);
       expect(stateRow(state.storage.sql, odd!.id).engineWindow).toHaveLength(1);
       expect(state.storage.sql.exec<{ version: number }>("SELECT version FROM _schema").one().version).toBe(HUB_MIGRATIONS.length);
     });

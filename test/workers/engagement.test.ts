@@ -12,9 +12,13 @@ const NOW = Date.now();
 const TODAY = Math.floor(NOW / DAY);
 /** Noon (UTC) of the day `n` days before today. */
 const noon = (daysAgo: number) => (TODAY - daysAgo) * DAY + 12 * HOUR;
-const backdateUser = (userId: string, days: number) => env.DB.prepare("UPDATE users SET created_at = ? WHERE id = ?").bind(NOW - days * DAY, userId).run();
+const backdateUser = (userId: string, days: number) =>
+  env.DB.prepare("UPDATE users SET created_at = ? WHERE id = ?")
+    .bind(NOW - days * DAY, userId)
+    .run();
 const points = async (userId: string) =>
-  (await env.DB.prepare("SELECT coalesce(sum(points), 0) AS p FROM points_ledger WHERE user_id = ?").bind(userId).first<{ p: number }>())!.p;
+  (await env.DB.prepare("SELECT coalesce(sum(points), 0) AS p FROM points_ledger WHERE user_id = ?").bind(userId).first<{ p: number }>())!
+    .p;
 
 async function driverWithVehicle(tenant: TestTenant, externalId: string) {
   const driver = await userWithRole(tenant, "driver");
@@ -34,14 +38,23 @@ async function seed() {
   // d1: last safety alert 40 days ago; drove 3 and 1 days ago (not 2 days ago: odometer unchanged).
   // → 2 safe days (20) + Safe Driver (streak 40 ≥ 30, 100 km in 30 days) bonus 100 = 120.
   const d1 = await driverWithVehicle(tenant, "EG-1");
-  await insertMeterSamples(tenant.id, d1.vehicle.id, [[noon(35), 1000], [noon(3), 1500], [noon(2), 1500], [noon(1), 1600]]);
+  await insertMeterSamples(tenant.id, d1.vehicle.id, [
+    [noon(35), 1000],
+    [noon(3), 1500],
+    [noon(2), 1500],
+    [noon(1), 1600],
+  ]);
   await insertAlerts(tenant.id, [{ vehicleId: d1.vehicle.id, type: "speeding", createdAt: NOW - 40 * DAY }]);
 
   // d2: harsh braking 2 days ago (no points that day), low battery yesterday (not a safety alert).
   // → 1 safe day = 10; streak: whole days since that alert (1 or 2, by the time of day): no badge;
   // safety score: 1 alert / 100 km → 100 − 10 × 1 = 90.
   const d2 = await driverWithVehicle(tenant, "EG-2");
-  await insertMeterSamples(tenant.id, d2.vehicle.id, [[noon(36), 0], [noon(2), 200], [noon(1), 300]]);
+  await insertMeterSamples(tenant.id, d2.vehicle.id, [
+    [noon(36), 0],
+    [noon(2), 200],
+    [noon(1), 300],
+  ]);
   await insertAlerts(tenant.id, [
     { vehicleId: d2.vehicle.id, type: "harsh_braking", createdAt: noon(2) + HOUR },
     { vehicleId: d2.vehicle.id, type: "low_battery", createdAt: noon(1) + HOUR },
@@ -49,7 +62,11 @@ async function seed() {
 
   // d3: d1's record, but opted out → nothing.
   const d3 = await driverWithVehicle(tenant, "EG-3");
-  await insertMeterSamples(tenant.id, d3.vehicle.id, [[noon(35), 1000], [noon(5), 1500], [noon(1), 1600]]);
+  await insertMeterSamples(tenant.id, d3.vehicle.id, [
+    [noon(35), 1000],
+    [noon(5), 1500],
+    [noon(1), 1600],
+  ]);
   expect((await call("PUT", "/api/me/engagement", { token: d3.driver.token, body: { optedOut: true } })).status).toBe(200);
 
   // t1: an old late completion, then 5 on time → 10 + 5 × 20 = 110, First Fix 10, 5-Star 100 = 220; streak 5.
@@ -58,7 +75,13 @@ async function seed() {
   const v = d1.vehicle.id;
   await insertWorkOrders(tenant.id, [
     { vehicleId: v, status: "completed", technicianId: tech1, dueDate: noon(20), completedAt: noon(19) },
-    ...[18, 17, 16, 15, 14].map((d) => ({ vehicleId: v, status: "completed" as const, technicianId: tech1, dueDate: noon(d) + HOUR, completedAt: noon(d) })),
+    ...[18, 17, 16, 15, 14].map((d) => ({
+      vehicleId: v,
+      status: "completed" as const,
+      technicianId: tech1,
+      dueDate: noon(d) + HOUR,
+      completedAt: noon(d),
+    })),
   ]);
   // t2: one late completion → 10 + First Fix 10 = 20; streak 0.
   const t2 = await userWithRole(tenant, "technician");
@@ -91,7 +114,9 @@ describe("engagement: points, badges, streaks and the leaderboard", { timeout: 6
 
     const drivers = await body(await call("GET", "/api/leaderboard?kind=drivers", { token: f.d2.driver.token }));
     expect(drivers.hidden).toBe(false);
-    expect(drivers.items.map((i: Json) => [i.rank, i.userId, i.points, i.streak, i.safetyScore, i.badges.map((b: Json) => b.name)])).toEqual([
+    expect(
+      drivers.items.map((i: Json) => [i.rank, i.userId, i.points, i.streak, i.safetyScore, i.badges.map((b: Json) => b.name)]),
+    ).toEqual([
       [1, f.d1.driver.id, 120, 40, 100, ["Safe Driver"]],
       [2, f.d2.driver.id, 10, f.d2Streak, 90, []],
     ]);
@@ -116,10 +141,16 @@ describe("engagement: points, badges, streaks and the leaderboard", { timeout: 6
     expect(await points(f.d3.driver.id)).toBe(120);
 
     // Hidden board: drivers and technicians see nothing, managers still do; only managers/admins may switch it.
-    expect((await call("PUT", "/api/engagement/settings", { token: f.d1.driver.token, body: { leaderboardHidden: true } })).status).toBe(403);
+    expect((await call("PUT", "/api/engagement/settings", { token: f.d1.driver.token, body: { leaderboardHidden: true } })).status).toBe(
+      403,
+    );
     const hide = await call("PUT", "/api/engagement/settings", { token: f.manager.token, body: { leaderboardHidden: true } });
     expect(await body(hide)).toEqual({ leaderboardHidden: true });
-    expect(await body(await call("GET", "/api/leaderboard?kind=drivers", { token: f.d1.driver.token }))).toEqual({ kind: "drivers", hidden: true, items: [] });
+    expect(await body(await call("GET", "/api/leaderboard?kind=drivers", { token: f.d1.driver.token }))).toEqual({
+      kind: "drivers",
+      hidden: true,
+      items: [],
+    });
     const managerView = await body(await call("GET", "/api/leaderboard?kind=drivers", { token: f.manager.token }));
     expect(managerView.hidden).toBe(true);
     expect(managerView.items).toHaveLength(3);
@@ -136,18 +167,36 @@ describe("engagement: points, badges, streaks and the leaderboard", { timeout: 6
     const tech = await userWithRole(tenant, "technician");
     const { "EV-1": vehicle } = await addVehicles(tenant, ["EV-1"]);
     const shifts = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: "00:00", end: "23:30" }));
-    const technician = await body(await call("POST", "/api/technicians", { token: tenant.admin.token, body: { name: "Eve", userId: tech.id, skills: [], shifts, timeZone: "UTC" } }));
+    const technician = await body(
+      await call("POST", "/api/technicians", {
+        token: tenant.admin.token,
+        body: { name: "Eve", userId: tech.id, skills: [], shifts, timeZone: "UTC" },
+      }),
+    );
     const start = (TODAY + 1) * DAY + 10 * HOUR;
     const wo = await body(
-      await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: vehicle!.id, title: "Brakes", priority: "normal", dueDate: new Date(start + 7 * DAY).toISOString() } }),
+      await call("POST", "/api/work-orders", {
+        token: tenant.admin.token,
+        body: { vehicleId: vehicle!.id, title: "Brakes", priority: "normal", dueDate: new Date(start + 7 * DAY).toISOString() },
+      }),
     );
     const patch = (payload: unknown) => call("PATCH", `/api/work-orders/${wo.id}`, { token: tenant.admin.token, body: payload });
-    expect((await patch({ technicianId: technician.id, scheduledStart: new Date(start).toISOString(), scheduledEnd: new Date(start + HOUR).toISOString() })).status).toBe(200);
+    expect(
+      (
+        await patch({
+          technicianId: technician.id,
+          scheduledStart: new Date(start).toISOString(),
+          scheduledEnd: new Date(start + HOUR).toISOString(),
+        })
+      ).status,
+    ).toBe(200);
     expect((await patch({ status: "in_progress" })).status).toBe(200);
     expect((await patch({ status: "completed" })).status).toBe(200);
     // On time (10 + 10) and First Fix (10), right away, before any sweep.
     expect(await points(tech.id)).toBe(30);
-    expect((await body(await call("GET", "/api/me/engagement", { token: tech.token }))).badges.map((b: Json) => b.id)).toEqual(["first-fix"]);
+    expect((await body(await call("GET", "/api/me/engagement", { token: tech.token }))).badges.map((b: Json) => b.id)).toEqual([
+      "first-fix",
+    ]);
     await sweepEngagement(env, tenant.id);
     expect(await points(tech.id)).toBe(30);
     expect(await countRows("points_ledger", "user_id = ?", tech.id)).toBe(2);

@@ -53,7 +53,9 @@ export async function userWithRole(tenant: TestTenant, role: "admin" | "manager"
 }
 
 export async function countRows(table: string, where = "1=1", ...binds: unknown[]) {
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).bind(...binds).first<{ n: number }>();
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)
+    .bind(...binds)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -71,7 +73,13 @@ export async function postTelemetry(
   return exports.default.fetch(
     new Request(`http://fleetpulse.test/webhooks/${tenant.slug}/telemetry`, {
       method: "POST",
-      headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signature, ...options.headers },
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signature,
+        ...options.headers,
+      },
       body: raw,
     }),
   );
@@ -81,7 +89,10 @@ export async function postTelemetry(
 export async function addVehicles(tenant: TestTenant, externalIds: string[], extra: Record<string, unknown> = {}) {
   const out: Record<string, { id: string; externalId: string; name: string }> = {};
   for (const externalId of externalIds) {
-    const res = await call("POST", "/api/vehicles", { token: tenant.admin.token, body: { externalId, name: `Unit ${externalId}`, ...extra } });
+    const res = await call("POST", "/api/vehicles", {
+      token: tenant.admin.token,
+      body: { externalId, name: `Unit ${externalId}`, ...extra },
+    });
     if (res.status !== 201) throw new Error(`vehicle: ${res.status} ${await res.text()}`);
     out[externalId] = (await res.json()) as { id: string; externalId: string; name: string };
   }

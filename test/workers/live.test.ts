@@ -5,7 +5,12 @@ import { TenantHub } from "../../worker";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, TIME_BASE, userWithRole } from "./helpers";
 import { openLive, settle } from "./live-helpers";
 
-const dtcEvent = (externalId: string, seconds: number, code = "P0217") => ({ vehicleId: externalId, ts: isoAt(seconds), readings: {}, dtc: [code] });
+const dtcEvent = (externalId: string, seconds: number, code = "P0217") => ({
+  vehicleId: externalId,
+  ts: isoAt(seconds),
+  readings: {},
+  dtc: [code],
+});
 const clearEvent = (externalId: string, seconds: number) => ({ vehicleId: externalId, ts: isoAt(seconds), readings: {}, dtc: [] });
 
 describe("live stream", () => {
@@ -22,7 +27,9 @@ describe("live stream", () => {
   });
 
   it("rejects a missing or bad token with 401", async () => {
-    const res = await exports.default.fetch(new Request("http://fleetpulse.test/api/live?token=nope", { headers: { upgrade: "websocket" } }));
+    const res = await exports.default.fetch(
+      new Request("http://fleetpulse.test/api/live?token=nope", { headers: { upgrade: "websocket" } }),
+    );
     expect(res.status).toBe(401);
     const none = await exports.default.fetch(new Request("http://fleetpulse.test/api/live", { headers: { upgrade: "websocket" } }));
     expect(none.status).toBe(401);
@@ -102,7 +109,9 @@ describe("live stream", () => {
     await runInDurableObject(stub, async (_instance: TenantHub, state) => {
       const reborn = new TenantHub(state, env);
       await state.blockConcurrencyWhile(async () => {});
-      const result = await reborn.ingest(tenant.id, "std:after-eviction", [{ vehicleId: "E-1", ts: TIME_BASE + 60_000, readings: { engineTempC: 116 } }]);
+      const result = await reborn.ingest(tenant.id, "std:after-eviction", [
+        { vehicleId: "E-1", ts: TIME_BASE + 60_000, readings: { engineTempC: 116 } },
+      ]);
       expect(result).toEqual({ ok: true, accepted: 1 });
       // The held-for-60 s state survived: the second reading, 60 s later, fired the alert.
       expect(state.storage.sql.exec("SELECT count(*) AS n FROM alerts").one()).toEqual({ n: 1 });

@@ -8,7 +8,10 @@ type Json = any;
 const body = async (res: Response): Promise<Json> => res.json();
 
 async function createPlan(tenant: TestTenant, plan: Record<string, unknown>) {
-  const res = await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { name: "Oil change", durationMinutes: 60, ...plan } });
+  const res = await call("POST", "/api/maintenance/plans", {
+    token: tenant.admin.token,
+    body: { name: "Oil change", durationMinutes: 60, ...plan },
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   return body(res);
 }
@@ -23,31 +26,59 @@ describe("maintenance plans", () => {
   it("creates, lists, reads, patches and deletes plans", async () => {
     const tenant = await createTenant();
     const plan = await createPlan(tenant, { everyKm: 15000, dueSoonKm: 1000, skill: "engine" });
-    expect(plan).toMatchObject({ name: "Oil change", everyKm: 15000, everyEngineHours: null, everyDays: null, dueSoonKm: 1000, durationMinutes: 60, skill: "engine", vehicleIds: null });
+    expect(plan).toMatchObject({
+      name: "Oil change",
+      everyKm: 15000,
+      everyEngineHours: null,
+      everyDays: null,
+      dueSoonKm: 1000,
+      durationMinutes: 60,
+      skill: "engine",
+      vehicleIds: null,
+    });
     const list = await body(await call("GET", "/api/maintenance/plans", { token: tenant.admin.token }));
     expect(list).toEqual({ items: [plan], nextCursor: null });
 
-    const patched = await call("PATCH", `/api/maintenance/plans/${plan.id}`, { token: tenant.admin.token, body: { everyDays: 180, dueSoonDays: 14 } });
+    const patched = await call("PATCH", `/api/maintenance/plans/${plan.id}`, {
+      token: tenant.admin.token,
+      body: { everyDays: 180, dueSoonDays: 14 },
+    });
     expect(patched.status).toBe(200);
     expect(await body(patched)).toMatchObject({ everyKm: 15000, everyDays: 180, dueSoonDays: 14 });
     expect((await call("GET", `/api/maintenance/plans/${plan.id}`, { token: tenant.admin.token })).status).toBe(200);
 
     expect((await call("DELETE", `/api/maintenance/plans/${plan.id}`, { token: tenant.admin.token })).status).toBe(204);
     expect((await call("GET", `/api/maintenance/plans/${plan.id}`, { token: tenant.admin.token })).status).toBe(404);
-    const audited = await env.DB.prepare("SELECT action FROM audit_log WHERE tenant_id = ? AND action LIKE 'maintenance_plan.%' ORDER BY created_at").bind(tenant.id).all();
+    const audited = await env.DB.prepare(
+      "SELECT action FROM audit_log WHERE tenant_id = ? AND action LIKE 'maintenance_plan.%' ORDER BY created_at",
+    )
+      .bind(tenant.id)
+      .all();
     expect(audited.results.map((r) => r.action)).toEqual(["maintenance_plan.create", "maintenance_plan.update", "maintenance_plan.delete"]);
   });
 
   it("names every bad field: no every*, a threshold without its interval or above it, unknown fields, unknown vehicles — and stores nothing", async () => {
     const tenant = await createTenant();
-    const none = await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { name: "Nothing", durationMinutes: 30 } });
+    const none = await call("POST", "/api/maintenance/plans", {
+      token: tenant.admin.token,
+      body: { name: "Nothing", durationMinutes: 30 },
+    });
     expect(none.status).toBe(400);
     expect(none.headers.get("content-type")).toContain("application/problem+json");
     expect((await body(none)).errors.map((e: Json) => e.path)).toEqual(["everyKm", "everyEngineHours", "everyDays"]);
 
     const bad = await call("POST", "/api/maintenance/plans", {
       token: tenant.admin.token,
-      body: { name: "", everyKm: -5, dueSoonEngineHours: 10, dueSoonDays: 40, everyDays: 30, durationMinutes: 0, colour: "red", vehicleIds: ["veh_nope"] },
+      body: {
+        name: "",
+        everyKm: -5,
+        dueSoonEngineHours: 10,
+        dueSoonDays: 40,
+        everyDays: 30,
+        durationMinutes: 0,
+        colour: "red",
+        vehicleIds: ["veh_nope"],
+      },
     });
     expect(bad.status).toBe(400);
     const paths = (await body(bad)).errors.map((e: Json) => e.path).sort();
@@ -60,7 +91,10 @@ describe("maintenance plans", () => {
     });
     expect((await body(crossField)).errors.map((e: Json) => e.path).sort()).toEqual(["dueSoonDays", "dueSoonEngineHours"]);
 
-    const unknownVehicle = await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { name: "X", everyDays: 30, durationMinutes: 30, vehicleIds: ["veh_nope"] } });
+    const unknownVehicle = await call("POST", "/api/maintenance/plans", {
+      token: tenant.admin.token,
+      body: { name: "X", everyDays: 30, durationMinutes: 30, vehicleIds: ["veh_nope"] },
+    });
     expect(unknownVehicle.status).toBe(400);
     expect((await body(unknownVehicle)).errors).toEqual([{ path: "vehicleIds.0", message: "No such vehicle" }]);
     expect(await countRows("maintenance_plans", "tenant_id = ?", tenant.id)).toBe(0);
@@ -104,7 +138,9 @@ describe("due status", () => {
       remainingDays: null,
     });
     // Telemetry wins over the stored meter: D-2 drove past the due point.
-    expect((await postTelemetry(tenant, { events: [{ vehicleId: "D-2", ts: isoAt(0), readings: { odometerKm: 10050.5 } }] })).status).toBe(202);
+    expect((await postTelemetry(tenant, { events: [{ vehicleId: "D-2", ts: isoAt(0), readings: { odometerKm: 10050.5 } }] })).status).toBe(
+      202,
+    );
     const after = await due(tenant, `?planId=${kmPlan.id}&vehicleId=${fleet["D-2"]!.id}`);
     expect(after).toEqual([expect.objectContaining({ status: "overdue", remainingKm: -50.5, odometerKm: 10050.5 })]);
     expect((await due(tenant, "?status=overdue")).map((i) => i.vehicleId)).toEqual([fleet["D-2"]!.id]);
@@ -121,10 +157,17 @@ describe("due status", () => {
     expect(Date.parse(fresh[0].dueDate) - Date.parse(plan.createdAt)).toBe(30 * DAY);
 
     const performedAt = new Date(Date.now() - 40 * DAY).toISOString();
-    const record = await call("POST", "/api/maintenance/service-records", { token: tenant.admin.token, body: { vehicleId: vehicle!.id, planId: plan.id, performedAt } });
+    const record = await call("POST", "/api/maintenance/service-records", {
+      token: tenant.admin.token,
+      body: { vehicleId: vehicle!.id, planId: plan.id, performedAt },
+    });
     expect(record.status).toBe(201);
     const [overdue] = await due(tenant);
-    expect(overdue).toMatchObject({ status: "overdue", lastServiceAt: performedAt, dueDate: new Date(Date.parse(performedAt) + 30 * DAY).toISOString() });
+    expect(overdue).toMatchObject({
+      status: "overdue",
+      lastServiceAt: performedAt,
+      dueDate: new Date(Date.parse(performedAt) + 30 * DAY).toISOString(),
+    });
     expect(overdue.remainingDays).toBeCloseTo(-10, 2);
   });
 
@@ -136,7 +179,9 @@ describe("due status", () => {
     const truck = fleet["F-1"]!.id;
     // 20 days ago the truck read 1,000 km: 100 km a day, 2,000 km to go → due in about 20 days.
     const then = Date.now() - 20 * DAY;
-    await env.DB.prepare("INSERT INTO meter_samples (tenant_id, vehicle_id, day, odometer_km, engine_hours, at) VALUES (?, ?, ?, ?, NULL, ?)")
+    await env.DB.prepare(
+      "INSERT INTO meter_samples (tenant_id, vehicle_id, day, odometer_km, engine_hours, at) VALUES (?, ?, ?, ?, NULL, ?)",
+    )
       .bind(tenant.id, truck, Math.floor(then / DAY), 1000, then)
       .run();
     const items = await due(tenant);
@@ -146,7 +191,9 @@ describe("due status", () => {
     expect(inDays).toBeGreaterThan(19.9);
     expect(inDays).toBeLessThan(20.1);
     // Today's reading was kept as a sample for later forecasts.
-    expect(await countRows("meter_samples", "tenant_id = ? AND vehicle_id = ? AND day = ?", tenant.id, truck, Math.floor(Date.now() / DAY))).toBe(1);
+    expect(
+      await countRows("meter_samples", "tenant_id = ? AND vehicle_id = ? AND day = ?", tenant.id, truck, Math.floor(Date.now() / DAY)),
+    ).toBe(1);
   });
 
   it("is visible to technicians, not drivers, and only for the caller's tenant", async () => {
@@ -172,7 +219,16 @@ describe("plan work orders and completion", () => {
     const first = await body(await call("POST", "/api/maintenance/sweep", { token: tenant.admin.token }));
     expect(first.transitions).toEqual([{ vehicleId: vehicle!.id, planId: plan.id, from: "ok", to: "due_soon" }]);
     expect(first.created).toHaveLength(1);
-    expect(first.created[0]).toMatchObject({ vehicleId: vehicle!.id, planId: plan.id, source: "plan", status: "open", priority: "normal", durationMinutes: 90, skill: "engine", title: "Oil change" });
+    expect(first.created[0]).toMatchObject({
+      vehicleId: vehicle!.id,
+      planId: plan.id,
+      source: "plan",
+      status: "open",
+      priority: "normal",
+      durationMinutes: 90,
+      skill: "engine",
+      title: "Oil change",
+    });
 
     const again = await body(await call("POST", "/api/maintenance/sweep", { token: tenant.admin.token }));
     expect(again).toEqual({ created: [], transitions: [] });
@@ -195,7 +251,10 @@ describe("plan work orders and completion", () => {
     await postTelemetry(tenant, { events: [{ vehicleId: "C-1", ts: isoAt(0), readings: { odometerKm: 10400, engineHours: 321 } }] });
     expect((await due(tenant))[0]).toMatchObject({ status: "overdue", remainingKm: -400 });
 
-    const created = await call("POST", "/api/work-orders", { token, body: { vehicleId: vehicle!.id, planId: plan.id, title: "Oil change", priority: "high" } });
+    const created = await call("POST", "/api/work-orders", {
+      token,
+      body: { vehicleId: vehicle!.id, planId: plan.id, title: "Oil change", priority: "high" },
+    });
     expect(created.status).toBe(201);
     const workOrder = await body(created);
     expect(workOrder).toMatchObject({ planId: plan.id, durationMinutes: 60, source: "manual", status: "open" });
@@ -212,18 +271,31 @@ describe("plan work orders and completion", () => {
       last = await body(res);
     }
     expect(last).toMatchObject({ status: "completed", costCents: 12_345, notes: "Oil and filter" });
-    expect(last.history.map((h: Json) => `${h.fromStatus}→${h.toStatus}`)).toEqual(["null→open", "open→scheduled", "scheduled→in_progress", "in_progress→completed"]);
+    expect(last.history.map((h: Json) => `${h.fromStatus}→${h.toStatus}`)).toEqual([
+      "null→open",
+      "open→scheduled",
+      "scheduled→in_progress",
+      "in_progress→completed",
+    ]);
 
     const records = await body(await call("GET", `/api/maintenance/service-records?vehicleId=${vehicle!.id}`, { token }));
     expect(records.items).toEqual([
-      expect.objectContaining({ workOrderId: workOrder.id, planId: plan.id, odometerKm: 10400, engineHours: 321, performedAt: last.completedAt }),
+      expect.objectContaining({
+        workOrderId: workOrder.id,
+        planId: plan.id,
+        odometerKm: 10400,
+        engineHours: 321,
+        performedAt: last.completedAt,
+      }),
     ]);
     const [reset] = await due(tenant);
     expect(reset).toMatchObject({ status: "ok", dueAtKm: 20400, remainingKm: 10000, lastServiceAt: last.completedAt });
     expect(Date.parse(reset.dueDate) - Date.parse(last.completedAt)).toBe(365 * DAY);
 
     // Completed is final: notes and cost may change, nothing else, and the service is not recorded twice.
-    expect((await call("PATCH", `/api/work-orders/${workOrder.id}`, { token, body: { status: "completed", notes: "Checked" } })).status).toBe(200);
+    expect(
+      (await call("PATCH", `/api/work-orders/${workOrder.id}`, { token, body: { status: "completed", notes: "Checked" } })).status,
+    ).toBe(200);
     const cancel = await call("PATCH", `/api/work-orders/${workOrder.id}`, { token, body: { status: "cancelled" } });
     expect(cancel.status).toBe(409);
     expect((await body(cancel)).detail).toMatch(/completed work order/);

@@ -10,7 +10,8 @@ import { deliveriesOf, eventually, prefs, received, staffWithPhone } from "./not
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-const sweep = async (tenant: TestTenant) => (await (await call("POST", "/api/maintenance/sweep", { token: tenant.admin.token })).json()) as Json;
+const sweep = async (tenant: TestTenant) =>
+  (await (await call("POST", "/api/maintenance/sweep", { token: tenant.admin.token })).json()) as Json;
 const remindersOf = async (tenant: TestTenant) => (await deliveriesOf(tenant)).filter((d) => (d as Json).topic?.startsWith("maintenance:"));
 
 describe("maintenance reminders through the notification pipeline", { timeout: 30_000 }, () => {
@@ -21,7 +22,10 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     // Due soon is `medium`, overdue `high` in the recipients' preferences.
     const manager = await staffWithPhone(tenant, "manager", prefs({ medium: ["email", "inapp"], high: ["email", "sms"] }));
     const techUser = await staffWithPhone(tenant, "technician", prefs({ medium: ["sms"], high: ["sms"] }));
-    const planRes = await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { name: "Oil change", everyKm: 10_000, dueSoonKm: 1_000, durationMinutes: 60 } });
+    const planRes = await call("POST", "/api/maintenance/plans", {
+      token: tenant.admin.token,
+      body: { name: "Oil change", everyKm: 10_000, dueSoonKm: 1_000, durationMinutes: 60 },
+    });
     const plan = (await planRes.json()) as Json;
 
     const first = await sweep(tenant);
@@ -41,7 +45,9 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
       const list = await remindersOf(tenant);
       return list.length === 3 && list.every((d) => d.status === "sent") ? list : null;
     });
-    expect(rows.map((d) => `${d.userId === manager.id ? "manager" : d.userId === tenant.admin.id ? "admin" : d.userId}:${d.channel}`).sort()).toEqual(["admin:inapp", "manager:email", "manager:inapp"]);
+    expect(
+      rows.map((d) => `${d.userId === manager.id ? "manager" : d.userId === tenant.admin.id ? "admin" : d.userId}:${d.channel}`).sort(),
+    ).toEqual(["admin:inapp", "manager:email", "manager:inapp"]);
     expect(rows.every((d: Json) => d.topic === topic && d.alertId === null)).toBe(true);
     const inbox = (await (await call("GET", "/api/me/inbox", { token: manager.token })).json()) as Json;
     expect(inbox.items).toEqual([expect.objectContaining({ alertId: null, title: "Service due soon: Unit R-1 — Oil change" })]);
@@ -49,7 +55,9 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     // The second sweep sees no transition; re-running the very same reminder job (a redelivery,
     // or a sweep that died before storing the statuses) plans nothing new and sends nothing twice.
     expect((await sweep(tenant)).transitions).toEqual([]);
-    const stored = await env.DB.prepare("SELECT message FROM deliveries WHERE tenant_id = ? AND topic = ? LIMIT 1").bind(tenant.id, topic).first<{ message: string }>();
+    const stored = await env.DB.prepare("SELECT message FROM deliveries WHERE tenant_id = ? AND topic = ? LIMIT 1")
+      .bind(tenant.id, topic)
+      .first<{ message: string }>();
     await runJob(env, { type: "maintenance.reminder", tenantId: tenant.id, reminder: JSON.parse(stored!.message) as ReminderSpec });
     await env.DB.prepare("DELETE FROM maintenance_due_states WHERE tenant_id = ?").bind(tenant.id).run();
     expect((await sweep(tenant)).transitions).toHaveLength(1);
@@ -59,9 +67,16 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     expect(await countRows("inbox_items", "tenant_id = ? AND user_id = ?", tenant.id, manager.id)).toBe(1);
 
     // Assign the plan work order's technician; once overdue, its linked user is told too.
-    const tech = (await (await call("POST", "/api/technicians", { token: tenant.admin.token, body: { name: "Ana", userId: techUser.id, skills: [], shifts: [], timeZone: "UTC" } })).json()) as Json;
+    const tech = (await (
+      await call("POST", "/api/technicians", {
+        token: tenant.admin.token,
+        body: { name: "Ana", userId: techUser.id, skills: [], shifts: [], timeZone: "UTC" },
+      })
+    ).json()) as Json;
     const workOrderId = first.created[0].id;
-    expect((await call("PATCH", `/api/work-orders/${workOrderId}`, { token: tenant.admin.token, body: { technicianId: tech.id } })).status).toBe(200);
+    expect(
+      (await call("PATCH", `/api/work-orders/${workOrderId}`, { token: tenant.admin.token, body: { technicianId: tech.id } })).status,
+    ).toBe(200);
     await call("PATCH", `/api/vehicles/${vehicle!.id}`, { token: tenant.admin.token, body: { odometerKm: 10_100 } });
     expect((await sweep(tenant)).transitions).toEqual([{ vehicleId: vehicle!.id, planId: plan.id, from: "due_soon", to: "overdue" }]);
     const [sms] = await eventually(async () => {
@@ -76,7 +91,9 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
       const list = (await remindersOf(tenant)).filter((d: Json) => d.topic.endsWith(":overdue"));
       return list.length === 4 ? list : null;
     });
-    expect(overdue.map((d) => `${d.userId === manager.id ? "manager" : d.userId === techUser.id ? "tech" : "admin"}:${d.channel}`).sort()).toEqual(["admin:inapp", "manager:email", "manager:sms", "tech:sms"]);
+    expect(
+      overdue.map((d) => `${d.userId === manager.id ? "manager" : d.userId === techUser.id ? "tech" : "admin"}:${d.channel}`).sort(),
+    ).toEqual(["admin:inapp", "manager:email", "manager:sms", "tech:sms"]);
   });
 
   it("holds a reminder during the recipient's quiet hours (not critical) and keeps tenants apart", async () => {
@@ -86,7 +103,10 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     const quiet = { start: hhmm(Date.now() - 3_600_000), end: hhmm(Date.now() + 2 * 3_600_000), timeZone: "UTC" };
     const manager = await staffWithPhone(tenant, "manager", prefs({ medium: ["email"] }, quiet));
     const otherManager = await staffWithPhone(other, "manager", prefs({ medium: ["email"] }));
-    await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { name: "Tyres", everyKm: 10_000, dueSoonKm: 500, durationMinutes: 30 } });
+    await call("POST", "/api/maintenance/plans", {
+      token: tenant.admin.token,
+      body: { name: "Tyres", everyKm: 10_000, dueSoonKm: 500, durationMinutes: 30 },
+    });
     await sweep(tenant);
     const row = await eventually(async () => (await remindersOf(tenant)).find((d) => d.channel === "email"));
     expect(row.userId).toBe(manager.id);
@@ -101,7 +121,10 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     const tenant = await createTenant();
     await addVehicles(tenant, ["T-1"]);
     const manager = await staffWithPhone(tenant, "manager", prefs({ medium: ["email"] }));
-    await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { name: "Annual inspection", everyDays: 30, dueSoonDays: 3, durationMinutes: 120 } });
+    await call("POST", "/api/maintenance/plans", {
+      token: tenant.admin.token,
+      body: { name: "Annual inspection", everyDays: 30, dueSoonDays: 3, durationMinutes: 120 },
+    });
     await runSweep(env, Date.now() + 28 * 86_400_000);
     const [mail] = await eventually(async () => {
       const got = await received("email", { to: manager.email });

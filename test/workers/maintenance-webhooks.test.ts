@@ -35,9 +35,17 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
     const erp = await receiver(tenant, ["workorder.created", "workorder.updated"]);
     const createdOnly = await receiver(tenant, ["workorder.created"]);
     const alertsOnly = await receiver(tenant, ["alert.created"]);
-    const tech = (await (await call("POST", "/api/technicians", { token: tenant.admin.token, body: { name: "Ana", skills: ["general"], shifts: everyDay, timeZone: "UTC" } })).json()) as Json;
+    const tech = (await (
+      await call("POST", "/api/technicians", {
+        token: tenant.admin.token,
+        body: { name: "Ana", skills: ["general"], shifts: everyDay, timeZone: "UTC" },
+      })
+    ).json()) as Json;
 
-    const res = await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: vehicle!.id, title: "Brake pads", priority: "high" } });
+    const res = await call("POST", "/api/work-orders", {
+      token: tenant.admin.token,
+      body: { vehicleId: vehicle!.id, title: "Brake pads", priority: "high" },
+    });
     expect(res.status).toBe(201);
     const wo = (await res.json()) as Json;
     await patch(tenant, wo.id, { technicianId: tech.id, scheduledStart: at(8), scheduledEnd: at(9) });
@@ -51,11 +59,20 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
     });
     expect(hooks).toHaveLength(4);
     const byStatus = new Map(hooks.map((h) => [h.body.data.status, h]));
-    expect(byStatus.get("open")!.body).toMatchObject({ type: "workorder.created", data: { id: wo.id, vehicleId: vehicle!.id, title: "Brake pads", priority: "high", source: "manual" } });
-    expect(byStatus.get("scheduled")!.body).toMatchObject({ type: "workorder.updated", data: { id: wo.id, technicianId: tech.id, scheduledStart: at(8), scheduledEnd: at(9) } });
+    expect(byStatus.get("open")!.body).toMatchObject({
+      type: "workorder.created",
+      data: { id: wo.id, vehicleId: vehicle!.id, title: "Brake pads", priority: "high", source: "manual" },
+    });
+    expect(byStatus.get("scheduled")!.body).toMatchObject({
+      type: "workorder.updated",
+      data: { id: wo.id, technicianId: tech.id, scheduledStart: at(8), scheduledEnd: at(9) },
+    });
     expect(byStatus.get("in_progress")!.body.type).toBe("workorder.updated");
     const done = byStatus.get("completed")!.body;
-    expect(done).toMatchObject({ type: "workorder.updated", data: { id: wo.id, status: "completed", costCents: 48_900, notes: "Front pads" } });
+    expect(done).toMatchObject({
+      type: "workorder.updated",
+      data: { id: wo.id, status: "completed", costCents: 48_900, notes: "Front pads" },
+    });
     expect(done.data.completedAt).toEqual(expect.any(String));
     expect(done.data.history.map((h: Json) => h.toStatus)).toEqual(["open", "scheduled", "in_progress", "completed"]);
     expect(Date.parse(done.timestamp)).toBeGreaterThan(0);
@@ -66,7 +83,9 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
       return list.length === 5 ? list : null;
     });
     expect(rows.every((d: Json) => d.alertId === null && d.userId === null && d.channel === "webhook")).toBe(true);
-    expect(new Set(rows.map((d) => d.id))).toEqual(new Set([...hooks.map((h) => h.webhookId), ...(await received("webhook", { id: createdOnly.receiverId })).map((h) => h.webhookId)]));
+    expect(new Set(rows.map((d) => d.id))).toEqual(
+      new Set([...hooks.map((h) => h.webhookId), ...(await received("webhook", { id: createdOnly.receiverId })).map((h) => h.webhookId)]),
+    );
 
     // The event filter holds: created-only got exactly the creation, alert-only nothing.
     const created = await received("webhook", { id: createdOnly.receiverId });
@@ -78,26 +97,39 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["WO-2"], { odometerKm: 9_600 });
     const erp = await receiver(tenant, ["workorder.created", "workorder.updated"]);
-    const plan = (await (await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { name: "Oil change", everyKm: 10_000, dueSoonKm: 1_000, durationMinutes: 60 } })).json()) as Json;
+    const plan = (await (
+      await call("POST", "/api/maintenance/plans", {
+        token: tenant.admin.token,
+        body: { name: "Oil change", everyKm: 10_000, dueSoonKm: 1_000, durationMinutes: 60 },
+      })
+    ).json()) as Json;
     const sweep = (await (await call("POST", "/api/maintenance/sweep", { token: tenant.admin.token })).json()) as Json;
     expect(sweep.created).toHaveLength(1);
     const [hook] = await eventually(async () => {
       const got = await received("webhook", { id: erp.receiverId });
       return got.length ? got : null;
     });
-    expect(hook!.body).toMatchObject({ type: "workorder.created", data: { id: sweep.created[0].id, planId: plan.id, source: "plan", status: "open" } });
+    expect(hook!.body).toMatchObject({
+      type: "workorder.created",
+      data: { id: sweep.created[0].id, planId: plan.id, source: "plan", status: "open" },
+    });
 
     await standIn("/__gone", { method: "POST", body: JSON.stringify({ path: `/hooks/${erp.receiverId}` }) });
     await patch(tenant, sweep.created[0].id, { status: "cancelled" });
     await eventually(async () => {
-      const row = await env.DB.prepare("SELECT enabled FROM outbound_webhooks WHERE id = ?").bind(erp.webhookId).first<{ enabled: number }>();
+      const row = await env.DB.prepare("SELECT enabled FROM outbound_webhooks WHERE id = ?")
+        .bind(erp.webhookId)
+        .first<{ enabled: number }>();
       return row?.enabled === 0;
     });
     const failed = (await deliveriesOf(tenant, `&topic=workorder:${sweep.created[0].id}`)).find((d) => d.status === "failed");
     expect(failed).toBeDefined();
     // Disabled: the next change is not even planned for it.
     const before = (await deliveriesOf(tenant, "&channel=webhook")).length;
-    const res = await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: sweep.created[0].vehicleId, title: "Wipers", priority: "low" } });
+    const res = await call("POST", "/api/work-orders", {
+      token: tenant.admin.token,
+      body: { vehicleId: sweep.created[0].vehicleId, title: "Wipers", priority: "low" },
+    });
     expect(res.status).toBe(201);
     expect((await deliveriesOf(tenant, "&channel=webhook")).length).toBe(before);
   });

@@ -28,7 +28,8 @@ const technician = (tenant: TestTenant, extra: Record<string, unknown> = {}) =>
   post(tenant, "/api/technicians", { name: "Ana", skills: ["general"], shifts: everyDay("06:00", "18:00"), timeZone: "UTC", ...extra });
 const workOrder = (tenant: TestTenant, vehicleId: string, extra: Record<string, unknown> = {}) =>
   post(tenant, "/api/work-orders", { vehicleId, title: "Check brakes", priority: "normal", ...extra });
-const patch = (tenant: TestTenant, id: string, payload: unknown, token = tenant.admin.token) => call("PATCH", `/api/work-orders/${id}`, { token, body: payload });
+const patch = (tenant: TestTenant, id: string, payload: unknown, token = tenant.admin.token) =>
+  call("PATCH", `/api/work-orders/${id}`, { token, body: payload });
 const book = (technicianId: string | null, from: number, to: number, extra: Record<string, unknown> = {}) => ({
   technicianId,
   scheduledStart: at(from),
@@ -40,8 +41,19 @@ describe("shop resources", () => {
   it("creates and lists technicians and bays, validating zones, clock times and the linked user", async () => {
     const tenant = await createTenant();
     const user = await userWithRole(tenant, "technician");
-    const tech = await technician(tenant, { userId: user.id, skills: ["general", "Brakes", "brakes"], shifts: [{ weekday: 5, start: "22:00", end: "06:00" }], timeZone: "Europe/Berlin" });
-    expect(tech).toMatchObject({ name: "Ana", userId: user.id, skills: ["general", "Brakes"], shifts: [{ weekday: 5, start: "22:00", end: "06:00" }], timeZone: "Europe/Berlin" });
+    const tech = await technician(tenant, {
+      userId: user.id,
+      skills: ["general", "Brakes", "brakes"],
+      shifts: [{ weekday: 5, start: "22:00", end: "06:00" }],
+      timeZone: "Europe/Berlin",
+    });
+    expect(tech).toMatchObject({
+      name: "Ana",
+      userId: user.id,
+      skills: ["general", "Brakes"],
+      shifts: [{ weekday: 5, start: "22:00", end: "06:00" }],
+      timeZone: "Europe/Berlin",
+    });
     const bay = await post(tenant, "/api/bays", { name: "Bay 1", capacity: 2 });
     expect(bay).toMatchObject({ name: "Bay 1", capacity: 2 });
     expect((await body(await call("GET", "/api/technicians", { token: tenant.admin.token }))).items).toEqual([tech]);
@@ -49,14 +61,35 @@ describe("shop resources", () => {
 
     const bad = await call("POST", "/api/technicians", {
       token: tenant.admin.token,
-      body: { name: "Bo", skills: [], shifts: [{ weekday: 8, start: "25:00", end: "16:00" }, { weekday: 1, start: "08:00", end: "08:00" }], timeZone: "Mars/Base", rank: 1 },
+      body: {
+        name: "Bo",
+        skills: [],
+        shifts: [
+          { weekday: 8, start: "25:00", end: "16:00" },
+          { weekday: 1, start: "08:00", end: "08:00" },
+        ],
+        timeZone: "Mars/Base",
+        rank: 1,
+      },
     });
     expect(bad.status).toBe(400);
-    expect((await body(bad)).errors.map((e: Json) => e.path).sort()).toEqual(["rank", "shifts.0.start", "shifts.0.weekday", "shifts.1.end", "timeZone"]);
-    const notTech = await call("POST", "/api/technicians", { token: tenant.admin.token, body: { name: "M", skills: [], shifts: [], timeZone: "UTC", userId: tenant.admin.id } });
+    expect((await body(bad)).errors.map((e: Json) => e.path).sort()).toEqual([
+      "rank",
+      "shifts.0.start",
+      "shifts.0.weekday",
+      "shifts.1.end",
+      "timeZone",
+    ]);
+    const notTech = await call("POST", "/api/technicians", {
+      token: tenant.admin.token,
+      body: { name: "M", skills: [], shifts: [], timeZone: "UTC", userId: tenant.admin.id },
+    });
     expect(notTech.status).toBe(400);
     expect((await body(notTech)).errors).toEqual([{ path: "userId", message: "Must be a user with the technician role" }]);
-    const twice = await call("POST", "/api/technicians", { token: tenant.admin.token, body: { name: "Again", skills: [], shifts: [], timeZone: "UTC", userId: user.id } });
+    const twice = await call("POST", "/api/technicians", {
+      token: tenant.admin.token,
+      body: { name: "Again", skills: [], shifts: [], timeZone: "UTC", userId: user.id },
+    });
     expect(twice.status).toBe(409);
     expect((await call("POST", "/api/bays", { token: tenant.admin.token, body: { name: "B", capacity: 0 } })).status).toBe(400);
     expect(await countRows("technicians", "tenant_id = ?", tenant.id)).toBe(1);
@@ -74,7 +107,15 @@ describe("work-order lifecycle and booking rules", () => {
     const { "L-1": v } = await addVehicles(tenant, ["L-1"]);
     const tech = await technician(tenant);
     const created = await workOrder(tenant, v!.id, { dueDate: at(12), durationMinutes: 45, skill: "general", notes: "Squeaks" });
-    expect(created).toMatchObject({ status: "open", source: "manual", priority: "normal", durationMinutes: 45, dueDate: at(12), technicianId: null, history: [{ fromStatus: null, toStatus: "open" }] });
+    expect(created).toMatchObject({
+      status: "open",
+      source: "manual",
+      priority: "normal",
+      durationMinutes: 45,
+      dueDate: at(12),
+      technicianId: null,
+      history: [{ fromStatus: null, toStatus: "open" }],
+    });
 
     const skip = await patch(tenant, created.id, { status: "completed" });
     expect(skip.status).toBe(409);
@@ -89,7 +130,12 @@ describe("work-order lifecycle and booking rules", () => {
     // A complete booking schedules an open work order.
     const scheduled = await patch(tenant, created.id, book(tech.id, 8, 8.75));
     expect(scheduled.status).toBe(200);
-    expect(await body(scheduled)).toMatchObject({ status: "scheduled", technicianId: tech.id, scheduledStart: at(8), scheduledEnd: at(8.75) });
+    expect(await body(scheduled)).toMatchObject({
+      status: "scheduled",
+      technicianId: tech.id,
+      scheduledStart: at(8),
+      scheduledEnd: at(8.75),
+    });
     expect((await patch(tenant, created.id, { status: "open" })).status).toBe(409);
     expect((await patch(tenant, created.id, { status: "in_progress" })).status).toBe(200);
     expect((await patch(tenant, created.id, { status: "scheduled" })).status).toBe(409);
@@ -100,7 +146,11 @@ describe("work-order lifecycle and booking rules", () => {
     expect((await patch(tenant, created.id, { status: "cancelled" })).status).toBe(409);
     expect((await patch(tenant, created.id, book(tech.id, 9, 10))).status).toBe(409);
 
-    for (const route of [[], [{ status: "scheduled", ...book(null, 11, 12) }], [{ status: "scheduled", ...book(null, 13, 14) }, { status: "in_progress" }]]) {
+    for (const route of [
+      [],
+      [{ status: "scheduled", ...book(null, 11, 12) }],
+      [{ status: "scheduled", ...book(null, 13, 14) }, { status: "in_progress" }],
+    ]) {
       const w = await workOrder(tenant, v!.id);
       for (const step of route) expect((await patch(tenant, w.id, step)).status).toBe(200);
       const cancelled = await patch(tenant, w.id, { status: "cancelled" });
@@ -188,7 +238,9 @@ describe("work-order lifecycle and booking rules", () => {
     const finished = await body(await patch(tenant, own.id, { status: "completed", costCents: 4_200 }, user.token));
     expect(finished).toMatchObject({ status: "completed", notes: "On it", costCents: 4_200 });
     expect(finished.history.at(-1)).toMatchObject({ toStatus: "completed", actorId: user.id });
-    expect((await call("POST", "/api/work-orders", { token: user.token, body: { vehicleId: v1!.id, title: "x", priority: "low" } })).status).toBe(403);
+    expect(
+      (await call("POST", "/api/work-orders", { token: user.token, body: { vehicleId: v1!.id, title: "x", priority: "low" } })).status,
+    ).toBe(403);
     const filtered = await body(await call("GET", `/api/work-orders?technicianId=${theirs.id}`, { token: tenant.admin.token }));
     expect(filtered.items.map((w: Json) => w.id)).toEqual([foreign.id]);
   });
@@ -203,12 +255,18 @@ describe("work-order lifecycle and booking rules", () => {
     expect(foreign.status).toBe(404);
     expect(await problemTextWithoutRequestId(foreign)).toBe(await problemTextWithoutRequestId(missing));
     expect((await patch(b, w.id, { status: "cancelled" })).status).toBe(404);
-    const crossVehicle = await call("POST", "/api/work-orders", { token: b.admin.token, body: { vehicleId: va!.id, title: "Steal", priority: "low" } });
+    const crossVehicle = await call("POST", "/api/work-orders", {
+      token: b.admin.token,
+      body: { vehicleId: va!.id, title: "Steal", priority: "low" },
+    });
     expect(crossVehicle.status).toBe(404);
     expect((await body(crossVehicle)).errors).toEqual([{ path: "vehicleId", message: "No such vehicle" }]);
     expect((await patch(a, w.id, book(techB.id, 8, 9))).status).toBe(404);
     expect((await body(await call("GET", "/api/work-orders", { token: b.admin.token }))).items).toEqual([]);
-    const invalid = await call("POST", "/api/work-orders", { token: a.admin.token, body: { vehicleId: va!.id, title: "", priority: "asap", source: "magic", extra: 1 } });
+    const invalid = await call("POST", "/api/work-orders", {
+      token: a.admin.token,
+      body: { vehicleId: va!.id, title: "", priority: "asap", source: "magic", extra: 1 },
+    });
     expect(invalid.status).toBe(400);
     expect((await body(invalid)).errors.map((e: Json) => e.path).sort()).toEqual(["extra", "priority", "source", "title"]);
     expect(await countRows("work_orders", "tenant_id = ?", b.id)).toBe(0);
@@ -227,7 +285,10 @@ describe("concurrent bookings", () => {
 
     const sameTechnician = await Promise.all([patch(tenant, w1.id, book(ana.id, 10, 11)), patch(tenant, w2.id, book(ana.id, 10.5, 11.5))]);
     expect(sameTechnician.map((r) => r.status).sort()).toEqual([200, 409]);
-    const sameBay = await Promise.all([patch(tenant, w3.id, book(bo.id, 14, 15, { bayId: bay.id })), patch(tenant, w4.id, book(cy.id, 14, 15, { bayId: bay.id }))]);
+    const sameBay = await Promise.all([
+      patch(tenant, w3.id, book(bo.id, 14, 15, { bayId: bay.id })),
+      patch(tenant, w4.id, book(cy.id, 14, 15, { bayId: bay.id })),
+    ]);
     expect(sameBay.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(await countRows("work_orders", "tenant_id = ? AND status = 'scheduled'", tenant.id)).toBe(2);
   });
@@ -243,8 +304,19 @@ describe("concurrent bookings", () => {
     const db = database(env.DB);
     const hour = (h: number) => Date.parse(at(h));
     /** Books `w` directly with the guard; true if the row was written. */
-    const guarded = async (w: { id: string; vehicleId: string }, technicianId: string | null, from: number, to: number, bayId: string | null = bay.id) => {
-      const guard = bookingGuard(tenant.id, w.id, { vehicleId: w.vehicleId, technicianId, bayId, start: hour(from), end: hour(to) }, bayId ? 2 : null);
+    const guarded = async (
+      w: { id: string; vehicleId: string },
+      technicianId: string | null,
+      from: number,
+      to: number,
+      bayId: string | null = bay.id,
+    ) => {
+      const guard = bookingGuard(
+        tenant.id,
+        w.id,
+        { vehicleId: w.vehicleId, technicianId, bayId, start: hour(from), end: hour(to) },
+        bayId ? 2 : null,
+      );
       const rows = await db
         .update(workOrders)
         .set({ status: "scheduled", technicianId, bayId, scheduledStart: hour(from), scheduledEnd: hour(to), rev: crypto.randomUUID() })
@@ -315,7 +387,9 @@ describe("auto-schedule", () => {
     expect(result.scheduled.find((w: Json) => w.id === brakeJob.id).technicianId).toBe(brakes.id);
     // The urgent one first, at the start of the shift; one bay means one job at a time.
     expect(result.scheduled[0]).toMatchObject({ id: urgent.id, scheduledStart: at(6), scheduledEnd: at(7), technicianId: general.id });
-    const spans = result.scheduled.map((w: Json) => [Date.parse(w.scheduledStart), Date.parse(w.scheduledEnd)]).sort((x: number[], y: number[]) => x[0]! - y[0]!);
+    const spans = result.scheduled
+      .map((w: Json) => [Date.parse(w.scheduledStart), Date.parse(w.scheduledEnd)])
+      .sort((x: number[], y: number[]) => x[0]! - y[0]!);
     for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
     for (const w of result.scheduled) {
       const hours = (Date.parse(w.scheduledStart) - TOMORROW) / H;
@@ -323,7 +397,9 @@ describe("auto-schedule", () => {
       expect(((Date.parse(w.scheduledEnd) - TOMORROW) / H) % 24 || 24).toBeLessThanOrEqual(18);
     }
 
-    const again = await body(await call("POST", "/api/maintenance/auto-schedule", { token: tenant.admin.token, body: { from: at(0), to: at(72) } }));
+    const again = await body(
+      await call("POST", "/api/maintenance/auto-schedule", { token: tenant.admin.token, body: { from: at(0), to: at(72) } }),
+    );
     expect(again.scheduled).toEqual([]);
     expect(again.unscheduled.map((u: Json) => u.workOrderId)).toEqual([welding.id]);
     const detail = await body(await call("GET", `/api/work-orders/${routine.id}`, { token: tenant.admin.token }));
@@ -334,7 +410,16 @@ describe("auto-schedule", () => {
 describe("OpenAPI", () => {
   it("documents the maintenance endpoints from the same schemas", async () => {
     const doc = await body(await call("GET", "/api/openapi.json"));
-    for (const path of ["/api/maintenance/plans", "/api/maintenance/plans/{id}", "/api/maintenance/due", "/api/maintenance/auto-schedule", "/api/work-orders", "/api/work-orders/{id}", "/api/technicians", "/api/bays"]) {
+    for (const path of [
+      "/api/maintenance/plans",
+      "/api/maintenance/plans/{id}",
+      "/api/maintenance/due",
+      "/api/maintenance/auto-schedule",
+      "/api/work-orders",
+      "/api/work-orders/{id}",
+      "/api/technicians",
+      "/api/bays",
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths["/api/work-orders/{id}"].patch.responses["409"]).toBeDefined();
@@ -367,10 +452,16 @@ describe("alert to work order", () => {
 
     // A manual work order may name an alert too, if it exists and is about that vehicle.
     const { "AL-2": v2 } = await addVehicles(tenant, ["AL-2"]);
-    const wrongVehicle = await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: v2!.id, title: "x", priority: "low", source: "alert", alertId } });
+    const wrongVehicle = await call("POST", "/api/work-orders", {
+      token: tenant.admin.token,
+      body: { vehicleId: v2!.id, title: "x", priority: "low", source: "alert", alertId },
+    });
     expect(wrongVehicle.status).toBe(400);
     expect((await body(wrongVehicle)).errors).toEqual([{ path: "alertId", message: "The alert is about another vehicle" }]);
-    const ghost = await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: v!.id, title: "x", priority: "low", alertId: "alr_nothing" } });
+    const ghost = await call("POST", "/api/work-orders", {
+      token: tenant.admin.token,
+      body: { vehicleId: v!.id, title: "x", priority: "low", alertId: "alr_nothing" },
+    });
     expect(ghost.status).toBe(404);
 
     const other = await createTenant();

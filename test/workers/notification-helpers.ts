@@ -55,9 +55,14 @@ export const flushHub = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.
 export async function staffWithPhone(tenant: TestTenant, role: "manager" | "technician" | "admin", prefs?: unknown) {
   const phone = uniquePhone();
   const email = `${role}-${phone.slice(1)}@${tenant.slug}.example`;
-  const res = await call("POST", "/api/users", { token: tenant.admin.token, body: { email, password: "a long enough password", name: `${role} ${phone}`, role, phone } });
+  const res = await call("POST", "/api/users", {
+    token: tenant.admin.token,
+    body: { email, password: "a long enough password", name: `${role} ${phone}`, role, phone },
+  });
   const user = (await res.json()) as { id: string };
-  const login = (await (await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email, password: "a long enough password" } })).json()) as { token: string };
+  const login = (await (
+    await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email, password: "a long enough password" } })
+  ).json()) as { token: string };
   if (prefs) {
     const put = await call("PUT", "/api/me/preferences", { token: login.token, body: prefs });
     if (put.status !== 200) throw new Error(`prefs: ${put.status} ${await put.text()}`);

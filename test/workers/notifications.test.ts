@@ -7,7 +7,8 @@ import { runJob } from "../../worker/notifications/consumer";
 import { addVehicles, call, createTenant, isoAt, postTelemetry } from "./helpers";
 import { deliveriesOf, eventually, failNext, flushHub, prefs, received, staffWithPhone, standIn } from "./notification-helpers";
 
-const oilDrop = (externalId: string, start: number) => [start, start + 10].map((s) => ({ vehicleId: externalId, ts: isoAt(s), readings: { oilPressureKpa: 60 } }));
+const oilDrop = (externalId: string, start: number) =>
+  [start, start + 10].map((s) => ({ vehicleId: externalId, ts: isoAt(s), readings: { oilPressureKpa: 60 } }));
 const dtc = (externalId: string, s: number, code = "P0217") => ({ vehicleId: externalId, ts: isoAt(s), readings: {}, dtc: [code] });
 
 async function raise(tenant: Awaited<ReturnType<typeof createTenant>>, events: unknown[]) {
@@ -75,11 +76,18 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     await staffWithPhone(tenant, "manager", prefs({ critical: ["sms"], high: ["sms"] }));
     const silence = await call("POST", "/api/silences", {
       token: tenant.admin.token,
-      body: { matchers: { vehicleId: vehicle!.id }, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: "in the workshop" },
+      body: {
+        matchers: { vehicleId: vehicle!.id },
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        comment: "in the workshop",
+      },
     });
     expect(silence.status).toBe(201);
     await raise(tenant, oilDrop("S-1", 0));
-    const alerts = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as { items: { id: string; silenced: boolean }[] };
+    const alerts = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as {
+      items: { id: string; silenced: boolean }[];
+    };
     expect(alerts.items).toHaveLength(1);
     expect(alerts.items[0]!.silenced).toBe(true);
     await new Promise((r) => setTimeout(r, 2500));
@@ -114,13 +122,18 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     const broken = await staffWithPhone(tenant2, "manager", prefs({ critical: ["sms"] }));
     await failNext("/2010-04-01/", [503, 503, 503, 503, 503, 503], broken.phone);
     await raise(tenant2, oilDrop("R-9", 0));
-    const dead = await eventually(async () => (await deliveriesOf(tenant2, `&userId=${broken.id}`)).find((d) => d.status === "dead"), 25_000);
+    const dead = await eventually(
+      async () => (await deliveriesOf(tenant2, `&userId=${broken.id}`)).find((d) => d.status === "dead"),
+      25_000,
+    );
     expect(dead.attempts).toBe(5); // 4 retry delays → 5 attempts
     expect(dead.lastError).toMatch(/503/);
 
     // Five failures in a row opened Twilio's circuit: the next SMS waits without using an attempt.
     await raise(tenant2, oilDrop("R-10", 100));
-    const held = await eventually(async () => (await deliveriesOf(tenant2, `&userId=${broken.id}&status=queued`)).find((d) => d.lastError?.includes("Circuit open")));
+    const held = await eventually(async () =>
+      (await deliveriesOf(tenant2, `&userId=${broken.id}&status=queued`)).find((d) => d.lastError?.includes("Circuit open")),
+    );
     expect(held.attempts).toBe(0);
     resetBreakers();
   });
@@ -133,8 +146,12 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription });
     await standIn("/__gone", { method: "POST", body: JSON.stringify({ path: new URL(subscription.endpoint).pathname }) });
     await raise(tenant, oilDrop("D-1", 0));
-    const sms = await eventually(async () => (await deliveriesOf(tenant, `&userId=${manager.id}&channel=sms`)).find((d) => d.status === "sent"));
-    const push = await eventually(async () => (await deliveriesOf(tenant, `&userId=${manager.id}&channel=push`)).find((d) => d.status === "failed"));
+    const sms = await eventually(async () =>
+      (await deliveriesOf(tenant, `&userId=${manager.id}&channel=sms`)).find((d) => d.status === "sent"),
+    );
+    const push = await eventually(async () =>
+      (await deliveriesOf(tenant, `&userId=${manager.id}&channel=push`)).find((d) => d.status === "failed"),
+    );
     expect(push.lastError).toMatch(/410/);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM push_subscriptions WHERE user_id = ?").bind(manager.id).first("n")).toBe(0);
 
@@ -152,14 +169,24 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     const technician = await staffWithPhone(tenant, "technician");
     const policy = await call("PUT", "/api/escalation-policies/critical", {
       token: tenant.admin.token,
-      body: { steps: [{ afterMinutes: 0, roles: ["technician"], channels: ["sms"] }, { afterMinutes: 10, roles: ["technician"], channels: ["voice"] }] },
+      body: {
+        steps: [
+          { afterMinutes: 0, roles: ["technician"], channels: ["sms"] },
+          { afterMinutes: 10, roles: ["technician"], channels: ["voice"] },
+        ],
+      },
     });
     expect(policy.status).toBe(200);
     await raise(tenant, oilDrop("E-1", 0));
-    const stepOne = await eventually(async () => (await deliveriesOf(tenant, `&userId=${technician.id}`)).find((d) => d.step === 1 && d.status === "sent"));
+    const stepOne = await eventually(async () =>
+      (await deliveriesOf(tenant, `&userId=${technician.id}`)).find((d) => d.step === 1 && d.status === "sent"),
+    );
     expect(stepOne.channel).toBe("sms");
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
-    const pending = () => runInDurableObject(hub, (_i, state) => state.storage.sql.exec<{ alert_id: string; step: number }>("SELECT alert_id, step FROM escalations").toArray());
+    const pending = () =>
+      runInDurableObject(hub, (_i, state) =>
+        state.storage.sql.exec<{ alert_id: string; step: number }>("SELECT alert_id, step FROM escalations").toArray(),
+      );
     expect((await pending()).map((p) => p.step)).toEqual([2]);
 
     // Step 2 comes due (moved forward instead of waiting 10 minutes) while the alert is still open.
@@ -183,7 +210,11 @@ describe("notification settings API", () => {
     const tenant = await createTenant();
     const bad = await call("PUT", "/api/me/preferences", {
       token: tenant.admin.token,
-      body: { channels: { critical: ["pager"], high: ["sms", "sms"], medium: [], low: [] }, quietHours: { start: "25:00", end: "06:00", timeZone: "Mars/Base" }, digestMinutes: -1 },
+      body: {
+        channels: { critical: ["pager"], high: ["sms", "sms"], medium: [], low: [] },
+        quietHours: { start: "25:00", end: "06:00", timeZone: "Mars/Base" },
+        digestMinutes: -1,
+      },
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual([
@@ -194,7 +225,11 @@ describe("notification settings API", () => {
       "quietHours.timeZone",
     ]);
     const defaults = await (await call("GET", "/api/me/preferences", { token: tenant.admin.token })).json();
-    expect(defaults).toEqual({ channels: { critical: ["inapp", "push", "sms"], high: ["inapp", "push"], medium: ["inapp"], low: ["inapp"] }, quietHours: null, digestMinutes: 0 });
+    expect(defaults).toEqual({
+      channels: { critical: ["inapp", "push", "sms"], high: ["inapp", "push"], medium: ["inapp"], low: ["inapp"] },
+      quietHours: null,
+      digestMinutes: 0,
+    });
 
     const privateEndpoint = await call("POST", "/api/push/subscriptions", {
       token: tenant.admin.token,
@@ -203,11 +238,21 @@ describe("notification settings API", () => {
     expect(privateEndpoint.status).toBe(400);
     expect(((await privateEndpoint.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("endpoint");
 
-    const silence = await call("POST", "/api/silences", { token: tenant.admin.token, body: { matchers: {}, startsAt: isoAt(10), endsAt: isoAt(0), comment: "" } });
-    expect(((await silence.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual(["comment", "endsAt", "matchers"]);
+    const silence = await call("POST", "/api/silences", {
+      token: tenant.admin.token,
+      body: { matchers: {}, startsAt: isoAt(10), endsAt: isoAt(0), comment: "" },
+    });
+    expect(((await silence.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual([
+      "comment",
+      "endsAt",
+      "matchers",
+    ]);
     const policy = await call("PUT", "/api/escalation-policies/urgent", { token: tenant.admin.token, body: { steps: [] } });
     expect(policy.status).toBe(400);
-    const hook = await call("POST", "/api/integrations/webhooks", { token: tenant.admin.token, body: { url: "https://hooks.customer.example/fleet", events: ["alert.created"] } });
+    const hook = await call("POST", "/api/integrations/webhooks", {
+      token: tenant.admin.token,
+      body: { url: "https://hooks.customer.example/fleet", events: ["alert.created"] },
+    });
     expect(hook.status).toBe(201);
     expect(((await hook.json()) as { secret: string }).secret).toMatch(/^whsec_/);
     expect((await call("GET", "/api/push/vapid-public-key")).status).toBe(200);
@@ -225,17 +270,36 @@ describe("voice acknowledgement and customer webhooks", { timeout: 30_000 }, () 
     const call1 = await eventually(async () => (await received("voice", { to: manager.phone }))[0]);
     const action = call1.gather.action as string;
     const sign = async (url: string, params: Record<string, string>) => {
-      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.TWILIO_AUTH_TOKEN), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
-      const data = url + Object.keys(params).sort().map((k) => k + params[k]).join("");
+      const key = await crypto.subtle.importKey(
+        "raw",
+        new TextEncoder().encode(env.TWILIO_AUTH_TOKEN),
+        { name: "HMAC", hash: "SHA-1" },
+        false,
+        ["sign"],
+      );
+      const data =
+        url +
+        Object.keys(params)
+          .sort()
+          .map((k) => k + params[k])
+          .join("");
       return toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data))));
     };
     const post = async (signature: string) =>
-      exports.default.fetch(new Request(action, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: "Digits=1" }));
+      exports.default.fetch(
+        new Request(action, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+          body: "Digits=1",
+        }),
+      );
     expect((await post("forged")).status).toBe(401);
     const ok = await post(await sign(action, { Digits: "1" }));
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("acknowledged");
-    const alerts = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as { items: { status: string; acknowledgedBy: string }[] };
+    const alerts = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as {
+      items: { status: string; acknowledgedBy: string }[];
+    };
     expect(alerts.items[0]).toMatchObject({ status: "acknowledged", acknowledgedBy: manager.id });
   });
 
@@ -243,7 +307,12 @@ describe("voice acknowledgement and customer webhooks", { timeout: 30_000 }, () 
     const tenant = await createTenant();
     await addVehicles(tenant, ["W-1"]);
     const receiver = (await (await standIn("/__webhooks", { method: "POST", body: "{}" })).json()) as { id: string; url: string };
-    const created = (await (await call("POST", "/api/integrations/webhooks", { token: tenant.admin.token, body: { url: receiver.url, events: ["alert.created"] } })).json()) as { secret: string };
+    const created = (await (
+      await call("POST", "/api/integrations/webhooks", {
+        token: tenant.admin.token,
+        body: { url: receiver.url, events: ["alert.created"] },
+      })
+    ).json()) as { secret: string };
     await standIn("/__webhooks", { method: "POST", body: JSON.stringify({ id: receiver.id, secret: created.secret }) });
     await raise(tenant, oilDrop("W-1", 0));
     const hook = await eventually(async () => (await received("webhook", { id: receiver.id }))[0]);

@@ -27,7 +27,9 @@ export async function pdfText(bytes: Uint8Array): Promise<{ pages: number; text:
   for (const page of doc.getPages()) {
     for (const stream of contentStreams(doc, page)) {
       const filter = String(stream.dict.get(PDFName.of("Filter")) ?? "");
-      const ops = filter.includes("FlateDecode") ? await inflate(stream.getContents()) : new TextDecoder("latin1").decode(stream.getContents());
+      const ops = filter.includes("FlateDecode")
+        ? await inflate(stream.getContents())
+        : new TextDecoder("latin1").decode(stream.getContents());
       for (const m of ops.matchAll(/<([0-9A-Fa-f\s]*)>\s*Tj/g)) lines.push(hexToText(m[1]!));
     }
   }

@@ -29,14 +29,21 @@ describe("audit log", () => {
   it("records writes, logins and failed logins, readable by admins only", async () => {
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
-    await call("POST", "/api/vehicles", { token: manager.token, body: { externalId: "AUD-1", name: "Audited" }, headers: { "user-agent": "audit-test/1.0" } });
+    await call("POST", "/api/vehicles", {
+      token: manager.token,
+      body: { externalId: "AUD-1", name: "Audited" },
+      headers: { "user-agent": "audit-test/1.0" },
+    });
     await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email: manager.email, password: "wrong password" } });
 
     const res = await call("GET", "/api/audit?limit=100", { token: tenant.admin.token });
     expect(res.status).toBe(200);
-    const { items } = (await res.json()) as { items: { action: string; actorId: string | null; userAgent: string | null; ip: string | null; at: string }[] };
+    const { items } = (await res.json()) as {
+      items: { action: string; actorId: string | null; userAgent: string | null; ip: string | null; at: string }[];
+    };
     const actions = items.map((i) => i.action);
-    for (const action of ["tenant.create", "auth.login", "user.create", "vehicle.create", "auth.login_failed"]) expect(actions).toContain(action);
+    for (const action of ["tenant.create", "auth.login", "user.create", "vehicle.create", "auth.login_failed"])
+      expect(actions).toContain(action);
     const vehicleCreate = items.find((i) => i.action === "vehicle.create")!;
     expect(vehicleCreate).toMatchObject({ actorId: manager.id, userAgent: "audit-test/1.0", ip: "127.0.0.1" });
     // Newest first.
@@ -92,7 +99,13 @@ describe("OpenAPI", () => {
     const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
     const served = app.routes
       // /api/dev/* exists only under ENVIRONMENT=development (benchmarks) and is kept out of the docs on purpose.
-      .filter((r) => /^\/(api|webhooks)\//.test(r.path) && !r.path.startsWith("/api/dev/") && r.method !== "ALL" && !["/api/openapi.json", "/api/docs"].includes(r.path))
+      .filter(
+        (r) =>
+          /^\/(api|webhooks)\//.test(r.path) &&
+          !r.path.startsWith("/api/dev/") &&
+          r.method !== "ALL" &&
+          !["/api/openapi.json", "/api/docs"].includes(r.path),
+      )
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
     expect(served.length).toBeGreaterThanOrEqual(9);
     for (const route of served) expect(documented, route).toContain(route);

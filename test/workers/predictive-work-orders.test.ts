@@ -17,11 +17,18 @@ interface WorkOrderJson {
 const runAlarm = (tenantId: string) => runInDurableObject(env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId)), (hub) => hub.alarm());
 
 const workOrdersOf = async (tenant: TestTenant, vehicleId: string) =>
-  ((await (await call("GET", `/api/work-orders?vehicleId=${vehicleId}&limit=100`, { token: tenant.admin.token })).json()) as { items: WorkOrderJson[] }).items;
+  (
+    (await (await call("GET", `/api/work-orders?vehicleId=${vehicleId}&limit=100`, { token: tenant.admin.token })).json()) as {
+      items: WorkOrderJson[];
+    }
+  ).items;
 
 const predictiveAlerts = async (tenant: TestTenant) =>
-  ((await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as { items: { id: string; vehicleId: string; status: string; occurrences: number }[] })
-    .items;
+  (
+    (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as {
+      items: { id: string; vehicleId: string; status: string; occurrences: number }[];
+    }
+  ).items;
 
 // An engine near failure (the fixture case whose Node score is highest): its window scores over the threshold.
 const nearFailure = engineFixture.cases.reduce((a, b) => (b.expected.pFail30 > a.expected.pFail30 ? b : a));
@@ -49,7 +56,9 @@ describe("predictive work orders from predictive_failure alerts", { timeout: 60_
     // AI4I classifier on the same vehicle. The alarm runs after each; still one work order.
     for (let round = 1; round <= 3; round++) {
       await postTelemetry(tenant, { events: engineEvents("PWO-1", round * 100).slice(-3) });
-      await postTelemetry(tenant, { events: [{ vehicleId: "PWO-1", ts: isoAt(round * 100 + nearFailure.window.length), readings: overstrain }] });
+      await postTelemetry(tenant, {
+        events: [{ vehicleId: "PWO-1", ts: isoAt(round * 100 + nearFailure.window.length), readings: overstrain }],
+      });
       await runAlarm(tenant.id);
     }
     const alerts = await predictiveAlerts(tenant);

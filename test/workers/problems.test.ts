@@ -39,7 +39,11 @@ describe("problem bodies carry the request id and a type URL on the request's or
     expect((await problemOf(await call("GET", "/api/vehicles"))).type).toBe("http://fleetpulse.test/problems/unauthorized");
     const live = await call("GET", "/api/live");
     expect(live.status).toBe(426);
-    expect(await problemOf(live)).toMatchObject({ type: "http://fleetpulse.test/problems/upgrade-required", title: "Upgrade required", status: 426 });
+    expect(await problemOf(live)).toMatchObject({
+      type: "http://fleetpulse.test/problems/upgrade-required",
+      title: "Upgrade required",
+      status: 426,
+    });
   });
 
   it("uses the origin the request came to", async () => {
@@ -49,7 +53,9 @@ describe("problem bodies carry the request id and a type URL on the request's or
 
   it("leaves the request id out of the bad-credentials 401, which must be byte-identical (docs/api.md)", async () => {
     const tenant = await createTenant();
-    const res = await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email: tenant.admin.email, password: "wrong password" } });
+    const res = await call("POST", "/api/auth/login", {
+      body: { tenant: tenant.slug, email: tenant.admin.email, password: "wrong password" },
+    });
     expect(res.status).toBe(401);
     const body = (await res.json()) as ProblemJson;
     expect(body.type).toBe("http://fleetpulse.test/problems/unauthorized");

@@ -6,7 +6,7 @@ import { pdfText } from "./pdf-text";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-const AWKWARD = ['comma, inside', 'quote " inside', "line\nbreak", "crlf\r\nbreak", "ünïcødé 🚚 車両", '"quoted"'];
+const AWKWARD = ["comma, inside", 'quote " inside', "line\nbreak", "crlf\r\nbreak", "ünïcødé 🚚 車両", '"quoted"'];
 const BASE = ms("2026-05-01T00:00:00Z");
 
 async function csv(path: string, token: string) {
@@ -37,21 +37,35 @@ describe("CSV reports", { timeout: 60_000 }, () => {
     await insertAlerts(other.id, [{ vehicleId: ov!.id, createdAt: BASE + 5 * 60_000, message: "other tenant" }]);
 
     const rows = await csv("/api/reports/alerts.csv", tenant.admin.token);
-    expect(rows[0]).toEqual(["id", "createdAt", "vehicleId", "vehicleName", "type", "severity", "status", "message", "value", "acknowledgedAt", "resolvedAt"]);
+    expect(rows[0]).toEqual([
+      "id",
+      "createdAt",
+      "vehicleId",
+      "vehicleName",
+      "type",
+      "severity",
+      "status",
+      "message",
+      "value",
+      "acknowledgedAt",
+      "resolvedAt",
+    ]);
     const data = rows.slice(1);
     expect(data).toHaveLength(1205);
-    const expected = [...fixtures].reverse().map((f) => [
-      new Date(f.createdAt).toISOString(),
-      f.vehicleId,
-      f.vehicleId === v2!.id ? 'Truck "Nord", 車両' : v1!.name,
-      "speeding",
-      f.severity,
-      f.acknowledgedAt ? "acknowledged" : "open",
-      f.message,
-      f.value == null ? "" : String(f.value),
-      f.acknowledgedAt ? new Date(f.acknowledgedAt).toISOString() : "",
-      "",
-    ]);
+    const expected = [...fixtures]
+      .reverse()
+      .map((f) => [
+        new Date(f.createdAt).toISOString(),
+        f.vehicleId,
+        f.vehicleId === v2!.id ? 'Truck "Nord", 車両' : v1!.name,
+        "speeding",
+        f.severity,
+        f.acknowledgedAt ? "acknowledged" : "open",
+        f.message,
+        f.value == null ? "" : String(f.value),
+        f.acknowledgedAt ? new Date(f.acknowledgedAt).toISOString() : "",
+        "",
+      ]);
     expect(data.map((r) => r.slice(1))).toEqual(expected);
     expect(new Set(data.map((r) => r[0])).size).toBe(1205);
 
@@ -76,9 +90,18 @@ describe("CSV reports", { timeout: 60_000 }, () => {
   it("work-orders.csv carries names, notes with awkward text, and the list filters", async () => {
     const tenant = await createTenant();
     const { "WO-1": v1, "WO-2": v2 } = await addVehicles(tenant, ["WO-1", "WO-2"]);
-    const tech = await insertTechnician(tenant.id, "Zoë, \"the fixer\"");
+    const tech = await insertTechnician(tenant.id, 'Zoë, "the fixer"');
     const ids = await insertWorkOrders(tenant.id, [
-      { vehicleId: v1!.id, status: "completed", title: "Brakes, front", technicianId: tech, completedAt: BASE + DAY, costCents: 12_345, notes: "Line 1\nLine \"2\"", dueDate: BASE + 2 * DAY },
+      {
+        vehicleId: v1!.id,
+        status: "completed",
+        title: "Brakes, front",
+        technicianId: tech,
+        completedAt: BASE + DAY,
+        costCents: 12_345,
+        notes: 'Line 1\nLine "2"',
+        dueDate: BASE + 2 * DAY,
+      },
       { vehicleId: v2!.id, status: "open", title: "Oil 🛢", notes: null },
     ]);
     const rows = await csv("/api/reports/work-orders.csv", tenant.admin.token);
@@ -114,11 +137,25 @@ describe("PDF fleet report", { timeout: 60_000 }, () => {
       { vehicleId: v1!.id, severity: "high", createdAt: P0 + DAY, acknowledgedAt: P0 + DAY + 30_000 },
       { vehicleId: v1!.id, severity: "low", createdAt: P0 + 2 * DAY },
     ]);
-    await insertWorkOrders(tenant.id, [{ vehicleId: v1!.id, status: "completed", completedAt: P0 + DAY, dueDate: P0 + 2 * DAY, startedAt: P0 + DAY - HOUR, costCents: 40_000 }]);
-    await insertMeterSamples(tenant.id, v1!.id, [[P0 + HOUR, 100], [P0 + 3 * DAY, 900]]);
+    await insertWorkOrders(tenant.id, [
+      {
+        vehicleId: v1!.id,
+        status: "completed",
+        completedAt: P0 + DAY,
+        dueDate: P0 + 2 * DAY,
+        startedAt: P0 + DAY - HOUR,
+        costCents: 40_000,
+      },
+    ]);
+    await insertMeterSamples(tenant.id, v1!.id, [
+      [P0 + HOUR, 100],
+      [P0 + 3 * DAY, 900],
+    ]);
     const period = `from=${new Date(P0).toISOString()}&to=${new Date(P0 + 7 * DAY).toISOString()}`;
 
-    const analytics = (await (await call("GET", `/api/analytics/alerts?bucket=day&${period}`, { token: tenant.admin.token })).json()) as Json;
+    const analytics = (await (
+      await call("GET", `/api/analytics/alerts?bucket=day&${period}`, { token: tenant.admin.token })
+    ).json()) as Json;
     const maintenance = (await (await call("GET", `/api/analytics/maintenance?${period}`, { token: tenant.admin.token })).json()) as Json;
     // Hand-computed: 3 alerts; MTTA (90 + 30) / 2 = 60 s; MTTR 3600 s; cost 400.00 over 800 km = 0.50 per km.
     expect(analytics.totals.all).toBe(3);

@@ -78,7 +78,9 @@ describe("POST /api/auth/login", () => {
   it("blocks an account with 429 and retry-after after repeated failures, even for the right password", async () => {
     const tenant = await createTenant();
     for (let i = 0; i < 5; i++) {
-      const res = await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email: tenant.admin.email, password: `wrong-${i}` } });
+      const res = await call("POST", "/api/auth/login", {
+        body: { tenant: tenant.slug, email: tenant.admin.email, password: `wrong-${i}` },
+      });
       expect(res.status).toBe(401);
     }
     const blocked = await call("POST", "/api/auth/login", {
@@ -94,12 +96,20 @@ describe("POST /api/auth/login", () => {
     const tenant = await createTenant();
     const headers = { "cf-connecting-ip": "203.0.113.77" };
     for (let i = 0; i < 20; i++) {
-      const res = await call("POST", "/api/auth/login", { headers, body: { tenant: tenant.slug, email: `u${i}@x.example`, password: "wrong pass" } });
+      const res = await call("POST", "/api/auth/login", {
+        headers,
+        body: { tenant: tenant.slug, email: `u${i}@x.example`, password: "wrong pass" },
+      });
       expect(res.status).toBe(401);
     }
-    const res = await call("POST", "/api/auth/login", { headers, body: { tenant: tenant.slug, email: tenant.admin.email, password: tenant.admin.password } });
+    const res = await call("POST", "/api/auth/login", {
+      headers,
+      body: { tenant: tenant.slug, email: tenant.admin.email, password: tenant.admin.password },
+    });
     expect(res.status).toBe(429);
-    const elsewhere = await call("POST", "/api/auth/login", { body: { tenant: tenant.slug, email: tenant.admin.email, password: tenant.admin.password } });
+    const elsewhere = await call("POST", "/api/auth/login", {
+      body: { tenant: tenant.slug, email: tenant.admin.email, password: tenant.admin.password },
+    });
     expect(elsewhere.status).toBe(200);
   });
 });

@@ -25,7 +25,9 @@ describe("vehicle readings", { timeout: 30_000 }, () => {
     expect(body.points.map((p) => p.readings.engineTempC)).toEqual([90, 95]);
     expect(body.points[1]!.readings.speedKph).toBe(60);
 
-    const longer = (await (await call("GET", `/api/vehicles/${v["R-1"]!.id}/readings?hours=6`, { token: tenant.admin.token })).json()) as typeof body;
+    const longer = (await (
+      await call("GET", `/api/vehicles/${v["R-1"]!.id}/readings?hours=6`, { token: tenant.admin.token })
+    ).json()) as typeof body;
     expect(longer.points.map((p) => p.readings.engineTempC)).toEqual([80, 90, 95]);
   });
 

@@ -28,7 +28,12 @@ describe("vehicles", () => {
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ odometerKm: 1234.5, type: "van" });
     const detail = await call("GET", `/api/vehicles/${id}`, { token });
-    expect(await detail.json()).toMatchObject({ id, odometerKm: 1234.5, latest: null, risk: { score: null, label: null, topFeatures: null } });
+    expect(await detail.json()).toMatchObject({
+      id,
+      odometerKm: 1234.5,
+      latest: null,
+      risk: { score: null, label: null, topFeatures: null },
+    });
   });
 
   it("answers 409 for a duplicate externalId within a tenant only", async () => {
@@ -50,7 +55,9 @@ describe("vehicles", () => {
     expect(mine.name).toBe("Unit MINE-1");
     // Same body shape as a truly missing id: nothing reveals that it exists elsewhere.
     const missing = await call("GET", "/api/vehicles/veh_doesnotexist", { token: b.admin.token });
-    expect(await problemTextWithoutRequestId(missing)).toBe(await problemTextWithoutRequestId(await call("GET", `/api/vehicles/${vehicle.id}`, { token: b.admin.token })));
+    expect(await problemTextWithoutRequestId(missing)).toBe(
+      await problemTextWithoutRequestId(await call("GET", `/api/vehicles/${vehicle.id}`, { token: b.admin.token })),
+    );
   });
 
   it("lets a driver read only its own vehicle and no list", async () => {

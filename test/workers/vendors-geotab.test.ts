@@ -28,14 +28,18 @@ function standIn(database: string, options: { path?: string; latestAt?: number }
 }
 
 async function storedState(tenantId: string) {
-  const row = await env.DB.prepare("SELECT state FROM integrations WHERE tenant_id = ? AND vendor = 'geotab'").bind(tenantId).first<{ state: string | null }>();
+  const row = await env.DB.prepare("SELECT state FROM integrations WHERE tenant_id = ? AND vendor = 'geotab'")
+    .bind(tenantId)
+    .first<{ state: string | null }>();
   return row?.state ? (JSON.parse(row.state) as GeotabState) : null;
 }
 
 async function batches(tenantId: string) {
   const { runInDurableObject } = await import("cloudflare:test");
   const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
-  return runInDurableObject(hub, (_instance, state) => state.storage.sql.exec<{ key: string; event_count: number }>("SELECT key, event_count FROM ingested_batches ORDER BY key").toArray());
+  return runInDurableObject(hub, (_instance, state) =>
+    state.storage.sql.exec<{ key: string; event_count: number }>("SELECT key, event_count FROM ingested_batches ORDER BY key").toArray(),
+  );
 }
 
 async function latest(tenant: TestTenant, vehicleId: string) {
@@ -94,7 +98,12 @@ describe("Geotab poller", () => {
     expect((await storedState(tenant.id))!.versions).toEqual(versions);
     expect((await storedState(tenant.id))!.lastPoll).toMatchObject({ accepted: 8, skippedUnknownDevices: 2, unmapped: 3 });
     // All feeds of a round are one batch (the hub ignores a vehicle's events older than its newest).
-    expect(await batches(tenant.id)).toEqual([{ key: `geotab:LogRecord:seed-${hex(3)},StatusData:seed-${hex(11)},FaultData:seed-${hex(3)},ExceptionEvent:seed-${hex(2)}`, event_count: 8 }]);
+    expect(await batches(tenant.id)).toEqual([
+      {
+        key: `geotab:LogRecord:seed-${hex(3)},StatusData:seed-${hex(11)},FaultData:seed-${hex(3)},ExceptionEvent:seed-${hex(2)}`,
+        event_count: 8,
+      },
+    ]);
 
     // Units: odometer m → km, engine hours s → h; coolant is the engine temperature rules watch.
     expect((await latest(tenant, b3.id))!.readings).toEqual({
@@ -118,10 +127,22 @@ describe("Geotab poller", () => {
     // Next poll: from the stored versions, nothing new.
     const second = await pollGeotab(env, tenant.id, geotab.fetch, { now });
     expect(second.accepted).toBe(0);
-    expect(geotab.callsOf("GetFeed").slice(4).map((c) => [c.params.typeName, c.params.fromVersion])).toEqual(Object.entries(versions));
+    expect(
+      geotab
+        .callsOf("GetFeed")
+        .slice(4)
+        .map((c) => [c.params.typeName, c.params.fromVersion]),
+    ).toEqual(Object.entries(versions));
 
     // New data arrives; only it is fetched and ingested.
-    geotab.feeds.LogRecord!.push({ id: "b1A7F", dateTime: new Date(now - 10_000).toISOString(), device: { id: "b3" }, latitude: 43.46, longitude: -79.69, speed: 88 });
+    geotab.feeds.LogRecord!.push({
+      id: "b1A7F",
+      dateTime: new Date(now - 10_000).toISOString(),
+      device: { id: "b3" },
+      latitude: 43.46,
+      longitude: -79.69,
+      speed: 88,
+    });
     const third = await pollGeotab(env, tenant.id, geotab.fetch, { now });
     expect(third.accepted).toBe(1);
     expect((await storedState(tenant.id))!.versions.LogRecord).toBe(hex(4));
@@ -171,7 +192,10 @@ describe("Geotab poller", () => {
     //    hub knows it. Then a fresh round takes the newer sample, which the old key did not swallow.
     const before = geotab.callsOf("GetFeed").length;
     const retry = await pollGeotab(env, tenant.id, geotab.fetch, { now });
-    const refetch = geotab.callsOf("GetFeed").slice(before).filter((c) => c.params.typeName === "StatusData");
+    const refetch = geotab
+      .callsOf("GetFeed")
+      .slice(before)
+      .filter((c) => c.params.typeName === "StatusData");
     expect(refetch.map((c) => [c.params.fromVersion, c.params.resultsLimit])).toEqual([
       [hex(11), 2],
       [hex(13), 500],
@@ -182,7 +206,9 @@ describe("Geotab poller", () => {
     expect(state.pending).toBeUndefined();
     const rows = await batches(tenant.id);
     expect(rows.filter((b) => b.key === key)).toEqual([{ key, event_count: 2 }]);
-    expect(rows.filter((b) => b.key.includes(`StatusData:${hex(13)}`))).toEqual([{ key: `geotab:LogRecord:${hex(3)},StatusData:${hex(13)},FaultData:${hex(3)},ExceptionEvent:${hex(2)}`, event_count: 1 }]);
+    expect(rows.filter((b) => b.key.includes(`StatusData:${hex(13)}`))).toEqual([
+      { key: `geotab:LogRecord:${hex(3)},StatusData:${hex(13)},FaultData:${hex(3)},ExceptionEvent:${hex(2)}`, event_count: 1 },
+    ]);
     expect((await latest(tenant, b3.id))!.readings).toEqual({ coolantTempC: 99, engineTempC: 99 });
   });
 
@@ -190,7 +216,9 @@ describe("Geotab poller", () => {
     const { tenant, database } = await geotabTenant();
     const federated = standIn(database, { path: "my501.geotab.com" });
     await pollGeotab(env, tenant.id, federated.fetch);
-    expect(new Set(federated.calls.filter((c) => c.method !== "Authenticate").map((c) => c.url))).toEqual(new Set(["https://my501.geotab.com/apiv1"]));
+    expect(new Set(federated.calls.filter((c) => c.method !== "Authenticate").map((c) => c.url))).toEqual(
+      new Set(["https://my501.geotab.com/apiv1"]),
+    );
 
     const wrong = await geotabTenant();
     const refusing = standIn("some_other_database");
@@ -209,14 +237,24 @@ describe("Geotab poller", () => {
   it("does nothing for a tenant without a Geotab integration", async () => {
     const tenant = await createTenant();
     const geotab = standIn("unused");
-    expect(await pollGeotab(env, tenant.id, geotab.fetch)).toEqual({ configured: false, accepted: 0, skippedUnknownDevices: 0, unmapped: 0, state: null });
+    expect(await pollGeotab(env, tenant.id, geotab.fetch)).toEqual({
+      configured: false,
+      accepted: 0,
+      skippedUnknownDevices: 0,
+      unmapped: 0,
+      state: null,
+    });
     expect(geotab.calls).toEqual([]);
   });
 
   it("keeps the feed versions when the same database is configured again, and resets them for another one", async () => {
     const { tenant, database } = await geotabTenant();
     await pollGeotab(env, tenant.id, standIn(database).fetch);
-    const put = (db: string) => call("PUT", "/api/integrations/geotab", { token: tenant.admin.token, body: { server: "my.geotab.com", ...account(db), password: "rotated-password-2" } });
+    const put = (db: string) =>
+      call("PUT", "/api/integrations/geotab", {
+        token: tenant.admin.token,
+        body: { server: "my.geotab.com", ...account(db), password: "rotated-password-2" },
+      });
     expect((await put(database)).status).toBe(200);
     expect((await storedState(tenant.id))!.versions.LogRecord).toBe(hex(3));
     expect((await put("another_database")).status).toBe(200);
@@ -231,11 +269,15 @@ describe("Geotab polling on the tenant's alarm", () => {
     const { tenant, database } = await geotabTenant();
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
     const nextPoll = () =>
-      runInDurableObject(hub, (_i, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'geotabNextPoll'").toArray()[0]?.value);
+      runInDurableObject(
+        hub,
+        (_i, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'geotabNextPoll'").toArray()[0]?.value,
+      );
     const armedFor = Number(await nextPoll()) - Date.now();
     expect(armedFor).toBeGreaterThan(0);
     expect(armedFor).toBeLessThanOrEqual(60_000);
-    const makeDue = () => runInDurableObject(hub, (_i, state) => state.storage.sql.exec("UPDATE meta SET value = '0' WHERE key = 'geotabNextPoll'"));
+    const makeDue = () =>
+      runInDurableObject(hub, (_i, state) => state.storage.sql.exec("UPDATE meta SET value = '0' WHERE key = 'geotabNextPoll'"));
     await makeDue();
 
     // The object fetches MyGeotab itself: route its fetch to the stand-in for this test.

@@ -16,14 +16,23 @@ type Problem = { status: number; errors?: { path: string; message: string }[] };
 const configure = (tenant: TestTenant, vendor: string, body: unknown, token = tenant.admin.token) =>
   call("PUT", `/api/integrations/${vendor}`, { token, body });
 
-async function postSamsara(slug: string, body: unknown, options: { secret?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {}) {
+async function postSamsara(
+  slug: string,
+  body: unknown,
+  options: { secret?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
+) {
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = options.signature ?? (await signSamsara(options.secret ?? SAMSARA_SECRET, timestamp, raw));
   return exports.default.fetch(
     new Request(`http://fleetpulse.test/webhooks/${slug}/samsara`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-samsara-timestamp": String(timestamp), "x-samsara-signature": signature, ...options.headers },
+      headers: {
+        "content-type": "application/json",
+        "x-samsara-timestamp": String(timestamp),
+        "x-samsara-signature": signature,
+        ...options.headers,
+      },
       body: raw,
     }),
   );
@@ -50,14 +59,17 @@ async function latest(tenant: TestTenant, vehicleId: string) {
 async function batches(tenantId: string) {
   const { runInDurableObject } = await import("cloudflare:test");
   const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
-  return runInDurableObject(hub, (_instance, state) => state.storage.sql.exec<{ key: string; event_count: number }>("SELECT key, event_count FROM ingested_batches ORDER BY key").toArray());
+  return runInDurableObject(hub, (_instance, state) =>
+    state.storage.sql.exec<{ key: string; event_count: number }>("SELECT key, event_count FROM ingested_batches ORDER BY key").toArray(),
+  );
 }
 
 async function alerts(tenant: TestTenant) {
   await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
   const res = await call("GET", "/api/alerts", { token: tenant.admin.token });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { items: { type: string; severity: string; vehicleId: string; message: string; occurrences: number }[] }).items;
+  return ((await res.json()) as { items: { type: string; severity: string; vehicleId: string; message: string; occurrences: number }[] })
+    .items;
 }
 
 async function samsaraTenant() {
@@ -93,14 +105,25 @@ describe("PUT/GET /api/integrations", () => {
     const samsara = await configure(tenant, "samsara", { secret: SAMSARA_SECRET });
     expect(samsara.status).toBe(200);
     const samsaraText = await samsara.text();
-    expect(JSON.parse(samsaraText)).toEqual({ vendor: "samsara", configured: true, updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/) });
+    expect(JSON.parse(samsaraText)).toEqual({
+      vendor: "samsara",
+      configured: true,
+      updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+    });
     expect(samsaraText).not.toContain(SAMSARA_SECRET);
 
-    const geotab = await configure(tenant, "geotab", { server: "my.geotab.com", database: "acme", userName: "api@acme.example", password: "pa55-word-geotab" });
+    const geotab = await configure(tenant, "geotab", {
+      server: "my.geotab.com",
+      database: "acme",
+      userName: "api@acme.example",
+      password: "pa55-word-geotab",
+    });
     expect(geotab.status).toBe(200);
     expect(await geotab.text()).not.toContain("pa55-word-geotab");
 
-    const rows = await env.DB.prepare("SELECT vendor, config_enc FROM integrations WHERE tenant_id = ? ORDER BY vendor").bind(tenant.id).all<{ vendor: string; config_enc: string }>();
+    const rows = await env.DB.prepare("SELECT vendor, config_enc FROM integrations WHERE tenant_id = ? ORDER BY vendor")
+      .bind(tenant.id)
+      .all<{ vendor: string; config_enc: string }>();
     expect(rows.results.map((r) => r.vendor)).toEqual(["geotab", "samsara"]);
     for (const row of rows.results) {
       expect(row.config_enc).toMatch(/^v1\./);
@@ -116,7 +139,9 @@ describe("PUT/GET /api/integrations", () => {
     ]);
     expect(JSON.stringify(after)).not.toMatch(/secret|password|pa55/i);
 
-    const audit = await env.DB.prepare("SELECT action, target_type, target_id, detail FROM audit_log WHERE tenant_id = ? AND action = 'integration.configure' ORDER BY target_id")
+    const audit = await env.DB.prepare(
+      "SELECT action, target_type, target_id, detail FROM audit_log WHERE tenant_id = ? AND action = 'integration.configure' ORDER BY target_id",
+    )
       .bind(tenant.id)
       .all<Json>();
     expect(audit.results).toEqual([
@@ -128,12 +153,21 @@ describe("PUT/GET /api/integrations", () => {
   it("validates each vendor's body strictly, naming every bad or unknown field; an unknown vendor is 404", async () => {
     const tenant = await createTenant();
     expect(await paths(await configure(tenant, "samsara", { secret: "not base64!" }))).toEqual(["secret"]);
-    expect(await paths(await configure(tenant, "samsara", { secret: SAMSARA_SECRET, webhookId: "1411751028848270" }))).toEqual(["webhookId"]);
+    expect(await paths(await configure(tenant, "samsara", { secret: SAMSARA_SECRET, webhookId: "1411751028848270" }))).toEqual([
+      "webhookId",
+    ]);
     expect(await paths(await configure(tenant, "samsara", {}))).toEqual(["secret"]);
     expect(await paths(await configure(tenant, "motive", { secret: "short" }))).toEqual(["secret"]);
     expect(await paths(await configure(tenant, "motive", { secret: MOTIVE_SECRET, units: "furlongs" }))).toEqual(["units"]);
-    expect(await paths(await configure(tenant, "geotab", { server: "my.geotab.com", apiKey: "x" }))).toEqual(["apiKey", "database", "password", "userName"]);
-    expect(await paths(await configure(tenant, "geotab", { server: "https://my.geotab.com/", database: "d", userName: "u", password: "p" }))).toEqual(["server"]);
+    expect(await paths(await configure(tenant, "geotab", { server: "my.geotab.com", apiKey: "x" }))).toEqual([
+      "apiKey",
+      "database",
+      "password",
+      "userName",
+    ]);
+    expect(
+      await paths(await configure(tenant, "geotab", { server: "https://my.geotab.com/", database: "d", userName: "u", password: "p" })),
+    ).toEqual(["server"]);
 
     const unknown = await configure(tenant, "teletrac", { secret: SAMSARA_SECRET });
     expect(unknown.status).toBe(404);
@@ -156,7 +190,8 @@ describe("PUT/GET /api/integrations", () => {
   it("documents the integration endpoints and both vendor webhooks in the OpenAPI document", async () => {
     const doc = (await (await call("GET", "/api/openapi.json")).json()) as { paths: Record<string, Json> };
     expect(Object.keys(doc.paths["/api/integrations"] ?? {})).toContain("get");
-    for (const vendor of ["samsara", "motive", "geotab"]) expect(Object.keys(doc.paths[`/api/integrations/${vendor}`] ?? {})).toContain("put");
+    for (const vendor of ["samsara", "motive", "geotab"])
+      expect(Object.keys(doc.paths[`/api/integrations/${vendor}`] ?? {})).toContain("put");
     for (const vendor of ["samsara", "motive"]) expect(Object.keys(doc.paths[`/webhooks/{tenantSlug}/${vendor}`] ?? {})).toContain("post");
     // Every endpoint served under these prefixes is documented (the unknown-vendor guard is middleware, not an endpoint).
     const { app } = await import("../../worker/app");
@@ -258,14 +293,24 @@ describe("POST /webhooks/:slug/samsara", () => {
   it("rejects a signed but unusable event with 400 naming the vendor's fields, without using up its eventId", async () => {
     const { tenant, vehicle } = await samsaraTenant();
     const stats = fixture<{ data: Json }>("samsara-vehicle-stats");
-    const broken = { ...stats, data: { ...stats.data, vehicle: undefined, engineCoolantTemperatureMilliC: { time: "yesterday", value: "hot" } } };
+    const broken = {
+      ...stats,
+      data: { ...stats.data, vehicle: undefined, engineCoolantTemperatureMilliC: { time: "yesterday", value: "hot" } },
+    };
     const res = await postSamsara(tenant.slug, broken);
     expect(res.status).toBe(400);
-    expect(await paths(res)).toEqual(["data.engineCoolantTemperatureMilliC.time", "data.engineCoolantTemperatureMilliC.value", "data.vehicle"]);
+    expect(await paths(res)).toEqual([
+      "data.engineCoolantTemperatureMilliC.time",
+      "data.engineCoolantTemperatureMilliC.value",
+      "data.vehicle",
+    ]);
 
     const fault = fixture<Json>("samsara-engine-fault-on");
     expect(await paths(await postSamsara(tenant.slug, { ...fault, data: { vehicle: { id: SAMSARA_VEHICLE } } }))).toEqual(["data.fault"]);
-    expect(await paths(await postSamsara(tenant.slug, { ...fault, eventId: undefined, eventTime: undefined }))).toEqual(["eventId", "eventMs"]);
+    expect(await paths(await postSamsara(tenant.slug, { ...fault, eventId: undefined, eventTime: undefined }))).toEqual([
+      "eventId",
+      "eventMs",
+    ]);
     expect(await paths(await postSamsara(tenant.slug, "{not json"))).toEqual(["(body)"]);
     const old = await postSamsara(tenant.slug, fixture("samsara-engine-fault-on", Date.now() - 8 * 86_400_000));
     expect(await paths(old)).toEqual(["eventTime"]);
@@ -274,7 +319,9 @@ describe("POST /webhooks/:slug/samsara", () => {
     const stranger = { ...fault, data: { ...(fault.data as Json), vehicle: { id: "281474999999999" } } };
     const unknown = await postSamsara(tenant.slug, stranger);
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as Problem).errors).toEqual([{ path: "data.vehicle.id", message: 'Unknown vehicle externalId "281474999999999"' }]);
+    expect(((await unknown.json()) as Problem).errors).toEqual([
+      { path: "data.vehicle.id", message: 'Unknown vehicle externalId "281474999999999"' },
+    ]);
     expect(await batches(tenant.id)).toEqual([]);
     await addVehicles(tenant, ["281474999999999"]);
     expect(await (await postSamsara(tenant.slug, stranger)).json()).toEqual({ accepted: 1 });
@@ -306,17 +353,26 @@ describe("POST /webhooks/:slug/motive", () => {
     });
     expect(await (await postMotive(tenant.slug, body)).json()).toEqual({ accepted: 0, duplicate: true });
     // The same fix announced again as "received" is the same location object.
-    expect(await (await postMotive(tenant.slug, { ...body, action: "vehicle_location_received" })).json()).toEqual({ accepted: 0, duplicate: true });
+    expect(await (await postMotive(tenant.slug, { ...body, action: "vehicle_location_received" })).json()).toEqual({
+      accepted: 0,
+      duplicate: true,
+    });
     expect(await batches(tenant.id)).toEqual([{ key: "motive:location:5d3d5cf6-501f-4566-ad07-a80c05c743a7", event_count: 1 }]);
 
     const metric = await motiveTenant({ secret: MOTIVE_SECRET, units: "metric" });
     await postMotive(metric.tenant.slug, body);
-    expect((await latest(metric.tenant, metric.vehicle.id))!.readings).toMatchObject({ speedKph: 55, odometerKm: 74780.3, fuelUsedL: 11934.2 });
+    expect((await latest(metric.tenant, metric.vehicle.id))!.readings).toMatchObject({
+      speedKph: 55,
+      odometerKm: 74780.3,
+      fuelUsedL: 11934.2,
+    });
   });
 
   it("raises the DTC alert for an opened fault code and harsh braking from three hard brakes in 600 s", async () => {
     const { tenant, vehicle } = await motiveTenant();
-    expect(await (await postMotive(tenant.slug, fixture("motive-fault-code-opened", Date.now() - 500_000))).json()).toEqual({ accepted: 1 });
+    expect(await (await postMotive(tenant.slug, fixture("motive-fault-code-opened", Date.now() - 500_000))).json()).toEqual({
+      accepted: 1,
+    });
     expect((await latest(tenant, vehicle.id))!.dtc).toEqual(["P0217"]);
 
     const base = Date.now() - 400_000;

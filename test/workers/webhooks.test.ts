@@ -36,7 +36,10 @@ describe("POST /webhooks/:slug/telemetry — signatures", () => {
       future: await postTelemetry(tenant, body, { timestamp: now + 301 }),
       otherTenantSecret: await postTelemetry(tenant, body, { secret: other.webhookSecret }),
       garbageSignature: await postTelemetry(tenant, body, { signature: "v1,AAAA" }),
-      missingSignature: await call("POST", `/webhooks/${tenant.slug}/telemetry`, { body, headers: { "webhook-id": "a", "webhook-timestamp": String(now) } }),
+      missingSignature: await call("POST", `/webhooks/${tenant.slug}/telemetry`, {
+        body,
+        headers: { "webhook-id": "a", "webhook-timestamp": String(now) },
+      }),
       missingAll: await call("POST", `/webhooks/${tenant.slug}/telemetry`, { body }),
       unknownTenant: await postTelemetry({ slug: "no-such-tenant", webhookSecret: tenant.webhookSecret }, body),
     };
@@ -58,7 +61,9 @@ describe("POST /webhooks/:slug/telemetry — signatures", () => {
     const res = await postTelemetry(tenant, body, { id: "msg_multi", timestamp: now, signature: `v1,bm90IGl0 ${good}` });
     expect(res.status).toBe(202);
 
-    const rotated = (await (await call("POST", "/api/integrations/webhook-secret/rotate", { token: tenant.admin.token })).json()) as { webhookSecret: string };
+    const rotated = (await (await call("POST", "/api/integrations/webhook-secret/rotate", { token: tenant.admin.token })).json()) as {
+      webhookSecret: string;
+    };
     // The isolate caches secrets for 10 s; a fresh slug lookup happens after that. Both keep working meanwhile.
     expect((await postTelemetry(tenant, body)).status).toBe(202);
     const viaNew = await postTelemetry(tenant, body, { secret: rotated.webhookSecret });

@@ -89,7 +89,10 @@ export interface DrivingSample {
 }
 
 const freshSignal = (): SignalBaseline => ({ n: 0, warm: [], q90: 0, q99: 0, cusum: 0 });
-export const newProfile = (): DriverProfile => ({ signals: { speed: freshSignal(), accel: freshSignal(), braking: freshSignal() }, last: null });
+export const newProfile = (): DriverProfile => ({
+  signals: { speed: freshSignal(), accel: freshSignal(), braking: freshSignal() },
+  last: null,
+});
 
 function quantile(sorted: number[], q: number): number {
   const pos = (sorted.length - 1) * q;
@@ -116,7 +119,12 @@ export function signalValues(profile: DriverProfile, sample: DrivingSample): Par
 }
 
 /** One reading of one signal: returns the updated baseline and its CUSUM (null while warming up). */
-export function stepSignal(baseline: SignalBaseline, x: number, signal: DrivingSignal, config: AnomalyConfig): { baseline: SignalBaseline; score: number | null } {
+export function stepSignal(
+  baseline: SignalBaseline,
+  x: number,
+  signal: DrivingSignal,
+  config: AnomalyConfig,
+): { baseline: SignalBaseline; score: number | null } {
   const active = x >= config.active[signal];
   if (baseline.warm) {
     if (!active) return { baseline: { ...baseline, n: baseline.n + 1 }, score: null };

@@ -5,9 +5,7 @@
 import { z } from "zod";
 import type { Alert } from "./alert";
 
-export const ClientMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("resume"), since: z.number().int().min(0) }),
-]);
+export const ClientMessage = z.discriminatedUnion("type", [z.object({ type: z.literal("resume"), since: z.number().int().min(0) })]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export type ServerMessage =

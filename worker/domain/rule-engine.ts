@@ -78,7 +78,11 @@ export function stepRule(rule: RuleDef, state: PairState, event: TelemetryEvent)
   const met = conditionMet(rule, event);
   const next: PairState = { ...state, lastTs: event.ts };
   if (met === undefined) return { state: next };
-  const trigger: Trigger = { ts: event.ts, value: rule.metric === "dtc" ? null : (event.readings[rule.metric] ?? null), ...(event.dtc?.length ? { dtc: event.dtc } : {}) };
+  const trigger: Trigger = {
+    ts: event.ts,
+    value: rule.metric === "dtc" ? null : (event.readings[rule.metric] ?? null),
+    ...(event.dtc?.length ? { dtc: event.dtc } : {}),
+  };
 
   if (rule.window) {
     if (!met) return { state: next };
@@ -97,10 +101,7 @@ export function stepRule(rule: RuleDef, state: PairState, event: TelemetryEvent)
 }
 
 /** What a trigger does to the pair's latest alert: repeat within cooldown, else a new alert. */
-export function triggerOutcome(
-  latest: { status: string; cooldownUntil: number } | undefined,
-  triggerTs: number,
-): "create" | "repeat" {
+export function triggerOutcome(latest: { status: string; cooldownUntil: number } | undefined, triggerTs: number): "create" | "repeat" {
   return latest && latest.status !== "resolved" && triggerTs < latest.cooldownUntil ? "repeat" : "create";
 }
 

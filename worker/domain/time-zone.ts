@@ -87,4 +87,5 @@ export function localToUtc(year: number, month: number, day: number, minuteOfDay
 }
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. */
-export const isoWeekday = (year: number, month: number, day: number) => ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1;
+export const isoWeekday = (year: number, month: number, day: number) =>
+  ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1;

@@ -18,7 +18,11 @@ export function d1HubPorts(env: Env): HubPorts {
         .where(inTenant(vehicles, tenantId)),
     rules: async (tenantId) =>
       (await db.select().from(alertRules).where(inTenant(alertRules, tenantId)).orderBy(asc(alertRules.id))).map(toRuleDef),
-    silences: (tenantId, now) => db.select().from(silences).where(inTenant(silences, tenantId, gt(silences.endsAt, now))),
+    silences: (tenantId, now) =>
+      db
+        .select()
+        .from(silences)
+        .where(inTenant(silences, tenantId, gt(silences.endsAt, now))),
     escalationPolicies: async (tenantId) =>
       new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
     saveAlerts: (tenantId, alerts) => saveAlertSnapshots(env.DB, tenantId, alerts),

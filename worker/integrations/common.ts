@@ -69,9 +69,16 @@ export async function hmacHex(hash: "SHA-1" | "SHA-256", key: Uint8Array<ArrayBu
 }
 
 /** Parses `value` (found at `prefix` in the vendor body) and names every bad field by its full path. */
-export function parseAt<T extends z.ZodType>(schema: T, value: unknown, prefix: string): { ok: true; data: z.infer<T> } | { ok: false; errors: FieldError[] } {
+export function parseAt<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix: string,
+): { ok: true; data: z.infer<T> } | { ok: false; errors: FieldError[] } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, data: result.data };
-  const errors = fieldErrors(result.error).map((e) => ({ ...e, path: e.path === "(body)" ? prefix || "(body)" : prefix ? `${prefix}.${e.path}` : e.path }));
+  const errors = fieldErrors(result.error).map((e) => ({
+    ...e,
+    path: e.path === "(body)" ? prefix || "(body)" : prefix ? `${prefix}.${e.path}` : e.path,
+  }));
   return { ok: false, errors };
 }

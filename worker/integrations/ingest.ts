@@ -8,7 +8,12 @@ import type { VendorEvent } from "./common";
  */
 export async function ingestVendorEvents(env: Env, tenantId: string, key: string, events: VendorEvent[]) {
   try {
-    return await ingestEvents(env, tenantId, key, events.map(({ vehiclePath: _, ...event }) => event));
+    return await ingestEvents(
+      env,
+      tenantId,
+      key,
+      events.map(({ vehiclePath: _, ...event }) => event),
+    );
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== "validation" || !error.errors) throw error;
     const seen = new Set<string>();

@@ -35,11 +35,7 @@ export async function encryptSecret(plaintext: string, base64Key: string): Promi
 export async function decryptSecret(sealed: string, base64Key: string): Promise<string> {
   const [version, iv, data] = sealed.split(".");
   if (version !== "v1" || !iv || !data) throw new Error("Unknown secret envelope");
-  const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromBase64(iv) },
-    await encryptionKey(base64Key),
-    fromBase64(data),
-  );
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv) }, await encryptionKey(base64Key), fromBase64(data));
   return new TextDecoder().decode(plain);
 }
 

@@ -22,13 +22,15 @@ const PROBLEMS = {
   validation: {
     status: 400,
     title: "Invalid request",
-    means: "The request was understood but some of its content is not acceptable: malformed JSON, a missing or unknown field, or a value out of range.",
+    means:
+      "The request was understood but some of its content is not acceptable: malformed JSON, a missing or unknown field, or a value out of range.",
     todo: "Read `errors`: each entry names the invalid field by its dotted path (`events.0.ts`) and says what is wrong. Fix those fields and send again; nothing was stored.",
   },
   unauthorized: {
     status: 401,
     title: "Unauthorized",
-    means: "The request carries no credentials, or they are invalid or expired: a bearer token, the platform admin token, or a webhook signature.",
+    means:
+      "The request carries no credentials, or they are invalid or expired: a bearer token, the platform admin token, or a webhook signature.",
     todo: "Sign in again (POST /api/auth/login) and send `Authorization: Bearer <token>`; for webhooks, check the signing secret and the timestamp.",
   },
   forbidden: {
@@ -40,7 +42,8 @@ const PROBLEMS = {
   not_found: {
     status: 404,
     title: "Not found",
-    means: "No such endpoint, or nothing with this id in your scope (another organization's data looks exactly like data that does not exist).",
+    means:
+      "No such endpoint, or nothing with this id in your scope (another organization's data looks exactly like data that does not exist).",
     todo: "Check the path and the id; list the collection to find what exists.",
   },
   conflict: {

@@ -12,8 +12,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   });
 }
 
-export const validationError = (error: z.ZodError) =>
-  new AppError("validation", "The request has invalid fields.", fieldErrors(error));
+export const validationError = (error: z.ZodError) => new AppError("validation", "The request has invalid fields.", fieldErrors(error));
 
 /** `defaultHook` for every OpenAPIHono router: a failed validation becomes one problem response. */
 export const rejectInvalid = (result: { success: boolean; error?: z.ZodError }) => {

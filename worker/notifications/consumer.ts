@@ -19,7 +19,8 @@ const delaySeconds = (ms: number) => Math.min(MAX_DELAY_S, Math.max(0, Math.ceil
 
 /** Re-queues a delivery job after `delayMs` (not due yet, or a retry), or parks it in the DLQ. */
 async function followUp(env: Env, job: Extract<NotificationJob, { type: "deliver" }>, outcome: DeliverOutcome) {
-  if (outcome.kind === "later" || outcome.kind === "retry") await env.NOTIFY_QUEUE.send(job, { delaySeconds: delaySeconds(outcome.delayMs) });
+  if (outcome.kind === "later" || outcome.kind === "retry")
+    await env.NOTIFY_QUEUE.send(job, { delaySeconds: delaySeconds(outcome.delayMs) });
   if (outcome.kind === "dead") await env.NOTIFY_DLQ.send(job);
 }
 
@@ -31,7 +32,9 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
   const jobs = planned.map((p) => ({ plan: p, job: { type: "deliver", tenantId, deliveryId: p.id } as const }));
   const later = jobs.filter(({ plan }) => plan.dueAt > now);
   for (let i = 0; i < later.length; i += 100) {
-    await env.NOTIFY_QUEUE.sendBatch(later.slice(i, i + 100).map(({ plan, job }) => ({ body: job, delaySeconds: delaySeconds(plan.dueAt - now) })));
+    await env.NOTIFY_QUEUE.sendBatch(
+      later.slice(i, i + 100).map(({ plan, job }) => ({ body: job, delaySeconds: delaySeconds(plan.dueAt - now) })),
+    );
   }
   await Promise.all(
     jobs
@@ -50,7 +53,8 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
 
 export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
   if (job.type === "alert.raised" || job.type === "alert.escalated") {
-    const planned = job.type === "alert.raised" ? await planRaised(env, job.tenantId, job.alertId, now) : await planEscalation(env, job, now);
+    const planned =
+      job.type === "alert.raised" ? await planRaised(env, job.tenantId, job.alertId, now) : await planEscalation(env, job, now);
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
     if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
     await dispatch(env, job.tenantId, planned, now);

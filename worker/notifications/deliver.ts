@@ -30,24 +30,46 @@ export const retryDelays = (env: Env) =>
 
 async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext | string> {
   if (row.channel === "webhook") {
-    const [hook] = await db.select().from(outboundWebhooks).where(inTenant(outboundWebhooks, row.tenantId, eq(outboundWebhooks.id, row.target ?? "")));
+    const [hook] = await db
+      .select()
+      .from(outboundWebhooks)
+      .where(inTenant(outboundWebhooks, row.tenantId, eq(outboundWebhooks.id, row.target ?? "")));
     if (!hook || !hook.enabled) return "The webhook endpoint was removed or disabled";
     const stored = row.message as { event?: string; data?: unknown };
     // An alert's payload is read at send time (its latest state); other events carry their snapshot.
     const data = row.alertId ? ((await db.select().from(alerts).where(eq(alerts.id, row.alertId)))[0] ?? { id: row.alertId }) : stored.data;
     return {
       env,
-      message: { title: stored.event ?? "alert.created", body: "", url: "", alertId: row.alertId ?? row.topic ?? "", alertIds: [], severity: "low" },
+      message: {
+        title: stored.event ?? "alert.created",
+        body: "",
+        url: "",
+        alertId: row.alertId ?? row.topic ?? "",
+        alertIds: [],
+        severity: "low",
+      },
       recipient: { userId: "", name: "", email: "", phone: null },
-      webhook: { id: row.id, url: hook.url, secret: await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY), event: stored.event ?? "alert.created", data },
+      webhook: {
+        id: row.id,
+        url: hook.url,
+        secret: await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY),
+        event: stored.event ?? "alert.created",
+        data,
+      },
     };
   }
-  const [user] = await db.select().from(users).where(inTenant(users, row.tenantId, eq(users.id, row.userId ?? "")));
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(inTenant(users, row.tenantId, eq(users.id, row.userId ?? "")));
   if (!user) return "The recipient no longer exists";
   const message = renderSpec(row.message as unknown as DeliverySpec, env.APP_URL);
   const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email: user.email, phone: user.phone } };
   if (row.channel === "push") {
-    const [sub] = await db.select().from(pushSubscriptions).where(inTenant(pushSubscriptions, row.tenantId, eq(pushSubscriptions.id, row.target ?? "")));
+    const [sub] = await db
+      .select()
+      .from(pushSubscriptions)
+      .where(inTenant(pushSubscriptions, row.tenantId, eq(pushSubscriptions.id, row.target ?? "")));
     if (!sub) return "The push subscription was removed";
     ctx.subscription = { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth };
   }
@@ -61,13 +83,21 @@ async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext
 
 /** Forgets what the provider says no longer exists (a push subscription or a customer endpoint). */
 async function forgetTarget(db: Db, row: Delivery) {
-  if (row.channel === "push") await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.tenantId, row.tenantId), eq(pushSubscriptions.id, row.target ?? "")));
-  if (row.channel === "webhook") await db.update(outboundWebhooks).set({ enabled: false }).where(and(eq(outboundWebhooks.tenantId, row.tenantId), eq(outboundWebhooks.id, row.target ?? "")));
+  if (row.channel === "push")
+    await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.tenantId, row.tenantId), eq(pushSubscriptions.id, row.target ?? "")));
+  if (row.channel === "webhook")
+    await db
+      .update(outboundWebhooks)
+      .set({ enabled: false })
+      .where(and(eq(outboundWebhooks.tenantId, row.tenantId), eq(outboundWebhooks.id, row.target ?? "")));
 }
 
 export async function deliver(env: Env, tenantId: string, id: string, now = Date.now()): Promise<DeliverOutcome> {
   const db = database(env.DB);
-  const [row] = await db.select().from(deliveries).where(inTenant(deliveries, tenantId, eq(deliveries.id, id)));
+  const [row] = await db
+    .select()
+    .from(deliveries)
+    .where(inTenant(deliveries, tenantId, eq(deliveries.id, id)));
   if (!row || row.status !== "queued") return { kind: "done" };
   if ((row.dueAt ?? 0) > now + 500) return { kind: "later", delayMs: row.dueAt! - now };
   const [alert] = row.alertId ? await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId)) : [];
@@ -81,17 +111,24 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
   const cooling = openFor(provider, now);
   if (cooling > 0) {
     // The provider keeps failing: wait for it instead of hammering it; no attempt is used.
-    await db.update(deliveries).set({ lastError: `Circuit open for ${provider}; retrying later`, updatedAt: now }).where(eq(deliveries.id, id));
+    await db
+      .update(deliveries)
+      .set({ lastError: `Circuit open for ${provider}; retrying later`, updatedAt: now })
+      .where(eq(deliveries.id, id));
     return { kind: "later", delayMs: cooling };
   }
   const attempts = row.attempts + 1;
   // The attempt is counted before the provider is called, so a crash mid-send is never invisible.
   await db.update(deliveries).set({ attempts, updatedAt: now }).where(eq(deliveries.id, id));
-  const result: SendResult = typeof ctx === "string" ? { ok: false, retryable: false, error: ctx } : await CHANNELS[row.channel as ChannelName](ctx);
+  const result: SendResult =
+    typeof ctx === "string" ? { ok: false, retryable: false, error: ctx } : await CHANNELS[row.channel as ChannelName](ctx);
   if (typeof ctx !== "string") recordOutcome(provider, result.ok ? "success" : result.retryable ? "retryable" : "other");
 
   if (result.ok) {
-    await db.update(deliveries).set({ status: "sent", sentAt: Date.now(), lastError: null, updatedAt: Date.now() }).where(eq(deliveries.id, id));
+    await db
+      .update(deliveries)
+      .set({ status: "sent", sentAt: Date.now(), lastError: null, updatedAt: Date.now() })
+      .where(eq(deliveries.id, id));
     return { kind: "done" };
   }
   if (result.gone) await forgetTarget(db, row);

@@ -41,9 +41,14 @@ const amount = (n: number) => (Math.round(n * 10) / 10).toLocaleString("en-US");
 function dueTerms(spec: ReminderSpec): string[] {
   const left = (n: number, unit: string) => (n > 0 ? `${amount(n)} ${unit} left` : `${amount(-n)} ${unit} past`);
   const terms: string[] = [];
-  if (spec.dueAtKm != null) terms.push(`at ${amount(spec.dueAtKm)} km${spec.remainingKm != null ? ` (${left(spec.remainingKm, "km")})` : ""}`);
-  if (spec.dueAtEngineHours != null) terms.push(`at ${amount(spec.dueAtEngineHours)} engine hours${spec.remainingEngineHours != null ? ` (${left(spec.remainingEngineHours, "h")})` : ""}`);
-  if (spec.dueDate != null) terms.push(`on ${day(spec.dueDate)}${spec.remainingDays != null ? ` (${left(spec.remainingDays, "days")})` : ""}`);
+  if (spec.dueAtKm != null)
+    terms.push(`at ${amount(spec.dueAtKm)} km${spec.remainingKm != null ? ` (${left(spec.remainingKm, "km")})` : ""}`);
+  if (spec.dueAtEngineHours != null)
+    terms.push(
+      `at ${amount(spec.dueAtEngineHours)} engine hours${spec.remainingEngineHours != null ? ` (${left(spec.remainingEngineHours, "h")})` : ""}`,
+    );
+  if (spec.dueDate != null)
+    terms.push(`on ${day(spec.dueDate)}${spec.remainingDays != null ? ` (${left(spec.remainingDays, "days")})` : ""}`);
   return terms;
 }
 
@@ -51,14 +56,16 @@ function dueTerms(spec: ReminderSpec): string[] {
 export function renderReminder(spec: ReminderSpec, appUrl: string): OutgoingMessage {
   const url = `${appUrl.replace(/\/$/, "")}/maintenance?vehicleId=${encodeURIComponent(spec.vehicleId)}`;
   const title = `${spec.status === "overdue" ? "Service overdue" : "Service due soon"}: ${spec.vehicleName} — ${spec.planName}`;
-  const forecast = spec.forecastDate != null && spec.status === "due_soon" ? ` Expected around ${day(spec.forecastDate)} at the current use.` : "";
+  const forecast =
+    spec.forecastDate != null && spec.status === "due_soon" ? ` Expected around ${day(spec.forecastDate)} at the current use.` : "";
   const body = `${spec.planName} for ${spec.vehicleName} is ${spec.status === "overdue" ? "overdue" : "due soon"}: due ${dueTerms(spec).join(" or ")}, whichever comes first.${forecast} Open: ${url}`;
   // `alertId` names what the message is about; for a reminder that is its topic.
   return { title, body, url, alertId: spec.topic, alertIds: [], severity: spec.severity };
 }
 
 /** Any delivery row's message, alert or reminder. */
-export const renderSpec = (spec: DeliverySpec, appUrl: string) => (isReminder(spec) ? renderReminder(spec, appUrl) : renderMessage(spec, appUrl));
+export const renderSpec = (spec: DeliverySpec, appUrl: string) =>
+  isReminder(spec) ? renderReminder(spec, appUrl) : renderMessage(spec, appUrl);
 
 /** Short and specific: the vehicle, the problem(s) and the value, with a link to the alert. */
 export function renderMessage(spec: MessageSpec, appUrl: string): OutgoingMessage {
@@ -66,7 +73,14 @@ export function renderMessage(spec: MessageSpec, appUrl: string): OutgoingMessag
   const url = `${appUrl.replace(/\/$/, "")}/alerts/${first.id}`;
   const prefix = `${spec.severity.toUpperCase()}${spec.escalationStep ? ` (escalation ${spec.escalationStep})` : ""}`;
   if (spec.alerts.length === 1) {
-    return { title: `${prefix}: ${spec.vehicleName} — ${first.ruleName}`, body: `${first.message}. Open: ${url}`, url, alertId: first.id, alertIds: [first.id], severity: spec.severity };
+    return {
+      title: `${prefix}: ${spec.vehicleName} — ${first.ruleName}`,
+      body: `${first.message}. Open: ${url}`,
+      url,
+      alertId: first.id,
+      alertIds: [first.id],
+      severity: spec.severity,
+    };
   }
   const names = spec.alerts.map((a) => a.ruleName);
   return {

@@ -4,7 +4,18 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { alertRules, alerts, deliveries, inboxItems, outboundWebhooks, tenants, vehicles, type AlertRow, type Channel, type DeliveryChannel } from "../db/schema";
+import {
+  alertRules,
+  alerts,
+  deliveries,
+  inboxItems,
+  outboundWebhooks,
+  tenants,
+  vehicles,
+  type AlertRow,
+  type Channel,
+  type DeliveryChannel,
+} from "../db/schema";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
@@ -27,7 +38,13 @@ interface AlertContext {
 
 async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<AlertContext | null> {
   const [row] = await db
-    .select({ alert: alerts, vehicleName: vehicles.name, driverId: vehicles.driverId, ruleName: alertRules.name, groupWait: tenants.groupWaitSeconds })
+    .select({
+      alert: alerts,
+      vehicleName: vehicles.name,
+      driverId: vehicles.driverId,
+      ruleName: alertRules.name,
+      groupWait: tenants.groupWaitSeconds,
+    })
     .from(alerts)
     .innerJoin(tenants, eq(tenants.id, alerts.tenantId))
     .leftJoin(vehicles, eq(vehicles.id, alerts.vehicleId))
@@ -49,7 +66,15 @@ async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<Ale
 }
 
 /** Whether this alert already has a delivery for (user, channel, step, target), possibly inside a group. */
-async function alreadyPlanned(db: Db, tenantId: string, alertId: string, userId: string | null, channel: DeliveryChannel, step: number, target: string | null) {
+async function alreadyPlanned(
+  db: Db,
+  tenantId: string,
+  alertId: string,
+  userId: string | null,
+  channel: DeliveryChannel,
+  step: number,
+  target: string | null,
+) {
   const [row] = await db.all<{ n: number }>(sql`
     SELECT count(*) AS n FROM deliveries d, json_each(d.message, '$.alerts') a
     WHERE d.tenant_id = ${tenantId} AND coalesce(d.user_id, '') = ${userId ?? ""} AND d.channel = ${channel}
@@ -58,7 +83,15 @@ async function alreadyPlanned(db: Db, tenantId: string, alertId: string, userId:
 }
 
 /** An open (unsent, not yet due) group delivery for the same user, channel and vehicle. */
-async function openGroup(db: Db, tenantId: string, userId: string, channel: Channel, target: string | null, vehicleId: string, now: number) {
+async function openGroup(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  channel: Channel,
+  target: string | null,
+  vehicleId: string,
+  now: number,
+) {
   const [row] = await db
     .select()
     .from(deliveries)
@@ -110,7 +143,10 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
         if (group) {
           const grouped = group.message as unknown as MessageSpec;
           const message = { ...grouped, alerts: [...grouped.alerts, ...spec.alerts] };
-          await db.update(deliveries).set({ message: message as never, updatedAt: now }).where(eq(deliveries.id, group.id));
+          await db
+            .update(deliveries)
+            .set({ message: message as never, updatedAt: now })
+            .where(eq(deliveries.id, group.id));
           continue;
         }
       }
@@ -146,22 +182,60 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: Recipie
   const message = renderMessage({ ...ctx.spec, ...(step ? { escalationStep: step } : {}) }, env.APP_URL);
   const inserted = await db
     .insert(deliveries)
-    .values({ id, tenantId: ctx.alert.tenantId, alertId: ctx.alert.id, userId: recipient.userId, channel: "inapp", step, status: "sent", attempts: 1, sentAt: now, message: ctx.spec as never, updatedAt: now })
+    .values({
+      id,
+      tenantId: ctx.alert.tenantId,
+      alertId: ctx.alert.id,
+      userId: recipient.userId,
+      channel: "inapp",
+      step,
+      status: "sent",
+      attempts: 1,
+      sentAt: now,
+      message: ctx.spec as never,
+      updatedAt: now,
+    })
     .onConflictDoNothing()
     .returning({ id: deliveries.id });
   if (inserted.length) {
-    await db.insert(inboxItems).values({ id: newId("inb", now), tenantId: ctx.alert.tenantId, userId: recipient.userId, alertId: ctx.alert.id, title: message.title, body: message.body, url: message.url, createdAt: now });
+    await db
+      .insert(inboxItems)
+      .values({
+        id: newId("inb", now),
+        tenantId: ctx.alert.tenantId,
+        userId: recipient.userId,
+        alertId: ctx.alert.id,
+        title: message.title,
+        body: message.body,
+        url: message.url,
+        createdAt: now,
+      });
   }
 }
 
 /** Customer webhooks subscribed to `alert.created`: one signed delivery each. */
 async function planWebhooks(db: Db, ctx: AlertContext, now: number, out: Planned[]) {
-  const hooks = await db.select().from(outboundWebhooks).where(inTenant(outboundWebhooks, ctx.alert.tenantId, eq(outboundWebhooks.enabled, true)));
+  const hooks = await db
+    .select()
+    .from(outboundWebhooks)
+    .where(inTenant(outboundWebhooks, ctx.alert.tenantId, eq(outboundWebhooks.enabled, true)));
   for (const hook of hooks.filter((h) => h.events.includes("alert.created"))) {
     const id = await deliveryId([ctx.alert.id, null, "webhook", 0, hook.id]);
     const inserted = await db
       .insert(deliveries)
-      .values({ id, tenantId: ctx.alert.tenantId, alertId: ctx.alert.id, userId: null, channel: "webhook", step: 0, target: hook.id, status: "queued", dueAt: now, message: { ...ctx.spec, event: "alert.created" } as never, updatedAt: now })
+      .values({
+        id,
+        tenantId: ctx.alert.tenantId,
+        alertId: ctx.alert.id,
+        userId: null,
+        channel: "webhook",
+        step: 0,
+        target: hook.id,
+        status: "queued",
+        dueAt: now,
+        message: { ...ctx.spec, event: "alert.created" } as never,
+        updatedAt: now,
+      })
       .onConflictDoNothing()
       .returning({ id: deliveries.id });
     if (inserted.length) out.push({ id, dueAt: now });
@@ -176,7 +250,10 @@ export async function planRaised(env: Env, tenantId: string, alertId: string, no
   const out: Planned[] = [];
   if (ctx.alert.silenced) return out;
   const audience = await alertAudience(db, tenantId, ctx.driverId);
-  const prefs = await preferencesOf(db, audience.map((r) => r.userId));
+  const prefs = await preferencesOf(
+    db,
+    audience.map((r) => r.userId),
+  );
   for (const recipient of audience) {
     const p = prefs.get(recipient.userId)!;
     await planRecipient({ db, env, ctx, recipient, prefs: p, channels: p.channels[ctx.alert.severity], step: 0, now, out });
@@ -186,17 +263,23 @@ export async function planRaised(env: Env, tenantId: string, alertId: string, no
 }
 
 /** An escalation step: every user of its roles on its channels (overriding preferences; quiet hours still hold non-critical). */
-export async function planEscalation(env: Env, job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof usersWithRoles>[2]; channels: Channel[] }, now = Date.now()) {
+export async function planEscalation(
+  env: Env,
+  job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof usersWithRoles>[2]; channels: Channel[] },
+  now = Date.now(),
+) {
   const db = database(env.DB);
   const ctx = await loadAlert(db, job.tenantId, job.alertId);
   if (!ctx) return null;
   const out: Planned[] = [];
   if (ctx.alert.status !== "open") return out;
   const audience = await usersWithRoles(db, job.tenantId, job.roles);
-  const prefs = await preferencesOf(db, audience.map((r) => r.userId));
+  const prefs = await preferencesOf(
+    db,
+    audience.map((r) => r.userId),
+  );
   for (const recipient of audience) {
     await planRecipient({ db, env, ctx, recipient, prefs: prefs.get(recipient.userId)!, channels: job.channels, step: job.step, now, out });
   }
   return out;
 }
-

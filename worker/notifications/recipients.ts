@@ -17,20 +17,29 @@ export async function alertAudience(db: Db, tenantId: string, driverId: string |
 /** Every user of the given roles (an escalation step's audience). */
 export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): Promise<Recipient[]> {
   if (!roles.length) return [];
-  const rows = await db.select().from(users).where(and(inTenant(users, tenantId), inArray(users.role, roles)));
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(inTenant(users, tenantId), inArray(users.role, roles)));
   return rows.map(toRecipient);
 }
 
 /** Users of the tenant by id (unknown ids are skipped). */
 export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promise<Recipient[]> {
   if (!ids.length) return [];
-  const rows = await db.select().from(users).where(inTenant(users, tenantId, inArray(users.id, ids)));
+  const rows = await db
+    .select()
+    .from(users)
+    .where(inTenant(users, tenantId, inArray(users.id, ids)));
   return rows.map(toRecipient);
 }
 
 /** Where a channel sends to for one user: each push subscription, or the user's one address (null). */
 export async function channelTargets(db: Db, tenantId: string, userId: string, channel: Channel): Promise<(string | null)[]> {
   if (channel !== "push") return [null];
-  const subs = await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(inTenant(pushSubscriptions, tenantId, eq(pushSubscriptions.userId, userId)));
+  const subs = await db
+    .select({ id: pushSubscriptions.id })
+    .from(pushSubscriptions)
+    .where(inTenant(pushSubscriptions, tenantId, eq(pushSubscriptions.userId, userId)));
   return subs.map((s) => s.id);
 }

@@ -57,7 +57,13 @@ async function assignedTechnicianUsers(db: Db, tenantId: string, vehicleId: stri
     .innerJoin(technicians, eq(technicians.id, workOrders.technicianId))
     .where(
       and(
-        inTenant(workOrders, tenantId, eq(workOrders.vehicleId, vehicleId), eq(workOrders.planId, planId), inArray(workOrders.status, [...ACTIVE_STATUSES])),
+        inTenant(
+          workOrders,
+          tenantId,
+          eq(workOrders.vehicleId, vehicleId),
+          eq(workOrders.planId, planId),
+          inArray(workOrders.status, [...ACTIVE_STATUSES]),
+        ),
         isNotNull(technicians.userId),
       ),
     );
@@ -68,7 +74,11 @@ async function assignedTechnicianUsers(db: Db, tenantId: string, vehicleId: stri
 async function reminderAudience(db: Db, tenantId: string, spec: ReminderSpec): Promise<Recipient[]> {
   const staff = await usersWithRoles(db, tenantId, ["admin", "manager"]);
   const techIds = await assignedTechnicianUsers(db, tenantId, spec.vehicleId, spec.planId);
-  const techs = await usersByIds(db, tenantId, techIds.filter((id) => !staff.some((s) => s.userId === id)));
+  const techs = await usersByIds(
+    db,
+    tenantId,
+    techIds.filter((id) => !staff.some((s) => s.userId === id)),
+  );
   return [...staff, ...techs];
 }
 
@@ -77,18 +87,46 @@ async function planInboxReminder(db: Db, env: Env, tenantId: string, spec: Remin
   const id = await deliveryId([spec.topic, recipient.userId, "inapp", 0, null]);
   const inserted = await db
     .insert(deliveries)
-    .values({ id, tenantId, alertId: null, topic: spec.topic, userId: recipient.userId, channel: "inapp", step: 0, status: "sent", attempts: 1, sentAt: now, message: spec as never, updatedAt: now })
+    .values({
+      id,
+      tenantId,
+      alertId: null,
+      topic: spec.topic,
+      userId: recipient.userId,
+      channel: "inapp",
+      step: 0,
+      status: "sent",
+      attempts: 1,
+      sentAt: now,
+      message: spec as never,
+      updatedAt: now,
+    })
     .onConflictDoNothing()
     .returning({ id: deliveries.id });
   if (!inserted.length) return;
   const message = renderReminder(spec, env.APP_URL);
-  await db.insert(inboxItems).values({ id: newId("inb", now), tenantId, userId: recipient.userId, alertId: null, topic: spec.topic, title: message.title, body: message.body, url: message.url, createdAt: now });
+  await db
+    .insert(inboxItems)
+    .values({
+      id: newId("inb", now),
+      tenantId,
+      userId: recipient.userId,
+      alertId: null,
+      topic: spec.topic,
+      title: message.title,
+      body: message.body,
+      url: message.url,
+      createdAt: now,
+    });
 }
 
 export async function planReminder(env: Env, tenantId: string, spec: ReminderSpec, now = Date.now()): Promise<Planned[]> {
   const db = database(env.DB);
   const audience = await reminderAudience(db, tenantId, spec);
-  const prefs = await preferencesOf(db, audience.map((r) => r.userId));
+  const prefs = await preferencesOf(
+    db,
+    audience.map((r) => r.userId),
+  );
   const out: Planned[] = [];
   for (const recipient of audience) {
     const p = prefs.get(recipient.userId)!;
@@ -106,7 +144,21 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
         const id = await deliveryId([spec.topic, recipient.userId, channel, 0, target]);
         const inserted = await db
           .insert(deliveries)
-          .values({ id, tenantId, alertId: null, topic: spec.topic, userId: recipient.userId, channel, step: 0, target, status: unreachable ? "failed" : "queued", lastError: unreachable, dueAt, message: spec as never, updatedAt: now })
+          .values({
+            id,
+            tenantId,
+            alertId: null,
+            topic: spec.topic,
+            userId: recipient.userId,
+            channel,
+            step: 0,
+            target,
+            status: unreachable ? "failed" : "queued",
+            lastError: unreachable,
+            dueAt,
+            message: spec as never,
+            updatedAt: now,
+          })
           .onConflictDoNothing()
           .returning({ id: deliveries.id });
         if (inserted.length && !unreachable) out.push({ id, dueAt });

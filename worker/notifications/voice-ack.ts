@@ -10,7 +10,8 @@ export async function voiceAckUrl(env: Env, tenantId: string, alertId: string, u
 export async function readVoiceAck(env: Env, token: string) {
   try {
     const claims = await verify(token, env.JWT_SECRET, "HS256");
-    if (claims.use !== "voice-ack" || typeof claims.sub !== "string" || typeof claims.tid !== "string" || typeof claims.alr !== "string") return null;
+    if (claims.use !== "voice-ack" || typeof claims.sub !== "string" || typeof claims.tid !== "string" || typeof claims.alr !== "string")
+      return null;
     return { userId: claims.sub, tenantId: claims.tid, alertId: claims.alr };
   } catch {
     return null;

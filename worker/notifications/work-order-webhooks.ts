@@ -20,23 +20,49 @@ export const workOrderTopic = (workOrderId: string) => `workorder:${workOrderId}
  * publishing the same state twice sends once, while every real change (its `updatedAt` and
  * fields differ) is its own message with its own `webhook-id`.
  */
-export async function queueWorkOrderWebhooks(env: Env, tenantId: string, event: WorkOrderEvent, list: ({ id: unknown } & Record<string, unknown>)[], now = Date.now()) {
+export async function queueWorkOrderWebhooks(
+  env: Env,
+  tenantId: string,
+  event: WorkOrderEvent,
+  list: ({ id: unknown } & Record<string, unknown>)[],
+  now = Date.now(),
+) {
   if (!list.length) return;
   const db = database(env.DB);
-  const hooks = (await db.select().from(outboundWebhooks).where(inTenant(outboundWebhooks, tenantId, eq(outboundWebhooks.enabled, true)))).filter((h) => h.events.includes(event));
+  const hooks = (
+    await db
+      .select()
+      .from(outboundWebhooks)
+      .where(inTenant(outboundWebhooks, tenantId, eq(outboundWebhooks.enabled, true)))
+  ).filter((h) => h.events.includes(event));
   if (!hooks.length) return;
   const rows = [];
   for (const workOrder of list) {
     const topic = workOrderTopic(String(workOrder.id));
     for (const hook of hooks) {
       const id = await deliveryId([topic, event, JSON.stringify(workOrder), "webhook", hook.id]);
-      rows.push({ id, tenantId, alertId: null, topic, userId: null, channel: "webhook" as const, step: 0, target: hook.id, status: "queued" as const, dueAt: now, message: { event, data: workOrder }, updatedAt: now });
+      rows.push({
+        id,
+        tenantId,
+        alertId: null,
+        topic,
+        userId: null,
+        channel: "webhook" as const,
+        step: 0,
+        target: hook.id,
+        status: "queued" as const,
+        dueAt: now,
+        message: { event, data: workOrder },
+        updatedAt: now,
+      });
     }
   }
   // One D1 round trip per 50 rows: the auto-scheduler may book thousands at once.
   const jobs: NotificationJob[] = [];
   for (let i = 0; i < rows.length; i += 50) {
-    const inserts = rows.slice(i, i + 50).map((row) => db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }));
+    const inserts = rows
+      .slice(i, i + 50)
+      .map((row) => db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }));
     const results = await db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]);
     for (const inserted of results) for (const { id } of inserted) jobs.push({ type: "deliver", tenantId, deliveryId: id });
   }

@@ -46,7 +46,10 @@ function indexPage(): string {
     const { status, title } = problemInfo(code);
     return `<li><a href="/problems/${problemSlug(code)}">${escapeHtml(title)}</a> (${status})</li>`;
   });
-  return page("Problem types", `<h1>Problem types</h1>\n<p>The errors the FleetPulse API answers with, as RFC 9457 problem JSON.</p>\n<ul>\n${rows.join("\n")}\n</ul>`);
+  return page(
+    "Problem types",
+    `<h1>Problem types</h1>\n<p>The errors the FleetPulse API answers with, as RFC 9457 problem JSON.</p>\n<ul>\n${rows.join("\n")}\n</ul>`,
+  );
 }
 
 export const problemRoutes = new Hono<AppEnv>()

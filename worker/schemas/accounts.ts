@@ -20,9 +20,7 @@ export const TenantCreated = z
   })
   .openapi("TenantCreated");
 
-export const LoginBody = z
-  .strictObject({ tenant: Slug, email: Email, password: z.string().min(1).max(256) })
-  .openapi("Login");
+export const LoginBody = z.strictObject({ tenant: Slug, email: Email, password: z.string().min(1).max(256) }).openapi("Login");
 
 export const UserSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string(), role: Role, tenantId: z.string(), phone: z.string().nullable() })
@@ -47,6 +45,4 @@ export const CreateUserBody = z
   })
   .openapi("CreateUser");
 
-export const RotatedSecret = z
-  .object({ webhookSecret: z.string(), previousSecretValidUntil: z.string() })
-  .openapi("RotatedWebhookSecret");
+export const RotatedSecret = z.object({ webhookSecret: z.string(), previousSecretValidUntil: z.string() }).openapi("RotatedWebhookSecret");

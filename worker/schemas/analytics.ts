@@ -13,7 +13,10 @@ export const TimeZoneParam = TimeZone.default("UTC").openapi({ example: "America
 
 /** `from` inclusive, `to` exclusive; both optional (default: the `defaultDays` before now). */
 export const PeriodQuery = z.object({
-  from: IsoDate.optional().openapi({ description: "Inclusive start (default: `to` minus the default span)", example: "2026-11-01T00:00:00Z" }),
+  from: IsoDate.optional().openapi({
+    description: "Inclusive start (default: `to` minus the default span)",
+    example: "2026-11-01T00:00:00Z",
+  }),
   to: IsoDate.optional().openapi({ description: "Exclusive end (default: now)", example: "2026-11-08T00:00:00Z" }),
 });
 
@@ -40,11 +43,19 @@ export const AlertAnalyticsSchema = z
     to: z.string(),
     series: z.array(z.object({ start: z.string(), end: z.string(), ...severityCounts })),
     totals: z.object({ ...severityCounts, all: z.number().int(), acknowledged: z.number().int(), resolved: z.number().int() }),
-    mttaSeconds: z.number().nullable().openapi({ description: "Mean time from creation to acknowledgement; null when none was acknowledged" }),
+    mttaSeconds: z
+      .number()
+      .nullable()
+      .openapi({ description: "Mean time from creation to acknowledgement; null when none was acknowledged" }),
     mttrSeconds: z.number().nullable().openapi({ description: "Mean time from creation to resolution; null when none was resolved" }),
     p90TtaSeconds: z.number().nullable(),
     p90TtrSeconds: z.number().nullable(),
-    p90Approximate: z.boolean().openapi({ description: "A p90 came from the latency histogram (two significant digits of whole seconds): more than 10,000 values in the period" }),
+    p90Approximate: z
+      .boolean()
+      .openapi({
+        description:
+          "A p90 came from the latency histogram (two significant digits of whole seconds): more than 10,000 values in the period",
+      }),
     topRules: z.array(z.object({ ruleId: z.string().nullable(), type: z.string(), name: z.string().nullable(), count: z.number().int() })),
     topVehicles: z.array(z.object({ vehicleId: z.string(), name: z.string().nullable(), count: z.number().int() })),
   })
@@ -57,16 +68,27 @@ export const MaintenanceAnalyticsSchema = z
     completed: z.number().int(),
     completedWithDueDate: z.number().int(),
     onTime: z.number().int(),
-    onTimePct: z.number().nullable().openapi({ description: "Completed at or before the due date, % of completed work orders that had one" }),
+    onTimePct: z
+      .number()
+      .nullable()
+      .openapi({ description: "Completed at or before the due date, % of completed work orders that had one" }),
     overdueCount: z.number().int().openapi({ description: "Active work orders past their due date" }),
     overduePlans: z.number().int().openapi({ description: "(vehicle, plan) pairs currently overdue" }),
     meanDowntimeSeconds: z.number().nullable(),
     costCents: z.number().int(),
     km: z.number(),
     costPerKm: z.number().nullable().openapi({ description: "Currency units per km driven in the period" }),
-    vehicles: z.array(z.object({ vehicleId: z.string(), name: z.string(), costCents: z.number().int(), km: z.number(), costPerKm: z.number().nullable() })),
+    vehicles: z.array(
+      z.object({ vehicleId: z.string(), name: z.string(), costCents: z.number().int(), km: z.number(), costPerKm: z.number().nullable() }),
+    ),
     technicians: z.array(
-      z.object({ technicianId: z.string(), name: z.string(), completed: z.number().int(), onTime: z.number().int(), meanHoursToComplete: z.number().nullable() }),
+      z.object({
+        technicianId: z.string(),
+        name: z.string(),
+        completed: z.number().int(),
+        onTime: z.number().int(),
+        meanHoursToComplete: z.number().nullable(),
+      }),
     ),
   })
   .openapi("MaintenanceAnalytics");

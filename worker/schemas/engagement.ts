@@ -19,8 +19,15 @@ export const LeaderboardSchema = z
         name: z.string(),
         points: z.number().int(),
         badges: z.array(BadgeViewSchema),
-        streak: z.number().int().openapi({ description: "Drivers: days since the last safety alert; technicians: consecutive on-time completions" }),
-        safetyScore: z.number().nullable().optional().openapi({ description: "Drivers: 100 − 10 × safety alerts per 100 km over 30 days (≥ 0); null without km" }),
+        streak: z
+          .number()
+          .int()
+          .openapi({ description: "Drivers: days since the last safety alert; technicians: consecutive on-time completions" }),
+        safetyScore: z
+          .number()
+          .nullable()
+          .optional()
+          .openapi({ description: "Drivers: 100 − 10 × safety alerts per 100 km over 30 days (≥ 0); null without km" }),
       }),
     ),
   })
@@ -48,7 +55,15 @@ export const EngagementSettingsBody = z.strictObject({ leaderboardHidden: z.bool
 
 export const BadgeCatalogSchema = z
   .object({
-    items: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(["driver", "technician"]), criteria: z.string(), bonusPoints: z.number().int() })),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.enum(["driver", "technician"]),
+        criteria: z.string(),
+        bonusPoints: z.number().int(),
+      }),
+    ),
     points: z.object({ safeDay: z.number().int(), workOrder: z.number().int(), onTimeBonus: z.number().int() }),
   })
   .openapi("BadgeCatalog");

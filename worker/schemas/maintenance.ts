@@ -13,7 +13,12 @@ const Name = z.string().trim().min(1).max(120);
 const Interval = z.number().finite().positive().max(1e8);
 const Threshold = z.number().finite().min(0).max(1e8);
 const Skill = z.string().trim().min(1).max(40).openapi({ example: "brakes" });
-const Duration = z.number().int().min(1).max(24 * 60).openapi({ description: "Minutes", example: 90 });
+const Duration = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60)
+  .openapi({ description: "Minutes", example: 90 });
 
 /* ------------------------------------------------------------------ plans */
 
@@ -36,7 +41,8 @@ const MEASURES = [
 export function planIssues(plan: PlanShape): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   if (MEASURES.every(([every]) => plan[every] == null)) {
-    for (const [every] of MEASURES) issues.push({ path: every, message: "At least one of everyKm, everyEngineHours or everyDays is required" });
+    for (const [every] of MEASURES)
+      issues.push({ path: every, message: "At least one of everyKm, everyEngineHours or everyDays is required" });
   }
   for (const [every, soon] of MEASURES) {
     const interval = plan[every];
@@ -51,7 +57,13 @@ export function planIssues(plan: PlanShape): { path: string; message: string }[]
 const planFields = {
   name: Name.openapi({ example: "Oil change" }),
   vehicleIds: z.array(Id).min(1).max(1000).nullable().openapi({ description: "Only these vehicles (null: not limited)" }),
-  vehicleType: z.string().trim().min(1).max(40).nullable().openapi({ description: "Only vehicles of this type (null: any)", example: "truck" }),
+  vehicleType: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .nullable()
+    .openapi({ description: "Only vehicles of this type (null: any)", example: "truck" }),
   everyKm: Interval.nullable(),
   everyEngineHours: Interval.nullable(),
   everyDays: Interval.nullable(),
@@ -126,7 +138,9 @@ export const DueItemSchema = z
     forecastDate: z
       .string()
       .nullable()
-      .openapi({ description: "Expected due date, whichever measure first, from the average daily km and engine hours of the last 30 days" }),
+      .openapi({
+        description: "Expected due date, whichever measure first, from the average daily km and engine hours of the last 30 days",
+      }),
     vehicleName: z.string(),
     planName: z.string(),
     odometerKm: z.number().nullable().openapi({ description: "Current odometer used" }),
@@ -142,8 +156,22 @@ export const CreateServiceRecordBody = z
     vehicleId: Id,
     planId: Id,
     performedAt: IsoDate.optional().openapi({ description: "Default: now" }),
-    odometerKm: z.number().finite().min(0).max(1e8).nullable().optional().openapi({ description: "Default: the vehicle's current odometer" }),
-    engineHours: z.number().finite().min(0).max(1e8).nullable().optional().openapi({ description: "Default: the vehicle's current engine hours" }),
+    odometerKm: z
+      .number()
+      .finite()
+      .min(0)
+      .max(1e8)
+      .nullable()
+      .optional()
+      .openapi({ description: "Default: the vehicle's current odometer" }),
+    engineHours: z
+      .number()
+      .finite()
+      .min(0)
+      .max(1e8)
+      .nullable()
+      .optional()
+      .openapi({ description: "Default: the vehicle's current engine hours" }),
   })
   .openapi("CreateServiceRecord");
 
@@ -217,7 +245,9 @@ export const TechnicianSchema = z
   .openapi("Technician");
 
 export const CreateBayBody = z.strictObject({ name: Name, capacity: z.number().int().min(1).max(100) }).openapi("CreateBay");
-export const PatchBayBody = z.strictObject({ name: Name.optional(), capacity: z.number().int().min(1).max(100).optional() }).openapi("PatchBay");
+export const PatchBayBody = z
+  .strictObject({ name: Name.optional(), capacity: z.number().int().min(1).max(100).optional() })
+  .openapi("PatchBay");
 
 export const BaySchema = z
   .object({ id: z.string(), name: z.string(), capacity: z.number(), createdAt: z.string(), updatedAt: z.string() })
@@ -247,7 +277,10 @@ export const WorkOrderFromAlertBody = z
   .strictObject({
     alertId: Id,
     title: Title.optional().openapi({ description: "Default: the alert's message" }),
-    priority: z.enum(WORK_ORDER_PRIORITIES).optional().openapi({ description: "Default from severity: critical → urgent, high → high, medium → normal, low → low" }),
+    priority: z
+      .enum(WORK_ORDER_PRIORITIES)
+      .optional()
+      .openapi({ description: "Default from severity: critical → urgent, high → high, medium → normal, low → low" }),
     dueDate: IsoDate.optional(),
     durationMinutes: Duration.optional(),
     skill: Skill.nullable().optional(),
@@ -314,7 +347,12 @@ export const WorkOrderSchema = z
 
 export const WorkOrderDetail = WorkOrderSchema.extend({
   history: z.array(
-    z.object({ fromStatus: z.enum(WORK_ORDER_STATUSES).nullable(), toStatus: z.enum(WORK_ORDER_STATUSES), at: z.string(), actorId: z.string().nullable() }),
+    z.object({
+      fromStatus: z.enum(WORK_ORDER_STATUSES).nullable(),
+      toStatus: z.enum(WORK_ORDER_STATUSES),
+      at: z.string(),
+      actorId: z.string().nullable(),
+    }),
   ),
 }).openapi("WorkOrderDetail");
 

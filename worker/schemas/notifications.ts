@@ -4,7 +4,10 @@ import { IsoDate, PageQuery } from "./common";
 import { TimeZone } from "./time-zone";
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour");
-const ChannelList = z.array(z.enum(CHANNELS)).max(CHANNELS.length).refine((l) => new Set(l).size === l.length, "Each channel at most once");
+const ChannelList = z
+  .array(z.enum(CHANNELS))
+  .max(CHANNELS.length)
+  .refine((l) => new Set(l).size === l.length, "Each channel at most once");
 const Base64Url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "base64url");
 
 export const PreferencesSchema = z
@@ -55,25 +58,45 @@ export const DeliveryQuery = PageQuery.extend({
 export const SilenceBody = z
   .strictObject({
     matchers: z
-      .strictObject({ vehicleId: z.string().max(64).optional(), ruleId: z.string().max(64).optional(), type: z.string().max(64).optional(), severity: z.enum(SEVERITIES).optional() })
+      .strictObject({
+        vehicleId: z.string().max(64).optional(),
+        ruleId: z.string().max(64).optional(),
+        type: z.string().max(64).optional(),
+        severity: z.enum(SEVERITIES).optional(),
+      })
       .refine((m) => Object.keys(m).length > 0, "At least one matcher"),
     startsAt: IsoDate,
     endsAt: IsoDate,
     comment: z.string().trim().min(1).max(500),
   })
   .superRefine((s, ctx) => {
-    if (Date.parse(s.endsAt) <= Date.parse(s.startsAt)) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Must be after startsAt" });
+    if (Date.parse(s.endsAt) <= Date.parse(s.startsAt))
+      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Must be after startsAt" });
   })
   .openapi("CreateSilence");
 
 export const SilenceSchema = z
-  .object({ id: z.string(), matchers: z.record(z.string(), z.string()), startsAt: z.string(), endsAt: z.string(), comment: z.string(), createdBy: z.string(), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    matchers: z.record(z.string(), z.string()),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    comment: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+  })
   .openapi("Silence");
 
 export const EscalationPolicyBody = z
   .strictObject({
     steps: z
-      .array(z.strictObject({ afterMinutes: z.number().int().min(0).max(10_080), roles: z.array(z.enum(ROLES)).min(1), channels: ChannelList.min(1) }))
+      .array(
+        z.strictObject({
+          afterMinutes: z.number().int().min(0).max(10_080),
+          roles: z.array(z.enum(ROLES)).min(1),
+          channels: ChannelList.min(1),
+        }),
+      )
       .max(10)
       .refine((steps) => steps.every((s, i) => i === 0 || s.afterMinutes >= steps[i - 1]!.afterMinutes), "Steps in order of afterMinutes"),
   })
@@ -88,5 +111,13 @@ export const OutboundWebhookBody = z
 
 export const InboxItemSchema = z
   // alertId is null for an item about something else (a maintenance reminder).
-  .object({ id: z.string(), alertId: z.string().nullable(), title: z.string(), body: z.string(), url: z.string(), createdAt: z.string(), readAt: z.string().nullable() })
+  .object({
+    id: z.string(),
+    alertId: z.string().nullable(),
+    title: z.string(),
+    body: z.string(),
+    url: z.string(),
+    createdAt: z.string(),
+    readAt: z.string().nullable(),
+  })
   .openapi("InboxItem");

@@ -9,4 +9,7 @@ export const WorkOrderReportQuery = WorkOrderQuery.omit({ limit: true, cursor: t
 export const FleetReportQuery = PeriodQuery.extend({ timeZone: TimeZoneParam });
 
 export const csvResponse = (description: string) => ({ description, content: { "text/csv": { schema: z.string() } } });
-export const pdfResponse = (description: string) => ({ description, content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } });
+export const pdfResponse = (description: string) => ({
+  description,
+  content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
+});

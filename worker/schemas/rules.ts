@@ -7,9 +7,7 @@ const fields = {
   op: z.enum(RULE_OPS),
   threshold: z.number().finite().nullable(),
   forSeconds: z.number().int().min(1).max(86_400).nullable(),
-  window: z
-    .strictObject({ count: z.number().int().min(2).max(1000), seconds: z.number().int().min(1).max(86_400) })
-    .nullable(),
+  window: z.strictObject({ count: z.number().int().min(2).max(1000), seconds: z.number().int().min(1).max(86_400) }).nullable(),
   cooldownSeconds: z.number().int().min(0).max(604_800),
   severity: z.enum(SEVERITIES),
   enabled: z.boolean(),

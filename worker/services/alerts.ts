@@ -60,7 +60,10 @@ export function alertConditions(tenantId: string, auth: Pick<AuthContext, "role"
     f.to != null ? lt(alerts.createdAt, f.to) : undefined,
     f.q ? (fts ? sql`${alerts}.rowid IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ${fts})` : sql`0`) : undefined,
     auth.role === "driver"
-      ? inArray(alerts.vehicleId, sql`(SELECT ${vehicles.id} FROM ${vehicles} WHERE ${vehicles.tenantId} = ${tenantId} AND ${vehicles.driverId} = ${auth.userId})`)
+      ? inArray(
+          alerts.vehicleId,
+          sql`(SELECT ${vehicles.id} FROM ${vehicles} WHERE ${vehicles.tenantId} = ${tenantId} AND ${vehicles.driverId} = ${auth.userId})`,
+        )
       : undefined,
   );
 }
@@ -88,10 +91,19 @@ function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
       .select({ status: alertCounts.status, severity: alertCounts.severity, n: alertCounts.n })
       .from(alertCounts)
       .where(
-        inTenant(alertCounts, auth.tenantId, f.status ? eq(alertCounts.status, f.status) : undefined, f.severity ? eq(alertCounts.severity, f.severity) : undefined),
+        inTenant(
+          alertCounts,
+          auth.tenantId,
+          f.status ? eq(alertCounts.status, f.status) : undefined,
+          f.severity ? eq(alertCounts.severity, f.severity) : undefined,
+        ),
       );
   }
-  return db.select({ status: alerts.status, severity: alerts.severity, n: count() }).from(alerts).where(where).groupBy(alerts.status, alerts.severity);
+  return db
+    .select({ status: alerts.status, severity: alerts.severity, n: count() })
+    .from(alerts)
+    .where(where)
+    .groupBy(alerts.status, alerts.severity);
 }
 
 /** Newest first by (createdAt, id), with facet counts over the same filters. */
@@ -99,7 +111,12 @@ export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, lim
   const where = alertConditions(auth.tenantId, auth, f);
   const pageWhere = and(where, pastCursor(alerts.createdAt, alerts.id, after, "desc"));
   const [rows, cells] = await db.batch([
-    db.select().from(alerts).where(pageWhere).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(limit + 1),
+    db
+      .select()
+      .from(alerts)
+      .where(pageWhere)
+      .orderBy(desc(alerts.createdAt), desc(alerts.id))
+      .limit(limit + 1),
     facetQuery(db, auth, f, where),
   ]);
   return { rows, facets: facetsOf(cells) };

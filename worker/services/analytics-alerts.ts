@@ -67,7 +67,15 @@ function split(from: number, to: number, unit: number): { whole: Range | null; r
   const first = Math.ceil(from / unit);
   const end = Math.floor(to / unit);
   if (first >= end) return { whole: null, raw: [[from, to]] };
-  return { whole: [first, end], raw: ([[from, first * unit], [end * unit, to]] as Range[]).filter(([a, b]) => b > a) };
+  return {
+    whole: [first, end],
+    raw: (
+      [
+        [from, first * unit],
+        [end * unit, to],
+      ] as Range[]
+    ).filter(([a, b]) => b > a),
+  };
 }
 
 /** Whole seconds rounded down to two significant digits — the same expression as the migration's triggers. */
@@ -82,7 +90,10 @@ const binSql = (sec: string) =>
 function rawAlerts(ranges: Range[], first: number, columns: string, extra = "") {
   if (!ranges.length) return `SELECT ${columns} FROM alerts a WHERE a.tenant_id = ?1 AND 0`;
   return ranges
-    .map((_, i) => `SELECT ${columns} FROM alerts a WHERE a.tenant_id = ?1 AND a.created_at >= ?${first + 2 * i} AND a.created_at < ?${first + 2 * i + 1}${extra}`)
+    .map(
+      (_, i) =>
+        `SELECT ${columns} FROM alerts a WHERE a.tenant_id = ?1 AND a.created_at >= ?${first + 2 * i} AND a.created_at < ?${first + 2 * i + 1}${extra}`,
+    )
     .join(" UNION ALL ");
 }
 
@@ -117,7 +128,12 @@ interface Cell {
   resolveMs: number;
 }
 
-export async function alertAnalytics(d1: D1Database, tenantId: string, q: AlertAnalyticsQuery, options: { exactP90Limit?: number } = {}): Promise<AlertAnalytics> {
+export async function alertAnalytics(
+  d1: D1Database,
+  tenantId: string,
+  q: AlertAnalyticsQuery,
+  options: { exactP90Limit?: number } = {},
+): Promise<AlertAnalytics> {
   const slots = split(q.from, q.to, SLOT_MS);
   const days = split(q.from, q.to, DAY_MS);
   const [slotLo, slotHi] = slots.whole ?? [0, 0];
@@ -146,7 +162,13 @@ export async function alertAnalytics(d1: D1Database, tenantId: string, q: AlertA
       )
       .bind(tenantId, slotRanges),
     d1
-      .prepare(rawAlerts(slots.raw, 2, "a.created_at AS createdAt, a.severity AS severity, a.acknowledged_at AS acknowledgedAt, a.resolved_at AS resolvedAt"))
+      .prepare(
+        rawAlerts(
+          slots.raw,
+          2,
+          "a.created_at AS createdAt, a.severity AS severity, a.acknowledged_at AS acknowledgedAt, a.resolved_at AS resolvedAt",
+        ),
+      )
       .bind(tenantId, ...rawBinds(slots.raw)),
     top("a.vehicle_id", "alert_day_vehicles", "vehicle_id"),
     top("coalesce(a.rule_id, '') || char(31) || a.type", "alert_day_rules", "rule_key || char(31) || type"),
@@ -208,7 +230,11 @@ export async function alertAnalytics(d1: D1Database, tenantId: string, q: AlertA
 
   const rules = await ruleNames(d1, tenantId, ruleTop!.results as { k: string; n: number }[]);
   const vehicleRows = vehicleTop!.results as { k: string; n: number }[];
-  const names = await vehicleNames(d1, tenantId, vehicleRows.map((v) => v.k));
+  const names = await vehicleNames(
+    d1,
+    tenantId,
+    vehicleRows.map((v) => v.k),
+  );
   return {
     bucket: q.bucket,
     timeZone: q.timeZone,

@@ -47,7 +47,13 @@ export interface MaintenanceAnalytics {
 const COMPLETED_IN_RANGE = "w.tenant_id = ?1 AND w.status = 'completed' AND w.completed_at >= ?2 AND w.completed_at < ?3";
 const perKm = (costCents: number, km: number) => (km > 0 ? costCents / 100 / km : null);
 
-export async function maintenanceAnalytics(d1: D1Database, tenantId: string, from: number, to: number, now = Date.now()): Promise<MaintenanceAnalytics> {
+export async function maintenanceAnalytics(
+  d1: D1Database,
+  tenantId: string,
+  from: number,
+  to: number,
+  now = Date.now(),
+): Promise<MaintenanceAnalytics> {
   const bind = (sql: string, ...extra: unknown[]) => d1.prepare(sql).bind(tenantId, from, to, ...extra);
   const [totals, overdue, vehicles, technicians] = await d1.batch([
     bind(

@@ -20,7 +20,10 @@ export interface LoginInput {
  */
 const BAD_CREDENTIALS = new AppError("unauthorized", "Email or password is incorrect.");
 export const badCredentialsResponse = (origin: string) =>
-  new Response(JSON.stringify(problemBody(BAD_CREDENTIALS, { origin })), { status: 401, headers: { "content-type": "application/problem+json" } });
+  new Response(JSON.stringify(problemBody(BAD_CREDENTIALS, { origin })), {
+    status: 401,
+    headers: { "content-type": "application/problem+json" },
+  });
 
 type LoginResult = { ok: true; token: string; exp: number; user: ReturnType<typeof publicUser> } | { ok: false };
 

@@ -19,11 +19,13 @@ export interface Participant {
 export type DriverRow = Participant & DriverFacts & { safetyAlerts: number };
 export type TechnicianRow = Participant & TechnicianFacts;
 
-const participating = "LEFT JOIN engagement_preferences e ON e.user_id = u.id AND e.tenant_id = u.tenant_id WHERE u.tenant_id = ?1 AND coalesce(e.opted_out, 0) = 0";
+const participating =
+  "LEFT JOIN engagement_preferences e ON e.user_id = u.id AND e.tenant_id = u.tenant_id WHERE u.tenant_id = ?1 AND coalesce(e.opted_out, 0) = 0";
 
 export async function driverFacts(d1: D1Database, tenantId: string, now: number, userId?: string): Promise<DriverRow[]> {
   const windowStart = now - SAFETY_WINDOW_DAYS * DAY_MS;
-  const driverVehicleAlerts = "FROM vehicles v JOIN alerts a ON a.tenant_id = v.tenant_id AND a.vehicle_id = v.id WHERE v.tenant_id = u.tenant_id AND v.driver_id = u.id";
+  const driverVehicleAlerts =
+    "FROM vehicles v JOIN alerts a ON a.tenant_id = v.tenant_id AND a.vehicle_id = v.id WHERE v.tenant_id = u.tenant_id AND v.driver_id = u.id";
   const { results } = await d1
     .prepare(
       `SELECT u.id AS userId, u.name AS name, u.created_at AS userCreatedAt,

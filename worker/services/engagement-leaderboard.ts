@@ -30,7 +30,9 @@ export interface LeaderboardEntry {
 
 async function badgesByUser(d1: D1Database, tenantId: string, userId?: string) {
   const { results } = await d1
-    .prepare(`SELECT user_id AS userId, badge, awarded_at AS awardedAt FROM badge_awards WHERE tenant_id = ?1 AND (?2 IS NULL OR user_id = ?2) ORDER BY awarded_at, badge`)
+    .prepare(
+      `SELECT user_id AS userId, badge, awarded_at AS awardedAt FROM badge_awards WHERE tenant_id = ?1 AND (?2 IS NULL OR user_id = ?2) ORDER BY awarded_at, badge`,
+    )
     .bind(tenantId, userId ?? null)
     .all<{ userId: string; badge: string; awardedAt: number }>();
   const out = new Map<string, BadgeView[]>();
@@ -67,7 +69,13 @@ export async function leaderboard(d1: D1Database, tenantId: string, kind: Leader
   const base = (userId: string, name: string) => ({ userId, name, points: points.get(userId) ?? 0, badges: badges.get(userId) ?? [] });
   if (kind === "drivers") {
     const drivers = await driverFacts(d1, tenantId, now);
-    return ranked(drivers.map((d) => ({ ...base(d.userId, d.name), streak: driverStreakDays(d, now), safetyScore: safetyScore(d.safetyAlerts, d.kmInWindow) })));
+    return ranked(
+      drivers.map((d) => ({
+        ...base(d.userId, d.name),
+        streak: driverStreakDays(d, now),
+        safetyScore: safetyScore(d.safetyAlerts, d.kmInWindow),
+      })),
+    );
   }
   const techs = await technicianFacts(d1, tenantId);
   return ranked(techs.map((t) => ({ ...base(t.userId, t.name), streak: onTimeStreak(t) })));
@@ -78,7 +86,13 @@ export async function userBadges(d1: D1Database, tenantId: string, userId: strin
 }
 
 /** The caller's own standing: points of both kinds, badges, and (drivers) streak and safety score. */
-export async function ownEngagement(d1: D1Database, tenantId: string, user: { userId: string; role: string }, optedOut: boolean, now = Date.now()) {
+export async function ownEngagement(
+  d1: D1Database,
+  tenantId: string,
+  user: { userId: string; role: string },
+  optedOut: boolean,
+  now = Date.now(),
+) {
   const [points, badges] = await Promise.all([pointsByUser(d1, tenantId, null, user.userId), userBadges(d1, tenantId, user.userId)]);
   let streak: number | null = null;
   let score: number | null = null;

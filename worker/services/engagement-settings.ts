@@ -4,7 +4,9 @@ import { inTenant, type Db } from "../db/client";
 import { engagementPreferences, engagementSettings } from "../db/schema";
 
 export async function isOptedOut(db: Db, tenantId: string, userId: string): Promise<boolean> {
-  const row = await db.query.engagementPreferences.findFirst({ where: inTenant(engagementPreferences, tenantId, eq(engagementPreferences.userId, userId)) });
+  const row = await db.query.engagementPreferences.findFirst({
+    where: inTenant(engagementPreferences, tenantId, eq(engagementPreferences.userId, userId)),
+  });
   return row?.optedOut ?? false;
 }
 

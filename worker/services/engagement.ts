@@ -4,7 +4,16 @@
  * sweep and the work-order event may both run, repeatedly, without awarding twice.
  * Opted-out users earn nothing while opted out (engagement-facts leaves them out).
  */
-import { DAY_MS, POINTS, SAFE_DAY_LOOKBACK_DAYS, badgeById, driverBadges, safetyTypeSql, technicianBadges, type BadgeId } from "../domain/engagement/rules";
+import {
+  DAY_MS,
+  POINTS,
+  SAFE_DAY_LOOKBACK_DAYS,
+  badgeById,
+  driverBadges,
+  safetyTypeSql,
+  technicianBadges,
+  type BadgeId,
+} from "../domain/engagement/rules";
 import { driverFacts, technicianFacts } from "./engagement-facts";
 
 const NOT_OPTED_OUT = "NOT EXISTS (SELECT 1 FROM engagement_preferences e WHERE e.user_id = u.id AND e.opted_out = 1)";
@@ -50,14 +59,21 @@ function safeDayPoints(d1: D1Database, tenantId: string, now: number) {
 }
 
 /** Inserts the badges (and their bonus points) a user now qualifies for; returns the new ones. */
-async function grantBadges(d1: D1Database, tenantId: string, grants: { userId: string; kind: "driver" | "technician"; badges: BadgeId[] }[], now: number) {
+async function grantBadges(
+  d1: D1Database,
+  tenantId: string,
+  grants: { userId: string; kind: "driver" | "technician"; badges: BadgeId[] }[],
+  now: number,
+) {
   const statements: D1PreparedStatement[] = [];
   const order: { userId: string; badge: BadgeId }[] = [];
   for (const grant of grants) {
     for (const badge of grant.badges) {
       const def = badgeById(badge)!;
       statements.push(
-        d1.prepare(`INSERT OR IGNORE INTO badge_awards (tenant_id, user_id, badge, awarded_at) VALUES (?1, ?2, ?3, ?4)`).bind(tenantId, grant.userId, badge, now),
+        d1
+          .prepare(`INSERT OR IGNORE INTO badge_awards (tenant_id, user_id, badge, awarded_at) VALUES (?1, ?2, ?3, ?4)`)
+          .bind(tenantId, grant.userId, badge, now),
         d1
           .prepare(
             `INSERT OR IGNORE INTO points_ledger (id, tenant_id, user_id, kind, points, reason, source_key, at)

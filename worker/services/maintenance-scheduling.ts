@@ -19,7 +19,15 @@ export async function runAutoSchedule(env: Env, tenantId: string, actorId: strin
   const result = autoSchedule({
     from,
     to,
-    workOrders: open.map((w) => ({ id: w.id, vehicleId: w.vehicleId, priority: w.priority, dueDate: w.dueDate, durationMinutes: w.durationMinutes, skill: w.skill, title: w.title })),
+    workOrders: open.map((w) => ({
+      id: w.id,
+      vehicleId: w.vehicleId,
+      priority: w.priority,
+      dueDate: w.dueDate,
+      durationMinutes: w.durationMinutes,
+      skill: w.skill,
+      title: w.title,
+    })),
     technicians: techs.map((t) => ({ id: t.id, name: t.name, skills: t.skills, shifts: t.shifts, timeZone: t.timeZone })),
     bays: shopBays.map((b) => ({ id: b.id, name: b.name, capacity: b.capacity })),
     bookings,
@@ -29,7 +37,13 @@ export async function runAutoSchedule(env: Env, tenantId: string, actorId: strin
     env,
     tenantId,
     actorId,
-    result.scheduled.map((p) => ({ workOrder: byId.get(p.workOrderId)!, technicianId: p.technicianId, bayId: p.bayId, start: p.start, end: p.end })),
+    result.scheduled.map((p) => ({
+      workOrder: byId.get(p.workOrderId)!,
+      technicianId: p.technicianId,
+      bayId: p.bayId,
+      start: p.start,
+      end: p.end,
+    })),
     new Map(shopBays.map((b) => [b.id, b.capacity])),
   );
   const order = new Map(result.scheduled.map((p, i) => [p.workOrderId, i]));
@@ -37,7 +51,10 @@ export async function runAutoSchedule(env: Env, tenantId: string, actorId: strin
     scheduled: booked.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map(publicWorkOrder),
     unscheduled: [
       ...result.unscheduled,
-      ...lost.map((workOrderId) => ({ workOrderId, reason: "The work order or a booking it needed changed while scheduling; run the scheduler again." })),
+      ...lost.map((workOrderId) => ({
+        workOrderId,
+        reason: "The work order or a booking it needed changed while scheduling; run the scheduler again.",
+      })),
     ],
     objective: result.objective,
   };

@@ -44,12 +44,16 @@ export async function sweepMaintenance(env: Env, tenantId: string, now = Date.no
   for (const item of items) {
     const from = before.get(`${item.vehicleId}:${item.planId}`);
     if (from === item.status) continue;
-    if ((from ?? "ok") !== item.status) transitions.push({ vehicleId: item.vehicleId, planId: item.planId, from: from ?? "ok", to: item.status, item });
+    if ((from ?? "ok") !== item.status)
+      transitions.push({ vehicleId: item.vehicleId, planId: item.planId, from: from ?? "ok", to: item.status, item });
     upserts.push(
       db
         .insert(maintenanceDueStates)
         .values({ tenantId, vehicleId: item.vehicleId, planId: item.planId, status: item.status, changedAt: now })
-        .onConflictDoUpdate({ target: [maintenanceDueStates.tenantId, maintenanceDueStates.vehicleId, maintenanceDueStates.planId], set: { status: item.status, changedAt: now } }),
+        .onConflictDoUpdate({
+          target: [maintenanceDueStates.tenantId, maintenanceDueStates.vehicleId, maintenanceDueStates.planId],
+          set: { status: item.status, changedAt: now },
+        }),
     );
   }
   // Reminders are queued before the new statuses are stored: if the sweep dies in between, the
@@ -79,7 +83,12 @@ export async function sweepMaintenance(env: Env, tenantId: string, now = Date.no
     }
     const needed = pairsNeedingWorkOrders(due, active, existing);
     const byPair = new Map(due.map((d) => [`${d.vehicleId}:${d.planId}`, d]));
-    created = await createPlanWorkOrders(env, tenantId, needed.map((p) => byPair.get(`${p.vehicleId}:${p.planId}`)!), now);
+    created = await createPlanWorkOrders(
+      env,
+      tenantId,
+      needed.map((p) => byPair.get(`${p.vehicleId}:${p.planId}`)!),
+      now,
+    );
   }
   return { items, transitions, created };
 }

@@ -5,7 +5,15 @@
  */
 import { asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { maintenancePlans, meterSamples, serviceRecords, vehicles, type MaintenancePlan, type ServiceRecord, type Vehicle } from "../db/schema";
+import {
+  maintenancePlans,
+  meterSamples,
+  serviceRecords,
+  vehicles,
+  type MaintenancePlan,
+  type ServiceRecord,
+  type Vehicle,
+} from "../db/schema";
 import {
   averageDailyRates,
   dueState,
@@ -206,7 +214,14 @@ export const publicServiceRecord = (r: ServiceRecord) => ({
 });
 
 /** A service record row for a vehicle under a plan at `at` with its meters then. */
-export const serviceRecordRow = (tenantId: string, vehicleId: string, planId: string, meters: Meters, at: number, workOrderId: string | null = null) => ({
+export const serviceRecordRow = (
+  tenantId: string,
+  vehicleId: string,
+  planId: string,
+  meters: Meters,
+  at: number,
+  workOrderId: string | null = null,
+) => ({
   id: newId("svc", at),
   tenantId,
   vehicleId,
@@ -229,22 +244,34 @@ export async function recordService(
   const plan = await findPlan(db, tenantId, input.planId);
   if (!plan) throw noSuch("maintenance plan", "planId");
   if (!planApplies(plan, vehicle)) {
-    throw new AppError("validation", "The request has invalid fields.", [{ path: "planId", message: "The plan does not cover this vehicle" }]);
+    throw new AppError("validation", "The request has invalid fields.", [
+      { path: "planId", message: "The plan does not cover this vehicle" },
+    ]);
   }
   const now = Date.now();
   const performedAt = input.performedAt ? Date.parse(input.performedAt) : now;
-  if (performedAt > now + 5 * 60_000) throw new AppError("validation", "The request has invalid fields.", [{ path: "performedAt", message: "Must not be in the future" }]);
+  if (performedAt > now + 5 * 60_000)
+    throw new AppError("validation", "The request has invalid fields.", [{ path: "performedAt", message: "Must not be in the future" }]);
   const needsMeters = input.odometerKm === undefined || input.engineHours === undefined;
   const current = needsMeters ? (await readMeters(env, tenantId, [vehicle], now)).get(vehicle.id)! : null;
   const meters = {
     odometerKm: input.odometerKm !== undefined ? input.odometerKm : current!.odometerKm,
     engineHours: input.engineHours !== undefined ? input.engineHours : current!.engineHours,
   };
-  const [row] = await db.insert(serviceRecords).values(serviceRecordRow(tenantId, vehicle.id, plan.id, meters, performedAt)).returning();
+  const [row] = await db
+    .insert(serviceRecords)
+    .values(serviceRecordRow(tenantId, vehicle.id, plan.id, meters, performedAt))
+    .returning();
   return row!;
 }
 
-export function listServiceRecords(db: Db, tenantId: string, filter: { vehicleId?: string; planId?: string }, limit: number, beforeId?: string) {
+export function listServiceRecords(
+  db: Db,
+  tenantId: string,
+  filter: { vehicleId?: string; planId?: string },
+  limit: number,
+  beforeId?: string,
+) {
   return db
     .select()
     .from(serviceRecords)
@@ -300,7 +327,12 @@ const FORECAST_DAYS = 30;
  * Due status of every (vehicle, plan) pair the plans cover, sorted by vehicle id then plan id.
  * Reads current meters from the Durable Object (and keeps today's meter sample).
  */
-export async function computeDue(env: Env, tenantId: string, now = Date.now(), filter: { vehicleId?: string; planId?: string } = {}): Promise<DueItem[]> {
+export async function computeDue(
+  env: Env,
+  tenantId: string,
+  now = Date.now(),
+  filter: { vehicleId?: string; planId?: string } = {},
+): Promise<DueItem[]> {
   const db = database(env.DB);
   const [plans, fleet] = await Promise.all([
     db
@@ -316,7 +348,9 @@ export async function computeDue(env: Env, tenantId: string, now = Date.now(), f
   if (!pairs.length) return [];
 
   const covered = [...new Set(pairs.map((p) => p.vehicle.id))];
-  const metered = fleet.filter((v) => pairs.some((p) => p.vehicle.id === v.id && (p.plan.everyKm != null || p.plan.everyEngineHours != null)));
+  const metered = fleet.filter((v) =>
+    pairs.some((p) => p.vehicle.id === v.id && (p.plan.everyKm != null || p.plan.everyEngineHours != null)),
+  );
   const [records, samples, meters] = await Promise.all([
     db
       .select()
@@ -367,7 +401,9 @@ export async function computeDue(env: Env, tenantId: string, now = Date.now(), f
   return pairs
     .map(({ vehicle, plan }): DueItem => {
       const service = lastService.get(`${vehicle.id}:${plan.id}`);
-      const baseline = service ? { odometerKm: service.odometerKm, engineHours: service.engineHours, at: service.performedAt } : planStartBaseline(plan.createdAt);
+      const baseline = service
+        ? { odometerKm: service.odometerKm, engineHours: service.engineHours, at: service.performedAt }
+        : planStartBaseline(plan.createdAt);
       const current = meters.get(vehicle.id) ?? { odometerKm: vehicle.odometerKm, engineHours: vehicle.engineHours };
       return {
         ...dueState(plan, baseline, current, now, rates.get(vehicle.id)),
@@ -382,7 +418,9 @@ export async function computeDue(env: Env, tenantId: string, now = Date.now(), f
         plan,
       };
     })
-    .sort((a, b) => (a.vehicleId < b.vehicleId ? -1 : a.vehicleId > b.vehicleId ? 1 : a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+    .sort((a, b) =>
+      a.vehicleId < b.vehicleId ? -1 : a.vehicleId > b.vehicleId ? 1 : a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0,
+    );
 }
 
 /** Due items after a keyset cursor `[vehicleId, planId]`. */

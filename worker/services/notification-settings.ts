@@ -1,6 +1,18 @@
 import { desc, eq, isNull } from "drizzle-orm";
 import { inTenant, pastCursor, type Db } from "../db/client";
-import { deliveries, escalationPolicies, inboxItems, outboundWebhooks, pushSubscriptions, silences, tenants, userPreferences, type Delivery, type EscalationStep, type Severity } from "../db/schema";
+import {
+  deliveries,
+  escalationPolicies,
+  inboxItems,
+  outboundWebhooks,
+  pushSubscriptions,
+  silences,
+  tenants,
+  userPreferences,
+  type Delivery,
+  type EscalationStep,
+  type Severity,
+} from "../db/schema";
 import { encryptSecret, newWebhookSecret } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
@@ -21,8 +33,20 @@ export async function putPreferences(db: Db, tenantId: string, userId: string, p
 }
 
 /** Saves a browser's push subscription for the caller (re-subscribing the same endpoint moves it to them). */
-export async function savePushSubscription(db: Db, tenantId: string, userId: string, sub: { endpoint: string; expirationTime?: number | null; keys: { p256dh: string; auth: string } }) {
-  const values = { tenantId, userId, endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth, expirationTime: sub.expirationTime ?? null };
+export async function savePushSubscription(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  sub: { endpoint: string; expirationTime?: number | null; keys: { p256dh: string; auth: string } },
+) {
+  const values = {
+    tenantId,
+    userId,
+    endpoint: sub.endpoint,
+    p256dh: sub.keys.p256dh,
+    auth: sub.keys.auth,
+    expirationTime: sub.expirationTime ?? null,
+  };
   const [row] = await db
     .insert(pushSubscriptions)
     .values({ id: newId("psb"), ...values })
@@ -54,7 +78,13 @@ export const publicDelivery = (d: Delivery) => ({
   createdAt: iso(d.createdAt),
 });
 
-export function listDeliveries(db: Db, tenantId: string, f: { alertId?: string; topic?: string; userId?: string; channel?: Delivery["channel"]; status?: Delivery["status"] }, limit: number, after?: [number, string]) {
+export function listDeliveries(
+  db: Db,
+  tenantId: string,
+  f: { alertId?: string; topic?: string; userId?: string; channel?: Delivery["channel"]; status?: Delivery["status"] },
+  limit: number,
+  after?: [number, string],
+) {
   return db
     .select()
     .from(deliveries)
@@ -84,26 +114,47 @@ export const publicSilence = (s: typeof silences.$inferSelect) => ({
   createdAt: iso(s.createdAt),
 });
 
-export async function createSilence(db: Db, tenantId: string, createdBy: string, body: { matchers: Record<string, string | undefined>; startsAt: string; endsAt: string; comment: string }) {
+export async function createSilence(
+  db: Db,
+  tenantId: string,
+  createdBy: string,
+  body: { matchers: Record<string, string | undefined>; startsAt: string; endsAt: string; comment: string },
+) {
   const [row] = await db
     .insert(silences)
-    .values({ id: newId("sil"), tenantId, createdBy, matchers: body.matchers as never, startsAt: Date.parse(body.startsAt), endsAt: Date.parse(body.endsAt), comment: body.comment })
+    .values({
+      id: newId("sil"),
+      tenantId,
+      createdBy,
+      matchers: body.matchers as never,
+      startsAt: Date.parse(body.startsAt),
+      endsAt: Date.parse(body.endsAt),
+      comment: body.comment,
+    })
     .returning();
   return row!;
 }
 
-export const listSilences = (db: Db, tenantId: string) => db.select().from(silences).where(inTenant(silences, tenantId)).orderBy(desc(silences.endsAt));
+export const listSilences = (db: Db, tenantId: string) =>
+  db.select().from(silences).where(inTenant(silences, tenantId)).orderBy(desc(silences.endsAt));
 
 export async function deleteSilence(db: Db, tenantId: string, id: string) {
-  const removed = await db.delete(silences).where(inTenant(silences, tenantId, eq(silences.id, id))).returning({ id: silences.id });
+  const removed = await db
+    .delete(silences)
+    .where(inTenant(silences, tenantId, eq(silences.id, id)))
+    .returning({ id: silences.id });
   if (!removed.length) throw new AppError("not_found", "No such silence.");
 }
 
-export const listPolicies = (db: Db, tenantId: string) => db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId));
+export const listPolicies = (db: Db, tenantId: string) =>
+  db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId));
 
 export async function putPolicy(db: Db, tenantId: string, severity: Severity, steps: EscalationStep[]) {
   const now = Date.now();
-  await db.insert(escalationPolicies).values({ tenantId, severity, steps, updatedAt: now }).onConflictDoUpdate({ target: [escalationPolicies.tenantId, escalationPolicies.severity], set: { steps, updatedAt: now } });
+  await db
+    .insert(escalationPolicies)
+    .values({ tenantId, severity, steps, updatedAt: now })
+    .onConflictDoUpdate({ target: [escalationPolicies.tenantId, escalationPolicies.severity], set: { steps, updatedAt: now } });
   return { severity, steps, updatedAt: iso(now) };
 }
 

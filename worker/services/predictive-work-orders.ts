@@ -19,7 +19,11 @@ const activePredictive = (env: Env, tenantId: string, vehicleId: string) =>
     where: inTenant(
       workOrders,
       tenantId,
-      and(eq(workOrders.vehicleId, vehicleId), eq(workOrders.source, "predictive"), inArray(workOrders.status, [...ACTIVE_PREDICTIVE_STATUSES])),
+      and(
+        eq(workOrders.vehicleId, vehicleId),
+        eq(workOrders.source, "predictive"),
+        inArray(workOrders.status, [...ACTIVE_PREDICTIVE_STATUSES]),
+      ),
     ),
   });
 

@@ -17,7 +17,10 @@ export const csvLine = (values: readonly CsvValue[]) => `${values.map(csvField).
  * A CSV body: the header line, then chunks until `nextChunk` returns none. `nextChunk` gets the
  * cursor it returned last (undefined at first) and returns rows and the cursor after them.
  */
-export function csvStream<C>(header: readonly string[], nextChunk: (cursor: C | undefined) => Promise<{ rows: CsvValue[][]; cursor: C | undefined }>): ReadableStream<Uint8Array> {
+export function csvStream<C>(
+  header: readonly string[],
+  nextChunk: (cursor: C | undefined) => Promise<{ rows: CsvValue[][]; cursor: C | undefined }>,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: C | undefined;
   let headerSent = false;

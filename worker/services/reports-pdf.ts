@@ -43,7 +43,13 @@ class Writer {
   line(text: string, options: { size?: number; bold?: boolean; indent?: number } = {}) {
     const size = options.size ?? 10;
     if (this.y - size < PAGE.margin) this.newPage();
-    this.page.drawText(printable(text), { x: PAGE.margin + (options.indent ?? 0), y: this.y - size, size, font: options.bold ? this.bold : this.font, color: rgb(0.1, 0.1, 0.1) });
+    this.page.drawText(printable(text), {
+      x: PAGE.margin + (options.indent ?? 0),
+      y: this.y - size,
+      size,
+      font: options.bold ? this.bold : this.font,
+      color: rgb(0.1, 0.1, 0.1),
+    });
     this.y -= Math.max(LINE, size + 5);
   }
   heading(text: string) {
@@ -86,7 +92,8 @@ export async function fleetReportPdf(input: FleetReportInput): Promise<Uint8Arra
   w.line(`Cost: ${f(m.costCents / 100)}  Km: ${f(m.km)}  Cost per km: ${f(m.costPerKm)}`);
   for (const v of m.vehicles) w.line(`${v.name}: cost ${f(v.costCents / 100)}, ${f(v.km)} km, per km ${f(v.costPerKm)}`, { indent: 12 });
   w.line("Technicians:", { bold: true });
-  for (const t of m.technicians) w.line(`${t.name}: ${t.completed} completed, ${t.onTime} on time, mean hours ${f(t.meanHoursToComplete)}`, { indent: 12 });
+  for (const t of m.technicians)
+    w.line(`${t.name}: ${t.completed} completed, ${t.onTime} on time, mean hours ${f(t.meanHoursToComplete)}`, { indent: 12 });
 
   w.heading("Predictive maintenance");
   w.line(`Predictive alerts: ${p.raised}  Followed by a work order: ${p.followedByWorkOrder}  Confirmed rate: ${f(p.confirmedRate)}`);

@@ -13,7 +13,19 @@ import { listWorkOrders, type Viewer, type WorkOrderFilter } from "./work-orders
 
 const CHUNK_ROWS = 500;
 
-export const ALERT_CSV_HEADER = ["id", "createdAt", "vehicleId", "vehicleName", "type", "severity", "status", "message", "value", "acknowledgedAt", "resolvedAt"] as const;
+export const ALERT_CSV_HEADER = [
+  "id",
+  "createdAt",
+  "vehicleId",
+  "vehicleName",
+  "type",
+  "severity",
+  "status",
+  "message",
+  "value",
+  "acknowledgedAt",
+  "resolvedAt",
+] as const;
 export const WORK_ORDER_CSV_HEADER = [
   "id",
   "createdAt",
@@ -66,7 +78,12 @@ export function alertsCsv(db: Db, auth: AuthContext, filters: AlertFilters): Rea
 }
 
 /** Work orders through the list endpoint's own query (same filters, same technician scope). */
-export async function workOrdersCsv(db: Db, tenantId: string, viewer: Viewer, filter: WorkOrderFilter): Promise<ReadableStream<Uint8Array>> {
+export async function workOrdersCsv(
+  db: Db,
+  tenantId: string,
+  viewer: Viewer,
+  filter: WorkOrderFilter,
+): Promise<ReadableStream<Uint8Array>> {
   const [vehicleNames, technicianNames] = await Promise.all([
     db.select({ id: vehicles.id, name: vehicles.name }).from(vehicles).where(inTenant(vehicles, tenantId)),
     db.select({ id: technicians.id, name: technicians.name }).from(technicians).where(inTenant(technicians, tenantId)),

@@ -22,12 +22,70 @@ export interface RuleInput {
 
 /** The rule set every new tenant starts with (docs/api.md, "Alert rules"). */
 export const DEFAULT_RULES: RuleInput[] = [
-  { name: "Engine overheating", metric: "engineTempC", op: "gt", threshold: 110, forSeconds: 60, severity: "critical", cooldownSeconds: 900, enabled: true, vehicleIds: null },
-  { name: "Low oil pressure", metric: "oilPressureKpa", op: "lt", threshold: 100, forSeconds: 10, severity: "critical", cooldownSeconds: 900, enabled: true, vehicleIds: null },
-  { name: "Low battery", metric: "batteryV", op: "lt", threshold: 11.8, forSeconds: 300, severity: "medium", cooldownSeconds: 900, enabled: true, vehicleIds: null },
-  { name: "Harsh braking", metric: "accelG", op: "lt", threshold: -0.45, window: { count: 3, seconds: 600 }, severity: "medium", cooldownSeconds: 900, enabled: true, vehicleIds: null },
-  { name: "Speeding", metric: "speedKph", op: "gt", threshold: 120, forSeconds: 30, severity: "high", cooldownSeconds: 900, enabled: true, vehicleIds: null },
-  { name: "Diagnostic trouble code", metric: "dtc", op: "present", severity: "high", cooldownSeconds: 900, enabled: true, vehicleIds: null },
+  {
+    name: "Engine overheating",
+    metric: "engineTempC",
+    op: "gt",
+    threshold: 110,
+    forSeconds: 60,
+    severity: "critical",
+    cooldownSeconds: 900,
+    enabled: true,
+    vehicleIds: null,
+  },
+  {
+    name: "Low oil pressure",
+    metric: "oilPressureKpa",
+    op: "lt",
+    threshold: 100,
+    forSeconds: 10,
+    severity: "critical",
+    cooldownSeconds: 900,
+    enabled: true,
+    vehicleIds: null,
+  },
+  {
+    name: "Low battery",
+    metric: "batteryV",
+    op: "lt",
+    threshold: 11.8,
+    forSeconds: 300,
+    severity: "medium",
+    cooldownSeconds: 900,
+    enabled: true,
+    vehicleIds: null,
+  },
+  {
+    name: "Harsh braking",
+    metric: "accelG",
+    op: "lt",
+    threshold: -0.45,
+    window: { count: 3, seconds: 600 },
+    severity: "medium",
+    cooldownSeconds: 900,
+    enabled: true,
+    vehicleIds: null,
+  },
+  {
+    name: "Speeding",
+    metric: "speedKph",
+    op: "gt",
+    threshold: 120,
+    forSeconds: 30,
+    severity: "high",
+    cooldownSeconds: 900,
+    enabled: true,
+    vehicleIds: null,
+  },
+  {
+    name: "Diagnostic trouble code",
+    metric: "dtc",
+    op: "present",
+    severity: "high",
+    cooldownSeconds: 900,
+    enabled: true,
+    vehicleIds: null,
+  },
 ];
 
 /** `Engine overheating` → `engine_overheating`: the alert type a rule's alerts carry. */
@@ -83,7 +141,10 @@ export const publicRule = (row: AlertRule) => {
 
 async function assertVehicles(db: Db, tenantId: string, ids: string[] | null | undefined) {
   if (!ids?.length) return;
-  const found = await db.select({ id: vehicles.id }).from(vehicles).where(inTenant(vehicles, tenantId, inArray(vehicles.id, ids)));
+  const found = await db
+    .select({ id: vehicles.id })
+    .from(vehicles)
+    .where(inTenant(vehicles, tenantId, inArray(vehicles.id, ids)));
   const known = new Set(found.map((v) => v.id));
   const errors = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `vehicleIds.${i}`, message: "No such vehicle" }]));
   if (errors.length) throw new AppError("validation", "The request has invalid fields.", errors);
@@ -94,7 +155,10 @@ export const listRules = (db: Db, tenantId: string) =>
 
 export async function createRule(db: Db, tenantId: string, input: RuleInput) {
   await assertVehicles(db, tenantId, input.vehicleIds);
-  const [row] = await db.insert(alertRules).values(toRow(tenantId, input, Date.now())).returning();
+  const [row] = await db
+    .insert(alertRules)
+    .values(toRow(tenantId, input, Date.now()))
+    .returning();
   return row!;
 }
 
@@ -106,11 +170,18 @@ export async function updateRule(db: Db, tenantId: string, id: string, patch: Pa
   if (issues.length) throw new AppError("validation", "The request has invalid fields.", issues);
   await assertVehicles(db, tenantId, patch.vehicleIds);
   const { id: _id, tenantId: _t, type: _type, ...fields } = toRow(tenantId, merged as RuleInput, Date.now());
-  const [row] = await db.update(alertRules).set(fields).where(inTenant(alertRules, tenantId, eq(alertRules.id, id))).returning();
+  const [row] = await db
+    .update(alertRules)
+    .set(fields)
+    .where(inTenant(alertRules, tenantId, eq(alertRules.id, id)))
+    .returning();
   return row!;
 }
 
 export async function deleteRule(db: Db, tenantId: string, id: string) {
-  const [row] = await db.delete(alertRules).where(inTenant(alertRules, tenantId, eq(alertRules.id, id))).returning({ id: alertRules.id });
+  const [row] = await db
+    .delete(alertRules)
+    .where(inTenant(alertRules, tenantId, eq(alertRules.id, id)))
+    .returning({ id: alertRules.id });
   if (!row) throw new AppError("not_found", "No such rule.");
 }

@@ -25,7 +25,13 @@ export const publicTechnician = (t: Technician) => ({
   updatedAt: iso(t.updatedAt),
 });
 
-export const publicBay = (b: Bay) => ({ id: b.id, name: b.name, capacity: b.capacity, createdAt: iso(b.createdAt), updatedAt: iso(b.updatedAt) });
+export const publicBay = (b: Bay) => ({
+  id: b.id,
+  name: b.name,
+  capacity: b.capacity,
+  createdAt: iso(b.createdAt),
+  updatedAt: iso(b.updatedAt),
+});
 
 /** A 404 that names the body field holding an id that names nothing in the tenant. */
 export const noSuch = (what: string, path: string) => new AppError("not_found", `No such ${what}.`, [{ path, message: `No such ${what}` }]);
@@ -42,13 +48,19 @@ async function assertTechnicianUser(db: Db, tenantId: string, userId: string | n
   const user = await db.query.users.findFirst({ where: inTenant(users, tenantId, eq(users.id, userId)) });
   if (!user) throw noSuch("user", "userId");
   if (user.role !== "technician") {
-    throw new AppError("validation", "The request has invalid fields.", [{ path: "userId", message: "Must be a user with the technician role" }]);
+    throw new AppError("validation", "The request has invalid fields.", [
+      { path: "userId", message: "Must be a user with the technician role" },
+    ]);
   }
 }
 
 const linkedTwice = (userId: string) => new AppError("conflict", `User ${userId} is already linked to another technician.`);
 
-export async function createTechnician(db: Db, tenantId: string, input: Required<Omit<TechnicianFields, "userId">> & { userId?: string | null }) {
+export async function createTechnician(
+  db: Db,
+  tenantId: string,
+  input: Required<Omit<TechnicianFields, "userId">> & { userId?: string | null },
+) {
   await assertTechnicianUser(db, tenantId, input.userId);
   try {
     const [row] = await db
@@ -109,7 +121,8 @@ export const listTechnicians = (db: Db, tenantId: string, limit: number, afterId
     .orderBy(asc(technicians.id))
     .limit(limit + 1);
 
-export const allTechnicians = (db: Db, tenantId: string) => db.select().from(technicians).where(inTenant(technicians, tenantId)).orderBy(asc(technicians.id));
+export const allTechnicians = (db: Db, tenantId: string) =>
+  db.select().from(technicians).where(inTenant(technicians, tenantId)).orderBy(asc(technicians.id));
 
 export async function createBay(db: Db, tenantId: string, input: { name: string; capacity: number }) {
   const [row] = await db
@@ -135,7 +148,8 @@ export async function getBay(db: Db, tenantId: string, id: string) {
   return row;
 }
 
-export const findBay = (db: Db, tenantId: string, id: string) => db.query.bays.findFirst({ where: inTenant(bays, tenantId, eq(bays.id, id)) });
+export const findBay = (db: Db, tenantId: string, id: string) =>
+  db.query.bays.findFirst({ where: inTenant(bays, tenantId, eq(bays.id, id)) });
 
 export const listBays = (db: Db, tenantId: string, limit: number, afterId?: string) =>
   db

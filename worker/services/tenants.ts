@@ -46,8 +46,7 @@ export async function createTenant(db: Db, encryptionKey: string, input: NewTena
   return { tenant: { id: tenantId, slug: input.slug, name: input.name }, adminId, webhookSecret };
 }
 
-export const findTenantBySlug = (db: Db, slug: string) =>
-  db.query.tenants.findFirst({ where: eq(tenants.slug, slug) });
+export const findTenantBySlug = (db: Db, slug: string) => db.query.tenants.findFirst({ where: eq(tenants.slug, slug) });
 
 /** Replaces the webhook secret; the old one stays valid for `SECRET_OVERLAP_MS`. */
 export async function rotateWebhookSecret(db: Db, encryptionKey: string, tenantId: string, now = Date.now()) {

@@ -56,4 +56,3 @@ export function listUsers(db: Db, tenantId: string, limit: number, afterId?: str
     .orderBy(asc(users.id))
     .limit(limit + 1);
 }
-

@@ -70,13 +70,7 @@ export function listVehicles(db: Db, tenantId: string, limit: number, after?: [s
   return db
     .select()
     .from(vehicles)
-    .where(
-      inTenant(
-        vehicles,
-        tenantId,
-        pastCursor(vehicles.name, vehicles.id, after, "asc"),
-      ),
-    )
+    .where(inTenant(vehicles, tenantId, pastCursor(vehicles.name, vehicles.id, after, "asc")))
     .orderBy(asc(vehicles.name), asc(vehicles.id))
     .limit(limit + 1);
 }

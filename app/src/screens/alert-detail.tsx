@@ -26,13 +26,19 @@ interface TimelineEntry {
   text: string;
 }
 
-const CHANNEL_NAMES = { push: "Push", sms: "SMS", voice: "Voice call", email: "Email", inapp: "In-app", webhook: "Webhook" } as Record<string, string>;
+const CHANNEL_NAMES = { push: "Push", sms: "SMS", voice: "Voice call", email: "Email", inapp: "In-app", webhook: "Webhook" } as Record<
+  string,
+  string
+>;
 
 /** Everything that happened, oldest first. */
 function timeline(alert: Alert, deliveries: Delivery[], names: Map<string, string>): TimelineEntry[] {
   const who = (id: string | null) => (id ? (names.get(id) ?? "a user") : "someone");
-  const entries: TimelineEntry[] = [{ at: alert.createdAt, text: `Raised: ${alert.message}${alert.value !== null ? ` (value ${alert.value})` : ""}` }];
-  if (alert.occurrences > 1) entries.push({ at: alert.lastSeenAt, text: `Seen again: ${alert.occurrences} occurrences in all, the latest at this time` });
+  const entries: TimelineEntry[] = [
+    { at: alert.createdAt, text: `Raised: ${alert.message}${alert.value !== null ? ` (value ${alert.value})` : ""}` },
+  ];
+  if (alert.occurrences > 1)
+    entries.push({ at: alert.lastSeenAt, text: `Seen again: ${alert.occurrences} occurrences in all, the latest at this time` });
   if (alert.silenced) entries.push({ at: alert.createdAt, text: "Matched a silence: recorded, but nobody was notified" });
   for (const d of deliveries) {
     const step = d.step === 0 ? "Notification" : `Escalation step ${d.step}`;
@@ -40,11 +46,15 @@ function timeline(alert: Alert, deliveries: Delivery[], names: Map<string, strin
     const tries = d.attempts > 1 ? `, ${d.attempts} attempts` : "";
     const error = d.lastError && d.status !== "sent" ? ` — ${d.lastError}` : "";
     const deferred = d.status === "queued" && d.dueAt ? `, held until ${formatDateTime(d.dueAt)}` : "";
-    entries.push({ at: d.sentAt ?? d.createdAt, text: `${step}: ${CHANNEL_NAMES[d.channel] ?? d.channel}${to} — ${d.status}${tries}${deferred}${error}` });
+    entries.push({
+      at: d.sentAt ?? d.createdAt,
+      text: `${step}: ${CHANNEL_NAMES[d.channel] ?? d.channel}${to} — ${d.status}${tries}${deferred}${error}`,
+    });
   }
   if (alert.acknowledgedAt) entries.push({ at: alert.acknowledgedAt, text: `Acknowledged by ${who(alert.acknowledgedBy)}` });
   if (alert.snoozedUntil) entries.push({ at: alert.snoozedUntil, text: "Snoozed until this time: no new notifications before it" });
-  if (alert.resolvedAt) entries.push({ at: alert.resolvedAt, text: `Resolved by ${who(alert.resolvedBy)}${alert.note ? `: ${alert.note}` : ""}` });
+  if (alert.resolvedAt)
+    entries.push({ at: alert.resolvedAt, text: `Resolved by ${who(alert.resolvedBy)}${alert.note ? `: ${alert.note}` : ""}` });
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
 
@@ -80,7 +90,11 @@ export function AlertDetail({ id }: { id: string }) {
   const deliveries = useApi(`deliveries:${id}:${staff}`, () =>
     staff ? unwrap(client.api.notifications.$get({ query: { alertId: id, limit: "200" } })) : Promise.resolve({ items: [] as Delivery[] }),
   );
-  const users = useApi(`users:${canManage}`, () => (canManage ? unwrap(client.api.users.$get({ query: { limit: "500" } })) : Promise.resolve({ items: [] as { id: string; name: string }[] })));
+  const users = useApi(`users:${canManage}`, () =>
+    canManage
+      ? unwrap(client.api.users.$get({ query: { limit: "500" } }))
+      : Promise.resolve({ items: [] as { id: string; name: string }[] }),
+  );
   const vehicleId = loaded.data?.vehicleId;
   const vehicle = useApi(`vehicle:${vehicleId ?? ""}`, () =>
     vehicleId ? unwrap(client.api.vehicles[":id"].$get({ param: { id: vehicleId } })) : Promise.resolve(null),
@@ -196,7 +210,9 @@ export function AlertDetail({ id }: { id: string }) {
           </div>
           {alert.status !== "resolved" && staff ? <SnoozeForm onSnooze={snooze} /> : null}
           <h2 id="timeline-title">Timeline</h2>
-          {deliveries.state === "error" ? <Status error>Notifications could not be loaded: {describeError(deliveries.error)}</Status> : null}
+          {deliveries.state === "error" ? (
+            <Status error>Notifications could not be loaded: {describeError(deliveries.error)}</Status>
+          ) : null}
           <ol className="timeline" aria-labelledby="timeline-title">
             {timeline(alert, deliveries.data?.items ?? [], names).map((entry, i) => (
               <li key={i}>

@@ -92,7 +92,14 @@ function FacetCounts({ home, facets, filters }: { home: string; facets: Facets; 
 }
 
 /** A select with an "any" choice first, for one filter. */
-function FilterSelect({ id, label, any, value, options, onChange }: {
+function FilterSelect({
+  id,
+  label,
+  any,
+  value,
+  options,
+  onChange,
+}: {
   id: string;
   label: string;
   any: string;
@@ -135,8 +142,22 @@ function FilterForm({ home, filters, vehicles }: { home: string; filters: Filter
         </p>
         <input id="alert-q" type="search" value={draft.q} onChange={set("q")} aria-describedby="alert-q-hint" />
       </div>
-      <FilterSelect id="alert-severity" label="Severity" any="Any severity" value={draft.severity} options={choices(SEVERITIES)} onChange={set("severity")} />
-      <FilterSelect id="alert-status" label="Status" any="Any status" value={draft.status} options={choices(STATUSES)} onChange={set("status")} />
+      <FilterSelect
+        id="alert-severity"
+        label="Severity"
+        any="Any severity"
+        value={draft.severity}
+        options={choices(SEVERITIES)}
+        onChange={set("severity")}
+      />
+      <FilterSelect
+        id="alert-status"
+        label="Status"
+        any="Any status"
+        value={draft.status}
+        options={choices(STATUSES)}
+        onChange={set("status")}
+      />
       {vehicles ? (
         <FilterSelect
           id="alert-vehicle"
@@ -241,7 +262,13 @@ export function Alerts({ mine = false }: { mine?: boolean }) {
             <p className="result-count">
               {items.length} alert{items.length === 1 ? "" : "s"} shown{nextCursor ? ", more available" : ""}.
             </p>
-            <AlertList items={items} empty="No alerts match." onAcknowledge={actions.act("ack")} onResolve={staffUser() ? actions.act("resolve") : undefined} linked />
+            <AlertList
+              items={items}
+              empty="No alerts match."
+              onAcknowledge={actions.act("ack")}
+              onResolve={staffUser() ? actions.act("resolve") : undefined}
+              linked
+            />
           </>
         ) : null}
         {nextCursor ? (

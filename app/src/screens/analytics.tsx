@@ -47,8 +47,16 @@ function AlertsSection({ data }: { data: AlertAnalytics }) {
       />
       <dl className="facts">
         <Fact term="Alerts raised" value={formatNumber(data.totals.all)} />
-        <Fact term="Mean time to acknowledge (MTTA)" value={formatDuration(data.mttaSeconds)} note={data.p90TtaSeconds === null ? undefined : `(90 % within ${formatDuration(data.p90TtaSeconds)})`} />
-        <Fact term="Mean time to resolve (MTTR)" value={formatDuration(data.mttrSeconds)} note={data.p90TtrSeconds === null ? undefined : `(90 % within ${formatDuration(data.p90TtrSeconds)})`} />
+        <Fact
+          term="Mean time to acknowledge (MTTA)"
+          value={formatDuration(data.mttaSeconds)}
+          note={data.p90TtaSeconds === null ? undefined : `(90 % within ${formatDuration(data.p90TtaSeconds)})`}
+        />
+        <Fact
+          term="Mean time to resolve (MTTR)"
+          value={formatDuration(data.mttrSeconds)}
+          note={data.p90TtrSeconds === null ? undefined : `(90 % within ${formatDuration(data.p90TtrSeconds)})`}
+        />
         <Fact term="Acknowledged" value={formatNumber(data.totals.acknowledged)} />
         <Fact term="Resolved" value={formatNumber(data.totals.resolved)} />
       </dl>
@@ -57,7 +65,10 @@ function AlertsSection({ data }: { data: AlertAnalytics }) {
 }
 
 function MaintenanceSection({ data }: { data: MaintenanceAnalytics }) {
-  const vehicles = [...data.vehicles].filter((v) => v.costCents > 0 || v.km > 0).sort((a, b) => (b.costPerKm ?? -1) - (a.costPerKm ?? -1)).slice(0, 10);
+  const vehicles = [...data.vehicles]
+    .filter((v) => v.costCents > 0 || v.km > 0)
+    .sort((a, b) => (b.costPerKm ?? -1) - (a.costPerKm ?? -1))
+    .slice(0, 10);
   return (
     <section aria-labelledby="maintenance-analytics-heading">
       <h2 id="maintenance-analytics-heading">Maintenance</h2>
@@ -65,22 +76,36 @@ function MaintenanceSection({ data }: { data: MaintenanceAnalytics }) {
         <Fact
           term="On-time rate"
           value={data.onTimePct === null ? "—" : `${formatNumber(data.onTimePct)} %`}
-          note={data.completedWithDueDate ? `(${data.onTime} of ${data.completedWithDueDate} with a due date)` : "(nothing with a due date completed)"}
+          note={
+            data.completedWithDueDate
+              ? `(${data.onTime} of ${data.completedWithDueDate} with a due date)`
+              : "(nothing with a due date completed)"
+          }
         />
         <Fact term="Completed work orders" value={formatNumber(data.completed)} />
         <Fact term="Overdue work orders" value={formatNumber(data.overdueCount)} />
         <Fact term="Overdue services" value={formatNumber(data.overduePlans)} />
         <Fact term="Mean downtime" value={formatDuration(data.meanDowntimeSeconds)} />
-        <Fact term="Cost per km" value={data.costPerKm === null ? "—" : money.format(data.costPerKm)} note={`(${money.format(data.costCents / 100)} over ${formatNumber(data.km, "km")})`} />
+        <Fact
+          term="Cost per km"
+          value={data.costPerKm === null ? "—" : money.format(data.costPerKm)}
+          note={`(${money.format(data.costCents / 100)} over ${formatNumber(data.km, "km")})`}
+        />
       </dl>
       {vehicles.length ? (
         <ScrollTable captionId="cost-caption" caption="Cost per km by vehicle (highest first, up to 10)">
           <thead>
             <tr>
               <th scope="col">Vehicle</th>
-              <th scope="col" className="numeric">Cost</th>
-              <th scope="col" className="numeric">Distance</th>
-              <th scope="col" className="numeric">Cost per km</th>
+              <th scope="col" className="numeric">
+                Cost
+              </th>
+              <th scope="col" className="numeric">
+                Distance
+              </th>
+              <th scope="col" className="numeric">
+                Cost per km
+              </th>
             </tr>
           </thead>
           <tbody>

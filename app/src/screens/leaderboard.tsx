@@ -23,16 +23,27 @@ type Kind = (typeof KINDS)[number]["kind"];
 
 function Ranking({ board }: { board: Board }) {
   const drivers = board.kind === "drivers";
-  if (!board.items.length) return <p className="empty">{board.hidden ? "The leaderboard is not shown." : "Nobody is on this board yet."}</p>;
+  if (!board.items.length)
+    return <p className="empty">{board.hidden ? "The leaderboard is not shown." : "Nobody is on this board yet."}</p>;
   return (
     <ScrollTable captionId="board-caption" caption={<>{drivers ? "Drivers" : "Technicians"} ranked by points</>}>
       <thead>
         <tr>
-          <th scope="col" className="numeric">Rank</th>
+          <th scope="col" className="numeric">
+            Rank
+          </th>
           <th scope="col">Name</th>
-          <th scope="col" className="numeric">Points</th>
-          <th scope="col" className="numeric">{drivers ? "Days without a safety alert" : "On-time streak"}</th>
-          {drivers ? <th scope="col" className="numeric">Safety score</th> : null}
+          <th scope="col" className="numeric">
+            Points
+          </th>
+          <th scope="col" className="numeric">
+            {drivers ? "Days without a safety alert" : "On-time streak"}
+          </th>
+          {drivers ? (
+            <th scope="col" className="numeric">
+              Safety score
+            </th>
+          ) : null}
           <th scope="col">Badges</th>
         </tr>
       </thead>
@@ -126,7 +137,8 @@ export default function Leaderboard() {
       {board.state === "error" ? <Status error>{describeError(board.error)}</Status> : null}
       {board.data?.hidden ? (
         <p className="notice">
-          Your organisation has hidden the leaderboard{board.data.items.length ? " from drivers and technicians; as a manager you still see it" : ""}.
+          Your organisation has hidden the leaderboard
+          {board.data.items.length ? " from drivers and technicians; as a manager you still see it" : ""}.
         </p>
       ) : null}
       {board.data ? <Ranking board={board.data} /> : null}

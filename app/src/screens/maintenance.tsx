@@ -48,7 +48,9 @@ function DueList() {
       </div>
       {due.state === "loading" ? <Status>Loading the due list…</Status> : null}
       {due.state === "error" ? <Status error>{describeError(due.error)}</Status> : null}
-      {due.state === "ok" && items.length === 0 ? <p className="empty">Nothing matches: no plan applies to a vehicle{status ? " with this status" : ""}.</p> : null}
+      {due.state === "ok" && items.length === 0 ? (
+        <p className="empty">Nothing matches: no plan applies to a vehicle{status ? " with this status" : ""}.</p>
+      ) : null}
       {items.length ? (
         <ScrollTable
           captionId="due-caption"
@@ -164,7 +166,12 @@ function Plans() {
           New plan
         </button>
       ) : (
-        <PlanForm key={editing === "new" ? "new" : editing.id} plan={editing === "new" ? null : editing} onSaved={done} onCancel={() => setEditing(null)} />
+        <PlanForm
+          key={editing === "new" ? "new" : editing.id}
+          plan={editing === "new" ? null : editing}
+          onSaved={done}
+          onCancel={() => setEditing(null)}
+        />
       )}
     </section>
   );

@@ -111,7 +111,8 @@ function DueList({ items, planNames }: { items: Due[]; planNames: Map<string, st
     <ul className="due-list">
       {items.map((d) => (
         <li key={d.planId}>
-          <strong>{DUE_WORDS[d.status] ?? d.status}</strong>: {planNames.get(d.planId) ?? "Maintenance plan"} — remaining {remaining(d) || "—"}
+          <strong>{DUE_WORDS[d.status] ?? d.status}</strong>: {planNames.get(d.planId) ?? "Maintenance plan"} — remaining{" "}
+          {remaining(d) || "—"}
           {d.dueDate ? `, due by ${formatDateTime(d.dueDate)}` : ""}
         </li>
       ))}
@@ -140,7 +141,9 @@ export function VehicleDetail({ id }: { id: string }) {
 export function MyVehicle() {
   const me = useApi("me", () => unwrap(client.api.me.$get()));
   const id = me.data?.vehicleId ?? null;
-  const vehicle = useApi(`vehicle:${id ?? "none"}`, () => (id ? unwrap(client.api.vehicles[":id"].$get({ param: { id } })) : Promise.resolve(null)));
+  const vehicle = useApi(`vehicle:${id ?? "none"}`, () =>
+    id ? unwrap(client.api.vehicles[":id"].$get({ param: { id } })) : Promise.resolve(null),
+  );
   return (
     <Page title="My vehicle">
       {me.state === "loading" ? <Status>Loading your vehicle…</Status> : null}
@@ -160,12 +163,20 @@ export function MyVehicle() {
 function VehicleSections({ id, vehicle }: { id: string; vehicle: Loadable<VehicleData> }) {
   const role = session.get()?.user.role;
   const staff = staffUser(role);
-  const readings = useApi(`readings:${id}`, () => unwrap(client.api.vehicles[":id"].readings.$get({ param: { id }, query: { hours: String(HOURS) } })));
+  const readings = useApi(`readings:${id}`, () =>
+    unwrap(client.api.vehicles[":id"].readings.$get({ param: { id }, query: { hours: String(HOURS) } })),
+  );
   const risk = useApi(`risk:${id}`, () => unwrap(client.api.vehicles[":id"].risk.$get({ param: { id } })));
-  const alerts = useApi(`alerts:vehicle:${id}`, () => unwrap(client.api.alerts.$get({ query: { vehicleId: id, status: "open", limit: "50" } })));
-  const due = useApi(`due:${id}:${staff}`, () => (staff ? unwrap(client.api.maintenance.due.$get({ query: { vehicleId: id } })) : Promise.resolve(null)));
+  const alerts = useApi(`alerts:vehicle:${id}`, () =>
+    unwrap(client.api.alerts.$get({ query: { vehicleId: id, status: "open", limit: "50" } })),
+  );
+  const due = useApi(`due:${id}:${staff}`, () =>
+    staff ? unwrap(client.api.maintenance.due.$get({ query: { vehicleId: id } })) : Promise.resolve(null),
+  );
   const plans = useApi(`plans:${role}`, () =>
-    role === "admin" || role === "manager" ? unwrap(client.api.maintenance.plans.$get({ query: { limit: "500" } })) : Promise.resolve({ items: [] as { id: string; name: string }[] }),
+    role === "admin" || role === "manager"
+      ? unwrap(client.api.maintenance.plans.$get({ query: { limit: "500" } }))
+      : Promise.resolve({ items: [] as { id: string; name: string }[] }),
   );
   const [changed, setChanged] = useState(new Map<string, Alert>());
   const { act, problem } = useAlertActions((alert) => setChanged((m) => new Map(m).set(alert.id, alert)));
@@ -191,7 +202,15 @@ function VehicleSections({ id, vehicle }: { id: string; vehicle: Loadable<Vehicl
       <h2>Open alerts</h2>
       {alerts.state === "error" ? <Status error>{describeError(alerts.error)}</Status> : null}
       {problem ? <Status error>{problem}</Status> : null}
-      {alerts.data ? <AlertList items={openAlerts} empty="No open alerts." onAcknowledge={act("ack")} onResolve={staff ? act("resolve") : undefined} linked /> : null}
+      {alerts.data ? (
+        <AlertList
+          items={openAlerts}
+          empty="No open alerts."
+          onAcknowledge={act("ack")}
+          onResolve={staff ? act("resolve") : undefined}
+          linked
+        />
+      ) : null}
 
       {staff ? (
         <>

@@ -177,9 +177,7 @@ export function VehicleFacts({ vehicle, showRisk = true }: { vehicle: VehicleDet
               ))}
             </dl>
           ) : null}
-          <p>
-            Diagnostic trouble codes: {vehicle.latest.dtc.length ? vehicle.latest.dtc.join(", ") : "none"}.
-          </p>
+          <p>Diagnostic trouble codes: {vehicle.latest.dtc.length ? vehicle.latest.dtc.join(", ") : "none"}.</p>
         </>
       ) : (
         <p>No telemetry has arrived from this vehicle yet.</p>
@@ -187,7 +185,8 @@ export function VehicleFacts({ vehicle, showRisk = true }: { vehicle: VehicleDet
       {!showRisk ? null : <h2>Failure risk</h2>}
       {!showRisk ? null : vehicle.risk && vehicle.risk.score !== null ? (
         <p>
-          Risk {vehicle.risk.label ?? "unknown"}: {Math.round(vehicle.risk.score * 100)} % within {vehicle.risk.horizon ?? "the model's horizon"}
+          Risk {vehicle.risk.label ?? "unknown"}: {Math.round(vehicle.risk.score * 100)} % within{" "}
+          {vehicle.risk.horizon ?? "the model's horizon"}
           {vehicle.risk.at ? `, estimated ${formatDateTime(vehicle.risk.at)}` : ""}.
         </p>
       ) : (

@@ -32,7 +32,11 @@ function CompleteForm({ wo, onDone }: { wo: Detail; onDone: (wo: Detail) => void
     setFormError(null);
     try {
       const costCents = amount === null ? null : Math.round(amount * 100);
-      onDone(await unwrap(client.api["work-orders"][":id"].$patch({ param: { id: wo.id }, json: { status: "completed", costCents, notes: notes || null } })));
+      onDone(
+        await unwrap(
+          client.api["work-orders"][":id"].$patch({ param: { id: wo.id }, json: { status: "completed", costCents, notes: notes || null } }),
+        ),
+      );
     } catch (error) {
       const { fields, message: form } = problemFields(error, (path) => (path === "costCents" ? "cost" : path === "notes" ? "notes" : null));
       setFieldErrors(fields);
@@ -66,7 +70,9 @@ export default function WorkOrderDetail({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const wo = updated ?? loaded.data;
   const vehicleId = loaded.data?.vehicleId ?? "";
-  const vehicle = useApi(`vehicle:${vehicleId}`, () => (vehicleId ? unwrap(client.api.vehicles[":id"].$get({ param: { id: vehicleId } })) : Promise.resolve(null)));
+  const vehicle = useApi(`vehicle:${vehicleId}`, () =>
+    vehicleId ? unwrap(client.api.vehicles[":id"].$get({ param: { id: vehicleId } })) : Promise.resolve(null),
+  );
 
   async function change(to: WorkOrderStatus) {
     if (!wo) return;
@@ -76,7 +82,10 @@ export default function WorkOrderDetail({ id }: { id: string }) {
       // Queued on this device when offline, replayed in order when back (see action-queue.ts).
       const result = await changeWorkOrderStatus(wo.id, to, `${STATUS_TEXT[to]}: ${wo.title}`);
       if (result.queued) {
-        setMessage({ text: `You are offline: this will be set to ${STATUS_TEXT[to].toLowerCase()} when you are back online.`, error: false });
+        setMessage({
+          text: `You are offline: this will be set to ${STATUS_TEXT[to].toLowerCase()} when you are back online.`,
+          error: false,
+        });
       } else {
         setUpdated((await result.response.json()) as Detail);
         setMessage({ text: `Now ${STATUS_TEXT[to].toLowerCase()}.`, error: false });

@@ -76,7 +76,10 @@ export default function WorkOrders() {
       // Queued on this device when offline, replayed in order when back (see action-queue.ts).
       const result = await changeWorkOrderStatus(wo.id, to, `${STATUS_TEXT[to]}: ${wo.title}`);
       if (result.queued) {
-        setMessage({ text: `You are offline: “${wo.title}” will be set to ${STATUS_TEXT[to].toLowerCase()} when you are back online.`, error: false });
+        setMessage({
+          text: `You are offline: “${wo.title}” will be set to ${STATUS_TEXT[to].toLowerCase()} when you are back online.`,
+          error: false,
+        });
       } else {
         setMessage({ text: `“${wo.title}” is now ${STATUS_TEXT[to].toLowerCase()}.`, error: false });
         refresh();

@@ -5,8 +5,7 @@ import { ROLES } from "../../domain/roles";
 
 export { ROLES, type Role } from "../../domain/roles";
 
-export const createdAt = () =>
-  integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch() * 1000)`);
+export const createdAt = () => integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch() * 1000)`);
 
 /** The owning tenant: every tenant-owned row goes when its tenant goes. */
 export const tenantRef = () =>
@@ -63,10 +62,7 @@ export const vehicles = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
   },
-  (t) => [
-    uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId),
-    index("vehicles_tenant_driver").on(t.tenantId, t.driverId),
-  ],
+  (t) => [uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId), index("vehicles_tenant_driver").on(t.tenantId, t.driverId)],
 );
 
 export const auditLog = sqliteTable(

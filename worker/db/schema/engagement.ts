@@ -28,7 +28,10 @@ export const pointsLedger = sqliteTable(
     sourceKey: text("source_key").notNull(),
     at: integer("at", { mode: "number" }).notNull(),
   },
-  (t) => [uniqueIndex("points_ledger_source").on(t.tenantId, t.sourceKey), index("points_ledger_user").on(t.tenantId, t.kind, t.userId, t.points)],
+  (t) => [
+    uniqueIndex("points_ledger_source").on(t.tenantId, t.sourceKey),
+    index("points_ledger_user").on(t.tenantId, t.kind, t.userId, t.points),
+  ],
 );
 
 /** A badge a user holds: at most one row per (user, badge), however often the criteria are met. */

@@ -60,7 +60,10 @@ export const serviceRecords = sqliteTable(
     performedAt: integer("performed_at", { mode: "number" }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("service_records_pair").on(t.tenantId, t.vehicleId, t.planId, t.performedAt), uniqueIndex("service_records_work_order").on(t.workOrderId)],
+  (t) => [
+    index("service_records_pair").on(t.tenantId, t.vehicleId, t.planId, t.performedAt),
+    uniqueIndex("service_records_work_order").on(t.workOrderId),
+  ],
 );
 
 /** One meter reading per vehicle and UTC day: the history behind "average daily km over 30 days". */

@@ -69,7 +69,11 @@ export const deliveries = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
   },
-  (t) => [index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id), index("deliveries_tenant_alert").on(t.tenantId, t.alertId), index("deliveries_tenant_topic").on(t.tenantId, t.topic)],
+  (t) => [
+    index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    index("deliveries_tenant_alert").on(t.tenantId, t.alertId),
+    index("deliveries_tenant_topic").on(t.tenantId, t.topic),
+  ],
 );
 
 export const silences = sqliteTable(

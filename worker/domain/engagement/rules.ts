@@ -10,7 +10,8 @@ export const SAFETY_WINDOW_DAYS = 30;
 export const SAFE_DAY_LOOKBACK_DAYS = 7;
 
 /** Driving-behaviour alert types: speeding, any `harsh_*` event and anomalies. */
-export const safetyTypeSql = (column: string) => `(${column} = 'speeding' OR ${column} LIKE 'harsh\\_%' ESCAPE '\\' OR ${column} LIKE '%anomal%')`;
+export const safetyTypeSql = (column: string) =>
+  `(${column} = 'speeding' OR ${column} LIKE 'harsh\\_%' ESCAPE '\\' OR ${column} LIKE '%anomal%')`;
 export const isSafetyType = (type: string) => type === "speeding" || type.startsWith("harsh_") || type.includes("anomal");
 
 export const POINTS = {
@@ -51,7 +52,8 @@ export const BADGES = [
     id: "safe-driver",
     name: "Safe Driver",
     kind: "driver",
-    criteria: "30 days without a safety alert (speeding, harsh_*, anomaly) on the driver's vehicles, having driven in that time and been a user for 30 days",
+    criteria:
+      "30 days without a safety alert (speeding, harsh_*, anomaly) on the driver's vehicles, having driven in that time and been a user for 30 days",
     bonusPoints: 100,
   },
   { id: "first-fix", name: "First Fix", kind: "technician", criteria: "First completed work order", bonusPoints: 10 },
@@ -80,7 +82,8 @@ export interface TechnicianFacts {
 }
 
 /** Days since the last safety alert (or since the user joined, if none). */
-export const driverStreakDays = (f: DriverFacts, now: number) => Math.max(0, Math.floor((now - Math.max(f.lastSafetyAlertAt ?? 0, f.userCreatedAt)) / DAY_MS));
+export const driverStreakDays = (f: DriverFacts, now: number) =>
+  Math.max(0, Math.floor((now - Math.max(f.lastSafetyAlertAt ?? 0, f.userCreatedAt)) / DAY_MS));
 
 /** Consecutive on-time completions, counting back from the latest one that had a due date. */
 export function onTimeStreak(f: TechnicianFacts): number {

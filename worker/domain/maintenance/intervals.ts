@@ -160,7 +160,10 @@ export function averageDailyRates(samples: readonly MeterSample[], now: number, 
 }
 
 /** Which vehicles a plan covers: its `vehicleIds` if given, and of its `vehicleType` if given; else all. */
-export function planApplies(plan: { vehicleIds: readonly string[] | null; vehicleType: string | null }, vehicle: { id: string; type: string | null }) {
+export function planApplies(
+  plan: { vehicleIds: readonly string[] | null; vehicleType: string | null },
+  vehicle: { id: string; type: string | null },
+) {
   if (plan.vehicleIds && !plan.vehicleIds.includes(vehicle.id)) return false;
   if (plan.vehicleType != null && plan.vehicleType.toLowerCase() !== (vehicle.type ?? "").toLowerCase()) return false;
   return true;
@@ -192,5 +195,7 @@ export function pairsNeedingWorkOrders(
   const active = new Set(activeWorkOrders.filter((w) => w.planId).map((w) => `${w.planId}:${w.vehicleId}`));
   return pairs
     .filter((p) => p.status !== "ok" && !active.has(`${p.planId}:${p.vehicleId}`) && !existingCycles.has(planCycleKey(p)))
-    .sort((a, b) => (a.vehicleId < b.vehicleId ? -1 : a.vehicleId > b.vehicleId ? 1 : a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+    .sort((a, b) =>
+      a.vehicleId < b.vehicleId ? -1 : a.vehicleId > b.vehicleId ? 1 : a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0,
+    );
 }

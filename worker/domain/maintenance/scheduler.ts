@@ -26,5 +26,13 @@
 export { buildGrid, type Grid, type GridJob } from "./scheduler/grid";
 export { latenessCost, scheduleObjective, unscheduledCost } from "./scheduler/objective";
 export { autoSchedule, scheduleInOrder } from "./scheduler/search";
-export type { Placement, ScheduleObjective, ScheduleResult, SchedulerBay, SchedulerInput, SchedulerTechnician, SchedulerWorkOrder } from "./scheduler/types";
+export type {
+  Placement,
+  ScheduleObjective,
+  ScheduleResult,
+  SchedulerBay,
+  SchedulerInput,
+  SchedulerTechnician,
+  SchedulerWorkOrder,
+} from "./scheduler/types";
 export { verifySchedule } from "./scheduler/verify";

@@ -100,5 +100,10 @@ export function getEntities<T>(
   resultsLimit: number,
   search?: Record<string, unknown>,
 ): Promise<T[]> {
-  return rpc<T[]>(fetchImpl, session.url, "Get", { typeName, ...(search ? { search } : {}), resultsLimit, credentials: session.credentials });
+  return rpc<T[]>(fetchImpl, session.url, "Get", {
+    typeName,
+    ...(search ? { search } : {}),
+    resultsLimit,
+    credentials: session.credentials,
+  });
 }

@@ -81,7 +81,10 @@ export function faultCode(f: z.infer<typeof FaultData>, info?: DiagnosticInfo): 
   if (code !== undefined && (fmi !== undefined || info?.source?.id === "SourceJ1939Id")) return j1939Code(code, fmi);
   const obd = info?.name?.match(/^([PCBU][0-9A-F]{4})\b/)?.[1];
   if (obd) return obd;
-  return String(code ?? f.diagnostic.id).toUpperCase().replace(/[^A-Z0-9-]/g, "").slice(0, 16);
+  return String(code ?? f.diagnostic.id)
+    .toUpperCase()
+    .replace(/[^A-Z0-9-]/g, "")
+    .slice(0, 16);
 }
 
 /** Diagnostic ids of active faults whose code the feed did not include (to look up once each). */
@@ -148,6 +151,9 @@ export function mapGeotabFeed(
       if (e.dtc) seen.dtc = [...new Set([...(seen.dtc ?? []), ...e.dtc])];
     }
   }
-  const events = [...merged.values()].map((e) => ({ ...e, readings: Object.fromEntries(Object.entries(e.readings).map(([k, v]) => [k, tidy(v)])) }));
+  const events = [...merged.values()].map((e) => ({
+    ...e,
+    readings: Object.fromEntries(Object.entries(e.readings).map(([k, v]) => [k, tidy(v)])),
+  }));
   return { events, unmapped };
 }

@@ -110,7 +110,12 @@ async function readRound(ctx: Context, state: GeotabState, limit: number, now: n
     const fromVersion = ref ? ref.fromVersion : state.versions[type];
     const search = ref ? ref.search : fromVersion ? undefined : { fromDate: iso(now - SEED_MS) };
     const page = await getFeed(ctx.fetchImpl, ctx.session, type, fromVersion, ref ? ref.count : limit, search);
-    pages[type] = { ...(fromVersion ? { fromVersion } : {}), ...(search ? { search } : {}), count: page.data.length, toVersion: page.toVersion };
+    pages[type] = {
+      ...(fromVersion ? { fromVersion } : {}),
+      ...(search ? { search } : {}),
+      count: page.data.length,
+      toVersion: page.toVersion,
+    };
     records[type] = page.data;
   }
   return { pages, records };

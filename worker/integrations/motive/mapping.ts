@@ -1,6 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import type { FieldError } from "../../lib/problem";
-import { GALLONS_TO_L, idString, j1939Code, MILES_TO_KM, MPH_TO_KPH, parseAt, tidy, STANDARD_GRAVITY, timeProblem, type VendorEvent } from "../common";
+import {
+  GALLONS_TO_L,
+  idString,
+  j1939Code,
+  MILES_TO_KM,
+  MPH_TO_KPH,
+  parseAt,
+  tidy,
+  STANDARD_GRAVITY,
+  timeProblem,
+  type VendorEvent,
+} from "../common";
 
 /**
  * Motive (KeepTruckin) company webhook payloads → FleetPulse events. Pure.
@@ -43,7 +54,8 @@ const VehicleRefs = {
   current_vehicle: z.object({ id: VendorId }).optional(),
 };
 const needsVehicle = { path: ["vehicle_id"], message: "vehicle_id (or vehicle.id) is required" };
-const hasVehicle = (p: { vehicle_id?: unknown; vehicle?: unknown; current_vehicle?: unknown }) => Boolean(p.vehicle_id ?? p.vehicle ?? p.current_vehicle);
+const hasVehicle = (p: { vehicle_id?: unknown; vehicle?: unknown; current_vehicle?: unknown }) =>
+  Boolean(p.vehicle_id ?? p.vehicle ?? p.current_vehicle);
 
 const FaultCode = z
   .object({
@@ -56,7 +68,10 @@ const FaultCode = z
     ...VehicleRefs,
   })
   .refine(hasVehicle, needsVehicle)
-  .refine((f) => f.last_observed_at || f.first_observed_at, { path: ["first_observed_at"], message: "first_observed_at or last_observed_at is required" });
+  .refine((f) => f.last_observed_at || f.first_observed_at, {
+    path: ["first_observed_at"],
+    message: "first_observed_at or last_observed_at is required",
+  });
 
 const Performance = z
   .object({
@@ -73,11 +88,14 @@ const Performance = z
   .refine(hasVehicle, needsVehicle);
 
 /** Motive's harsh-driving event types and the reading that counts each (rules may use them). */
-const HARSH_TYPES: Record<string, string> = { hard_brake: "harshBrake", hard_accel: "harshAccel", hard_corner: "harshCorner", crash: "crash" };
+const HARSH_TYPES: Record<string, string> = {
+  hard_brake: "harshBrake",
+  hard_accel: "harshAccel",
+  hard_corner: "harshCorner",
+  crash: "crash",
+};
 
-export type MotiveMapped =
-  | { ok: true; action: string; key: string | null; events: VendorEvent[] }
-  | { ok: false; errors: FieldError[] };
+export type MotiveMapped = { ok: true; action: string; key: string | null; events: VendorEvent[] } | { ok: false; errors: FieldError[] };
 
 function vehicleOf(p: { vehicle_id?: string | number; vehicle?: { id: string | number }; current_vehicle?: { id: string | number } }) {
   if (p.vehicle_id !== undefined) return { id: p.vehicle_id, path: "vehicle_id" };
@@ -96,11 +114,24 @@ export function mapMotive(body: unknown, units: MotiveUnits, now = Date.now()): 
   const { action } = envelope.data;
   const distance = units === "imperial" ? MILES_TO_KM : 1;
   const speed = units === "imperial" ? MPH_TO_KPH : 1;
-  const one = (key: string, vehicleId: string | number, vehiclePath: string, ts: number, tsPath: string, readings: Record<string, number>, dtc?: string[]): MotiveMapped => {
+  const one = (
+    key: string,
+    vehicleId: string | number,
+    vehiclePath: string,
+    ts: number,
+    tsPath: string,
+    readings: Record<string, number>,
+    dtc?: string[],
+  ): MotiveMapped => {
     const problem = timeProblem(ts, now);
     if (problem) return { ok: false, errors: [{ path: tsPath, message: problem }] };
     const rounded = Object.fromEntries(Object.entries(readings).map(([k, v]) => [k, tidy(v)]));
-    return { ok: true, action, key, events: [{ vehicleId: idString(vehicleId), vehiclePath, ts, readings: rounded, ...(dtc ? { dtc } : {}) }] };
+    return {
+      ok: true,
+      action,
+      key,
+      events: [{ vehicleId: idString(vehicleId), vehiclePath, ts, readings: rounded, ...(dtc ? { dtc } : {}) }],
+    };
   };
 
   if ((LOCATION_ACTIONS as readonly string[]).includes(action)) {
@@ -120,8 +151,14 @@ export function mapMotive(body: unknown, units: MotiveUnits, now = Date.now()): 
     const parsed = parseAt(FaultCode, body, "");
     if (!parsed.ok) return parsed;
     const f = parsed.data;
-    const code = f.fmi != null ? j1939Code(f.code, f.fmi) : String(f.code_label ?? f.code).replace(/\s+/g, "").toUpperCase();
-    if (!/^[A-Z0-9-]{2,16}$/.test(code)) return { ok: false, errors: [{ path: f.code_label ? "code_label" : "code", message: "Not a diagnostic trouble code" }] };
+    const code =
+      f.fmi != null
+        ? j1939Code(f.code, f.fmi)
+        : String(f.code_label ?? f.code)
+            .replace(/\s+/g, "")
+            .toUpperCase();
+    if (!/^[A-Z0-9-]{2,16}$/.test(code))
+      return { ok: false, errors: [{ path: f.code_label ? "code_label" : "code", message: "Not a diagnostic trouble code" }] };
     const vehicle = vehicleOf(f);
     const at = f.last_observed_at ? "last_observed_at" : "first_observed_at";
     return one(`motive:fault_code:${f.id}`, vehicle.id, vehicle.path, Date.parse(f[at]!), at, {}, [code]);
@@ -147,7 +184,10 @@ export function mapMotive(body: unknown, units: MotiveUnits, now = Date.now()): 
 }
 
 /** Mean longitudinal acceleration over the event in g (negative when braking), if Motive gave speeds and an end. */
-function decelerationG(e: { start_time: string; end_time?: string | null; start_speed?: number | null; end_speed?: number | null }, toKph: number): number | null {
+function decelerationG(
+  e: { start_time: string; end_time?: string | null; start_speed?: number | null; end_speed?: number | null },
+  toKph: number,
+): number | null {
   if (e.end_time == null || e.start_speed == null || e.end_speed == null) return null;
   const seconds = (Date.parse(e.end_time) - Date.parse(e.start_time)) / 1000;
   if (!(seconds > 0)) return null;

@@ -60,11 +60,25 @@ const GpsSample = z.object({
 });
 const FaultCodesSample = z.object({
   time: IsoTime,
-  j1939: z.object({ diagnosticTroubleCodes: z.array(z.object({ spnId: z.number().int(), fmiId: z.number().int() })).max(64).optional() }).optional(),
+  j1939: z
+    .object({
+      diagnosticTroubleCodes: z
+        .array(z.object({ spnId: z.number().int(), fmiId: z.number().int() }))
+        .max(64)
+        .optional(),
+    })
+    .optional(),
   obdii: z
     .object({
       diagnosticTroubleCodes: z
-        .array(z.object({ confirmedDtcs: z.array(z.object({ dtcShortCode: z.string().min(2).max(16) })).max(64).optional() }))
+        .array(
+          z.object({
+            confirmedDtcs: z
+              .array(z.object({ dtcShortCode: z.string().min(2).max(16) }))
+              .max(64)
+              .optional(),
+          }),
+        )
         .max(64)
         .optional(),
     })
@@ -96,9 +110,7 @@ const LegacyHarsh = z.object({ startMs: z.number().int().positive(), device: z.o
 /** Event types that exist only to carry vehicle data: with nothing usable in them they are a 400. */
 const MUST_MAP = new Set(["EngineFaultOn", "VehicleStatsUpdated"]);
 
-export type SamsaraMapped =
-  | { ok: true; eventId: string; eventType: string; events: VendorEvent[] }
-  | { ok: false; errors: FieldError[] };
+export type SamsaraMapped = { ok: true; eventId: string; eventType: string; events: VendorEvent[] } | { ok: false; errors: FieldError[] };
 
 /** Maps one Samsara webhook body. Event types that carry no vehicle data map to no events. */
 export function mapSamsara(body: unknown, now = Date.now()): SamsaraMapped {
@@ -112,7 +124,14 @@ export function mapSamsara(body: unknown, now = Date.now()): SamsaraMapped {
 
   const errors: FieldError[] = [];
   const events: VendorEvent[] = [];
-  const push = (vehicleId: string | number, vehiclePath: string, ts: number, tsPath: string, readings: Record<string, number>, dtc?: string[]) => {
+  const push = (
+    vehicleId: string | number,
+    vehiclePath: string,
+    ts: number,
+    tsPath: string,
+    readings: Record<string, number>,
+    dtc?: string[],
+  ) => {
     const problem = timeProblem(ts, now);
     if (problem) return void errors.push({ path: tsPath, message: problem });
     const rounded = Object.fromEntries(Object.entries(readings).map(([k, v]) => [k, tidy(v)]));
@@ -135,7 +154,9 @@ export function mapSamsara(body: unknown, now = Date.now()): SamsaraMapped {
           const detail = SpeedingDetail.safeParse(condition.details?.[kind]);
           if (!detail.success) continue;
           const at = `${payloadKey}.conditions.${i}.details.${kind}`;
-          push(detail.data.vehicle.id, `${at}.vehicle.id`, ts, `${payloadKey}.happenedAtTime`, { speedKph: detail.data.speedMilesPerHour * MPH_TO_KPH });
+          push(detail.data.vehicle.id, `${at}.vehicle.id`, ts, `${payloadKey}.happenedAtTime`, {
+            speedKph: detail.data.speedMilesPerHour * MPH_TO_KPH,
+          });
         }
       });
     } else if (eventType === "Alert" && payload.alertConditionId === "HarshEvent") {
@@ -156,7 +177,14 @@ export function mapSamsara(body: unknown, now = Date.now()): SamsaraMapped {
   return { ok: true, eventId, eventType, events: mergeByVehicleAndTime(events) };
 }
 
-type Push = (vehicleId: string | number, vehiclePath: string, ts: number, tsPath: string, readings: Record<string, number>, dtc?: string[]) => void;
+type Push = (
+  vehicleId: string | number,
+  vehiclePath: string,
+  ts: number,
+  tsPath: string,
+  readings: Record<string, number>,
+  dtc?: string[],
+) => void;
 
 /** Reads every stat (one sample or a list) on its own, so each bad field is named exactly. */
 function samplesAt<T extends z.ZodType>(schema: T, value: unknown, path: string) {
@@ -198,7 +226,9 @@ function mapStats(payload: Record<string, unknown>, at: string, push: Push): Fie
     else
       for (const { sample: f, timePath } of faults.samples) {
         const j1939 = (f.j1939?.diagnosticTroubleCodes ?? []).map((d) => j1939Code(d.spnId, d.fmiId));
-        const obd = (f.obdii?.diagnosticTroubleCodes ?? []).flatMap((d) => (d.confirmedDtcs ?? []).map((c) => c.dtcShortCode.toUpperCase()));
+        const obd = (f.obdii?.diagnosticTroubleCodes ?? []).flatMap((d) =>
+          (d.confirmedDtcs ?? []).map((c) => c.dtcShortCode.toUpperCase()),
+        );
         // A fault-code sample is the full active set: an empty one clears the vehicle's codes.
         add(Date.parse(f.time), timePath, {}, [...new Set([...j1939, ...obd])]);
       }

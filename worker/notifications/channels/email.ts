@@ -11,7 +11,10 @@ export function escapeHtml(text: string): string {
 }
 
 /** A header-safe single line (no CR/LF), at most `max` characters. */
-const oneLine = (text: string, max: number) => Array.from(text.replace(/[\r\n\t]+/g, " ").trim()).slice(0, max).join("");
+const oneLine = (text: string, max: number) =>
+  Array.from(text.replace(/[\r\n\t]+/g, " ").trim())
+    .slice(0, max)
+    .join("");
 
 export function emailText(message: OutgoingMessage): string {
   const lines = [message.title, "", message.body];

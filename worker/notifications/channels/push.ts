@@ -27,7 +27,9 @@ export function pushPayload(message: OutgoingMessage): string {
   let body = message.body;
   const encoder = new TextEncoder();
   while (encoder.encode(json).byteLength > MAX_PAYLOAD_BYTES && body.length > 1) {
-    body = `${Array.from(body).slice(0, Math.floor(Array.from(body).length * 0.8)).join("")}…`;
+    body = `${Array.from(body)
+      .slice(0, Math.floor(Array.from(body).length * 0.8))
+      .join("")}…`;
     json = JSON.stringify({ ...base, body });
   }
   return json;

@@ -18,7 +18,12 @@ export function smsText(message: OutgoingMessage): string {
   const chars = Array.from(full);
   if (chars.length <= SMS_MAX_CHARS) return full;
   const link = message.url && Array.from(message.url).length <= 200 ? message.url : "";
-  const withoutLink = link ? full.replace(link, "").replace(/\s*(Open:)?\s*$/, "").trim() : full;
+  const withoutLink = link
+    ? full
+        .replace(link, "")
+        .replace(/\s*(Open:)?\s*$/, "")
+        .trim()
+    : full;
   const suffix = link ? `… ${link}` : "…";
   const room = SMS_MAX_CHARS - Array.from(suffix).length;
   return `${Array.from(withoutLink).slice(0, room).join("").trimEnd()}${suffix}`;

@@ -93,7 +93,11 @@ export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid 
   })
   .openapi(read, async (c) => {
     const auth = c.get("auth");
-    const alert = await tenantHub(c.env, auth.tenantId).alert(auth.tenantId, { userId: auth.userId, role: auth.role }, c.req.valid("param").id);
+    const alert = await tenantHub(c.env, auth.tenantId).alert(
+      auth.tenantId,
+      { userId: auth.userId, role: auth.role },
+      c.req.valid("param").id,
+    );
     if (!alert) throw new AppError("not_found", "No such alert.");
     return c.json(alert, 200);
   })

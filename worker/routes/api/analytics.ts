@@ -3,7 +3,14 @@ import type { AppEnv } from "../../env";
 import { fieldError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
-import { AlertAnalyticsQuery, AlertAnalyticsSchema, MaintenanceAnalyticsSchema, PeriodQuery, PredictiveAnalyticsSchema, periodOf } from "../../schemas/analytics";
+import {
+  AlertAnalyticsQuery,
+  AlertAnalyticsSchema,
+  MaintenanceAnalyticsSchema,
+  PeriodQuery,
+  PredictiveAnalyticsSchema,
+  periodOf,
+} from "../../schemas/analytics";
 import { bearerSecurity, errors, json } from "../../schemas/common";
 import { alertAnalytics } from "../../services/analytics-alerts";
 import { bucketRanges, MAX_BUCKETS } from "../../services/analytics-buckets";
@@ -58,8 +65,12 @@ export const analyticsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInva
     const query = c.req.valid("query");
     const { from, to } = periodOf(query, query.bucket === "hour" ? 1 : 7);
     const buckets = bucketRanges(query.bucket, from, to, query.timeZone);
-    if (!buckets) throw fieldError("from", `The period spans more than ${MAX_BUCKETS} ${query.bucket} buckets; shorten it or use a larger bucket`);
-    return c.json(await alertAnalytics(c.env.DB, c.get("auth").tenantId, { bucket: query.bucket, timeZone: query.timeZone, from, to, buckets }), 200);
+    if (!buckets)
+      throw fieldError("from", `The period spans more than ${MAX_BUCKETS} ${query.bucket} buckets; shorten it or use a larger bucket`);
+    return c.json(
+      await alertAnalytics(c.env.DB, c.get("auth").tenantId, { bucket: query.bucket, timeZone: query.timeZone, from, to, buckets }),
+      200,
+    );
   })
   .openapi(maintenanceRoute, async (c) => {
     const { from, to } = periodOf(c.req.valid("query"), 30);

@@ -49,7 +49,9 @@ const bench = createRoute({
 });
 
 // As the tenant's object keeps them: engine rows, parsed from JSON like a loaded state row.
-const fixtureWindows = JSON.parse(JSON.stringify(engineFixture.cases.map((c) => engineRowWindow(c.window as EngineReading[], ENGINE_CARD.preprocessing)))) as number[][][];
+const fixtureWindows = JSON.parse(
+  JSON.stringify(engineFixture.cases.map((c) => engineRowWindow(c.window as EngineReading[], ENGINE_CARD.preprocessing))),
+) as number[][][];
 
 export const predictiveBenchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(bench, async (c) => {
   const { batches, batchSize, reload } = c.req.valid("json");

@@ -46,7 +46,9 @@ const putSettings = createRoute({
 
 export const engagementRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(catalog, (c) => c.json({ items: BADGES.map((b) => ({ ...b })), points: { ...POINTS } }, 200))
-  .openapi(readSettings, async (c) => c.json({ leaderboardHidden: await leaderboardHidden(database(c.env.DB), c.get("auth").tenantId) }, 200))
+  .openapi(readSettings, async (c) =>
+    c.json({ leaderboardHidden: await leaderboardHidden(database(c.env.DB), c.get("auth").tenantId) }, 200),
+  )
   .openapi(putSettings, async (c) => {
     const { leaderboardHidden: hidden } = c.req.valid("json");
     await setLeaderboardHidden(database(c.env.DB), c.get("auth").tenantId, hidden);

@@ -15,7 +15,9 @@ const tags = ["Alerting"];
 const managers = authorize(["admin", "manager"]);
 const admins = authorize(["admin"]);
 
-const PolicySchema = z.object({ severity: z.enum(SEVERITIES), steps: EscalationPolicyBody.shape.steps, updatedAt: z.string().nullable() }).openapi("EscalationPolicyState");
+const PolicySchema = z
+  .object({ severity: z.enum(SEVERITIES), steps: EscalationPolicyBody.shape.steps, updatedAt: z.string().nullable() })
+  .openapi("EscalationPolicyState");
 
 const listPoliciesRoute = createRoute({
   method: "get",
@@ -24,7 +26,11 @@ const listPoliciesRoute = createRoute({
   tags,
   security: bearerSecurity,
   middleware: [managers] as const,
-  responses: { 200: json(z.object({ items: z.array(PolicySchema), nextCursor: z.null() }), "Policies"), 401: errors[401], 403: errors[403] },
+  responses: {
+    200: json(z.object({ items: z.array(PolicySchema), nextCursor: z.null() }), "Policies"),
+    401: errors[401],
+    403: errors[403],
+  },
 });
 const putPolicyRoute = createRoute({
   method: "put",

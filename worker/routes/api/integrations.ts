@@ -65,7 +65,11 @@ const configureRoute = <S extends z.ZodType>(vendor: Vendor, schema: S, summary:
     responses: { 200: json(ConfiguredSchema, "Stored encrypted"), 400: errors[400], 401: errors[401], 403: errors[403] },
   });
 
-const putSamsara = configureRoute("samsara", SamsaraConfigSchema, "Configure Samsara webhooks: the webhook's secret key (base64, as Samsara shows it)");
+const putSamsara = configureRoute(
+  "samsara",
+  SamsaraConfigSchema,
+  "Configure Samsara webhooks: the webhook's secret key (base64, as Samsara shows it)",
+);
 const putMotive = configureRoute("motive", MotiveConfigSchema, "Configure Motive webhooks: the company webhook's shared secret");
 const putGeotab = configureRoute("geotab", GeotabConfigSchema, "Configure the MyGeotab poller: server, database and API user");
 
@@ -95,7 +99,10 @@ const webhookRoute = createRoute({
   middleware: [authorize(["admin"])] as const,
   request: jsonBody(OutboundWebhookBody),
   responses: {
-    201: json(z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), secret: z.string() }).openapi("OutboundWebhook"), "Registered"),
+    201: json(
+      z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), secret: z.string() }).openapi("OutboundWebhook"),
+      "Registered",
+    ),
     400: errors[400],
     401: errors[401],
     403: errors[403],

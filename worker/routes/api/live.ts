@@ -10,7 +10,11 @@ import { errors } from "../../schemas/common";
 
 /** Token from `Authorization`, `?token=` or the `bearer.<token>` WebSocket subprotocol. */
 function liveToken(request: Request, query: string | undefined): string | undefined {
-  const protocols = request.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim()) ?? [];
+  const protocols =
+    request.headers
+      .get("sec-websocket-protocol")
+      ?.split(",")
+      .map((p) => p.trim()) ?? [];
   const fromProtocol = protocols.find((p) => p.startsWith("bearer."))?.slice("bearer.".length);
   return bearerToken(request.headers.get("authorization") ?? undefined, query) ?? fromProtocol;
 }
@@ -32,7 +36,11 @@ const ws = createRoute({
   path: "/",
   summary: "Live alert stream over WebSocket (token as ?token= or subprotocol bearer.<token>)",
   tags: ["Live"],
-  responses: { 101: { description: "Switching protocols; see docs/api.md for the messages" }, 401: errors[401], 426: { description: "Not a WebSocket upgrade" } },
+  responses: {
+    101: { description: "Switching protocols; see docs/api.md for the messages" },
+    401: errors[401],
+    426: { description: "Not a WebSocket upgrade" },
+  },
 });
 const sse = createRoute({
   method: "get",

@@ -110,7 +110,12 @@ const listServiceRoute = createRoute({
   path: "/service-records",
   summary: "Recorded services, newest first",
   request: { query: ServiceRecordQuery },
-  responses: { 200: json(listOf(ServiceRecordSchema, "ServiceRecordList"), "Service records"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  responses: {
+    200: json(listOf(ServiceRecordSchema, "ServiceRecordList"), "Service records"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+  },
 });
 const autoScheduleRoute = createRoute({
   ...managed,
@@ -121,7 +126,12 @@ const autoScheduleRoute = createRoute({
     "Respects skills, shifts (in each technician's time zone), bay capacity and existing bookings; minimises priority-weighted lateness past due dates " +
     "(urgent 8, high 4, normal 2, low 1), then vehicle downtime. Deterministic for the same input. A bay is assigned whenever the shop has bays.",
   request: jsonBody(AutoScheduleBody),
-  responses: { 200: json(AutoScheduleResult, "The booked work orders and those left open, with the reason"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  responses: {
+    200: json(AutoScheduleResult, "The booked work orders and those left open, with the reason"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+  },
 });
 const sweepRoute = createRoute({
   ...managed,
@@ -152,7 +162,12 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const plan = await updatePlan(database(c.env.DB), c.get("auth").tenantId, id, body);
-    c.set("audit", { action: "maintenance_plan.update", targetType: "maintenance_plan", targetId: id, detail: { fields: Object.keys(body) } });
+    c.set("audit", {
+      action: "maintenance_plan.update",
+      targetType: "maintenance_plan",
+      targetId: id,
+      detail: { fields: Object.keys(body) },
+    });
     return c.json(publicPlan(plan), 200);
   })
   .openapi(deletePlanRoute, async (c) => {
@@ -171,7 +186,12 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
   })
   .openapi(createServiceRoute, async (c) => {
     const record = await recordService(c.env, c.get("auth").tenantId, c.req.valid("json"));
-    c.set("audit", { action: "service_record.create", targetType: "service_record", targetId: record.id, detail: { vehicleId: record.vehicleId, planId: record.planId } });
+    c.set("audit", {
+      action: "service_record.create",
+      targetType: "service_record",
+      targetId: record.id,
+      detail: { vehicleId: record.vehicleId, planId: record.planId },
+    });
     return c.json(publicServiceRecord(record), 201);
   })
   .openapi(listServiceRoute, async (c) => {
@@ -195,7 +215,11 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
   .openapi(sweepRoute, async (c) => {
     const { tenantId } = c.get("auth");
     const { created, transitions } = await sweepMaintenance(c.env, tenantId);
-    c.set("audit", { action: "maintenance.sweep", targetType: "work_order", detail: { created: created.length, transitions: transitions.length } });
+    c.set("audit", {
+      action: "maintenance.sweep",
+      targetType: "work_order",
+      detail: { created: created.length, transitions: transitions.length },
+    });
     return c.json(
       {
         created: created.map(publicWorkOrder),

@@ -58,8 +58,14 @@ const inbox = createRoute({
   tags: notificationTags,
   security: bearerSecurity,
   middleware: [anyone] as const,
-  request: { query: z.object({ unread: z.enum(["true", "false"]).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }) },
-  responses: { 200: json(z.object({ items: z.array(InboxItemSchema), nextCursor: z.null() }), "Inbox"), 400: errors[400], 401: errors[401] },
+  request: {
+    query: z.object({ unread: z.enum(["true", "false"]).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(InboxItemSchema), nextCursor: z.null() }), "Inbox"),
+    400: errors[400],
+    401: errors[401],
+  },
 });
 
 const readItem = createRoute({
@@ -94,7 +100,15 @@ const putOwn = createRoute({
   responses: { 200: json(OwnEngagementSchema, "Stored"), 400: errors[400], 401: errors[401] },
 });
 
-const inboxItem = (i: { id: string; alertId: string | null; title: string; body: string; url: string; createdAt: number; readAt: number | null }) => ({
+const inboxItem = (i: {
+  id: string;
+  alertId: string | null;
+  title: string;
+  body: string;
+  url: string;
+  createdAt: number;
+  readAt: number | null;
+}) => ({
   id: i.id,
   alertId: i.alertId,
   title: i.title,

@@ -22,11 +22,10 @@ const list = createRoute({
   responses: { 200: json(listOf(DeliverySchema, "DeliveryList"), "Deliveries"), 400: errors[400], 401: errors[401], 403: errors[403] },
 });
 
-export const notificationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
-  .openapi(list, async (c) => {
-    const { limit, cursor, ...filters } = c.req.valid("query");
-    const after = decodeCursor(cursor, 2) as [number, string] | undefined;
-    const rows = await listDeliveries(database(c.env.DB), c.get("auth").tenantId, filters, limit, after);
-    const result = page(rows, limit, (d) => [d.createdAt, d.id]);
-    return c.json({ items: result.items.map(publicDelivery), nextCursor: result.nextCursor }, 200);
-  });
+export const notificationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(list, async (c) => {
+  const { limit, cursor, ...filters } = c.req.valid("query");
+  const after = decodeCursor(cursor, 2) as [number, string] | undefined;
+  const rows = await listDeliveries(database(c.env.DB), c.get("auth").tenantId, filters, limit, after);
+  const result = page(rows, limit, (d) => [d.createdAt, d.id]);
+  return c.json({ items: result.items.map(publicDelivery), nextCursor: result.nextCursor }, 200);
+});

@@ -29,7 +29,8 @@ const alertsRoute = createRoute({
   method: "get",
   path: "/alerts.csv",
   summary: "Alerts as RFC 4180 CSV (streamed), with the filters of GET /api/alerts, newest first",
-  description: "Header: id,createdAt,vehicleId,vehicleName,type,severity,status,message,value,acknowledgedAt,resolvedAt. `from` inclusive, `to` exclusive.",
+  description:
+    "Header: id,createdAt,vehicleId,vehicleName,type,severity,status,message,value,acknowledgedAt,resolvedAt. `from` inclusive, `to` exclusive.",
   request: { query: AlertReportQuery },
   responses: { 200: csvResponse("CSV"), ...readErrors },
 });
@@ -78,6 +79,17 @@ export const reportRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid
       maintenanceAnalytics(c.env.DB, tenantId, from, to),
       predictiveAnalytics(c.env.DB, tenantId, from, to),
     ]);
-    const pdf = await fleetReportPdf({ tenantName: tenant?.name ?? "", timeZone: query.timeZone, alerts, maintenance, predictive, generatedAt: new Date().toISOString() });
-    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/pdf", "content-disposition": 'attachment; filename="fleet-report.pdf"', "cache-control": "no-store" });
+    const pdf = await fleetReportPdf({
+      tenantName: tenant?.name ?? "",
+      timeZone: query.timeZone,
+      alerts,
+      maintenance,
+      predictive,
+      generatedAt: new Date().toISOString(),
+    });
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": "application/pdf",
+      "content-disposition": 'attachment; filename="fleet-report.pdf"',
+      "cache-control": "no-store",
+    });
   });

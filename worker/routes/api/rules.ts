@@ -17,7 +17,11 @@ const list = createRoute({
   method: "get",
   path: "/",
   summary: "The tenant's alert rules",
-  responses: { 200: json(z.object({ items: z.array(RuleSchema), nextCursor: z.null() }).openapi("RuleList"), "Rules"), 401: errors[401], 403: errors[403] },
+  responses: {
+    200: json(z.object({ items: z.array(RuleSchema), nextCursor: z.null() }).openapi("RuleList"), "Rules"),
+    401: errors[401],
+    403: errors[403],
+  },
 });
 const create = createRoute({
   ...base,

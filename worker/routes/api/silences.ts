@@ -29,7 +29,11 @@ const listSilencesRoute = createRoute({
   tags,
   security: bearerSecurity,
   middleware: [managers] as const,
-  responses: { 200: json(z.object({ items: z.array(SilenceSchema), nextCursor: z.null() }), "Silences"), 401: errors[401], 403: errors[403] },
+  responses: {
+    200: json(z.object({ items: z.array(SilenceSchema), nextCursor: z.null() }), "Silences"),
+    401: errors[401],
+    403: errors[403],
+  },
 });
 const deleteSilenceRoute = createRoute({
   method: "delete",
@@ -50,7 +54,9 @@ export const silenceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     c.set("audit", { action: "silence.create", targetType: "silence", targetId: row.id });
     return c.json(publicSilence(row), 201);
   })
-  .openapi(listSilencesRoute, async (c) => c.json({ items: (await listSilences(database(c.env.DB), c.get("auth").tenantId)).map(publicSilence), nextCursor: null }, 200))
+  .openapi(listSilencesRoute, async (c) =>
+    c.json({ items: (await listSilences(database(c.env.DB), c.get("auth").tenantId)).map(publicSilence), nextCursor: null }, 200),
+  )
   .openapi(deleteSilenceRoute, async (c) => {
     const { tenantId } = c.get("auth");
     await deleteSilence(database(c.env.DB), tenantId, c.req.valid("param").id);

@@ -24,9 +24,17 @@ const createTechnicianRoute = createRoute({
   ...technicianBase,
   method: "post",
   path: "/",
-  summary: "Add a technician: skills, weekly shifts (local to its IANA time zone; an end not after the start runs past midnight), optional login",
+  summary:
+    "Add a technician: skills, weekly shifts (local to its IANA time zone; an end not after the start runs past midnight), optional login",
   request: jsonBody(CreateTechnicianBody),
-  responses: { 201: json(TechnicianSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  responses: {
+    201: json(TechnicianSchema, "Created"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+  },
 });
 const getTechnicianRoute = createRoute({
   ...technicianBase,
@@ -42,7 +50,14 @@ const patchTechnicianRoute = createRoute({
   path: "/{id}",
   summary: "Change a technician (existing bookings stay as they are)",
   request: { params: IdParam, ...jsonBody(PatchTechnicianBody) },
-  responses: { 200: json(TechnicianSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  responses: {
+    200: json(TechnicianSchema, "Updated"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+  },
 });
 
 export const technicianRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })

@@ -139,7 +139,11 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const since = Date.now() - c.req.valid("query").hours * 3_600_000;
     const points = await tenantHub(c.env, auth.tenantId).recentReadings(auth.tenantId, vehicle.id, since, MAX_POINTS);
     return c.json(
-      { vehicleId: vehicle.id, from: new Date(since).toISOString(), points: points.map((p) => ({ ts: new Date(p.ts).toISOString(), readings: p.readings })) },
+      {
+        vehicleId: vehicle.id,
+        from: new Date(since).toISOString(),
+        points: points.map((p) => ({ ts: new Date(p.ts).toISOString(), readings: p.readings })),
+      },
       200,
     );
   });

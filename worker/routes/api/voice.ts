@@ -11,7 +11,12 @@ import { findUser } from "../../services/users";
 
 /** Twilio's request signature: base64 HMAC-SHA1(auth token, URL + each POST param name and value, sorted by name). */
 async function twilioSignature(authToken: string, url: string, params: Record<string, string>) {
-  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join("");
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join("");
   const key = await crypto.subtle.importKey("raw", utf8(authToken), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
   return toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8(data))));
 }
@@ -39,7 +44,17 @@ export const voiceRoutes = router.post("/ack", async (c) => {
   if (form.Digits !== "1") return twiml("Nothing was changed. Goodbye.");
   const user = await findUser(database(c.env.DB), link.tenantId, link.userId);
   if (!user) throw new AppError("unauthorized", "The user no longer exists.");
-  const result = await tenantHub(c.env, link.tenantId).transition(link.tenantId, { userId: user.id, role: user.role }, link.alertId, { action: "ack", note: "Acknowledged by phone" });
-  c.set("audit", { action: "alert.ack", tenantId: link.tenantId, actorId: user.id, targetType: "alert", targetId: link.alertId, detail: { via: "voice" } });
+  const result = await tenantHub(c.env, link.tenantId).transition(link.tenantId, { userId: user.id, role: user.role }, link.alertId, {
+    action: "ack",
+    note: "Acknowledged by phone",
+  });
+  c.set("audit", {
+    action: "alert.ack",
+    tenantId: link.tenantId,
+    actorId: user.id,
+    targetType: "alert",
+    targetId: link.alertId,
+    detail: { via: "voice" },
+  });
   return twiml(result.ok ? "The alert is acknowledged. Thank you." : "The alert could not be acknowledged. It may already be resolved.");
 });

@@ -5,8 +5,23 @@ import { decodeCursor, page } from "../../lib/cursor";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf } from "../../schemas/common";
-import { CreateWorkOrderBody, PatchWorkOrderBody, WorkOrderDetail, WorkOrderFromAlertBody, WorkOrderQuery, WorkOrderSchema } from "../../schemas/maintenance";
-import { createWorkOrder, getWorkOrder, listWorkOrders, patchWorkOrder, publicWorkOrder, workOrderDetail, workOrderFromAlert } from "../../services/work-orders";
+import {
+  CreateWorkOrderBody,
+  PatchWorkOrderBody,
+  WorkOrderDetail,
+  WorkOrderFromAlertBody,
+  WorkOrderQuery,
+  WorkOrderSchema,
+} from "../../schemas/maintenance";
+import {
+  createWorkOrder,
+  getWorkOrder,
+  listWorkOrders,
+  patchWorkOrder,
+  publicWorkOrder,
+  workOrderDetail,
+  workOrderFromAlert,
+} from "../../services/work-orders";
 
 const tags = ["Work orders"];
 const managers = authorize(["admin", "manager"]);
@@ -19,7 +34,14 @@ const create = createRoute({
   path: "/",
   summary: "Open a work order (manual, or from a plan, a predictive risk or an alert)",
   request: jsonBody(CreateWorkOrderBody),
-  responses: { 201: json(WorkOrderDetail, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  responses: {
+    201: json(WorkOrderDetail, "Created"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+  },
 });
 const fromAlert = createRoute({
   tags,
@@ -71,7 +93,14 @@ const patch = createRoute({
     "lie inside the technician's shift (in its time zone) and the technician must have the work order's skill — otherwise 409 naming the conflicting booking. " +
     "Giving an open work order a complete booking schedules it. Completing a work order that carries a plan records the service (odometer, engine hours, date).",
   request: { params: IdParam, ...jsonBody(PatchWorkOrderBody) },
-  responses: { 200: json(WorkOrderDetail, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+  responses: {
+    200: json(WorkOrderDetail, "Updated"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+  },
 });
 
 export const workOrderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
@@ -83,16 +112,33 @@ export const workOrderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInva
   })
   .openapi(fromAlert, async (c) => {
     const auth = c.get("auth");
-    const { created, workOrder } = await workOrderFromAlert(c.env, auth.tenantId, { userId: auth.userId, role: auth.role }, c.req.valid("json"));
+    const { created, workOrder } = await workOrderFromAlert(
+      c.env,
+      auth.tenantId,
+      { userId: auth.userId, role: auth.role },
+      c.req.valid("json"),
+    );
     if (!created) return c.json(workOrder, 200);
-    c.set("audit", { action: "work_order.create", targetType: "work_order", targetId: workOrder.id, detail: { source: "alert", alertId: workOrder.alertId } });
+    c.set("audit", {
+      action: "work_order.create",
+      targetType: "work_order",
+      targetId: workOrder.id,
+      detail: { source: "alert", alertId: workOrder.alertId },
+    });
     return c.json(workOrder, 201);
   })
   .openapi(list, async (c) => {
     const auth = c.get("auth");
     const { limit, cursor, ...filter } = c.req.valid("query");
     const before = decodeCursor(cursor, 1) as [string] | undefined;
-    const rows = await listWorkOrders(database(c.env.DB), auth.tenantId, { userId: auth.userId, role: auth.role }, filter, limit, before?.[0]);
+    const rows = await listWorkOrders(
+      database(c.env.DB),
+      auth.tenantId,
+      { userId: auth.userId, role: auth.role },
+      filter,
+      limit,
+      before?.[0],
+    );
     const result = page(rows, limit, (w) => [w.id]);
     return c.json({ items: result.items.map(publicWorkOrder), nextCursor: result.nextCursor }, 200);
   })
@@ -107,6 +153,11 @@ export const workOrderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInva
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const workOrder = await patchWorkOrder(c.env, auth.tenantId, { userId: auth.userId, role: auth.role }, id, body);
-    c.set("audit", { action: "work_order.update", targetType: "work_order", targetId: id, detail: { fields: Object.keys(body), status: workOrder.status } });
+    c.set("audit", {
+      action: "work_order.update",
+      targetType: "work_order",
+      targetId: id,
+      detail: { fields: Object.keys(body), status: workOrder.status },
+    });
     return c.json(workOrder, 200);
   });

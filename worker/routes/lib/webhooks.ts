@@ -28,7 +28,10 @@ export const rejected = (vendor: string, fieldErrors: { path: string; message: s
 
 // Documented by hand: the body is validated only after the signature, so not by a route validator.
 export const vendorWebhookResponses = {
-  200: json(AcceptedSchema, "Accepted and durably recorded (`accepted: 0` for events without vehicle data); a repeated event id answers `{accepted: 0, duplicate: true}`"),
+  200: json(
+    AcceptedSchema,
+    "Accepted and durably recorded (`accepted: 0` for events without vehicle data); a repeated event id answers `{accepted: 0, duplicate: true}`",
+  ),
   400: errors[400],
   401: { ...errors[401], description: "Unknown tenant, vendor not configured, missing or wrong signature, or stale timestamp" },
   413: errors[413],

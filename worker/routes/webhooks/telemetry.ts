@@ -57,9 +57,13 @@ export const telemetryWebhookRoutes = router.post("/", async (c) => {
   const batch = TelemetryBatchSchema.safeParse(parsed);
   if (!batch.success) throw validationError(batch.error);
 
-  const events = batch.data.events.map((e) => ({ vehicleId: e.vehicleId, ts: Date.parse(e.ts), readings: e.readings, ...(e.dtc ? { dtc: e.dtc } : {}) }));
+  const events = batch.data.events.map((e) => ({
+    vehicleId: e.vehicleId,
+    ts: Date.parse(e.ts),
+    readings: e.readings,
+    ...(e.dtc ? { dtc: e.dtc } : {}),
+  }));
   const result = await ingestEvents(c.env, found.tenant.id, `std:${id}`, events);
   if (result.duplicate) return c.json({ accepted: 0, duplicate: true }, 200);
   return c.json({ accepted: result.accepted }, 202);
 });
-

@@ -27,7 +27,13 @@ export interface NewWorkOrder {
   alertId?: string;
 }
 
-export async function createWorkOrder(env: Env, tenantId: string, actorId: string | null, input: NewWorkOrder, options: { alertChecked?: boolean } = {}) {
+export async function createWorkOrder(
+  env: Env,
+  tenantId: string,
+  actorId: string | null,
+  input: NewWorkOrder,
+  options: { alertChecked?: boolean } = {},
+) {
   const db = database(env.DB);
   const vehicle = await db.query.vehicles.findFirst({ where: inTenant(vehicles, tenantId, eq(vehicles.id, input.vehicleId)) });
   if (!vehicle) throw noSuch("vehicle", "vehicleId");
@@ -62,7 +68,9 @@ export async function createWorkOrder(env: Env, tenantId: string, actorId: strin
   try {
     const [[created]] = await db.batch([
       db.insert(workOrders).values(row).returning(),
-      db.insert(workOrderEvents).values({ id: newId("woe", now), tenantId, workOrderId: row.id, fromStatus: null, toStatus: "open", actorId, at: now }),
+      db
+        .insert(workOrderEvents)
+        .values({ id: newId("woe", now), tenantId, workOrderId: row.id, fromStatus: null, toStatus: "open", actorId, at: now }),
     ]);
     const detail = await workOrderDetail(db, tenantId, created!);
     await publishWorkOrders(env, tenantId, [detail], "workorder.created");
@@ -83,7 +91,14 @@ export async function workOrderFromAlert(
   env: Env,
   tenantId: string,
   viewer: Viewer,
-  input: { alertId: string; title?: string; priority?: WorkOrderPriority; dueDate?: string; durationMinutes?: number; skill?: string | null },
+  input: {
+    alertId: string;
+    title?: string;
+    priority?: WorkOrderPriority;
+    dueDate?: string;
+    durationMinutes?: number;
+    skill?: string | null;
+  },
 ) {
   const db = database(env.DB);
   const alert = await tenantHub(env, tenantId).alert(tenantId, viewer, input.alertId);
@@ -92,16 +107,22 @@ export async function workOrderFromAlert(
   const found = await existing();
   if (found) return { created: false, workOrder: await workOrderDetail(db, tenantId, found) };
   try {
-    const workOrder = await createWorkOrder(env, tenantId, viewer.userId, {
-      vehicleId: alert.vehicleId,
-      title: input.title ?? alert.message.slice(0, 200),
-      priority: input.priority ?? PRIORITY_OF_SEVERITY[alert.severity] ?? "normal",
-      source: "alert",
-      dueDate: input.dueDate,
-      durationMinutes: input.durationMinutes,
-      skill: input.skill,
-      alertId: alert.id,
-    }, { alertChecked: true });
+    const workOrder = await createWorkOrder(
+      env,
+      tenantId,
+      viewer.userId,
+      {
+        vehicleId: alert.vehicleId,
+        title: input.title ?? alert.message.slice(0, 200),
+        priority: input.priority ?? PRIORITY_OF_SEVERITY[alert.severity] ?? "normal",
+        source: "alert",
+        dueDate: input.dueDate,
+        durationMinutes: input.durationMinutes,
+        skill: input.skill,
+        alertId: alert.id,
+      },
+      { alertChecked: true },
+    );
     return { created: true, workOrder };
   } catch (error) {
     const raced = error instanceof AppError && error.code === "conflict" ? await existing() : undefined;
@@ -142,11 +163,6 @@ export async function createPlanWorkOrders(env: Env, tenantId: string, items: Du
     ]);
     if (inserted) created.push(inserted);
   }
-  await publishWorkOrders(
-    env,
-    tenantId,
-    await Promise.all(created.map((w) => workOrderDetail(db, tenantId, w))),
-    "workorder.created",
-  );
+  await publishWorkOrders(env, tenantId, await Promise.all(created.map((w) => workOrderDetail(db, tenantId, w))), "workorder.created");
   return created;
 }

@@ -3,7 +3,13 @@ import { eq, sql } from "drizzle-orm";
 import { database, inTenant } from "../../db/client";
 import { serviceRecords, vehicles, workOrders, type WorkOrder } from "../../db/schema";
 import { findBookingConflict, hasSkill, type Booking } from "../../domain/maintenance/booking";
-import { BOOKED_STATUSES, isTerminal, transitionError, type WorkOrderPriority, type WorkOrderStatus } from "../../domain/maintenance/lifecycle";
+import {
+  BOOKED_STATUSES,
+  isTerminal,
+  transitionError,
+  type WorkOrderPriority,
+  type WorkOrderStatus,
+} from "../../domain/maintenance/lifecycle";
 import { AppError, type FieldError } from "../../lib/problem";
 import { TECHNICIAN_PATCH_FIELDS } from "../../schemas/maintenance";
 import { awardWorkOrderCompletion } from "../engagement";
@@ -36,7 +42,8 @@ export interface WorkOrderPatch {
 }
 
 const pick = <T>(patched: T | undefined, current: T) => (patched !== undefined ? patched : current);
-const ms = (value: string | null | undefined, current: number | null) => (value === undefined ? current : value === null ? null : Date.parse(value));
+const ms = (value: string | null | undefined, current: number | null) =>
+  value === undefined ? current : value === null ? null : Date.parse(value);
 
 /**
  * Applies a PATCH: lifecycle (409 on an illegal transition), booking rules (409 naming the
@@ -51,9 +58,11 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
   if (!current || !visibleTo(scope, current)) throw new AppError("not_found", "No such work order.");
   const fields = Object.keys(patch).filter((k) => patch[k as keyof WorkOrderPatch] !== undefined);
   if (scope.limited) {
-    if (!scope.technician || current.technicianId !== scope.technician.id) throw new AppError("forbidden", "A technician may change only work orders assigned to it.");
+    if (!scope.technician || current.technicianId !== scope.technician.id)
+      throw new AppError("forbidden", "A technician may change only work orders assigned to it.");
     const others = fields.filter((k) => !TECHNICIAN_PATCH_FIELDS.has(k));
-    if (others.length) throw new AppError("forbidden", `A technician may change status, notes and costCents only (not ${others.join(", ")}).`);
+    if (others.length)
+      throw new AppError("forbidden", `A technician may change status, notes and costCents only (not ${others.join(", ")}).`);
   }
 
   const now = Date.now();
@@ -73,25 +82,39 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
   const bookingFields = ["technicianId", "bayId", "scheduledStart", "scheduledEnd", "skill"].filter((k) => fields.includes(k));
   // A booking given to an open work order schedules it, unless the caller says otherwise.
   let status: WorkOrderStatus = patch.status ?? current.status;
-  if (patch.status === undefined && current.status === "open" && bookingFields.length && next.scheduledStart != null && next.scheduledEnd != null) status = "scheduled";
+  if (
+    patch.status === undefined &&
+    current.status === "open" &&
+    bookingFields.length &&
+    next.scheduledStart != null &&
+    next.scheduledEnd != null
+  )
+    status = "scheduled";
 
   const refused = transitionError(current.status, status);
   if (refused) throw conflictError(refused);
   if (isTerminal(current.status)) {
     const frozen = fields.filter((k) => !["notes", "costCents", "status"].includes(k));
-    if (frozen.length) throw conflictError(`A ${current.status} work order can only have its notes and cost changed (not ${frozen.join(", ")}).`);
+    if (frozen.length)
+      throw conflictError(`A ${current.status} work order can only have its notes and cost changed (not ${frozen.join(", ")}).`);
   }
 
   // The booking as it would be.
   const errors: FieldError[] = [];
   if ((next.scheduledStart == null) !== (next.scheduledEnd == null)) {
-    errors.push({ path: next.scheduledStart == null ? "scheduledStart" : "scheduledEnd", message: "scheduledStart and scheduledEnd go together" });
+    errors.push({
+      path: next.scheduledStart == null ? "scheduledStart" : "scheduledEnd",
+      message: "scheduledStart and scheduledEnd go together",
+    });
   } else if (next.scheduledStart != null && next.scheduledEnd! <= next.scheduledStart) {
     errors.push({ path: "scheduledEnd", message: "Must be after scheduledStart" });
   }
   const booked = BOOKED_STATUSES.includes(status);
   if (booked && next.scheduledStart == null && next.scheduledEnd == null) {
-    errors.push({ path: "scheduledStart", message: `Required for a ${status} work order` }, { path: "scheduledEnd", message: `Required for a ${status} work order` });
+    errors.push(
+      { path: "scheduledStart", message: `Required for a ${status} work order` },
+      { path: "scheduledEnd", message: `Required for a ${status} work order` },
+    );
   }
   if (errors.length) throw invalid(errors);
 
@@ -103,15 +126,28 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
   const entersBooking = booked && (!BOOKED_STATUSES.includes(current.status) || bookingFields.length > 0);
   const candidate: Booking | null =
     booked && next.scheduledStart != null
-      ? { workOrderId: current.id, vehicleId: current.vehicleId, technicianId: next.technicianId, bayId: next.bayId, start: next.scheduledStart, end: next.scheduledEnd! }
+      ? {
+          workOrderId: current.id,
+          vehicleId: current.vehicleId,
+          technicianId: next.technicianId,
+          bayId: next.bayId,
+          start: next.scheduledStart,
+          end: next.scheduledEnd!,
+        }
       : null;
-  const techInfo = technician ? { id: technician.id, name: technician.name, skills: technician.skills, shifts: technician.shifts, timeZone: technician.timeZone } : null;
+  const techInfo = technician
+    ? { id: technician.id, name: technician.name, skills: technician.skills, shifts: technician.shifts, timeZone: technician.timeZone }
+    : null;
   const bayInfo = bay ? { id: bay.id, name: bay.name, capacity: bay.capacity } : null;
   if (entersBooking && candidate) {
     const existing = await bookingsBetween(db, tenantId, candidate.start, candidate.end, current.id);
     const conflict = findBookingConflict(candidate, existing, { technician: techInfo, bay: bayInfo, skill: next.skill });
     if (conflict) throw conflictError(conflict.reason);
-  } else if (technician && (bookingFields.includes("technicianId") || bookingFields.includes("skill")) && !hasSkill(technician.skills, next.skill)) {
+  } else if (
+    technician &&
+    (bookingFields.includes("technicianId") || bookingFields.includes("skill")) &&
+    !hasSkill(technician.skills, next.skill)
+  ) {
     throw conflictError(`Technician "${technician.name}" (${technician.id}) does not have the required skill "${next.skill}".`);
   }
 
@@ -136,19 +172,18 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
     const meters = vehicle ? (await readMeters(env, tenantId, [vehicle], now)).get(vehicle.id)! : { odometerKm: null, engineHours: null };
     const record = serviceRecordRow(tenantId, current.vehicleId, current.planId, meters, now, current.id);
     extra.push(
-      db
-        .insert(serviceRecords)
-        .select(
-          sql`SELECT ${record.id}, ${tenantId}, ${record.vehicleId}, ${record.planId}, ${record.workOrderId}, ${record.odometerKm}, ${record.engineHours}, ${record.performedAt}, ${now}
+      db.insert(serviceRecords).select(
+        sql`SELECT ${record.id}, ${tenantId}, ${record.vehicleId}, ${record.planId}, ${record.workOrderId}, ${record.odometerKm}, ${record.engineHours}, ${record.performedAt}, ${now}
             WHERE ${hasRev(tenantId, current.id, rev)}`,
-        ),
+      ),
     );
   }
   const [rows] = await db.batch([update, ...extra]);
   const updated = (rows as WorkOrder[])[0];
   if (!updated) {
     const now2 = await db.query.workOrders.findFirst({ where: inTenant(workOrders, tenantId, eq(workOrders.id, current.id)) });
-    if (!now2 || now2.rev !== current.rev) throw conflictError("The work order was changed by someone else meanwhile; reload it and try again.");
+    if (!now2 || now2.rev !== current.rev)
+      throw conflictError("The work order was changed by someone else meanwhile; reload it and try again.");
     const existing = candidate ? await bookingsBetween(db, tenantId, candidate.start, candidate.end, current.id) : [];
     const conflict = candidate ? findBookingConflict(candidate, existing, { technician: techInfo, bay: bayInfo, skill: next.skill }) : null;
     throw conflictError(conflict?.reason ?? "Another booking was made at the same time; reload and try again.");

@@ -26,12 +26,34 @@ export async function applyPlacements(
     const chunk = placements.slice(i, i + 40);
     const statements = chunk.flatMap((p) => {
       const rev = newRev();
-      const guard = bookingGuard(tenantId, p.workOrder.id, { vehicleId: p.workOrder.vehicleId, technicianId: p.technicianId, bayId: p.bayId, start: p.start, end: p.end }, p.bayId ? (bayCapacity.get(p.bayId) ?? null) : null);
+      const guard = bookingGuard(
+        tenantId,
+        p.workOrder.id,
+        { vehicleId: p.workOrder.vehicleId, technicianId: p.technicianId, bayId: p.bayId, start: p.start, end: p.end },
+        p.bayId ? (bayCapacity.get(p.bayId) ?? null) : null,
+      );
       return [
         db
           .update(workOrders)
-          .set({ status: "scheduled", technicianId: p.technicianId, bayId: p.bayId, scheduledStart: p.start, scheduledEnd: p.end, rev, updatedAt: now })
-          .where(inTenant(workOrders, tenantId, eq(workOrders.id, p.workOrder.id), eq(workOrders.rev, p.workOrder.rev), eq(workOrders.status, "open"), guard))
+          .set({
+            status: "scheduled",
+            technicianId: p.technicianId,
+            bayId: p.bayId,
+            scheduledStart: p.start,
+            scheduledEnd: p.end,
+            rev,
+            updatedAt: now,
+          })
+          .where(
+            inTenant(
+              workOrders,
+              tenantId,
+              eq(workOrders.id, p.workOrder.id),
+              eq(workOrders.rev, p.workOrder.rev),
+              eq(workOrders.status, "open"),
+              guard,
+            ),
+          )
           .returning(),
         eventIfRev(db, tenantId, p.workOrder.id, rev, "open", "scheduled", actorId, now),
       ];

@@ -46,7 +46,11 @@ export async function listWorkOrders(db: Db, tenantId: string, viewer: Viewer, f
     beforeId ? lt(workOrders.id, beforeId) : undefined,
   ];
   if (scope.limited) {
-    conditions.push(scope.technician ? or(eq(workOrders.status, "open"), eq(workOrders.technicianId, scope.technician.id)) : eq(workOrders.status, "open"));
+    conditions.push(
+      scope.technician
+        ? or(eq(workOrders.status, "open"), eq(workOrders.technicianId, scope.technician.id))
+        : eq(workOrders.status, "open"),
+    );
   }
   return db
     .select()
@@ -58,7 +62,11 @@ export async function listWorkOrders(db: Db, tenantId: string, viewer: Viewer, f
 
 /** Open work orders of the tenant (the auto-scheduler's input). */
 export const openWorkOrders = (db: Db, tenantId: string) =>
-  db.select().from(workOrders).where(inTenant(workOrders, tenantId, eq(workOrders.status, "open"))).orderBy(asc(workOrders.id));
+  db
+    .select()
+    .from(workOrders)
+    .where(inTenant(workOrders, tenantId, eq(workOrders.status, "open")))
+    .orderBy(asc(workOrders.id));
 
 /** Service record written when the work order was completed, if any. */
 export const serviceOfWorkOrder = (db: Db, tenantId: string, workOrderId: string) =>

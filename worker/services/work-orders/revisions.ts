@@ -15,8 +15,19 @@ export const hasRev = (tenantId: string, workOrderId: string, rev: string) =>
   sql`EXISTS (SELECT 1 FROM work_orders WHERE tenant_id = ${tenantId} AND id = ${workOrderId} AND rev = ${rev})`;
 
 /** History row, written only if the guarded update in the same batch applied (columns in table order). */
-export function eventIfRev(db: Db, tenantId: string, workOrderId: string, rev: string, from: WorkOrderStatus | null, to: WorkOrderStatus, actorId: string | null, at: number) {
+export function eventIfRev(
+  db: Db,
+  tenantId: string,
+  workOrderId: string,
+  rev: string,
+  from: WorkOrderStatus | null,
+  to: WorkOrderStatus,
+  actorId: string | null,
+  at: number,
+) {
   return db
     .insert(workOrderEvents)
-    .select(sql`SELECT ${newId("woe", at)}, ${tenantId}, ${workOrderId}, ${from}, ${to}, ${actorId}, ${at} WHERE ${hasRev(tenantId, workOrderId, rev)}`);
+    .select(
+      sql`SELECT ${newId("woe", at)}, ${tenantId}, ${workOrderId}, ${from}, ${to}, ${actorId}, ${at} WHERE ${hasRev(tenantId, workOrderId, rev)}`,
+    );
 }

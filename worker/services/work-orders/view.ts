@@ -56,7 +56,12 @@ export async function workOrderDetail(db: Db, tenantId: string, w: WorkOrder) {
  * Tells the tenant's staff sockets (`workorder.updated`) and customer webhooks subscribed to
  * `event`; never fails the write that caused it.
  */
-export async function publishWorkOrders(env: Env, tenantId: string, list: ({ id: unknown } & Record<string, unknown>)[], event: WorkOrderEvent = "workorder.updated") {
+export async function publishWorkOrders(
+  env: Env,
+  tenantId: string,
+  list: ({ id: unknown } & Record<string, unknown>)[],
+  event: WorkOrderEvent = "workorder.updated",
+) {
   if (!list.length) return;
   try {
     await queueWorkOrderWebhooks(env, tenantId, event, list);

@@ -78,7 +78,8 @@ export function decode(grid: Grid, order: readonly number[], bundle = false): De
   return { slots, cost, downtimeMs };
 }
 
-export const improves = (a: Decoded, b: Decoded) => a.cost < b.cost - 1e-9 || (Math.abs(a.cost - b.cost) <= 1e-9 && a.downtimeMs < b.downtimeMs);
+export const improves = (a: Decoded, b: Decoded) =>
+  a.cost < b.cost - 1e-9 || (Math.abs(a.cost - b.cost) <= 1e-9 && a.downtimeMs < b.downtimeMs);
 
 /** What one job costs in a decoded schedule. */
 export function jobCost(grid: Grid, decoded: Decoded, j: number) {

@@ -41,6 +41,7 @@ export function whyUnplaced(input: SchedulerInput, grid: Grid, finalState: () =>
     if (vehicleFree(s)) techAndVehicle = true;
   }
   if (!techOnly) return `Every ${who} is fully booked between ${iso(input.from)} and ${iso(input.to)}.`;
-  if (!techAndVehicle) return `Vehicle ${wo.vehicleId} is booked whenever a ${who} is free between ${iso(input.from)} and ${iso(input.to)}.`;
+  if (!techAndVehicle)
+    return `Vehicle ${wo.vehicleId} is booked whenever a ${who} is free between ${iso(input.from)} and ${iso(input.to)}.`;
   return `Every bay is full whenever a ${who} and the vehicle are free between ${iso(input.from)} and ${iso(input.to)}.`;
 }

@@ -36,5 +36,9 @@ export function scheduleObjective(input: SchedulerInput, scheduled: readonly Pla
   }
   let downtime = 0;
   for (const [lo, hi] of spans.values()) downtime += hi - lo;
-  return { weightedLatenessHours: round(weightedLatenessHours), unscheduledPenalty: round(unscheduledPenalty), downtimeHours: round(downtime / HOUR_MS) };
+  return {
+    weightedLatenessHours: round(weightedLatenessHours),
+    unscheduledPenalty: round(unscheduledPenalty),
+    downtimeHours: round(downtime / HOUR_MS),
+  };
 }

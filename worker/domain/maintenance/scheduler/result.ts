@@ -41,7 +41,11 @@ export function toResult(input: SchedulerInput, grid: Grid, decoded: Decoded, ev
   return {
     scheduled,
     unscheduled,
-    objective: { weightedLatenessHours: round(weightedLatenessHours), unscheduledPenalty: round(unscheduledPenalty), downtimeHours: round(decoded.downtimeMs / HOUR_MS) },
+    objective: {
+      weightedLatenessHours: round(weightedLatenessHours),
+      unscheduledPenalty: round(unscheduledPenalty),
+      downtimeHours: round(decoded.downtimeMs / HOUR_MS),
+    },
     evaluations,
   };
 }

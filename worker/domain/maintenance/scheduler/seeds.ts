@@ -33,4 +33,3 @@ export const defaultBudget = (grid: Grid) => {
   const work = Math.max(1, grid.jobs.length) * Math.max(1, grid.nSlots / 8);
   return Math.max(6, Math.min(10_000, Math.floor(6_000_000 / work)));
 };
-

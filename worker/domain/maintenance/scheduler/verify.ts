@@ -31,7 +31,14 @@ export function verifySchedule(input: SchedulerInput, result: Pick<ScheduleResul
     if (input.bays.length && !p.bayId) problems.push(`${p.workOrderId} has no bay`);
     const bay = p.bayId ? bays.get(p.bayId) : undefined;
     if (p.bayId && !bay) problems.push(`${p.workOrderId} has an unknown bay`);
-    const candidate: Booking = { workOrderId: p.workOrderId, vehicleId: wo.vehicleId, technicianId: p.technicianId, bayId: p.bayId, start: p.start, end: p.end };
+    const candidate: Booking = {
+      workOrderId: p.workOrderId,
+      vehicleId: wo.vehicleId,
+      technicianId: p.technicianId,
+      bayId: p.bayId,
+      start: p.start,
+      end: p.end,
+    };
     const conflict = findBookingConflict(candidate, booked, {
       technician: technician ? { ...technician, name: technician.name ?? technician.id } : null,
       bay: bay ? { ...bay, name: bay.name ?? bay.id } : null,
