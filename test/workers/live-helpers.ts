@@ -1,10 +1,13 @@
 import { exports } from "cloudflare:workers";
+import { HEARTBEAT } from "../../worker/domain/live-protocol";
 
 export interface LiveSocket {
   ws: WebSocket;
   messages: { type: string; seq?: number; alert?: { id: string; vehicleId: string; status: string; type: string; occurrences: number } }[];
   /** Resolves with the first message (from the start) that matches, waiting up to `ms`. */
   waitFor(match: (m: LiveSocket["messages"][number]) => boolean, ms?: number): Promise<LiveSocket["messages"][number]>;
+  /** A heartbeat round trip: resolves once every message sent to this socket before it has arrived. */
+  roundTrip(ms?: number): Promise<void>;
   close(): void;
 }
 
@@ -19,7 +22,10 @@ export async function openLive(token: string, via: "query" | "protocol" = "query
   ws.accept();
   const messages: LiveSocket["messages"] = [];
   const waiters = new Set<() => void>();
+  /** Round trips waiting for their pong; those pongs are not recorded in `messages`. */
+  const roundTrips: (() => void)[] = [];
   ws.addEventListener("message", (event) => {
+    if (event.data === HEARTBEAT.response && roundTrips.length) return roundTrips.shift()!();
     messages.push(JSON.parse(event.data as string));
     for (const wake of waiters) wake();
   });
@@ -40,8 +46,21 @@ export async function openLive(token: string, via: "query" | "protocol" = "query
       waiters.add(check);
       check();
     });
-  return { ws, response, messages, waitFor, close: () => ws.close(1000, "done") };
+  // The runtime answers the heartbeat on the same socket, after whatever the object sent before it.
+  const roundTrip: LiveSocket["roundTrip"] = (ms = 3000) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no pong")), ms);
+      roundTrips.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      ws.send(HEARTBEAT.request);
+    });
+  return { ws, response, messages, waitFor, roundTrip, close: () => ws.close(1000, "done") };
 }
 
-/** Lets in-flight socket messages arrive before asserting that something did not. */
-export const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Before asserting that a socket got nothing more: one heartbeat round trip on each, so every
+ * message already sent to it has arrived (a fixed sleep only made that likely).
+ */
+export const settle = (...sockets: Pick<LiveSocket, "roundTrip">[]) => Promise.all(sockets.map((s) => s.roundTrip()));

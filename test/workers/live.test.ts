@@ -43,7 +43,7 @@ describe("live stream", () => {
     const liveB = await openLive(b.admin.token);
     await postTelemetry(a, { events: [dtcEvent("SAME-1", 0)] });
     await liveA.waitFor((m) => m.type === "alert");
-    await settle();
+    await settle(liveB);
     expect(liveB.messages.filter((m) => m.type !== "hello")).toEqual([]);
     liveA.close();
     liveB.close();
@@ -57,7 +57,7 @@ describe("live stream", () => {
     const live = await openLive(driver.token);
     await postTelemetry(tenant, { events: [dtcEvent("OTHER", 0), dtcEvent("MINE", 1)] });
     const mine = await live.waitFor((m) => m.type === "alert");
-    await settle();
+    await settle(live);
     const alerts = live.messages.filter((m) => m.type === "alert");
     expect(alerts).toHaveLength(1);
     expect(mine.alert!.vehicleId).not.toBeUndefined();
@@ -95,7 +95,7 @@ describe("live stream", () => {
     live.ws.send("{nonsense");
     expect(await live.waitFor((m) => m.type === "error")).toMatchObject({ type: "error" });
     live.ws.send(JSON.stringify({ type: "resume", since: 0 }));
-    await settle();
+    await settle(live); // the socket still answers
     live.close();
   });
 
@@ -157,7 +157,7 @@ describe("live stream extras", () => {
     expect(await staff.waitFor((m) => m.type === "pong")).toEqual({ type: "pong" });
     await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).publishWorkOrder(tenant.id, { id: "wo_1", status: "scheduled" });
     expect(await staff.waitFor((m) => m.type === "workorder.updated")).toMatchObject({ workOrder: { id: "wo_1" } });
-    await settle();
+    await settle(driverLive);
     expect(driverLive.messages.map((m) => m.type)).toEqual(["hello"]);
     staff.close();
     driverLive.close();

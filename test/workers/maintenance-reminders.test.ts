@@ -5,7 +5,11 @@ import { runJob } from "../../worker/notifications/consumer";
 import { runSweep } from "../../worker/scheduled";
 import type { ReminderSpec } from "../../worker/notifications/message";
 import { addVehicles, call, countRows, createTenant, type TestTenant } from "./helpers";
-import { deliveriesOf, eventually, prefs, received, staffWithPhone } from "./notification-helpers";
+import { drainQueue, driveTime } from "./drive";
+import { deliveriesOf, prefs, received, staffWithPhone } from "./notification-helpers";
+
+// Reminder jobs wait on the notification queue until a test drains it (see drive.ts).
+driveTime();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -33,18 +37,14 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     const topic = `maintenance:${plan.id}:${vehicle!.id}:start:due_soon`;
 
     // The email reaches SendGrid's stand-in naming the vehicle, the plan and when it is due.
-    const [mail] = await eventually(async () => {
-      const got = await received("email", { to: manager.email });
-      return got.length ? got : null;
-    });
+    await drainQueue();
+    const [mail] = await received("email", { to: manager.email });
     expect(mail!.subject).toBe("Service due soon: Unit R-1 — Oil change");
     expect(mail!.text).toContain("Oil change for Unit R-1 is due soon: due at 10,000 km (500 km left)");
     // Manager: email + in-app; the admin (default preferences): in-app. The technician is not
     // assigned yet, and the vehicle that is fine gets nothing.
-    const rows = await eventually(async () => {
-      const list = await remindersOf(tenant);
-      return list.length === 3 && list.every((d) => d.status === "sent") ? list : null;
-    });
+    const rows = await remindersOf(tenant);
+    expect(rows.map((d) => d.status)).toEqual(["sent", "sent", "sent"]);
     expect(
       rows.map((d) => `${d.userId === manager.id ? "manager" : d.userId === tenant.admin.id ? "admin" : d.userId}:${d.channel}`).sort(),
     ).toEqual(["admin:inapp", "manager:email", "manager:inapp"]);
@@ -61,7 +61,7 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     await runJob(env, { type: "maintenance.reminder", tenantId: tenant.id, reminder: JSON.parse(stored!.message) as ReminderSpec });
     await env.DB.prepare("DELETE FROM maintenance_due_states WHERE tenant_id = ?").bind(tenant.id).run();
     expect((await sweep(tenant)).transitions).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await drainQueue();
     expect(await countRows("deliveries", "tenant_id = ? AND topic LIKE 'maintenance:%'", tenant.id)).toBe(3);
     expect(await received("email", { to: manager.email })).toHaveLength(1);
     expect(await countRows("inbox_items", "tenant_id = ? AND user_id = ?", tenant.id, manager.id)).toBe(1);
@@ -79,18 +79,13 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     ).toBe(200);
     await call("PATCH", `/api/vehicles/${vehicle!.id}`, { token: tenant.admin.token, body: { odometerKm: 10_100 } });
     expect((await sweep(tenant)).transitions).toEqual([{ vehicleId: vehicle!.id, planId: plan.id, from: "due_soon", to: "overdue" }]);
-    const [sms] = await eventually(async () => {
-      const got = await received("sms", { to: techUser.phone });
-      return got.length ? got : null;
-    });
+    await drainQueue();
+    const [sms] = await received("sms", { to: techUser.phone });
     expect(sms!.body).toContain("Service overdue: Unit R-1 — Oil change");
     expect(sms!.body).toContain("100 km past");
-    const managerSms = await eventually(async () => (await received("sms", { to: manager.phone }))[0]);
-    expect(managerSms.body).toContain("Unit R-1");
-    const overdue = await eventually(async () => {
-      const list = (await remindersOf(tenant)).filter((d: Json) => d.topic.endsWith(":overdue"));
-      return list.length === 4 ? list : null;
-    });
+    const [managerSms] = await received("sms", { to: manager.phone });
+    expect(managerSms!.body).toContain("Unit R-1");
+    const overdue = (await remindersOf(tenant)).filter((d: Json) => d.topic.endsWith(":overdue"));
     expect(
       overdue.map((d) => `${d.userId === manager.id ? "manager" : d.userId === techUser.id ? "tech" : "admin"}:${d.channel}`).sort(),
     ).toEqual(["admin:inapp", "manager:email", "manager:sms", "tech:sms"]);
@@ -108,7 +103,8 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
       body: { name: "Tyres", everyKm: 10_000, dueSoonKm: 500, durationMinutes: 30 },
     });
     await sweep(tenant);
-    const row = await eventually(async () => (await remindersOf(tenant)).find((d) => d.channel === "email"));
+    await drainQueue();
+    const row = (await remindersOf(tenant)).find((d) => d.channel === "email")!;
     expect(row.userId).toBe(manager.id);
     expect(row.status).toBe("queued");
     expect(Date.parse(row.dueAt!)).toBeGreaterThan(Date.now() + 60_000);
@@ -126,10 +122,8 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
       body: { name: "Annual inspection", everyDays: 30, dueSoonDays: 3, durationMinutes: 120 },
     });
     await runSweep(env, Date.now() + 28 * 86_400_000);
-    const [mail] = await eventually(async () => {
-      const got = await received("email", { to: manager.email });
-      return got.length ? got : null;
-    });
+    await drainQueue();
+    const [mail] = await received("email", { to: manager.email });
     expect(mail!.subject).toBe("Service due soon: Unit T-1 — Annual inspection");
     expect(mail!.text).toMatch(/due on \d{4}-\d{2}-\d{2} \(2(\.\d)? days left\)/);
   });

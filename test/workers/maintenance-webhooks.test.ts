@@ -2,7 +2,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addVehicles, call, createTenant, type TestTenant } from "./helpers";
-import { deliveriesOf, eventually, received, standIn } from "./notification-helpers";
+import { drainQueue, driveTime } from "./drive";
+import { deliveriesOf, received, standIn } from "./notification-helpers";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -11,6 +12,9 @@ type Json = any;
 const TOMORROW = Math.floor(Date.now() / DAY + 1) * DAY;
 const at = (hours: number) => new Date(TOMORROW + hours * H).toISOString();
 const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: "06:00", end: "18:00" }));
+
+// Webhook delivery jobs wait on the notification queue until a test drains it (see drive.ts).
+driveTime();
 
 /** A stand-in receiver registered as the tenant's outbound webhook for `events`, sharing its secret. */
 async function receiver(tenant: TestTenant, events: string[]) {
@@ -53,10 +57,8 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
     await patch(tenant, wo.id, { status: "completed", costCents: 48_900, notes: "Front pads" });
 
     // The stand-in only records requests whose Standard Webhooks signature verifies with the secret.
-    const hooks = await eventually(async () => {
-      const got = await received("webhook", { id: erp.receiverId });
-      return got.length >= 4 ? got : null;
-    });
+    await drainQueue();
+    const hooks = await received("webhook", { id: erp.receiverId });
     expect(hooks).toHaveLength(4);
     const byStatus = new Map(hooks.map((h) => [h.body.data.status, h]));
     expect(byStatus.get("open")!.body).toMatchObject({
@@ -78,10 +80,8 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
     expect(Date.parse(done.timestamp)).toBeGreaterThan(0);
     // Each change is its own message: distinct webhook-ids, each the delivery's id.
     expect(new Set(hooks.map((h) => h.webhookId)).size).toBe(4);
-    const rows = await eventually(async () => {
-      const list = (await deliveriesOf(tenant, `&topic=workorder:${wo.id}`)).filter((d) => d.status === "sent");
-      return list.length === 5 ? list : null;
-    });
+    const rows = (await deliveriesOf(tenant, `&topic=workorder:${wo.id}`)).filter((d) => d.status === "sent");
+    expect(rows).toHaveLength(5);
     expect(rows.every((d: Json) => d.alertId === null && d.userId === null && d.channel === "webhook")).toBe(true);
     expect(new Set(rows.map((d) => d.id))).toEqual(
       new Set([...hooks.map((h) => h.webhookId), ...(await received("webhook", { id: createdOnly.receiverId })).map((h) => h.webhookId)]),
@@ -105,10 +105,8 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
     ).json()) as Json;
     const sweep = (await (await call("POST", "/api/maintenance/sweep", { token: tenant.admin.token })).json()) as Json;
     expect(sweep.created).toHaveLength(1);
-    const [hook] = await eventually(async () => {
-      const got = await received("webhook", { id: erp.receiverId });
-      return got.length ? got : null;
-    });
+    await drainQueue();
+    const [hook] = await received("webhook", { id: erp.receiverId });
     expect(hook!.body).toMatchObject({
       type: "workorder.created",
       data: { id: sweep.created[0].id, planId: plan.id, source: "plan", status: "open" },
@@ -116,12 +114,9 @@ describe("workorder.* customer webhooks", { timeout: 30_000 }, () => {
 
     await standIn("/__gone", { method: "POST", body: JSON.stringify({ path: `/hooks/${erp.receiverId}` }) });
     await patch(tenant, sweep.created[0].id, { status: "cancelled" });
-    await eventually(async () => {
-      const row = await env.DB.prepare("SELECT enabled FROM outbound_webhooks WHERE id = ?")
-        .bind(erp.webhookId)
-        .first<{ enabled: number }>();
-      return row?.enabled === 0;
-    });
+    await drainQueue();
+    const row = await env.DB.prepare("SELECT enabled FROM outbound_webhooks WHERE id = ?").bind(erp.webhookId).first<{ enabled: number }>();
+    expect(row?.enabled).toBe(0);
     const failed = (await deliveriesOf(tenant, `&topic=workorder:${sweep.created[0].id}`)).find((d) => d.status === "failed");
     expect(failed).toBeDefined();
     // Disabled: the next change is not even planned for it.

@@ -353,7 +353,7 @@ describe("live updates", () => {
     expect((await patch(tenant, created.id, { status: "cancelled" })).status).toBe(200);
     await live.waitFor((m) => m.type === "workorder.updated" && (m as WorkOrderMessage).workOrder?.status === "cancelled");
 
-    await settle();
+    await settle(otherLive, driverLive);
     expect(otherLive.messages.filter((m) => m.type === "workorder.updated")).toEqual([]);
     expect(driverLive.messages.filter((m) => m.type === "workorder.updated")).toEqual([]);
     live.close();

@@ -16,22 +16,6 @@ export async function failNext(path: string, statuses: number[], to?: string) {
   await standIn("/__fail", { method: "POST", body: JSON.stringify({ path, statuses, ...(to ? { to } : {}) }) });
 }
 
-/** Polls until `check` returns a truthy value (the pipeline runs through real queues and alarms). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`condition not met in ${ms} ms${last ? `: ${String(last)}` : ""}`);
-}
-
 export interface DeliveryJson {
   id: string;
   alertId: string;
@@ -48,9 +32,6 @@ export async function deliveriesOf(tenant: TestTenant, query = "") {
   const res = await call("GET", `/api/notifications?limit=500${query}`, { token: tenant.admin.token });
   return ((await res.json()) as { items: DeliveryJson[] }).items;
 }
-
-/** The tenant's object syncs alerts to D1 and queues notification jobs on its alarm; run it now. */
-export const flushHub = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId)).syncNow();
 
 export async function staffWithPhone(tenant: TestTenant, role: "manager" | "technician" | "admin", prefs?: unknown) {
   const phone = uniquePhone();

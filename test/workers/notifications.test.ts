@@ -5,15 +5,20 @@ import { describe, expect, it } from "vitest";
 import { resetBreakers } from "../../worker/notifications/circuit-breaker";
 import { runJob } from "../../worker/notifications/consumer";
 import { addVehicles, call, createTenant, isoAt, postTelemetry } from "./helpers";
-import { deliveriesOf, eventually, failNext, flushHub, prefs, received, staffWithPhone, standIn } from "./notification-helpers";
+import { drainQueue, driveTime, heldMessages, runHubAlarm, settleTenant } from "./drive";
+import { deliveriesOf, failNext, prefs, received, staffWithPhone, standIn } from "./notification-helpers";
+
+// The tenant's alarm and the notification queue run when a test says so (see drive.ts).
+driveTime();
 
 const oilDrop = (externalId: string, start: number) =>
   [start, start + 10].map((s) => ({ vehicleId: externalId, ts: isoAt(s), readings: { oilPressureKpa: 60 } }));
 const dtc = (externalId: string, s: number, code = "P0217") => ({ vehicleId: externalId, ts: isoAt(s), readings: {}, dtc: [code] });
 
-async function raise(tenant: Awaited<ReturnType<typeof createTenant>>, events: unknown[]) {
+/** Posts telemetry, then runs the tenant's alarm and every notification job due by `until` (default: now). */
+async function raise(tenant: Awaited<ReturnType<typeof createTenant>>, events: unknown[], until?: number) {
   expect((await postTelemetry(tenant, { events })).status).toBe(202);
-  await flushHub(tenant.id);
+  await settleTenant(tenant.id, { until });
 }
 
 describe("notification pipeline", { timeout: 30_000 }, () => {
@@ -25,17 +30,15 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     expect((await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription })).status).toBe(201);
 
     await raise(tenant, oilDrop("N-1", 0));
-    const sms = await eventually(async () => (await received("sms", { to: manager.phone }))[0]);
-    expect(sms.body).toMatch(/CRITICAL: Unit N-1 — Low oil pressure/);
+    const [sms] = await received("sms", { to: manager.phone });
+    expect(sms!.body).toMatch(/CRITICAL: Unit N-1 — Low oil pressure/);
     const id = subscription.endpoint.split("/").pop()!;
-    const push = await eventually(async () => (await received("push", { id }))[0]);
-    expect(push.payload).toMatchObject({ severity: "critical", url: expect.stringContaining("/alerts/alr_") });
-    expect(push.payload.title).toContain("Low oil pressure");
+    const [push] = await received("push", { id });
+    expect(push!.payload).toMatchObject({ severity: "critical", url: expect.stringContaining("/alerts/alr_") });
+    expect(push!.payload.title).toContain("Low oil pressure");
 
-    const rows = await eventually(async () => {
-      const all = await deliveriesOf(tenant);
-      return all.filter((d) => d.status !== "queued").length >= 5 ? all : null;
-    });
+    const rows = await deliveriesOf(tenant);
+    expect(rows.filter((d) => d.status !== "queued").length).toBeGreaterThanOrEqual(5);
     const of = (userId: string, channel: string) => rows.find((d) => d.userId === userId && d.channel === channel);
     expect(of(manager.id, "sms")).toMatchObject({ status: "sent", attempts: 1 });
     expect(of(manager.id, "push")).toMatchObject({ status: "sent" });
@@ -53,19 +56,19 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     const manager = await staffWithPhone(tenant, "manager", prefs({ critical: ["sms"], high: ["sms"] }, allDay));
 
     await raise(tenant, [dtc("Q-1", 0)]);
-    const deferred = await eventually(async () => (await deliveriesOf(tenant, `&userId=${manager.id}&channel=sms`))[0]);
-    expect(deferred.status).toBe("queued");
-    const quietEnd = Date.parse(deferred.dueAt!);
+    const [deferred] = await deliveriesOf(tenant, `&userId=${manager.id}&channel=sms`);
+    expect(deferred!.status).toBe("queued");
+    const quietEnd = Date.parse(deferred!.dueAt!);
     expect(quietEnd).toBeGreaterThan(Date.now());
     expect(new Date(quietEnd).toISOString().slice(11, 16)).toBe("23:59");
     expect(await received("sms", { to: manager.phone })).toEqual([]);
 
     // A critical alert during the same quiet hours is not held back.
     await raise(tenant, oilDrop("Q-1", 100));
-    await eventually(async () => (await received("sms", { to: manager.phone })).find((m) => /Low oil pressure/.test(m.body)));
+    expect((await received("sms", { to: manager.phone })).find((m) => /Low oil pressure/.test(m.body))).toBeDefined();
 
     // When the quiet period ends, the deferred one is sent (the queue brings the job back then).
-    await runJob(env, { type: "deliver", tenantId: tenant.id, deliveryId: deferred.id }, quietEnd + 1000);
+    await runJob(env, { type: "deliver", tenantId: tenant.id, deliveryId: deferred!.id }, quietEnd + 1000);
     const sent = await received("sms", { to: manager.phone });
     expect(sent.map((m) => /Diagnostic trouble code/.test(m.body))).toEqual([false, true]);
   });
@@ -90,7 +93,8 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     };
     expect(alerts.items).toHaveLength(1);
     expect(alerts.items[0]!.silenced).toBe(true);
-    await new Promise((r) => setTimeout(r, 2500));
+    // The alarm has synced and queued whatever it would, and the queue has been drained.
+    expect(heldMessages(tenant.id)).toEqual([]);
     expect(await deliveriesOf(tenant)).toEqual([]);
   });
 
@@ -101,10 +105,12 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     const manager = await staffWithPhone(tenant, "manager", prefs({ high: ["sms"], medium: ["sms"] }));
     const braking = [0, 10, 20].map((s) => ({ vehicleId: "G-1", ts: isoAt(s), readings: { accelG: -0.7 } }));
     await raise(tenant, [...braking, dtc("G-1", 30)]);
-    const sms = await eventually(async () => (await received("sms", { to: manager.phone }))[0]);
-    expect(sms.body).toMatch(/2 alerts on Unit G-1/);
-    expect(sms.body).toMatch(/Harsh braking; Diagnostic trouble code/);
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(await received("sms", { to: manager.phone })).toEqual([]); // held for the 2 s group wait
+    await drainQueue({ until: Date.now() + 2_500 });
+    const [sms] = await received("sms", { to: manager.phone });
+    expect(sms!.body).toMatch(/2 alerts on Unit G-1/);
+    expect(sms!.body).toMatch(/Harsh braking; Diagnostic trouble code/);
+    await drainQueue({ until: Date.now() + 60_000 });
     expect(await received("sms", { to: manager.phone })).toHaveLength(1);
   });
 
@@ -113,28 +119,24 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     await addVehicles(tenant, ["R-1", "R-2"]);
     const flaky = await staffWithPhone(tenant, "manager", prefs({ critical: ["sms"] }));
     await failNext("/2010-04-01/", [503, 503], flaky.phone);
-    await raise(tenant, oilDrop("R-1", 0));
-    const ok = await eventually(async () => (await deliveriesOf(tenant, `&userId=${flaky.id}`)).find((d) => d.status === "sent"), 20_000);
-    expect(ok.attempts).toBe(3);
+    // Retry delays are 1 s in tests (NOTIFY_RETRY_DELAYS); 10 s of queue time covers every retry.
+    await raise(tenant, oilDrop("R-1", 0), Date.now() + 10_000);
+    const ok = (await deliveriesOf(tenant, `&userId=${flaky.id}`)).find((d) => d.status === "sent");
+    expect(ok!.attempts).toBe(3);
 
     const tenant2 = await createTenant();
     await addVehicles(tenant2, ["R-9", "R-10"]);
     const broken = await staffWithPhone(tenant2, "manager", prefs({ critical: ["sms"] }));
     await failNext("/2010-04-01/", [503, 503, 503, 503, 503, 503], broken.phone);
-    await raise(tenant2, oilDrop("R-9", 0));
-    const dead = await eventually(
-      async () => (await deliveriesOf(tenant2, `&userId=${broken.id}`)).find((d) => d.status === "dead"),
-      25_000,
-    );
-    expect(dead.attempts).toBe(5); // 4 retry delays → 5 attempts
-    expect(dead.lastError).toMatch(/503/);
+    await raise(tenant2, oilDrop("R-9", 0), Date.now() + 10_000);
+    const dead = (await deliveriesOf(tenant2, `&userId=${broken.id}`)).find((d) => d.status === "dead");
+    expect(dead!.attempts).toBe(5); // 4 retry delays → 5 attempts
+    expect(dead!.lastError).toMatch(/503/);
 
     // Five failures in a row opened Twilio's circuit: the next SMS waits without using an attempt.
     await raise(tenant2, oilDrop("R-10", 100));
-    const held = await eventually(async () =>
-      (await deliveriesOf(tenant2, `&userId=${broken.id}&status=queued`)).find((d) => d.lastError?.includes("Circuit open")),
-    );
-    expect(held.attempts).toBe(0);
+    const held = (await deliveriesOf(tenant2, `&userId=${broken.id}&status=queued`)).find((d) => d.lastError?.includes("Circuit open"));
+    expect(held!.attempts).toBe(0);
     resetBreakers();
   });
 
@@ -146,13 +148,9 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription });
     await standIn("/__gone", { method: "POST", body: JSON.stringify({ path: new URL(subscription.endpoint).pathname }) });
     await raise(tenant, oilDrop("D-1", 0));
-    const sms = await eventually(async () =>
-      (await deliveriesOf(tenant, `&userId=${manager.id}&channel=sms`)).find((d) => d.status === "sent"),
-    );
-    const push = await eventually(async () =>
-      (await deliveriesOf(tenant, `&userId=${manager.id}&channel=push`)).find((d) => d.status === "failed"),
-    );
-    expect(push.lastError).toMatch(/410/);
+    const sms = (await deliveriesOf(tenant, `&userId=${manager.id}&channel=sms`)).find((d) => d.status === "sent")!;
+    const push = (await deliveriesOf(tenant, `&userId=${manager.id}&channel=push`)).find((d) => d.status === "failed");
+    expect(push!.lastError).toMatch(/410/);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM push_subscriptions WHERE user_id = ?").bind(manager.id).first("n")).toBe(0);
 
     // Redeliveries of both the planning job and the send job change nothing.
@@ -178,9 +176,7 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     });
     expect(policy.status).toBe(200);
     await raise(tenant, oilDrop("E-1", 0));
-    const stepOne = await eventually(async () =>
-      (await deliveriesOf(tenant, `&userId=${technician.id}`)).find((d) => d.step === 1 && d.status === "sent"),
-    );
+    const stepOne = (await deliveriesOf(tenant, `&userId=${technician.id}`)).find((d) => d.step === 1 && d.status === "sent")!;
     expect(stepOne.channel).toBe("sms");
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
     const pending = () =>
@@ -190,17 +186,16 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     expect((await pending()).map((p) => p.step)).toEqual([2]);
 
     // Step 2 comes due (moved forward instead of waiting 10 minutes) while the alert is still open.
-    await runInDurableObject(hub, async (instance, state) => {
-      state.storage.sql.exec("UPDATE escalations SET due_at = 0");
-      await instance.alarm();
-    });
-    const call2 = await eventually(async () => (await received("voice", { to: technician.phone }))[0]);
-    expect(call2.gather.action).toContain("/api/voice/ack?token=");
+    await runInDurableObject(hub, (_instance, state) => state.storage.sql.exec("UPDATE escalations SET due_at = 0"));
+    await runHubAlarm(tenant.id);
+    await drainQueue();
+    const [call2] = await received("voice", { to: technician.phone });
+    expect(call2!.gather.action).toContain("/api/voice/ack?token=");
 
     // A second alert acknowledged before its step 2: the chain stops.
     await raise(tenant, oilDrop("E-2", 0));
-    const second = await eventually(async () => (await deliveriesOf(tenant)).find((d) => d.step === 1 && d.alertId !== stepOne.alertId));
-    expect((await call("POST", `/api/alerts/${second.alertId}/ack`, { token: tenant.admin.token, body: {} })).status).toBe(200);
+    const second = (await deliveriesOf(tenant)).find((d) => d.step === 1 && d.alertId !== stepOne.alertId);
+    expect((await call("POST", `/api/alerts/${second!.alertId}/ack`, { token: tenant.admin.token, body: {} })).status).toBe(200);
     expect(await pending()).toEqual([]);
   });
 });
@@ -267,8 +262,8 @@ describe("voice acknowledgement and customer webhooks", { timeout: 30_000 }, () 
     await addVehicles(tenant, ["V-1"]);
     const manager = await staffWithPhone(tenant, "manager", prefs({ critical: ["voice"] }));
     await raise(tenant, oilDrop("V-1", 0));
-    const call1 = await eventually(async () => (await received("voice", { to: manager.phone }))[0]);
-    const action = call1.gather.action as string;
+    const [call1] = await received("voice", { to: manager.phone });
+    const action = call1!.gather.action as string;
     const sign = async (url: string, params: Record<string, string>) => {
       const key = await crypto.subtle.importKey(
         "raw",
@@ -315,9 +310,9 @@ describe("voice acknowledgement and customer webhooks", { timeout: 30_000 }, () 
     ).json()) as { secret: string };
     await standIn("/__webhooks", { method: "POST", body: JSON.stringify({ id: receiver.id, secret: created.secret }) });
     await raise(tenant, oilDrop("W-1", 0));
-    const hook = await eventually(async () => (await received("webhook", { id: receiver.id }))[0]);
-    expect(hook.body).toMatchObject({ type: "alert.created", data: { type: "low_oil_pressure", severity: "critical" } });
-    const row = await eventually(async () => (await deliveriesOf(tenant, "&channel=webhook")).find((d) => d.status === "sent"));
-    expect(row.userId).toBeNull();
+    const [hook] = await received("webhook", { id: receiver.id });
+    expect(hook!.body).toMatchObject({ type: "alert.created", data: { type: "low_oil_pressure", severity: "critical" } });
+    const row = (await deliveriesOf(tenant, "&channel=webhook")).find((d) => d.status === "sent");
+    expect(row!.userId).toBeNull();
   });
 });
