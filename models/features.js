@@ -171,7 +171,7 @@ export function engineRowRawFeatures(rows, spec, out = new Float64Array(engineFe
   const COV2 = 3 * sensorCount;
   const SS = 4 * sensorCount;
   for (let t = 0; t < n; t++) {
-    const row = rows[t + skip > 0 ? t + skip : 0];
+    const row = rows[Math.max(t + skip, 0)];
     const inTail = t >= n - tail;
     for (let j = 0; j < sensorCount; j++) {
       const v = row[j + 1];
@@ -184,7 +184,7 @@ export function engineRowRawFeatures(rows, spec, out = new Float64Array(engineFe
   // Only curv and resid use cov2 and ss (skipping them changes no other value).
   const curvOrResid = codes.includes(CURV) || codes.includes(RESID);
   for (let t = 0; t < n; t++) {
-    const row = rows[t + skip > 0 ? t + skip : 0];
+    const row = rows[Math.max(t + skip, 0)];
     const q1 = p1[t];
     const q2 = p2[t];
     for (let j = 0; j < sensorCount; j++) {

@@ -55,6 +55,7 @@ export const homePath = (role: Role) => (isStaff(role) ? "/live" : "/my-vehicle"
 
 function SkipLink() {
   return (
+    // biome-ignore lint/a11y/useValidAnchor: a real in-page link (#main); the click only moves focus without touching the URL.
     <a
       className="skip-link"
       href="#main"
@@ -137,6 +138,7 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
     </>
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: navigating (a new path) closes the menu.
   useEffect(() => setMenuOpen(false), [path]);
 
   let content: ReactNode = null;

@@ -120,6 +120,7 @@ function Legend({ series, kind, prefix }: { series: ChartSeries[]; kind: "line" 
     <ul className="chart-legend" aria-hidden="true">
       {series.map((s, i) => (
         <li key={s.label}>
+          {/* biome-ignore lint/a11y/noSvgWithoutTitle: the legend is aria-hidden; the series are named in its text. */}
           <svg width="28" height="14" viewBox="0 0 28 14" className={`chart-series-${i % 4}`}>
             {kind === "line" ? (
               <>
@@ -164,6 +165,7 @@ function DataTable({
         </thead>
         <tbody>
           {labels.map((label, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: table rows follow the labels' positions, which can repeat
             <tr key={`${label}-${i}`}>
               <th scope="row">{label}</th>
               {series.map((s) => (
@@ -249,16 +251,17 @@ export function LineChart(props: ChartProps) {
             <g key={s.label} className={`chart-series-${si % 4}`}>
               {runs
                 .filter((run) => run.length > 1)
-                .map((run, ri) => (
+                .map((run) => (
                   <polyline
-                    key={ri}
+                    key={run[0]!.x}
                     points={run.map((p) => `${p.x},${p.y}`).join(" ")}
                     strokeDasharray={DASHES[si % 4]}
                     className="chart-line"
                   />
                 ))}
               {points.length <= 60
-                ? points.map((p, i) => (p ? <Marker key={i} kind={MARKERS[si % 4] ?? "circle"} x={p.x} y={p.y} /> : null))
+                ? // biome-ignore lint/suspicious/noArrayIndexKey: markers are positional points of one series
+                  points.map((p, i) => (p ? <Marker key={i} kind={MARKERS[si % 4] ?? "circle"} x={p.x} y={p.y} /> : null))
                 : null}
             </g>
           );
@@ -277,6 +280,7 @@ export function StackedBarChart(props: ChartProps) {
           let base = 0;
           const width = Math.max(2, band * 0.7);
           return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: bars follow the labels' positions, which can repeat
             <g key={`${label}-${i}`}>
               {props.series.map((s, si) => {
                 const value = s.values[i] ?? 0;

@@ -47,7 +47,7 @@ export function takeFocusRequest(): boolean {
 
 /** A same-origin path that is safe to go back to after signing in. */
 export function safeReturnPath(value: string | null): string | null {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
+  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
   if (value.startsWith("/sign-in")) return null;
   return value;
 }

@@ -17,6 +17,7 @@ export function ScrollTable({
   children: ReactNode;
 }) {
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
     <div className="table-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
       <table className={className}>
         <caption id={captionId}>{caption}</caption>

@@ -45,6 +45,7 @@ function PolicyEditor({ policy, editable }: { policy: Policy; editable: boolean 
         {steps.length ? (
           <ol>
             {steps.map((s, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: steps are identified by their position in the policy
               <li key={i}>
                 After {s.afterMinutes} minutes: {s.roles.join(", ")} by {s.channels.join(", ")}
               </li>
@@ -61,6 +62,7 @@ function PolicyEditor({ policy, editable }: { policy: Policy; editable: boolean 
       <h3 id={`${prefix}-title`}>{title}</h3>
       {steps.length === 0 ? <p>No escalation steps.</p> : null}
       {steps.map((step, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: steps are identified by their position in the policy
         <fieldset key={i} className="step">
           <legend>Step {i + 1}</legend>
           <Field id={`${prefix}-${i}-after`} label="After (minutes unacknowledged)" error={errors[`steps.${i}.afterMinutes`]}>

@@ -14,6 +14,7 @@ export function useConnectivity() {
 export function useApi<T>(key: string, load: () => Promise<T>): Loadable<T> {
   const { generation } = useConnectivity();
   const [result, setResult] = useState<{ key: string; value: Loadable<T> }>({ key, value: { state: "loading" } });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is recreated every render; `key` names what it loads.
   useEffect(() => {
     let current = true;
     load().then(
@@ -25,8 +26,6 @@ export function useApi<T>(key: string, load: () => Promise<T>): Loadable<T> {
     return () => {
       current = false;
     };
-    // `load` is recreated every render; `key` names what it loads.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, generation]);
   return result.key === key ? result.value : { state: "loading" };
 }

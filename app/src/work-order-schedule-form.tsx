@@ -55,10 +55,10 @@ export function ScheduleForm({
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
 
-  // A newly chosen work order brings its own duration.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a newly chosen work order (by id) resets the duration.
   useEffect(() => {
     if (selected) setDuration(String(selected.durationMinutes));
-  }, [selected?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [selected?.id]);
 
   const focusField = (name: string) => form.current?.querySelector<HTMLElement>(`#schedule-${name}`)?.focus();
 

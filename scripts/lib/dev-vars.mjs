@@ -45,7 +45,7 @@ export function ensureDevVars(file) {
   if (existsSync(file)) {
     const vars = readDevVars(file);
     const missing = Object.entries(fresh).filter(([key]) => !(key in vars));
-    if (missing.length) appendFileSync(file, missing.map(([key, value]) => `${key}=${value}`).join("\n") + "\n");
+    if (missing.length) appendFileSync(file, `${missing.map(([key, value]) => `${key}=${value}`).join("\n")}\n`);
     return { vars: { ...Object.fromEntries(missing), ...vars }, created: false };
   }
   const lines = Object.entries(fresh).map(([key, value]) => `${key}=${value}`);

@@ -551,7 +551,7 @@ function idOf(kind, path) {
 }
 
 /** The recipient a request names (phone for Twilio, email(s) for SendGrid), best effort, before checks. */
-function recipientOf(kind, req, raw) {
+function recipientOf(kind, _req, raw) {
   if (kind === "sms" || kind === "voice") return new URLSearchParams(raw.toString("utf8")).get("To") ?? undefined;
   if (kind === "email") {
     try {

@@ -18,7 +18,7 @@ export function parseXml(text) {
     while (pos < text.length && /\s/.test(text[pos])) pos++;
   };
   const decode = (raw) =>
-    raw.replace(/&([^;&]*);|&/g, (match, ref) => {
+    raw.replace(/&([^;&]*);|&/g, (_match, ref) => {
       if (ref === undefined) fail("bare '&'");
       if (ref in ENTITIES) return ENTITIES[ref];
       const num = /^#(\d+)$/.exec(ref) ?? /^#x([0-9a-fA-F]+)$/.exec(ref);

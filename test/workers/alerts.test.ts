@@ -186,7 +186,7 @@ describe("alerts API", () => {
   it("searches full text over message, type and vehicle name, with facets and cursor paging", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["F-1", "F-2", "F-3"]);
-    await call("PATCH", "/api/vehicles/" + (await addVehicles(tenant, ["F-4"]))["F-4"]!.id, {
+    await call("PATCH", `/api/vehicles/${(await addVehicles(tenant, ["F-4"]))["F-4"]!.id}`, {
       token: tenant.admin.token,
       body: { name: "Kühlwagen Nord" },
     });

@@ -5,7 +5,6 @@ import { bucketRanges } from "../../worker/services/analytics-buckets";
 import { addVehicles, call, createTenant, userWithRole } from "./helpers";
 import { DAY, HOUR, insertAlerts, insertMeterSamples, insertTechnician, insertWorkOrders, ms, ruleIdOfType } from "./analytics-fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const get = async (path: string, token: string) => {
   const res = await call("GET", path, { token });

@@ -5,7 +5,6 @@ import { sweepEngagement } from "../../worker/services/engagement";
 import { DAY, HOUR, insertAlerts, insertMeterSamples, insertTechnician, insertWorkOrders } from "./analytics-fixtures";
 import { addVehicles, call, countRows, createTenant, userWithRole, type TestTenant } from "./helpers";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const body = async (res: Response): Promise<Json> => res.json();
 const NOW = Date.now();

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { addVehicles, call, countRows, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 
 const DAY = 86_400_000;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const body = async (res: Response): Promise<Json> => res.json();
 

@@ -11,7 +11,6 @@ import { deliveriesOf, prefs, received, staffWithPhone } from "./notification-he
 // Reminder jobs wait on the notification queue until a test drains it (see drive.ts).
 driveTime();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const sweep = async (tenant: TestTenant) =>

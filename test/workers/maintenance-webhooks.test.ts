@@ -7,7 +7,6 @@ import { deliveriesOf, received, standIn } from "./notification-helpers";
 
 const H = 3_600_000;
 const DAY = 24 * H;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const TOMORROW = Math.floor(Date.now() / DAY + 1) * DAY;
 const at = (hours: number) => new Date(TOMORROW + hours * H).toISOString();

@@ -10,7 +10,6 @@ import { problemTextWithoutRequestId } from "./problem-helpers";
 
 const H = 3_600_000;
 const DAY = 24 * H;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const body = async (res: Response): Promise<Json> => res.json();
 /** Tomorrow 00:00 UTC, plus hours. */

@@ -4,7 +4,6 @@ import { parseCsv } from "./csv-parse";
 import { addVehicles, call, createTenant, userWithRole } from "./helpers";
 import { pdfText } from "./pdf-text";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const AWKWARD = ["comma, inside", 'quote " inside', "line\nbreak", "crlf\r\nbreak", "ünïcødé 🚚 車両", '"quoted"'];
 const BASE = ms("2026-05-01T00:00:00Z");

@@ -50,12 +50,9 @@ export const AlertAnalyticsSchema = z
     mttrSeconds: z.number().nullable().openapi({ description: "Mean time from creation to resolution; null when none was resolved" }),
     p90TtaSeconds: z.number().nullable(),
     p90TtrSeconds: z.number().nullable(),
-    p90Approximate: z
-      .boolean()
-      .openapi({
-        description:
-          "A p90 came from the latency histogram (two significant digits of whole seconds): more than 10,000 values in the period",
-      }),
+    p90Approximate: z.boolean().openapi({
+      description: "A p90 came from the latency histogram (two significant digits of whole seconds): more than 10,000 values in the period",
+    }),
     topRules: z.array(z.object({ ruleId: z.string().nullable(), type: z.string(), name: z.string().nullable(), count: z.number().int() })),
     topVehicles: z.array(z.object({ vehicleId: z.string(), name: z.string().nullable(), count: z.number().int() })),
   })

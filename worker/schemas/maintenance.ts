@@ -135,12 +135,9 @@ export const DueItemSchema = z
     remainingKm: z.number().nullable(),
     remainingEngineHours: z.number().nullable(),
     remainingDays: z.number().nullable(),
-    forecastDate: z
-      .string()
-      .nullable()
-      .openapi({
-        description: "Expected due date, whichever measure first, from the average daily km and engine hours of the last 30 days",
-      }),
+    forecastDate: z.string().nullable().openapi({
+      description: "Expected due date, whichever measure first, from the average daily km and engine hours of the last 30 days",
+    }),
     vehicleName: z.string(),
     planName: z.string(),
     odometerKm: z.number().nullable().openapi({ description: "Current odometer used" }),

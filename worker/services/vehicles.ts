@@ -31,7 +31,7 @@ export const publicVehicle = (v: Vehicle) => ({
 async function assertDriver(db: Db, tenantId: string, driverId: string | null | undefined) {
   if (!driverId) return;
   const driver = await db.query.users.findFirst({ where: inTenant(users, tenantId, eq(users.id, driverId)) });
-  if (!driver || driver.role !== "driver") throw fieldError("driverId", "Must be the id of a driver in this organization");
+  if (driver?.role !== "driver") throw fieldError("driverId", "Must be the id of a driver in this organization");
 }
 
 export async function createVehicle(db: Db, tenantId: string, input: VehicleFields & { externalId: string; name: string }) {

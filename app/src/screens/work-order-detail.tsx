@@ -168,6 +168,7 @@ export default function WorkOrderDetail({ id }: { id: string }) {
           <h2>History</h2>
           <ol className="history">
             {wo.history.map((h, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the history is append-only: position is identity
               <li key={i}>
                 {formatDateTime(h.at)}: {h.fromStatus ? `${STATUS_TEXT[h.fromStatus]} → ` : "created as "}
                 {STATUS_TEXT[h.toStatus]}
