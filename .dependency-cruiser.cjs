@@ -26,7 +26,7 @@ module.exports = {
     },
     {
       name: "durable-object-only-domain-and-lib",
-      severity: "warn",
+      severity: "error",
       comment: "Of the Worker, the Durable Object may import worker/domain and worker/lib only (raise to error once clean).",
       from: { path: "^durable-objects/" },
       to: { path: "^worker/", pathNot: "^worker/(domain|lib|services|integrations|routes|db)/" },
