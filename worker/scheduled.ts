@@ -6,6 +6,7 @@ import { tenantsWithIntegration } from "./services/integrations";
 import { sweepMaintenance, tenantsWithPlans } from "./services/maintenance-sweep";
 import { purgeExpiredThrottles } from "./services/login-throttle";
 import { sweepEngagement, tenantsWithParticipants } from "./services/engagement";
+import { sweepStaleDeliveries } from "./notifications/sweep";
 
 /**
  * The cron sweep: housekeeping of expired login throttles and rotated-out webhook secrets past
@@ -32,6 +33,7 @@ export async function runSweep(env: Env, now = Date.now()) {
       console.error(JSON.stringify({ level: "error", job: "engagement.sweep", tenantId, error: String(error) }));
     }
   }
+  await sweepStaleDeliveries(env, now); // deliveries whose queue job was lost or whose send stalled
   await db.batch([
     purgeExpiredThrottles(db, now),
     db

@@ -3,11 +3,11 @@
  * maintenance reminders, sends
  * due deliveries, and reschedules what is not due or must be retried through the queue's own
  * delay. A job that fails unexpectedly is retried by the queue and, after `max_retries`, lands in
- * the dead-letter queue, whose consumer marks its delivery `dead`.
+ * the dead-letter queue, whose consumer records it (./dead-jobs.ts). Planning is resumable: a
+ * retried planning job sends the rows an earlier run wrote that are still `queued`.
  */
-import { and, eq } from "drizzle-orm";
 import { database } from "../db/client";
-import { deliveries } from "../db/schema";
+import { recordDeadJob } from "./dead-jobs";
 import { deliver, type DeliverOutcome } from "./deliver";
 import { NotificationJob } from "../domain/notifications";
 import { planEscalation, planRaised, type Planned } from "./planner";
@@ -40,8 +40,8 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
     jobs
       .filter(({ plan }) => plan.dueAt <= now)
       .map(async ({ job }) => {
-        // A send that throws is handed to the queue as its own job, so it cannot be lost when
-        // this planning job is retried (re-planning skips rows that already exist).
+        // A send that throws is handed to the queue as its own job; if even that fails, the
+        // planning job is retried and sends the row again (the claim keeps it to one send).
         const outcome = await deliver(env, tenantId, job.deliveryId, now).catch((error): DeliverOutcome => {
           console.error(JSON.stringify({ level: "error", job: "deliver", deliveryId: job.deliveryId, error: String(error) }));
           return { kind: "retry", delayMs: 1000 };
@@ -86,18 +86,22 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
   }
 }
 
-/** Dead letters: a delivery job that could not complete is marked `dead` (visible in the API). */
+/** Dead letters: a `deliver` job's row turns `dead`; any other job is recorded in `dead_jobs` for re-driving. */
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) {
   const db = database(env.DB);
   for (const message of batch.messages) {
     const parsed = NotificationJob.safeParse(message.body);
-    if (parsed.success && parsed.data.type === "deliver") {
-      await db
-        .update(deliveries)
-        .set({ status: "dead", lastError: "Gave up: the job kept failing", updatedAt: Date.now() })
-        .where(and(eq(deliveries.id, parsed.data.deliveryId), eq(deliveries.status, "queued")));
-    }
     console.error(JSON.stringify({ level: "warn", job: "dead-letter", body: message.body }));
-    message.ack();
+    if (!parsed.success) {
+      message.ack(); // malformed: nothing to re-drive, the log keeps it
+      continue;
+    }
+    try {
+      await recordDeadJob(db, parsed.data, Date.now());
+      message.ack();
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", job: "dead-letter", error: String(error) }));
+      message.retry();
+    }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Sends one delivery row — about an alert (`alertId`) or another topic (a maintenance reminder, a
- * work-order webhook event). The row is the source of truth: a row already sent, failed or dead
- * is never sent again, whatever the queue redelivers.
+ * work-order webhook event). The row is the source of truth: only a `queued` row is ever claimed
+ * and sent, so a row sending, sent, failed, dead or cancelled is never sent again, whatever the
+ * queue redelivers (states: ./delivery-state.ts).
  */
 import { and, eq } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
@@ -9,6 +10,8 @@ import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type De
 import { decryptSecret } from "../lib/crypto";
 import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
+import { cancel, claim, markSent, release, settle } from "./delivery-state";
+import { stillWanted } from "./cancellation";
 import { openFor, providerOf, recordOutcome } from "./circuit-breaker";
 import { renderSpec, type DeliverySpec } from "./message";
 import { voiceAckUrl } from "./voice-ack";
@@ -34,7 +37,7 @@ async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext
       .select()
       .from(outboundWebhooks)
       .where(inTenant(outboundWebhooks, row.tenantId, eq(outboundWebhooks.id, row.target ?? "")));
-    if (!hook || !hook.enabled) return "The webhook endpoint was removed or disabled";
+    if (!hook?.enabled) return "The webhook endpoint was removed or disabled";
     const stored = row.message as { event?: string; data?: unknown };
     // An alert's payload is read at send time (its latest state); other events carry their snapshot.
     const data = row.alertId ? ((await db.select().from(alerts).where(eq(alerts.id, row.alertId)))[0] ?? { id: row.alertId }) : stored.data;
@@ -92,17 +95,37 @@ async function forgetTarget(db: Db, row: Delivery) {
       .where(and(eq(outboundWebhooks.tenantId, row.tenantId), eq(outboundWebhooks.id, row.target ?? "")));
 }
 
+/**
+ * Sends one row if it is still `queued`, due, and wanted: the claim (`queued → sending`, attempt
+ * counted) is taken right before the provider request, so a redelivered or concurrent job finds
+ * the row claimed and never calls the provider again.
+ */
 export async function deliver(env: Env, tenantId: string, id: string, now = Date.now()): Promise<DeliverOutcome> {
   const db = database(env.DB);
-  const [row] = await db
+  const [found] = await db
     .select()
     .from(deliveries)
     .where(inTenant(deliveries, tenantId, eq(deliveries.id, id)));
-  if (!row || row.status !== "queued") return { kind: "done" };
-  if ((row.dueAt ?? 0) > now + 500) return { kind: "later", delayMs: row.dueAt! - now };
+  if (found?.status !== "queued") return { kind: "done" };
+  if ((found.dueAt ?? 0) > now + 500) return { kind: "later", delayMs: found.dueAt! - now };
+  // Held or retried rows may outlive their alert: acknowledged, resolved or silenced → never sent.
+  const verdict = await stillWanted(db, found, now);
+  if (!verdict.keep) {
+    await cancel(db, id, verdict.reason, now);
+    return { kind: "done" };
+  }
+  const row = verdict.spec ? { ...found, message: verdict.spec as unknown as Delivery["message"] } : found;
+  if (verdict.spec)
+    await db
+      .update(deliveries)
+      .set({ message: row.message, updatedAt: now })
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, "queued")));
   const [alert] = row.alertId ? await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId)) : [];
   if (row.channel !== "webhook" && (alert?.snoozedUntil ?? 0) > now) {
-    await db.update(deliveries).set({ dueAt: alert!.snoozedUntil, updatedAt: now }).where(eq(deliveries.id, id));
+    await db
+      .update(deliveries)
+      .set({ dueAt: alert!.snoozedUntil, updatedAt: now })
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, "queued")));
     return { kind: "later", delayMs: alert!.snoozedUntil! - now };
   }
 
@@ -113,32 +136,55 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
     // The provider keeps failing: wait for it instead of hammering it; no attempt is used.
     await db
       .update(deliveries)
-      .set({ lastError: `Circuit open for ${provider}; retrying later`, updatedAt: now })
-      .where(eq(deliveries.id, id));
+      .set({ lastError: `Circuit open for ${provider}; retrying later`, dueAt: now + cooling, updatedAt: now })
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, "queued")));
     return { kind: "later", delayMs: cooling };
   }
-  const attempts = row.attempts + 1;
-  // The attempt is counted before the provider is called, so a crash mid-send is never invisible.
-  await db.update(deliveries).set({ attempts, updatedAt: now }).where(eq(deliveries.id, id));
+  const attempts = await claim(db, id, now);
+  if (attempts === null) return { kind: "done" }; // another sender holds it, or it was cancelled meanwhile
   const result: SendResult =
     typeof ctx === "string" ? { ok: false, retryable: false, error: ctx } : await CHANNELS[row.channel as ChannelName](ctx);
   if (typeof ctx !== "string") recordOutcome(provider, result.ok ? "success" : result.retryable ? "retryable" : "other");
 
   if (result.ok) {
-    await db
-      .update(deliveries)
-      .set({ status: "sent", sentAt: Date.now(), lastError: null, updatedAt: Date.now() })
-      .where(eq(deliveries.id, id));
+    await recordSent(db, id, result.providerId);
     return { kind: "done" };
   }
   if (result.gone) await forgetTarget(db, row);
   const delays = retryDelays(env);
   if (result.retryable && attempts <= delays.length) {
-    await db.update(deliveries).set({ lastError: result.error, updatedAt: Date.now() }).where(eq(deliveries.id, id));
     const base = delays[attempts - 1]! * 1000;
-    return { kind: "retry", delayMs: base + Math.floor(Math.random() * base * 0.2) };
+    const delayMs = base + Math.floor(Math.random() * base * 0.2);
+    await release(db, id, Date.now() + delayMs, result.error, Date.now());
+    return { kind: "retry", delayMs };
   }
   const status = result.retryable ? "dead" : "failed";
-  await db.update(deliveries).set({ status, lastError: result.error, updatedAt: Date.now() }).where(eq(deliveries.id, id));
+  await settle(db, id, status, result.error, Date.now());
   return status === "dead" ? { kind: "dead" } : { kind: "done" };
+}
+
+/**
+ * The provider accepted: record it, trying twice. If D1 still fails the row stays `sending`
+ * (never re-sent by a redelivery; the sweep decides, see docs/notifications-pipeline.md).
+ */
+async function recordSent(db: Db, id: string, providerId: string | undefined) {
+  try {
+    await markSent(db, id, Date.now());
+  } catch (first) {
+    try {
+      await markSent(db, id, Date.now());
+    } catch (error) {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          job: "deliver",
+          deliveryId: id,
+          providerId,
+          error: `sent but not recorded: ${String(error)}`,
+          first: String(first),
+        }),
+      );
+      throw error;
+    }
+  }
 }

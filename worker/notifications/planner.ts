@@ -1,14 +1,15 @@
 /**
  * Turns an alert (or an escalation step) into delivery rows: who is told, on which channels,
- * when. Rows have deterministic ids, so planning the same job twice plans nothing new.
+ * when. Rows have deterministic ids, so planning the same job twice plans nothing new; a retried
+ * job (one that failed halfway) returns the rows an earlier run wrote that are still `queued`,
+ * so they are sent too.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
 import {
   alertRules,
   alerts,
   deliveries,
-  inboxItems,
   outboundWebhooks,
   tenants,
   vehicles,
@@ -20,14 +21,12 @@ import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { preferencesOf, type Preferences } from "./preferences";
+import { writeInAppDelivery } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
+import { resume, resumeExisting, type Planned } from "./resume";
 import { alertAudience, channelTargets, usersWithRoles } from "./recipients";
 
-/** A delivery to send now or at `dueAt`. */
-export interface Planned {
-  id: string;
-  dueAt: number;
-}
+export type { Planned };
 
 interface AlertContext {
   alert: AlertRow;
@@ -65,8 +64,11 @@ async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<Ale
   };
 }
 
-/** Whether this alert already has a delivery for (user, channel, step, target), possibly inside a group. */
-async function alreadyPlanned(
+/**
+ * This alert's delivery for (user, channel, step, target), possibly inside a group, if planned
+ * before — by an earlier run of a retried job, whose `queued` rows this run sends.
+ */
+async function plannedBefore(
   db: Db,
   tenantId: string,
   alertId: string,
@@ -75,11 +77,12 @@ async function alreadyPlanned(
   step: number,
   target: string | null,
 ) {
-  const [row] = await db.all<{ n: number }>(sql`
-    SELECT count(*) AS n FROM deliveries d, json_each(d.message, '$.alerts') a
+  const [row] = await db.all<{ id: string; status: string; dueAt: number | null }>(sql`
+    SELECT d.id AS id, d.status AS status, d.due_at AS dueAt FROM deliveries d, json_each(d.message, '$.alerts') a
     WHERE d.tenant_id = ${tenantId} AND coalesce(d.user_id, '') = ${userId ?? ""} AND d.channel = ${channel}
-      AND d.step = ${step} AND coalesce(d.target, '') = ${target ?? ""} AND json_extract(a.value, '$.id') = ${alertId}`);
-  return (row?.n ?? 0) > 0;
+      AND d.step = ${step} AND coalesce(d.target, '') = ${target ?? ""} AND json_extract(a.value, '$.id') = ${alertId}
+    LIMIT 1`);
+  return row;
 }
 
 /** An open (unsent, not yet due) group delivery for the same user, channel and vehicle. */
@@ -136,18 +139,24 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
       continue;
     }
     for (const target of await channelTargets(db, alert.tenantId, recipient.userId, channel)) {
-      if (await alreadyPlanned(db, alert.tenantId, alert.id, recipient.userId, channel, step, target)) continue;
+      const before = await plannedBefore(db, alert.tenantId, alert.id, recipient.userId, channel, step, target);
+      if (before) {
+        resume(before, now, out);
+        continue;
+      }
       // Grouping: non-critical alerts of one vehicle within the tenant's window share one message.
       if (step === 0 && !critical) {
         const group = await openGroup(db, alert.tenantId, recipient.userId, channel, target, alert.vehicleId, now);
         if (group) {
           const grouped = group.message as unknown as MessageSpec;
           const message = { ...grouped, alerts: [...grouped.alerts, ...spec.alerts] };
-          await db
+          // Only while nobody has claimed it: a group being sent is closed, this alert gets its own row.
+          const joined = await db
             .update(deliveries)
             .set({ message: message as never, updatedAt: now })
-            .where(eq(deliveries.id, group.id));
-          continue;
+            .where(and(eq(deliveries.id, group.id), eq(deliveries.status, "queued")))
+            .returning({ id: deliveries.id });
+          if (joined.length) continue;
         }
       }
       const unreachable = (channel === "sms" || channel === "voice") && !recipient.phone ? "No phone number on the user's profile" : null;
@@ -172,19 +181,26 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
         .onConflictDoNothing()
         .returning({ id: deliveries.id });
       if (inserted.length && !unreachable) out.push({ id, dueAt });
+      else if (!inserted.length) await resumeExisting(db, id, now, out);
     }
   }
 }
 
-/** In-app: the live stream already showed it; the inbox keeps it until read. Never deferred. */
+/**
+ * In-app: the live stream already showed it; the inbox keeps it until read. Never deferred. The
+ * delivery row and the inbox item are written in one D1 transaction, the item only when the row
+ * is new, so a retried job adds neither twice and never leaves one without the other.
+ */
 async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: Recipient, step: number, now: number) {
   const id = await deliveryId([ctx.alert.id, recipient.userId, "inapp", step, null]);
   const message = renderMessage({ ...ctx.spec, ...(step ? { escalationStep: step } : {}) }, env.APP_URL);
-  const inserted = await db
-    .insert(deliveries)
-    .values({
+  const tenantId = ctx.alert.tenantId;
+  await writeInAppDelivery(
+    env.DB,
+    db,
+    {
       id,
-      tenantId: ctx.alert.tenantId,
+      tenantId,
       alertId: ctx.alert.id,
       userId: recipient.userId,
       channel: "inapp",
@@ -194,23 +210,19 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: Recipie
       sentAt: now,
       message: ctx.spec as never,
       updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: deliveries.id });
-  if (inserted.length) {
-    await db
-      .insert(inboxItems)
-      .values({
-        id: newId("inb", now),
-        tenantId: ctx.alert.tenantId,
-        userId: recipient.userId,
-        alertId: ctx.alert.id,
-        title: message.title,
-        body: message.body,
-        url: message.url,
-        createdAt: now,
-      });
-  }
+    },
+    {
+      id: newId("inb", now),
+      tenantId,
+      userId: recipient.userId,
+      alertId: ctx.alert.id,
+      topic: null,
+      title: message.title,
+      body: message.body,
+      url: message.url,
+      createdAt: now,
+    },
+  );
 }
 
 /** Customer webhooks subscribed to `alert.created`: one signed delivery each. */
@@ -239,6 +251,7 @@ async function planWebhooks(db: Db, ctx: AlertContext, now: number, out: Planned
       .onConflictDoNothing()
       .returning({ id: deliveries.id });
     if (inserted.length) out.push({ id, dueAt: now });
+    else await resumeExisting(db, id, now, out);
   }
 }
 

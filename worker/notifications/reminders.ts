@@ -7,13 +7,14 @@
  */
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { deliveries, inboxItems, technicians, workOrders, type Channel } from "../db/schema";
+import { deliveries, technicians, workOrders, type Channel } from "../db/schema";
 import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
+import { writeInAppDelivery } from "./inbox-write";
 import { deliveryId, renderReminder, type ReminderSpec } from "./message";
-import type { Planned } from "./planner";
+import { resumeExisting, type Planned } from "./resume";
 import { preferencesOf } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { channelTargets, usersByIds, usersWithRoles } from "./recipients";
@@ -85,9 +86,11 @@ async function reminderAudience(db: Db, tenantId: string, spec: ReminderSpec): P
 /** In-app: the inbox keeps the reminder until read (never deferred, like alerts). */
 async function planInboxReminder(db: Db, env: Env, tenantId: string, spec: ReminderSpec, recipient: Recipient, now: number) {
   const id = await deliveryId([spec.topic, recipient.userId, "inapp", 0, null]);
-  const inserted = await db
-    .insert(deliveries)
-    .values({
+  const message = renderReminder(spec, env.APP_URL);
+  await writeInAppDelivery(
+    env.DB,
+    db,
+    {
       id,
       tenantId,
       alertId: null,
@@ -100,14 +103,8 @@ async function planInboxReminder(db: Db, env: Env, tenantId: string, spec: Remin
       sentAt: now,
       message: spec as never,
       updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: deliveries.id });
-  if (!inserted.length) return;
-  const message = renderReminder(spec, env.APP_URL);
-  await db
-    .insert(inboxItems)
-    .values({
+    },
+    {
       id: newId("inb", now),
       tenantId,
       userId: recipient.userId,
@@ -117,7 +114,8 @@ async function planInboxReminder(db: Db, env: Env, tenantId: string, spec: Remin
       body: message.body,
       url: message.url,
       createdAt: now,
-    });
+    },
+  );
 }
 
 export async function planReminder(env: Env, tenantId: string, spec: ReminderSpec, now = Date.now()): Promise<Planned[]> {
@@ -162,6 +160,7 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
           .onConflictDoNothing()
           .returning({ id: deliveries.id });
         if (inserted.length && !unreachable) out.push({ id, dueAt });
+        else if (!inserted.length) await resumeExisting(db, id, now, out); // a retried job sends what it wrote before
       }
     }
   }

@@ -16,7 +16,8 @@ export type WorkOrderEvent = "workorder.created" | "workorder.updated";
 export const workOrderTopic = (workOrderId: string) => `workorder:${workOrderId}`;
 
 /**
- * Records the deliveries and queues them. The delivery id hashes the event and the payload, so
+ * Records the deliveries first, then queues them; a failed enqueue is not lost, the rows stay
+ * `queued` for the stale sweep. The delivery id hashes the event and the payload, so
  * publishing the same state twice sends once, while every real change (its `updatedAt` and
  * fields differ) is its own message with its own `webhook-id`.
  */
@@ -66,5 +67,18 @@ export async function queueWorkOrderWebhooks(
     const results = await db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]);
     for (const inserted of results) for (const { id } of inserted) jobs.push({ type: "deliver", tenantId, deliveryId: id });
   }
-  for (let i = 0; i < jobs.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
+  try {
+    for (let i = 0; i < jobs.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
+  } catch (error) {
+    // The rows are written and `queued`: the stale sweep (./sweep.ts) enqueues them later.
+    console.error(
+      JSON.stringify({
+        level: "error",
+        job: "workorder.webhooks",
+        tenantId,
+        event,
+        error: `enqueue failed, left for the sweep: ${String(error)}`,
+      }),
+    );
+  }
 }

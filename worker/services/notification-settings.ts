@@ -1,4 +1,4 @@
-import { desc, eq, isNull } from "drizzle-orm";
+import { desc, eq, inArray, isNull } from "drizzle-orm";
 import { inTenant, pastCursor, type Db } from "../db/client";
 import {
   deliveries,
@@ -17,6 +17,7 @@ import { encryptSecret, newWebhookSecret } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
+import { cancelSilencedDeliveries } from "../notifications/cancellation";
 import { preferencesOf, type Preferences } from "../notifications/preferences";
 
 export async function getPreferences(db: Db, userId: string) {
@@ -70,7 +71,7 @@ export const publicDelivery = (d: Delivery) => ({
   userId: d.userId,
   channel: d.channel,
   step: d.step,
-  status: d.status,
+  status: d.status === "sending" ? ("queued" as const) : d.status, // `sending` is internal: not sent yet
   attempts: d.attempts,
   lastError: d.lastError,
   dueAt: isoOrNull(d.dueAt),
@@ -96,7 +97,11 @@ export function listDeliveries(
         f.topic ? eq(deliveries.topic, f.topic) : undefined,
         f.userId ? eq(deliveries.userId, f.userId) : undefined,
         f.channel ? eq(deliveries.channel, f.channel) : undefined,
-        f.status ? eq(deliveries.status, f.status) : undefined,
+        f.status
+          ? f.status === "queued"
+            ? inArray(deliveries.status, ["queued", "sending"])
+            : eq(deliveries.status, f.status)
+          : undefined,
         pastCursor(deliveries.createdAt, deliveries.id, after, "desc"),
       ),
     )
@@ -132,6 +137,7 @@ export async function createSilence(
       comment: body.comment,
     })
     .returning();
+  await cancelSilencedDeliveries(db, tenantId); // held deliveries it covers are never sent
   return row!;
 }
 

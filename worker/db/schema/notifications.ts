@@ -8,7 +8,14 @@ import { createdAt, users } from "./core";
 export { CHANNELS, type Channel, type EscalationStep, type QuietHours } from "../../domain/notifications";
 export const DELIVERY_CHANNELS = [...CHANNELS, "webhook"] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
-export const DELIVERY_STATUSES = ["queued", "sent", "failed", "dead"] as const;
+/** The statuses the API shows (`GET /api/notifications`). */
+export const DELIVERY_STATUSES = ["queued", "sent", "failed", "dead", "cancelled"] as const;
+/**
+ * What the `status` column may hold: the public statuses plus `sending` — claimed by one sender,
+ * the provider request possibly made (shown as `queued`). See docs/notifications-pipeline.md.
+ */
+export const DELIVERY_STATES = [...DELIVERY_STATUSES, "sending"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 export const userPreferences = sqliteTable("user_preferences", {
   userId: text("user_id")
@@ -58,10 +65,12 @@ export const deliveries = sqliteTable(
     step: integer("step").notNull().default(0),
     /** Push subscription id or outbound webhook id, when the channel has several targets. */
     target: text("target"),
-    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    status: text("status", { enum: DELIVERY_STATES }).notNull(),
+    /** When the current `sending` claim was taken (the sweep judges stale claims by it). */
+    claimedAt: integer("claimed_at", { mode: "number" }),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
-    /** When a deferred (quiet hours) or grouped delivery is due. */
+    /** When a deferred (quiet hours, grouping) delivery is due, or its next retry. */
     dueAt: integer("due_at", { mode: "number" }),
     sentAt: integer("sent_at", { mode: "number" }),
     /** The rendered message (and webhook event), so a retry sends the same thing. */
@@ -73,6 +82,8 @@ export const deliveries = sqliteTable(
     index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id),
     index("deliveries_tenant_alert").on(t.tenantId, t.alertId),
     index("deliveries_tenant_topic").on(t.tenantId, t.topic),
+    // The stale sweep and eager cancellation read unsent rows across tenants by status.
+    index("deliveries_status_due").on(t.status, t.dueAt),
   ],
 );
 
@@ -136,3 +147,26 @@ export const inboxItems = sqliteTable(
 );
 
 export type Delivery = typeof deliveries.$inferSelect;
+
+/**
+ * Notification jobs other than `deliver` that ran out of queue retries (they reached the
+ * dead-letter queue). One row per job body: a re-driven job that dies again flips the same row
+ * back to `dead`. Dead `deliver` jobs are not listed here: their delivery row turns `dead`.
+ */
+export const deadJobs = sqliteTable(
+  "dead_jobs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    type: text("type").notNull(),
+    body: text("body", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["dead", "redriven"] }).notNull(),
+    /** How many times this job reached the dead-letter queue. */
+    deaths: integer("deaths").notNull().default(1),
+    diedAt: integer("died_at", { mode: "number" }).notNull(),
+    redrivenAt: integer("redriven_at", { mode: "number" }),
+    redrivenBy: text("redriven_by"),
+  },
+  (t) => [index("dead_jobs_tenant_died").on(t.tenantId, t.diedAt, t.id)],
+);
+export type DeadJob = typeof deadJobs.$inferSelect;

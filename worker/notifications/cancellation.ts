@@ -1,0 +1,104 @@
+/**
+ * Cancellation: an unsent delivery about alerts that were all acknowledged, resolved or silenced
+ * (a silence created after the alert included) is `cancelled` and never sent. Checked at send
+ * time by deliver(), and eagerly when a silence is created; acknowledging and resolving cancel
+ * eagerly through a D1 trigger on `alerts` (migrations/0011). Customer webhooks carry events,
+ * not pages, and are never cancelled.
+ */
+import { and, eq, gt, inArray, isNotNull, lte, ne } from "drizzle-orm";
+import { inTenant, type Db } from "../db/client";
+import { alerts, deliveries, silences, type Delivery } from "../db/schema";
+import { isSilenced, type SilenceMatchers } from "../domain/silence";
+import { cancel } from "./delivery-state";
+import type { MessageSpec } from "./message";
+
+type NamedAlert = Pick<typeof alerts.$inferSelect, "id" | "status" | "silenced" | "vehicleId" | "ruleId" | "type" | "severity">;
+type ActiveSilence = { matchers: SilenceMatchers; startsAt: number; endsAt: number };
+
+/** Still to be sent (with `spec` when only some of a group's alerts are: send only those), or why not. */
+export type Verdict = { keep: true; spec?: MessageSpec } | { keep: false; reason: string };
+
+/** Only alert deliveries to people can be cancelled. */
+export const cancellable = (row: Pick<Delivery, "alertId" | "channel">) => row.alertId !== null && row.channel !== "webhook";
+
+const activeSilences = (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
+  db
+    .select({ matchers: silences.matchers, startsAt: silences.startsAt, endsAt: silences.endsAt })
+    .from(silences)
+    .where(inTenant(silences, tenantId, lte(silences.startsAt, now), gt(silences.endsAt, now)));
+
+async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map<string, NamedAlert>> {
+  const byId = new Map<string, NamedAlert>();
+  const unique = [...new Set(ids)];
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < unique.length; i += 90) {
+    const rows = await db
+      .select({
+        id: alerts.id,
+        status: alerts.status,
+        silenced: alerts.silenced,
+        vehicleId: alerts.vehicleId,
+        ruleId: alerts.ruleId,
+        type: alerts.type,
+        severity: alerts.severity,
+      })
+      .from(alerts)
+      .where(inTenant(alerts, tenantId, inArray(alerts.id, unique.slice(i, i + 90))));
+    for (const row of rows) byId.set(row.id, row);
+  }
+  return byId;
+}
+
+/** Why this alert no longer needs telling (null: it still does; an alert not found is kept). */
+function whyNot(alert: NamedAlert | undefined, active: ActiveSilence[], now: number): string | null {
+  if (!alert) return null;
+  if (alert.status !== "open") return `the alert was ${alert.status}`;
+  if (alert.silenced || isSilenced(alert, active, now)) return "the alert is silenced";
+  return null;
+}
+
+const alertIdsOf = (row: Delivery) => ((row.message as unknown as Partial<MessageSpec>).alerts ?? []).map((a) => a.id);
+
+function verdictOf(row: Delivery, byId: Map<string, NamedAlert>, active: ActiveSilence[], now: number): Verdict {
+  const spec = row.message as unknown as MessageSpec;
+  const named = spec.alerts ?? [];
+  const reasons = named.map((a) => whyNot(byId.get(a.id), active, now));
+  const live = named.filter((_, i) => reasons[i] === null);
+  if (named.length && !live.length) return { keep: false, reason: `Cancelled: ${reasons[0]}` };
+  return live.length < named.length ? { keep: true, spec: { ...spec, alerts: live } } : { keep: true };
+}
+
+/** The send-time check for one alert delivery: the alerts' current status and the silences active now. */
+export async function stillWanted(db: Db, row: Delivery, now: number): Promise<Verdict> {
+  if (!cancellable(row)) return { keep: true };
+  const [byId, active] = await Promise.all([namedAlerts(db, row.tenantId, alertIdsOf(row)), activeSilences(db, row.tenantId, now)]);
+  return verdictOf(row, byId, active, now);
+}
+
+/**
+ * Cancels the tenant's unsent alert deliveries that silences active now cover (called when a
+ * silence is created). Returns how many were cancelled.
+ */
+export async function cancelSilencedDeliveries(db: Db, tenantId: string, now = Date.now()): Promise<number> {
+  const active = await activeSilences(db, tenantId, now);
+  if (!active.length) return 0;
+  const rows = await db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, "queued"),
+        eq(deliveries.tenantId, tenantId),
+        isNotNull(deliveries.alertId),
+        ne(deliveries.channel, "webhook"),
+      ),
+    );
+  if (!rows.length) return 0;
+  const byId = await namedAlerts(db, tenantId, rows.flatMap(alertIdsOf));
+  let cancelled = 0;
+  for (const row of rows) {
+    const verdict = verdictOf(row, byId, active, now);
+    if (!verdict.keep && (await cancel(db, row.id, verdict.reason, now))) cancelled++;
+  }
+  return cancelled;
+}

@@ -1,0 +1,32 @@
+/**
+ * An in-app notification is two rows: its delivery (`sent` at once) and the inbox item. They are
+ * written in one D1 transaction and the item only when the delivery row is new, so a retried
+ * planning job neither doubles the item nor leaves a delivery without it.
+ */
+import type { Db } from "../db/client";
+import { deliveries } from "../db/schema";
+
+export interface InboxItemFields {
+  id: string;
+  tenantId: string;
+  userId: string;
+  alertId: string | null;
+  topic: string | null;
+  title: string;
+  body: string;
+  url: string;
+  createdAt: number;
+}
+
+export async function writeInAppDelivery(d1: D1Database, db: Db, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
+  const insert = db.insert(deliveries).values(row).onConflictDoNothing().toSQL();
+  await d1.batch([
+    d1.prepare(insert.sql).bind(...insert.params),
+    // changes(): rows the statement before changed — 0 when the delivery already existed.
+    d1
+      .prepare(
+        "INSERT INTO inbox_items (id, tenant_id, user_id, alert_id, topic, title, body, url, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1",
+      )
+      .bind(item.id, item.tenantId, item.userId, item.alertId, item.topic, item.title, item.body, item.url, item.createdAt),
+  ]);
+}

@@ -1,0 +1,99 @@
+/**
+ * The stale-delivery sweep (run by the cron `scheduled` handler; meant to move onto the tenant
+ * object's alarm): finds rows whose queue job was lost and hands them back to the queue.
+ *
+ * - `queued` past its due time by QUEUED_GRACE_MS (and untouched that long): its job was lost
+ *   (a failed enqueue, a planning job that died, a dropped message) → re-enqueued. Safe: only a
+ *   `queued` row is ever claimed, so a job that turns up late too still sends once.
+ * - `sending` with a claim older than SENDING_DEADLINE_MS: the sender stopped between its claim
+ *   and recording the outcome. The claim is taken right before the provider request, so a stale
+ *   claim means the request may have been made and no evidence either way survives:
+ *   - webhook: re-queued; the repeat carries the same `webhook-id` (the delivery id), which
+ *     receivers use to drop duplicates (Standard Webhooks).
+ *   - SMS, voice, email, push: Twilio, SendGrid and Web Push take no idempotency key, so a repeat
+ *     could reach the person twice → `dead` with an "outcome unknown" error: visible in the API
+ *     and re-drivable by an admin (`POST /api/notifications/{id}/redrive`) after checking the
+ *     provider's log.
+ */
+import { and, eq, lt, sql } from "drizzle-orm";
+import { database, type Db } from "../db/client";
+import { deliveries } from "../db/schema";
+import type { NotificationJob } from "../domain/notifications";
+
+/** Longer than the longest circuit-breaker wait (10 min), so a row waiting on it is not "lost". */
+export const QUEUED_GRACE_MS = 15 * 60_000;
+/** Far beyond the 10 s provider timeout: a live sender has recorded its outcome by then. */
+export const SENDING_DEADLINE_MS = 5 * 60_000;
+const SWEEP_LIMIT = 500;
+
+export const OUTCOME_UNKNOWN =
+  "Outcome unknown: the sender stopped after its request to the provider; not repeated so it cannot arrive twice (check the provider's log, then re-drive)";
+
+export interface SweepResult {
+  /** Handed back to the queue. */
+  requeued: string[];
+  /** Stale `sending` rows on channels without idempotency: now `dead` (outcome unknown). */
+  abandoned: string[];
+}
+
+async function staleClaims(db: Db, now: number, result: SweepResult, jobs: NotificationJob[]) {
+  const stale = await db
+    .select({ id: deliveries.id, tenantId: deliveries.tenantId, channel: deliveries.channel })
+    .from(deliveries)
+    .where(and(eq(deliveries.status, "sending"), lt(sql`coalesce(${deliveries.claimedAt}, 0)`, now - SENDING_DEADLINE_MS)))
+    .limit(SWEEP_LIMIT);
+  for (const row of stale) {
+    const idempotent = row.channel === "webhook";
+    const changed = await db
+      .update(deliveries)
+      .set(
+        idempotent
+          ? { status: "queued", claimedAt: null, dueAt: now, lastError: "Re-queued after a stalled send (same webhook-id)", updatedAt: now }
+          : { status: "dead", lastError: OUTCOME_UNKNOWN, updatedAt: now },
+      )
+      .where(and(eq(deliveries.id, row.id), eq(deliveries.status, "sending")))
+      .returning({ id: deliveries.id });
+    if (!changed.length) continue;
+    if (idempotent) {
+      result.requeued.push(row.id);
+      jobs.push({ type: "deliver", tenantId: row.tenantId, deliveryId: row.id });
+    } else result.abandoned.push(row.id);
+  }
+}
+
+async function lostJobs(db: Db, now: number, result: SweepResult, jobs: NotificationJob[]) {
+  const cutoff = now - QUEUED_GRACE_MS;
+  // Touching `updated_at` keeps the next sweep from re-enqueueing the same rows for a grace period.
+  const stuck = await db
+    .update(deliveries)
+    .set({ updatedAt: now })
+    .where(
+      sql`${deliveries.id} IN (SELECT id FROM deliveries WHERE status = 'queued' AND coalesce(due_at, 0) < ${cutoff} AND updated_at < ${cutoff} LIMIT ${SWEEP_LIMIT})`,
+    )
+    .returning({ id: deliveries.id, tenantId: deliveries.tenantId });
+  for (const row of stuck) {
+    result.requeued.push(row.id);
+    jobs.push({ type: "deliver", tenantId: row.tenantId, deliveryId: row.id });
+  }
+}
+
+/** Never throws (the cron sweep goes on with its other work); failures are logged. */
+export async function sweepStaleDeliveries(env: Env, now = Date.now()): Promise<SweepResult> {
+  const db = database(env.DB);
+  const result: SweepResult = { requeued: [], abandoned: [] };
+  const jobs: NotificationJob[] = [];
+  try {
+    await staleClaims(db, now, result, jobs);
+    await lostJobs(db, now, result, jobs);
+    for (let i = 0; i < jobs.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
+  } catch (error) {
+    // Rows not enqueued stay `queued` and come up again after the grace period.
+    console.error(JSON.stringify({ level: "error", job: "deliveries.sweep", error: String(error) }));
+  }
+  if (result.requeued.length || result.abandoned.length) {
+    console.log(
+      JSON.stringify({ level: "info", job: "deliveries.sweep", requeued: result.requeued.length, abandoned: result.abandoned.length }),
+    );
+  }
+  return result;
+}
