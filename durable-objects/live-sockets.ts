@@ -1,4 +1,4 @@
-import type { AlertEvent } from "../worker/domain/alert";
+import { LIVE_COALESCE_MS, type AlertEvent } from "../worker/domain/alert";
 import { ClientMessage } from "../worker/domain/live-protocol";
 import type { AlertBook } from "./alert-book";
 import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type DriverOf, type SseClient, type Viewer } from "./live-room";
@@ -10,11 +10,19 @@ import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type Driver
  */
 export class LiveSockets {
   readonly #sse = new Set<SseClient>();
+  /** When each alert was last sent on the stream (wall clock); lost on eviction, which only sends one update sooner. */
+  readonly #lastSent = new Map<string, number>();
+  /** Alerts whose latest update is held back, and when it is due (mirrored in `live_pending` to survive eviction). */
+  readonly #pending = new Map<string, number>();
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly book: AlertBook,
-  ) {}
+  ) {
+    for (const row of ctx.storage.sql.exec<{ alert_id: string; due_at: number }>("SELECT alert_id, due_at FROM live_pending")) {
+      this.#pending.set(row.alert_id, row.due_at);
+    }
+  }
 
   /** Upgrades to a WebSocket, or opens an SSE stream when the path ends in `/sse`. */
   async open(request: Request, viewer: Viewer, loadDriverOf: () => Promise<DriverOf>): Promise<Response> {
@@ -48,8 +56,58 @@ export class LiveSockets {
     }
   }
 
-  broadcast(events: AlertEvent[], driverOf: DriverOf) {
-    broadcast(events, this.ctx.getWebSockets(), this.#sse, driverOf);
+  /**
+   * Sends events to the room. A continuing episode's update (`continuing`) for an alert sent less
+   * than LIVE_COALESCE_MS ago is held back instead; the alarm sends the alert's latest state
+   * when it is due (`flushDue`), unless a newer update of it went out first. The event log keeps
+   * every update, so a resume still replays each one.
+   */
+  broadcast(events: AlertEvent[], driverOf: DriverOf, now = Date.now()) {
+    let send = events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const id = event.alert.id;
+      const last = this.#lastSent.get(id);
+      if (event.continuing && last !== undefined && now - last < LIVE_COALESCE_MS) {
+        if (send === events) send = events.slice(0, i);
+        this.#hold(id, last + LIVE_COALESCE_MS);
+        continue;
+      }
+      if (send !== events) send.push(event);
+      this.#sent(id, now);
+    }
+    broadcast(send, this.ctx.getWebSockets(), this.#sse, driverOf);
+  }
+
+  /** The earliest held-back update's due time, if any (the alarm is armed for it). */
+  nextDueAt(): number | null {
+    let next: number | null = null;
+    for (const due of this.#pending.values()) if (next === null || due < next) next = due;
+    return next;
+  }
+
+  /** Sends the latest state of every alert whose held-back update is due at `now` (the trailing update). */
+  flushDue(now: number, driverOf: DriverOf) {
+    const due: AlertEvent[] = [];
+    for (const [id, at] of this.#pending) {
+      if (at > now) continue;
+      const alert = this.book.get(id);
+      if (alert) due.push({ seq: alert.seq, kind: "alert.updated", alert });
+      this.#sent(id, now);
+    }
+    broadcast(due, this.ctx.getWebSockets(), this.#sse, driverOf);
+  }
+
+  #hold(id: string, dueAt: number) {
+    if (this.#pending.has(id)) return;
+    this.#pending.set(id, dueAt);
+    this.ctx.storage.sql.exec("INSERT INTO live_pending (alert_id, due_at) VALUES (?, ?) ON CONFLICT (alert_id) DO NOTHING", id, dueAt);
+  }
+
+  #sent(id: string, now: number) {
+    if (this.#pending.delete(id)) this.ctx.storage.sql.exec("DELETE FROM live_pending WHERE alert_id = ?", id);
+    this.#lastSent.set(id, now);
+    if (this.#lastSent.size > 1000) for (const [key, at] of this.#lastSent) if (now - at >= LIVE_COALESCE_MS) this.#lastSent.delete(key);
   }
 
   broadcastWorkOrder(workOrder: Record<string, unknown>) {

@@ -18,6 +18,7 @@ export interface RuleInput {
   severity: AlertRule["severity"];
   enabled: boolean;
   vehicleIds: string[] | null;
+  autoResolve?: boolean;
 }
 
 /** The rule set every new tenant starts with (docs/api.md, "Alert rules"). */
@@ -113,6 +114,7 @@ function toRow(tenantId: string, input: RuleInput, now: number) {
     severity: input.severity,
     enabled: input.enabled,
     vehicleIds: input.vehicleIds,
+    autoResolve: input.autoResolve ?? false,
     updatedAt: now,
   };
 }
@@ -132,6 +134,7 @@ export const toRuleDef = (row: AlertRule): RuleDef => ({
   severity: row.severity,
   enabled: row.enabled,
   vehicleIds: row.vehicleIds ?? null,
+  autoResolve: row.autoResolve,
 });
 
 export const publicRule = (row: AlertRule) => {
