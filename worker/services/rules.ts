@@ -139,7 +139,7 @@ export const toRuleDef = (row: AlertRule): RuleDef => ({
 
 export const publicRule = (row: AlertRule) => {
   const { id: _id, ...def } = toRuleDef(row);
-  return { id: row.id, ...def, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+  return { id: row.id, ...def, autoResolve: row.autoResolve, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
 };
 
 async function assertVehicles(db: Db, tenantId: string, ids: string[] | null | undefined) {
