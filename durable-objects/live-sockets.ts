@@ -12,16 +12,14 @@ export class LiveSockets {
   readonly #sse = new Set<SseClient>();
   /** When each alert was last sent on the stream (wall clock); lost on eviction, which only sends one update sooner. */
   readonly #lastSent = new Map<string, number>();
-  /** Alerts whose latest update is held back, and when it is due (mirrored in `live_pending` to survive eviction). */
-  readonly #pending = new Map<string, number>();
+  /** Alerts whose latest update is held back (their due times live in `live_pending`, which survives eviction). */
+  readonly #pending = new Set<string>();
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly book: AlertBook,
   ) {
-    for (const row of ctx.storage.sql.exec<{ alert_id: string; due_at: number }>("SELECT alert_id, due_at FROM live_pending")) {
-      this.#pending.set(row.alert_id, row.due_at);
-    }
+    for (const row of ctx.storage.sql.exec<{ alert_id: string }>("SELECT alert_id FROM live_pending")) this.#pending.add(row.alert_id);
   }
 
   /** Upgrades to a WebSocket, or opens an SSE stream when the path ends in `/sse`. */
@@ -81,26 +79,25 @@ export class LiveSockets {
 
   /** The earliest held-back update's due time, if any (the alarm is armed for it). */
   nextDueAt(): number | null {
-    let next: number | null = null;
-    for (const due of this.#pending.values()) if (next === null || due < next) next = due;
-    return next;
+    if (!this.#pending.size) return null;
+    return this.ctx.storage.sql.exec<{ next: number | null }>("SELECT MIN(due_at) AS next FROM live_pending").one().next;
   }
 
   /** Sends the latest state of every alert whose held-back update is due at `now` (the trailing update). */
   flushDue(now: number, driverOf: DriverOf) {
+    if (!this.#pending.size) return;
     const due: AlertEvent[] = [];
-    for (const [id, at] of this.#pending) {
-      if (at > now) continue;
+    for (const { alert_id: id } of this.ctx.storage.sql.exec<{ alert_id: string }>("SELECT alert_id FROM live_pending WHERE due_at <= ?", now).toArray()) {
       const alert = this.book.get(id);
       if (alert) due.push({ seq: alert.seq, kind: "alert.updated", alert });
       this.#sent(id, now);
     }
-    broadcast(due, this.ctx.getWebSockets(), this.#sse, driverOf);
+    broadcast(due.sort((a, b) => a.seq - b.seq), this.ctx.getWebSockets(), this.#sse, driverOf);
   }
 
   #hold(id: string, dueAt: number) {
     if (this.#pending.has(id)) return;
-    this.#pending.set(id, dueAt);
+    this.#pending.add(id);
     this.ctx.storage.sql.exec("INSERT INTO live_pending (alert_id, due_at) VALUES (?, ?) ON CONFLICT (alert_id) DO NOTHING", id, dueAt);
   }
 
