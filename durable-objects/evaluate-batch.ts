@@ -48,7 +48,9 @@ export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): Batc
   const machineReadings: MachineReading[] = [];
   const driving: TelemetryEvent[] = [];
   for (let i = 0; i < ordered.length; i++) {
-    const event = ordered[i]!.dtcChange ? (ordered[i] = withFullDtcList(ordered[i]!, ctx.states.latest(ordered[i]!.vehicleId)?.dtc)) : ordered[i]!;
+    const event = ordered[i]!.dtcChange
+      ? (ordered[i] = withFullDtcList(ordered[i]!, ctx.states.latest(ordered[i]!.vehicleId)?.dtc))
+      : ordered[i]!;
     const seen = ctx.states.observe(event);
     if (seen.engine) toScore.add(event.vehicleId);
     const reading = seen.fresh ? machineReading(event.readings) : null;
@@ -72,7 +74,8 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
         const alertEvent = applySignal(rule, event.vehicleId, step.signal, next, ctx);
         if (alertEvent) {
           raised.push(alertEvent);
-          if (alertEvent.kind === "alert") next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: step.signal.ts + rule.cooldownSeconds * 1000 };
+          if (alertEvent.kind === "alert")
+            next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: step.signal.ts + rule.cooldownSeconds * 1000 };
         }
       }
       ctx.states.setPair(rule.id, event.vehicleId, next);

@@ -93,7 +93,11 @@ export class HubAlarm {
 
   /** Sets the alarm to the earliest pending work (escalation or Geotab poll), unless one is set sooner. */
   async arm() {
-    const next = Math.min(nextEscalationAt(this.deps.storage.sql) ?? Infinity, this.#geotabNextPoll(), this.deps.live.nextDueAt() ?? Infinity);
+    const next = Math.min(
+      nextEscalationAt(this.deps.storage.sql) ?? Infinity,
+      this.#geotabNextPoll(),
+      this.deps.live.nextDueAt() ?? Infinity,
+    );
     if (!Number.isFinite(next)) return;
     const current = await this.deps.storage.getAlarm();
     if (current === null || current > next) await this.deps.storage.setAlarm(next);

@@ -87,12 +87,19 @@ export class LiveSockets {
   flushDue(now: number, driverOf: DriverOf) {
     if (!this.#pending.size) return;
     const due: AlertEvent[] = [];
-    for (const { alert_id: id } of this.ctx.storage.sql.exec<{ alert_id: string }>("SELECT alert_id FROM live_pending WHERE due_at <= ?", now).toArray()) {
+    for (const { alert_id: id } of this.ctx.storage.sql
+      .exec<{ alert_id: string }>("SELECT alert_id FROM live_pending WHERE due_at <= ?", now)
+      .toArray()) {
       const alert = this.book.get(id);
       if (alert) due.push({ seq: alert.seq, kind: "alert.updated", alert });
       this.#sent(id, now);
     }
-    broadcast(due.sort((a, b) => a.seq - b.seq), this.ctx.getWebSockets(), this.#sse, driverOf);
+    broadcast(
+      due.sort((a, b) => a.seq - b.seq),
+      this.ctx.getWebSockets(),
+      this.#sse,
+      driverOf,
+    );
   }
 
   #hold(id: string, dueAt: number) {

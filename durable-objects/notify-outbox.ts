@@ -28,7 +28,8 @@ export async function enqueueRaisedAlerts(sql: SqlStorage, queue: Queue, tenantI
     const a = JSON.parse(row.data) as Alert;
     if (a.silenced) continue;
     if (row.kind === "alert") jobs.push({ type: "alert.raised", tenantId, alertId: a.id });
-    if (a.status === "resolved") jobs.push({ type: "alert.resolved", tenantId, alertId: a.id, resolvedAt: a.resolvedAt!, resolvedBy: a.resolvedBy });
+    if (a.status === "resolved")
+      jobs.push({ type: "alert.resolved", tenantId, alertId: a.id, resolvedAt: a.resolvedAt!, resolvedBy: a.resolvedBy });
   }
   for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
   sql.exec("INSERT INTO meta (key, value) VALUES ('notifiedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));

@@ -50,14 +50,24 @@ describe("alert episodes", () => {
   it("a continuing condition updates lastSeenAt, value and peakValue of the one alert", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["E-1"]);
-    await post(tenant, [0, 30, 60].map((s) => ({ vehicleId: "E-1", ts: isoAt(s), readings: { engineTempC: 115 } })));
+    await post(
+      tenant,
+      [0, 30, 60].map((s) => ({ vehicleId: "E-1", ts: isoAt(s), readings: { engineTempC: 115 } })),
+    );
     await post(tenant, [
       { vehicleId: "E-1", ts: isoAt(90), readings: { engineTempC: 121 } },
       { vehicleId: "E-1", ts: isoAt(120), readings: { engineTempC: 117 } },
     ]);
     const items = await alerts(tenant, "engine_overheating");
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ occurrences: 1, value: 117, peakValue: 121, createdAt: isoAt(60), lastSeenAt: isoAt(120), clearedAt: null });
+    expect(items[0]).toMatchObject({
+      occurrences: 1,
+      value: 117,
+      peakValue: 121,
+      createdAt: isoAt(60),
+      lastSeenAt: isoAt(120),
+      clearedAt: null,
+    });
   });
 
   it("with cooldown 0, two episodes are two alerts; the first is cleared by the breaking reading", async () => {
@@ -92,7 +102,14 @@ describe("alert episodes", () => {
     await post(tenant, [coolant("R-1", 20, 104)]);
     const items = await alerts(tenant, "coolant_hot");
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ id: cleared!.id, occurrences: 2, clearedAt: null, status: "acknowledged", value: 104, lastSeenAt: isoAt(20) });
+    expect(items[0]).toMatchObject({
+      id: cleared!.id,
+      occurrences: 2,
+      clearedAt: null,
+      status: "acknowledged",
+      value: 104,
+      lastSeenAt: isoAt(20),
+    });
   });
 
   it("a manual resolve ends the episode: the condition must fire anew for a new alert", async () => {

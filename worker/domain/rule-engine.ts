@@ -155,7 +155,11 @@ function newCodes(seen: string[] | undefined, codes: string[]): string[] | null 
 }
 
 /** A new episode reopens the pair's latest alert when it is unresolved and the episode fires within the cooldown of its opening reading. */
-export function reopens(latest: { status: string; createdAt: string } | undefined, rule: Pick<RuleDef, "cooldownSeconds">, ts: number): boolean {
+export function reopens(
+  latest: { status: string; createdAt: string } | undefined,
+  rule: Pick<RuleDef, "cooldownSeconds">,
+  ts: number,
+): boolean {
   return latest !== undefined && latest.status !== "resolved" && ts < Date.parse(latest.createdAt) + rule.cooldownSeconds * 1000;
 }
 

@@ -221,8 +221,8 @@ export function AlertDetail({ id }: { id: string }) {
             <Status error>Notifications could not be loaded: {describeError(deliveries.error)}</Status>
           ) : null}
           <ol className="timeline" aria-labelledby="timeline-title">
-            {timeline(alert, deliveries.data?.items ?? [], names).map((entry, i) => (
-              <li key={i}>
+            {timeline(alert, deliveries.data?.items ?? [], names).map((entry) => (
+              <li key={`${entry.at} ${entry.text}`}>
                 <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> {entry.text}
               </li>
             ))}

@@ -54,7 +54,8 @@ export function AlertItem({
         <span className="alert-status">{alertStateText(alert)}</span>
         {item.pending ? <strong> (waiting to be sent)</strong> : null}
         {alert.value !== null ? ` · value ${alert.value}` : ""}
-        {alert.peakValue !== null && alert.peakValue !== alert.value ? ` · peak ${alert.peakValue}` : ""} · raised {formatDateTime(alert.createdAt)}
+        {alert.peakValue !== null && alert.peakValue !== alert.value ? ` · peak ${alert.peakValue}` : ""} · raised{" "}
+        {formatDateTime(alert.createdAt)}
         {alert.occurrences > 1 ? ` · ${alert.occurrences} occurrences` : ""}
       </p>
       <div className="actions">

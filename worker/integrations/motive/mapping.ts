@@ -164,7 +164,15 @@ export function mapMotive(body: unknown, units: MotiveUnits, now = Date.now()): 
     // Motive names one code per webhook: the hub turns the change into the vehicle's full active
     // list (durable-objects/dtc-changes.ts), so closing one of two open codes does not end the episode.
     const closed = action === "fault_code_closed";
-    const mapped = one(`motive:${closed ? "fault_code_closed" : "fault_code"}:${f.id}`, vehicle.id, vehicle.path, Date.parse(f[at]!), at, {}, [code]);
+    const mapped = one(
+      `motive:${closed ? "fault_code_closed" : "fault_code"}:${f.id}`,
+      vehicle.id,
+      vehicle.path,
+      Date.parse(f[at]!),
+      at,
+      {},
+      [code],
+    );
     if (mapped.ok) mapped.events[0]!.dtcChange = closed ? "closed" : "opened";
     return mapped;
   }
