@@ -35,7 +35,7 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
       );
     }
     // Alerts whose continuing-episode update the live stream holds back (live-sockets.ts), due at due_at.
-    sql.exec("CREATE TABLE live_pending (alert_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS live_pending (alert_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
   },
 ];
 
