@@ -1,5 +1,5 @@
-import type { AlertEvent } from "../worker/domain/alert";
-import { alertMessage, appliesTo, stepRule, triggerOutcome, type RuleDef, type Trigger } from "../worker/domain/rule-engine";
+import type { Alert, AlertEvent } from "../worker/domain/alert";
+import { alertMessage, appliesTo, peakOf, reopens, stepRule, type RuleDef, type Signal } from "../worker/domain/rule-engine";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { newId } from "../worker/lib/ids";
 import { iso } from "../worker/lib/time";
@@ -7,7 +7,8 @@ import type { Ai4iReading } from "../models/features.js";
 import type { AlertBook } from "./alert-book";
 import { carriesDriving } from "./driving-anomalies";
 import { machineReading } from "./machine-risk";
-import type { VehicleStates } from "./vehicle-states";
+import { withFullDtcList } from "./dtc-changes";
+import type { PairRecord, VehicleStates } from "./vehicle-states";
 
 export interface BatchContext {
   rules: RuleDef[];
@@ -46,7 +47,10 @@ export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): Batc
   const toScore = new Set<string>();
   const machineReadings: MachineReading[] = [];
   const driving: TelemetryEvent[] = [];
-  for (const event of ordered) {
+  for (let i = 0; i < ordered.length; i++) {
+    const event = ordered[i]!.dtcChange
+      ? (ordered[i] = withFullDtcList(ordered[i]!, ctx.states.latest(ordered[i]!.vehicleId)?.dtc))
+      : ordered[i]!;
     const seen = ctx.states.observe(event);
     if (seen.engine) toScore.add(event.vehicleId);
     const reading = seen.fresh ? machineReading(event.readings) : null;
@@ -62,14 +66,16 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
   for (const event of ordered) {
     for (const rule of ctx.rules) {
       if (!appliesTo(rule, event.vehicleId)) continue;
-      const state = ctx.states.pair(rule.id, event.vehicleId);
-      const step = stepRule(rule, state, event);
-      let next = { ...state, ...step.state };
-      if (step.trigger) {
-        const alertEvent = raise(rule, event.vehicleId, step.trigger, next, ctx);
-        raised.push(alertEvent);
-        if (alertEvent.kind === "alert") {
-          next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: step.trigger.ts + rule.cooldownSeconds * 1000 };
+      const pair = ctx.states.pair(rule.id, event.vehicleId);
+      const step = stepRule(rule, pair, event);
+      if (step.state === pair) continue; // not this rule's metric, or older than its clock: nothing moved
+      let next: PairRecord = { ...pair, ...step.state };
+      if (step.signal) {
+        const alertEvent = applySignal(rule, event.vehicleId, step.signal, next, ctx);
+        if (alertEvent) {
+          raised.push(alertEvent);
+          if (alertEvent.kind === "alert")
+            next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: step.signal.ts + rule.cooldownSeconds * 1000 };
         }
       }
       ctx.states.setPair(rule.id, event.vehicleId, next);
@@ -78,50 +84,66 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
   return raised;
 }
 
-function raise(
-  rule: RuleDef,
-  vehicleId: string,
-  trigger: Trigger,
-  pair: { alertId: string | null; cooldownUntil: number },
-  ctx: BatchContext,
-): AlertEvent {
+/** Turns an episode signal into the alert event it makes (none when the episode's alert is gone or resolved). */
+function applySignal(rule: RuleDef, vehicleId: string, signal: Signal, pair: PairRecord, ctx: BatchContext): AlertEvent | undefined {
   const latest = pair.alertId ? ctx.book.get(pair.alertId) : undefined;
-  const message = alertMessage(rule, ctx.vehicleName(vehicleId), trigger);
-  if (latest && triggerOutcome({ status: latest.status, cooldownUntil: pair.cooldownUntil }, trigger.ts) === "repeat") {
-    return ctx.book.record(
-      "alert.updated",
-      {
-        ...latest,
-        occurrences: latest.occurrences + 1,
-        lastSeenAt: iso(Math.max(trigger.ts, Date.parse(latest.lastSeenAt))),
-        value: trigger.value,
-        message,
-      },
-      ctx.now,
-    );
+  if (signal.kind === "open") {
+    if (latest && reopens(latest, rule, signal.ts)) return ctx.book.record("alert.updated", reopened(rule, latest, signal, ctx), ctx.now);
+    return ctx.book.record("alert", created(rule, vehicleId, signal, ctx), ctx.now);
   }
-  return ctx.book.record(
-    "alert",
-    {
-      id: newId("alr", ctx.now),
-      vehicleId,
-      ruleId: rule.id,
-      type: rule.type,
-      severity: rule.severity,
-      status: "open",
-      message,
-      value: trigger.value,
-      occurrences: 1,
-      createdAt: iso(trigger.ts),
-      lastSeenAt: iso(trigger.ts),
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      resolvedAt: null,
-      resolvedBy: null,
-      snoozedUntil: null,
-      silenced: ctx.silenced({ vehicleId, ruleId: rule.id, type: rule.type, severity: rule.severity }),
-      note: null,
-    },
-    ctx.now,
-  );
+  // An episode whose alert was resolved by hand has been reset (resetPair), so this is its own alert.
+  if (!latest || latest.status === "resolved") return undefined;
+  const lastSeenAt = signal.ts > Date.parse(latest.lastSeenAt) ? iso(signal.ts) : latest.lastSeenAt;
+  if (signal.kind === "clear") {
+    const clearedAt = iso(signal.ts);
+    const resolved = rule.autoResolve ? { status: "resolved" as const, resolvedAt: clearedAt, resolvedBy: null } : {};
+    return ctx.book.record("alert.updated", { ...latest, clearedAt, ...resolved }, ctx.now);
+  }
+  const value = signal.value;
+  const changes = { value, peakValue: peakOf(rule, latest.peakValue, value), lastSeenAt };
+  if (signal.kind === "newCodes") {
+    const message = alertMessage(rule, ctx.vehicleName(vehicleId), signal);
+    return ctx.book.record("alert.updated", { ...latest, ...changes, message, occurrences: latest.occurrences + 1 }, ctx.now);
+  }
+  const event = ctx.book.record("alert.updated", { ...latest, ...changes }, ctx.now);
+  event.continuing = true;
+  return event;
+}
+
+/** A new episode inside the cooldown: same alert, one more occurrence, status kept, nobody notified again. */
+function reopened(rule: RuleDef, latest: Alert, signal: Signal, ctx: BatchContext): Omit<Alert, "seq"> {
+  return {
+    ...latest,
+    occurrences: latest.occurrences + 1,
+    clearedAt: null,
+    lastSeenAt: signal.ts > Date.parse(latest.lastSeenAt) ? iso(signal.ts) : latest.lastSeenAt,
+    value: signal.value,
+    peakValue: peakOf(rule, latest.peakValue, signal.value),
+    message: alertMessage(rule, ctx.vehicleName(latest.vehicleId), signal),
+  };
+}
+
+function created(rule: RuleDef, vehicleId: string, signal: Signal, ctx: BatchContext): Omit<Alert, "seq"> {
+  return {
+    id: newId("alr", ctx.now),
+    vehicleId,
+    ruleId: rule.id,
+    type: rule.type,
+    severity: rule.severity,
+    status: "open",
+    message: alertMessage(rule, ctx.vehicleName(vehicleId), signal),
+    value: signal.value,
+    peakValue: peakOf(rule, null, signal.value),
+    occurrences: 1,
+    createdAt: iso(signal.ts),
+    lastSeenAt: iso(signal.ts),
+    clearedAt: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    snoozedUntil: null,
+    silenced: ctx.silenced({ vehicleId, ruleId: rule.id, type: rule.type, severity: rule.severity }),
+    note: null,
+  };
 }

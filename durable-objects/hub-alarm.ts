@@ -23,6 +23,8 @@ export interface AlarmDeps {
   tenantId: () => string | undefined;
   /** Takes a Geotab round straight into this object, not back through its own stub. */
   ingest: GeotabIngest;
+  /** Held-back live updates (live-sockets.ts): when the next is due, and sending those due. */
+  live: { nextDueAt(): number | null; flushDue(now: number): Promise<void> };
 }
 
 /**
@@ -42,6 +44,7 @@ export class HubAlarm {
   async run() {
     this.#syncScheduled = false;
     try {
+      await this.deps.live.flushDue(Date.now());
       while ((await this.syncNow()) >= SYNC_PAGE) {
         // a backlog larger than one sync page: keep going
       }
@@ -90,7 +93,11 @@ export class HubAlarm {
 
   /** Sets the alarm to the earliest pending work (escalation or Geotab poll), unless one is set sooner. */
   async arm() {
-    const next = Math.min(nextEscalationAt(this.deps.storage.sql) ?? Infinity, this.#geotabNextPoll());
+    const next = Math.min(
+      nextEscalationAt(this.deps.storage.sql) ?? Infinity,
+      this.#geotabNextPoll(),
+      this.deps.live.nextDueAt() ?? Infinity,
+    );
     if (!Number.isFinite(next)) return;
     const current = await this.deps.storage.getAlarm();
     if (current === null || current > next) await this.deps.storage.setAlarm(next);

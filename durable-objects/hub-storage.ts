@@ -26,6 +26,17 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
   },
   // Engine windows from reading objects to engine rows (vehicle-states.ts).
   engineWindowsToRows,
+  (sql) => {
+    // Alert episodes: alerts stored before them get peakValue = value and clearedAt = null.
+    for (const table of ["alerts", "alert_events"]) {
+      sql.exec(
+        `UPDATE ${table} SET data = json_set(data, '$.peakValue', json_extract(data, '$.value'), '$.clearedAt', json('null'))
+          WHERE json_type(data, '$.peakValue') IS NULL`,
+      );
+    }
+    // Alerts whose continuing-episode update the live stream holds back (live-sockets.ts), due at due_at.
+    sql.exec("CREATE TABLE IF NOT EXISTS live_pending (alert_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
+  },
 ];
 
 /** How long accepted batches (and so webhook-id idempotency) and the event log are kept. */

@@ -2,7 +2,8 @@ import type { Alert } from "../worker/domain/alert";
 import type { NotificationJob } from "../worker/domain/notifications";
 
 /**
- * New, unsilenced alerts become `alert.raised` jobs on the notification queue. Like the D1
+ * New, unsilenced alerts become `alert.raised` jobs, and resolves of unsilenced alerts (by a
+ * person or by `autoResolve`) `alert.resolved` jobs, on the notification queue. Like the D1
  * sync, this reads the event log past a cursor (`notifiedSeq`), and never past what D1 already
  * has (`syncedSeq`), so the consumer always finds the alert row. At least once: a job sent twice
  * is harmless because deliveries have deterministic ids.
@@ -12,13 +13,24 @@ export async function enqueueRaisedAlerts(sql: SqlStorage, queue: Queue, tenantI
   const from = meta("notifiedSeq");
   const to = meta("syncedSeq");
   if (to <= from) return 0;
+  // An alert resolves once (a resolved alert takes no further change), so its resolving event is
+  // the one update that carries status "resolved".
   const rows = sql
-    .exec<{ data: string }>("SELECT data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert'", from, to)
+    .exec<{ kind: string; data: string }>(
+      `SELECT kind, data FROM alert_events WHERE seq > ? AND seq <= ?
+        AND (kind = 'alert' OR json_extract(data, '$.status') = 'resolved') ORDER BY seq`,
+      from,
+      to,
+    )
     .toArray();
-  const jobs: NotificationJob[] = rows
-    .map((r) => JSON.parse(r.data) as Alert)
-    .filter((a) => !a.silenced)
-    .map((a) => ({ type: "alert.raised", tenantId, alertId: a.id }));
+  const jobs: NotificationJob[] = [];
+  for (const row of rows) {
+    const a = JSON.parse(row.data) as Alert;
+    if (a.silenced) continue;
+    if (row.kind === "alert") jobs.push({ type: "alert.raised", tenantId, alertId: a.id });
+    if (a.status === "resolved")
+      jobs.push({ type: "alert.resolved", tenantId, alertId: a.id, resolvedAt: a.resolvedAt!, resolvedBy: a.resolvedBy });
+  }
   for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
   sql.exec("INSERT INTO meta (key, value) VALUES ('notifiedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
   return jobs.length;

@@ -57,6 +57,12 @@ export class TenantHubCore extends DurableObject<Env> {
           if (!result.ok) throw new Error(`Geotab batch rejected: ${JSON.stringify(result.errors.slice(0, 3))}`);
           return result;
         },
+        live: {
+          nextDueAt: () => this.#live.nextDueAt(),
+          flushDue: async (now) => {
+            if (this.#tenantId && this.#live.nextDueAt() !== null) this.#live.flushDue(now, await this.#driverOf(this.#tenantId));
+          },
+        },
       });
       this.#tenantId = this.#meta.get("tenantId");
     });

@@ -23,6 +23,8 @@ export interface LiveFeed {
 const MAX_ITEMS = 200;
 
 function upsert(list: Alert[], alert: Alert): Alert[] {
+  // A replayed older event of an alert never hides its newer state (cleared, resolved).
+  if (list.some((a) => a.id === alert.id && a.seq > alert.seq)) return list;
   const rest = list.filter((a) => a.id !== alert.id);
   return [alert, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, MAX_ITEMS);
 }

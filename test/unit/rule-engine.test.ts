@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyState, stepRule, triggerOutcome, type PairState, type RuleDef } from "../../worker/domain/rule-engine";
+import { emptyState, peakOf, reopens, stepRule, type PairState, type RuleDef } from "../../worker/domain/rule-engine";
 import type { TelemetryEvent } from "../../worker/domain/telemetry";
 
 const base: RuleDef = {
@@ -24,16 +24,22 @@ const at = (seconds: number, readings: Record<string, number>, dtc?: string[]): 
   ...(dtc ? { dtc } : {}),
 });
 
-/** Runs events through a rule and returns the seconds (from T0) at which it fired. */
-function fires(rule: RuleDef, events: TelemetryEvent[], state: PairState = emptyState()) {
-  const out: number[] = [];
+/** Runs events through a rule and returns every signal as `seconds kind` (seconds from T0). */
+function signals(rule: RuleDef, events: TelemetryEvent[], state: PairState = emptyState()) {
+  const out: string[] = [];
   for (const event of events) {
     const step = stepRule(rule, state, event);
     state = step.state;
-    if (step.trigger) out.push((step.trigger.ts - T0) / 1000);
+    if (step.signal) out.push(`${(step.signal.ts - T0) / 1000} ${step.signal.kind}`);
   }
   return out;
 }
+
+/** The seconds (from T0) at which an episode opened. */
+const fires = (rule: RuleDef, events: TelemetryEvent[], state?: PairState) =>
+  signals(rule, events, state)
+    .filter((s) => s.endsWith(" open"))
+    .map((s) => Number(s.split(" ")[0]));
 
 describe("held for a duration", () => {
   it("fires exactly at forSeconds, not before, once per episode", () => {
@@ -92,9 +98,24 @@ describe("held for a duration", () => {
 describe("count in a sliding window", () => {
   const braking: RuleDef = { ...base, metric: "accelG", op: "lt", threshold: -0.45, forSeconds: null, window: { count: 3, seconds: 600 } };
 
-  it("fires at the third hit within 600 s and then needs three fresh hits", () => {
+  it("opens at the third hit within 600 s; further hits while ≥ 3 remain continue the same episode", () => {
     const hits = [0, 100, 200, 300, 400, 500].map((s) => at(s, { accelG: -0.6 }));
-    expect(fires(braking, hits)).toEqual([200, 500]);
+    expect(signals(braking, hits)).toEqual(["200 open", "300 continue", "400 continue", "500 continue"]);
+  });
+
+  it("clears at the first reading of the metric that leaves fewer than count hits in the window", () => {
+    const events = [
+      at(0, { accelG: -0.6 }),
+      at(100, { accelG: -0.6 }),
+      at(200, { accelG: -0.6 }),
+      at(500, { accelG: 0.1 }), // still 3 hits in (−100, 500]: no change
+      at(650, { speedKph: 40 }), // no accelG: does not evaluate, so does not clear
+      at(700, { accelG: 0.1 }), // (100, 700] holds 1 hit: clears
+      at(710, { accelG: -0.6 }),
+      at(720, { accelG: -0.6 }),
+      at(730, { accelG: -0.6 }),
+    ];
+    expect(signals(braking, events)).toEqual(["200 open", "700 clear", "720 open", "730 continue"]); // 720: 200, 710, 720 in the window
   });
 
   it("drops a hit exactly `seconds` old out of the window", () => {
@@ -113,26 +134,102 @@ describe("count in a sliding window", () => {
 describe("dtc present", () => {
   const dtcRule: RuleDef = { ...base, metric: "dtc", op: "present", threshold: null, forSeconds: null };
 
-  it("fires when codes appear, stays quiet while they persist, and re-arms when they clear", () => {
+  it("opens when codes appear, continues while they persist, clears on dtc: [] and opens anew", () => {
     const events = [
       at(0, {}, []),
       at(10, {}, ["P0217"]),
       at(20, {}, ["P0217"]),
-      at(25, { speedKph: 3 }),
+      at(25, { speedKph: 3 }), // no dtc field: neither meets nor breaks
       at(30, {}, []),
       at(40, {}, ["P0300"]),
     ];
-    expect(fires(dtcRule, events)).toEqual([10, 40]);
+    expect(signals(dtcRule, events)).toEqual(["10 open", "20 continue", "30 clear", "40 open"]);
+  });
+
+  it("a code not seen before in the open episode is a new occurrence naming every code seen", () => {
+    let state = emptyState();
+    const codes: (string[] | undefined)[] = [];
+    for (const event of [at(0, {}, ["P0217"]), at(10, {}, ["P0217", "P0300"]), at(20, {}, ["P0300"]), at(30, {}, ["P0420", "P0420"])]) {
+      const step = stepRule(dtcRule, state, event);
+      state = step.state;
+      codes.push(step.signal?.kind === "continue" ? undefined : step.signal?.dtc);
+    }
+    expect(codes).toEqual([["P0217"], ["P0217", "P0300"], undefined, ["P0217", "P0300", "P0420"]]);
   });
 });
 
 describe("cooldown", () => {
-  it("repeats inside the cooldown, creates after it has elapsed or once resolved", () => {
-    const latest = { status: "open", cooldownUntil: T0 + 900_000 };
-    expect(triggerOutcome(undefined, T0)).toBe("create");
-    expect(triggerOutcome(latest, T0 + 899_999)).toBe("repeat");
-    expect(triggerOutcome(latest, T0 + 900_000)).toBe("create");
-    expect(triggerOutcome({ ...latest, status: "acknowledged" }, T0 + 1000)).toBe("repeat");
-    expect(triggerOutcome({ ...latest, status: "resolved" }, T0 + 1000)).toBe("create");
+  it("a new episode reopens the latest unresolved alert within cooldown of its opening reading, else a new alert", () => {
+    const latest = { status: "open", createdAt: new Date(T0).toISOString() };
+    const rule = { cooldownSeconds: 900 };
+    expect(reopens(undefined, rule, T0)).toBe(false);
+    expect(reopens(latest, rule, T0 + 899_999)).toBe(true);
+    expect(reopens(latest, rule, T0 + 900_000)).toBe(false);
+    expect(reopens({ ...latest, status: "acknowledged" }, rule, T0 + 1000)).toBe(true);
+    expect(reopens({ ...latest, status: "resolved" }, rule, T0 + 1000)).toBe(false);
+    expect(reopens(latest, { cooldownSeconds: 0 }, T0)).toBe(false);
+  });
+});
+
+describe("episodes", () => {
+  const instant = { ...base, forSeconds: null };
+
+  it("a continuing condition continues the episode on every matching reading, and the breaking reading clears it", () => {
+    const events = [at(0, { engineTempC: 115 }), at(10, { engineTempC: 118 }), at(20, { engineTempC: 116 }), at(30, { engineTempC: 100 })];
+    expect(signals(instant, events)).toEqual(["0 open", "10 continue", "20 continue", "30 clear"]);
+  });
+
+  it("a held rule continues only after it fired; breaking before that clears nothing", () => {
+    const events = [at(0, { engineTempC: 115 }), at(30, { engineTempC: 100 }), at(40, { engineTempC: 115 }), at(100, { engineTempC: 115 })];
+    expect(signals(base, events)).toEqual(["100 open"]);
+    expect(signals(base, [...events, at(110, { engineTempC: 117 }), at(120, { engineTempC: 90 })])).toEqual([
+      "100 open",
+      "110 continue",
+      "120 clear",
+    ]);
+  });
+
+  it("after a manual resolve (state reset, clock kept) the condition must hold forSeconds anew", () => {
+    let state = emptyState();
+    for (const e of [at(0, { engineTempC: 115 }), at(60, { engineTempC: 115 })]) state = stepRule(base, state, e).state;
+    const reset = { ...emptyState(), lastTs: state.lastTs };
+    expect(signals(base, [at(70, { engineTempC: 115 }), at(120, { engineTempC: 115 }), at(130, { engineTempC: 115 })], reset)).toEqual([
+      "130 open",
+    ]);
+  });
+
+  it("peakValue: max for gt/gte, min for lt/lte, the value for eq/neq, null for dtc", () => {
+    expect(peakOf({ op: "gt", metric: "engineTempC" }, 118, 116)).toBe(118);
+    expect(peakOf({ op: "gte", metric: "engineTempC" }, 118, 120)).toBe(120);
+    expect(peakOf({ op: "lt", metric: "oilPressureKpa" }, 80, 90)).toBe(80);
+    expect(peakOf({ op: "lte", metric: "oilPressureKpa" }, 80, 70)).toBe(70);
+    expect(peakOf({ op: "eq", metric: "fuelPct" }, 5, 5)).toBe(5);
+    expect(peakOf({ op: "neq", metric: "fuelPct" }, 4, 7)).toBe(7);
+    expect(peakOf({ op: "gt", metric: "engineTempC" }, null, 111)).toBe(111);
+    expect(peakOf({ op: "present", metric: "dtc" }, null, null)).toBeNull();
+  });
+});
+
+describe("per-rule, per-metric clock", () => {
+  const instant = { ...base, forSeconds: null };
+
+  it("an event without the rule's metric does not move its clock, so a later-arriving older fault is evaluated", () => {
+    const dtcRule: RuleDef = { ...base, metric: "dtc", op: "present", threshold: null, forSeconds: null };
+    const state = stepRule(dtcRule, emptyState(), at(100, { lat: 52.5, lon: 13.4 })).state;
+    expect(state.lastTs).toBe(-Infinity);
+    expect(signals(dtcRule, [at(90, {}, ["P0217"])], state)).toEqual(["90 open"]);
+  });
+
+  it("returns the very same state object for events it does not evaluate (no allocation on the hot path)", () => {
+    const state = emptyState();
+    expect(stepRule(instant, state, at(0, { speedKph: 50 })).state).toBe(state);
+  });
+
+  it("a late event newer than the last evaluated reading is evaluated; older ones are not; equal ones are", () => {
+    let state = stepRule(instant, emptyState(), at(50, { engineTempC: 90 })).state;
+    state = stepRule(instant, state, at(200, { speedKph: 90 })).state; // location-only, newer: clock stays at 50
+    expect(signals(instant, [at(60, { engineTempC: 115 })], state)).toEqual(["60 open"]);
+    expect(signals(instant, [at(40, { engineTempC: 115 })], state)).toEqual([]);
+    expect(signals(instant, [at(50, { engineTempC: 115 })], state)).toEqual(["50 open"]);
   });
 });

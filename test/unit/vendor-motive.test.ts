@@ -48,7 +48,9 @@ describe("mapMotive", () => {
   it("maps opened fault codes (OBD as labelled, J1939 as SPN/FMI) keyed apart from other objects with the same id", () => {
     const obd = ok(fixture("motive-fault-code-opened", NOW));
     expect(obd.key).toBe("motive:fault_code:4416723");
-    expect(obd.events).toEqual([{ vehicleId: "8675309", vehiclePath: "vehicle.id", ts: NOW, readings: {}, dtc: ["P0217"] }]);
+    expect(obd.events).toEqual([
+      { vehicleId: "8675309", vehiclePath: "vehicle.id", ts: NOW, readings: {}, dtc: ["P0217"], dtcChange: "opened" },
+    ]);
     const j1939 = ok({
       action: "fault_code_opened",
       id: 7,
@@ -68,8 +70,12 @@ describe("mapMotive", () => {
       }),
     ).toEqual(["code"]);
     expect(errorPaths({ action: "fault_code_opened", id: 7, code: "P0217" })).toEqual(["first_observed_at", "vehicle_id"]);
-    // Closing a code is not "no codes active": acknowledged, nothing ingested.
-    expect(ok({ action: "fault_code_closed", id: 7 })).toEqual({ ok: true, action: "fault_code_closed", key: null, events: [] });
+    // Closing a code is not "no codes active": a change the hub applies to the vehicle's active list.
+    const closed = ok({ action: "fault_code_closed", id: 7, code: "P0217", last_observed_at: new Date(NOW).toISOString(), vehicle_id: 12 });
+    expect(closed.key).toBe("motive:fault_code_closed:7");
+    expect(closed.events).toEqual([
+      { vehicleId: "12", vehiclePath: "vehicle_id", ts: NOW, readings: {}, dtc: ["P0217"], dtcChange: "closed" },
+    ]);
   });
 
   it("derives braking g from a hard brake's speeds and duration; counts corners; ignores camera-only behaviours", () => {

@@ -3,7 +3,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
-/** The public alert shape (docs/api.md "Alerts"); times are ISO strings. */
+/**
+ * The public alert shape (docs/api.md "Alerts"); times are ISO strings. One alert is one episode
+ * of a rule on a vehicle (or several, reopened within the cooldown): `value`, `peakValue` and
+ * `lastSeenAt` follow every matching reading; `clearedAt` is set by the reading that broke it.
+ */
 export interface Alert {
   id: string;
   seq: number;
@@ -14,9 +18,13 @@ export interface Alert {
   status: AlertStatus;
   message: string;
   value: number | null;
+  /** The most extreme matching value seen (max for gt/gte, min for lt/lte, = value for eq/neq, null for dtc). */
+  peakValue: number | null;
   occurrences: number;
   createdAt: string;
   lastSeenAt: string;
+  /** Event time of the reading that ended the latest episode; null while the condition holds. */
+  clearedAt: string | null;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   resolvedAt: string | null;
@@ -32,7 +40,15 @@ export interface AlertEvent {
   seq: number;
   kind: AlertEventKind;
   alert: Alert;
+  /**
+   * A continuing episode's update (new value, same episode): the live stream may coalesce these
+   * to one per alert per LIVE_COALESCE_MS. In memory only; the event log keeps every update.
+   */
+  continuing?: boolean;
 }
+
+/** The live stream sends a continuing episode's updates at most once per alert per this long. */
+export const LIVE_COALESCE_MS = 5000;
 
 /** A change a user asks the tenant's object to make to an alert. */
 export type AlertAction = { action: "ack" | "resolve"; note?: string } | { action: "snooze"; minutes: number };

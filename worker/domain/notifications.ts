@@ -26,6 +26,18 @@ export interface QuietHours {
 export const NotificationJob = z.discriminatedUnion("type", [
   /** A new alert: notify by preferences (and customer webhooks). */
   z.object({ type: z.literal("alert.raised"), tenantId: z.string(), alertId: z.string() }),
+  /**
+   * An alert was resolved, by a person (`resolvedBy` their id) or automatically when its episode
+   * cleared (`resolvedBy` null): tell those who were told of the raise (in-app, push; SMS and voice
+   * only for users who opted in) and the outbound webhooks subscribed to `alert.resolved`.
+   */
+  z.object({
+    type: z.literal("alert.resolved"),
+    tenantId: z.string(),
+    alertId: z.string(),
+    resolvedAt: z.string(),
+    resolvedBy: z.string().nullable(),
+  }),
   /** An escalation step came due while the alert stayed unacknowledged. */
   z.object({
     type: z.literal("alert.escalated"),

@@ -1,15 +1,20 @@
 /**
- * Pure alert-rule evaluation on event time. One `PairState` per (rule, vehicle).
+ * Pure alert-rule evaluation on event time. One `PairState` per (rule, vehicle); docs/telemetry-and-alerts.md
+ * has worked examples.
  *
- * - held (`forSeconds`, default 0): the condition must hold on every reading for that long; a
- *   reading that breaks it resets the timer. Fires once per episode, at the first reading whose
- *   ts is ≥ start + forSeconds (so exactly at `forSeconds` fires).
- * - window (`{count, seconds}`): fires when the condition was met at least `count` times within
- *   the half-open window (ts − seconds, ts]; a hit exactly `seconds` old has left the window.
- *   Firing empties the window, so the next trigger needs `count` fresh hits.
- * - a reading without the rule's metric neither meets nor breaks the condition.
- * - late events: an event older than the newest one already evaluated for the pair is not
+ * - Per-rule, per-metric clock: only events that carry the rule's metric (for `dtc` rules: a `dtc`
+ *   field) are evaluated, and only they move the pair's `lastTs`. So a fault event that arrives after
+ *   a newer location-only event is still evaluated. An event older than the pair's `lastTs` is not
  *   evaluated (the state never moves backwards in time); equal timestamps are evaluated.
+ * - held (`forSeconds`, default 0): the condition must hold on every reading for that long; a
+ *   reading that breaks it resets the timer. Opens an episode at the first reading whose ts is
+ *   ≥ start + forSeconds (so exactly at `forSeconds` opens).
+ * - window (`{count, seconds}`): opens when the condition was met at least `count` times within
+ *   the half-open window (ts − seconds, ts]; a hit exactly `seconds` old has left the window.
+ *   The episode lasts while the window still holds ≥ count hits.
+ * - Episodes: while open, every further matching reading is a `continue` signal (a `dtc` event
+ *   with codes not yet seen in the episode is `newCodes`); the first reading that breaks it
+ *   (window: leaves fewer than `count` hits) is `clear`.
  */
 import type { Severity } from "./alert";
 import type { TelemetryEvent } from "./telemetry";
@@ -30,24 +35,38 @@ export interface RuleDef {
   severity: Severity;
   enabled: boolean;
   vehicleIds: string[] | null;
+  /** Resolve the alert when its episode clears (default false; built-in rules leave it out). */
+  autoResolve?: boolean;
 }
 
 export interface PairState {
-  /** Event time the current held episode began, or null when the condition is not holding. */
+  /** Event time the condition began holding, or null when it is not holding. */
   since: number | null;
-  /** Whether the current held episode already fired. */
+  /** Whether an episode is open (the rule fired and the condition has not broken since). */
   fired: boolean;
   /** Window hits (event times), oldest first. */
   hits: number[];
-  /** Newest event time evaluated. */
+  /** Newest event time evaluated for this rule (only events carrying its metric move it). */
   lastTs: number;
+  /** `dtc` rules: every code seen in the open episode. */
+  codes?: string[];
 }
 
-export interface Trigger {
+export type SignalKind = "open" | "continue" | "newCodes" | "clear";
+
+/** What one evaluated reading does to the pair's episode. */
+export interface Signal {
+  kind: SignalKind;
   ts: number;
-  /** The reading that met the condition (null for `dtc present`). */
+  /** The reading (null for `dtc` rules). */
   value: number | null;
+  /** `dtc` rules: every code seen in the episode so far. */
   dtc?: string[];
+}
+
+export interface Step {
+  state: PairState;
+  signal?: Signal;
 }
 
 export const emptyState = (): PairState => ({ since: null, fired: false, hits: [], lastTs: -Infinity });
@@ -72,42 +91,90 @@ export function conditionMet(rule: RuleDef, event: TelemetryEvent): boolean | un
   return rule.op === "present" || COMPARE[rule.op](value, rule.threshold ?? 0);
 }
 
-/** Advances one pair's state by one event; returns the new state and a trigger if the rule fired. */
-export function stepRule(rule: RuleDef, state: PairState, event: TelemetryEvent): { state: PairState; trigger?: Trigger } {
-  if (event.ts < state.lastTs) return { state };
+/**
+ * Advances one pair's state by one event. Returns the same state object (no allocation) when the
+ * event does not carry the rule's metric or is older than the pair's newest evaluated reading.
+ */
+export function stepRule(rule: RuleDef, state: PairState, event: TelemetryEvent): Step {
   const met = conditionMet(rule, event);
-  const next: PairState = { ...state, lastTs: event.ts };
-  if (met === undefined) return { state: next };
-  const trigger: Trigger = {
-    ts: event.ts,
-    value: rule.metric === "dtc" ? null : (event.readings[rule.metric] ?? null),
-    ...(event.dtc?.length ? { dtc: event.dtc } : {}),
-  };
+  if (met === undefined || event.ts < state.lastTs) return { state };
+  const ts = event.ts;
+  const value = rule.metric === "dtc" ? null : event.readings[rule.metric]!;
+  const next: PairState = { ...state, lastTs: ts };
+  if (rule.window) return stepWindow(rule.window, next, ts, met, value);
 
-  if (rule.window) {
-    if (!met) return { state: next };
-    const horizon = event.ts - rule.window.seconds * 1000;
-    next.hits = [...state.hits.filter((t) => t > horizon), event.ts];
-    if (next.hits.length < rule.window.count) return { state: next };
-    next.hits = [];
-    return { state: next, trigger };
+  if (!met) {
+    next.since = null;
+    if (!state.fired) return { state: next };
+    next.fired = false;
+    next.codes = undefined;
+    return { state: next, signal: { kind: "clear", ts, value } };
   }
-
-  if (!met) return { state: { ...next, since: null, fired: false } };
-  next.since = state.since ?? event.ts;
-  if (next.fired || event.ts - next.since < (rule.forSeconds ?? 0) * 1000) return { state: next };
+  if (state.fired) {
+    const fresh = rule.metric === "dtc" ? newCodes(state.codes, event.dtc!) : null;
+    if (!fresh) return { state: next, signal: { kind: "continue", ts, value } };
+    next.codes = fresh;
+    return { state: next, signal: { kind: "newCodes", ts, value, dtc: fresh } };
+  }
+  const since = state.since ?? ts;
+  next.since = since;
+  if (ts - since < (rule.forSeconds ?? 0) * 1000) return { state: next };
   next.fired = true;
-  return { state: next, trigger };
+  if (rule.metric !== "dtc") return { state: next, signal: { kind: "open", ts, value } };
+  next.codes = [...new Set(event.dtc!)];
+  return { state: next, signal: { kind: "open", ts, value, dtc: next.codes } };
 }
 
-/** What a trigger does to the pair's latest alert: repeat within cooldown, else a new alert. */
-export function triggerOutcome(latest: { status: string; cooldownUntil: number } | undefined, triggerTs: number): "create" | "repeat" {
-  return latest && latest.status !== "resolved" && triggerTs < latest.cooldownUntil ? "repeat" : "create";
+function stepWindow(window: { count: number; seconds: number }, next: PairState, ts: number, met: boolean, value: number | null): Step {
+  const horizon = ts - window.seconds * 1000;
+  let from = 0;
+  while (from < next.hits.length && next.hits[from]! <= horizon) from++;
+  if (from > 0 || met) next.hits = met ? [...next.hits.slice(from), ts] : next.hits.slice(from);
+  const holds = next.hits.length >= window.count;
+  if (next.fired) {
+    if (!holds) {
+      next.fired = false;
+      return { state: next, signal: { kind: "clear", ts, value } };
+    }
+    return met ? { state: next, signal: { kind: "continue", ts, value } } : { state: next };
+  }
+  if (!holds) return { state: next };
+  next.fired = true;
+  return { state: next, signal: { kind: "open", ts, value } };
+}
+
+/** Every code of the episode when `codes` brings one not seen before, else null. */
+function newCodes(seen: string[] | undefined, codes: string[]): string[] | null {
+  let all: string[] | null = null;
+  for (const code of codes) {
+    if (seen?.includes(code) || all?.includes(code)) continue;
+    all ??= [...(seen ?? [])];
+    all.push(code);
+  }
+  return all;
+}
+
+/** A new episode reopens the pair's latest alert when it is unresolved and the episode fires within the cooldown of its opening reading. */
+export function reopens(
+  latest: { status: string; createdAt: string } | undefined,
+  rule: Pick<RuleDef, "cooldownSeconds">,
+  ts: number,
+): boolean {
+  return latest !== undefined && latest.status !== "resolved" && ts < Date.parse(latest.createdAt) + rule.cooldownSeconds * 1000;
+}
+
+/** The most extreme matching value: max for gt/gte, min for lt/lte, the latest otherwise; null for dtc. */
+export function peakOf(rule: Pick<RuleDef, "op" | "metric">, peak: number | null, value: number | null): number | null {
+  if (rule.metric === "dtc" || value === null) return null;
+  if (peak === null) return value;
+  if (rule.op === "gt" || rule.op === "gte") return Math.max(peak, value);
+  if (rule.op === "lt" || rule.op === "lte") return Math.min(peak, value);
+  return value;
 }
 
 const OP_WORDS: Record<RuleOp, string> = { gt: ">", gte: "≥", lt: "<", lte: "≤", eq: "=", neq: "≠", present: "present" };
 
-export function alertMessage(rule: RuleDef, vehicleName: string, trigger: Trigger): string {
-  if (rule.metric === "dtc") return `${rule.name} on ${vehicleName}: ${trigger.dtc?.join(", ") ?? "DTC present"}`;
-  return `${rule.name} on ${vehicleName}: ${rule.metric} ${trigger.value} ${OP_WORDS[rule.op]} ${rule.threshold}`;
+export function alertMessage(rule: RuleDef, vehicleName: string, signal: Pick<Signal, "value" | "dtc">): string {
+  if (rule.metric === "dtc") return `${rule.name} on ${vehicleName}: ${signal.dtc?.join(", ") || "DTC present"}`;
+  return `${rule.name} on ${vehicleName}: ${rule.metric} ${signal.value} ${OP_WORDS[rule.op]} ${rule.threshold}`;
 }

@@ -7,6 +7,8 @@ export interface TelemetryEvent {
   readings: Record<string, number>;
   /** Diagnostic trouble codes; absent means "not reported", [] means "none active". */
   dtc?: string[];
+  /** Vendors that report codes one by one (Motive): `dtc` lists codes opened or closed, not the full active list. */
+  dtcChange?: "opened" | "closed";
 }
 
 /** A telemetry event as the Worker hands it to the tenant's object: vehicles still named by `externalId`. */
@@ -15,6 +17,7 @@ export interface IncomingEvent {
   ts: number;
   readings: Record<string, number>;
   dtc?: string[];
+  dtcChange?: "opened" | "closed";
 }
 
 /** The object's answer to a batch: accepted once (by idempotency key), or rejected whole. */

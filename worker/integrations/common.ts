@@ -12,6 +12,8 @@ export interface VendorEvent {
   ts: number;
   readings: Record<string, number>;
   dtc?: string[];
+  /** See TelemetryEvent: `dtc` is a change to the vehicle's active codes, not the full list. */
+  dtcChange?: "opened" | "closed";
   vehiclePath: string;
 }
 

@@ -60,6 +60,8 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
     await dispatch(env, job.tenantId, planned, now);
     return;
   }
+  // Planned by the notification pipeline's owner (issue 13 item 4); acknowledged until then.
+  if (job.type === "alert.resolved") return;
   if (job.type === "maintenance.reminder") {
     await dispatch(env, job.tenantId, await planReminder(env, job.tenantId, job.reminder, now), now);
     return;

@@ -13,9 +13,17 @@ export const AlertSchema = z
     status: z.enum(ALERT_STATUSES),
     message: z.string(),
     value: z.number().nullable(),
+    peakValue: z
+      .number()
+      .nullable()
+      .openapi({ description: "Most extreme matching value: max for gt/gte, min for lt/lte, = value for eq/neq, null for dtc" }),
     occurrences: z.number().int(),
     createdAt: z.string(),
     lastSeenAt: z.string(),
+    clearedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "Event time of the reading that ended the latest episode; null while the condition holds" }),
     acknowledgedAt: z.string().nullable(),
     acknowledgedBy: z.string().nullable(),
     resolvedAt: z.string().nullable(),

@@ -12,6 +12,7 @@ const fields = {
   severity: z.enum(SEVERITIES),
   enabled: z.boolean(),
   vehicleIds: z.array(z.string().min(1).max(64)).min(1).max(1000).nullable(),
+  autoResolve: z.boolean().openapi({ description: "Resolve the alert when its episode clears" }),
 };
 
 type RuleShape = {
@@ -49,6 +50,7 @@ export const CreateRuleBody = z
     severity: fields.severity,
     enabled: fields.enabled.default(true),
     vehicleIds: fields.vehicleIds.default(null),
+    autoResolve: fields.autoResolve.default(false),
   })
   .superRefine(addRuleIssues)
   .openapi("CreateRule");
@@ -65,6 +67,7 @@ export const PatchRuleBody = z
     severity: fields.severity.optional(),
     enabled: fields.enabled.optional(),
     vehicleIds: fields.vehicleIds.optional(),
+    autoResolve: fields.autoResolve.optional(),
   })
   .openapi("PatchRule");
 
@@ -82,6 +85,7 @@ export const RuleSchema = z
     severity: z.enum(SEVERITIES),
     enabled: z.boolean(),
     vehicleIds: z.array(z.string()).nullable(),
+    autoResolve: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -18,6 +18,7 @@ export interface RuleInput {
   severity: AlertRule["severity"];
   enabled: boolean;
   vehicleIds: string[] | null;
+  autoResolve?: boolean;
 }
 
 /** The rule set every new tenant starts with (docs/api.md, "Alert rules"). */
@@ -113,6 +114,7 @@ function toRow(tenantId: string, input: RuleInput, now: number) {
     severity: input.severity,
     enabled: input.enabled,
     vehicleIds: input.vehicleIds,
+    autoResolve: input.autoResolve ?? false,
     updatedAt: now,
   };
 }
@@ -132,11 +134,12 @@ export const toRuleDef = (row: AlertRule): RuleDef => ({
   severity: row.severity,
   enabled: row.enabled,
   vehicleIds: row.vehicleIds ?? null,
+  autoResolve: row.autoResolve,
 });
 
 export const publicRule = (row: AlertRule) => {
   const { id: _id, ...def } = toRuleDef(row);
-  return { id: row.id, ...def, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+  return { id: row.id, ...def, autoResolve: row.autoResolve, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
 };
 
 async function assertVehicles(db: Db, tenantId: string, ids: string[] | null | undefined) {

@@ -9,6 +9,7 @@ import { client, describeError, unwrap } from "../api";
 import type { Alert, Client } from "../api-types";
 import { actOnAlert, type AlertAction, snoozeAlert } from "../alert-actions";
 import { useActionQueue } from "../action-queue";
+import { alertStateText } from "../alert-state";
 import { formatDateTime } from "../format";
 import { Page, Status } from "../page";
 import { alertsHome, staffUser, vehiclePath } from "../role-paths";
@@ -37,8 +38,11 @@ function timeline(alert: Alert, deliveries: Delivery[], names: Map<string, strin
   const entries: TimelineEntry[] = [
     { at: alert.createdAt, text: `Raised: ${alert.message}${alert.value !== null ? ` (value ${alert.value})` : ""}` },
   ];
-  if (alert.occurrences > 1)
-    entries.push({ at: alert.lastSeenAt, text: `Seen again: ${alert.occurrences} occurrences in all, the latest at this time` });
+  if (alert.occurrences > 1) entries.push({ at: alert.lastSeenAt, text: `Occurrences: ${alert.occurrences} in all` });
+  const peak = alert.peakValue !== null ? `, peak ${alert.peakValue}` : "";
+  if (alert.lastSeenAt !== alert.createdAt)
+    entries.push({ at: alert.lastSeenAt, text: `Last matching reading${alert.value !== null ? `: value ${alert.value}${peak}` : ""}` });
+  if (alert.clearedAt) entries.push({ at: alert.clearedAt, text: "Condition cleared" });
   if (alert.silenced) entries.push({ at: alert.createdAt, text: "Matched a silence: recorded, but nobody was notified" });
   for (const d of deliveries) {
     const step = d.step === 0 ? "Notification" : `Escalation step ${d.step}`;
@@ -54,7 +58,10 @@ function timeline(alert: Alert, deliveries: Delivery[], names: Map<string, strin
   if (alert.acknowledgedAt) entries.push({ at: alert.acknowledgedAt, text: `Acknowledged by ${who(alert.acknowledgedBy)}` });
   if (alert.snoozedUntil) entries.push({ at: alert.snoozedUntil, text: "Snoozed until this time: no new notifications before it" });
   if (alert.resolvedAt)
-    entries.push({ at: alert.resolvedAt, text: `Resolved by ${who(alert.resolvedBy)}${alert.note ? `: ${alert.note}` : ""}` });
+    entries.push({
+      at: alert.resolvedAt,
+      text: `${alert.resolvedBy === null ? "Resolved automatically when the condition cleared" : `Resolved by ${who(alert.resolvedBy)}`}${alert.note ? `: ${alert.note}` : ""}`,
+    });
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
 
@@ -164,7 +171,7 @@ export function AlertDetail({ id }: { id: string }) {
             <div>
               <dt>Status</dt>
               <dd>
-                {alert.status}
+                {alertStateText(alert)}
                 {pending ? " (waiting to be sent)" : ""}
               </dd>
             </div>
@@ -214,8 +221,8 @@ export function AlertDetail({ id }: { id: string }) {
             <Status error>Notifications could not be loaded: {describeError(deliveries.error)}</Status>
           ) : null}
           <ol className="timeline" aria-labelledby="timeline-title">
-            {timeline(alert, deliveries.data?.items ?? [], names).map((entry, i) => (
-              <li key={i}>
+            {timeline(alert, deliveries.data?.items ?? [], names).map((entry) => (
+              <li key={`${entry.at} ${entry.text}`}>
                 <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> {entry.text}
               </li>
             ))}

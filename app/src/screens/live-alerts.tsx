@@ -5,6 +5,7 @@ import { useAlertActions } from "../use-alert-actions";
 import { Link } from "../router";
 import { alertPath } from "../role-paths";
 import { useLiveFeed } from "../live-feed";
+import { alertStateText } from "../alert-state";
 import { formatDateTime } from "../format";
 import { Page, PAGE_TITLE_ID } from "../page";
 
@@ -50,9 +51,11 @@ export function AlertItem({
         )}
       </p>
       <p className="alert-meta">
-        <span className="alert-status">{alert.status}</span>
+        <span className="alert-status">{alertStateText(alert)}</span>
         {item.pending ? <strong> (waiting to be sent)</strong> : null}
-        {alert.value !== null ? ` · value ${alert.value}` : ""} · raised {formatDateTime(alert.createdAt)}
+        {alert.value !== null ? ` · value ${alert.value}` : ""}
+        {alert.peakValue !== null && alert.peakValue !== alert.value ? ` · peak ${alert.peakValue}` : ""} · raised{" "}
+        {formatDateTime(alert.createdAt)}
         {alert.occurrences > 1 ? ` · ${alert.occurrences} occurrences` : ""}
       </p>
       <div className="actions">

@@ -25,6 +25,8 @@ export const alertRules = sqliteTable(
     severity: text("severity", { enum: SEVERITIES }).notNull(),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     vehicleIds: text("vehicle_ids", { mode: "json" }).$type<string[] | null>(),
+    /** Resolve an alert automatically when its episode clears (migration 0012). */
+    autoResolve: integer("auto_resolve", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
   },
@@ -49,10 +51,14 @@ export const alerts = sqliteTable(
     status: text("status", { enum: ALERT_STATUSES }).notNull(),
     message: text("message").notNull(),
     value: real("value"),
+    /** Most extreme matching value of the alert's episodes (migration 0012). */
+    peakValue: real("peak_value"),
     occurrences: integer("occurrences").notNull(),
     silenced: integer("silenced", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at", { mode: "number" }).notNull(),
     lastSeenAt: integer("last_seen_at", { mode: "number" }).notNull(),
+    /** Event time of the reading that ended the latest episode; null while it holds. */
+    clearedAt: integer("cleared_at", { mode: "number" }),
     acknowledgedAt: integer("acknowledged_at", { mode: "number" }),
     acknowledgedBy: text("acknowledged_by"),
     resolvedAt: integer("resolved_at", { mode: "number" }),

@@ -147,7 +147,7 @@ export function mapMotive(body: unknown, units: MotiveUnits, now = Date.now()): 
     return one(`motive:location:${p.id}`, p.vehicle_id, "vehicle_id", Date.parse(p.located_at), "located_at", readings);
   }
 
-  if (action === "fault_code_opened") {
+  if (action === "fault_code_opened" || action === "fault_code_closed") {
     const parsed = parseAt(FaultCode, body, "");
     if (!parsed.ok) return parsed;
     const f = parsed.data;
@@ -161,7 +161,20 @@ export function mapMotive(body: unknown, units: MotiveUnits, now = Date.now()): 
       return { ok: false, errors: [{ path: f.code_label ? "code_label" : "code", message: "Not a diagnostic trouble code" }] };
     const vehicle = vehicleOf(f);
     const at = f.last_observed_at ? "last_observed_at" : "first_observed_at";
-    return one(`motive:fault_code:${f.id}`, vehicle.id, vehicle.path, Date.parse(f[at]!), at, {}, [code]);
+    // Motive names one code per webhook: the hub turns the change into the vehicle's full active
+    // list (durable-objects/dtc-changes.ts), so closing one of two open codes does not end the episode.
+    const closed = action === "fault_code_closed";
+    const mapped = one(
+      `motive:${closed ? "fault_code_closed" : "fault_code"}:${f.id}`,
+      vehicle.id,
+      vehicle.path,
+      Date.parse(f[at]!),
+      at,
+      {},
+      [code],
+    );
+    if (mapped.ok) mapped.events[0]!.dtcChange = closed ? "closed" : "opened";
+    return mapped;
   }
 
   if ((PERFORMANCE_ACTIONS as readonly string[]).includes(action)) {
@@ -179,7 +192,7 @@ export function mapMotive(body: unknown, units: MotiveUnits, now = Date.now()): 
     return one(`motive:driver_performance_event:${e.id}`, vehicle.id, vehicle.path, Date.parse(e.start_time), "start_time", readings);
   }
 
-  // `test`, HOS, driver, dispatch, closed fault codes…: acknowledged, nothing to ingest.
+  // `test`, HOS, driver, dispatch…: acknowledged, nothing to ingest.
   return { ok: true, action, key: null, events: [] };
 }
 
