@@ -20,7 +20,8 @@ export interface IngestDeps {
 
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
 
-const alreadyIngested = (sql: SqlStorage, key: string) => sql.exec("SELECT 1 FROM ingested_batches WHERE key = ?", key).toArray().length > 0;
+const alreadyIngested = (sql: SqlStorage, key: string) =>
+  sql.exec("SELECT 1 FROM ingested_batches WHERE key = ?", key).toArray().length > 0;
 
 /**
  * Accepts a batch once (by idempotency key), durably, then runs the rules and the driving-anomaly

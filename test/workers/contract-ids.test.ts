@@ -31,7 +31,9 @@ async function post(tenant: TestTenant, path: string, body: Json) {
 }
 
 async function anAlert(tenant: TestTenant, externalId: string) {
-  const sent = await postTelemetry(tenant, { events: [{ vehicleId: externalId, ts: new Date().toISOString(), readings: {}, dtc: ["P0217"] }] });
+  const sent = await postTelemetry(tenant, {
+    events: [{ vehicleId: externalId, ts: new Date().toISOString(), readings: {}, dtc: ["P0217"] }],
+  });
   expect(sent.status).toBe(202);
   await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
   const res = await call("GET", "/api/alerts", { token: tenant.admin.token });
@@ -151,7 +153,11 @@ const CASES: Case[] = [
     path: "userId",
     message: "No such user",
     table: "technicians",
-    request: (_, id) => ({ method: "POST", url: "/api/technicians", body: { name: "T", skills: [], shifts: [], timeZone: "UTC", userId: id } }),
+    request: (_, id) => ({
+      method: "POST",
+      url: "/api/technicians",
+      body: { name: "T", skills: [], shifts: [], timeZone: "UTC", userId: id },
+    }),
   },
   {
     name: "PATCH /api/technicians/{id} userId",
@@ -174,7 +180,11 @@ const CASES: Case[] = [
     path: "planId",
     message: "No such maintenance plan",
     table: "work_orders",
-    request: (m, id) => ({ method: "POST", url: "/api/work-orders", body: { vehicleId: m.vehicleId, planId: id, title: "W", priority: "low" } }),
+    request: (m, id) => ({
+      method: "POST",
+      url: "/api/work-orders",
+      body: { vehicleId: m.vehicleId, planId: id, title: "W", priority: "low" },
+    }),
   },
   {
     name: "POST /api/work-orders alertId",
@@ -182,7 +192,11 @@ const CASES: Case[] = [
     path: "alertId",
     message: "No such alert",
     table: "work_orders",
-    request: (m, id) => ({ method: "POST", url: "/api/work-orders", body: { vehicleId: m.vehicleId, alertId: id, title: "W", priority: "low" } }),
+    request: (m, id) => ({
+      method: "POST",
+      url: "/api/work-orders",
+      body: { vehicleId: m.vehicleId, alertId: id, title: "W", priority: "low" },
+    }),
   },
   {
     name: "POST /api/work-orders/from-alert alertId",
@@ -279,7 +293,10 @@ describe("ids in request bodies that name nothing in the caller's tenant", () =>
       { path: "vehicleIds.0", message: "No such vehicle" },
       { path: "vehicleIds.2", message: "No such vehicle" },
     ]);
-    const own = await call("PATCH", `/api/rules/${mine.ruleId}`, { token: mine.tenant.admin.token, body: { vehicleIds: [mine.vehicleId] } });
+    const own = await call("PATCH", `/api/rules/${mine.ruleId}`, {
+      token: mine.tenant.admin.token,
+      body: { vehicleIds: [mine.vehicleId] },
+    });
     expect(own.status).toBe(200);
     const builtin = await call("POST", "/api/silences", {
       token: mine.tenant.admin.token,
@@ -294,6 +311,8 @@ describe("ids in request bodies that name nothing in the caller's tenant", () =>
       body: { driverId: mine.technicianUserId },
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: unknown }).errors).toEqual([{ path: "driverId", message: "Must be a user with the driver role" }]);
+    expect(((await res.json()) as { errors: unknown }).errors).toEqual([
+      { path: "driverId", message: "Must be a user with the driver role" },
+    ]);
   });
 });

@@ -199,7 +199,10 @@ describe("concurrent deliveries of one id", () => {
   it("telemetry: two rejected deliveries of one id at once do not use it up", async () => {
     const tenant = await tenantFor("telemetry");
     const unknown = JSON.stringify({ events: [{ vehicleId: "NOPE", ts: new Date().toISOString(), readings: { rpm: 1 } }] });
-    const [rejected, again] = await Promise.all([deliver("telemetry", tenant, unknown, "msg_r"), deliver("telemetry", tenant, unknown, "msg_r")]);
+    const [rejected, again] = await Promise.all([
+      deliver("telemetry", tenant, unknown, "msg_r"),
+      deliver("telemetry", tenant, unknown, "msg_r"),
+    ]);
     expect([rejected.status, again.status]).toEqual([400, 400]);
     const good = await deliver("telemetry", tenant, validBody("telemetry"), "msg_r");
     expect(good.status).toBe(202);

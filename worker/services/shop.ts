@@ -34,7 +34,6 @@ export const publicBay = (b: Bay) => ({
   updatedAt: iso(b.updatedAt),
 });
 
-
 /** Skills are kept trimmed and unique (case-insensitively), in the order given. */
 const cleanSkills = (skills: string[]) => {
   const seen = new Set<string>();
