@@ -92,7 +92,7 @@ describe("webhook signatures cover the raw bytes", () => {
       const tenant = await tenantFor(kind);
       // Valid JSON bytes apart from one string value holding the byte 0xFF.
       const broken = notUtf8(validBody(kind).replace("{", '{"note":"@",'));
-      expect(() => new TextDecoder("utf-8", { fatal: true }).decode(broken)).toThrow();
+      expect(() => new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(broken)).toThrow();
       const res = await deliver(kind, tenant, broken);
       expect(res.status).toBe(400);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
