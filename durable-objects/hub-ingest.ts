@@ -18,6 +18,11 @@ export interface IngestDeps {
   emit: (events: AlertEvent[], byId: Map<string, VehicleRef>, now: number) => Promise<void>;
 }
 
+const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
+
+const alreadyIngested = (sql: SqlStorage, key: string) =>
+  sql.exec("SELECT 1 FROM ingested_batches WHERE key = ?", key).toArray().length > 0;
+
 /**
  * Accepts a batch once (by idempotency key), durably, then runs the rules and the driving-anomaly
  * detectors in one storage transaction and emits the alerts. The edge models score afterwards,
@@ -26,7 +31,7 @@ export interface IngestDeps {
 export async function ingestBatch(hub: IngestDeps, key: string, incoming: IncomingEvent[]): Promise<IngestResult> {
   const { storage, states, directory } = hub;
   const sql = storage.sql;
-  if (sql.exec("SELECT 1 FROM ingested_batches WHERE key = ?", key).toArray().length) return { ok: true, accepted: 0, duplicate: true };
+  if (alreadyIngested(sql, key)) return DUPLICATE;
 
   let { byExternal } = await directory.vehicles();
   if (incoming.some((e) => !byExternal.has(e.vehicleId))) {
@@ -51,7 +56,10 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     now,
     silenced: (alert) => isSilenced(alert, activeSilences, now),
   };
-  const { raised, toScore, machineReadings } = storage.transactionSync(() => {
+  const recorded = storage.transactionSync(() => {
+    // Checked again where nothing can interleave: the awaits above let a concurrent delivery of
+    // the same key get here first, and its row must make this one a duplicate, not a 500.
+    if (alreadyIngested(sql, key)) return null;
     const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)";
     sql.exec(record, key, now, events.length, JSON.stringify(events));
     const outcome = evaluateBatch(events, context);
@@ -65,6 +73,8 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     states.flush();
     return { ...outcome, raised: [...outcome.raised, ...anomalies] };
   });
+  if (!recorded) return DUPLICATE;
+  const { raised, toScore, machineReadings } = recorded;
   await hub.emit(raised, byId, now);
   if (toScore.size || machineReadings.length) {
     const predicted = await scoreTouchedVehicles(storage, states, context, { toScore, machineReadings });

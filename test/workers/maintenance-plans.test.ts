@@ -94,7 +94,7 @@ describe("maintenance plans", () => {
       token: tenant.admin.token,
       body: { name: "X", everyDays: 30, durationMinutes: 30, vehicleIds: ["veh_nope"] },
     });
-    expect(unknownVehicle.status).toBe(400);
+    expect(unknownVehicle.status).toBe(404); // an id that names nothing in the tenant (docs/api.md)
     expect((await body(unknownVehicle)).errors).toEqual([{ path: "vehicleIds.0", message: "No such vehicle" }]);
     expect(await countRows("maintenance_plans", "tenant_id = ?", tenant.id)).toBe(0);
 

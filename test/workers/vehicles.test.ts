@@ -74,9 +74,13 @@ describe("vehicles", () => {
     const [a, b] = [await createTenant(), await createTenant()];
     const foreignDriver = await userWithRole(b, "driver");
     const manager = await userWithRole(a, "manager");
-    for (const driverId of [foreignDriver.id, manager.id]) {
+    // Another tenant's user is nobody here (404); a user of the wrong role is an invalid value (400).
+    for (const [driverId, status] of [
+      [foreignDriver.id, 404],
+      [manager.id, 400],
+    ] as const) {
       const res = await call("POST", "/api/vehicles", { token: a.admin.token, body: { externalId: `X-${driverId}`, name: "X", driverId } });
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(status);
       expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["driverId"]);
     }
     expect(await countRows("vehicles", "tenant_id = ?", a.id)).toBe(0);

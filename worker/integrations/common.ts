@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { FieldError } from "../lib/problem";
 import { fieldErrors } from "../lib/validation";
+import { type SignedBody, signedMessage } from "../lib/webhook-signature";
 
 /**
  * What every vendor mapper produces: a FleetPulse telemetry event (vehicle still named by its
@@ -64,10 +65,10 @@ export function toHex(bytes: ArrayBuffer): string {
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** HMAC hex digest with the Web Crypto API (no node:crypto in the pure modules). */
-export async function hmacHex(hash: "SHA-1" | "SHA-256", key: Uint8Array<ArrayBuffer>, message: string): Promise<string> {
+/** HMAC hex digest of `prefix` + the body's exact bytes, with the Web Crypto API (no node:crypto in the pure modules). */
+export async function hmacHex(hash: "SHA-1" | "SHA-256", key: Uint8Array<ArrayBuffer>, prefix: string, body: SignedBody): Promise<string> {
   const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash }, false, ["sign"]);
-  return toHex(await crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(message)));
+  return toHex(await crypto.subtle.sign("HMAC", cryptoKey, signedMessage(prefix, body)));
 }
 
 /** Parses `value` (found at `prefix` in the vendor body) and names every bad field by its full path. */

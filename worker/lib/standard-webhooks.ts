@@ -3,8 +3,9 @@
  * "{id}.{timestamp}.{body}")>`, several space-separated, timestamp within a tolerance.
  * Used to verify vendors' calls and to sign our outbound webhooks.
  */
-import { fromBase64, toBase64, utf8 } from "./encoding";
 import { safeEqual } from "./crypto";
+import { fromBase64, toBase64 } from "./encoding";
+import { type SignedBody, signedMessage } from "./webhook-signature";
 
 export const TOLERANCE_SECONDS = 5 * 60;
 
@@ -20,8 +21,9 @@ function keyFor(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-export async function signStandardWebhook(secret: string, id: string, timestamp: number, body: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await keyFor(secret), utf8(`${id}.${timestamp}.${body}`));
+/** Signs `{id}.{timestamp}.{body}`; `body` is the raw bytes received, or the string we send. */
+export async function signStandardWebhook(secret: string, id: string, timestamp: number, body: SignedBody): Promise<string> {
+  const mac = await crypto.subtle.sign("HMAC", await keyFor(secret), signedMessage(`${id}.${timestamp}.`, body));
   return `v1,${toBase64(new Uint8Array(mac))}`;
 }
 
@@ -31,7 +33,7 @@ export type VerifyFailure = "missing_headers" | "stale_timestamp" | "bad_signatu
 export async function verifyStandardWebhook(
   secrets: string[],
   headers: { id?: string | null; timestamp?: string | null; signature?: string | null },
-  body: string,
+  body: SignedBody,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ ok: true } | { ok: false; reason: VerifyFailure }> {
   const { id, timestamp, signature } = headers;

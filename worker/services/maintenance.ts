@@ -29,7 +29,7 @@ import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
 import { planIssues } from "../schemas/maintenance";
-import { noSuch } from "./shop";
+import { listReferences, noSuch, requireReferences } from "./references";
 
 /* ------------------------------------------------------------------ plans */
 
@@ -64,22 +64,9 @@ export const publicPlan = (p: MaintenancePlan) => ({
   updatedAt: iso(p.updatedAt),
 });
 
-/** Every listed vehicle must be one of the tenant's (400 naming each unknown entry, as rules do). */
-async function assertVehicles(db: Db, tenantId: string, ids: string[] | null | undefined) {
-  if (!ids?.length) return;
-  const unique = [...new Set(ids)];
-  const known = new Set<string>();
-  // D1 binds at most 100 parameters per statement.
-  for (let i = 0; i < unique.length; i += 90) {
-    const rows = await db
-      .select({ id: vehicles.id })
-      .from(vehicles)
-      .where(inTenant(vehicles, tenantId, inArray(vehicles.id, unique.slice(i, i + 90))));
-    for (const r of rows) known.add(r.id);
-  }
-  const errors = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `vehicleIds.${i}`, message: "No such vehicle" }]));
-  if (errors.length) throw new AppError("validation", "The request has invalid fields.", errors);
-}
+/** Every listed vehicle must be one of the tenant's (404 naming each entry that is not). */
+const assertVehicles = (db: Db, tenantId: string, ids: string[] | null | undefined) =>
+  requireReferences(db, tenantId, { vehicle: listReferences("vehicleIds", ids) });
 
 export async function createPlan(db: Db, tenantId: string, input: PlanFields & { name: string; durationMinutes: number }) {
   await assertVehicles(db, tenantId, input.vehicleIds);

@@ -19,6 +19,7 @@ import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
 import { cancelSilencedDeliveries } from "../notifications/cancellation";
 import { preferencesOf, type Preferences } from "../notifications/preferences";
+import { oneReference, requireReferences } from "./references";
 
 export async function getPreferences(db: Db, userId: string) {
   return (await preferencesOf(db, [userId])).get(userId)!;
@@ -125,6 +126,13 @@ export async function createSilence(
   createdBy: string,
   body: { matchers: Record<string, string | undefined>; startsAt: string; endsAt: string; comment: string },
 ) {
+  const { vehicleId, ruleId } = body.matchers;
+  // Built-in rules (driving anomalies, predictive models) have no row; their ids start with `builtin:`.
+  const tenantRuleId = ruleId?.startsWith("builtin:") ? undefined : ruleId;
+  await requireReferences(db, tenantId, {
+    vehicle: oneReference("matchers.vehicleId", vehicleId),
+    rule: oneReference("matchers.ruleId", tenantRuleId),
+  });
   const [row] = await db
     .insert(silences)
     .values({

@@ -1,11 +1,12 @@
-import { asc, eq, inArray } from "drizzle-orm";
-import { alertRules, vehicles, type AlertRule } from "../db/schema";
+import { asc, eq } from "drizzle-orm";
+import { alertRules, type AlertRule } from "../db/schema";
 import { inTenant, type Db } from "../db/client";
 import type { RuleDef } from "../domain/rule-engine";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso } from "../lib/time";
 import { ruleIssues } from "../schemas/rules";
+import { listReferences, requireReferences } from "./references";
 
 export interface RuleInput {
   name: string;
@@ -142,16 +143,9 @@ export const publicRule = (row: AlertRule) => {
   return { id: row.id, ...def, autoResolve: row.autoResolve, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
 };
 
-async function assertVehicles(db: Db, tenantId: string, ids: string[] | null | undefined) {
-  if (!ids?.length) return;
-  const found = await db
-    .select({ id: vehicles.id })
-    .from(vehicles)
-    .where(inTenant(vehicles, tenantId, inArray(vehicles.id, ids)));
-  const known = new Set(found.map((v) => v.id));
-  const errors = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `vehicleIds.${i}`, message: "No such vehicle" }]));
-  if (errors.length) throw new AppError("validation", "The request has invalid fields.", errors);
-}
+/** Every listed vehicle must be one of the tenant's (404 naming each entry that is not). */
+const assertVehicles = (db: Db, tenantId: string, ids: string[] | null | undefined) =>
+  requireReferences(db, tenantId, { vehicle: listReferences("vehicleIds", ids) });
 
 export const listRules = (db: Db, tenantId: string) =>
   db.select().from(alertRules).where(inTenant(alertRules, tenantId)).orderBy(asc(alertRules.id));

@@ -5,6 +5,7 @@ import { inTenant, isUniqueViolation, type Db } from "../db/client";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso } from "../lib/time";
+import { noSuch } from "./references";
 
 export interface TechnicianFields {
   name?: string;
@@ -32,9 +33,6 @@ export const publicBay = (b: Bay) => ({
   createdAt: iso(b.createdAt),
   updatedAt: iso(b.updatedAt),
 });
-
-/** A 404 that names the body field holding an id that names nothing in the tenant. */
-export const noSuch = (what: string, path: string) => new AppError("not_found", `No such ${what}.`, [{ path, message: `No such ${what}` }]);
 
 /** Skills are kept trimmed and unique (case-insensitively), in the order given. */
 const cleanSkills = (skills: string[]) => {

@@ -4,6 +4,7 @@ import { inTenant, isUniqueViolation, pastCursor, type Db } from "../db/client";
 import { newId } from "../lib/ids";
 import { AppError, fieldError } from "../lib/problem";
 import { iso } from "../lib/time";
+import { noSuch } from "./references";
 
 export interface VehicleFields {
   name?: string;
@@ -27,11 +28,12 @@ export const publicVehicle = (v: Vehicle) => ({
   updatedAt: iso(v.updatedAt),
 });
 
-/** A vehicle's driver must be a driver of the same tenant. */
+/** A vehicle's driver must be a user of the same tenant (else 404) with the driver role (else 400). */
 async function assertDriver(db: Db, tenantId: string, driverId: string | null | undefined) {
   if (!driverId) return;
   const driver = await db.query.users.findFirst({ where: inTenant(users, tenantId, eq(users.id, driverId)) });
-  if (driver?.role !== "driver") throw fieldError("driverId", "Must be the id of a driver in this organization");
+  if (!driver) throw noSuch("user", "driverId");
+  if (driver.role !== "driver") throw fieldError("driverId", "Must be a user with the driver role");
 }
 
 export async function createVehicle(db: Db, tenantId: string, input: VehicleFields & { externalId: string; name: string }) {

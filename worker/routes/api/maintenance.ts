@@ -55,7 +55,7 @@ const createPlanRoute = createRoute({
   path: "/plans",
   summary: "Create a plan: every km, engine hours and/or days, whichever comes first (at least one)",
   request: jsonBody(CreatePlanBody),
-  responses: { 201: json(PlanSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  responses: { 201: json(PlanSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
 });
 const getPlanRoute = createRoute({
   ...managed,

@@ -29,7 +29,7 @@ const create = createRoute({
   path: "/",
   summary: "Create a rule (takes effect on the next event)",
   request: jsonBody(CreateRuleBody),
-  responses: { 201: json(RuleSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  responses: { 201: json(RuleSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
 });
 const patch = createRoute({
   ...base,

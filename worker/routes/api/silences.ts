@@ -20,7 +20,7 @@ const createSilenceRoute = createRoute({
   security: bearerSecurity,
   middleware: [managers] as const,
   request: jsonBody(SilenceBody),
-  responses: { 201: json(SilenceSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  responses: { 201: json(SilenceSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
 });
 const listSilencesRoute = createRoute({
   method: "get",

@@ -22,7 +22,14 @@ const create = createRoute({
   security: bearerSecurity,
   middleware: [fleetEditors] as const,
   request: jsonBody(CreateVehicleBody),
-  responses: { 201: json(VehicleSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] },
+  responses: {
+    201: json(VehicleSchema, "Created"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+  },
 });
 
 const list = createRoute({

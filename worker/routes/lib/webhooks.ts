@@ -6,18 +6,31 @@ import { errors, json } from "../../schemas/common";
 import { AcceptedSchema } from "../../schemas/telemetry";
 
 /**
- * What the vendor-native webhooks (/webhooks/:tenantSlug/samsara, /motive) share. As with the
- * telemetry webhook, the signature is checked on the raw body before anything is parsed; an
- * unknown tenant, a vendor the tenant has not configured and a bad signature look the same (401).
+ * What the webhooks (/webhooks/:tenantSlug/telemetry, /samsara, /motive) share. The signature is
+ * checked on the raw body bytes before anything is decoded or parsed; an unknown tenant, a vendor
+ * the tenant has not configured and a bad signature look the same (401).
  */
 export const unauthorized = (detail = "Missing or invalid webhook signature.") => new AppError("unauthorized", detail);
 
 /** The slug from the mount path `/webhooks/:tenantSlug/<vendor>` (the sub-router's own path is "/"). */
 export const tenantSlugParam = (c: Context<AppEnv>) => c.req.param("tenantSlug") as string;
 
-export function parseJson(body: string): unknown {
+/** The request body exactly as sent: signatures are checked on these bytes, before any decoding. */
+export const rawBody = async (c: Context<AppEnv>) => new Uint8Array(await c.req.arrayBuffer());
+
+// fatal: a byte sequence that is not UTF-8 is refused, never silently replaced by U+FFFD.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** Decodes a verified body as UTF-8 JSON; anything else is a 400 for the malformed body. */
+export function parseJsonBody(bytes: Uint8Array): unknown {
+  let text: string;
   try {
-    return JSON.parse(body);
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new AppError("validation", "The body is not valid UTF-8.", [{ path: "(body)", message: "Malformed UTF-8" }]);
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw new AppError("validation", "The body is not valid JSON.", [{ path: "(body)", message: "Malformed JSON" }]);
   }

@@ -5,7 +5,7 @@ import { mapMotive, MotiveWebhookSchema } from "../../integrations/motive/mappin
 import { verifyMotive } from "../../integrations/motive/signature";
 import { rejectInvalid } from "../../lib/validation";
 import { webhookConfig } from "../../services/integrations";
-import { parseJson, rejected, tenantSlugParam, unauthorized, vendorWebhookResponses } from "../lib/webhooks";
+import { parseJsonBody, rawBody, rejected, tenantSlugParam, unauthorized, vendorWebhookResponses } from "../lib/webhooks";
 
 /** POST /webhooks/:tenantSlug/motive — Motive's company webhook format, verified before parsing. */
 const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
@@ -23,15 +23,26 @@ router.openAPIRegistry.registerPath({
   responses: vendorWebhookResponses,
 });
 
+/**
+ * The idempotency key of a payload the mapping ingests nothing from (HOS, a camera event, …):
+ * its own id scoped by action, so a repeat is still a duplicate. Without an id (`test`) there is none.
+ */
+function unmappedKey(payload: unknown, action: string): string | null {
+  const id = (payload as { id?: unknown }).id;
+  return typeof id === "string" || typeof id === "number" ? `motive:${action}:${id}` : null;
+}
+
 export const motiveWebhookRoutes = router.post("/", async (c) => {
-  const body = await c.req.text();
+  const body = await rawBody(c);
   const found = await webhookConfig(c.env, tenantSlugParam(c), "motive");
   if (!found) throw unauthorized();
   if (!(await verifyMotive(found.config.secret, c.req.header("x-kt-webhook-signature"), body))) throw unauthorized();
 
-  const mapped = mapMotive(parseJson(body), found.config.units ?? "imperial");
+  const payload = parseJsonBody(body);
+  const mapped = mapMotive(payload, found.config.units ?? "imperial");
   if (!mapped.ok) throw rejected("Motive", mapped.errors);
-  if (!mapped.events.length || !mapped.key) return c.json({ accepted: 0 }, 200);
-  const result = await ingestVendorEvents(c.env, found.tenantId, mapped.key, mapped.events);
+  const key = mapped.key ?? (mapped.events.length ? null : unmappedKey(payload, mapped.action));
+  if (!key) return c.json({ accepted: 0 }, 200);
+  const result = await ingestVendorEvents(c.env, found.tenantId, key, mapped.events);
   return c.json(result.duplicate ? { accepted: 0, duplicate: true } : { accepted: result.accepted }, 200);
 });

@@ -5,7 +5,7 @@ import { mapSamsara, SamsaraEnvelopeSchema } from "../../integrations/samsara/ma
 import { verifySamsara } from "../../integrations/samsara/signature";
 import { rejectInvalid } from "../../lib/validation";
 import { webhookConfig } from "../../services/integrations";
-import { parseJson, rejected, tenantSlugParam, unauthorized, vendorWebhookResponses } from "../lib/webhooks";
+import { parseJsonBody, rawBody, rejected, tenantSlugParam, unauthorized, vendorWebhookResponses } from "../lib/webhooks";
 
 /** POST /webhooks/:tenantSlug/samsara — Samsara's own webhook format, verified before parsing. */
 const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
@@ -24,7 +24,7 @@ router.openAPIRegistry.registerPath({
 });
 
 export const samsaraWebhookRoutes = router.post("/", async (c) => {
-  const body = await c.req.text();
+  const body = await rawBody(c);
   const found = await webhookConfig(c.env, tenantSlugParam(c), "samsara");
   if (!found) throw unauthorized();
   const verified = await verifySamsara(
@@ -34,9 +34,9 @@ export const samsaraWebhookRoutes = router.post("/", async (c) => {
   );
   if (!verified.ok) throw unauthorized();
 
-  const mapped = mapSamsara(parseJson(body));
+  const mapped = mapSamsara(parseJsonBody(body));
   if (!mapped.ok) throw rejected("Samsara", mapped.errors);
-  if (!mapped.events.length) return c.json({ accepted: 0 }, 200);
+  // Recorded even without vehicle data (a Ping, a route event), so a repeated eventId is a duplicate.
   const result = await ingestVendorEvents(c.env, found.tenantId, `samsara:${mapped.eventId}`, mapped.events);
   return c.json(result.duplicate ? { accepted: 0, duplicate: true } : { accepted: result.accepted }, 200);
 });

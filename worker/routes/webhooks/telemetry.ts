@@ -7,13 +7,14 @@ import { errors, json } from "../../schemas/common";
 import { AcceptedSchema, TelemetryBatchSchema } from "../../schemas/telemetry";
 import { ingestEvents } from "../../services/ingest";
 import { tenantForWebhook } from "../../services/tenant-lookup";
-import { tenantSlugParam } from "../lib/webhooks";
+import { parseJsonBody, rawBody, tenantSlugParam } from "../lib/webhooks";
 
 const unauthorized = () => new AppError("unauthorized", "Missing or invalid webhook signature.");
 
 /**
  * POST /webhooks/:tenantSlug/telemetry — Standard Webhooks signed batches. The signature is
- * checked on the raw body before anything is parsed, so unsigned calls learn nothing.
+ * checked on the raw body bytes before anything is decoded, so unsigned calls learn nothing and a
+ * signed body that is not UTF-8 JSON is a 400, not a 401.
  */
 const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 
@@ -37,7 +38,7 @@ router.openAPIRegistry.registerPath({
 });
 
 export const telemetryWebhookRoutes = router.post("/", async (c) => {
-  const body = await c.req.text();
+  const body = await rawBody(c);
   const found = await tenantForWebhook(c.env, tenantSlugParam(c));
   if (!found) throw unauthorized();
   const id = c.req.header("webhook-id");
@@ -48,13 +49,7 @@ export const telemetryWebhookRoutes = router.post("/", async (c) => {
   );
   if (!verified.ok) throw unauthorized();
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new AppError("validation", "The body is not valid JSON.", [{ path: "(body)", message: "Malformed JSON" }]);
-  }
-  const batch = TelemetryBatchSchema.safeParse(parsed);
+  const batch = TelemetryBatchSchema.safeParse(parseJsonBody(body));
   if (!batch.success) throw validationError(batch.error);
 
   const events = batch.data.events.map((e) => ({

@@ -8,7 +8,7 @@ import { tenantHub } from "../../lib/hub";
 import { newId } from "../../lib/ids";
 import { AppError, type FieldError } from "../../lib/problem";
 import { findPlan, type DueItem } from "../maintenance";
-import { noSuch } from "../shop";
+import { noSuch } from "../references";
 import { eventIfRev, newRev } from "./revisions";
 import { publishWorkOrders, workOrderDetail, type Viewer } from "./view";
 
