@@ -22,8 +22,9 @@ export async function subscribePush(db: Db, tenantId: string, userId: string, su
     .from(pushSubscriptions)
     .where(inTenant(pushSubscriptions, tenantId, eq(pushSubscriptions.userId, userId)))
     .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id));
-  const keep = new Set([row.id, ...newestFirst.slice(0, MAX_PUSH_SUBSCRIPTIONS_PER_USER - 1).map((s) => s.id)]);
-  const drop = newestFirst.map((s) => s.id).filter((id) => !keep.has(id));
-  if (drop.length) await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.tenantId, tenantId), inArray(pushSubscriptions.id, drop)));
+  const others = newestFirst.map((s) => s.id).filter((id) => id !== row.id);
+  const drop = others.slice(MAX_PUSH_SUBSCRIPTIONS_PER_USER - 1);
+  if (drop.length)
+    await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.tenantId, tenantId), inArray(pushSubscriptions.id, drop)));
   return row;
 }

@@ -9,6 +9,7 @@
 export type CsvValue = string | number | boolean | null | undefined;
 
 /** Starts like a formula to Excel, LibreOffice or Google Sheets. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: leading control characters (tab, CR) are exactly what must be caught
 const FORMULA_START = /^[=+\-@\u0000-\u001f\u007f]/;
 
 export function csvField(value: CsvValue): string {

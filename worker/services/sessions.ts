@@ -38,7 +38,10 @@ export function forgetSessions(userId: string) {
 /** Logout: this one token stops working; rows of tokens that have expired anyway are dropped. */
 export async function revokeToken(db: Db, claims: Pick<TokenClaims, "jti" | "exp" | "userId">, now = Date.now()) {
   await db.batch([
-    db.insert(revokedTokens).values({ jti: claims.jti, expiresAt: claims.exp * 1000 }).onConflictDoNothing(),
+    db
+      .insert(revokedTokens)
+      .values({ jti: claims.jti, expiresAt: claims.exp * 1000 })
+      .onConflictDoNothing(),
     db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, now)),
   ]);
   forgetSessions(claims.userId);

@@ -36,7 +36,10 @@ export const pushSubscriptions = sqliteTable(
     createdAt: createdAt(),
   },
   // Tenant-bound: one subscription per (tenant, user, endpoint); no other tenant's call can take it over.
-  (t) => [index("push_subscriptions_user").on(t.tenantId, t.userId), uniqueIndex("push_subscriptions_tenant_user_endpoint").on(t.tenantId, t.userId, t.endpoint)],
+  (t) => [
+    index("push_subscriptions_user").on(t.tenantId, t.userId),
+    uniqueIndex("push_subscriptions_tenant_user_endpoint").on(t.tenantId, t.userId, t.endpoint),
+  ],
 );
 
 /**
