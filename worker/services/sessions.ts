@@ -24,7 +24,7 @@ export async function sessionRole(d1: D1Database, claims: TokenClaims, now = Dat
     )
     .bind(claims.jti, claims.userId, claims.tenantId)
     .first<{ role: Role; active: number; version: number; revoked: number }>();
-  const role = row && row.active && row.version === claims.ver && !row.revoked ? row.role : null;
+  const role = row?.active && row.version === claims.ver && !row.revoked ? row.role : null;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(claims.jti, { role, userId: claims.userId, until: now + CACHE_MS });
   return role;
