@@ -29,6 +29,12 @@ export default defineConfig(async () => {
               return {
                 wrangler: { configPath: "./wrangler.toml" },
                 miniflare: {
+                  // The suite signs in from one address, so the per-IP API limit is lifted; the rate-limit
+                  // tests use TEST_RATE_LIMIT (3 a minute) in place of a real limiter (security-rate-limits.test.ts).
+                  ratelimits: {
+                    API_RATE_LIMIT: { simple: { limit: 1_000_000, period: 60 } },
+                    TEST_RATE_LIMIT: { simple: { limit: 3, period: 60 } },
+                  },
                   bindings: {
                     ...TEST_SECRETS,
                     ENVIRONMENT: "test",

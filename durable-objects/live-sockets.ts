@@ -1,6 +1,7 @@
 import { LIVE_COALESCE_MS, type AlertEvent } from "../worker/domain/alert";
 import { ClientMessage } from "../worker/domain/live-protocol";
 import type { AlertBook } from "./alert-book";
+import { type SessionFacts, sessionTags } from "./live-sessions";
 import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type DriverOf, type SseClient, type Viewer } from "./live-room";
 
 /**
@@ -27,7 +28,7 @@ export class LiveSockets {
     if (new URL(request.url).pathname.endsWith("/sse")) return this.#openSse(viewer, request, await loadDriverOf());
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [viewer.role]);
+    this.ctx.acceptWebSocket(server, [viewer.role, ...sessionTags(viewer as Viewer & SessionFacts)]);
     server.serializeAttachment({ userId: viewer.userId, role: viewer.role } satisfies Viewer);
     server.send(JSON.stringify({ type: "hello", seq: this.book.seq }));
     const protocol = request.headers

@@ -12,6 +12,7 @@ import { HubMeta } from "./hub-meta";
 import type { HubPorts, VehicleRef } from "./hub-ports";
 import { HUB_MIGRATIONS } from "./hub-storage";
 import { canSee, type DriverOf, type Viewer } from "./live-room";
+import { armSessionExpiry, closeExpiredSessions, closeSessions, resumeAllowed } from "./live-sessions";
 import { closeQuietly, LiveSockets } from "./live-sockets";
 import { recentReadings } from "./recent-readings";
 import { migrateStorage } from "./storage-migrations";
@@ -164,7 +165,15 @@ export class TenantHubCore extends DurableObject<Env> {
 
   /** Syncs, notifies, escalates, polls and prunes (hub-alarm.ts); always re-arms, even when a step throws. */
   override async alarm() {
+    closeExpiredSessions(this.ctx);
     await this.#alarm.run();
+    await armSessionExpiry(this.ctx);
+  }
+
+  /** Logout or revocation: closes the live sockets of one token, or of all the user's tokens. */
+  endSessions(tenantId: string, userId: string, jti?: string): number {
+    this.#bind(tenantId);
+    return closeSessions(this.ctx, userId, jti);
   }
 
   /** WebSocket upgrade (hibernation API) and SSE; the Worker has verified the token already. */
@@ -172,10 +181,13 @@ export class TenantHubCore extends DurableObject<Env> {
     const viewer = JSON.parse(request.headers.get(VIEWER_HEADER) ?? "null") as (Viewer & { tenantId: string }) | null;
     if (!viewer) return new Response("Forbidden", { status: 403 });
     this.#bind(viewer.tenantId);
-    return await this.#live.open(request, viewer, () => this.#driverOf(viewer.tenantId));
+    const response = await this.#live.open(request, viewer, () => this.#driverOf(viewer.tenantId));
+    await armSessionExpiry(this.ctx);
+    return response;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    if (!(await resumeAllowed(this.ctx, this.env.COSTLY_RATE_LIMIT, ws))) return;
     await this.#live.resume(ws, message, () => this.#driverOf(this.#tenantId!));
   }
 

@@ -3,11 +3,12 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { AppError, type ProblemContext, renderProblem } from "./lib/problem";
 import { rejectInvalid } from "./lib/validation";
 import { auditWrites } from "./middleware/audit";
+import { apiRateLimit, COSTLY_PATHS, costlyRateLimit, webhookRateLimit } from "./middleware/rate-limit";
+import { securityHeaders } from "./middleware/security-headers";
 import { adminRoutes } from "./routes/api/admin";
 import { alertRoutes } from "./routes/api/alerts";
 import { analyticsRoutes } from "./routes/api/analytics";
@@ -102,7 +103,7 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());
-app.use("*", secureHeaders());
+app.use("*", ...securityHeaders);
 app.use(
   "*",
   bodyLimit({
@@ -111,6 +112,10 @@ app.use(
       renderProblem(new AppError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), problemContext(c)),
   }),
 );
+// Rate limits (docs/security.md): before any work, after the request id so a 429 names it.
+app.use("/api/*", apiRateLimit);
+for (const path of COSTLY_PATHS) app.use(path, costlyRateLimit);
+app.use("/webhooks/:tenantSlug/*", webhookRateLimit);
 app.use("/api/*", auditWrites);
 app.onError((error, c) => toProblem(error, problemContext(c)));
 app.notFound((c) => renderProblem(new AppError("not_found", "No such endpoint."), problemContext(c)));

@@ -9,7 +9,7 @@ describe("JWT rejection", () => {
   it("answers 401 with problem JSON for no token, a wrong key, alg none, an expired token and garbage", async () => {
     const tenant = await createTenant();
     const now = Math.floor(Date.now() / 1000);
-    const claims = { sub: tenant.admin.id, tid: tenant.id, role: "admin", iat: now, exp: now + 600 };
+    const claims = { sub: tenant.admin.id, tid: tenant.id, role: "admin", ver: 0, jti: crypto.randomUUID(), iat: now, exp: now + 600 };
     const tokens = {
       none: undefined,
       wrongKey: await sign(claims, "some-other-secret-entirely-0123456789", "HS256"),

@@ -3,3 +3,9 @@ declare module "*.md?raw" {
   const text: string;
   export default text;
 }
+
+// The assets server's headers file (app/public/_headers), checked against the Worker's values.
+declare module "*/_headers?raw" {
+  const text: string;
+  export default text;
+}

@@ -3,6 +3,7 @@ import type { Role } from "../db/schema";
 import type { AppEnv } from "../env";
 import { verifyToken } from "../lib/jwt";
 import { AppError } from "../lib/problem";
+import { sessionRole } from "../services/sessions";
 
 export const STAFF: Role[] = ["admin", "manager", "technician"];
 export const ANY_ROLE: Role[] = ["admin", "manager", "technician", "driver"];
@@ -16,8 +17,9 @@ export function bearerToken(header: string | undefined, queryToken?: string): st
 }
 
 /**
- * The one role gate: verifies the JWT, then admits only the listed roles.
- * No or bad token → 401; a valid token of a role not listed → 403.
+ * The one role gate: verifies the JWT and that it still stands (not logged out, its user active
+ * and its version current), then admits only the listed roles, by the user's stored role.
+ * No, bad or revoked token → 401; a valid token of a role not listed → 403.
  */
 export const authorize = (roles: Role[], options: { allowQueryToken?: boolean } = {}) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -25,7 +27,9 @@ export const authorize = (roles: Role[], options: { allowQueryToken?: boolean } 
     if (!token) throw new AppError("unauthorized", "A bearer token is required.", undefined, UNAUTHORIZED_HEADERS);
     const claims = await verifyToken(token, c.env.JWT_SECRET);
     if (!claims) throw new AppError("unauthorized", "The token is invalid or expired.", undefined, UNAUTHORIZED_HEADERS);
-    if (!roles.includes(claims.role)) throw new AppError("forbidden", "Your role may not do this.");
-    c.set("auth", { userId: claims.userId, tenantId: claims.tenantId, role: claims.role });
+    const role = await sessionRole(c.env.DB, claims);
+    if (!role) throw new AppError("unauthorized", "The token has been revoked.", undefined, UNAUTHORIZED_HEADERS);
+    if (!roles.includes(role)) throw new AppError("forbidden", "Your role may not do this.");
+    c.set("auth", { userId: claims.userId, tenantId: claims.tenantId, role });
     await next();
   });

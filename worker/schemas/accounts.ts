@@ -23,7 +23,15 @@ export const TenantCreated = z
 export const LoginBody = z.strictObject({ tenant: Slug, email: Email, password: z.string().min(1).max(256) }).openapi("Login");
 
 export const UserSchema = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), role: Role, tenantId: z.string(), phone: z.string().nullable() })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: Role,
+    tenantId: z.string(),
+    phone: z.string().nullable(),
+    active: z.boolean().openapi({ description: "False once deactivated: cannot sign in, its tokens answer 401" }),
+  })
   .openapi("User");
 
 export const MeSchema = UserSchema.extend({

@@ -1,10 +1,11 @@
 import type { Db } from "../db/client";
 import type { User } from "../db/schema";
-import { issueToken } from "../lib/jwt";
+import { issueToken, type TokenClaims } from "../lib/jwt";
 import { DECOY_HASH, verifyPassword } from "../lib/password";
 import { AppError, problemBody } from "../lib/problem";
 import { recordAudit } from "./audit";
-import { accountKey, blockedFor, clearFailures, ipKey, recordFailure, THROTTLE } from "./login-throttle";
+import { refundAttempt, reserveAttempt, throttleKeys } from "./login-throttle";
+import { revokeToken } from "./sessions";
 import { findTenantBySlug } from "./tenants";
 import { findUserByEmail, publicUser } from "./users";
 
@@ -33,8 +34,9 @@ export async function login(
   input: LoginInput,
   client: { ip: string; userAgent: string | null },
 ): Promise<LoginResult> {
-  const keys = [accountKey(input.tenant, input.email), ipKey(client.ip)];
-  const waitMs = await blockedFor(db, keys);
+  // Counted before the password is checked, atomically: parallel guesses cannot slip past.
+  const keys = throttleKeys(input.tenant, input.email, client.ip);
+  const waitMs = await reserveAttempt(db, keys);
   if (waitMs > 0) {
     throw new AppError("rate_limited", "Too many failed sign-in attempts. Try again later.", undefined, {
       "retry-after": String(Math.ceil(waitMs / 1000)),
@@ -45,29 +47,24 @@ export async function login(
   const user: User | undefined = tenant ? await findUserByEmail(db, tenant.id, input.email) : undefined;
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH);
 
-  if (!user || !passwordOk) {
-    await Promise.all([
-      recordFailure(db, [
-        { key: keys[0]!, limit: THROTTLE.maxAccountFailures },
-        { key: keys[1]!, limit: THROTTLE.maxIpFailures },
-      ]),
-      recordAudit(db, {
-        tenantId: tenant?.id ?? null,
-        actorId: user?.id ?? null,
-        action: "auth.login_failed",
-        targetType: "user",
-        targetId: user?.id ?? null,
-        detail: { email: input.email, tenant: input.tenant },
-        ...client,
-      }),
-    ]);
+  // A deactivated user gets exactly the wrong-password answer (after the same work).
+  if (!user || !passwordOk || !user.active) {
+    await recordAudit(db, {
+      tenantId: tenant?.id ?? null,
+      actorId: user?.id ?? null,
+      action: "auth.login_failed",
+      targetType: "user",
+      targetId: user?.id ?? null,
+      detail: { email: input.email, tenant: input.tenant, ...(user && passwordOk ? { reason: "inactive" } : {}) },
+      ...client,
+    });
     return { ok: false };
   }
 
   const ttl = Number(env.JWT_TTL_SECONDS) || 43_200;
   const [issued] = await Promise.all([
-    issueToken({ userId: user.id, tenantId: user.tenantId, role: user.role }, env.JWT_SECRET, ttl),
-    clearFailures(db, keys[0]!),
+    issueToken({ userId: user.id, tenantId: user.tenantId, role: user.role, tokenVersion: user.tokenVersion }, env.JWT_SECRET, ttl),
+    refundAttempt(db, keys),
     recordAudit(db, {
       tenantId: user.tenantId,
       actorId: user.id,
@@ -78,4 +75,9 @@ export async function login(
     }),
   ]);
   return { ok: true, token: issued.token, exp: issued.exp, user: publicUser(user) };
+}
+
+/** POST /api/auth/logout: ends the caller's token (and closes live sockets opened with it). */
+export async function logout(db: Db, claims: TokenClaims) {
+  await revokeToken(db, claims);
 }

@@ -52,7 +52,7 @@ export async function savePushSubscription(
   const [row] = await db
     .insert(pushSubscriptions)
     .values({ id: newId("psb"), ...values })
-    .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: values })
+    .onConflictDoUpdate({ target: [pushSubscriptions.tenantId, pushSubscriptions.userId, pushSubscriptions.endpoint], set: values })
     .returning();
   return row!;
 }

@@ -1,13 +1,21 @@
 /**
  * RFC 4180 CSV, streamed: CRLF line ends, a field is quoted when it holds a comma, a quote, CR or
- * LF (quotes doubled inside). Rows come from `nextChunk` (keyset paging through D1), one chunk per
- * pull, so memory stays flat whatever the export's size.
+ * LF (quotes doubled inside). A text cell a spreadsheet would read as a formula (starting with
+ * `= + - @`, a tab, CR or another control character) is neutralised with a leading `'` (OWASP
+ * CSV injection); numbers are written as numbers, so a negative value stays `-3`. Rows come from
+ * `nextChunk` (keyset paging through D1), one chunk per pull, so memory stays flat whatever the
+ * export's size.
  */
 export type CsvValue = string | number | boolean | null | undefined;
 
+/** Starts like a formula to Excel, LibreOffice or Google Sheets. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: leading control characters (tab, CR) are exactly what must be caught
+const FORMULA_START = /^[=+\-@\u0000-\u001f\u007f]/;
+
 export function csvField(value: CsvValue): string {
   if (value == null) return "";
-  const text = String(value);
+  const raw = String(value);
+  const text = typeof value === "string" && FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

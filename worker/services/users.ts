@@ -1,9 +1,10 @@
-import { asc, eq, gt } from "drizzle-orm";
+import { asc, eq, gt, sql } from "drizzle-orm";
 import { users, type Role, type User } from "../db/schema";
 import { inTenant, isUniqueViolation, type Db } from "../db/client";
 import { newId } from "../lib/ids";
 import { hashPassword } from "../lib/password";
 import { AppError } from "../lib/problem";
+import { forgetSessions } from "./sessions";
 
 export interface NewUser {
   email: string;
@@ -21,6 +22,7 @@ export const publicUser = (user: User) => ({
   role: user.role,
   tenantId: user.tenantId,
   phone: user.phone,
+  active: user.active,
 });
 
 export async function createUser(db: Db, tenantId: string, input: NewUser) {
@@ -55,4 +57,29 @@ export function listUsers(db: Db, tenantId: string, limit: number, afterId?: str
     .where(inTenant(users, tenantId, afterId ? gt(users.id, afterId) : undefined))
     .orderBy(asc(users.id))
     .limit(limit + 1);
+}
+
+export interface UserChanges {
+  name?: string;
+  phone?: string | null;
+  role?: Role;
+  active?: boolean;
+}
+
+/**
+ * An admin's change to a user. Deactivating, or changing the role, raises the user's token
+ * version in the same statement, so every token issued before answers 401 from then on;
+ * `revoked` tells the caller to close the user's live sockets too.
+ */
+export async function updateUser(db: Db, tenantId: string, userId: string, changes: UserChanges) {
+  const user = await findUser(db, tenantId, userId);
+  if (!user) throw new AppError("not_found", "No such user.");
+  const revoked = (changes.active === false && user.active) || (changes.role !== undefined && changes.role !== user.role);
+  const [row] = await db
+    .update(users)
+    .set({ ...changes, ...(revoked ? { tokenVersion: sql`${users.tokenVersion} + 1` } : {}) })
+    .where(inTenant(users, tenantId, eq(users.id, userId)))
+    .returning();
+  if (revoked) forgetSessions(userId);
+  return { user: row!, revoked };
 }

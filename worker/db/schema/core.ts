@@ -43,8 +43,22 @@ export const users = sqliteTable(
     phone: text("phone"),
     passwordHash: text("password_hash").notNull(),
     createdAt: createdAt(),
+    /** Tokens carry the version they were issued at; raising it revokes every older token (role change, deactivation). */
+    tokenVersion: integer("token_version").notNull().default(0),
+    /** A deactivated user cannot sign in and its tokens answer 401. */
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
   },
   (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email)],
+);
+
+/** Tokens ended by logout, by their `jti`, kept until they would have expired anyway. */
+export const revokedTokens = sqliteTable(
+  "revoked_tokens",
+  {
+    jti: text("jti").primaryKey(),
+    expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("revoked_tokens_expires").on(t.expiresAt)],
 );
 
 export const vehicles = sqliteTable(

@@ -1,5 +1,5 @@
 /** Notification preferences, push subscriptions, deliveries, silences, escalation, webhooks and the inbox. */
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SEVERITIES, type Severity } from "../../domain/alert";
 import { CHANNELS, type Channel, type EscalationStep, type QuietHours } from "../../domain/notifications";
 import type { SilenceMatchers } from "../../domain/silence";
@@ -36,13 +36,17 @@ export const pushSubscriptions = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    endpoint: text("endpoint").notNull().unique(),
+    endpoint: text("endpoint").notNull(),
     p256dh: text("p256dh").notNull(),
     auth: text("auth").notNull(),
     expirationTime: integer("expiration_time", { mode: "number" }),
     createdAt: createdAt(),
   },
-  (t) => [index("push_subscriptions_user").on(t.tenantId, t.userId)],
+  // Tenant-bound: one subscription per (tenant, user, endpoint); no other tenant's call can take it over.
+  (t) => [
+    index("push_subscriptions_user").on(t.tenantId, t.userId),
+    uniqueIndex("push_subscriptions_tenant_user_endpoint").on(t.tenantId, t.userId, t.endpoint),
+  ],
 );
 
 /**

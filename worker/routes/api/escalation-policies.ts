@@ -12,7 +12,7 @@ import { refreshHub } from "../lib/refresh-hub";
 
 /** /api/escalation-policies: who is told, and when, while an alert stays unacknowledged. */
 const tags = ["Alerting"];
-const managers = authorize(["admin", "manager"]);
+// Admin only, reads included: who is woken at night is an admin's business (docs/api.md).
 const admins = authorize(["admin"]);
 
 const PolicySchema = z
@@ -22,10 +22,10 @@ const PolicySchema = z
 const listPoliciesRoute = createRoute({
   method: "get",
   path: "/",
-  summary: "Escalation policy per severity",
+  summary: "Escalation policy per severity (admin)",
   tags,
   security: bearerSecurity,
-  middleware: [managers] as const,
+  middleware: [admins] as const,
   responses: {
     200: json(z.object({ items: z.array(PolicySchema), nextCursor: z.null() }), "Policies"),
     401: errors[401],

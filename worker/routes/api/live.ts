@@ -2,11 +2,15 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { VIEWER_HEADER } from "../../domain/live-protocol";
 import type { AppEnv } from "../../env";
 import { tenantHub } from "../../lib/hub";
-import { verifyToken } from "../../lib/jwt";
+import { type TokenClaims, verifyToken } from "../../lib/jwt";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { bearerToken } from "../../middleware/authorize";
 import { errors } from "../../schemas/common";
+import { sessionRole } from "../../services/sessions";
+
+/** How often an open SSE stream re-checks its token (expiry, logout, revocation). */
+const SSE_SESSION_CHECK_MS = 10_000;
 
 /** Token from `Authorization`, `?token=` or the `bearer.<token>` WebSocket subprotocol. */
 function liveToken(request: Request, query: string | undefined): string | undefined {
@@ -19,16 +23,42 @@ function liveToken(request: Request, query: string | undefined): string | undefi
   return bearerToken(request.headers.get("authorization") ?? undefined, query) ?? fromProtocol;
 }
 
-/** Verifies the caller, then hands the request to the tenant's object with who is watching. */
+/**
+ * An SSE stream that ends when its token does: the object keeps WebSockets (it closes those
+ * itself, durable-objects/live-sessions.ts); this Worker request holds the stream, so it checks.
+ */
+function untilSessionEnds(body: ReadableStream<Uint8Array>, env: Env, claims: TokenClaims): ReadableStream<Uint8Array> {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const stop = new AbortController();
+  let open = true;
+  body
+    .pipeTo(writable, { signal: stop.signal })
+    .catch(() => undefined)
+    .finally(() => {
+      open = false;
+    });
+  void (async () => {
+    while (open) {
+      await new Promise((resolve) => setTimeout(resolve, SSE_SESSION_CHECK_MS));
+      if (open && (Date.now() >= claims.exp * 1000 || !(await sessionRole(env.DB, claims)))) stop.abort("session ended");
+    }
+  })();
+  return readable;
+}
+
+/** Verifies the caller and its session, then hands the request to the tenant's object with who is watching. */
 async function toRoom(env: Env, request: Request, token: string | undefined) {
   const claims = token ? await verifyToken(token, env.JWT_SECRET) : null;
-  if (!claims) throw new AppError("unauthorized", "A valid token is required.");
-  const viewer = JSON.stringify({ userId: claims.userId, role: claims.role, tenantId: claims.tenantId });
+  const role = claims && (await sessionRole(env.DB, claims));
+  if (!claims || !role) throw new AppError("unauthorized", "A valid token is required.");
+  // The token id and expiry let the object close this socket on logout, revocation or expiry.
+  const viewer = JSON.stringify({ userId: claims.userId, role, tenantId: claims.tenantId, jti: claims.jti, exp: claims.exp });
   const forwarded = new Request(request);
   forwarded.headers.set(VIEWER_HEADER, viewer);
   const response = await tenantHub(env, claims.tenantId).fetch(forwarded);
+  const body = response.body && !response.webSocket ? untilSessionEnds(response.body, env, claims) : response.body;
   // A stub's response has immutable headers; rebuild it so middleware can add its own.
-  return new Response(response.body, { status: response.status, headers: response.headers, webSocket: response.webSocket });
+  return new Response(body, { status: response.status, headers: response.headers, webSocket: response.webSocket });
 }
 
 const ws = createRoute({

@@ -7,7 +7,8 @@ import { ANY_ROLE, authorize } from "../../middleware/authorize";
 import { deliverableUrlProblem } from "../../notifications/url-guard";
 import { bearerSecurity, errors, json, jsonBody } from "../../schemas/common";
 import { DeleteSubscriptionBody, PushSubscriptionBody } from "../../schemas/notifications";
-import { deletePushSubscription, savePushSubscription } from "../../services/notification-settings";
+import { deletePushSubscription } from "../../services/notification-settings";
+import { subscribePush } from "../../services/push-subscriptions";
 
 /** /api/push: Web Push: the VAPID key browsers subscribe with, and the caller's subscriptions. */
 const tags = ["Notifications"];
@@ -24,7 +25,7 @@ const vapidKey = createRoute({
 const subscribe = createRoute({
   method: "post",
   path: "/subscriptions",
-  summary: "Register this browser's push subscription",
+  summary: "Register this browser's push subscription (at most 10 per user: the oldest beyond go)",
   tags,
   security: bearerSecurity,
   middleware: [anyone] as const,
@@ -50,7 +51,7 @@ export const pushRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     const problem = deliverableUrlProblem(body.endpoint, c.env.ENVIRONMENT);
     if (problem) throw fieldError("endpoint", problem);
     const auth = c.get("auth");
-    const row = await savePushSubscription(database(c.env.DB), auth.tenantId, auth.userId, body);
+    const row = await subscribePush(database(c.env.DB), auth.tenantId, auth.userId, body);
     c.set("audit", { action: "push.subscribe", targetType: "push_subscription", targetId: row.id });
     return c.json({ id: row.id, endpoint: row.endpoint }, 201);
   })

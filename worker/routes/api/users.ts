@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import type { AppEnv } from "../../env";
 import { database, inTenant } from "../../db/client";
@@ -7,12 +7,13 @@ import { decodeCursor, page } from "../../lib/cursor";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize } from "../../middleware/authorize";
-import { CreateUserBody, UserSchema } from "../../schemas/accounts";
+import { CreateUserBody, Role, UserSchema } from "../../schemas/accounts";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { UserBadgesSchema } from "../../schemas/engagement";
 import { userBadges } from "../../services/engagement-leaderboard";
 import { isOptedOut } from "../../services/engagement-settings";
-import { createUser, listUsers, publicUser } from "../../services/users";
+import { tenantHub } from "../../lib/hub";
+import { createUser, listUsers, publicUser, updateUser } from "../../services/users";
 
 /** /api/users: the tenant's users, and each user's public badges. */
 const anyone = authorize(ANY_ROLE);
@@ -31,6 +32,33 @@ const create = createRoute({
     400: errors[400],
     401: errors[401],
     403: errors[403],
+    409: errors[409],
+  },
+});
+
+const UpdateUserBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120).optional(),
+    phone: CreateUserBody.shape.phone.unwrap().nullable().optional(),
+    role: Role.optional(),
+    active: z.boolean().optional(),
+  })
+  .openapi("UpdateUser");
+
+const update = createRoute({
+  method: "patch",
+  path: "/{id}",
+  summary: "Change a user (admin): deactivating or changing the role revokes the user's tokens",
+  tags: ["Users"],
+  security: bearerSecurity,
+  middleware: [authorize(["admin"])] as const,
+  request: { params: IdParam, ...jsonBody(UpdateUserBody) },
+  responses: {
+    200: json(UserSchema, "Updated"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
     409: errors[409],
   },
 });
@@ -63,6 +91,19 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     const user = await createUser(database(c.env.DB), auth.tenantId, c.req.valid("json"));
     c.set("audit", { action: "user.create", targetType: "user", targetId: user.id, detail: { role: user.role } });
     return c.json(publicUser(user), 201);
+  })
+  .openapi(update, async (c) => {
+    const auth = c.get("auth");
+    const { id } = c.req.valid("param");
+    const changes = c.req.valid("json");
+    // An admin cannot lock itself out (and so the tenant, were it the last admin).
+    if (id === auth.userId && (changes.active === false || (changes.role && changes.role !== "admin"))) {
+      throw new AppError("conflict", "You cannot deactivate yourself or give up your own admin role.");
+    }
+    const { user, revoked } = await updateUser(database(c.env.DB), auth.tenantId, id, changes);
+    if (revoked) await tenantHub(c.env, auth.tenantId).endSessions(auth.tenantId, id);
+    c.set("audit", { action: "user.update", targetType: "user", targetId: id, detail: { fields: Object.keys(changes), revoked } });
+    return c.json(publicUser(user), 200);
   })
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
