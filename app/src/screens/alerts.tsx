@@ -218,6 +218,7 @@ export function Alerts({ mine = false }: { mine?: boolean }) {
   const { queued } = useActionQueue();
 
   // New data from the server replaces what the screen changed locally.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs because new data arrived, not to read it.
   useEffect(() => setChanged(new Map()), [first.data]);
 
   const extra = more?.key === key ? more : null;
