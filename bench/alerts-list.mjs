@@ -46,7 +46,8 @@ export function seedAlerts({ persistDir, tenantId, vehicles, count }) {
   if (result.status !== 0) throw new Error(`seeding alerts failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-export async function alertsListLatency({ url, token, vehicles, clients, requestsPerClient }) {
+/** `tokens`: one per simulated user (the API limits requests per token, as it would for 100 real people). */
+export async function alertsListLatency({ url, tokens, vehicles, clients, requestsPerClient }) {
   const queries = [
     () => "?status=open&limit=50",
     () => `?severity=${SEVERITIES[Math.floor(Math.random() * 4)]}&status=open&limit=50`,
@@ -61,7 +62,7 @@ export async function alertsListLatency({ url, token, vehicles, clients, request
       for (let i = 0; i < requestsPerClient; i++) {
         const query = queries[(c + i) % queries.length]();
         const t0 = performance.now();
-        const res = await fetch(`${url}/api/alerts${query}`, { headers: { authorization: `Bearer ${token}` } });
+        const res = await fetch(`${url}/api/alerts${query}`, { headers: { authorization: `Bearer ${tokens[c % tokens.length]}` } });
         const body = await res.json();
         if (res.status !== 200 || !Array.isArray(body.items)) throw new Error(`GET /api/alerts${query} → ${res.status}`);
         samples.push(performance.now() - t0);

@@ -27,6 +27,8 @@ const extra = [args.quick ? "--quick" : "", args.only ? `--only ${args.only}` : 
 const command = `npm run bench${extra ? ` -- ${extra}` : ""}`;
 const scale = args.quick ? 0.2 : 1;
 const ALERTS = args.quick ? 20_000 : 100_000;
+/** Events per ingest batch: large enough that one tenant's webhook rate limit does not cap throughput. */
+const INGEST_BATCH = 500;
 
 const login = async (url, user) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...user })).token;
 const log = (line) => console.log(`[bench] ${line}`);
@@ -100,8 +102,8 @@ async function hotPath() {
     results.push = await pushLatency({ ...ctx, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: Math.round(30 * scale) });
     log(`  ${fmt(results.push)}`);
 
-    log("sustained ingest, batches of 100");
-    results.ingest = await ingestThroughput({ ...ctx, concurrency: 8, seconds: Math.max(5, Math.round(20 * scale)) });
+    log(`sustained ingest, batches of ${INGEST_BATCH}`);
+    results.ingest = await ingestThroughput({ ...ctx, concurrency: 8, batchSize: INGEST_BATCH, seconds: Math.max(5, Math.round(20 * scale)) });
     log(`  ${results.ingest.eventsPerSecond} events/s; batch latency ${fmt(results.ingest.batchLatency)}`);
 
     log(`seeding ${ALERTS} alerts`);
@@ -110,9 +112,12 @@ async function hotPath() {
     await server.stop();
     seedAlerts({ persistDir, tenantId, vehicles, count: ALERTS });
     server = await startDevServer({ persistDir, vars, seed: false });
-    const token = await login(server.url, { email: demo.users.manager.email, password: demo.users.manager.password });
-    await alertsListLatency({ url: server.url, token, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
-    results.list = await alertsListLatency({ url: server.url, token, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
+    // One session per simulated manager: the API limits requests per token (600 a minute).
+    const credentials = { email: demo.users.manager.email, password: demo.users.manager.password };
+    const tokens = [];
+    for (let i = 0; i < 100; i++) tokens.push(await login(server.url, credentials));
+    await alertsListLatency({ url: server.url, tokens, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
+    results.list = await alertsListLatency({ url: server.url, tokens, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
     log(`  GET /api/alerts at 100 concurrent over ${ALERTS}: ${fmt(results.list)}`);
   } finally {
     await server.stop();
@@ -133,7 +138,7 @@ Latency: signed webhook POST → the matching alert event received on a manager'
 
 Notification: signed webhook POST raising a critical alert → the Web Push request received (and decrypted) by the local push-service stand-in: ${fmt(results.push)}. Path: rules in the object → its alarm syncs D1 and queues the job → local queue (\`max_batch_timeout = 0\`) → the consumer plans and sends inline.
 
-Sustained ingest, one tenant, batches of 100 events, all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s; goal ≥ 20,000); batch latency ${fmt(results.ingest.batchLatency)}.
+Sustained ingest, one tenant, batches of ${INGEST_BATCH} events (one tenant may post 6,000 webhook calls a minute, so 100-event batches would cap it at 10 k events/s), all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s; goal ≥ 20,000); batch latency ${fmt(results.ingest.batchLatency)}.
 
 \`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 < 25 ms).`,
   );
