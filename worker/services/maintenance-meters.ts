@@ -133,13 +133,33 @@ async function applyCandidates(db: Db, tenantId: string, candidates: Candidate[]
     if (known.has(`${c.vehicleId}:${c.meter}`) || !c.accepted) return [];
     // One pending flag per vehicle and meter: a newer rejected reading replaces its reading.
     return [
-      db.run(sql`INSERT INTO meter_flags (id, tenant_id, vehicle_id, meter, value, at, reason, previous_value, previous_at, status, created_at)
-        VALUES (${newId("mtf", now)}, ${tenantId}, ${c.vehicleId}, ${c.meter}, ${c.reading.value}, ${c.reading.at}, ${c.verdict},
-                ${c.accepted.value}, ${c.accepted.at}, 'pending', ${now})
-        ON CONFLICT (tenant_id, vehicle_id, meter) WHERE status = 'pending' DO UPDATE SET
-          value = excluded.value, at = excluded.at, reason = excluded.reason,
-          previous_value = excluded.previous_value, previous_at = excluded.previous_at
-        WHERE excluded.at > meter_flags.at`),
+      db
+        .insert(meterFlags)
+        .values({
+          id: newId("mtf", now),
+          tenantId,
+          vehicleId: c.vehicleId,
+          meter: c.meter,
+          value: c.reading.value,
+          at: c.reading.at,
+          reason: c.verdict,
+          previousValue: c.accepted.value,
+          previousAt: c.accepted.at,
+          status: "pending",
+          createdAt: now,
+        })
+        .onConflictDoUpdate({
+          target: [meterFlags.tenantId, meterFlags.vehicleId, meterFlags.meter],
+          targetWhere: sql`status = 'pending'`,
+          set: {
+            value: sql`excluded.value`,
+            at: sql`excluded.at`,
+            reason: sql`excluded.reason`,
+            previousValue: sql`excluded.previous_value`,
+            previousAt: sql`excluded.previous_at`,
+          },
+          setWhere: sql`excluded.at > ${meterFlags.at}`,
+        }),
     ];
   });
   if (statements.length) await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
@@ -236,11 +256,17 @@ export async function resolveMeterFlag(db: Db, tenantId: string, id: string, act
     .where(and(eq(meterFlags.tenantId, tenantId), eq(meterFlags.id, id), eq(meterFlags.status, "pending")))
     .returning();
   // The reading is applied only by the request that resolved the flag (same batch, same stamp).
-  const apply = db.run(sql`INSERT INTO vehicle_meters (tenant_id, vehicle_id, meter, value, at)
-    SELECT tenant_id, vehicle_id, meter, value, at FROM meter_flags
-    WHERE tenant_id = ${tenantId} AND id = ${id} AND status = 'accepted' AND resolved_at = ${now} AND resolved_by = ${userId}
-    ON CONFLICT (tenant_id, vehicle_id, meter) DO UPDATE SET value = excluded.value, at = excluded.at
-    WHERE excluded.at >= vehicle_meters.at`);
+  const apply = db
+    .insert(vehicleMeters)
+    .select(
+      sql`SELECT tenant_id, vehicle_id, meter, value, at FROM meter_flags
+          WHERE tenant_id = ${tenantId} AND id = ${id} AND status = 'accepted' AND resolved_at = ${now} AND resolved_by = ${userId}`,
+    )
+    .onConflictDoUpdate({
+      target: [vehicleMeters.tenantId, vehicleMeters.vehicleId, vehicleMeters.meter],
+      set: { value: sql`excluded.value`, at: sql`excluded.at` },
+      setWhere: sql`excluded.at >= ${vehicleMeters.at}`,
+    });
   const [rows] = action === "accept" ? await db.batch([update, apply]) : [await update];
   const updated = (rows as MeterFlag[])[0];
   if (!updated) throw new AppError("conflict", "The meter flag was resolved by someone else meanwhile.");
