@@ -44,14 +44,23 @@ describe("merged latest readings", () => {
     const tenant = await createTenant();
     const { "M-1": vehicle } = await addVehicles(tenant, ["M-1"]);
     const id = vehicle!.id;
-    await send(tenant, [{ vehicleId: "M-1", ts: isoAt(0), readings: { odometerKm: 1_000, engineHours: 50, engineTempC: 90 }, dtc: ["P0217"] }]);
+    await send(tenant, [
+      { vehicleId: "M-1", ts: isoAt(0), readings: { odometerKm: 1_000, engineHours: 50, engineTempC: 90 }, dtc: ["P0217"] },
+    ]);
     // A GPS-only event (Motive and Samsara send locations on their own) does not erase the engine data.
     await send(tenant, [{ vehicleId: "M-1", ts: isoAt(60), readings: { lat: 52.5, lon: 13.4, speedKph: 80 } }]);
     let latest = await latestOf(tenant, id);
     expect(latest).toEqual({
       ts: isoAt(60),
       readings: { odometerKm: 1_000, engineHours: 50, engineTempC: 90, lat: 52.5, lon: 13.4, speedKph: 80 },
-      readingTs: { odometerKm: isoAt(0), engineHours: isoAt(0), engineTempC: isoAt(0), lat: isoAt(60), lon: isoAt(60), speedKph: isoAt(60) },
+      readingTs: {
+        odometerKm: isoAt(0),
+        engineHours: isoAt(0),
+        engineTempC: isoAt(0),
+        lat: isoAt(60),
+        lon: isoAt(60),
+        speedKph: isoAt(60),
+      },
       dtc: ["P0217"],
     });
 

@@ -40,7 +40,9 @@ describe("fleet onboarding", () => {
     await runSweep(env);
     expect((await workOrdersOf(tenant)).map((w: Json) => w.vehicleId)).toEqual([van!.id]);
     expect(await countRows("maintenance_due_states", "tenant_id = ? AND vehicle_id = ?", tenant.id, truck!.id)).toBe(0);
-    expect(await countRows("deliveries", "tenant_id = ? AND instr(topic, ?) = 1", tenant.id, `maintenance:${plan.id}:${truck!.id}:`)).toBe(0);
+    expect(await countRows("deliveries", "tenant_id = ? AND instr(topic, ?) = 1", tenant.id, `maintenance:${plan.id}:${truck!.id}:`)).toBe(
+      0,
+    );
 
     // The manager gives the last service: 110,000 km two months ago. Next due 125,000 km: 5,000 km left.
     const performedAt = new Date(Date.now() - 60 * DAY).toISOString();
@@ -50,10 +52,23 @@ describe("fleet onboarding", () => {
     });
     expect(set.status, await set.clone().text()).toBe(200);
     expect((await body(set)).items).toEqual([
-      expect.objectContaining({ vehicleId: truck!.id, planId: plan.id, odometerKm: 110_000, performedAt, baseline: true, workOrderId: null }),
+      expect.objectContaining({
+        vehicleId: truck!.id,
+        planId: plan.id,
+        odometerKm: 110_000,
+        performedAt,
+        baseline: true,
+        workOrderId: null,
+      }),
     ]);
     const [withBaseline] = await due(tenant, `?vehicleId=${truck!.id}`);
-    expect(withBaseline).toMatchObject({ status: "ok", baselineMissing: false, dueAtKm: 125_000, remainingKm: 5_000, lastServiceAt: performedAt });
+    expect(withBaseline).toMatchObject({
+      status: "ok",
+      baselineMissing: false,
+      dueAtKm: 125_000,
+      remainingKm: 5_000,
+      lastServiceAt: performedAt,
+    });
     expect((await sweep(tenant)).transitions).toEqual([]);
     expect((await workOrdersOf(tenant)).map((w: Json) => w.vehicleId)).toEqual([van!.id]);
 
@@ -101,7 +116,12 @@ describe("fleet onboarding", () => {
       body: { baselines: [{ vehicleId: t3, odometerKm: 119_500 }] },
     });
     expect(patched.status).toBe(200);
-    expect((await due(tenant, `?vehicleId=${t3}`))[0]).toMatchObject({ status: "ok", dueAtKm: 134_500, remainingKm: 14_500, baselineMissing: false });
+    expect((await due(tenant, `?vehicleId=${t3}`))[0]).toMatchObject({
+      status: "ok",
+      dueAtKm: 134_500,
+      remainingKm: 14_500,
+      baselineMissing: false,
+    });
   });
 
   it("checks baselines: unknown ids are 404, a vehicle the plan does not cover or a future date 400, and nothing is stored", async () => {
@@ -109,7 +129,9 @@ describe("fleet onboarding", () => {
     const other = await createTenant();
     const { "X-1": mine } = await addVehicles(tenant, ["X-1"], { type: "van" });
     const { "Y-1": theirs } = await addVehicles(other, ["Y-1"]);
-    const plan = await body(await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { ...PLAN, vehicleType: "truck" } }));
+    const plan = await body(
+      await call("POST", "/api/maintenance/plans", { token: tenant.admin.token, body: { ...PLAN, vehicleType: "truck" } }),
+    );
     const post = (items: Json[]) => call("POST", "/api/maintenance/baselines", { token: tenant.admin.token, body: { items } });
 
     const unknown = await post([{ vehicleId: theirs!.id, planId: plan.id }]);

@@ -156,12 +156,9 @@ export const DueItemSchema = z
     remainingKm: z.number().nullable(),
     remainingEngineHours: z.number().nullable(),
     remainingDays: z.number().nullable(),
-    forecastDate: z
-      .string()
-      .nullable()
-      .openapi({
-        description: "Expected due date, whichever measure first, from the average daily km and engine hours of the last 30 days",
-      }),
+    forecastDate: z.string().nullable().openapi({
+      description: "Expected due date, whichever measure first, from the average daily km and engine hours of the last 30 days",
+    }),
     vehicleName: z.string(),
     planName: z.string(),
     odometerKm: z.number().nullable().openapi({ description: "Current odometer used" }),
@@ -212,7 +209,9 @@ export const MeterFlagSchema = z
     meter: z.enum(METER_NAMES),
     value: z.number().openapi({ description: "The flagged reading" }),
     at: z.string().openapi({ description: "Its event time" }),
-    reason: z.enum(["backwards", "too_fast"]).openapi({ description: "Lower than the accepted reading, or rising faster than 3,000 km / 24 h per day since it" }),
+    reason: z
+      .enum(["backwards", "too_fast"])
+      .openapi({ description: "Lower than the accepted reading, or rising faster than 3,000 km / 24 h per day since it" }),
     previousValue: z.number().openapi({ description: "The accepted reading it was checked against" }),
     previousAt: z.string(),
     status: z.enum(["pending", "accepted", "voided"]),

@@ -6,14 +6,7 @@
  */
 import { asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import {
-  maintenancePlans,
-  meterSamples,
-  serviceRecords,
-  vehicles,
-  type MaintenancePlan,
-  type ServiceRecord,
-} from "../db/schema";
+import { maintenancePlans, meterSamples, serviceRecords, vehicles, type MaintenancePlan, type ServiceRecord } from "../db/schema";
 import {
   averageDailyRates,
   dueState,

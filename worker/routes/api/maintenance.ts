@@ -39,7 +39,13 @@ import {
   updatePlan,
 } from "../../services/maintenance";
 import { listMeterFlags, publicMeterFlag, resolveMeterFlag } from "../../services/maintenance-meters";
-import { checkBaselines, confirmOverdue, recordPlanStarts, writeBaselines, type BaselineInput } from "../../services/maintenance-onboarding";
+import {
+  checkBaselines,
+  confirmOverdue,
+  recordPlanStarts,
+  writeBaselines,
+  type BaselineInput,
+} from "../../services/maintenance-onboarding";
 import { runAutoSchedule } from "../../services/maintenance-scheduling";
 import { sweepMaintenance } from "../../services/maintenance-sweep";
 import { publicWorkOrder } from "../../services/work-orders";
@@ -133,7 +139,13 @@ const setBaselinesRoute = createRoute({
   description:
     "Replaces a pair's earlier baseline. Meters and date default to the vehicle's current meters and now. Due points then count from the baseline.",
   request: jsonBody(SetBaselinesBody),
-  responses: { 200: json(BaselineList, "The baselines, as service records"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: {
+    200: json(BaselineList, "The baselines, as service records"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
 });
 const confirmOverdueRoute = createRoute({
   ...managed,
