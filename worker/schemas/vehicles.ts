@@ -95,12 +95,10 @@ export const VehicleDetail = VehicleSchema.extend({
       readings: z
         .record(z.string(), z.number())
         .openapi({ description: "Each reading's newest value by event time, whatever event carried it" }),
-      readingTs: z
-        .record(z.string(), z.string())
-        .openapi({
-          description: "Per reading, the time of the event that carried its value",
-          example: { odometerKm: "2026-11-21T22:40:00.000Z" },
-        }),
+      readingTs: z.record(z.string(), z.string()).openapi({
+        description: "Per reading, the time of the event that carried its value",
+        example: { odometerKm: "2026-11-21T22:40:00.000Z" },
+      }),
       dtc: z.array(z.string()).openapi({ description: "The newest dtc list reported ([] before any)" }),
     })
     .nullable()
