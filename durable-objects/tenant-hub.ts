@@ -2,7 +2,6 @@ import { DurableObject } from "cloudflare:workers";
 import type { Alert, AlertAction, AlertEvent, TransitionResult } from "../worker/domain/alert";
 import { HEARTBEAT, VIEWER_HEADER } from "../worker/domain/live-protocol";
 import type { IncomingEvent, IngestResult } from "../worker/domain/telemetry";
-import { iso } from "../worker/lib/time";
 import { AlertBook } from "./alert-book";
 import { planTransition } from "./alert-transition";
 import { cancelEscalations } from "./escalation-schedule";
@@ -112,8 +111,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** The vehicle's newest readings, or null before any telemetry. */
   latest(tenantId: string, vehicleId: string) {
     this.#bind(tenantId);
-    const latest = this.#states.latest(vehicleId);
-    return latest ? { ts: iso(latest.ts), readings: latest.readings, dtc: latest.dtc } : null;
+    return this.#states.latestView(vehicleId);
   }
 
   /** One alert as the object holds it now (the source of truth), if the viewer may see it. */

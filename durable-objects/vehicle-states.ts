@@ -4,6 +4,7 @@ import { ENGINE_ROW_LAYOUT, engineReading, pushWindow, rowsFromReadings, type En
 import type { MachineRisk } from "./machine-risk";
 import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
+import { iso } from "../worker/lib/time";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
 export interface PairRecord extends PairState {
@@ -11,9 +12,25 @@ export interface PairRecord extends PairState {
   cooldownUntil: number;
 }
 
-/** Everything the hot path keeps per vehicle: its newest reading and each rule's rolling state. */
+/**
+ * A vehicle's readings merged across events: each metric's newest value by event time, with the
+ * time of the event that carried it (vendors send locations, engine data and faults separately).
+ */
+export interface LatestReadings {
+  /** The newest event's time. */
+  ts: number;
+  readings: Record<string, number>;
+  /** Per metric, the event time of its value in `readings`. */
+  readingTs: Record<string, number>;
+  /** The newest `dtc` list reported (events without a `dtc` field leave it). */
+  dtc: string[];
+  /** When `dtc` was reported (absent before any report). */
+  dtcTs?: number;
+}
+
+/** Everything the hot path keeps per vehicle: its merged latest readings and each rule's rolling state. */
 export interface VehicleState {
-  latest: { ts: number; readings: Record<string, number>; dtc: string[] } | null;
+  latest: LatestReadings | null;
   rules: Record<string, PairRecord>;
   /**
    * The engine model's input window as engine rows (only for vehicles that report its sensors):
@@ -26,6 +43,29 @@ export interface VehicleState {
   machineRisk?: MachineRisk;
   /** Driver-behaviour baselines of whoever drove the vehicle (see driving-anomalies.ts). */
   driving?: DrivingProfiles;
+}
+
+/** Merges one event into the vehicle's latest readings; true when anything changed. */
+function mergeLatest(state: VehicleState, event: TelemetryEvent): boolean {
+  const latest = (state.latest ??= { ts: event.ts, readings: {}, readingTs: {}, dtc: [] });
+  let changed = false;
+  if (event.ts > latest.ts) {
+    latest.ts = event.ts;
+    changed = true;
+  }
+  for (const [metric, value] of Object.entries(event.readings)) {
+    const at = latest.readingTs[metric];
+    if (at !== undefined && at > event.ts) continue;
+    latest.readings[metric] = value;
+    latest.readingTs[metric] = event.ts;
+    changed = true;
+  }
+  if (event.dtc && (latest.dtcTs === undefined || latest.dtcTs <= event.ts)) {
+    latest.dtc = event.dtc;
+    latest.dtcTs = event.ts;
+    changed = true;
+  }
+  return changed;
 }
 
 const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
@@ -44,6 +84,12 @@ export class VehicleStates {
       for (const pair of Object.values(state.rules)) pair.lastTs ??= -Infinity; // JSON has no -Infinity
       // A window in another card's column order cannot be read by this one: it refills from new readings.
       if (state.engineLayout !== ENGINE_ROW_LAYOUT) delete state.engineWindow;
+      // Stored before readings were merged: every reading dates from the one event kept.
+      if (state.latest && !state.latest.readingTs) {
+        const { ts, readings } = state.latest;
+        state.latest.readingTs = Object.fromEntries(Object.keys(readings).map((metric) => [metric, ts]));
+        state.latest.dtcTs = ts;
+      }
       this.#vehicles.set(row.vehicle_id, state);
     }
   }
@@ -61,17 +107,26 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.latest ?? null;
   }
 
+  /** The latest readings as the API shows them (docs/api.md "Vehicles"), or null before any telemetry. */
+  latestView(vehicleId: string) {
+    const latest = this.latest(vehicleId);
+    if (!latest) return null;
+    const readingTs = Object.fromEntries(Object.entries(latest.readingTs).map(([metric, ts]) => [metric, iso(ts)]));
+    return { ts: iso(latest.ts), readings: { ...latest.readings }, readingTs, dtc: [...latest.dtc] };
+  }
+
   /**
-   * Keeps the newest reading (a late event does not replace a newer one; DTCs persist until
-   * reported again) and, for engine-model inputs, the scoring window. Returns true when the
-   * window grew, i.e. the vehicle needs scoring. `fresh` is false for a late event (older than
-   * the newest reading), which changes nothing here.
+   * Merges the event into the latest readings (each metric keeps its newest value by event time,
+   * so a GPS-only event does not erase the odometer and a late event fills in only what is older
+   * than it; DTCs persist until reported again) and, for engine-model inputs, extends the scoring
+   * window. `fresh` is false for a late event (older than the newest event), which only merges;
+   * `engine` is true when the window grew, i.e. the vehicle needs scoring.
    */
   observe(event: TelemetryEvent): { fresh: boolean; engine: boolean } {
     const state = this.#vehicle(event.vehicleId);
-    if (state.latest && state.latest.ts > event.ts) return { fresh: false, engine: false };
-    state.latest = { ts: event.ts, readings: event.readings, dtc: event.dtc ?? state.latest?.dtc ?? [] };
-    this.#dirty.add(event.vehicleId);
+    const fresh = !state.latest || state.latest.ts <= event.ts;
+    if (mergeLatest(state, event)) this.#dirty.add(event.vehicleId);
+    if (!fresh) return { fresh: false, engine: false };
     const reading = engineReading(event.readings);
     if (!reading) return { fresh: true, engine: false };
     state.engineWindow = pushWindow(state.engineWindow, reading);

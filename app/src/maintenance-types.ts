@@ -17,3 +17,5 @@ export type PatchWorkOrder = InferRequestType<WorkOrders[":id"]["$patch"]>["json
 export type AutoScheduleResult = InferResponseType<Maintenance["auto-schedule"]["$post"], 200>;
 export type Technician = InferResponseType<Client["api"]["technicians"]["$get"], 200>["items"][number];
 export type Bay = InferResponseType<Client["api"]["bays"]["$get"], 200>["items"][number];
+export type MeterFlag = InferResponseType<Maintenance["meter-flags"]["$get"], 200>["items"][number];
+export type BaselineItem = InferRequestType<Maintenance["baselines"]["$post"]>["json"]["items"][number];

@@ -106,7 +106,7 @@ describe("Geotab poller", () => {
     ]);
 
     // Units: odometer m → km, engine hours s → h; coolant is the engine temperature rules watch.
-    expect((await latest(tenant, b3.id))!.readings).toEqual({
+    expect((await latest(tenant, b3.id))!.readings).toMatchObject({
       coolantTempC: 116,
       engineTempC: 116,
       odometerKm: 120345.2,
@@ -116,7 +116,7 @@ describe("Geotab poller", () => {
       fuelPct: 54.5,
       rpm: 1450,
     });
-    expect((await latest(tenant, b7.id))!.readings).toEqual({ lat: 43.6532, lon: -79.3832, speedKph: 61 }); // matched by serial
+    expect((await latest(tenant, b7.id))!.readings).toMatchObject({ lat: 43.6532, lon: -79.3832, speedKph: 61 }); // matched by serial
 
     // Rules run on polled data exactly as on webhooks: overheating held 70 s, and both faults.
     const raised = (await alertTypes(tenant)).map((a) => `${a.type}:${a.vehicleId === b3.id ? "b3" : "b7"}`).sort();
@@ -146,7 +146,7 @@ describe("Geotab poller", () => {
     const third = await pollGeotab(env, tenant.id, geotab.fetch, { now });
     expect(third.accepted).toBe(1);
     expect((await storedState(tenant.id))!.versions.LogRecord).toBe(hex(4));
-    expect((await latest(tenant, b3.id))!.readings).toEqual({ lat: 43.46, lon: -79.69, speedKph: 88 });
+    expect((await latest(tenant, b3.id))!.readings).toMatchObject({ lat: 43.46, lon: -79.69, speedKph: 88 });
   });
 
   it("advances feed versions only after a durable ingest; a re-fetched round is never processed twice, and nothing is lost", async () => {
@@ -209,7 +209,7 @@ describe("Geotab poller", () => {
     expect(rows.filter((b) => b.key.includes(`StatusData:${hex(13)}`))).toEqual([
       { key: `geotab:LogRecord:${hex(3)},StatusData:${hex(13)},FaultData:${hex(3)},ExceptionEvent:${hex(2)}`, event_count: 1 },
     ]);
-    expect((await latest(tenant, b3.id))!.readings).toEqual({ coolantTempC: 99, engineTempC: 99 });
+    expect((await latest(tenant, b3.id))!.readings).toMatchObject({ coolantTempC: 99, engineTempC: 99 });
   });
 
   it("follows Geotab's server redirect, and refuses wrong credentials and non-Geotab servers without moving anything", async () => {

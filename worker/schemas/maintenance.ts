@@ -74,6 +74,17 @@ const planFields = {
   skill: Skill.nullable(),
 };
 
+const Meter = z.number().finite().min(0).max(1e8);
+
+/** The vehicle's last service before the plan applied; omitted meters and date default to the current ones and now. */
+const baselineFields = {
+  performedAt: IsoDate.optional().openapi({ description: "When the last service was done (default: now)" }),
+  odometerKm: Meter.nullable().optional().openapi({ description: "Odometer at that service (default: the current odometer)" }),
+  engineHours: Meter.nullable().optional().openapi({ description: "Engine hours at that service (default: the current engine hours)" }),
+};
+
+const PlanBaseline = z.strictObject({ vehicleId: Id, ...baselineFields }).openapi("PlanBaseline");
+
 /** A plan's fields as a body: create requires name and duration, patch takes any subset. */
 const planBody = z.strictObject({
   name: planFields.name,
@@ -87,6 +98,12 @@ const planBody = z.strictObject({
   dueSoonDays: planFields.dueSoonDays.optional(),
   durationMinutes: planFields.durationMinutes,
   skill: planFields.skill.optional(),
+  baselines: z
+    .array(PlanBaseline)
+    .min(1)
+    .max(1000)
+    .optional()
+    .openapi({ description: "Onboarding: per covered vehicle, its last service before the plan applied; due points count from it" }),
 });
 
 export const CreatePlanBody = planBody
@@ -120,6 +137,10 @@ export const PlanSchema = z
 
 export const DueQuery = PageQuery.extend({
   status: z.enum(DUE_STATUSES).optional(),
+  baselineMissing: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ description: "Only pairs that do (true) or do not (false) wait for a baseline" }),
   vehicleId: Id.optional(),
   planId: Id.optional(),
 });
@@ -143,8 +164,62 @@ export const DueItemSchema = z
     odometerKm: z.number().nullable().openapi({ description: "Current odometer used" }),
     engineHours: z.number().nullable().openapi({ description: "Current engine hours used" }),
     lastServiceAt: z.string().nullable(),
+    baselineMissing: z.boolean().openapi({
+      description:
+        "Past its first due point when the plan applied, with no baseline: overdue, but no reminder or plan work order until a baseline is set or a manager confirms",
+    }),
   })
   .openapi("MaintenanceDueItem");
+
+/* ------------------------------------------------------------------ onboarding */
+
+export const SetBaselinesBody = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ vehicleId: Id, planId: Id, ...baselineFields }))
+      .min(1)
+      .max(500),
+  })
+  .openapi("SetMaintenanceBaselines");
+
+export const ConfirmOverdueBody = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ vehicleId: Id, planId: Id }))
+      .min(1)
+      .max(500),
+  })
+  .openapi("ConfirmMaintenanceOverdue");
+
+export const ConfirmOverdueResult = z.object({ confirmed: z.number() }).openapi("MaintenanceOverdueConfirmed");
+
+/* ------------------------------------------------------------------ meter flags */
+
+export const METER_NAMES = ["odometerKm", "engineHours"] as const;
+
+export const MeterFlagQuery = PageQuery.extend({
+  status: z.enum(["pending", "accepted", "voided"]).optional(),
+  vehicleId: Id.optional(),
+});
+
+export const MeterFlagSchema = z
+  .object({
+    id: z.string(),
+    vehicleId: z.string(),
+    meter: z.enum(METER_NAMES),
+    value: z.number().openapi({ description: "The flagged reading" }),
+    at: z.string().openapi({ description: "Its event time" }),
+    reason: z
+      .enum(["backwards", "too_fast"])
+      .openapi({ description: "Lower than the accepted reading, or rising faster than 3,000 km / 24 h per day since it" }),
+    previousValue: z.number().openapi({ description: "The accepted reading it was checked against" }),
+    previousAt: z.string(),
+    status: z.enum(["pending", "accepted", "voided"]),
+    createdAt: z.string(),
+    resolvedAt: z.string().nullable(),
+    resolvedBy: z.string().nullable(),
+  })
+  .openapi("MeterFlag");
 
 /* ------------------------------------------------------------------ service records */
 
@@ -183,9 +258,12 @@ export const ServiceRecordSchema = z
     odometerKm: z.number().nullable(),
     engineHours: z.number().nullable(),
     performedAt: z.string(),
+    baseline: z.boolean().openapi({ description: "A baseline: the last service before the plan applied (onboarding)" }),
     createdAt: z.string(),
   })
   .openapi("ServiceRecord");
+
+export const BaselineList = z.object({ items: z.array(ServiceRecordSchema) }).openapi("MaintenanceBaselineList");
 
 /* ------------------------------------------------------------------ shop */
 

@@ -90,8 +90,18 @@ export const RiskSchema = z
 
 export const VehicleDetail = VehicleSchema.extend({
   latest: z
-    .object({ ts: z.string(), readings: z.record(z.string(), z.number()), dtc: z.array(z.string()) })
+    .object({
+      ts: z.string().openapi({ description: "The newest event's time" }),
+      readings: z
+        .record(z.string(), z.number())
+        .openapi({ description: "Each reading's newest value by event time, whatever event carried it" }),
+      readingTs: z.record(z.string(), z.string()).openapi({
+        description: "Per reading, the time of the event that carried its value",
+        example: { odometerKm: "2026-11-21T22:40:00.000Z" },
+      }),
+      dtc: z.array(z.string()).openapi({ description: "The newest dtc list reported ([] before any)" }),
+    })
     .nullable()
-    .openapi({ description: "Latest telemetry, null before any arrives" }),
+    .openapi({ description: "Latest telemetry merged across events, null before any arrives" }),
   risk: RiskSchema,
 }).openapi("VehicleDetail");

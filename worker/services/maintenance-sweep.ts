@@ -2,7 +2,8 @@
  * The maintenance sweep for one tenant: due status of every (vehicle, plan) pair, the
  * transitions since the last sweep (each into due soon or overdue queues a reminder through the
  * notification pipeline), and plan work orders for pairs that reached
- * due soon or overdue — created idempotently, once per plan interval.
+ * due soon or overdue — created idempotently, once per plan interval. Pairs with
+ * `baselineMissing` (onboarding) get neither.
  *
  * Call it from the cron sweep for each tenant with plans (`tenantsWithPlans`), or on demand via
  * POST /api/maintenance/sweep. It is safe to run repeatedly and concurrently.
@@ -42,6 +43,9 @@ export async function sweepMaintenance(env: Env, tenantId: string, now = Date.no
   const transitions: DueTransition[] = [];
   const upserts = [];
   for (const item of items) {
+    // Onboarding: a pair that crossed its due point before the plan applied stays out of
+    // reminders and work orders (its status is not stored either, so confirming it is a transition).
+    if (item.baselineMissing) continue;
     const from = before.get(`${item.vehicleId}:${item.planId}`);
     if (from === item.status) continue;
     if ((from ?? "ok") !== item.status)
@@ -65,7 +69,7 @@ export async function sweepMaintenance(env: Env, tenantId: string, now = Date.no
   }
 
   // Plan work orders: one per interval, none while one for the pair is still to be done.
-  const due = items.filter((i) => i.status !== "ok");
+  const due = items.filter((i) => i.status !== "ok" && !i.baselineMissing);
   let created: Awaited<ReturnType<typeof createPlanWorkOrders>> = [];
   if (due.length) {
     const active = await db

@@ -1,19 +1,12 @@
 /**
  * Maintenance plans, recorded services and due status. The arithmetic is the pure
  * `domain/maintenance/intervals` module; this file loads its inputs (plans, vehicles, the last
- * service per pair, current meters from the tenant's Durable Object, 30 days of meter samples).
+ * service per pair, current accepted meters (maintenance-meters.ts), 30 days of meter samples,
+ * when each plan first applied to each vehicle).
  */
 import { asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import {
-  maintenancePlans,
-  meterSamples,
-  serviceRecords,
-  vehicles,
-  type MaintenancePlan,
-  type ServiceRecord,
-  type Vehicle,
-} from "../db/schema";
+import { maintenancePlans, meterSamples, serviceRecords, vehicles, type MaintenancePlan, type ServiceRecord } from "../db/schema";
 import {
   averageDailyRates,
   dueState,
@@ -23,12 +16,14 @@ import {
   type MeterSample,
   type Meters,
 } from "../domain/maintenance/intervals";
+import { baselineMissing } from "../domain/maintenance/onboarding";
 import { DAY_MS } from "../domain/time-zone";
-import { tenantHub } from "../lib/hub";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
 import { planIssues } from "../schemas/maintenance";
+import { readMeters, recordMeterSamples } from "./maintenance-meters";
+import { planStartsFor } from "./maintenance-onboarding";
 import { listReferences, noSuch, requireReferences } from "./references";
 
 /* ------------------------------------------------------------------ plans */
@@ -137,55 +132,8 @@ export const listPlans = (db: Db, tenantId: string, limit: number, afterId?: str
 
 /* ------------------------------------------------------------------ meters */
 
-export interface MeterReading extends Meters {
-  /** When the reading was taken (telemetry time), or when it was looked up (stored meters). */
-  at: number;
-}
-
-/**
- * Current meters of vehicles: the newest telemetry the tenant's Durable Object holds, else the
- * meters stored on the vehicle (manual corrections for vehicles without telematics).
- */
-export async function readMeters(env: Env, tenantId: string, list: Pick<Vehicle, "id" | "odometerKm" | "engineHours">[], now = Date.now()) {
-  const hub = tenantHub(env, tenantId);
-  const out = new Map<string, MeterReading>();
-  for (let i = 0; i < list.length; i += 50) {
-    const chunk = list.slice(i, i + 50);
-    const latest = await Promise.all(chunk.map((v) => hub.latest(tenantId, v.id)));
-    chunk.forEach((v, j) => {
-      const l = latest[j];
-      const readings = (l?.readings ?? {}) as Record<string, number | undefined>;
-      const odometerKm = finite(readings.odometerKm) ?? v.odometerKm ?? null;
-      const engineHours = finite(readings.engineHours) ?? v.engineHours ?? null;
-      const fromTelemetry = finite(readings.odometerKm) != null || finite(readings.engineHours) != null;
-      out.set(v.id, { odometerKm, engineHours, at: fromTelemetry && l ? Date.parse(l.ts) : now });
-    });
-  }
-  return out;
-}
-
-const finite = (n: unknown) => (typeof n === "number" && Number.isFinite(n) ? n : null);
-
-/**
- * Keeps one meter sample per vehicle and UTC day (the newest reading of that day), the history
- * behind forecasts. Called whenever meters are read for maintenance and by the sweep.
- */
-export async function recordMeterSamples(db: Db, tenantId: string, readings: Map<string, MeterReading>) {
-  const rows = [...readings].filter(([, r]) => r.odometerKm != null || r.engineHours != null);
-  for (let i = 0; i < rows.length; i += 25) {
-    const statements = rows.slice(i, i + 25).map(([vehicleId, r]) =>
-      db
-        .insert(meterSamples)
-        .values({ tenantId, vehicleId, day: Math.floor(r.at / DAY_MS), odometerKm: r.odometerKm, engineHours: r.engineHours, at: r.at })
-        .onConflictDoUpdate({
-          target: [meterSamples.tenantId, meterSamples.vehicleId, meterSamples.day],
-          set: { odometerKm: sql`excluded.odometer_km`, engineHours: sql`excluded.engine_hours`, at: sql`excluded.at` },
-          setWhere: sql`excluded.at > ${meterSamples.at}`,
-        }),
-    );
-    if (statements.length) await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
-  }
-}
+// Meters live in maintenance-meters.ts; re-exported for the callers that read them with plans.
+export { readMeters, recordMeterSamples, type MeterReading } from "./maintenance-meters";
 
 /* ------------------------------------------------------------------ service records */
 
@@ -197,6 +145,7 @@ export const publicServiceRecord = (r: ServiceRecord) => ({
   odometerKm: r.odometerKm,
   engineHours: r.engineHours,
   performedAt: iso(r.performedAt),
+  baseline: r.baseline,
   createdAt: iso(r.createdAt),
 });
 
@@ -287,6 +236,8 @@ export interface DueItem extends DueState {
   lastServiceAt: number | null;
   /** The service record the current interval counts from (null: the plan's start). */
   baselineServiceId: string | null;
+  /** Past its first due point when the plan applied, with no baseline and no confirmation: no reminders, no work orders. */
+  baselineMissing: boolean;
   plan: MaintenancePlan;
 }
 
@@ -306,6 +257,7 @@ export const publicDueItem = (d: DueItem) => ({
   odometerKm: d.odometerKm,
   engineHours: d.engineHours,
   lastServiceAt: isoOrNull(d.lastServiceAt),
+  baselineMissing: d.baselineMissing,
 });
 
 const FORECAST_DAYS = 30;
@@ -368,6 +320,7 @@ export async function computeDue(
     readMeters(env, tenantId, metered, now),
   ]);
   await recordMeterSamples(db, tenantId, meters);
+  const starts = await planStartsFor(db, tenantId, pairs, meters, now, filter);
 
   const lastService = new Map<string, ServiceRecord>();
   for (const r of records) if (!lastService.has(`${r.vehicleId}:${r.planId}`)) lastService.set(`${r.vehicleId}:${r.planId}`, r);
@@ -392,8 +345,13 @@ export async function computeDue(
         ? { odometerKm: service.odometerKm, engineHours: service.engineHours, at: service.performedAt }
         : planStartBaseline(plan.createdAt);
       const current = meters.get(vehicle.id) ?? { odometerKm: vehicle.odometerKm, engineHours: vehicle.engineHours };
+      const missing = baselineMissing(plan, starts.get(`${vehicle.id}:${plan.id}`), service !== undefined);
+      const state = dueState(plan, baseline, current, now, rates.get(vehicle.id));
       return {
-        ...dueState(plan, baseline, current, now, rates.get(vehicle.id)),
+        ...state,
+        // Crossed before the plan applied: overdue as it stands, whatever the meters say since.
+        status: missing ? "overdue" : state.status,
+        baselineMissing: missing,
         vehicleId: vehicle.id,
         planId: plan.id,
         vehicleName: vehicle.name,

@@ -3,6 +3,8 @@ import { useState } from "react";
 import { client, describeError, unwrap } from "../api";
 import { formatDateTime, formatNumber } from "../format";
 import { DueBadge, forecastText } from "../maintenance-status";
+import { BaselineForm } from "../maintenance-baselines";
+import { MeterFlags } from "../maintenance-meter-flags";
 import { PlanForm } from "../maintenance-plan-form";
 import type { DueStatus, Plan } from "../maintenance-types";
 import { Page, Status } from "../page";
@@ -27,9 +29,9 @@ function remaining(km: number | null, hours: number | null, days: number | null)
   return parts.length ? parts.join(" · ") : "—";
 }
 
-function DueList() {
+function DueList({ reloadKey }: { reloadKey: number }) {
   const [status, setStatus] = useState<DueStatus | "">("");
-  const due = useApi(`maintenance-due:${status}`, () =>
+  const due = useApi(`maintenance-due:${status}:${reloadKey}`, () =>
     unwrap(client.api.maintenance.due.$get({ query: { limit: "500", ...(status ? { status } : {}) } })),
   );
   const items = due.data?.items ?? [];
@@ -82,6 +84,7 @@ function DueList() {
                 <td>{d.planName}</td>
                 <td>
                   <DueBadge status={d.status} />
+                  {d.baselineMissing ? <span className="hint"> — baseline missing: no reminders yet</span> : null}
                 </td>
                 <td>{forecastText(d.forecastDate, d.status) ?? "—"}</td>
                 <td>{remaining(d.remainingKm, d.remainingEngineHours, d.remainingDays)}</td>
@@ -180,9 +183,14 @@ function Plans() {
 export default function Maintenance() {
   const role = session.get()?.user.role;
   const canEditPlans = role === "admin" || role === "manager";
+  // Baselines and accepted readings change due states: reload the due list after either.
+  const [reloadKey, setReloadKey] = useState(0);
+  const changed = () => setReloadKey((n) => n + 1);
   return (
     <Page title="Maintenance" intro="Which vehicles are due for service, by distance, engine hours or date, and the plans that decide it.">
-      <DueList />
+      <DueList reloadKey={reloadKey} />
+      {canEditPlans ? <BaselineForm reloadKey={reloadKey} onSaved={changed} /> : null}
+      {canEditPlans ? <MeterFlags onResolved={changed} /> : null}
       {canEditPlans ? <Plans /> : null}
     </Page>
   );

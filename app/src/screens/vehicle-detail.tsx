@@ -114,6 +114,7 @@ function DueList({ items, planNames }: { items: Due[]; planNames: Map<string, st
           <strong>{DUE_WORDS[d.status] ?? d.status}</strong>: {planNames.get(d.planId) ?? "Maintenance plan"} — remaining{" "}
           {remaining(d) || "—"}
           {d.dueDate ? `, due by ${formatDateTime(d.dueDate)}` : ""}
+          {d.baselineMissing ? " (baseline missing: set the last service on the Maintenance screen)" : ""}
         </li>
       ))}
     </ul>

@@ -166,15 +166,22 @@ export function VehicleFacts({ vehicle, showRisk = true }: { vehicle: VehicleDet
       <h2>Latest telemetry</h2>
       {vehicle.latest ? (
         <>
-          <p>Reported {formatDateTime(vehicle.latest.ts)}.</p>
+          <p>Last reported {formatDateTime(vehicle.latest.ts)}; each reading is its newest value.</p>
           {readings.length ? (
             <dl className="facts">
-              {readings.map(([name, value]) => (
-                <div key={name}>
-                  <dt>{name}</dt>
-                  <dd>{formatNumber(value)}</dd>
-                </div>
-              ))}
+              {readings.map(([name, value]) => {
+                // Readings are merged across events: one reported earlier than the newest event says when.
+                const at = vehicle.latest?.readingTs[name];
+                return (
+                  <div key={name}>
+                    <dt>{name}</dt>
+                    <dd>
+                      {formatNumber(value)}
+                      {at && at !== vehicle.latest?.ts ? <span className="reading-time"> (as of {formatDateTime(at)})</span> : null}
+                    </dd>
+                  </div>
+                );
+              })}
             </dl>
           ) : null}
           <p>Diagnostic trouble codes: {vehicle.latest.dtc.length ? vehicle.latest.dtc.join(", ") : "none"}.</p>

@@ -1,4 +1,5 @@
 /** Maintenance: plans, service records, meter samples, technicians, bays, work orders and due states. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, tenantRef, users, vehicleRef } from "./core";
 
@@ -59,6 +60,8 @@ export const serviceRecords = sqliteTable(
     engineHours: real("engine_hours"),
     performedAt: integer("performed_at", { mode: "number" }).notNull(),
     createdAt: createdAt(),
+    /** The vehicle's last service before the plan applied (onboarding), replaced when set again. */
+    baseline: integer("baseline", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     index("service_records_pair").on(t.tenantId, t.vehicleId, t.planId, t.performedAt),
@@ -186,9 +189,77 @@ export const maintenanceDueStates = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.vehicleId, t.planId] })],
 );
 
+export const METERS = ["odometerKm", "engineHours"] as const;
+export const METER_FLAG_REASONS = ["backwards", "too_fast"] as const;
+export const METER_FLAG_STATUSES = ["pending", "accepted", "voided"] as const;
+
+/** The meter readings maintenance counts with: per vehicle and meter, the newest accepted reading. */
+export const vehicleMeters = sqliteTable(
+  "vehicle_meters",
+  {
+    tenantId: tenantRef(),
+    vehicleId: vehicleRef(),
+    meter: text("meter", { enum: METERS }).notNull(),
+    value: real("value").notNull(),
+    /** The reading's event time. */
+    at: integer("at", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.vehicleId, t.meter] })],
+);
+
+/** A meter reading not applied to maintenance (backwards or implausibly fast) until a manager accepts it. */
+export const meterFlags = sqliteTable(
+  "meter_flags",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantRef(),
+    vehicleId: vehicleRef(),
+    meter: text("meter", { enum: METERS }).notNull(),
+    value: real("value").notNull(),
+    at: integer("at", { mode: "number" }).notNull(),
+    reason: text("reason", { enum: METER_FLAG_REASONS }).notNull(),
+    /** The accepted reading it was checked against. */
+    previousValue: real("previous_value").notNull(),
+    previousAt: integer("previous_at", { mode: "number" }).notNull(),
+    status: text("status", { enum: METER_FLAG_STATUSES }).notNull(),
+    createdAt: createdAt(),
+    resolvedAt: integer("resolved_at", { mode: "number" }),
+    resolvedBy: text("resolved_by"),
+  },
+  (t) => [
+    index("meter_flags_tenant_status").on(t.tenantId, t.status, t.id),
+    index("meter_flags_reading").on(t.tenantId, t.vehicleId, t.meter, t.at),
+    // One pending flag per vehicle and meter: newer rejected readings replace its reading.
+    uniqueIndex("meter_flags_one_pending").on(t.tenantId, t.vehicleId, t.meter).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** When a plan first applied to a vehicle, with its meters then (fleet onboarding). */
+export const maintenancePlanStarts = sqliteTable(
+  "maintenance_plan_starts",
+  {
+    tenantId: tenantRef(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => maintenancePlans.id, { onDelete: "cascade" }),
+    vehicleId: vehicleRef(),
+    appliedAt: integer("applied_at", { mode: "number" }).notNull(),
+    /** Null: unknown (pairs from before onboarding was tracked). */
+    odometerKm: real("odometer_km"),
+    engineHours: real("engine_hours"),
+    /** A manager confirmed the vehicle is overdue as it stands (no baseline to give). */
+    confirmedAt: integer("confirmed_at", { mode: "number" }),
+    confirmedBy: text("confirmed_by"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.planId, t.vehicleId] })],
+);
+
 export type MaintenancePlan = typeof maintenancePlans.$inferSelect;
 export type ServiceRecord = typeof serviceRecords.$inferSelect;
 export type Technician = typeof technicians.$inferSelect;
 export type Bay = typeof bays.$inferSelect;
 export type WorkOrder = typeof workOrders.$inferSelect;
 export type WorkOrderEvent = typeof workOrderEvents.$inferSelect;
+export type VehicleMeter = typeof vehicleMeters.$inferSelect;
+export type MeterFlag = typeof meterFlags.$inferSelect;
+export type MaintenancePlanStart = typeof maintenancePlanStarts.$inferSelect;

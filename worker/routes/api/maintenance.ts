@@ -8,14 +8,20 @@ import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } fr
 import {
   AutoScheduleBody,
   AutoScheduleResult,
+  BaselineList,
+  ConfirmOverdueBody,
+  ConfirmOverdueResult,
   CreatePlanBody,
   CreateServiceRecordBody,
   DueItemSchema,
   DueQuery,
+  MeterFlagQuery,
+  MeterFlagSchema,
   PatchPlanBody,
   PlanSchema,
   ServiceRecordQuery,
   ServiceRecordSchema,
+  SetBaselinesBody,
   SweepResult,
 } from "../../schemas/maintenance";
 import {
@@ -32,6 +38,14 @@ import {
   recordService,
   updatePlan,
 } from "../../services/maintenance";
+import { listMeterFlags, publicMeterFlag, resolveMeterFlag } from "../../services/maintenance-meters";
+import {
+  checkBaselines,
+  confirmOverdue,
+  recordPlanStarts,
+  writeBaselines,
+  type BaselineInput,
+} from "../../services/maintenance-onboarding";
 import { runAutoSchedule } from "../../services/maintenance-scheduling";
 import { sweepMaintenance } from "../../services/maintenance-sweep";
 import { publicWorkOrder } from "../../services/work-orders";
@@ -53,7 +67,7 @@ const createPlanRoute = createRoute({
   ...managed,
   method: "post",
   path: "/plans",
-  summary: "Create a plan: every km, engine hours and/or days, whichever comes first (at least one)",
+  summary: "Create a plan: every km, engine hours and/or days, whichever comes first (at least one), optionally with baselines",
   request: jsonBody(CreatePlanBody),
   responses: { 201: json(PlanSchema, "Created"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
 });
@@ -69,7 +83,7 @@ const patchPlanRoute = createRoute({
   ...managed,
   method: "patch",
   path: "/plans/{id}",
-  summary: "Change a plan (the result must still have an every*)",
+  summary: "Change a plan (the result must still have an every*), optionally with baselines",
   request: { params: IdParam, ...jsonBody(PatchPlanBody) },
   responses: { 200: json(PlanSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
 });
@@ -117,6 +131,54 @@ const listServiceRoute = createRoute({
     403: errors[403],
   },
 });
+const setBaselinesRoute = createRoute({
+  ...managed,
+  method: "post",
+  path: "/baselines",
+  summary: "Set baselines for many (vehicle, plan) pairs at once: each vehicle's last service before the plan applied",
+  description:
+    "Replaces a pair's earlier baseline. Meters and date default to the vehicle's current meters and now. Due points then count from the baseline.",
+  request: jsonBody(SetBaselinesBody),
+  responses: {
+    200: json(BaselineList, "The baselines, as service records"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
+});
+const confirmOverdueRoute = createRoute({
+  ...managed,
+  method: "post",
+  path: "/baselines/confirm",
+  summary: "Confirm pairs waiting for a baseline as overdue as they stand: reminders and plan work orders follow",
+  request: jsonBody(ConfirmOverdueBody),
+  responses: { 200: json(ConfirmOverdueResult, "Confirmed"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const listMeterFlagsRoute = createRoute({
+  ...managed,
+  method: "get",
+  path: "/meter-flags",
+  summary: "Meter readings not applied to maintenance (backwards or implausibly fast), newest first",
+  request: { query: MeterFlagQuery },
+  responses: { 200: json(listOf(MeterFlagSchema, "MeterFlagList"), "Meter flags"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+const resolveFlag = {
+  ...managed,
+  method: "post",
+  request: { params: IdParam },
+  responses: { 200: json(MeterFlagSchema, "The resolved flag"), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+} as const;
+const acceptFlagRoute = createRoute({
+  ...resolveFlag,
+  path: "/meter-flags/{id}/accept",
+  summary: "Accept a pending flagged meter reading: maintenance counts with it (unless a newer reading was accepted meanwhile)",
+});
+const voidFlagRoute = createRoute({
+  ...resolveFlag,
+  path: "/meter-flags/{id}/void",
+  summary: "Void a pending flagged meter reading: it is never applied",
+});
 const autoScheduleRoute = createRoute({
   ...managed,
   method: "post",
@@ -141,6 +203,12 @@ const sweepRoute = createRoute({
   responses: { 200: json(SweepResult, "Created work orders and due transitions"), 401: errors[401], 403: errors[403] },
 });
 
+/** The coverage fields a patch sets (a field left out keeps the stored value). */
+const pick = (fields: { vehicleIds?: string[] | null; vehicleType?: string | null }) => ({
+  ...(fields.vehicleIds !== undefined ? { vehicleIds: fields.vehicleIds } : {}),
+  ...(fields.vehicleType !== undefined ? { vehicleType: fields.vehicleType } : {}),
+});
+
 export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(listPlansRoute, async (c) => {
     const { limit, cursor } = c.req.valid("query");
@@ -150,7 +218,21 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     return c.json({ items: result.items.map(publicPlan), nextCursor: result.nextCursor }, 200);
   })
   .openapi(createPlanRoute, async (c) => {
-    const plan = await createPlan(database(c.env.DB), c.get("auth").tenantId, c.req.valid("json"));
+    const { tenantId } = c.get("auth");
+    const db = database(c.env.DB);
+    const { baselines, ...fields } = c.req.valid("json");
+    // Baselines are checked against the plan as it will be, before anything is written.
+    const draft = { id: "", vehicleIds: fields.vehicleIds ?? null, vehicleType: fields.vehicleType ?? null };
+    const items: BaselineInput[] = (baselines ?? []).map((b) => ({ ...b, planId: "" }));
+    const fleet = items.length ? await checkBaselines(db, tenantId, items, "baselines", new Map([["", draft]])) : new Map();
+    const plan = await createPlan(db, tenantId, fields);
+    await recordPlanStarts(c.env, tenantId, plan, null);
+    await writeBaselines(
+      c.env,
+      tenantId,
+      items.map((b) => ({ ...b, planId: plan.id })),
+      fleet,
+    );
     c.set("audit", { action: "maintenance_plan.create", targetType: "maintenance_plan", targetId: plan.id });
     return c.json(publicPlan(plan), 201);
   })
@@ -161,7 +243,16 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
   .openapi(patchPlanRoute, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const plan = await updatePlan(database(c.env.DB), c.get("auth").tenantId, id, body);
+    const { baselines, ...fields } = body;
+    const { tenantId } = c.get("auth");
+    const db = database(c.env.DB);
+    const before = await getPlan(db, tenantId, id);
+    const draft = { id, vehicleIds: before.vehicleIds, vehicleType: before.vehicleType, ...pick(fields) };
+    const items: BaselineInput[] = (baselines ?? []).map((b) => ({ ...b, planId: id }));
+    const fleet = items.length ? await checkBaselines(db, tenantId, items, "baselines", new Map([[id, draft]])) : new Map();
+    const plan = await updatePlan(db, tenantId, id, fields);
+    await recordPlanStarts(c.env, tenantId, plan, before);
+    await writeBaselines(c.env, tenantId, items, fleet);
     c.set("audit", {
       action: "maintenance_plan.update",
       targetType: "maintenance_plan",
@@ -177,10 +268,13 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     return c.body(null, 204);
   })
   .openapi(dueRoute, async (c) => {
-    const { limit, cursor, status, vehicleId, planId } = c.req.valid("query");
+    const { limit, cursor, status, vehicleId, planId, baselineMissing } = c.req.valid("query");
     const after = decodeCursor(cursor, 2) as [string, string] | undefined;
     const all = await computeDue(c.env, c.get("auth").tenantId, Date.now(), { vehicleId, planId });
-    const rows = afterDueCursor(status ? all.filter((d) => d.status === status) : all, after).slice(0, limit + 1);
+    const wanted = all.filter(
+      (d) => (!status || d.status === status) && (baselineMissing === undefined || d.baselineMissing === (baselineMissing === "true")),
+    );
+    const rows = afterDueCursor(wanted, after).slice(0, limit + 1);
     const result = page(rows, limit, (d) => [d.vehicleId, d.planId]);
     return c.json({ items: result.items.map(publicDueItem), nextCursor: result.nextCursor }, 200);
   })
@@ -200,6 +294,40 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     const rows = await listServiceRecords(database(c.env.DB), c.get("auth").tenantId, { vehicleId, planId }, limit, after?.[0]);
     const result = page(rows, limit, (r) => [r.id]);
     return c.json({ items: result.items.map(publicServiceRecord), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(setBaselinesRoute, async (c) => {
+    const { tenantId } = c.get("auth");
+    const { items } = c.req.valid("json");
+    const fleet = await checkBaselines(database(c.env.DB), tenantId, items, "items");
+    const records = await writeBaselines(c.env, tenantId, items, fleet);
+    c.set("audit", { action: "maintenance.baselines", targetType: "service_record", detail: { count: records.length } });
+    return c.json({ items: records.map(publicServiceRecord) }, 200);
+  })
+  .openapi(confirmOverdueRoute, async (c) => {
+    const { tenantId, userId } = c.get("auth");
+    const { items } = c.req.valid("json");
+    const confirmed = await confirmOverdue(database(c.env.DB), tenantId, items, userId);
+    c.set("audit", { action: "maintenance.confirm_overdue", targetType: "maintenance_plan", detail: { items } });
+    return c.json({ confirmed }, 200);
+  })
+  .openapi(listMeterFlagsRoute, async (c) => {
+    const { limit, cursor, status, vehicleId } = c.req.valid("query");
+    const after = decodeCursor(cursor, 1) as [string] | undefined;
+    const rows = await listMeterFlags(database(c.env.DB), c.get("auth").tenantId, { status, vehicleId }, limit, after?.[0]);
+    const result = page(rows, limit, (f) => [f.id]);
+    return c.json({ items: result.items.map(publicMeterFlag), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(acceptFlagRoute, async (c) => {
+    const { tenantId, userId } = c.get("auth");
+    const flag = await resolveMeterFlag(database(c.env.DB), tenantId, c.req.valid("param").id, "accept", userId);
+    c.set("audit", { action: "meter_flag.accept", targetType: "meter_flag", targetId: flag.id });
+    return c.json(publicMeterFlag(flag), 200);
+  })
+  .openapi(voidFlagRoute, async (c) => {
+    const { tenantId, userId } = c.get("auth");
+    const flag = await resolveMeterFlag(database(c.env.DB), tenantId, c.req.valid("param").id, "void", userId);
+    c.set("audit", { action: "meter_flag.void", targetType: "meter_flag", targetId: flag.id });
+    return c.json(publicMeterFlag(flag), 200);
   })
   .openapi(autoScheduleRoute, async (c) => {
     const { tenantId, userId } = c.get("auth");

@@ -174,7 +174,7 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
     const record = serviceRecordRow(tenantId, current.vehicleId, current.planId, meters, now, current.id);
     extra.push(
       db.insert(serviceRecords).select(
-        sql`SELECT ${record.id}, ${tenantId}, ${record.vehicleId}, ${record.planId}, ${record.workOrderId}, ${record.odometerKm}, ${record.engineHours}, ${record.performedAt}, ${now}
+        sql`SELECT ${record.id}, ${tenantId}, ${record.vehicleId}, ${record.planId}, ${record.workOrderId}, ${record.odometerKm}, ${record.engineHours}, ${record.performedAt}, ${now}, 0
             WHERE ${hasRev(tenantId, current.id, rev)}`,
       ),
     );
