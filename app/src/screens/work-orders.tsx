@@ -7,6 +7,8 @@ import type { WorkOrder, WorkOrderStatus } from "../maintenance-types";
 import { Page, Status } from "../page";
 import { session } from "../session";
 import { useApi } from "../use-api";
+import { withLiveWorkOrders } from "../live-merge";
+import { useLiveWorkOrders } from "../live-work-orders";
 import { AutoSchedule } from "../work-order-auto-schedule";
 import { WorkOrderBoard } from "../work-order-board";
 import { ScheduleForm } from "../work-order-schedule-form";
@@ -43,6 +45,7 @@ export default function WorkOrders() {
   const [busyId, setBusyId] = useState<string | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const scheduleRef = useRef<HTMLDivElement>(null);
+  const liveWorkOrders = useLiveWorkOrders<WorkOrder>();
   const refresh = () => setVersion((v) => v + 1);
 
   // Keep showing the last answer while a refresh after a change loads (forms keep their state).
@@ -63,7 +66,9 @@ export default function WorkOrders() {
       </Page>
     );
 
-  const { workOrders, vehicles, technicians, bays } = current;
+  const { vehicles, technicians, bays } = current;
+  // Other people's changes and new work orders, from the live stream, over what was loaded.
+  const workOrders = withLiveWorkOrders(current.workOrders, liveWorkOrders);
   const vehicleNames = new Map(vehicles.map((v) => [v.id, v.name]));
   const vehicleName = (id: string) => vehicleNames.get(id) ?? id;
   const technicianName = (id: string | null) => (id ? (technicians.find((t) => t.id === id)?.name ?? null) : null);
