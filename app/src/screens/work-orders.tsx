@@ -12,6 +12,8 @@ import { useLiveWorkOrders } from "../live-work-orders";
 import { AutoSchedule } from "../work-order-auto-schedule";
 import { WorkOrderBoard } from "../work-order-board";
 import { ScheduleForm } from "../work-order-schedule-form";
+import { NewWorkOrder } from "../work-order-new-form";
+import { DownloadButton } from "../download-button";
 import { STATUS_TEXT } from "../work-order-status";
 import "../maintenance.css";
 
@@ -107,6 +109,18 @@ export default function WorkOrders() {
       <p className={message?.error ? "status status-error" : "status"} role="status">
         {message?.text}
       </p>
+      {canBook ? (
+        <div className="actions">
+          <NewWorkOrder
+            vehicles={vehicles}
+            onCreated={(wo) => {
+              setMessage({ text: `Work order “${wo.title}” created.`, error: false });
+              refresh();
+            }}
+          />
+          <DownloadButton label="Export CSV" path="/api/reports/work-orders.csv" fileName="work-orders.csv" />
+        </div>
+      ) : null}
       <section aria-labelledby="board-heading">
         <h2 id="board-heading">Board</h2>
         <WorkOrderBoard
