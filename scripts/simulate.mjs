@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm run simulate [-- --url http://127.0.0.1:8787 --tenant demo --secret whsec_… --vehicles 20 --minutes 10]`
+// (`--minutes 0` runs until stopped; `--quiet` prints only the injected faults and errors: `npm start` runs it so).
 // Signs and posts realistic telemetry for the demo tenant once a second: normal driving, plus
 // a fault injected every `--fault-every` seconds (overheating, oil pressure drop, harsh braking,
 // battery sag, DTCs, speeding), so someone watching the PWA sees alerts arrive.
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     cmapss: { type: "boolean", default: false },
     ai4i: { type: "boolean", default: false },
     "cycle-ms": { type: "string", default: "1000" },
+    quiet: { type: "boolean", default: false },
   },
 });
 
@@ -73,18 +75,20 @@ if (args.cmapss) {
 
 const fleet = Array.from({ length: Number(args.vehicles) }, (_, i) => new SimVehicle(`TRUCK-${String(i + 1).padStart(3, "0")}`, i));
 const FAULT_TICKS = { overheating: 90, oilPressureDrop: 20, harshBraking: 3, batterySag: 330, dtc: 5, speeding: 45 };
-const endAt = Date.now() + Number(args.minutes) * 60_000;
+const endAt = Number(args.minutes) > 0 ? Date.now() + Number(args.minutes) * 60_000 : Number.POSITIVE_INFINITY;
+const progress = (text) => args.quiet || console.log(text);
 let tick = 0;
 let posted = 0;
 
-console.log(`Simulating ${fleet.length} vehicles → ${args.url}/webhooks/${args.tenant}/telemetry for ${args.minutes} min (Ctrl-C stops).`);
+const duration = Number.isFinite(endAt) ? `for ${args.minutes} min` : "until stopped";
+progress(`Simulating ${fleet.length} vehicles → ${args.url}/webhooks/${args.tenant}/telemetry ${duration} (Ctrl-C stops).`);
 while (Date.now() < endAt) {
   const started = Date.now();
   if (tick % Number(args["fault-every"]) === 5) {
     const vehicle = fleet[Math.floor(Math.random() * fleet.length)];
     const fault = FAULTS[Math.floor(tick / Number(args["fault-every"])) % FAULTS.length];
     vehicle.inject(fault, FAULT_TICKS[fault]);
-    console.log(`  ${new Date().toISOString()} injecting ${fault} on ${vehicle.externalId}`);
+    console.log(`  ${args.quiet ? "demo: " : ""}${new Date().toISOString()} injecting ${fault} on ${vehicle.externalId}`);
   }
   const events = fleet.map((v) => v.step(started));
   const res = await postTelemetry(args.url, args.tenant, secret, events);
@@ -93,7 +97,7 @@ while (Date.now() < endAt) {
     if (res.status === 401 || res.status === 400) process.exit(1);
   }
   posted += events.length;
-  if (++tick % 30 === 0) console.log(`  ${posted} events posted`);
+  if (++tick % 30 === 0) progress(`  ${posted} events posted`);
   await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - started))));
 }
 console.log(`Done: ${posted} events.`);

@@ -22,36 +22,47 @@ const Leaderboard = lazy(() => import("./screens/leaderboard"));
 const Alerts = lazy(() => import("./screens/alerts"));
 const AlertDetail = lazy(() => import("./screens/alert-detail"));
 const VehicleDetail = lazy(() => import("./screens/vehicle-detail"));
+const Overview = lazy(() => import("./screens/overview"));
+const Rules = lazy(() => import("./screens/rules"));
 const MyVehicle = lazy(() => import("./screens/vehicle-detail").then((m) => ({ default: m.MyVehicle })));
 
 interface Route {
   path: string;
   /** Shown in the Main navigation when set. */
   nav?: string;
-  who: "staff" | "driver" | "all";
+  /** The roles the API lets use this screen: no link, and no screen, for the others. */
+  who: readonly Role[];
   render: (params: Record<string, string>) => ReactNode;
 }
 
+const ALL: readonly Role[] = ["admin", "manager", "technician", "driver"];
+const STAFF: readonly Role[] = ["admin", "manager", "technician"];
+const MANAGERS: readonly Role[] = ["admin", "manager"];
+const DRIVER: readonly Role[] = ["driver"];
+
 export const ROUTES: Route[] = [
-  { path: "/live", nav: "Live alerts", who: "staff", render: () => <LiveAlerts /> },
-  { path: "/alerts", nav: "Alerts", who: "staff", render: () => <Alerts /> },
-  // "all": a push notification opens /alerts/:id whoever receives it; the API scopes what a driver sees.
-  { path: "/alerts/:id", who: "all", render: ({ id }) => <AlertDetail id={id ?? ""} key={id} /> },
-  { path: "/vehicles", nav: "Vehicles", who: "staff", render: () => <Vehicles /> },
-  { path: "/vehicles/:id", who: "staff", render: ({ id }) => <VehicleDetail id={id ?? ""} key={id} /> },
-  { path: "/maintenance", nav: "Maintenance", who: "staff", render: () => <Maintenance /> },
-  { path: "/work-orders", nav: "Work orders", who: "staff", render: () => <WorkOrders /> },
-  { path: "/work-orders/:id", who: "staff", render: ({ id }) => <WorkOrderDetail id={id ?? ""} key={id} /> },
-  { path: "/analytics", nav: "Analytics", who: "staff", render: () => <Analytics /> },
-  { path: "/leaderboard", nav: "Leaderboard", who: "staff", render: () => <Leaderboard /> },
-  { path: "/my-vehicle", nav: "My vehicle", who: "driver", render: () => <MyVehicle /> },
-  { path: "/my-alerts", nav: "My alerts", who: "driver", render: () => <Alerts mine /> },
-  { path: "/my-alerts/:id", who: "driver", render: ({ id }) => <AlertDetail id={id ?? ""} key={id} /> },
-  { path: "/settings", nav: "Settings", who: "all", render: () => <Settings /> },
+  { path: "/overview", nav: "Overview", who: STAFF, render: () => <Overview /> },
+  { path: "/live", nav: "Live alerts", who: STAFF, render: () => <LiveAlerts /> },
+  { path: "/alerts", nav: "Alerts", who: STAFF, render: () => <Alerts /> },
+  // All roles: a push notification opens /alerts/:id whoever receives it; the API scopes what a driver sees.
+  { path: "/alerts/:id", who: ALL, render: ({ id }) => <AlertDetail id={id ?? ""} key={id} /> },
+  { path: "/vehicles", nav: "Vehicles", who: STAFF, render: () => <Vehicles /> },
+  { path: "/vehicles/:id", who: STAFF, render: ({ id }) => <VehicleDetail id={id ?? ""} key={id} /> },
+  { path: "/rules", nav: "Rules", who: MANAGERS, render: () => <Rules /> },
+  { path: "/maintenance", nav: "Maintenance", who: STAFF, render: () => <Maintenance /> },
+  { path: "/work-orders", nav: "Work orders", who: STAFF, render: () => <WorkOrders /> },
+  { path: "/work-orders/:id", who: STAFF, render: ({ id }) => <WorkOrderDetail id={id ?? ""} key={id} /> },
+  { path: "/analytics", nav: "Analytics", who: MANAGERS, render: () => <Analytics /> },
+  { path: "/leaderboard", nav: "Leaderboard", who: STAFF, render: () => <Leaderboard /> },
+  { path: "/my-vehicle", nav: "My vehicle", who: DRIVER, render: () => <MyVehicle /> },
+  { path: "/my-alerts", nav: "My alerts", who: DRIVER, render: () => <Alerts mine /> },
+  { path: "/my-alerts/:id", who: DRIVER, render: ({ id }) => <AlertDetail id={id ?? ""} key={id} /> },
+  { path: "/settings", nav: "Settings", who: ALL, render: () => <Settings /> },
 ];
 
-const allowed = (route: Route, role: Role) => route.who === "all" || (route.who === "staff") === isStaff(role);
-export const homePath = (role: Role) => (isStaff(role) ? "/live" : "/my-vehicle");
+const allowed = (route: Route, role: Role) => route.who.includes(role);
+/** Staff start at the fleet at a glance; a driver at their vehicle. */
+export const homePath = (role: Role) => (isStaff(role) ? "/overview" : "/my-vehicle");
 
 function SkipLink() {
   return (

@@ -1,15 +1,15 @@
 /**
- * The live alert feed: the newest alerts from the API, then every alert event from the
- * WebSocket (/api/live, token in the `bearer.<token>` subprotocol). On reconnect it resumes
- * from the last seq it saw, so nothing is lost or shown twice.
+ * The live alert feed: the newest alerts from the API, then every alert event from the shared
+ * live connection (live-connection.ts), merged forward by `seq` (live-merge.ts) so a replayed or
+ * late event never overwrites a newer state.
  */
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { client, unwrap } from "./api";
 import type { Alert } from "./api-types";
-import type { ServerMessage } from "../../worker/domain/live-protocol";
-import { session } from "./session";
+import { type LiveState, useLiveMessages, useLiveState } from "./live-connection";
+import { alertIsNotOlder, mergeAlert, mergeAlerts } from "./live-merge";
 
-export type LiveState = "connecting" | "live" | "reconnecting";
+export type { LiveState };
 
 export interface LiveFeed {
   alerts: Alert[];
@@ -20,70 +20,34 @@ export interface LiveFeed {
   replace(alert: Alert): void;
 }
 
-const MAX_ITEMS = 200;
-
-function upsert(list: Alert[], alert: Alert): Alert[] {
-  // A replayed older event of an alert never hides its newer state (cleared, resolved).
-  if (list.some((a) => a.id === alert.id && a.seq > alert.seq)) return list;
-  const rest = list.filter((a) => a.id !== alert.id);
-  return [alert, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, MAX_ITEMS);
-}
-
 export function useLiveFeed(): LiveFeed {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [vehicleNames, setVehicleNames] = useState(new Map<string, string>());
-  const [state, setState] = useState<LiveState>("connecting");
   const [announcement, setAnnouncement] = useState<LiveFeed["announcement"]>(null);
-  const lastSeq = useRef<number | null>(null);
+  const state = useLiveState();
 
   useEffect(() => {
-    let socket: WebSocket | null = null;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let attempts = 0;
-    let stopped = false;
-
     unwrap(client.api.vehicles.$get({ query: { limit: "500" } }))
       .then((page) => setVehicleNames(new Map(page.items.map((v) => [v.id, v.name]))))
       .catch(() => undefined);
     unwrap(client.api.alerts.$get({ query: { limit: "50" } }))
-      .then((page) => setAlerts((current) => page.items.reduce(upsert, current)))
+      .then((page) => setAlerts((current) => mergeAlerts(current, page.items)))
       .catch(() => undefined);
-
-    const connect = () => {
-      const token = session.get()?.token;
-      if (!token || stopped) return;
-      socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/live`, [`bearer.${token}`]);
-      socket.onmessage = (event) => {
-        const message = JSON.parse(String(event.data)) as ServerMessage;
-        if (message.type === "hello") {
-          attempts = 0;
-          setState("live");
-          // After a reconnect, ask for everything missed since the last event seen.
-          if (lastSeq.current !== null && lastSeq.current < message.seq)
-            socket?.send(JSON.stringify({ type: "resume", since: lastSeq.current }));
-          else lastSeq.current = message.seq;
-          return;
-        }
-        if (message.type !== "alert" && message.type !== "alert.updated") return;
-        lastSeq.current = Math.max(lastSeq.current ?? 0, message.seq);
-        const alert = message.alert as unknown as Alert;
-        setAlerts((current) => upsert(current, alert));
-        if (message.type === "alert")
-          setAnnouncement({ text: `${alert.severity} alert: ${alert.message}`, critical: alert.severity === "critical" });
-      };
-      socket.onclose = () => {
-        if (stopped) return;
-        setState("reconnecting");
-        retry = setTimeout(connect, Math.min(10_000, 500 * 2 ** attempts++));
-      };
-    };
-    connect();
-    return () => {
-      stopped = true;
-      clearTimeout(retry);
-      socket?.close(1000, "leaving");
-    };
   }, []);
 
-  return { alerts, vehicleNames, state, announcement, replace: (alert) => setAlerts((current) => upsert(current, alert)) };
+  useLiveMessages((message) => {
+    if (message.type !== "alert" && message.type !== "alert.updated") return;
+    const alert = message.alert as unknown as Alert;
+    setAlerts((current) => mergeAlert(current, alert));
+    if (message.type === "alert")
+      setAnnouncement({ text: `${alert.severity} alert: ${alert.message}`, critical: alert.severity === "critical" });
+  });
+
+  return {
+    alerts,
+    vehicleNames,
+    state,
+    announcement,
+    replace: (alert) => setAlerts((current) => mergeAlert(current, alert, undefined, alertIsNotOlder)),
+  };
 }

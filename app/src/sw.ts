@@ -42,7 +42,9 @@ registerRoute(
     url.pathname.startsWith("/api/") &&
     request.method === "GET" &&
     url.pathname !== "/api/live" &&
-    !url.pathname.startsWith("/api/live/"),
+    !url.pathname.startsWith("/api/live/") &&
+    // Exports are downloads, not data to show offline.
+    !url.pathname.startsWith("/api/reports/"),
   new NetworkFirst({
     cacheName: API_CACHE,
     plugins: [

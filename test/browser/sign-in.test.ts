@@ -10,7 +10,9 @@ import {
   type RoleName,
   screenshot,
   signIn,
+  STAFF_HOME,
   STAFF_LINKS,
+  TECHNICIAN_LINKS,
 } from "./support";
 
 const ctx = inject("fleetpulse");
@@ -139,9 +141,9 @@ describe("sign-in screen", () => {
 
 describe("signed in", () => {
   const expected: Record<RoleName, { links: string[]; home: string }> = {
-    admin: { links: STAFF_LINKS, home: "/live" },
-    manager: { links: STAFF_LINKS, home: "/live" },
-    technician: { links: STAFF_LINKS, home: "/live" },
+    admin: { links: STAFF_LINKS, home: STAFF_HOME },
+    manager: { links: STAFF_LINKS, home: STAFF_HOME },
+    technician: { links: TECHNICIAN_LINKS, home: STAFF_HOME },
     driver: { links: DRIVER_LINKS, home: "/my-vehicle" },
   };
 

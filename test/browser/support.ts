@@ -29,7 +29,22 @@ export interface FleetPulseContext {
   webhookSecret: string;
 }
 
-export const STAFF_LINKS = ["Live alerts", "Alerts", "Vehicles", "Maintenance", "Work orders", "Analytics", "Leaderboard", "Settings"];
+/** Admins and managers; technicians see no screen their role cannot use (Rules, Analytics). */
+export const STAFF_LINKS = [
+  "Overview",
+  "Live alerts",
+  "Alerts",
+  "Vehicles",
+  "Rules",
+  "Maintenance",
+  "Work orders",
+  "Analytics",
+  "Leaderboard",
+  "Settings",
+];
+export const TECHNICIAN_LINKS = STAFF_LINKS.filter((name) => name !== "Rules" && name !== "Analytics");
+/** Where staff land after signing in. */
+export const STAFF_HOME = "/overview";
 export const DRIVER_LINKS = ["My vehicle", "My alerts", "Settings"];
 
 export const DESKTOP = { width: 1280, height: 800 };

@@ -8,6 +8,7 @@ import type { InferResponseType } from "hono/client";
 import { client, describeError, unwrap } from "../api";
 import type { Alert, Client } from "../api-types";
 import { useActionQueue } from "../action-queue";
+import { canExport, DownloadButton, queryString } from "../download-button";
 import { Page, Status } from "../page";
 import { alertsHome, staffUser } from "../role-paths";
 import { Link, navigate, useSearch } from "../router";
@@ -249,6 +250,13 @@ export function Alerts({ mine = false }: { mine?: boolean }) {
     <Page title={mine ? "My alerts" : "Alerts"}>
       <FilterForm home={home} filters={filters} vehicles={mine ? null : (vehicles.data ?? [])} />
       {first.data ? <FacetCounts home={home} facets={first.data.facets} filters={filters} /> : null}
+      {!mine && canExport() ? (
+        <DownloadButton
+          label="Export CSV"
+          path={`/api/reports/alerts.csv${queryString({ ...query(filters), limit: undefined })}`}
+          fileName="alerts.csv"
+        />
+      ) : null}
       <section aria-labelledby="alert-results-title">
         <h2 id="alert-results-title">{filtered ? "Alerts matching your filters" : mine ? "All alerts for your vehicle" : "All alerts"}</h2>
         {first.state === "loading" ? <Status>Loading alerts…</Status> : null}

@@ -8,6 +8,7 @@ import { client, describeError, unwrap } from "../api";
 import { browserTimeZone, bucketLabel, formatDuration, type PeriodId, PERIODS, timeZones } from "../analytics-format";
 import type { Client } from "../api-types";
 import { StackedBarChart } from "../charts";
+import { DownloadButton, queryString } from "../download-button";
 import { formatNumber } from "../format";
 import { Page, Status } from "../page";
 import { ScrollTable } from "../scroll-table";
@@ -124,6 +125,12 @@ function MaintenanceSection({ data }: { data: MaintenanceAnalytics }) {
   );
 }
 
+/** The report covers the period on screen, in its time zone, up to now. */
+function reportPeriod(days: number, timeZone: string) {
+  const to = new Date();
+  return { from: new Date(to.getTime() - days * 86_400_000).toISOString(), to: to.toISOString(), timeZone };
+}
+
 export default function Analytics() {
   const [periodId, setPeriodId] = useState<PeriodId>("7d");
   const [timeZone, setTimeZone] = useState(browserTimeZone);
@@ -166,6 +173,11 @@ export default function Analytics() {
           </p>
         </div>
       </form>
+      <DownloadButton
+        label="Download PDF report"
+        path={`/api/reports/fleet.pdf${queryString(reportPeriod(period.days, timeZone))}`}
+        fileName="fleet-report.pdf"
+      />
       {data.state === "loading" ? <Status>Loading analytics…</Status> : null}
       {data.state === "error" ? <Status error>{describeError(data.error)}</Status> : null}
       {data.data ? (

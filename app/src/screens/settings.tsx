@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { client, describeError, unwrap } from "../api";
 import { ROLE_NAMES } from "../format";
 import { Page, Status } from "../page";
@@ -9,6 +9,10 @@ import { PushToggle } from "../settings-push";
 import { Silences } from "../settings-silences";
 import { EscalationPolicies } from "../settings-escalation";
 import { OutboundWebhooks, VendorIntegrations } from "../settings-integrations";
+
+// Setup for admins and managers, loaded only when shown (first-visit JS stays small).
+const Users = lazy(() => import("../settings-users"));
+const Shop = lazy(() => import("../settings-shop"));
 
 export function Settings() {
   const me = useApi("me", () => unwrap(client.api.me.$get()));
@@ -51,6 +55,14 @@ export function Settings() {
       <PushToggle />
       {role === "admin" || role === "manager" ? (
         <>
+          <h2>Users</h2>
+          <Suspense fallback={<Status>Loading users…</Status>}>
+            <Users />
+          </Suspense>
+          <h2>Shop</h2>
+          <Suspense fallback={<Status>Loading the shop…</Status>}>
+            <Shop />
+          </Suspense>
           <h2>Silences</h2>
           <Silences />
           <h2>Escalation policies</h2>

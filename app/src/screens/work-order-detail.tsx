@@ -8,6 +8,8 @@ import type { WorkOrderDetail as Detail, WorkOrderStatus } from "../maintenance-
 import { Page, Status } from "../page";
 import { Link } from "../router";
 import { useApi } from "../use-api";
+import { workOrderIsNewer } from "../live-merge";
+import { useLiveWorkOrders } from "../live-work-orders";
 import { bookingText, formatCost, nextActions, PRIORITY_TEXT, STATUS_TEXT } from "../work-order-status";
 import "../maintenance.css";
 
@@ -68,7 +70,10 @@ export default function WorkOrderDetail({ id }: { id: string }) {
   const [updated, setUpdated] = useState<Detail | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
-  const wo = updated ?? loaded.data;
+  // Someone else's change (schedule, status) arrives on the live stream; only a newer state is taken.
+  const live = useLiveWorkOrders<Detail>().get(id);
+  const shown = updated ?? loaded.data;
+  const wo = live && shown && workOrderIsNewer(live, shown) ? live : shown;
   const vehicleId = loaded.data?.vehicleId ?? "";
   const vehicle = useApi(`vehicle:${vehicleId}`, () =>
     vehicleId ? unwrap(client.api.vehicles[":id"].$get({ param: { id: vehicleId } })) : Promise.resolve(null),

@@ -7,9 +7,13 @@ import type { WorkOrder, WorkOrderStatus } from "../maintenance-types";
 import { Page, Status } from "../page";
 import { session } from "../session";
 import { useApi } from "../use-api";
+import { withLiveWorkOrders } from "../live-merge";
+import { useLiveWorkOrders } from "../live-work-orders";
 import { AutoSchedule } from "../work-order-auto-schedule";
 import { WorkOrderBoard } from "../work-order-board";
 import { ScheduleForm } from "../work-order-schedule-form";
+import { NewWorkOrder } from "../work-order-new-form";
+import { DownloadButton } from "../download-button";
 import { STATUS_TEXT } from "../work-order-status";
 import "../maintenance.css";
 
@@ -43,6 +47,7 @@ export default function WorkOrders() {
   const [busyId, setBusyId] = useState<string | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const scheduleRef = useRef<HTMLDivElement>(null);
+  const liveWorkOrders = useLiveWorkOrders<WorkOrder>();
   const refresh = () => setVersion((v) => v + 1);
 
   // Keep showing the last answer while a refresh after a change loads (forms keep their state).
@@ -63,7 +68,9 @@ export default function WorkOrders() {
       </Page>
     );
 
-  const { workOrders, vehicles, technicians, bays } = current;
+  const { vehicles, technicians, bays } = current;
+  // Other people's changes and new work orders, from the live stream, over what was loaded.
+  const workOrders = withLiveWorkOrders(current.workOrders, liveWorkOrders);
   const vehicleNames = new Map(vehicles.map((v) => [v.id, v.name]));
   const vehicleName = (id: string) => vehicleNames.get(id) ?? id;
   const technicianName = (id: string | null) => (id ? (technicians.find((t) => t.id === id)?.name ?? null) : null);
@@ -102,6 +109,18 @@ export default function WorkOrders() {
       <p className={message?.error ? "status status-error" : "status"} role="status">
         {message?.text}
       </p>
+      {canBook ? (
+        <div className="actions">
+          <NewWorkOrder
+            vehicles={vehicles}
+            onCreated={(wo) => {
+              setMessage({ text: `Work order “${wo.title}” created.`, error: false });
+              refresh();
+            }}
+          />
+          <DownloadButton label="Export CSV" path="/api/reports/work-orders.csv" fileName="work-orders.csv" />
+        </div>
+      ) : null}
       <section aria-labelledby="board-heading">
         <h2 id="board-heading">Board</h2>
         <WorkOrderBoard

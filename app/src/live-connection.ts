@@ -1,0 +1,102 @@
+/**
+ * One WebSocket to /api/live for the whole app (token in the `bearer.<token>` subprotocol),
+ * shared by every screen that follows the live stream (Live alerts, Overview, work orders).
+ * Opened by the first subscriber, closed shortly after the last leaves; after an unexpected drop
+ * it reconnects with backoff and resumes from the last seq it saw, so nothing is lost.
+ */
+import { useEffect, useRef, useSyncExternalStore } from "react";
+import type { ServerMessage } from "../../worker/domain/live-protocol";
+import { onSessionEnd, session } from "./session";
+
+export type LiveState = "connecting" | "live" | "reconnecting";
+type Listener = (message: ServerMessage) => void;
+
+const listeners = new Set<Listener>();
+const stateListeners = new Set<() => void>();
+let state: LiveState = "connecting";
+let socket: WebSocket | null = null;
+let retry: ReturnType<typeof setTimeout> | undefined;
+let idleClose: ReturnType<typeof setTimeout> | undefined;
+let attempts = 0;
+/** The last seq seen on this connection; null on a fresh start (no replay of what came before). */
+let lastSeq: number | null = null;
+
+function setState(next: LiveState) {
+  if (state === next) return;
+  state = next;
+  for (const listener of stateListeners) listener();
+}
+
+function receive(message: ServerMessage) {
+  if (message.type === "hello") {
+    attempts = 0;
+    setState("live");
+    // After a reconnect, ask for everything missed since the last event seen.
+    if (lastSeq !== null && lastSeq < message.seq) socket?.send(JSON.stringify({ type: "resume", since: lastSeq }));
+    else lastSeq = message.seq;
+  } else if (message.type === "alert" || message.type === "alert.updated") {
+    lastSeq = Math.max(lastSeq ?? 0, message.seq);
+  }
+  for (const listener of listeners) listener(message);
+}
+
+function connect() {
+  const token = session.get()?.token;
+  if (!token || !listeners.size) return;
+  const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/live`, [`bearer.${token}`]);
+  socket = ws;
+  ws.onmessage = (event) => {
+    if (socket === ws) receive(JSON.parse(String(event.data)) as ServerMessage);
+  };
+  ws.onclose = () => {
+    if (socket !== ws) return;
+    socket = null;
+    setState("reconnecting");
+    retry = setTimeout(connect, Math.min(10_000, 500 * 2 ** attempts++));
+  };
+}
+
+function disconnect() {
+  clearTimeout(retry);
+  const ws = socket;
+  socket = null;
+  ws?.close(1000, "leaving");
+  lastSeq = null;
+  attempts = 0;
+  setState("connecting");
+}
+
+// A signed-out user's socket must not stay open.
+onSessionEnd(disconnect);
+
+/** Receives every live message while subscribed; the first subscriber opens the socket. */
+export function subscribeLive(listener: Listener): () => void {
+  listeners.add(listener);
+  clearTimeout(idleClose);
+  if (!socket && listeners.size === 1) {
+    clearTimeout(retry);
+    connect();
+  }
+  return () => {
+    listeners.delete(listener);
+    // Moving between two live screens keeps the socket: the next one subscribes right after.
+    if (!listeners.size) idleClose = setTimeout(disconnect, 1000);
+  };
+}
+
+export function useLiveState(): LiveState {
+  return useSyncExternalStore(
+    (listener) => {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    () => state,
+  );
+}
+
+/** Calls the latest `handler` for every live message while the component is mounted. */
+export function useLiveMessages(handler: Listener) {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => subscribeLive((message) => latest.current(message)), []);
+}

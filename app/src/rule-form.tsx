@@ -1,0 +1,209 @@
+/**
+ * The alert rule form (new and edit): the fields of POST/PATCH /api/rules with errors next to
+ * each field and focus on the first. An edit sends only the fields the person changed.
+ */
+import { type FormEvent, useRef, useState } from "react";
+import type { InferRequestType, InferResponseType } from "hono/client";
+import { client, unwrap } from "./api";
+import type { Client } from "./api-types";
+import { focusFirstError } from "./form-focus";
+import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "./form-field";
+
+export type Rule = InferResponseType<Client["api"]["rules"]["$get"], 200>["items"][number];
+type CreateRule = InferRequestType<Client["api"]["rules"]["$post"]>["json"];
+
+export const CONDITIONS = [
+  { op: "gt", text: "greater than" },
+  { op: "gte", text: "at least" },
+  { op: "lt", text: "less than" },
+  { op: "lte", text: "at most" },
+  { op: "eq", text: "equal to" },
+  { op: "neq", text: "not equal to" },
+  { op: "present", text: "present (diagnostic trouble codes)" },
+] as const;
+const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+const METRICS = [
+  "engineTempC",
+  "oilPressureKpa",
+  "batteryV",
+  "accelG",
+  "speedKph",
+  "coolantTempC",
+  "rpm",
+  "engineHours",
+  "odometerKm",
+  "dtc",
+];
+const FIELDS = ["name", "metric", "op", "threshold", "forSeconds", "severity", "cooldownSeconds"] as const;
+type FieldName = (typeof FIELDS)[number];
+type Draft = Record<FieldName, string>;
+
+const idOf = (field: string) => `rule-${field}`;
+const text = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));
+
+function draftOf(rule: Rule | null): Draft {
+  return {
+    name: rule?.name ?? "",
+    metric: rule?.metric ?? "",
+    op: rule?.op ?? "gt",
+    threshold: text(rule?.threshold),
+    forSeconds: text(rule?.forSeconds),
+    severity: rule?.severity ?? "high",
+    cooldownSeconds: text(rule?.cooldownSeconds ?? 900),
+  };
+}
+
+/** The body, or the fields the browser can already tell are wrong. */
+function parse(draft: Draft): { body: CreateRule; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  if (!draft.name.trim()) errors.name = "Enter a name.";
+  if (!draft.metric.trim()) errors.metric = "Enter a reading name such as engineTempC, or dtc.";
+  const threshold = parseNumber(draft.threshold);
+  if (draft.op !== "present" && (threshold === undefined || threshold === null)) errors.threshold = "Enter a number.";
+  const forSeconds = parseNumber(draft.forSeconds);
+  if (forSeconds === undefined || (forSeconds !== null && (!Number.isInteger(forSeconds) || forSeconds < 1)))
+    errors.forSeconds = "Enter whole seconds (1 or more), or leave it empty.";
+  const cooldown = parseNumber(draft.cooldownSeconds);
+  if (cooldown === undefined || cooldown === null || !Number.isInteger(cooldown) || cooldown < 0)
+    errors.cooldownSeconds = "Enter whole seconds (0 or more).";
+  const body: CreateRule = {
+    name: draft.name.trim(),
+    metric: draft.metric.trim(),
+    op: draft.op as CreateRule["op"],
+    threshold: draft.op === "present" ? null : (threshold ?? null),
+    forSeconds: forSeconds ?? null,
+    severity: draft.severity as CreateRule["severity"],
+    cooldownSeconds: cooldown ?? 900,
+  };
+  return { body, errors };
+}
+
+/** Only what changed, so an edit never re-sends (and overwrites) a field someone else changed meanwhile. */
+function changed(body: CreateRule, rule: Rule): Partial<CreateRule> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if ((rule as Record<string, unknown>)[key] !== value) out[key] = value;
+  // A window rule keeps its window unless a hold time is set instead (the API refuses both).
+  if (out.forSeconds === null && rule.forSeconds === null) delete out.forSeconds;
+  return out as Partial<CreateRule>;
+}
+
+const fieldOfPath = (path: string): string | null => {
+  const top = path.split(".")[0] ?? "";
+  if (top === "window") return "forSeconds";
+  return (FIELDS as readonly string[]).includes(top) ? top : null;
+};
+
+export function RuleForm({ rule, onSaved, onCancel }: { rule: Rule | null; onSaved: (rule: Rule) => void; onCancel: () => void }) {
+  const [draft, setDraft] = useState(() => draftOf(rule));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const set = (name: FieldName) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: event.target.value }));
+
+  function refuse(fields: FieldErrors, form: string) {
+    setErrors(fields);
+    setMessage(form);
+    focusFirstError(FIELDS, fields, idOf, "rule-form-message");
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const { body, errors: found } = parse(draft);
+    const count = Object.keys(found).length;
+    if (count) return refuse(found, `Please correct ${count} field${count === 1 ? "" : "s"} marked below.`);
+    setBusy(true);
+    setErrors({});
+    setMessage(null);
+    try {
+      const saved = rule
+        ? await unwrap(client.api.rules[":id"].$patch({ param: { id: rule.id }, json: changed(body, rule) }))
+        : await unwrap(client.api.rules.$post({ json: body }));
+      onSaved(saved);
+    } catch (error) {
+      const { fields, message: form } = problemFields(error, fieldOfPath);
+      refuse(fields, form);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const heading = rule ? `Edit rule: ${rule.name}` : "New rule";
+  return (
+    <form ref={formRef} className="panel rule-form" onSubmit={submit} noValidate aria-labelledby="rule-form-heading">
+      <h2 id="rule-form-heading">{heading}</h2>
+      <div id="rule-form-message" tabIndex={-1}>
+        <FormMessage message={message} error />
+      </div>
+      <Field id={idOf("name")} label="Name" error={errors.name}>
+        {(aria) => <input {...aria} value={draft.name} onChange={set("name")} autoComplete="off" />}
+      </Field>
+      <Field
+        id={idOf("metric")}
+        label="Metric"
+        hint="The reading to watch, such as engineTempC, or dtc for trouble codes."
+        error={errors.metric}
+      >
+        {(aria) => (
+          <>
+            <input {...aria} list="rule-metrics" value={draft.metric} onChange={set("metric")} autoComplete="off" />
+            <datalist id="rule-metrics">
+              {METRICS.map((m) => (
+                <option key={m} value={m} />
+              ))}
+            </datalist>
+          </>
+        )}
+      </Field>
+      <Field id={idOf("op")} label="Condition" error={errors.op}>
+        {(aria) => (
+          <select {...aria} value={draft.op} onChange={set("op")}>
+            {CONDITIONS.map((c) => (
+              <option key={c.op} value={c.op}>
+                {c.text}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id={idOf("threshold")} label="Threshold" hint="Not used when the condition is “present”." error={errors.threshold}>
+        {(aria) => <input {...aria} inputMode="decimal" value={draft.threshold} onChange={set("threshold")} />}
+      </Field>
+      <Field
+        id={idOf("forSeconds")}
+        label="Held for (seconds)"
+        hint="How long the condition must hold before the alert is raised; empty to raise it at once."
+        error={errors.forSeconds}
+      >
+        {(aria) => <input {...aria} inputMode="numeric" value={draft.forSeconds} onChange={set("forSeconds")} />}
+      </Field>
+      <Field id={idOf("severity")} label="Severity" error={errors.severity}>
+        {(aria) => (
+          <select {...aria} value={draft.severity} onChange={set("severity")}>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        id={idOf("cooldownSeconds")}
+        label="Cooldown (seconds)"
+        hint="A new episode within this time reopens the last alert instead of raising another."
+        error={errors.cooldownSeconds}
+      >
+        {(aria) => <input {...aria} inputMode="numeric" value={draft.cooldownSeconds} onChange={set("cooldownSeconds")} />}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? "Saving…" : "Save rule"}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
