@@ -103,7 +103,12 @@ async function hotPath() {
     log(`  ${fmt(results.push)}`);
 
     log(`sustained ingest, batches of ${INGEST_BATCH}`);
-    results.ingest = await ingestThroughput({ ...ctx, concurrency: 8, batchSize: INGEST_BATCH, seconds: Math.max(5, Math.round(20 * scale)) });
+    results.ingest = await ingestThroughput({
+      ...ctx,
+      concurrency: 8,
+      batchSize: INGEST_BATCH,
+      seconds: Math.max(5, Math.round(20 * scale)),
+    });
     log(`  ${results.ingest.eventsPerSecond} events/s; batch latency ${fmt(results.ingest.batchLatency)}`);
 
     log(`seeding ${ALERTS} alerts`);
