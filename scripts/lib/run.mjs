@@ -1,6 +1,6 @@
 // Small process helpers shared by the npm scripts.
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, lstatSync, statSync } from "node:fs";
 import path from "node:path";
 
 /** Runs a command inheriting stdio; exits this process with its code on failure. */
@@ -18,6 +18,8 @@ export function ensureDependencies(root) {
   const marker = path.join(root, "node_modules/.package-lock.json");
   const lock = path.join(root, "package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  // A linked node_modules (a git worktree sharing another checkout's install) is not ours to reinstall.
+  if (existsSync(path.join(root, "node_modules")) && lstatSync(path.join(root, "node_modules")).isSymbolicLink()) return;
   console.log("• Installing dependencies (npm ci)…");
   run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root });
 }
