@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, ROLES, SEVERITIES } from "../db/schema";
+import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, RESOLVED_CHANNELS, ROLES, SEVERITIES } from "../db/schema";
 import { IsoDate, PageQuery } from "./common";
 import { TimeZone } from "./time-zone";
 
@@ -15,6 +15,12 @@ export const PreferencesSchema = z
     channels: z.strictObject({ critical: ChannelList, high: ChannelList, medium: ChannelList, low: ChannelList }),
     quietHours: z.strictObject({ start: ClockTime, end: ClockTime, timeZone: TimeZone }).nullable(),
     digestMinutes: z.number().int().min(0).max(1440),
+    /** Also hear of resolves on these channels (in-app and push always tell those told of the raise); omitted: none. */
+    notifyResolved: z
+      .array(z.enum(RESOLVED_CHANNELS))
+      .max(RESOLVED_CHANNELS.length)
+      .refine((l) => new Set(l).size === l.length, "Each channel at most once")
+      .optional(),
   })
   .openapi("NotificationPreferences");
 

@@ -25,8 +25,10 @@ export async function getPreferences(db: Db, userId: string) {
   return (await preferencesOf(db, [userId])).get(userId)!;
 }
 
-export async function putPreferences(db: Db, tenantId: string, userId: string, prefs: Preferences) {
+export async function putPreferences(db: Db, tenantId: string, userId: string, body: Omit<Preferences, "notifyResolved"> & Partial<Preferences>) {
   const now = Date.now();
+  // A full replacement: an omitted `notifyResolved` means none.
+  const prefs: Preferences = { ...body, notifyResolved: body.notifyResolved ?? [] };
   await db
     .insert(userPreferences)
     .values({ userId, tenantId, ...prefs, updatedAt: now })
