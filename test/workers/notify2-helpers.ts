@@ -19,23 +19,21 @@ export async function alertInD1(
 ) {
   const id = `alr_n2${Date.now().toString(36)}${(++n).toString(36)}`;
   const now = Date.now();
-  await database(env.DB)
-    .insert(alerts)
-    .values({
-      id,
-      tenantId,
-      seq: 1,
-      vehicleId,
-      ruleId: null,
-      type,
-      severity,
-      status: "open",
-      message,
-      value: 101,
-      occurrences: 1,
-      createdAt: now,
-      lastSeenAt: now,
-    });
+  await database(env.DB).insert(alerts).values({
+    id,
+    tenantId,
+    seq: 1,
+    vehicleId,
+    ruleId: null,
+    type,
+    severity,
+    status: "open",
+    message,
+    value: 101,
+    occurrences: 1,
+    createdAt: now,
+    lastSeenAt: now,
+  });
   return id;
 }
 
@@ -51,10 +49,10 @@ export async function customerEndpoint(tenant: TestTenant, events: string[]) {
   const res = await call("POST", "/api/integrations/webhooks", { token: tenant.admin.token, body: { url: receiver.url, events } });
   if (res.status !== 201) throw new Error(`webhook: ${res.status} ${await res.text()}`);
   const created = (await res.json()) as { id: string; secret: string };
-  await useSecret(receiver.id, created.secret);
+  await giveReceiverSecret(receiver.id, created.secret);
   return { receiverId: receiver.id, url: receiver.url, hookId: created.id, secret: created.secret };
 }
 
 /** The receiver verifies with this secret from now on. */
-export const useSecret = (receiverId: string, secret: string) =>
+export const giveReceiverSecret = (receiverId: string, secret: string) =>
   standIn("/__webhooks", { method: "POST", body: JSON.stringify({ id: receiverId, secret }) });

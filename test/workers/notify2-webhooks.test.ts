@@ -6,7 +6,7 @@ import { resetBreakers } from "../../worker/notifications/circuit-breaker";
 import { runJob } from "../../worker/notifications/consumer";
 import { driveTime } from "./drive";
 import { addVehicles, call, createTenant, userWithRole, type TestTenant } from "./helpers";
-import { alertInD1, customerEndpoint, useSecret } from "./notify2-helpers";
+import { alertInD1, customerEndpoint, giveReceiverSecret } from "./notify2-helpers";
 import { deliveriesOf, failNext, received } from "./notification-helpers";
 
 driveTime();
@@ -79,7 +79,7 @@ describe("outbound webhook endpoints", { timeout: 30_000 }, () => {
 
     // During the overlap a receiver still on the old secret, and one on the new, both verify.
     await raiseOn(tenant, vehicle!.id);
-    await useSecret(hook.receiverId, rotated.secret!);
+    await giveReceiverSecret(hook.receiverId, rotated.secret!);
     await raiseOn(tenant, vehicle!.id);
     const during = await received("webhook", { id: hook.receiverId });
     expect(during).toHaveLength(2);
@@ -87,11 +87,11 @@ describe("outbound webhook endpoints", { timeout: 30_000 }, () => {
 
     // After the overlap (a clock past it): the old secret no longer signs.
     const later = overlapEnds + 3600_000;
-    await useSecret(hook.receiverId, hook.secret);
+    await giveReceiverSecret(hook.receiverId, hook.secret);
     const refused = await raiseOn(tenant, vehicle!.id, later);
     const [row] = await deliveriesOf(tenant, `&alertId=${refused}&channel=webhook`);
     expect(row).toMatchObject({ status: "failed", lastError: expect.stringContaining("401") });
-    await useSecret(hook.receiverId, rotated.secret!);
+    await giveReceiverSecret(hook.receiverId, rotated.secret!);
     await raiseOn(tenant, vehicle!.id, later);
     const after = await received("webhook", { id: hook.receiverId });
     expect(after).toHaveLength(3);
@@ -110,7 +110,10 @@ describe("outbound webhook endpoints", { timeout: 30_000 }, () => {
     await raiseOn(tenant, vehicle!.id); // disabled: nothing planned for it
     expect(await received("webhook", { id: hook.receiverId })).toHaveLength(0);
 
-    const enabled = await call("PATCH", `/api/integrations/webhooks/${hook.hookId}`, { token: tenant.admin.token, body: { enabled: true } });
+    const enabled = await call("PATCH", `/api/integrations/webhooks/${hook.hookId}`, {
+      token: tenant.admin.token,
+      body: { enabled: true },
+    });
     expect(await enabled.json()).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null });
     await raiseOn(tenant, vehicle!.id);
     const got = await received("webhook", { id: hook.receiverId });
@@ -124,7 +127,9 @@ describe("outbound webhook endpoints", { timeout: 30_000 }, () => {
       await call("GET", `/api/integrations/webhooks/${hook.hookId}/deliveries?cursor=${log.nextCursor}`, { token: tenant.admin.token })
     ).json()) as { items: { status: string; lastError: string }[] };
     expect(rest.items).toEqual([expect.objectContaining({ status: "failed", lastError: expect.stringContaining("410") })]);
-    const failedOnly = await call("GET", `/api/integrations/webhooks/${hook.hookId}/deliveries?status=failed`, { token: tenant.admin.token });
+    const failedOnly = await call("GET", `/api/integrations/webhooks/${hook.hookId}/deliveries?status=failed`, {
+      token: tenant.admin.token,
+    });
     expect(((await failedOnly.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 });

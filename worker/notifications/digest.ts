@@ -11,7 +11,8 @@ import type { Db } from "../db/client";
 import type { Channel } from "../db/schema";
 import type { MessageSpec } from "./message";
 
-export const digestEntry = (spec: MessageSpec) => spec.alerts.map((a) => ({ ...a, vehicleName: spec.vehicleName, severity: spec.severity }));
+export const digestEntry = (spec: MessageSpec) =>
+  spec.alerts.map((a) => ({ ...a, vehicleName: spec.vehicleName, severity: spec.severity }));
 
 /**
  * Adds the alert to the user's open digest on this channel and target, in one statement (two

@@ -86,7 +86,9 @@ function renderDigest(spec: MessageSpec, appUrl: string): OutgoingMessage {
     "low",
   );
   const url = `${appUrl.replace(/\/$/, "")}/alerts`;
-  const lines = spec.alerts.map((a) => `${(a.severity ?? spec.severity).toUpperCase()} ${a.vehicleName ?? spec.vehicleName} — ${a.ruleName}: ${a.message}`);
+  const lines = spec.alerts.map(
+    (a) => `${(a.severity ?? spec.severity).toUpperCase()} ${a.vehicleName ?? spec.vehicleName} — ${a.ruleName}: ${a.message}`,
+  );
   const n = spec.alerts.length;
   return {
     title: `Digest: ${n} alert${n === 1 ? "" : "s"}`,

@@ -6,16 +6,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import {
-  alertRules,
-  alerts,
-  deliveries,
-  tenants,
-  vehicles,
-  type AlertRow,
-  type Channel,
-  type DeliveryChannel,
-} from "../db/schema";
+import { alertRules, alerts, deliveries, tenants, vehicles, type AlertRow, type Channel, type DeliveryChannel } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";

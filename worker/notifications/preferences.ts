@@ -22,12 +22,15 @@ export const DEFAULT_PREFERENCES: Preferences = {
 export async function preferencesOf(db: Db, userIds: string[]): Promise<Map<string, Preferences>> {
   const rows = userIds.length ? await db.select().from(userPreferences).where(inArray(userPreferences.userId, userIds)) : [];
   const stored = new Map(
-    rows.map((r) => [r.userId, {
+    rows.map((r) => [
+      r.userId,
+      {
         channels: r.channels,
         quietHours: r.quietHours ?? null,
         digestMinutes: r.digestMinutes,
         notifyResolved: r.notifyResolved ?? [],
-      },]),
+      },
+    ]),
   );
   return new Map(userIds.map((id) => [id, stored.get(id) ?? DEFAULT_PREFERENCES]));
 }

@@ -23,7 +23,12 @@ export async function getPreferences(db: Db, userId: string) {
   return (await preferencesOf(db, [userId])).get(userId)!;
 }
 
-export async function putPreferences(db: Db, tenantId: string, userId: string, body: Omit<Preferences, "notifyResolved"> & Partial<Preferences>) {
+export async function putPreferences(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  body: Omit<Preferences, "notifyResolved"> & Partial<Preferences>,
+) {
   const now = Date.now();
   // A full replacement: an omitted `notifyResolved` means none.
   const prefs: Preferences = { ...body, notifyResolved: body.notifyResolved ?? [] };

@@ -141,7 +141,11 @@ export async function listWebhookDeliveries(
         tenantId,
         eq(deliveries.target, id),
         eq(deliveries.channel, "webhook"),
-        f.status ? (f.status === "queued" ? inArray(deliveries.status, ["queued", "sending"]) : eq(deliveries.status, f.status)) : undefined,
+        f.status
+          ? f.status === "queued"
+            ? inArray(deliveries.status, ["queued", "sending"])
+            : eq(deliveries.status, f.status)
+          : undefined,
         pastCursor(deliveries.createdAt, deliveries.id, after, "desc"),
       ),
     )

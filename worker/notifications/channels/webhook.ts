@@ -19,7 +19,11 @@ export const sendWebhook: ChannelAdapter = async ({ env, webhook }) => {
   let signature: string;
   try {
     // Standard Webhooks: several space-separated signatures; a receiver accepts any it can verify.
-    const signatures = await Promise.all([webhook.secret, webhook.previousSecret].filter((x): x is string => !!x).map((secret) => signStandardWebhook(secret, webhook.id, timestamp, body)));
+    const signatures = await Promise.all(
+      [webhook.secret, webhook.previousSecret]
+        .filter((x): x is string => !!x)
+        .map((secret) => signStandardWebhook(secret, webhook.id, timestamp, body)),
+    );
     signature = signatures.join(" ");
   } catch (error) {
     return permanentFailure(`webhook: cannot sign: ${error instanceof Error ? error.message : String(error)}`);
