@@ -69,7 +69,7 @@ describe("alert.resolved", { timeout: 30_000 }, () => {
 
     const got = await received("webhook", { id: resolvedHook.receiverId });
     expect(got).toHaveLength(1); // the stand-in verified the signature with the issued secret
-    expect(got[0]!.body).toMatchObject({ type: "alert.resolved", data: { id: alertId, status: "resolved" } });
+    expect(got[0]!.body).toMatchObject({ type: "alert.resolved", data: { id: alertId, status: "resolved", resolvedAt } });
     expect(got[0]!.webhookId).toMatch(/^dlv_/);
     expect((await received("webhook", { id: createdHook.receiverId })).map((h) => h.type)).toEqual(["alert.created"]);
     const log = (await (

@@ -14,6 +14,7 @@ import { cancel, claim, markSent, release, settle } from "./delivery-state";
 import { stillWanted } from "./cancellation";
 import { openFor, providerOf, recordOutcome } from "./circuit-breaker";
 import { renderSpec, type DeliverySpec } from "./message";
+import { publicAlert } from "../services/alerts";
 import { RESOLVED_TOPIC } from "./resolved";
 import { voiceAckUrl } from "./voice-ack";
 
@@ -40,8 +41,9 @@ async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promis
       .where(inTenant(outboundWebhooks, row.tenantId, eq(outboundWebhooks.id, row.target ?? "")));
     if (!hook?.enabled) return "The webhook endpoint was removed or disabled";
     const stored = row.message as { event?: string; data?: unknown };
-    // An alert's payload is read at send time (its latest state); other events carry their snapshot.
-    const data = row.alertId ? ((await db.select().from(alerts).where(eq(alerts.id, row.alertId)))[0] ?? { id: row.alertId }) : stored.data;
+    // An alert's payload is read at send time (its latest state, as the API shows it); other events carry their snapshot.
+    const [alert] = row.alertId ? await db.select().from(alerts).where(eq(alerts.id, row.alertId)) : [];
+    const data = row.alertId ? (alert ? publicAlert(alert) : { id: row.alertId }) : stored.data;
     return {
       env,
       message: {
