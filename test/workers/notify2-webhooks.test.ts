@@ -119,17 +119,35 @@ describe("outbound webhook endpoints", { timeout: 30_000 }, () => {
     const got = await received("webhook", { id: hook.receiverId });
     expect(got).toHaveLength(1);
 
-    const log = (await (
-      await call("GET", `/api/integrations/webhooks/${hook.hookId}/deliveries?limit=1`, { token: tenant.admin.token })
-    ).json()) as { items: { id: string; status: string; event: string }[]; nextCursor: string | null };
-    expect(log.items).toEqual([expect.objectContaining({ id: got[0]!.webhookId, status: "sent", event: "alert.created" })]);
-    const rest = (await (
-      await call("GET", `/api/integrations/webhooks/${hook.hookId}/deliveries?cursor=${log.nextCursor}`, { token: tenant.admin.token })
-    ).json()) as { items: { status: string; lastError: string }[] };
-    expect(rest.items).toEqual([expect.objectContaining({ status: "failed", lastError: expect.stringContaining("410") })]);
+    // Paged one at a time (rows of the same second come in id order, so compare as a set).
+    type Page = { items: { id: string; status: string; event: string; lastError: string | null }[]; nextCursor: string | null };
+    const logPath = `/api/integrations/webhooks/${hook.hookId}/deliveries?limit=1`;
+    const first = (await (await call("GET", logPath, { token: tenant.admin.token })).json()) as Page;
+    expect(first.items).toHaveLength(1);
+    const second = (await (await call("GET", `${logPath}&cursor=${first.nextCursor}`, { token: tenant.admin.token })).json()) as Page;
+    const log = [...first.items, ...second.items];
+    expect(log).toHaveLength(2);
+    expect(log.find((d) => d.status === "sent")).toMatchObject({ id: got[0]!.webhookId, event: "alert.created" });
+    expect(log.find((d) => d.status === "failed")).toMatchObject({ lastError: expect.stringContaining("410") });
     const failedOnly = await call("GET", `/api/integrations/webhooks/${hook.hookId}/deliveries?status=failed`, {
       token: tenant.admin.token,
     });
     expect(((await failedOnly.json()) as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it("delivers alert.updated once per change to endpoints subscribed to it", async () => {
+    resetBreakers();
+    const tenant = await createTenant();
+    const { "H-3": vehicle } = await addVehicles(tenant, ["H-3"]);
+    const hook = await customerEndpoint(tenant, ["alert.updated"]);
+    const alertId = await alertInD1(tenant.id, vehicle!.id, "high");
+    const cleared = { type: "alert.updated" as const, tenantId: tenant.id, alertId, change: "cleared", at: new Date().toISOString() };
+    await runJob(env, cleared);
+    await runJob(env, cleared); // redelivered: the same message, sent once
+    await runJob(env, { ...cleared, change: "reopened", at: new Date(Date.now() + 1000).toISOString() });
+    const got = await received("webhook", { id: hook.receiverId });
+    expect(got.map((h) => h.type)).toEqual(["alert.updated", "alert.updated"]);
+    expect(new Set(got.map((h) => h.webhookId)).size).toBe(2);
+    expect(got[0]!.body.data).toMatchObject({ id: alertId, status: "open" });
   });
 });
