@@ -224,6 +224,7 @@ describe("notification settings API", () => {
       channels: { critical: ["inapp", "push", "sms"], high: ["inapp", "push"], medium: ["inapp"], low: ["inapp"] },
       quietHours: null,
       digestMinutes: 0,
+      notifyResolved: [],
     });
 
     const privateEndpoint = await call("POST", "/api/push/subscriptions", {

@@ -38,6 +38,19 @@ export const NotificationJob = z.discriminatedUnion("type", [
     resolvedAt: z.string(),
     resolvedBy: z.string().nullable(),
   }),
+  /**
+   * An alert changed in a way a customer's system should hear of (its episode cleared, it
+   * reopened, it was acknowledged): one signed `alert.updated` webhook per subscribed endpoint,
+   * carrying the alert as it is when sent. `at` (ISO) names the change, so each change is its own
+   * message and a redelivered job sends it once. People are not told (the live stream shows it).
+   */
+  z.object({
+    type: z.literal("alert.updated"),
+    tenantId: z.string(),
+    alertId: z.string(),
+    change: z.string().max(40),
+    at: z.string(),
+  }),
   /** An escalation step came due while the alert stayed unacknowledged. */
   z.object({
     type: z.literal("alert.escalated"),

@@ -5,12 +5,13 @@
  * eagerly through a D1 trigger on `alerts` (migrations/0011). Customer webhooks carry events,
  * not pages, and are never cancelled.
  */
-import { and, eq, gt, inArray, isNotNull, lte, ne } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { alerts, deliveries, silences, type Delivery } from "../db/schema";
 import { isSilenced, type SilenceMatchers } from "../domain/silence";
 import { cancel } from "./delivery-state";
 import type { MessageSpec } from "./message";
+import { RESOLVED_TOPIC, resolvedStillNews } from "./resolved";
 
 type NamedAlert = Pick<typeof alerts.$inferSelect, "id" | "status" | "silenced" | "vehicleId" | "ruleId" | "type" | "severity">;
 type ActiveSilence = { matchers: SilenceMatchers; startsAt: number; endsAt: number };
@@ -18,8 +19,9 @@ type ActiveSilence = { matchers: SilenceMatchers; startsAt: number; endsAt: numb
 /** Still to be sent (with `spec` when only some of a group's alerts are: send only those), or why not. */
 export type Verdict = { keep: true; spec?: MessageSpec } | { keep: false; reason: string };
 
-/** Only alert deliveries to people can be cancelled. */
-export const cancellable = (row: Pick<Delivery, "alertId" | "channel">) => row.alertId !== null && row.channel !== "webhook";
+/** Only alert deliveries to people can be cancelled ("resolved" notices by their own rule, below). */
+export const cancellable = (row: Pick<Delivery, "alertId" | "channel" | "topic">) =>
+  row.alertId !== null && row.channel !== "webhook" && row.topic === null;
 
 const activeSilences = (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
   db
@@ -70,6 +72,10 @@ function verdictOf(row: Delivery, byId: Map<string, NamedAlert>, active: ActiveS
 
 /** The send-time check for one alert delivery: the alerts' current status and the silences active now. */
 export async function stillWanted(db: Db, row: Delivery, now: number): Promise<Verdict> {
+  if (row.topic === RESOLVED_TOPIC && row.channel !== "webhook" && row.alertId) {
+    const alert = (await namedAlerts(db, row.tenantId, [row.alertId])).get(row.alertId);
+    return resolvedStillNews(alert) ? { keep: true } : { keep: false, reason: "Cancelled: the alert is no longer resolved" };
+  }
   if (!cancellable(row)) return { keep: true };
   const [byId, active] = await Promise.all([namedAlerts(db, row.tenantId, alertIdsOf(row)), activeSilences(db, row.tenantId, now)]);
   return verdictOf(row, byId, active, now);
@@ -90,6 +96,7 @@ export async function cancelSilencedDeliveries(db: Db, tenantId: string, now = D
         eq(deliveries.status, "queued"),
         eq(deliveries.tenantId, tenantId),
         isNotNull(deliveries.alertId),
+        isNull(deliveries.topic),
         ne(deliveries.channel, "webhook"),
       ),
     );

@@ -1,6 +1,6 @@
 /**
- * The notification queue's consumer: plans deliveries for raised and escalated alerts and for
- * maintenance reminders, sends
+ * The notification queue's consumer: plans deliveries for raised, escalated, updated and
+ * resolved alerts and for maintenance reminders, sends
  * due deliveries, and reschedules what is not due or must be retried through the queue's own
  * delay. A job that fails unexpectedly is retried by the queue and, after `max_retries`, lands in
  * the dead-letter queue, whose consumer records it (./dead-jobs.ts). Planning is resumable: a
@@ -12,6 +12,8 @@ import { deliver, type DeliverOutcome } from "./deliver";
 import { NotificationJob } from "../domain/notifications";
 import { planEscalation, planRaised, type Planned } from "./planner";
 import { planReminder } from "./reminders";
+import { planResolved } from "./resolved";
+import { planUpdated } from "./updated";
 
 /** Cloudflare Queues accept delays up to 12 h; longer waits are re-checked when they come due. */
 const MAX_DELAY_S = 43_200;
@@ -60,8 +62,12 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
     await dispatch(env, job.tenantId, planned, now);
     return;
   }
-  // Planned by the notification pipeline's owner (issue 13 item 4); acknowledged until then.
-  if (job.type === "alert.resolved") return;
+  if (job.type === "alert.resolved" || job.type === "alert.updated") {
+    const planned = job.type === "alert.resolved" ? await planResolved(env, job, now) : await planUpdated(env, job, now);
+    if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
+    await dispatch(env, job.tenantId, planned, now);
+    return;
+  }
   if (job.type === "maintenance.reminder") {
     await dispatch(env, job.tenantId, await planReminder(env, job.tenantId, job.reminder, now), now);
     return;

@@ -14,6 +14,8 @@ import { cancel, claim, markSent, release, settle } from "./delivery-state";
 import { stillWanted } from "./cancellation";
 import { openFor, providerOf, recordOutcome } from "./circuit-breaker";
 import { renderSpec, type DeliverySpec } from "./message";
+import { publicAlert } from "../services/alerts";
+import { RESOLVED_TOPIC } from "./resolved";
 import { voiceAckUrl } from "./voice-ack";
 
 export type DeliverOutcome =
@@ -31,7 +33,7 @@ export const retryDelays = (env: Env) =>
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isFinite(n) && n >= 0);
 
-async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext | string> {
+async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promise<SendContext | string> {
   if (row.channel === "webhook") {
     const [hook] = await db
       .select()
@@ -39,8 +41,9 @@ async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext
       .where(inTenant(outboundWebhooks, row.tenantId, eq(outboundWebhooks.id, row.target ?? "")));
     if (!hook?.enabled) return "The webhook endpoint was removed or disabled";
     const stored = row.message as { event?: string; data?: unknown };
-    // An alert's payload is read at send time (its latest state); other events carry their snapshot.
-    const data = row.alertId ? ((await db.select().from(alerts).where(eq(alerts.id, row.alertId)))[0] ?? { id: row.alertId }) : stored.data;
+    // An alert's payload is read at send time (its latest state, as the API shows it); other events carry their snapshot.
+    const [alert] = row.alertId ? await db.select().from(alerts).where(eq(alerts.id, row.alertId)) : [];
+    const data = row.alertId ? (alert ? publicAlert(alert) : { id: row.alertId }) : stored.data;
     return {
       env,
       message: {
@@ -55,7 +58,7 @@ async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext
       webhook: {
         id: row.id,
         url: hook.url,
-        secret: await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY),
+        ...(await signingSecrets(env, hook, now)),
         event: stored.event ?? "alert.created",
         data,
       },
@@ -84,14 +87,24 @@ async function sendContext(db: Db, env: Env, row: Delivery): Promise<SendContext
   return ctx;
 }
 
-/** Forgets what the provider says no longer exists (a push subscription or a customer endpoint). */
-async function forgetTarget(db: Db, row: Delivery) {
+/** The current secret, and the previous one while its 24 h overlap after a rotation lasts. */
+async function signingSecrets(env: Env, hook: typeof outboundWebhooks.$inferSelect, now: number) {
+  const secret = await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY);
+  const overlapping = hook.previousSecretEnc && (hook.previousSecretValidUntil ?? 0) > now;
+  return { secret, previousSecret: overlapping ? await decryptSecret(hook.previousSecretEnc!, env.ENCRYPTION_KEY) : null };
+}
+
+/**
+ * Forgets what the provider says no longer exists: a push subscription is removed; a customer
+ * endpoint is disabled with the reason shown, until an admin re-enables it.
+ */
+async function forgetTarget(db: Db, row: Delivery, reason: string, now: number) {
   if (row.channel === "push")
     await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.tenantId, row.tenantId), eq(pushSubscriptions.id, row.target ?? "")));
   if (row.channel === "webhook")
     await db
       .update(outboundWebhooks)
-      .set({ enabled: false })
+      .set({ enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now })
       .where(and(eq(outboundWebhooks.tenantId, row.tenantId), eq(outboundWebhooks.id, row.target ?? "")));
 }
 
@@ -121,7 +134,8 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
       .set({ message: row.message, updatedAt: now })
       .where(and(eq(deliveries.id, id), eq(deliveries.status, "queued")));
   const [alert] = row.alertId ? await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId)) : [];
-  if (row.channel !== "webhook" && (alert?.snoozedUntil ?? 0) > now) {
+  // A snooze defers pages about the alert, not events and not the news that it resolved.
+  if (row.channel !== "webhook" && row.topic !== RESOLVED_TOPIC && (alert?.snoozedUntil ?? 0) > now) {
     await db
       .update(deliveries)
       .set({ dueAt: alert!.snoozedUntil, updatedAt: now })
@@ -129,7 +143,7 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
     return { kind: "later", delayMs: alert!.snoozedUntil! - now };
   }
 
-  const ctx = await sendContext(db, env, row);
+  const ctx = await sendContext(db, env, row, now);
   const provider = providerOf(row.channel, typeof ctx === "string" ? undefined : (ctx.subscription?.endpoint ?? ctx.webhook?.url));
   const cooling = openFor(provider, now);
   if (cooling > 0) {
@@ -150,7 +164,7 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
     await recordSent(db, id, result.providerId);
     return { kind: "done" };
   }
-  if (result.gone) await forgetTarget(db, row);
+  if (result.gone) await forgetTarget(db, row, result.error, now);
   const delays = retryDelays(env);
   if (result.retryable && attempts <= delays.length) {
     const base = delays[attempts - 1]! * 1000;

@@ -7,10 +7,19 @@ export interface MessageSpec {
   vehicleId: string;
   vehicleName: string;
   severity: Severity;
-  /** Every alert this delivery names, oldest first, with what to say about each. */
-  alerts: { id: string; ruleName: string; message: string }[];
+  /**
+   * Every alert this delivery names, oldest first, with what to say about each (a digest, which
+   * spans vehicles and severities, keeps each alert's own vehicle and severity).
+   */
+  alerts: { id: string; ruleName: string; message: string; vehicleName?: string; severity?: Severity }[];
   /** Set for an escalation step. */
   escalationStep?: number;
+  /** A digest: the user's non-critical notifications of one window, on one channel (./digest.ts). */
+  digest?: true;
+  /** A "resolved" notice (./resolved.ts): when, and by whom (null: automatically, its episode cleared). */
+  kind?: "alert.resolved";
+  resolvedAt?: number;
+  resolvedByName?: string | null;
 }
 
 /**
@@ -67,8 +76,50 @@ export function renderReminder(spec: ReminderSpec, appUrl: string): OutgoingMess
 export const renderSpec = (spec: DeliverySpec, appUrl: string) =>
   isReminder(spec) ? renderReminder(spec, appUrl) : renderMessage(spec, appUrl);
 
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
+/** "Digest: 3 alerts" naming each one with its vehicle; the push severity is the highest named. */
+function renderDigest(spec: MessageSpec, appUrl: string): OutgoingMessage {
+  const severity = spec.alerts.reduce<Severity>(
+    (top, a) => (SEVERITY_RANK[a.severity ?? spec.severity] > SEVERITY_RANK[top] ? (a.severity ?? spec.severity) : top),
+    "low",
+  );
+  const url = `${appUrl.replace(/\/$/, "")}/alerts`;
+  const lines = spec.alerts.map(
+    (a) => `${(a.severity ?? spec.severity).toUpperCase()} ${a.vehicleName ?? spec.vehicleName} — ${a.ruleName}: ${a.message}`,
+  );
+  const n = spec.alerts.length;
+  return {
+    title: `Digest: ${n} alert${n === 1 ? "" : "s"}`,
+    body: `${lines.join("; ")}. Open: ${url}`,
+    url,
+    alertId: spec.alerts[0]!.id,
+    alertIds: spec.alerts.map((a) => a.id),
+    severity,
+  };
+}
+
+/** "RESOLVED: Unit 7 — Low oil pressure", by whom and when. */
+function renderResolved(spec: MessageSpec, appUrl: string): OutgoingMessage {
+  const first = spec.alerts[0]!;
+  const url = `${appUrl.replace(/\/$/, "")}/alerts/${first.id}`;
+  const by = spec.resolvedByName ? `by ${spec.resolvedByName}` : "automatically (the condition cleared)";
+  const at = spec.resolvedAt ? ` at ${clock(spec.resolvedAt)} UTC` : "";
+  return {
+    title: `RESOLVED: ${spec.vehicleName} — ${first.ruleName}`,
+    body: `Resolved ${by}${at}: ${first.message}. Open: ${url}`,
+    url,
+    alertId: first.id,
+    alertIds: [first.id],
+    severity: spec.severity,
+  };
+}
+
 /** Short and specific: the vehicle, the problem(s) and the value, with a link to the alert. */
 export function renderMessage(spec: MessageSpec, appUrl: string): OutgoingMessage {
+  if (spec.kind === "alert.resolved") return renderResolved(spec, appUrl);
+  if (spec.digest) return renderDigest(spec, appUrl);
   const first = spec.alerts[0]!;
   const url = `${appUrl.replace(/\/$/, "")}/alerts/${first.id}`;
   const prefix = `${spec.severity.toUpperCase()}${spec.escalationStep ? ` (escalation ${spec.escalationStep})` : ""}`;

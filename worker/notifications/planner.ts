@@ -6,17 +6,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import {
-  alertRules,
-  alerts,
-  deliveries,
-  outboundWebhooks,
-  tenants,
-  vehicles,
-  type AlertRow,
-  type Channel,
-  type DeliveryChannel,
-} from "../db/schema";
+import { alertRules, alerts, deliveries, tenants, vehicles, type AlertRow, type Channel, type DeliveryChannel } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
@@ -25,17 +15,19 @@ import { writeInAppDelivery } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, resumeExisting, type Planned } from "./resume";
 import { alertAudience, channelTargets, usersWithRoles } from "./recipients";
+import { joinDigest, openingDigest } from "./digest";
+import { planAlertWebhooks } from "./alert-webhooks";
 
 export type { Planned };
 
-interface AlertContext {
+export interface AlertContext {
   alert: AlertRow;
   spec: MessageSpec;
   driverId: string | null;
   groupWaitMs: number;
 }
 
-async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<AlertContext | null> {
+export async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<AlertContext | null> {
   const [row] = await db
     .select({
       alert: alerts,
@@ -80,7 +72,7 @@ async function plannedBefore(
   const [row] = await db.all<{ id: string; status: string; dueAt: number | null }>(sql`
     SELECT d.id AS id, d.status AS status, d.due_at AS dueAt FROM deliveries d, json_each(d.message, '$.alerts') a
     WHERE d.tenant_id = ${tenantId} AND coalesce(d.user_id, '') = ${userId ?? ""} AND d.channel = ${channel}
-      AND d.step = ${step} AND coalesce(d.target, '') = ${target ?? ""} AND json_extract(a.value, '$.id') = ${alertId}
+      AND d.step = ${step} AND coalesce(d.target, '') = ${target ?? ""} AND d.topic IS NULL AND json_extract(a.value, '$.id') = ${alertId}
     LIMIT 1`);
   return row;
 }
@@ -110,6 +102,7 @@ async function openGroup(
         sql`${deliveries.dueAt} > ${now}`,
         sql`json_extract(${deliveries.message}, '$.vehicleId') = ${vehicleId}`,
         sql`json_extract(${deliveries.message}, '$.severity') != 'critical'`,
+        sql`${deliveries.topic} IS NULL AND json_extract(${deliveries.message}, '$.digest') IS NULL`,
       ),
     )
     .limit(1);
@@ -144,8 +137,11 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
         resume(before, now, out);
         continue;
       }
+      const digesting = step === 0 && !critical && prefs.digestMinutes > 0;
+      // A digest: the user's non-critical alerts of a window, across vehicles, in one message.
+      if (digesting && (await joinDigest(db, alert.tenantId, recipient.userId, channel, target, spec, now))) continue;
       // Grouping: non-critical alerts of one vehicle within the tenant's window share one message.
-      if (step === 0 && !critical) {
+      if (step === 0 && !critical && !digesting) {
         const group = await openGroup(db, alert.tenantId, recipient.userId, channel, target, alert.vehicleId, now);
         if (group) {
           const grouped = group.message as unknown as MessageSpec;
@@ -160,7 +156,8 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
         }
       }
       const unreachable = (channel === "sms" || channel === "voice") && !recipient.phone ? "No phone number on the user's profile" : null;
-      const dueAt = Math.max(now + (step === 0 && !critical ? ctx.groupWaitMs : 0), quietEnd ?? 0);
+      const holdMs = digesting ? prefs.digestMinutes * 60_000 : step === 0 && !critical ? ctx.groupWaitMs : 0;
+      const dueAt = Math.max(now + holdMs, quietEnd ?? 0);
       const id = await deliveryId([alert.id, recipient.userId, channel, step, target]);
       const inserted = await db
         .insert(deliveries)
@@ -175,7 +172,7 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
           status: unreachable ? "failed" : "queued",
           lastError: unreachable,
           dueAt,
-          message: { ...spec, ...(step ? { escalationStep: step } : {}) } as never,
+          message: (digesting ? openingDigest(spec) : { ...spec, ...(step ? { escalationStep: step } : {}) }) as never,
           updatedAt: now,
         })
         .onConflictDoNothing()
@@ -225,36 +222,6 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: Recipie
   );
 }
 
-/** Customer webhooks subscribed to `alert.created`: one signed delivery each. */
-async function planWebhooks(db: Db, ctx: AlertContext, now: number, out: Planned[]) {
-  const hooks = await db
-    .select()
-    .from(outboundWebhooks)
-    .where(inTenant(outboundWebhooks, ctx.alert.tenantId, eq(outboundWebhooks.enabled, true)));
-  for (const hook of hooks.filter((h) => h.events.includes("alert.created"))) {
-    const id = await deliveryId([ctx.alert.id, null, "webhook", 0, hook.id]);
-    const inserted = await db
-      .insert(deliveries)
-      .values({
-        id,
-        tenantId: ctx.alert.tenantId,
-        alertId: ctx.alert.id,
-        userId: null,
-        channel: "webhook",
-        step: 0,
-        target: hook.id,
-        status: "queued",
-        dueAt: now,
-        message: { ...ctx.spec, event: "alert.created" } as never,
-        updatedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: deliveries.id });
-    if (inserted.length) out.push({ id, dueAt: now });
-    else await resumeExisting(db, id, now, out);
-  }
-}
-
 /** A new alert: everyone allowed to see it, on the channels their preferences name for its severity. */
 export async function planRaised(env: Env, tenantId: string, alertId: string, now = Date.now()): Promise<Planned[] | null> {
   const db = database(env.DB);
@@ -271,7 +238,7 @@ export async function planRaised(env: Env, tenantId: string, alertId: string, no
     const p = prefs.get(recipient.userId)!;
     await planRecipient({ db, env, ctx, recipient, prefs: p, channels: p.channels[ctx.alert.severity], step: 0, now, out });
   }
-  await planWebhooks(db, ctx, now, out);
+  await planAlertWebhooks(db, ctx, "alert.created", null, now, out);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, ROLES, SEVERITIES } from "../db/schema";
+import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, RESOLVED_CHANNELS, ROLES, SEVERITIES } from "../db/schema";
 import { IsoDate, PageQuery } from "./common";
 import { TimeZone } from "./time-zone";
 
@@ -15,6 +15,12 @@ export const PreferencesSchema = z
     channels: z.strictObject({ critical: ChannelList, high: ChannelList, medium: ChannelList, low: ChannelList }),
     quietHours: z.strictObject({ start: ClockTime, end: ClockTime, timeZone: TimeZone }).nullable(),
     digestMinutes: z.number().int().min(0).max(1440),
+    /** Also hear of resolves on these channels (in-app and push always tell those told of the raise); omitted: none. */
+    notifyResolved: z
+      .array(z.enum(RESOLVED_CHANNELS))
+      .max(RESOLVED_CHANNELS.length)
+      .refine((l) => new Set(l).size === l.length, "Each channel at most once")
+      .optional(),
   })
   .openapi("NotificationPreferences");
 
@@ -104,10 +110,40 @@ export const EscalationPolicyBody = z
 
 export const SettingsBody = z.strictObject({ groupWaitSeconds: z.number().int().min(0).max(3600) }).openapi("TenantSettings");
 
-export const WEBHOOK_EVENTS = ["alert.created", "workorder.created", "workorder.updated"] as const;
-export const OutboundWebhookBody = z
-  .strictObject({ url: z.url().max(2048), events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length) })
-  .openapi("CreateOutboundWebhook");
+export const WEBHOOK_EVENTS = ["alert.created", "alert.updated", "alert.resolved", "workorder.created", "workorder.updated"] as const;
+const EventList = z
+  .array(z.enum(WEBHOOK_EVENTS))
+  .min(1)
+  .max(WEBHOOK_EVENTS.length)
+  .refine((l) => new Set(l).size === l.length, "Each event at most once");
+export const OutboundWebhookBody = z.strictObject({ url: z.url().max(2048), events: EventList }).openapi("CreateOutboundWebhook");
+
+export const OutboundWebhookPatch = z
+  .strictObject({ url: z.url().max(2048).optional(), events: EventList.optional(), enabled: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, "At least one of url, events, enabled")
+  .openapi("UpdateOutboundWebhook");
+
+/** An endpoint as listed: never its secret. `disabledReason` says why it stopped (e.g. its 410). */
+export const OutboundWebhookSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    disabledAt: z.string().nullable(),
+    /** Until when the secret before the last rotation still signs (null: no overlap now). */
+    previousSecretValidUntil: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("OutboundWebhook");
+
+export const OutboundWebhookWithSecret = OutboundWebhookSchema.extend({ secret: z.string() }).openapi("OutboundWebhookWithSecret");
+
+export const WebhookDeliverySchema = DeliverySchema.extend({ event: z.string() }).openapi("WebhookDelivery");
+
+export const WebhookDeliveryQuery = PageQuery.extend({ status: z.enum(DELIVERY_STATUSES).optional() });
 
 export const InboxItemSchema = z
   // alertId is null for an item about something else (a maintenance reminder).

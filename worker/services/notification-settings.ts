@@ -4,7 +4,6 @@ import {
   deliveries,
   escalationPolicies,
   inboxItems,
-  outboundWebhooks,
   pushSubscriptions,
   silences,
   tenants,
@@ -13,7 +12,6 @@ import {
   type EscalationStep,
   type Severity,
 } from "../db/schema";
-import { encryptSecret, newWebhookSecret } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
@@ -25,8 +23,15 @@ export async function getPreferences(db: Db, userId: string) {
   return (await preferencesOf(db, [userId])).get(userId)!;
 }
 
-export async function putPreferences(db: Db, tenantId: string, userId: string, prefs: Preferences) {
+export async function putPreferences(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  body: Omit<Preferences, "notifyResolved"> & Partial<Preferences>,
+) {
   const now = Date.now();
+  // A full replacement: an omitted `notifyResolved` means none.
+  const prefs: Preferences = { ...body, notifyResolved: body.notifyResolved ?? [] };
   await db
     .insert(userPreferences)
     .values({ userId, tenantId, ...prefs, updatedAt: now })
@@ -175,16 +180,6 @@ export async function putPolicy(db: Db, tenantId: string, severity: Severity, st
 export async function putSettings(db: Db, tenantId: string, groupWaitSeconds: number) {
   await db.update(tenants).set({ groupWaitSeconds }).where(eq(tenants.id, tenantId));
   return { groupWaitSeconds };
-}
-
-/** Registers a customer endpoint; its `whsec_` signing secret is returned once. */
-export async function createOutboundWebhook(db: Db, encryptionKey: string, tenantId: string, body: { url: string; events: string[] }) {
-  const secret = newWebhookSecret();
-  const [row] = await db
-    .insert(outboundWebhooks)
-    .values({ id: newId("owh"), tenantId, url: body.url, events: body.events, secretEnc: await encryptSecret(secret, encryptionKey) })
-    .returning();
-  return { id: row!.id, url: row!.url, events: row!.events, secret };
 }
 
 export function listInbox(db: Db, tenantId: string, userId: string, limit: number, unreadOnly: boolean) {

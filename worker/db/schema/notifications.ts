@@ -6,6 +6,9 @@ import type { SilenceMatchers } from "../../domain/silence";
 import { createdAt, users } from "./core";
 
 export { CHANNELS, type Channel, type EscalationStep, type QuietHours } from "../../domain/notifications";
+/** Channels a user may opt into for "resolved" notices; in-app and push tell everyone told of the raise. */
+export const RESOLVED_CHANNELS = ["sms", "voice", "email"] as const;
+export type ResolvedChannel = (typeof RESOLVED_CHANNELS)[number];
 export const DELIVERY_CHANNELS = [...CHANNELS, "webhook"] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 /** The statuses the API shows (`GET /api/notifications`). */
@@ -25,6 +28,8 @@ export const userPreferences = sqliteTable("user_preferences", {
   channels: text("channels", { mode: "json" }).$type<Record<Severity, Channel[]>>().notNull(),
   quietHours: text("quiet_hours", { mode: "json" }).$type<QuietHours | null>(),
   digestMinutes: integer("digest_minutes").notNull().default(0),
+  /** Extra channels (`sms`, `voice`, `email`) on which to hear that an alert one was told of resolved. */
+  notifyResolved: text("notify_resolved", { mode: "json" }).$type<ResolvedChannel[]>().notNull().default([]),
   updatedAt: integer("updated_at", { mode: "number" }).notNull(),
 });
 
@@ -88,6 +93,8 @@ export const deliveries = sqliteTable(
     index("deliveries_tenant_topic").on(t.tenantId, t.topic),
     // The stale sweep and eager cancellation read unsent rows across tenants by status.
     index("deliveries_status_due").on(t.status, t.dueAt),
+    // An outbound webhook's delivery log (`GET /api/integrations/webhooks/{id}/deliveries`).
+    index("deliveries_tenant_target").on(t.tenantId, t.target, t.createdAt, t.id),
   ],
 );
 
@@ -125,8 +132,15 @@ export const outboundWebhooks = sqliteTable(
     url: text("url").notNull(),
     events: text("events", { mode: "json" }).$type<string[]>().notNull(),
     secretEnc: text("secret_enc").notNull(),
+    /** The secret before the last rotation: it signs too until `previousSecretValidUntil`. */
+    previousSecretEnc: text("previous_secret_enc"),
+    previousSecretValidUntil: integer("previous_secret_valid_until", { mode: "number" }),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /** Why it was disabled (a 410 from the endpoint, or an admin), cleared on re-enable. */
+    disabledReason: text("disabled_reason"),
+    disabledAt: integer("disabled_at", { mode: "number" }),
     createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" }),
   },
   (t) => [index("outbound_webhooks_tenant").on(t.tenantId)],
 );

@@ -44,8 +44,11 @@ export interface SendContext {
   message: OutgoingMessage;
   /** Only for `push`: the subscription this delivery targets. */
   subscription?: PushSubscriptionRecord;
-  /** Only for `webhook`: the endpoint and its signing secret (plaintext). */
-  webhook?: { id: string; url: string; secret: string; event: string; data: unknown };
+  /**
+   * Only for `webhook`: the endpoint and its signing secret (plaintext), and during the 24 h
+   * after a rotation the previous one too (one signature each).
+   */
+  webhook?: { id: string; url: string; secret: string; previousSecret?: string | null; event: string; data: unknown };
   /** Only for `voice`: the URL Twilio calls back when the callee presses 1 (acknowledges). */
   voiceAckUrl?: string;
 }

@@ -1,8 +1,9 @@
 /**
  * Outbound customer webhooks, signed by Standard Webhooks (standardwebhooks.com): body
  * `{type, timestamp, data}`, headers `webhook-id` (the message id, the same on every retry of one
- * message), `webhook-timestamp` (seconds, per attempt) and `webhook-signature`. A 410 means the
- * endpoint is gone: the caller disables it.
+ * message), `webhook-timestamp` (seconds, per attempt) and `webhook-signature` (one signature per
+ * secret in use: two during a rotation's overlap). A 410 means the endpoint is gone: the caller
+ * disables it, with the reason shown, until an admin re-enables it.
  */
 import { signStandardWebhook } from "../../lib/standard-webhooks";
 import { callProvider, permanentFailure } from "../http-result";
@@ -17,7 +18,13 @@ export const sendWebhook: ChannelAdapter = async ({ env, webhook }) => {
   const body = JSON.stringify({ type: webhook.event, timestamp: new Date(timestamp * 1000).toISOString(), data: webhook.data });
   let signature: string;
   try {
-    signature = await signStandardWebhook(webhook.secret, webhook.id, timestamp, body);
+    // Standard Webhooks: several space-separated signatures; a receiver accepts any it can verify.
+    const signatures = await Promise.all(
+      [webhook.secret, webhook.previousSecret]
+        .filter((x): x is string => !!x)
+        .map((secret) => signStandardWebhook(secret, webhook.id, timestamp, body)),
+    );
+    signature = signatures.join(" ");
   } catch (error) {
     return permanentFailure(`webhook: cannot sign: ${error instanceof Error ? error.message : String(error)}`);
   }

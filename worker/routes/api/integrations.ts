@@ -10,10 +10,26 @@ import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
 import { deliverableUrlProblem } from "../../notifications/url-guard";
 import { RotatedSecret } from "../../schemas/accounts";
-import { bearerSecurity, errors, json, jsonBody } from "../../schemas/common";
-import { OutboundWebhookBody } from "../../schemas/notifications";
+import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
+import {
+  OutboundWebhookBody,
+  OutboundWebhookPatch,
+  OutboundWebhookSchema,
+  OutboundWebhookWithSecret,
+  WebhookDeliveryQuery,
+  WebhookDeliverySchema,
+} from "../../schemas/notifications";
 import { listIntegrations, loadIntegration, saveIntegration } from "../../services/integrations";
-import { createOutboundWebhook } from "../../services/notification-settings";
+import {
+  createOutboundWebhook,
+  deleteOutboundWebhook,
+  listOutboundWebhooks,
+  listWebhookDeliveries,
+  publicWebhookDelivery,
+  rotateOutboundWebhookSecret,
+  updateOutboundWebhook,
+} from "../../services/notification-webhooks";
+import { decodeCursor, page } from "../../lib/cursor";
 import { rotateWebhookSecret } from "../../services/tenants";
 
 /** /api/integrations: the telemetry webhook secret, telematics vendors, and customers' outbound webhooks. */
@@ -99,15 +115,68 @@ const webhookRoute = createRoute({
   middleware: [authorize(["admin"])] as const,
   request: jsonBody(OutboundWebhookBody),
   responses: {
-    201: json(
-      z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), secret: z.string() }).openapi("OutboundWebhook"),
-      "Registered",
-    ),
+    201: json(OutboundWebhookWithSecret, "Registered"),
     400: errors[400],
     401: errors[401],
     403: errors[403],
   },
 });
+
+/** Managing customer endpoints (admin): list, update, delete, rotate the secret, the delivery log. */
+const hookBase = { tags: ["Alerting"], security: bearerSecurity, middleware: authorize(["admin"]) };
+const listHooks = createRoute({
+  ...hookBase,
+  method: "get",
+  path: "/webhooks",
+  summary: "Customer webhook endpoints (never their secrets)",
+  responses: {
+    200: json(z.object({ items: z.array(OutboundWebhookSchema), nextCursor: z.null() }).openapi("OutboundWebhookList"), "Endpoints"),
+    401: errors[401],
+    403: errors[403],
+  },
+});
+const patchHook = createRoute({
+  ...hookBase,
+  method: "patch",
+  path: "/webhooks/{id}",
+  summary: "Change an endpoint's url, events or enabled (enabling clears why it was disabled)",
+  request: { params: IdParam, ...jsonBody(OutboundWebhookPatch) },
+  responses: { 200: json(OutboundWebhookSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const deleteHook = createRoute({
+  ...hookBase,
+  method: "delete",
+  path: "/webhooks/{id}",
+  summary: "Remove an endpoint (its delivery log stays listed under GET /api/notifications)",
+  request: { params: IdParam },
+  responses: { 204: { description: "Removed" }, 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const rotateHook = createRoute({
+  ...hookBase,
+  method: "post",
+  path: "/webhooks/{id}/rotate-secret",
+  summary: "New signing secret, shown once; the previous one also signs for 24 h",
+  request: { params: IdParam },
+  responses: { 200: json(OutboundWebhookWithSecret, "Rotated"), 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+const hookDeliveries = createRoute({
+  ...hookBase,
+  method: "get",
+  path: "/webhooks/{id}/deliveries",
+  summary: "The endpoint's delivery log, newest first",
+  request: { params: IdParam, query: WebhookDeliveryQuery },
+  responses: {
+    200: json(
+      z.object({ items: z.array(WebhookDeliverySchema), nextCursor: z.string().nullable() }).openapi("WebhookDeliveryList"),
+      "Deliveries",
+    ),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
+});
+const hookAudit = (action: string, id: string) => ({ action, targetType: "outbound_webhook", targetId: id });
 
 export const integrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(rotate, async (c) => {
@@ -142,4 +211,36 @@ export const integrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     const created = await createOutboundWebhook(database(c.env.DB), c.env.ENCRYPTION_KEY, c.get("auth").tenantId, body);
     c.set("audit", { action: "outbound_webhook.create", targetType: "outbound_webhook", targetId: created.id });
     return c.json(created, 201);
+  })
+  .openapi(listHooks, async (c) =>
+    c.json({ items: await listOutboundWebhooks(database(c.env.DB), c.get("auth").tenantId), nextCursor: null }, 200),
+  )
+  .openapi(patchHook, async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const problem = body.url === undefined ? null : deliverableUrlProblem(body.url, c.env.ENVIRONMENT);
+    if (problem) throw fieldError("url", problem);
+    const updated = await updateOutboundWebhook(database(c.env.DB), c.get("auth").tenantId, id, body);
+    c.set("audit", hookAudit("outbound_webhook.update", id));
+    return c.json(updated, 200);
+  })
+  .openapi(deleteHook, async (c) => {
+    const { id } = c.req.valid("param");
+    await deleteOutboundWebhook(database(c.env.DB), c.get("auth").tenantId, id);
+    c.set("audit", hookAudit("outbound_webhook.delete", id));
+    return c.body(null, 204);
+  })
+  .openapi(rotateHook, async (c) => {
+    const { id } = c.req.valid("param");
+    const rotated = await rotateOutboundWebhookSecret(database(c.env.DB), c.env.ENCRYPTION_KEY, c.get("auth").tenantId, id);
+    c.set("audit", hookAudit("outbound_webhook.rotate_secret", id));
+    return c.json(rotated, 200);
+  })
+  .openapi(hookDeliveries, async (c) => {
+    const { id } = c.req.valid("param");
+    const { limit, cursor, status } = c.req.valid("query");
+    const after = decodeCursor(cursor, 2) as [number, string] | undefined;
+    const rows = await listWebhookDeliveries(database(c.env.DB), c.get("auth").tenantId, id, { status }, limit, after);
+    const result = page(rows, limit, (d) => [d.createdAt, d.id]);
+    return c.json({ items: result.items.map(publicWebhookDelivery), nextCursor: result.nextCursor }, 200);
   });
