@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert, AlertAction, AlertEvent, TransitionResult } from "../worker/domain/alert";
 import { HEARTBEAT, VIEWER_HEADER } from "../worker/domain/live-protocol";
+import { type ActiveSilence, isSilenced } from "../worker/domain/silence";
 import type { IncomingEvent, IngestResult } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import { AlertBook } from "./alert-book";
@@ -66,6 +67,11 @@ export class TenantHubCore extends DurableObject<Env> {
         },
       });
       this.#tenantId = this.#meta.get("tenantId");
+      if (this.#tenantId) {
+        // Objects from before the schedule table get its jobs when they next wake.
+        this.#alarm.seed();
+        await this.#alarm.arm();
+      }
     });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
   }
@@ -79,10 +85,8 @@ export class TenantHubCore extends DurableObject<Env> {
         states: this.#states,
         book: this.#book,
         directory,
-        emit: async (events, byId, now) => {
-          await this.#alarm.scheduleEscalations(events, (severity) => directory.escalationSteps(severity), now);
-          this.#publish(events, byId);
-        },
+        emit: (events, byId) => this.#publish(events, byId),
+        handoff: () => void this.ctx.storage.setAlarm(Date.now()),
       },
       key,
       incoming,
@@ -163,7 +167,26 @@ export class TenantHubCore extends DurableObject<Env> {
     await this.#alarm.armGeotab();
   }
 
-  /** Syncs, notifies, escalates, polls and prunes (hub-alarm.ts); always re-arms, even when a step throws. */
+  /**
+   * The cron backstop (worker/scheduled.ts): adds missing scheduled jobs and re-arms the alarm.
+   * Returns the alarm as it was, so the caller can log a tenant whose alarm was lost or overdue.
+   */
+  async ensureAlarm(tenantId: string) {
+    this.#bind(tenantId);
+    return await this.#alarm.ensure();
+  }
+
+  /** A silence was created: pending escalation steps of the alerts it covers now never fire. Returns how many alerts. */
+  async cancelSilencedEscalations(tenantId: string, silence: ActiveSilence) {
+    this.#bind(tenantId);
+    const now = Date.now();
+    const cancelled = this.#alarm.cancelSilenced((alert) => isSilenced(alert, [silence], now));
+    this.#directory?.invalidate(); // the next batch sees the silence too
+    await this.#alarm.arm();
+    return cancelled;
+  }
+
+  /** Runs the alert outboxes, escalations and due scheduled jobs (hub-alarm.ts); always re-arms, even when a step throws. */
   override async alarm() {
     closeExpiredSessions(this.ctx);
     await this.#alarm.run();
@@ -215,6 +238,9 @@ export class TenantHubCore extends DurableObject<Env> {
     if (!this.#tenantId) {
       this.#tenantId = tenantId;
       this.#meta.set("tenantId", tenantId);
+      // First contact: the scheduled jobs start now, with no cron needed (docs/time-driven-work.md).
+      this.#alarm.seed();
+      void this.#alarm.arm();
     }
     this.#directory ??= new TenantDirectory(this.#ports, tenantId);
     return this.#directory;

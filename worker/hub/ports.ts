@@ -5,9 +5,12 @@ import { alertRules, escalationPolicies, silences, vehicles } from "../db/schema
 import { pollGeotab } from "../integrations/geotab/poller";
 import { proposePredictiveWorkOrders } from "../services/predictive-work-orders";
 import { toRuleDef } from "../services/rules";
+import { sweepEngagement } from "../services/engagement";
+import { sweepMaintenance } from "../services/maintenance-sweep";
 import { saveAlertSnapshots } from "./alert-snapshots";
+import { pruneTenantRecords } from "./retention";
 
-/** The tenant object's ports on the Worker's side: D1 reads and writes, work orders, Geotab over fetch. */
+/** The tenant object's ports on the Worker's side: D1 reads and writes, work orders, Geotab over fetch, the per-tenant sweeps. */
 export function d1HubPorts(env: Env): HubPorts {
   const db = database(env.DB);
   return {
@@ -29,5 +32,12 @@ export function d1HubPorts(env: Env): HubPorts {
     proposeWorkOrders: (tenantId, alerts) => proposePredictiveWorkOrders(env, tenantId, alerts),
     // Straight into the calling object (its `ingest`), not back through its own stub.
     pollGeotab: (tenantId, ingest) => pollGeotab(env, tenantId, fetch, { ingest }),
+    sweepMaintenance: async (tenantId, now) => {
+      await sweepMaintenance(env, tenantId, now);
+    },
+    sweepEngagement: async (tenantId, now) => {
+      await sweepEngagement(env, tenantId, now);
+    },
+    pruneRecords: (tenantId, before) => pruneTenantRecords(env.DB, tenantId, before),
   };
 }
