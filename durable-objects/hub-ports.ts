@@ -29,6 +29,8 @@ export interface HubPorts {
   escalationPolicies(tenantId: string): Promise<Map<Severity, EscalationStep[]>>;
   /** Writes alert snapshots to D1; a snapshot never overwrites a newer one (higher `seq`). */
   saveAlerts(tenantId: string, alerts: Alert[]): Promise<void>;
+  /** An alert as D1 last saw it: the only copy once retention dropped a resolved alert from the object. */
+  storedAlert(tenantId: string, alertId: string): Promise<Alert | null>;
   /** Proposes predictive work orders for new predictive alerts; returns the ids created. */
   proposeWorkOrders(tenantId: string, alerts: Alert[]): Promise<string[]>;
   /** Polls the tenant's Geotab feeds once; `configured: false` when it has no Geotab integration. */

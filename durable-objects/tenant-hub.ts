@@ -123,7 +123,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** One alert as the object holds it now (the source of truth), if the viewer may see it. */
   async alert(tenantId: string, viewer: Viewer, alertId: string): Promise<Alert | null> {
     const driverOf = await this.#driverOf(tenantId);
-    const alert = this.#book.get(alertId);
+    const alert = this.#book.get(alertId) ?? (await this.#ports.storedAlert(tenantId, alertId)) ?? undefined;
     return alert && canSee(viewer, { seq: alert.seq, kind: "alert", alert }, driverOf) ? alert : null;
   }
 

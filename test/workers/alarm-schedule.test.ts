@@ -3,7 +3,7 @@ import { createExecutionContext, createScheduledController, runInDurableObject, 
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
-import { addVehicles, call, countRows, createTenant, isoAt, postTelemetry } from "./helpers";
+import { addVehicles, call, countRows, createTenant, isoAt, login, postTelemetry } from "./helpers";
 import { drainQueue, driveTime, freezeClock, runHubAlarm } from "./drive";
 import { prefs, received, staffWithPhone } from "./notification-helpers";
 
@@ -80,6 +80,11 @@ describe("every time-driven job runs on the tenant's alarm", { timeout: 30_000 }
     expect(left.batches).toBe(0);
     expect(left.alerts).toHaveLength(1);
     expect(left.alerts).not.toContain(old.id);
+    // The API still serves it, from D1.
+    const { token } = await login(tenant.slug, tenant.admin.email, tenant.admin.password);
+    const served = await call("GET", `/api/alerts/${old.id}`, { token });
+    expect(served.status).toBe(200);
+    expect(((await served.json()) as { status: string }).status).toBe("resolved");
     expect(await countRows("audit_log", "tenant_id = ?", tenant.id)).toBeGreaterThan(0);
 
     freezeClock(Date.now() + 366 * DAY);
