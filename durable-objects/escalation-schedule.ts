@@ -106,7 +106,11 @@ export async function scheduleFromNewAlerts(
   const to = meta("syncedSeq");
   if (to <= from) return 0;
   const raised = sql
-    .exec<{ at: number; data: string }>("SELECT at, data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert' ORDER BY seq", from, to)
+    .exec<{ at: number; data: string }>(
+      "SELECT at, data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert' ORDER BY seq",
+      from,
+      to,
+    )
     .toArray()
     .map((r) => ({ at: r.at, alert: JSON.parse(r.data) as Alert }))
     // Silenced when raised: no chain. Acknowledged or resolved since: the chain would be dropped anyway.

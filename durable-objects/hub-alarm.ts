@@ -2,7 +2,14 @@ import type { Alert } from "../worker/domain/alert";
 import { isSilenced } from "../worker/domain/silence";
 import type { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlerts } from "./alert-sync";
-import { alertsWithPendingSteps, cancelEscalations, dueEscalationJobs, finishSteps, nextEscalationAt, scheduleFromNewAlerts } from "./escalation-schedule";
+import {
+  alertsWithPendingSteps,
+  cancelEscalations,
+  dueEscalationJobs,
+  finishSteps,
+  nextEscalationAt,
+  scheduleFromNewAlerts,
+} from "./escalation-schedule";
 import type { HubMeta } from "./hub-meta";
 import type { GeotabIngest, HubPorts } from "./hub-ports";
 import { enqueueRaisedAlerts } from "./notify-outbox";
@@ -137,7 +144,11 @@ export class HubAlarm {
     const { storage, ports, book, queue } = this.deps;
     await enqueueRaisedAlerts(storage.sql, queue, tenantId);
     await this.#proposeWorkOrders(tenantId);
-    await scheduleFromNewAlerts(storage.sql, () => ports.escalationPolicies(tenantId), (id) => book.get(id));
+    await scheduleFromNewAlerts(
+      storage.sql,
+      () => ports.escalationPolicies(tenantId),
+      (id) => book.get(id),
+    );
     await this.#fireEscalations(tenantId, now);
   }
 
@@ -192,7 +203,13 @@ export class HubAlarm {
     const next = nextEscalationAt(sql);
     if (next === null || next > now) return;
     const active = await this.deps.ports.silences(tenantId, now);
-    const due = dueEscalationJobs(sql, tenantId, now, (id) => this.deps.book.get(id), (alert) => isSilenced(alert, active, now));
+    const due = dueEscalationJobs(
+      sql,
+      tenantId,
+      now,
+      (id) => this.deps.book.get(id),
+      (alert) => isSilenced(alert, active, now),
+    );
     if (!due.jobs.length) return;
     await this.deps.queue.sendBatch(due.jobs.map((body) => ({ body })));
     finishSteps(sql, due.steps);

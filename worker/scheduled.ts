@@ -14,7 +14,10 @@ import { sweepStaleDeliveries } from "./notifications/sweep";
  */
 export async function runSweep(env: Env, now = Date.now()) {
   const db = database(env.DB);
-  await rearmTenantAlarms(env, (await db.select({ id: tenants.id }).from(tenants)).map((t) => t.id));
+  await rearmTenantAlarms(
+    env,
+    (await db.select({ id: tenants.id }).from(tenants)).map((t) => t.id),
+  );
   await sweepStaleDeliveries(env, now); // deliveries whose queue job was lost or whose send stalled
   await db.batch([
     purgeExpiredThrottles(db, now),

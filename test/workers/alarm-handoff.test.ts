@@ -11,8 +11,7 @@ driveTime();
 
 type Job = { type: string; alertId?: string; step?: number };
 
-const oilDrop = (externalId: string) =>
-  [0, 10].map((s) => ({ vehicleId: externalId, ts: isoAt(s), readings: { oilPressureKpa: 60 } }));
+const oilDrop = (externalId: string) => [0, 10].map((s) => ({ vehicleId: externalId, ts: isoAt(s), readings: { oilPressureKpa: 60 } }));
 const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
 const pendingSteps = (tenantId: string) =>
   runInDurableObject(hubOf(tenantId), (_hub, state) =>
@@ -84,7 +83,12 @@ describe("durable handoff: what happens after the batch is saved never loses its
 
     const silence = await call("POST", "/api/silences", {
       token: tenant.admin.token,
-      body: { matchers: { vehicleId: vehicle!.id }, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: isoAt(7_200 * 2), comment: "road test" },
+      body: {
+        matchers: { vehicleId: vehicle!.id },
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: isoAt(7_200 * 2),
+        comment: "road test",
+      },
     });
     expect(silence.status).toBe(201);
     const left = await pendingSteps(tenant.id);

@@ -62,7 +62,9 @@ describe("every time-driven job runs on the tenant's alarm", { timeout: 30_000 }
     expect((await postTelemetry(tenant, { events: oilDrop("P-1") })).status).toBe(202);
     expect((await postTelemetry(tenant, { events: oilDrop("P-2") })).status).toBe(202);
     await runHubAlarm(tenant.id);
-    const alerts = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as { items: { id: string; vehicleId: string }[] };
+    const alerts = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as {
+      items: { id: string; vehicleId: string }[];
+    };
     const old = alerts.items.find((a) => a.vehicleId === vehicle!.id)!;
     expect((await call("POST", `/api/alerts/${old.id}/resolve`, { token: tenant.admin.token, body: {} })).status).toBe(200);
     await runHubAlarm(tenant.id);
@@ -71,11 +73,16 @@ describe("every time-driven job runs on the tenant's alarm", { timeout: 30_000 }
     // 40 days later: the raw batches (8 days) and the resolved alert (30 days) are past retention;
     // the open alert stays however old it is; the audit log (365 days) is pruned only a year on.
     freezeClock(Date.now() + 40 * DAY);
-    await runInDurableObject(hubOf(tenant.id), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+    await runInDurableObject(hubOf(tenant.id), (_hub, state) =>
+      state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"),
+    );
     await runHubAlarm(tenant.id);
     const left = await runInDurableObject(hubOf(tenant.id), (_hub, state) => ({
       batches: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM ingested_batches").one().n,
-      alerts: state.storage.sql.exec<{ id: string }>("SELECT id FROM alerts").toArray().map((r) => r.id),
+      alerts: state.storage.sql
+        .exec<{ id: string }>("SELECT id FROM alerts")
+        .toArray()
+        .map((r) => r.id),
     }));
     expect(left.batches).toBe(0);
     expect(left.alerts).toHaveLength(1);
@@ -88,7 +95,9 @@ describe("every time-driven job runs on the tenant's alarm", { timeout: 30_000 }
     expect(await countRows("audit_log", "tenant_id = ?", tenant.id)).toBeGreaterThan(0);
 
     freezeClock(Date.now() + 366 * DAY);
-    await runInDurableObject(hubOf(tenant.id), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+    await runInDurableObject(hubOf(tenant.id), (_hub, state) =>
+      state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"),
+    );
     await runHubAlarm(tenant.id);
     expect(await countRows("audit_log", "tenant_id = ?", tenant.id)).toBe(0);
   });

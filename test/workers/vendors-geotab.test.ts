@@ -271,7 +271,8 @@ describe("Geotab polling on the tenant's alarm", () => {
     const nextPoll = () =>
       runInDurableObject(
         hub,
-        (_i, state) => state.storage.sql.exec<{ value: number }>("SELECT due_at AS value FROM schedule WHERE job = 'geotab'").toArray()[0]?.value,
+        (_i, state) =>
+          state.storage.sql.exec<{ value: number }>("SELECT due_at AS value FROM schedule WHERE job = 'geotab'").toArray()[0]?.value,
       );
     const armedFor = Number(await nextPoll()) - Date.now();
     expect(armedFor).toBeGreaterThan(0);

@@ -31,7 +31,10 @@ export function d1HubPorts(env: Env): HubPorts {
       new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
     saveAlerts: (tenantId, alerts) => saveAlertSnapshots(env.DB, tenantId, alerts),
     storedAlert: async (tenantId, alertId) => {
-      const [row] = await db.select().from(alerts).where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
+      const [row] = await db
+        .select()
+        .from(alerts)
+        .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
       return row ? publicAlert(row) : null;
     },
     proposeWorkOrders: (tenantId, alerts) => proposePredictiveWorkOrders(env, tenantId, alerts),
