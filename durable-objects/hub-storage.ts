@@ -39,8 +39,8 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
   },
   (sql) => {
     // Every time-driven job and when it is next due (schedule.ts); the Geotab poll time moves here from meta.
-    sql.exec("CREATE TABLE schedule (job TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
-    sql.exec("INSERT INTO schedule (job, due_at) SELECT 'geotab', CAST(value AS INTEGER) FROM meta WHERE key = 'geotabNextPoll'");
+    sql.exec("CREATE TABLE IF NOT EXISTS schedule (job TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
+    sql.exec("INSERT OR IGNORE INTO schedule (job, due_at) SELECT 'geotab', CAST(value AS INTEGER) FROM meta WHERE key = 'geotabNextPoll'");
     sql.exec("DELETE FROM meta WHERE key = 'geotabNextPoll'");
     // Escalations are now scheduled from the event log past `escalatedSeq`; alerts so far had theirs at ingest.
     sql.exec("INSERT OR IGNORE INTO meta (key, value) SELECT 'escalatedSeq', value FROM meta WHERE key = 'seq'");
