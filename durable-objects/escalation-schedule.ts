@@ -1,4 +1,4 @@
-import type { Alert } from "../worker/domain/alert";
+import type { Alert, Severity } from "../worker/domain/alert";
 import type { Channel, EscalationStep, NotificationJob } from "../worker/domain/notifications";
 import type { Role } from "../worker/domain/roles";
 
@@ -46,26 +46,77 @@ export const postponeStep = (sql: SqlStorage, alertId: string, step: number, unt
 export const nextEscalationAt = (sql: SqlStorage): number | null =>
   sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM escalations").one().at;
 
+/** Steps about to be sent: removed (`finishSteps`) only once the queue took their jobs. */
+export interface DueJobs {
+  jobs: NotificationJob[];
+  steps: { alertId: string; step: number }[];
+}
+
 /**
- * Due steps of alerts still open become `alert.escalated` jobs (returned for the queue); snoozed
- * ones wait until the snooze ends, those of acknowledged or resolved alerts are dropped.
+ * Due steps of alerts still open and not silenced now become `alert.escalated` jobs; snoozed
+ * ones wait until the snooze ends; those of acknowledged, resolved or silenced alerts are dropped.
  */
-export function takeDueEscalations(
+export function dueEscalationJobs(
   sql: SqlStorage,
   tenantId: string,
   now: number,
   current: (alertId: string) => Alert | undefined,
-): NotificationJob[] {
-  const jobs: NotificationJob[] = [];
-  for (const due of dueEscalations(sql, now)) {
-    const alert = current(due.alertId);
+  silenced: (alert: Alert) => boolean,
+): DueJobs {
+  const due: DueJobs = { jobs: [], steps: [] };
+  for (const step of dueEscalations(sql, now)) {
+    const alert = current(step.alertId);
     const snoozedUntil = alert?.snoozedUntil ? Date.parse(alert.snoozedUntil) : 0;
     if (alert?.status === "open" && snoozedUntil > now) {
-      postponeStep(sql, due.alertId, due.step, snoozedUntil);
-      continue;
+      postponeStep(sql, step.alertId, step.step, snoozedUntil);
+    } else if (alert?.status === "open" && !silenced(alert)) {
+      due.jobs.push({ type: "alert.escalated", tenantId, ...step });
+      due.steps.push({ alertId: step.alertId, step: step.step });
+    } else {
+      finishStep(sql, step.alertId, step.step);
     }
-    if (alert?.status === "open") jobs.push({ type: "alert.escalated", tenantId, ...due });
-    finishStep(sql, due.alertId, due.step);
   }
-  return jobs;
+  return due;
+}
+
+export const finishSteps = (sql: SqlStorage, steps: DueJobs["steps"]) => {
+  for (const s of steps) finishStep(sql, s.alertId, s.step);
+};
+
+/** Alerts with steps still pending, for a new silence to check against. */
+export const alertsWithPendingSteps = (sql: SqlStorage): string[] =>
+  sql
+    .exec<{ alert_id: string }>("SELECT DISTINCT alert_id FROM escalations")
+    .toArray()
+    .map((r) => r.alert_id);
+
+/**
+ * The escalation outbox: new alerts past the `escalatedSeq` cursor (and never past `syncedSeq`,
+ * so the consumer finds the alert row) get their policy's steps, timed from when the object
+ * recorded them. Runs on the alarm, so a policy read that fails after a batch was saved only
+ * delays the schedule to the next alarm; the cursor moves once the steps are stored.
+ */
+export async function scheduleFromNewAlerts(
+  sql: SqlStorage,
+  policies: () => Promise<Map<Severity, EscalationStep[]>>,
+  current: (alertId: string) => Alert | undefined,
+): Promise<number> {
+  const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
+  const from = meta("escalatedSeq");
+  const to = meta("syncedSeq");
+  if (to <= from) return 0;
+  const raised = sql
+    .exec<{ at: number; data: string }>(
+      "SELECT at, data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert' ORDER BY seq",
+      from,
+      to,
+    )
+    .toArray()
+    .map((r) => ({ at: r.at, alert: JSON.parse(r.data) as Alert }))
+    // Silenced when raised: no chain. Acknowledged or resolved since: the chain would be dropped anyway.
+    .filter(({ alert }) => !alert.silenced && current(alert.id)?.status === "open");
+  const bySeverity = raised.length ? await policies() : new Map<Severity, EscalationStep[]>();
+  for (const { at, alert } of raised) scheduleEscalations(sql, alert.id, bySeverity.get(alert.severity) ?? [], at);
+  sql.exec("INSERT INTO meta (key, value) VALUES ('escalatedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
+  return raised.length;
 }

@@ -1,17 +1,26 @@
-import type { Alert, AlertEvent, Severity } from "../worker/domain/alert";
-import type { EscalationStep } from "../worker/domain/notifications";
+import type { Alert } from "../worker/domain/alert";
+import { isSilenced } from "../worker/domain/silence";
 import type { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlerts } from "./alert-sync";
-import { nextEscalationAt, scheduleEscalations, takeDueEscalations } from "./escalation-schedule";
-import { RETENTION_MS } from "./hub-storage";
+import {
+  alertsWithPendingSteps,
+  cancelEscalations,
+  dueEscalationJobs,
+  finishSteps,
+  nextEscalationAt,
+  scheduleFromNewAlerts,
+} from "./escalation-schedule";
 import type { HubMeta } from "./hub-meta";
 import type { GeotabIngest, HubPorts } from "./hub-ports";
 import { enqueueRaisedAlerts } from "./notify-outbox";
 import { proposeFromNewAlerts } from "./predictive-outbox";
+import { pruneObject, RETENTION } from "./retention";
+import { type JobName, PERIODIC_JOBS, Schedule } from "./schedule";
 
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /** How often a tenant with a Geotab integration is polled (Geotab has no push). */
 export const GEOTAB_POLL_MS = 60_000;
+/** An alarm this late is reported by the cron backstop as overdue (the runtime lost or kept failing it). */
+export const OVERDUE_AFTER_MS = 2 * 60_000;
 
 export interface AlarmDeps {
   storage: DurableObjectStorage;
@@ -27,38 +36,39 @@ export interface AlarmDeps {
   live: { nextDueAt(): number | null; flushDue(now: number): Promise<void> };
 }
 
+const log = (level: "error" | "warn", job: string, tenantId: string, error: unknown) =>
+  console.error(JSON.stringify({ level, job, tenantId, error: String(error) }));
+
 /**
- * One alarm drives everything time-based in the object: the D1 sync of new alert events and
- * their notification jobs (due at once), predictive work-order proposals, escalation steps (at
- * their time), the Geotab poll (every GEOTAB_POLL_MS while configured) and pruning. Each step is
- * idempotent and vendor failures are caught, so the runtime's own alarm retries only cover D1 or
- * Queue outages; whatever a step throws, the alarm is re-armed for the pending work.
+ * One alarm drives everything time-based in the object (docs/time-driven-work.md): the alert
+ * outboxes (D1 sync, notification jobs, predictive work orders, the escalation schedule, due at
+ * once), escalation steps and held live updates (at their time), and the jobs of the schedule
+ * table (maintenance, engagement, retention, the Geotab poll). Each step is idempotent. A failing
+ * outbox step throws (the runtime retries the alarm) but the scheduled jobs still run, each on its
+ * own, and the alarm is always re-armed for the earliest pending work.
  */
 export class HubAlarm {
   #syncing: Promise<unknown> = Promise.resolve();
   #syncScheduled = false;
   #proposing: Promise<unknown> = Promise.resolve();
+  readonly #schedule: Schedule;
 
-  constructor(private readonly deps: AlarmDeps) {}
+  constructor(private readonly deps: AlarmDeps) {
+    this.#schedule = new Schedule(deps.storage.sql);
+  }
 
   async run() {
     this.#syncScheduled = false;
+    const now = Date.now();
     try {
-      await this.deps.live.flushDue(Date.now());
-      while ((await this.syncNow()) >= SYNC_PAGE) {
-        // a backlog larger than one sync page: keep going
-      }
-      const now = Date.now();
-      const tenantId = this.deps.tenantId();
-      if (tenantId) {
-        await enqueueRaisedAlerts(this.deps.storage.sql, this.deps.queue, tenantId);
-        await this.#proposeWorkOrders(tenantId);
-        await this.#fireEscalations(tenantId, now);
-        if (this.#geotabNextPoll() <= now) await this.#pollGeotab(tenantId, now);
-      }
-      this.#pruneIfDue(now);
+      await this.deps.live.flushDue(now);
+      await this.#alertWork(now);
     } finally {
-      await this.arm();
+      try {
+        await this.#runDueJobs(now);
+      } finally {
+        await this.arm();
+      }
     }
   }
 
@@ -78,29 +88,101 @@ export class HubAlarm {
     void this.deps.storage.setAlarm(Date.now());
   }
 
-  /** Schedules the policy's steps for each new, unsilenced alert. */
-  async scheduleEscalations(events: AlertEvent[], stepsFor: (severity: Severity) => Promise<EscalationStep[]>, now: number) {
-    const created = events.filter((e) => e.kind === "alert" && !e.alert.silenced);
-    if (!created.length) return;
-    for (const { alert } of created) scheduleEscalations(this.deps.storage.sql, alert.id, await stepsFor(alert.severity), now);
+  /**
+   * The cron backstop and first contact: adds missing periodic jobs and re-arms. Reports the
+   * alarm as it was, so the caller can log a tenant whose alarm was lost or is overdue.
+   */
+  async ensure(now = Date.now()) {
+    this.#schedule.seed(now);
+    const before = await this.deps.storage.getAlarm();
     await this.arm();
+    return { alarmAt: before, overdue: before === null || before < now - OVERDUE_AFTER_MS, nextAt: await this.deps.storage.getAlarm() };
+  }
+
+  /** Adds missing periodic jobs (first contact with a tenant) without touching the alarm if nothing changed. */
+  seed(now = Date.now()) {
+    this.#schedule.seed(now);
+  }
+
+  /** A new silence: pending steps of alerts it covers now are dropped, so none fires. */
+  cancelSilenced(silenced: (alert: Alert) => boolean) {
+    const sql = this.deps.storage.sql;
+    const covered = alertsWithPendingSteps(sql).filter((id) => {
+      const alert = this.deps.book.get(id);
+      return alert !== undefined && silenced(alert);
+    });
+    for (const id of covered) cancelEscalations(sql, id);
+    return covered.length;
   }
 
   /** Starts (or keeps) polling Geotab: the next poll is at most GEOTAB_POLL_MS away. */
   async armGeotab() {
-    if (this.#geotabNextPoll() > Date.now() + GEOTAB_POLL_MS) await this.#scheduleGeotab(Date.now() + GEOTAB_POLL_MS);
+    const next = this.#schedule.dueAt("geotab") ?? Number.POSITIVE_INFINITY;
+    if (next > Date.now() + GEOTAB_POLL_MS) this.#schedule.set("geotab", Date.now() + GEOTAB_POLL_MS);
+    await this.arm();
   }
 
-  /** Sets the alarm to the earliest pending work (escalation or Geotab poll), unless one is set sooner. */
+  /** Sets the alarm to the earliest pending work (schedule row, escalation step, held live update), unless one is set sooner. */
   async arm() {
     const next = Math.min(
+      this.#schedule.next() ?? Infinity,
       nextEscalationAt(this.deps.storage.sql) ?? Infinity,
-      this.#geotabNextPoll(),
       this.deps.live.nextDueAt() ?? Infinity,
     );
     if (!Number.isFinite(next)) return;
     const current = await this.deps.storage.getAlarm();
     if (current === null || current > next) await this.deps.storage.setAlarm(next);
+  }
+
+  /** The outboxes past their cursors, then due escalation steps; throws on a D1 or Queue failure. */
+  async #alertWork(now: number) {
+    while ((await this.syncNow()) >= SYNC_PAGE) {
+      // a backlog larger than one sync page: keep going
+    }
+    const tenantId = this.deps.tenantId();
+    if (!tenantId) return;
+    const { storage, ports, book, queue } = this.deps;
+    await enqueueRaisedAlerts(storage.sql, queue, tenantId);
+    await this.#proposeWorkOrders(tenantId);
+    await scheduleFromNewAlerts(
+      storage.sql,
+      () => ports.escalationPolicies(tenantId),
+      (id) => book.get(id),
+    );
+    await this.#fireEscalations(tenantId, now);
+  }
+
+  /** Runs each due job of the schedule table on its own: a failure is logged and retried next period. */
+  async #runDueJobs(now: number) {
+    const tenantId = this.deps.tenantId();
+    if (!tenantId) return;
+    for (const job of this.#schedule.due(now)) {
+      if (job !== "geotab") this.#schedule.set(job, now + PERIODIC_JOBS[job]);
+      try {
+        await this.#runJob(job, tenantId, now);
+      } catch (error) {
+        log("error", job, tenantId, error);
+      }
+    }
+  }
+
+  async #runJob(job: JobName, tenantId: string, now: number) {
+    const { ports } = this.deps;
+    switch (job) {
+      case "maintenance":
+        return await ports.sweepMaintenance(tenantId, now);
+      case "engagement":
+        return await ports.sweepEngagement(tenantId, now);
+      case "retention":
+        pruneObject(this.deps.storage.sql, this.deps.book, now);
+        return await ports.pruneRecords(tenantId, {
+          deliveries: now - RETENTION.deliveriesMs,
+          inboxItems: now - RETENTION.inboxItemsMs,
+          auditLog: now - RETENTION.auditLogMs,
+        });
+      case "geotab":
+        return await this.#pollGeotab(tenantId, now);
+    }
   }
 
   /**
@@ -111,43 +193,38 @@ export class HubAlarm {
     const { storage, ports, book } = this.deps;
     const propose = (alerts: Alert[]) => ports.proposeWorkOrders(tenantId, alerts);
     const run = this.#proposing.then(() => proposeFromNewAlerts(storage.sql, propose, (id) => book.get(id)));
-    this.#proposing = run.catch((error) => {
-      console.error(JSON.stringify({ level: "error", job: "predictive.workOrders", tenantId, error: String(error) }));
-    });
+    this.#proposing = run.catch((error) => log("error", "predictive.workOrders", tenantId, error));
     return this.#proposing;
   }
 
+  /** Steps leave the table only once the queue took their jobs: a failed send fires them on the next alarm. */
   async #fireEscalations(tenantId: string, now: number) {
-    const jobs = takeDueEscalations(this.deps.storage.sql, tenantId, now, (id) => this.deps.book.get(id));
-    if (jobs.length) await this.deps.queue.sendBatch(jobs.map((body) => ({ body })));
+    const sql = this.deps.storage.sql;
+    const next = nextEscalationAt(sql);
+    if (next === null || next > now) return;
+    const active = await this.deps.ports.silences(tenantId, now);
+    const due = dueEscalationJobs(
+      sql,
+      tenantId,
+      now,
+      (id) => this.deps.book.get(id),
+      (alert) => isSilenced(alert, active, now),
+    );
+    if (!due.jobs.length) return;
+    await this.deps.queue.sendBatch(due.jobs.map((body) => ({ body })));
+    finishSteps(sql, due.steps);
   }
 
   async #pollGeotab(tenantId: string, now: number) {
     try {
       const result = await this.deps.ports.pollGeotab(tenantId, this.deps.ingest);
       if (!result.configured) {
-        this.deps.meta.delete("geotabNextPoll");
+        this.#schedule.clear("geotab");
         return;
       }
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", job: "geotab.poll", tenantId, error: String(error) }));
+      log("error", "geotab.poll", tenantId, error);
     }
-    await this.#scheduleGeotab(now + GEOTAB_POLL_MS);
-  }
-
-  #geotabNextPoll() {
-    return Number(this.deps.meta.get("geotabNextPoll") ?? Number.POSITIVE_INFINITY);
-  }
-
-  async #scheduleGeotab(at: number) {
-    this.deps.meta.set("geotabNextPoll", String(at));
-    await this.arm();
-  }
-
-  #pruneIfDue(now: number) {
-    if (now - Number(this.deps.meta.get("lastPrune") ?? 0) <= PRUNE_EVERY_MS) return;
-    this.deps.storage.sql.exec("DELETE FROM ingested_batches WHERE received_at < ?", now - RETENTION_MS);
-    this.deps.book.prune(now - RETENTION_MS);
-    this.deps.meta.set("lastPrune", String(now));
+    this.#schedule.set("geotab", now + GEOTAB_POLL_MS);
   }
 }

@@ -14,8 +14,13 @@ export interface IngestDeps {
   states: VehicleStates;
   book: AlertBook;
   directory: TenantDirectory;
-  /** Schedules escalations for and broadcasts alert events (awaited before the next group). */
-  emit: (events: AlertEvent[], byId: Map<string, VehicleRef>, now: number) => Promise<void>;
+  /** Broadcasts alert events to the live room (best effort: the alarm syncs and notifies them anyway). */
+  emit: (events: AlertEvent[], byId: Map<string, VehicleRef>) => void;
+  /**
+   * Called inside the batch's storage transaction when it recorded alert events: sets the alarm
+   * that syncs, notifies and escalates them, so it is committed with them or not at all.
+   */
+  handoff: () => void;
 }
 
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
@@ -71,14 +76,34 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     );
     const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
     states.flush();
-    return { ...outcome, raised: [...outcome.raised, ...anomalies] };
+    const raised = [...outcome.raised, ...anomalies];
+    if (raised.length) hub.handoff();
+    return { ...outcome, raised };
   });
   if (!recorded) return DUPLICATE;
+  // The batch and its alerts are committed: from here on nothing may turn the 202 into a 500
+  // (the vendor's retry would be a duplicate and the batch's predictions lost for good).
   const { raised, toScore, machineReadings } = recorded;
-  await hub.emit(raised, byId, now);
+  afterSave("live.publish", () => hub.emit(raised, byId));
   if (toScore.size || machineReadings.length) {
-    const predicted = await scoreTouchedVehicles(storage, states, context, { toScore, machineReadings });
-    await hub.emit(predicted, byId, now);
+    try {
+      const predicted = await scoreTouchedVehicles(storage, states, context, { toScore, machineReadings });
+      if (predicted.length) hub.handoff();
+      afterSave("live.publish", () => hub.emit(predicted, byId));
+    } catch (error) {
+      logAfterSave("model.scoring", error);
+    }
   }
   return { ok: true, accepted: events.length };
+}
+
+const logAfterSave = (step: string, error: unknown) =>
+  console.error(JSON.stringify({ level: "error", job: "ingest.afterSave", step, error: String(error) }));
+
+function afterSave(step: string, run: () => void) {
+  try {
+    run();
+  } catch (error) {
+    logAfterSave(step, error);
+  }
 }

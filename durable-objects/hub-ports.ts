@@ -29,8 +29,16 @@ export interface HubPorts {
   escalationPolicies(tenantId: string): Promise<Map<Severity, EscalationStep[]>>;
   /** Writes alert snapshots to D1; a snapshot never overwrites a newer one (higher `seq`). */
   saveAlerts(tenantId: string, alerts: Alert[]): Promise<void>;
+  /** An alert as D1 last saw it: the only copy once retention dropped a resolved alert from the object. */
+  storedAlert(tenantId: string, alertId: string): Promise<Alert | null>;
   /** Proposes predictive work orders for new predictive alerts; returns the ids created. */
   proposeWorkOrders(tenantId: string, alerts: Alert[]): Promise<string[]>;
   /** Polls the tenant's Geotab feeds once; `configured: false` when it has no Geotab integration. */
   pollGeotab(tenantId: string, ingest: GeotabIngest): Promise<{ configured: boolean }>;
+  /** The tenant's maintenance due sweep: reminders for status changes and plan work orders (idempotent). */
+  sweepMaintenance(tenantId: string, now: number): Promise<void>;
+  /** Engagement points and badges earned since the last sweep (each awarded once). */
+  sweepEngagement(tenantId: string, now: number): Promise<void>;
+  /** Deletes the tenant's D1 rows past retention: final deliveries, inbox items, audit log entries. */
+  pruneRecords(tenantId: string, before: { deliveries: number; inboxItems: number; auditLog: number }): Promise<void>;
 }

@@ -37,7 +37,12 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     // Alerts whose continuing-episode update the live stream holds back (live-sockets.ts), due at due_at.
     sql.exec("CREATE TABLE IF NOT EXISTS live_pending (alert_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
   },
+  (sql) => {
+    // Every time-driven job and when it is next due (schedule.ts); the Geotab poll time moves here from meta.
+    sql.exec("CREATE TABLE IF NOT EXISTS schedule (job TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
+    sql.exec("INSERT OR IGNORE INTO schedule (job, due_at) SELECT 'geotab', CAST(value AS INTEGER) FROM meta WHERE key = 'geotabNextPoll'");
+    sql.exec("DELETE FROM meta WHERE key = 'geotabNextPoll'");
+    // Escalations are now scheduled from the event log past `escalatedSeq`; alerts so far had theirs at ingest.
+    sql.exec("INSERT OR IGNORE INTO meta (key, value) SELECT 'escalatedSeq', value FROM meta WHERE key = 'seq'");
+  },
 ];
-
-/** How long accepted batches (and so webhook-id idempotency) and the event log are kept. */
-export const RETENTION_MS = 8 * 24 * 60 * 60 * 1000;

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert, AlertAction, AlertEvent, TransitionResult } from "../worker/domain/alert";
 import { HEARTBEAT, VIEWER_HEADER } from "../worker/domain/live-protocol";
+import { type ActiveSilence, isSilenced } from "../worker/domain/silence";
 import type { IncomingEvent, IngestResult } from "../worker/domain/telemetry";
 import { AlertBook } from "./alert-book";
 import { planTransition } from "./alert-transition";
@@ -65,6 +66,11 @@ export class TenantHubCore extends DurableObject<Env> {
         },
       });
       this.#tenantId = this.#meta.get("tenantId");
+      if (this.#tenantId) {
+        // Objects from before the schedule table get its jobs when they next wake.
+        this.#alarm.seed();
+        await this.#alarm.arm();
+      }
     });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
   }
@@ -78,10 +84,8 @@ export class TenantHubCore extends DurableObject<Env> {
         states: this.#states,
         book: this.#book,
         directory,
-        emit: async (events, byId, now) => {
-          await this.#alarm.scheduleEscalations(events, (severity) => directory.escalationSteps(severity), now);
-          this.#publish(events, byId);
-        },
+        emit: (events, byId) => this.#publish(events, byId),
+        handoff: () => void this.ctx.storage.setAlarm(Date.now()),
       },
       key,
       incoming,
@@ -117,7 +121,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** One alert as the object holds it now (the source of truth), if the viewer may see it. */
   async alert(tenantId: string, viewer: Viewer, alertId: string): Promise<Alert | null> {
     const driverOf = await this.#driverOf(tenantId);
-    const alert = this.#book.get(alertId);
+    const alert = this.#book.get(alertId) ?? (await this.#ports.storedAlert(tenantId, alertId)) ?? undefined;
     return alert && canSee(viewer, { seq: alert.seq, kind: "alert", alert }, driverOf) ? alert : null;
   }
 
@@ -161,7 +165,26 @@ export class TenantHubCore extends DurableObject<Env> {
     await this.#alarm.armGeotab();
   }
 
-  /** Syncs, notifies, escalates, polls and prunes (hub-alarm.ts); always re-arms, even when a step throws. */
+  /**
+   * The cron backstop (worker/scheduled.ts): adds missing scheduled jobs and re-arms the alarm.
+   * Returns the alarm as it was, so the caller can log a tenant whose alarm was lost or overdue.
+   */
+  async ensureAlarm(tenantId: string) {
+    this.#bind(tenantId);
+    return await this.#alarm.ensure();
+  }
+
+  /** A silence was created: pending escalation steps of the alerts it covers now never fire. Returns how many alerts. */
+  async cancelSilencedEscalations(tenantId: string, silence: ActiveSilence) {
+    this.#bind(tenantId);
+    const now = Date.now();
+    const cancelled = this.#alarm.cancelSilenced((alert) => isSilenced(alert, [silence], now));
+    this.#directory?.invalidate(); // the next batch sees the silence too
+    await this.#alarm.arm();
+    return cancelled;
+  }
+
+  /** Runs the alert outboxes, escalations and due scheduled jobs (hub-alarm.ts); always re-arms, even when a step throws. */
   override async alarm() {
     closeExpiredSessions(this.ctx);
     await this.#alarm.run();
@@ -213,6 +236,9 @@ export class TenantHubCore extends DurableObject<Env> {
     if (!this.#tenantId) {
       this.#tenantId = tenantId;
       this.#meta.set("tenantId", tenantId);
+      // First contact: the scheduled jobs start now, with no cron needed (docs/time-driven-work.md).
+      this.#alarm.seed();
+      void this.#alarm.arm();
     }
     this.#directory ??= new TenantDirectory(this.#ports, tenantId);
     return this.#directory;

@@ -21,6 +21,8 @@ describe("the tenant object's alarm", () => {
         JSON.stringify(["manager"]),
         JSON.stringify(["sms"]),
       );
+      // Only the escalation is pending (no scheduled jobs), so the re-arm time is exactly its due time.
+      state.storage.sql.exec("DELETE FROM schedule");
       await state.storage.setAlarm(Date.now() + 60 * 60_000);
     });
 

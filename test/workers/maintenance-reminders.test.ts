@@ -2,10 +2,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runJob } from "../../worker/notifications/consumer";
-import { runSweep } from "../../worker/scheduled";
 import type { ReminderSpec } from "../../worker/notifications/message";
 import { addVehicles, call, countRows, createTenant, type TestTenant } from "./helpers";
-import { drainQueue, driveTime } from "./drive";
+import { drainQueue, driveTime, freezeClock, runHubAlarm } from "./drive";
 import { deliveriesOf, prefs, received, staffWithPhone } from "./notification-helpers";
 
 // Reminder jobs wait on the notification queue until a test drains it (see drive.ts).
@@ -112,7 +111,7 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     expect(await received("email", { to: otherManager.email })).toEqual([]);
   });
 
-  it("the cron sweep reminds of a time-based plan falling due with no telemetry at all", async () => {
+  it("the tenant's alarm reminds of a time-based plan falling due with no telemetry at all", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["T-1"]);
     const manager = await staffWithPhone(tenant, "manager", prefs({ medium: ["email"] }));
@@ -120,7 +119,8 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
       token: tenant.admin.token,
       body: { name: "Annual inspection", everyDays: 30, dueSoonDays: 3, durationMinutes: 120 },
     });
-    await runSweep(env, Date.now() + 28 * 86_400_000);
+    freezeClock(Date.now() + 28 * 86_400_000);
+    await runHubAlarm(tenant.id); // the maintenance job of its schedule (docs/time-driven-work.md)
     await drainQueue();
     const [mail] = await received("email", { to: manager.email });
     expect(mail!.subject).toBe("Service due soon: Unit T-1 — Annual inspection");

@@ -271,13 +271,14 @@ describe("Geotab polling on the tenant's alarm", () => {
     const nextPoll = () =>
       runInDurableObject(
         hub,
-        (_i, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'geotabNextPoll'").toArray()[0]?.value,
+        (_i, state) =>
+          state.storage.sql.exec<{ value: number }>("SELECT due_at AS value FROM schedule WHERE job = 'geotab'").toArray()[0]?.value,
       );
     const armedFor = Number(await nextPoll()) - Date.now();
     expect(armedFor).toBeGreaterThan(0);
     expect(armedFor).toBeLessThanOrEqual(60_000);
     const makeDue = () =>
-      runInDurableObject(hub, (_i, state) => state.storage.sql.exec("UPDATE meta SET value = '0' WHERE key = 'geotabNextPoll'"));
+      runInDurableObject(hub, (_i, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'geotab'"));
     await makeDue();
 
     // The object fetches MyGeotab itself: route its fetch to the stand-in for this test.

@@ -1,13 +1,17 @@
-import { asc, gt } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import type { HubPorts } from "../../durable-objects/hub-ports";
 import { database, inTenant } from "../db/client";
-import { alertRules, escalationPolicies, silences, vehicles } from "../db/schema";
+import { alertRules, alerts, escalationPolicies, silences, vehicles } from "../db/schema";
 import { pollGeotab } from "../integrations/geotab/poller";
 import { proposePredictiveWorkOrders } from "../services/predictive-work-orders";
 import { toRuleDef } from "../services/rules";
+import { publicAlert } from "../services/alerts";
+import { sweepEngagement } from "../services/engagement";
+import { sweepMaintenance } from "../services/maintenance-sweep";
 import { saveAlertSnapshots } from "./alert-snapshots";
+import { pruneTenantRecords } from "./retention";
 
-/** The tenant object's ports on the Worker's side: D1 reads and writes, work orders, Geotab over fetch. */
+/** The tenant object's ports on the Worker's side: D1 reads and writes, work orders, Geotab over fetch, the per-tenant sweeps. */
 export function d1HubPorts(env: Env): HubPorts {
   const db = database(env.DB);
   return {
@@ -26,8 +30,22 @@ export function d1HubPorts(env: Env): HubPorts {
     escalationPolicies: async (tenantId) =>
       new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
     saveAlerts: (tenantId, alerts) => saveAlertSnapshots(env.DB, tenantId, alerts),
+    storedAlert: async (tenantId, alertId) => {
+      const [row] = await db
+        .select()
+        .from(alerts)
+        .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
+      return row ? publicAlert(row) : null;
+    },
     proposeWorkOrders: (tenantId, alerts) => proposePredictiveWorkOrders(env, tenantId, alerts),
     // Straight into the calling object (its `ingest`), not back through its own stub.
     pollGeotab: (tenantId, ingest) => pollGeotab(env, tenantId, fetch, { ingest }),
+    sweepMaintenance: async (tenantId, now) => {
+      await sweepMaintenance(env, tenantId, now);
+    },
+    sweepEngagement: async (tenantId, now) => {
+      await sweepEngagement(env, tenantId, now);
+    },
+    pruneRecords: (tenantId, before) => pruneTenantRecords(env.DB, tenantId, before),
   };
 }

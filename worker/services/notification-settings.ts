@@ -17,6 +17,7 @@ import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
 import { cancelSilencedDeliveries } from "../notifications/cancellation";
 import { preferencesOf, type Preferences } from "../notifications/preferences";
+import type { ActiveSilence } from "../domain/silence";
 import { oneReference, requireReferences } from "./references";
 
 export async function getPreferences(db: Db, userId: string) {
@@ -130,6 +131,7 @@ export async function createSilence(
   tenantId: string,
   createdBy: string,
   body: { matchers: Record<string, string | undefined>; startsAt: string; endsAt: string; comment: string },
+  hub?: SilenceAwareHub,
 ) {
   const { vehicleId, ruleId } = body.matchers;
   // Built-in rules (driving anomalies, predictive models) have no row; their ids start with `builtin:`.
@@ -151,7 +153,19 @@ export async function createSilence(
     })
     .returning();
   await cancelSilencedDeliveries(db, tenantId); // held deliveries it covers are never sent
+  // Pending escalation steps live in the tenant's object. If this call fails, the alarm still
+  // checks silences before it fires a step, so none fires either way; this only drops them now.
+  try {
+    await hub?.cancelSilencedEscalations(tenantId, { matchers: row!.matchers, startsAt: row!.startsAt, endsAt: row!.endsAt });
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", job: "silence.cancelEscalations", tenantId, error: String(error) }));
+  }
   return row!;
+}
+
+/** The tenant object's part of a new silence (durable-objects/tenant-hub.ts). */
+export interface SilenceAwareHub {
+  cancelSilencedEscalations(tenantId: string, silence: ActiveSilence): Promise<number>;
 }
 
 export const listSilences = (db: Db, tenantId: string) =>

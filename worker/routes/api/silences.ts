@@ -6,6 +6,7 @@ import { authorize } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
 import { SilenceBody, SilenceSchema } from "../../schemas/notifications";
 import { createSilence, deleteSilence, listSilences, publicSilence } from "../../services/notification-settings";
+import { tenantHub } from "../../lib/hub";
 import { refreshHub } from "../lib/refresh-hub";
 
 /** /api/silences: matching alerts are still recorded and streamed but notify nobody. */
@@ -49,7 +50,7 @@ const deleteSilenceRoute = createRoute({
 export const silenceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(createSilenceRoute, async (c) => {
     const auth = c.get("auth");
-    const row = await createSilence(database(c.env.DB), auth.tenantId, auth.userId, c.req.valid("json"));
+    const row = await createSilence(database(c.env.DB), auth.tenantId, auth.userId, c.req.valid("json"), tenantHub(c.env, auth.tenantId));
     await refreshHub(c.env, auth.tenantId);
     c.set("audit", { action: "silence.create", targetType: "silence", targetId: row.id });
     return c.json(publicSilence(row), 201);

@@ -1,0 +1,52 @@
+/**
+ * The object's schedule table: one row per time-driven job with the time it is next due. The
+ * alarm runs the due ones and re-arms for the earliest row (or escalation step, or held live
+ * update), so every job runs without cron, under `wrangler dev` as in production.
+ */
+export const PERIODIC_JOBS = {
+  /** Maintenance due sweep: reminders within 2 minutes of a status change (docs/api.md "Maintenance"). */
+  maintenance: 60_000,
+  /** Engagement points and badges. */
+  engagement: 5 * 60_000,
+  /** Retention of raw batches, resolved alerts, deliveries, inbox items and the audit log (retention.ts). */
+  retention: 60 * 60_000,
+} as const;
+
+export type PeriodicJob = keyof typeof PERIODIC_JOBS;
+/** `geotab` is scheduled only while the tenant has a Geotab integration. */
+export type JobName = PeriodicJob | "geotab";
+
+export class Schedule {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Adds the periodic jobs that are missing, first due one period from `now` (never all at once on creation). */
+  seed(now: number) {
+    for (const [job, every] of Object.entries(PERIODIC_JOBS)) {
+      this.sql.exec("INSERT OR IGNORE INTO schedule (job, due_at) VALUES (?, ?)", job, now + every);
+    }
+  }
+
+  dueAt(job: JobName): number | null {
+    return this.sql.exec<{ due_at: number }>("SELECT due_at FROM schedule WHERE job = ?", job).toArray()[0]?.due_at ?? null;
+  }
+
+  set(job: JobName, at: number) {
+    this.sql.exec("INSERT INTO schedule (job, due_at) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET due_at = excluded.due_at", job, at);
+  }
+
+  clear(job: JobName) {
+    this.sql.exec("DELETE FROM schedule WHERE job = ?", job);
+  }
+
+  /** Jobs due at `now`, earliest first. */
+  due(now: number): JobName[] {
+    return this.sql
+      .exec<{ job: JobName }>("SELECT job FROM schedule WHERE due_at <= ? ORDER BY due_at", now)
+      .toArray()
+      .map((r) => r.job);
+  }
+
+  next(): number | null {
+    return this.sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM schedule").one().at;
+  }
+}
