@@ -7,14 +7,14 @@
  */
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { deliveries, technicians, workOrders, type Channel } from "../db/schema";
+import { technicians, workOrders, type Channel } from "../db/schema";
 import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
 import { writeInAppDelivery } from "./inbox-write";
 import { deliveryId, renderReminder, type ReminderSpec } from "./message";
-import { resumeExisting, type Planned } from "./resume";
+import { writePlanned, type Planned } from "./resume";
 import { preferencesOf } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { channelTargets, usersByIds, usersWithRoles } from "./recipients";
@@ -140,9 +140,9 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
         const unreachable = channel === "sms" && !recipient.phone ? "No phone number on the user's profile" : null;
         const dueAt = Math.max(now, quietEnd ?? 0);
         const id = await deliveryId([spec.topic, recipient.userId, channel, 0, target]);
-        const inserted = await db
-          .insert(deliveries)
-          .values({
+        await writePlanned(
+          db,
+          {
             id,
             tenantId,
             alertId: null,
@@ -156,11 +156,10 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
             dueAt,
             message: spec as never,
             updatedAt: now,
-          })
-          .onConflictDoNothing()
-          .returning({ id: deliveries.id });
-        if (inserted.length && !unreachable) out.push({ id, dueAt });
-        else if (!inserted.length) await resumeExisting(db, id, now, out); // a retried job sends what it wrote before
+          },
+          now,
+          out,
+        );
       }
     }
   }

@@ -9,7 +9,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { deliveries, users, type Channel } from "../db/schema";
+import { users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { planAlertWebhooks } from "./alert-webhooks";
 import { writeInAppDelivery } from "./inbox-write";
@@ -18,7 +18,7 @@ import { loadAlert, type AlertContext } from "./planner";
 import { preferencesOf } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { channelTargets, usersByIds } from "./recipients";
-import { resumeExisting, type Planned } from "./resume";
+import { writePlanned, type Planned } from "./resume";
 
 export const RESOLVED_TOPIC = "alert.resolved";
 
@@ -80,9 +80,9 @@ export async function planResolved(
       for (const target of await channelTargets(db, job.tenantId, recipient.userId, channel)) {
         const id = await deliveryId([RESOLVED_TOPIC, job.alertId, resolvedAt, recipient.userId, channel, target]);
         const unreachable = (channel === "sms" || channel === "voice") && !recipient.phone ? "No phone number on the user's profile" : null;
-        const inserted = await db
-          .insert(deliveries)
-          .values({
+        await writePlanned(
+          db,
+          {
             id,
             tenantId: job.tenantId,
             alertId: job.alertId,
@@ -96,11 +96,10 @@ export async function planResolved(
             dueAt,
             message: spec as never,
             updatedAt: now,
-          })
-          .onConflictDoNothing()
-          .returning({ id: deliveries.id });
-        if (inserted.length && !unreachable) out.push({ id, dueAt });
-        else if (!inserted.length) await resumeExisting(db, id, now, out);
+          },
+          now,
+          out,
+        );
       }
     }
   }

@@ -89,7 +89,7 @@ export const publicDelivery = (d: Delivery) => ({
 export function listDeliveries(
   db: Db,
   tenantId: string,
-  f: { alertId?: string; topic?: string; userId?: string; channel?: Delivery["channel"]; status?: Delivery["status"] },
+  f: { alertId?: string; topic?: string; userId?: string; channel?: Delivery["channel"]; status?: Delivery["status"]; target?: string },
   limit: number,
   after?: [number, string],
 ) {
@@ -104,6 +104,7 @@ export function listDeliveries(
         f.topic ? eq(deliveries.topic, f.topic) : undefined,
         f.userId ? eq(deliveries.userId, f.userId) : undefined,
         f.channel ? eq(deliveries.channel, f.channel) : undefined,
+        f.target ? eq(deliveries.target, f.target) : undefined,
         f.status
           ? f.status === "queued"
             ? inArray(deliveries.status, ["queued", "sending"])

@@ -4,14 +4,14 @@
  * carries one signature per secret), re-enable after a 410, and each endpoint's delivery log.
  * Secrets are stored encrypted and shown only when created or rotated.
  */
-import { desc, eq, inArray } from "drizzle-orm";
-import { inTenant, pastCursor, type Db } from "../db/client";
-import { deliveries, outboundWebhooks, type DeliveryState } from "../db/schema";
+import { desc, eq } from "drizzle-orm";
+import { inTenant, type Db } from "../db/client";
+import { type deliveries, outboundWebhooks, type DeliveryState } from "../db/schema";
 import { encryptSecret, newWebhookSecret } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
-import { publicDelivery } from "./notification-settings";
+import { listDeliveries, publicDelivery } from "./notification-settings";
 
 /** How long the secret before a rotation still signs. */
 export const PREVIOUS_SECRET_OVERLAP_MS = 24 * 3600_000;
@@ -132,26 +132,7 @@ export async function listWebhookDeliveries(
   after?: [number, string],
 ) {
   await found(db, tenantId, id);
-  const rows = await db
-    .select()
-    .from(deliveries)
-    .where(
-      inTenant(
-        deliveries,
-        tenantId,
-        eq(deliveries.target, id),
-        eq(deliveries.channel, "webhook"),
-        f.status
-          ? f.status === "queued"
-            ? inArray(deliveries.status, ["queued", "sending"])
-            : eq(deliveries.status, f.status)
-          : undefined,
-        pastCursor(deliveries.createdAt, deliveries.id, after, "desc"),
-      ),
-    )
-    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
-    .limit(limit + 1);
-  return rows;
+  return listDeliveries(db, tenantId, { ...f, channel: "webhook", target: id }, limit, after);
 }
 
 export const publicWebhookDelivery = (d: typeof deliveries.$inferSelect) => ({
