@@ -8,7 +8,8 @@ import { NotFound } from "./screens/not-found";
 import { Settings } from "./screens/settings";
 import { SignIn } from "./screens/sign-in";
 import { Vehicles } from "./screens/vehicles";
-import { end, isStaff, session } from "./session";
+import { isStaff, session } from "./session";
+import { signOut as endSession } from "./api";
 import { useConnectivity } from "./use-api";
 import { PendingActions } from "./pending-actions";
 import { UpdatePrompt } from "./update-prompt";
@@ -165,7 +166,7 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
   const signOut = () => {
     // A deliberate sign-out starts afresh: no screen to return to.
     history.pushState(null, "", "/sign-in");
-    end();
+    endSession();
   };
 
   const closeOnEscape = (event: KeyboardEvent) => {
