@@ -1,6 +1,7 @@
 import { type KeyboardEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Role } from "./api-types";
 import { isOffline } from "./connectivity";
+import { LoadBoundary } from "./load-boundary";
 import { formatClock, ROLE_NAMES } from "./format";
 import { Link, match, navigate, safeReturnPath, usePath, useSearch } from "./router";
 import { LiveAlerts } from "./screens/live-alerts";
@@ -218,7 +219,10 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>
-          <Suspense fallback={<p className="status">Loading…</p>}>{content}</Suspense>
+          {/* A new path gets a fresh boundary, so one screen that failed to load does not stick. */}
+          <LoadBoundary key={path} what="This screen">
+            <Suspense fallback={<p className="status">Loading…</p>}>{content}</Suspense>
+          </LoadBoundary>
         </main>
       </div>
     </>

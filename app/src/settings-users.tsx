@@ -13,7 +13,6 @@ import { Status } from "./page";
 import { ScrollTable } from "./scroll-table";
 import { session } from "./session";
 import { RoleSelect, UserActions } from "./settings-user-actions";
-import "./setup.css";
 import { useApi } from "./use-api";
 
 const FIELDS = ["email", "name", "role", "phone", "password"] as const;
