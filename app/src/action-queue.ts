@@ -5,9 +5,19 @@
  */
 import { useEffect, useState } from "react";
 import { apiFetch, ApiError, client, OfflineError } from "./api";
-import { CHANNEL, enqueue, listProblems, listQueued, type QueuedAction, replay, type ReplayProblem, SYNC_TAG } from "./action-store";
+import {
+  CHANNEL,
+  enqueue,
+  forgetActionsOf,
+  listProblems,
+  listQueued,
+  type QueuedAction,
+  replay,
+  type ReplayProblem,
+  SYNC_TAG,
+} from "./action-store";
 import { connectivity } from "./connectivity";
-import { session } from "./session";
+import { onSessionEnd, session } from "./session";
 
 export type NewAction = Pick<QueuedAction, "kind" | "targetId" | "label" | "body" | "method" | "path">;
 
@@ -74,6 +84,10 @@ new BroadcastChannel(CHANNEL).onmessage = (event: MessageEvent) => {
 };
 // Actions left from an earlier visit go out as soon as the app is open and online.
 if (navigator.onLine) setTimeout(() => void replayNow(), 0);
+// Signing out (here, elsewhere, or by an administrator) drops what that user queued on this device.
+onSessionEnd(({ userId, signedOut }) => {
+  if (signedOut) void forgetActionsOf(userId).catch(() => {});
+});
 // After a sign-in (for instance once an expired session is renewed), what waits goes out.
 session.subscribe(() => {
   if (session.get() && navigator.onLine) void replayNow();

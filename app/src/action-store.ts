@@ -78,6 +78,18 @@ export async function enqueue(action: QueuedAction) {
   announce();
 }
 
+/**
+ * A user signed out: the actions they queued are dropped (never sent after they left), and so are
+ * the replay problems shown on this device. Others' queued actions stay for their own sign-in.
+ */
+export async function forgetActionsOf(userId: string) {
+  for (const action of await listQueued()) {
+    if (action.userId === userId) await run(QUEUE, "readwrite", (s) => s.delete(action.id!));
+  }
+  await run(PROBLEMS, "readwrite", (s) => s.clear());
+  announce();
+}
+
 export async function dismissProblem(id: number) {
   await run(PROBLEMS, "readwrite", (s) => s.delete(id));
   announce();

@@ -6,7 +6,7 @@
 import { hc } from "hono/client";
 import type { AppType, Client, Problem } from "./api-types";
 import { connectivity } from "./connectivity";
-import { end, onSessionEnd, session } from "./session";
+import { end, endRejected, onSessionEnd, session } from "./session";
 
 /** Shared with the service worker (src/sw.ts), which fills it network-first as well. */
 export const API_CACHE = "fleetpulse-api-v1";
@@ -88,8 +88,20 @@ export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {})
     // The service worker caches what it fetches itself; before it controls the page we do.
     if (!navigator.serviceWorker?.controller) void writeCache(request.url, response.clone()).catch(() => {});
   }
-  if (response.status === 401 && token) end("Your session has expired. Please sign in again.");
+  // Only the token this request carried: a late 401 must not end a newer session.
+  if (response.status === 401 && token && token === session.get()?.token) endRejected();
   return response;
+}
+
+/**
+ * Signs out here at once, and tells the server (best effort) so the token stops working and its
+ * live sockets close; offline, the token stays valid on the server until its `exp`.
+ */
+export function signOut() {
+  const token = session.get()?.token;
+  end();
+  if (token)
+    void fetch("/api/auth/logout", { method: "POST", headers: { authorization: `Bearer ${token}` }, keepalive: true }).catch(() => {});
 }
 
 export const client: Client = hc<AppType>(location.origin, { fetch: apiFetch });

@@ -1,6 +1,7 @@
 import { type KeyboardEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Role } from "./api-types";
 import { isOffline } from "./connectivity";
+import { LoadBoundary } from "./load-boundary";
 import { formatClock, ROLE_NAMES } from "./format";
 import { Link, match, navigate, safeReturnPath, usePath, useSearch } from "./router";
 import { LiveAlerts } from "./screens/live-alerts";
@@ -8,7 +9,8 @@ import { NotFound } from "./screens/not-found";
 import { Settings } from "./screens/settings";
 import { SignIn } from "./screens/sign-in";
 import { Vehicles } from "./screens/vehicles";
-import { end, isStaff, session } from "./session";
+import { isStaff, session } from "./session";
+import { signOut as endSession } from "./api";
 import { useConnectivity } from "./use-api";
 import { PendingActions } from "./pending-actions";
 import { UpdatePrompt } from "./update-prompt";
@@ -165,7 +167,7 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
   const signOut = () => {
     // A deliberate sign-out starts afresh: no screen to return to.
     history.pushState(null, "", "/sign-in");
-    end();
+    endSession();
   };
 
   const closeOnEscape = (event: KeyboardEvent) => {
@@ -217,7 +219,10 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>
-          <Suspense fallback={<p className="status">Loading…</p>}>{content}</Suspense>
+          {/* A new path gets a fresh boundary, so one screen that failed to load does not stick. */}
+          <LoadBoundary key={path} what="This screen">
+            <Suspense fallback={<p className="status">Loading…</p>}>{content}</Suspense>
+          </LoadBoundary>
         </main>
       </div>
     </>

@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { ApiError, describeError } from "./api";
 import type { Problem } from "./api-types";
-import { end, session } from "./session";
+import { endRejected, session } from "./session";
 
 /** The file name from `content-disposition`, else `fallback`. */
 function fileName(response: Response, fallback: string): string {
@@ -22,7 +22,7 @@ async function download(path: string, fallbackName: string): Promise<string> {
     throw new Error("You are offline: exports need a connection.");
   }
   if (!response.ok) {
-    if (response.status === 401) end("Your session has expired. Please sign in again.");
+    if (response.status === 401) endRejected();
     const problem = (await response.json().catch(() => ({ title: response.statusText }))) as Problem;
     throw new ApiError(response.status, problem);
   }

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useSyncExternalStore } from "react";
 import type { ServerMessage } from "../../worker/domain/live-protocol";
-import { onSessionEnd, session } from "./session";
+import { endRejected, onSessionEnd, session } from "./session";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
 type Listener = (message: ServerMessage) => void;
@@ -20,6 +20,8 @@ let idleClose: ReturnType<typeof setTimeout> | undefined;
 let attempts = 0;
 /** The last seq seen on this connection; null on a fresh start (no replay of what came before). */
 let lastSeq: number | null = null;
+/** The close code of a socket whose session was revoked or expired (docs/security.md). */
+const SESSION_ENDED = 4001;
 
 function setState(next: LiveState) {
   if (state === next) return;
@@ -48,9 +50,11 @@ function connect() {
   ws.onmessage = (event) => {
     if (socket === ws) receive(JSON.parse(String(event.data)) as ServerMessage);
   };
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     if (socket !== ws) return;
     socket = null;
+    // 4001: the server revoked the session or its token expired; reconnecting cannot help.
+    if (event.code === SESSION_ENDED) return endRejected();
     setState("reconnecting");
     retry = setTimeout(connect, Math.min(10_000, 500 * 2 ** attempts++));
   };

@@ -147,6 +147,7 @@ export function BaselineForm({ reloadKey, onSaved }: { reloadKey: number; onSave
                     <td>
                       <input
                         id={`${id}-confirm`}
+                        className="baseline-confirm"
                         type="checkbox"
                         aria-label={`Confirm overdue: ${label}`}
                         checked={row.confirm}

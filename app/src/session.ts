@@ -54,6 +54,19 @@ let expiryTimer: ReturnType<typeof setTimeout> | undefined;
 /** Why the last session ended, shown once on the sign-in screen. */
 let endReason: string | null = null;
 
+export const EXPIRED = "Your session has expired. Please sign in again.";
+export const REVOKED = "Your session ended: you were signed out on another device or by an administrator. Please sign in again.";
+
+/**
+ * How a session ended. `signedOut` (a sign-out here or elsewhere, a deactivation): the device
+ * forgets the user's cached answers and queued offline actions. Expiry keeps the queued actions
+ * for the same user's next sign-in.
+ */
+export interface SessionEnded {
+  userId: string;
+  signedOut: boolean;
+}
+
 function emit() {
   for (const listener of listeners) listener();
 }
@@ -65,7 +78,7 @@ function armExpiry() {
   const wait = Math.min(current.expiresAt - Date.now(), 86_400_000);
   expiryTimer = setTimeout(
     () => {
-      if (current && current.expiresAt <= Date.now()) end("Your session has expired. Please sign in again.");
+      if (current && current.expiresAt <= Date.now()) end(EXPIRED, false);
       else armExpiry();
     },
     Math.max(wait, 0),
@@ -73,18 +86,27 @@ function armExpiry() {
 }
 armExpiry();
 
-// Another tab signed in or out.
+// Another tab signed in or out; this tab closes what belonged to the old session (its socket).
 window.addEventListener("storage", (event) => {
   if (event.key !== KEY) return;
+  const before = current;
   current = read();
   armExpiry();
+  if (before && before.token !== current?.token) {
+    const expired = before.expiresAt <= Date.now() + 5_000;
+    if (!current) endReason = expired ? EXPIRED : null;
+    runEndHooks({ userId: before.user.id, signedOut: !current && !expired });
+  }
   emit();
 });
 
-const endHooks = new Set<() => void>();
-/** Runs when a session ends (sign-out or expiry): used to drop cached API data. */
-export function onSessionEnd(hook: () => void) {
+const endHooks = new Set<(ended: SessionEnded) => void>();
+/** Runs when a session ends (sign-out, revocation or expiry): used to drop what was the user's. */
+export function onSessionEnd(hook: (ended: SessionEnded) => void) {
   endHooks.add(hook);
+}
+function runEndHooks(ended: SessionEnded) {
+  for (const hook of endHooks) hook(ended);
 }
 
 export const session = {
@@ -114,12 +136,24 @@ export const session = {
   },
 };
 
-export function end(reason: string | null = null) {
+/** Ends the session here; `signedOut` is false only for an expiry (see `SessionEnded`). */
+export function end(reason: string | null = null, signedOut = true) {
   if (!current) return;
+  const userId = current.user.id;
   current = null;
   endReason = reason;
   clearTimeout(expiryTimer);
   localStorage.removeItem(KEY);
-  for (const hook of endHooks) hook();
+  runEndHooks({ userId, signedOut });
   emit();
+}
+
+/**
+ * The server no longer accepts the token (a 401, or the live socket closed with 4001): past its
+ * `exp` it expired, before it the session was revoked (signed out elsewhere, or deactivated).
+ */
+export function endRejected() {
+  if (!current) return;
+  const expired = current.expiresAt <= Date.now() + 5_000;
+  end(expired ? EXPIRED : REVOKED, !expired);
 }

@@ -1,36 +1,24 @@
 /**
- * Users under Settings: the tenant's users (admins and managers read the list), `Add user` and
- * `Change role` for admins. Deactivating needs `PATCH /api/users/{id}` with `active`, which the
- * API does not serve yet (docs/api.md "Not served yet"), so there is no `Deactivate` here.
+ * Users under Settings: the tenant's users with whether they can sign in (admins and managers
+ * read the list); admins get `Add user`, and per user `Change role` and `Deactivate`
+ * (src/settings-user-actions.tsx).
  */
 import { type FormEvent, useState } from "react";
-import { ApiError, apiFetch, client, describeError, unwrap } from "./api";
-import type { Problem, Role, User } from "./api-types";
+import { ApiError, client, describeError, unwrap } from "./api";
+import type { Role, User } from "./api-types";
 import { focusFirstError } from "./form-focus";
 import { Field, type FieldErrors, FormMessage, problemFields } from "./form-field";
 import { ROLE_NAMES } from "./format";
 import { Status } from "./page";
 import { ScrollTable } from "./scroll-table";
 import { session } from "./session";
+import { RoleSelect, UserActions } from "./settings-user-actions";
 import { useApi } from "./use-api";
 
-const ROLES = ["admin", "manager", "technician", "driver"] as const;
 const FIELDS = ["email", "name", "role", "phone", "password"] as const;
 type Draft = Record<(typeof FIELDS)[number], string>;
 const EMPTY: Draft = { email: "", name: "", role: "driver", phone: "", password: "" };
 const idOf = (field: string) => `user-${field}`;
-
-function RoleSelect({ value, onChange, ...aria }: { value: string; onChange: (role: Role) => void; id: string }) {
-  return (
-    <select {...aria} value={value} onChange={(e) => onChange(e.target.value as Role)}>
-      {ROLES.map((r) => (
-        <option key={r} value={r}>
-          {ROLE_NAMES[r]}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 function AddUserForm({ onAdded, onCancel }: { onAdded: (user: User) => void; onCancel: () => void }) {
   const [draft, setDraft] = useState(EMPTY);
@@ -106,59 +94,6 @@ function AddUserForm({ onAdded, onCancel }: { onAdded: (user: User) => void; onC
   );
 }
 
-/** `PATCH /api/users/{id}` (admin) is part of the contract but not in the typed client yet: a plain fetch. */
-async function changeRole(user: User, role: Role): Promise<User> {
-  const response = await apiFetch(`/api/users/${encodeURIComponent(user.id)}`, {
-    method: "PATCH",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ role }),
-  });
-  if (response.ok) return (await response.json()) as User;
-  const problem = (await response.json().catch(() => ({ title: response.statusText }))) as Problem;
-  if (response.status === 404 || response.status === 405) throw new Error("This server cannot change roles yet.");
-  throw new ApiError(response.status, problem);
-}
-
-function ChangeRole({ user, onChanged }: { user: User; onChanged: (user: User, text: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const [role, setRole] = useState<Role>(user.role);
-  const [problem, setProblem] = useState<string | null>(null);
-  if (!open)
-    return (
-      <button type="button" className="button" aria-describedby={`user-row-${user.id}`} onClick={() => setOpen(true)}>
-        Change role
-      </button>
-    );
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setProblem(null);
-    try {
-      const updated = await changeRole(user, role);
-      setOpen(false);
-      onChanged(updated, `${user.name} is now ${ROLE_NAMES[updated.role]}.`);
-    } catch (error) {
-      setProblem(error instanceof ApiError ? describeError(error) : (error as Error).message);
-    }
-  };
-  return (
-    <form onSubmit={save} className="inline-form" aria-label={`Change role of ${user.name}`}>
-      <label htmlFor={`new-role-${user.id}`}>New role</label>
-      <RoleSelect id={`new-role-${user.id}`} value={role} onChange={setRole} />
-      <button type="submit" className="button primary">
-        Save role
-      </button>
-      <button type="button" className="button" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-      {problem ? (
-        <p className="status status-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-    </form>
-  );
-}
-
 export default function Users() {
   const admin = session.get()?.user.role === "admin";
   const loaded = useApi("users", () => unwrap(client.api.users.$get({ query: { limit: "500" } })));
@@ -204,6 +139,7 @@ export default function Users() {
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Phone</th>
+              <th scope="col">Status</th>
               {admin ? <th scope="col">Actions</th> : null}
             </tr>
           </thead>
@@ -216,7 +152,8 @@ export default function Users() {
                 <td>{u.email}</td>
                 <td>{ROLE_NAMES[u.role]}</td>
                 <td>{u.phone ?? "—"}</td>
-                {admin ? <td>{u.id === session.get()?.user.id ? "You" : <ChangeRole user={u} onChanged={keep} />}</td> : null}
+                <td>{u.active ? "Active" : "Deactivated"}</td>
+                {admin ? <td>{u.id === session.get()?.user.id ? "You" : <UserActions user={u} onChanged={keep} />}</td> : null}
               </tr>
             ))}
           </tbody>

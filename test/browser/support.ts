@@ -1,4 +1,5 @@
 /** Shared pieces of the browser tests: Chromium, signing in, axe-core, screenshots. */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +18,8 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
   "--disable-sync",
 ];
-const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+// Injected by evaluation, not a <script> tag: the app's CSP (script-src 'self') blocks inline scripts.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "best-practice"];
 
 export type RoleName = "admin" | "manager" | "technician" | "driver";
@@ -102,7 +104,7 @@ export async function settled(page: Page) {
 
 /** Runs axe-core with the project's tags and fails with a readable list of violations. */
 export async function expectNoAxeViolations(page: Page, label: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_PATH });
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect } from "react";
 import { client, describeError, unwrap } from "../api";
 import { ROLE_NAMES } from "../format";
+import { LoadBoundary } from "../load-boundary";
 import { Page, Status } from "../page";
 import { session } from "../session";
 import { useApi } from "../use-api";
@@ -56,13 +57,17 @@ export function Settings() {
       {role === "admin" || role === "manager" ? (
         <>
           <h2>Users</h2>
-          <Suspense fallback={<Status>Loading users…</Status>}>
-            <Users />
-          </Suspense>
+          <LoadBoundary what="The users">
+            <Suspense fallback={<Status>Loading users…</Status>}>
+              <Users />
+            </Suspense>
+          </LoadBoundary>
           <h2>Shop</h2>
-          <Suspense fallback={<Status>Loading the shop…</Status>}>
-            <Shop />
-          </Suspense>
+          <LoadBoundary what="The shop">
+            <Suspense fallback={<Status>Loading the shop…</Status>}>
+              <Shop />
+            </Suspense>
+          </LoadBoundary>
           <h2>Silences</h2>
           <Silences />
           <h2>Escalation policies</h2>
