@@ -20,6 +20,7 @@ export async function pushLatency({ url, secret, slug, token, vapidPublicKey, ro
     const vehicle = await api(url, "POST", "/api/vehicles", token, { externalId: `PUSH-${Date.now()}`, name: "Push bench unit" });
     let ts = Date.now() - rounds * 11_000 - 60_000;
     const samples = [];
+    const resolved = new Set();
     for (let i = 0; i < rounds; i++) {
       const seen = (await (await fetch(`${standIn.url}/__received?kind=push&id=${id}`)).json()).received.length;
       const t0 = performance.now();
@@ -34,12 +35,15 @@ export async function pushLatency({ url, secret, slug, token, vapidPublicKey, ro
       let push;
       while (!push) {
         const list = (await (await fetch(`${standIn.url}/__received?kind=push&id=${id}`)).json()).received;
-        if (list.length > seen) push = list.at(-1);
-        else if (performance.now() - t0 > 15_000) throw new Error("no push within 15 s");
+        // Resolved notices also arrive as pushes: wait for the push of the new alert.
+        push = list.slice(seen).find((p) => !resolved.has(p.payload.alertId));
+        if (push) break;
+        if (performance.now() - t0 > 15_000) throw new Error("no push within 15 s");
         else await new Promise((r) => setTimeout(r, 10));
       }
       samples.push(performance.now() - t0);
       // Resolving ends the cooldown, so the next round raises a new alert (and a new push).
+      resolved.add(push.payload.alertId);
       await api(url, "POST", `/api/alerts/${push.payload.alertId}/resolve`, token, {});
       ts += 1_000;
     }
