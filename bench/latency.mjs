@@ -1,29 +1,37 @@
-// Webhook POST → alert received on a live socket, for FleetPulse and the Socket.IO reference.
+// Webhook POST → a NEW alert on a manager's live socket: FleetPulse, the bare Worker + Durable
+// Object floor (bench/floor) and the seed design's Fastify + Socket.IO reference.
 import { io as ioClient } from "socket.io-client";
 import WebSocket from "ws";
 import { postTelemetry } from "../scripts/lib/telemetry-client.mjs";
+import { api } from "./lib/api.mjs";
 import { summarize } from "./lib/stats.mjs";
 
+/** Vehicles the new-alert runs use up: one per POST, so every POST raises a new alert. */
+export const vehiclesNeeded = ({ posters, rounds, warmup }) => posters * (rounds + warmup);
+
 /**
- * Runs `posters` concurrent loops of `rounds` posts each; every post must produce exactly one
- * message on the socket for that poster's key, and its latency is POST start → message.
+ * Runs `posters` concurrent loops of `warmup + rounds` posts; each post waits for the socket
+ * message carrying its own key (a vehicle used once), so a late or stray message can never be
+ * counted for another post. Latency is POST start → that message.
  */
-async function measure({ posters, rounds, warmup, post, onMessage }) {
+async function measure({ posters, rounds, warmup, keyOf, post, onMessage }) {
   const waiting = new Map();
   onMessage((key) => waiting.get(key)?.());
   const samples = [];
   await Promise.all(
     Array.from({ length: posters }, async (_, p) => {
       for (let i = 0; i < warmup + rounds; i++) {
+        const key = keyOf(p, i);
         const arrived = new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no message for poster ${p} round ${i}`)), 10_000);
-          waiting.set(p, () => {
+          const timer = setTimeout(() => reject(new Error(`no message for ${key}`)), 15_000);
+          waiting.set(key, () => {
             clearTimeout(timer);
+            waiting.delete(key);
             resolve(performance.now());
           });
         });
         const started = performance.now();
-        const [status] = await Promise.all([post(p, i), arrived]);
+        const [status] = await Promise.all([post(key), arrived]);
         if (status >= 300) throw new Error(`POST answered ${status}`);
         if (i >= warmup) samples.push((await arrived) - started);
       }
@@ -32,39 +40,68 @@ async function measure({ posters, rounds, warmup, post, onMessage }) {
   return summarize(samples);
 }
 
-export async function fleetpulseLatency({ url, secret, slug, token, vehicles, posters, rounds, warmup = 20 }) {
+const vehicleKey = (prefix, posters) => (p, i) => `${prefix}-${i * posters + p}`;
+
+/** Creates `count` vehicles named `${prefix}-${n}` through the API, spread over several sessions. */
+export async function createBenchVehicles({ url, tokens, prefix, count }) {
+  const byExternal = new Map();
+  let next = 0;
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (next < count) {
+        const n = next++;
+        const externalId = `${prefix}-${n}`;
+        const vehicle = await api(url, "POST", "/api/vehicles", token, { externalId, name: `Bench ${n}` });
+        byExternal.set(externalId, vehicle.id);
+      }
+    }),
+  );
+  return byExternal;
+}
+
+/** The signed event raising a new alert (DTC P0217 on a vehicle that has none open). */
+const newAlertEvent = (externalId) => ({ vehicleId: externalId, ts: new Date().toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] });
+
+export async function fleetpulseNewAlertLatency({ url, secret, slug, token, vehiclesByExternal, prefix, posters, rounds, warmup }) {
   const ws = new WebSocket(`${url.replace("http", "ws")}/api/live`, [`bearer.${token}`]);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  const posterOf = new Map(vehicles.map((v, i) => [v.id, i]));
-  const clock = vehicles.map(() => Date.now() - 60_000);
+  const externalOf = new Map([...vehiclesByExternal].map(([externalId, id]) => [id, externalId]));
   try {
     return await measure({
       posters,
       rounds,
       warmup,
+      keyOf: vehicleKey(prefix, posters),
       onMessage: (deliver) =>
         ws.on("message", (data) => {
           const message = JSON.parse(data.toString());
-          if (message.alert) deliver(posterOf.get(message.alert.vehicleId));
+          if (message.type === "alert") deliver(externalOf.get(message.alert.vehicleId));
         }),
-      // A cleared DTC then a present one: the DTC rule triggers once (a new alert or, inside the
-      // cooldown, an occurrence update), so each POST yields exactly one alert event.
-      post: async (p) => {
-        const t = (clock[p] += 2);
-        const vehicle = vehicles[p].externalId;
-        const res = await postTelemetry(url, slug, secret, [
-          { vehicleId: vehicle, ts: new Date(t).toISOString(), readings: { speedKph: 50 }, dtc: [] },
-          { vehicleId: vehicle, ts: new Date(t + 1).toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] },
-        ]);
-        return res.status;
-      },
+      post: async (externalId) => (await postTelemetry(url, slug, secret, [newAlertEvent(externalId)])).status,
     });
   } finally {
     ws.close();
   }
 }
 
-export async function referenceLatency({ url, posters, rounds, warmup = 20 }) {
+export async function floorLatency({ url, secret, slug, prefix, posters, rounds, warmup }) {
+  const ws = new WebSocket(`${url.replace("http", "ws")}/api/live`);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  try {
+    return await measure({
+      posters,
+      rounds,
+      warmup,
+      keyOf: vehicleKey(prefix, posters),
+      onMessage: (deliver) => ws.on("message", (data) => deliver(JSON.parse(data.toString()).alert.vehicleId)),
+      post: async (externalId) => (await postTelemetry(url, slug, secret, [newAlertEvent(externalId)])).status,
+    });
+  } finally {
+    ws.close();
+  }
+}
+
+export async function referenceLatency({ url, prefix, posters, rounds, warmup }) {
   const socket = ioClient(url, { transports: ["websocket"], query: { room: "tenant" } });
   await new Promise((resolve) => socket.once("connect", resolve));
   try {
@@ -72,15 +109,13 @@ export async function referenceLatency({ url, posters, rounds, warmup = 20 }) {
       posters,
       rounds,
       warmup,
-      onMessage: (deliver) => socket.on("alert", (body) => deliver(body.poster)),
-      post: async (p) => {
+      keyOf: vehicleKey(prefix, posters),
+      onMessage: (deliver) => socket.on("alert", (body) => deliver(body.events[0].vehicleId)),
+      post: async (externalId) => {
         const res = await fetch(`${url}/webhook`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            poster: p,
-            events: [{ vehicleId: `TRUCK-${p}`, ts: new Date().toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] }],
-          }),
+          body: JSON.stringify({ events: [newAlertEvent(externalId)] }),
         });
         await res.text();
         return res.status;
