@@ -46,7 +46,7 @@ export class Room extends DurableObject {
     return { accepted: events.length };
   }
 
-  fetch(request) {
+  fetch() {
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     return new Response(null, { status: 101, webSocket: pair[0] });
