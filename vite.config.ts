@@ -77,8 +77,9 @@ export default defineConfig({
       injectManifest: {
         rollupFormat: "iife",
         globPatterns: ["**/*.{js,css,html,png,webmanifest}"],
-        // The API reference is for developers online: not precached for every PWA user.
-        globIgnores: [`${API_DOCS_DIR}/**`],
+        // The API reference is for developers online, and the PDF report's pdf-lib chunk loads only
+        // when a report is asked for (which needs the network anyway): neither is precached.
+        globIgnores: [`${API_DOCS_DIR}/**`, "**/fleet-report-pdf-*.js"],
       },
       manifest: {
         id: "/",

@@ -1,6 +1,7 @@
 /**
  * A button that downloads an export (CSV, PDF) from the API. The token is a bearer header, so a
- * plain link cannot carry it: the file is fetched, then saved from a blob URL.
+ * plain link cannot carry it: the file is fetched, then saved from a blob URL. An export built in
+ * the browser (the PDF report) passes `build`, which turns the API's answer into the file.
  */
 import { useState } from "react";
 import { ApiError, describeError } from "./api";
@@ -13,7 +14,10 @@ function fileName(response: Response, fallback: string): string {
   return match?.[1] ?? fallback;
 }
 
-async function download(path: string, fallbackName: string): Promise<string> {
+/** Turns the fetched answer into the file to save (default: the body as it is). */
+export type BuildFile = (response: Response) => Promise<Blob>;
+
+async function download(path: string, fallbackName: string, build: BuildFile): Promise<string> {
   const token = session.get()?.token;
   let response: Response;
   try {
@@ -27,7 +31,7 @@ async function download(path: string, fallbackName: string): Promise<string> {
     throw new ApiError(response.status, problem);
   }
   const name = fileName(response, fallbackName);
-  const url = URL.createObjectURL(await response.blob());
+  const url = URL.createObjectURL(await build(response));
   const link = document.createElement("a");
   link.href = url;
   link.download = name;
@@ -41,12 +45,22 @@ async function download(path: string, fallbackName: string): Promise<string> {
 }
 
 /** `path` is the export with the screen's current filters, e.g. `/api/reports/alerts.csv?severity=high`. */
-export function DownloadButton({ label, path, fileName: fallback }: { label: string; path: string; fileName: string }) {
+export function DownloadButton({
+  label,
+  path,
+  fileName: fallback,
+  build = (response) => response.blob(),
+}: {
+  label: string;
+  path: string;
+  fileName: string;
+  build?: BuildFile;
+}) {
   const [state, setState] = useState<{ busy: boolean; text: string | null; error: boolean }>({ busy: false, text: null, error: false });
   async function run() {
     setState({ busy: true, text: "Preparing the file…", error: false });
     try {
-      const name = await download(path, fallback);
+      const name = await download(path, fallback, build);
       setState({ busy: false, text: `Downloaded ${name}.`, error: false });
     } catch (error) {
       setState({

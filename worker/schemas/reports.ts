@@ -1,7 +1,7 @@
 /** Query shapes of the report downloads: the list endpoints' filters without paging. */
 import { z } from "@hono/zod-openapi";
 import { AlertQuery } from "./alerts";
-import { PeriodQuery, TimeZoneParam } from "./analytics";
+import { AlertAnalyticsSchema, MaintenanceAnalyticsSchema, PeriodQuery, PredictiveAnalyticsSchema, TimeZoneParam } from "./analytics";
 import { WorkOrderQuery } from "./maintenance";
 
 export const AlertReportQuery = AlertQuery.omit({ limit: true, cursor: true });
@@ -9,7 +9,13 @@ export const WorkOrderReportQuery = WorkOrderQuery.omit({ limit: true, cursor: t
 export const FleetReportQuery = PeriodQuery.extend({ timeZone: TimeZoneParam });
 
 export const csvResponse = (description: string) => ({ description, content: { "text/csv": { schema: z.string() } } });
-export const pdfResponse = (description: string) => ({
-  description,
-  content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
-});
+export const FleetReportSchema = z
+  .object({
+    tenantName: z.string(),
+    timeZone: z.string(),
+    generatedAt: z.string(),
+    alerts: AlertAnalyticsSchema,
+    maintenance: MaintenanceAnalyticsSchema,
+    predictive: PredictiveAnalyticsSchema,
+  })
+  .openapi("FleetReport");

@@ -8,14 +8,13 @@ import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
 import { periodOf } from "../../schemas/analytics";
 import { bearerSecurity, errors } from "../../schemas/common";
-import { AlertReportQuery, csvResponse, FleetReportQuery, pdfResponse, WorkOrderReportQuery } from "../../schemas/reports";
+import { AlertReportQuery, csvResponse, FleetReportQuery, FleetReportSchema, WorkOrderReportQuery } from "../../schemas/reports";
 import { alertAnalytics } from "../../services/analytics-alerts";
 import { bucketRanges, MAX_BUCKETS } from "../../services/analytics-buckets";
 import { maintenanceAnalytics } from "../../services/analytics-maintenance";
 import { predictiveAnalytics } from "../../services/analytics-predictive";
 import { alertsCsv, workOrdersCsv } from "../../services/reports";
 import { csvHeaders } from "../../services/reports-csv";
-import { fleetReportPdf } from "../../services/reports-pdf";
 
 const tags = ["Reports"];
 const managers = authorize(["admin", "manager"]);
@@ -49,11 +48,12 @@ const fleetRoute = createRoute({
   security: bearerSecurity,
   middleware: [managers] as const,
   method: "get",
-  path: "/fleet.pdf",
-  summary: "The fleet report for a period as a PDF: the numbers of the analytics endpoints (daily buckets in timeZone)",
+  path: "/fleet.json",
+  summary:
+    "The fleet report for a period: the numbers of the analytics endpoints (daily buckets in timeZone), which the PWA prints as a PDF",
   description: "Default period: the 30 days before now.",
   request: { query: FleetReportQuery },
-  responses: { 200: pdfResponse("PDF"), ...readErrors },
+  responses: { 200: { description: "The report's data", content: { "application/json": { schema: FleetReportSchema } } }, ...readErrors },
 });
 
 export const reportRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
@@ -79,17 +79,13 @@ export const reportRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid
       maintenanceAnalytics(c.env.DB, tenantId, from, to),
       predictiveAnalytics(c.env.DB, tenantId, from, to),
     ]);
-    const pdf = await fleetReportPdf({
+    const report = {
       tenantName: tenant?.name ?? "",
       timeZone: query.timeZone,
+      generatedAt: new Date().toISOString(),
       alerts,
       maintenance,
       predictive,
-      generatedAt: new Date().toISOString(),
-    });
-    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
-      "content-type": "application/pdf",
-      "content-disposition": 'attachment; filename="fleet-report.pdf"',
-      "cache-control": "no-store",
-    });
+    };
+    return c.json(report, 200, { "cache-control": "no-store" });
   });

@@ -1,23 +1,16 @@
 /**
- * The fleet report as a PDF, drawn with pdf-lib in the Worker (no browser). Its numbers are the
- * analytics API's own results (the same service calls), printed with `formatNumber`.
+ * The fleet report as a PDF, drawn with pdf-lib in the browser from `GET /api/reports/fleet.json`
+ * (the analytics API's own numbers), integers as they are, other numbers with two decimals. Loaded on demand only: pdf-lib
+ * is most of a megabyte, so it stays out of the Worker and out of the first visit.
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "@cantoo/pdf-lib";
-import type { AlertAnalytics } from "./analytics-alerts";
-import type { MaintenanceAnalytics } from "./analytics-maintenance";
-import type { PredictiveAnalytics } from "./analytics-predictive";
+import type { InferResponseType } from "hono/client";
+import type { Client } from "./api-types";
 
-export interface FleetReportInput {
-  tenantName: string;
-  timeZone: string;
-  alerts: AlertAnalytics;
-  maintenance: MaintenanceAnalytics;
-  predictive: PredictiveAnalytics;
-  generatedAt: string;
-}
+export type FleetReportInput = InferResponseType<Client["api"]["reports"]["fleet.json"]["$get"], 200>;
 
 /** Integers as they are, other numbers with two decimals, null as "n/a". */
-export const formatNumber = (n: number | null | undefined) => (n == null ? "n/a" : Number.isInteger(n) ? String(n) : n.toFixed(2));
+const pdfNumber = (n: number | null | undefined) => (n == null ? "n/a" : Number.isInteger(n) ? String(n) : n.toFixed(2));
 
 const PAGE = { width: 595.28, height: 841.89, margin: 50 };
 const LINE = 15;
@@ -64,7 +57,7 @@ export async function fleetReportPdf(input: FleetReportInput): Promise<Uint8Arra
   doc.setTitle(`FleetPulse fleet report ${a.from} to ${a.to}`);
   doc.setCreator("FleetPulse");
   const w = new Writer(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
-  const f = formatNumber;
+  const f = pdfNumber;
 
   w.line("FleetPulse fleet report", { size: 20, bold: true });
   w.line(`Tenant: ${input.tenantName}`);
