@@ -22,9 +22,9 @@ describe("alert.updated webhooks from episodes", { timeout: 30_000 }, () => {
     expect(rule.status).toBe(201);
     const hook = await customerEndpoint(tenant, ["alert.updated", "alert.resolved"]);
     const post = async (s: number, value: number) =>
-      expect((await postTelemetry(tenant, { events: [{ vehicleId: "W-1", ts: isoAt(s), readings: { coolantTempC: value } }] })).status).toBe(
-        202,
-      );
+      expect(
+        (await postTelemetry(tenant, { events: [{ vehicleId: "W-1", ts: isoAt(s), readings: { coolantTempC: value } }] })).status,
+      ).toBe(202);
     const hooks = async () => (await received("webhook", { id: hook.receiverId })).map((h) => ({ type: h.type, data: h.body.data }));
 
     await post(0, 105);
@@ -65,9 +65,9 @@ describe("alert.updated webhooks from episodes", { timeout: 30_000 }, () => {
     expect(rule.status).toBe(201);
     const hook = await customerEndpoint(tenant, ["alert.updated", "alert.resolved"]);
     const post = async (s: number, value: number) =>
-      expect((await postTelemetry(tenant, { events: [{ vehicleId: "W-2", ts: isoAt(s), readings: { coolantTempC: value } }] })).status).toBe(
-        202,
-      );
+      expect(
+        (await postTelemetry(tenant, { events: [{ vehicleId: "W-2", ts: isoAt(s), readings: { coolantTempC: value } }] })).status,
+      ).toBe(202);
     await post(0, 105);
     await settleTenant(tenant.id);
     await post(10, 90); // cleared

@@ -16,7 +16,12 @@ import { addVehicles, call, createTenant, type TestTenant } from "./helpers";
 
 const SAMSARA_SECRET = btoa("fleetpulse samsara replay secret");
 const MOTIVE_SECRET = "mOt1ve-replay-secret-01";
-const GEOTAB = { server: "my.geotab.com", database: `replay_${crypto.randomUUID().slice(0, 8)}`, userName: "api@fleet.example", password: "g30tab-api-password" };
+const GEOTAB = {
+  server: "my.geotab.com",
+  database: `replay_${crypto.randomUUID().slice(0, 8)}`,
+  userName: "api@fleet.example",
+  password: "g30tab-api-password",
+};
 
 async function postSigned(tenant: TestTenant, vendor: "samsara" | "motive", body: unknown) {
   const raw = JSON.stringify(body);
@@ -35,7 +40,9 @@ async function postSigned(tenant: TestTenant, vendor: "samsara" | "motive", body
 }
 
 describe("recorded vendor traffic, replayed", () => {
-  it("opens every expected alert, clears and resolves the right episodes, and merges each vehicle's latest readings", { timeout: 60_000 }, async () => {
+  it("opens every expected alert, clears and resolves the right episodes, and merges each vehicle's latest readings", {
+    timeout: 60_000,
+  }, async () => {
     const traffic = replay();
     const tenant = await createTenant();
     const registered = await addVehicles(tenant, Object.values(traffic.vehicles));
@@ -46,7 +53,8 @@ describe("recorded vendor traffic, replayed", () => {
     expect((await configure("samsara", { secret: SAMSARA_SECRET })).status).toBe(200);
     expect((await configure("motive", { secret: MOTIVE_SECRET, units: "metric" })).status).toBe(200);
     expect((await configure("geotab", GEOTAB)).status).toBe(200);
-    for (const rule of traffic.rules) expect((await call("POST", "/api/rules", { token: tenant.admin.token, body: rule })).status).toBe(201);
+    for (const rule of traffic.rules)
+      expect((await call("POST", "/api/rules", { token: tenant.admin.token, body: rule })).status).toBe(201);
 
     const geotab = new GeotabStandIn({
       accounts: [{ database: GEOTAB.database, userName: GEOTAB.userName, password: GEOTAB.password }],
