@@ -1,12 +1,28 @@
-import type { Alert, AlertEvent, AlertEventKind } from "../worker/domain/alert";
+import { type Alert, type AlertEvent, type AlertEventKind, LIVE_COALESCE_MS } from "../worker/domain/alert";
+
+/** A continuing episode's values not yet logged as an event (kept in its rule pair, so they survive eviction). */
+export interface HeldValues {
+  alertId: string;
+  value: number | null;
+  peakValue: number | null;
+  lastSeenAt: string;
+}
 
 /**
  * The tenant's alerts and their event log in the object's SQLite storage. Every change to an
- * alert is one event with the next `seq` (the tenant's alert-event sequence).
+ * alert is one event with the next `seq` (the tenant's alert-event sequence), except a
+ * continuing episode's new values: those are logged at most once per alert per LIVE_COALESCE_MS
+ * and held in the cache in between (`continueEpisode`), because logging every matching reading
+ * cost three row writes per event on the ingest path.
  */
 export class AlertBook {
   #seq: number;
   readonly #cache = new Map<string, Alert>();
+  /** Alerts whose cached state is newer than their last logged event, and when each is due to be logged (wall clock). */
+  readonly #held = new Map<string, number>();
+  /** When each alert's last event was logged (wall clock); lost on eviction, which only logs the next update sooner. */
+  readonly #loggedAt = new Map<string, number>();
+  #newlyHeld = false;
 
   constructor(private readonly sql: SqlStorage) {
     const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'seq'").toArray()[0];
@@ -17,6 +33,7 @@ export class AlertBook {
     return this.#seq;
   }
 
+  /** The alert as it is now (held values included). */
   get(id: string): Alert | undefined {
     let alert = this.#cache.get(id);
     if (!alert) {
@@ -28,7 +45,7 @@ export class AlertBook {
     return alert;
   }
 
-  /** Stores the alert under the next seq and logs the event. */
+  /** Stores the alert under the next seq and logs the event (held values of it are logged with it). */
   record(kind: AlertEventKind, alert: Omit<Alert, "seq">, at: number): AlertEvent {
     const seq = ++this.#seq;
     const stored: Alert = { ...alert, seq };
@@ -37,7 +54,64 @@ export class AlertBook {
     this.sql.exec("INSERT INTO alert_events (seq, kind, alert_id, at, data) VALUES (?, ?, ?, ?, ?)", seq, kind, stored.id, at, data);
     this.sql.exec("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(seq));
     this.#cache.set(stored.id, stored);
+    this.#held.delete(stored.id);
+    this.#loggedAt.set(stored.id, at);
+    if (this.#loggedAt.size > 1000) for (const [id, when] of this.#loggedAt) if (at - when >= LIVE_COALESCE_MS) this.#loggedAt.delete(id);
     return { seq, kind, alert: stored };
+  }
+
+  /**
+   * A continuing episode's new values (`alert` is the whole alert with them): logged as an
+   * `alert.updated` event when the alert's last event is at least LIVE_COALESCE_MS old, else held
+   * in the cache (writing nothing) until `flushHeld` logs the latest state when due. Returns the
+   * event when logged, null when held (the caller keeps the held values durably).
+   */
+  continueEpisode(alert: Omit<Alert, "seq">, now: number): AlertEvent | null {
+    const last = this.#loggedAt.get(alert.id);
+    if (last === undefined || now - last >= LIVE_COALESCE_MS) return this.record("alert.updated", alert, now);
+    this.#cache.set(alert.id, { ...alert, seq: this.get(alert.id)?.seq ?? 0 });
+    if (!this.#held.has(alert.id)) {
+      this.#held.set(alert.id, last + LIVE_COALESCE_MS);
+      this.#newlyHeld = true;
+    }
+    return null;
+  }
+
+  /** Whether an alert started being held since the last call (its due time needs the alarm). */
+  takeNewlyHeld(): boolean {
+    const newly = this.#newlyHeld;
+    this.#newlyHeld = false;
+    return newly;
+  }
+
+  /** The earliest held alert's due time, if any. */
+  nextHeldAt(): number | null {
+    let next: number | null = null;
+    for (const due of this.#held.values()) if (next === null || due < next) next = due;
+    return next;
+  }
+
+  /** Logs the latest state of every held alert due at `now` (of every held alert with `all`), oldest change first. */
+  flushHeld(now: number, all = false): AlertEvent[] {
+    const due = [...this.#held].filter(([, at]) => all || at <= now).map(([id]) => id);
+    return due.map((id) => {
+      const { seq: _seq, ...alert } = this.get(id)!;
+      return this.record("alert.updated", alert, now);
+    });
+  }
+
+  /**
+   * After the object restarted: held values its rule pairs kept that the stored alert lacks (the
+   * object was evicted before they were logged) are held again, due at once.
+   */
+  restoreHeld(held: Iterable<HeldValues>, now: number) {
+    for (const h of held) {
+      const alert = this.get(h.alertId);
+      if (!alert || alert.status === "resolved" || alert.clearedAt !== null || h.lastSeenAt < alert.lastSeenAt) continue;
+      if (h.lastSeenAt === alert.lastSeenAt && h.value === alert.value && h.peakValue === alert.peakValue) continue;
+      this.#cache.set(alert.id, { ...alert, value: h.value, peakValue: h.peakValue, lastSeenAt: h.lastSeenAt });
+      this.#held.set(alert.id, now);
+    }
   }
 
   /** Events with seq > `since`, oldest first (at most `limit`). */

@@ -71,6 +71,7 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
       if (step.state === pair) continue; // not this rule's metric, or older than its clock: nothing moved
       let next: PairRecord = { ...pair, ...step.state };
       if (step.signal) {
+        next.held = undefined; // logged by this signal, or held again below
         const alertEvent = applySignal(rule, event.vehicleId, step.signal, next, ctx);
         if (alertEvent) {
           raised.push(alertEvent);
@@ -105,9 +106,10 @@ function applySignal(rule: RuleDef, vehicleId: string, signal: Signal, pair: Pai
     const message = alertMessage(rule, ctx.vehicleName(vehicleId), signal);
     return ctx.book.record("alert.updated", { ...latest, ...changes, message, occurrences: latest.occurrences + 1 }, ctx.now);
   }
-  const event = ctx.book.record("alert.updated", { ...latest, ...changes }, ctx.now);
-  event.continuing = true;
-  return event;
+  // A continuing episode: logged at the live stream's cadence, held in between (the pair keeps the values durably).
+  const logged = ctx.book.continueEpisode({ ...latest, ...changes }, ctx.now);
+  if (!logged) pair.held = changes;
+  return logged ?? undefined;
 }
 
 /** A new episode inside the cooldown: same alert, one more occurrence, status kept, nobody notified again. */

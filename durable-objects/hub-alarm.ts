@@ -32,7 +32,7 @@ export interface AlarmDeps {
   tenantId: () => string | undefined;
   /** Takes a Geotab round straight into this object, not back through its own stub. */
   ingest: GeotabIngest;
-  /** Held-back live updates (live-sockets.ts): when the next is due, and sending those due. */
+  /** Held continuing-episode updates (alert-book.ts): when the next is due, and logging and streaming those due. */
   live: { nextDueAt(): number | null; flushDue(now: number): Promise<void> };
 }
 

@@ -17,8 +17,9 @@ export interface IngestDeps {
   /** Broadcasts alert events to the live room (best effort: the alarm syncs and notifies them anyway). */
   emit: (events: AlertEvent[], byId: Map<string, VehicleRef>) => void;
   /**
-   * Called inside the batch's storage transaction when it recorded alert events: sets the alarm
-   * that syncs, notifies and escalates them, so it is committed with them or not at all.
+   * Called inside the batch's storage transaction when it recorded alert events (or held a
+   * continuing episode's update): sets the alarm that syncs, notifies and escalates them (and
+   * logs the held update when due), so it is committed with them or not at all.
    */
   handoff: () => void;
 }
@@ -77,7 +78,8 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
     states.flush();
     const raised = [...outcome.raised, ...anomalies];
-    if (raised.length) hub.handoff();
+    // A newly held episode update is due within LIVE_COALESCE_MS: the alarm must be set for it too.
+    if (hub.book.takeNewlyHeld() || raised.length) hub.handoff();
     return { ...outcome, raised };
   });
   if (!recorded) return DUPLICATE;

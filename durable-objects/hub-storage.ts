@@ -34,7 +34,8 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
           WHERE json_type(data, '$.peakValue') IS NULL`,
       );
     }
-    // Alerts whose continuing-episode update the live stream holds back (live-sockets.ts), due at due_at.
+    // Alerts whose continuing-episode update the live stream held back, due at due_at (unused since the
+    // alert book holds those updates itself, alert-book.ts).
     sql.exec("CREATE TABLE IF NOT EXISTS live_pending (alert_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
   },
   (sql) => {

@@ -1,4 +1,4 @@
-import { LIVE_COALESCE_MS, type AlertEvent } from "../worker/domain/alert";
+import type { AlertEvent } from "../worker/domain/alert";
 import { ClientMessage } from "../worker/domain/live-protocol";
 import type { AlertBook } from "./alert-book";
 import { type SessionFacts, sessionTags } from "./live-sessions";
@@ -11,17 +11,11 @@ import { broadcast, broadcastWorkOrder, canSee, sseFrame, toMessage, type Driver
  */
 export class LiveSockets {
   readonly #sse = new Set<SseClient>();
-  /** When each alert was last sent on the stream (wall clock); lost on eviction, which only sends one update sooner. */
-  readonly #lastSent = new Map<string, number>();
-  /** Alerts whose latest update is held back (their due times live in `live_pending`, which survives eviction). */
-  readonly #pending = new Set<string>();
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly book: AlertBook,
-  ) {
-    for (const row of ctx.storage.sql.exec<{ alert_id: string }>("SELECT alert_id FROM live_pending")) this.#pending.add(row.alert_id);
-  }
+  ) {}
 
   /** Upgrades to a WebSocket, or opens an SSE stream when the path ends in `/sse`. */
   async open(request: Request, viewer: Viewer, loadDriverOf: () => Promise<DriverOf>): Promise<Response> {
@@ -56,63 +50,11 @@ export class LiveSockets {
   }
 
   /**
-   * Sends events to the room. A continuing episode's update (`continuing`) for an alert sent less
-   * than LIVE_COALESCE_MS ago is held back instead; the alarm sends the alert's latest state
-   * when it is due (`flushDue`), unless a newer update of it went out first. The event log keeps
-   * every update, so a resume still replays each one.
+   * Sends events to the room. A continuing episode's updates arrive here already coalesced: the
+   * alert book logs them at most once per alert per LIVE_COALESCE_MS (alert-book.ts).
    */
-  broadcast(events: AlertEvent[], driverOf: DriverOf, now = Date.now()) {
-    let send = events;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      const id = event.alert.id;
-      const last = this.#lastSent.get(id);
-      if (event.continuing && last !== undefined && now - last < LIVE_COALESCE_MS) {
-        if (send === events) send = events.slice(0, i);
-        this.#hold(id, last + LIVE_COALESCE_MS);
-        continue;
-      }
-      if (send !== events) send.push(event);
-      this.#sent(id, now);
-    }
-    broadcast(send, this.ctx.getWebSockets(), this.#sse, driverOf);
-  }
-
-  /** The earliest held-back update's due time, if any (the alarm is armed for it). */
-  nextDueAt(): number | null {
-    if (!this.#pending.size) return null;
-    return this.ctx.storage.sql.exec<{ next: number | null }>("SELECT MIN(due_at) AS next FROM live_pending").one().next;
-  }
-
-  /** Sends the latest state of every alert whose held-back update is due at `now` (the trailing update). */
-  flushDue(now: number, driverOf: DriverOf) {
-    if (!this.#pending.size) return;
-    const due: AlertEvent[] = [];
-    for (const { alert_id: id } of this.ctx.storage.sql
-      .exec<{ alert_id: string }>("SELECT alert_id FROM live_pending WHERE due_at <= ?", now)
-      .toArray()) {
-      const alert = this.book.get(id);
-      if (alert) due.push({ seq: alert.seq, kind: "alert.updated", alert });
-      this.#sent(id, now);
-    }
-    broadcast(
-      due.sort((a, b) => a.seq - b.seq),
-      this.ctx.getWebSockets(),
-      this.#sse,
-      driverOf,
-    );
-  }
-
-  #hold(id: string, dueAt: number) {
-    if (this.#pending.has(id)) return;
-    this.#pending.add(id);
-    this.ctx.storage.sql.exec("INSERT INTO live_pending (alert_id, due_at) VALUES (?, ?) ON CONFLICT (alert_id) DO NOTHING", id, dueAt);
-  }
-
-  #sent(id: string, now: number) {
-    if (this.#pending.delete(id)) this.ctx.storage.sql.exec("DELETE FROM live_pending WHERE alert_id = ?", id);
-    this.#lastSent.set(id, now);
-    if (this.#lastSent.size > 1000) for (const [key, at] of this.#lastSent) if (now - at >= LIVE_COALESCE_MS) this.#lastSent.delete(key);
+  broadcast(events: AlertEvent[], driverOf: DriverOf) {
+    broadcast(events, this.ctx.getWebSockets(), this.#sse, driverOf);
   }
 
   broadcastWorkOrder(workOrder: Record<string, unknown>) {

@@ -1,36 +1,51 @@
 import type { Alert } from "../worker/domain/alert";
 import type { NotificationJob } from "../worker/domain/notifications";
+import { iso } from "../worker/lib/time";
 
 /**
- * New, unsilenced alerts become `alert.raised` jobs, and resolves of unsilenced alerts (by a
- * person or by `autoResolve`) `alert.resolved` jobs, on the notification queue. Like the D1
- * sync, this reads the event log past a cursor (`notifiedSeq`), and never past what D1 already
- * has (`syncedSeq`), so the consumer always finds the alert row. At least once: a job sent twice
- * is harmless because deliveries have deterministic ids.
+ * Turns logged alert events into notification jobs: a new, unsilenced alert an `alert.raised`
+ * job; a resolve of an unsilenced alert (by a person or by `autoResolve`) an `alert.resolved`
+ * job; any other change of an unsilenced, unresolved alert (a continuing episode's new values,
+ * a clearing, a reopening, new DTC codes, an acknowledgement) an `alert.updated` job for the
+ * outbound webhooks subscribed to it. Continuing-episode values reach the log at most once per
+ * alert per LIVE_COALESCE_MS (alert-book.ts), so the webhooks get them at the live stream's
+ * cadence; one run sends at most one `alert.updated` per alert (the payload is the alert as it
+ * is when sent, so older changes of the run would carry the same state), and none for an alert
+ * the run also resolves. Like the D1 sync, this reads the event log past a cursor
+ * (`notifiedSeq`), and never past what D1 already has (`syncedSeq`), so the consumer always
+ * finds the alert row. At least once: a job sent twice is harmless because deliveries have
+ * deterministic ids.
  */
 export async function enqueueRaisedAlerts(sql: SqlStorage, queue: Queue, tenantId: string): Promise<number> {
   const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
   const from = meta("notifiedSeq");
   const to = meta("syncedSeq");
   if (to <= from) return 0;
-  // An alert resolves once (a resolved alert takes no further change), so its resolving event is
-  // the one update that carries status "resolved".
   const rows = sql
-    .exec<{ kind: string; data: string }>(
-      `SELECT kind, data FROM alert_events WHERE seq > ? AND seq <= ?
-        AND (kind = 'alert' OR json_extract(data, '$.status') = 'resolved') ORDER BY seq`,
+    .exec<{ seq: number; kind: string; at: number; data: string }>(
+      "SELECT seq, kind, at, data FROM alert_events WHERE seq > ? AND seq <= ? ORDER BY seq",
       from,
       to,
     )
     .toArray();
   const jobs: NotificationJob[] = [];
+  /** The newest non-resolving update of each alert in this run; dropped when the alert resolves. */
+  const updated = new Map<string, NotificationJob>();
   for (const row of rows) {
     const a = JSON.parse(row.data) as Alert;
     if (a.silenced) continue;
     if (row.kind === "alert") jobs.push({ type: "alert.raised", tenantId, alertId: a.id });
-    if (a.status === "resolved")
+    else if (a.status === "resolved") {
+      // An alert resolves once (a resolved alert takes no further change): this is its resolving event.
+      updated.delete(a.id);
       jobs.push({ type: "alert.resolved", tenantId, alertId: a.id, resolvedAt: a.resolvedAt!, resolvedBy: a.resolvedBy });
+    } else {
+      // `change` names the logged event (its seq is unique in the tenant), so each change is its own delivery.
+      updated.delete(a.id); // re-inserted last: jobs keep the order of the alerts' newest changes
+      updated.set(a.id, { type: "alert.updated", tenantId, alertId: a.id, change: `event ${row.seq}`, at: iso(row.at) });
+    }
   }
+  jobs.push(...updated.values());
   for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
   sql.exec("INSERT INTO meta (key, value) VALUES ('notifiedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
   return jobs.length;

@@ -45,6 +45,8 @@ export class TenantHubCore extends DurableObject<Env> {
       migrateStorage(ctx.storage.sql, HUB_MIGRATIONS);
       this.#book = new AlertBook(ctx.storage.sql);
       this.#states = new VehicleStates(ctx.storage.sql);
+      // Continuing-episode values held back from the log when the object was evicted: logged on the next alarm.
+      this.#book.restoreHeld(this.#states.heldEpisodes(), Date.now());
       this.#live = new LiveSockets(ctx, this.#book);
       this.#alarm = new HubAlarm({
         storage: ctx.storage,
@@ -59,10 +61,8 @@ export class TenantHubCore extends DurableObject<Env> {
           return result;
         },
         live: {
-          nextDueAt: () => this.#live.nextDueAt(),
-          flushDue: async (now) => {
-            if (this.#tenantId && this.#live.nextDueAt() !== null) this.#live.flushDue(now, await this.#driverOf(this.#tenantId));
-          },
+          nextDueAt: () => this.#book.nextHeldAt(),
+          flushDue: (now) => this.#flushHeld(now, false),
         },
       });
       this.#tenantId = this.#meta.get("tenantId");
@@ -144,7 +144,7 @@ export class TenantHubCore extends DurableObject<Env> {
       return recorded;
     });
     this.#publish([event], byId);
-    await this.syncNow();
+    await this.#alarm.syncNow();
     return { ok: true, alert: event.alert };
   }
 
@@ -154,9 +154,13 @@ export class TenantHubCore extends DurableObject<Env> {
     this.#live.broadcastWorkOrder(workOrder);
   }
 
-  /** Writes pending alert events to D1 now (serialised with any sync already running). */
-  syncNow(): Promise<number> {
-    return this.#alarm.syncNow();
+  /**
+   * Writes pending alert changes to D1 now (serialised with any sync already running), held
+   * continuing-episode updates included: they are logged (and streamed) first.
+   */
+  async syncNow(): Promise<number> {
+    await this.#flushHeld(Date.now(), true);
+    return await this.#alarm.syncNow();
   }
 
   /** Starts (or keeps) polling Geotab from this object's alarm; called when Geotab is configured and by the cron sweep. */
@@ -223,6 +227,13 @@ export class TenantHubCore extends DurableObject<Env> {
   async #driverOf(tenantId: string): Promise<DriverOf> {
     const { byId } = await this.#bind(tenantId).vehicles();
     return (id) => byId.get(id)?.driverId;
+  }
+
+  /** Logs held continuing-episode updates that are due (all of them with `all`) and streams them. */
+  async #flushHeld(now: number, all: boolean) {
+    if (this.#book.nextHeldAt() === null) return;
+    const events = this.ctx.storage.transactionSync(() => this.#book.flushHeld(now, all));
+    if (events.length && this.#tenantId) this.#live.broadcast(events, await this.#driverOf(this.#tenantId));
   }
 
   #publish(events: AlertEvent[], byId: Map<string, VehicleRef>) {

@@ -5,11 +5,17 @@ import type { MachineRisk } from "./machine-risk";
 import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
+import type { HeldValues } from "./alert-book";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
 export interface PairRecord extends PairState {
   alertId: string | null;
   cooldownUntil: number;
+  /**
+   * The open episode's values the alert book holds back from its event log (alert-book.ts): kept
+   * here because this row is written with every batch anyway, so an eviction loses none of them.
+   */
+  held?: Omit<HeldValues, "alertId">;
 }
 
 /**
@@ -175,6 +181,12 @@ export class VehicleStates {
   setPair(ruleId: string, vehicleId: string, pair: PairRecord) {
     this.#vehicle(vehicleId).rules[ruleId] = pair;
     this.#dirty.add(vehicleId);
+  }
+
+  /** Every pair's held episode values, for the alert book after a restart. */
+  *heldEpisodes(): Generator<HeldValues> {
+    for (const state of this.#vehicles.values())
+      for (const pair of Object.values(state.rules)) if (pair.held && pair.alertId) yield { alertId: pair.alertId, ...pair.held };
   }
 
   /** After a resolve: the episode, window and cooldown start afresh. */

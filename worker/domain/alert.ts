@@ -40,14 +40,12 @@ export interface AlertEvent {
   seq: number;
   kind: AlertEventKind;
   alert: Alert;
-  /**
-   * A continuing episode's update (new value, same episode): the live stream may coalesce these
-   * to one per alert per LIVE_COALESCE_MS. In memory only; the event log keeps every update.
-   */
-  continuing?: boolean;
 }
 
-/** The live stream sends a continuing episode's updates at most once per alert per this long. */
+/**
+ * A continuing episode's updates (new value, same episode) are logged, streamed and sent to
+ * outbound webhooks at most once per alert per this long; the alert itself always has the latest values.
+ */
 export const LIVE_COALESCE_MS = 5000;
 
 /** A change a user asks the tenant's object to make to an alert. */

@@ -1,7 +1,10 @@
 /**
- * `alert.updated` for customer endpoints: a change to an alert (its episode cleared, it reopened,
- * it was acknowledged) as one signed webhook per endpoint subscribed to the event. People are not
- * told: the live stream and the alert screens show it.
+ * `alert.updated` for customer endpoints: a change to an alert (a continuing episode's new value
+ * or peak, its episode cleared, it reopened, new DTC codes, it was acknowledged) as one signed
+ * webhook per endpoint subscribed to the event. The tenant's object queues these at most once per
+ * alert per LIVE_COALESCE_MS for a continuing episode (durable-objects/notify-outbox.ts). People
+ * are not told: the live stream and the alert screens show it. Nothing is planned once the alert
+ * is resolved: its `alert.resolved` carries the final state.
  */
 import { database } from "../db/client";
 import { planAlertWebhooks } from "./alert-webhooks";
@@ -17,6 +20,7 @@ export async function planUpdated(
   const ctx = await loadAlert(db, job.tenantId, job.alertId);
   if (!ctx) return null;
   const out: Planned[] = [];
+  if (ctx.alert.status === "resolved") return out;
   await planAlertWebhooks(db, ctx, "alert.updated", `${job.change}@${job.at}`, now, out);
   return out;
 }
