@@ -63,7 +63,10 @@ export function loadCarObdDrive(name, hashes = originalHashes()) {
   const bytes = gunzipSync(readFileSync(fileURLToPath(new URL(`${name}.csv.gz`, folder()))));
   const got = createHash("sha256").update(bytes).digest("hex");
   if (got !== hashes.get(`${name}.csv`)) throw new Error(`carobd/${name}.csv: sha256 ${got} is not the original's`);
-  const lines = bytes.toString("utf8").split("\n").filter((l) => l.trim().length > 0);
+  const lines = bytes
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.trim().length > 0);
   const header = lines[0].split(",").map((h) => h.trim().replace(/ \(\)$/, ""));
   const width = header.filter((h) => h.length > 0).length;
   const cols = Object.entries(CAROBD_COLUMNS).map(([col, canonical]) => {
@@ -73,7 +76,10 @@ export function loadCarObdDrive(name, hashes = originalHashes()) {
   });
   /** @type {Record<string, number>[]} */ const rows = [];
   for (const line of lines.slice(1)) {
-    const f = line.split(",").map((v) => v.trim()).filter((v, i, a) => v.length > 0 || i < a.length - 1);
+    const f = line
+      .split(",")
+      .map((v) => v.trim())
+      .filter((v, i, a) => v.length > 0 || i < a.length - 1);
     if (f.length < width) continue;
     /** @type {Record<string, number>} */ const row = {};
     for (const [i, canonical] of cols) row[canonical] = Number(f[i]);

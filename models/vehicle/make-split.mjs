@@ -12,7 +12,12 @@ for (const name of listCarObdDrives()) {
   if (!byKind.has(kind)) byKind.set(kind, []);
   byKind.get(kind).push(name);
 }
-const split = { rule: "per kind, in file-number order: i % 5 == 1 -> validation, i % 5 == 3 -> test, else train", train: [], validation: [], test: [] };
+const split = {
+  rule: "per kind, in file-number order: i % 5 == 1 -> validation, i % 5 == 3 -> test, else train",
+  train: [],
+  validation: [],
+  test: [],
+};
 for (const names of byKind.values()) {
   names.forEach((n, i) => {
     (i % 5 === 1 ? split.validation : i % 5 === 3 ? split.test : split.train).push(n);
