@@ -105,10 +105,27 @@ function wearHealth(t, tp, limit, now, words) {
   return { p7, p30, confidence, dueAt: dueAt === null ? null : Math.round(dueAt), evidence };
 }
 
-/** @param {import('./index').VehicleHealthState} s @param {number} now @param {import('./detector.js').DetectorParams} p @returns {import('./index').ComponentHealth} */
-export function coolingHealth(s, now, p) {
+/**
+ * @param {import('./index').VehicleHealthState} s @param {number} now @param {import('./detector.js').DetectorParams} p
+ * @param {import('./detector.js').DetectorParams} erratic @returns {import('./index').ComponentHealth}
+ */
+export function coolingHealth(s, now, p, erratic) {
   const h = residualHealth(s.cool, p, now, { unit: "°C", digits: 0, what: "coolant", feature: "coolant", condition: "at this load" });
   let { p7, p30 } = h;
+  // An erratic sensor (noise, spikes, loose connector) is judged on its own normal roughness.
+  if (s.rough && calibrated(s.rough, erratic)) {
+    const level = s.rough.up / erratic.h;
+    const pErr = level > 0 ? logistic(5 * (level - 1)) : 0;
+    p7 = orP(p7, 0.85 * pErr);
+    p30 = orP(p30, pErr);
+    if (pErr > 0.05 && s.rough.last !== null) {
+      h.evidence.push({
+        feature: "coolant_sensor_erratic",
+        text: `coolant reading jumps ${s.rough.last.toFixed(1)} °C between readings, more than this vehicle's sensor normally does: check the sensor and its wiring`,
+        contribution: round(pErr, 4),
+      });
+    }
+  }
   // Hot regardless of the model: most engines overheat above ~110 °C.
   if (s.cool.last !== null && s.cool.last >= 110) {
     p7 = orP(p7, 0.6);

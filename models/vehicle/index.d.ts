@@ -88,6 +88,8 @@ export interface VehicleHealthState {
   sig: Record<string, unknown>;
   cool: SensorDetectorState;
   volt: SensorDetectorState;
+  /** coolant sensor roughness (erratic readings) */
+  rough: SensorDetectorState;
   pads: TrendState;
   tyre: TrendState;
   rest: TrendState;

@@ -2,11 +2,12 @@
 // Pure apart from the two virtual sensors loaded once (tfjs, uint8 weights embedded in
 // served-models.js); runs in workerd and Node. One call scores every touched vehicle of an
 // ingest batch with ONE forward pass per model.
-import * as tf from "@tensorflow/tfjs-core";
 import { loadModel } from "../load.js";
+import { predictExpected as predict } from "./predict.js";
 import { SERVED_MODELS } from "./served-models.js";
+import { COOLANT_DETECTOR, ERRATIC_DETECTOR, VOLTAGE_DETECTOR } from "./hyperparameters.js";
 import { READING, engineRunning, flushMinute, initialSignalState, pushReading } from "./signals.js";
-import { initialDetector, updateDetector } from "./detector.js";
+import { initialDetector, regimeFactor, roughnessSignal, updateDetector } from "./detector.js";
 import { initialTrend, pushTrend } from "./trend.js";
 import { coolingHealth, chargingHealth, brakesHealth, tyresHealth, WEAR } from "./components.js";
 
@@ -21,6 +22,7 @@ function freshState() {
     sig: initialSignalState(),
     cool: { ...initialDetector(), q: 1, last: null, exp: null, end: 0 },
     volt: { ...initialDetector(), q: 1, last: null, exp: null, end: 0 },
+    rough: { ...initialDetector(), q: 1, last: null, exp: null, end: 0 },
     pads: initialTrend(),
     tyre: initialTrend(),
     rest: initialTrend(),
@@ -38,22 +40,41 @@ export function initialHealthState() {
 /** Bits of `seen`: which components this vehicle has ever sent the base reading of. */
 export const SEEN = { cooling: 1, charging: 2, brakes: 4, tyres: 8 };
 
-/** @type {{ coolant: any, voltage: any } | null} */
-let loaded = null;
-/** @type {Promise<void> | null} */
-let loading = null;
+/**
+ * A health engine over a given pair of served virtual sensors (the committed ones by default;
+ * validation plugs in candidates the same way).
+ * @param {typeof SERVED_MODELS} served
+ * @param {{ coolant: import('./detector.js').DetectorParams, voltage: import('./detector.js').DetectorParams, erratic: import('./detector.js').DetectorParams }} [detectors]
+ */
+export function createVehicleHealth(served, detectors = { coolant: COOLANT_DETECTOR, voltage: VOLTAGE_DETECTOR, erratic: ERRATIC_DETECTOR }) {
+  /** @type {{ coolant: any, voltage: any, erratic: import('./detector.js').DetectorParams } | null} */
+  let loaded = null;
+  /** @type {Promise<void> | null} */
+  let loading = null;
+  /** Loads the two virtual sensors once (idempotent; concurrent callers share one load). */
+  const load = () => {
+    loading ??= (async () => {
+      loaded = {
+        erratic: detectors.erratic,
+        coolant: { ...served.coolant, detector: detectors.coolant, model: await loadModel(served.coolant.modelJson, base64ToArrayBuffer(served.coolant.weightsBase64)) },
+        voltage: { ...served.voltage, detector: detectors.voltage, model: await loadModel(served.voltage.modelJson, base64ToArrayBuffer(served.voltage.weightsBase64)) },
+      };
+    })();
+    return loading;
+  };
+  /** @type {typeof updateVehicleHealth} */
+  const update = async (items, now) => {
+    await load();
+    return updateWith(/** @type {NonNullable<typeof loaded>} */ (loaded), items, now);
+  };
+  return { load, update };
+}
 
-/** Loads the two virtual sensors once (idempotent; concurrent callers share one load). */
+const committed = createVehicleHealth(SERVED_MODELS);
+
+/** Loads the committed virtual sensors once (idempotent). */
 export function loadVehicleHealth() {
-  loading ??= (async () => {
-    const coolant = SERVED_MODELS.coolant;
-    const voltage = SERVED_MODELS.voltage;
-    loaded = {
-      coolant: { ...coolant, model: await loadModel(coolant.modelJson, base64ToArrayBuffer(coolant.weightsBase64)) },
-      voltage: { ...voltage, model: await loadModel(voltage.modelJson, base64ToArrayBuffer(voltage.weightsBase64)) },
-    };
-  })();
-  return loading;
+  return committed.load();
 }
 
 /** @param {string} b64 @returns {ArrayBuffer} */
@@ -72,31 +93,20 @@ function revive(s) {
 }
 
 /**
- * Runs one model over many minute rows in a single forward pass.
- * @param {any} m loaded sensor @param {number[][]} rows raw features @returns {Float32Array} expected values
- */
-function predict(m, rows) {
-  if (rows.length === 0) return new Float32Array(0);
-  const { mean, std } = m.preprocessing;
-  const d = mean.length;
-  const flat = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < d; j++) flat[i * d + j] = (r[j] - mean[j]) / (std[j] || 1);
-  });
-  const out = tf.tidy(() => /** @type {tf.Tensor} */ (m.model.predict(tf.tensor2d(flat, [rows.length, d]))).dataSync());
-  const res = new Float32Array(out.length);
-  for (let i = 0; i < out.length; i++) res[i] = m.output.center + m.output.scale * out[i];
-  return res;
-}
-
-/**
  * @param {{ state: HealthState, readings: import('./index').HealthReading[] }[]} items
  * @param {number} now ms
  * @returns {Promise<{ state: HealthState, components: import('./index').ComponentHealth[] }[]>}
  */
-export async function updateVehicleHealth(items, now) {
-  await loadVehicleHealth();
-  const m = /** @type {NonNullable<typeof loaded>} */ (loaded);
+export function updateVehicleHealth(items, now) {
+  return committed.update(items, now);
+}
+
+/**
+ * @param {{ coolant: any, voltage: any, erratic: import('./detector.js').DetectorParams }} m loaded sensors
+ * @param {{ state: HealthState, readings: import('./index').HealthReading[] }[]} items
+ * @param {number} now ms
+ */
+function updateWith(m, items, now) {
   const states = items.map((it) => revive(it.state));
   /** @type {{ item: number, row: import('./signals.js').MinuteRow }[]} */ const minutes = [];
 
@@ -134,10 +144,21 @@ export async function updateVehicleHealth(items, now) {
     applyResidual(states[x.item].volt, x.row, /** @type {number} */ (x.row.voltage), voltExp[i], m.voltage.detector),
   );
 
+  // A coolant sensor that jumps between readings (noise, spikes, a loose connector) is judged
+  // on its own history too: log of the mean reading-to-reading change, per engine minute.
+  for (const x of minutes) {
+    const r = x.row.coolantRoughness;
+    const d = states[x.item].rough;
+    if (r === null || x.row.runMin < m.coolant.preprocessing.gateMin || x.row.end <= d.end) continue;
+    updateDetector(d, roughnessSignal(r), m.erratic);
+    d.last = r;
+    d.end = x.row.end;
+  }
+
   // 4. Components.
   return states.map((s) => {
     /** @type {import('./index').ComponentHealth[]} */ const components = [];
-    if (s.seen & SEEN.cooling) components.push(coolingHealth(s, now, m.coolant.detector));
+    if (s.seen & SEEN.cooling) components.push(coolingHealth(s, now, m.coolant.detector, m.erratic));
     if (s.seen & SEEN.charging) components.push(chargingHealth(s, now, m.voltage.detector));
     if (s.seen & SEEN.brakes) components.push(brakesHealth(s, now));
     if (s.seen & SEEN.tyres) components.push(tyresHealth(s, now));
@@ -151,7 +172,7 @@ export async function updateVehicleHealth(items, now) {
  */
 function applyResidual(d, row, measured, expected, p) {
   if (row.end <= d.end) return; // a minute already scored (replayed batch)
-  updateDetector(d, measured - expected, p);
+  updateDetector(d, measured - expected, p, regimeFactor(row, p));
   // Input quality: missing engine load / intake air temperature make "expected" less certain.
   const q = 1 - (row.hasLoad ? 0 : 0.3) - (row.hasIntakeAir ? 0 : 0.15);
   d.q += 0.1 * (q - d.q);

@@ -81,7 +81,6 @@ export async function trainVehicle() {
       features: FEATURE_NAMES,
       preprocessing: card.preprocessing,
       output: card.output,
-      detector: s.detector,
     };
     console.log(`  [${s.name}] ${rowsUsed} minute rows, ${model.countParams()} params, ${artifactSizes(s.name).total} bytes`);
   }
