@@ -27,7 +27,7 @@ const BASE = { p7: 0.002, p30: 0.01 };
 
 const logistic = (/** @type {number} */ x) => 1 / (1 + Math.exp(-x));
 const orP = (/** @type {number} */ a, /** @type {number} */ b) => 1 - (1 - a) * (1 - b);
-const round = (/** @type {number} */ x, /** @type {number} */ d) => Number(x.toFixed(d));
+const round = (/** @type {number} */ x, /** @type {number} */ d) => Math.round(x * 10 ** d) / 10 ** d;
 const clamp01 = (/** @type {number} */ x) => Math.min(1, Math.max(0, x));
 
 /** How much recent data backs the reading: full within an hour, fading over a week. @param {number | null} ts @param {number} now */

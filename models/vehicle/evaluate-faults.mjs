@@ -72,16 +72,18 @@ function byMinute(stream) {
  * @param {{ update: Function }} engine @param {unknown} state @param {{ ts: number, readings: Record<string, number> }[]} stream
  */
 async function run(engine, state, stream) {
-  /** @type {{ end: number, p30: number, calibrated: boolean, expected: number | null, measured: number | null }[]} */ const trace = [];
+  /** @type {{ end: number, p30: number, charging: number, calibrated: boolean, expected: number | null, measured: number | null }[]} */ const trace = [];
   let s = state;
   for (const m of byMinute(stream)) {
     const [r] = await engine.update([{ state: s, readings: m.readings }], m.end);
     s = r.state;
     const cool = r.components.find((/** @type {any} */ c) => c.component === "cooling");
+    const charging = r.components.find((/** @type {any} */ c) => c.component === "charging");
     const st = /** @type {any} */ (s);
     trace.push({
       end: m.end,
       p30: cool ? cool.p30 : 0,
+      charging: charging ? charging.p30 : 0,
       calibrated: !!cool && !cool.evidence.some((/** @type {any} */ e) => e.feature === "coolant_calibration"),
       expected: st.cool.end === m.end ? st.cool.exp : null,
       measured: st.cool.end === m.end ? st.cool.last : null,
@@ -97,12 +99,13 @@ async function run(engine, state, stream) {
  */
 export async function faultStudy(engine, drives, opts) {
   const faults = opts.faults ?? FAULTS;
-  const every = opts.onsetEveryMin ?? 10;
+  const every = opts.onsetEveryMin ?? 5;
   const minAfter = opts.minAfterMin ?? 12;
   const windowMin = opts.windowMin ?? 10;
   let state = opts.initialState();
   let calibratedAt = null;
   let falseAlarms = 0;
+  let chargingFalseAlarms = 0;
   let alarmMinutes = 0;
   let minutesAfterCal = 0;
   /** @type {{ drive: string, state: unknown, calibrated: boolean, stream: any[] }[]} */ const starts = [];
@@ -112,6 +115,7 @@ export async function faultStudy(engine, drives, opts) {
     starts.push({ drive: d.name, state, calibrated: calibratedAt !== null, stream });
     const out = await run(engine, state, stream);
     let prevAlarm = false;
+    let prevCharging = false;
     for (const t of out.trace) {
       if (t.calibrated && calibratedAt === null) calibratedAt = t.end;
       const alarm = t.p30 >= 0.5;
@@ -119,7 +123,9 @@ export async function faultStudy(engine, drives, opts) {
         minutesAfterCal++;
         if (alarm) alarmMinutes++;
         if (alarm && !prevAlarm) falseAlarms++;
+        if (t.charging >= 0.5 && !prevCharging) chargingFalseAlarms++;
       }
+      prevCharging = t.charging >= 0.5;
       prevAlarm = alarm;
       if (t.measured !== null && t.expected !== null) cleanTrace.push({ drive: d.name, end: t.end, measured: t.measured, expected: t.expected, alarm: alarm ? 1 : 0 });
     }
@@ -184,6 +190,7 @@ export async function faultStudy(engine, drives, opts) {
     falseAlarms,
     falseAlarmsPer100EngineHours: hours > 0 ? Number(((100 * falseAlarms) / hours).toFixed(2)) : null,
     minutesInAlarmClean: alarmMinutes,
+    chargingFalseAlarms,
     faults: summary,
     cleanTrace,
   };

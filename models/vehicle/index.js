@@ -3,7 +3,7 @@
 // served-models.js); runs in workerd and Node. One call scores every touched vehicle of an
 // ingest batch with ONE forward pass per model.
 import { loadModel } from "../load.js";
-import { predictExpected as predict } from "./predict.js";
+import { denseLayers, predictExpected as predict } from "./predict.js";
 import { SERVED_MODELS } from "./served-models.js";
 import { COOLANT_DETECTOR, ERRATIC_DETECTOR, VOLTAGE_DETECTOR } from "./hyperparameters.js";
 import { READING, engineRunning, flushMinute, initialSignalState, pushReading } from "./signals.js";
@@ -54,10 +54,14 @@ export function createVehicleHealth(served, detectors = { coolant: COOLANT_DETEC
   /** Loads the two virtual sensors once (idempotent; concurrent callers share one load). */
   const load = () => {
     loading ??= (async () => {
+      const sensor = async (/** @type {any} */ s, /** @type {import('./detector.js').DetectorParams} */ detector) => {
+        const model = await loadModel(s.modelJson, base64ToArrayBuffer(s.weightsBase64));
+        return { ...s, detector, model, dense: denseLayers(model) };
+      };
       loaded = {
         erratic: detectors.erratic,
-        coolant: { ...served.coolant, detector: detectors.coolant, model: await loadModel(served.coolant.modelJson, base64ToArrayBuffer(served.coolant.weightsBase64)) },
-        voltage: { ...served.voltage, detector: detectors.voltage, model: await loadModel(served.voltage.modelJson, base64ToArrayBuffer(served.voltage.weightsBase64)) },
+        coolant: await sensor(served.coolant, detectors.coolant),
+        voltage: await sensor(served.voltage, detectors.voltage),
       };
     })();
     return loading;
@@ -87,9 +91,34 @@ function base64ToArrayBuffer(b64) {
 
 /** Accepts whatever the caller stored; anything unrecognisable starts over. @param {unknown} s */
 function revive(s) {
-  if (s && typeof s === "object" && /** @type {any} */ (s).v === 1)
-    return /** @type {import('./index').VehicleHealthState} */ (structuredClone(s));
-  return freshState();
+  if (!s || typeof s !== "object" || /** @type {any} */ (s).v !== 1) return freshState();
+  const o = /** @type {import('./index').VehicleHealthState} */ (s);
+  // Parts added in later releases start fresh; everything else the vehicle has learned is kept.
+  if (!o.sig || !o.cool || !o.volt || !o.rough || !o.pads || !o.tyre || !o.rest) return revive({ ...freshState(), ...o });
+  // A copy (the caller's stored state is never mutated), written out because it is on the hot
+  // path: every part is a flat object of numbers.
+  const sig = o.sig;
+  const acc = sig.acc;
+  return {
+    v: 1,
+    sig: {
+      runStart: sig.runStart,
+      lastRun: sig.lastRun,
+      lastTs: sig.lastTs,
+      pc: sig.pc ?? null,
+      ew: sig.ew ? { ...sig.ew } : null,
+      acc: acc ? { ...acc, ew: acc.ew ? { ...acc.ew } : undefined } : null,
+    },
+    cool: { ...o.cool },
+    volt: { ...o.volt },
+    rough: { ...o.rough },
+    pads: { ...o.pads },
+    tyre: { ...o.tyre },
+    rest: { ...o.rest },
+    nominalV: o.nominalV,
+    seen: o.seen,
+    lastTs: o.lastTs,
+  };
 }
 
 /**
@@ -162,7 +191,7 @@ function updateWith(m, items, now) {
     if (s.seen & SEEN.charging) components.push(chargingHealth(s, now, m.voltage.detector));
     if (s.seen & SEEN.brakes) components.push(brakesHealth(s, now));
     if (s.seen & SEEN.tyres) components.push(tyresHealth(s, now));
-    return { state: compact(s), components };
+    return { state: rounded(s), components };
   });
 }
 
@@ -208,14 +237,27 @@ function noteReadings(s, ts, r) {
   }
 }
 
-/** Rounds fractional numbers to 7 significant digits so the stored state stays small. @param {any} x @returns {any} */
-function compact(x) {
-  if (typeof x === "number") return Number.isInteger(x) || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
-  if (Array.isArray(x)) return x.map(compact);
-  if (x && typeof x === "object") {
-    /** @type {Record<string, unknown>} */ const o = {};
-    for (const [k, v] of Object.entries(x)) o[k] = compact(v);
-    return o;
+/**
+ * Rounds the state's fractional numbers to 1e-5 in place (keeps the stored JSON small; all values
+ * are sums and statistics in units where 1e-5 is far below sensor resolution). Integers, such as
+ * timestamps, are untouched.
+ * @param {import('./index').VehicleHealthState} s
+ */
+function rounded(s) {
+  roundFlat(s.sig);
+  if (s.sig.ew) roundFlat(s.sig.ew);
+  if (s.sig.acc) {
+    roundFlat(s.sig.acc);
+    if (s.sig.acc.ew) roundFlat(s.sig.acc.ew);
   }
-  return x;
+  for (const part of [s.cool, s.volt, s.rough, s.pads, s.tyre, s.rest]) roundFlat(part);
+  return s;
+}
+
+/** @param {Record<string, any>} o */
+function roundFlat(o) {
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === "number" && !Number.isInteger(v) && Number.isFinite(v)) o[k] = Math.round(v * 1e5) / 1e5;
+  }
 }
