@@ -94,6 +94,8 @@ export interface VehicleHealthState {
   tyre: TrendState;
   rest: TrendState;
   nominalV: number;
+  /** ms since when the engine has been off (resting-voltage samples wait a minute), or null */
+  offSince: number | null;
   seen: number;
   lastTs: number | null;
 }

@@ -27,6 +27,7 @@ function freshState() {
     tyre: initialTrend(),
     rest: initialTrend(),
     nominalV: 0,
+    offSince: null,
     seen: 0,
     lastTs: null,
   };
@@ -116,6 +117,7 @@ function revive(s) {
     tyre: { ...o.tyre },
     rest: { ...o.rest },
     nominalV: o.nominalV,
+    offSince: o.offSince ?? null,
     seen: o.seen,
     lastTs: o.lastTs,
   };
@@ -216,14 +218,26 @@ function applyResidual(d, row, measured, expected, p) {
  */
 function noteReadings(s, ts, r) {
   const val = (/** @type {string} */ k) => (typeof r[k] === "number" && Number.isFinite(r[k]) ? r[k] : undefined);
+  const gap = s.lastTs === null ? Number.POSITIVE_INFINITY : ts - s.lastTs;
   if (s.lastTs === null || ts > s.lastTs) s.lastTs = ts;
   if (val(READING.coolant) !== undefined) s.seen |= SEEN.cooling;
   const v = val(READING.battery);
   if (v !== undefined && v > 5) {
     s.seen |= SEEN.charging;
     if (!s.nominalV) s.nominalV = v > 18 ? 24 : 12;
-    // Resting voltage: engine off and not being charged (a running engine holds ~14 V / 28 V).
-    if (!engineRunning(r) && v < s.nominalV * 1.08) pushTrend(s.rest, ts, v, WEAR.battery.trend);
+    // Resting voltage: engine off for a minute (no cranking dip, surface charge settling) and
+    // not being charged (a running engine holds ~14 V / 28 V).
+    if (engineRunning(r)) {
+      s.offSince = null;
+      // Key-on and cranking readings just before this start are not resting: drop the open bucket.
+      if (s.rest.bn > 0 && s.rest.bk === Math.floor(ts / WEAR.battery.trend.bucketMs)) {
+        s.rest.bn = 0;
+        s.rest.bs = 0;
+      }
+    } else {
+      if (s.offSince === null || gap > 600_000) s.offSince = ts;
+      if (ts - s.offSince >= 60_000 && v < s.nominalV * 1.08) pushTrend(s.rest, ts, v, WEAR.battery.trend);
+    }
   }
   const pad = val(READING.brakePad);
   if (pad !== undefined && pad >= 0) {
