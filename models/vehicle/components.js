@@ -13,10 +13,23 @@ const DAY_MS = 86_400_000;
 export const WEAR = {
   // 3 mm: the usual workshop replacement point for pads (legal minimums are 1.5-2 mm).
   // Slope prior: pads wear about 0.03 mm/day on average (sd 0.03).
-  brakes: { limitMm: 3, trend: { bucketMs: 900_000, halfLifeDays: 30, noiseFloor: 0.05, minBuckets: 3, minSpanDays: 0.02, slopePrior: { mean: -0.03, sd: 0.03 } } },
+  brakes: {
+    limitMm: 3,
+    trend: {
+      bucketMs: 900_000,
+      halfLifeDays: 30,
+      noiseFloor: 0.05,
+      minBuckets: 3,
+      minSpanDays: 0.02,
+      slopePrior: { mean: -0.03, sd: 0.03 },
+    },
+  },
   // 25 % below the vehicle's own usual pressure: where a TPMS must warn (FMVSS 138).
   // Slope prior: a healthy tyre seeps a few kPa a month (sd 1.5 kPa/day allows real leaks).
-  tyres: { limitFraction: 0.75, trend: { bucketMs: 900_000, halfLifeDays: 14, noiseFloor: 1, minBuckets: 3, minSpanDays: 0.02, slopePrior: { mean: 0, sd: 1.5 } } },
+  tyres: {
+    limitFraction: 0.75,
+    trend: { bucketMs: 900_000, halfLifeDays: 14, noiseFloor: 1, minBuckets: 3, minSpanDays: 0.02, slopePrior: { mean: 0, sd: 1.5 } },
+  },
   // Resting 12.2 V (24.4 V): about half charge for a lead-acid battery; it may not start the engine.
   battery: {
     limitPerNominal: 12.2 / 12,

@@ -30,13 +30,40 @@ export function generateCases(n, seed) {
     const healthy = rng() < 0.3;
     if (kind === "brakes") {
       // Pads 3.5-9 mm wearing 0.02-0.4 mm/day (heavy urban use at the top), sensor noise 0.05-0.2 mm.
-      cases.push({ kind, start: u(3.5, 9), ratePerDay: healthy ? 0 : -u(0.02, 0.4), sd: u(0.05, 0.2), everyH: u(1, 12), historyDays: u(3, 20), limit: WEAR.brakes.limitMm, trend: WEAR.brakes.trend });
+      cases.push({
+        kind,
+        start: u(3.5, 9),
+        ratePerDay: healthy ? 0 : -u(0.02, 0.4),
+        sd: u(0.05, 0.2),
+        everyH: u(1, 12),
+        historyDays: u(3, 20),
+        limit: WEAR.brakes.limitMm,
+        trend: WEAR.brakes.trend,
+      });
     } else if (kind === "tyres") {
       // 230 kPa tyres; a slow leak of 1-15 kPa/day; readings vary ±2-6 kPa with temperature.
-      cases.push({ kind, start: u(215, 240), ratePerDay: healthy ? 0 : -u(1, 15), sd: u(2, 6), everyH: u(1, 6), historyDays: u(2, 10), limit: 230 * WEAR.tyres.limitFraction, trend: WEAR.tyres.trend });
+      cases.push({
+        kind,
+        start: u(215, 240),
+        ratePerDay: healthy ? 0 : -u(1, 15),
+        sd: u(2, 6),
+        everyH: u(1, 6),
+        historyDays: u(2, 10),
+        limit: 230 * WEAR.tyres.limitFraction,
+        trend: WEAR.tyres.trend,
+      });
     } else {
       // Resting 12.3-12.7 V, losing 0.005-0.05 V/day (ageing battery, parasitic drain), noise 0.02-0.05 V.
-      cases.push({ kind, start: u(12.3, 12.7), ratePerDay: healthy ? 0 : -u(0.005, 0.05), sd: u(0.02, 0.05), everyH: u(6, 24), historyDays: u(5, 20), limit: 12 * WEAR.battery.limitPerNominal, trend: WEAR.battery.trend });
+      cases.push({
+        kind,
+        start: u(12.3, 12.7),
+        ratePerDay: healthy ? 0 : -u(0.005, 0.05),
+        sd: u(0.02, 0.05),
+        everyH: u(6, 24),
+        historyDays: u(5, 20),
+        limit: 12 * WEAR.battery.limitPerNominal,
+        trend: WEAR.battery.trend,
+      });
     }
   }
   return cases;
@@ -59,7 +86,14 @@ function forecast(c, seed) {
   const level = c.start + c.ratePerDay * c.historyDays;
   const trueDays = level <= limit ? 0 : c.ratePerDay < 0 ? (limit - level) / c.ratePerDay : Number.POSITIVE_INFINITY;
   const due = expectedCrossing(f, limit, now);
-  return { p7: pReachWithin(f, limit, 7), p30: pReachWithin(f, limit, 30), y7: trueDays <= 7 ? 1 : 0, y30: trueDays <= 30 ? 1 : 0, trueDays, dueDays: due === null ? null : (due - now) / DAY_MS };
+  return {
+    p7: pReachWithin(f, limit, 7),
+    p30: pReachWithin(f, limit, 30),
+    y7: trueDays <= 7 ? 1 : 0,
+    y30: trueDays <= 30 ? 1 : 0,
+    trueDays,
+    dueDays: due === null ? null : (due - now) / DAY_MS,
+  };
 }
 
 export function evaluateWear(n = 3000, seed = 424242) {
@@ -73,13 +107,19 @@ export function evaluateWear(n = 3000, seed = 424242) {
     data: "generated trajectories with known truth (linear wear/leak/discharge + Gaussian reading noise; 30 % healthy); NOT real wear data",
   };
   for (const [kind, rs] of Object.entries(byKind)) {
-    const brier = (/** @type {'p7' | 'p30'} */ p, /** @type {'y7' | 'y30'} */ y) => rs.reduce((a, r) => a + (r[p] - r[y]) ** 2, 0) / rs.length;
+    const brier = (/** @type {'p7' | 'p30'} */ p, /** @type {'y7' | 'y30'} */ y) =>
+      rs.reduce((a, r) => a + (r[p] - r[y]) ** 2, 0) / rs.length;
     const base = (/** @type {'y7' | 'y30'} */ y) => rs.reduce((a, r) => a + r[y], 0) / rs.length;
     // Calibration: mean predicted vs observed frequency in predicted-probability bins.
     const bins = [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001].slice(0, -1).map((lo, i, arr) => {
       const hi = i + 1 < arr.length ? arr[i + 1] : 1.0001;
       const inBin = rs.filter((r) => r.p30 >= lo && r.p30 < hi);
-      return { p30From: lo, cases: inBin.length, meanP30: inBin.length ? round(inBin.reduce((a, r) => a + r.p30, 0) / inBin.length) : null, observed: inBin.length ? round(inBin.reduce((a, r) => a + r.y30, 0) / inBin.length) : null };
+      return {
+        p30From: lo,
+        cases: inBin.length,
+        meanP30: inBin.length ? round(inBin.reduce((a, r) => a + r.p30, 0) / inBin.length) : null,
+        observed: inBin.length ? round(inBin.reduce((a, r) => a + r.y30, 0) / inBin.length) : null,
+      };
     });
     const due = rs.filter((r) => r.dueDays !== null && Number.isFinite(r.trueDays) && r.trueDays > 0 && r.trueDays <= 60);
     const errs = due.map((r) => Math.abs(r.dueDays - r.trueDays)).sort((a, b) => a - b);
@@ -91,7 +131,9 @@ export function evaluateWear(n = 3000, seed = 424242) {
       brierP30: round(brier("p30", "y30")),
       brierP30IfAlwaysBaseRate: round(base("y30") * (1 - base("y30"))),
       calibrationP30: bins,
-      dueAtAbsErrorDays: errs.length ? { cases: errs.length, median: round(errs[Math.floor(errs.length / 2)]), p90: round(errs[Math.floor(errs.length * 0.9)]) } : null,
+      dueAtAbsErrorDays: errs.length
+        ? { cases: errs.length, median: round(errs[Math.floor(errs.length / 2)]), p90: round(errs[Math.floor(errs.length * 0.9)]) }
+        : null,
     };
   }
   return out;

@@ -10,7 +10,7 @@ import { SERVED_MODELS } from "./served-models.js";
 import { createVehicleHealth, initialHealthState, VEHICLE_HEALTH_VERSION } from "./index.js";
 import { COOLANT_DETECTOR, ERRATIC_DETECTOR, VOLTAGE_DETECTOR } from "./hyperparameters.js";
 import { drivesOf, rowsOf } from "./dataset.mjs";
-import { predictExpected } from "./predict.js";
+import { denseLayers, predictExpected, predictWithTfjs } from "./predict.js";
 import { faultStudy, FAULTS } from "./evaluate-faults.mjs";
 import { timeScoring } from "./timing.mjs";
 import { evaluateWear } from "./eval-wear.mjs";
@@ -21,11 +21,17 @@ const r3 = (/** @type {number} */ x) => Number(x.toFixed(3));
 
 async function loaded(/** @type {'coolant' | 'voltage'} */ key) {
   const s = SERVED_MODELS[key];
-  return { ...s, model: await loadModel(s.modelJson, Uint8Array.from(Buffer.from(s.weightsBase64, "base64")).buffer) };
+  const model = await loadModel(s.modelJson, Uint8Array.from(Buffer.from(s.weightsBase64, "base64")).buffer);
+  return { ...s, model, dense: denseLayers(model) };
 }
 
 /** MAE of a virtual sensor on held-out minutes, overall and on warm-engine driving, vs a constant. */
-function sensorErrors(/** @type {any} */ sensor, /** @type {'coolant' | 'voltage'} */ key, /** @type {any[]} */ rows, /** @type {number} */ constant) {
+function sensorErrors(
+  /** @type {any} */ sensor,
+  /** @type {'coolant' | 'voltage'} */ key,
+  /** @type {any[]} */ rows,
+  /** @type {number} */ constant,
+) {
   const use = rows.filter((r) => r[key] !== null && r.runMin >= sensor.preprocessing.gateMin);
   const p = predictExpected(
     sensor,
@@ -38,7 +44,13 @@ function sensorErrors(/** @type {any} */ sensor, /** @type {'coolant' | 'voltage
     warmEngineIdling: use.map((_, i) => i).filter((i) => use[i].coolant !== null && use[i].coolant >= 70 && use[i].features[1] <= 5),
     allScoredMinutes: use.map((_, i) => i),
   };
-  const out = {};
+  // The served plain-JS forward pass must equal tfjs's predict on every held-out minute.
+  const viaTfjs = predictWithTfjs(
+    sensor,
+    use.map((r) => r.features),
+  );
+  const maxAbsDiffVsTfjs = use.reduce((m, _, i) => Math.max(m, Math.abs(p[i] - viaTfjs[i])), 0);
+  /** @type {Record<string, unknown>} */ const out = { maxAbsDiffPlainJsVsTfjs: Number(maxAbsDiffVsTfjs.toExponential(2)) };
   for (const [g, idx] of Object.entries(groups)) {
     if (idx.length === 0) continue;
     out[g] = {
@@ -112,9 +124,21 @@ export async function evalVehicle() {
   const vByKey = new Map(volt.rows.map((r, i) => [`${r.drive}@${r.end}`, [r.voltage, volt.predicted[i]]]));
   const lines = cool.rows.map((r, i) => {
     const v = vByKey.get(`${r.drive}@${r.end}`);
-    return [r.drive, r.end, r.runMin.toFixed(2), r.features[1].toFixed(1), r.coolant.toFixed(2), cool.predicted[i].toFixed(2), v ? v[0].toFixed(3) : "", v ? v[1].toFixed(3) : ""].join(",");
+    return [
+      r.drive,
+      r.end,
+      r.runMin.toFixed(2),
+      r.features[1].toFixed(1),
+      r.coolant.toFixed(2),
+      cool.predicted[i].toFixed(2),
+      v ? v[0].toFixed(3) : "",
+      v ? v[1].toFixed(3) : "",
+    ].join(",");
   });
-  writeFileSync(modelsPath("reports/carobd-test-predictions.csv"), `drive,minute_end_ms,run_min,speed_kph,coolant_c,expected_coolant_c,battery_v,expected_battery_v\n${lines.join("\n")}\n`);
+  writeFileSync(
+    modelsPath("reports/carobd-test-predictions.csv"),
+    `drive,minute_end_ms,run_min,speed_kph,coolant_c,expected_coolant_c,battery_v,expected_battery_v\n${lines.join("\n")}\n`,
+  );
   writeFileSync(
     modelsPath("reports/carobd-test-clean-trace.csv"),
     `drive,minute_end_ms,coolant_c,expected_coolant_c,cooling_alarm\n${cleanTrace.map((t) => `${t.drive},${t.end},${t.measured.toFixed(2)},${t.expected.toFixed(2)},${t.alarm}`).join("\n")}\n`,

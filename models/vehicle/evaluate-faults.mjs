@@ -17,7 +17,13 @@ import { driveStream } from "./streams.js";
 
 /** The fault set (magnitudes stated; the goal case is the first). */
 export const FAULTS = /** @type {Fault[]} */ ([
-  { id: "drift+8/10min", type: "drift", magnitude: 8, rampMin: 10, text: "coolant reads high by a ramp reaching +8 °C after 10 min, then held" },
+  {
+    id: "drift+8/10min",
+    type: "drift",
+    magnitude: 8,
+    rampMin: 10,
+    text: "coolant reads high by a ramp reaching +8 °C after 10 min, then held",
+  },
   { id: "drift+8/30min", type: "drift", magnitude: 8, rampMin: 30, text: "ramp reaching +8 °C after 30 min" },
   { id: "drift+4/10min", type: "drift", magnitude: 4, rampMin: 10, text: "ramp reaching +4 °C after 10 min" },
   { id: "offset+8", type: "offset", magnitude: 8, text: "step of +8 °C" },
@@ -72,7 +78,8 @@ function byMinute(stream) {
  * @param {{ update: Function }} engine @param {unknown} state @param {{ ts: number, readings: Record<string, number> }[]} stream
  */
 async function run(engine, state, stream) {
-  /** @type {{ end: number, p30: number, charging: number, calibrated: boolean, expected: number | null, measured: number | null }[]} */ const trace = [];
+  /** @type {{ end: number, p30: number, charging: number, calibrated: boolean, expected: number | null, measured: number | null }[]} */ const trace =
+    [];
   let s = state;
   for (const m of byMinute(stream)) {
     const [r] = await engine.update([{ state: s, readings: m.readings }], m.end);
@@ -127,7 +134,8 @@ export async function faultStudy(engine, drives, opts) {
       }
       prevCharging = t.charging >= 0.5;
       prevAlarm = alarm;
-      if (t.measured !== null && t.expected !== null) cleanTrace.push({ drive: d.name, end: t.end, measured: t.measured, expected: t.expected, alarm: alarm ? 1 : 0 });
+      if (t.measured !== null && t.expected !== null)
+        cleanTrace.push({ drive: d.name, end: t.end, measured: t.measured, expected: t.expected, alarm: alarm ? 1 : 0 });
     }
     state = out.state;
   }

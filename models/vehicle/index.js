@@ -47,7 +47,10 @@ export const SEEN = { cooling: 1, charging: 2, brakes: 4, tyres: 8 };
  * @param {typeof SERVED_MODELS} served
  * @param {{ coolant: import('./detector.js').DetectorParams, voltage: import('./detector.js').DetectorParams, erratic: import('./detector.js').DetectorParams }} [detectors]
  */
-export function createVehicleHealth(served, detectors = { coolant: COOLANT_DETECTOR, voltage: VOLTAGE_DETECTOR, erratic: ERRATIC_DETECTOR }) {
+export function createVehicleHealth(
+  served,
+  detectors = { coolant: COOLANT_DETECTOR, voltage: VOLTAGE_DETECTOR, erratic: ERRATIC_DETECTOR },
+) {
   /** @type {{ coolant: any, voltage: any, erratic: import('./detector.js').DetectorParams } | null} */
   let loaded = null;
   /** @type {Promise<void> | null} */

@@ -20,7 +20,14 @@ export function cleanTraces(sensor, target, drives) {
       sensor,
       rows.map((r) => r.features),
     );
-    return { drive: d.name, stream, rows, expected, measured: rows.map((r) => /** @type {number} */ (r[target])), roughness: rows.map((r) => r.coolantRoughness) };
+    return {
+      drive: d.name,
+      stream,
+      rows,
+      expected,
+      measured: rows.map((r) => /** @type {number} */ (r[target])),
+      roughness: rows.map((r) => r.coolantRoughness),
+    };
   });
 }
 

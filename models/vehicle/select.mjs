@@ -36,7 +36,7 @@ function runDetectors(/** @type {any} */ ds, /** @type {any} */ trace, /** @type
 }
 
 export function evaluateDetectors(/** @type {any[]} */ traces, /** @type {any} */ p, /** @type {any} */ e, windowMin = 10) {
-  let ds = { cool: initialDetector(), rough: initialDetector() };
+  const ds = { cool: initialDetector(), rough: initialDetector() };
   const snaps = [];
   let fa = 0;
   let minutes = 0;
@@ -71,7 +71,13 @@ export function evaluateDetectors(/** @type {any[]} */ traces, /** @type {any} *
   }
   const rates = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, Number((v.within / v.cases).toFixed(3))]));
   const mean = Object.values(rates).reduce((a, b) => a + b, 0) / Object.values(rates).length;
-  return { falseAlarms: fa, scoredHours: Number((minutes / 60).toFixed(2)), meanWithin10: Number(mean.toFixed(4)), within10: rates, casesPerFault: per[FAULTS[0].id]?.cases ?? 0 };
+  return {
+    falseAlarms: fa,
+    scoredHours: Number((minutes / 60).toFixed(2)),
+    meanWithin10: Number(mean.toFixed(4)),
+    within10: rates,
+    casesPerFault: per[FAULTS[0].id]?.cases ?? 0,
+  };
 }
 
 /** @param {any[]} results */

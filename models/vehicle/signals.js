@@ -106,7 +106,24 @@ export function pushReading(s, ts, r) {
       s.ew.s5 += a5 * (spd - s.ew.s5);
       s.ew.r5 += a5 * (rpm - s.ew.r5);
     }
-    s.acc ??= { b, n: 0, on: 0, rpm: 0, spd: 0, load: 0, nLoad: 0, iat: 0, nIat: 0, cool: 0, nCool: 0, volt: 0, nVolt: 0, run: 0, dCool: 0, nDCool: 0 };
+    s.acc ??= {
+      b,
+      n: 0,
+      on: 0,
+      rpm: 0,
+      spd: 0,
+      load: 0,
+      nLoad: 0,
+      iat: 0,
+      nIat: 0,
+      cool: 0,
+      nCool: 0,
+      volt: 0,
+      nVolt: 0,
+      run: 0,
+      dCool: 0,
+      nDCool: 0,
+    };
     const a = s.acc;
     a.n++;
     a.rpm += rpm;

@@ -120,7 +120,14 @@ describe("residual detector", () => {
 });
 
 describe("wear trends", () => {
-  const tp = { bucketMs: 900_000, halfLifeDays: 30, noiseFloor: 0.05, minBuckets: 3, minSpanDays: 0.02, slopePrior: { mean: -0.03, sd: 0.03 } };
+  const tp = {
+    bucketMs: 900_000,
+    halfLifeDays: 30,
+    noiseFloor: 0.05,
+    minBuckets: 3,
+    minSpanDays: 0.02,
+    slopePrior: { mean: -0.03, sd: 0.03 },
+  };
   it("pads wearing 0.2 mm/day from 5 mm reach 3 mm in about 10 days", () => {
     const s = initialTrend();
     for (let h = 0; h <= 24 * 7; h += 2) pushTrend(s, T0 + h * 3_600_000, 5 + 1.4 - (0.2 * h) / 24, tp);
@@ -153,7 +160,20 @@ describe("virtual sensors", () => {
       const bytes = Uint8Array.from(Buffer.from(s.weightsBase64, "base64"));
       const model = await loadModel(s.modelJson as never, bytes.buffer);
       const m = { ...s, model, dense: denseLayers(model) };
-      const rows = Array.from({ length: 50 }, (_, i) => [1 + i / 25, i * 2, 20 + i, 25 + (i % 10), Math.min(60, i), Math.log1p(i), 30, 30, i, 1.5, i % 2, 0]);
+      const rows = Array.from({ length: 50 }, (_, i) => [
+        1 + i / 25,
+        i * 2,
+        20 + i,
+        25 + (i % 10),
+        Math.min(60, i),
+        Math.log1p(i),
+        30,
+        30,
+        i,
+        1.5,
+        i % 2,
+        0,
+      ]);
       const a = predictExpected(m as never, rows);
       const b = predictWithTfjs(m as never, rows);
       for (let i = 0; i < rows.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-3);
