@@ -39,4 +39,6 @@ export const KNOWN_READINGS = [
   "accelG",
   "lat",
   "lon",
+  /** 1 when the engine is on (or idling), 0 when it is off; offline rules skip vehicles parked with it off. */
+  "ignition",
 ] as const;

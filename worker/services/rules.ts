@@ -125,15 +125,22 @@ function toRow(tenantId: string, input: RuleInput, now: number) {
     enabled: input.enabled,
     vehicleIds: input.vehicleIds,
     autoResolve: input.autoResolve ?? false,
-    kind,
-    minutes: input.minutes ?? null,
-    graceMinutes: input.graceMinutes ?? null,
-    geofenceId: input.geofenceId ?? null,
-    bufferM: input.bufferM ?? null,
-    fixes: input.fixes ?? null,
+    // Threshold rules leave these to the column defaults: a tenant's default rules go in one
+    // multi-row insert, which must stay under D1's 100 bound parameters.
+    ...(threshold ? {} : kindColumns(input)),
     updatedAt: now,
   };
 }
+
+/** The kind and its settings as columns (null where the kind does not use one). */
+const kindColumns = (input: RuleInput) => ({
+  kind: input.kind ?? "threshold",
+  minutes: input.minutes ?? null,
+  graceMinutes: input.graceMinutes ?? null,
+  geofenceId: input.geofenceId ?? null,
+  bufferM: input.bufferM ?? null,
+  fixes: input.fixes ?? null,
+});
 
 export const defaultRuleRows = (tenantId: string, now = Date.now()) => DEFAULT_RULES.map((rule, i) => toRow(tenantId, rule, now + i));
 
@@ -228,7 +235,7 @@ export async function updateRule(db: Db, tenantId: string, id: string, patch: Pa
   const { id: _id, tenantId: _t, type: _type, ...fields } = toRow(tenantId, merged, Date.now());
   const [row] = await db
     .update(alertRules)
-    .set(fields)
+    .set({ ...fields, ...kindColumns(merged) })
     .where(inTenant(alertRules, tenantId, eq(alertRules.id, id)))
     .returning();
   return row!;

@@ -1,4 +1,5 @@
 /** Alert rules, alerts and their trigger-kept facet counts. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { ALERT_STATUSES, SEVERITIES } from "../../domain/alert";
 import { RULE_KINDS, RULE_OPS } from "../../domain/rule-engine";
@@ -30,7 +31,10 @@ export const alertRules = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
     /** Rule kinds and their settings (migration 0018, docs/geofences-and-offline.md). */
-    kind: text("kind", { enum: RULE_KINDS }).notNull().default("threshold"),
+    // A SQL default, not a bound one: the default rules' multi-row insert stays under D1's 100 parameters.
+    kind: text("kind", { enum: RULE_KINDS })
+      .notNull()
+      .default(sql`'threshold'`),
     minutes: integer("minutes"),
     graceMinutes: integer("grace_minutes"),
     geofenceId: text("geofence_id"),

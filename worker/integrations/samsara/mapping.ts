@@ -52,6 +52,9 @@ const STATS: Record<string, (value: number) => Record<string, number>> = {
   defLevelMilliPercent: (v) => ({ defLevelPct: v / 1000 }),
 };
 
+/** `engineStates`: Samsara's engine state; the product keeps it as `ignition` (1 on or idling, 0 off). */
+const EngineStateSample = z.object({ time: IsoTime, value: z.enum(["Off", "On", "Idle"]) });
+
 const GpsSample = z.object({
   time: IsoTime,
   latitude: z.number().min(-90).max(90),
@@ -219,6 +222,11 @@ function mapStats(payload: Record<string, unknown>, at: string, push: Push): Fie
     const stat = samplesAt(Sample, payload[key], `${at}.${key}`);
     if (!stat.ok) errors.push(...stat.errors);
     else for (const { sample, timePath } of stat.samples) add(Date.parse(sample.time), timePath, convert(sample.value));
+  }
+  if (payload.engineStates !== undefined) {
+    const states = samplesAt(EngineStateSample, payload.engineStates, `${at}.engineStates`);
+    if (!states.ok) errors.push(...states.errors);
+    else for (const { sample, timePath } of states.samples) add(Date.parse(sample.time), timePath, { ignition: sample.value === "Off" ? 0 : 1 });
   }
   if (payload.faultCodes !== undefined) {
     const faults = samplesAt(FaultCodesSample, payload.faultCodes, `${at}.faultCodes`);
