@@ -90,7 +90,7 @@ const FaultCodesSample = z.object({
 
 // Each stat is one sample `{time, …}` or (as Samsara's stats feed sends them) a list of samples.
 const StatsSchema = z.object({ vehicle: VehicleRef });
-const STAT_KEYS = [...Object.keys(STATS), "gps", "faultCodes"];
+const STAT_KEYS = [...Object.keys(STATS), "gps", "engineStates", "faultCodes"];
 
 const FaultOnSchema = z.object({
   vehicle: VehicleRef,
