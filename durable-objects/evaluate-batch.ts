@@ -1,6 +1,15 @@
 import type { Alert, AlertEvent } from "../worker/domain/alert";
 import type { GeofenceShape } from "../worker/domain/geo";
-import { alertMessage, appliesTo, isGeofenceKind, peakOf, reopens, stepRule, type RuleDef, type Signal } from "../worker/domain/rule-engine";
+import {
+  alertMessage,
+  appliesTo,
+  isGeofenceKind,
+  peakOf,
+  reopens,
+  stepRule,
+  type RuleDef,
+  type Signal,
+} from "../worker/domain/rule-engine";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { newId } from "../worker/lib/ids";
 import { iso } from "../worker/lib/time";
@@ -86,10 +95,17 @@ function evaluateOtherKinds(ordered: TelemetryEvent[], ctx: BatchContext, raised
 }
 
 /** Turns a signal of a rule on a vehicle into its alert event (if any) and stores the pair with the alert it belongs to. */
-export function recordSignal(rule: RuleDef, vehicleId: string, signal: Signal, pair: PairRecord, ctx: BatchContext): AlertEvent | undefined {
+export function recordSignal(
+  rule: RuleDef,
+  vehicleId: string,
+  signal: Signal,
+  pair: PairRecord,
+  ctx: BatchContext,
+): AlertEvent | undefined {
   let next = pair;
   const alertEvent = applySignal(rule, vehicleId, signal, next, ctx);
-  if (alertEvent?.kind === "alert") next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: signal.ts + rule.cooldownSeconds * 1000 };
+  if (alertEvent?.kind === "alert")
+    next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: signal.ts + rule.cooldownSeconds * 1000 };
   ctx.states.setPair(rule.id, vehicleId, next);
   return alertEvent;
 }

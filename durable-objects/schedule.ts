@@ -50,7 +50,9 @@ export class Schedule {
   /** The earliest job, or the earliest vehicle due time of an offline rule (offline-watch.ts), whichever comes first. */
   next(): number | null {
     return this.sql
-      .exec<{ at: number | null }>("SELECT min(at) AS at FROM (SELECT min(due_at) AS at FROM schedule UNION ALL SELECT min(due_at) FROM offline_due)")
+      .exec<{ at: number | null }>(
+        "SELECT min(at) AS at FROM (SELECT min(due_at) AS at FROM schedule UNION ALL SELECT min(due_at) FROM offline_due)",
+      )
       .one().at;
   }
 }

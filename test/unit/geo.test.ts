@@ -40,9 +40,22 @@ describe("geofence geometry", () => {
 
   it("rejects polygons with too few distinct points or crossing edges", () => {
     expect(polygonIssue(square.type === "polygon" ? square.points : [])).toBeNull();
-    expect(polygonIssue([[1, 1], [1, 1], [2, 2]])).toMatch(/3 distinct/);
+    expect(
+      polygonIssue([
+        [1, 1],
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toMatch(/3 distinct/);
     // A bow tie: the edges (0,0)-(1,1) and (1,0)-(0,1) cross.
-    expect(polygonIssue([[0, 0], [1, 1], [1, 0], [0, 1]])).toMatch(/must not cross/);
+    expect(
+      polygonIssue([
+        [0, 0],
+        [1, 1],
+        [1, 0],
+        [0, 1],
+      ]),
+    ).toMatch(/must not cross/);
   });
 });
 
@@ -76,7 +89,10 @@ describe("geofence hysteresis", () => {
       [1, 400],
       [2, 400],
     ]).state;
-    const { state, changes } = run(outside, [185, 215, 190, 210, 195, 205, 181, 219].map((m, i) => [10 + i, m] as [number, number]));
+    const { state, changes } = run(
+      outside,
+      [185, 215, 190, 210, 195, 205, 181, 219].map((m, i) => [10 + i, m] as [number, number]),
+    );
     expect(changes).toEqual([]);
     expect(state.inside).toBe(false);
   });

@@ -9,7 +9,15 @@ const CENTRE = { lat: 52, lon: 4 };
 const north = (m: number) => ({ lat: CENTRE.lat + m / 111_194.9, lon: CENTRE.lon });
 const depot = { type: "circle", ...CENTRE, radiusM: 200 };
 
-type AlertJson = { id: string; type: string; status: string; occurrences: number; message: string; createdAt: string; clearedAt: string | null };
+type AlertJson = {
+  id: string;
+  type: string;
+  status: string;
+  occurrences: number;
+  message: string;
+  createdAt: string;
+  clearedAt: string | null;
+};
 
 async function alertsOf(tenant: TestTenant, type: string) {
   await env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
@@ -136,7 +144,11 @@ describe("geofence rules", { timeout: 30_000 }, () => {
     expect(await alertsOf(tenant, "long_stay")).toEqual([]);
     await fixes(tenant, [[660, 0]]);
     const [dwell] = await alertsOf(tenant, "long_stay");
-    expect(dwell).toMatchObject({ status: "open", createdAt: isoAt(660), message: "Long stay on Unit G-1: inside the geofence for 10 min" });
+    expect(dwell).toMatchObject({
+      status: "open",
+      createdAt: isoAt(660),
+      message: "Long stay on Unit G-1: inside the geofence for 10 min",
+    });
 
     await fixes(tenant, [
       [700, 600],
@@ -211,8 +223,34 @@ describe("/api/geofences", { timeout: 30_000 }, () => {
     const tenant = await createTenant();
     const cases: [unknown, string[]][] = [
       [{ name: "", shape: { type: "circle", lat: 91, lon: 4, radiusM: -5 } }, ["name", "shape.lat", "shape.radiusM"]],
-      [{ name: "Two points", shape: { type: "polygon", points: [[1, 1], [2, 2]] } }, ["shape.points"]],
-      [{ name: "Bow tie", shape: { type: "polygon", points: [[0, 0], [1, 1], [1, 0], [0, 1]] } }, ["shape.points"]],
+      [
+        {
+          name: "Two points",
+          shape: {
+            type: "polygon",
+            points: [
+              [1, 1],
+              [2, 2],
+            ],
+          },
+        },
+        ["shape.points"],
+      ],
+      [
+        {
+          name: "Bow tie",
+          shape: {
+            type: "polygon",
+            points: [
+              [0, 0],
+              [1, 1],
+              [1, 0],
+              [0, 1],
+            ],
+          },
+        },
+        ["shape.points"],
+      ],
       [{ name: "Square", shape: { type: "square", lat: 1, lon: 1 } }, ["shape.type"]],
       [{ name: "Extra", colour: "red", tags: ["a", "a"], shape: depot }, ["colour", "tags"]],
     ];
@@ -297,7 +335,10 @@ describe("/api/geofences", { timeout: 30_000 }, () => {
 
     // A rule changes kind: the old kind's settings go, the new kind's are checked.
     const threshold = rules[0]!;
-    const toOffline = await call("PATCH", `/api/rules/${threshold.id}`, { token: tenant.admin.token, body: { kind: "offline", minutes: 15 } });
+    const toOffline = await call("PATCH", `/api/rules/${threshold.id}`, {
+      token: tenant.admin.token,
+      body: { kind: "offline", minutes: 15 },
+    });
     expect(toOffline.status).toBe(200);
     expect(await toOffline.json()).toMatchObject({ kind: "offline", minutes: 15, threshold: null, forSeconds: null, window: null });
     const rename = await call("PATCH", `/api/rules/${threshold.id}`, { token: tenant.admin.token, body: { name: "Silent" } });

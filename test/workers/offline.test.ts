@@ -39,8 +39,11 @@ async function report(tenant: TestTenant, readings: Record<string, number> = { s
 }
 
 const dueRow = (tenantId: string, vehicleId: string) =>
-  runInDurableObject(hubOf(tenantId), (_hub, state) =>
-    state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM offline_due WHERE vehicle_id = ?", vehicleId).toArray()[0]?.due_at ?? null,
+  runInDurableObject(
+    hubOf(tenantId),
+    (_hub, state) =>
+      state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM offline_due WHERE vehicle_id = ?", vehicleId).toArray()[0]?.due_at ??
+      null,
   );
 
 describe("offline rules", { timeout: 30_000 }, () => {

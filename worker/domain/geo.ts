@@ -4,9 +4,7 @@
  * under a metre at those sizes.
  */
 
-export type GeofenceShape =
-  | { type: "circle"; lat: number; lon: number; radiusM: number }
-  | { type: "polygon"; points: [number, number][] };
+export type GeofenceShape = { type: "circle"; lat: number; lon: number; radiusM: number } | { type: "polygon"; points: [number, number][] };
 
 const EARTH_RADIUS_M = 6_371_008.8;
 const RAD = Math.PI / 180;

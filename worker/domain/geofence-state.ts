@@ -34,7 +34,14 @@ export interface Hysteresis {
 
 export type GeoChange = "entered" | "exited" | "settled";
 
-export const unknownGeoState = (): GeoState => ({ inside: null, pending: null, streak: 0, streakSince: 0, enteredAt: null, lastTs: -Infinity });
+export const unknownGeoState = (): GeoState => ({
+  inside: null,
+  pending: null,
+  streak: 0,
+  streakSince: 0,
+  enteredAt: null,
+  lastTs: -Infinity,
+});
 
 /** Advances the state by one fix; returns the same object when the fix is ignored (late or duplicate). */
 export function stepGeofence(

@@ -14,11 +14,34 @@ const fields = {
   vehicleIds: z.array(z.string().min(1).max(64)).min(1).max(1000).nullable(),
   autoResolve: z.boolean().openapi({ description: "Resolve the alert when its episode clears" }),
   kind: z.enum(RULE_KINDS).openapi({ description: "threshold (a metric against a value), offline, or enter/exit/dwell of a geofence" }),
-  minutes: z.number().int().min(1).max(10_080).nullable().openapi({ description: "offline: silence that counts; dwell: time inside that counts" }),
-  graceMinutes: z.number().int().min(0).max(1440).nullable().openapi({ description: "offline: the silence must last this much longer (default 2)" }),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .nullable()
+    .openapi({ description: "offline: silence that counts; dwell: time inside that counts" }),
+  graceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1440)
+    .nullable()
+    .openapi({ description: "offline: the silence must last this much longer (default 2)" }),
   geofenceId: z.string().min(1).max(64).nullable(),
-  bufferM: z.number().min(0).max(5000).nullable().openapi({ description: "enter/exit/dwell: hysteresis band either side of the boundary, metres (default 20)" }),
-  fixes: z.number().int().min(1).max(20).nullable().openapi({ description: "enter/exit/dwell: consecutive fixes that confirm a change of side (default 2)" }),
+  bufferM: z
+    .number()
+    .min(0)
+    .max(5000)
+    .nullable()
+    .openapi({ description: "enter/exit/dwell: hysteresis band either side of the boundary, metres (default 20)" }),
+  fixes: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .nullable()
+    .openapi({ description: "enter/exit/dwell: consecutive fixes that confirm a change of side (default 2)" }),
 };
 
 type RuleShape = {
@@ -43,7 +66,13 @@ const KIND_FIELDS = {
   exit: ["geofenceId", "bufferM", "fixes"],
   dwell: ["geofenceId", "bufferM", "fixes", "minutes"],
 } as const;
-const KIND_REQUIRED = { threshold: ["metric", "op"], offline: ["minutes"], enter: ["geofenceId"], exit: ["geofenceId"], dwell: ["geofenceId", "minutes"] };
+const KIND_REQUIRED = {
+  threshold: ["metric", "op"],
+  offline: ["minutes"],
+  enter: ["geofenceId"],
+  exit: ["geofenceId"],
+  dwell: ["geofenceId", "minutes"],
+};
 const ALL_KIND_FIELDS = [...new Set(Object.values(KIND_FIELDS).flat())];
 
 /** Cross-field rules shared by create and (after merging) patch. */

@@ -61,16 +61,16 @@ export async function deleteGeofence(db: Db, tenantId: string, id: string) {
     .where(inTenant(alertRules, tenantId, eq(alertRules.geofenceId, id)));
   if (users.length) {
     const names = users.map((r) => `"${r.name}"`).join(", ");
-    throw new AppError("conflict", `The geofence is used by ${users.length === 1 ? "rule" : "rules"} ${names}; change or delete them first.`);
+    throw new AppError(
+      "conflict",
+      `The geofence is used by ${users.length === 1 ? "rule" : "rules"} ${names}; change or delete them first.`,
+    );
   }
   await db.delete(geofences).where(inTenant(geofences, tenantId, eq(geofences.id, id)));
 }
 
 /** The tenant's shapes by id, for the tenant object's geofence rules. */
 export async function geofenceShapes(db: Db, tenantId: string): Promise<Map<string, GeofenceShape>> {
-  const rows = await db
-    .select({ id: geofences.id, shape: geofences.shape })
-    .from(geofences)
-    .where(inTenant(geofences, tenantId));
+  const rows = await db.select({ id: geofences.id, shape: geofences.shape }).from(geofences).where(inTenant(geofences, tenantId));
   return new Map(rows.map((r) => [r.id, r.shape]));
 }

@@ -194,7 +194,18 @@ async function assertGeofence(db: Db, tenantId: string, id: string | null | unde
 }
 
 /** Per-kind fields, cleared when a rule changes kind (the new kind's come from the patch). */
-const KIND_SETTINGS = ["metric", "op", "threshold", "forSeconds", "window", "minutes", "graceMinutes", "geofenceId", "bufferM", "fixes"] as const;
+const KIND_SETTINGS = [
+  "metric",
+  "op",
+  "threshold",
+  "forSeconds",
+  "window",
+  "minutes",
+  "graceMinutes",
+  "geofenceId",
+  "bufferM",
+  "fixes",
+] as const;
 
 /**
  * The stored rule with the patch applied. Non-threshold rules keep their kind in `metric`/`op`

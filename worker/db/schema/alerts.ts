@@ -32,9 +32,7 @@ export const alertRules = sqliteTable(
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
     /** Rule kinds and their settings (migration 0018, docs/geofences-and-offline.md). */
     // A SQL default, not a bound one: the default rules' multi-row insert stays under D1's 100 parameters.
-    kind: text("kind", { enum: RULE_KINDS })
-      .notNull()
-      .default(sql`'threshold'`),
+    kind: text("kind", { enum: RULE_KINDS }).notNull().default(sql`'threshold'`),
     minutes: integer("minutes"),
     graceMinutes: integer("grace_minutes"),
     geofenceId: text("geofence_id"),

@@ -226,7 +226,9 @@ function mapStats(payload: Record<string, unknown>, at: string, push: Push): Fie
   if (payload.engineStates !== undefined) {
     const states = samplesAt(EngineStateSample, payload.engineStates, `${at}.engineStates`);
     if (!states.ok) errors.push(...states.errors);
-    else for (const { sample, timePath } of states.samples) add(Date.parse(sample.time), timePath, { ignition: sample.value === "Off" ? 0 : 1 });
+    else
+      for (const { sample, timePath } of states.samples)
+        add(Date.parse(sample.time), timePath, { ignition: sample.value === "Off" ? 0 : 1 });
   }
   if (payload.faultCodes !== undefined) {
     const faults = samplesAt(FaultCodesSample, payload.faultCodes, `${at}.faultCodes`);
