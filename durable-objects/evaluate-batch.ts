@@ -1,5 +1,15 @@
 import type { Alert, AlertEvent } from "../worker/domain/alert";
-import { alertMessage, appliesTo, peakOf, reopens, stepRule, type RuleDef, type Signal } from "../worker/domain/rule-engine";
+import type { GeofenceShape } from "../worker/domain/geo";
+import {
+  alertMessage,
+  appliesTo,
+  isGeofenceKind,
+  peakOf,
+  reopens,
+  stepRule,
+  type RuleDef,
+  type Signal,
+} from "../worker/domain/rule-engine";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { newId } from "../worker/lib/ids";
 import { iso } from "../worker/lib/time";
@@ -8,6 +18,8 @@ import type { AlertBook } from "./alert-book";
 import { carriesDriving } from "./driving-anomalies";
 import { machineReading } from "./machine-risk";
 import { withFullDtcList } from "./dtc-changes";
+import { evaluateGeofences } from "./geofence-rules";
+import type { OfflineWatch } from "./offline-watch";
 import type { PairRecord, VehicleStates } from "./vehicle-states";
 
 export interface BatchContext {
@@ -18,6 +30,10 @@ export interface BatchContext {
   now: number;
   /** Whether a new alert matches an active silence (recorded and streamed, but notifies nobody). */
   silenced: (alert: { vehicleId: string; ruleId: string; type: string; severity: RuleDef["severity"] }) => boolean;
+  /** The tenant's geofence shapes by id (loaded only when a geofence rule exists). */
+  geofences?: ReadonlyMap<string, GeofenceShape>;
+  /** Due times of offline rules: reports clear silences and re-arm them. */
+  offline?: OfflineWatch;
 }
 
 /** A fresh reading carrying the AI4I classifier's inputs. */
@@ -57,7 +73,41 @@ export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): Batc
     if (reading) machineReadings.push({ vehicleId: event.vehicleId, ts: event.ts, reading });
     if (seen.fresh && carriesDriving(event.readings)) driving.push(event);
   }
-  return { raised: evaluateRules(ordered, ctx), toScore, machineReadings, driving };
+  const raised = evaluateRules(ordered, ctx);
+  evaluateOtherKinds(ordered, ctx, raised);
+  return { raised, toScore, machineReadings, driving };
+}
+
+/** Offline and geofence rules (offline-watch.ts, geofence-rules.ts) on the same episode machinery. */
+function evaluateOtherKinds(ordered: TelemetryEvent[], ctx: BatchContext, raised: AlertEvent[]) {
+  const record = (rule: RuleDef, vehicleId: string, signal: Signal, pair: PairRecord) => {
+    const event = recordSignal(rule, vehicleId, signal, pair, ctx);
+    if (event) raised.push(event);
+  };
+  const geofenceRules = ctx.rules.filter((rule) => isGeofenceKind(rule.kind));
+  if (geofenceRules.length && ctx.geofences) evaluateGeofences(ordered, geofenceRules, ctx.geofences, ctx.states, record);
+  ctx.offline?.reported(
+    ordered,
+    ctx.rules.filter((rule) => rule.kind === "offline"),
+    ctx.states,
+    record,
+  );
+}
+
+/** Turns a signal of a rule on a vehicle into its alert event (if any) and stores the pair with the alert it belongs to. */
+export function recordSignal(
+  rule: RuleDef,
+  vehicleId: string,
+  signal: Signal,
+  pair: PairRecord,
+  ctx: BatchContext,
+): AlertEvent | undefined {
+  let next = pair;
+  const alertEvent = applySignal(rule, vehicleId, signal, next, ctx);
+  if (alertEvent?.kind === "alert")
+    next = { ...next, alertId: alertEvent.alert.id, cooldownUntil: signal.ts + rule.cooldownSeconds * 1000 };
+  ctx.states.setPair(rule.id, vehicleId, next);
+  return alertEvent;
 }
 
 /** Runs already-ordered events through the context's rules (no change to the vehicles' latest readings). */
@@ -65,7 +115,7 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
   const raised: AlertEvent[] = [];
   for (const event of ordered) {
     for (const rule of ctx.rules) {
-      if (!appliesTo(rule, event.vehicleId)) continue;
+      if ((rule.kind && rule.kind !== "threshold") || !appliesTo(rule, event.vehicleId)) continue;
       const pair = ctx.states.pair(rule.id, event.vehicleId);
       const step = stepRule(rule, pair, event);
       if (step.state === pair) continue; // not this rule's metric, or older than its clock: nothing moved

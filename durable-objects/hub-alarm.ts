@@ -34,6 +34,8 @@ export interface AlarmDeps {
   ingest: GeotabIngest;
   /** Held continuing-episode updates (alert-book.ts): when the next is due, and logging and streaming those due. */
   live: { nextDueAt(): number | null; flushDue(now: number): Promise<void> };
+  /** Offline rules: opens the episodes of vehicles whose due time has come (offline-sweep.ts). */
+  offline?: (now: number) => Promise<unknown>;
 }
 
 const log = (level: "error" | "warn", job: string, tenantId: string, error: unknown) =>
@@ -163,6 +165,11 @@ export class HubAlarm {
       } catch (error) {
         log("error", job, tenantId, error);
       }
+    }
+    try {
+      await this.deps.offline?.(now);
+    } catch (error) {
+      log("error", "offline", tenantId, error);
     }
   }
 

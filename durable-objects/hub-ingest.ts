@@ -5,6 +5,8 @@ import type { AlertBook } from "./alert-book";
 import { ANOMALY_RULES, drivingSignals } from "./driving-anomalies";
 import { evaluateBatch, evaluateRules, type BatchContext } from "./evaluate-batch";
 import type { VehicleRef } from "./hub-ports";
+import type { OfflineWatch } from "./offline-watch";
+import { isGeofenceKind } from "../worker/domain/rule-engine";
 import { scoreTouchedVehicles } from "./model-scoring";
 import type { TenantDirectory } from "./tenant-directory";
 import type { VehicleStates } from "./vehicle-states";
@@ -22,6 +24,8 @@ export interface IngestDeps {
    * logs the held update when due), so it is committed with them or not at all.
    */
   handoff: () => void;
+  /** Due times of offline rules, re-armed by every report. */
+  offline?: OfflineWatch;
 }
 
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
@@ -61,6 +65,9 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     book: hub.book,
     now,
     silenced: (alert) => isSilenced(alert, activeSilences, now),
+    offline: hub.offline,
+    // Shapes are read only by tenants that have geofence rules, so the others pay nothing.
+    geofences: rules.some((rule) => isGeofenceKind(rule.kind)) ? await directory.geofences() : undefined,
   };
   const recorded = storage.transactionSync(() => {
     // Checked again where nothing can interleave: the awaits above let a concurrent delivery of

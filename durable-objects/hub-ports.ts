@@ -4,6 +4,7 @@
  * nothing under durable-objects/ imports the Worker's database or service code.
  */
 import type { Alert, Severity } from "../worker/domain/alert";
+import type { GeofenceShape } from "../worker/domain/geo";
 import type { EscalationStep } from "../worker/domain/notifications";
 import type { RuleDef } from "../worker/domain/rule-engine";
 import type { ActiveSilence } from "../worker/domain/silence";
@@ -23,6 +24,8 @@ export interface HubPorts {
   vehicles(tenantId: string): Promise<VehicleRef[]>;
   /** The tenant's alert rules, in id order. */
   rules(tenantId: string): Promise<RuleDef[]>;
+  /** The tenant's geofence shapes by id (for enter, exit and dwell rules). */
+  geofences(tenantId: string): Promise<Map<string, GeofenceShape>>;
   /** Silences that have not ended at `now` (the caller checks start and matchers at alert time). */
   silences(tenantId: string, now: number): Promise<ActiveSilence[]>;
   /** Escalation steps of each severity that has a policy. */

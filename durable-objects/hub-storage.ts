@@ -1,5 +1,6 @@
 import type { StorageMigration } from "./storage-migrations";
 import { engineWindowsToRows } from "./vehicle-states";
+import { createOfflineDue } from "./offline-watch";
 
 /** TenantHub's SQLite schema, in order; append only (see storage-migrations.ts). */
 export const HUB_MIGRATIONS: StorageMigration[] = [
@@ -46,4 +47,6 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     // Escalations are now scheduled from the event log past `escalatedSeq`; alerts so far had theirs at ingest.
     sql.exec("INSERT OR IGNORE INTO meta (key, value) SELECT 'escalatedSeq', value FROM meta WHERE key = 'seq'");
   },
+  // Per-vehicle due times of offline rules (offline-watch.ts).
+  createOfflineDue,
 ];

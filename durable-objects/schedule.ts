@@ -1,7 +1,8 @@
 /**
  * The object's schedule table: one row per time-driven job with the time it is next due. The
  * alarm runs the due ones and re-arms for the earliest row (or escalation step, or held live
- * update), so every job runs without cron, under `wrangler dev` as in production.
+ * update, or vehicle due time of an offline rule), so every job runs without cron, under
+ * `wrangler dev` as in production.
  */
 export const PERIODIC_JOBS = {
   /** Maintenance due sweep: reminders within 2 minutes of a status change (docs/api.md "Maintenance"). */
@@ -46,7 +47,12 @@ export class Schedule {
       .map((r) => r.job);
   }
 
+  /** The earliest job, or the earliest vehicle due time of an offline rule (offline-watch.ts), whichever comes first. */
   next(): number | null {
-    return this.sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM schedule").one().at;
+    return this.sql
+      .exec<{ at: number | null }>(
+        "SELECT min(at) AS at FROM (SELECT min(due_at) AS at FROM schedule UNION ALL SELECT min(due_at) FROM offline_due)",
+      )
+      .one().at;
   }
 }

@@ -1,4 +1,5 @@
 import type { Severity } from "../worker/domain/alert";
+import type { GeofenceShape } from "../worker/domain/geo";
 import type { EscalationStep } from "../worker/domain/notifications";
 import type { RuleDef } from "../worker/domain/rule-engine";
 import type { ActiveSilence } from "../worker/domain/silence";
@@ -13,6 +14,7 @@ export class TenantDirectory {
   #rules?: RuleDef[];
   #silences?: ActiveSilence[];
   #escalation?: Map<Severity, EscalationStep[]>;
+  #geofences?: Map<string, GeofenceShape>;
 
   constructor(
     private readonly ports: HubPorts,
@@ -24,6 +26,12 @@ export class TenantDirectory {
     this.#rules = undefined;
     this.#silences = undefined;
     this.#escalation = undefined;
+    this.#geofences = undefined;
+  }
+
+  async geofences() {
+    this.#geofences ??= await this.ports.geofences(this.tenantId);
+    return this.#geofences;
   }
 
   /** Silences that have not ended (the caller checks start and matchers at alert time). */

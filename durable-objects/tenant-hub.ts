@@ -16,6 +16,8 @@ import { armSessionExpiry, closeExpiredSessions, closeSessions, resumeAllowed } 
 import { closeQuietly, LiveSockets } from "./live-sockets";
 import { recentReadings } from "./recent-readings";
 import { migrateStorage } from "./storage-migrations";
+import { sweepOffline } from "./offline-sweep";
+import { OfflineWatch } from "./offline-watch";
 import { TenantDirectory } from "./tenant-directory";
 import { vehicleRisk } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
@@ -32,6 +34,7 @@ export class TenantHubCore extends DurableObject<Env> {
   #states!: VehicleStates;
   #alarm!: HubAlarm;
   #live!: LiveSockets;
+  #offline!: OfflineWatch;
   #directory?: TenantDirectory;
   #tenantId?: string;
   readonly #meta: HubMeta;
@@ -48,6 +51,7 @@ export class TenantHubCore extends DurableObject<Env> {
       // Continuing-episode values held back from the log when the object was evicted: logged on the next alarm.
       this.#book.restoreHeld(this.#states.heldEpisodes(), Date.now());
       this.#live = new LiveSockets(ctx, this.#book);
+      this.#offline = new OfflineWatch(ctx.storage.sql);
       this.#alarm = new HubAlarm({
         storage: ctx.storage,
         meta: this.#meta,
@@ -63,6 +67,11 @@ export class TenantHubCore extends DurableObject<Env> {
         live: {
           nextDueAt: () => this.#book.nextHeldAt(),
           flushDue: (now) => this.#flushHeld(now, false),
+        },
+        offline: async (now) => {
+          if (!this.#tenantId) return;
+          const deps = { storage: ctx.storage, states: this.#states, book: this.#book, watch: this.#offline };
+          await sweepOffline({ ...deps, directory: this.#bind(this.#tenantId), publish: (e, byId) => this.#publish(e, byId) }, now);
         },
       });
       this.#tenantId = this.#meta.get("tenantId");
@@ -86,6 +95,7 @@ export class TenantHubCore extends DurableObject<Env> {
         directory,
         emit: (events, byId) => this.#publish(events, byId),
         handoff: () => void this.ctx.storage.setAlarm(Date.now()),
+        offline: this.#offline,
       },
       key,
       incoming,

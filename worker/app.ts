@@ -18,6 +18,7 @@ import { bayRoutes } from "./routes/api/bays";
 import { predictiveBenchRoutes } from "./routes/api/dev";
 import { renderDocs } from "./routes/api/docs";
 import { engagementRoutes } from "./routes/api/engagement";
+import { geofenceRoutes } from "./routes/api/geofences";
 import { escalationPolicyRoutes } from "./routes/api/escalation-policies";
 import { integrationRoutes } from "./routes/api/integrations";
 import { leaderboardRoutes } from "./routes/api/leaderboard";
@@ -99,7 +100,8 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/analytics", analyticsRoutes)
   .route("/leaderboard", leaderboardRoutes)
   .route("/reports", reportRoutes)
-  .route("/engagement", engagementRoutes);
+  .route("/engagement", engagementRoutes)
+  .route("/geofences", geofenceRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());

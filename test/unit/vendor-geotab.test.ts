@@ -39,11 +39,12 @@ describe("mapGeotabFeed", () => {
             batteryV: 13.9,
             fuelPct: 54.5,
             rpm: 1450,
+            ignition: 1,
           },
         },
         { deviceId: "b2", ts: NOW, readings: { fuelPct: 50 } },
       ],
-      unmapped: 1,
+      unmapped: 0,
     });
   });
 

@@ -17,10 +17,24 @@
  *   (window: leaves fewer than `count` hits) is `clear`.
  */
 import type { Severity } from "./alert";
+import type { GeoState } from "./geofence-state";
 import type { TelemetryEvent } from "./telemetry";
 
 export const RULE_OPS = ["gt", "gte", "lt", "lte", "eq", "neq", "present"] as const;
 export type RuleOp = (typeof RULE_OPS)[number];
+
+/**
+ * `threshold` rules read a metric (this module); `offline` rules fire on silence, from the tenant
+ * object's alarm (durable-objects/offline-watch.ts); `enter`, `exit` and `dwell` follow a vehicle
+ * against a geofence (durable-objects/geofence-rules.ts). All of them share the episode machinery.
+ */
+export const RULE_KINDS = ["threshold", "offline", "enter", "exit", "dwell"] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+export const GEOFENCE_KINDS = ["enter", "exit", "dwell"] as const satisfies readonly RuleKind[];
+export const isGeofenceKind = (kind: RuleKind | undefined) => kind === "enter" || kind === "exit" || kind === "dwell";
+
+/** Defaults of the per-kind settings (docs/geofences-and-offline.md). */
+export const RULE_KIND_DEFAULTS = { graceMinutes: 2, bufferM: 20, fixes: 2 } as const;
 
 export interface RuleDef {
   id: string;
@@ -37,6 +51,16 @@ export interface RuleDef {
   vehicleIds: string[] | null;
   /** Resolve the alert when its episode clears (default false; built-in rules leave it out). */
   autoResolve?: boolean;
+  /** Absent on rules built before kinds existed: `threshold`. */
+  kind?: RuleKind;
+  /** `offline`: silence that counts; `dwell`: time inside that counts. */
+  minutes?: number | null;
+  /** `offline`: how much longer the silence must last before the alert is raised. */
+  graceMinutes?: number | null;
+  geofenceId?: string | null;
+  /** Geofence kinds: hysteresis band either side of the boundary, and consecutive fixes to change side. */
+  bufferM?: number | null;
+  fixes?: number | null;
 }
 
 export interface PairState {
@@ -50,6 +74,8 @@ export interface PairState {
   lastTs: number;
   /** `dtc` rules: every code seen in the open episode. */
   codes?: string[];
+  /** Geofence rules: which side of the fence the vehicle is on. */
+  geo?: GeoState;
 }
 
 export type SignalKind = "open" | "continue" | "newCodes" | "clear";
@@ -174,7 +200,15 @@ export function peakOf(rule: Pick<RuleDef, "op" | "metric">, peak: number | null
 
 const OP_WORDS: Record<RuleOp, string> = { gt: ">", gte: "≥", lt: "<", lte: "≤", eq: "=", neq: "≠", present: "present" };
 
+const KIND_WORDS: Record<Exclude<RuleKind, "threshold">, (rule: RuleDef) => string> = {
+  offline: (rule) => `no report for ${rule.minutes} min`,
+  enter: () => "entered the geofence",
+  exit: () => "left the geofence",
+  dwell: (rule) => `inside the geofence for ${rule.minutes} min`,
+};
+
 export function alertMessage(rule: RuleDef, vehicleName: string, signal: Pick<Signal, "value" | "dtc">): string {
+  if (rule.kind && rule.kind !== "threshold") return `${rule.name} on ${vehicleName}: ${KIND_WORDS[rule.kind](rule)}`;
   if (rule.metric === "dtc") return `${rule.name} on ${vehicleName}: ${signal.dtc?.join(", ") || "DTC present"}`;
   return `${rule.name} on ${vehicleName}: ${rule.metric} ${signal.value} ${OP_WORDS[rule.op]} ${rule.threshold}`;
 }

@@ -42,4 +42,6 @@ export const KNOWN_READINGS = [
   // Operating conditions the vehicle health models (models/vehicle) read when a vendor sends them.
   "engineLoadPct",
   "intakeAirTempC",
+  /** 1 when the engine is on (or idling), 0 when it is off; offline rules skip vehicles parked with it off. */
+  "ignition",
 ] as const;

@@ -4,6 +4,7 @@ import { database, inTenant } from "../db/client";
 import { alertRules, alerts, escalationPolicies, silences, vehicles } from "../db/schema";
 import { pollGeotab } from "../integrations/geotab/poller";
 import { proposePredictiveWorkOrders } from "../services/predictive-work-orders";
+import { geofenceShapes } from "../services/geofences";
 import { toRuleDef } from "../services/rules";
 import { publicAlert } from "../services/alerts";
 import { sweepEngagement } from "../services/engagement";
@@ -22,6 +23,7 @@ export function d1HubPorts(env: Env): HubPorts {
         .where(inTenant(vehicles, tenantId)),
     rules: async (tenantId) =>
       (await db.select().from(alertRules).where(inTenant(alertRules, tenantId)).orderBy(asc(alertRules.id))).map(toRuleDef),
+    geofences: (tenantId) => geofenceShapes(db, tenantId),
     silences: (tenantId, now) =>
       db
         .select()

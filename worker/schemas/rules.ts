@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { RULE_OPS, SEVERITIES } from "../db/schema";
+import { RULE_KINDS, RULE_OPS, SEVERITIES } from "../db/schema";
 
 const fields = {
   name: z.string().trim().min(1).max(120),
@@ -13,6 +13,35 @@ const fields = {
   enabled: z.boolean(),
   vehicleIds: z.array(z.string().min(1).max(64)).min(1).max(1000).nullable(),
   autoResolve: z.boolean().openapi({ description: "Resolve the alert when its episode clears" }),
+  kind: z.enum(RULE_KINDS).openapi({ description: "threshold (a metric against a value), offline, or enter/exit/dwell of a geofence" }),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .nullable()
+    .openapi({ description: "offline: silence that counts; dwell: time inside that counts" }),
+  graceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1440)
+    .nullable()
+    .openapi({ description: "offline: the silence must last this much longer (default 2)" }),
+  geofenceId: z.string().min(1).max(64).nullable(),
+  bufferM: z
+    .number()
+    .min(0)
+    .max(5000)
+    .nullable()
+    .openapi({ description: "enter/exit/dwell: hysteresis band either side of the boundary, metres (default 20)" }),
+  fixes: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .nullable()
+    .openapi({ description: "enter/exit/dwell: consecutive fixes that confirm a change of side (default 2)" }),
 };
 
 type RuleShape = {
@@ -21,12 +50,46 @@ type RuleShape = {
   threshold?: number | null;
   forSeconds?: number | null;
   window?: unknown;
+  kind?: string;
+  minutes?: number | null;
+  graceMinutes?: number | null;
+  geofenceId?: string | null;
+  bufferM?: number | null;
+  fixes?: number | null;
 };
+
+/** Which per-kind fields each kind takes (the others must be absent or null). */
+const KIND_FIELDS = {
+  threshold: ["metric", "op", "threshold", "forSeconds", "window"],
+  offline: ["minutes", "graceMinutes"],
+  enter: ["geofenceId", "bufferM", "fixes"],
+  exit: ["geofenceId", "bufferM", "fixes"],
+  dwell: ["geofenceId", "bufferM", "fixes", "minutes"],
+} as const;
+const KIND_REQUIRED = {
+  threshold: ["metric", "op"],
+  offline: ["minutes"],
+  enter: ["geofenceId"],
+  exit: ["geofenceId"],
+  dwell: ["geofenceId", "minutes"],
+};
+const ALL_KIND_FIELDS = [...new Set(Object.values(KIND_FIELDS).flat())];
 
 /** Cross-field rules shared by create and (after merging) patch. */
 export function ruleIssues(rule: RuleShape): { path: string; message: string }[] {
+  const kind = (rule.kind ?? "threshold") as keyof typeof KIND_FIELDS;
   const issues: { path: string; message: string }[] = [];
-  if (rule.op !== "present" && (rule.threshold === undefined || rule.threshold === null)) {
+  const takes: readonly string[] = KIND_FIELDS[kind];
+  for (const field of ALL_KIND_FIELDS) {
+    const value = rule[field as keyof RuleShape];
+    if (!takes.includes(field) && value !== undefined && value !== null) issues.push({ path: field, message: `Not used by ${kind} rules` });
+  }
+  for (const field of KIND_REQUIRED[kind]) {
+    const value = rule[field as keyof RuleShape];
+    if (value === undefined || value === null) issues.push({ path: field, message: `Required for ${kind} rules` });
+  }
+  if (kind !== "threshold") return issues;
+  if (rule.op !== undefined && rule.op !== "present" && (rule.threshold === undefined || rule.threshold === null)) {
     issues.push({ path: "threshold", message: "Required unless op is present" });
   }
   if (rule.metric === "dtc" && rule.op !== "present") issues.push({ path: "op", message: 'The dtc metric takes op "present"' });
@@ -38,11 +101,21 @@ const addRuleIssues = (rule: RuleShape, ctx: z.RefinementCtx) => {
   for (const issue of ruleIssues(rule)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
 };
 
+/** Per-kind fields, optional in the schema (ruleIssues says which kind needs which). */
+const kindFields = {
+  kind: fields.kind.default("threshold"),
+  minutes: fields.minutes.optional(),
+  graceMinutes: fields.graceMinutes.optional(),
+  geofenceId: fields.geofenceId.optional(),
+  bufferM: fields.bufferM.optional(),
+  fixes: fields.fixes.optional(),
+};
+
 export const CreateRuleBody = z
   .strictObject({
     name: fields.name,
-    metric: fields.metric,
-    op: fields.op,
+    metric: fields.metric.optional().openapi({ description: "threshold rules: the reading; required for them" }),
+    op: fields.op.optional().openapi({ description: "threshold rules: the comparison; required for them" }),
     threshold: fields.threshold.optional(),
     forSeconds: fields.forSeconds.optional(),
     window: fields.window.optional(),
@@ -51,6 +124,7 @@ export const CreateRuleBody = z
     enabled: fields.enabled.default(true),
     vehicleIds: fields.vehicleIds.default(null),
     autoResolve: fields.autoResolve.default(false),
+    ...kindFields,
   })
   .superRefine(addRuleIssues)
   .openapi("CreateRule");
@@ -68,6 +142,12 @@ export const PatchRuleBody = z
     enabled: fields.enabled.optional(),
     vehicleIds: fields.vehicleIds.optional(),
     autoResolve: fields.autoResolve.optional(),
+    kind: fields.kind.optional(),
+    minutes: fields.minutes.optional(),
+    graceMinutes: fields.graceMinutes.optional(),
+    geofenceId: fields.geofenceId.optional(),
+    bufferM: fields.bufferM.optional(),
+    fixes: fields.fixes.optional(),
   })
   .openapi("PatchRule");
 
@@ -86,6 +166,12 @@ export const RuleSchema = z
     enabled: z.boolean(),
     vehicleIds: z.array(z.string()).nullable(),
     autoResolve: z.boolean(),
+    kind: z.enum(RULE_KINDS),
+    minutes: z.number().nullable(),
+    graceMinutes: z.number().nullable(),
+    geofenceId: z.string().nullable(),
+    bufferM: z.number().nullable(),
+    fixes: z.number().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -1,17 +1,18 @@
 import { asc, eq } from "drizzle-orm";
-import { alertRules, type AlertRule } from "../db/schema";
+import { alertRules, geofences, type AlertRule } from "../db/schema";
 import { inTenant, type Db } from "../db/client";
-import type { RuleDef } from "../domain/rule-engine";
+import type { RuleDef, RuleKind } from "../domain/rule-engine";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso } from "../lib/time";
 import { ruleIssues } from "../schemas/rules";
-import { listReferences, requireReferences } from "./references";
+import { listReferences, notFoundAt, requireReferences } from "./references";
 
 export interface RuleInput {
   name: string;
-  metric: string;
-  op: AlertRule["op"];
+  /** Threshold rules only; other kinds store their kind here (the column is required). */
+  metric?: string;
+  op?: AlertRule["op"];
   threshold?: number | null;
   forSeconds?: number | null;
   window?: { count: number; seconds: number } | null;
@@ -20,6 +21,12 @@ export interface RuleInput {
   enabled: boolean;
   vehicleIds: string[] | null;
   autoResolve?: boolean;
+  kind?: RuleKind;
+  minutes?: number | null;
+  graceMinutes?: number | null;
+  geofenceId?: string | null;
+  bufferM?: number | null;
+  fixes?: number | null;
 }
 
 /** The rule set every new tenant starts with (docs/api.md, "Alert rules"). */
@@ -100,13 +107,15 @@ export const ruleType = (name: string) =>
     .slice(0, 60) || "rule";
 
 function toRow(tenantId: string, input: RuleInput, now: number) {
+  const kind = input.kind ?? "threshold";
+  const threshold = kind === "threshold";
   return {
     id: newId("rul", now),
     tenantId,
     name: input.name,
     type: ruleType(input.name),
-    metric: input.metric,
-    op: input.op,
+    metric: threshold ? input.metric! : kind,
+    op: threshold ? input.op! : ("present" as const),
     threshold: input.threshold ?? null,
     forSeconds: input.forSeconds ?? null,
     windowCount: input.window?.count ?? null,
@@ -116,9 +125,22 @@ function toRow(tenantId: string, input: RuleInput, now: number) {
     enabled: input.enabled,
     vehicleIds: input.vehicleIds,
     autoResolve: input.autoResolve ?? false,
+    // Threshold rules leave these to the column defaults: a tenant's default rules go in one
+    // multi-row insert, which must stay under D1's 100 bound parameters.
+    ...(threshold ? {} : kindColumns(input)),
     updatedAt: now,
   };
 }
+
+/** The kind and its settings as columns (null where the kind does not use one). */
+const kindColumns = (input: RuleInput) => ({
+  kind: input.kind ?? "threshold",
+  minutes: input.minutes ?? null,
+  graceMinutes: input.graceMinutes ?? null,
+  geofenceId: input.geofenceId ?? null,
+  bufferM: input.bufferM ?? null,
+  fixes: input.fixes ?? null,
+});
 
 export const defaultRuleRows = (tenantId: string, now = Date.now()) => DEFAULT_RULES.map((rule, i) => toRow(tenantId, rule, now + i));
 
@@ -136,22 +158,76 @@ export const toRuleDef = (row: AlertRule): RuleDef => ({
   enabled: row.enabled,
   vehicleIds: row.vehicleIds ?? null,
   autoResolve: row.autoResolve,
+  kind: row.kind,
+  minutes: row.minutes,
+  graceMinutes: row.graceMinutes,
+  geofenceId: row.geofenceId,
+  bufferM: row.bufferM,
+  fixes: row.fixes,
 });
 
 export const publicRule = (row: AlertRule) => {
   const { id: _id, ...def } = toRuleDef(row);
-  return { id: row.id, ...def, autoResolve: row.autoResolve, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+  const kindFields = {
+    kind: row.kind,
+    minutes: row.minutes,
+    graceMinutes: row.graceMinutes,
+    geofenceId: row.geofenceId,
+    bufferM: row.bufferM,
+    fixes: row.fixes,
+  };
+  return { id: row.id, ...def, autoResolve: row.autoResolve, ...kindFields, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
 };
 
 /** Every listed vehicle must be one of the tenant's (404 naming each entry that is not). */
 const assertVehicles = (db: Db, tenantId: string, ids: string[] | null | undefined) =>
   requireReferences(db, tenantId, { vehicle: listReferences("vehicleIds", ids) });
 
+/** A geofence rule's geofence must be one of the tenant's (404 naming `geofenceId`). */
+async function assertGeofence(db: Db, tenantId: string, id: string | null | undefined) {
+  if (!id) return;
+  const [row] = await db
+    .select({ id: geofences.id })
+    .from(geofences)
+    .where(inTenant(geofences, tenantId, eq(geofences.id, id)));
+  if (!row) throw notFoundAt([{ path: "geofenceId", message: "No such geofence" }]);
+}
+
+/** Per-kind fields, cleared when a rule changes kind (the new kind's come from the patch). */
+const KIND_SETTINGS = [
+  "metric",
+  "op",
+  "threshold",
+  "forSeconds",
+  "window",
+  "minutes",
+  "graceMinutes",
+  "geofenceId",
+  "bufferM",
+  "fixes",
+] as const;
+
+/**
+ * The stored rule with the patch applied. Non-threshold rules keep their kind in `metric`/`op`
+ * (required columns), which are not theirs to validate; a change of kind starts the settings afresh.
+ */
+function mergePatch(current: AlertRule, patch: Partial<RuleInput>): RuleInput {
+  const base: Partial<RuleInput> = toRuleDef(current);
+  const kindChanged = patch.kind !== undefined && patch.kind !== current.kind;
+  if (kindChanged) for (const field of KIND_SETTINGS) delete base[field];
+  else if (current.kind !== "threshold") {
+    delete base.metric;
+    delete base.op;
+  }
+  return { ...base, ...patch } as RuleInput;
+}
+
 export const listRules = (db: Db, tenantId: string) =>
   db.select().from(alertRules).where(inTenant(alertRules, tenantId)).orderBy(asc(alertRules.id));
 
 export async function createRule(db: Db, tenantId: string, input: RuleInput) {
   await assertVehicles(db, tenantId, input.vehicleIds);
+  await assertGeofence(db, tenantId, input.geofenceId);
   const [row] = await db
     .insert(alertRules)
     .values(toRow(tenantId, input, Date.now()))
@@ -162,14 +238,15 @@ export async function createRule(db: Db, tenantId: string, input: RuleInput) {
 export async function updateRule(db: Db, tenantId: string, id: string, patch: Partial<RuleInput>) {
   const current = await db.query.alertRules.findFirst({ where: inTenant(alertRules, tenantId, eq(alertRules.id, id)) });
   if (!current) throw new AppError("not_found", "No such rule.");
-  const merged = { ...toRuleDef(current), ...patch };
+  const merged = mergePatch(current, patch);
   const issues = ruleIssues(merged);
   if (issues.length) throw new AppError("validation", "The request has invalid fields.", issues);
   await assertVehicles(db, tenantId, patch.vehicleIds);
-  const { id: _id, tenantId: _t, type: _type, ...fields } = toRow(tenantId, merged as RuleInput, Date.now());
+  await assertGeofence(db, tenantId, patch.geofenceId);
+  const { id: _id, tenantId: _t, type: _type, ...fields } = toRow(tenantId, merged, Date.now());
   const [row] = await db
     .update(alertRules)
-    .set(fields)
+    .set({ ...fields, ...kindColumns(merged) })
     .where(inTenant(alertRules, tenantId, eq(alertRules.id, id)))
     .returning();
   return row!;

@@ -1,11 +1,12 @@
 /** Alert rules, alerts and their trigger-kept facet counts. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { ALERT_STATUSES, SEVERITIES } from "../../domain/alert";
-import { RULE_OPS } from "../../domain/rule-engine";
+import { RULE_KINDS, RULE_OPS } from "../../domain/rule-engine";
 import { createdAt, tenantRef } from "./core";
 
 export { ALERT_STATUSES, SEVERITIES, type AlertStatus, type Severity } from "../../domain/alert";
-export { RULE_OPS, type RuleOp } from "../../domain/rule-engine";
+export { RULE_KINDS, RULE_OPS, type RuleKind, type RuleOp } from "../../domain/rule-engine";
 
 export const alertRules = sqliteTable(
   "alert_rules",
@@ -29,6 +30,14 @@ export const alertRules = sqliteTable(
     autoResolve: integer("auto_resolve", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+    /** Rule kinds and their settings (migration 0018, docs/geofences-and-offline.md). */
+    // A SQL default, not a bound one: the default rules' multi-row insert stays under D1's 100 parameters.
+    kind: text("kind", { enum: RULE_KINDS }).notNull().default(sql`'threshold'`),
+    minutes: integer("minutes"),
+    graceMinutes: integer("grace_minutes"),
+    geofenceId: text("geofence_id"),
+    bufferM: real("buffer_m"),
+    fixes: integer("fixes"),
   },
   (t) => [index("alert_rules_tenant").on(t.tenantId)],
 );

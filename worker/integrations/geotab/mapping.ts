@@ -31,6 +31,8 @@ export const DIAGNOSTICS: Record<string, (value: number) => Record<string, numbe
   DiagnosticGoDeviceVoltageId: (v) => ({ batteryV: v }),
   DiagnosticFuelLevelId: (v) => ({ fuelPct: v }),
   DiagnosticEngineSpeedId: (v) => ({ rpm: v }),
+  // 1 on, 0 off: a vehicle parked with the ignition off is not "offline" (offline rules).
+  DiagnosticIgnitionId: (v) => ({ ignition: v > 0 ? 1 : 0 }),
 };
 
 /** ExceptionEvent rules (Geotab's stock rule ids) that describe the vehicle, counted as events. */

@@ -52,6 +52,9 @@ const STATS: Record<string, (value: number) => Record<string, number>> = {
   defLevelMilliPercent: (v) => ({ defLevelPct: v / 1000 }),
 };
 
+/** `engineStates`: Samsara's engine state; the product keeps it as `ignition` (1 on or idling, 0 off). */
+const EngineStateSample = z.object({ time: IsoTime, value: z.enum(["Off", "On", "Idle"]) });
+
 const GpsSample = z.object({
   time: IsoTime,
   latitude: z.number().min(-90).max(90),
@@ -87,7 +90,7 @@ const FaultCodesSample = z.object({
 
 // Each stat is one sample `{time, …}` or (as Samsara's stats feed sends them) a list of samples.
 const StatsSchema = z.object({ vehicle: VehicleRef });
-const STAT_KEYS = [...Object.keys(STATS), "gps", "faultCodes"];
+const STAT_KEYS = [...Object.keys(STATS), "gps", "engineStates", "faultCodes"];
 
 const FaultOnSchema = z.object({
   vehicle: VehicleRef,
@@ -219,6 +222,13 @@ function mapStats(payload: Record<string, unknown>, at: string, push: Push): Fie
     const stat = samplesAt(Sample, payload[key], `${at}.${key}`);
     if (!stat.ok) errors.push(...stat.errors);
     else for (const { sample, timePath } of stat.samples) add(Date.parse(sample.time), timePath, convert(sample.value));
+  }
+  if (payload.engineStates !== undefined) {
+    const states = samplesAt(EngineStateSample, payload.engineStates, `${at}.engineStates`);
+    if (!states.ok) errors.push(...states.errors);
+    else
+      for (const { sample, timePath } of states.samples)
+        add(Date.parse(sample.time), timePath, { ignition: sample.value === "Off" ? 0 : 1 });
   }
   if (payload.faultCodes !== undefined) {
     const faults = samplesAt(FaultCodesSample, payload.faultCodes, `${at}.faultCodes`);
