@@ -21,6 +21,8 @@ export interface IngestDeps {
    * that syncs, notifies and escalates them, so it is committed with them or not at all.
    */
   handoff: () => void;
+  /** Adds the batch's readings to the downsampled per-vehicle store, inside the batch's transaction. */
+  downsample?: (events: TelemetryEvent[], now: number) => void;
 }
 
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
@@ -67,6 +69,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     if (alreadyIngested(sql, key)) return null;
     const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)";
     sql.exec(record, key, now, events.length, JSON.stringify(events));
+    hub.downsample?.(events, now);
     const outcome = evaluateBatch(events, context);
     const drivingScores = drivingSignals(
       outcome.driving,

@@ -45,4 +45,12 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     // Escalations are now scheduled from the event log past `escalatedSeq`; alerts so far had theirs at ingest.
     sql.exec("INSERT OR IGNORE INTO meta (key, value) SELECT 'escalatedSeq', value FROM meta WHERE key = 'seq'");
   },
+  (sql) => {
+    // The downsampled per-vehicle readings store (readings-store.ts): vehicles and metric names as
+    // small ids, one row per (vehicle, resolution, bucket start) holding a packed bucket.
+    sql.exec("CREATE TABLE IF NOT EXISTS reading_series (id INTEGER PRIMARY KEY, vehicle_id TEXT NOT NULL UNIQUE)");
+    sql.exec("CREATE TABLE IF NOT EXISTS reading_metrics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+    sql.exec(`CREATE TABLE IF NOT EXISTS reading_buckets (series INTEGER NOT NULL, span INTEGER NOT NULL, start INTEGER NOT NULL,
+      data BLOB NOT NULL, PRIMARY KEY (series, span, start)) WITHOUT ROWID`);
+  },
 ];

@@ -15,6 +15,7 @@ import { canSee, type DriverOf, type Viewer } from "./live-room";
 import { armSessionExpiry, closeExpiredSessions, closeSessions, resumeAllowed } from "./live-sessions";
 import { closeQuietly, LiveSockets } from "./live-sockets";
 import { recentReadings } from "./recent-readings";
+import { ReadingsStore } from "./readings-store";
 import { migrateStorage } from "./storage-migrations";
 import { TenantDirectory } from "./tenant-directory";
 import { vehicleRisk } from "./vehicle-risk";
@@ -32,6 +33,7 @@ export class TenantHubCore extends DurableObject<Env> {
   #states!: VehicleStates;
   #alarm!: HubAlarm;
   #live!: LiveSockets;
+  #readings!: ReadingsStore;
   #directory?: TenantDirectory;
   #tenantId?: string;
   readonly #meta: HubMeta;
@@ -46,10 +48,12 @@ export class TenantHubCore extends DurableObject<Env> {
       this.#book = new AlertBook(ctx.storage.sql);
       this.#states = new VehicleStates(ctx.storage.sql);
       this.#live = new LiveSockets(ctx, this.#book);
+      this.#readings = new ReadingsStore(ctx.storage.sql);
       this.#alarm = new HubAlarm({
         storage: ctx.storage,
         meta: this.#meta,
         book: this.#book,
+        readings: this.#readings,
         ports,
         queue: env.NOTIFY_QUEUE,
         tenantId: () => this.#tenantId,
@@ -86,16 +90,23 @@ export class TenantHubCore extends DurableObject<Env> {
         directory,
         emit: (events, byId) => this.#publish(events, byId),
         handoff: () => void this.ctx.storage.setAlarm(Date.now()),
+        downsample: (events, now) => this.#readings.record(events, now),
       },
       key,
       incoming,
     );
   }
 
-  /** GET /api/vehicles/:id/readings: the vehicle's readings since `since` (epoch ms), oldest first. */
-  async recentReadings(tenantId: string, vehicleId: string, since: number, maxPoints: number) {
+  /** GET /api/vehicles/:id/readings: the vehicle's downsampled readings in [from, to) (epoch ms), oldest first. */
+  async recentReadings(tenantId: string, vehicleId: string, from: number, to: number, maxPoints: number) {
     this.#bind(tenantId);
-    return recentReadings(this.ctx.storage.sql, vehicleId, since, maxPoints);
+    return recentReadings(this.#readings, vehicleId, from, to, maxPoints);
+  }
+
+  /** The object's SQLite size in bytes (what counts against a Durable Object's 10 GB). */
+  async storageBytes(tenantId: string) {
+    this.#bind(tenantId);
+    return this.ctx.storage.sql.databaseSize;
   }
 
   /**
