@@ -5,6 +5,7 @@
 // 2. GET /api/vehicles/:id/readings?hours=168 latency over a week of 10-second readings, against
 //    wrangler dev, timed from this process.
 import { spawnSync } from "node:child_process";
+import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { ROOT, startDevServer } from "../scripts/lib/dev-server.mjs";
 import { postTelemetry } from "../scripts/lib/telemetry-client.mjs";
@@ -25,7 +26,8 @@ export function storagePerVehicleDay() {
     maxBuffer: 64 * 1024 * 1024,
   });
   const line = `${result.stdout}\n${result.stderr}`.split("\n").find((l) => l.includes("READINGS_STORAGE "));
-  if (result.status !== 0 || !line) throw new Error(`readings-storage test failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+  if (result.status !== 0 || !line)
+    throw new Error(`readings-storage test failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
   return JSON.parse(line.slice(line.indexOf("READINGS_STORAGE ") + "READINGS_STORAGE ".length));
 }
 
@@ -35,8 +37,13 @@ export async function weekEndpointLatency({ vehicleCount, sequential, concurrent
   try {
     const { url, demo } = server;
     const login = async () =>
-      (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", email: demo.users.manager.email, password: demo.users.manager.password }))
-        .token;
+      (
+        await api(url, "POST", "/api/auth/login", null, {
+          tenant: "demo",
+          email: demo.users.manager.email,
+          password: demo.users.manager.password,
+        })
+      ).token;
     const token = await login();
     const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", token)).items.slice(0, vehicleCount);
     const fleet = vehicles.map((v, i) => new SimVehicle(v.externalId, i));
@@ -54,21 +61,27 @@ export async function weekEndpointLatency({ vehicleCount, sequential, concurrent
     }
     log(`ingested ${events} events (${vehicleCount} vehicles × 7 days) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    const get = async (bearer, vehicle) => {
+    const get = async (bearer, vehicle, hours = 168) => {
       const t0 = performance.now();
-      const res = await fetch(`${url}/api/vehicles/${vehicle.id}/readings?hours=168`, { headers: { authorization: `Bearer ${bearer}` } });
+      const res = await fetch(`${url}/api/vehicles/${vehicle.id}/readings?hours=${hours}`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
       const body = await res.json();
       const ms = performance.now() - t0;
       if (res.status !== 200 || !Array.isArray(body.points)) throw new Error(`readings → ${res.status}`);
       return { ms, points: body.points.length, resolutionSeconds: body.resolutionSeconds };
     };
     for (let i = 0; i < 10; i++) await get(token, vehicles[i % vehicles.length]); // warm-up
+    const loadBefore = os.loadavg()[0];
+    // Interleaved with a one-hour window (60 points) on the same path: the floor under the same machine load.
     const seq = [];
+    const hour = [];
     let shape;
     for (let i = 0; i < sequential; i++) {
       const r = await get(token, vehicles[i % vehicles.length]);
       seq.push(r.ms);
       shape = r;
+      hour.push((await get(token, vehicles[i % vehicles.length], 1)).ms);
     }
     // One session per client: the API limits requests per token.
     const tokens = [];
@@ -79,7 +92,17 @@ export async function weekEndpointLatency({ vehicleCount, sequential, concurrent
         for (let i = 0; i < concurrent; i++) conc.push((await get(bearer, vehicles[(c + i) % vehicles.length])).ms);
       }),
     );
-    return { events, vehicleCount, points: shape.points, resolutionSeconds: shape.resolutionSeconds, sequential: summarize(seq), concurrent: summarize(conc), clients };
+    return {
+      events,
+      vehicleCount,
+      points: shape.points,
+      resolutionSeconds: shape.resolutionSeconds,
+      sequential: summarize(seq),
+      hourWindow: summarize(hour),
+      concurrent: summarize(conc),
+      clients,
+      loadAverage: [loadBefore, os.loadavg()[0]].map((l) => l.toFixed(1)),
+    };
   } finally {
     await server.stop();
   }
@@ -104,15 +127,29 @@ export function readingsSection(storage, latency, { command, machine, fmt }) {
 
 Database size by day (bytes, ${storage.vehicles} vehicles): ${storage.databaseSizeByDay.join(", ")}.
 
-**\`GET /api/vehicles/:id/readings?hours=168\`** over a week of readings every 10 s (${latency.vehicleCount} vehicles, ${latency.events.toLocaleString("en")} events ingested through the signed webhook under wrangler dev; ${latency.points} points per answer at ${latency.resolutionSeconds / 60}-minute resolution): sequential ${fmt(latency.sequential)}; ${latency.clients} concurrent clients ${fmt(latency.concurrent)} (p50 / p95 / p99 / max).`;
+**\`GET /api/vehicles/:id/readings?hours=168\`** over a week of readings every 10 s (${latency.vehicleCount} vehicles, ${latency.events.toLocaleString("en")} events ingested through the signed webhook under wrangler dev; ${latency.points} points per answer at ${latency.resolutionSeconds / 60}-minute resolution): p50 / p95 / p99 / max:
+
+| request | latency |
+|---|---|
+| week (\`hours=168\`), sequential | ${fmt(latency.sequential)} |
+| one hour (\`hours=1\`, 60 points), sequential, interleaved with the above: the floor of the same path | ${fmt(latency.hourWindow)} |
+| week, ${latency.clients} concurrent clients (one object serves them in turn) | ${fmt(latency.concurrent)} |
+
+Machine load average (1 min) during the timed part: ${latency.loadAverage.join(" → ")} on ${os.cpus().length} cores (the machine was shared; figures under load are inflated).`;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const quick = process.argv.includes("--quick");
   const { machine, writeSection } = await import("./lib/report.mjs");
   const { fmt } = await import("./lib/stats.mjs");
   const storage = storagePerVehicleDay();
-  const latency = await weekEndpointLatency({ vehicleCount: quick ? 3 : 10, sequential: quick ? 100 : 300, concurrent: quick ? 10 : 30, clients: 10, log: console.log });
+  const latency = await weekEndpointLatency({
+    vehicleCount: quick ? 3 : 10,
+    sequential: quick ? 100 : 300,
+    concurrent: quick ? 10 : 30,
+    clients: 10,
+    log: console.log,
+  });
   const command = `node bench/readings.mjs${quick ? " --quick" : ""}`;
   console.log(writeSection("Readings store", readingsSection(storage, latency, { command, machine: machine(), fmt })));
 }

@@ -39,11 +39,15 @@ const readings = async (token: string, vehicleId: string, hours: number) => {
 
 const bucketRows = (tenantId: string) =>
   runInDurableObject(hubOf(tenantId), (_hub, state) =>
-    state.storage.sql.exec<{ span: number; n: number }>("SELECT span, count(*) AS n FROM reading_buckets GROUP BY span ORDER BY span").toArray(),
+    state.storage.sql
+      .exec<{ span: number; n: number }>("SELECT span, count(*) AS n FROM reading_buckets GROUP BY span ORDER BY span")
+      .toArray(),
   );
 
 async function runRetention(tenantId: string) {
-  await runInDurableObject(hubOf(tenantId), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+  await runInDurableObject(hubOf(tenantId), (_hub, state) =>
+    state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"),
+  );
   await runHubAlarm(tenantId);
 }
 
@@ -76,7 +80,10 @@ describe("readings store", { timeout: 60_000 }, () => {
         count: { engineTempC: 3, speedKph: 1 },
       },
     ]);
-    expect((await readings(tenant.admin.token, two!.id, 1)).points[0]).toMatchObject({ readings: { batteryV: 13.9 }, count: { batteryV: 50 } });
+    expect((await readings(tenant.admin.token, two!.id, 1)).points[0]).toMatchObject({
+      readings: { batteryV: 13.9 },
+      count: { batteryV: 50 },
+    });
 
     // A later batch into the same minute merges into the same row.
     await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(55_000), readings: { engineTempC: 80 } }] });
@@ -95,7 +102,8 @@ describe("readings store", { timeout: 60_000 }, () => {
       ts: new Date(now - (7 * 144 - 2 - i) * 10 * MIN).toISOString(),
       readings: { fuelPct: i % 100, odometerKm: 1000 + i },
     }));
-    for (let i = 0; i < events.length; i += 1000) expect((await postTelemetry(tenant, { events: events.slice(i, i + 1000) })).status).toBe(202);
+    for (let i = 0; i < events.length; i += 1000)
+      expect((await postTelemetry(tenant, { events: events.slice(i, i + 1000) })).status).toBe(202);
     // Older than two days went straight into 5-minute buckets; the last two days are minutes.
     const rows = await bucketRows(tenant.id);
     expect(rows.map((r) => r.span)).toEqual([MIN, 5 * MIN]);

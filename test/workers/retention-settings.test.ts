@@ -16,7 +16,9 @@ const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName
 const settings = async (token: string) => (await (await call("GET", "/api/settings", { token })).json()) as Record<string, any>;
 
 async function runRetention(tenantId: string) {
-  await runInDurableObject(hubOf(tenantId), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+  await runInDurableObject(hubOf(tenantId), (_hub, state) =>
+    state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"),
+  );
   await runHubAlarm(tenantId);
 }
 
@@ -36,7 +38,10 @@ describe("retention settings", { timeout: 30_000 }, () => {
     expect(await put.json()).toEqual({ groupWaitSeconds: 30, retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 } });
     // A later PUT of another field keeps them.
     expect((await call("PUT", "/api/settings", { token, body: { groupWaitSeconds: 5 } })).status).toBe(200);
-    expect(await settings(token)).toEqual({ groupWaitSeconds: 5, retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 } });
+    expect(await settings(token)).toEqual({
+      groupWaitSeconds: 5,
+      retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 },
+    });
     // Another tenant is untouched.
     expect((await settings((await createTenant()).admin.token)).retention).toEqual({ ...RETENTION_DEFAULTS });
   });
@@ -46,7 +51,10 @@ describe("retention settings", { timeout: 30_000 }, () => {
     const token = tenant.admin.token;
     const bad = await call("PUT", "/api/settings", {
       token,
-      body: { groupWaitSeconds: 10, retention: { rawTelemetryDays: 9, readingsDays: 6, auditLogDays: 1.5, inboxItemsDays: "90", extra: 1 } },
+      body: {
+        groupWaitSeconds: 10,
+        retention: { rawTelemetryDays: 9, readingsDays: 6, auditLogDays: 1.5, inboxItemsDays: "90", extra: 1 },
+      },
     });
     expect(bad.status).toBe(400);
     const paths = ((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path);
@@ -81,7 +89,10 @@ describe("retention settings", { timeout: 30_000 }, () => {
       );
       expect(res.status).toBe(202);
     }
-    const put = await call("PUT", "/api/settings", { token: short.admin.token, body: { retention: { rawTelemetryDays: 1, auditLogDays: 30 } } });
+    const put = await call("PUT", "/api/settings", {
+      token: short.admin.token,
+      body: { retention: { rawTelemetryDays: 1, auditLogDays: 30 } },
+    });
     expect(put.status).toBe(200);
     expect(await countRows("audit_log", "tenant_id = ?", short.id)).toBeGreaterThan(0);
 

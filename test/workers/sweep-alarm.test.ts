@@ -17,11 +17,15 @@ driveTime();
 
 const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
 const dueAt = (tenantId: string) =>
-  runInDurableObject(hubOf(tenantId), (_hub, state) =>
-    state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM schedule WHERE job = 'staleDeliveries'").toArray()[0]?.due_at,
+  runInDurableObject(
+    hubOf(tenantId),
+    (_hub, state) =>
+      state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM schedule WHERE job = 'staleDeliveries'").toArray()[0]?.due_at,
   );
 const makeDue = (tenantId: string) =>
-  runInDurableObject(hubOf(tenantId), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'staleDeliveries'"));
+  runInDurableObject(hubOf(tenantId), (_hub, state) =>
+    state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'staleDeliveries'"),
+  );
 
 async function stuckTenant(externalId: string) {
   const tenant = await createTenant();

@@ -107,7 +107,13 @@ export async function sweepStaleDeliveries(env: Env, now = Date.now(), tenantId?
   }
   if (result.requeued.length || result.abandoned.length) {
     console.log(
-      JSON.stringify({ level: "info", job: "deliveries.sweep", tenantId, requeued: result.requeued.length, abandoned: result.abandoned.length }),
+      JSON.stringify({
+        level: "info",
+        job: "deliveries.sweep",
+        tenantId,
+        requeued: result.requeued.length,
+        abandoned: result.abandoned.length,
+      }),
     );
   }
   return result;

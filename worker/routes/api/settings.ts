@@ -15,9 +15,7 @@ const editors = authorize(["admin", "manager"]);
 
 /** Every field optional: a PUT changes what it names and leaves the rest. */
 const SettingsPut = SettingsBody.partial().extend({ retention: RetentionPatch.optional() }).openapi("TenantSettingsUpdate");
-const SettingsView = z
-  .object({ groupWaitSeconds: z.number().int(), retention: RetentionSettings })
-  .openapi("TenantSettingsView");
+const SettingsView = z.object({ groupWaitSeconds: z.number().int(), retention: RetentionSettings }).openapi("TenantSettingsView");
 
 const readRoute = createRoute({
   method: "get",
