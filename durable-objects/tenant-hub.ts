@@ -103,12 +103,6 @@ export class TenantHubCore extends DurableObject<Env> {
     return recentReadings(this.#readings, vehicleId, from, to, maxPoints);
   }
 
-  /** The object's SQLite size in bytes (what counts against a Durable Object's 10 GB). */
-  async storageBytes(tenantId: string) {
-    this.#bind(tenantId);
-    return this.ctx.storage.sql.databaseSize;
-  }
-
   /**
    * The edge models' latest estimate for a vehicle (docs/api.md "Predictive"): the main fields are the
    * model whose score is highest relative to its own alert threshold, `models` lists each one.

@@ -156,9 +156,10 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     // A driver sees only its own vehicle, as on GET /api/vehicles/:id.
     if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
     const now = Date.now();
-    // Whole minutes: the store's finest buckets are minutes, so the points line up with them.
+    // Whole minutes: the store's finest buckets are minutes, so the points line up with them. The
+    // end leaves room for events up to 5 minutes ahead (a vendor's clock skew), which are accepted.
     const since = Math.floor((now - c.req.valid("query").hours * 3_600_000) / 60_000) * 60_000;
-    const series = await tenantHub(c.env, auth.tenantId).recentReadings(auth.tenantId, vehicle.id, since, now + 60_000, MAX_POINTS);
+    const series = await tenantHub(c.env, auth.tenantId).recentReadings(auth.tenantId, vehicle.id, since, now + 6 * 60_000, MAX_POINTS);
     return c.json(
       {
         vehicleId: vehicle.id,
