@@ -19,6 +19,7 @@ import { firstRender, firstRenderSection } from "./first-render.mjs";
 import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 import { api } from "./lib/api.mjs";
+import { readingsSection, storagePerVehicleDay, weekEndpointLatency } from "./readings.mjs";
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
@@ -39,6 +40,22 @@ if (wants("scheduler")) await scheduler();
 if (wants("model")) await edgeModel();
 if (wants("analytics")) await analytics();
 if (wants("pwa")) await pwa();
+if (wants("readings")) await readings();
+
+async function readings() {
+  log("readings: DO storage per vehicle-day (workerd test), then the readings endpoint over a week of data");
+  const storage = storagePerVehicleDay();
+  log(`  steady ${storage.steadyBytesPerVehicleDay} bytes per vehicle-day`);
+  const latency = await weekEndpointLatency({
+    vehicleCount: args.quick ? 3 : 10,
+    sequential: args.quick ? 100 : 300,
+    concurrent: args.quick ? 10 : 30,
+    clients: 10,
+    log: (line) => log(`  ${line}`),
+  });
+  log(`  week p99 sequential ${latency.sequential.p99} ms, concurrent ${latency.concurrent.p99} ms`);
+  log(`wrote ${writeSection("Readings store", readingsSection(storage, latency, { command, machine: machine(), fmt }))}`);
+}
 
 async function pwa() {
   log("pwa: first render of the Live alerts feed in Chromium");

@@ -14,7 +14,8 @@ import type { HubMeta } from "./hub-meta";
 import type { GeotabIngest, HubPorts } from "./hub-ports";
 import { enqueueRaisedAlerts } from "./notify-outbox";
 import { proposeFromNewAlerts } from "./predictive-outbox";
-import { pruneObject, RETENTION } from "./retention";
+import type { ReadingsStore } from "./readings-store";
+import { daysMs, pruneObject } from "./retention";
 import { type JobName, PERIODIC_JOBS, Schedule } from "./schedule";
 
 /** How often a tenant with a Geotab integration is polled (Geotab has no push). */
@@ -26,6 +27,8 @@ export interface AlarmDeps {
   storage: DurableObjectStorage;
   meta: HubMeta;
   book: AlertBook;
+  /** The downsampled readings store: the retention job folds and prunes its buckets. */
+  readings: ReadingsStore;
   ports: HubPorts;
   queue: Queue;
   /** The tenant the object serves, once it has been addressed. */
@@ -181,15 +184,24 @@ export class HubAlarm {
       case "engagement":
         return await ports.sweepEngagement(tenantId, now);
       case "retention":
-        pruneObject(this.deps.storage.sql, this.deps.book, now);
-        return await ports.pruneRecords(tenantId, {
-          deliveries: now - RETENTION.deliveriesMs,
-          inboxItems: now - RETENTION.inboxItemsMs,
-          auditLog: now - RETENTION.auditLogMs,
-        });
+        return await this.runRetention(tenantId, now);
+      case "staleDeliveries":
+        return await ports.sweepDeliveries(tenantId, now);
       case "geotab":
         return await this.#pollGeotab(tenantId, now);
     }
+  }
+
+  /** The `retention` job: the object's own storage, then the tenant's D1 rows, each by the tenant's windows. */
+  async runRetention(tenantId: string, now: number) {
+    const days = await this.deps.ports.retentionDays(tenantId);
+    const pruned = pruneObject(this.deps.storage.sql, this.deps.book, this.deps.readings, now, days);
+    await this.deps.ports.pruneRecords(tenantId, {
+      deliveries: now - daysMs(days.deliveriesDays),
+      inboxItems: now - daysMs(days.inboxItemsDays),
+      auditLog: now - daysMs(days.auditLogDays),
+    });
+    return pruned;
   }
 
   /**

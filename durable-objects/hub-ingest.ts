@@ -26,6 +26,8 @@ export interface IngestDeps {
   handoff: () => void;
   /** Due times of offline rules, re-armed by every report. */
   offline?: OfflineWatch;
+  /** Adds the batch's readings to the downsampled per-vehicle store, inside the batch's transaction. */
+  downsample?: (events: TelemetryEvent[], now: number) => void;
 }
 
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
@@ -75,6 +77,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     if (alreadyIngested(sql, key)) return null;
     const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)";
     sql.exec(record, key, now, events.length, JSON.stringify(events));
+    hub.downsample?.(events, now);
     const outcome = evaluateBatch(events, context);
     const drivingScores = drivingSignals(
       outcome.driving,

@@ -9,6 +9,7 @@ import type { EscalationStep } from "../worker/domain/notifications";
 import type { RuleDef } from "../worker/domain/rule-engine";
 import type { ActiveSilence } from "../worker/domain/silence";
 import type { IncomingEvent } from "../worker/domain/telemetry";
+import type { RetentionDays } from "./retention";
 
 export interface VehicleRef {
   id: string;
@@ -44,4 +45,8 @@ export interface HubPorts {
   sweepEngagement(tenantId: string, now: number): Promise<void>;
   /** Deletes the tenant's D1 rows past retention: final deliveries, inbox items, audit log entries. */
   pruneRecords(tenantId: string, before: { deliveries: number; inboxItems: number; auditLog: number }): Promise<void>;
+  /** The tenant's retention windows: the defaults with its own settings applied (`PUT /api/settings`). */
+  retentionDays(tenantId: string): Promise<RetentionDays>;
+  /** Re-enqueues the tenant's deliveries whose queue job was lost and settles stalled sends (never throws). */
+  sweepDeliveries(tenantId: string, now: number): Promise<void>;
 }

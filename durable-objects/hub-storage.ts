@@ -49,4 +49,12 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
   },
   // Per-vehicle due times of offline rules (offline-watch.ts).
   createOfflineDue,
+  (sql) => {
+    // The downsampled per-vehicle readings store (readings-store.ts): vehicles and metric names as
+    // small ids, one row per (vehicle, resolution, bucket start) holding a packed bucket.
+    sql.exec("CREATE TABLE IF NOT EXISTS reading_series (id INTEGER PRIMARY KEY, vehicle_id TEXT NOT NULL UNIQUE)");
+    sql.exec("CREATE TABLE IF NOT EXISTS reading_metrics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+    sql.exec(`CREATE TABLE IF NOT EXISTS reading_buckets (series INTEGER NOT NULL, span INTEGER NOT NULL, start INTEGER NOT NULL,
+      data BLOB NOT NULL, PRIMARY KEY (series, span, start)) WITHOUT ROWID`);
+  },
 ];

@@ -1,38 +1,62 @@
 import { iso } from "../worker/lib/time";
 import type { AlertBook } from "./alert-book";
+import type { ReadingsStore } from "./readings-store";
 
 const DAY = 24 * 60 * 60 * 1000;
 
 /**
- * How long the tenant's data is kept (documented constants, docs/time-driven-work.md; not
- * per-tenant settings yet). The alarm's `retention` job prunes hourly, so a quiet tenant prunes too.
+ * How long a tenant's data is kept, in days: the documented defaults (docs/time-driven-work.md),
+ * each overridable per tenant through `PUT /api/settings` (worker/services/retention-settings.ts).
+ * The alarm's hourly `retention` job applies them, so a quiet tenant prunes too.
  */
-export const RETENTION = {
-  /** Accepted raw batches in the object (idempotency keys, the readings chart's source). */
-  rawBatchesMs: 8 * DAY,
-  /** The alert-event log clients resume from. */
-  alertEventsMs: 8 * DAY,
+export const RETENTION_DEFAULTS = {
+  /**
+   * The events of accepted raw batches in the object. Their idempotency keys stay
+   * `RETENTION.batchKeysMs` whatever this says; charts read the downsampled store.
+   */
+  rawTelemetryDays: 2,
+  /** Downsampled per-vehicle readings (readings-store.ts): charts and rule previews. */
+  readingsDays: 90,
   /** Resolved alerts in the object (D1 keeps its copy for history and analytics). */
-  resolvedAlertsMs: 30 * DAY,
+  resolvedAlertsDays: 30,
   /** D1 deliveries in a final state (sent, failed, dead, cancelled). */
-  deliveriesMs: 90 * DAY,
+  deliveriesDays: 90,
   /** D1 inbox items. */
-  inboxItemsMs: 90 * DAY,
+  inboxItemsDays: 90,
   /** D1 audit log. */
-  auditLogMs: 365 * DAY,
+  auditLogDays: 365,
 } as const;
 
-/** Prunes the object's own storage; returns how many rows went, by kind. */
-export function pruneObject(sql: SqlStorage, book: AlertBook, now: number) {
-  const batches = sql.exec("DELETE FROM ingested_batches WHERE received_at < ?", now - RETENTION.rawBatchesMs).rowsWritten;
+export type RetentionDays = { -readonly [K in keyof typeof RETENTION_DEFAULTS]: number };
+
+/** Fixed windows, not settings: they protect correctness rather than save space. */
+export const RETENTION = {
+  /** Idempotency keys of accepted batches: a vendor may retry, and events may be up to 7 days old. */
+  batchKeysMs: 8 * DAY,
+  /** The alert-event log clients resume from. */
+  alertEventsMs: 8 * DAY,
+} as const;
+
+export const daysMs = (days: number) => days * DAY;
+
+/** Prunes the object's own storage by the tenant's windows; returns how many rows went or changed, by kind. */
+export function pruneObject(sql: SqlStorage, book: AlertBook, readings: ReadingsStore, now: number, days: RetentionDays) {
+  // The events go first (the big part); the key row stays for the idempotency window.
+  const rawDropped = sql.exec(
+    "UPDATE ingested_batches SET events = '[]' WHERE received_at < ? AND events <> '[]'",
+    now - daysMs(Math.min(days.rawTelemetryDays, 8)),
+  ).rowsWritten;
+  const batches = sql.exec("DELETE FROM ingested_batches WHERE received_at < ?", now - RETENTION.batchKeysMs).rowsWritten;
   // Open or acknowledged alerts stay whatever their age; so do resolved ones still waiting for D1.
   const synced = Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'syncedSeq'").toArray()[0]?.value ?? 0);
   const alerts = sql.exec(
     `DELETE FROM alerts WHERE json_extract(data, '$.status') = 'resolved'
       AND json_extract(data, '$.resolvedAt') < ? AND json_extract(data, '$.seq') <= ?`,
-    iso(now - RETENTION.resolvedAlertsMs),
+    iso(now - daysMs(days.resolvedAlertsDays)),
     synced,
   ).rowsWritten;
   book.prune(now - RETENTION.alertEventsMs);
-  return { batches, alerts };
+  const compacted = readings.compact(now);
+  const readingBuckets = readings.prune(now - daysMs(days.readingsDays));
+  return { rawDropped, batches, alerts, compacted, readingBuckets };
 }

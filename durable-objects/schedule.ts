@@ -9,8 +9,10 @@ export const PERIODIC_JOBS = {
   maintenance: 60_000,
   /** Engagement points and badges. */
   engagement: 5 * 60_000,
-  /** Retention of raw batches, resolved alerts, deliveries, inbox items and the audit log (retention.ts). */
+  /** Retention by the tenant's windows: raw batches, downsampled readings, resolved alerts, deliveries, inbox items, audit log (retention.ts). */
   retention: 60 * 60_000,
+  /** This tenant's stale-delivery sweep (worker/notifications/sweep.ts): lost queue jobs, stalled sends. */
+  staleDeliveries: 5 * 60_000,
 } as const;
 
 export type PeriodicJob = keyof typeof PERIODIC_JOBS;

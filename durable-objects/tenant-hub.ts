@@ -15,6 +15,7 @@ import { canSee, type DriverOf, type Viewer } from "./live-room";
 import { armSessionExpiry, closeExpiredSessions, closeSessions, resumeAllowed } from "./live-sessions";
 import { closeQuietly, LiveSockets } from "./live-sockets";
 import { recentReadings } from "./recent-readings";
+import { ReadingsStore } from "./readings-store";
 import { migrateStorage } from "./storage-migrations";
 import { sweepOffline } from "./offline-sweep";
 import { OfflineWatch } from "./offline-watch";
@@ -35,6 +36,7 @@ export class TenantHubCore extends DurableObject<Env> {
   #alarm!: HubAlarm;
   #live!: LiveSockets;
   #offline!: OfflineWatch;
+  #readings!: ReadingsStore;
   #directory?: TenantDirectory;
   #tenantId?: string;
   readonly #meta: HubMeta;
@@ -52,10 +54,12 @@ export class TenantHubCore extends DurableObject<Env> {
       this.#book.restoreHeld(this.#states.heldEpisodes(), Date.now());
       this.#live = new LiveSockets(ctx, this.#book);
       this.#offline = new OfflineWatch(ctx.storage.sql);
+      this.#readings = new ReadingsStore(ctx.storage.sql);
       this.#alarm = new HubAlarm({
         storage: ctx.storage,
         meta: this.#meta,
         book: this.#book,
+        readings: this.#readings,
         ports,
         queue: env.NOTIFY_QUEUE,
         tenantId: () => this.#tenantId,
@@ -96,16 +100,17 @@ export class TenantHubCore extends DurableObject<Env> {
         emit: (events, byId) => this.#publish(events, byId),
         handoff: () => void this.ctx.storage.setAlarm(Date.now()),
         offline: this.#offline,
+        downsample: (events, now) => this.#readings.record(events, now),
       },
       key,
       incoming,
     );
   }
 
-  /** GET /api/vehicles/:id/readings: the vehicle's readings since `since` (epoch ms), oldest first. */
-  async recentReadings(tenantId: string, vehicleId: string, since: number, maxPoints: number) {
+  /** GET /api/vehicles/:id/readings: the vehicle's downsampled readings in [from, to) (epoch ms), oldest first. */
+  async recentReadings(tenantId: string, vehicleId: string, from: number, to: number, maxPoints: number) {
     this.#bind(tenantId);
-    return recentReadings(this.ctx.storage.sql, vehicleId, since, maxPoints);
+    return recentReadings(this.#readings, vehicleId, from, to, maxPoints);
   }
 
   /**

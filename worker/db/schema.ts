@@ -9,3 +9,4 @@ export * from "./schema/notifications";
 export * from "./schema/maintenance";
 export * from "./schema/engagement";
 export * from "./schema/geofences";
+export * from "./schema/retention";

@@ -11,6 +11,8 @@ import { sweepEngagement } from "../services/engagement";
 import { sweepMaintenance } from "../services/maintenance-sweep";
 import { saveAlertSnapshots } from "./alert-snapshots";
 import { pruneTenantRecords } from "./retention";
+import { sweepStaleDeliveries } from "../notifications/sweep";
+import { retentionDays } from "../services/retention-settings";
 
 /** The tenant object's ports on the Worker's side: D1 reads and writes, work orders, Geotab over fetch, the per-tenant sweeps. */
 export function d1HubPorts(env: Env): HubPorts {
@@ -49,5 +51,9 @@ export function d1HubPorts(env: Env): HubPorts {
       await sweepEngagement(env, tenantId, now);
     },
     pruneRecords: (tenantId, before) => pruneTenantRecords(env.DB, tenantId, before),
+    retentionDays: (tenantId) => retentionDays(db, tenantId),
+    sweepDeliveries: async (tenantId, now) => {
+      await sweepStaleDeliveries(env, now, tenantId);
+    },
   };
 }

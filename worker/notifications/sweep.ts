@@ -1,6 +1,8 @@
 /**
- * The stale-delivery sweep (run by the cron `scheduled` handler; meant to move onto the tenant
- * object's alarm): finds rows whose queue job was lost and hands them back to the queue.
+ * The stale-delivery sweep: finds rows whose queue job was lost and hands them back to the queue.
+ * Each tenant's object runs it for its own tenant every 5 minutes from its alarm (so it works
+ * under `wrangler dev`, where no cron fires); the cron handler runs it across all tenants as a
+ * backstop.
  *
  * - `queued` past its due time by QUEUED_GRACE_MS (and untouched that long): its job was lost
  *   (a failed enqueue, a planning job that died, a dropped message) → re-enqueued. Safe: only a
@@ -36,11 +38,20 @@ export interface SweepResult {
   abandoned: string[];
 }
 
-async function staleClaims(db: Db, now: number, result: SweepResult, jobs: NotificationJob[]) {
+/** `undefined`: every tenant (the cron backstop); otherwise one tenant's rows (its object's alarm). */
+type TenantFilter = string | undefined;
+
+async function staleClaims(db: Db, now: number, tenantId: TenantFilter, result: SweepResult, jobs: NotificationJob[]) {
   const stale = await db
     .select({ id: deliveries.id, tenantId: deliveries.tenantId, channel: deliveries.channel })
     .from(deliveries)
-    .where(and(eq(deliveries.status, "sending"), lt(sql`coalesce(${deliveries.claimedAt}, 0)`, now - SENDING_DEADLINE_MS)))
+    .where(
+      and(
+        tenantId === undefined ? undefined : eq(deliveries.tenantId, tenantId),
+        eq(deliveries.status, "sending"),
+        lt(sql`coalesce(${deliveries.claimedAt}, 0)`, now - SENDING_DEADLINE_MS),
+      ),
+    )
     .limit(SWEEP_LIMIT);
   for (const row of stale) {
     const idempotent = row.channel === "webhook";
@@ -61,14 +72,15 @@ async function staleClaims(db: Db, now: number, result: SweepResult, jobs: Notif
   }
 }
 
-async function lostJobs(db: Db, now: number, result: SweepResult, jobs: NotificationJob[]) {
+async function lostJobs(db: Db, now: number, tenantId: TenantFilter, result: SweepResult, jobs: NotificationJob[]) {
   const cutoff = now - QUEUED_GRACE_MS;
+  const inTenant = tenantId === undefined ? sql`` : sql` AND tenant_id = ${tenantId}`;
   // Touching `updated_at` keeps the next sweep from re-enqueueing the same rows for a grace period.
   const stuck = await db
     .update(deliveries)
     .set({ updatedAt: now })
     .where(
-      sql`${deliveries.id} IN (SELECT id FROM deliveries WHERE status = 'queued' AND coalesce(due_at, 0) < ${cutoff} AND updated_at < ${cutoff} LIMIT ${SWEEP_LIMIT})`,
+      sql`${deliveries.id} IN (SELECT id FROM deliveries WHERE status = 'queued' AND coalesce(due_at, 0) < ${cutoff} AND updated_at < ${cutoff}${inTenant} LIMIT ${SWEEP_LIMIT})`,
     )
     .returning({ id: deliveries.id, tenantId: deliveries.tenantId });
   for (const row of stuck) {
@@ -77,22 +89,31 @@ async function lostJobs(db: Db, now: number, result: SweepResult, jobs: Notifica
   }
 }
 
-/** Never throws (the cron sweep goes on with its other work); failures are logged. */
-export async function sweepStaleDeliveries(env: Env, now = Date.now()): Promise<SweepResult> {
+/**
+ * Never throws (the cron sweep and the alarm go on with their other work); failures are logged.
+ * `tenantId` limits it to one tenant (the tenant object's `staleDeliveries` job).
+ */
+export async function sweepStaleDeliveries(env: Env, now = Date.now(), tenantId?: string): Promise<SweepResult> {
   const db = database(env.DB);
   const result: SweepResult = { requeued: [], abandoned: [] };
   const jobs: NotificationJob[] = [];
   try {
-    await staleClaims(db, now, result, jobs);
-    await lostJobs(db, now, result, jobs);
+    await staleClaims(db, now, tenantId, result, jobs);
+    await lostJobs(db, now, tenantId, result, jobs);
     for (let i = 0; i < jobs.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
   } catch (error) {
     // Rows not enqueued stay `queued` and come up again after the grace period.
-    console.error(JSON.stringify({ level: "error", job: "deliveries.sweep", error: String(error) }));
+    console.error(JSON.stringify({ level: "error", job: "deliveries.sweep", tenantId, error: String(error) }));
   }
   if (result.requeued.length || result.abandoned.length) {
     console.log(
-      JSON.stringify({ level: "info", job: "deliveries.sweep", requeued: result.requeued.length, abandoned: result.abandoned.length }),
+      JSON.stringify({
+        level: "info",
+        job: "deliveries.sweep",
+        tenantId,
+        requeued: result.requeued.length,
+        abandoned: result.abandoned.length,
+      }),
     );
   }
   return result;

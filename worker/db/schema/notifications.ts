@@ -93,6 +93,8 @@ export const deliveries = sqliteTable(
     index("deliveries_tenant_topic").on(t.tenantId, t.topic),
     // The stale sweep and eager cancellation read unsent rows across tenants by status.
     index("deliveries_status_due").on(t.status, t.dueAt),
+    // The same per tenant: the tenant object's stale-delivery sweep.
+    index("deliveries_tenant_status_due").on(t.tenantId, t.status, t.dueAt),
     // An outbound webhook's delivery log (`GET /api/integrations/webhooks/{id}/deliveries`).
     index("deliveries_tenant_target").on(t.tenantId, t.target, t.createdAt, t.id),
   ],

@@ -81,18 +81,30 @@ const MAX_POINTS = 500;
 const ReadingsQuery = z.object({
   hours: z.coerce.number().int().min(1).max(168).default(6).openapi({ description: "How far back, in hours (1–168)" }),
 });
+const MetricMap = z.record(z.string(), z.number());
 const ReadingsSchema = z
   .object({
     vehicleId: z.string(),
     from: z.string(),
-    points: z.array(z.object({ ts: z.string(), readings: z.record(z.string(), z.number()) })),
+    /** Width of each point's interval: 60 for windows up to 8 hours, wider for longer ones. */
+    resolutionSeconds: z.number().int(),
+    points: z.array(
+      z.object({
+        ts: z.string().openapi({ description: "Start of the point's interval" }),
+        readings: MetricMap.openapi({ description: "Mean of each reading over the interval" }),
+        min: MetricMap,
+        max: MetricMap,
+        last: MetricMap.openapi({ description: "Newest value in the interval" }),
+        count: MetricMap.openapi({ description: "Readings merged into the point, by metric" }),
+      }),
+    ),
   })
   .openapi("VehicleReadings");
 
 const readings = createRoute({
   method: "get",
   path: "/{id}/readings",
-  summary: `The vehicle's readings of the last hours, oldest first (at most ${MAX_POINTS}, the newest)`,
+  summary: `The vehicle's downsampled readings of the last hours, oldest first (at most ${MAX_POINTS} points covering the window)`,
   tags: ["Vehicles"],
   security: bearerSecurity,
   middleware: [authorize(ANY_ROLE)] as const,
@@ -143,13 +155,17 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const vehicle = await getVehicle(database(c.env.DB), auth.tenantId, c.req.valid("param").id);
     // A driver sees only its own vehicle, as on GET /api/vehicles/:id.
     if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
-    const since = Date.now() - c.req.valid("query").hours * 3_600_000;
-    const points = await tenantHub(c.env, auth.tenantId).recentReadings(auth.tenantId, vehicle.id, since, MAX_POINTS);
+    const now = Date.now();
+    // Whole minutes: the store's finest buckets are minutes, so the points line up with them. The
+    // end leaves room for events up to 5 minutes ahead (a vendor's clock skew), which are accepted.
+    const since = Math.floor((now - c.req.valid("query").hours * 3_600_000) / 60_000) * 60_000;
+    const series = await tenantHub(c.env, auth.tenantId).recentReadings(auth.tenantId, vehicle.id, since, now + 6 * 60_000, MAX_POINTS);
     return c.json(
       {
         vehicleId: vehicle.id,
         from: new Date(since).toISOString(),
-        points: points.map((p) => ({ ts: new Date(p.ts).toISOString(), readings: p.readings })),
+        resolutionSeconds: series.stepMs / 1000,
+        points: series.points.map((p) => ({ ...p, ts: new Date(p.ts).toISOString() })),
       },
       200,
     );

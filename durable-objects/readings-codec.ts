@@ -1,0 +1,100 @@
+/**
+ * One downsampled bucket of a vehicle's readings (readings-store.ts): per metric the count, min,
+ * max, mean and last value, packed as binary so a vehicle-day stays small (docs/readings-store.md).
+ *
+ * Layout: u32 newest event offset (ms after the bucket start), then per metric
+ * u16 metric id, u16 count, f32 min, f32 max, f32 mean, f32 last (20 bytes). float32 keeps about
+ * 7 significant digits: 0.01 km on an odometer of 100,000 km, 0.5 m on a coordinate.
+ */
+export interface MetricStats {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  last: number;
+}
+
+export interface Bucket {
+  /** Epoch ms of the newest event merged in: `last` follows it. */
+  newestTs: number;
+  metrics: Map<number, MetricStats>;
+}
+
+const HEADER = 4;
+const PER_METRIC = 20;
+const MAX_COUNT = 0xffff;
+
+export const emptyBucket = (): Bucket => ({ newestTs: Number.NEGATIVE_INFINITY, metrics: new Map() });
+
+export function encodeBucket(bucket: Bucket, start: number): ArrayBuffer {
+  const buffer = new ArrayBuffer(HEADER + PER_METRIC * bucket.metrics.size);
+  const view = new DataView(buffer);
+  view.setUint32(0, Math.max(0, Math.min(0xffffffff, bucket.newestTs - start)));
+  let at = HEADER;
+  for (const [id, s] of bucket.metrics) {
+    view.setUint16(at, id);
+    view.setUint16(at + 2, Math.min(MAX_COUNT, s.count));
+    view.setFloat32(at + 4, s.min);
+    view.setFloat32(at + 8, s.max);
+    view.setFloat32(at + 12, s.mean);
+    view.setFloat32(at + 16, s.last);
+    at += PER_METRIC;
+  }
+  return buffer;
+}
+
+export function decodeBucket(data: ArrayBuffer, start: number): Bucket {
+  const view = new DataView(data);
+  const metrics = new Map<number, MetricStats>();
+  for (let at = HEADER; at + PER_METRIC <= data.byteLength; at += PER_METRIC) {
+    metrics.set(view.getUint16(at), {
+      count: view.getUint16(at + 2),
+      min: view.getFloat32(at + 4),
+      max: view.getFloat32(at + 8),
+      mean: view.getFloat32(at + 12),
+      last: view.getFloat32(at + 16),
+    });
+  }
+  return { newestTs: start + view.getUint32(0), metrics };
+}
+
+/** Adds one event's readings (ids already resolved). */
+export function addReadings(bucket: Bucket, ts: number, readings: [number, number][]) {
+  const newest = ts >= bucket.newestTs;
+  for (const [id, value] of readings) {
+    const s = bucket.metrics.get(id);
+    if (!s) {
+      bucket.metrics.set(id, { count: 1, min: value, max: value, mean: value, last: value });
+      continue;
+    }
+    const count = Math.min(MAX_COUNT, s.count + 1);
+    s.mean += (value - s.mean) / count;
+    s.count = count;
+    s.min = Math.min(s.min, value);
+    s.max = Math.max(s.max, value);
+    if (newest) s.last = value;
+  }
+  if (newest) bucket.newestTs = ts;
+}
+
+/** Merges `from` into `into` (compaction into coarser buckets, and the endpoint's wider points). */
+export function mergeBucket(into: Bucket, from: Bucket) {
+  const newer = from.newestTs >= into.newestTs;
+  for (const [id, f] of from.metrics) {
+    const s = into.metrics.get(id);
+    if (!s) {
+      into.metrics.set(id, { ...f });
+      continue;
+    }
+    const total = s.count + f.count;
+    s.mean = (s.mean * s.count + f.mean * f.count) / total;
+    s.count = Math.min(MAX_COUNT, total);
+    s.min = Math.min(s.min, f.min);
+    s.max = Math.max(s.max, f.max);
+    if (newer) s.last = f.last;
+  }
+  if (newer) into.newestTs = from.newestTs;
+}
+
+/** A float32 read back as the short decimal it stood for (13.9, not 13.899999618530273). */
+export const tidy = (value: number) => Number(value.toPrecision(7));

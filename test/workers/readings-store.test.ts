@@ -1,0 +1,140 @@
+/**
+ * The downsampled per-vehicle readings store behind GET /api/vehicles/:id/readings: minute
+ * buckets with mean/min/max/last, one row per (vehicle, minute) a batch touches, a week answered
+ * in at most 500 points, folding into 5-minute buckets after two days, and pruning by the
+ * tenant's `readingsDays`.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { addVehicles, call, createTenant, login, postTelemetry } from "./helpers";
+import { driveTime, freezeClock, runHubAlarm } from "./drive";
+
+driveTime();
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
+
+interface Point {
+  ts: string;
+  readings: Record<string, number>;
+  min: Record<string, number>;
+  max: Record<string, number>;
+  last: Record<string, number>;
+  count: Record<string, number>;
+}
+interface Series {
+  vehicleId: string;
+  from: string;
+  resolutionSeconds: number;
+  points: Point[];
+}
+
+const readings = async (token: string, vehicleId: string, hours: number) => {
+  const res = await call("GET", `/api/vehicles/${vehicleId}/readings?hours=${hours}`, { token });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Series;
+};
+
+const bucketRows = (tenantId: string) =>
+  runInDurableObject(hubOf(tenantId), (_hub, state) =>
+    state.storage.sql
+      .exec<{ span: number; n: number }>("SELECT span, count(*) AS n FROM reading_buckets GROUP BY span ORDER BY span")
+      .toArray(),
+  );
+
+async function runRetention(tenantId: string) {
+  await runInDurableObject(hubOf(tenantId), (_hub, state) =>
+    state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"),
+  );
+  await runHubAlarm(tenantId);
+}
+
+describe("readings store", { timeout: 60_000 }, () => {
+  it("one minute bucket per vehicle and minute a batch touches, with mean, min, max, last and count", async () => {
+    const tenant = await createTenant();
+    const { "B-1": one, "B-2": two } = await addVehicles(tenant, ["B-1", "B-2"]);
+    const minute = Math.floor(freezeClock() / MIN) * MIN - 10 * MIN;
+    const at = (offset: number) => new Date(minute + offset).toISOString();
+    // Out of order within the minute: `last` follows event time, not arrival.
+    const events = [
+      { vehicleId: "B-1", ts: at(50_000), readings: { engineTempC: 96, speedKph: 60 } },
+      { vehicleId: "B-1", ts: at(10_000), readings: { engineTempC: 90 } },
+      { vehicleId: "B-1", ts: at(30_000), readings: { engineTempC: 93.5 } },
+      ...Array.from({ length: 50 }, (_, i) => ({ vehicleId: "B-2", ts: at(i * 1000), readings: { batteryV: 13.9 } })),
+    ];
+    expect((await postTelemetry(tenant, { events })).status).toBe(202);
+    // 53 events, two vehicles, one minute: two rows.
+    expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
+
+    const series = await readings(tenant.admin.token, one!.id, 1);
+    expect(series.resolutionSeconds).toBe(60);
+    expect(series.points).toEqual([
+      {
+        ts: new Date(minute).toISOString(),
+        readings: { engineTempC: expect.closeTo(93.1667, 3), speedKph: 60 },
+        min: { engineTempC: 90, speedKph: 60 },
+        max: { engineTempC: 96, speedKph: 60 },
+        last: { engineTempC: 96, speedKph: 60 },
+        count: { engineTempC: 3, speedKph: 1 },
+      },
+    ]);
+    expect((await readings(tenant.admin.token, two!.id, 1)).points[0]).toMatchObject({
+      readings: { batteryV: 13.9 },
+      count: { batteryV: 50 },
+    });
+
+    // A later batch into the same minute merges into the same row.
+    await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(55_000), readings: { engineTempC: 80 } }] });
+    expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
+    const merged = (await readings(tenant.admin.token, one!.id, 1)).points[0]!;
+    expect(merged).toMatchObject({ min: { engineTempC: 80 }, last: { engineTempC: 80 }, count: { engineTempC: 4 } });
+  });
+
+  it("a week of data answers in at most 500 points, folds into 5-minute buckets after two days, and is pruned by readingsDays", async () => {
+    const tenant = await createTenant();
+    const { "W-1": vehicle } = await addVehicles(tenant, ["W-1"]);
+    const now = freezeClock();
+    // One reading every 10 minutes for 7 days (late events up to 7 days old are accepted).
+    const events = Array.from({ length: 7 * 144 - 2 }, (_, i) => ({
+      vehicleId: "W-1",
+      ts: new Date(now - (7 * 144 - 2 - i) * 10 * MIN).toISOString(),
+      readings: { fuelPct: i % 100, odometerKm: 1000 + i },
+    }));
+    for (let i = 0; i < events.length; i += 1000)
+      expect((await postTelemetry(tenant, { events: events.slice(i, i + 1000) })).status).toBe(202);
+    // Older than two days went straight into 5-minute buckets; the last two days are minutes.
+    const rows = await bucketRows(tenant.id);
+    expect(rows.map((r) => r.span)).toEqual([MIN, 5 * MIN]);
+    expect(rows[0]!.n + rows[1]!.n).toBe(events.length);
+
+    const week = await readings(tenant.admin.token, vehicle!.id, 168);
+    expect(week.resolutionSeconds).toBe(21 * 60);
+    expect(week.points.length).toBeLessThanOrEqual(500);
+    const total = (s: Series) => s.points.reduce((sum, p) => sum + (p.count.odometerKm ?? 0), 0);
+    expect(total(week)).toBe(events.length);
+    expect(week.points[0]!.min.odometerKm).toBe(1000);
+    expect(week.points.at(-1)!.last.odometerKm).toBe(1000 + events.length - 1);
+    const times = week.points.map((p) => Date.parse(p.ts));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+
+    // Three days on, the retention job folds minute buckets older than two days; nothing is lost.
+    freezeClock(now + 3 * DAY);
+    await runRetention(tenant.id);
+    const after = await bucketRows(tenant.id);
+    expect(after.find((r) => r.span === MIN)).toBeUndefined();
+    const { token } = await login(tenant.slug, tenant.admin.email, tenant.admin.password); // the first token expired meanwhile
+    const later = await readings(token, vehicle!.id, 168);
+    // The window moved three days: every reading whose (now 5-minute) bucket starts inside it is there.
+    const bucketStart = (ts: string) => Math.floor(Date.parse(ts) / (5 * MIN)) * 5 * MIN;
+    const inside = events.filter((e) => bucketStart(e.ts) >= Date.parse(later.from)).length;
+    expect(total(later)).toBe(inside);
+
+    // With readingsDays = 7, ten days after the newest reading the store is empty.
+    expect((await call("PUT", "/api/settings", { token, body: { retention: { readingsDays: 7 } } })).status).toBe(200);
+    freezeClock(now + 10 * DAY);
+    await runRetention(tenant.id);
+    expect(await bucketRows(tenant.id)).toEqual([]);
+  });
+});
