@@ -20,8 +20,8 @@ export async function withEtag<R extends EtagResponse & { json(): Promise<unknow
   return { data, etag: response.headers.get("etag") };
 }
 
-/** The `If-Match` header of a PATCH, when the ETag is known (else the write is unconditional). */
-export const ifMatch = (etag: string | null): { "if-match"?: string } => (etag ? { "if-match": etag } : {});
+/** Request options carrying `If-Match`, when the ETag is known (else the write is unconditional). */
+export const ifMatch = (etag: string | null) => ({ headers: etag ? { "if-match": etag } : {} });
 
 /** Whether a save failed because someone else changed the resource first. */
 export const isStale = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 412;

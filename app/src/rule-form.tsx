@@ -140,7 +140,7 @@ export function RuleForm({
     setStale(false);
     try {
       const saved = rule
-        ? await unwrap(client.api.rules[":id"].$patch({ param: { id: rule.id }, json: changed(body, rule), header: ifMatch(base.etag) }))
+        ? await unwrap(client.api.rules[":id"].$patch({ param: { id: rule.id }, json: changed(body, rule) }, ifMatch(base.etag)))
         : await unwrap(client.api.rules.$post({ json: body }));
       onSaved(saved);
     } catch (error) {

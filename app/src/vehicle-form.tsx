@@ -105,7 +105,7 @@ export function VehicleForm({
         const { externalId: _fixed, ...editable } = body;
         const changed = Object.fromEntries(Object.entries(editable).filter(([k, v]) => original[k as keyof Body] !== v));
         const saved = await unwrap(
-          client.api.vehicles[":id"].$patch({ param: { id: base.vehicle.id }, json: changed, header: ifMatch(base.etag) }),
+          client.api.vehicles[":id"].$patch({ param: { id: base.vehicle.id }, json: changed }, ifMatch(base.etag)),
         );
         onSaved(saved);
       } else {

@@ -34,11 +34,10 @@ export function WorkOrderNotesForm({
     setError(null);
     setSaved(null);
     try {
-      const response = await client.api["work-orders"][":id"].$patch({
-        param: { id: wo.id },
-        json: { notes: notes.trim() || null },
-        header: ifMatch(etag),
-      });
+      const response = await client.api["work-orders"][":id"].$patch(
+        { param: { id: wo.id }, json: { notes: notes.trim() || null } },
+        ifMatch(etag),
+      );
       const next = await unwrap(Promise.resolve(response));
       setStale(false);
       setSaved("Notes saved.");

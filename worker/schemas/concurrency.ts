@@ -2,13 +2,18 @@
 import { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "./common";
 
-export const IfMatchHeaders = z.object({
-  "if-match": z
-    .string()
-    .max(512)
-    .optional()
-    .openapi({ description: "The ETag read with GET: the change applies only if the resource is still at that version (else 412)" }),
-});
+/**
+ * The optional If-Match request header, documented as an OpenAPI parameter rather than validated
+ * by a zod `headers` schema: a schema would make `header` a required argument of every typed
+ * client call of the route, while the header is optional. Handlers read it with `c.req.header`.
+ */
+export const ifMatchParameter = {
+  name: "if-match",
+  in: "header" as const,
+  required: false,
+  description: "The ETag read with GET: the change applies only if the resource is still at that version (else 412)",
+  schema: { type: "string" as const },
+};
 
 export const etagHeader = { etag: { description: "The version of the resource's editable state, for If-Match", schema: { type: "string" as const } } };
 

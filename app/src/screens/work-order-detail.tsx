@@ -40,11 +40,10 @@ function CompleteForm({ wo, etag, onDone }: { wo: Detail; etag: string | null; o
       const changedNotes = (notes || null) !== wo.notes ? { notes: notes || null } : {};
       onDone(
         await unwrap(
-          client.api["work-orders"][":id"].$patch({
-            param: { id: wo.id },
-            json: { status: "completed", costCents, ...changedNotes },
-            header: ifMatch(etag),
-          }),
+          client.api["work-orders"][":id"].$patch(
+            { param: { id: wo.id }, json: { status: "completed", costCents, ...changedNotes } },
+            ifMatch(etag),
+          ),
         ),
       );
     } catch (error) {

@@ -8,7 +8,7 @@ import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/c
 import { CreateRuleBody, PatchRuleBody, RuleSchema } from "../../schemas/rules";
 import { createRule, deleteRule, listRules, publicRule, updateRule } from "../../services/rules";
 import { assertIfMatch, etagOf } from "../../lib/etag";
-import { IfMatchHeaders, precondition412, withEtag } from "../../schemas/concurrency";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { findRule } from "../../services/rule-lookup";
 import { PREVIEW_DAYS, previewDraftRule } from "../../services/rule-preview";
 
@@ -40,7 +40,8 @@ const patch = createRoute({
   method: "patch",
   path: "/{id}",
   summary: "Change a rule (takes effect on the next event)",
-  request: { params: IdParam, headers: IfMatchHeaders, ...jsonBody(PatchRuleBody) },
+  parameters: [ifMatchParameter],
+  request: { params: IdParam, ...jsonBody(PatchRuleBody) },
   responses: {
     200: withEtag(RuleSchema, "Updated"),
     400: errors[400],
@@ -123,7 +124,7 @@ export const ruleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     const { tenantId } = c.get("auth");
     const { id } = c.req.valid("param");
     const db = database(c.env.DB);
-    const ifMatch = c.req.valid("header")["if-match"];
+    const ifMatch = c.req.header("if-match");
     if (ifMatch !== undefined) {
       const current = publicRule(await findRule(db, tenantId, id));
       assertIfMatch(ifMatch, "rule", current, await etagOf(current));

@@ -10,7 +10,7 @@ import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } fr
 import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema } from "../../schemas/vehicles";
 import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle } from "../../services/vehicles";
 import { assertIfMatch, etagOf } from "../../lib/etag";
-import { IfMatchHeaders, precondition412, withEtag } from "../../schemas/concurrency";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { importVehicles, MAX_IMPORT_ROWS } from "../../services/vehicle-import";
 
 /** /api/vehicles: the fleet, each vehicle's latest telemetry, risk and recent readings. */
@@ -75,7 +75,8 @@ const patch = createRoute({
   tags,
   security: bearerSecurity,
   middleware: [fleetEditors] as const,
-  request: { params: IdParam, headers: IfMatchHeaders, ...jsonBody(PatchVehicleBody) },
+  parameters: [ifMatchParameter],
+  request: { params: IdParam, ...jsonBody(PatchVehicleBody) },
   responses: {
     200: withEtag(VehicleSchema, "Updated"),
     400: errors[400],
@@ -181,7 +182,7 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const { id } = c.req.valid("param");
     const { tenantId } = c.get("auth");
     const db = database(c.env.DB);
-    const ifMatch = c.req.valid("header")["if-match"];
+    const ifMatch = c.req.header("if-match");
     if (ifMatch !== undefined) {
       const current = publicVehicle(await getVehicle(db, tenantId, id));
       assertIfMatch(ifMatch, "vehicle", current, await etagOf(current));

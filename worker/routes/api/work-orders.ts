@@ -5,7 +5,7 @@ import { decodeCursor, page } from "../../lib/cursor";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
-import { IfMatchHeaders, precondition412, withEtag } from "../../schemas/concurrency";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { WORK_ORDER_PRIORITIES, WORK_ORDER_STATUSES } from "../../domain/maintenance/lifecycle";
 import {
   CreateWorkOrderBody,
@@ -115,7 +115,8 @@ const patch = createRoute({
     "A booking (technicianId, bayId, scheduledStart, scheduledEnd) must not overlap another booking of the technician or vehicle, must fit the bay's capacity, " +
     "lie inside the technician's shift (in its time zone) and the technician must have the work order's skill — otherwise 409 naming the conflicting booking. " +
     "Giving an open work order a complete booking schedules it. Completing a work order that carries a plan records the service (odometer, engine hours, date).",
-  request: { params: IdParam, headers: IfMatchHeaders, ...jsonBody(PatchWorkOrderBody) },
+  parameters: [ifMatchParameter],
+  request: { params: IdParam, ...jsonBody(PatchWorkOrderBody) },
   responses: {
     200: withEtag(WorkOrderDetail, "Updated"),
     412: precondition412(WorkOrderDetail),
@@ -176,7 +177,7 @@ export const workOrderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInva
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const ifMatch = c.req.valid("header")["if-match"];
+    const ifMatch = c.req.header("if-match");
     const workOrder = await patchWorkOrder(c.env, auth.tenantId, { userId: auth.userId, role: auth.role }, id, body, ifMatch);
     c.set("audit", {
       action: "work_order.update",
