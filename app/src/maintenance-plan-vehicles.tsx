@@ -69,7 +69,9 @@ export function PlanVehicles({
                 hint="Optional: the odometer at its last service before this plan."
                 error={errors[`${id}.km`]}
               >
-                {(aria) => <input {...aria} inputMode="decimal" value={row.km} onChange={(e) => onLastService(id, { km: e.target.value })} />}
+                {(aria) => (
+                  <input {...aria} inputMode="decimal" value={row.km} onChange={(e) => onLastService(id, { km: e.target.value })} />
+                )}
               </Field>
               <Field id={`${idPrefix}-last-${id}-date`} label="Last service date" error={errors[`${id}.date`]}>
                 {(aria) => <input {...aria} type="date" value={row.date} onChange={(e) => onLastService(id, { date: e.target.value })} />}

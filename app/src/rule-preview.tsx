@@ -17,7 +17,10 @@ export function RulePreviewResult({ result }: { result: PreviewResult }) {
         This rule would have raised <strong>{result.alerts}</strong> alert{result.alerts === 1 ? "" : "s"}
         {result.vehicles.length ? ` on ${result.vehicles.length} vehicle${result.vehicles.length === 1 ? "" : "s"}` : ""} between{" "}
         {formatDateTime(result.from)} and {formatDateTime(result.to)}
-        {result.episodes > result.alerts ? ` (${result.episodes - result.alerts} more episodes would have reopened an alert within its cooldown)` : ""}.
+        {result.episodes > result.alerts
+          ? ` (${result.episodes - result.alerts} more episodes would have reopened an alert within its cooldown)`
+          : ""}
+        .
       </p>
       {shown.length ? (
         <ul>

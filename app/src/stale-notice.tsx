@@ -4,8 +4,8 @@ export function StaleNotice({ what, onReload, busy }: { what: string; onReload: 
     <div className="form-error stale-notice" role="alert">
       <p>
         <strong>Changed by someone else: </strong>
-        This {what} was changed by someone else since you opened it, so your changes were not saved. Reload it to see their changes,
-        then make yours again.
+        This {what} was changed by someone else since you opened it, so your changes were not saved. Reload it to see their changes, then
+        make yours again.
       </p>
       <button type="button" className="button" onClick={onReload} disabled={busy}>
         {busy ? "Reloading…" : `Reload ${what}`}

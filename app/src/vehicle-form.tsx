@@ -29,16 +29,26 @@ const draftOf = (v: Vehicle | null): Draft => ({
   driverId: v?.driverId ?? "",
 });
 
-type Body = { name: string; externalId: string; vin: string | null; type: string | null; odometerKm: number | null; engineHours: number | null; driverId: string | null };
+type Body = {
+  name: string;
+  externalId: string;
+  vin: string | null;
+  type: string | null;
+  odometerKm: number | null;
+  engineHours: number | null;
+  driverId: string | null;
+};
 
 function parse(draft: Draft): { body: Body; errors: FieldErrors } {
   const errors: FieldErrors = {};
   if (!draft.name.trim()) errors.name = "Enter a name.";
   if (!draft.externalId.trim()) errors.externalId = "Enter the id your telematics vendor uses for this vehicle.";
   const odometerKm = parseNumber(draft.odometerKm);
-  if (odometerKm === undefined || (odometerKm !== null && odometerKm < 0)) errors.odometerKm = "Enter kilometres (0 or more), or leave it empty.";
+  if (odometerKm === undefined || (odometerKm !== null && odometerKm < 0))
+    errors.odometerKm = "Enter kilometres (0 or more), or leave it empty.";
   const engineHours = parseNumber(draft.engineHours);
-  if (engineHours === undefined || (engineHours !== null && engineHours < 0)) errors.engineHours = "Enter hours (0 or more), or leave it empty.";
+  if (engineHours === undefined || (engineHours !== null && engineHours < 0))
+    errors.engineHours = "Enter hours (0 or more), or leave it empty.";
   const body: Body = {
     name: draft.name.trim(),
     externalId: draft.externalId.trim(),
@@ -185,7 +195,9 @@ export function VehicleForm({
                 {d.name} ({d.email})
               </option>
             ))}
-            {draft.driverId && !drivers.some((d) => d.id === draft.driverId) ? <option value={draft.driverId}>Current driver</option> : null}
+            {draft.driverId && !drivers.some((d) => d.id === draft.driverId) ? (
+              <option value={draft.driverId}>Current driver</option>
+            ) : null}
           </select>
         )}
       </Field>

@@ -73,8 +73,8 @@ export function VehicleImport({ onImported }: { onImported: (vehicles: Vehicle[]
       <div className="field">
         <label htmlFor="vehicle-import-file">Import vehicles</label>
         <p className="hint" id="vehicle-import-hint">
-          A CSV file whose first line names the columns: External ID, Name, and optionally VIN, Type, Odometer (km), Engine hours and
-          Driver (a driver's email). Either every vehicle is imported or none.
+          A CSV file whose first line names the columns: External ID, Name, and optionally VIN, Type, Odometer (km), Engine hours and Driver
+          (a driver's email). Either every vehicle is imported or none.
         </p>
         <input
           id="vehicle-import-file"

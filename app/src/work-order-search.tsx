@@ -50,7 +50,9 @@ export function WorkOrderSearch({ vehicles }: { vehicles: { id: string; name: st
   async function load(filters: Filters, more: boolean) {
     setState({ busy: true, error: null });
     try {
-      const page = await unwrap(client.api["work-orders"].$get({ query: query(filters, more ? (result?.nextCursor ?? undefined) : undefined) }));
+      const page = await unwrap(
+        client.api["work-orders"].$get({ query: query(filters, more ? (result?.nextCursor ?? undefined) : undefined) }),
+      );
       setResult((prev) => ({
         filters,
         items: more && prev ? [...prev.items, ...page.items] : page.items,
@@ -69,7 +71,11 @@ export function WorkOrderSearch({ vehicles }: { vehicles: { id: string; name: st
   };
   const facets = result?.facets;
   // Each facet ignores its own filter, so the status facet sums to every match of the other filters.
-  const total = facets ? (result.filters.status ? facets.status[result.filters.status as WorkOrder["status"]] : Object.values(facets.status).reduce((a, b) => a + b, 0)) : 0;
+  const total = facets
+    ? result.filters.status
+      ? facets.status[result.filters.status as WorkOrder["status"]]
+      : Object.values(facets.status).reduce((a, b) => a + b, 0)
+    : 0;
 
   return (
     <section aria-labelledby="wo-search-heading">

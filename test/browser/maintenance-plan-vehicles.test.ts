@@ -53,10 +53,18 @@ describe("Maintenance plan: vehicles and last service", { timeout: 120_000 }, ()
 
     await date3.fill(isoDay(10));
     await form.getByRole("button", { name: "Create plan" }).click();
-    await page.getByRole("status").filter({ hasText: `Plan “${name}” saved.` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Plan “${name}” saved.` })
+      .waitFor();
 
     const token = await apiToken(ctx, "manager");
-    const plans = await api<{ items: { id: string; name: string; vehicleIds: string[] | null }[] }>(ctx, token, "GET", "/api/maintenance/plans?limit=500");
+    const plans = await api<{ items: { id: string; name: string; vehicleIds: string[] | null }[] }>(
+      ctx,
+      token,
+      "GET",
+      "/api/maintenance/plans?limit=500",
+    );
     const plan = plans.items.find((p) => p.name === name)!;
     expect(plan.vehicleIds).toHaveLength(2);
     const records = await api<{ items: { vehicleId: string; odometerKm: number; performedAt: string; baseline: boolean }[] }>(

@@ -54,14 +54,20 @@ describe("Vehicles set-up", () => {
     expect(await form.getByLabel("VIN", { exact: true }).getAttribute("aria-invalid")).toBe("true");
     await form.getByLabel("VIN", { exact: true }).fill("");
     await form.getByRole("button", { name: "Save vehicle" }).click();
-    await page.getByRole("status").filter({ hasText: `Vehicle “Unit ${u}” saved.` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Vehicle “Unit ${u}” saved.` })
+      .waitFor();
     const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: `Unit ${u}`, exact: true }) });
     await row.waitFor();
 
     // Its first telemetry, posted by its External ID as a vendor would, shows on its page.
     expect(
-      (await postTelemetry(ctx.url, ctx.tenant, ctx.webhookSecret, [{ vehicleId: externalId, ts: new Date().toISOString(), readings: { engineTempC: 77.5 } }]))
-        .status,
+      (
+        await postTelemetry(ctx.url, ctx.tenant, ctx.webhookSecret, [
+          { vehicleId: externalId, ts: new Date().toISOString(), readings: { engineTempC: 77.5 } },
+        ])
+      ).status,
     ).toBe(202);
     await row.getByRole("link", { name: `Unit ${u}` }).click();
     await page.getByRole("heading", { level: 1, name: `Unit ${u}` }).waitFor();
@@ -72,7 +78,11 @@ describe("Vehicles set-up", () => {
 
   it("edits a vehicle: only the changed field is sent", async () => {
     const token = await apiToken(ctx, "manager");
-    const created = await api<{ id: string }>(ctx, token, "POST", "/api/vehicles", { externalId: `EDIT-${u}`, name: `Edit me ${u}`, type: "truck" });
+    const created = await api<{ id: string }>(ctx, token, "POST", "/api/vehicles", {
+      externalId: `EDIT-${u}`,
+      name: `Edit me ${u}`,
+      type: "truck",
+    });
     await page.reload();
     await settled(page);
     const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: `Edit me ${u}`, exact: true }) });
@@ -90,7 +100,10 @@ describe("Vehicles set-up", () => {
     expect(await form.getByLabel("Name", { exact: true }).inputValue()).toBe(`Renamed ${u}`);
     expect(await form.getByLabel("Type", { exact: true }).inputValue()).toBe("tractor");
     await form.getByRole("button", { name: "Save vehicle" }).click();
-    await page.getByRole("status").filter({ hasText: `Vehicle “Renamed ${u}” saved.` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Vehicle “Renamed ${u}” saved.` })
+      .waitFor();
     const now = await api<{ name: string; type: string }>(ctx, token, "GET", `/api/vehicles/${created.id}`);
     expect(now).toMatchObject({ name: `Renamed ${u}`, type: "tractor" });
   });

@@ -52,7 +52,10 @@ describe("ETag and If-Match", () => {
   it("guards work orders", async () => {
     const tenant = await createTenant();
     const { "W-1": v } = await addVehicles(tenant, ["W-1"]);
-    const created = await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: v!.id, title: "Brakes", priority: "normal" } });
+    const created = await call("POST", "/api/work-orders", {
+      token: tenant.admin.token,
+      body: { vehicleId: v!.id, title: "Brakes", priority: "normal" },
+    });
     const wo = (await created.json()) as Json;
     await stale(`/api/work-orders/${wo.id}`, tenant.admin.token, { notes: "Ann: pads ordered" }, { notes: "Bob: pads fitted" });
   });
@@ -60,7 +63,11 @@ describe("ETag and If-Match", () => {
   it("answers 404 before 412 for another tenant's resource", async () => {
     const [a, b] = [await createTenant(), await createTenant()];
     const { "X-1": v } = await addVehicles(a, ["X-1"]);
-    const res = await call("PATCH", `/api/vehicles/${v!.id}`, { token: b.admin.token, body: { name: "x" }, headers: { "if-match": '"0"' } });
+    const res = await call("PATCH", `/api/vehicles/${v!.id}`, {
+      token: b.admin.token,
+      body: { name: "x" },
+      headers: { "if-match": '"0"' },
+    });
     expect(res.status).toBe(404);
   });
 });

@@ -5,9 +5,22 @@ import { addVehicles, call, countRows, createTenant, postTelemetry, userWithRole
 const MIN = 60_000;
 /** A ts `minutes` ago. */
 const ago = (minutes: number) => new Date(Date.now() - minutes * MIN).toISOString();
-const draft = { name: "Hot engine", metric: "engineTempC", op: "gt", threshold: 100, forSeconds: 60, severity: "high", cooldownSeconds: 600 };
+const draft = {
+  name: "Hot engine",
+  metric: "engineTempC",
+  op: "gt",
+  threshold: 100,
+  forSeconds: 60,
+  severity: "high",
+  cooldownSeconds: 600,
+};
 
-type Preview = { alerts: number; episodes: number; eventsEvaluated: number; vehicles: { vehicleId: string; vehicleName: string; alerts: number; episodes: number }[] };
+type Preview = {
+  alerts: number;
+  episodes: number;
+  eventsEvaluated: number;
+  vehicles: { vehicleId: string; vehicleName: string; alerts: number; episodes: number }[];
+};
 
 describe("rule preview", () => {
   it("counts the alerts a draft rule would have raised, per vehicle, with forSeconds and cooldown as live", async () => {
@@ -38,10 +51,15 @@ describe("rule preview", () => {
     expect(preview.eventsEvaluated).toBe(13);
 
     // A lower bar catches PV-2 too; limiting the rule to PV-2 leaves PV-1 out.
-    const all = (await (await call("POST", "/api/rules/preview", { token: tenant.admin.token, body: { ...draft, forSeconds: null } })).json()) as Preview;
+    const all = (await (
+      await call("POST", "/api/rules/preview", { token: tenant.admin.token, body: { ...draft, forSeconds: null } })
+    ).json()) as Preview;
     expect(all.vehicles.map((x) => x.vehicleName).sort()).toEqual(["Unit PV-1", "Unit PV-2"]);
     const only = (await (
-      await call("POST", "/api/rules/preview", { token: tenant.admin.token, body: { ...draft, forSeconds: null, vehicleIds: [v["PV-2"]!.id] } })
+      await call("POST", "/api/rules/preview", {
+        token: tenant.admin.token,
+        body: { ...draft, forSeconds: null, vehicleIds: [v["PV-2"]!.id] },
+      })
     ).json()) as Preview;
     expect(only).toMatchObject({ alerts: 1, vehicles: [{ vehicleName: "Unit PV-2", alerts: 1 }] });
 
@@ -61,7 +79,10 @@ describe("rule preview", () => {
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([path]);
     }
-    const scoped = await call("POST", "/api/rules/preview", { token: tenant.admin.token, body: { ...draft, vehicleIds: [foreign["X-1"]!.id] } });
+    const scoped = await call("POST", "/api/rules/preview", {
+      token: tenant.admin.token,
+      body: { ...draft, vehicleIds: [foreign["X-1"]!.id] },
+    });
     expect(scoped.status).toBe(404);
     const technician = await userWithRole(tenant, "technician");
     expect((await call("POST", "/api/rules/preview", { token: technician.token, body: draft })).status).toBe(403);

@@ -10,13 +10,22 @@ describe("vehicle import", () => {
   it("creates every vehicle of a valid file, with the form's labels as headers and a driver by email", async () => {
     const tenant = await createTenant();
     const driver = await userWithRole(tenant, "driver");
-    const lines = ['External ID,Name,VIN,Type,Odometer (km),Engine hours,Driver'];
-    for (let i = 1; i <= 50; i++) lines.push(`IMP-${i},"Unit ${i}, north",,truck,${1000 * i},${i === 1 ? "12.5" : ""},${i === 1 ? driver.email : ""}`);
+    const lines = ["External ID,Name,VIN,Type,Odometer (km),Engine hours,Driver"];
+    for (let i = 1; i <= 50; i++)
+      lines.push(`IMP-${i},"Unit ${i}, north",,truck,${1000 * i},${i === 1 ? "12.5" : ""},${i === 1 ? driver.email : ""}`);
     const res = await importCsv(tenant.admin.token, `${lines.join("\r\n")}\r\n`);
     expect(res.status, await res.clone().text()).toBe(201);
-    const out = (await res.json()) as { created: number; items: { externalId: string; name: string; odometerKm: number; engineHours: number | null; driverId: string | null }[] };
+    const out = (await res.json()) as {
+      created: number;
+      items: { externalId: string; name: string; odometerKm: number; engineHours: number | null; driverId: string | null }[];
+    };
     expect(out.created).toBe(50);
-    expect(out.items.find((v) => v.externalId === "IMP-1")).toMatchObject({ name: "Unit 1, north", odometerKm: 1000, engineHours: 12.5, driverId: driver.id });
+    expect(out.items.find((v) => v.externalId === "IMP-1")).toMatchObject({
+      name: "Unit 1, north",
+      odometerKm: 1000,
+      engineHours: 12.5,
+      driverId: driver.id,
+    });
     expect(await countRows("vehicles", "tenant_id = ?", tenant.id)).toBe(50);
   });
 

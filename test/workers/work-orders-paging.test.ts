@@ -64,11 +64,20 @@ describe("work orders list", () => {
     const [tenant, other] = [await createTenant(), await createTenant()];
     const v = await addVehicles(tenant, ["T-1"]);
     const o = await addVehicles(other, ["T-1"]);
-    await call("POST", "/api/work-orders", { token: other.admin.token, body: { vehicleId: o["T-1"]!.id, title: "Secret gearbox", priority: "low" } });
-    const res = await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: v["T-1"]!.id, title: "Gearbox", priority: "low" } });
+    await call("POST", "/api/work-orders", {
+      token: other.admin.token,
+      body: { vehicleId: o["T-1"]!.id, title: "Secret gearbox", priority: "low" },
+    });
+    const res = await call("POST", "/api/work-orders", {
+      token: tenant.admin.token,
+      body: { vehicleId: v["T-1"]!.id, title: "Gearbox", priority: "low" },
+    });
     const wo = (await res.json()) as Json;
     await env.DB.prepare("UPDATE work_orders SET status = 'cancelled' WHERE id = ?").bind(wo.id).run();
-    await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: v["T-1"]!.id, title: "Gearbox check", priority: "low" } });
+    await call("POST", "/api/work-orders", {
+      token: tenant.admin.token,
+      body: { vehicleId: v["T-1"]!.id, title: "Gearbox check", priority: "low" },
+    });
     const technician = await userWithRole(tenant, "technician");
     const seen = await get(technician.token, "q=gearbox");
     expect(seen.items.map((w: Json) => w.title)).toEqual(["Gearbox check"]);

@@ -1,5 +1,5 @@
 /** OpenAPI pieces for optimistic concurrency (worker/lib/etag.ts): the If-Match header, the ETag header and the 412. */
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import { ProblemSchema } from "./common";
 
 /**
@@ -15,7 +15,9 @@ export const ifMatchParameter = {
   schema: { type: "string" as const },
 };
 
-export const etagHeader = { etag: { description: "The version of the resource's editable state, for If-Match", schema: { type: "string" as const } } };
+export const etagHeader = {
+  etag: { description: "The version of the resource's editable state, for If-Match", schema: { type: "string" as const } },
+};
 
 /** A response whose body is `schema`, with the resource's ETag. */
 export const withEtag = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -34,7 +34,10 @@ export async function previewDraftRule(env: Env, db: Db, tenantId: string, draft
   const since = now - PREVIEW_DAYS * DAY_MS;
   const outcome = await tenantHub(env, tenantId).previewRule(tenantId, rule, since, now);
   const names = new Map(
-    (await db.select({ id: vehicles.id, name: vehicles.name }).from(vehicles).where(inTenant(vehicles, tenantId))).map((v) => [v.id, v.name]),
+    (await db.select({ id: vehicles.id, name: vehicles.name }).from(vehicles).where(inTenant(vehicles, tenantId))).map((v) => [
+      v.id,
+      v.name,
+    ]),
   );
   const perVehicle = outcome.vehicles
     .filter((v) => names.has(v.vehicleId))

@@ -32,7 +32,11 @@ const NUMERIC = new Set(["odometerKm", "engineHours"]);
 const normalize = (header: string) => header.toLowerCase().replace(/[^a-z]/g, "");
 
 const refused = (errors: FieldError[]) =>
-  new AppError("validation", `${new Set(errors.map((e) => e.path.split(".")[1])).size} line(s) of the file were refused; nothing was imported.`, errors);
+  new AppError(
+    "validation",
+    `${new Set(errors.map((e) => e.path.split(".")[1])).size} line(s) of the file were refused; nothing was imported.`,
+    errors,
+  );
 
 /** The vehicles a file would create, or a 400 naming every refused line and field. */
 async function readRows(db: Db, tenantId: string, csv: string) {
@@ -86,14 +90,16 @@ async function readRows(db: Db, tenantId: string, csv: string) {
       } else input[column] = raw;
     });
     const parsed = CreateVehicleBody.safeParse(input);
-    if (!parsed.success) for (const e of fieldErrors(parsed.error)) if (!rowErrors.some((r) => r.path === at(e.path))) rowErrors.push({ path: at(e.path), message: e.message });
+    if (!parsed.success)
+      for (const e of fieldErrors(parsed.error))
+        if (!rowErrors.some((r) => r.path === at(e.path))) rowErrors.push({ path: at(e.path), message: e.message });
     const externalId = typeof input.externalId === "string" ? input.externalId : undefined;
     if (externalId && seen.has(externalId))
       rowErrors.push({ path: at("externalId"), message: `Repeats the External ID of line ${seen.get(externalId)}` });
     else if (externalId && existing.has(externalId))
       rowErrors.push({ path: at("externalId"), message: `A vehicle with External ID "${externalId}" already exists` });
     if (externalId && !seen.has(externalId)) seen.set(externalId, row.line);
-    const driverId = driver === undefined ? undefined : driverOf.get(driver) ?? driverOf.get(driver.toLowerCase());
+    const driverId = driver === undefined ? undefined : (driverOf.get(driver) ?? driverOf.get(driver.toLowerCase()));
     if (driver !== undefined && !driverId) rowErrors.push({ path: at("driver"), message: `No driver "${driver}" in this organization` });
     if (rowErrors.length || !parsed.success) {
       errors.push(...rowErrors);
@@ -112,13 +118,19 @@ export async function importVehicles(db: Db, tenantId: string, csv: string): Pro
   const values = await readRows(db, tenantId, csv);
   const statements = [];
   for (let i = 0; i < values.length; i += ROWS_PER_INSERT)
-    statements.push(db.insert(vehicles).values(values.slice(i, i + ROWS_PER_INSERT)).returning());
+    statements.push(
+      db
+        .insert(vehicles)
+        .values(values.slice(i, i + ROWS_PER_INSERT))
+        .returning(),
+    );
   try {
     const results = (await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])) as Vehicle[][];
     return results.flat();
   } catch (error) {
     // Another request registered one of these External IDs meanwhile: the batch rolled back.
-    if (isUniqueViolation(error)) throw new AppError("conflict", "A vehicle with one of these External IDs was registered meanwhile; nothing was imported.");
+    if (isUniqueViolation(error))
+      throw new AppError("conflict", "A vehicle with one of these External IDs was registered meanwhile; nothing was imported.");
     throw error;
   }
 }

@@ -89,10 +89,14 @@ const patch = createRoute({
 
 const ImportVehiclesBody = z
   .strictObject({
-    csv: z.string().min(1).max(1_000_000).openapi({
-      description: `The file's text: a header line naming the columns (externalId, name, vin, type, odometerKm, engineHours, driver — or the form's labels), then one vehicle per line; at most ${MAX_IMPORT_ROWS}`,
-      example: "externalId,name,type,odometerKm\nTRUCK-101,Unit 101,truck,120500",
-    }),
+    csv: z
+      .string()
+      .min(1)
+      .max(1_000_000)
+      .openapi({
+        description: `The file's text: a header line naming the columns (externalId, name, vin, type, odometerKm, engineHours, driver — or the form's labels), then one vehicle per line; at most ${MAX_IMPORT_ROWS}`,
+        example: "externalId,name,type,odometerKm\nTRUCK-101,Unit 101,truck,120500",
+      }),
   })
   .openapi("ImportVehicles");
 

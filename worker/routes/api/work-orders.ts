@@ -66,7 +66,13 @@ const fromAlert = createRoute({
 });
 const ListQuery = WorkOrderQuery.extend({
   priority: z.enum(WORK_ORDER_PRIORITIES).optional(),
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Full text over title, notes, vehicle name and plan name; each word a prefix, all required" }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Full text over title, notes, vehicle name and plan name; each word a prefix, all required" }),
 });
 const count = (keys: readonly string[]) => z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])));
 const WorkOrderPage = z
@@ -101,7 +107,12 @@ const read = createRoute({
   path: "/{id}",
   summary: "A work order with its status history",
   request: { params: IdParam },
-  responses: { 200: withEtag(WorkOrderDetail, "The work order (ETag: its editable state's version)"), 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: {
+    200: withEtag(WorkOrderDetail, "The work order (ETag: its editable state's version)"),
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
 });
 const patch = createRoute({
   tags,

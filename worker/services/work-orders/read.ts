@@ -58,7 +58,11 @@ function conditionsOf(scope: Scope, filter: WorkOrderFilter, except?: Facet): (S
     filter.from ? gt(workOrders.scheduledEnd, Date.parse(filter.from)) : undefined,
     filter.to ? lt(workOrders.scheduledStart, Date.parse(filter.to)) : undefined,
     // Text with no words matches nothing, as on GET /api/alerts.
-    filter.q ? (fts ? sql`${workOrders}.rowid IN (SELECT rowid FROM work_orders_fts WHERE work_orders_fts MATCH ${fts})` : sql`0`) : undefined,
+    filter.q
+      ? fts
+        ? sql`${workOrders}.rowid IN (SELECT rowid FROM work_orders_fts WHERE work_orders_fts MATCH ${fts})`
+        : sql`0`
+      : undefined,
   ];
   if (scope.limited) {
     conditions.push(
