@@ -21,7 +21,7 @@ export async function withEtag<R extends EtagResponse & { json(): Promise<unknow
 }
 
 /** Request options carrying `If-Match`, when the ETag is known (else the write is unconditional). */
-export const ifMatch = (etag: string | null) => ({ headers: etag ? { "if-match": etag } : {} });
+export const ifMatch = (etag: string | null): { headers: Record<string, string> } => ({ headers: etag ? { "if-match": etag } : {} });
 
 /** Whether a save failed because someone else changed the resource first. */
 export const isStale = (error: unknown): error is ApiError => error instanceof ApiError && error.status === 412;

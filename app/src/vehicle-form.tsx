@@ -6,12 +6,16 @@
  */
 import { type FormEvent, useState } from "react";
 import { client, unwrap } from "./api";
-import type { Vehicle } from "./api-types";
+import type { InferRequestType } from "hono/client";
+import type { Client, Vehicle } from "./api-types";
 import { ifMatch, isStale, withEtag } from "./concurrency";
 import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "./form-field";
 import { focusFirstError } from "./form-focus";
 import { StaleNotice } from "./stale-notice";
 import { useApi } from "./use-api";
+
+type CreateVehicle = InferRequestType<Client["api"]["vehicles"]["$post"]>["json"];
+type PatchVehicle = InferRequestType<Client["api"]["vehicles"][":id"]["$patch"]>["json"];
 
 const FIELDS = ["name", "externalId", "vin", "type", "odometerKm", "engineHours", "driverId"] as const;
 type FieldName = (typeof FIELDS)[number];
@@ -113,14 +117,16 @@ export function VehicleForm({
         // Only what this person changed, so nobody else's change is overwritten.
         const original = parse(draftOf(base.vehicle)).body;
         const { externalId: _fixed, ...editable } = body;
-        const changed = Object.fromEntries(Object.entries(editable).filter(([k, v]) => original[k as keyof Body] !== v));
+        const changed = Object.fromEntries(Object.entries(editable).filter(([k, v]) => original[k as keyof Body] !== v)) as PatchVehicle;
         const saved = await unwrap(
           client.api.vehicles[":id"].$patch({ param: { id: base.vehicle.id }, json: changed }, ifMatch(base.etag)),
         );
         onSaved(saved);
       } else {
         const { vin, type, odometerKm, engineHours, driverId, ...required } = body;
-        const optional = Object.fromEntries(Object.entries({ vin, type, odometerKm, engineHours, driverId }).filter(([, v]) => v !== null));
+        const optional = Object.fromEntries(
+          Object.entries({ vin, type, odometerKm, engineHours, driverId }).filter(([, v]) => v !== null),
+        ) as Partial<CreateVehicle>;
         onSaved(await unwrap(client.api.vehicles.$post({ json: { ...required, ...optional } })));
       }
     } catch (error) {

@@ -71,11 +71,12 @@ export function WorkOrderSearch({ vehicles }: { vehicles: { id: string; name: st
   };
   const facets = result?.facets;
   // Each facet ignores its own filter, so the status facet sums to every match of the other filters.
-  const total = facets
-    ? result.filters.status
-      ? facets.status[result.filters.status as WorkOrder["status"]]
-      : Object.values(facets.status).reduce((a, b) => a + b, 0)
-    : 0;
+  const total =
+    result && facets
+      ? result.filters.status
+        ? (facets.status[result.filters.status as WorkOrder["status"]] ?? 0)
+        : Object.values(facets.status).reduce((a, b) => a + b, 0)
+      : 0;
 
   return (
     <section aria-labelledby="wo-search-heading">
