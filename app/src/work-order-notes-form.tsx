@@ -68,7 +68,7 @@ export function WorkOrderNotesForm({
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="notes-heading">
-      <h2 id="notes-heading">Notes</h2>
+      <h2 id="notes-heading">Work order notes</h2>
       <div id="notes-message" tabIndex={-1}>
         {stale ? <StaleNotice what="work order" onReload={() => void reload()} busy={busy} /> : <FormMessage message={error} error />}
       </div>

@@ -87,7 +87,8 @@ describe("Vehicles set-up", () => {
     await settled(page);
     const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: `Edit me ${u}`, exact: true }) });
     await row.getByRole("button", { name: "Edit", exact: true }).click();
-    const form = page.getByRole("form", { name: `Edit vehicle: Edit me ${u}` });
+    // The heading follows the vehicle's name, which changes on reload below.
+    const form = page.getByRole("form", { name: /^Edit vehicle: / });
     await form.getByLabel("Type", { exact: true }).fill("tractor");
     // Meanwhile someone renames it: this person's save of Type alone must not undo that.
     await api(ctx, token, "PATCH", `/api/vehicles/${created.id}`, { name: `Renamed ${u}` });
