@@ -98,7 +98,7 @@ describe("Vehicles set-up", () => {
     await notice.waitFor();
     await expectNoAxeViolations(page, "vehicle edit refused as stale");
     await notice.getByRole("button", { name: "Reload vehicle" }).click();
-    expect(await form.getByLabel("Name", { exact: true }).inputValue()).toBe(`Renamed ${u}`);
+    await expect.poll(() => form.getByLabel("Name", { exact: true }).inputValue()).toBe(`Renamed ${u}`);
     expect(await form.getByLabel("Type", { exact: true }).inputValue()).toBe("tractor");
     await form.getByRole("button", { name: "Save vehicle" }).click();
     await page
@@ -115,6 +115,8 @@ describe("Vehicles set-up", () => {
     const bad = [...lines];
     bad[12] = `IMP-${u}-12,,truck,12000`; // line 13: no name
     bad[31] = `IMP-${u}-31,Imported ${u} 31,truck,many`; // line 32: not a number
+    await page.goto("/vehicles");
+    await settled(page);
     const input = page.getByLabel("Import vehicles", { exact: true });
     await input.setInputFiles({ name: "fleet.csv", mimeType: "text/csv", buffer: Buffer.from(bad.join("\n")) });
     const refused = page.getByRole("list", { name: "Refused lines" });
