@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { api, apiToken } from "./api-client";
 import { expectEveryLookAccessible } from "./appearance";
+import { expectAccessibleInForcedColors } from "./forced-colors";
 import { unique } from "./maintenance-api";
 import { browserForFile, settled, signIn } from "./support";
 
@@ -50,6 +51,7 @@ describe("Maintenance plan: vehicles and last service", { timeout: 120_000 }, ()
     expect(await page.evaluate(() => document.activeElement?.id ?? "")).toBe(await date3.getAttribute("id"));
     expect(await unit4.getByLabel("Last service date", { exact: true }).getAttribute("aria-invalid")).toBeNull();
     await expectEveryLookAccessible(page, "maintenance-plan-vehicles-error");
+    await expectAccessibleInForcedColors(page, "maintenance-plan-vehicles-error");
 
     await date3.fill(isoDay(10));
     await form.getByRole("button", { name: "Create plan" }).click();

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { postTelemetry } from "../../scripts/lib/telemetry-client.mjs";
 import { api, apiToken } from "./api-client";
 import { expectEveryLookAccessible } from "./appearance";
+import { expectAccessibleInForcedColors } from "./forced-colors";
 import { unique } from "./maintenance-api";
 import { browserForFile, settled, signIn } from "./support";
 
@@ -55,6 +56,7 @@ describe("Rules: Preview", () => {
     const before = await api<{ items: { name: string }[] }>(ctx, token, "GET", "/api/rules");
     expect(before.items.some((r) => r.name === name)).toBe(false);
     await expectEveryLookAccessible(page, "rules-preview");
+    await expectAccessibleInForcedColors(page, "rules-preview");
 
     // A stricter threshold previews fewer.
     await form.getByLabel("Threshold", { exact: true }).fill("90");

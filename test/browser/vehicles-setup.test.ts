@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { postTelemetry } from "../../scripts/lib/telemetry-client.mjs";
 import { api, apiToken } from "./api-client";
 import { expectEveryLookAccessible } from "./appearance";
+import { expectAccessibleInForcedColors } from "./forced-colors";
 import { unique } from "./maintenance-api";
 import { browserForFile, expectNoAxeViolations, settled, signIn } from "./support";
 
@@ -130,6 +131,7 @@ describe("Vehicles set-up", () => {
     const before = await api<{ items: { externalId: string }[] }>(ctx, token, "GET", "/api/vehicles?limit=500");
     expect(before.items.filter((v) => v.externalId.startsWith(`IMP-${u}-`))).toHaveLength(0);
     await expectEveryLookAccessible(page, "vehicles-import-refused");
+    await expectAccessibleInForcedColors(page, "vehicles-import-refused");
 
     await input.setInputFiles({ name: "fleet.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n")) });
     await page.getByRole("status").filter({ hasText: "Imported 50 vehicles from fleet.csv." }).waitFor();

@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { api, apiToken } from "./api-client";
 import { expectEveryLookAccessible } from "./appearance";
+import { expectAccessibleInForcedColors } from "./forced-colors";
 import { createWorkOrder, unique, vehicleIds } from "./maintenance-api";
 import { browserForFile, settled, signIn } from "./support";
 
@@ -41,6 +42,7 @@ describe("Work orders", { timeout: 120_000 }, () => {
     const stored = await api<{ notes: string }>(ctx, token, "GET", `/api/work-orders/${wo.id}`);
     expect(stored.notes).toBe("Ann: pads ordered");
     await expectEveryLookAccessible(bob, "work-order-stale");
+    await expectAccessibleInForcedColors(bob, "work-order-stale");
 
     await notice.getByRole("button", { name: "Reload work order" }).click();
     await bob.getByText("Notes: Ann: pads ordered").waitFor();
@@ -72,5 +74,6 @@ describe("Work orders", { timeout: 120_000 }, () => {
     await search.getByRole("button", { name: "Search", exact: true }).click();
     await page.getByText("14 work orders match.").waitFor();
     await expectEveryLookAccessible(page, "work-orders-search");
+    await expectAccessibleInForcedColors(page, "work-orders-search");
   });
 });
