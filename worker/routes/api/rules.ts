@@ -63,12 +63,9 @@ const PreviewSchema = z
   .object({
     from: z.string(),
     to: z.string(),
-    alerts: z
-      .number()
-      .int()
-      .openapi({
-        description: "Alerts the rule would have raised (episodes within the cooldown of an unresolved alert reopen it instead)",
-      }),
+    alerts: z.number().int().openapi({
+      description: "Alerts the rule would have raised (episodes within the cooldown of an unresolved alert reopen it instead)",
+    }),
     episodes: z.number().int(),
     eventsEvaluated: z.number().int().openapi({ description: "Stored events that carried the rule's metric" }),
     vehicles: z.array(z.object({ vehicleId: z.string(), vehicleName: z.string(), alerts: z.number().int(), episodes: z.number().int() })),
