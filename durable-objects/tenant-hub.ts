@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert, AlertAction, AlertEvent, TransitionResult } from "../worker/domain/alert";
 import { HEARTBEAT, VIEWER_HEADER } from "../worker/domain/live-protocol";
+import type { RuleDef } from "../worker/domain/rule-engine";
 import { type ActiveSilence, isSilenced } from "../worker/domain/silence";
 import type { IncomingEvent, IngestResult } from "../worker/domain/telemetry";
 import { AlertBook } from "./alert-book";
@@ -16,6 +17,7 @@ import { armSessionExpiry, closeExpiredSessions, closeSessions, resumeAllowed } 
 import { closeQuietly, LiveSockets } from "./live-sockets";
 import { recentReadings } from "./recent-readings";
 import { ReadingsStore } from "./readings-store";
+import { previewRule } from "./rule-preview";
 import { migrateStorage } from "./storage-migrations";
 import { sweepOffline } from "./offline-sweep";
 import { OfflineWatch } from "./offline-watch";
@@ -111,6 +113,12 @@ export class TenantHubCore extends DurableObject<Env> {
   async recentReadings(tenantId: string, vehicleId: string, from: number, to: number, maxPoints: number) {
     this.#bind(tenantId);
     return recentReadings(this.#readings, vehicleId, from, to, maxPoints);
+  }
+
+  /** POST /api/rules/preview: what a draft rule would have raised on the stored telemetry in [since, until). */
+  async previewRule(tenantId: string, rule: RuleDef, since: number, until: number) {
+    this.#bind(tenantId);
+    return previewRule(this.ctx.storage.sql, rule, since, until);
   }
 
   /**

@@ -80,7 +80,7 @@ export function BaselineForm({ reloadKey, onSaved }: { reloadKey: number; onSave
 
   return (
     <section aria-labelledby="baselines-heading">
-      <h2 id="baselines-heading">Waiting for a baseline</h2>
+      <h2 id="baselines-heading">Last service missing: waiting for a baseline</h2>
       <p>
         These vehicles were already past the plan's first due point when it applied to them. Until you give their last service, or confirm
         them as overdue, they get no reminders and no plan work orders.
@@ -96,7 +96,7 @@ export function BaselineForm({ reloadKey, onSaved }: { reloadKey: number; onSave
                 <th scope="col">Vehicle</th>
                 <th scope="col">Plan</th>
                 <th scope="col">Meters now</th>
-                <th scope="col">Last service km</th>
+                <th scope="col">Last service (km)</th>
                 <th scope="col">Last service engine hours</th>
                 <th scope="col">Last service date</th>
                 <th scope="col">Confirm overdue</th>
@@ -118,7 +118,7 @@ export function BaselineForm({ reloadKey, onSaved }: { reloadKey: number; onSave
                       <input
                         id={`${id}-km`}
                         inputMode="decimal"
-                        aria-label={`Last service km: ${label}`}
+                        aria-label={`Last service (km): ${label}`}
                         value={row.odometerKm}
                         disabled={row.confirm}
                         onChange={(e) => edit(d, { odometerKm: e.target.value })}

@@ -1,11 +1,13 @@
 /**
  * Create or edit a maintenance plan: intervals by km / engine hours / days ("whichever comes
- * first") and their due-soon thresholds. Field errors come from the API's problem JSON.
+ * first") and their due-soon thresholds, the vehicles it applies to and each one's last service
+ * before it (sent as the plan's baselines). Field errors come from the API's problem JSON.
  */
 import { type FormEvent, useRef, useState } from "react";
 import { client, unwrap } from "./api";
 import { Field, type FieldErrors, firstSegment, FormMessage, parseNumber, problemFields } from "./form-field";
 import type { Plan } from "./maintenance-types";
+import { type LastService, type LastServices, PlanVehicles } from "./maintenance-plan-vehicles";
 
 const NUMBER_FIELDS = [
   { name: "everyKm", label: "Every (km)", hint: "Distance between services." },
@@ -43,10 +45,22 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const idPrefix = plan ? `plan-${plan.id}` : "plan-new";
+  const [chosen, setChosen] = useState<string[]>(() => plan?.vehicleIds ?? []);
+  const [lastService, setLastService] = useState<LastServices>({});
+  const editLastService = (vehicleId: string, change: Partial<LastService>) =>
+    setLastService((all) => ({ ...all, [vehicleId]: { ...(all[vehicleId] ?? { km: "", date: "" }), ...change } }));
 
+  /** Form order: the plan's own fields, then the vehicles and each chosen vehicle's last service. */
   const focusFirstInvalid = (errors: FieldErrors) => {
-    const first = ["name", ...NUMBER_FIELDS.map((f) => f.name), "vehicleType", "skill"].find((name) => errors[name]);
-    if (first) form.current?.querySelector<HTMLElement>(`#${idPrefix}-${first}`)?.focus();
+    const order = [
+      ...["name", ...NUMBER_FIELDS.map((f) => f.name), "skill", "vehicleType", "vehicleIds"].map((name) => [name, `${idPrefix}-${name}`]),
+      ...chosen.flatMap((id) => [
+        [`${id}.km`, `${idPrefix}-last-${id}-km`],
+        [`${id}.date`, `${idPrefix}-last-${id}-date`],
+      ]),
+    ];
+    const first = order.find(([name]) => errors[name!]);
+    if (first) form.current?.querySelector<HTMLElement>(`[id="${first[1]}"]`)?.focus();
   };
 
   async function submit(event: FormEvent) {
@@ -58,6 +72,19 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
       const parsed = parseNumber(values[name]);
       if (parsed === undefined) local[name] = "Enter a number, for example 250.";
       else numbers[name] = parsed;
+    }
+    // Each chosen vehicle's last service, when given: its baseline for this plan.
+    const baselines: { vehicleId: string; odometerKm?: number; performedAt?: string }[] = [];
+    for (const vehicleId of chosen) {
+      const row = lastService[vehicleId];
+      if (!row || (!row.km.trim() && !row.date)) continue;
+      const km = parseNumber(row.km);
+      if (km === undefined || (km !== null && km < 0)) local[`${vehicleId}.km`] = "Enter kilometres, for example 115000.";
+      baselines.push({
+        vehicleId,
+        ...(km != null ? { odometerKm: km } : {}),
+        ...(row.date ? { performedAt: new Date(`${row.date}T12:00:00`).toISOString() } : {}),
+      });
     }
     if (Object.keys(local).length) {
       setFieldErrors(local);
@@ -78,6 +105,8 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
       durationMinutes: numbers.durationMinutes as number,
       skill: optionalText(values.skill),
       vehicleType: optionalText(values.vehicleType),
+      vehicleIds: chosen.length ? chosen : null,
+      ...(baselines.length ? { baselines } : {}),
     };
     setBusy(true);
     setFormError(null);
@@ -88,7 +117,16 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
         : await unwrap(client.api.maintenance.plans.$post({ json: body }));
       onSaved(saved);
     } catch (error) {
-      const { fields, message } = problemFields(error, firstSegment);
+      // `baselines.2.odometerKm` belongs to the third vehicle with a last service.
+      const fieldOf = (path: string) => {
+        const [top, index, field] = path.split(".");
+        if (top === "baselines" && index !== undefined) {
+          const vehicleId = baselines[Number(index)]?.vehicleId;
+          return vehicleId ? `${vehicleId}.${field === "performedAt" ? "date" : "km"}` : null;
+        }
+        return firstSegment(path);
+      };
+      const { fields, message } = problemFields(error, fieldOf);
       setFieldErrors(fields);
       setFormError(message);
       focusFirstInvalid(fields);
@@ -155,6 +193,14 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
           {(aria) => <input {...aria} value={values.vehicleType} onChange={set("vehicleType")} autoComplete="off" />}
         </Field>
       </div>
+      <PlanVehicles
+        idPrefix={idPrefix}
+        chosen={chosen}
+        lastService={lastService}
+        errors={fieldErrors}
+        onChoose={setChosen}
+        onLastService={editLastService}
+      />
       <div className="actions">
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? "Saving…" : plan ? "Save plan" : "Create plan"}

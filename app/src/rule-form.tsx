@@ -8,6 +8,9 @@ import { client, unwrap } from "./api";
 import type { Client } from "./api-types";
 import { focusFirstError } from "./form-focus";
 import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "./form-field";
+import { ifMatch, isStale, withEtag } from "./concurrency";
+import { type PreviewResult, RulePreviewResult } from "./rule-preview";
+import { StaleNotice } from "./stale-notice";
 
 export type Rule = InferResponseType<Client["api"]["rules"]["$get"], 200>["items"][number];
 type CreateRule = InferRequestType<Client["api"]["rules"]["$post"]>["json"];
@@ -93,8 +96,27 @@ const fieldOfPath = (path: string): string | null => {
   return (FIELDS as readonly string[]).includes(top) ? top : null;
 };
 
-export function RuleForm({ rule, onSaved, onCancel }: { rule: Rule | null; onSaved: (rule: Rule) => void; onCancel: () => void }) {
-  const [draft, setDraft] = useState(() => draftOf(rule));
+export function RuleForm({
+  rule: initialRule,
+  etag: initialEtag = null,
+  onSaved,
+  onCancel,
+}: {
+  rule: Rule | null;
+  etag?: string | null;
+  onSaved: (rule: Rule) => void;
+  onCancel: () => void;
+}) {
+  // The rule as last read, with its ETag: edits send only changes, with If-Match.
+  const [base, setBase] = useState({ rule: initialRule, etag: initialEtag });
+  const rule = base.rule;
+  const [draft, setDraft] = useState(() => draftOf(initialRule));
+  const [stale, setStale] = useState(false);
+  const [preview, setPreview] = useState<{ result: PreviewResult | null; busy: boolean; error: string | null }>({
+    result: null,
+    busy: false,
+    error: null,
+  });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -115,16 +137,63 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule: Rule | null; onSav
     setBusy(true);
     setErrors({});
     setMessage(null);
+    setStale(false);
     try {
       const saved = rule
-        ? await unwrap(client.api.rules[":id"].$patch({ param: { id: rule.id }, json: changed(body, rule) }))
+        ? await unwrap(client.api.rules[":id"].$patch({ param: { id: rule.id }, json: changed(body, rule) }, ifMatch(base.etag)))
         : await unwrap(client.api.rules.$post({ json: body }));
       onSaved(saved);
     } catch (error) {
-      const { fields, message: form } = problemFields(error, fieldOfPath);
-      refuse(fields, form);
+      if (isStale(error)) {
+        setStale(true);
+        requestAnimationFrame(() => document.getElementById("rule-form-message")?.focus());
+      } else {
+        const { fields, message: form } = problemFields(error, fieldOfPath);
+        refuse(fields, form);
+      }
     } finally {
       setBusy(false);
+    }
+  }
+
+  /** Their version, with this person's own changes kept on top; the next save uses its ETag. */
+  async function reload() {
+    if (!rule) return;
+    setBusy(true);
+    try {
+      const fresh = await withEtag(client.api.rules[":id"].$get({ param: { id: rule.id } }), unwrap);
+      const before = draftOf(rule);
+      const theirs = draftOf(fresh.data);
+      setDraft((mine) => Object.fromEntries(FIELDS.map((f) => [f, mine[f] !== before[f] ? mine[f] : theirs[f]])) as Draft);
+      setBase({ rule: fresh.data, etag: fresh.etag });
+      setStale(false);
+      setMessage("Reloaded: the form shows their changes, with yours kept. Check it and save again.");
+    } catch (error) {
+      setMessage(problemFields(error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** What the draft would have raised on the last 7 days; nothing is saved. */
+  async function runPreview() {
+    const { body, errors: found } = parse(draft);
+    const count = Object.keys(found).length;
+    if (count) return refuse(found, `Please correct ${count} field${count === 1 ? "" : "s"} marked below before previewing.`);
+    setErrors({});
+    setMessage(null);
+    setPreview({ result: null, busy: true, error: null });
+    try {
+      // An edited rule keeps the parts this form does not show (its window, vehicles, auto-resolve).
+      const full = rule
+        ? { ...body, window: body.forSeconds === null ? rule.window : null, vehicleIds: rule.vehicleIds, autoResolve: rule.autoResolve }
+        : body;
+      const result = await unwrap(client.api.rules.preview.$post({ json: full }));
+      setPreview({ result, busy: false, error: null });
+    } catch (error) {
+      const { fields, message: form } = problemFields(error, fieldOfPath);
+      setPreview({ result: null, busy: false, error: null });
+      refuse(fields, form);
     }
   }
 
@@ -133,7 +202,7 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule: Rule | null; onSav
     <form ref={formRef} className="panel rule-form" onSubmit={submit} noValidate aria-labelledby="rule-form-heading">
       <h2 id="rule-form-heading">{heading}</h2>
       <div id="rule-form-message" tabIndex={-1}>
-        <FormMessage message={message} error />
+        {stale ? <StaleNotice what="rule" onReload={() => void reload()} busy={busy} /> : <FormMessage message={message} error />}
       </div>
       <Field id={idOf("name")} label="Name" error={errors.name}>
         {(aria) => <input {...aria} value={draft.name} onChange={set("name")} autoComplete="off" />}
@@ -196,7 +265,14 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule: Rule | null; onSav
       >
         {(aria) => <input {...aria} inputMode="numeric" value={draft.cooldownSeconds} onChange={set("cooldownSeconds")} />}
       </Field>
+      <div className="rule-preview-area" aria-live="polite" aria-busy={preview.busy}>
+        {preview.busy ? <p className="status">Counting what this rule would have raised…</p> : null}
+        {preview.result ? <RulePreviewResult result={preview.result} /> : null}
+      </div>
       <div className="form-actions">
+        <button type="button" className="button" onClick={() => void runPreview()} disabled={preview.busy}>
+          Preview
+        </button>
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? "Saving…" : "Save rule"}
         </button>

@@ -52,6 +52,13 @@ const PROBLEMS = {
     means: "The request clashes with the current state: a duplicate key, an illegal status change, or a booking that overlaps another.",
     todo: "Read `detail`, fetch the current state, and retry with values that fit it.",
   },
+  precondition_failed: {
+    status: 412,
+    title: "Precondition failed",
+    means:
+      "The resource changed since you read it: the `If-Match` header names a version (ETag) that is no longer the current one. Nothing was changed.",
+    todo: "Read `current` (the resource as it is now; its ETag is in the `etag` header), merge your change into it, and send the PATCH again with the new ETag.",
+  },
   payload_too_large: {
     status: 413,
     title: "Payload too large",
@@ -119,6 +126,8 @@ export class AppError extends Error {
     readonly errors?: FieldError[],
     /** Extra response headers, e.g. `retry-after`. */
     readonly headers?: Record<string, string>,
+    /** Extra members of the problem body, e.g. a 412's `current` state. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(detail ?? PROBLEMS[code].title);
   }
@@ -141,6 +150,7 @@ export function problemBody(error: AppError, at: ProblemContext) {
     ...(error.detail ? { detail: error.detail } : {}),
     ...(at.requestId ? { requestId: at.requestId } : {}),
     ...(error.errors?.length ? { errors: error.errors } : {}),
+    ...error.extra,
   };
 }
 

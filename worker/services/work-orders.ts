@@ -11,5 +11,12 @@ export { bookingGuard, bookingsBetween, toBooking } from "./work-orders/booking"
 export { createPlanWorkOrders, createWorkOrder, workOrderFromAlert, type NewWorkOrder } from "./work-orders/create";
 export { patchWorkOrder, type WorkOrderPatch } from "./work-orders/patch";
 export { applyPlacements } from "./work-orders/placements";
-export { getWorkOrder, listWorkOrders, openWorkOrders, serviceOfWorkOrder, type WorkOrderFilter } from "./work-orders/read";
-export { publicWorkOrder, publishWorkOrders, workOrderDetail, type PublicWorkOrder, type Viewer } from "./work-orders/view";
+export {
+  getWorkOrder,
+  listWorkOrders,
+  openWorkOrders,
+  serviceOfWorkOrder,
+  workOrderFacets,
+  type WorkOrderFilter,
+} from "./work-orders/read";
+export { publicWorkOrder, publishWorkOrders, workOrderDetail, workOrderEtag, type PublicWorkOrder, type Viewer } from "./work-orders/view";

@@ -1,10 +1,11 @@
 /**
  * Rules (admins and managers): the tenant's alert rules with an `Enabled` switch and `Edit` each,
- * and `New rule`. (A preview of what a rule would have raised needs a server endpoint that does
- * not exist yet.)
+ * and `New rule`; the form's `Preview` counts what the draft would have raised on the last 7 days.
+ * `Edit` reads the rule afresh with its ETag so a save cannot overwrite someone else's change.
  */
 import { useRef, useState } from "react";
 import { client, describeError, unwrap } from "../api";
+import { withEtag } from "../concurrency";
 import { Page, Status } from "../page";
 import { CONDITIONS, type Rule, RuleForm } from "../rule-form";
 import { SEVERITY_ICONS } from "./live-alerts";
@@ -27,6 +28,7 @@ export default function Rules() {
   const loaded = useApi("rules", () => unwrap(client.api.rules.$get()));
   const [saved, setSaved] = useState(new Map<string, Rule>());
   const [editing, setEditing] = useState<Rule | "new" | null>(null);
+  const [editEtag, setEditEtag] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
@@ -68,6 +70,7 @@ export default function Rules() {
         <RuleForm
           key={editing === "new" ? "new" : editing.id}
           rule={editing === "new" ? null : editing}
+          etag={editing === "new" ? null : editEtag}
           onSaved={(rule) => {
             keep(rule);
             setNotice({ text: `Rule “${rule.name}” saved.`, error: false });
@@ -114,9 +117,16 @@ export default function Rules() {
                       type="button"
                       className="button"
                       aria-describedby={`rule-${rule.id}`}
-                      onClick={() => {
-                        setEditing(rule);
-                        requestAnimationFrame(() => document.getElementById("rule-name")?.focus());
+                      onClick={async () => {
+                        setNotice(null);
+                        try {
+                          const fresh = await withEtag(client.api.rules[":id"].$get({ param: { id: rule.id } }), unwrap);
+                          setEditEtag(fresh.etag);
+                          setEditing(fresh.data);
+                          requestAnimationFrame(() => document.getElementById("rule-name")?.focus());
+                        } catch (error) {
+                          setNotice({ text: `Could not open “${rule.name}”: ${describeError(error)}`, error: true });
+                        }
                       }}
                     >
                       Edit

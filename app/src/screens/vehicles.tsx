@@ -1,11 +1,16 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { client, describeError, unwrap } from "../api";
+import { withEtag } from "../concurrency";
 import type { Vehicle, VehicleDetail as VehicleDetailData } from "../api-types";
 import { formatDateTime, formatNumber } from "../format";
 import { Page, Status } from "../page";
 import { Link } from "../router";
 import { ScrollTable } from "../scroll-table";
 import { useApi } from "../use-api";
+import { session } from "../session";
+import { VehicleForm } from "../vehicle-form";
+import { VehicleImport } from "../vehicle-import";
+import "../setup.css";
 
 const PAGE_SIZE = "100";
 
@@ -54,8 +59,39 @@ export function Vehicles() {
   const [more, setMore] = useState<{ items: Vehicle[]; nextCursor: string | null } | null>(null);
   const [moreError, setMoreError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
+  // Set-up (admins and managers): vehicles saved or imported here, shown before the next reload.
+  const role = session.get()?.user.role;
+  const canEdit = role === "admin" || role === "manager";
+  const [saved, setSaved] = useState(new Map<string, Vehicle>());
+  const [editing, setEditing] = useState<{ vehicle: Vehicle | null; etag: string | null } | null>(null);
+  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const keep = (list: Vehicle[]) =>
+    setSaved((m) => {
+      const next = new Map(m);
+      for (const v of list) next.set(v.id, v);
+      return next;
+    });
 
-  const items = first.data ? [...first.data.items, ...(more?.items ?? [])] : [];
+  const loaded = first.data ? [...first.data.items, ...(more?.items ?? [])] : [];
+  const added = [...saved.values()].filter((v) => !loaded.some((l) => l.id === v.id));
+  const items = [...loaded.map((v) => saved.get(v.id) ?? v), ...added];
+
+  /** Edit reads the vehicle afresh with its ETag, so the save cannot overwrite a newer change unseen. */
+  async function edit(vehicle: Vehicle) {
+    setNotice(null);
+    try {
+      const { data, etag } = await withEtag(client.api.vehicles[":id"].$get({ param: { id: vehicle.id } }), unwrap);
+      setEditing({ vehicle: data, etag });
+      requestAnimationFrame(() => document.getElementById("vehicle-name")?.focus());
+    } catch (error) {
+      setNotice({ text: `Could not open “${vehicle.name}”: ${describeError(error)}`, error: true });
+    }
+  }
+  const close = (focusId?: string) => {
+    setEditing(null);
+    requestAnimationFrame(() => (focusId ? document.getElementById(focusId) : addButton.current)?.focus());
+  };
   const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
   const status = useOpenAlertCounts();
   const risks = useRiskLabels(items.map((v) => v.id));
@@ -82,6 +118,44 @@ export function Vehicles() {
 
   return (
     <Page title="Vehicles">
+      <p className={notice?.error ? "status status-error" : "status"} role="status">
+        {notice?.text}
+      </p>
+      {canEdit && editing === null ? (
+        <div className="actions">
+          <button
+            type="button"
+            className="button primary"
+            ref={addButton}
+            onClick={() => {
+              setEditing({ vehicle: null, etag: null });
+              requestAnimationFrame(() => document.getElementById("vehicle-name")?.focus());
+            }}
+          >
+            Add vehicle
+          </button>
+        </div>
+      ) : null}
+      {editing ? (
+        <VehicleForm
+          key={editing.vehicle?.id ?? "new"}
+          vehicle={editing.vehicle}
+          etag={editing.etag}
+          onSaved={(vehicle) => {
+            keep([vehicle]);
+            setNotice({ text: `Vehicle “${vehicle.name}” saved.`, error: false });
+            close(`edit-${vehicle.id}`);
+          }}
+          onCancel={() => close(editing.vehicle ? `edit-${editing.vehicle.id}` : undefined)}
+        />
+      ) : null}
+      {canEdit && editing === null ? (
+        <VehicleImport
+          onImported={(list) => {
+            keep(list);
+          }}
+        />
+      ) : null}
       {first.state === "loading" ? <Status>Loading vehicles…</Status> : null}
       {first.state === "error" ? <Status error>{describeError(first.error)}</Status> : null}
       {first.state === "ok" && items.length === 0 ? <p>No vehicles are registered yet.</p> : null}
@@ -105,12 +179,17 @@ export function Vehicles() {
               </th>
               <th scope="col">Status</th>
               <th scope="col">Risk</th>
+              {canEdit ? (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
             {items.map((v) => (
               <tr key={v.id}>
-                <th scope="row">
+                <th scope="row" id={`name-${v.id}`}>
                   <Link href={`/vehicles/${encodeURIComponent(v.id)}`} className="cell-link">
                     {v.name}
                   </Link>
@@ -120,6 +199,19 @@ export function Vehicles() {
                 <td className="numeric">{formatNumber(v.odometerKm, "km")}</td>
                 <td>{statusText(v.id)}</td>
                 <td>{risks.get(v.id) ?? "…"}</td>
+                {canEdit ? (
+                  <td>
+                    <button
+                      type="button"
+                      className="button"
+                      id={`edit-${v.id}`}
+                      aria-describedby={`name-${v.id}`}
+                      onClick={() => void edit(v)}
+                    >
+                      Edit
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

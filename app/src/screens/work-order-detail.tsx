@@ -2,6 +2,7 @@
 import { type FormEvent, useState } from "react";
 import { changeWorkOrderStatus } from "../action-queue";
 import { client, describeError, unwrap } from "../api";
+import { ifMatch, isStale, staleMessage, withEtag } from "../concurrency";
 import { formatDateTime, formatNumber } from "../format";
 import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "../form-field";
 import type { WorkOrderDetail as Detail, WorkOrderStatus } from "../maintenance-types";
@@ -11,9 +12,10 @@ import { useApi } from "../use-api";
 import { workOrderIsNewer } from "../live-merge";
 import { useLiveWorkOrders } from "../live-work-orders";
 import { bookingText, formatCost, nextActions, PRIORITY_TEXT, STATUS_TEXT } from "../work-order-status";
+import { WorkOrderNotesForm } from "../work-order-notes-form";
 import "../maintenance.css";
 
-function CompleteForm({ wo, onDone }: { wo: Detail; onDone: (wo: Detail) => void }) {
+function CompleteForm({ wo, etag, onDone }: { wo: Detail; etag: string | null; onDone: (wo: Detail) => void }) {
   const [cost, setCost] = useState(wo.costCents === null ? "" : (wo.costCents / 100).toFixed(2));
   const [notes, setNotes] = useState(wo.notes ?? "");
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -34,12 +36,21 @@ function CompleteForm({ wo, onDone }: { wo: Detail; onDone: (wo: Detail) => void
     setFormError(null);
     try {
       const costCents = amount === null ? null : Math.round(amount * 100);
+      // Notes only when changed here, so someone else's notes are never overwritten with the loaded copy.
+      const changedNotes = (notes || null) !== wo.notes ? { notes: notes || null } : {};
       onDone(
         await unwrap(
-          client.api["work-orders"][":id"].$patch({ param: { id: wo.id }, json: { status: "completed", costCents, notes: notes || null } }),
+          client.api["work-orders"][":id"].$patch(
+            { param: { id: wo.id }, json: { status: "completed", costCents, ...changedNotes } },
+            ifMatch(etag),
+          ),
         ),
       );
     } catch (error) {
+      if (isStale(error)) {
+        setFormError(staleMessage("work order"));
+        return;
+      }
       const { fields, message: form } = problemFields(error, (path) => (path === "costCents" ? "cost" : path === "notes" ? "notes" : null));
       setFieldErrors(fields);
       setFormError(form);
@@ -66,8 +77,13 @@ function CompleteForm({ wo, onDone }: { wo: Detail; onDone: (wo: Detail) => void
 }
 
 export default function WorkOrderDetail({ id }: { id: string }) {
-  const loaded = useApi(`work-order:${id}`, () => unwrap(client.api["work-orders"][":id"].$get({ param: { id } })));
+  const [reloads, setReloads] = useState(0);
+  const read = useApi(`work-order:${id}:${reloads}`, () => withEtag(client.api["work-orders"][":id"].$get({ param: { id } }), unwrap));
+  const loaded = { ...read, data: read.data?.data };
   const [updated, setUpdated] = useState<Detail | null>(null);
+  // The version the page's edits apply to (If-Match); a save answers the next one.
+  const [savedEtag, setSavedEtag] = useState<string | null>(null);
+  const etag = savedEtag ?? read.data?.etag ?? null;
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   // Someone else's change (schedule, status) arrives on the live stream; only a newer state is taken.
@@ -93,6 +109,7 @@ export default function WorkOrderDetail({ id }: { id: string }) {
         });
       } else {
         setUpdated((await result.response.json()) as Detail);
+        setSavedEtag(result.response.headers.get("etag"));
         setMessage({ text: `Now ${STATUS_TEXT[to].toLowerCase()}.`, error: false });
       }
     } catch (error) {
@@ -104,6 +121,9 @@ export default function WorkOrderDetail({ id }: { id: string }) {
 
   const completed = (next: Detail) => {
     setUpdated(next);
+    // Read the new version's ETag for later edits.
+    setSavedEtag(null);
+    setReloads((r) => r + 1);
     setMessage({ text: "Completed.", error: false });
   };
 
@@ -169,7 +189,20 @@ export default function WorkOrderDetail({ id }: { id: string }) {
               ))}
             </div>
           ) : null}
-          {wo.status === "in_progress" ? <CompleteForm wo={wo} onDone={completed} /> : null}
+          {wo.status === "in_progress" ? <CompleteForm wo={wo} etag={etag} onDone={completed} /> : null}
+          <WorkOrderNotesForm
+            wo={wo}
+            etag={etag}
+            onSaved={(next, nextEtag) => {
+              setUpdated(next);
+              setSavedEtag(nextEtag);
+            }}
+            onReload={async () => {
+              const fresh = await withEtag(client.api["work-orders"][":id"].$get({ param: { id } }), unwrap);
+              setUpdated(fresh.data);
+              setSavedEtag(fresh.etag);
+            }}
+          />
           <h2>History</h2>
           <ol className="history">
             {wo.history.map((h, i) => (

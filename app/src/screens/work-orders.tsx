@@ -1,4 +1,9 @@
-/** Work orders: the board by status, the week calendar per technician and bay, booking and auto-scheduling. */
+/**
+ * Work orders: search with facets and paging over all of them, the board by status, the week
+ * calendar per technician and bay, booking and auto-scheduling. The board and the calendars get
+ * every open, scheduled and in-progress work order (paged through to the end, never cut at a
+ * limit), so no booking is missing from the calendar, plus the latest finished ones.
+ */
 import { useRef, useState } from "react";
 import { ApiError, client, describeError, unwrap } from "../api";
 import { changeWorkOrderStatus } from "../action-queue";
@@ -15,7 +20,33 @@ import { ScheduleForm } from "../work-order-schedule-form";
 import { NewWorkOrder } from "../work-order-new-form";
 import { DownloadButton } from "../download-button";
 import { STATUS_TEXT } from "../work-order-status";
+import { WorkOrderSearch } from "../work-order-search";
 import "../maintenance.css";
+
+const ACTIVE: WorkOrderStatus[] = ["open", "scheduled", "in_progress"];
+const FINISHED: WorkOrderStatus[] = ["completed", "cancelled"];
+const RECENT_FINISHED = "50";
+
+/** Every work order of a status, page by page. */
+async function allOf(status: WorkOrderStatus): Promise<WorkOrder[]> {
+  const items: WorkOrder[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await unwrap(client.api["work-orders"].$get({ query: { status, limit: "500", cursor } }));
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+/** Active work orders in full and the latest finished ones, newest first as the API lists them. */
+async function boardWorkOrders(): Promise<WorkOrder[]> {
+  const lists = await Promise.all([
+    ...ACTIVE.map(allOf),
+    ...FINISHED.map(async (status) => (await unwrap(client.api["work-orders"].$get({ query: { status, limit: RECENT_FINISHED } }))).items),
+  ]);
+  return lists.flat().sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
 
 /** A list the caller's role may not read (technicians cannot list the shop) counts as empty. */
 async function orEmpty<T>(load: Promise<{ items: T[] }>): Promise<{ items: T[] }> {
@@ -35,12 +66,12 @@ export default function WorkOrders() {
   const [version, setVersion] = useState(0);
   const data = useApi(`work-orders:${version}`, async () => {
     const [workOrders, vehicles, technicians, bays] = await Promise.all([
-      unwrap(client.api["work-orders"].$get({ query: { limit: "500" } })),
+      boardWorkOrders(),
       unwrap(client.api.vehicles.$get({ query: { limit: "500" } })),
       orEmpty(unwrap(client.api.technicians.$get({ query: { limit: "500" } }))),
       orEmpty(unwrap(client.api.bays.$get({ query: { limit: "500" } }))),
     ]);
-    return { workOrders: workOrders.items, vehicles: vehicles.items, technicians: technicians.items, bays: bays.items };
+    return { workOrders, vehicles: vehicles.items, technicians: technicians.items, bays: bays.items };
   });
   const [week, setWeek] = useState(() => weekStart(new Date()));
   const [selectedId, setSelectedId] = useState("");
@@ -121,6 +152,7 @@ export default function WorkOrders() {
           <DownloadButton label="Export CSV" path="/api/reports/work-orders.csv" fileName="work-orders.csv" />
         </div>
       ) : null}
+      <WorkOrderSearch vehicles={vehicles} />
       <section aria-labelledby="board-heading">
         <h2 id="board-heading">Board</h2>
         <WorkOrderBoard

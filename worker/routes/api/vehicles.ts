@@ -9,6 +9,9 @@ import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema } from "../../schemas/vehicles";
 import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle } from "../../services/vehicles";
+import { assertIfMatch, etagOf } from "../../lib/etag";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
+import { importVehicles, MAX_IMPORT_ROWS } from "../../services/vehicle-import";
 
 /** /api/vehicles: the fleet, each vehicle's latest telemetry, risk and recent readings. */
 const tags = ["Vehicles"];
@@ -51,7 +54,7 @@ const read = createRoute({
   security: bearerSecurity,
   middleware: [authorize(ANY_ROLE)] as const,
   request: { params: IdParam },
-  responses: { 200: json(VehicleDetail, "The vehicle"), 401: errors[401], 404: errors[404] },
+  responses: { 200: withEtag(VehicleDetail, "The vehicle (ETag: its editable fields' version)"), 401: errors[401], 404: errors[404] },
 });
 
 const risk = createRoute({
@@ -72,8 +75,49 @@ const patch = createRoute({
   tags,
   security: bearerSecurity,
   middleware: [fleetEditors] as const,
+  parameters: [ifMatchParameter],
   request: { params: IdParam, ...jsonBody(PatchVehicleBody) },
-  responses: { 200: json(VehicleSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: {
+    200: withEtag(VehicleSchema, "Updated"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    412: precondition412(VehicleSchema),
+  },
+});
+
+const ImportVehiclesBody = z
+  .strictObject({
+    csv: z
+      .string()
+      .min(1)
+      .max(1_000_000)
+      .openapi({
+        description: `The file's text: a header line naming the columns (externalId, name, vin, type, odometerKm, engineHours, driver — or the form's labels), then one vehicle per line; at most ${MAX_IMPORT_ROWS}`,
+        example: "externalId,name,type,odometerKm\nTRUCK-101,Unit 101,truck,120500",
+      }),
+  })
+  .openapi("ImportVehicles");
+
+const importRoute = createRoute({
+  method: "post",
+  path: "/import",
+  summary: "Register vehicles from a CSV file, all or nothing",
+  description:
+    "Every line is validated as POST /api/vehicles would; a duplicate External ID (in the file or the fleet) or an unknown driver refuses its line. " +
+    "If any line is refused, the 400 names each one as `lines.<line number>.<column>` and nothing is stored.",
+  tags,
+  security: bearerSecurity,
+  middleware: [fleetEditors] as const,
+  request: jsonBody(ImportVehiclesBody),
+  responses: {
+    201: json(z.object({ created: z.number().int(), items: z.array(VehicleSchema) }).openapi("VehicleImport"), "Every vehicle created"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    409: errors[409],
+  },
 });
 
 const MAX_POINTS = 500;
@@ -120,6 +164,13 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     c.set("audit", { action: "vehicle.create", targetType: "vehicle", targetId: vehicle.id });
     return c.json(publicVehicle(vehicle), 201);
   })
+  .openapi(importRoute, async (c) => {
+    const { tenantId } = c.get("auth");
+    const created = await importVehicles(database(c.env.DB), tenantId, c.req.valid("json").csv);
+    await tenantHub(c.env, tenantId).invalidate(tenantId);
+    c.set("audit", { action: "vehicle.import", targetType: "vehicle", detail: { created: created.length } });
+    return c.json({ created: created.length, items: created.map(publicVehicle) }, 201);
+  })
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const after = decodeCursor(cursor, 2) as [string, string] | undefined;
@@ -134,6 +185,7 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     if (auth.role === "driver" && vehicle.driverId !== auth.userId) throw new AppError("not_found", "No such vehicle.");
     const hub = tenantHub(c.env, auth.tenantId);
     const [latest, risk] = await Promise.all([hub.latest(auth.tenantId, vehicle.id), hub.risk(auth.tenantId, vehicle.id)]);
+    c.header("etag", await etagOf(publicVehicle(vehicle)));
     return c.json({ ...publicVehicle(vehicle), latest, risk }, 200);
   })
   .openapi(risk, async (c) => {
@@ -145,9 +197,16 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
   .openapi(patch, async (c) => {
     const { id } = c.req.valid("param");
     const { tenantId } = c.get("auth");
-    const vehicle = await updateVehicle(database(c.env.DB), tenantId, id, c.req.valid("json"));
+    const db = database(c.env.DB);
+    const ifMatch = c.req.header("if-match");
+    if (ifMatch !== undefined) {
+      const current = publicVehicle(await getVehicle(db, tenantId, id));
+      assertIfMatch(ifMatch, "vehicle", current, await etagOf(current));
+    }
+    const vehicle = await updateVehicle(db, tenantId, id, c.req.valid("json"));
     await tenantHub(c.env, tenantId).invalidate(tenantId);
     c.set("audit", { action: "vehicle.update", targetType: "vehicle", targetId: id, detail: { fields: Object.keys(c.req.valid("json")) } });
+    c.header("etag", await etagOf(publicVehicle(vehicle)));
     return c.json(publicVehicle(vehicle), 200);
   })
   .openapi(readings, async (c) => {

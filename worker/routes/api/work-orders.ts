@@ -1,10 +1,12 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize, STAFF } from "../../middleware/authorize";
-import { bearerSecurity, errors, IdParam, json, jsonBody, listOf } from "../../schemas/common";
+import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
+import { WORK_ORDER_PRIORITIES, WORK_ORDER_STATUSES } from "../../domain/maintenance/lifecycle";
 import {
   CreateWorkOrderBody,
   PatchWorkOrderBody,
@@ -20,6 +22,8 @@ import {
   patchWorkOrder,
   publicWorkOrder,
   workOrderDetail,
+  workOrderEtag,
+  workOrderFacets,
   workOrderFromAlert,
 } from "../../services/work-orders";
 
@@ -60,6 +64,31 @@ const fromAlert = createRoute({
     404: errors[404],
   },
 });
+const ListQuery = WorkOrderQuery.extend({
+  priority: z.enum(WORK_ORDER_PRIORITIES).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Full text over title, notes, vehicle name and plan name; each word a prefix, all required" }),
+});
+const count = (keys: readonly string[]) => z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])));
+const WorkOrderPage = z
+  .object({
+    items: z.array(WorkOrderSchema),
+    nextCursor: z.string().nullable(),
+    facets: z
+      .object({
+        status: count(WORK_ORDER_STATUSES),
+        priority: count(WORK_ORDER_PRIORITIES),
+        vehicle: z.record(z.string(), z.number().int()).openapi({ description: "Work orders per vehicle id" }),
+      })
+      .openapi({ description: "Counts over the whole filtered set; each facet ignores its own filter" }),
+  })
+  .openapi("WorkOrderList");
+
 const list = createRoute({
   tags,
   security: bearerSecurity,
@@ -67,8 +96,8 @@ const list = createRoute({
   method: "get",
   path: "/",
   summary: "Work orders, newest first (a technician sees its own and open ones)",
-  request: { query: WorkOrderQuery },
-  responses: { 200: json(listOf(WorkOrderSchema, "WorkOrderList"), "Work orders"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  request: { query: ListQuery },
+  responses: { 200: json(WorkOrderPage, "Work orders, with facets"), 400: errors[400], 401: errors[401], 403: errors[403] },
 });
 const read = createRoute({
   tags,
@@ -78,7 +107,12 @@ const read = createRoute({
   path: "/{id}",
   summary: "A work order with its status history",
   request: { params: IdParam },
-  responses: { 200: json(WorkOrderDetail, "The work order"), 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: {
+    200: withEtag(WorkOrderDetail, "The work order (ETag: its editable state's version)"),
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
 });
 const patch = createRoute({
   tags,
@@ -92,9 +126,11 @@ const patch = createRoute({
     "A booking (technicianId, bayId, scheduledStart, scheduledEnd) must not overlap another booking of the technician or vehicle, must fit the bay's capacity, " +
     "lie inside the technician's shift (in its time zone) and the technician must have the work order's skill — otherwise 409 naming the conflicting booking. " +
     "Giving an open work order a complete booking schedules it. Completing a work order that carries a plan records the service (odometer, engine hours, date).",
+  parameters: [ifMatchParameter],
   request: { params: IdParam, ...jsonBody(PatchWorkOrderBody) },
   responses: {
-    200: json(WorkOrderDetail, "Updated"),
+    200: withEtag(WorkOrderDetail, "Updated"),
+    412: precondition412(WorkOrderDetail),
     400: errors[400],
     401: errors[401],
     403: errors[403],
@@ -131,33 +167,35 @@ export const workOrderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInva
     const auth = c.get("auth");
     const { limit, cursor, ...filter } = c.req.valid("query");
     const before = decodeCursor(cursor, 1) as [string] | undefined;
-    const rows = await listWorkOrders(
-      database(c.env.DB),
-      auth.tenantId,
-      { userId: auth.userId, role: auth.role },
-      filter,
-      limit,
-      before?.[0],
-    );
+    const db = database(c.env.DB);
+    const viewer = { userId: auth.userId, role: auth.role };
+    const [rows, facets] = await Promise.all([
+      listWorkOrders(db, auth.tenantId, viewer, filter, limit, before?.[0]),
+      workOrderFacets(db, auth.tenantId, viewer, filter),
+    ]);
     const result = page(rows, limit, (w) => [w.id]);
-    return c.json({ items: result.items.map(publicWorkOrder), nextCursor: result.nextCursor }, 200);
+    return c.json({ items: result.items.map(publicWorkOrder), nextCursor: result.nextCursor, facets }, 200);
   })
   .openapi(read, async (c) => {
     const auth = c.get("auth");
     const db = database(c.env.DB);
     const row = await getWorkOrder(db, auth.tenantId, { userId: auth.userId, role: auth.role }, c.req.valid("param").id);
-    return c.json(await workOrderDetail(db, auth.tenantId, row), 200);
+    const detail = await workOrderDetail(db, auth.tenantId, row);
+    c.header("etag", await workOrderEtag(detail));
+    return c.json(detail, 200);
   })
   .openapi(patch, async (c) => {
     const auth = c.get("auth");
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const workOrder = await patchWorkOrder(c.env, auth.tenantId, { userId: auth.userId, role: auth.role }, id, body);
+    const ifMatch = c.req.header("if-match");
+    const workOrder = await patchWorkOrder(c.env, auth.tenantId, { userId: auth.userId, role: auth.role }, id, body, ifMatch);
     c.set("audit", {
       action: "work_order.update",
       targetType: "work_order",
       targetId: id,
       detail: { fields: Object.keys(body), status: workOrder.status },
     });
+    c.header("etag", await workOrderEtag(workOrder));
     return c.json(workOrder, 200);
   });

@@ -10,6 +10,7 @@ import {
   type WorkOrderPriority,
   type WorkOrderStatus,
 } from "../../domain/maintenance/lifecycle";
+import { assertIfMatch, preconditionFailed } from "../../lib/etag";
 import { AppError, type FieldError } from "../../lib/problem";
 import { TECHNICIAN_PATCH_FIELDS } from "../../schemas/maintenance";
 import { awardWorkOrderCompletion } from "../engagement";
@@ -19,7 +20,7 @@ import { findBay, findTechnician } from "../shop";
 import { bookingGuard, bookingsBetween } from "./booking";
 import { scopeOf, visibleTo } from "./read";
 import { eventIfRev, hasRev, newRev } from "./revisions";
-import { publishWorkOrders, workOrderDetail, type Viewer } from "./view";
+import { publishWorkOrders, workOrderDetail, workOrderEtag, type Viewer } from "./view";
 
 const invalid = (errors: FieldError[]) => new AppError("validation", "The request has invalid fields.", errors);
 
@@ -50,13 +51,18 @@ const ms = (value: string | null | undefined, current: number | null) =>
  * Applies a PATCH: lifecycle (409 on an illegal transition), booking rules (409 naming the
  * conflicting booking), technicians limited to their own work orders' status, notes and cost;
  * completing a work order that carries a plan records the service and so starts the next
- * interval. Broadcasts the result.
+ * interval. Broadcasts the result. With `ifMatch` (the If-Match header) the write applies only
+ * to the version it names (else 412); the guarded UPDATE on `rev` makes check and write atomic.
  */
-export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer, id: string, patch: WorkOrderPatch) {
+export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer, id: string, patch: WorkOrderPatch, ifMatch?: string) {
   const db = database(env.DB);
   const current = await db.query.workOrders.findFirst({ where: inTenant(workOrders, tenantId, eq(workOrders.id, id)) });
   const scope = await scopeOf(db, tenantId, viewer);
   if (!current || !visibleTo(scope, current)) throw new AppError("not_found", "No such work order.");
+  if (ifMatch !== undefined) {
+    const detail = await workOrderDetail(db, tenantId, current);
+    assertIfMatch(ifMatch, "work order", detail, await workOrderEtag(detail));
+  }
   const fields = Object.keys(patch).filter((k) => patch[k as keyof WorkOrderPatch] !== undefined);
   if (scope.limited) {
     if (!scope.technician || current.technicianId !== scope.technician.id)
@@ -183,6 +189,10 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
   const updated = (rows as WorkOrder[])[0];
   if (!updated) {
     const now2 = await db.query.workOrders.findFirst({ where: inTenant(workOrders, tenantId, eq(workOrders.id, current.id)) });
+    if (now2 && now2.rev !== current.rev && ifMatch !== undefined) {
+      const detail = await workOrderDetail(db, tenantId, now2);
+      throw preconditionFailed("work order", detail, await workOrderEtag(detail));
+    }
     if (!now2 || now2.rev !== current.rev)
       throw conflictError("The work order was changed by someone else meanwhile; reload it and try again.");
     const existing = candidate ? await bookingsBetween(db, tenantId, candidate.start, candidate.end, current.id) : [];

@@ -3,6 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { inTenant, type Db } from "../../db/client";
 import { workOrderEvents, type Role, type WorkOrder } from "../../db/schema";
 import { tenantHub } from "../../lib/hub";
+import { etagOf } from "../../lib/etag";
 import { iso, isoOrNull } from "../../lib/time";
 import { queueWorkOrderWebhooks, type WorkOrderEvent } from "../../notifications/work-order-webhooks";
 
@@ -38,6 +39,12 @@ export const publicWorkOrder = (w: WorkOrder) => ({
 });
 
 export type PublicWorkOrder = ReturnType<typeof publicWorkOrder>;
+
+/** The ETag of a work order's editable state: its public fields (with `updatedAt`), not its history. */
+export function workOrderEtag(workOrder: PublicWorkOrder & { history?: unknown }) {
+  const { history: _history, ...fields } = workOrder;
+  return etagOf(fields);
+}
 
 /** The work order with its status history, as GET, PATCH and the live stream show it. */
 export async function workOrderDetail(db: Db, tenantId: string, w: WorkOrder) {
