@@ -10,6 +10,7 @@ import type { Alert, Client } from "./api-types";
 import { Field, FormMessage, problemFields } from "./form-field";
 import { formatDateTime } from "./format";
 import { useApi } from "./use-api";
+import "./alert-work.css";
 
 type CommentList = InferResponseType<Client["api"]["alerts"][":id"]["comments"]["$get"], 200>;
 
