@@ -101,6 +101,7 @@ export function AlertDecisions({ alertId }: { alertId: string }) {
           </thead>
           <tbody>
             {decisions.data.map((d, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: decisions have no id; the list is replaced whole, never reordered.
               <tr key={`${d.userId}-${d.channel}-${d.at}-${i}`}>
                 <td>{d.userName ?? d.userId ?? "—"}</td>
                 <td>{CHANNEL_NAMES[d.channel] ?? d.channel}</td>

@@ -71,9 +71,7 @@ function parse(d: Draft): { input: GeofenceInput } | { errors: FieldErrors } {
       .map((l) => l.trim())
       .filter(Boolean);
     const points = lines.map((line) => line.split(/[,;\s]+/).map((v) => parseNumber(v)));
-    const valid = points.every(
-      (p) => p.length === 2 && p[0] != null && p[1] != null && Math.abs(p[0]) <= 90 && Math.abs(p[1]) <= 180,
-    );
+    const valid = points.every((p) => p.length === 2 && p[0] != null && p[1] != null && Math.abs(p[0]) <= 90 && Math.abs(p[1]) <= 180);
     if (lines.length < 3 || !valid) errors.points = "Enter at least 3 points, one per line, each as latitude, longitude.";
     else shape = { type: "polygon", points: points.map((p) => [p[0]!, p[1]!] as [number, number]) };
   }

@@ -41,9 +41,9 @@ async function tenantWithAlerts() {
   const tenant = await createTenant();
   const driver = await userWithRole(tenant, "driver");
   const vehicles = await addVehicles(tenant, ["W-1", "W-2"]);
-  expect((await call("PATCH", `/api/vehicles/${vehicles["W-1"]!.id}`, { token: tenant.admin.token, body: { driverId: driver.id } })).status).toBe(
-    200,
-  );
+  expect(
+    (await call("PATCH", `/api/vehicles/${vehicles["W-1"]!.id}`, { token: tenant.admin.token, body: { driverId: driver.id } })).status,
+  ).toBe(200);
   const oilDrop = (id: string) => [0, 10].map((s) => ({ vehicleId: id, ts: isoAt(s), readings: { oilPressureKpa: 60 } }));
   expect((await postTelemetry(tenant, { events: [...oilDrop("W-1"), ...oilDrop("W-2")] })).status).toBe(202);
   await runHubAlarm(tenant.id);
@@ -66,7 +66,9 @@ const listed = async (tenant: TestTenant, id: string) =>
 
 const auditActions = async (tenantId: string, targetId: string) =>
   (
-    await env.DB.prepare("SELECT action, actor_id AS actorId, detail FROM audit_log WHERE tenant_id = ? AND target_id = ? ORDER BY created_at, id")
+    await env.DB.prepare(
+      "SELECT action, actor_id AS actorId, detail FROM audit_log WHERE tenant_id = ? AND target_id = ? ORDER BY created_at, id",
+    )
       .bind(tenantId, targetId)
       .all<{ action: string; actorId: string; detail: string | null }>()
   ).results;
@@ -158,12 +160,22 @@ describe("commenting on an alert", () => {
     const manager = await userWithRole(tenant, "manager");
     const live = await openLive(tenant.admin.token);
     try {
-      const first = await call("POST", `/api/alerts/${own.id}/comments`, { token: manager.token, body: { body: "  Driver says the gauge flickers  " } });
+      const first = await call("POST", `/api/alerts/${own.id}/comments`, {
+        token: manager.token,
+        body: { body: "  Driver says the gauge flickers  " },
+      });
       expect(first.status).toBe(201);
       const comment = (await first.json()) as CommentJson;
-      expect(comment).toMatchObject({ alertId: own.id, body: "Driver says the gauge flickers", author: { id: manager.id, name: "manager user" } });
+      expect(comment).toMatchObject({
+        alertId: own.id,
+        body: "Driver says the gauge flickers",
+        author: { id: manager.id, name: "manager user" },
+      });
       expect(Date.parse(comment.createdAt)).not.toBeNaN();
-      const second = await call("POST", `/api/alerts/${own.id}/comments`, { token: tenant.admin.token, body: { body: "Booked into the shop" } });
+      const second = await call("POST", `/api/alerts/${own.id}/comments`, {
+        token: tenant.admin.token,
+        body: { body: "Booked into the shop" },
+      });
       expect(second.status).toBe(201);
 
       const thread = await call("GET", `/api/alerts/${own.id}/comments`, { token: manager.token });
@@ -205,7 +217,9 @@ describe("commenting on an alert", () => {
     expect((await call("POST", `/api/alerts/${other.id}/comments`, { token: driver.token, body: { body: "Not mine" } })).status).toBe(404);
     expect((await call("GET", `/api/alerts/${other.id}/comments`, { token: driver.token })).status).toBe(404);
     const elsewhere = await createTenant();
-    expect((await call("POST", `/api/alerts/${own.id}/comments`, { token: elsewhere.admin.token, body: { body: "Hello" } })).status).toBe(404);
+    expect((await call("POST", `/api/alerts/${own.id}/comments`, { token: elsewhere.admin.token, body: { body: "Hello" } })).status).toBe(
+      404,
+    );
     expect((await call("GET", `/api/alerts/${own.id}/comments`, { token: elsewhere.admin.token })).status).toBe(404);
 
     for (const body of [{ body: "   " }, {}, { body: "x".repeat(4001) }, { body: "ok", extra: 1 }]) {
@@ -227,7 +241,9 @@ describe("commenting on an alert", () => {
     const before = await countRows("deliveries", "tenant_id = ? AND topic = 'alert.resolved'", tenant.id);
     expect(before).toBeGreaterThan(0);
 
-    expect((await call("POST", `/api/alerts/${own.id}/comments`, { token: tenant.admin.token, body: { body: "Fixed a loose sensor" } })).status).toBe(201);
+    expect(
+      (await call("POST", `/api/alerts/${own.id}/comments`, { token: tenant.admin.token, body: { body: "Fixed a loose sensor" } })).status,
+    ).toBe(201);
     await runHubAlarm(tenant.id);
     await drainQueue();
     expect(await countRows("deliveries", "tenant_id = ? AND topic = 'alert.resolved'", tenant.id)).toBe(before);
@@ -241,7 +257,9 @@ describe("reopening an alert", () => {
     const technician = await userWithRole(tenant, "technician");
     expect((await call("POST", `/api/alerts/${own.id}/reopen`, { token: technician.token })).status).toBe(409);
     expect((await call("POST", `/api/alerts/${own.id}/ack`, { token: tenant.admin.token, body: {} })).status).toBe(200);
-    const resolved = (await (await call("POST", `/api/alerts/${own.id}/resolve`, { token: tenant.admin.token, body: {} })).json()) as AlertJson;
+    const resolved = (await (
+      await call("POST", `/api/alerts/${own.id}/resolve`, { token: tenant.admin.token, body: {} })
+    ).json()) as AlertJson;
     expect(resolved.status).toBe("resolved");
 
     const live = await openLive(tenant.admin.token);
@@ -294,10 +312,13 @@ describe("reopening an alert", () => {
     await call("POST", `/api/alerts/${own.id}/resolve`, { token: tenant.admin.token, body: {} });
     await runHubAlarm(tenant.id);
     freezeClock(Date.now() + 40 * DAY);
-    await runInDurableObject(hubOf(tenant.id), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+    await runInDurableObject(hubOf(tenant.id), (_hub, state) =>
+      state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"),
+    );
     await runHubAlarm(tenant.id);
-    const inObject = await runInDurableObject(hubOf(tenant.id), (_hub, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM alerts WHERE id = ?", own.id).one().n,
+    const inObject = await runInDurableObject(
+      hubOf(tenant.id),
+      (_hub, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM alerts WHERE id = ?", own.id).one().n,
     );
     expect(inObject).toBe(0);
 

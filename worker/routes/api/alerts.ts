@@ -79,7 +79,13 @@ const assign = createRoute({
   security: bearerSecurity,
   middleware: [authorize(STAFF)] as const,
   request: { params: IdParam, ...jsonBody(AssigneeBody) },
-  responses: { 200: json(AlertSchema, "The alert with its new assignee"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: {
+    200: json(AlertSchema, "The alert with its new assignee"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
 });
 const addComment = createRoute({
   method: "post",
