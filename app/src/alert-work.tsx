@@ -46,26 +46,28 @@ export function AlertAssignee({ alert, people, onChange }: { alert: Alert; peopl
   };
 
   return (
-    <form className="inline-form" onSubmit={submit} aria-labelledby="assignee-title" noValidate>
+    <section aria-labelledby="assignee-title">
       <h2 id="assignee-title">Assignment</h2>
       <p>{alert.assignee ? `Assigned to ${alert.assignee.name}.` : "Nobody is assigned."}</p>
-      <Field id="alert-assignee" label="Assignee" error={error}>
-        {(p) => (
-          <select {...p} value={userId} onChange={(e) => setUserId(e.target.value)}>
-            <option value="">Nobody</option>
-            {options.map((person) => (
-              <option key={person.id} value={person.id}>
-                {person.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <button type="submit" className="button">
-        Assign
-      </button>
+      <form className="inline-form" onSubmit={submit} aria-label="Assign the alert" noValidate>
+        <Field id="alert-assignee" label="Assignee" error={error}>
+          {(p) => (
+            <select {...p} value={userId} onChange={(e) => setUserId(e.target.value)}>
+              <option value="">Nobody</option>
+              {options.map((person) => (
+                <option key={person.id} value={person.id}>
+                  {person.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <button type="submit" className="button">
+          Assign
+        </button>
+      </form>
       <FormMessage message={message?.text ?? null} error={message?.error} />
-    </form>
+    </section>
   );
 }
 
