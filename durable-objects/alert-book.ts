@@ -1,4 +1,4 @@
-import { type Alert, type AlertEvent, type AlertEventKind, LIVE_COALESCE_MS } from "../worker/domain/alert";
+import { type Alert, type AlertEvent, type AlertEventKind, LIVE_COALESCE_MS, type NewAlert, withWorkDefaults } from "../worker/domain/alert";
 
 /** A continuing episode's values not yet logged as an event (kept in its rule pair, so they survive eviction). */
 export interface HeldValues {
@@ -39,16 +39,16 @@ export class AlertBook {
     if (!alert) {
       const row = this.sql.exec<{ data: string }>("SELECT data FROM alerts WHERE id = ?", id).toArray()[0];
       if (!row) return undefined;
-      alert = JSON.parse(row.data) as Alert;
+      alert = withWorkDefaults(JSON.parse(row.data) as Alert);
       this.#cache.set(id, alert);
     }
     return alert;
   }
 
   /** Stores the alert under the next seq and logs the event (held values of it are logged with it). */
-  record(kind: AlertEventKind, alert: Omit<Alert, "seq">, at: number): AlertEvent {
+  record(kind: AlertEventKind, alert: NewAlert, at: number): AlertEvent {
     const seq = ++this.#seq;
-    const stored: Alert = { ...alert, seq };
+    const stored: Alert = withWorkDefaults({ ...alert, seq });
     const data = JSON.stringify(stored);
     this.sql.exec("INSERT INTO alerts (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", stored.id, data);
     this.sql.exec("INSERT INTO alert_events (seq, kind, alert_id, at, data) VALUES (?, ?, ?, ?, ?)", seq, kind, stored.id, at, data);
@@ -123,7 +123,7 @@ export class AlertBook {
         limit,
       )
       .toArray()
-      .map((row) => ({ seq: row.seq, kind: row.kind, alert: JSON.parse(row.data) as Alert }));
+      .map((row) => ({ seq: row.seq, kind: row.kind, alert: withWorkDefaults(JSON.parse(row.data) as Alert) }));
   }
 
   /** Forgets log entries and resolved alerts older than `before` (the cache keeps only live ones). */

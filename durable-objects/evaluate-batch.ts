@@ -197,5 +197,7 @@ function created(rule: RuleDef, vehicleId: string, signal: Signal, ctx: BatchCon
     snoozedUntil: null,
     silenced: ctx.silenced({ vehicleId, ruleId: rule.id, type: rule.type, severity: rule.severity }),
     note: null,
+    assignee: null,
+    commentCount: 0,
   };
 }

@@ -1,11 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Alert, AlertAction, AlertEvent, TransitionResult } from "../worker/domain/alert";
+import type { Alert, AlertAction, AlertEvent, AlertWorkChange, TransitionResult } from "../worker/domain/alert";
 import { HEARTBEAT, VIEWER_HEADER } from "../worker/domain/live-protocol";
 import type { RuleDef } from "../worker/domain/rule-engine";
 import { type ActiveSilence, isSilenced } from "../worker/domain/silence";
 import type { IncomingEvent, IngestResult } from "../worker/domain/telemetry";
 import { AlertBook } from "./alert-book";
 import { planTransition } from "./alert-transition";
+import { planWork } from "./alert-work";
 import { cancelEscalations } from "./escalation-schedule";
 import { HubAlarm } from "./hub-alarm";
 import { ingestBatch } from "./hub-ingest";
@@ -168,6 +169,26 @@ export class TenantHubCore extends DurableObject<Env> {
     });
     this.#publish([event], byId);
     await this.#alarm.syncNow();
+    return { ok: true, alert: event.alert };
+  }
+
+  /**
+   * Alert work (assign, count a comment, reopen) as `viewer`, recorded like any alert change: one
+   * `alert.updated` event with the next seq, on the live stream and on its way to D1. A resolved
+   * alert retention dropped from the object comes back from D1.
+   */
+  async work(tenantId: string, viewer: Viewer, alertId: string, change: AlertWorkChange): Promise<TransitionResult> {
+    const { byId } = await this.#bind(tenantId).vehicles();
+    const alert = this.#book.get(alertId) ?? (await this.#ports.storedAlert(tenantId, alertId)) ?? undefined;
+    if (!alert || !canSee(viewer, { seq: alert.seq, kind: "alert", alert }, (id) => byId.get(id)?.driverId)) {
+      return { ok: false, error: "not_found", detail: "No such alert." };
+    }
+    const plan = planWork(alert, change);
+    if (plan.kind === "conflict") return { ok: false, error: "conflict", detail: plan.detail };
+    if (plan.kind === "unchanged") return { ok: true, alert: plan.alert };
+    const event = this.ctx.storage.transactionSync(() => this.#book.record("alert.updated", plan.next, Date.now()));
+    this.#publish([event], byId);
+    await this.syncNow();
     return { ok: true, alert: event.alert };
   }
 

@@ -26,6 +26,7 @@ const AlertDetail = lazy(() => import("./screens/alert-detail"));
 const VehicleDetail = lazy(() => import("./screens/vehicle-detail"));
 const Overview = lazy(() => import("./screens/overview"));
 const Rules = lazy(() => import("./screens/rules"));
+const Geofences = lazy(() => import("./screens/geofences"));
 const MyVehicle = lazy(() => import("./screens/vehicle-detail").then((m) => ({ default: m.MyVehicle })));
 
 interface Route {
@@ -51,6 +52,7 @@ export const ROUTES: Route[] = [
   { path: "/vehicles", nav: "Vehicles", who: STAFF, render: () => <Vehicles /> },
   { path: "/vehicles/:id", who: STAFF, render: ({ id }) => <VehicleDetail id={id ?? ""} key={id} /> },
   { path: "/rules", nav: "Rules", who: MANAGERS, render: () => <Rules /> },
+  { path: "/geofences", nav: "Geofences", who: MANAGERS, render: () => <Geofences /> },
   { path: "/maintenance", nav: "Maintenance", who: STAFF, render: () => <Maintenance /> },
   { path: "/work-orders", nav: "Work orders", who: STAFF, render: () => <WorkOrders /> },
   { path: "/work-orders/:id", who: STAFF, render: ({ id }) => <WorkOrderDetail id={id ?? ""} key={id} /> },

@@ -38,13 +38,14 @@ export const STAFF_LINKS = [
   "Alerts",
   "Vehicles",
   "Rules",
+  "Geofences",
   "Maintenance",
   "Work orders",
   "Analytics",
   "Leaderboard",
   "Settings",
 ];
-export const TECHNICIAN_LINKS = STAFF_LINKS.filter((name) => name !== "Rules" && name !== "Analytics");
+export const TECHNICIAN_LINKS = STAFF_LINKS.filter((name) => name !== "Rules" && name !== "Geofences" && name !== "Analytics");
 /** Where staff land after signing in. */
 export const STAFF_HOME = "/overview";
 export const DRIVER_LINKS = ["My vehicle", "My alerts", "Settings"];

@@ -10,3 +10,4 @@ export * from "./schema/maintenance";
 export * from "./schema/engagement";
 export * from "./schema/geofences";
 export * from "./schema/retention";
+export * from "./schema/alert-work";

@@ -32,7 +32,29 @@ export interface Alert {
   snoozedUntil: string | null;
   silenced: boolean;
   note: string | null;
+  /** The person working on it (alert work); null when nobody is. The name is as it was when assigned. */
+  assignee: AlertAssignee | null;
+  /** How many comments its thread has (`GET /api/alerts/{id}/comments`). */
+  commentCount: number;
 }
+
+export interface AlertAssignee {
+  id: string;
+  name: string;
+}
+
+/** The alert-work fields: absent on alerts stored before they existed, and optional for code that creates alerts. */
+export type AlertWork = Pick<Alert, "assignee" | "commentCount">;
+
+/** An alert as it is handed to the alert book: the work fields default to nobody and no comments. */
+export type NewAlert = Omit<Alert, "seq" | keyof AlertWork> & Partial<AlertWork>;
+
+/** Fills the alert-work fields of an alert stored or created without them. */
+export const withWorkDefaults = <T extends Partial<AlertWork>>(alert: T): T & AlertWork => ({
+  ...alert,
+  assignee: alert.assignee ?? null,
+  commentCount: alert.commentCount ?? 0,
+});
 
 export type AlertEventKind = "alert" | "alert.updated";
 
@@ -50,4 +72,13 @@ export const LIVE_COALESCE_MS = 5000;
 
 /** A change a user asks the tenant's object to make to an alert. */
 export type AlertAction = { action: "ack" | "resolve"; note?: string } | { action: "snooze"; minutes: number };
+/**
+ * Alert work a user asks the tenant's object to record (worker/services/alert-work.ts): assign
+ * it (or nobody), count a comment added to its thread (`count` is the thread's size after it,
+ * so a late or repeated call never lowers it), or reopen a resolved alert.
+ */
+export type AlertWorkChange =
+  | { action: "assign"; assignee: AlertAssignee | null }
+  | { action: "comment"; count: number }
+  | { action: "reopen" };
 export type TransitionResult = { ok: true; alert: Alert } | { ok: false; error: "not_found" | "conflict"; detail: string };

@@ -11,6 +11,7 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ServerMessage =
   | { type: "hello"; seq: number }
   | { type: "alert"; seq: number; alert: Alert }
+  /** Any change to an alert: its episode, acknowledge/resolve/snooze, and alert work (assignee, commentCount, reopen). */
   | { type: "alert.updated"; seq: number; alert: Alert }
   | { type: "workorder.updated"; workOrder: Record<string, unknown> }
   | { type: "error"; message: string };

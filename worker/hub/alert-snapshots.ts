@@ -29,6 +29,10 @@ const toRow = (tenantId: string, a: Alert) => ({
   resolvedBy: a.resolvedBy,
   snoozedUntil: a.snoozedUntil ? Date.parse(a.snoozedUntil) : null,
   note: a.note,
+  // Events logged before alert work existed carry neither field.
+  assigneeId: a.assignee?.id ?? null,
+  assigneeName: a.assignee?.name ?? null,
+  commentCount: a.commentCount ?? 0,
 });
 
 /**

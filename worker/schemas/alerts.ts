@@ -31,6 +31,11 @@ export const AlertSchema = z
     snoozedUntil: z.string().nullable(),
     silenced: z.boolean(),
     note: z.string().nullable(),
+    assignee: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: "Who is working on the alert (its name as when assigned); null when nobody is" }),
+    commentCount: z.number().int().openapi({ description: "Comments in the alert's thread (GET /api/alerts/{id}/comments)" }),
   })
   .openapi("Alert");
 

@@ -37,6 +37,8 @@ export const publicAlert = (row: AlertRow): Alert => ({
   snoozedUntil: isoOrNull(row.snoozedUntil),
   silenced: row.silenced,
   note: row.note,
+  assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? "" } : null,
+  commentCount: row.commentCount,
 });
 
 /** FTS5 query from user text: each word a quoted prefix term, all required. */

@@ -1,7 +1,8 @@
 /**
  * One alert and what happened to it: raised, repeated occurrences, every notification sent (per
  * channel, with its delivery status), escalation steps, acknowledgement, snooze and resolution.
- * Acknowledge / Resolve / Snooze and "Create work order" act on it.
+ * Acknowledge / Resolve / Snooze / Reopen and "Create work order" act on it; staff assign it,
+ * everyone who sees it may comment, and staff see who was told and why.
  */
 import { type FormEvent, useEffect, useState } from "react";
 import type { InferResponseType } from "hono/client";
@@ -9,7 +10,9 @@ import { client, describeError, unwrap } from "../api";
 import type { Alert, Client } from "../api-types";
 import { actOnAlert, type AlertAction, snoozeAlert } from "../alert-actions";
 import { useActionQueue } from "../action-queue";
+import { AlertDecisions } from "../alert-decisions";
 import { alertStateText } from "../alert-state";
+import { AlertAssignee, AlertComments, type Person, reopenAlert } from "../alert-work";
 import { formatDateTime } from "../format";
 import { Page, Status } from "../page";
 import { alertsHome, staffUser, vehiclePath } from "../role-paths";
@@ -136,6 +139,13 @@ export function AlertDetail({ id }: { id: string }) {
       setAlert(next);
       return `Snoozed until ${formatDateTime(next.snoozedUntil)}.`;
     });
+  const reopen = () =>
+    run(async () => {
+      if (!alert) return null;
+      const next = await reopenAlert(alert);
+      setAlert(next);
+      return "Alert reopened.";
+    });
   const createWorkOrder = () =>
     run(async () => {
       const order = await unwrap(client.api["work-orders"]["from-alert"].$post({ json: { alertId: id } }));
@@ -147,6 +157,12 @@ export function AlertDetail({ id }: { id: string }) {
   const me = session.get()?.user;
   if (me) names.set(me.id, `you (${me.name})`);
   const pending = queued.some((a) => a.targetId === id);
+  // Whom staff may assign: admins and managers pick any active user; a technician can take it on.
+  const people: Person[] = canManage
+    ? (users.data?.items ?? []).filter((u) => !("active" in u) || u.active !== false).map((u) => ({ id: u.id, name: u.name }))
+    : me
+      ? [{ id: me.id, name: me.name }]
+      : [];
   const vehicleName = vehicle.data?.name ?? alert?.vehicleId ?? "";
 
   return (
@@ -204,6 +220,11 @@ export function AlertDetail({ id }: { id: string }) {
                 Resolve
               </button>
             ) : null}
+            {alert.status === "resolved" && staff ? (
+              <button type="button" className="button" onClick={reopen}>
+                Reopen
+              </button>
+            ) : null}
             {canManage && !workOrder ? (
               <button type="button" className="button" onClick={createWorkOrder}>
                 Create work order
@@ -216,6 +237,13 @@ export function AlertDetail({ id }: { id: string }) {
             ) : null}
           </div>
           {alert.status !== "resolved" && staff ? <SnoozeForm onSnooze={snooze} /> : null}
+          {staff ? (
+            <AlertAssignee alert={alert} people={people} onChange={setAlert} key={alert.assignee?.id ?? "nobody"} />
+          ) : (
+            <p>{alert.assignee ? `Assigned to ${alert.assignee.name}.` : "Nobody is assigned."}</p>
+          )}
+          <AlertComments alert={alert} onCommented={(count) => setAlert({ ...alert, commentCount: Math.max(alert.commentCount, count) })} />
+          {staff ? <AlertDecisions alertId={alert.id} /> : null}
           <h2 id="timeline-title">Timeline</h2>
           {deliveries.state === "error" ? (
             <Status error>Notifications could not be loaded: {describeError(deliveries.error)}</Status>

@@ -74,6 +74,10 @@ export const alerts = sqliteTable(
     resolvedBy: text("resolved_by"),
     snoozedUntil: integer("snoozed_until", { mode: "number" }),
     note: text("note"),
+    /** Alert work (migration 0020): who is on it, by id and by name as it was when assigned, and the thread's size. */
+    assigneeId: text("assignee_id"),
+    assigneeName: text("assignee_name"),
+    commentCount: integer("comment_count").notNull().default(0),
   },
   (t) => [
     // Page queries: newest first within each common filter, ending in id for the keyset cursor.

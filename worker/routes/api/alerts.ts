@@ -11,6 +11,8 @@ import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { AlertList, AlertQuery, AlertSchema, NoteBody, SnoozeBody } from "../../schemas/alerts";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
 import { listAlerts, publicAlert } from "../../services/alerts";
+import { AlertComment, AlertCommentList, AssigneeBody, CommentBody, CommentQuery } from "../../schemas/alert-work";
+import { assignAlert, commentJson, commentOnAlert, listComments, reopenAlert } from "../../services/alert-work";
 
 const tags = ["Alerts"];
 
@@ -68,6 +70,54 @@ const snooze = createRoute({
   request: { params: IdParam, ...jsonBody(SnoozeBody) },
 });
 
+// Alert work (docs/alert-work.md): assignee, comment thread, reopen.
+const assign = createRoute({
+  method: "put",
+  path: "/{id}/assignee",
+  summary: "Assign the alert to an active user of the tenant, or to nobody (null)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(STAFF)] as const,
+  request: { params: IdParam, ...jsonBody(AssigneeBody) },
+  responses: {
+    200: json(AlertSchema, "The alert with its new assignee"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
+});
+const addComment = createRoute({
+  method: "post",
+  path: "/{id}/comments",
+  summary: "Add a comment to the alert's thread (staff; a driver on its own vehicle's alerts)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { params: IdParam, ...jsonBody(CommentBody) },
+  responses: { 201: json(AlertComment, "The comment"), 400: errors[400], 401: errors[401], 404: errors[404] },
+});
+const comments = createRoute({
+  method: "get",
+  path: "/{id}/comments",
+  summary: "The alert's comment thread, oldest first",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: { params: IdParam, query: CommentQuery },
+  responses: { 200: json(AlertCommentList, "A page of comments"), 400: errors[400], 401: errors[401], 404: errors[404] },
+});
+const reopen = createRoute({
+  method: "post",
+  path: "/{id}/reopen",
+  summary: "Reopen a resolved alert (409 if it is not resolved)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(["admin", "manager", "technician"])] as const,
+  request: { params: IdParam },
+  responses: { 200: json(AlertSchema, "The alert, open again"), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+});
+
 async function transition(c: Context<AppEnv>, change: AlertAction) {
   const auth = c.get("auth");
   const id = c.req.param("id")!;
@@ -103,4 +153,30 @@ export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid 
   })
   .openapi(ack, (c) => transition(c, { action: "ack", note: c.req.valid("json").note }))
   .openapi(resolve, (c) => transition(c, { action: "resolve", note: c.req.valid("json").note }))
-  .openapi(snooze, (c) => transition(c, { action: "snooze", minutes: c.req.valid("json").minutes }));
+  .openapi(snooze, (c) => transition(c, { action: "snooze", minutes: c.req.valid("json").minutes }))
+  .openapi(assign, async (c) => {
+    const { id } = c.req.valid("param");
+    const { userId } = c.req.valid("json");
+    const alert = await assignAlert(c.env, c.get("auth"), id, userId);
+    c.set("audit", { action: "alert.assign", targetType: "alert", targetId: id, detail: { assigneeId: userId } });
+    return c.json(alert, 200);
+  })
+  .openapi(addComment, async (c) => {
+    const { id } = c.req.valid("param");
+    const comment = await commentOnAlert(c.env, c.get("auth"), id, c.req.valid("json").body);
+    c.set("audit", { action: "alert.comment", targetType: "alert", targetId: id, detail: { commentId: comment.id } });
+    return c.json(comment, 201);
+  })
+  .openapi(comments, async (c) => {
+    const { id } = c.req.valid("param");
+    const { limit, cursor } = c.req.valid("query");
+    const rows = await listComments(c.env, c.get("auth"), id, limit, decodeCursor(cursor, 2) as [number, string] | undefined);
+    const result = page(rows, limit, (r) => [r.createdAt, r.id]);
+    return c.json({ items: result.items.map((r) => commentJson(id, r)), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(reopen, async (c) => {
+    const { id } = c.req.valid("param");
+    const alert = await reopenAlert(c.env, c.get("auth"), id);
+    c.set("audit", { action: "alert.reopen", targetType: "alert", targetId: id });
+    return c.json(alert, 200);
+  });
