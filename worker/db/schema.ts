@@ -8,3 +8,4 @@ export * from "./schema/alerts";
 export * from "./schema/notifications";
 export * from "./schema/maintenance";
 export * from "./schema/engagement";
+export * from "./schema/routing";

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, RESOLVED_CHANNELS, ROLES, SEVERITIES } from "../db/schema";
 import { IsoDate, PageQuery } from "./common";
+import { GroupList } from "./groups";
 import { TimeZone } from "./time-zone";
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour");
@@ -69,13 +70,15 @@ export const SilenceBody = z
         ruleId: z.string().max(64).optional(),
         type: z.string().max(64).optional(),
         severity: z.enum(SEVERITIES).optional(),
-      })
-      .refine((m) => Object.keys(m).length > 0, "At least one matcher"),
+      }),
     startsAt: IsoDate,
     endsAt: IsoDate,
     comment: z.string().trim().min(1).max(500),
+    groups: GroupList.optional().openapi({ description: "Only vehicles in one of these groups; empty or omitted = all" }),
   })
   .superRefine((s, ctx) => {
+    if (!Object.keys(s.matchers).length && !s.groups?.length)
+      ctx.addIssue({ code: "custom", path: ["matchers"], message: "At least one matcher (or a group)" });
     if (Date.parse(s.endsAt) <= Date.parse(s.startsAt))
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Must be after startsAt" });
   })
@@ -90,6 +93,7 @@ export const SilenceSchema = z
     comment: z.string(),
     createdBy: z.string(),
     createdAt: z.string(),
+    groups: z.array(z.string()),
   })
   .openapi("Silence");
 
@@ -101,6 +105,7 @@ export const EscalationPolicyBody = z
           afterMinutes: z.number().int().min(0).max(10_080),
           roles: z.array(z.enum(ROLES)).min(1),
           channels: ChannelList.min(1),
+          groups: GroupList.optional().openapi({ description: "Only alerts of vehicles in one of these groups; empty or omitted = all" }),
         }),
       )
       .max(10)
@@ -108,7 +113,16 @@ export const EscalationPolicyBody = z
   })
   .openapi("EscalationPolicy");
 
-export const SettingsBody = z.strictObject({ groupWaitSeconds: z.number().int().min(0).max(3600) }).openapi("TenantSettings");
+export const SettingsBody = z
+  .strictObject({
+    groupWaitSeconds: z.number().int().min(0).max(3600).optional(),
+    fallbackChannels: z.boolean().optional().openapi({
+      description: "Send on the user's next channel (SMS → voice → email, push → SMS) when a provider's circuit is open or a critical delivery is dead",
+    }),
+  })
+  .refine((b) => Object.keys(b).length > 0, "At least one of groupWaitSeconds, fallbackChannels")
+  .openapi("TenantSettingsChange");
+export const SettingsSchema = z.object({ groupWaitSeconds: z.number(), fallbackChannels: z.boolean() }).openapi("TenantSettings");
 
 export const WEBHOOK_EVENTS = ["alert.created", "alert.updated", "alert.resolved", "workorder.created", "workorder.updated"] as const;
 const EventList = z

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RULE_OPS, SEVERITIES } from "../db/schema";
+import { GroupList } from "./groups";
 
 const fields = {
   name: z.string().trim().min(1).max(120),
@@ -51,6 +52,7 @@ export const CreateRuleBody = z
     enabled: fields.enabled.default(true),
     vehicleIds: fields.vehicleIds.default(null),
     autoResolve: fields.autoResolve.default(false),
+    groups: GroupList.default([]),
   })
   .superRefine(addRuleIssues)
   .openapi("CreateRule");
@@ -68,6 +70,7 @@ export const PatchRuleBody = z
     enabled: fields.enabled.optional(),
     vehicleIds: fields.vehicleIds.optional(),
     autoResolve: fields.autoResolve.optional(),
+    groups: GroupList.optional(),
   })
   .openapi("PatchRule");
 
@@ -86,6 +89,7 @@ export const RuleSchema = z
     enabled: z.boolean(),
     vehicleIds: z.array(z.string()).nullable(),
     autoResolve: z.boolean(),
+    groups: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -20,6 +20,8 @@ export interface RuleInput {
   enabled: boolean;
   vehicleIds: string[] | null;
   autoResolve?: boolean;
+  /** Only vehicles in one of these groups are evaluated; empty = all. */
+  groups?: string[];
 }
 
 /** The rule set every new tenant starts with (docs/api.md, "Alert rules"). */
@@ -116,6 +118,7 @@ function toRow(tenantId: string, input: RuleInput, now: number) {
     enabled: input.enabled,
     vehicleIds: input.vehicleIds,
     autoResolve: input.autoResolve ?? false,
+    groups: input.groups ?? [],
     updatedAt: now,
   };
 }
@@ -140,7 +143,7 @@ export const toRuleDef = (row: AlertRule): RuleDef => ({
 
 export const publicRule = (row: AlertRule) => {
   const { id: _id, ...def } = toRuleDef(row);
-  return { id: row.id, ...def, autoResolve: row.autoResolve, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+  return { id: row.id, ...def, autoResolve: row.autoResolve, groups: row.groups, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
 };
 
 /** Every listed vehicle must be one of the tenant's (404 naming each entry that is not). */
@@ -162,7 +165,7 @@ export async function createRule(db: Db, tenantId: string, input: RuleInput) {
 export async function updateRule(db: Db, tenantId: string, id: string, patch: Partial<RuleInput>) {
   const current = await db.query.alertRules.findFirst({ where: inTenant(alertRules, tenantId, eq(alertRules.id, id)) });
   if (!current) throw new AppError("not_found", "No such rule.");
-  const merged = { ...toRuleDef(current), ...patch };
+  const merged = { ...toRuleDef(current), groups: current.groups, ...patch };
   const issues = ruleIssues(merged);
   if (issues.length) throw new AppError("validation", "The request has invalid fields.", issues);
   await assertVehicles(db, tenantId, patch.vehicleIds);

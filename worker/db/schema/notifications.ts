@@ -86,6 +86,9 @@ export const deliveries = sqliteTable(
     message: text("message", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+    /** The delivery this one stands in for on the next channel, and why (`circuit_open`, `dead`). */
+    fallbackOf: text("fallback_of"),
+    fallbackReason: text("fallback_reason"),
   },
   (t) => [
     index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id),
@@ -109,6 +112,8 @@ export const silences = sqliteTable(
     comment: text("comment").notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
+    /** Only vehicles in one of these groups are silenced; empty = all (migration 0019). */
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default([]),
   },
   (t) => [index("silences_tenant_ends").on(t.tenantId, t.endsAt)],
 );
