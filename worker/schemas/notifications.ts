@@ -51,6 +51,8 @@ export const DeliverySchema = z
     dueAt: z.string().nullable(),
     sentAt: z.string().nullable(),
     createdAt: z.string(),
+    fallbackOf: z.string().nullable().openapi({ description: "The delivery this one stands in for on the next channel" }),
+    fallbackReason: z.enum(["circuit_open", "dead"]).nullable(),
   })
   .openapi("Delivery");
 

@@ -85,6 +85,8 @@ export const publicDelivery = (d: Delivery) => ({
   dueAt: isoOrNull(d.dueAt),
   sentAt: isoOrNull(d.sentAt),
   createdAt: iso(d.createdAt),
+  fallbackOf: d.fallbackOf,
+  fallbackReason: d.fallbackReason as "circuit_open" | "dead" | null,
 });
 
 export function listDeliveries(

@@ -118,7 +118,8 @@ function toRow(tenantId: string, input: RuleInput, now: number) {
     enabled: input.enabled,
     vehicleIds: input.vehicleIds,
     autoResolve: input.autoResolve ?? false,
-    groups: input.groups ?? [],
+    // Omitted when absent: the column's SQL default, so the default rules' batch binds no more parameters.
+    ...(input.groups ? { groups: input.groups } : {}),
     updatedAt: now,
   };
 }

@@ -1,4 +1,5 @@
 /** Alert rules, alerts and their trigger-kept facet counts. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { ALERT_STATUSES, SEVERITIES } from "../../domain/alert";
 import { RULE_OPS } from "../../domain/rule-engine";
@@ -28,7 +29,7 @@ export const alertRules = sqliteTable(
     /** Resolve an alert automatically when its episode clears (migration 0012). */
     autoResolve: integer("auto_resolve", { mode: "boolean" }).notNull().default(false),
     /** Only vehicles in one of these groups are evaluated; empty = all (migration 0019). */
-    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default([]),
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
   },

@@ -50,7 +50,7 @@ export const users = sqliteTable(
     /** A deactivated user cannot sign in and its tokens answer 401. */
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     /** Groups the user is told about (a depot's manager); empty = all (migration 0019). */
-    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default([]),
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email)],
 );
@@ -80,7 +80,7 @@ export const vehicles = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
     /** Depot, region, vehicle type…: mirrored into `vehicle_groups` by triggers (migration 0019). */
-    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default([]),
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId), index("vehicles_tenant_driver").on(t.tenantId, t.driverId)],
 );

@@ -1,4 +1,5 @@
 /** Notification preferences, push subscriptions, deliveries, silences, escalation, webhooks and the inbox. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SEVERITIES, type Severity } from "../../domain/alert";
 import { CHANNELS, type Channel, type EscalationStep, type QuietHours } from "../../domain/notifications";
@@ -113,7 +114,7 @@ export const silences = sqliteTable(
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     /** Only vehicles in one of these groups are silenced; empty = all (migration 0019). */
-    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default([]),
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [index("silences_tenant_ends").on(t.tenantId, t.endsAt)],
 );
