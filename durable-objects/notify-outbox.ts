@@ -2,7 +2,7 @@ import type { Alert } from "../worker/domain/alert";
 import type { NotificationJob } from "../worker/domain/notifications";
 
 /**
- * New, unsilenced alerts become `alert.raised` jobs, and resolves of unsilenced alerts (by a
+ * New alerts become `alert.raised` jobs (a silenced one only to record why nobody is told), and resolves of unsilenced alerts (by a
  * person or by `autoResolve`) `alert.resolved` jobs, on the notification queue. Like the D1
  * sync, this reads the event log past a cursor (`notifiedSeq`), and never past what D1 already
  * has (`syncedSeq`), so the consumer always finds the alert row. At least once: a job sent twice
@@ -26,8 +26,9 @@ export async function enqueueRaisedAlerts(sql: SqlStorage, queue: Queue, tenantI
   const jobs: NotificationJob[] = [];
   for (const row of rows) {
     const a = JSON.parse(row.data) as Alert;
-    if (a.silenced) continue;
+    // A silenced alert's raise is planned too: the planner tells nobody and records why (which silence).
     if (row.kind === "alert") jobs.push({ type: "alert.raised", tenantId, alertId: a.id });
+    if (a.silenced) continue;
     if (a.status === "resolved")
       jobs.push({ type: "alert.resolved", tenantId, alertId: a.id, resolvedAt: a.resolvedAt!, resolvedBy: a.resolvedBy });
   }

@@ -11,7 +11,6 @@ import { apiRateLimit, COSTLY_PATHS, costlyRateLimit, webhookRateLimit } from ".
 import { securityHeaders } from "./middleware/security-headers";
 import { adminRoutes } from "./routes/api/admin";
 import { alertRoutes } from "./routes/api/alerts";
-import { alertDecisionRoutes } from "./routes/api/alert-decisions";
 import { analyticsRoutes } from "./routes/api/analytics";
 import { auditRoutes } from "./routes/api/audit";
 import { authRoutes } from "./routes/api/auth";
@@ -86,7 +85,6 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/audit", auditRoutes)
   .route("/rules", ruleRoutes)
   .route("/alerts", alertRoutes)
-  .route("/alerts", alertDecisionRoutes)
   .route("/live", liveRoutes)
   .route("/push", pushRoutes)
   .route("/notifications", notificationRoutes)

@@ -11,6 +11,8 @@ import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { AlertList, AlertQuery, AlertSchema, NoteBody, SnoozeBody } from "../../schemas/alerts";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
 import { listAlerts, publicAlert } from "../../services/alerts";
+import { AlertDecisionList } from "../../schemas/alert-decisions";
+import { listAlertDecisions } from "../../services/alert-decisions";
 
 const tags = ["Alerts"];
 
@@ -77,6 +79,18 @@ async function transition(c: Context<AppEnv>, change: AlertAction) {
   return c.json(result.alert, 200);
 }
 
+/** Why each person was or was not told (docs/api.md "Explained decisions"). */
+const decisions = createRoute({
+  method: "get",
+  path: "/{id}/decisions",
+  summary: "Why each person was or was not told of the alert, oldest first (staff)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(STAFF)] as const,
+  request: { params: IdParam },
+  responses: { 200: json(AlertDecisionList, "Decisions"), 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+
 export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(list, async (c) => {
     const { limit, cursor, from, to, ...filters } = c.req.valid("query");
@@ -103,4 +117,7 @@ export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid 
   })
   .openapi(ack, (c) => transition(c, { action: "ack", note: c.req.valid("json").note }))
   .openapi(resolve, (c) => transition(c, { action: "resolve", note: c.req.valid("json").note }))
-  .openapi(snooze, (c) => transition(c, { action: "snooze", minutes: c.req.valid("json").minutes }));
+  .openapi(snooze, (c) => transition(c, { action: "snooze", minutes: c.req.valid("json").minutes }))
+  .openapi(decisions, async (c) =>
+    c.json({ items: await listAlertDecisions(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id) }, 200),
+  );
