@@ -9,15 +9,25 @@ driveTime();
 
 const dtc = (externalId: string, s: number) => ({ vehicleId: externalId, ts: isoAt(s), readings: {}, dtc: ["P0217"] });
 
-type Decision = { userId: string; userName: string | null; channel: string | null; outcome: string; reason: string; detail: Record<string, unknown>; at: string };
+type Decision = {
+  userId: string;
+  userName: string | null;
+  channel: string | null;
+  outcome: string;
+  reason: string;
+  detail: Record<string, unknown>;
+  at: string;
+};
 async function decisionsOf(tenant: TestTenant, alertId: string, token = tenant.admin.token) {
   const res = await call("GET", `/api/alerts/${alertId}/decisions`, { token });
   return { status: res.status, items: res.status === 200 ? ((await res.json()) as { items: Decision[] }).items : [] };
 }
 const alertOn = async (tenant: TestTenant, vehicleId: string) =>
-  ((await (await call("GET", "/api/alerts?limit=100", { token: tenant.admin.token })).json()) as { items: { id: string; vehicleId: string }[] }).items.find(
-    (a) => a.vehicleId === vehicleId,
-  )!;
+  (
+    (await (await call("GET", "/api/alerts?limit=100", { token: tenant.admin.token })).json()) as {
+      items: { id: string; vehicleId: string }[];
+    }
+  ).items.find((a) => a.vehicleId === vehicleId)!;
 
 describe("explained decisions", { timeout: 30_000 }, () => {
   it("lists an alert held by quiet hours (until when) and another silenced (which silence), for staff only, 404 to another tenant", async () => {
@@ -36,9 +46,17 @@ describe("explained decisions", { timeout: 30_000 }, () => {
     expect(quiet).toMatchObject({ channel: "sms", outcome: "held", userName: expect.stringContaining("manager") });
     expect(Date.parse(String(quiet.detail.until))).toBeGreaterThan(Date.now());
     // Told in-app at once; not on the channels the preferences leave out.
-    expect(heldItems).toContainEqual(expect.objectContaining({ userId: sleeper.id, channel: "inapp", outcome: "told", reason: "preference" }));
     expect(heldItems).toContainEqual(
-      expect.objectContaining({ userId: sleeper.id, channel: null, outcome: "skipped", reason: "preference", detail: expect.objectContaining({ notOn: ["push", "voice", "email"] }) }),
+      expect.objectContaining({ userId: sleeper.id, channel: "inapp", outcome: "told", reason: "preference" }),
+    );
+    expect(heldItems).toContainEqual(
+      expect.objectContaining({
+        userId: sleeper.id,
+        channel: null,
+        outcome: "skipped",
+        reason: "preference",
+        detail: expect.objectContaining({ notOn: ["push", "voice", "email"] }),
+      }),
     );
 
     // Silenced: a silence on D-2 before its alert.
@@ -57,7 +75,8 @@ describe("explained decisions", { timeout: 30_000 }, () => {
     const silenced = await alertOn(tenant, v["D-2"]!.id);
     const { items: silencedItems } = await decisionsOf(tenant, silenced.id);
     expect(silencedItems.length).toBeGreaterThanOrEqual(2); // the admin and the manager
-    for (const d of silencedItems) expect(d).toMatchObject({ channel: null, outcome: "skipped", reason: "silenced", detail: { silenceId: silence.id } });
+    for (const d of silencedItems)
+      expect(d).toMatchObject({ channel: null, outcome: "skipped", reason: "silenced", detail: { silenceId: silence.id } });
 
     const technician = await userWithRole(tenant, "technician");
     expect((await decisionsOf(tenant, held.id, technician.token)).status).toBe(200);

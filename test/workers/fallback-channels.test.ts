@@ -48,7 +48,12 @@ describe("fallback channels", { timeout: 30_000 }, () => {
     const mine = decisions.filter((d) => d.userId === manager.id);
     expect(mine).toContainEqual(expect.objectContaining({ channel: "sms", outcome: "skipped", reason: "dead" }));
     expect(mine).toContainEqual(
-      expect.objectContaining({ channel: "voice", outcome: "told", reason: "fallback", detail: expect.objectContaining({ fallbackOf: sms.id }) }),
+      expect.objectContaining({
+        channel: "voice",
+        outcome: "told",
+        reason: "fallback",
+        detail: expect.objectContaining({ fallbackOf: sms.id }),
+      }),
     );
     resetBreakers();
   });

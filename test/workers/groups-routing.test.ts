@@ -19,7 +19,10 @@ const alertsOf = async (tenant: TestTenant) =>
 async function depotFleet() {
   const tenant = await createTenant();
   const v = await addVehicles(tenant, ["N-1", "S-1"]);
-  const north = await call("PATCH", `/api/vehicles/${v["N-1"]!.id}`, { token: tenant.admin.token, body: { groups: ["depot-north", "trucks"] } });
+  const north = await call("PATCH", `/api/vehicles/${v["N-1"]!.id}`, {
+    token: tenant.admin.token,
+    body: { groups: ["depot-north", "trucks"] },
+  });
   expect(north.status).toBe(200);
   expect(((await north.json()) as { groups: string[] }).groups).toEqual(["depot-north", "trucks"]);
   await call("PATCH", `/api/vehicles/${v["S-1"]!.id}`, { token: tenant.admin.token, body: { groups: ["depot-south"] } });
@@ -41,7 +44,15 @@ describe("groups and routing", { timeout: 30_000 }, () => {
     const { tenant, north, south } = await depotFleet();
     const rule = await call("POST", "/api/rules", {
       token: tenant.admin.token,
-      body: { name: "North speeding", metric: "speedKph", op: "gt", threshold: 130, forSeconds: 30, severity: "low", groups: ["depot-north"] },
+      body: {
+        name: "North speeding",
+        metric: "speedKph",
+        op: "gt",
+        threshold: 130,
+        forSeconds: 30,
+        severity: "low",
+        groups: ["depot-north"],
+      },
     });
     expect(rule.status).toBe(201);
     expect(((await rule.json()) as { groups: string[] }).groups).toEqual(["depot-north"]);
@@ -77,7 +88,9 @@ describe("groups and routing", { timeout: 30_000 }, () => {
 
     const alert = (await alertsOf(tenant)).find((a) => a.vehicleId === north.id)!;
     const res = await call("GET", `/api/alerts/${alert.id}/decisions`, { token: tenant.admin.token });
-    const { items } = (await res.json()) as { items: { userId: string; outcome: string; reason: string; detail: Record<string, unknown> }[] };
+    const { items } = (await res.json()) as {
+      items: { userId: string; outcome: string; reason: string; detail: Record<string, unknown> }[];
+    };
     expect(items).toContainEqual(
       expect.objectContaining({
         userId: southManager.id,

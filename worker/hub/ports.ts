@@ -32,7 +32,14 @@ export function d1HubPorts(env: Env): HubPorts {
       );
     },
     silences: async (tenantId, now) =>
-      resolveSilenceGroups(db, tenantId, await db.select().from(silences).where(inTenant(silences, tenantId, gt(silences.endsAt, now)))),
+      resolveSilenceGroups(
+        db,
+        tenantId,
+        await db
+          .select()
+          .from(silences)
+          .where(inTenant(silences, tenantId, gt(silences.endsAt, now))),
+      ),
     escalationPolicies: async (tenantId) =>
       new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
     saveAlerts: (tenantId, alerts) => saveAlertSnapshots(env.DB, tenantId, alerts),

@@ -218,6 +218,13 @@ async function recordSnoozed(db: Db, row: Delivery, until: number, now: number) 
   if (!row.userId || row.topic !== null) return;
   const log = new DecisionLog();
   for (const a of (row.message as { alerts?: { id: string }[] }).alerts ?? [])
-    log.add({ alertId: a.id, userId: row.userId, channel: row.channel, outcome: "held", reason: "snoozed", detail: { deliveryId: row.id, until: isoAt(until) } });
+    log.add({
+      alertId: a.id,
+      userId: row.userId,
+      channel: row.channel,
+      outcome: "held",
+      reason: "snoozed",
+      detail: { deliveryId: row.id, until: isoAt(until) },
+    });
   await log.write(db, row.tenantId, now);
 }

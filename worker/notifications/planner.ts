@@ -214,8 +214,7 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
         // Why it waits: quiet hours when they end last, else the digest window or the grouping window.
         const why = quietEnd !== null && quietEnd >= now + holdMs ? "quiet_hours" : digesting ? "digest" : "grouped";
         decide(channel, "held", why, { deliveryId: id, until: isoAt(dueAt) });
-      }
-      else if (!inserted.length) await resumeExisting(db, id, now, out);
+      } else if (!inserted.length) await resumeExisting(db, id, now, out);
     }
   }
 }
@@ -271,7 +270,14 @@ export async function planRaised(env: Env, tenantId: string, alertId: string, no
   if (ctx.alert.silenced) {
     const silenceId = await silenceOf(db, tenantId, ctx.alert, now);
     for (const r of audience)
-      decisions.add({ alertId: ctx.alert.id, userId: r.userId, channel: null, outcome: "skipped", reason: "silenced", detail: { silenceId } });
+      decisions.add({
+        alertId: ctx.alert.id,
+        userId: r.userId,
+        channel: null,
+        outcome: "skipped",
+        reason: "silenced",
+        detail: { silenceId },
+      });
     await decisions.write(db, tenantId, now);
     return out;
   }

@@ -66,13 +66,12 @@ export const DeliveryQuery = PageQuery.extend({
 
 export const SilenceBody = z
   .strictObject({
-    matchers: z
-      .strictObject({
-        vehicleId: z.string().max(64).optional(),
-        ruleId: z.string().max(64).optional(),
-        type: z.string().max(64).optional(),
-        severity: z.enum(SEVERITIES).optional(),
-      }),
+    matchers: z.strictObject({
+      vehicleId: z.string().max(64).optional(),
+      ruleId: z.string().max(64).optional(),
+      type: z.string().max(64).optional(),
+      severity: z.enum(SEVERITIES).optional(),
+    }),
     startsAt: IsoDate,
     endsAt: IsoDate,
     comment: z.string().trim().min(1).max(500),
@@ -119,7 +118,8 @@ export const SettingsBody = z
   .strictObject({
     groupWaitSeconds: z.number().int().min(0).max(3600).optional(),
     fallbackChannels: z.boolean().optional().openapi({
-      description: "Send on the user's next channel (SMS → voice → email, push → SMS) when a provider's circuit is open or a critical delivery is dead",
+      description:
+        "Send on the user's next channel (SMS → voice → email, push → SMS) when a provider's circuit is open or a critical delivery is dead",
     }),
   })
   .refine((b) => Object.keys(b).length > 0, "At least one of groupWaitSeconds, fallbackChannels")

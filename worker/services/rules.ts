@@ -144,7 +144,14 @@ export const toRuleDef = (row: AlertRule): RuleDef => ({
 
 export const publicRule = (row: AlertRule) => {
   const { id: _id, ...def } = toRuleDef(row);
-  return { id: row.id, ...def, autoResolve: row.autoResolve, groups: row.groups, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+  return {
+    id: row.id,
+    ...def,
+    autoResolve: row.autoResolve,
+    groups: row.groups,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
 };
 
 /** Every listed vehicle must be one of the tenant's (404 naming each entry that is not). */
