@@ -3,8 +3,8 @@ import type { NotificationJob } from "../worker/domain/notifications";
 import { iso } from "../worker/lib/time";
 
 /**
- * Turns logged alert events into notification jobs: a new, unsilenced alert an `alert.raised`
- * job; a resolve of an unsilenced alert (by a person or by `autoResolve`) an `alert.resolved`
+ * Turns logged alert events into notification jobs: a new alert an `alert.raised` job (a
+ * silenced one too, only so the planner records which silence held it); a resolve of an unsilenced alert (by a person or by `autoResolve`) an `alert.resolved`
  * job; any other change of an unsilenced, unresolved alert (a continuing episode's new values,
  * a clearing, a reopening, new DTC codes, an acknowledgement) an `alert.updated` job for the
  * outbound webhooks subscribed to it. Continuing-episode values reach the log at most once per
@@ -33,9 +33,13 @@ export async function enqueueRaisedAlerts(sql: SqlStorage, queue: Queue, tenantI
   const updated = new Map<string, NotificationJob>();
   for (const row of rows) {
     const a = JSON.parse(row.data) as Alert;
+    // A silenced alert's raise is planned too: the planner tells nobody and records why (which silence).
+    if (row.kind === "alert") {
+      jobs.push({ type: "alert.raised", tenantId, alertId: a.id });
+      continue;
+    }
     if (a.silenced) continue;
-    if (row.kind === "alert") jobs.push({ type: "alert.raised", tenantId, alertId: a.id });
-    else if (a.status === "resolved") {
+    if (a.status === "resolved") {
       // An alert resolves once (a resolved alert takes no further change): this is its resolving event.
       updated.delete(a.id);
       jobs.push({ type: "alert.resolved", tenantId, alertId: a.id, resolvedAt: a.resolvedAt!, resolvedBy: a.resolvedBy });

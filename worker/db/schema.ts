@@ -11,3 +11,4 @@ export * from "./schema/engagement";
 export * from "./schema/geofences";
 export * from "./schema/retention";
 export * from "./schema/alert-work";
+export * from "./schema/routing";

@@ -14,6 +14,8 @@ export interface EscalationStep {
   afterMinutes: number;
   roles: Role[];
   channels: Channel[];
+  /** Only alerts of vehicles in one of these groups; empty or absent = all. */
+  groups?: string[];
 }
 
 /** A user's quiet period: local `HH:MM` start (inclusive) and end (exclusive) in an IANA zone. */

@@ -27,3 +27,19 @@ export function isSilenced(
       Object.entries(s.matchers).every(([field, value]) => value === undefined || alert[field as keyof SilenceMatchers] === value),
   );
 }
+
+/**
+ * A group-scoped silence as plain matchers: one per vehicle of its groups (with its other
+ * matchers kept), so every matcher above stays an equality. A silence without groups is itself.
+ */
+export function expandGroupSilence<S extends ActiveSilence & { groups?: string[] | null }>(
+  silence: S,
+  vehiclesIn: (group: string) => readonly string[],
+): ActiveSilence[] {
+  if (!silence.groups?.length) return [silence];
+  const ids = new Set(silence.groups.flatMap((g) => vehiclesIn(g)));
+  const only = silence.matchers.vehicleId;
+  return [...ids]
+    .filter((id) => only === undefined || only === id)
+    .map((vehicleId) => ({ matchers: { ...silence.matchers, vehicleId }, startsAt: silence.startsAt, endsAt: silence.endsAt }));
+}

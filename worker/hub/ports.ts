@@ -9,6 +9,7 @@ import { toRuleDef } from "../services/rules";
 import { publicAlert } from "../services/alerts";
 import { sweepEngagement } from "../services/engagement";
 import { sweepMaintenance } from "../services/maintenance-sweep";
+import { resolveRuleGroups, resolveSilenceGroups } from "../services/vehicle-groups";
 import { saveAlertSnapshots } from "./alert-snapshots";
 import { pruneTenantRecords } from "./retention";
 import { sweepStaleDeliveries } from "../notifications/sweep";
@@ -23,14 +24,26 @@ export function d1HubPorts(env: Env): HubPorts {
         .select({ id: vehicles.id, externalId: vehicles.externalId, name: vehicles.name, driverId: vehicles.driverId })
         .from(vehicles)
         .where(inTenant(vehicles, tenantId)),
-    rules: async (tenantId) =>
-      (await db.select().from(alertRules).where(inTenant(alertRules, tenantId)).orderBy(asc(alertRules.id))).map(toRuleDef),
+    // Group scopes are resolved here to vehicle ids, so the object's rule engine and silence
+    // matcher need no notion of groups (its directory is invalidated when a vehicle changes).
+    rules: async (tenantId) => {
+      const rows = await db.select().from(alertRules).where(inTenant(alertRules, tenantId)).orderBy(asc(alertRules.id));
+      return resolveRuleGroups(
+        db,
+        tenantId,
+        rows.map((r) => ({ ...toRuleDef(r), groups: r.groups })),
+      );
+    },
     geofences: (tenantId) => geofenceShapes(db, tenantId),
-    silences: (tenantId, now) =>
-      db
-        .select()
-        .from(silences)
-        .where(inTenant(silences, tenantId, gt(silences.endsAt, now))),
+    silences: async (tenantId, now) =>
+      resolveSilenceGroups(
+        db,
+        tenantId,
+        await db
+          .select()
+          .from(silences)
+          .where(inTenant(silences, tenantId, gt(silences.endsAt, now))),
+      ),
     escalationPolicies: async (tenantId) =>
       new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
     saveAlerts: (tenantId, alerts) => saveAlertSnapshots(env.DB, tenantId, alerts),

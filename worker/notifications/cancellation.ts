@@ -9,6 +9,7 @@ import { and, eq, gt, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { alerts, deliveries, silences, type Delivery } from "../db/schema";
 import { isSilenced, type SilenceMatchers } from "../domain/silence";
+import { resolveSilenceGroups } from "../services/vehicle-groups";
 import { cancel } from "./delivery-state";
 import type { MessageSpec } from "./message";
 import { RESOLVED_TOPIC, resolvedStillNews } from "./resolved";
@@ -23,11 +24,16 @@ export type Verdict = { keep: true; spec?: MessageSpec } | { keep: false; reason
 export const cancellable = (row: Pick<Delivery, "alertId" | "channel" | "topic">) =>
   row.alertId !== null && row.channel !== "webhook" && row.topic === null;
 
-const activeSilences = (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
-  db
-    .select({ matchers: silences.matchers, startsAt: silences.startsAt, endsAt: silences.endsAt })
-    .from(silences)
-    .where(inTenant(silences, tenantId, lte(silences.startsAt, now), gt(silences.endsAt, now)));
+/** Silences active now, a group-scoped one as one plain silence per vehicle of its groups. */
+const activeSilences = async (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
+  resolveSilenceGroups(
+    db,
+    tenantId,
+    await db
+      .select({ matchers: silences.matchers, startsAt: silences.startsAt, endsAt: silences.endsAt, groups: silences.groups })
+      .from(silences)
+      .where(inTenant(silences, tenantId, lte(silences.startsAt, now), gt(silences.endsAt, now))),
+  );
 
 async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map<string, NamedAlert>> {
   const byId = new Map<string, NamedAlert>();

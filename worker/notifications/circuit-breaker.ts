@@ -16,9 +16,14 @@ interface BreakerState {
 
 const breakers = new Map<string, BreakerState>();
 
-/** Which provider a delivery goes to: Twilio, SendGrid, or the push service / customer host. */
+/**
+ * Which provider a delivery goes to: Twilio's Messages or Calls API (one failing says nothing
+ * of the other, so a failing SMS can fall back to a call), SendGrid, or the push service /
+ * customer host.
+ */
 export function providerOf(channel: string, url?: string): string {
-  if (channel === "sms" || channel === "voice") return "twilio";
+  if (channel === "sms") return "twilio:messages";
+  if (channel === "voice") return "twilio:calls";
   if (channel === "email") return "sendgrid";
   try {
     return `${channel}:${new URL(url ?? "").host}`;

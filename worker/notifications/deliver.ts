@@ -17,6 +17,8 @@ import { renderSpec, type DeliverySpec } from "./message";
 import { publicAlert } from "../services/alerts";
 import { RESOLVED_TOPIC } from "./resolved";
 import { voiceAckUrl } from "./voice-ack";
+import { DecisionLog, isoAt } from "./decisions";
+import { canFallBack, fallBack, giveWay } from "./fallback";
 
 export type DeliverOutcome =
   | { kind: "done" }
@@ -136,6 +138,7 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
   const [alert] = row.alertId ? await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId)) : [];
   // A snooze defers pages about the alert, not events and not the news that it resolved.
   if (row.channel !== "webhook" && row.topic !== RESOLVED_TOPIC && (alert?.snoozedUntil ?? 0) > now) {
+    await recordSnoozed(db, row, alert!.snoozedUntil!, now);
     await db
       .update(deliveries)
       .set({ dueAt: alert!.snoozedUntil, updatedAt: now })
@@ -146,6 +149,11 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
   const ctx = await sendContext(db, env, row, now);
   const provider = providerOf(row.channel, typeof ctx === "string" ? undefined : (ctx.subscription?.endpoint ?? ctx.webhook?.url));
   const cooling = openFor(provider, now);
+  if (cooling > 0 && (await canFallBack(db, row, now)) && (await giveWay(db, id, provider, now)).length) {
+    // The provider keeps failing and the tenant wants the next channel instead of waiting.
+    await fallBack(env, db, row, "circuit_open", now);
+    return { kind: "done" };
+  }
   if (cooling > 0) {
     // The provider keeps failing: wait for it instead of hammering it; no attempt is used.
     await db
@@ -174,6 +182,8 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
   }
   const status = result.retryable ? "dead" : "failed";
   await settle(db, id, status, result.error, Date.now());
+  // A critical page that could not get through goes out on the user's next channel (if the tenant wants).
+  if (status === "dead") await fallBack(env, db, row, "dead", Date.now());
   return status === "dead" ? { kind: "dead" } : { kind: "done" };
 }
 
@@ -201,4 +211,20 @@ async function recordSent(db: Db, id: string, providerId: string | undefined) {
       throw error;
     }
   }
+}
+
+/** A snooze held this page: recorded for each alert it names (once per snooze end). */
+async function recordSnoozed(db: Db, row: Delivery, until: number, now: number) {
+  if (!row.userId || row.topic !== null) return;
+  const log = new DecisionLog();
+  for (const a of (row.message as { alerts?: { id: string }[] }).alerts ?? [])
+    log.add({
+      alertId: a.id,
+      userId: row.userId,
+      channel: row.channel,
+      outcome: "held",
+      reason: "snoozed",
+      detail: { deliveryId: row.id, until: isoAt(until) },
+    });
+  await log.write(db, row.tenantId, now);
 }

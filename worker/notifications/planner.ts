@@ -6,7 +6,19 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { alertRules, alerts, deliveries, tenants, vehicles, type AlertRow, type Channel, type DeliveryChannel } from "../db/schema";
+import {
+  alertRules,
+  alerts,
+  CHANNELS,
+  deliveries,
+  escalationPolicies,
+  tenants,
+  vehicles,
+  type AlertRow,
+  type Channel,
+  type DeliveryChannel,
+} from "../db/schema";
+import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
 import type { Recipient } from "./channels/types";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
@@ -14,7 +26,8 @@ import { preferencesOf, type Preferences } from "./preferences";
 import { writeInAppDelivery } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, resumeExisting, type Planned } from "./resume";
-import { alertAudience, channelTargets, usersWithRoles } from "./recipients";
+import { alertAudience, channelTargets, splitByScope, usersWithRoles, type ScopedRecipient } from "./recipients";
+import { DecisionLog, isoAt, silenceOf } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
 import { planAlertWebhooks } from "./alert-webhooks";
 
@@ -25,6 +38,8 @@ export interface AlertContext {
   spec: MessageSpec;
   driverId: string | null;
   groupWaitMs: number;
+  /** The vehicle's groups, for routing by group. */
+  vehicleGroups: string[];
 }
 
 export async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<AlertContext | null> {
@@ -33,6 +48,7 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
       alert: alerts,
       vehicleName: vehicles.name,
       driverId: vehicles.driverId,
+      vehicleGroups: vehicles.groups,
       ruleName: alertRules.name,
       groupWait: tenants.groupWaitSeconds,
     })
@@ -47,6 +63,7 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
     alert: row.alert,
     driverId: row.driverId ?? null,
     groupWaitMs: row.groupWait * 1000,
+    vehicleGroups: row.vehicleGroups ?? [],
     spec: {
       vehicleId: row.alert.vehicleId,
       vehicleName,
@@ -119,13 +136,21 @@ interface PlanInput {
   step: number;
   now: number;
   out: Planned[];
+  decisions: DecisionLog;
 }
 
 /** Plans one recipient's deliveries on the given channels. */
-async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, now, out }: PlanInput) {
+async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, now, out, decisions }: PlanInput) {
   const { alert, spec } = ctx;
   const critical = alert.severity === "critical";
   const quietEnd = critical ? null : quietUntil(prefs.quietHours, now);
+  const decide = (channel: Channel | null, outcome: "held" | "skipped", reason: Parameters<DecisionLog["add"]>[0]["reason"], detail = {}) =>
+    decisions.add({ alertId: alert.id, userId: recipient.userId, channel, outcome, reason, detail });
+  if (step === 0) {
+    // Channels the user's preferences leave out for this severity: one line says so.
+    const notOn = CHANNELS.filter((c) => !channels.includes(c));
+    if (notOn.length) decide(null, "skipped", "preference", { severity: alert.severity, channels, notOn });
+  }
   for (const channel of new Set(channels)) {
     if (channel === "inapp") {
       await planInbox(db, env, ctx, recipient, step, now);
@@ -139,7 +164,11 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
       }
       const digesting = step === 0 && !critical && prefs.digestMinutes > 0;
       // A digest: the user's non-critical alerts of a window, across vehicles, in one message.
-      if (digesting && (await joinDigest(db, alert.tenantId, recipient.userId, channel, target, spec, now))) continue;
+      const digest = digesting ? await joinDigest(db, alert.tenantId, recipient.userId, channel, target, spec, now) : null;
+      if (digest) {
+        decide(channel, "held", "digest", { deliveryId: digest });
+        continue;
+      }
       // Grouping: non-critical alerts of one vehicle within the tenant's window share one message.
       if (step === 0 && !critical && !digesting) {
         const group = await openGroup(db, alert.tenantId, recipient.userId, channel, target, alert.vehicleId, now);
@@ -152,7 +181,10 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
             .set({ message: message as never, updatedAt: now })
             .where(and(eq(deliveries.id, group.id), eq(deliveries.status, "queued")))
             .returning({ id: deliveries.id });
-          if (joined.length) continue;
+          if (joined.length) {
+            decide(channel, "held", "grouped", { deliveryId: group.id, until: isoAt(Math.max(group.dueAt ?? now, now)) });
+            continue;
+          }
         }
       }
       const unreachable = (channel === "sms" || channel === "voice") && !recipient.phone ? "No phone number on the user's profile" : null;
@@ -178,7 +210,11 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
         .onConflictDoNothing()
         .returning({ id: deliveries.id });
       if (inserted.length && !unreachable) out.push({ id, dueAt });
-      else if (!inserted.length) await resumeExisting(db, id, now, out);
+      if (inserted.length && !unreachable && dueAt > now) {
+        // Why it waits: quiet hours when they end last, else the digest window or the grouping window.
+        const why = quietEnd !== null && quietEnd >= now + holdMs ? "quiet_hours" : digesting ? "digest" : "grouped";
+        decide(channel, "held", why, { deliveryId: id, until: isoAt(dueAt) });
+      } else if (!inserted.length) await resumeExisting(db, id, now, out);
     }
   }
 }
@@ -228,16 +264,32 @@ export async function planRaised(env: Env, tenantId: string, alertId: string, no
   const ctx = await loadAlert(db, tenantId, alertId);
   if (!ctx) return null;
   const out: Planned[] = [];
-  if (ctx.alert.silenced) return out;
-  const audience = await alertAudience(db, tenantId, ctx.driverId);
+  const decisions = new DecisionLog();
+  const { inScope: audience, outOfScope } = splitByScope(await alertAudience(db, tenantId, ctx.driverId), ctx.vehicleGroups, ctx.driverId);
+  outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r));
+  if (ctx.alert.silenced) {
+    const silenceId = await silenceOf(db, tenantId, ctx.alert, now);
+    for (const r of audience)
+      decisions.add({
+        alertId: ctx.alert.id,
+        userId: r.userId,
+        channel: null,
+        outcome: "skipped",
+        reason: "silenced",
+        detail: { silenceId },
+      });
+    await decisions.write(db, tenantId, now);
+    return out;
+  }
   const prefs = await preferencesOf(
     db,
     audience.map((r) => r.userId),
   );
   for (const recipient of audience) {
     const p = prefs.get(recipient.userId)!;
-    await planRecipient({ db, env, ctx, recipient, prefs: p, channels: p.channels[ctx.alert.severity], step: 0, now, out });
+    await planRecipient({ db, env, ctx, recipient, prefs: p, channels: p.channels[ctx.alert.severity], step: 0, now, out, decisions });
   }
+  await decisions.write(db, tenantId, now);
   await planAlertWebhooks(db, ctx, "alert.created", null, now, out);
   return out;
 }
@@ -253,13 +305,53 @@ export async function planEscalation(
   if (!ctx) return null;
   const out: Planned[] = [];
   if (ctx.alert.status !== "open") return out;
-  const audience = await usersWithRoles(db, job.tenantId, job.roles);
+  const decisions = new DecisionLog();
+  const everyone = await usersWithRoles(db, job.tenantId, job.roles);
+  // A group-scoped step is for alerts of vehicles in its groups only; users are scoped as on a raise.
+  const stepGroups = await stepGroupsOf(db, job.tenantId, ctx.alert.severity, job.step);
+  const { inScope: audience, outOfScope } = inScope(stepGroups, ctx.vehicleGroups)
+    ? splitByScope(everyone, ctx.vehicleGroups, ctx.driverId)
+    : { inScope: [], outOfScope: everyone };
+  outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r, { step: job.step, stepGroups }));
   const prefs = await preferencesOf(
     db,
     audience.map((r) => r.userId),
   );
   for (const recipient of audience) {
-    await planRecipient({ db, env, ctx, recipient, prefs: prefs.get(recipient.userId)!, channels: job.channels, step: job.step, now, out });
+    await planRecipient({
+      db,
+      env,
+      ctx,
+      recipient,
+      prefs: prefs.get(recipient.userId)!,
+      channels: job.channels,
+      step: job.step,
+      now,
+      out,
+      decisions,
+    });
   }
+  await decisions.write(db, job.tenantId, now);
   return out;
+}
+
+/** Records that a user was not told because the alert's vehicle is outside their (or the step's) groups. */
+function scopeDecision(decisions: DecisionLog, ctx: AlertContext, r: ScopedRecipient, extra: Record<string, unknown> = {}) {
+  decisions.add({
+    alertId: ctx.alert.id,
+    userId: r.userId,
+    channel: null,
+    outcome: "skipped",
+    reason: "group_scope",
+    detail: { userGroups: r.groups, vehicleGroups: ctx.vehicleGroups, ...extra },
+  });
+}
+
+/** The groups an escalation step is scoped to, read from the policy as it is now (empty = all). */
+async function stepGroupsOf(db: Db, tenantId: string, severity: AlertRow["severity"], step: number): Promise<string[]> {
+  const [policy] = await db
+    .select({ steps: escalationPolicies.steps })
+    .from(escalationPolicies)
+    .where(and(eq(escalationPolicies.tenantId, tenantId), eq(escalationPolicies.severity, severity)));
+  return policy?.steps[step - 1]?.groups ?? [];
 }

@@ -1,12 +1,33 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { pushSubscriptions, users, type Channel, type Role } from "../db/schema";
+import { inScope as inGroups } from "../domain/groups";
 import type { Recipient } from "./channels/types";
 
-const toRecipient = (u: typeof users.$inferSelect): Recipient => ({ userId: u.id, name: u.name, email: u.email, phone: u.phone });
+/** A recipient with the groups it is scoped to (empty = all), for routing by group. */
+export type ScopedRecipient = Recipient & { groups: string[] };
+
+const toRecipient = (u: typeof users.$inferSelect): ScopedRecipient => ({
+  userId: u.id,
+  name: u.name,
+  email: u.email,
+  phone: u.phone,
+  groups: u.groups ?? [],
+});
+
+/**
+ * Routing by group: a user scoped to groups is told only of alerts of vehicles in one of them
+ * (the depot's own manager, not every manager). The vehicle's own driver is always in scope.
+ */
+export function splitByScope(audience: ScopedRecipient[], vehicleGroups: string[], driverId: string | null) {
+  const inScope: ScopedRecipient[] = [];
+  const outOfScope: ScopedRecipient[] = [];
+  for (const r of audience) (r.userId === driverId || inGroups(r.groups, vehicleGroups) ? inScope : outOfScope).push(r);
+  return { inScope, outOfScope };
+}
 
 /** Everyone allowed to see an alert: the tenant's admins and managers, and the vehicle's driver. */
-export async function alertAudience(db: Db, tenantId: string, driverId: string | null): Promise<Recipient[]> {
+export async function alertAudience(db: Db, tenantId: string, driverId: string | null): Promise<ScopedRecipient[]> {
   const rows = await db
     .select()
     .from(users)
@@ -15,7 +36,7 @@ export async function alertAudience(db: Db, tenantId: string, driverId: string |
 }
 
 /** Every user of the given roles (an escalation step's audience). */
-export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): Promise<Recipient[]> {
+export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): Promise<ScopedRecipient[]> {
   if (!roles.length) return [];
   const rows = await db
     .select()
@@ -25,7 +46,7 @@ export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): P
 }
 
 /** Users of the tenant by id (unknown ids are skipped). */
-export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promise<Recipient[]> {
+export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promise<ScopedRecipient[]> {
   if (!ids.length) return [];
   const rows = await db
     .select()

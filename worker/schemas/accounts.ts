@@ -31,6 +31,7 @@ export const UserSchema = z
     tenantId: z.string(),
     phone: z.string().nullable(),
     active: z.boolean().openapi({ description: "False once deactivated: cannot sign in, its tokens answer 401" }),
+    groups: z.array(z.string()).openapi({ description: "Groups the user is told about (e.g. a depot's manager); empty = all" }),
   })
   .openapi("User");
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNELS, DELIVERY_CHANNELS, DELIVERY_STATUSES, RESOLVED_CHANNELS, ROLES, SEVERITIES } from "../db/schema";
 import { IsoDate, PageQuery } from "./common";
+import { GroupList } from "./groups";
 import { TimeZone } from "./time-zone";
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour");
@@ -50,6 +51,8 @@ export const DeliverySchema = z
     dueAt: z.string().nullable(),
     sentAt: z.string().nullable(),
     createdAt: z.string(),
+    fallbackOf: z.string().nullable().openapi({ description: "The delivery this one stands in for on the next channel" }),
+    fallbackReason: z.enum(["circuit_open", "dead"]).nullable(),
   })
   .openapi("Delivery");
 
@@ -63,19 +66,20 @@ export const DeliveryQuery = PageQuery.extend({
 
 export const SilenceBody = z
   .strictObject({
-    matchers: z
-      .strictObject({
-        vehicleId: z.string().max(64).optional(),
-        ruleId: z.string().max(64).optional(),
-        type: z.string().max(64).optional(),
-        severity: z.enum(SEVERITIES).optional(),
-      })
-      .refine((m) => Object.keys(m).length > 0, "At least one matcher"),
+    matchers: z.strictObject({
+      vehicleId: z.string().max(64).optional(),
+      ruleId: z.string().max(64).optional(),
+      type: z.string().max(64).optional(),
+      severity: z.enum(SEVERITIES).optional(),
+    }),
     startsAt: IsoDate,
     endsAt: IsoDate,
     comment: z.string().trim().min(1).max(500),
+    groups: GroupList.optional().openapi({ description: "Only vehicles in one of these groups; empty or omitted = all" }),
   })
   .superRefine((s, ctx) => {
+    if (!Object.keys(s.matchers).length && !s.groups?.length)
+      ctx.addIssue({ code: "custom", path: ["matchers"], message: "At least one matcher (or a group)" });
     if (Date.parse(s.endsAt) <= Date.parse(s.startsAt))
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Must be after startsAt" });
   })
@@ -90,6 +94,7 @@ export const SilenceSchema = z
     comment: z.string(),
     createdBy: z.string(),
     createdAt: z.string(),
+    groups: z.array(z.string()),
   })
   .openapi("Silence");
 
@@ -101,6 +106,7 @@ export const EscalationPolicyBody = z
           afterMinutes: z.number().int().min(0).max(10_080),
           roles: z.array(z.enum(ROLES)).min(1),
           channels: ChannelList.min(1),
+          groups: GroupList.optional().openapi({ description: "Only alerts of vehicles in one of these groups; empty or omitted = all" }),
         }),
       )
       .max(10)
@@ -108,7 +114,14 @@ export const EscalationPolicyBody = z
   })
   .openapi("EscalationPolicy");
 
-export const SettingsBody = z.strictObject({ groupWaitSeconds: z.number().int().min(0).max(3600) }).openapi("TenantSettings");
+/** The alerting settings a PUT /api/settings may change (each optional; the route adds retention). */
+export const SettingsFields = z.strictObject({
+  groupWaitSeconds: z.number().int().min(0).max(3600).optional(),
+  fallbackChannels: z.boolean().optional().openapi({
+    description:
+      "Send on the user's next channel (SMS → voice → email, push → SMS) when a provider's circuit is open or a critical delivery is dead",
+  }),
+});
 
 export const WEBHOOK_EVENTS = ["alert.created", "alert.updated", "alert.resolved", "workorder.created", "workorder.updated"] as const;
 const EventList = z

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { RULE_KINDS, RULE_OPS, SEVERITIES } from "../db/schema";
+import { GroupList } from "./groups";
 
 const fields = {
   name: z.string().trim().min(1).max(120),
@@ -125,6 +126,7 @@ export const CreateRuleBody = z
     vehicleIds: fields.vehicleIds.default(null),
     autoResolve: fields.autoResolve.default(false),
     ...kindFields,
+    groups: GroupList.default([]),
   })
   .superRefine(addRuleIssues)
   .openapi("CreateRule");
@@ -148,6 +150,7 @@ export const PatchRuleBody = z
     geofenceId: fields.geofenceId.optional(),
     bufferM: fields.bufferM.optional(),
     fixes: fields.fixes.optional(),
+    groups: GroupList.optional(),
   })
   .openapi("PatchRule");
 
@@ -172,6 +175,7 @@ export const RuleSchema = z
     geofenceId: z.string().nullable(),
     bufferM: z.number().nullable(),
     fixes: z.number().nullable(),
+    groups: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

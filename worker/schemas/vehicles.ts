@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { GroupList } from "./groups";
 
 const Meter = z.number().finite().min(0).max(1e8);
 const fields = {
@@ -27,6 +28,7 @@ export const CreateVehicleBody = z
     odometerKm: fields.odometerKm.optional(),
     engineHours: fields.engineHours.optional(),
     driverId: fields.driverId.optional(),
+    groups: GroupList.optional(),
   })
   .openapi("CreateVehicle");
 
@@ -38,6 +40,7 @@ export const PatchVehicleBody = z
     driverId: fields.driverId.optional(),
     odometerKm: fields.odometerKm.optional(),
     engineHours: fields.engineHours.optional(),
+    groups: GroupList.optional(),
   })
   .openapi("PatchVehicle");
 
@@ -51,6 +54,7 @@ export const VehicleSchema = z
     odometerKm: z.number().nullable(),
     engineHours: z.number().nullable(),
     driverId: z.string().nullable(),
+    groups: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

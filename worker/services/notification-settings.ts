@@ -19,6 +19,7 @@ import { cancelSilencedDeliveries } from "../notifications/cancellation";
 import { preferencesOf, type Preferences } from "../notifications/preferences";
 import type { ActiveSilence } from "../domain/silence";
 import { oneReference, requireReferences } from "./references";
+import { resolveSilenceGroups } from "./vehicle-groups";
 
 export async function getPreferences(db: Db, userId: string) {
   return (await preferencesOf(db, [userId])).get(userId)!;
@@ -84,6 +85,8 @@ export const publicDelivery = (d: Delivery) => ({
   dueAt: isoOrNull(d.dueAt),
   sentAt: isoOrNull(d.sentAt),
   createdAt: iso(d.createdAt),
+  fallbackOf: d.fallbackOf,
+  fallbackReason: d.fallbackReason as "circuit_open" | "dead" | null,
 });
 
 export function listDeliveries(
@@ -125,13 +128,14 @@ export const publicSilence = (s: typeof silences.$inferSelect) => ({
   comment: s.comment,
   createdBy: s.createdBy,
   createdAt: iso(s.createdAt),
+  groups: s.groups,
 });
 
 export async function createSilence(
   db: Db,
   tenantId: string,
   createdBy: string,
-  body: { matchers: Record<string, string | undefined>; startsAt: string; endsAt: string; comment: string },
+  body: { matchers: Record<string, string | undefined>; startsAt: string; endsAt: string; comment: string; groups?: string[] },
   hub?: SilenceAwareHub,
 ) {
   const { vehicleId, ruleId } = body.matchers;
@@ -151,13 +155,15 @@ export async function createSilence(
       startsAt: Date.parse(body.startsAt),
       endsAt: Date.parse(body.endsAt),
       comment: body.comment,
+      groups: body.groups ?? [],
     })
     .returning();
   await cancelSilencedDeliveries(db, tenantId); // held deliveries it covers are never sent
   // Pending escalation steps live in the tenant's object. If this call fails, the alarm still
   // checks silences before it fires a step, so none fires either way; this only drops them now.
   try {
-    await hub?.cancelSilencedEscalations(tenantId, { matchers: row!.matchers, startsAt: row!.startsAt, endsAt: row!.endsAt });
+    // A group-scoped silence reaches the object as one plain silence per vehicle of its groups.
+    for (const silence of await resolveSilenceGroups(db, tenantId, [row!])) await hub?.cancelSilencedEscalations(tenantId, silence);
   } catch (error) {
     console.error(JSON.stringify({ level: "error", job: "silence.cancelEscalations", tenantId, error: String(error) }));
   }
@@ -192,9 +198,27 @@ export async function putPolicy(db: Db, tenantId: string, severity: Severity, st
   return { severity, steps, updatedAt: iso(now) };
 }
 
-export async function putSettings(db: Db, tenantId: string, groupWaitSeconds: number) {
-  await db.update(tenants).set({ groupWaitSeconds }).where(eq(tenants.id, tenantId));
-  return { groupWaitSeconds };
+export interface TenantSettings {
+  groupWaitSeconds: number;
+  fallbackChannels: boolean;
+}
+
+export async function getSettings(db: Db, tenantId: string): Promise<TenantSettings> {
+  const [row] = await db
+    .select({ groupWaitSeconds: tenants.groupWaitSeconds, fallbackChannels: tenants.fallbackChannels })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  return row!;
+}
+
+/** Changes the settings named in `change` (others are kept); answers all of them. */
+export async function putSettings(db: Db, tenantId: string, change: Partial<TenantSettings>) {
+  const [row] = await db
+    .update(tenants)
+    .set(change)
+    .where(eq(tenants.id, tenantId))
+    .returning({ groupWaitSeconds: tenants.groupWaitSeconds, fallbackChannels: tenants.fallbackChannels });
+  return row!;
 }
 
 export function listInbox(db: Db, tenantId: string, userId: string, limit: number, unreadOnly: boolean) {

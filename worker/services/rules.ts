@@ -27,6 +27,8 @@ export interface RuleInput {
   geofenceId?: string | null;
   bufferM?: number | null;
   fixes?: number | null;
+  /** Only vehicles in one of these groups are evaluated; empty = all. */
+  groups?: string[];
 }
 
 /** The rule set every new tenant starts with (docs/api.md, "Alert rules"). */
@@ -128,6 +130,8 @@ function toRow(tenantId: string, input: RuleInput, now: number) {
     // Threshold rules leave these to the column defaults: a tenant's default rules go in one
     // multi-row insert, which must stay under D1's 100 bound parameters.
     ...(threshold ? {} : kindColumns(input)),
+    // Omitted when absent: the column's SQL default, so the default rules' batch binds no more parameters.
+    ...(input.groups ? { groups: input.groups } : {}),
     updatedAt: now,
   };
 }
@@ -176,7 +180,15 @@ export const publicRule = (row: AlertRule) => {
     bufferM: row.bufferM,
     fixes: row.fixes,
   };
-  return { id: row.id, ...def, autoResolve: row.autoResolve, ...kindFields, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+  return {
+    id: row.id,
+    ...def,
+    autoResolve: row.autoResolve,
+    ...kindFields,
+    groups: row.groups,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
 };
 
 /** Every listed vehicle must be one of the tenant's (404 naming each entry that is not). */

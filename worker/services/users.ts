@@ -23,6 +23,7 @@ export const publicUser = (user: User) => ({
   tenantId: user.tenantId,
   phone: user.phone,
   active: user.active,
+  groups: user.groups,
 });
 
 export async function createUser(db: Db, tenantId: string, input: NewUser) {
@@ -64,6 +65,8 @@ export interface UserChanges {
   phone?: string | null;
   role?: Role;
   active?: boolean;
+  /** Groups the user is told about; empty = all. */
+  groups?: string[];
 }
 
 /**

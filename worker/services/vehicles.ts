@@ -13,6 +13,8 @@ export interface VehicleFields {
   odometerKm?: number | null;
   engineHours?: number | null;
   driverId?: string | null;
+  /** Depot, region, vehicle type… (indexed in `vehicle_groups` by a trigger). */
+  groups?: string[];
 }
 
 export const publicVehicle = (v: Vehicle) => ({
@@ -24,6 +26,7 @@ export const publicVehicle = (v: Vehicle) => ({
   odometerKm: v.odometerKm,
   engineHours: v.engineHours,
   driverId: v.driverId,
+  groups: v.groups,
   createdAt: iso(v.createdAt),
   updatedAt: iso(v.updatedAt),
 });

@@ -28,6 +28,8 @@ export const alertRules = sqliteTable(
     vehicleIds: text("vehicle_ids", { mode: "json" }).$type<string[] | null>(),
     /** Resolve an alert automatically when its episode clears (migration 0012). */
     autoResolve: integer("auto_resolve", { mode: "boolean" }).notNull().default(false),
+    /** Only vehicles in one of these groups are evaluated; empty = all (migration 0019). */
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
     /** Rule kinds and their settings (migration 0018, docs/geofences-and-offline.md). */

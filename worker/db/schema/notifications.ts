@@ -1,4 +1,5 @@
 /** Notification preferences, push subscriptions, deliveries, silences, escalation, webhooks and the inbox. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SEVERITIES, type Severity } from "../../domain/alert";
 import { CHANNELS, type Channel, type EscalationStep, type QuietHours } from "../../domain/notifications";
@@ -86,6 +87,9 @@ export const deliveries = sqliteTable(
     message: text("message", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+    /** The delivery this one stands in for on the next channel, and why (`circuit_open`, `dead`). */
+    fallbackOf: text("fallback_of"),
+    fallbackReason: text("fallback_reason"),
   },
   (t) => [
     index("deliveries_tenant_created").on(t.tenantId, t.createdAt, t.id),
@@ -111,6 +115,8 @@ export const silences = sqliteTable(
     comment: text("comment").notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
+    /** Only vehicles in one of these groups are silenced; empty = all (migration 0019). */
+    groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [index("silences_tenant_ends").on(t.tenantId, t.endsAt)],
 );

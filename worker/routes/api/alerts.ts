@@ -13,6 +13,8 @@ import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/c
 import { listAlerts, publicAlert } from "../../services/alerts";
 import { AlertComment, AlertCommentList, AssigneeBody, CommentBody, CommentQuery } from "../../schemas/alert-work";
 import { assignAlert, commentJson, commentOnAlert, listComments, reopenAlert } from "../../services/alert-work";
+import { AlertDecisionList } from "../../schemas/alert-decisions";
+import { listAlertDecisions } from "../../services/alert-decisions";
 
 const tags = ["Alerts"];
 
@@ -127,6 +129,18 @@ async function transition(c: Context<AppEnv>, change: AlertAction) {
   return c.json(result.alert, 200);
 }
 
+/** Why each person was or was not told (docs/api.md "Explained decisions"). */
+const decisions = createRoute({
+  method: "get",
+  path: "/{id}/decisions",
+  summary: "Why each person was or was not told of the alert, oldest first (staff)",
+  tags,
+  security: bearerSecurity,
+  middleware: [authorize(STAFF)] as const,
+  request: { params: IdParam },
+  responses: { 200: json(AlertDecisionList, "Decisions"), 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+
 export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(list, async (c) => {
     const { limit, cursor, from, to, ...filters } = c.req.valid("query");
@@ -179,4 +193,7 @@ export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid 
     const alert = await reopenAlert(c.env, c.get("auth"), id);
     c.set("audit", { action: "alert.reopen", targetType: "alert", targetId: id });
     return c.json(alert, 200);
-  });
+  })
+  .openapi(decisions, async (c) =>
+    c.json({ items: await listAlertDecisions(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id) }, 200),
+  );

@@ -1,26 +1,28 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
-import { tenants } from "../../db/schema";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
 import { bearerSecurity, errors, json, jsonBody } from "../../schemas/common";
-import { SettingsBody } from "../../schemas/notifications";
-import { putSettings } from "../../services/notification-settings";
+import { SettingsFields } from "../../schemas/notifications";
+import { getSettings, putSettings } from "../../services/notification-settings";
 import { putRetentionDays, RetentionPatch, RetentionSettings, retentionDays } from "../../services/retention-settings";
 
 /** /api/settings: tenant-wide alerting settings and retention windows. */
 const editors = authorize(["admin", "manager"]);
 
 /** Every field optional: a PUT changes what it names and leaves the rest. */
-const SettingsPut = SettingsBody.partial().extend({ retention: RetentionPatch.optional() }).openapi("TenantSettingsUpdate");
-const SettingsView = z.object({ groupWaitSeconds: z.number().int(), retention: RetentionSettings }).openapi("TenantSettingsView");
+const SettingsPut = SettingsFields.extend({ retention: RetentionPatch.optional() })
+  .refine((b) => Object.keys(b).length > 0, "At least one of groupWaitSeconds, fallbackChannels, retention")
+  .openapi("TenantSettingsUpdate");
+const SettingsView = z
+  .object({ groupWaitSeconds: z.number().int(), fallbackChannels: z.boolean(), retention: RetentionSettings })
+  .openapi("TenantSettingsView");
 
 const readRoute = createRoute({
   method: "get",
   path: "/",
-  summary: "Tenant settings: notification grouping window and retention windows (defaults filled in)",
+  summary: "Tenant settings: notification grouping window, fallback channels and retention windows (defaults filled in)",
   tags: ["Alerting"],
   security: bearerSecurity,
   middleware: [editors] as const,
@@ -30,7 +32,7 @@ const readRoute = createRoute({
 const settingsRoute = createRoute({
   method: "put",
   path: "/",
-  summary: "Tenant settings: notification grouping window, retention windows (each field optional)",
+  summary: "Tenant settings: notification grouping window, fallback channels, retention windows (each field optional)",
   tags: ["Alerting"],
   security: bearerSecurity,
   middleware: [editors] as const,
@@ -39,8 +41,7 @@ const settingsRoute = createRoute({
 });
 
 async function currentSettings(db: ReturnType<typeof database>, tenantId: string) {
-  const [row] = await db.select({ groupWaitSeconds: tenants.groupWaitSeconds }).from(tenants).where(eq(tenants.id, tenantId));
-  return { groupWaitSeconds: row?.groupWaitSeconds ?? 30, retention: await retentionDays(db, tenantId) };
+  return { ...(await getSettings(db, tenantId)), retention: await retentionDays(db, tenantId) };
 }
 
 export const settingsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
@@ -48,10 +49,10 @@ export const settingsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInval
   .openapi(settingsRoute, async (c) => {
     const { tenantId } = c.get("auth");
     const db = database(c.env.DB);
-    const body = c.req.valid("json");
-    if (body.groupWaitSeconds !== undefined) await putSettings(db, tenantId, body.groupWaitSeconds);
-    if (body.retention) await putRetentionDays(db, tenantId, body.retention);
+    const { retention, ...alerting } = c.req.valid("json");
+    if (Object.keys(alerting).length) await putSettings(db, tenantId, alerting);
+    if (retention) await putRetentionDays(db, tenantId, retention);
     const stored = await currentSettings(db, tenantId);
-    c.set("audit", { action: "settings.update", targetType: "tenant", targetId: tenantId, detail: body });
+    c.set("audit", { action: "settings.update", targetType: "tenant", targetId: tenantId, detail: c.req.valid("json") });
     return c.json(stored, 200);
   });

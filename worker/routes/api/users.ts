@@ -10,6 +10,7 @@ import { ANY_ROLE, authorize } from "../../middleware/authorize";
 import { CreateUserBody, Role, UserSchema } from "../../schemas/accounts";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { UserBadgesSchema } from "../../schemas/engagement";
+import { GroupList } from "../../schemas/groups";
 import { userBadges } from "../../services/engagement-leaderboard";
 import { isOptedOut } from "../../services/engagement-settings";
 import { tenantHub } from "../../lib/hub";
@@ -42,6 +43,7 @@ const UpdateUserBody = z
     phone: CreateUserBody.shape.phone.unwrap().nullable().optional(),
     role: Role.optional(),
     active: z.boolean().optional(),
+    groups: GroupList.optional(),
   })
   .openapi("UpdateUser");
 

@@ -1,0 +1,73 @@
+/**
+ * Explained decisions: where the planner decides not to tell someone now (held: quiet hours,
+ * grouping, digest, snooze) or at all (skipped: preferences, a silence, group scope), it records
+ * why in `alert_decisions`. A delivery's own outcome (told, failed, dead, cancelled) is recorded by
+ * triggers on `deliveries` (migration 0019). Ids derive from what they record, so a retried
+ * planning job records nothing twice.
+ */
+import { gt, lte } from "drizzle-orm";
+import { inTenant, type Db } from "../db/client";
+import { alertDecisions, silences, type DecisionOutcome, type DecisionReason } from "../db/schema";
+import { isSilenced } from "../domain/silence";
+import { resolveSilenceGroups } from "../services/vehicle-groups";
+import { deliveryId } from "./message";
+
+export interface Decision {
+  alertId: string;
+  userId: string;
+  channel: string | null;
+  outcome: DecisionOutcome;
+  reason: DecisionReason;
+  detail?: Record<string, unknown>;
+}
+
+/** Collects a planning run's decisions and writes them in as few statements as D1 allows. */
+export class DecisionLog {
+  readonly items: Decision[] = [];
+
+  add(decision: Decision) {
+    this.items.push(decision);
+  }
+
+  async write(db: Db, tenantId: string, now: number) {
+    if (!this.items.length) return;
+    const rows = await Promise.all(
+      this.items.map(async (d) => ({
+        id: `dec_${(await deliveryId([d.alertId, d.userId, d.channel, d.outcome, d.reason, JSON.stringify(d.detail ?? {})])).slice(4)}`,
+        tenantId,
+        alertId: d.alertId,
+        userId: d.userId,
+        channel: d.channel,
+        outcome: d.outcome,
+        reason: d.reason,
+        detail: d.detail ?? {},
+        at: now,
+      })),
+    );
+    // D1 binds at most 100 parameters per statement: 9 columns → 11 rows.
+    for (let i = 0; i < rows.length; i += 11)
+      await db
+        .insert(alertDecisions)
+        .values(rows.slice(i, i + 11))
+        .onConflictDoNothing();
+  }
+}
+
+export const isoAt = (ms: number) => new Date(ms).toISOString();
+
+/** The silence that silenced an alert at `at` (the first found), or null when none is active any more. */
+export async function silenceOf(
+  db: Db,
+  tenantId: string,
+  alert: { vehicleId: string; ruleId: string | null; type: string; severity: "critical" | "high" | "medium" | "low" },
+  at: number,
+): Promise<string | null> {
+  const active = await db
+    .select()
+    .from(silences)
+    .where(inTenant(silences, tenantId, lte(silences.startsAt, at), gt(silences.endsAt, at)));
+  for (const silence of active) {
+    if (isSilenced(alert, await resolveSilenceGroups(db, tenantId, [silence]), at)) return silence.id;
+  }
+  return null;
+}
