@@ -1,5 +1,6 @@
 import type { StorageMigration } from "./storage-migrations";
-import { engineWindowsToRows } from "./vehicle-states";
+import { createOutcomeTables } from "./predictive-outcomes";
+import { dropEdgeModelState } from "./vehicle-states";
 
 /** TenantHub's SQLite schema, in order; append only (see storage-migrations.ts). */
 export const HUB_MIGRATIONS: StorageMigration[] = [
@@ -24,8 +25,8 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
       roles TEXT NOT NULL, channels TEXT NOT NULL, PRIMARY KEY (alert_id, step))`);
     sql.exec("CREATE INDEX escalations_due ON escalations (due_at)");
   },
-  // Engine windows from reading objects to engine rows (vehicle-states.ts).
-  engineWindowsToRows,
+  // v4 converted C-MAPSS engine windows to rows; those models left the object (a later step drops the windows).
+  () => {},
   (sql) => {
     // Alert episodes: alerts stored before them get peakValue = value and clearedAt = null.
     for (const table of ["alerts", "alert_events"]) {
@@ -44,5 +45,10 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     sql.exec("DELETE FROM meta WHERE key = 'geotabNextPoll'");
     // Escalations are now scheduled from the event log past `escalatedSeq`; alerts so far had theirs at ingest.
     sql.exec("INSERT OR IGNORE INTO meta (key, value) SELECT 'escalatedSeq', value FROM meta WHERE key = 'seq'");
+  },
+  (sql) => {
+    // The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration.
+    dropEdgeModelState(sql);
+    createOutcomeTables(sql);
   },
 ];
