@@ -39,4 +39,7 @@ export const KNOWN_READINGS = [
   "accelG",
   "lat",
   "lon",
+  // Operating conditions the vehicle health models (models/vehicle) read when a vendor sends them.
+  "engineLoadPct",
+  "intakeAirTempC",
 ] as const;

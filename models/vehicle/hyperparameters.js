@@ -1,0 +1,34 @@
+// Hyperparameters of the vehicle models. Every value here is chosen on the VALIDATION drives
+// (models/vehicle/select.mjs prints the comparison); the test drives are read once by eval.
+
+/** @type {import('./virtual-sensor.mjs').SensorHp} */
+export const COOLANT_HP = {
+  target: "coolant",
+  hidden: [16, 8],
+  l2: 1e-4,
+  epochs: 60,
+  batchSize: 32,
+  lr: 3e-3,
+  seed: 7301,
+  gateMin: 10,
+  center: 88,
+  scale: 5,
+};
+
+/** @type {import('./virtual-sensor.mjs').SensorHp} */
+export const VOLTAGE_HP = {
+  target: "voltage",
+  hidden: [16, 8],
+  l2: 1e-4,
+  epochs: 60,
+  batchSize: 32,
+  lr: 3e-3,
+  seed: 7302,
+  gateMin: 2,
+  center: 14,
+  scale: 0.3,
+};
+
+/** Residual detectors (CUSUM on the standardised residual; detector.js). */
+export const COOLANT_DETECTOR = { warmupMin: 30, sdFloor: 0.5, k: 0.5, h: 8, adapt: 0.002, cap: 3 };
+export const VOLTAGE_DETECTOR = { warmupMin: 30, sdFloor: 0.03, k: 0.5, h: 8, adapt: 0.002, cap: 3 };

@@ -1,0 +1,195 @@
+// Operating conditions of one vehicle, built reading by reading into one-minute rows: the unit
+// the virtual sensors score. Pure (no I/O, no tfjs); the same code builds the training rows from
+// carOBD and the rows the tenant's object scores, so training and serving cannot drift apart.
+
+/** Canonical FleetPulse reading names the vehicle models read (worker/domain/telemetry.ts). */
+export const READING = {
+  rpm: "rpm",
+  speed: "speedKph",
+  load: "engineLoadPct",
+  intakeAir: "intakeAirTempC",
+  coolant: "coolantTempC",
+  battery: "batteryV",
+  brakePad: "brakePadMm",
+  tyre: "tirePressureKpa",
+};
+
+/** Virtual-sensor input features, in model input order. */
+export const FEATURE_NAMES = [
+  "rpm_k", // minute mean rpm / 1000
+  "speed_kph", // minute mean speed
+  "load_pct", // minute mean engine load (imputed when missing)
+  "intake_air_c", // minute mean intake air temperature (imputed when missing)
+  "run_min_capped", // minutes since engine start, capped at 60
+  "log1p_run_min",
+  "ew_load_5min", // engine load smoothed over ~5 min (thermal inertia)
+  "ew_load_20min",
+  "ew_speed_5min", // road speed smoothed over ~5 min (radiator airflow)
+  "ew_rpm_5min",
+  "load_missing", // 1 when the vehicle sent no engine load this minute
+  "intake_air_missing", // 1 when it sent no intake air temperature
+];
+
+/** Values used when an optional input is missing (training means of carOBD, rounded). */
+export const IMPUTE = { load: 30, intakeAir: 40 };
+
+const MINUTE_MS = 60_000;
+/** An engine that stopped for longer than this restarts "cold" for the time-since-start clock. */
+const RESTART_GAP_MS = 120_000;
+const TAU_5 = 300_000;
+const TAU_20 = 1_200_000;
+
+/**
+ * @typedef {{ b: number, n: number, on: number, rpm: number, spd: number, load: number, nLoad: number,
+ *   iat: number, nIat: number, cool: number, nCool: number, volt: number, nVolt: number, run: number }} MinuteAcc
+ * @typedef {{ runStart: number | null, lastRun: number | null, lastTs: number | null,
+ *   ew: { l5: number, l20: number, s5: number, r5: number } | null, acc: MinuteAcc | null }} SignalState
+ * @typedef {{ end: number, runMin: number, features: number[], coolant: number | null, voltage: number | null,
+ *   hasLoad: boolean, hasIntakeAir: boolean }} MinuteRow
+ */
+
+/** @returns {SignalState} */
+export function initialSignalState() {
+  return { runStart: null, lastRun: null, lastTs: null, ew: null, acc: null };
+}
+
+/** @param {Record<string, number>} r @param {string} k */
+function num(r, k) {
+  const v = r[k];
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** Engine running: rpm above cranking, or (no rpm reported) the vehicle is moving. @param {Record<string, number>} r */
+export function engineRunning(r) {
+  const rpm = num(r, READING.rpm);
+  if (rpm !== undefined) return rpm > 300;
+  const spd = num(r, READING.speed);
+  return spd !== undefined && spd > 0;
+}
+
+/**
+ * Feeds one reading (in time order) into the signal state. Returns the minute row that the
+ * reading closed, if any (a minute closes when a reading of a later minute arrives).
+ * @param {SignalState} s mutated
+ * @param {number} ts ms
+ * @param {Record<string, number>} r canonical readings
+ * @returns {MinuteRow | null}
+ */
+export function pushReading(s, ts, r) {
+  if (s.lastTs !== null && ts <= s.lastTs) return null; // out of order or duplicate: ignored
+  const running = engineRunning(r);
+  /** @type {MinuteRow | null} */ let closed = null;
+  const b = Math.floor(ts / MINUTE_MS);
+  if (s.acc && s.acc.b !== b) {
+    closed = closeMinute(s.acc);
+    s.acc = null;
+  }
+  if (running) {
+    if (s.runStart === null || s.lastRun === null || ts - s.lastRun > RESTART_GAP_MS) {
+      s.runStart = ts;
+      s.ew = null;
+    }
+    s.lastRun = ts;
+    const rpm = num(r, READING.rpm) ?? 800 + 25 * (num(r, READING.speed) ?? 0);
+    const spd = num(r, READING.speed) ?? 0;
+    const load = num(r, READING.load);
+    const loadOrGuess = load ?? IMPUTE.load;
+    if (!s.ew) s.ew = { l5: loadOrGuess, l20: loadOrGuess, s5: spd, r5: rpm };
+    else {
+      const dt = Math.min(ts - (s.lastTs ?? ts), 600_000);
+      const a5 = 1 - Math.exp(-dt / TAU_5);
+      const a20 = 1 - Math.exp(-dt / TAU_20);
+      s.ew.l5 += a5 * (loadOrGuess - s.ew.l5);
+      s.ew.l20 += a20 * (loadOrGuess - s.ew.l20);
+      s.ew.s5 += a5 * (spd - s.ew.s5);
+      s.ew.r5 += a5 * (rpm - s.ew.r5);
+    }
+    s.acc ??= { b, n: 0, on: 0, rpm: 0, spd: 0, load: 0, nLoad: 0, iat: 0, nIat: 0, cool: 0, nCool: 0, volt: 0, nVolt: 0, run: 0 };
+    const a = s.acc;
+    a.n++;
+    a.rpm += rpm;
+    a.spd += spd;
+    if (load !== undefined) {
+      a.load += load;
+      a.nLoad++;
+    }
+    const iat = num(r, READING.intakeAir);
+    if (iat !== undefined) {
+      a.iat += iat;
+      a.nIat++;
+    }
+    const cool = num(r, READING.coolant);
+    if (cool !== undefined) {
+      a.cool += cool;
+      a.nCool++;
+    }
+    const volt = num(r, READING.battery);
+    if (volt !== undefined) {
+      a.volt += volt;
+      a.nVolt++;
+    }
+    a.run = (ts - s.runStart) / MINUTE_MS;
+    // Smoothed conditions at the newest reading of the minute (features read them at close).
+    a.ew = { ...s.ew };
+  }
+  s.lastTs = ts;
+  return closed;
+}
+
+/** @param {MinuteAcc & { ew?: { l5: number, l20: number, s5: number, r5: number } }} a @returns {MinuteRow | null} */
+function closeMinute(a) {
+  if (a.n === 0 || !a.ew) return null;
+  const hasLoad = a.nLoad > 0;
+  const hasIntakeAir = a.nIat > 0;
+  const runMin = a.run;
+  return {
+    end: (a.b + 1) * MINUTE_MS,
+    runMin,
+    features: [
+      a.rpm / a.n / 1000,
+      a.spd / a.n,
+      hasLoad ? a.load / a.nLoad : IMPUTE.load,
+      hasIntakeAir ? a.iat / a.nIat : IMPUTE.intakeAir,
+      Math.min(runMin, 60),
+      Math.log1p(runMin),
+      a.ew.l5,
+      a.ew.l20,
+      a.ew.s5,
+      a.ew.r5 / 1000,
+      hasLoad ? 0 : 1,
+      hasIntakeAir ? 0 : 1,
+    ],
+    coolant: a.nCool > 0 ? a.cool / a.nCool : null,
+    voltage: a.nVolt > 0 ? a.volt / a.nVolt : null,
+    hasLoad,
+    hasIntakeAir,
+  };
+}
+
+/**
+ * Closes the open minute once `now` is past its end (a vehicle that stopped sending still gets
+ * its last minute scored).
+ * @param {SignalState} s mutated @param {number} now ms @returns {MinuteRow | null}
+ */
+export function flushMinute(s, now) {
+  if (!s.acc || now < (s.acc.b + 1) * MINUTE_MS) return null;
+  const row = closeMinute(s.acc);
+  s.acc = null;
+  return row;
+}
+
+/**
+ * Training/eval helper: the minute rows of one stream of readings.
+ * @param {{ ts: number, readings: Record<string, number> }[]} stream @param {SignalState} [state]
+ * @returns {MinuteRow[]}
+ */
+export function minuteRows(stream, state = initialSignalState()) {
+  /** @type {MinuteRow[]} */ const rows = [];
+  for (const { ts, readings } of stream) {
+    const row = pushReading(state, ts, readings);
+    if (row) rows.push(row);
+  }
+  const last = state.acc ? flushMinute(state, Number.POSITIVE_INFINITY) : null;
+  if (last) rows.push(last);
+  return rows;
+}
