@@ -107,9 +107,11 @@ describe("a risk for every vehicle from ordinary telematics", { timeout: 60_000 
     const engine = truckRisk.components.find((c) => c.component === "engine")!;
     expect(engine.label).toBe("high");
     expect(engine.evidence.map((e) => e.name).join(" ")).toMatch(/fault code P0217/);
-    // The drifting coolant moves the cooling component above the van's.
-    const cooling = (r: Risk) => r.components.find((c) => c.component === "cooling")!.score;
-    expect(cooling(truckRisk)).toBeGreaterThan(cooling(vanRisk));
+    // Ten minutes are too few to judge the coolant against this engine's own normal: the cooling
+    // component says so (and its confidence is low) rather than guessing (see vehicle-risk-faults.test.ts).
+    const cooling = truckRisk.components.find((c) => c.component === "cooling")!;
+    expect(cooling.evidence.map((e) => e.name).join(" ")).toMatch(/learning this vehicle's normal coolant/);
+    expect(cooling.confidence).toBeLessThan(0.5);
 
     // The list shows the same risk, so the fleet screen needs no request per vehicle.
     const list = (await (await call("GET", "/api/vehicles?limit=10", { token: tenant.admin.token })).json()) as {
