@@ -84,7 +84,12 @@ export class PredictiveOutcomes {
         "SELECT component, count(*) AS n, sum(confirmed) AS confirmed FROM predictive_outcomes GROUP BY component ORDER BY component",
       )
       .toArray();
-    return rows.map((r) => ({ component: r.component, outcomes: r.n, confirmed: r.confirmed, calibration: this.calibration[r.component] ?? null }));
+    return rows.map((r) => ({
+      component: r.component,
+      outcomes: r.n,
+      confirmed: r.confirmed,
+      calibration: this.calibration[r.component] ?? null,
+    }));
   }
 
   #refit(component: string) {

@@ -121,7 +121,10 @@ export class TenantHubCore extends DurableObject<Env> {
    * prediction behind its alert (or, for other work orders, the component's newest raw
    * probability), and the component's calibration refitted. Idempotent by work order id.
    */
-  recordOutcome(tenantId: string, outcome: { workOrderId: string; vehicleId: string; alertId: string | null; component: string | null; confirmed: boolean }) {
+  recordOutcome(
+    tenantId: string,
+    outcome: { workOrderId: string; vehicleId: string; alertId: string | null; component: string | null; confirmed: boolean },
+  ) {
     this.#bind(tenantId);
     const predicted = outcome.alertId ? this.#outcomes.prediction(outcome.alertId) : undefined;
     const component = predicted?.component ?? outcome.component;

@@ -52,7 +52,8 @@ const minute = (externalId: string, from: number, extra: Record<string, number> 
     ...(dtc ? { dtc } : {}),
   }));
 
-const patch = (tenant: TestTenant, id: string, body: unknown) => call("PATCH", `/api/work-orders/${id}`, { token: tenant.admin.token, body });
+const patch = (tenant: TestTenant, id: string, body: unknown) =>
+  call("PATCH", `/api/work-orders/${id}`, { token: tenant.admin.token, body });
 
 /** open → scheduled → in_progress → completed, with what the workshop found. */
 async function complete(tenant: TestTenant, id: string, outcome: "failure_confirmed" | "no_fault_found") {
@@ -79,7 +80,13 @@ describe("predictive work orders from component risks", { timeout: 90_000 }, () 
     expect(first).toHaveLength(1);
     const [alert] = await predictiveAlerts(tenant);
     expect(alert!.ruleId).toBe("builtin:predictive_failure:engine");
-    expect(first[0]).toMatchObject({ source: "predictive", status: "open", component: "engine", vehicleId: vehicle!.id, alertId: alert!.id });
+    expect(first[0]).toMatchObject({
+      source: "predictive",
+      status: "open",
+      component: "engine",
+      vehicleId: vehicle!.id,
+      alertId: alert!.id,
+    });
     // No forecast date for a fault code: due sooner the higher the 7-day risk (≥ 0.5 → 2 days).
     const engine = (await riskOf(tenant, vehicle!.id)).components.find((c) => c.component === "engine")!;
     expect(engine.score7d).toBeGreaterThanOrEqual(0.5);
@@ -167,7 +174,10 @@ describe("outcomes of predictive work orders", { timeout: 90_000 }, () => {
 
     // A cancelled predictive work order counts against the prediction too.
     expect((await patch(tenant, c!.id, { status: "cancelled" })).status).toBe(200);
-    expect(await analytics()).toMatchObject({ precision: 1 / 3, workOrders: { confirmed: 1, noFaultFound: 1, cancelled: 1, undecided: 0 } });
+    expect(await analytics()).toMatchObject({
+      precision: 1 / 3,
+      workOrders: { confirmed: 1, noFaultFound: 1, cancelled: 1, undecided: 0 },
+    });
 
     // The tenant's object kept both outcomes against the engine component's prediction.
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));

@@ -50,7 +50,13 @@ describe("outcomes in the tenant object", { timeout: 60_000 }, () => {
 
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
     const record = (i: number) =>
-      hub.recordOutcome(tenant.id, { workOrderId: `wo_cal_${i}`, vehicleId: vehicle!.id, alertId: null, component: "engine", confirmed: false });
+      hub.recordOutcome(tenant.id, {
+        workOrderId: `wo_cal_${i}`,
+        vehicleId: vehicle!.id,
+        alertId: null,
+        component: "engine",
+        confirmed: false,
+      });
     for (let i = 0; i < MIN_OUTCOMES - 1; i++) expect(await record(i)).toEqual({ recorded: true });
     expect(await record(0)).toEqual({ recorded: false }); // the same work order twice counts once
     expect(await engineScore()).toBe(raw); // not enough outcomes yet
@@ -67,9 +73,13 @@ describe("outcomes in the tenant object", { timeout: 60_000 }, () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["DTC-1"]);
     await postTelemetry(tenant, { events: [{ vehicleId: "DTC-1", ts: isoAt(0), readings: { coolantTempC: 88 }, dtc: [] }] });
-    await postTelemetry(tenant, { events: [{ vehicleId: "DTC-1", ts: isoAt(5), readings: { coolantTempC: 88 }, dtc: ["P0217", "P0301"] }] });
+    await postTelemetry(tenant, {
+      events: [{ vehicleId: "DTC-1", ts: isoAt(5), readings: { coolantTempC: 88 }, dtc: ["P0217", "P0301"] }],
+    });
     // The same codes again are not new.
-    await postTelemetry(tenant, { events: [{ vehicleId: "DTC-1", ts: isoAt(10), readings: { coolantTempC: 88 }, dtc: ["P0217", "P0301"] }] });
+    await postTelemetry(tenant, {
+      events: [{ vehicleId: "DTC-1", ts: isoAt(10), readings: { coolantTempC: 88 }, dtc: ["P0217", "P0301"] }],
+    });
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
     const summary = await hub.outcomeSummary(tenant.id);
     expect(summary.map(({ component, outcomes, confirmed }) => ({ component, outcomes, confirmed }))).toEqual([

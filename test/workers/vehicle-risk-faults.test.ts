@@ -68,7 +68,10 @@ describe("developing faults", { timeout: 120_000 }, () => {
     expect((await cooling(ok!.id)).label).toBe("low");
     // Then 20 minutes in which the coolant creeps 10 °C above normal.
     const warm = (i: number) => 89 + 0.3 * Math.sin(i / 17);
-    await post(tenant, drive("HOT-1", start + 3_600, 20, (i, n) => warm(i) + (10 * i) / n));
+    await post(
+      tenant,
+      drive("HOT-1", start + 3_600, 20, (i, n) => warm(i) + (10 * i) / n),
+    );
     const hotCooling = await cooling(hot!.id);
     expect(hotCooling.score).toBeGreaterThan(before.score);
     expect(hotCooling.label).toBe("high");

@@ -30,14 +30,14 @@ interface Risk {
   }[];
 }
 
-export const riskOf = async (tenant: TestTenant, vehicleId: string) =>
+const riskOf = async (tenant: TestTenant, vehicleId: string) =>
   (await (await call("GET", `/api/vehicles/${vehicleId}/risk`, { token: tenant.admin.token })).json()) as Risk;
 
 /**
  * Ten minutes of ordinary telematics, one event every 5 s (120 events), sent as a vendor would:
  * a minute per signed batch. `coolantDrift` °C is added linearly over the ten minutes.
  */
-export async function driveTenMinutes(
+async function driveTenMinutes(
   tenant: TestTenant,
   externalId: string,
   options: { coolantDrift?: number; dtc?: string[]; brakePadMm?: number; start?: number } = {},

@@ -105,7 +105,10 @@ export const PredictiveAnalyticsSchema = z
         undecided: z.number().int(),
       })
       .openapi({ description: "Predictive work orders created in the period, by what the workshop found" }),
-    precision: z.number().nullable().openapi({ description: "confirmed / (confirmed + noFaultFound + cancelled); null before any is decided" }),
+    precision: z
+      .number()
+      .nullable()
+      .openapi({ description: "confirmed / (confirmed + noFaultFound + cancelled); null before any is decided" }),
     confirmedRate: z.number().nullable().openapi({ description: "The same as precision (the earlier name)" }),
     leadTimeDays: z.number().nullable().openapi({ description: "Median days from the predictive work order to the confirmed failure" }),
     followUpDays: z.number().int(),

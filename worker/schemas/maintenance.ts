@@ -377,7 +377,8 @@ export const PatchWorkOrderBody = z
     durationMinutes: Duration.optional(),
     skill: Skill.nullable().optional(),
     outcome: z.enum(WORK_ORDER_OUTCOMES).nullable().optional().openapi({
-      description: "What the workshop found (with or after completing): failure_confirmed or no_fault_found; predictive analytics learn from it",
+      description:
+        "What the workshop found (with or after completing): failure_confirmed or no_fault_found; predictive analytics learn from it",
     }),
   })
   .openapi("PatchWorkOrder");

@@ -59,7 +59,9 @@ export const VehicleSchema = z
 const Label = z.enum(["low", "elevated", "high"]);
 const Evidence = z.array(
   z.object({
-    name: z.string().openapi({ description: "In a fleet manager's words", example: "coolant 9 °C above this engine's normal at this load" }),
+    name: z
+      .string()
+      .openapi({ description: "In a fleet manager's words", example: "coolant 9 °C above this engine's normal at this load" }),
     contribution: z.number(),
   }),
 );

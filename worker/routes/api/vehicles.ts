@@ -40,7 +40,12 @@ const list = createRoute({
   security: bearerSecurity,
   middleware: [authorize(STAFF)] as const,
   request: { query: PageQuery },
-  responses: { 200: json(listOf(VehicleWithRisk, "VehicleList"), "Vehicles by name, each with its risk"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  responses: {
+    200: json(listOf(VehicleWithRisk, "VehicleList"), "Vehicles by name, each with its risk"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+  },
 });
 
 const read = createRoute({
@@ -114,7 +119,10 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const rows = await listVehicles(database(c.env.DB), c.get("auth").tenantId, limit, after);
     const result = page(rows, limit, (v) => [v.name, v.id]);
     const { tenantId } = c.get("auth");
-    const risks = await tenantHub(c.env, tenantId).risks(tenantId, result.items.map((v) => v.id));
+    const risks = await tenantHub(c.env, tenantId).risks(
+      tenantId,
+      result.items.map((v) => v.id),
+    );
     return c.json({ items: result.items.map((v) => ({ ...publicVehicle(v), risk: risks[v.id]! })), nextCursor: result.nextCursor }, 200);
   })
   .openapi(read, async (c) => {
