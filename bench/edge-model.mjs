@@ -168,9 +168,31 @@ export async function nodeCpuPerWindow() {
   return { medianUs: median(samples), bestUs: Math.min(...samples) };
 }
 
+/**
+ * Vehicle health (models/vehicle): one updateVehicleHealth call for 256 vehicles, each sending one
+ * minute of readings (carOBD operating patterns), in this Node process: wall and CPU time per
+ * vehicle, and the served size of both virtual sensors. (Inside workerd it needs a dev endpoint
+ * that calls the same function; the tenant's object integrates it.)
+ */
+export async function vehicleHealthNode() {
+  await import("../models/node-env.js");
+  const { createVehicleHealth } = await import("../models/vehicle/index.js");
+  const { SERVED_MODELS } = await import("../models/vehicle/served-models.js");
+  const { timeScoring } = await import("../models/vehicle/timing.mjs");
+  const timing = await timeScoring(createVehicleHealth(SERVED_MODELS));
+  const size = (name) => {
+    const dir = path.join(ROOT, `models/artifacts/${name}`);
+    return readdirSync(dir)
+      .filter((f) => f === "model.json" || f === "weights.bin")
+      .reduce((sum, f) => sum + readFileSync(path.join(dir, f)).length, 0);
+  };
+  return { ...timing, servedBytes: size("carobd-coolant") + size("carobd-voltage") };
+}
+
 export async function runEdgeModelBench(options = {}) {
   const times = await scoringTimes(options);
   times.nodeCpu = await nodeCpuPerWindow();
+  times.vehicle = await vehicleHealthNode();
   const sizes = await bundleSizes();
   return { times, sizes };
 }
@@ -189,7 +211,13 @@ export function edgeModelSection({ times, sizes }, { command, machine }) {
 | Worker bundle gzip (esbuild, same sources), with the model code | ${kib(sizes.withModel)} | — |
 | … with every \`@tensorflow/*\` import replaced by an empty module | ${kib(sizes.withoutModel)} — **the model code costs ${kib(sizes.withModel - sizes.withoutModel)} gzip** | — |
 | artifacts (model.json + uint8 weights.bin) | cmapss-fd001 ${kib(sizes.artifacts["cmapss-fd001"])}, ai4i ${kib(sizes.artifacts.ai4i)} | ≤ 64 KB each |
-
+${
+  times.vehicle
+    ? `| vehicle health (models/vehicle), one call for ${times.vehicle.batch} vehicles × one minute of readings, in Node, per vehicle: wall / CPU | 1 Hz (${times.vehicle.readingsPerVehicle.oneMinuteAt1Hz} readings): ${times.vehicle.usPerVehicle.oneMinuteAt1Hz} / ${times.vehicle.cpuUsPerVehicle.oneMinuteAt1Hz} µs; every 10 s (${times.vehicle.readingsPerVehicle.oneMinuteEvery10s}): ${times.vehicle.usPerVehicle.oneMinuteEvery10s} / ${times.vehicle.cpuUsPerVehicle.oneMinuteEvery10s} µs | ≤ 20 µs |
+| vehicle health served models (carobd-coolant + carobd-voltage, model.json + weights.bin) | ${kib(times.vehicle.servedBytes)} | ≤ 64 KB together |
+`
+    : ""
+}
 Scoring hands the whole batch to \`predict\` in one pass (\`batchSize\` = the batch's length; tfjs's
 default cuts it into batches of 32). Each vehicle's window is kept as engine rows (\`[cycle, ...sensors]\`,
 plain number arrays in the card's order) instead of reading objects, and extraction reads them

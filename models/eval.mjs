@@ -80,4 +80,10 @@ function compareWithCard(/** @type {string} */ name, /** @type {any} */ card, /*
   await writeFixtures.readings(model, art.card, split);
 }
 
+// ---- Vehicle health on carOBD (held-out test drives) + wear forecasts on generated trajectories
+{
+  const { evalVehicle } = await import("./vehicle/eval.mjs");
+  await evalVehicle();
+}
+
 if (problems) process.exit(1);

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // `npm run simulate [-- --url http://127.0.0.1:8787 --tenant demo --secret whsec_… --vehicles 20 --minutes 10]`
 // (`--minutes 0` runs until stopped; `--quiet` prints only the injected faults and errors: `npm start` runs it so).
-// Signs and posts realistic telemetry for the demo tenant once a second: normal driving, plus
-// a fault injected every `--fault-every` seconds (overheating, oil pressure drop, harsh braking,
-// battery sag, DTCs, speeding), so someone watching the PWA sees alerts arrive.
+// Signs and posts realistic telemetry for the demo tenant once a second: vehicles replay real
+// carOBD operating patterns (scripts/sim/obd-vehicle.mjs) with the readings vendor mappings
+// produce; TRUCK-001..004 carry developing faults (cooling creeping up over an hour, charging
+// voltage declining, worn pads, a slow tyre leak) so vehicle risk rises before any threshold
+// rule fires; plus a one-shot fault every `--fault-every` seconds (overheating, oil pressure
+// drop, harsh braking, battery sag, DTCs, speeding), so someone watching the PWA sees alerts arrive.
+// `--simple` uses the older synthetic vehicle model (scripts/sim/vehicle-model.mjs) instead.
 // `--cmapss` instead replays real C-MAPSS engines run to failure (see scripts/sim/cmapss-replay.mjs)
 // so the vehicles' risk climbs and predictive alerts fire; `--cycle-ms` sets the pace.
 // `--ai4i` replays the AI4I 2020 test split as per-reading machine data (scripts/sim/ai4i-replay.mjs).
@@ -27,6 +31,7 @@ const { values: args } = parseArgs({
     ai4i: { type: "boolean", default: false },
     "cycle-ms": { type: "string", default: "1000" },
     quiet: { type: "boolean", default: false },
+    simple: { type: "boolean", default: false },
   },
 });
 
@@ -73,7 +78,12 @@ if (args.cmapss) {
   process.exit(0);
 }
 
-const fleet = Array.from({ length: Number(args.vehicles) }, (_, i) => new SimVehicle(`TRUCK-${String(i + 1).padStart(3, "0")}`, i));
+const { ObdVehicle, DEVELOPING } = await import("./sim/obd-vehicle.mjs");
+const Vehicle = args.simple ? SimVehicle : ObdVehicle;
+const fleet = Array.from({ length: Number(args.vehicles) }, (_, i) => new Vehicle(`TRUCK-${String(i + 1).padStart(3, "0")}`, i));
+if (!args.simple) {
+  DEVELOPING.slice(0, fleet.length).forEach((what, i) => console.log(`  developing ${what} fault on ${fleet[i].externalId}`));
+}
 const FAULT_TICKS = { overheating: 90, oilPressureDrop: 20, harshBraking: 3, batterySag: 330, dtc: 5, speeding: 45 };
 const endAt = Number(args.minutes) > 0 ? Date.now() + Number(args.minutes) * 60_000 : Number.POSITIVE_INFINITY;
 const progress = (text) => args.quiet || console.log(text);

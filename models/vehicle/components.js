@@ -12,13 +12,29 @@ const DAY_MS = 86_400_000;
 /** Service limits and trend settings of the slow-wear components. */
 export const WEAR = {
   // 3 mm: the usual workshop replacement point for pads (legal minimums are 1.5-2 mm).
-  brakes: { limitMm: 3, trend: { bucketMs: 900_000, halfLifeDays: 30, noiseFloor: 0.05, minBuckets: 3, minSpanDays: 0.02 } },
+  // Slope prior: pads wear about 0.03 mm/day on average (sd 0.03).
+  brakes: {
+    limitMm: 3,
+    trend: {
+      bucketMs: 900_000,
+      halfLifeDays: 30,
+      noiseFloor: 0.05,
+      minBuckets: 3,
+      minSpanDays: 0.02,
+      slopePrior: { mean: -0.03, sd: 0.03 },
+    },
+  },
   // 25 % below the vehicle's own usual pressure: where a TPMS must warn (FMVSS 138).
-  tyres: { limitFraction: 0.75, trend: { bucketMs: 900_000, halfLifeDays: 14, noiseFloor: 1, minBuckets: 3, minSpanDays: 0.02 } },
+  // Slope prior: a healthy tyre seeps a few kPa a month (sd 1.5 kPa/day allows real leaks).
+  tyres: {
+    limitFraction: 0.75,
+    trend: { bucketMs: 900_000, halfLifeDays: 14, noiseFloor: 1, minBuckets: 3, minSpanDays: 0.02, slopePrior: { mean: 0, sd: 1.5 } },
+  },
   // Resting 12.2 V (24.4 V): about half charge for a lead-acid battery; it may not start the engine.
   battery: {
     limitPerNominal: 12.2 / 12,
-    trend: { bucketMs: 900_000, halfLifeDays: 14, noiseFloor: 0.02, minBuckets: 3, minSpanDays: 0.02 },
+    // Slope prior: a healthy battery's resting voltage is flat (sd 0.01 V/day).
+    trend: { bucketMs: 900_000, halfLifeDays: 14, noiseFloor: 0.02, minBuckets: 3, minSpanDays: 0.02, slopePrior: { mean: 0, sd: 0.01 } },
   },
 };
 
@@ -27,7 +43,7 @@ const BASE = { p7: 0.002, p30: 0.01 };
 
 const logistic = (/** @type {number} */ x) => 1 / (1 + Math.exp(-x));
 const orP = (/** @type {number} */ a, /** @type {number} */ b) => 1 - (1 - a) * (1 - b);
-const round = (/** @type {number} */ x, /** @type {number} */ d) => Number(x.toFixed(d));
+const round = (/** @type {number} */ x, /** @type {number} */ d) => Math.round(x * 10 ** d) / 10 ** d;
 const clamp01 = (/** @type {number} */ x) => Math.min(1, Math.max(0, x));
 
 /** How much recent data backs the reading: full within an hour, fading over a week. @param {number | null} ts @param {number} now */
@@ -105,10 +121,27 @@ function wearHealth(t, tp, limit, now, words) {
   return { p7, p30, confidence, dueAt: dueAt === null ? null : Math.round(dueAt), evidence };
 }
 
-/** @param {import('./index').VehicleHealthState} s @param {number} now @param {import('./detector.js').DetectorParams} p @returns {import('./index').ComponentHealth} */
-export function coolingHealth(s, now, p) {
+/**
+ * @param {import('./index').VehicleHealthState} s @param {number} now @param {import('./detector.js').DetectorParams} p
+ * @param {import('./detector.js').DetectorParams} erratic @returns {import('./index').ComponentHealth}
+ */
+export function coolingHealth(s, now, p, erratic) {
   const h = residualHealth(s.cool, p, now, { unit: "°C", digits: 0, what: "coolant", feature: "coolant", condition: "at this load" });
   let { p7, p30 } = h;
+  // An erratic sensor (noise, spikes, loose connector) is judged on its own normal roughness.
+  if (s.rough && calibrated(s.rough, erratic)) {
+    const level = s.rough.up / erratic.h;
+    const pErr = level > 0 ? logistic(5 * (level - 1)) : 0;
+    p7 = orP(p7, 0.85 * pErr);
+    p30 = orP(p30, pErr);
+    if (pErr > 0.05 && s.rough.last !== null) {
+      h.evidence.push({
+        feature: "coolant_sensor_erratic",
+        text: `coolant reading jumps ${s.rough.last.toFixed(1)} °C between readings, more than this vehicle's sensor normally does: check the sensor and its wiring`,
+        contribution: round(pErr, 4),
+      });
+    }
+  }
   // Hot regardless of the model: most engines overheat above ~110 °C.
   if (s.cool.last !== null && s.cool.last >= 110) {
     p7 = orP(p7, 0.6);

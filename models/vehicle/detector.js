@@ -4,7 +4,8 @@
 // car are each judged against themselves; the model only has to get the shape right.
 
 /**
- * @typedef {{ warmupMin: number, sdFloor: number, k: number, h: number, adapt: number, cap: number }} DetectorParams
+ * @typedef {{ warmupMin: number, sdFloor: number, k: number, h: number, adapt: number, cap: number, zClip: number,
+ *   idleFactor: number, warmingFactor: number, warmingMin: number }} DetectorParams
  * @typedef {{ n: number, mean: number, m2: number, up: number, down: number, ex: number, z: number }} DetectorState
  */
 
@@ -22,21 +23,33 @@ export function detectorSd(d, p) {
 export const calibrated = (d, p) => d.n >= p.warmupMin;
 
 /**
+ * How much wider than usual the residual is expected to be in this minute's regime: idling
+ * (no airflow; the radiator fan cycles) and the end of warm-up are harder to predict than
+ * steady driving. Multiplies the vehicle's own sd.
+ * @param {{ runMin: number, features: number[] }} row @param {DetectorParams} p
+ */
+export function regimeFactor(row, p) {
+  const idle = row.features[8] < 3; // ew_speed_5min: no real airflow over the last minutes
+  return (idle ? p.idleFactor : 1) * (row.runMin < p.warmingMin ? p.warmingFactor : 1);
+}
+
+/**
  * One engine minute's residual. Returns the CUSUM level relative to the alarm threshold
  * (≥ 1 means alarm).
  * @param {DetectorState} d mutated @param {number} residual @param {DetectorParams} p
  */
-export function updateDetector(d, residual, p) {
+export function updateDetector(d, residual, p, factor = 1) {
   if (!calibrated(d, p)) {
-    // Welford: plain mean/variance of this vehicle's first normal minutes.
+    // Welford: mean/variance of this vehicle's first normal minutes (variance in steady-driving units).
     d.n++;
     const delta = residual - d.mean;
     d.mean += delta / d.n;
-    d.m2 += delta * (residual - d.mean);
+    d.m2 += (delta * (residual - d.mean)) / (factor * factor);
     return 0;
   }
-  const sd = detectorSd(d, p);
-  const z = (residual - d.mean) / sd;
+  const sd = detectorSd(d, p) * factor;
+  // Clipped so one odd minute cannot raise an alarm on its own; a real fault persists.
+  const z = Math.max(-p.zClip, Math.min(p.zClip, (residual - d.mean) / sd));
   d.z = z;
   d.up = Math.min(p.cap * p.h, Math.max(0, d.up + z - p.k));
   d.down = Math.min(p.cap * p.h, Math.max(0, d.down - z - p.k));
@@ -45,7 +58,7 @@ export function updateDetector(d, residual, p) {
   if (d.up < p.h / 2 && d.down < p.h / 2 && Math.abs(z) < 3) {
     const delta = residual - d.mean;
     d.mean += p.adapt * delta;
-    const variance = (d.m2 / Math.max(1, d.n - 1)) * (1 - p.adapt) + p.adapt * delta * delta;
+    const variance = (d.m2 / Math.max(1, d.n - 1)) * (1 - p.adapt) + (p.adapt * delta * delta) / (factor * factor);
     d.m2 = variance * Math.max(1, d.n - 1);
   }
   return Math.max(d.up, d.down) / p.h;
@@ -53,3 +66,6 @@ export function updateDetector(d, residual, p) {
 
 /** CUSUM level relative to the alarm threshold. @param {DetectorState} d @param {DetectorParams} p */
 export const detectorLevel = (d, p) => Math.max(d.up, d.down) / p.h;
+
+/** Detector input for sensor roughness: log of the mean reading-to-reading change (°C). @param {number} roughness */
+export const roughnessSignal = (roughness) => Math.log(roughness + 0.05);

@@ -29,6 +29,47 @@ export const VOLTAGE_HP = {
   scale: 0.3,
 };
 
-/** Residual detectors (CUSUM on the standardised residual; detector.js). */
-export const COOLANT_DETECTOR = { warmupMin: 30, sdFloor: 0.5, k: 0.5, h: 8, adapt: 0.002, cap: 3 };
-export const VOLTAGE_DETECTOR = { warmupMin: 30, sdFloor: 0.03, k: 0.5, h: 8, adapt: 0.002, cap: 3 };
+/**
+ * Residual detectors (CUSUM on the standardised residual; detector.js). The coolant and erratic
+ * settings are select.mjs's choice on validation (models/reports/carobd-selection.json); the
+ * voltage detector's sd floor is select-voltage.mjs's choice on validation (the most sensitive
+ * setting with no charging false alarm; no injected voltage faults were studied).
+ */
+export const COOLANT_DETECTOR = {
+  warmupMin: 30,
+  sdFloor: 1,
+  k: 0.5,
+  h: 8,
+  adapt: 0.002,
+  cap: 3,
+  zClip: 4,
+  idleFactor: 2,
+  warmingFactor: 2,
+  warmingMin: 15,
+};
+export const VOLTAGE_DETECTOR = {
+  warmupMin: 30,
+  sdFloor: 0.15,
+  k: 0.5,
+  h: 8,
+  adapt: 0.002,
+  cap: 3,
+  zClip: 4,
+  idleFactor: 1.5,
+  warmingFactor: 1.5,
+  warmingMin: 15,
+};
+
+/** Erratic coolant sensor: one-sided CUSUM on log reading-to-reading change (only "up" alarms). */
+export const ERRATIC_DETECTOR = {
+  warmupMin: 30,
+  sdFloor: 0.3,
+  k: 0.5,
+  h: 8,
+  adapt: 0.002,
+  cap: 3,
+  zClip: 4,
+  idleFactor: 1,
+  warmingFactor: 1,
+  warmingMin: 0,
+};

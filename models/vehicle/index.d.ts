@@ -88,10 +88,14 @@ export interface VehicleHealthState {
   sig: Record<string, unknown>;
   cool: SensorDetectorState;
   volt: SensorDetectorState;
+  /** coolant sensor roughness (erratic readings) */
+  rough: SensorDetectorState;
   pads: TrendState;
   tyre: TrendState;
   rest: TrendState;
   nominalV: number;
+  /** ms since when the engine has been off (resting-voltage samples wait a minute), or null */
+  offSince: number | null;
   seen: number;
   lastTs: number | null;
 }

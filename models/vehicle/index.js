@@ -2,11 +2,12 @@
 // Pure apart from the two virtual sensors loaded once (tfjs, uint8 weights embedded in
 // served-models.js); runs in workerd and Node. One call scores every touched vehicle of an
 // ingest batch with ONE forward pass per model.
-import * as tf from "@tensorflow/tfjs-core";
 import { loadModel } from "../load.js";
+import { denseLayers, predictExpected as predict } from "./predict.js";
 import { SERVED_MODELS } from "./served-models.js";
+import { COOLANT_DETECTOR, ERRATIC_DETECTOR, VOLTAGE_DETECTOR } from "./hyperparameters.js";
 import { READING, engineRunning, flushMinute, initialSignalState, pushReading } from "./signals.js";
-import { initialDetector, updateDetector } from "./detector.js";
+import { initialDetector, regimeFactor, roughnessSignal, updateDetector } from "./detector.js";
 import { initialTrend, pushTrend } from "./trend.js";
 import { coolingHealth, chargingHealth, brakesHealth, tyresHealth, WEAR } from "./components.js";
 
@@ -21,10 +22,12 @@ function freshState() {
     sig: initialSignalState(),
     cool: { ...initialDetector(), q: 1, last: null, exp: null, end: 0 },
     volt: { ...initialDetector(), q: 1, last: null, exp: null, end: 0 },
+    rough: { ...initialDetector(), q: 1, last: null, exp: null, end: 0 },
     pads: initialTrend(),
     tyre: initialTrend(),
     rest: initialTrend(),
     nominalV: 0,
+    offSince: null,
     seen: 0,
     lastTs: null,
   };
@@ -38,22 +41,48 @@ export function initialHealthState() {
 /** Bits of `seen`: which components this vehicle has ever sent the base reading of. */
 export const SEEN = { cooling: 1, charging: 2, brakes: 4, tyres: 8 };
 
-/** @type {{ coolant: any, voltage: any } | null} */
-let loaded = null;
-/** @type {Promise<void> | null} */
-let loading = null;
+/**
+ * A health engine over a given pair of served virtual sensors (the committed ones by default;
+ * validation plugs in candidates the same way).
+ * @param {typeof SERVED_MODELS} served
+ * @param {{ coolant: import('./detector.js').DetectorParams, voltage: import('./detector.js').DetectorParams, erratic: import('./detector.js').DetectorParams }} [detectors]
+ */
+export function createVehicleHealth(
+  served,
+  detectors = { coolant: COOLANT_DETECTOR, voltage: VOLTAGE_DETECTOR, erratic: ERRATIC_DETECTOR },
+) {
+  /** @type {{ coolant: any, voltage: any, erratic: import('./detector.js').DetectorParams } | null} */
+  let loaded = null;
+  /** @type {Promise<void> | null} */
+  let loading = null;
+  /** Loads the two virtual sensors once (idempotent; concurrent callers share one load). */
+  const load = () => {
+    loading ??= (async () => {
+      const sensor = async (/** @type {any} */ s, /** @type {import('./detector.js').DetectorParams} */ detector) => {
+        const model = await loadModel(s.modelJson, base64ToArrayBuffer(s.weightsBase64));
+        return { ...s, detector, model, dense: denseLayers(model) };
+      };
+      loaded = {
+        erratic: detectors.erratic,
+        coolant: await sensor(served.coolant, detectors.coolant),
+        voltage: await sensor(served.voltage, detectors.voltage),
+      };
+    })();
+    return loading;
+  };
+  /** @type {typeof updateVehicleHealth} */
+  const update = async (items, now) => {
+    await load();
+    return updateWith(/** @type {NonNullable<typeof loaded>} */ (loaded), items, now);
+  };
+  return { load, update };
+}
 
-/** Loads the two virtual sensors once (idempotent; concurrent callers share one load). */
+const committed = createVehicleHealth(SERVED_MODELS);
+
+/** Loads the committed virtual sensors once (idempotent). */
 export function loadVehicleHealth() {
-  loading ??= (async () => {
-    const coolant = SERVED_MODELS.coolant;
-    const voltage = SERVED_MODELS.voltage;
-    loaded = {
-      coolant: { ...coolant, model: await loadModel(coolant.modelJson, base64ToArrayBuffer(coolant.weightsBase64)) },
-      voltage: { ...voltage, model: await loadModel(voltage.modelJson, base64ToArrayBuffer(voltage.weightsBase64)) },
-    };
-  })();
-  return loading;
+  return committed.load();
 }
 
 /** @param {string} b64 @returns {ArrayBuffer} */
@@ -66,27 +95,35 @@ function base64ToArrayBuffer(b64) {
 
 /** Accepts whatever the caller stored; anything unrecognisable starts over. @param {unknown} s */
 function revive(s) {
-  if (s && typeof s === "object" && /** @type {any} */ (s).v === 1)
-    return /** @type {import('./index').VehicleHealthState} */ (structuredClone(s));
-  return freshState();
-}
-
-/**
- * Runs one model over many minute rows in a single forward pass.
- * @param {any} m loaded sensor @param {number[][]} rows raw features @returns {Float32Array} expected values
- */
-function predict(m, rows) {
-  if (rows.length === 0) return new Float32Array(0);
-  const { mean, std } = m.preprocessing;
-  const d = mean.length;
-  const flat = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < d; j++) flat[i * d + j] = (r[j] - mean[j]) / (std[j] || 1);
-  });
-  const out = tf.tidy(() => /** @type {tf.Tensor} */ (m.model.predict(tf.tensor2d(flat, [rows.length, d]))).dataSync());
-  const res = new Float32Array(out.length);
-  for (let i = 0; i < out.length; i++) res[i] = m.output.center + m.output.scale * out[i];
-  return res;
+  if (!s || typeof s !== "object" || /** @type {any} */ (s).v !== 1) return freshState();
+  const o = /** @type {import('./index').VehicleHealthState} */ (s);
+  // Parts added in later releases start fresh; everything else the vehicle has learned is kept.
+  if (!o.sig || !o.cool || !o.volt || !o.rough || !o.pads || !o.tyre || !o.rest) return revive({ ...freshState(), ...o });
+  // A copy (the caller's stored state is never mutated), written out because it is on the hot
+  // path: every part is a flat object of numbers.
+  const sig = o.sig;
+  const acc = sig.acc;
+  return {
+    v: 1,
+    sig: {
+      runStart: sig.runStart,
+      lastRun: sig.lastRun,
+      lastTs: sig.lastTs,
+      pc: sig.pc ?? null,
+      ew: sig.ew ? { ...sig.ew } : null,
+      acc: acc ? { ...acc, ew: acc.ew ? { ...acc.ew } : undefined } : null,
+    },
+    cool: { ...o.cool },
+    volt: { ...o.volt },
+    rough: { ...o.rough },
+    pads: { ...o.pads },
+    tyre: { ...o.tyre },
+    rest: { ...o.rest },
+    nominalV: o.nominalV,
+    offSince: o.offSince ?? null,
+    seen: o.seen,
+    lastTs: o.lastTs,
+  };
 }
 
 /**
@@ -94,9 +131,16 @@ function predict(m, rows) {
  * @param {number} now ms
  * @returns {Promise<{ state: HealthState, components: import('./index').ComponentHealth[] }[]>}
  */
-export async function updateVehicleHealth(items, now) {
-  await loadVehicleHealth();
-  const m = /** @type {NonNullable<typeof loaded>} */ (loaded);
+export function updateVehicleHealth(items, now) {
+  return committed.update(items, now);
+}
+
+/**
+ * @param {{ coolant: any, voltage: any, erratic: import('./detector.js').DetectorParams }} m loaded sensors
+ * @param {{ state: HealthState, readings: import('./index').HealthReading[] }[]} items
+ * @param {number} now ms
+ */
+function updateWith(m, items, now) {
   const states = items.map((it) => revive(it.state));
   /** @type {{ item: number, row: import('./signals.js').MinuteRow }[]} */ const minutes = [];
 
@@ -134,14 +178,25 @@ export async function updateVehicleHealth(items, now) {
     applyResidual(states[x.item].volt, x.row, /** @type {number} */ (x.row.voltage), voltExp[i], m.voltage.detector),
   );
 
+  // A coolant sensor that jumps between readings (noise, spikes, a loose connector) is judged
+  // on its own history too: log of the mean reading-to-reading change, per engine minute.
+  for (const x of minutes) {
+    const r = x.row.coolantRoughness;
+    const d = states[x.item].rough;
+    if (r === null || x.row.runMin < m.coolant.preprocessing.gateMin || x.row.end <= d.end) continue;
+    updateDetector(d, roughnessSignal(r), m.erratic);
+    d.last = r;
+    d.end = x.row.end;
+  }
+
   // 4. Components.
   return states.map((s) => {
     /** @type {import('./index').ComponentHealth[]} */ const components = [];
-    if (s.seen & SEEN.cooling) components.push(coolingHealth(s, now, m.coolant.detector));
+    if (s.seen & SEEN.cooling) components.push(coolingHealth(s, now, m.coolant.detector, m.erratic));
     if (s.seen & SEEN.charging) components.push(chargingHealth(s, now, m.voltage.detector));
     if (s.seen & SEEN.brakes) components.push(brakesHealth(s, now));
     if (s.seen & SEEN.tyres) components.push(tyresHealth(s, now));
-    return { state: compact(s), components };
+    return { state: rounded(s), components };
   });
 }
 
@@ -151,7 +206,7 @@ export async function updateVehicleHealth(items, now) {
  */
 function applyResidual(d, row, measured, expected, p) {
   if (row.end <= d.end) return; // a minute already scored (replayed batch)
-  updateDetector(d, measured - expected, p);
+  updateDetector(d, measured - expected, p, regimeFactor(row, p));
   // Input quality: missing engine load / intake air temperature make "expected" less certain.
   const q = 1 - (row.hasLoad ? 0 : 0.3) - (row.hasIntakeAir ? 0 : 0.15);
   d.q += 0.1 * (q - d.q);
@@ -166,14 +221,26 @@ function applyResidual(d, row, measured, expected, p) {
  */
 function noteReadings(s, ts, r) {
   const val = (/** @type {string} */ k) => (typeof r[k] === "number" && Number.isFinite(r[k]) ? r[k] : undefined);
+  const gap = s.lastTs === null ? Number.POSITIVE_INFINITY : ts - s.lastTs;
   if (s.lastTs === null || ts > s.lastTs) s.lastTs = ts;
   if (val(READING.coolant) !== undefined) s.seen |= SEEN.cooling;
   const v = val(READING.battery);
   if (v !== undefined && v > 5) {
     s.seen |= SEEN.charging;
     if (!s.nominalV) s.nominalV = v > 18 ? 24 : 12;
-    // Resting voltage: engine off and not being charged (a running engine holds ~14 V / 28 V).
-    if (!engineRunning(r) && v < s.nominalV * 1.08) pushTrend(s.rest, ts, v, WEAR.battery.trend);
+    // Resting voltage: engine off for a minute (no cranking dip, surface charge settling) and
+    // not being charged (a running engine holds ~14 V / 28 V).
+    if (engineRunning(r)) {
+      s.offSince = null;
+      // Key-on and cranking readings just before this start are not resting: drop the open bucket.
+      if (s.rest.bn > 0 && s.rest.bk === Math.floor(ts / WEAR.battery.trend.bucketMs)) {
+        s.rest.bn = 0;
+        s.rest.bs = 0;
+      }
+    } else {
+      if (s.offSince === null || gap > 600_000) s.offSince = ts;
+      if (ts - s.offSince >= 60_000 && v < s.nominalV * 1.08) pushTrend(s.rest, ts, v, WEAR.battery.trend);
+    }
   }
   const pad = val(READING.brakePad);
   if (pad !== undefined && pad >= 0) {
@@ -187,14 +254,27 @@ function noteReadings(s, ts, r) {
   }
 }
 
-/** Rounds fractional numbers to 7 significant digits so the stored state stays small. @param {any} x @returns {any} */
-function compact(x) {
-  if (typeof x === "number") return Number.isInteger(x) || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
-  if (Array.isArray(x)) return x.map(compact);
-  if (x && typeof x === "object") {
-    /** @type {Record<string, unknown>} */ const o = {};
-    for (const [k, v] of Object.entries(x)) o[k] = compact(v);
-    return o;
+/**
+ * Rounds the state's fractional numbers to 1e-5 in place (keeps the stored JSON small; all values
+ * are sums and statistics in units where 1e-5 is far below sensor resolution). Integers, such as
+ * timestamps, are untouched.
+ * @param {import('./index').VehicleHealthState} s
+ */
+function rounded(s) {
+  roundFlat(s.sig);
+  if (s.sig.ew) roundFlat(s.sig.ew);
+  if (s.sig.acc) {
+    roundFlat(s.sig.acc);
+    if (s.sig.acc.ew) roundFlat(s.sig.acc.ew);
   }
-  return x;
+  for (const part of [s.cool, s.volt, s.rough, s.pads, s.tyre, s.rest]) roundFlat(part);
+  return s;
+}
+
+/** @param {Record<string, any>} o */
+function roundFlat(o) {
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === "number" && !Number.isInteger(v) && Number.isFinite(v)) o[k] = Math.round(v * 1e5) / 1e5;
+  }
 }

@@ -163,7 +163,6 @@ export const SERVED_MODELS = {
       gateMin: 10,
     },
     output: { name: "coolantTempC", unit: "°C", center: 88, scale: 5, meaning: "expected = center + scale × network output" },
-    detector: { warmupMin: 30, sdFloor: 0.5, k: 0.5, h: 8, adapt: 0.002, cap: 3 },
   },
   voltage: {
     name: "carobd-voltage",
@@ -327,6 +326,5 @@ export const SERVED_MODELS = {
       gateMin: 2,
     },
     output: { name: "batteryV", unit: "V", center: 14, scale: 0.3, meaning: "expected = center + scale × network output" },
-    detector: { warmupMin: 30, sdFloor: 0.03, k: 0.5, h: 8, adapt: 0.002, cap: 3 },
   },
 };

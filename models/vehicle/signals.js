@@ -41,16 +41,17 @@ const TAU_20 = 1_200_000;
 
 /**
  * @typedef {{ b: number, n: number, on: number, rpm: number, spd: number, load: number, nLoad: number,
- *   iat: number, nIat: number, cool: number, nCool: number, volt: number, nVolt: number, run: number }} MinuteAcc
+ *   iat: number, nIat: number, cool: number, nCool: number, volt: number, nVolt: number, run: number,
+ *   dCool: number, nDCool: number, ew?: { l5: number, l20: number, s5: number, r5: number } }} MinuteAcc
  * @typedef {{ runStart: number | null, lastRun: number | null, lastTs: number | null,
- *   ew: { l5: number, l20: number, s5: number, r5: number } | null, acc: MinuteAcc | null }} SignalState
+ *   ew: { l5: number, l20: number, s5: number, r5: number } | null, acc: MinuteAcc | null, pc?: number | null }} SignalState
  * @typedef {{ end: number, runMin: number, features: number[], coolant: number | null, voltage: number | null,
- *   hasLoad: boolean, hasIntakeAir: boolean }} MinuteRow
+ *   coolantRoughness: number | null, hasLoad: boolean, hasIntakeAir: boolean }} MinuteRow
  */
 
 /** @returns {SignalState} */
 export function initialSignalState() {
-  return { runStart: null, lastRun: null, lastTs: null, ew: null, acc: null };
+  return { runStart: null, lastRun: null, lastTs: null, ew: null, acc: null, pc: null };
 }
 
 /** @param {Record<string, number>} r @param {string} k */
@@ -88,6 +89,7 @@ export function pushReading(s, ts, r) {
     if (s.runStart === null || s.lastRun === null || ts - s.lastRun > RESTART_GAP_MS) {
       s.runStart = ts;
       s.ew = null;
+      s.pc = null;
     }
     s.lastRun = ts;
     const rpm = num(r, READING.rpm) ?? 800 + 25 * (num(r, READING.speed) ?? 0);
@@ -104,7 +106,24 @@ export function pushReading(s, ts, r) {
       s.ew.s5 += a5 * (spd - s.ew.s5);
       s.ew.r5 += a5 * (rpm - s.ew.r5);
     }
-    s.acc ??= { b, n: 0, on: 0, rpm: 0, spd: 0, load: 0, nLoad: 0, iat: 0, nIat: 0, cool: 0, nCool: 0, volt: 0, nVolt: 0, run: 0 };
+    s.acc ??= {
+      b,
+      n: 0,
+      on: 0,
+      rpm: 0,
+      spd: 0,
+      load: 0,
+      nLoad: 0,
+      iat: 0,
+      nIat: 0,
+      cool: 0,
+      nCool: 0,
+      volt: 0,
+      nVolt: 0,
+      run: 0,
+      dCool: 0,
+      nDCool: 0,
+    };
     const a = s.acc;
     a.n++;
     a.rpm += rpm;
@@ -122,6 +141,12 @@ export function pushReading(s, ts, r) {
     if (cool !== undefined) {
       a.cool += cool;
       a.nCool++;
+      // Reading-to-reading movement of the coolant sensor: a healthy one moves slowly.
+      if (s.pc !== null && s.pc !== undefined) {
+        a.dCool += Math.abs(cool - s.pc);
+        a.nDCool++;
+      }
+      s.pc = cool;
     }
     const volt = num(r, READING.battery);
     if (volt !== undefined) {
@@ -161,6 +186,7 @@ function closeMinute(a) {
     ],
     coolant: a.nCool > 0 ? a.cool / a.nCool : null,
     voltage: a.nVolt > 0 ? a.volt / a.nVolt : null,
+    coolantRoughness: a.nDCool >= 3 ? a.dCool / a.nDCool : null,
     hasLoad,
     hasIntakeAir,
   };

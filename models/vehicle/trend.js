@@ -6,7 +6,8 @@
 const DAY_MS = 86_400_000;
 
 /**
- * @typedef {{ bucketMs: number, halfLifeDays: number, noiseFloor: number, minBuckets: number, minSpanDays: number }} TrendParams
+ * @typedef {{ bucketMs: number, halfLifeDays: number, noiseFloor: number, minBuckets: number, minSpanDays: number,
+ *   slopePrior: { mean: number, sd: number } }} TrendParams
  * @typedef {{ t0: number | null, tl: number, w: number, st: number, sy: number, stt: number, sty: number, syy: number,
  *   nb: number, first: number, firstT: number, bk: number, bn: number, bs: number, last: number | null }} TrendState
  * @typedef {{ level: number, slopePerDay: number, sdLevel: number, sdSlope: number, spanDays: number, buckets: number }} TrendFit
@@ -71,15 +72,20 @@ export function fitTrend(s, now, p) {
   const ym = c.sy / c.w; // relative to c.first
   const stt = Math.max(c.stt - c.w * tm * tm, 1e-12);
   const sty = c.sty - c.w * tm * ym;
-  const b = sty / stt;
-  const sse = Math.max(0, c.syy - c.w * ym * ym - b * sty);
+  const bLs = sty / stt;
+  const sse = Math.max(0, c.syy - c.w * ym * ym - bLs * sty);
   const sigma = Math.max(Math.sqrt(sse / Math.max(c.w - 2, 0.5)), p.noiseFloor);
+  // The slope is shrunk toward what such parts usually do (a normal prior): an hour of noisy
+  // readings says little about a month, weeks of readings or a fast, clean trend say a lot.
+  const precLs = stt / (sigma * sigma);
+  const precPrior = 1 / (p.slopePrior.sd * p.slopePrior.sd);
+  const b = (bLs * precLs + p.slopePrior.mean * precPrior) / (precLs + precPrior);
   const dt = tNow - tm;
   return {
     level: c.first + ym + b * dt,
     slopePerDay: b,
     sdLevel: sigma * Math.sqrt(1 / c.w + (dt * dt) / stt),
-    sdSlope: sigma / Math.sqrt(stt),
+    sdSlope: 1 / Math.sqrt(precLs + precPrior),
     spanDays,
     buckets: c.nb,
   };
