@@ -13,10 +13,9 @@ import {
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { newId } from "../worker/lib/ids";
 import { iso } from "../worker/lib/time";
-import type { Ai4iReading } from "../models/features.js";
+import type { HealthReading } from "../models/vehicle/index.js";
 import type { AlertBook } from "./alert-book";
 import { carriesDriving } from "./driving-anomalies";
-import { machineReading } from "./machine-risk";
 import { withFullDtcList } from "./dtc-changes";
 import { evaluateGeofences } from "./geofence-rules";
 import type { OfflineWatch } from "./offline-watch";
@@ -36,46 +35,39 @@ export interface BatchContext {
   offline?: OfflineWatch;
 }
 
-/** A fresh reading carrying the AI4I classifier's inputs. */
-export interface MachineReading {
-  vehicleId: string;
-  ts: number;
-  reading: Ai4iReading;
-}
-
 /** What a batch did: the alert events raised, and what the models and anomaly detectors score next. */
 export interface BatchOutcome {
   raised: AlertEvent[];
-  /** Vehicles whose engine-model window grew (scored after the batch). */
-  toScore: Set<string>;
-  /** Fresh readings that carry the AI4I classifier's inputs (scored after the batch). */
-  machineReadings: MachineReading[];
+  /** Vehicles with fresh events and their readings, oldest first (the health models score them after the batch). */
+  toScore: Map<string, HealthReading[]>;
   /** Fresh events carrying speed or acceleration (for driver-behaviour anomalies). */
   driving: TelemetryEvent[];
 }
 
 /**
- * Applies the events in event-time order to the vehicles' latest readings (and engine windows)
- * and then to every rule.
+ * Applies the events in event-time order to the vehicles' latest readings and then to every rule;
+ * collects each vehicle's fresh readings for scoring.
  */
 export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): BatchOutcome {
   const ordered = [...events].sort((a, b) => a.ts - b.ts);
-  const toScore = new Set<string>();
-  const machineReadings: MachineReading[] = [];
+  const toScore = new Map<string, HealthReading[]>();
   const driving: TelemetryEvent[] = [];
   for (let i = 0; i < ordered.length; i++) {
     const event = ordered[i]!.dtcChange
       ? (ordered[i] = withFullDtcList(ordered[i]!, ctx.states.latest(ordered[i]!.vehicleId)?.dtc))
       : ordered[i]!;
     const seen = ctx.states.observe(event);
-    if (seen.engine) toScore.add(event.vehicleId);
-    const reading = seen.fresh ? machineReading(event.readings) : null;
-    if (reading) machineReadings.push({ vehicleId: event.vehicleId, ts: event.ts, reading });
+    if (seen.fresh) {
+      // A vehicle whose event carries only trouble codes is scored too (its engine component).
+      const readings = toScore.get(event.vehicleId) ?? [];
+      if (Object.keys(event.readings).length) readings.push({ ts: event.ts, readings: event.readings });
+      toScore.set(event.vehicleId, readings);
+    }
     if (seen.fresh && carriesDriving(event.readings)) driving.push(event);
   }
   const raised = evaluateRules(ordered, ctx);
   evaluateOtherKinds(ordered, ctx, raised);
-  return { raised, toScore, machineReadings, driving };
+  return { raised, toScore, driving };
 }
 
 /** Offline and geofence rules (offline-watch.ts, geofence-rules.ts) on the same episode machinery. */

@@ -11,7 +11,7 @@ import {
   scheduleFromNewAlerts,
 } from "./escalation-schedule";
 import type { HubMeta } from "./hub-meta";
-import type { GeotabIngest, HubPorts } from "./hub-ports";
+import type { GeotabIngest, HubPorts, PredictiveProposal } from "./hub-ports";
 import { enqueueRaisedAlerts } from "./notify-outbox";
 import { proposeFromNewAlerts } from "./predictive-outbox";
 import type { ReadingsStore } from "./readings-store";
@@ -39,6 +39,8 @@ export interface AlarmDeps {
   live: { nextDueAt(): number | null; flushDue(now: number): Promise<void> };
   /** Offline rules: opens the episodes of vehicles whose due time has come (offline-sweep.ts). */
   offline?: (now: number) => Promise<unknown>;
+  /** A predictive alert's component forecast (model-scoring.ts), null when it is not a component's. */
+  forecast: (alert: Alert) => Omit<PredictiveProposal, "alert"> | null;
 }
 
 const log = (level: "error" | "warn", job: string, tenantId: string, error: unknown) =>
@@ -210,8 +212,8 @@ export class HubAlarm {
    */
   #proposeWorkOrders(tenantId: string) {
     const { storage, ports, book } = this.deps;
-    const propose = (alerts: Alert[]) => ports.proposeWorkOrders(tenantId, alerts);
-    const run = this.#proposing.then(() => proposeFromNewAlerts(storage.sql, propose, (id) => book.get(id)));
+    const propose = (proposals: PredictiveProposal[]) => ports.proposeWorkOrders(tenantId, proposals);
+    const run = this.#proposing.then(() => proposeFromNewAlerts(storage.sql, propose, (id) => book.get(id), this.deps.forecast));
     this.#proposing = run.catch((error) => log("error", "predictive.workOrders", tenantId, error));
     return this.#proposing;
   }

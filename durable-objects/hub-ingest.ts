@@ -8,6 +8,7 @@ import type { VehicleRef } from "./hub-ports";
 import type { OfflineWatch } from "./offline-watch";
 import { isGeofenceKind } from "../worker/domain/rule-engine";
 import { scoreTouchedVehicles } from "./model-scoring";
+import type { PredictiveOutcomes } from "./predictive-outcomes";
 import type { TenantDirectory } from "./tenant-directory";
 import type { VehicleStates } from "./vehicle-states";
 
@@ -16,6 +17,8 @@ export interface IngestDeps {
   states: VehicleStates;
   book: AlertBook;
   directory: TenantDirectory;
+  /** Outcomes and the calibration they fit (predictive-outcomes.ts). */
+  outcomes: PredictiveOutcomes;
   /** Broadcasts alert events to the live room (best effort: the alarm syncs and notifies them anyway). */
   emit: (events: AlertEvent[], byId: Map<string, VehicleRef>) => void;
   /**
@@ -37,7 +40,7 @@ const alreadyIngested = (sql: SqlStorage, key: string) =>
 
 /**
  * Accepts a batch once (by idempotency key), durably, then runs the rules and the driving-anomaly
- * detectors in one storage transaction and emits the alerts. The edge models score afterwards,
+ * detectors in one storage transaction and emits the alerts. The health models score afterwards,
  * once the rule alerts are on the sockets, so scoring never delays them.
  */
 export async function ingestBatch(hub: IngestDeps, key: string, incoming: IncomingEvent[]): Promise<IngestResult> {
@@ -95,11 +98,11 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
   if (!recorded) return DUPLICATE;
   // The batch and its alerts are committed: from here on nothing may turn the 202 into a 500
   // (the vendor's retry would be a duplicate and the batch's predictions lost for good).
-  const { raised, toScore, machineReadings } = recorded;
+  const { raised, toScore } = recorded;
   afterSave("live.publish", () => hub.emit(raised, byId));
-  if (toScore.size || machineReadings.length) {
+  if (toScore.size) {
     try {
-      const predicted = await scoreTouchedVehicles(storage, states, context, { toScore, machineReadings });
+      const predicted = await scoreTouchedVehicles(storage, states, hub.outcomes, context, toScore);
       if (predicted.length) hub.handoff();
       afterSave("live.publish", () => hub.emit(predicted, byId));
     } catch (error) {

@@ -21,6 +21,16 @@ export interface VehicleRef {
 /** Hands a Geotab round to the hub; throws when the batch is rejected. */
 export type GeotabIngest = (tenantId: string, key: string, events: IncomingEvent[]) => Promise<{ accepted: number; duplicate?: boolean }>;
 
+/** A predictive alert with its component's forecast: what a predictive work order is opened from. */
+export interface PredictiveProposal {
+  alert: Alert;
+  component: string;
+  /** When the work should be done by (ms): the forecast's date, else sooner the higher the risk. */
+  dueAt: number;
+  score: number;
+  score7d: number;
+}
+
 export interface HubPorts {
   vehicles(tenantId: string): Promise<VehicleRef[]>;
   /** The tenant's alert rules, in id order. */
@@ -36,7 +46,7 @@ export interface HubPorts {
   /** An alert as D1 last saw it: the only copy once retention dropped a resolved alert from the object. */
   storedAlert(tenantId: string, alertId: string): Promise<Alert | null>;
   /** Proposes predictive work orders for new predictive alerts; returns the ids created. */
-  proposeWorkOrders(tenantId: string, alerts: Alert[]): Promise<string[]>;
+  proposeWorkOrders(tenantId: string, proposals: PredictiveProposal[]): Promise<string[]>;
   /** Polls the tenant's Geotab feeds once; `configured: false` when it has no Geotab integration. */
   pollGeotab(tenantId: string, ingest: GeotabIngest): Promise<{ configured: boolean }>;
   /** The tenant's maintenance due sweep: reminders for status changes and plan work orders (idempotent). */

@@ -1,6 +1,7 @@
 import type { StorageMigration } from "./storage-migrations";
-import { engineWindowsToRows } from "./vehicle-states";
 import { createOfflineDue } from "./offline-watch";
+import { createOutcomeTables } from "./predictive-outcomes";
+import { dropEdgeModelState } from "./vehicle-states";
 
 /** TenantHub's SQLite schema, in order; append only (see storage-migrations.ts). */
 export const HUB_MIGRATIONS: StorageMigration[] = [
@@ -25,8 +26,8 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
       roles TEXT NOT NULL, channels TEXT NOT NULL, PRIMARY KEY (alert_id, step))`);
     sql.exec("CREATE INDEX escalations_due ON escalations (due_at)");
   },
-  // Engine windows from reading objects to engine rows (vehicle-states.ts).
-  engineWindowsToRows,
+  // v4 converted C-MAPSS engine windows to rows; those models left the object (a later step drops the windows).
+  () => {},
   (sql) => {
     // Alert episodes: alerts stored before them get peakValue = value and clearedAt = null.
     for (const table of ["alerts", "alert_events"]) {
@@ -56,5 +57,10 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     sql.exec("CREATE TABLE IF NOT EXISTS reading_metrics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
     sql.exec(`CREATE TABLE IF NOT EXISTS reading_buckets (series INTEGER NOT NULL, span INTEGER NOT NULL, start INTEGER NOT NULL,
       data BLOB NOT NULL, PRIMARY KEY (series, span, start)) WITHOUT ROWID`);
+  },
+  (sql) => {
+    // The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration.
+    dropEdgeModelState(sql);
+    createOutcomeTables(sql);
   },
 ];

@@ -1,45 +1,108 @@
 /**
- * The edge models' part of an ingest: one batched predict per model for what the batch touched
- * (the engine windows that grew, the readings carrying the AI4I inputs), the risks stored, and a
- * risk at or over a model's threshold turned into alerts through the normal rule path.
+ * The health models' part of an ingest: one updateVehicleHealth call for every vehicle the batch
+ * touched, the engine/DTC component added, the risks and model states stored (one state row per
+ * vehicle, in the batch's usual flush), new trouble codes recorded as outcomes, and a component
+ * at or over the high-risk threshold turned into a `predictive_failure` alert through the normal
+ * rule path (one built-in rule per component).
  */
+import {
+  type HealthReading,
+  initialHealthState,
+  loadVehicleHealth,
+  updateVehicleHealth,
+  VEHICLE_HEALTH_VERSION,
+} from "../models/vehicle/index.js";
 import type { AlertEvent } from "../worker/domain/alert";
-import { PREDICTIVE_RULE, scoreWindows } from "./engine-risk";
-import { evaluateRules, type BatchContext, type BatchOutcome } from "./evaluate-batch";
-import { MACHINE_MODEL_VERSION, MACHINE_RULE, scoreMachineReadings } from "./machine-risk";
+import type { RuleDef } from "../worker/domain/rule-engine";
+import { componentOfCode, engineRisk } from "./engine-risk";
+import { evaluateRules, type BatchContext } from "./evaluate-batch";
+import type { PredictiveOutcomes } from "./predictive-outcomes";
 import type { VehicleStates } from "./vehicle-states";
+import { calibrated, HIGH_RISK, RISK_COMPONENTS, type RiskComponent, type StoredRisk, trimmed } from "./vehicle-risk";
+
+/** The rule metric carrying a component's calibrated 30-day probability. */
+export const riskMetric = (component: RiskComponent) => `${component}Risk30d`;
+export const PREDICTIVE_RULE_PREFIX = "builtin:predictive_failure:";
+
+/** The component a predictive alert is about (from its rule id), or null for another alert. */
+export function componentOfRule(ruleId: string | null | undefined): RiskComponent | null {
+  if (!ruleId?.startsWith(PREDICTIVE_RULE_PREFIX)) return null;
+  const component = ruleId.slice(PREDICTIVE_RULE_PREFIX.length) as RiskComponent;
+  return RISK_COMPONENTS.includes(component) ? component : null;
+}
+
+/**
+ * Built-in rules over the components: P(workshop within 30 days) at or over HIGH_RISK raises a
+ * `predictive_failure` alert (severity high, cooldown one day, so a risk that stays high counts
+ * occurrences, not new alerts).
+ */
+export const PREDICTIVE_RULES: RuleDef[] = RISK_COMPONENTS.map((component) => ({
+  id: `${PREDICTIVE_RULE_PREFIX}${component}`,
+  name: `Predicted ${component} failure`,
+  type: "predictive_failure",
+  metric: riskMetric(component),
+  op: "gte",
+  threshold: HIGH_RISK,
+  forSeconds: null,
+  window: null,
+  cooldownSeconds: 86_400,
+  severity: "high",
+  enabled: true,
+  vehicleIds: null,
+}));
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export async function scoreTouchedVehicles(
   storage: DurableObjectStorage,
   states: VehicleStates,
+  outcomes: PredictiveOutcomes,
   context: BatchContext,
-  touched: Pick<BatchOutcome, "toScore" | "machineReadings">,
+  touched: Map<string, HealthReading[]>,
 ): Promise<AlertEvent[]> {
-  const vehicleIds = [...touched.toScore];
-  const readings = [...touched.machineReadings].sort((a, b) => a.ts - b.ts);
-  const [risks, machineScores] = await Promise.all([
-    scoreWindows(
-      vehicleIds.map((id) => states.engineWindow(id)!),
-      context.now,
-    ),
-    scoreMachineReadings(readings.map((r) => r.reading)),
-  ]);
+  const vehicleIds = [...touched.keys()];
+  if (!vehicleIds.length) return [];
+  await loadVehicleHealth();
+  const results = await updateVehicleHealth(
+    vehicleIds.map((id) => ({ state: states.health(id) ?? initialHealthState(), readings: touched.get(id)! })),
+    context.now,
+  );
   return storage.transactionSync(() => {
-    vehicleIds.forEach((id, i) => states.setRisk(id, risks[i]!));
-    readings.forEach((r, i) =>
-      states.setMachineRisk(r.vehicleId, { score: machineScores[i]!, at: r.ts, modelVersion: MACHINE_MODEL_VERSION, reading: r.reading }),
-    );
-    const engineSignals = vehicleIds.map((id, i) => ({
-      vehicleId: id,
-      ts: states.latest(id)!.ts,
-      readings: { enginePFail30: risks[i]!.score },
-    }));
-    const machineSignals = readings.map((r, i) => ({ vehicleId: r.vehicleId, ts: r.ts, readings: { machinePFail: machineScores[i]! } }));
-    const out = [
-      ...evaluateRules(engineSignals, { ...context, rules: [PREDICTIVE_RULE] }),
-      ...evaluateRules(machineSignals, { ...context, rules: [MACHINE_RULE] }),
-    ];
+    const signals = vehicleIds.map((id, i) => {
+      const latest = states.latest(id);
+      const dtc = latest?.dtc ?? [];
+      const components = [...results[i]!.components.map(trimmed), engineRisk(dtc, latest?.dtcTs !== undefined)];
+      recordNewCodes(outcomes, id, states.risk(id), dtc, latest?.dtcTs ?? context.now);
+      states.setHealth(id, results[i]!.state, { at: context.now, modelVersion: VEHICLE_HEALTH_VERSION, components, dtc: [...dtc] });
+      const readings = Object.fromEntries(calibrated(components, outcomes.calibration).map((c) => [riskMetric(c.component), round(c.p30)]));
+      return { vehicleId: id, ts: latest?.ts ?? context.now, readings };
+    });
+    const raised = evaluateRules(signals, { ...context, rules: PREDICTIVE_RULES });
     states.flush();
-    return out;
+    return raised;
   });
+}
+
+/**
+ * A code the vehicle did not report at its previous scoring is a failure the models should have
+ * seen coming: an outcome (confirmed) for the component it belongs to, against that component's
+ * raw probability before the code arrived.
+ */
+function recordNewCodes(outcomes: PredictiveOutcomes, vehicleId: string, previous: StoredRisk | undefined, dtc: string[], at: number) {
+  if (!previous) return;
+  for (const code of dtc) {
+    if (previous.dtc.includes(code)) continue;
+    const component = componentOfCode(code);
+    const before = previous.components.find((c) => c.component === component);
+    if (!component || !before) continue;
+    outcomes.record({
+      ref: `dtc:${vehicleId}:${code}:${at}`,
+      vehicleId,
+      component,
+      predicted: before.p30,
+      confirmed: true,
+      source: "dtc",
+      at,
+    });
+  }
 }

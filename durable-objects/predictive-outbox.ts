@@ -1,15 +1,18 @@
 import type { Alert } from "../worker/domain/alert";
+import type { PredictiveProposal } from "./hub-ports";
 
 /**
- * New `predictive_failure` alerts propose predictive work orders, from the alarm (off the hot
+ * New `predictive_failure` alerts propose predictive work orders (one per vehicle and component,
+ * due by the component's forecast), from the alarm (off the hot
  * path). Like the notification outbox it reads the event log past a cursor (`proposedSeq`), never
  * past what D1 already has (`syncedSeq`). The cursor moves only after the proposals were made; a
  * retry after a failure repeats them harmlessly (no second work order while one is active).
  */
 export async function proposeFromNewAlerts(
   sql: SqlStorage,
-  propose: (alerts: Alert[]) => Promise<string[]>,
+  propose: (proposals: PredictiveProposal[]) => Promise<string[]>,
   current: (alertId: string) => Alert | undefined,
+  forecast: (alert: Alert) => Omit<PredictiveProposal, "alert"> | null,
 ): Promise<string[]> {
   const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
   const from = meta("proposedSeq");
@@ -23,7 +26,12 @@ export async function proposeFromNewAlerts(
     // As the alert is now: one resolved before this ran needs no work order.
     .map((a) => current(a.id) ?? a)
     .filter((a) => a.status !== "resolved");
-  const created = raised.length ? await propose(raised) : [];
+  // Each with its component's forecast as the object has it now (due date, scores).
+  const proposals = raised.flatMap((alert) => {
+    const f = forecast(alert);
+    return f ? [{ alert, ...f }] : [];
+  });
+  const created = proposals.length ? await propose(proposals) : [];
   sql.exec("INSERT INTO meta (key, value) VALUES ('proposedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
   return created;
 }

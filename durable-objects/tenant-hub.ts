@@ -23,7 +23,9 @@ import { migrateStorage } from "./storage-migrations";
 import { sweepOffline } from "./offline-sweep";
 import { OfflineWatch } from "./offline-watch";
 import { TenantDirectory } from "./tenant-directory";
-import { vehicleRisk } from "./vehicle-risk";
+import { componentOfRule } from "./model-scoring";
+import { PredictiveOutcomes } from "./predictive-outcomes";
+import { componentForecast, vehicleRisk } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
 
 /**
@@ -36,6 +38,7 @@ import { VehicleStates } from "./vehicle-states";
 export class TenantHubCore extends DurableObject<Env> {
   #book!: AlertBook;
   #states!: VehicleStates;
+  #outcomes!: PredictiveOutcomes;
   #alarm!: HubAlarm;
   #live!: LiveSockets;
   #offline!: OfflineWatch;
@@ -55,6 +58,7 @@ export class TenantHubCore extends DurableObject<Env> {
       this.#states = new VehicleStates(ctx.storage.sql);
       // Continuing-episode values held back from the log when the object was evicted: logged on the next alarm.
       this.#book.restoreHeld(this.#states.heldEpisodes(), Date.now());
+      this.#outcomes = new PredictiveOutcomes(ctx.storage.sql);
       this.#live = new LiveSockets(ctx, this.#book);
       this.#offline = new OfflineWatch(ctx.storage.sql);
       this.#readings = new ReadingsStore(ctx.storage.sql);
@@ -71,6 +75,7 @@ export class TenantHubCore extends DurableObject<Env> {
           if (!result.ok) throw new Error(`Geotab batch rejected: ${JSON.stringify(result.errors.slice(0, 3))}`);
           return result;
         },
+        forecast: (alert) => this.#forecast(alert),
         live: {
           nextDueAt: () => this.#book.nextHeldAt(),
           flushDue: (now) => this.#flushHeld(now, false),
@@ -100,6 +105,7 @@ export class TenantHubCore extends DurableObject<Env> {
         states: this.#states,
         book: this.#book,
         directory,
+        outcomes: this.#outcomes,
         emit: (events, byId) => this.#publish(events, byId),
         handoff: () => void this.ctx.storage.setAlarm(Date.now()),
         offline: this.#offline,
@@ -122,13 +128,49 @@ export class TenantHubCore extends DurableObject<Env> {
     return previewRule(this.ctx.storage.sql, rule, since, until);
   }
 
-  /**
-   * The edge models' latest estimate for a vehicle (docs/api.md "Predictive"): the main fields are the
-   * model whose score is highest relative to its own alert threshold, `models` lists each one.
-   */
-  async risk(tenantId: string, vehicleId: string) {
+  /** The vehicle's risk (docs/api.md "Predictive"): one score from its components, calibrated by the tenant's outcomes. */
+  risk(tenantId: string, vehicleId: string) {
     this.#bind(tenantId);
-    return await vehicleRisk(this.#states.risk(vehicleId), this.#states.engineWindow(vehicleId), this.#states.machineRisk(vehicleId));
+    return vehicleRisk(this.#states.risk(vehicleId), this.#outcomes.calibration);
+  }
+
+  /** Risks of several vehicles at once (the vehicle list). */
+  risks(tenantId: string, vehicleIds: string[]) {
+    this.#bind(tenantId);
+    return Object.fromEntries(vehicleIds.map((id) => [id, vehicleRisk(this.#states.risk(id), this.#outcomes.calibration)]));
+  }
+
+  /**
+   * A work order's outcome (completed as failure confirmed or no fault found): kept against the
+   * prediction behind its alert (or, for other work orders, the component's newest raw
+   * probability), and the component's calibration refitted. Idempotent by work order id.
+   */
+  recordOutcome(
+    tenantId: string,
+    outcome: { workOrderId: string; vehicleId: string; alertId: string | null; component: string | null; confirmed: boolean },
+  ) {
+    this.#bind(tenantId);
+    const predicted = outcome.alertId ? this.#outcomes.prediction(outcome.alertId) : undefined;
+    const component = predicted?.component ?? outcome.component;
+    if (!component) return { recorded: false };
+    const raw = predicted?.predicted ?? this.#states.risk(outcome.vehicleId)?.components.find((c) => c.component === component)?.p30;
+    if (raw === undefined) return { recorded: false };
+    const recorded = this.#outcomes.record({
+      ref: outcome.workOrderId,
+      vehicleId: outcome.vehicleId,
+      component,
+      predicted: raw,
+      confirmed: outcome.confirmed,
+      source: "work_order",
+      at: Date.now(),
+    });
+    return { recorded };
+  }
+
+  /** Outcomes recorded per component and the calibration in use. */
+  outcomeSummary(tenantId: string) {
+    this.#bind(tenantId);
+    return this.#outcomes.summary();
   }
 
   /** Drops cached vehicles and rules after the API changed them; the next event reloads. */
@@ -266,6 +308,18 @@ export class TenantHubCore extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket) {
     closeQuietly(ws, 1011, "error");
+  }
+
+  /** A predictive alert's component forecast; remembers the raw probability behind it for the outcome. */
+  #forecast(alert: Alert) {
+    const component = componentOfRule(alert.ruleId);
+    if (!component) return null;
+    const now = Date.now();
+    const forecast = componentForecast(this.#states.risk(alert.vehicleId), this.#outcomes.calibration, component, now);
+    if (!forecast) return null;
+    const { raw, ...proposal } = forecast;
+    this.#outcomes.rememberPrediction(alert.id, alert.vehicleId, component, raw, now);
+    return proposal;
   }
 
   async #driverOf(tenantId: string): Promise<DriverOf> {

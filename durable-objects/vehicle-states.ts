@@ -1,7 +1,6 @@
-import type { EngineReading, EngineRow } from "../models/features.js";
+import type { HealthState } from "../models/vehicle/index.js";
 import { emptyState, type PairState } from "../worker/domain/rule-engine";
-import { ENGINE_ROW_LAYOUT, engineReading, pushWindow, rowsFromReadings, type EngineRisk } from "./engine-risk";
-import type { MachineRisk } from "./machine-risk";
+import type { StoredRisk } from "./vehicle-risk";
 import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
@@ -38,15 +37,10 @@ export interface LatestReadings {
 export interface VehicleState {
   latest: LatestReadings | null;
   rules: Record<string, PairRecord>;
-  /**
-   * The engine model's input window as engine rows (only for vehicles that report its sensors):
-   * plain number arrays in `engineLayout` column order, which scoring reads by index.
-   */
-  engineWindow?: EngineRow[];
-  engineLayout?: string;
-  risk?: EngineRisk;
-  /** The AI4I classifier's newest score (only for vehicles that report its inputs). */
-  machineRisk?: MachineRisk;
+  /** The vehicle health models' own state (baselines, trends; models/vehicle), small. */
+  health?: HealthState;
+  /** The newest risk by component (vehicle-risk.ts), raw: calibration is applied on use. */
+  risk?: StoredRisk;
   /** Driver-behaviour baselines of whoever drove the vehicle (see driving-anomalies.ts). */
   driving?: DrivingProfiles;
 }
@@ -88,8 +82,6 @@ export class VehicleStates {
     for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
       const state = JSON.parse(row.data) as VehicleState;
       for (const pair of Object.values(state.rules)) pair.lastTs ??= -Infinity; // JSON has no -Infinity
-      // A window in another card's column order cannot be read by this one: it refills from new readings.
-      if (state.engineLayout !== ENGINE_ROW_LAYOUT) delete state.engineWindow;
       // Stored before readings were merged: every reading dates from the one event kept.
       if (state.latest && !state.latest.readingTs) {
         const { ts, readings } = state.latest;
@@ -124,44 +116,29 @@ export class VehicleStates {
   /**
    * Merges the event into the latest readings (each metric keeps its newest value by event time,
    * so a GPS-only event does not erase the odometer and a late event fills in only what is older
-   * than it; DTCs persist until reported again) and, for engine-model inputs, extends the scoring
-   * window. `fresh` is false for a late event (older than the newest event), which only merges;
-   * `engine` is true when the window grew, i.e. the vehicle needs scoring.
+   * than it; DTCs persist until reported again). `fresh` is false for a late event (older than
+   * the newest event), which only merges and is not scored.
    */
-  observe(event: TelemetryEvent): { fresh: boolean; engine: boolean } {
+  observe(event: TelemetryEvent): { fresh: boolean } {
     const state = this.#vehicle(event.vehicleId);
     const fresh = !state.latest || state.latest.ts <= event.ts;
     if (mergeLatest(state, event)) this.#dirty.add(event.vehicleId);
-    if (!fresh) return { fresh: false, engine: false };
-    const reading = engineReading(event.readings);
-    if (!reading) return { fresh: true, engine: false };
-    state.engineWindow = pushWindow(state.engineWindow, reading);
-    state.engineLayout = ENGINE_ROW_LAYOUT;
-    return { fresh: true, engine: true };
+    return { fresh };
   }
 
-  engineWindow(vehicleId: string) {
-    return this.#vehicles.get(vehicleId)?.engineWindow;
+  health(vehicleId: string) {
+    return this.#vehicles.get(vehicleId)?.health;
   }
 
   risk(vehicleId: string) {
     return this.#vehicles.get(vehicleId)?.risk;
   }
 
-  setRisk(vehicleId: string, risk: EngineRisk) {
-    this.#vehicle(vehicleId).risk = risk;
-    this.#dirty.add(vehicleId);
-  }
-
-  machineRisk(vehicleId: string) {
-    return this.#vehicles.get(vehicleId)?.machineRisk;
-  }
-
-  /** Keeps the newest-scored reading's risk (a late reading does not replace a newer one). */
-  setMachineRisk(vehicleId: string, risk: MachineRisk) {
+  /** After a scoring: the health models' new state and the vehicle's risk, written with the next flush. */
+  setHealth(vehicleId: string, health: HealthState, risk: StoredRisk) {
     const state = this.#vehicle(vehicleId);
-    if (state.machineRisk && state.machineRisk.at > risk.at) return;
-    state.machineRisk = risk;
+    state.health = health;
+    state.risk = risk;
     this.#dirty.add(vehicleId);
   }
 
@@ -208,17 +185,14 @@ export class VehicleStates {
 }
 
 /**
- * Storage v4: engine windows persisted as reading objects (every telemetry key of each reading)
- * become engine rows in the card's column order, so loading a vehicle needs no conversion and
- * scoring reads numbers by index. A window lacking an input (never scoreable) is dropped.
+ * Hub storage step: the C-MAPSS engine windows and AI4I scores left the object with their models
+ * (docs/decisions); the vehicle health models start their own state from the next reading.
  */
-export function engineWindowsToRows(sql: SqlStorage) {
+export function dropEdgeModelState(sql: SqlStorage) {
   for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state").toArray()) {
-    const state = JSON.parse(row.data) as Omit<VehicleState, "engineWindow"> & { engineWindow?: EngineReading[] | EngineRow[] };
-    if (!state.engineWindow || state.engineLayout) continue;
-    const rows = rowsFromReadings(state.engineWindow as EngineReading[]);
-    if (rows) Object.assign(state, { engineWindow: rows, engineLayout: ENGINE_ROW_LAYOUT });
-    else delete state.engineWindow;
+    const state = JSON.parse(row.data) as Record<string, unknown>;
+    if (!("engineWindow" in state || "engineLayout" in state || "machineRisk" in state || "risk" in state)) continue;
+    for (const key of ["engineWindow", "engineLayout", "machineRisk", "risk"]) delete state[key];
     sql.exec("UPDATE vehicle_state SET data = ? WHERE vehicle_id = ?", JSON.stringify(state), row.vehicle_id);
   }
 }

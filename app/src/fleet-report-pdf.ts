@@ -90,6 +90,9 @@ export async function fleetReportPdf(input: FleetReportInput): Promise<Uint8Arra
 
   w.heading("Predictive maintenance");
   w.line(`Predictive alerts: ${p.raised}  Followed by a work order: ${p.followedByWorkOrder}  Confirmed rate: ${f(p.confirmedRate)}`);
+  w.line(
+    `Predictive work orders: ${p.workOrders.proposed}  Failure confirmed: ${p.workOrders.confirmed}  No fault found: ${p.workOrders.noFaultFound}  Cancelled: ${p.workOrders.cancelled}  Lead time (days): ${f(p.leadTimeDays)}`,
+  );
   w.line(`Model: ${p.model.name} ${p.model.version}`);
   return doc.save();
 }

@@ -1,8 +1,13 @@
+/**
+ * Predictive work orders from the vehicle's component risks: one per vehicle and component while
+ * one is active, due by the forecast; their outcomes decide the tenant's reported precision.
+ */
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import engineFixture from "../../models/fixtures/cmapss-fd001.json";
+import { driveTime, runHubAlarm } from "./drive";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, type TestTenant } from "./helpers";
+
+driveTime();
 
 interface WorkOrderJson {
   id: string;
@@ -11,10 +16,13 @@ interface WorkOrderJson {
   source: string;
   status: string;
   priority: string;
+  component: string | null;
+  dueDate: string | null;
+  outcome: string | null;
+  createdAt: string;
 }
 
-/** Runs the tenant object's alarm now: D1 sync, notification jobs, predictive work-order proposals. */
-const runAlarm = (tenantId: string) => runInDurableObject(env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId)), (hub) => hub.alarm());
+const DAY = 86_400_000;
 
 const workOrdersOf = async (tenant: TestTenant, vehicleId: string) =>
   (
@@ -25,69 +33,155 @@ const workOrdersOf = async (tenant: TestTenant, vehicleId: string) =>
 
 const predictiveAlerts = async (tenant: TestTenant) =>
   (
-    (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as {
-      items: { id: string; vehicleId: string; status: string; occurrences: number }[];
+    (await (await call("GET", "/api/alerts?type=predictive_failure&limit=100", { token: tenant.admin.token })).json()) as {
+      items: { id: string; vehicleId: string; ruleId: string; status: string; occurrences: number }[];
     }
   ).items;
 
-// An engine near failure (the fixture case whose Node score is highest): its window scores over the threshold.
-const nearFailure = engineFixture.cases.reduce((a, b) => (b.expected.pFail30 > a.expected.pFail30 ? b : a));
-const engineEvents = (externalId: string, from: number) =>
-  nearFailure.window.map((readings, i) => ({ vehicleId: externalId, ts: isoAt(from + i), readings }));
-// An AI4I reading inside the overstrain region (the per-reading classifier's second predictive rule).
-const overstrain = { productType: 0, airTempK: 298.3, processTempK: 308.1, rpm: 1412, torqueNm: 52.3, toolWearMin: 218 };
+const riskOf = async (tenant: TestTenant, vehicleId: string) =>
+  (await (await call("GET", `/api/vehicles/${vehicleId}/risk`, { token: tenant.admin.token })).json()) as {
+    components: { component: string; score: number; score7d: number; dueDate: string | null }[];
+  };
 
-describe("predictive work orders from predictive_failure alerts", { timeout: 60_000 }, () => {
-  it("opens exactly one predictive work order per vehicle while one is active, however many events follow", async () => {
-    expect(nearFailure.expected.pFail30).toBeGreaterThan(0.5);
+/** A minute of ordinary driving at 1 event / 5 s, with `extra` readings and codes on every event. */
+const minute = (externalId: string, from: number, extra: Record<string, number> = {}, dtc?: string[]) =>
+  Array.from({ length: 12 }, (_, k) => ({
+    vehicleId: externalId,
+    ts: isoAt(from + k * 5),
+    readings: { speedKph: 60, rpm: 2200, coolantTempC: 89, batteryV: 14.1, brakePadMm: 8, tirePressureKpa: 690, ...extra },
+    ...(dtc ? { dtc } : {}),
+  }));
+
+const patch = (tenant: TestTenant, id: string, body: unknown) =>
+  call("PATCH", `/api/work-orders/${id}`, { token: tenant.admin.token, body });
+
+/** open → scheduled → in_progress → completed, with what the workshop found. */
+async function complete(tenant: TestTenant, id: string, outcome: "failure_confirmed" | "no_fault_found") {
+  const start = new Date(Date.now() + DAY).toISOString();
+  const end = new Date(Date.now() + DAY + 3_600_000).toISOString();
+  expect((await patch(tenant, id, { scheduledStart: start, scheduledEnd: end })).status).toBe(200);
+  expect((await patch(tenant, id, { status: "in_progress" })).status).toBe(200);
+  const done = await patch(tenant, id, { status: "completed", outcome });
+  expect(done.status).toBe(200);
+  return (await done.json()) as WorkOrderJson;
+}
+
+describe("predictive work orders from component risks", { timeout: 90_000 }, () => {
+  it("opens one due-dated work order per vehicle and component while one is active, however many events follow", async () => {
     const tenant = await createTenant();
     const { "PWO-1": vehicle, "PWO-2": healthy } = await addVehicles(tenant, ["PWO-1", "PWO-2"]);
+    // Over-temperature reported: the engine component is high at once.
+    expect((await postTelemetry(tenant, { events: minute("PWO-1", 0, {}, ["P0217"]) })).status).toBe(202);
+    await postTelemetry(tenant, { events: minute("PWO-2", 0) });
+    const before = Date.now();
+    await runHubAlarm(tenant.id);
 
-    expect((await postTelemetry(tenant, { events: engineEvents("PWO-1", 0) })).status).toBe(202);
-    await postTelemetry(tenant, { events: [{ vehicleId: "PWO-2", ts: isoAt(0), readings: { speedKph: 50 } }] });
-    await runAlarm(tenant.id);
     const first = await workOrdersOf(tenant, vehicle!.id);
     expect(first).toHaveLength(1);
     const [alert] = await predictiveAlerts(tenant);
-    expect(first[0]).toMatchObject({ source: "predictive", status: "open", priority: "high", vehicleId: vehicle!.id, alertId: alert!.id });
+    expect(alert!.ruleId).toBe("builtin:predictive_failure:engine");
+    expect(first[0]).toMatchObject({
+      source: "predictive",
+      status: "open",
+      component: "engine",
+      vehicleId: vehicle!.id,
+      alertId: alert!.id,
+    });
+    // No forecast date for a fault code: due sooner the higher the 7-day risk (≥ 0.5 → 2 days).
+    const engine = (await riskOf(tenant, vehicle!.id)).components.find((c) => c.component === "engine")!;
+    expect(engine.score7d).toBeGreaterThanOrEqual(0.5);
+    const due = Date.parse(first[0]!.dueDate!);
+    expect(due).toBeGreaterThanOrEqual(before + 2 * DAY);
+    expect(due).toBeLessThanOrEqual(Date.now() + 2 * DAY);
+    expect(first[0]!.priority).toBe("urgent");
     expect(await workOrdersOf(tenant, healthy!.id)).toHaveLength(0);
 
-    // More risky events: occurrences of the engine alert, and a second predictive alert from the
-    // AI4I classifier on the same vehicle. The alarm runs after each; still one work order.
+    // The code stays, more events arrive, the alarm runs after each: still one engine work order.
     for (let round = 1; round <= 3; round++) {
-      await postTelemetry(tenant, { events: engineEvents("PWO-1", round * 100).slice(-3) });
-      await postTelemetry(tenant, {
-        events: [{ vehicleId: "PWO-1", ts: isoAt(round * 100 + nearFailure.window.length), readings: overstrain }],
-      });
-      await runAlarm(tenant.id);
+      await postTelemetry(tenant, { events: minute("PWO-1", round * 60, {}, ["P0217"]) });
+      await runHubAlarm(tenant.id);
     }
-    const alerts = await predictiveAlerts(tenant);
-    expect(alerts.length).toBe(2); // one per predictive rule; repeats are occurrences
     expect(await workOrdersOf(tenant, vehicle!.id)).toHaveLength(1);
-    // Running the alarm again (a retry) proposes nothing new.
-    await runAlarm(tenant.id);
-    expect(await workOrdersOf(tenant, vehicle!.id)).toHaveLength(1);
+
+    // A second component at risk on the same vehicle (a charging-system code): its own work order.
+    await postTelemetry(tenant, { events: minute("PWO-1", 300, {}, ["P0217", "P0562"]) });
+    await runHubAlarm(tenant.id);
+    await runHubAlarm(tenant.id); // a retry proposes nothing new
+    const both = await workOrdersOf(tenant, vehicle!.id);
+    expect(both.map((w) => w.component).sort()).toEqual(["engine"]);
+    // P0562 belongs to the engine/DTC component too (codes are one component): still one.
+    expect(both).toHaveLength(1);
   });
 
-  it("proposes a new one once the previous predictive work order is no longer active", async () => {
+  it("proposes a new one once the previous one for the component is no longer active", async () => {
     const tenant = await createTenant();
     const { "PWO-3": vehicle } = await addVehicles(tenant, ["PWO-3"]);
-    await postTelemetry(tenant, { events: engineEvents("PWO-3", 0) });
-    await runAlarm(tenant.id);
+    await postTelemetry(tenant, { events: minute("PWO-3", 0, {}, ["P0524"]) });
+    await runHubAlarm(tenant.id);
     const [workOrder] = await workOrdersOf(tenant, vehicle!.id);
-    expect(workOrder).toBeDefined();
+    expect(workOrder).toMatchObject({ component: "engine", status: "open" });
 
-    // The work order is cancelled and the alert resolved; the engine is still degrading.
-    const cancel = await call("PATCH", `/api/work-orders/${workOrder!.id}`, { token: tenant.admin.token, body: { status: "cancelled" } });
-    expect(cancel.status).toBe(200);
+    expect((await patch(tenant, workOrder!.id, { status: "cancelled" })).status).toBe(200);
     const [alert] = await predictiveAlerts(tenant);
     expect((await call("POST", `/api/alerts/${alert!.id}/resolve`, { token: tenant.admin.token, body: {} })).status).toBe(200);
-    await postTelemetry(tenant, { events: engineEvents("PWO-3", 200).slice(-2) });
-    await runAlarm(tenant.id);
+    await postTelemetry(tenant, { events: minute("PWO-3", 120, {}, ["P0524"]) });
+    await runHubAlarm(tenant.id);
 
     const all = await workOrdersOf(tenant, vehicle!.id);
     expect(all).toHaveLength(2);
     expect(all.filter((w) => w.status === "open")).toHaveLength(1);
     expect(new Set(all.map((w) => w.alertId)).size).toBe(2);
+  });
+});
+
+describe("outcomes of predictive work orders", { timeout: 90_000 }, () => {
+  it("records failure confirmed / no fault found at completion and reports the tenant's real precision and lead time", async () => {
+    const tenant = await createTenant();
+    const ids = ["OUT-1", "OUT-2", "OUT-3"];
+    const vehicles = await addVehicles(tenant, ids);
+    for (const [i, id] of ids.entries()) await postTelemetry(tenant, { events: minute(id, i * 100, {}, ["P0300"]) });
+    await runHubAlarm(tenant.id);
+    const [a, b, c] = await Promise.all(ids.map(async (id) => (await workOrdersOf(tenant, vehicles[id]!.id))[0]!));
+    expect([a, b, c].every((w) => w?.source === "predictive")).toBe(true);
+
+    const analytics = async () =>
+      (await (await call("GET", "/api/analytics/predictive", { token: tenant.admin.token })).json()) as {
+        raised: number;
+        precision: number | null;
+        confirmedRate: number | null;
+        leadTimeDays: number | null;
+        workOrders: { proposed: number; confirmed: number; noFaultFound: number; cancelled: number; undecided: number };
+      };
+    // Work orders opened but not decided confirm nothing yet.
+    expect(await analytics()).toMatchObject({ raised: 3, precision: null, confirmedRate: null, leadTimeDays: null });
+
+    // An outcome only with completion: refused, nothing changed.
+    const early = await patch(tenant, a!.id, { outcome: "failure_confirmed" });
+    expect(early.status).toBe(400);
+    expect(((await early.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["outcome"]);
+    const bogus = await patch(tenant, a!.id, { outcome: "maybe" });
+    expect(bogus.status).toBe(400);
+    expect((await workOrdersOf(tenant, vehicles["OUT-1"]!.id))[0]).toMatchObject({ status: "open", outcome: null });
+
+    const noFault = await complete(tenant, a!.id, "no_fault_found");
+    expect(noFault).toMatchObject({ status: "completed", outcome: "no_fault_found" });
+    expect(await analytics()).toMatchObject({ precision: 0, workOrders: { proposed: 3, noFaultFound: 1, undecided: 2 } });
+
+    await complete(tenant, b!.id, "failure_confirmed");
+    const half = await analytics();
+    expect(half).toMatchObject({ precision: 0.5, confirmedRate: 0.5, workOrders: { confirmed: 1, noFaultFound: 1 } });
+    expect(half.leadTimeDays).toBeGreaterThanOrEqual(0);
+
+    // A cancelled predictive work order counts against the prediction too.
+    expect((await patch(tenant, c!.id, { status: "cancelled" })).status).toBe(200);
+    expect(await analytics()).toMatchObject({
+      precision: 1 / 3,
+      workOrders: { confirmed: 1, noFaultFound: 1, cancelled: 1, undecided: 0 },
+    });
+
+    // The tenant's object kept both outcomes against the engine component's prediction.
+    const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
+    const summary = await hub.outcomeSummary(tenant.id);
+    expect(summary).toEqual([{ component: "engine", outcomes: 2, confirmed: 1, calibration: null }]);
   });
 });

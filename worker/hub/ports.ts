@@ -54,7 +54,7 @@ export function d1HubPorts(env: Env): HubPorts {
         .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
       return row ? publicAlert(row) : null;
     },
-    proposeWorkOrders: (tenantId, alerts) => proposePredictiveWorkOrders(env, tenantId, alerts),
+    proposeWorkOrders: (tenantId, proposals) => proposePredictiveWorkOrders(env, tenantId, proposals),
     // Straight into the calling object (its `ingest`), not back through its own stub.
     pollGeotab: (tenantId, ingest) => pollGeotab(env, tenantId, fetch, { ingest }),
     sweepMaintenance: async (tenantId, now) => {

@@ -96,8 +96,22 @@ export const PredictiveAnalyticsSchema = z
     to: z.string(),
     raised: z.number().int(),
     followedByWorkOrder: z.number().int(),
-    confirmedRate: z.number().nullable(),
+    workOrders: z
+      .object({
+        proposed: z.number().int(),
+        confirmed: z.number().int(),
+        noFaultFound: z.number().int(),
+        cancelled: z.number().int(),
+        undecided: z.number().int(),
+      })
+      .openapi({ description: "Predictive work orders created in the period, by what the workshop found" }),
+    precision: z
+      .number()
+      .nullable()
+      .openapi({ description: "confirmed / (confirmed + noFaultFound + cancelled); null before any is decided" }),
+    confirmedRate: z.number().nullable().openapi({ description: "The same as precision (the earlier name)" }),
+    leadTimeDays: z.number().nullable().openapi({ description: "Median days from the predictive work order to the confirmed failure" }),
     followUpDays: z.number().int(),
-    model: z.object({ name: z.string(), version: z.string(), testMetrics: z.record(z.string(), z.unknown()) }),
+    model: z.object({ name: z.string(), version: z.string() }),
   })
   .openapi("PredictiveAnalytics");

@@ -3,7 +3,7 @@
  * bays, work orders and the auto-scheduler (docs/api.md "Maintenance").
  */
 import { z } from "@hono/zod-openapi";
-import { DUE_STATUSES, WORK_ORDER_PRIORITIES, WORK_ORDER_SOURCES, WORK_ORDER_STATUSES } from "../db/schema";
+import { DUE_STATUSES, WORK_ORDER_OUTCOMES, WORK_ORDER_PRIORITIES, WORK_ORDER_SOURCES, WORK_ORDER_STATUSES } from "../db/schema";
 import { parseClock } from "../domain/time-zone";
 import { IsoDate, PageQuery } from "./common";
 import { TimeZone } from "./time-zone";
@@ -376,11 +376,15 @@ export const PatchWorkOrderBody = z
     dueDate: IsoDate.nullable().optional(),
     durationMinutes: Duration.optional(),
     skill: Skill.nullable().optional(),
+    outcome: z.enum(WORK_ORDER_OUTCOMES).nullable().optional().openapi({
+      description:
+        "What the workshop found (with or after completing): failure_confirmed or no_fault_found; predictive analytics learn from it",
+    }),
   })
   .openapi("PatchWorkOrder");
 
 /** Fields a technician may change on its own work orders. */
-export const TECHNICIAN_PATCH_FIELDS = new Set(["status", "notes", "costCents"]);
+export const TECHNICIAN_PATCH_FIELDS = new Set(["status", "notes", "costCents", "outcome"]);
 
 export const WorkOrderQuery = PageQuery.extend({
   status: z.enum(WORK_ORDER_STATUSES).optional(),
@@ -414,6 +418,8 @@ export const WorkOrderSchema = z
     cancelledAt: z.string().nullable(),
     notes: z.string().nullable(),
     costCents: z.number().nullable(),
+    component: z.string().nullable().openapi({ description: "Predictive work orders: the component at risk" }),
+    outcome: z.enum(WORK_ORDER_OUTCOMES).nullable(),
     createdBy: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -60,37 +60,47 @@ export const VehicleSchema = z
   })
   .openapi("Vehicle");
 
-const ModelRiskFields = {
-  score: z.number().nullable().openapi({ description: "Probability of failure within the horizon, 0..1" }),
-  label: z.enum(["low", "elevated", "high"]).nullable(),
-  horizon: z.string().nullable().openapi({ example: "30 cycles" }),
-  rulCycles: z.number().optional().openapi({ description: "Estimated remaining useful life (cycles, capped at 125); engine model only" }),
-  modelVersion: z.string().nullable(),
-  at: z.string().nullable(),
-  topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })).nullable(),
-};
+const Label = z.enum(["low", "elevated", "high"]);
+const Evidence = z.array(
+  z.object({
+    name: z
+      .string()
+      .openapi({ description: "In a fleet manager's words", example: "coolant 9 °C above this engine's normal at this load" }),
+    contribution: z.number(),
+  }),
+);
 
-export const ModelRiskSchema = z
+export const ComponentRiskSchema = z
   .object({
-    score: z.number(),
-    label: z.enum(["low", "elevated", "high"]),
-    horizon: z.string(),
-    rulCycles: ModelRiskFields.rulCycles,
-    modelVersion: z.string(),
-    at: z.string(),
-    topFeatures: z.array(z.object({ name: z.string(), contribution: z.number() })),
+    component: z.enum(["cooling", "charging", "brakes", "tyres", "engine"]),
+    score: z.number().openapi({ description: "Probability of needing the workshop within 30 days, 0..1" }),
+    score7d: z.number().openapi({ description: "The same within 7 days" }),
+    label: Label,
+    confidence: z.number().openapi({ description: "0..1: missing readings and short history lower it" }),
+    dueDate: z.string().nullable().openapi({ description: "Expected date of reaching the service limit (wear), ISO; null otherwise" }),
+    evidence: Evidence,
   })
-  .openapi("ModelRisk");
+  .openapi("ComponentRisk");
 
 export const RiskSchema = z
   .object({
-    ...ModelRiskFields,
-    models: z.array(ModelRiskSchema).openapi({
-      description:
-        "Every edge model that has scored the vehicle (engine health over a window, per-reading machine classifier); the main fields repeat the one highest relative to its own alert threshold",
+    score: z.number().nullable().openapi({ description: "Probability of a failure needing the workshop within the horizon, 0..1" }),
+    score7d: z.number().nullable().openapi({ description: "The same within 7 days" }),
+    label: Label.nullable(),
+    horizon: z.string().nullable().openapi({ example: "30 days" }),
+    horizonDays: z.number().int().nullable().openapi({ example: 30 }),
+    confidence: z.number().nullable(),
+    modelVersion: z.string().nullable(),
+    at: z.string().nullable(),
+    topFeatures: Evidence.nullable(),
+    components: z.array(ComponentRiskSchema).openapi({
+      description: "Per component (cooling, charging, brakes, tyres, engine/fault codes); score = 1 − Π(1 − component score)",
     }),
   })
   .openapi("Risk");
+
+/** A listed vehicle with its risk (null fields before any scoring). */
+export const VehicleWithRisk = VehicleSchema.extend({ risk: RiskSchema }).openapi("VehicleWithRisk");
 
 export const VehicleDetail = VehicleSchema.extend({
   latest: z

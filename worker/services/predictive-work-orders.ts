@@ -1,41 +1,46 @@
 /**
- * Predictive work orders: a `predictive_failure` alert proposes one work order (source
- * `predictive`) for its vehicle — unless the vehicle already has a predictive work order that is
- * open, scheduled or in progress, so a risk that stays high (more alerts, more occurrences)
- * never stacks up work orders. Runs from the tenant object's alarm, after the alert reached D1.
+ * Predictive work orders: a `predictive_failure` alert about one component of a vehicle proposes
+ * one work order (source `predictive`, the component named, due by the component's forecast) —
+ * unless the vehicle already has a predictive work order for that component that is open,
+ * scheduled or in progress, so a risk that stays high (more alerts, more occurrences) never
+ * stacks up work orders. Runs from the tenant object's alarm, after the alert reached D1 (the runs are
+ * serialized there, so the check and the insert do not interleave).
  */
 import { and, eq, inArray } from "drizzle-orm";
+import type { PredictiveProposal } from "../../durable-objects/hub-ports";
 import { database, inTenant } from "../db/client";
 import { workOrders } from "../db/schema";
-import type { Alert } from "../domain/alert";
 import { AppError } from "../lib/problem";
 import { createWorkOrder } from "./work-orders";
 
 /** Statuses in which a predictive work order still covers its vehicle's risk. */
 export const ACTIVE_PREDICTIVE_STATUSES = ["open", "scheduled", "in_progress"] as const;
 
-const activePredictive = (env: Env, tenantId: string, vehicleId: string) =>
+const activePredictive = (env: Env, tenantId: string, vehicleId: string, component: string) =>
   database(env.DB).query.workOrders.findFirst({
     where: inTenant(
       workOrders,
       tenantId,
       and(
         eq(workOrders.vehicleId, vehicleId),
+        eq(workOrders.component, component),
         eq(workOrders.source, "predictive"),
         inArray(workOrders.status, [...ACTIVE_PREDICTIVE_STATUSES]),
       ),
     ),
   });
 
+const percent = (p: number) => `${Math.round(p * 100)} %`;
+
 /**
  * Proposes the work orders for newly raised predictive alerts, oldest first; returns the ids
  * created. Safe to repeat with the same alerts (the check above, and one work order per alert).
  */
-export async function proposePredictiveWorkOrders(env: Env, tenantId: string, raised: Alert[]): Promise<string[]> {
+export async function proposePredictiveWorkOrders(env: Env, tenantId: string, proposals: PredictiveProposal[]): Promise<string[]> {
   const created: string[] = [];
-  for (const alert of raised) {
+  for (const { alert, component, dueAt, score, score7d } of proposals) {
     if (alert.type !== "predictive_failure" || alert.silenced) continue;
-    if (await activePredictive(env, tenantId, alert.vehicleId)) continue;
+    if (await activePredictive(env, tenantId, alert.vehicleId, component)) continue;
     try {
       const workOrder = await createWorkOrder(
         env,
@@ -43,11 +48,13 @@ export async function proposePredictiveWorkOrders(env: Env, tenantId: string, ra
         null,
         {
           vehicleId: alert.vehicleId,
-          title: `Inspect: ${alert.message}`.slice(0, 200),
-          priority: alert.severity === "critical" ? "urgent" : "high",
+          title: `Inspect ${component}: ${percent(score)} risk of a failure within 30 days`,
+          priority: alert.severity === "critical" || score7d >= 0.5 ? "urgent" : "high",
           source: "predictive",
           alertId: alert.id,
-          notes: `Proposed by the edge model's risk (alert ${alert.id}, score ${alert.value ?? "n/a"}).`,
+          dueDate: new Date(dueAt).toISOString(),
+          component,
+          notes: `Proposed from the ${component} risk (${percent(score7d)} within 7 days, ${percent(score)} within 30; alert ${alert.id}).`,
         },
         { alertChecked: true },
       );

@@ -13,12 +13,12 @@ import { staffUser } from "../role-paths";
 import { Link } from "../router";
 import { session } from "../session";
 import { useAlertActions } from "../use-alert-actions";
+import { RiskSection } from "../vehicle-risk";
 import { type Loadable, useApi } from "../use-api";
 import { AlertList } from "./live-alerts";
 import { VehicleFacts } from "./vehicles";
 
 type Readings = InferResponseType<Client["api"]["vehicles"][":id"]["readings"]["$get"], 200>;
-type Risk = InferResponseType<Client["api"]["vehicles"][":id"]["risk"]["$get"], 200>;
 type Due = InferResponseType<Client["api"]["maintenance"]["due"]["$get"], 200>["items"][number];
 
 const HOURS = 6;
@@ -56,42 +56,6 @@ function ReadingCharts({ data }: { data: Readings }) {
         />
       ))}
     </div>
-  );
-}
-
-function RiskSection({ risk }: { risk: Risk }) {
-  if (risk.score === null) return <p>Not scored yet: an estimate appears once enough telemetry has arrived.</p>;
-  const top = (risk.topFeatures ?? []).slice(0, 5);
-  return (
-    <>
-      <p className="lead-fact">
-        Risk {risk.label ?? "unknown"}: {Math.round(risk.score * 100)} % within {risk.horizon ?? "the model's horizon"}
-      </p>
-      <p>
-        Estimated {formatDateTime(risk.at)} by model {risk.modelVersion ?? "—"}.
-      </p>
-      {top.length ? (
-        <table>
-          <caption>What drives this estimate most</caption>
-          <thead>
-            <tr>
-              <th scope="col">Feature</th>
-              <th scope="col" className="numeric">
-                Contribution
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {top.map((f) => (
-              <tr key={f.name}>
-                <th scope="row">{f.name}</th>
-                <td className="numeric">{formatNumber(f.contribution)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-    </>
   );
 }
 

@@ -10,6 +10,8 @@ import { createdAt, tenantRef, users, vehicleRef } from "./core";
 // ---------------------------------------------------------------------------------------------
 
 export const WORK_ORDER_STATUSES = ["open", "scheduled", "in_progress", "completed", "cancelled"] as const;
+/** What the workshop found on completion: the failure was there, or nothing was wrong. */
+export const WORK_ORDER_OUTCOMES = ["failure_confirmed", "no_fault_found"] as const;
 export const WORK_ORDER_PRIORITIES = ["urgent", "high", "normal", "low"] as const;
 export const WORK_ORDER_SOURCES = ["manual", "plan", "predictive", "alert"] as const;
 export const DUE_STATUSES = ["ok", "due_soon", "overdue"] as const;
@@ -140,6 +142,10 @@ export const workOrders = sqliteTable(
     costCents: integer("cost_cents"),
     /** `plan:vehicle:baseline` for plan work orders: one per plan interval, whatever races. */
     planCycle: text("plan_cycle"),
+    /** Predictive work orders: the component at risk (one open per vehicle and component). */
+    component: text("component"),
+    /** Set on completion: failure confirmed or no fault found. */
+    outcome: text("outcome", { enum: WORK_ORDER_OUTCOMES }),
     createdBy: text("created_by"),
     /** Changes on every write: guarded updates compare it (optimistic concurrency). */
     rev: text("rev").notNull(),
@@ -154,6 +160,7 @@ export const workOrders = sqliteTable(
     index("work_orders_tenant_bay").on(t.tenantId, t.bayId, t.scheduledStart),
     uniqueIndex("work_orders_plan_cycle").on(t.tenantId, t.planCycle),
     uniqueIndex("work_orders_alert").on(t.tenantId, t.alertId),
+    index("work_orders_tenant_vehicle_component").on(t.tenantId, t.vehicleId, t.component, t.status),
   ],
 );
 

@@ -54,8 +54,8 @@ const predictiveRoute = createRoute({
   middleware: [managers] as const,
   method: "get",
   path: "/predictive",
-  summary: "Predictive alerts raised, how many a work order followed, and the model's published test metrics",
-  description: "Over predictive_failure alerts created in [from, to) (default: the 90 days before now).",
+  summary: "Predictive alerts raised and the precision and lead time of predictive work orders, from their outcomes",
+  description: "Over predictive_failure alerts and predictive work orders created in [from, to) (default: the 90 days before now).",
   request: { query: PeriodQuery },
   responses: { 200: json(PredictiveAnalyticsSchema, "Predictive analytics"), ...readErrors },
 });

@@ -1,5 +1,5 @@
 /**
- * Development-only benchmark endpoint for the edge model (`npm run bench -- --only model`).
+ * Development-only benchmark endpoint for the vehicle health models (`npm run bench -- --only model`).
  * workerd's clock does not advance while the isolate computes, so the benchmark client times
  * these calls from outside and subtracts an empty call. Outside `ENVIRONMENT=development` the
  * endpoint does not exist (404 like any unknown path); in development it takes the platform
@@ -13,10 +13,7 @@ import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { bearerToken } from "../../middleware/authorize";
 import { errors, json, jsonBody } from "../../schemas/common";
-import { ENGINE_CARD, loadEngineModelUncached, scoreWindows } from "../../../durable-objects/engine-risk";
-import { scoreEngineRows } from "../../../models/load.js";
-import engineFixture from "../../../models/fixtures/cmapss-fd001.json";
-import { engineRowWindow, type EngineReading } from "../../../models/features.js";
+import { type HealthReading, initialHealthState, loadVehicleHealth, updateVehicleHealth } from "../../../models/vehicle/index.js";
 
 const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.ENVIRONMENT !== "development") throw new AppError("not_found", "No such endpoint.");
@@ -29,15 +26,15 @@ const devOnly = createMiddleware<AppEnv>(async (c, next) => {
 const BenchBody = z.strictObject({
   batches: z.number().int().min(0).max(2000),
   batchSize: z.number().int().min(1).max(1024).default(256),
-  /** Load the model afresh (uncached) before scoring: what a cold isolate pays. */
-  reload: z.boolean().default(false),
+  /** Readings per vehicle window (one ingest's worth for a vehicle at 1 Hz). */
+  windowLength: z.number().int().min(1).max(600).default(10),
 });
 
 const bench = createRoute({
   method: "post",
   path: "/bench/model",
   hide: true,
-  summary: "Score `batches` batches of engine windows (development only)",
+  summary: "Score `batches` batches of vehicle windows through the health models (development only)",
   middleware: [devOnly] as const,
   request: jsonBody(BenchBody),
   responses: {
@@ -48,22 +45,39 @@ const bench = createRoute({
   },
 });
 
-// As the tenant's object keeps them: engine rows, parsed from JSON like a loaded state row.
-const fixtureWindows = JSON.parse(
-  JSON.stringify(engineFixture.cases.map((c) => engineRowWindow(c.window as EngineReading[], ENGINE_CARD.preprocessing))),
-) as number[][][];
+/** Ordinary telematics at 1 Hz, warm engine, varied per vehicle so no two windows are equal. */
+function window(vehicle: number, start: number, length: number): HealthReading[] {
+  return Array.from({ length }, (_, k) => {
+    const t = start + k;
+    return {
+      ts: t * 1000,
+      readings: {
+        speedKph: 50 + 20 * Math.sin((t + vehicle) / 30),
+        rpm: 1800 + 400 * Math.sin((t + vehicle) / 20),
+        engineLoadPct: 40 + 10 * Math.sin(t / 15),
+        coolantTempC: 88 + (vehicle % 5) + Math.sin(t / 40),
+        intakeAirTempC: 25,
+        batteryV: 14.1 - (vehicle % 3) * 0.1,
+        brakePadMm: 9 - (vehicle % 7) * 0.5,
+        tirePressureKpa: 690 - (vehicle % 4) * 5,
+      },
+    };
+  });
+}
 
 export const predictiveBenchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(bench, async (c) => {
-  const { batches, batchSize, reload } = c.req.valid("json");
-  const windows = Array.from({ length: batchSize }, (_, i) => fixtureWindows[i % fixtureWindows.length]!);
+  const { batches, batchSize, windowLength } = c.req.valid("json");
+  await loadVehicleHealth();
+  // The production path: one updateVehicleHealth per batch, each vehicle's state carried forward.
+  let states = Array.from({ length: batchSize }, () => initialHealthState());
   let checksum = 0;
-  if (reload) {
-    const model = await loadEngineModelUncached();
-    // One window through the fresh model, so the load includes the first predict's setup.
-    checksum += scoreEngineRows(model, ENGINE_CARD, windows.slice(0, 1))[0]!.pFail30;
-    model.dispose();
+  for (let b = 0; b < batches; b++) {
+    const results = await updateVehicleHealth(
+      states.map((state, v) => ({ state, readings: window(v, b * windowLength, windowLength) })),
+      (b + 1) * windowLength * 1000,
+    );
+    states = results.map((r) => r.state);
+    for (const r of results) for (const component of r.components) checksum += component.p30;
   }
-  // The production path: features + one batched predict per batch, in tf.tidy, cached model.
-  for (let b = 0; b < batches; b++) for (const risk of await scoreWindows(windows, Date.now())) checksum += risk.score;
   return c.json({ scored: batches * batchSize, checksum }, 200);
 });

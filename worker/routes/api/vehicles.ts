@@ -7,7 +7,7 @@ import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
-import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema } from "../../schemas/vehicles";
+import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema, VehicleWithRisk } from "../../schemas/vehicles";
 import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle } from "../../services/vehicles";
 import { assertIfMatch, etagOf } from "../../lib/etag";
 import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
@@ -43,7 +43,12 @@ const list = createRoute({
   security: bearerSecurity,
   middleware: [authorize(STAFF)] as const,
   request: { query: PageQuery },
-  responses: { 200: json(listOf(VehicleSchema, "VehicleList"), "Vehicles by name"), 400: errors[400], 401: errors[401], 403: errors[403] },
+  responses: {
+    200: json(listOf(VehicleWithRisk, "VehicleList"), "Vehicles by name, each with its risk"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+  },
 });
 
 const read = createRoute({
@@ -60,7 +65,7 @@ const read = createRoute({
 const risk = createRoute({
   method: "get",
   path: "/{id}/risk",
-  summary: "The edge model's latest failure-risk estimate for the vehicle (null fields before any scoring)",
+  summary: "The vehicle's failure risk within 30 and 7 days, overall and per component (null fields before any scoring)",
   tags,
   security: bearerSecurity,
   middleware: [authorize(ANY_ROLE)] as const,
@@ -176,7 +181,12 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const after = decodeCursor(cursor, 2) as [string, string] | undefined;
     const rows = await listVehicles(database(c.env.DB), c.get("auth").tenantId, limit, after);
     const result = page(rows, limit, (v) => [v.name, v.id]);
-    return c.json({ items: result.items.map(publicVehicle), nextCursor: result.nextCursor }, 200);
+    const { tenantId } = c.get("auth");
+    const risks = await tenantHub(c.env, tenantId).risks(
+      tenantId,
+      result.items.map((v) => v.id),
+    );
+    return c.json({ items: result.items.map((v) => ({ ...publicVehicle(v), risk: risks[v.id]! })), nextCursor: result.nextCursor }, 200);
   })
   .openapi(read, async (c) => {
     const auth = c.get("auth");

@@ -25,6 +25,8 @@ export interface NewWorkOrder {
   skill?: string | null;
   notes?: string;
   alertId?: string;
+  /** Predictive work orders: the component at risk. */
+  component?: string;
 }
 
 export async function createWorkOrder(
@@ -60,6 +62,7 @@ export async function createWorkOrder(
     durationMinutes: input.durationMinutes ?? plan?.durationMinutes ?? 60,
     skill: input.skill !== undefined ? input.skill : (plan?.skill ?? null),
     notes: input.notes ?? null,
+    component: input.component ?? null,
     createdBy: actorId,
     rev: newRev(),
     createdAt: now,

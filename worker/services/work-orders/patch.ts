@@ -14,6 +14,7 @@ import { assertIfMatch, preconditionFailed } from "../../lib/etag";
 import { AppError, type FieldError } from "../../lib/problem";
 import { TECHNICIAN_PATCH_FIELDS } from "../../schemas/maintenance";
 import { awardWorkOrderCompletion } from "../engagement";
+import { reportOutcome } from "../predictive-outcomes";
 import { readMeters, serviceRecordRow } from "../maintenance";
 import { noSuch } from "../references";
 import { findBay, findTechnician } from "../shop";
@@ -41,6 +42,7 @@ export interface WorkOrderPatch {
   dueDate?: string | null;
   durationMinutes?: number;
   skill?: string | null;
+  outcome?: WorkOrder["outcome"];
 }
 
 const pick = <T>(patched: T | undefined, current: T) => (patched !== undefined ? patched : current);
@@ -101,7 +103,7 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
   const refused = transitionError(current.status, status);
   if (refused) throw conflictError(refused);
   if (isTerminal(current.status)) {
-    const frozen = fields.filter((k) => !["notes", "costCents", "status"].includes(k));
+    const frozen = fields.filter((k) => !["notes", "costCents", "status", "outcome"].includes(k));
     if (frozen.length)
       throw conflictError(`A ${current.status} work order can only have its notes and cost changed (not ${frozen.join(", ")}).`);
   }
@@ -123,6 +125,7 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
       { path: "scheduledEnd", message: `Required for a ${status} work order` },
     );
   }
+  if (patch.outcome && status !== "completed") errors.push({ path: "outcome", message: "Only for a completed work order" });
   if (errors.length) throw invalid(errors);
 
   const technician = next.technicianId ? await findTechnician(db, tenantId, next.technicianId) : null;
@@ -160,6 +163,7 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
 
   const rev = newRev();
   const changes: Partial<WorkOrder> = { ...next, status, rev, updatedAt: now };
+  if (patch.outcome !== undefined) changes.outcome = patch.outcome;
   if (status !== current.status) {
     if (status === "in_progress") changes.startedAt = now;
     if (status === "completed") changes.completedAt = now;
@@ -202,5 +206,6 @@ export async function patchWorkOrder(env: Env, tenantId: string, viewer: Viewer,
   const detail = await workOrderDetail(db, tenantId, updated);
   await publishWorkOrders(env, tenantId, [detail]);
   if (status === "completed" && current.status !== "completed") await awardWorkOrderCompletion(env, tenantId, updated.id);
+  if (updated.outcome && updated.outcome !== current.outcome) await reportOutcome(env, tenantId, updated);
   return detail;
 }

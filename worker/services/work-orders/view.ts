@@ -33,6 +33,8 @@ export const publicWorkOrder = (w: WorkOrder) => ({
   cancelledAt: isoOrNull(w.cancelledAt),
   notes: w.notes,
   costCents: w.costCents,
+  component: w.component,
+  outcome: w.outcome,
   createdBy: w.createdBy,
   createdAt: iso(w.createdAt),
   updatedAt: iso(w.updatedAt),
