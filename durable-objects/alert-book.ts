@@ -1,4 +1,11 @@
-import { type Alert, type AlertEvent, type AlertEventKind, LIVE_COALESCE_MS, type NewAlert, withWorkDefaults } from "../worker/domain/alert";
+import {
+  type Alert,
+  type AlertEvent,
+  type AlertEventKind,
+  LIVE_COALESCE_MS,
+  type NewAlert,
+  withWorkDefaults,
+} from "../worker/domain/alert";
 
 /** A continuing episode's values not yet logged as an event (kept in its rule pair, so they survive eviction). */
 export interface HeldValues {

@@ -13,7 +13,8 @@ export type LoginResult = InferResponseType<Client["api"]["auth"]["login"]["$pos
 export type User = InferResponseType<Client["api"]["me"]["$get"], 200>;
 export type Role = User["role"];
 export type VehicleList = InferResponseType<Client["api"]["vehicles"]["$get"], 200>;
-export type Vehicle = VehicleList["items"][number];
+/** A vehicle as every vehicle endpoint answers it (the list adds `risk`). */
+export type Vehicle = Omit<VehicleList["items"][number], "risk">;
 export type VehicleDetail = InferResponseType<Client["api"]["vehicles"][":id"]["$get"], 200>;
 export type AlertList = InferResponseType<Client["api"]["alerts"]["$get"], 200>;
 export type Alert = AlertList["items"][number];

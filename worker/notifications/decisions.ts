@@ -2,7 +2,7 @@
  * Explained decisions: where the planner decides not to tell someone now (held: quiet hours,
  * grouping, digest, snooze) or at all (skipped: preferences, a silence, group scope), it records
  * why in `alert_decisions`. A delivery's own outcome (told, failed, dead, cancelled) is recorded by
- * triggers on `deliveries` (migration 0019). Ids derive from what they record, so a retried
+ * triggers on `deliveries` (migration 0018). Ids derive from what they record, so a retried
  * planning job records nothing twice.
  */
 import { gt, lte } from "drizzle-orm";

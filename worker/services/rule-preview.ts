@@ -8,6 +8,7 @@ import { type Db, inTenant } from "../db/client";
 import { vehicles } from "../db/schema";
 import type { RuleDef } from "../domain/rule-engine";
 import { tenantHub } from "../lib/hub";
+import { fieldError } from "../lib/problem";
 import { type RuleInput, ruleType } from "./rules";
 import { listReferences, requireReferences } from "./references";
 
@@ -15,6 +16,9 @@ export const PREVIEW_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 export async function previewDraftRule(env: Env, db: Db, tenantId: string, draft: RuleInput, now = Date.now()) {
+  // Offline and geofence kinds follow silence and positions over time, not stored readings one by one.
+  if ((draft.kind ?? "threshold") !== "threshold" || !draft.metric || !draft.op)
+    throw fieldError("kind", "Preview covers threshold rules (a metric and a condition)");
   await requireReferences(db, tenantId, { vehicle: listReferences("vehicleIds", draft.vehicleIds) });
   const rule: RuleDef = {
     id: "preview",

@@ -28,11 +28,11 @@ export const alertRules = sqliteTable(
     vehicleIds: text("vehicle_ids", { mode: "json" }).$type<string[] | null>(),
     /** Resolve an alert automatically when its episode clears (migration 0012). */
     autoResolve: integer("auto_resolve", { mode: "boolean" }).notNull().default(false),
-    /** Only vehicles in one of these groups are evaluated; empty = all (migration 0019). */
+    /** Only vehicles in one of these groups are evaluated; empty = all (migration 0018). */
     groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
-    /** Rule kinds and their settings (migration 0018, docs/geofences-and-offline.md). */
+    /** Rule kinds and their settings (migration 0017, docs/geofences-and-offline.md). */
     // A SQL default, not a bound one: the default rules' multi-row insert stays under D1's 100 parameters.
     kind: text("kind", { enum: RULE_KINDS }).notNull().default(sql`'threshold'`),
     minutes: integer("minutes"),
@@ -76,7 +76,7 @@ export const alerts = sqliteTable(
     resolvedBy: text("resolved_by"),
     snoozedUntil: integer("snoozed_until", { mode: "number" }),
     note: text("note"),
-    /** Alert work (migration 0020): who is on it, by id and by name as it was when assigned, and the thread's size. */
+    /** Alert work (migration 0019): who is on it, by id and by name as it was when assigned, and the thread's size. */
     assigneeId: text("assignee_id"),
     assigneeName: text("assignee_name"),
     commentCount: integer("comment_count").notNull().default(0),

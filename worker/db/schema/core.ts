@@ -30,7 +30,7 @@ export const tenants = sqliteTable("tenants", {
   previousWebhookSecretEnc: text("previous_webhook_secret_enc"),
   previousSecretExpiresAt: integer("previous_secret_expires_at", { mode: "number" }),
   createdAt: createdAt(),
-  /** Send on the user's next channel when a provider's circuit is open or a critical delivery is dead (migration 0019). */
+  /** Send on the user's next channel when a provider's circuit is open or a critical delivery is dead (migration 0018). */
   fallbackChannels: integer("fallback_channels", { mode: "boolean" }).notNull().default(false),
 });
 
@@ -49,7 +49,7 @@ export const users = sqliteTable(
     tokenVersion: integer("token_version").notNull().default(0),
     /** A deactivated user cannot sign in and its tokens answer 401. */
     active: integer("active", { mode: "boolean" }).notNull().default(true),
-    /** Groups the user is told about (a depot's manager); empty = all (migration 0019). */
+    /** Groups the user is told about (a depot's manager); empty = all (migration 0018). */
     groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email)],
@@ -79,7 +79,7 @@ export const vehicles = sqliteTable(
     driverId: text("driver_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }).notNull(),
-    /** Depot, region, vehicle type…: mirrored into `vehicle_groups` by triggers (migration 0019). */
+    /** Depot, region, vehicle type…: mirrored into `vehicle_groups` by triggers (migration 0018). */
     groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId), index("vehicles_tenant_driver").on(t.tenantId, t.driverId)],

@@ -1,4 +1,4 @@
-/** Geofences: named circles and polygons per tenant, read by enter, exit and dwell rules (migration 0018). */
+/** Geofences: named circles and polygons per tenant, read by enter, exit and dwell rules (migration 0017). */
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { GeofenceShape } from "../../domain/geo";
 import { createdAt, tenantRef } from "./core";

@@ -115,7 +115,7 @@ export const silences = sqliteTable(
     comment: text("comment").notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
-    /** Only vehicles in one of these groups are silenced; empty = all (migration 0019). */
+    /** Only vehicles in one of these groups are silenced; empty = all (migration 0018). */
     groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [index("silences_tenant_ends").on(t.tenantId, t.endsAt)],

@@ -18,7 +18,7 @@ export const vehicleGroups = sqliteTable(
 /**
  * One decision about telling one user of one alert: recorded where the planner decides (held,
  * skipped) and, for a delivery's outcome (told, failed, dead, cancelled), by triggers on
- * `deliveries` (migration 0019). Ids are derived from what they record, so a retried job adds none twice.
+ * `deliveries` (migration 0018). Ids are derived from what they record, so a retried job adds none twice.
  */
 export const alertDecisions = sqliteTable(
   "alert_decisions",
