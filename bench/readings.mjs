@@ -116,7 +116,7 @@ export function readingsSection(storage, latency, { command, machine, fmt }) {
   const atDefaults = storage.footprintBytesPerVehicle + (d.readingsDays - storage.days) * storage.steadyBytesPerVehicleDay;
   return `Command: \`${command}\` · Machine: ${machine}.
 
-**Storage per vehicle-day** (workerd test \`test/workers/readings-storage.test.ts\`: ${storage.vehicles} vehicles, ${storage.readingsPerVehicleDay} readings per vehicle-day (one every 10 s, twelve readings each), ${storage.days} simulated days through the signed webhook in ${storage.batchEvents}-event batches, the retention job at each day's end, the object's \`ctx.storage.sql.databaseSize\` read after it; default windows: raw events ${d.rawTelemetryDays} days, 1-minute buckets 2 days then 5-minute, readings ${d.readingsDays} days):
+**Storage per vehicle-day** (workerd test \`test/workers/readings-storage.test.ts\`: ${storage.vehicles} vehicles, ${storage.readingsPerVehicleDay} readings per vehicle-day (one every 10 s, twelve readings each), ${storage.days} simulated days through the signed webhook in ${storage.batchEvents}-event batches, the retention job at each day's end, the object's \`ctx.storage.sql.databaseSize\` read after it; windows: raw events ${storage.rawDays} days (set for the run; the default ${d.rawTelemetryDays} keeps the raw events of rule previews' 7 days and adds roughly the first-day figure less the buckets per extra raw day to the footprint, not to the steady growth), 1-minute buckets 2 days then 5-minute, readings ${d.readingsDays} days):
 
 | measure | per vehicle |
 |---|---|

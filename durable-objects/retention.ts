@@ -14,7 +14,7 @@ export const RETENTION_DEFAULTS = {
    * The events of accepted raw batches in the object. Their idempotency keys stay
    * `RETENTION.batchKeysMs` whatever this says; charts read the downsampled store.
    */
-  rawTelemetryDays: 2,
+  rawTelemetryDays: 7,
   /** Downsampled per-vehicle readings (readings-store.ts): charts and rule previews. */
   readingsDays: 90,
   /** Resolved alerts in the object (D1 keeps its copy for history and analytics). */

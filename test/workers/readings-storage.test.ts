@@ -9,7 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RETENTION_DEFAULTS } from "../../durable-objects/retention";
-import { addVehicles, createTenant, postTelemetry } from "./helpers";
+import { addVehicles, call, createTenant, postTelemetry } from "./helpers";
 import { driveTime, freezeClock, runHubAlarm } from "./drive";
 
 driveTime();
@@ -17,7 +17,11 @@ driveTime();
 const DAY = 86_400_000;
 const STEP = 10_000;
 const VEHICLES = ["D-1", "D-2"];
-/** Raw window (2 days) and minute tier (2 days) full from day 5 on: days 6 and 7 are the steady state. */
+/**
+ * Raw window (set to 2 days here; the default 7 only delays the steady state and raises its level,
+ * not the growth per day) and minute tier (2 days) full from day 5 on: days 6 and 7 are steady.
+ */
+const RAW_DAYS = 2;
 const DAYS = 7;
 const BATCH = 1000;
 const GOAL = 200 * 1024;
@@ -51,6 +55,8 @@ describe("readings storage per vehicle-day", { timeout: 300_000 }, () => {
   it(`stays within ${GOAL / 1024} KB per vehicle-day at one reading every 10 s once retention is steady`, async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, VEHICLES);
+    const put = await call("PUT", "/api/settings", { token: tenant.admin.token, body: { retention: { rawTelemetryDays: RAW_DAYS } } });
+    expect(put.status).toBe(200);
     const start = Math.floor((Date.now() - DAY) / DAY) * DAY;
     const sizes: number[] = [];
     let index = 0;
@@ -81,6 +87,7 @@ describe("readings storage per vehicle-day", { timeout: 300_000 }, () => {
       /** What each further day adds for good once the raw window and minute tier are full. */
       steadyBytesPerVehicleDay: perVehicle((sizes[DAYS - 1]! - sizes[DAYS - 3]!) / 2),
       footprintBytesPerVehicle: perVehicle(sizes[DAYS - 1]!),
+      rawDays: RAW_DAYS,
       defaults: RETENTION_DEFAULTS,
     };
     console.log(`READINGS_STORAGE ${JSON.stringify(figures)}`);
