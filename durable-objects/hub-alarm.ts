@@ -39,8 +39,8 @@ export interface AlarmDeps {
   live: { nextDueAt(): number | null; flushDue(now: number): Promise<void> };
   /** Offline rules: opens the episodes of vehicles whose due time has come (offline-sweep.ts). */
   offline?: (now: number) => Promise<unknown>;
-  /** A predictive alert's component forecast (model-scoring.ts), null when it is not a component's. */
-  forecast: (alert: Alert) => Omit<PredictiveProposal, "alert"> | null;
+  /** The component forecast a new alert proposes a work order with (model-scoring.ts), null for none. */
+  forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>;
 }
 
 const log = (level: "error" | "warn", job: string, tenantId: string, error: unknown) =>

@@ -32,11 +32,12 @@ export function componentOfRule(ruleId: string | null | undefined): RiskComponen
 }
 
 /**
- * Built-in rules over the components: P(workshop within 30 days) at or over HIGH_RISK raises a
+ * Built-in rules over the model components (not the engine: its risk comes from fault codes, whose
+ * own rule already alerts): P(workshop within 30 days) at or over HIGH_RISK raises a
  * `predictive_failure` alert (severity high, cooldown one day, so a risk that stays high counts
  * occurrences, not new alerts).
  */
-export const PREDICTIVE_RULES: RuleDef[] = RISK_COMPONENTS.map((component) => ({
+export const PREDICTIVE_RULES: RuleDef[] = RISK_COMPONENTS.filter((c) => c !== "engine").map((component) => ({
   id: `${PREDICTIVE_RULE_PREFIX}${component}`,
   name: `Predicted ${component} failure`,
   type: "predictive_failure",

@@ -2,7 +2,7 @@ import type { Alert } from "../worker/domain/alert";
 import type { PredictiveProposal } from "./hub-ports";
 
 /**
- * New `predictive_failure` alerts propose predictive work orders (one per vehicle and component,
+ * New `predictive_failure` alerts, and fault-code alerts whose engine risk is high, propose predictive work orders (one per vehicle and component,
  * due by the component's forecast), from the alarm (off the hot
  * path). Like the notification outbox it reads the event log past a cursor (`proposedSeq`), never
  * past what D1 already has (`syncedSeq`). The cursor moves only after the proposals were made; a
@@ -12,7 +12,7 @@ export async function proposeFromNewAlerts(
   sql: SqlStorage,
   propose: (proposals: PredictiveProposal[]) => Promise<string[]>,
   current: (alertId: string) => Alert | undefined,
-  forecast: (alert: Alert) => Omit<PredictiveProposal, "alert"> | null,
+  forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>,
 ): Promise<string[]> {
   const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
   const from = meta("proposedSeq");
@@ -22,15 +22,15 @@ export async function proposeFromNewAlerts(
     .exec<{ data: string }>("SELECT data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert' ORDER BY seq", from, to)
     .toArray()
     .map((r) => JSON.parse(r.data) as Alert)
-    .filter((a) => a.type === "predictive_failure")
     // As the alert is now: one resolved before this ran needs no work order.
     .map((a) => current(a.id) ?? a)
     .filter((a) => a.status !== "resolved");
   // Each with its component's forecast as the object has it now (due date, scores).
-  const proposals = raised.flatMap((alert) => {
-    const f = forecast(alert);
-    return f ? [{ alert, ...f }] : [];
-  });
+  const proposals: PredictiveProposal[] = [];
+  for (const alert of raised) {
+    const f = await forecast(alert);
+    if (f) proposals.push({ alert, ...f });
+  }
   const created = proposals.length ? await propose(proposals) : [];
   sql.exec("INSERT INTO meta (key, value) VALUES ('proposedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
   return created;

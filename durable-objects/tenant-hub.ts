@@ -25,7 +25,7 @@ import { OfflineWatch } from "./offline-watch";
 import { TenantDirectory } from "./tenant-directory";
 import { componentOfRule } from "./model-scoring";
 import { PredictiveOutcomes } from "./predictive-outcomes";
-import { componentForecast, vehicleRisk } from "./vehicle-risk";
+import { componentForecast, HIGH_RISK, vehicleRisk } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
 
 /**
@@ -310,13 +310,21 @@ export class TenantHubCore extends DurableObject<Env> {
     closeQuietly(ws, 1011, "error");
   }
 
-  /** A predictive alert's component forecast; remembers the raw probability behind it for the outcome. */
-  #forecast(alert: Alert) {
-    const component = componentOfRule(alert.ruleId);
+  /**
+   * The forecast a new alert proposes a work order with: a predictive alert's component, or the
+   * engine for a fault-code alert when the codes make that component's risk high (the fault-code
+   * rule is the alert, so the engine component raises none of its own). Remembers the raw
+   * probability behind it for the outcome.
+   */
+  async #forecast(alert: Alert) {
+    const predicted = componentOfRule(alert.ruleId);
+    const directory = this.#tenantId ? this.#bind(this.#tenantId) : undefined;
+    const rule = predicted ? undefined : (await directory?.rules())?.find((r) => r.id === alert.ruleId);
+    const component = predicted ?? (rule?.metric === "dtc" ? "engine" : null);
     if (!component) return null;
     const now = Date.now();
     const forecast = componentForecast(this.#states.risk(alert.vehicleId), this.#outcomes.calibration, component, now);
-    if (!forecast) return null;
+    if (!forecast || (!predicted && forecast.score < HIGH_RISK)) return null;
     const { raw, ...proposal } = forecast;
     this.#outcomes.rememberPrediction(alert.id, alert.vehicleId, component, raw, now);
     return proposal;

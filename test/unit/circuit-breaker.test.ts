@@ -22,9 +22,10 @@ describe("per-provider circuit breaker", () => {
     expect(openFor("sendgrid")).toBe(0);
   });
 
-  it("names providers by channel and host", () => {
-    expect(providerOf("sms")).toBe("twilio");
-    expect(providerOf("voice")).toBe("twilio");
+  it("names providers by channel and host; Twilio's messages and calls are separate circuits", () => {
+    // A failing SMS API must not open the circuit of the voice fallback.
+    expect(providerOf("sms")).toBe("twilio:messages");
+    expect(providerOf("voice")).toBe("twilio:calls");
     expect(providerOf("email")).toBe("sendgrid");
     expect(providerOf("push", "https://fcm.googleapis.com/fcm/send/abc")).toBe("push:fcm.googleapis.com");
     expect(providerOf("webhook", "https://hooks.example.com/x")).toBe("webhook:hooks.example.com");

@@ -31,9 +31,10 @@ const workOrdersOf = async (tenant: TestTenant, vehicleId: string) =>
     }
   ).items;
 
-const predictiveAlerts = async (tenant: TestTenant) =>
+/** The default fault-code rule's alerts: with the engine risk high, each proposes the engine's work order. */
+const faultCodeAlerts = async (tenant: TestTenant) =>
   (
-    (await (await call("GET", "/api/alerts?type=predictive_failure&limit=100", { token: tenant.admin.token })).json()) as {
+    (await (await call("GET", "/api/alerts?type=diagnostic_trouble_code&limit=100", { token: tenant.admin.token })).json()) as {
       items: { id: string; vehicleId: string; ruleId: string; status: string; occurrences: number }[];
     }
   ).items;
@@ -78,8 +79,11 @@ describe("predictive work orders from component risks", { timeout: 90_000 }, () 
 
     const first = await workOrdersOf(tenant, vehicle!.id);
     expect(first).toHaveLength(1);
-    const [alert] = await predictiveAlerts(tenant);
-    expect(alert!.ruleId).toBe("builtin:predictive_failure:engine");
+    // The fault-code rule's alert proposes it; the engine component raises no alert of its own.
+    const [alert] = await faultCodeAlerts(tenant);
+    expect(alert!.vehicleId).toBe(vehicle!.id);
+    const predicted = (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as { items: unknown[] };
+    expect(predicted.items).toEqual([]);
     expect(first[0]).toMatchObject({
       source: "predictive",
       status: "open",
@@ -122,7 +126,7 @@ describe("predictive work orders from component risks", { timeout: 90_000 }, () 
     expect(workOrder).toMatchObject({ component: "engine", status: "open" });
 
     expect((await patch(tenant, workOrder!.id, { status: "cancelled" })).status).toBe(200);
-    const [alert] = await predictiveAlerts(tenant);
+    const [alert] = await faultCodeAlerts(tenant);
     expect((await call("POST", `/api/alerts/${alert!.id}/resolve`, { token: tenant.admin.token, body: {} })).status).toBe(200);
     await postTelemetry(tenant, { events: minute("PWO-3", 120, {}, ["P0524"]) });
     await runHubAlarm(tenant.id);
@@ -153,7 +157,9 @@ describe("outcomes of predictive work orders", { timeout: 90_000 }, () => {
         workOrders: { proposed: number; confirmed: number; noFaultFound: number; cancelled: number; undecided: number };
       };
     // Work orders opened but not decided confirm nothing yet.
-    expect(await analytics()).toMatchObject({ raised: 3, precision: null, confirmedRate: null, leadTimeDays: null });
+    // (Fault codes open them from the fault-code alerts: no predictive alert is raised for the engine.)
+    expect(await analytics()).toMatchObject({ raised: 0, precision: null, confirmedRate: null, leadTimeDays: null });
+    expect((await analytics()).workOrders).toMatchObject({ proposed: 3, undecided: 3 });
 
     // An outcome only with completion: refused, nothing changed.
     const early = await patch(tenant, a!.id, { outcome: "failure_confirmed" });

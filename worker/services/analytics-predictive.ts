@@ -1,10 +1,11 @@
 /**
  * How the predictions do in this tenant's field, from what the workshop found:
- * - `raised`: `predictive_failure` alerts created in [from, to); `followedByWorkOrder`: those a
+ * - `raised`: `predictive_failure` alerts (the model components') created in [from, to); `followedByWorkOrder`: those a
  *   work order for the same vehicle followed within FOLLOW_UP_DAYS (opened from the alert, or a
  *   manual or predictive one after it). That a work order was opened confirms nothing by itself
  *   (every predictive alert opens one), so it is not the precision.
- * - `workOrders`: predictive work orders created in [from, to) by what became of them.
+ * - `workOrders`: predictive work orders created in [from, to) by what became of them (also those
+ *   a fault-code alert opened for a high engine risk, which raises no predictive alert of its own).
  *   `precision` = confirmed / (confirmed + no fault found + cancelled): a cancelled predictive work
  *   order counts against the prediction like a no-fault one; open ones and completions without an
  *   outcome are not decided yet. `confirmedRate` repeats it (the name earlier versions used).

@@ -33,13 +33,14 @@ const activePredictive = (env: Env, tenantId: string, vehicleId: string, compone
 const percent = (p: number) => `${Math.round(p * 100)} %`;
 
 /**
- * Proposes the work orders for newly raised predictive alerts, oldest first; returns the ids
+ * Proposes the work orders for newly raised predictive (or high-risk fault-code) alerts, oldest first; returns the ids
  * created. Safe to repeat with the same alerts (the check above, and one work order per alert).
  */
 export async function proposePredictiveWorkOrders(env: Env, tenantId: string, proposals: PredictiveProposal[]): Promise<string[]> {
   const created: string[] = [];
   for (const { alert, component, dueAt, score, score7d } of proposals) {
-    if (alert.type !== "predictive_failure" || alert.silenced) continue;
+    // The tenant object proposes only what it forecast: predictive alerts, and fault-code alerts with a high engine risk.
+    if (alert.silenced) continue;
     if (await activePredictive(env, tenantId, alert.vehicleId, component)) continue;
     try {
       const workOrder = await createWorkOrder(
