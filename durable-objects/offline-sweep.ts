@@ -38,6 +38,10 @@ export async function sweepOffline(deps: OfflineSweepDeps, now: number): Promise
   const raised = storage.transactionSync(() => {
     const events: AlertEvent[] = [];
     for (const vehicleId of watch.due(now, rules, byId.keys(), states)) {
+      if (!byId.has(vehicleId)) {
+        watch.forget(vehicleId); // deleted since it last reported
+        continue;
+      }
       watch.fire(vehicleId, now, rules, states, (rule, id, signal, pair) => {
         const event = recordSignal(rule, id, signal, pair, ctx);
         if (event) events.push(event);

@@ -96,6 +96,12 @@ export class OfflineWatch {
     this.#rearm(vehicleId, rules, states, true);
   }
 
+  /** Drops a vehicle's row (the vehicle is gone). */
+  forget(vehicleId: string) {
+    if (!this.#due.delete(vehicleId)) return;
+    this.sql.exec("DELETE FROM offline_due WHERE vehicle_id = ?", vehicleId);
+  }
+
   /** Writes the vehicle's earliest pending due time (none when parked, silent-raised or ruleless). */
   #rearm(vehicleId: string, rules: RuleDef[], states: VehicleStates, exact: boolean) {
     const latest = states.latest(vehicleId);
@@ -109,12 +115,7 @@ export class OfflineWatch {
       }
     }
     const current = this.#due.get(vehicleId);
-    if (!Number.isFinite(next)) {
-      if (current === undefined) return;
-      this.#due.delete(vehicleId);
-      this.sql.exec("DELETE FROM offline_due WHERE vehicle_id = ?", vehicleId);
-      return;
-    }
+    if (!Number.isFinite(next)) return this.forget(vehicleId);
     if (current === next || (!exact && current !== undefined && next > current && next - current < OFFLINE_SLACK_MS)) return;
     this.#due.set(vehicleId, next);
     this.sql.exec(

@@ -92,11 +92,12 @@ describe("Geotab poller", () => {
       ["Device", undefined],
     ]);
 
-    expect(first).toMatchObject({ configured: true, skippedUnknownDevices: 2, unmapped: 3 });
+    // DiagnosticIgnitionId maps to the ignition reading (offline rules), so it is not among the unmapped.
+    expect(first).toMatchObject({ configured: true, skippedUnknownDevices: 2, unmapped: 2 });
     expect(first.accepted).toBe(8); // 2 log records, b3's status at 3 instants, 2 active faults, 1 harsh brake
     const versions = { LogRecord: hex(3), StatusData: hex(11), FaultData: hex(3), ExceptionEvent: hex(2) };
     expect((await storedState(tenant.id))!.versions).toEqual(versions);
-    expect((await storedState(tenant.id))!.lastPoll).toMatchObject({ accepted: 8, skippedUnknownDevices: 2, unmapped: 3 });
+    expect((await storedState(tenant.id))!.lastPoll).toMatchObject({ accepted: 8, skippedUnknownDevices: 2, unmapped: 2 });
     // All feeds of a round are one batch (the hub ignores a vehicle's events older than its newest).
     expect(await batches(tenant.id)).toEqual([
       {
