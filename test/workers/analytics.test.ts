@@ -219,7 +219,7 @@ describe("GET /api/analytics/alerts", { timeout: 30_000 }, () => {
       "/api/analytics/maintenance",
       "/api/analytics/predictive",
       "/api/reports/alerts.csv",
-      "/api/reports/fleet.pdf",
+      "/api/reports/fleet.json",
       "/api/leaderboard",
       "/api/me/engagement",
       "/api/users/{id}/badges",

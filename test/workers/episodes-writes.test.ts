@@ -72,7 +72,10 @@ async function fleet() {
 }
 
 describe("rows written per ingested event", { timeout: 60_000 }, () => {
-  it("steady traffic with no alert: the batch record and one state row per vehicle per batch", async () => {
+  // Bound: the batch record, the vehicles' state rows (written by the rules and again by the risk
+  // scoring: 2 per vehicle per batch) and the readings store's minute buckets, all per batch, none
+  // per event. 0.2 rows per event fails as soon as anything writes per event.
+  it("steady traffic with no alert: per-batch rows only (batch record, state rows, readings buckets)", async () => {
     const { tenant, post } = await fleet();
     await post([]); // first batch: vehicles' state rows are created
     const counted = await countWrites(tenant, async () => {
@@ -80,7 +83,7 @@ describe("rows written per ingested event", { timeout: 60_000 }, () => {
     });
     const perEvent = counted.rows / 2000;
     console.log(`steady traffic: ${counted.rows} rows for 2000 events = ${perEvent.toFixed(3)} rows/event`, counted.byStatement);
-    expect(perEvent).toBeLessThan(0.1);
+    expect(perEvent).toBeLessThan(0.2);
   });
 
   it("a continuing episode on every vehicle: held in memory and in the state row, logged at most once per alert per 5 s", async () => {
@@ -92,7 +95,7 @@ describe("rows written per ingested event", { timeout: 60_000 }, () => {
     const perEvent = counted.rows / 2000;
     console.log(`continuing episodes: ${counted.rows} rows for 2000 events = ${perEvent.toFixed(3)} rows/event`, counted.byStatement);
     // Logging each continuing reading wrote an alert, an event and the seq: 3 rows per event.
-    expect(perEvent).toBeLessThan(0.1);
+    expect(perEvent).toBeLessThan(0.2);
     const logged = Object.entries(counted.byStatement).find(([statement]) => statement.startsWith("INSERT INTO alert_events"))?.[1] ?? 0;
     expect(logged).toBeLessThanOrEqual(20 * 4);
   });

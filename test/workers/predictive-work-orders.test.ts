@@ -82,7 +82,9 @@ describe("predictive work orders from component risks", { timeout: 90_000 }, () 
     // The fault-code rule's alert proposes it; the engine component raises no alert of its own.
     const [alert] = await faultCodeAlerts(tenant);
     expect(alert!.vehicleId).toBe(vehicle!.id);
-    const predicted = (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as { items: unknown[] };
+    const predicted = (await (await call("GET", "/api/alerts?type=predictive_failure", { token: tenant.admin.token })).json()) as {
+      items: unknown[];
+    };
     expect(predicted.items).toEqual([]);
     expect(first[0]).toMatchObject({
       source: "predictive",

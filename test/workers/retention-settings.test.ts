@@ -31,15 +31,20 @@ describe("retention settings", { timeout: 30_000 }, () => {
   it("GET shows the documented defaults; PUT changes only the fields it names", async () => {
     const tenant = await createTenant();
     const token = tenant.admin.token;
-    expect(await settings(token)).toEqual({ groupWaitSeconds: 30, retention: { ...RETENTION_DEFAULTS } });
+    expect(await settings(token)).toEqual({ groupWaitSeconds: 30, fallbackChannels: false, retention: { ...RETENTION_DEFAULTS } });
 
     const put = await call("PUT", "/api/settings", { token, body: { retention: { deliveriesDays: 7, readingsDays: 30 } } });
     expect(put.status).toBe(200);
-    expect(await put.json()).toEqual({ groupWaitSeconds: 30, retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 } });
+    expect(await put.json()).toEqual({
+      groupWaitSeconds: 30,
+      fallbackChannels: false,
+      retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 },
+    });
     // A later PUT of another field keeps them.
     expect((await call("PUT", "/api/settings", { token, body: { groupWaitSeconds: 5 } })).status).toBe(200);
     expect(await settings(token)).toEqual({
       groupWaitSeconds: 5,
+      fallbackChannels: false,
       retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 },
     });
     // Another tenant is untouched.
@@ -68,7 +73,7 @@ describe("retention settings", { timeout: 30_000 }, () => {
       ]),
     );
     expect(paths).not.toContain("groupWaitSeconds");
-    expect(await settings(token)).toEqual({ groupWaitSeconds: 30, retention: { ...RETENTION_DEFAULTS } });
+    expect(await settings(token)).toEqual({ groupWaitSeconds: 30, fallbackChannels: false, retention: { ...RETENTION_DEFAULTS } });
 
     const technician = await userWithRole(tenant, "technician");
     expect((await call("GET", "/api/settings", { token: technician.token })).status).toBe(403);
