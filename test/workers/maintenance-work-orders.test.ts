@@ -434,7 +434,9 @@ describe("alert to work order", () => {
     const tenant = await createTenant();
     const { "AL-1": v } = await addVehicles(tenant, ["AL-1"]);
     const live = await openLive(tenant.admin.token);
-    await postTelemetry(tenant, { events: [{ vehicleId: "AL-1", ts: isoAt(0), readings: {}, dtc: ["P0217"] }] });
+    // A minor code (catalyst efficiency): a severe one (P0217) would already have opened the
+    // engine's predictive work order for this alert.
+    await postTelemetry(tenant, { events: [{ vehicleId: "AL-1", ts: isoAt(0), readings: {}, dtc: ["P0420"] }] });
     const raised = await live.waitFor((m) => m.type === "alert");
     live.close();
     const alertId = raised.alert!.id;
