@@ -128,7 +128,7 @@ describe("staff screens (admin)", () => {
     await settled(page);
     const table = page.getByRole("table");
     const headers = (await table.getByRole("columnheader").allInnerTexts()).map((t) => t.trim());
-    expect(headers).toEqual(["Name", "External ID", "Type", "Odometer", "Status", "Risk"]);
+    expect(headers).toEqual(["Name", "External ID", "Type", "Odometer", "Status", "Risk", "Actions"]);
     const rows = table.locator("tbody tr");
     expect(await rows.count()).toBeGreaterThanOrEqual(20);
     const firstRow = (await rows.first().innerText()).replace(/\s+/g, " ");

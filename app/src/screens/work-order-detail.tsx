@@ -90,7 +90,8 @@ export default function WorkOrderDetail({ id }: { id: string }) {
   const live = useLiveWorkOrders<Detail>().get(id);
   const shown = updated ?? loaded.data;
   const wo = live && shown && workOrderIsNewer(live, shown) ? live : shown;
-  const vehicleId = loaded.data?.vehicleId ?? "";
+  // From what is shown (not the reload in flight after a save), so the vehicle is not fetched again.
+  const vehicleId = wo?.vehicleId ?? "";
   const vehicle = useApi(`vehicle:${vehicleId}`, () =>
     vehicleId ? unwrap(client.api.vehicles[":id"].$get({ param: { id: vehicleId } })) : Promise.resolve(null),
   );
