@@ -20,8 +20,11 @@ interface ApiGeofence {
   shape: { type: "circle"; lat: number; lon: number; radiusM: number } | { type: "polygon"; points: [number, number][] };
 }
 
+// One sign-in for the checks: a sign-in per check costs a password hash each on a busy machine.
+let managerToken: Promise<string> | undefined;
 const stored = async (name: string) => {
-  const token = await apiToken(ctx, "manager");
+  managerToken ??= apiToken(ctx, "manager");
+  const token = await managerToken;
   return (await apiGet<{ items: ApiGeofence[] }>(ctx, token, "/api/geofences?limit=500")).items.find((g) => g.name === name);
 };
 
