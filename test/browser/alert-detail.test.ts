@@ -88,7 +88,7 @@ describe("alert detail: alert work", () => {
     await page.reload();
     await settled(page);
     await expect.poll(() => main.innerText()).toContain(`Assigned to ${technician.name}.`);
-    expect(await thread.getByRole("listitem").count()).toBe(2);
+    await expect.poll(() => thread.getByRole("listitem").count()).toBe(2);
     await expectNoAxeViolations(page, "alert detail (reopened)");
     await screenshot(page, "alert-detail-work");
     await context.close();
