@@ -2,7 +2,7 @@
 // private state directory, seeds the demo tenant and returns how to reach it. Used by the
 // browser tests and the benchmarks; `npm start` uses the same pieces on the default state.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -102,6 +102,8 @@ export async function startDevServer(options = {}) {
   const keep = (chunk) => {
     output.push(chunk.toString());
     if (output.length > 400) output.splice(0, 200);
+    // DEV_SERVER_LOG=<file> keeps everything wrangler printed, for a run that needs reading after.
+    if (process.env.DEV_SERVER_LOG) appendFileSync(process.env.DEV_SERVER_LOG, chunk);
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
