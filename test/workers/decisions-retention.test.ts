@@ -1,0 +1,41 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, countRows, createTenant } from "./helpers";
+import { driveTime, freezeClock, runHubAlarm } from "./drive";
+
+driveTime();
+
+const DAY = 86_400_000;
+const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
+
+/** One "Who was told" row of the tenant, `ageDays` before `now`. */
+const decision = (tenantId: string, id: string, now: number, ageDays: number) =>
+  env.DB.prepare(
+    "INSERT INTO alert_decisions (id, tenant_id, alert_id, user_id, channel, outcome, reason, detail, at) VALUES (?, ?, 'alr_x', 'usr_x', 'sms', 'held', 'quiet_hours', '{}', ?)",
+  )
+    .bind(id, tenantId, now - ageDays * DAY)
+    .run();
+
+describe("retention of the decisions behind deliveries", { timeout: 30_000 }, () => {
+  it("prunes decisions older than the tenant's deliveries window on the hourly job, and only that tenant's", async () => {
+    const tenant = await createTenant();
+    const other = await createTenant();
+    const put = await call("PUT", "/api/settings", { token: tenant.admin.token, body: { retention: { deliveriesDays: 7 } } });
+    expect(put.status).toBe(200);
+    const now = Date.now();
+    await decision(tenant.id, `dec_${tenant.id}_old`, now, 8);
+    await decision(tenant.id, `dec_${tenant.id}_new`, now, 6);
+    await decision(other.id, `dec_${other.id}_old`, now, 8);
+
+    freezeClock(now);
+    await hubOf(tenant.id).ensureAlarm(tenant.id); // the object learns its tenant and seeds its jobs
+    await runInDurableObject(hubOf(tenant.id), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+    await runHubAlarm(tenant.id);
+
+    expect(await countRows("alert_decisions", "id = ?", `dec_${tenant.id}_old`)).toBe(0);
+    expect(await countRows("alert_decisions", "id = ?", `dec_${tenant.id}_new`)).toBe(1);
+    // Another tenant keeps its rows until its own job runs, by its own (default 90-day) window.
+    expect(await countRows("alert_decisions", "id = ?", `dec_${other.id}_old`)).toBe(1);
+  });
+});
