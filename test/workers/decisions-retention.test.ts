@@ -30,7 +30,9 @@ describe("retention of the decisions behind deliveries", { timeout: 30_000 }, ()
 
     freezeClock(now);
     await hubOf(tenant.id).ensureAlarm(tenant.id); // the object learns its tenant and seeds its jobs
-    await runInDurableObject(hubOf(tenant.id), (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+    await runInDurableObject(hubOf(tenant.id), (_hub, state) =>
+      state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"),
+    );
     await runHubAlarm(tenant.id);
 
     expect(await countRows("alert_decisions", "id = ?", `dec_${tenant.id}_old`)).toBe(0);
