@@ -18,7 +18,7 @@ import type { AlertBook } from "./alert-book";
 import { carriesDriving } from "./driving-anomalies";
 import { withFullDtcList } from "./dtc-changes";
 import { evaluateGeofences } from "./geofence-rules";
-import type { OfflineWatch } from "./offline-watch";
+import { isTimedKind, type OfflineWatch } from "./offline-watch";
 import type { PairRecord, VehicleStates } from "./vehicle-states";
 
 export interface BatchContext {
@@ -78,12 +78,7 @@ function evaluateOtherKinds(ordered: TelemetryEvent[], ctx: BatchContext, raised
   };
   const geofenceRules = ctx.rules.filter((rule) => isGeofenceKind(rule.kind));
   if (geofenceRules.length && ctx.geofences) evaluateGeofences(ordered, geofenceRules, ctx.geofences, ctx.states, record);
-  ctx.offline?.reported(
-    ordered,
-    ctx.rules.filter((rule) => rule.kind === "offline"),
-    ctx.states,
-    record,
-  );
+  ctx.offline?.reported(ordered, ctx.rules.filter(isTimedKind), ctx.states, record);
 }
 
 /** Turns a signal of a rule on a vehicle into its alert event (if any) and stores the pair with the alert it belongs to. */

@@ -3,7 +3,7 @@ import { isSilenced } from "../worker/domain/silence";
 import type { AlertBook } from "./alert-book";
 import { type BatchContext, recordSignal } from "./evaluate-batch";
 import type { VehicleRef } from "./hub-ports";
-import type { OfflineWatch } from "./offline-watch";
+import { isTimedKind, type OfflineWatch } from "./offline-watch";
 import type { TenantDirectory } from "./tenant-directory";
 import type { VehicleStates } from "./vehicle-states";
 
@@ -17,14 +17,14 @@ export interface OfflineSweepDeps {
 }
 
 /**
- * The alarm's part of offline rules: opens the episodes of vehicles whose due row has come (see
+ * The alarm's part of offline and dwell rules: opens the episodes of vehicles whose due row has come (see
  * offline-watch.ts), in one storage transaction, and streams the alerts like an ingest would.
  * Returns how many alert events it recorded.
  */
 export async function sweepOffline(deps: OfflineSweepDeps, now: number): Promise<number> {
   const { storage, states, watch, directory } = deps;
-  const rules = (await directory.rules()).filter((rule) => rule.kind === "offline");
-  if (!rules.length && !watch.size) return 0; // no offline rules: no vehicle or silence lookups
+  const rules = (await directory.rules()).filter(isTimedKind);
+  if (!rules.length && !watch.size) return 0; // no offline or dwell rules: no vehicle or silence lookups
   const { byId } = await directory.vehicles();
   const activeSilences = await directory.silences();
   const ctx: BatchContext = {

@@ -3,8 +3,9 @@ import type { TelemetryEvent } from "../worker/domain/telemetry";
 import type { LatestReadings, PairRecord, VehicleStates } from "./vehicle-states";
 
 /**
- * Silence of a vehicle (`offline` rules). The object keeps one due time per vehicle in the
- * `offline_due` table: the earliest moment one of its offline rules could fire. The alarm runs at
+ * Silence of a vehicle (`offline` rules), and time inside a geofence (`dwell` rules). The object
+ * keeps one due time per vehicle in the `offline_due` table: the earliest moment one of its
+ * offline or dwell rules could fire. The alarm runs at
  * the earliest row (schedule.ts counts this table in `next()`); a report re-arms the row. No
  * polling and no cron: a silent vehicle costs nothing until its row is due.
  *
@@ -18,12 +19,31 @@ import type { LatestReadings, PairRecord, VehicleStates } from "./vehicle-states
  * clears on the next event newer than the silence's start; a vehicle that flaps within the
  * rule's cooldown reopens the same alert (one episode, `occurrences` counting the drops). A
  * vehicle whose newest `ignition` reading is 0 is parked, not offline.
+ *
+ * A `dwell` rule fires at the confirmed entry + minutes (geofence-rules.ts keeps the entry in the
+ * pair's `geo` state) even when no fix follows: a vehicle parked in a yard often stops reporting.
+ * Its episode clears on the confirmed exit, as geofence-rules.ts decides.
  */
 
 /** A report moves its vehicle's due row only when it shifts by at least this much (or earlier). */
 export const OFFLINE_SLACK_MS = 60_000;
 
 export const offlineDelayMs = (rule: RuleDef) => ((rule.minutes ?? 0) + (rule.graceMinutes ?? RULE_KIND_DEFAULTS.graceMinutes)) * 60_000;
+
+/** The rules this watch keeps due times for. */
+export const isTimedKind = (rule: RuleDef) => rule.kind === "offline" || rule.kind === "dwell";
+
+/**
+ * When `rule` would open on the vehicle with nothing more heard, or Infinity: offline rules at
+ * the newest event + delay (not when parked); dwell rules at the confirmed entry + minutes.
+ */
+function firesAt(rule: RuleDef, pair: PairRecord, latest: LatestReadings | null): number {
+  if (rule.kind === "dwell") {
+    const enteredAt = pair.geo?.inside ? pair.geo.enteredAt : null;
+    return enteredAt === null ? Infinity : enteredAt + (rule.minutes ?? 0) * 60_000;
+  }
+  return latest && !isParked(latest) ? latest.ts + offlineDelayMs(rule) : Infinity;
+}
 
 /** Parked with the engine off (the vendor said so), so silence is expected. */
 export const isParked = (latest: LatestReadings | null) => latest?.readings.ignition === 0;
@@ -61,7 +81,7 @@ export class OfflineWatch {
     for (const event of ordered) {
       touched.add(event.vehicleId);
       for (const rule of rules) {
-        if (!appliesTo(rule, event.vehicleId)) continue;
+        if (rule.kind !== "offline" || !appliesTo(rule, event.vehicleId)) continue;
         const pair = states.pair(rule.id, event.vehicleId);
         if (!pair.fired || event.ts <= pair.lastTs - offlineDelayMs(rule)) continue;
         record(rule, event.vehicleId, { kind: "clear", ts: event.ts, value: null }, { ...pair, fired: false });
@@ -72,7 +92,7 @@ export class OfflineWatch {
 
   /** The vehicles whose row is due at `now`, after re-arming every vehicle if the offline rules changed. */
   due(now: number, rules: RuleDef[], vehicleIds: Iterable<string>, states: VehicleStates): string[] {
-    const key = JSON.stringify(rules.map((r) => [r.id, r.enabled, r.vehicleIds, offlineDelayMs(r)]));
+    const key = JSON.stringify(rules.map((r) => [r.id, r.kind, r.enabled, r.vehicleIds, offlineDelayMs(r)]));
     if (key !== this.#rulesKey) {
       this.#rulesKey = key;
       for (const vehicleId of new Set([...vehicleIds, ...this.#due.keys()])) this.#rearm(vehicleId, rules, states, true);
@@ -80,18 +100,16 @@ export class OfflineWatch {
     return [...this.#due].filter(([, at]) => at <= now).map(([vehicleId]) => vehicleId);
   }
 
-  /** Opens the episodes of a due vehicle's rules whose silence has lasted, then moves its row to the next due time. */
+  /** Opens the episodes of a due vehicle's rules whose silence or stay has lasted, then moves its row to the next due time. */
   fire(vehicleId: string, now: number, rules: RuleDef[], states: VehicleStates, record: RecordSignal) {
     const latest = states.latest(vehicleId);
-    if (latest && !isParked(latest)) {
-      for (const rule of rules) {
-        if (!appliesTo(rule, vehicleId)) continue;
-        const pair = states.pair(rule.id, vehicleId);
-        const at = latest.ts + offlineDelayMs(rule);
-        // lastTs marks the silence already raised, so one resolved by hand does not come back.
-        if (pair.fired || at > now || at <= pair.lastTs) continue;
-        record(rule, vehicleId, { kind: "open", ts: at, value: null }, { ...pair, fired: true, lastTs: at });
-      }
+    for (const rule of rules) {
+      if (!appliesTo(rule, vehicleId)) continue;
+      const pair = states.pair(rule.id, vehicleId);
+      const at = firesAt(rule, pair, latest);
+      // lastTs marks the silence already raised, so one resolved by hand does not come back.
+      if (pair.fired || at > now || (rule.kind === "offline" && at <= pair.lastTs)) continue;
+      record(rule, vehicleId, { kind: "open", ts: at, value: null }, { ...pair, fired: true, lastTs: Math.max(pair.lastTs, at) });
     }
     this.#rearm(vehicleId, rules, states, true);
   }
@@ -102,17 +120,15 @@ export class OfflineWatch {
     this.sql.exec("DELETE FROM offline_due WHERE vehicle_id = ?", vehicleId);
   }
 
-  /** Writes the vehicle's earliest pending due time (none when parked, silent-raised or ruleless). */
+  /** Writes the vehicle's earliest pending due time (none when parked, raised, outside or ruleless). */
   #rearm(vehicleId: string, rules: RuleDef[], states: VehicleStates, exact: boolean) {
     const latest = states.latest(vehicleId);
     let next = Infinity;
-    if (latest && !isParked(latest)) {
-      for (const rule of rules) {
-        if (!appliesTo(rule, vehicleId)) continue;
-        const pair = states.pair(rule.id, vehicleId);
-        const at = latest.ts + offlineDelayMs(rule);
-        if (!pair.fired && at > pair.lastTs) next = Math.min(next, at);
-      }
+    for (const rule of rules) {
+      if (!appliesTo(rule, vehicleId)) continue;
+      const pair = states.pair(rule.id, vehicleId);
+      const at = firesAt(rule, pair, latest);
+      if (!pair.fired && (rule.kind === "dwell" || at > pair.lastTs)) next = Math.min(next, at);
     }
     const current = this.#due.get(vehicleId);
     if (!Number.isFinite(next)) return this.forget(vehicleId);

@@ -1,6 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { driveTime, freezeClock, runHubAlarm } from "./drive";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, type TestTenant, userWithRole } from "./helpers";
+
+// Alarms run when a test says so: a dwell falls due on the alarm, and must not fire in between.
+driveTime();
 
 /** /api/geofences and the enter, exit and dwell rules (docs/geofences-and-offline.md). */
 
@@ -39,8 +43,8 @@ async function rule(tenant: TestTenant, body: Record<string, unknown>) {
 }
 
 /** Fixes of vehicle G-1 at `seconds` (from the file's time base), `metres` north of the depot's centre. */
-async function fixes(tenant: TestTenant, track: [seconds: number, metres: number][]) {
-  const events = track.map(([s, m]) => ({ vehicleId: "G-1", ts: isoAt(s), readings: north(m) }));
+async function fixes(tenant: TestTenant, track: [seconds: number, metres: number][], base?: number) {
+  const events = track.map(([s, m]) => ({ vehicleId: "G-1", ts: isoAt(s, base), readings: north(m) }));
   expect((await postTelemetry(tenant, { events })).status).toBe(202);
 }
 
@@ -155,6 +159,52 @@ describe("geofence rules", { timeout: 30_000 }, () => {
       [710, 600],
     ]);
     expect((await alertsOf(tenant, "long_stay"))[0]).toMatchObject({ id: dwell!.id, clearedAt: isoAt(710) });
+  });
+
+  it("dwell: opens on the alarm when the vehicle stops reporting inside, at entry + minutes, not before", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["G-1"]);
+    const fence = await geofence(tenant);
+    await rule(tenant, { name: "Parked in depot", kind: "dwell", geofenceId: fence.id, minutes: 10 });
+    const base = Date.now() - 5 * 60_000;
+    // Confirmed inside from base + 60 s, then silence (a parked vehicle's tracker sleeps).
+    await fixes(
+      tenant,
+      [
+        [0, 600],
+        [30, 600],
+        [60, 0],
+        [90, 0],
+      ],
+      base,
+    );
+    await runHubAlarm(tenant.id);
+    expect(await alertsOf(tenant, "parked_in_depot")).toEqual([]);
+
+    freezeClock(base + 659_000);
+    await runHubAlarm(tenant.id);
+    expect(await alertsOf(tenant, "parked_in_depot")).toEqual([]);
+
+    freezeClock(base + 661_000);
+    await runHubAlarm(tenant.id);
+    const [dwell] = await alertsOf(tenant, "parked_in_depot");
+    expect(dwell).toMatchObject({ status: "open", createdAt: isoAt(660, base) });
+
+    // Later alarms and the next fix inside raise nothing more; leaving clears it.
+    freezeClock(base + 900_000);
+    await runHubAlarm(tenant.id);
+    await fixes(tenant, [[800, 0]], base);
+    await fixes(
+      tenant,
+      [
+        [850, 600],
+        [860, 600],
+      ],
+      base,
+    );
+    const after = await alertsOf(tenant, "parked_in_depot");
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: dwell!.id, occurrences: 1, clearedAt: isoAt(860, base) });
   });
 
   it("a changed shape reaches the tenant object at once", async () => {
