@@ -9,22 +9,31 @@ import { customerEndpoint } from "./notify2-helpers";
 /** `alert.updated` to outbound webhooks: queued by the tenant object at the live stream's cadence, never after the resolve. */
 driveTime();
 
+/**
+ * A tenant with one vehicle, a "Coolant hot" rule (> 100 °C) and an endpoint subscribed to
+ * alert.updated and alert.resolved; `post(s, value)` sends one coolant reading at `s` seconds.
+ */
+async function coolantTenant(vehicle: string, ruleExtra: Record<string, unknown> = {}) {
+  resetBreakers();
+  freezeClock();
+  const tenant = await createTenant();
+  await addVehicles(tenant, [vehicle]);
+  const rule = await call("POST", "/api/rules", {
+    token: tenant.admin.token,
+    body: { name: "Coolant hot", metric: "coolantTempC", op: "gt", threshold: 100, severity: "high", ...ruleExtra },
+  });
+  expect(rule.status).toBe(201);
+  const hook = await customerEndpoint(tenant, ["alert.updated", "alert.resolved"]);
+  const post = async (s: number, value: number) =>
+    expect(
+      (await postTelemetry(tenant, { events: [{ vehicleId: vehicle, ts: isoAt(s), readings: { coolantTempC: value } }] })).status,
+    ).toBe(202);
+  return { tenant, hook, post };
+}
+
 describe("alert.updated webhooks from episodes", { timeout: 30_000 }, () => {
   it("a subscribed endpoint gets the new peak once the held update is due, then alert.resolved, and no update after it", async () => {
-    resetBreakers();
-    freezeClock();
-    const tenant = await createTenant();
-    await addVehicles(tenant, ["W-1"]);
-    const rule = await call("POST", "/api/rules", {
-      token: tenant.admin.token,
-      body: { name: "Coolant hot", metric: "coolantTempC", op: "gt", threshold: 100, severity: "high" },
-    });
-    expect(rule.status).toBe(201);
-    const hook = await customerEndpoint(tenant, ["alert.updated", "alert.resolved"]);
-    const post = async (s: number, value: number) =>
-      expect(
-        (await postTelemetry(tenant, { events: [{ vehicleId: "W-1", ts: isoAt(s), readings: { coolantTempC: value } }] })).status,
-      ).toBe(202);
+    const { tenant, hook, post } = await coolantTenant("W-1");
     const hooks = async () => (await received("webhook", { id: hook.receiverId })).map((h) => ({ type: h.type, data: h.body.data }));
 
     await post(0, 105);
@@ -54,20 +63,7 @@ describe("alert.updated webhooks from episodes", { timeout: 30_000 }, () => {
   });
 
   it("a clearing and a reopening each reach the endpoint as alert.updated", async () => {
-    resetBreakers();
-    freezeClock();
-    const tenant = await createTenant();
-    await addVehicles(tenant, ["W-2"]);
-    const rule = await call("POST", "/api/rules", {
-      token: tenant.admin.token,
-      body: { name: "Coolant hot", metric: "coolantTempC", op: "gt", threshold: 100, severity: "high" },
-    });
-    expect(rule.status).toBe(201);
-    const hook = await customerEndpoint(tenant, ["alert.updated", "alert.resolved"]);
-    const post = async (s: number, value: number) =>
-      expect(
-        (await postTelemetry(tenant, { events: [{ vehicleId: "W-2", ts: isoAt(s), readings: { coolantTempC: value } }] })).status,
-      ).toBe(202);
+    const { tenant, hook, post } = await coolantTenant("W-2");
     await post(0, 105);
     await settleTenant(tenant.id);
     await post(10, 90); // cleared
@@ -81,16 +77,7 @@ describe("alert.updated webhooks from episodes", { timeout: 30_000 }, () => {
   });
 
   it("with autoResolve the clearing reading sends alert.resolved only", async () => {
-    resetBreakers();
-    freezeClock();
-    const tenant = await createTenant();
-    await addVehicles(tenant, ["W-3"]);
-    const rule = await call("POST", "/api/rules", {
-      token: tenant.admin.token,
-      body: { name: "Coolant hot", metric: "coolantTempC", op: "gt", threshold: 100, severity: "high", autoResolve: true },
-    });
-    expect(rule.status).toBe(201);
-    const hook = await customerEndpoint(tenant, ["alert.updated", "alert.resolved"]);
+    const { tenant, hook } = await coolantTenant("W-3", { autoResolve: true });
     const events = [
       { vehicleId: "W-3", ts: isoAt(0), readings: { coolantTempC: 105 } },
       { vehicleId: "W-3", ts: isoAt(10), readings: { coolantTempC: 112 } },
