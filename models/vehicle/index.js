@@ -11,7 +11,7 @@ import { initialDetector, regimeFactor, roughnessSignal, updateDetector } from "
 import { initialTrend, pushTrend } from "./trend.js";
 import { coolingHealth, chargingHealth, brakesHealth, tyresHealth, WEAR } from "./components.js";
 
-export const VEHICLE_HEALTH_VERSION = "vehicle-health-1";
+export const VEHICLE_HEALTH_VERSION = "vehicle-health-2";
 
 /** @typedef {import('./index').HealthState} HealthState */
 

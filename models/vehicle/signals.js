@@ -20,8 +20,8 @@ export const FEATURE_NAMES = [
   "speed_kph", // minute mean speed
   "load_pct", // minute mean engine load (imputed when missing)
   "intake_air_c", // minute mean intake air temperature (imputed when missing)
-  "run_min_capped", // minutes since engine start, capped at 60
-  "log1p_run_min",
+  "run_min_capped", // minutes since engine start, capped at RUN_FEATURE_CAP_MIN
+  "log1p_run_min", // log(1 + the same capped minutes)
   "ew_load_5min", // engine load smoothed over ~5 min (thermal inertia)
   "ew_load_20min",
   "ew_speed_5min", // road speed smoothed over ~5 min (radiator airflow)
@@ -34,6 +34,14 @@ export const FEATURE_NAMES = [
 export const IMPUTE = { load: 30, intakeAir: 40 };
 
 const MINUTE_MS = 60_000;
+/**
+ * Time since engine start stops counting, for the features, at 45 minutes: the longest engine run
+ * in the carOBD training drives (45.3 min). Past it the virtual sensors would extrapolate, and the
+ * coolant sensor's expected value kept climbing with log(run time) on a thermally steady engine
+ * (+1.4 °C over two hours of constant coolant), which the residual CUSUM read as a fault. A warm
+ * engine's coolant no longer depends on how long it has run.
+ */
+export const RUN_FEATURE_CAP_MIN = 45;
 /** An engine that stopped for longer than this restarts "cold" for the time-since-start clock. */
 const RESTART_GAP_MS = 120_000;
 const TAU_5 = 300_000;
@@ -175,8 +183,8 @@ function closeMinute(a) {
       a.spd / a.n,
       hasLoad ? a.load / a.nLoad : IMPUTE.load,
       hasIntakeAir ? a.iat / a.nIat : IMPUTE.intakeAir,
-      Math.min(runMin, 60),
-      Math.log1p(runMin),
+      Math.min(runMin, RUN_FEATURE_CAP_MIN),
+      Math.log1p(Math.min(runMin, RUN_FEATURE_CAP_MIN)),
       a.ew.l5,
       a.ew.l20,
       a.ew.s5,

@@ -7,6 +7,7 @@ import { SERVED_MODELS } from "./served-models.js";
 import { denseLayers, predictExpected, predictWithTfjs } from "./predict.js";
 import { loadModel } from "../load.js";
 import { calibrated, initialDetector, updateDetector } from "./detector.js";
+import { minuteRows, RUN_FEATURE_CAP_MIN } from "./signals.js";
 import { expectedCrossing, fitTrend, initialTrend, pReachWithin, pushTrend } from "./trend.js";
 
 const MIN = 60_000;
@@ -101,6 +102,26 @@ describe("vehicle health contract", () => {
     expect(out).toHaveLength(3);
     expect(out[1]!.components).toEqual([]);
     expect(out[0]!.components.length).toBe(4);
+  });
+});
+
+describe("minute features", () => {
+  it("stop counting run time at the longest training run, so a steady engine's expected coolant stays put", async () => {
+    // Three hours of identical steady cruising at 1 reading per 10 s.
+    const stream = Array.from({ length: 180 * 6 }, (_, i) => ({
+      ts: T0 + i * 10_000,
+      readings: { speedKph: 60, rpm: 2100, engineLoadPct: 40, intakeAirTempC: 22, coolantTempC: 89 },
+    }));
+    const rows = minuteRows(stream);
+    const at = (min: number) => rows.find((r) => Math.round(r.runMin) === min)!;
+    expect(at(60).features.slice(4, 6)).toEqual([RUN_FEATURE_CAP_MIN, Math.log1p(RUN_FEATURE_CAP_MIN)]);
+    expect(at(170).features).toEqual(at(60).features);
+    const s = SERVED_MODELS.coolant;
+    const model = await loadModel(s.modelJson as never, Uint8Array.from(Buffer.from(s.weightsBase64, "base64")).buffer);
+    const sensor = { ...s, model, dense: denseLayers(model) };
+    const [late, hour, end] = predictExpected(sensor, [at(50).features, at(60).features, at(170).features]);
+    expect(Math.abs(end! - hour!)).toBeLessThan(1e-9);
+    expect(Math.abs(end! - late!)).toBeLessThan(1e-9);
   });
 });
 
