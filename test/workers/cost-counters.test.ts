@@ -95,15 +95,15 @@ function countHubCalls(counts: Counts) {
 }
 
 /** The object's SQL cursors, summed once consumed (a cursor counts rows as they are read). */
-async function countObjectRows(tenant: TestTenant, counts: Counts) {
-  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+async function countObjectRows(tenant: TestTenant, counts: Counts, writesByStatement: Record<string, number>) {
+  const cursors: [string, SqlStorageCursor<Record<string, SqlStorageValue>>][] = [];
   await runInDurableObject(hubOf(tenant.id), (_instance, state) => {
     const sql = state.storage.sql;
     const exec = sql.exec.bind(sql);
     Object.assign(sql, {
       exec: (query: string, ...binds: SqlStorageValue[]) => {
         const cursor = exec(query, ...binds);
-        cursors.push(cursor);
+        cursors.push([query.replace(/\s+/g, " ").trim().slice(0, 48), cursor]);
         return cursor;
       },
     });
@@ -112,17 +112,22 @@ async function countObjectRows(tenant: TestTenant, counts: Counts) {
     await runInDurableObject(hubOf(tenant.id), (_instance, state) => {
       delete (state.storage.sql as { exec?: unknown }).exec;
     });
-    for (const cursor of cursors) {
+    for (const [statement, cursor] of cursors) {
       counts.doRowsRead += cursor.rowsRead;
       counts.doRowsWritten += cursor.rowsWritten;
+      if (cursor.rowsWritten) writesByStatement[statement] = (writesByStatement[statement] ?? 0) + cursor.rowsWritten;
     }
   };
 }
 
 /** Counts everything billed while `run` runs; `run` reports the Worker requests it makes. */
-async function measure(tenant: TestTenant, run: (counts: Counts) => Promise<void>): Promise<Counts> {
+async function measure(
+  tenant: TestTenant,
+  run: (counts: Counts) => Promise<void>,
+  writesByStatement: Record<string, number> = {},
+): Promise<Counts> {
   const counts = zero();
-  const stopRows = await countObjectRows(tenant, counts);
+  const stopRows = await countObjectRows(tenant, counts, writesByStatement);
   const stopD1 = countD1(counts);
   const stopHub = countHubCalls(counts);
   try {
@@ -184,6 +189,8 @@ const STEPS = 10;
 const VEHICLES = 100;
 const ALERTS = 10;
 const results: Record<string, { events: number; alerts: number; counts: Counts }> = {};
+/** The batched scenario's object rows written, by statement: where the rows per event come from. */
+let doWritesBatched: Record<string, number> = {};
 
 describe("billed units per 1,000 events and per alert", { timeout: 600_000 }, () => {
   it("batched: 100 vehicles × one reading every 10 s, in 100-event batches", async () => {
@@ -195,18 +202,24 @@ describe("billed units per 1,000 events and per alert", { timeout: 600_000 }, ()
       ids.map((id) => reading(id, ts)),
     ); // first contact: the vehicles' state rows exist from here on
     await alarmAndQueue(tenant, zero());
-    const counts = await measure(tenant, async (c) => {
-      for (let step = 0; step < STEPS; step++) {
-        ts += STEP;
-        await post(
-          tenant,
-          ids.map((id) => reading(id, ts)),
-          c,
-        );
-      }
-      await alarmAndQueue(tenant, c); // one flush covers them (it runs every few seconds at most)
-    });
+    const writes: Record<string, number> = {};
+    const counts = await measure(
+      tenant,
+      async (c) => {
+        for (let step = 0; step < STEPS; step++) {
+          ts += STEP;
+          await post(
+            tenant,
+            ids.map((id) => reading(id, ts)),
+            c,
+          );
+        }
+        await alarmAndQueue(tenant, c); // one flush covers them (it runs every few seconds at most)
+      },
+      writes,
+    );
     results.batched = { events: VEHICLES * STEPS, alerts: 0, counts };
+    doWritesBatched = writes;
     expect(counts.workerRequests).toBe(STEPS);
     expect(counts.doRequests).toBeGreaterThanOrEqual(STEPS);
   });
@@ -266,5 +279,6 @@ describe("billed units per 1,000 events and per alert", { timeout: 600_000 }, ()
     results.periodicFiveMinutes = { events: 0, alerts: 0, counts: fiveMinutes };
     results.periodicHour = { events: 0, alerts: 0, counts: hour };
     console.log(`COST_COUNTERS ${JSON.stringify(results)}`);
+    console.log(`COST_DO_WRITES ${JSON.stringify(doWritesBatched)}`);
   });
 });
