@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { ROOT, startDevServer, WRANGLER } from "../scripts/lib/dev-server.mjs";
+import { wranglerAliases } from "./lib/wrangler-aliases.mjs";
 
 const BATCH = 256;
 
@@ -121,6 +122,7 @@ async function esbuildGzip(withoutModelCode) {
     conditions: ["workerd", "worker", "browser"],
     external: ["cloudflare:*", ...nodeBuiltins],
     loader: { ".bin": "binary" },
+    alias: wranglerAliases(),
     logLevel: "silent",
     write: false,
     plugins: withoutModelCode ? [noTfjs] : [],
