@@ -18,6 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { ROOT, startDevServer, WRANGLER } from "../scripts/lib/dev-server.mjs";
+import { wranglerAliases } from "./lib/wrangler-aliases.mjs";
 
 const BATCH = 256;
 /** One minute of readings at 1 Hz per vehicle (the endpoint spaces readings one second apart). */
@@ -137,6 +138,7 @@ async function esbuildGzip(withoutModelCode) {
     conditions: ["workerd", "worker", "browser"],
     external: ["cloudflare:*", ...nodeBuiltins],
     loader: { ".bin": "binary" },
+    alias: wranglerAliases(),
     logLevel: "silent",
     write: false,
     plugins: withoutModelCode ? [noTfjs] : [],

@@ -20,6 +20,8 @@ import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 import { api } from "./lib/api.mjs";
 import { readingsSection, storagePerVehicleDay, weekEndpointLatency } from "./readings.mjs";
+import { costModel, costSection, countedUnits, measuredCpu } from "./cost.mjs";
+import { saturate, saturationSection } from "./saturation.mjs";
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
@@ -41,6 +43,42 @@ if (wants("model")) await edgeModel();
 if (wants("analytics")) await analytics();
 if (wants("pwa")) await pwa();
 if (wants("readings")) await readings();
+if (wants("cost")) await cost();
+if (wants("saturation")) await saturation();
+
+async function cost() {
+  log("cost: billed units counted in workerd (test/workers/cost-counters.test.ts)");
+  const counted = countedUnits();
+  log(`  ${JSON.stringify(counted)}`);
+  log("cost: CPU under wrangler dev");
+  const cpu = await measuredCpu({ quick: args.quick, log: (line) => log(`  ${line}`) });
+  const model = costModel(counted, cpu);
+  log(`  $${model.batchedVehicleMonth.toFixed(4)} per vehicle-month batched, $${model.singleVehicleMonth.toFixed(4)} single-event`);
+  log(`wrote ${writeSection("Cost model", costSection(counted, cpu, model, { command, machine: machine() }))}`);
+}
+
+async function saturation() {
+  log("saturation: one TenantHub, batches of 10, 100 and 1,000");
+  const server = await startDevServer();
+  try {
+    const { url, demo } = server;
+    const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
+    const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
+    const ctx = { url, secret: demo.webhookSecret, slug: "demo", vehicles, seconds: args.quick ? 8 : 20 };
+    await saturate({ ...ctx, batchSize: 100, seconds: 2 }); // warm-up: models loaded, state rows created
+    const runs = [];
+    for (const batchSize of [10, 100, 1000]) {
+      const run = await saturate({ ...ctx, batchSize });
+      log(
+        `  batch ${batchSize}: ${run.eventsPerSecond} events/s, ${run.requestsPerSecond} requests/s, ${run.limited} limited, load ${run.loadAverage}`,
+      );
+      runs.push(run);
+    }
+    log(`wrote ${writeSection("Saturation of one TenantHub", saturationSection(runs, { command, machine: machine(), fmt }))}`);
+  } finally {
+    await server.stop();
+  }
+}
 
 async function readings() {
   log("readings: DO storage per vehicle-day (workerd test), then the readings endpoint over a week of data");
@@ -112,9 +150,9 @@ async function hotPath() {
     ]);
     // Sustained ingest gets vehicles of its own that nothing else has reported for, so its older
     // (6-day-old) event times are new to every rule clock on any version of the engine.
-    const ingestVehicles = [
-      ...(await createBenchVehicles({ url, tokens: sessions, prefix: "ING", count: vehicles.length })),
-    ].map(([externalId, id]) => ({ externalId, id }));
+    const ingestVehicles = [...(await createBenchVehicles({ url, tokens: sessions, prefix: "ING", count: vehicles.length }))].map(
+      ([externalId, id]) => ({ externalId, id }),
+    );
     const fp = { ...ctx, vehiclesByExternal: fresh };
     log("new alert → socket: sequential");
     results.seq = await fleetpulseNewAlertLatency({ ...fp, ...seqRun, prefix: "SEQ" });

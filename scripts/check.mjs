@@ -85,4 +85,14 @@ const files = readdirSync(outdir).filter((f) => /\.(m?js|wasm|bin)$/.test(f));
 const raw = files.reduce((sum, f) => sum + statSync(path.join(outdir, f)).size, 0);
 const gzip = files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(outdir, f)), { level: 9 }).length, 0);
 console.log(`Worker bundle: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip (${files.join(", ")})`);
+// Issue #18's budget, edge models included. What was cut to meet it and how to find what grew:
+// docs/decisions/0309-worker-bundle-zod-locales-and-vapid-webcrypto.md (`wrangler deploy --dry-run --metafile`).
+const WORKER_GZIP_BUDGET_KIB = 600;
+if (gzip / 1024 > WORKER_GZIP_BUDGET_KIB) {
+  console.error(`\n✗ Worker bundle is over its budget of ${WORKER_GZIP_BUDGET_KIB} KiB gzip.`);
+  console.error(
+    "  Find what grew with `npx wrangler deploy --dry-run --outdir .tmp/x --metafile .tmp/meta.json` (bytesInOutput per input).",
+  );
+  process.exit(1);
+}
 console.log("\n✓ check passed");

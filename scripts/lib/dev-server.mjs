@@ -116,7 +116,7 @@ export async function startDevServer(options = {}) {
   try {
     await waitForServer(url, child, output);
     const demo = options.seed === false ? null : await seedDemo({ url, platformToken: vars.PLATFORM_ADMIN_TOKEN });
-    return { url, port, inspectorPort, persistDir, platformToken: vars.PLATFORM_ADMIN_TOKEN, vars, demo, output, stop };
+    return { url, port, pid: child.pid, inspectorPort, persistDir, platformToken: vars.PLATFORM_ADMIN_TOKEN, vars, demo, output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,13 +1,15 @@
 /**
  * Web Push (RFC 8030) with aes128gcm payload encryption (RFC 8291) and VAPID (RFC 8292).
- * `web-push` builds the request (`generateRequestDetails`: encryption, VAPID JWT, headers);
- * `fetch` sends it — `sendNotification` goes through node:https and hangs in workerd.
+ * `web-push` builds the request (`generateRequestDetails`: aes128gcm encryption, headers) with the
+ * VAPID header signed by WebCrypto (./vapid.ts); `fetch` sends it — `sendNotification` goes through
+ * node:https and hangs in workerd.
  */
 import { generateRequestDetails, type Urgency } from "web-push";
 import type { Severity } from "../../db/schema";
 import { callProvider, permanentFailure } from "../http-result";
 import { deliverableUrlProblem } from "../url-guard";
 import type { ChannelAdapter, OutgoingMessage } from "./types";
+import { vapidAuthorization } from "./vapid";
 
 /** How long the push service keeps an undelivered message (seconds). */
 export const PUSH_TTL_SECONDS = 86_400;
@@ -42,11 +44,13 @@ export const sendPush: ChannelAdapter = async ({ env, message, subscription }) =
 
   let details: ReturnType<typeof generateRequestDetails>;
   try {
+    const vapid = { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY };
     details = generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
       pushPayload(message),
       {
-        vapidDetails: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
+        // Not `vapidDetails`: web-push would sign with jws and asn1.js, which the bundle leaves out.
+        headers: { Authorization: await vapidAuthorization(subscription.endpoint, vapid) },
         TTL: PUSH_TTL_SECONDS,
         contentEncoding: "aes128gcm",
         urgency: URGENCY[message.severity] ?? "normal",

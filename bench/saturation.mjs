@@ -1,0 +1,81 @@
+// Saturation of one TenantHub (`npm run bench -- --only saturation`): how many events a second one
+// tenant's object takes with batches of 10, 100 and 1,000 events, 8 posters, every default rule.
+// The machine is shared and client and server run on it, so each figure comes with the load
+// average it was measured under. Sharding is not built (issue #18 point 6, measurement part only).
+import os from "node:os";
+import { postTelemetry } from "../scripts/lib/telemetry-client.mjs";
+import { SimVehicle } from "../scripts/sim/vehicle-model.mjs";
+import { summarize } from "./lib/stats.mjs";
+
+/**
+ * Posts batches of `batchSize` from `concurrency` posters for `seconds`. A 429 (the tenant's
+ * webhook rate limit, 6,000 calls a minute) is counted, not fatal: it says the limit, not the
+ * object, capped the run.
+ */
+export async function saturate({ url, secret, slug, vehicles, batchSize, concurrency = 8, seconds }) {
+  const fleet = vehicles.map((v, i) => new SimVehicle(v.externalId, i));
+  let ts = Date.now() - 6 * 24 * 3600_000;
+  const nextBatch = () => Array.from({ length: batchSize }, (_, i) => fleet[i % fleet.length].step((ts += 5)));
+  const latencies = [];
+  let events = 0;
+  let limited = 0;
+  const loadBefore = os.loadavg()[0];
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const batch = nextBatch();
+        const t0 = performance.now();
+        const res = await postTelemetry(url, slug, secret, batch);
+        if (res.status === 429) {
+          limited++;
+          continue;
+        }
+        if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${res.body.slice(0, 300)}`);
+        latencies.push(performance.now() - t0);
+        events += batch.length;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    batchSize,
+    eventsPerSecond: Math.round(events / elapsed),
+    requestsPerSecond: +(latencies.length / elapsed).toFixed(1),
+    events,
+    limited,
+    seconds: +elapsed.toFixed(1),
+    batchLatency: summarize(latencies),
+    loadAverage: +((loadBefore + os.loadavg()[0]) / 2).toFixed(2),
+  };
+}
+
+/** Least-squares line through (batch size, ms per accepted request): fixed cost per request and per event. */
+function fitCosts(runs) {
+  const points = runs.map((r) => [r.batchSize, 1000 / r.requestsPerSecond]);
+  const mx = points.reduce((a, [x]) => a + x, 0) / points.length;
+  const my = points.reduce((a, [, y]) => a + y, 0) / points.length;
+  const slope = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const perEventMs = Math.max(slope, 1e-6);
+  return { perEventMs, perRequestMs: Math.max(0, my - slope * mx), ceiling: Math.round(1000 / perEventMs) };
+}
+
+export function saturationSection(runs, { command, machine, fmt }) {
+  const fit = fitCosts(runs);
+  const rows = runs
+    .map(
+      (r) =>
+        `| ${r.batchSize.toLocaleString("en")} | **${r.eventsPerSecond.toLocaleString("en")}** | ${r.requestsPerSecond} | ${fmt(r.batchLatency)} | ${r.limited ? `${r.limited} (rate limit)` : "0"} | ${r.loadAverage} |`,
+    )
+    .join("\n");
+  return `Command: \`${command}\` · Machine: ${machine}, wrangler dev (workerd, local D1/DO) · client and server share the machine, which other work shared too: the load average (1 min, mean of start and end) is given per run.
+
+One tenant, one \`TenantHub\`, 8 concurrent posters of signed batches, demo fleet, every default rule and the edge models; each run ${runs[0]?.seconds ?? "?"} s on the same server, in this order.
+
+| batch size | events/s | requests/s | batch latency p50 / p95 / p99 / max | 429 answers | load average |
+|---|---|---|---|---|---|
+${rows}
+
+Seconds per accepted request against batch size, fitted by least squares: **${fit.perRequestMs.toFixed(1)} ms per request + ${fit.perEventMs.toFixed(3)} ms per event** (the Worker, the one object and the client all run on this machine under the load above, so this is the whole path's cost, an upper bound of the object's own): the ceiling for one tenant on this machine at this load is about ${fit.ceiling.toLocaleString("en")} events/s with large batches and ${Math.round(1000 / (fit.perRequestMs + fit.perEventMs)).toLocaleString("en")} single-event requests/s. Sharding by vehicle (issue #18 point 6) is not built.`;
+}

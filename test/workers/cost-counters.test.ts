@@ -1,0 +1,284 @@
+/**
+ * What one tenant's traffic costs in billed units, counted in workerd (not estimated): Worker
+ * requests, Durable Object requests (RPC calls on the hub's stubs and alarm runs), the object's
+ * SQLite rows read and written (each cursor's own `rowsRead`/`rowsWritten`), D1 rows read and
+ * written (D1's `meta` of every query) and queue messages. `npm run bench -- --only cost`
+ * (bench/cost.mjs) reads the COST_COUNTERS line this prints and turns it into dollars.
+ *
+ * Scenarios, each on a fresh tenant with the default rules and a manager to notify:
+ *   - batched: 100 vehicles, one reading each every 10 s, posted as one 100-event batch per step;
+ *   - single: the same readings posted one event per webhook (as Samsara and Motive send them);
+ *   - alerts: one new alert per event (DTC P0217 on a vehicle seen once), its alarm and the
+ *     notification jobs it queued, each alert on its own (as 20 a month would arrive);
+ *   - periodic: the object's own alarm jobs (maintenance each minute, engagement and stale
+ *     deliveries each 5 minutes, retention hourly), one run of each, with the clock moved.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { TenantHub } from "../../worker/hub/tenant-hub";
+import { advanceClock, drainQueue, driveTime, freezeClock, runHubAlarm } from "./drive";
+import { addVehicles, createTenant, postTelemetry, type TestTenant, userWithRole } from "./helpers";
+
+driveTime();
+
+interface Counts {
+  workerRequests: number;
+  doRequests: number;
+  doRowsRead: number;
+  doRowsWritten: number;
+  d1RowsRead: number;
+  d1RowsWritten: number;
+  d1Queries: number;
+  queueMessages: number;
+}
+
+const zero = (): Counts => ({
+  workerRequests: 0,
+  doRequests: 0,
+  doRowsRead: 0,
+  doRowsWritten: 0,
+  d1RowsRead: 0,
+  d1RowsWritten: 0,
+  d1Queries: 0,
+  queueMessages: 0,
+});
+
+const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
+
+/** D1's session class holds `_send`, through which every query of the binding goes with its `meta`. */
+function countD1(counts: Counts) {
+  const session = (env.DB as unknown as { alwaysPrimarySession: object }).alwaysPrimarySession;
+  const proto = Object.getPrototypeOf(Object.getPrototypeOf(session)) as { _send: (...args: unknown[]) => Promise<unknown> };
+  const send = proto._send;
+  proto._send = async function (this: unknown, ...args: unknown[]) {
+    const answer = await send.apply(this, args);
+    for (const result of [answer].flat() as { meta?: { rows_read?: number; rows_written?: number } }[]) {
+      counts.d1Queries++;
+      counts.d1RowsRead += result?.meta?.rows_read ?? 0;
+      counts.d1RowsWritten += result?.meta?.rows_written ?? 0;
+    }
+    return answer;
+  };
+  return () => {
+    proto._send = send;
+  };
+}
+
+/**
+ * Every RPC method call on a hub stub is one billed request: the object's public methods are
+ * counted where they run (the Worker and the object share the test's isolate). The alarm is
+ * counted where the test runs it.
+ */
+function countHubCalls(counts: Counts) {
+  // The class and the classes it extends, up to the runtime's DurableObject base.
+  const originals: [Record<string, unknown>, string, unknown][] = [];
+  const seen = new Set<string>();
+  for (let proto = TenantHub.prototype as unknown as Record<string, unknown>; proto && proto.constructor.name !== "DurableObject"; ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (seen.has(name) || typeof proto[name] !== "function" || ["constructor", "alarm"].includes(name)) continue;
+      seen.add(name);
+      originals.push([proto, name, proto[name]]);
+    }
+    proto = Object.getPrototypeOf(proto);
+    if (proto === Object.prototype) break;
+  }
+  for (const [proto, name, original] of originals) {
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      counts.doRequests++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+  return () => {
+    for (const [proto, name, original] of originals) proto[name] = original;
+  };
+}
+
+/** The object's SQL cursors, summed once consumed (a cursor counts rows as they are read). */
+async function countObjectRows(tenant: TestTenant, counts: Counts, writesByStatement: Record<string, number>) {
+  const cursors: [string, SqlStorageCursor<Record<string, SqlStorageValue>>][] = [];
+  await runInDurableObject(hubOf(tenant.id), (_instance, state) => {
+    const sql = state.storage.sql;
+    const exec = sql.exec.bind(sql);
+    Object.assign(sql, {
+      exec: (query: string, ...binds: SqlStorageValue[]) => {
+        const cursor = exec(query, ...binds);
+        cursors.push([query.replace(/\s+/g, " ").trim().slice(0, 48), cursor]);
+        return cursor;
+      },
+    });
+  });
+  return async () => {
+    await runInDurableObject(hubOf(tenant.id), (_instance, state) => {
+      delete (state.storage.sql as { exec?: unknown }).exec;
+    });
+    for (const [statement, cursor] of cursors) {
+      counts.doRowsRead += cursor.rowsRead;
+      counts.doRowsWritten += cursor.rowsWritten;
+      if (cursor.rowsWritten) writesByStatement[statement] = (writesByStatement[statement] ?? 0) + cursor.rowsWritten;
+    }
+  };
+}
+
+/** Counts everything billed while `run` runs; `run` reports the Worker requests it makes. */
+async function measure(
+  tenant: TestTenant,
+  run: (counts: Counts) => Promise<void>,
+  writesByStatement: Record<string, number> = {},
+): Promise<Counts> {
+  const counts = zero();
+  const stopRows = await countObjectRows(tenant, counts, writesByStatement);
+  const stopD1 = countD1(counts);
+  const stopHub = countHubCalls(counts);
+  try {
+    await run(counts);
+  } finally {
+    stopHub();
+    stopD1();
+    await stopRows();
+  }
+  return counts;
+}
+
+/** The tenant's alarm (one billed DO request) and the notification jobs it queued (one consumer invocation each, at most). */
+async function alarmAndQueue(tenant: TestTenant, counts: Counts) {
+  await runHubAlarm(tenant.id);
+  counts.doRequests++;
+  const delivered = await drainQueue();
+  counts.queueMessages += delivered;
+  counts.workerRequests += delivered;
+}
+
+function reading(vehicleId: string, ts: number, dtc: string[] = []) {
+  return {
+    vehicleId,
+    ts: new Date(ts).toISOString(),
+    readings: {
+      speedKph: 62,
+      rpm: 1730,
+      engineTempC: 90,
+      coolantTempC: 86,
+      oilPressureKpa: 320,
+      batteryV: 13.9,
+      fuelPct: 55,
+      odometerKm: 40_000,
+      engineHours: 1_200,
+      accelG: 0.01,
+      lat: 52.52,
+      lon: 13.4,
+    },
+    dtc,
+  };
+}
+
+async function tenantWith(vehicles: string[]) {
+  const tenant = await createTenant();
+  await userWithRole(tenant, "manager");
+  await addVehicles(tenant, vehicles);
+  return tenant;
+}
+
+async function post(tenant: TestTenant, events: unknown[], counts?: Counts) {
+  const res = await postTelemetry(tenant, { events });
+  expect(res.status).toBe(202);
+  if (counts) counts.workerRequests++;
+}
+
+const STEP = 10_000;
+const STEPS = 10;
+const VEHICLES = 100;
+const ALERTS = 10;
+const results: Record<string, { events: number; alerts: number; counts: Counts }> = {};
+/** The batched scenario's object rows written, by statement: where the rows per event come from. */
+let doWritesBatched: Record<string, number> = {};
+
+describe("billed units per 1,000 events and per alert", { timeout: 600_000 }, () => {
+  it("batched: 100 vehicles × one reading every 10 s, in 100-event batches", async () => {
+    const ids = Array.from({ length: VEHICLES }, (_, i) => `CB-${i}`);
+    const tenant = await tenantWith(ids);
+    let ts = Date.now() - 3_600_000;
+    await post(
+      tenant,
+      ids.map((id) => reading(id, ts)),
+    ); // first contact: the vehicles' state rows exist from here on
+    await alarmAndQueue(tenant, zero());
+    const writes: Record<string, number> = {};
+    const counts = await measure(
+      tenant,
+      async (c) => {
+        for (let step = 0; step < STEPS; step++) {
+          ts += STEP;
+          await post(
+            tenant,
+            ids.map((id) => reading(id, ts)),
+            c,
+          );
+        }
+        await alarmAndQueue(tenant, c); // one flush covers them (it runs every few seconds at most)
+      },
+      writes,
+    );
+    results.batched = { events: VEHICLES * STEPS, alerts: 0, counts };
+    doWritesBatched = writes;
+    expect(counts.workerRequests).toBe(STEPS);
+    expect(counts.doRequests).toBeGreaterThanOrEqual(STEPS);
+  });
+
+  it("single-event webhooks: the same readings, one event per POST", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `CS-${i}`);
+    const tenant = await tenantWith(ids);
+    let ts = Date.now() - 3_600_000;
+    await post(
+      tenant,
+      ids.map((id) => reading(id, ts)),
+    );
+    await alarmAndQueue(tenant, zero());
+    const counts = await measure(tenant, async (c) => {
+      for (let step = 0; step < 10; step++) {
+        ts += STEP;
+        for (const id of ids) await post(tenant, [reading(id, ts)], c);
+      }
+      await alarmAndQueue(tenant, c);
+    });
+    results.single = { events: 200, alerts: 0, counts };
+    expect(counts.workerRequests).toBe(200);
+  });
+
+  it("alerts: a new alert per event, each with its alarm and notification jobs", async () => {
+    const ids = Array.from({ length: ALERTS }, (_, i) => `CA-${i}`);
+    const tenant = await tenantWith(ids);
+    const ts = Date.now() - 600_000;
+    const counts = await measure(tenant, async (c) => {
+      for (const id of ids) {
+        await post(tenant, [reading(id, ts, ["P0217"])], c);
+        await alarmAndQueue(tenant, c);
+      }
+    });
+    results.alerts = { events: ALERTS, alerts: ALERTS, counts };
+    expect(counts.queueMessages).toBeGreaterThan(0);
+    expect(counts.d1RowsWritten).toBeGreaterThan(0);
+  });
+
+  it("periodic: the object's own alarm jobs, one run each", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `CP-${i}`);
+    const tenant = await tenantWith(ids);
+    const start = freezeClock(Date.now());
+    await post(
+      tenant,
+      ids.map((id) => reading(id, start - 60_000)),
+    );
+    await alarmAndQueue(tenant, zero());
+    const at = async (ms: number) => {
+      advanceClock(start + ms - Date.now());
+      return measure(tenant, async (c) => alarmAndQueue(tenant, c));
+    };
+    const minute = await at(61_000); // maintenance
+    const fiveMinutes = await at(301_000); // maintenance, engagement, stale deliveries
+    const hour = await at(3_601_000); // all four, retention too
+    results.periodicMinute = { events: 0, alerts: 0, counts: minute };
+    results.periodicFiveMinutes = { events: 0, alerts: 0, counts: fiveMinutes };
+    results.periodicHour = { events: 0, alerts: 0, counts: hour };
+    console.log(`COST_COUNTERS ${JSON.stringify(results)}`);
+    console.log(`COST_DO_WRITES ${JSON.stringify(doWritesBatched)}`);
+  });
+});
