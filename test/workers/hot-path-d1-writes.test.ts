@@ -1,0 +1,39 @@
+/**
+ * D1 rows written per new alert (issue 18: ≤ 10): everything the alert path does in D1 once the
+ * object has accepted the event (the alert row and its indexes, search index, counters and
+ * rollups, notification planning, deliveries, inbox), counted with D1's own `meta.rows_written`.
+ */
+import { describe, expect, it } from "vitest";
+import { countD1Writes } from "./d1-writes";
+import { settleTenant, driveTime } from "./drive";
+import { addVehicles, createTenant, isoAt, postTelemetry, userWithRole } from "./helpers";
+
+driveTime();
+
+/** Two readings 15 s apart under the default "Low oil pressure" rule (critical, 10 s): one new alert. */
+const lowOil = (vehicleId: string, at: number) => ({
+  events: [0, 15].map((s) => ({ vehicleId, ts: isoAt(at + s), readings: { oilPressureKpa: 60 } })),
+});
+
+describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
+  it("a new alert with the default fan-out (admin and manager) writes at most 10 D1 rows", async () => {
+    const tenant = await createTenant();
+    await userWithRole(tenant, "manager");
+    const ids = ["D1-0", "D1-1", "D1-2", "D1-3", "D1-4"];
+    await addVehicles(tenant, ids);
+    // A first alert creates the day's counter and rollup rows; the ones after it are the steady cost.
+    expect((await postTelemetry(tenant, lowOil("D1-0", 0))).status).toBe(202);
+    await settleTenant(tenant.id);
+
+    const perAlert: number[] = [];
+    for (const [i, vehicleId] of ids.slice(1).entries()) {
+      const counted = await countD1Writes(async () => {
+        expect((await postTelemetry(tenant, lowOil(vehicleId, 60 * (i + 1)))).status).toBe(202);
+        await settleTenant(tenant.id);
+      });
+      console.log(`new alert ${i + 1}: ${counted.rows} D1 rows`, counted.byStatement);
+      perAlert.push(counted.rows);
+    }
+    expect(Math.max(...perAlert)).toBeLessThanOrEqual(10);
+  });
+});
