@@ -5,6 +5,7 @@ import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import type { HeldValues } from "./alert-book";
+import { DEFERRED_WRITE_MS } from "./deferred-writes";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
 export interface PairRecord extends PairState {
@@ -72,11 +73,15 @@ const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownU
 
 /**
  * All vehicles' state in memory (loaded once), written back as one row per vehicle touched by
- * an ingest: a batch of 100 events over 20 vehicles costs 20 upserts, not one per rule.
+ * an ingest: a batch of 100 events over 20 vehicles costs 20 upserts, not one per rule. The
+ * batch's rule pass flushes (the rule state must commit with the alerts it decided); the health
+ * models' state set after it waits for the next batch's flush or the alarm (`flushDueAt`).
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
   readonly #dirty = new Set<string>();
+  /** When the oldest unflushed change was made (null: nothing to write). */
+  #dirtySince: number | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
@@ -122,7 +127,7 @@ export class VehicleStates {
   observe(event: TelemetryEvent): { fresh: boolean } {
     const state = this.#vehicle(event.vehicleId);
     const fresh = !state.latest || state.latest.ts <= event.ts;
-    if (mergeLatest(state, event)) this.#dirty.add(event.vehicleId);
+    if (mergeLatest(state, event)) this.#touch(event.vehicleId);
     return { fresh };
   }
 
@@ -139,7 +144,7 @@ export class VehicleStates {
     const state = this.#vehicle(vehicleId);
     state.health = health;
     state.risk = risk;
-    this.#dirty.add(vehicleId);
+    this.#touch(vehicleId);
   }
 
   driving(vehicleId: string) {
@@ -148,7 +153,7 @@ export class VehicleStates {
 
   setDriving(vehicleId: string, profiles: DrivingProfiles) {
     this.#vehicle(vehicleId).driving = profiles;
-    this.#dirty.add(vehicleId);
+    this.#touch(vehicleId);
   }
 
   pair(ruleId: string, vehicleId: string): PairRecord {
@@ -157,7 +162,7 @@ export class VehicleStates {
 
   setPair(ruleId: string, vehicleId: string, pair: PairRecord) {
     this.#vehicle(vehicleId).rules[ruleId] = pair;
-    this.#dirty.add(vehicleId);
+    this.#touch(vehicleId);
   }
 
   /** Every pair's held episode values, for the alert book after a restart. */
@@ -172,6 +177,16 @@ export class VehicleStates {
     this.setPair(ruleId, vehicleId, { ...freshPair(), lastTs: pair.lastTs, alertId: pair.alertId });
   }
 
+  /** When the unflushed changes must be written (the alarm's time), or null. */
+  flushDueAt(): number | null {
+    return this.#dirtySince === null ? null : this.#dirtySince + DEFERRED_WRITE_MS;
+  }
+
+  #touch(vehicleId: string) {
+    this.#dirty.add(vehicleId);
+    this.#dirtySince ??= Date.now();
+  }
+
   flush() {
     for (const vehicleId of this.#dirty) {
       this.sql.exec(
@@ -181,6 +196,7 @@ export class VehicleStates {
       );
     }
     this.#dirty.clear();
+    this.#dirtySince = null;
   }
 }
 

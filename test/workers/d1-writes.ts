@@ -24,7 +24,13 @@ export async function countD1Writes(run: () => Promise<void>): Promise<D1Writes>
   };
   const statementProto = Object.getPrototypeOf(env.DB.prepare("SELECT 1")) as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const dbProto = Object.getPrototypeOf(env.DB) as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const saved = { run: statementProto.run!, all: statementProto.all!, raw: statementProto.raw!, first: statementProto.first!, batch: dbProto.batch! };
+  const saved = {
+    run: statementProto.run!,
+    all: statementProto.all!,
+    raw: statementProto.raw!,
+    first: statementProto.first!,
+    batch: dbProto.batch!,
+  };
   const sqlOf = (statement: unknown) => String((statement as { statement?: string }).statement ?? "");
   for (const name of ["run", "all"] as const) {
     statementProto[name] = async function (this: unknown, ...args: unknown[]) {
