@@ -54,8 +54,9 @@ const log = (level: "error" | "warn", job: string, tenantId: string, error: unkn
 
 /**
  * One alarm drives everything time-based in the object (docs/time-driven-work.md): the alert
- * outboxes (D1 sync, notification jobs, predictive work orders, the escalation schedule, due at
- * once), escalation steps and held live updates (at their time), and the jobs of the schedule
+ * outboxes (D1 sync, notification jobs, predictive work orders, the escalation schedule, due
+ * ALERT_WORK_DELAY_MS after the first new event), escalation steps and held live updates (at their
+ * time), the deferred writes (readings buffer, model state), and the jobs of the schedule
  * table (maintenance, engagement, retention, the Geotab poll). Each step is idempotent. A failing
  * outbox step throws (the runtime retries the alarm) but the scheduled jobs still run, each on its
  * own, and the alarm is always re-armed for the earliest pending work.
@@ -75,15 +76,24 @@ export class HubAlarm {
     this.#armedAt = null;
     const now = Date.now();
     try {
-      this.deps.deferred.flush();
       await this.deps.live.flushDue(now);
       await this.#alertWork(now);
     } finally {
       try {
+        this.#flushDeferred();
         await this.#runDueJobs(now);
       } finally {
         await this.arm();
       }
+    }
+  }
+
+  /** The deferred writes (deferred-writes.ts); a failure is logged and retried at their next due time (arm keeps it). */
+  #flushDeferred() {
+    try {
+      this.deps.deferred.flush();
+    } catch (error) {
+      log("error", "deferred.flush", this.deps.tenantId() ?? "", error);
     }
   }
 
