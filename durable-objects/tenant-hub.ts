@@ -81,7 +81,7 @@ export class TenantHubCore extends DurableObject<Env> {
           nextDueAt: () => minOf(this.#readings.flushDueAt(), this.#states.flushDueAt()),
           flush: () => {
             this.#readings.flush();
-            if (this.#states.flushDueAt() !== null) this.ctx.storage.transactionSync(() => this.#states.flush());
+            if (this.#states.flushDueAt() !== null) this.ctx.storage.transactionSync(() => this.#states.settle());
           },
         },
         live: {
