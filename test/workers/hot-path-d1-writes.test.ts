@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { countD1Writes } from "./d1-writes";
 import { settleTenant, driveTime } from "./drive";
-import { addVehicles, createTenant, isoAt, postTelemetry, userWithRole } from "./helpers";
+import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole } from "./helpers";
 
 driveTime();
 
@@ -35,5 +35,25 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
       perAlert.push(counted.rows);
     }
     expect(Math.max(...perAlert)).toBeLessThanOrEqual(10);
+  });
+
+  it("a change to an alert D1 has (an acknowledgement) rewrites only what changed", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["D1-A"]);
+    expect((await postTelemetry(tenant, lowOil("D1-A", 0))).status).toBe(202);
+    await settleTenant(tenant.id);
+    const list = (await (await call("GET", "/api/alerts", { token: tenant.admin.token })).json()) as { items: { id: string }[] };
+    const alertId = list.items[0]!.id;
+    const counted = await countD1Writes(async () => {
+      const res = await call("POST", `/api/alerts/${alertId}/ack`, { token: tenant.admin.token, body: {} });
+      expect(res.status).toBe(200);
+      await settleTenant(tenant.id);
+    });
+    console.log(`acknowledgement: ${counted.rows} D1 rows`, counted.byStatement);
+    const alertRows = Object.entries(counted.byStatement)
+      .filter(([statement]) => /^(update|insert into) "alerts"/.test(statement))
+      .reduce((n, [, rows]) => n + rows, 0);
+    // The row, the indexes over status and acknowledged_at, the status counters and the rollups' ack figures.
+    expect(alertRows).toBeLessThanOrEqual(12);
   });
 });
