@@ -120,7 +120,8 @@ export class HubAlarm {
    * sooner, so steady traffic never pushes a pending alarm back (and costs no storage call).
    */
   runBy(at: number) {
-    if (this.#armedAt !== null && this.#armedAt <= at) return;
+    // A time already past is not trusted: that alarm fired (or failed) without this instance knowing.
+    if (this.#armedAt !== null && this.#armedAt <= at && this.#armedAt >= Date.now()) return;
     this.#armedAt = at;
     void this.deps.storage.setAlarm(at);
   }
