@@ -92,7 +92,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
       (id, profiles) => states.setDriving(id, profiles),
     );
     const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
-    states.flush();
+    states.flush(); // one journal row with the touched vehicles' states, committed with the alerts they decided
     const raised = [...outcome.raised, ...anomalies];
     // A newly held episode update is due within LIVE_COALESCE_MS: the alarm must be set for it too.
     if (hub.book.takeNewlyHeld() || raised.length) hub.handoff();
