@@ -15,6 +15,7 @@ import type { GeotabIngest, HubPorts, PredictiveProposal } from "./hub-ports";
 import { enqueueRaisedAlerts } from "./notify-outbox";
 import { proposeFromNewAlerts } from "./predictive-outbox";
 import type { ReadingsStore } from "./readings-store";
+import { ALERT_WORK_DELAY_MS } from "./deferred-writes";
 import { daysMs, pruneObject } from "./retention";
 import { type JobName, PERIODIC_JOBS, Schedule } from "./schedule";
 
@@ -39,6 +40,11 @@ export interface AlarmDeps {
   live: { nextDueAt(): number | null; flushDue(now: number): Promise<void> };
   /** Offline rules: opens the episodes of vehicles whose due time has come (offline-sweep.ts). */
   offline?: (now: number) => Promise<unknown>;
+  /**
+   * Writes kept off the request path (deferred-writes.ts): when the next is due, and writing them
+   * all (the readings buffer, the vehicles' model state) in one transaction.
+   */
+  deferred: { nextDueAt(): number | null; flush(): void };
   /** The component forecast a new alert proposes a work order with (model-scoring.ts), null for none. */
   forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>;
 }
@@ -48,15 +54,17 @@ const log = (level: "error" | "warn", job: string, tenantId: string, error: unkn
 
 /**
  * One alarm drives everything time-based in the object (docs/time-driven-work.md): the alert
- * outboxes (D1 sync, notification jobs, predictive work orders, the escalation schedule, due at
- * once), escalation steps and held live updates (at their time), and the jobs of the schedule
+ * outboxes (D1 sync, notification jobs, predictive work orders, the escalation schedule, due
+ * ALERT_WORK_DELAY_MS after the first new event), escalation steps and held live updates (at their
+ * time), the deferred writes (readings buffer, model state), and the jobs of the schedule
  * table (maintenance, engagement, retention, the Geotab poll). Each step is idempotent. A failing
  * outbox step throws (the runtime retries the alarm) but the scheduled jobs still run, each on its
  * own, and the alarm is always re-armed for the earliest pending work.
  */
 export class HubAlarm {
   #syncing: Promise<unknown> = Promise.resolve();
-  #syncScheduled = false;
+  /** The alarm time this instance last set (null once it fired): a later request never pushes it back. */
+  #armedAt: number | null = null;
   #proposing: Promise<unknown> = Promise.resolve();
   readonly #schedule: Schedule;
 
@@ -65,17 +73,27 @@ export class HubAlarm {
   }
 
   async run() {
-    this.#syncScheduled = false;
+    this.#armedAt = null;
     const now = Date.now();
     try {
       await this.deps.live.flushDue(now);
       await this.#alertWork(now);
     } finally {
       try {
+        this.#flushDeferred();
         await this.#runDueJobs(now);
       } finally {
         await this.arm();
       }
+    }
+  }
+
+  /** The deferred writes (deferred-writes.ts); a failure is logged and retried at their next due time (arm keeps it). */
+  #flushDeferred() {
+    try {
+      this.deps.deferred.flush();
+    } catch (error) {
+      log("error", "deferred.flush", this.deps.tenantId() ?? "", error);
     }
   }
 
@@ -88,11 +106,24 @@ export class HubAlarm {
     return run;
   }
 
-  /** D1 sync happens off the socket path, on the alarm; one pending alarm covers any number of events. */
+  /**
+   * D1 sync, notification jobs and the rest of the alert work happen off the socket path, on the
+   * alarm ALERT_WORK_DELAY_MS after the first new event: one alarm covers any number of events.
+   * Safe inside a storage transaction (the alarm then commits with the events).
+   */
   syncSoon() {
-    if (this.#syncScheduled) return;
-    this.#syncScheduled = true;
-    void this.deps.storage.setAlarm(Date.now());
+    this.runBy(Date.now() + ALERT_WORK_DELAY_MS);
+  }
+
+  /**
+   * Makes the alarm fire by `at`: sets it unless this instance already set it for that time or
+   * sooner, so steady traffic never pushes a pending alarm back (and costs no storage call).
+   */
+  runBy(at: number) {
+    // A time already past is not trusted: that alarm fired (or failed) without this instance knowing.
+    if (this.#armedAt !== null && this.#armedAt <= at && this.#armedAt >= Date.now()) return;
+    this.#armedAt = at;
+    void this.deps.storage.setAlarm(at);
   }
 
   /**
@@ -135,10 +166,12 @@ export class HubAlarm {
       this.#schedule.next() ?? Infinity,
       nextEscalationAt(this.deps.storage.sql) ?? Infinity,
       this.deps.live.nextDueAt() ?? Infinity,
+      this.deps.deferred.nextDueAt() ?? Infinity,
     );
     if (!Number.isFinite(next)) return;
     const current = await this.deps.storage.getAlarm();
     if (current === null || current > next) await this.deps.storage.setAlarm(next);
+    this.#armedAt = current === null ? next : Math.min(current, next);
   }
 
   /** The outboxes past their cursors, then due escalation steps; throws on a D1 or Queue failure. */
@@ -197,7 +230,9 @@ export class HubAlarm {
   /** The `retention` job: the object's own storage, then the tenant's D1 rows, each by the tenant's windows. */
   async runRetention(tenantId: string, now: number) {
     const days = await this.deps.ports.retentionDays(tenantId);
+    this.deps.readings.flush(); // the raw batches retention empties must not hold unwritten readings
     const pruned = pruneObject(this.deps.storage.sql, this.deps.book, this.deps.readings, now, days);
+    this.deps.readings.afterRawPruned();
     await this.deps.ports.pruneRecords(tenantId, {
       deliveries: now - daysMs(days.deliveriesDays),
       inboxItems: now - daysMs(days.inboxItemsDays),

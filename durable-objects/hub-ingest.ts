@@ -29,8 +29,11 @@ export interface IngestDeps {
   handoff: () => void;
   /** Due times of offline rules, re-armed by every report. */
   offline?: OfflineWatch;
-  /** Adds the batch's readings to the downsampled per-vehicle store, inside the batch's transaction. */
-  downsample?: (events: TelemetryEvent[], now: number) => void;
+  /**
+   * Adds the batch's readings to the downsampled per-vehicle store's buffer (written on the alarm,
+   * rebuilt from the raw batch after an eviction); `batch` is the batch's `ingested_batches` rowid.
+   */
+  downsample?: (events: TelemetryEvent[], now: number, batch: number) => void;
 }
 
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
@@ -78,9 +81,9 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     // Checked again where nothing can interleave: the awaits above let a concurrent delivery of
     // the same key get here first, and its row must make this one a duplicate, not a 500.
     if (alreadyIngested(sql, key)) return null;
-    const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?)";
-    sql.exec(record, key, now, events.length, JSON.stringify(events));
-    hub.downsample?.(events, now);
+    const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?) RETURNING rowid AS id";
+    const batch = sql.exec<{ id: number }>(record, key, now, events.length, JSON.stringify(events)).one().id;
+    hub.downsample?.(events, now, batch);
     const outcome = evaluateBatch(events, context);
     const drivingScores = drivingSignals(
       outcome.driving,
@@ -89,7 +92,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
       (id, profiles) => states.setDriving(id, profiles),
     );
     const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
-    states.flush();
+    states.flush(); // one journal row with the touched vehicles' states, committed with the alerts they decided
     const raised = [...outcome.raised, ...anomalies];
     // A newly held episode update is due within LIVE_COALESCE_MS: the alarm must be set for it too.
     if (hub.book.takeNewlyHeld() || raised.length) hub.handoff();

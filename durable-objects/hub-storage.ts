@@ -63,4 +63,6 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     dropEdgeModelState(sql);
     createOutcomeTables(sql);
   },
+  // One row per batch with the states it changed, settled into vehicle_state on the alarm (vehicle-states.ts).
+  (sql) => sql.exec("CREATE TABLE IF NOT EXISTS vehicle_state_journal (id INTEGER PRIMARY KEY, data TEXT NOT NULL)"),
 ];

@@ -1,7 +1,7 @@
 /**
  * The health models' part of an ingest: one updateVehicleHealth call for every vehicle the batch
  * touched, the engine/DTC component added, the risks and model states stored (one state row per
- * vehicle, in the batch's usual flush), new trouble codes recorded as outcomes, and a component
+ * vehicle, with the next batch's flush or on the alarm), new trouble codes recorded as outcomes, and a component
  * at or over the high-risk threshold turned into a `predictive_failure` alert through the normal
  * rule path (one built-in rule per component).
  */
@@ -79,7 +79,9 @@ export async function scoreTouchedVehicles(
       return { vehicleId: id, ts: latest?.ts ?? context.now, readings };
     });
     const raised = evaluateRules(signals, { ...context, rules: PREDICTIVE_RULES });
-    states.flush();
+    // The model state waits for the next flush (one state row per vehicle per batch, not two);
+    // a predictive alert's rule state commits with it, as the rule pass's does.
+    if (raised.length) states.flush();
     return raised;
   });
 }

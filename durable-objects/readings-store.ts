@@ -1,8 +1,12 @@
 /**
  * The per-vehicle downsampled readings store in the tenant object's SQLite (docs/readings-store.md):
  * the source of `GET /api/vehicles/:id/readings` and of anything that needs a vehicle's history
- * beyond the raw window. Written with each accepted batch, in its transaction, one row per
- * (vehicle, bucket) the batch touches: a batch is aggregated in memory first, never a row per event.
+ * beyond the raw window. A batch's readings are aggregated in memory (one delta bucket per
+ * (vehicle, bucket) touched) and written on the object's alarm at most DEFERRED_WRITE_MS later,
+ * one row per (vehicle, bucket) however many batches touched it: writing per batch cost a row per
+ * vehicle-minute per batch, more than everything else the hot path writes. Nothing is lost on
+ * eviction: every accepted batch is stored raw (`ingested_batches`) before its 202, and a new
+ * instance folds the batches past the stored cursor (`readingsThrough`) back into the buffer.
  *
  * Two resolutions, so a vehicle-day stays small and a week reads a few thousand rows:
  * - 1-minute buckets for the last MINUTE_TIER_MS;
@@ -11,6 +15,7 @@
  * Bounded per vehicle by time: the retention job drops buckets past the tenant's `readingsDays`.
  */
 import type { TelemetryEvent } from "../worker/domain/telemetry";
+import { DEFERRED_WRITE_MS } from "./deferred-writes";
 import { addReadings, type Bucket, decodeBucket, emptyBucket, encodeBucket, mergeBucket } from "./readings-codec";
 
 export const MINUTE_MS = 60_000;
@@ -21,6 +26,8 @@ export const MINUTE_TIER_MS = 2 * 24 * 60 * MINUTE_MS;
 const MAX_METRICS = 1024;
 /** Minute buckets folded per retention run (about a day of 20 vehicles); a backlog goes over several runs. */
 const COMPACT_LIMIT = 30_000;
+/** The `meta` key of the newest raw batch (its `ingested_batches` rowid) whose readings are in `reading_buckets`. */
+const CURSOR = "readingsThrough";
 
 export interface BucketRow {
   start: number;
@@ -28,42 +35,115 @@ export interface BucketRow {
   bucket: Bucket;
 }
 
+interface Pending {
+  vehicleId: string;
+  span: number;
+  start: number;
+  /** What the buffered batches add to the stored row (merged into it on flush). */
+  bucket: Bucket;
+}
+
+type Transaction = <T>(run: () => T) => T;
+
 export class ReadingsStore {
   #series = new Map<string, number>();
   #metrics = new Map<string, number>();
   #names = new Map<number, string>();
-  /** Set after inserting ids inside a transaction that may still roll back: the caches reload before the next use. */
-  #unverified = true;
+  /** Ids given out since the last flush, not yet in `reading_series` / `reading_metrics`. */
+  #newSeries: [number, string][] = [];
+  #newMetrics: [number, string][] = [];
+  #pending = new Map<string, Pending>();
+  /** When the oldest buffered batch arrived (null: nothing buffered). */
+  #pendingSince: number | null = null;
+  /** The newest raw batch folded into the buffer or the table. */
+  #through = 0;
+  #stored = 0;
 
-  constructor(private readonly sql: SqlStorage) {}
+  /** `transaction` wraps a flush (the object's `transactionSync`), so a flush is all or nothing. */
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly transaction: Transaction = (run) => run(),
+  ) {
+    this.#recover();
+  }
 
-  /** Adds a batch's readings (call inside the batch's storage transaction). Returns the bucket rows written. */
-  record(events: TelemetryEvent[], now: number): number {
-    this.#verify();
-    const groups = new Map<string, { series: number; span: number; start: number; events: TelemetryEvent[] }>();
-    for (const event of events) {
-      if (!Object.keys(event.readings).length) continue;
+  /**
+   * Adds a batch's readings to the buffer. `batch` is its `ingested_batches` rowid, `now` the time
+   * it was accepted (which tier a late event goes to). Returns the (vehicle, bucket) groups touched.
+   */
+  record(events: TelemetryEvent[], now: number, batch: number): number {
+    const touched = new Set<string>();
+    const ordered = events.filter((e) => Object.keys(e.readings).length).sort((a, b) => a.ts - b.ts);
+    for (const event of ordered) {
       const span = event.ts < now - MINUTE_TIER_MS ? COARSE_MS : MINUTE_MS;
       const start = Math.floor(event.ts / span) * span;
       const key = `${event.vehicleId}|${span}|${start}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { series: this.#seriesId(event.vehicleId), span, start, events: [] }));
-      group.events.push(event);
+      let pending = this.#pending.get(key);
+      if (!pending) this.#pending.set(key, (pending = { vehicleId: event.vehicleId, span, start, bucket: emptyBucket() }));
+      this.#seriesId(event.vehicleId);
+      addReadings(pending.bucket, event.ts, this.#ids(event.readings));
+      touched.add(key);
     }
-    for (const { series, span, start, events: inBucket } of groups.values()) {
-      const bucket = this.#read(series, span, start) ?? emptyBucket();
-      for (const event of inBucket.sort((a, b) => a.ts - b.ts)) addReadings(bucket, event.ts, this.#ids(event.readings));
-      this.#write(series, span, start, bucket);
+    this.#through = Math.max(this.#through, batch);
+    if (this.#through > this.#stored) this.#pendingSince ??= Date.now();
+    return touched.size;
+  }
+
+  /** When the buffer must be written (the alarm's time), or null when nothing is buffered. */
+  flushDueAt(): number | null {
+    return this.#pendingSince === null ? null : this.#pendingSince + DEFERRED_WRITE_MS;
+  }
+
+  /**
+   * Writes the buffer: one read and one write per (vehicle, bucket), the new ids and the cursor,
+   * in one transaction. On a failure the buffer is rebuilt from the raw batches and the error thrown.
+   */
+  flush(): number {
+    if (this.#through <= this.#stored && !this.#pending.size) return 0;
+    try {
+      const written = this.transaction(() => {
+        for (const [id, vehicleId] of this.#newSeries)
+          this.sql.exec("INSERT INTO reading_series (id, vehicle_id) VALUES (?, ?)", id, vehicleId);
+        for (const [id, name] of this.#newMetrics) this.sql.exec("INSERT INTO reading_metrics (id, name) VALUES (?, ?)", id, name);
+        for (const { vehicleId, span, start, bucket } of this.#pending.values()) {
+          const series = this.#series.get(vehicleId)!;
+          const stored = this.#read(series, span, start);
+          if (stored) mergeBucket(stored, bucket);
+          this.#write(series, span, start, stored ?? bucket);
+        }
+        this.#saveCursor(this.#through);
+        return this.#pending.size;
+      });
+      this.#newSeries = [];
+      this.#newMetrics = [];
+      this.#pending.clear();
+      this.#pendingSince = null;
+      this.#stored = this.#through;
+      return written;
+    } catch (error) {
+      this.#recover();
+      throw error;
     }
-    return groups.size;
+  }
+
+  /**
+   * After retention deleted raw batches: rowids may start again below the cursor once the table
+   * is empty, so the cursor follows the newest batch kept (the buffer is empty: flushed first).
+   */
+  afterRawPruned() {
+    this.flush();
+    const newest = this.sql.exec<{ id: number | null }>("SELECT max(rowid) AS id FROM ingested_batches").one().id ?? 0;
+    if (newest < this.#stored) {
+      this.#saveCursor(newest);
+      this.#stored = this.#through = newest;
+    }
   }
 
   /** The vehicle's buckets with `from <= start < to`, oldest first (both resolutions interleaved by time). */
   buckets(vehicleId: string, from: number, to: number): BucketRow[] {
-    this.#verify();
     const series = this.#series.get(vehicleId);
     if (series === undefined) return [];
-    return this.sql
+    const rows = this.sql
       .exec<{ span: number; start: number; data: ArrayBuffer }>(
         `SELECT span, start, data FROM reading_buckets
           WHERE series = ? AND span IN (${MINUTE_MS}, ${COARSE_MS}) AND start >= ? AND start < ? ORDER BY start`,
@@ -73,6 +153,20 @@ export class ReadingsStore {
       )
       .toArray()
       .map((r) => ({ start: r.start, span: r.span, bucket: decodeBucket(r.data, r.start) }));
+    return this.#withPending(vehicleId, rows, from, to);
+  }
+
+  /** Stored rows with the buffered deltas merged in (a read never waits for the flush). */
+  #withPending(vehicleId: string, rows: BucketRow[], from: number, to: number): BucketRow[] {
+    const buffered = [...this.#pending.values()].filter((p) => p.vehicleId === vehicleId && p.start >= from && p.start < to);
+    if (!buffered.length) return rows;
+    const byKey = new Map(rows.map((r) => [`${r.span}|${r.start}`, r]));
+    for (const p of buffered) {
+      const row = byKey.get(`${p.span}|${p.start}`);
+      if (row) mergeBucket(row.bucket, p.bucket);
+      else byKey.set(`${p.span}|${p.start}`, { start: p.start, span: p.span, bucket: mergeInto(emptyBucket(), p.bucket) });
+    }
+    return [...byKey.values()].sort((a, b) => a.start - b.start || b.span - a.span);
   }
 
   metricName(id: number): string | undefined {
@@ -81,7 +175,7 @@ export class ReadingsStore {
 
   /** Folds 1-minute buckets older than the minute tier into 5-minute ones; returns how many minute buckets went. */
   compact(now: number): number {
-    this.#verify();
+    this.flush();
     const boundary = Math.floor((now - MINUTE_TIER_MS) / COARSE_MS) * COARSE_MS;
     let folded = 0;
     for (const series of this.#series.values()) {
@@ -112,7 +206,7 @@ export class ReadingsStore {
 
   /** Drops buckets that started before `before`; returns how many. */
   prune(before: number): number {
-    this.#verify();
+    this.flush();
     let dropped = 0;
     for (const series of this.#series.values()) {
       dropped += this.sql.exec(
@@ -155,25 +249,34 @@ export class ReadingsStore {
     const known = this.#metrics.get(name);
     if (known !== undefined || this.#metrics.size >= MAX_METRICS) return known;
     const id = this.#metrics.size + 1;
-    this.sql.exec("INSERT INTO reading_metrics (id, name) VALUES (?, ?)", id, name);
     this.#metrics.set(name, id);
     this.#names.set(id, name);
-    this.#unverified = true;
+    this.#newMetrics.push([id, name]);
     return id;
   }
 
   #seriesId(vehicleId: string): number {
     const known = this.#series.get(vehicleId);
     if (known !== undefined) return known;
-    const id = this.sql.exec<{ id: number }>("INSERT INTO reading_series (vehicle_id) VALUES (?) RETURNING id", vehicleId).one().id;
+    const id = Math.max(0, ...this.#series.values()) + 1;
     this.#series.set(vehicleId, id);
-    this.#unverified = true;
+    this.#newSeries.push([id, vehicleId]);
     return id;
   }
 
-  /** Reloads the id caches when ids were added since the last check (their transaction may have rolled back). */
-  #verify() {
-    if (!this.#unverified) return;
+  #saveCursor(through: number) {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      CURSOR,
+      String(through),
+    );
+  }
+
+  /**
+   * Loads the id caches and the cursor, then folds every raw batch past the cursor into the
+   * buffer: what the last instance had buffered and not yet written when it went away.
+   */
+  #recover() {
     this.#series = new Map(
       this.sql
         .exec<{ id: number; vehicle_id: string }>("SELECT id, vehicle_id FROM reading_series")
@@ -183,6 +286,29 @@ export class ReadingsStore {
     const metrics = this.sql.exec<{ id: number; name: string }>("SELECT id, name FROM reading_metrics").toArray();
     this.#metrics = new Map(metrics.map((r) => [r.name, r.id]));
     this.#names = new Map(metrics.map((r) => [r.id, r.name]));
-    this.#unverified = false;
+    this.#newSeries = [];
+    this.#newMetrics = [];
+    this.#pending.clear();
+    this.#pendingSince = null;
+    const cursor = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", CURSOR).toArray()[0]?.value;
+    if (cursor === undefined) {
+      // An object from before the buffer wrote every batch's readings at once: all are stored.
+      const newest = this.sql.exec<{ id: number | null }>("SELECT max(rowid) AS id FROM ingested_batches").one().id ?? 0;
+      this.#saveCursor(newest);
+      this.#stored = this.#through = newest;
+      return;
+    }
+    this.#stored = this.#through = Number(cursor);
+    const batches = this.sql.exec<{ id: number; received_at: number; events: string }>(
+      "SELECT rowid AS id, received_at, events FROM ingested_batches WHERE rowid > ? ORDER BY rowid",
+      this.#stored,
+    );
+    for (const batch of batches) this.record(JSON.parse(batch.events) as TelemetryEvent[], batch.received_at, batch.id);
   }
+}
+
+/** A copy of `from` (mergeBucket into an empty bucket keeps `from` as it is). */
+function mergeInto(into: Bucket, from: Bucket): Bucket {
+  mergeBucket(into, from);
+  return into;
 }

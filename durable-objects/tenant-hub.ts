@@ -61,7 +61,8 @@ export class TenantHubCore extends DurableObject<Env> {
       this.#outcomes = new PredictiveOutcomes(ctx.storage.sql);
       this.#live = new LiveSockets(ctx, this.#book);
       this.#offline = new OfflineWatch(ctx.storage.sql);
-      this.#readings = new ReadingsStore(ctx.storage.sql);
+      // Rebuilds its buffer from the raw batches a previous instance had not yet written.
+      this.#readings = new ReadingsStore(ctx.storage.sql, (run) => ctx.storage.transactionSync(run));
       this.#alarm = new HubAlarm({
         storage: ctx.storage,
         meta: this.#meta,
@@ -76,6 +77,13 @@ export class TenantHubCore extends DurableObject<Env> {
           return result;
         },
         forecast: (alert) => this.#forecast(alert),
+        deferred: {
+          nextDueAt: () => minOf(this.#readings.flushDueAt(), this.#states.flushDueAt()),
+          flush: () => {
+            this.#readings.flush();
+            if (this.#states.flushDueAt() !== null) this.ctx.storage.transactionSync(() => this.#states.settle());
+          },
+        },
         live: {
           nextDueAt: () => this.#book.nextHeldAt(),
           flushDue: (now) => this.#flushHeld(now, false),
@@ -99,7 +107,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** Accepts a batch once (by idempotency key), durably, then evaluates rules and broadcasts. */
   async ingest(tenantId: string, key: string, incoming: IncomingEvent[]): Promise<IngestResult> {
     const directory = this.#bind(tenantId);
-    return await ingestBatch(
+    const result = await ingestBatch(
       {
         storage: this.ctx.storage,
         states: this.#states,
@@ -107,13 +115,18 @@ export class TenantHubCore extends DurableObject<Env> {
         directory,
         outcomes: this.#outcomes,
         emit: (events, byId) => this.#publish(events, byId),
-        handoff: () => void this.ctx.storage.setAlarm(Date.now()),
+        // Alert work runs on the alarm a moment later, off this request and the next (deferred-writes.ts).
+        handoff: () => this.#alarm.syncSoon(),
         offline: this.#offline,
-        downsample: (events, now) => this.#readings.record(events, now),
+        downsample: (events, now, batch) => this.#readings.record(events, now, batch),
       },
       key,
       incoming,
     );
+    // The readings buffer and the model state are written on the alarm, a few seconds from now.
+    const deferredAt = minOf(this.#readings.flushDueAt(), this.#states.flushDueAt());
+    if (deferredAt !== null) this.#alarm.runBy(deferredAt);
+    return result;
   }
 
   /** GET /api/vehicles/:id/readings: the vehicle's downsampled readings in [from, to) (epoch ms), oldest first. */
@@ -361,3 +374,6 @@ export class TenantHubCore extends DurableObject<Env> {
     return this.#directory;
   }
 }
+
+/** The earlier of two optional times. */
+const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));

@@ -5,6 +5,7 @@ import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import type { HeldValues } from "./alert-book";
+import { DEFERRED_WRITE_MS } from "./deferred-writes";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
 export interface PairRecord extends PairState {
@@ -71,25 +72,34 @@ function mergeLatest(state: VehicleState, event: TelemetryEvent): boolean {
 const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
 
 /**
- * All vehicles' state in memory (loaded once), written back as one row per vehicle touched by
- * an ingest: a batch of 100 events over 20 vehicles costs 20 upserts, not one per rule.
+ * All vehicles' state in memory (loaded once). The batch's rule pass makes it durable with the
+ * alerts it decided (`flush`): ONE journal row holding the touched vehicles' states, however many
+ * vehicles (a row per vehicle per batch was a row per event for a batch of 100 vehicles). The
+ * alarm settles the journal into one `vehicle_state` row per vehicle changed since, a few seconds
+ * later (`settle`, `flushDueAt`), and a new instance replays the journal over those rows, so an
+ * eviction loses nothing. The health models' state set after the rule pass waits for the next
+ * batch's flush or the settle.
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
   readonly #dirty = new Set<string>();
+  /** Vehicles whose newest state is in the journal, not yet in their `vehicle_state` row. */
+  readonly #unsettled = new Set<string>();
+  /** When the oldest change not yet in `vehicle_state` was made (null: nothing to settle). */
+  #dirtySince: number | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
-      const state = JSON.parse(row.data) as VehicleState;
-      for (const pair of Object.values(state.rules)) pair.lastTs ??= -Infinity; // JSON has no -Infinity
-      // Stored before readings were merged: every reading dates from the one event kept.
-      if (state.latest && !state.latest.readingTs) {
-        const { ts, readings } = state.latest;
-        state.latest.readingTs = Object.fromEntries(Object.keys(readings).map((metric) => [metric, ts]));
-        state.latest.dtcTs = ts;
-      }
-      this.#vehicles.set(row.vehicle_id, state);
+      this.#vehicles.set(row.vehicle_id, revive(JSON.parse(row.data) as VehicleState));
     }
+    // Batches since the last settle: their journal rows hold the newest state of what they touched.
+    for (const row of sql.exec<{ data: string }>("SELECT data FROM vehicle_state_journal ORDER BY id")) {
+      for (const [vehicleId, state] of Object.entries(JSON.parse(row.data) as Record<string, VehicleState>)) {
+        this.#vehicles.set(vehicleId, revive(state));
+        this.#unsettled.add(vehicleId);
+      }
+    }
+    if (this.#unsettled.size) this.#dirtySince = Date.now();
   }
 
   #vehicle(vehicleId: string): VehicleState {
@@ -122,7 +132,7 @@ export class VehicleStates {
   observe(event: TelemetryEvent): { fresh: boolean } {
     const state = this.#vehicle(event.vehicleId);
     const fresh = !state.latest || state.latest.ts <= event.ts;
-    if (mergeLatest(state, event)) this.#dirty.add(event.vehicleId);
+    if (mergeLatest(state, event)) this.#touch(event.vehicleId);
     return { fresh };
   }
 
@@ -139,7 +149,7 @@ export class VehicleStates {
     const state = this.#vehicle(vehicleId);
     state.health = health;
     state.risk = risk;
-    this.#dirty.add(vehicleId);
+    this.#touch(vehicleId);
   }
 
   driving(vehicleId: string) {
@@ -148,7 +158,7 @@ export class VehicleStates {
 
   setDriving(vehicleId: string, profiles: DrivingProfiles) {
     this.#vehicle(vehicleId).driving = profiles;
-    this.#dirty.add(vehicleId);
+    this.#touch(vehicleId);
   }
 
   pair(ruleId: string, vehicleId: string): PairRecord {
@@ -157,7 +167,7 @@ export class VehicleStates {
 
   setPair(ruleId: string, vehicleId: string, pair: PairRecord) {
     this.#vehicle(vehicleId).rules[ruleId] = pair;
-    this.#dirty.add(vehicleId);
+    this.#touch(vehicleId);
   }
 
   /** Every pair's held episode values, for the alert book after a restart. */
@@ -172,16 +182,68 @@ export class VehicleStates {
     this.setPair(ruleId, vehicleId, { ...freshPair(), lastTs: pair.lastTs, alertId: pair.alertId });
   }
 
+  /** When the unflushed changes must be written (the alarm's time), or null. */
+  flushDueAt(): number | null {
+    return this.#dirtySince === null ? null : this.#dirtySince + DEFERRED_WRITE_MS;
+  }
+
+  #touch(vehicleId: string) {
+    this.#dirty.add(vehicleId);
+    this.#dirtySince ??= Date.now();
+  }
+
+  /** Makes the changed states durable: one journal row (a few for a very large batch). Call inside the batch's transaction. */
   flush() {
+    if (!this.#dirty.size) return;
+    // Each state is serialised once; the row is the JSON object {vehicleId: state, …}.
+    let parts: string[] = [];
+    let size = 0;
+    const write = () => {
+      if (parts.length) this.sql.exec("INSERT INTO vehicle_state_journal (data) VALUES (?)", `{${parts.join(",")}}`);
+      parts = [];
+      size = 0;
+    };
     for (const vehicleId of this.#dirty) {
+      const part = `${JSON.stringify(vehicleId)}:${JSON.stringify(this.#vehicles.get(vehicleId))}`;
+      parts.push(part);
+      size += part.length;
+      if (size >= JOURNAL_CHUNK) write();
+    }
+    write();
+    for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
+    this.#dirty.clear();
+  }
+
+  /** Writes every vehicle changed since the last settle to its row and empties the journal (one transaction, on the alarm). */
+  settle() {
+    for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
+    for (const vehicleId of this.#unsettled) {
       this.sql.exec(
         "INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?) ON CONFLICT (vehicle_id) DO UPDATE SET data = excluded.data",
         vehicleId,
         JSON.stringify(this.#vehicles.get(vehicleId)),
       );
     }
+    this.sql.exec("DELETE FROM vehicle_state_journal");
+    this.#unsettled.clear();
     this.#dirty.clear();
+    this.#dirtySince = null;
   }
+}
+
+/** A journal row is cut at about this many characters (a SQLite value holds at most 2 MB). */
+const JOURNAL_CHUNK = 512 * 1024;
+
+/** A stored state as the engine uses it: JSON has no -Infinity, and states from before merged readings lack their times. */
+function revive(state: VehicleState): VehicleState {
+  for (const pair of Object.values(state.rules)) pair.lastTs ??= -Infinity;
+  // Stored before readings were merged: every reading dates from the one event kept.
+  if (state.latest && !state.latest.readingTs) {
+    const { ts, readings } = state.latest;
+    state.latest.readingTs = Object.fromEntries(Object.keys(readings).map((metric) => [metric, ts]));
+    state.latest.dtcTs = ts;
+  }
+  return state;
 }
 
 /**

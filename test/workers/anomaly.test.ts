@@ -75,7 +75,8 @@ describe("driver-behaviour anomalies through the signed webhook", { timeout: 120
     expect(after[0]!.occurrences).toBe(2);
 
     // The baseline belongs to the assigned driver (kept in the vehicle's state in the object).
-    const keys = await runInDurableObject(env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)), (_hub, state) => {
+    const keys = await runInDurableObject(env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)), async (hub, state) => {
+      await hub.alarm(); // settles the state journal into the vehicles' rows
       const row = state.storage.sql.exec<{ data: string }>("SELECT data FROM vehicle_state WHERE vehicle_id = ?", vehicle!.id).one();
       return Object.keys((JSON.parse(row.data) as { driving: Record<string, unknown> }).driving);
     });

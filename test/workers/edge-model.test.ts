@@ -21,6 +21,7 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
     const { "OLD-1": old } = await addVehicles(tenant, ["OLD-1"]);
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
     expect((await postTelemetry(tenant, { events: [{ vehicleId: "OLD-1", ts: isoAt(0), readings: { speedKph: 30 } }] })).status).toBe(202);
+    await runInDurableObject(hub, (object) => object.alarm()); // settles the state journal into the vehicle's row
     await runInDurableObject(hub, (_object, state) => {
       const sql = state.storage.sql;
       // As the previous version stored it: an engine window, its score and a machine score beside the readings.
@@ -33,7 +34,7 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
         machineRisk: { score: 0.5, at: 1, modelVersion: "ai4i@1.0.0", reading: {} },
       });
       sql.exec("UPDATE vehicle_state SET data = ? WHERE vehicle_id = ?", previous, old!.id);
-      sql.exec("UPDATE _schema SET version = ?", HUB_MIGRATIONS.length - 1); // back to before the step that drops them
+      sql.exec("UPDATE _schema SET version = ?", HUB_MIGRATIONS.length - 2); // back to before the step that drops them (the state journal came after it)
     });
     await runInDurableObject(hub, (_object, state) => state.abort("restart")).catch(() => {});
 

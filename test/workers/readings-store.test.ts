@@ -1,6 +1,7 @@
 /**
  * The downsampled per-vehicle readings store behind GET /api/vehicles/:id/readings: minute
- * buckets with mean/min/max/last, one row per (vehicle, minute) a batch touches, a week answered
+ * buckets with mean/min/max/last, one row per (vehicle, minute) written on the alarm after the
+ * batches that touched it (buffered until then, served from the buffer meanwhile), a week answered
  * in at most 500 points, folding into 5-minute buckets after two days, and pruning by the
  * tenant's `readingsDays`.
  */
@@ -65,6 +66,8 @@ describe("readings store", { timeout: 60_000 }, () => {
       ...Array.from({ length: 50 }, (_, i) => ({ vehicleId: "B-2", ts: at(i * 1000), readings: { batteryV: 13.9 } })),
     ];
     expect((await postTelemetry(tenant, { events })).status).toBe(202);
+    expect(await bucketRows(tenant.id)).toEqual([]); // buffered: the request writes no bucket
+    await runHubAlarm(tenant.id);
     // 53 events, two vehicles, one minute: two rows.
     expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
 
@@ -87,6 +90,7 @@ describe("readings store", { timeout: 60_000 }, () => {
 
     // A later batch into the same minute merges into the same row.
     await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(55_000), readings: { engineTempC: 80 } }] });
+    await runHubAlarm(tenant.id);
     expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
     const merged = (await readings(tenant.admin.token, one!.id, 1)).points[0]!;
     expect(merged).toMatchObject({ min: { engineTempC: 80 }, last: { engineTempC: 80 }, count: { engineTempC: 4 } });
@@ -104,6 +108,7 @@ describe("readings store", { timeout: 60_000 }, () => {
     }));
     for (let i = 0; i < events.length; i += 1000)
       expect((await postTelemetry(tenant, { events: events.slice(i, i + 1000) })).status).toBe(202);
+    await runHubAlarm(tenant.id);
     // Older than two days went straight into 5-minute buckets; the last two days are minutes.
     const rows = await bucketRows(tenant.id);
     expect(rows.map((r) => r.span)).toEqual([MIN, 5 * MIN]);

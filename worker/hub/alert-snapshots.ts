@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { alerts } from "../db/schema";
 import type { Alert } from "../domain/alert";
@@ -35,20 +35,64 @@ const toRow = (tenantId: string, a: Alert) => ({
   commentCount: a.commentCount ?? 0,
 });
 
+type AlertRow = ReturnType<typeof toRow>;
+/** Ids per read (D1 binds at most 100 parameters per statement). */
+const READ_CHUNK = 90;
+
 /**
- * Upserts the object's alert snapshots into D1 for listing, search and analytics. A snapshot
- * never overwrites a newer one (higher `seq`), so overlapping or repeated syncs are harmless.
+ * Writes the object's alert snapshots to D1 for listing, search and analytics. A snapshot never
+ * overwrites a newer one (higher `seq`), so overlapping or repeated syncs are harmless. An alert
+ * D1 already has is updated in the columns that changed only: SQLite rewrites the entries of
+ * every index over a column an UPDATE sets, changed or not, so setting every column (as an
+ * upsert does) rewrote all eight alert indexes, the search index and the rollups' checks for a
+ * new `lastSeenAt` (issue 18: D1 rows per alert; test/workers/hot-path-d1-writes.test.ts).
  */
 export async function saveAlertSnapshots(d1: D1Database, tenantId: string, snapshots: Alert[]) {
   const db = database(d1);
-  const statements = snapshots.map((alert) => {
-    const { id: _id, tenantId: _t, createdAt: _c, ...changes } = toRow(tenantId, alert);
-    return db
-      .insert(alerts)
-      .values(toRow(tenantId, alert))
-      .onConflictDoUpdate({ target: alerts.id, set: changes, setWhere: sql`excluded.seq > ${alerts.seq}` });
+  const stored = new Map<string, AlertRow>();
+  for (let i = 0; i < snapshots.length; i += READ_CHUNK) {
+    const ids = snapshots.slice(i, i + READ_CHUNK).map((a) => a.id);
+    for (const row of await db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.tenantId, tenantId), inArray(alerts.id, ids)))) {
+      stored.set(row.id, row as AlertRow);
+    }
+  }
+  const statements = snapshots.flatMap((alert): { run(): unknown }[] => {
+    const next = toRow(tenantId, alert);
+    const before = stored.get(alert.id);
+    if (!before) {
+      // New here (or a concurrent sync just wrote it): insert, or update if newer after all.
+      const { id: _id, tenantId: _t, createdAt: _c, ...changes } = next;
+      return [
+        db
+          .insert(alerts)
+          .values(next)
+          .onConflictDoUpdate({ target: alerts.id, set: changes, setWhere: sql`excluded.seq > ${alerts.seq}` }),
+      ];
+    }
+    if (before.seq >= next.seq) return [];
+    const changes = changedColumns(before, next);
+    return [
+      db
+        .update(alerts)
+        .set(changes)
+        .where(and(eq(alerts.id, alert.id), eq(alerts.tenantId, tenantId), lt(alerts.seq, next.seq))),
+    ];
   });
   for (let i = 0; i < statements.length; i += BATCH) {
-    await db.batch(statements.slice(i, i + BATCH) as [never, ...never[]]);
+    const chunk = statements.slice(i, i + BATCH);
+    if (chunk.length) await db.batch(chunk as [never, ...never[]]);
   }
+}
+
+/** The columns whose value differs (the seq always: it orders snapshots); identity columns never change. */
+function changedColumns(before: AlertRow, next: AlertRow): Partial<AlertRow> {
+  const changes: Partial<AlertRow> = { seq: next.seq };
+  for (const key of Object.keys(next) as (keyof AlertRow)[]) {
+    if (key === "id" || key === "tenantId" || key === "createdAt") continue;
+    if ((before[key] ?? null) !== (next[key] ?? null)) (changes as Record<string, unknown>)[key] = next[key];
+  }
+  return changes;
 }

@@ -1,0 +1,89 @@
+/**
+ * The hot path defers work to the object's alarm (durable-objects/deferred-writes.ts): an
+ * eviction between the 202 and that alarm must lose nothing. The object is aborted right after
+ * the batch; a new instance then runs the alarm it inherited.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { driveTime, heldMessages, runHubAlarm } from "./drive";
+import { addVehicles, call, countRows, createTenant, postTelemetry } from "./helpers";
+
+driveTime();
+
+const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
+const evict = (tenantId: string) => runInDurableObject(hubOf(tenantId), (_hub, state) => state.abort("evicted")).catch(() => {});
+const storedBuckets = (tenantId: string) =>
+  runInDurableObject(
+    hubOf(tenantId),
+    (_hub, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reading_buckets").one().n,
+  );
+const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+
+describe("eviction between the 202 and the deferred work", { timeout: 30_000 }, () => {
+  it("a new alert still reaches D1 and its notification is planned", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["EV-1"]);
+    const events = [20, 10].map((s) => ({ vehicleId: "EV-1", ts: ago(s), readings: { oilPressureKpa: 60 } }));
+    expect((await postTelemetry(tenant, { events })).status).toBe(202);
+    // Nothing went to D1 on the request: the sync waits for the alarm.
+    expect(await countRows("alerts", "tenant_id = ?", tenant.id)).toBe(0);
+
+    await evict(tenant.id);
+    // The new instance runs the alarm (held by driveTime: the runtime's own firing does nothing).
+    await runHubAlarm(tenant.id);
+
+    expect(await countRows("alerts", "tenant_id = ? AND type = 'low_oil_pressure'", tenant.id)).toBe(1);
+    const raised = heldMessages(tenant.id).filter((job) => (job as { type: string }).type === "alert.raised");
+    expect(raised).toHaveLength(1);
+  });
+
+  it("buffered readings are rebuilt from the stored batches and written once", async () => {
+    const tenant = await createTenant();
+    const { "EV-2": vehicle } = await addVehicles(tenant, ["EV-2"]);
+    const events = [50, 40, 30].map((s, i) => ({ vehicleId: "EV-2", ts: ago(s), readings: { engineTempC: 90 + i } }));
+    expect((await postTelemetry(tenant, { events })).status).toBe(202);
+    expect(await storedBuckets(tenant.id)).toBe(0); // buffered, not written by the request
+
+    await evict(tenant.id);
+    // The new instance serves them before its alarm wrote them...
+    const read = async () => {
+      const res = await call("GET", `/api/vehicles/${vehicle!.id}/readings?hours=1`, { token: tenant.admin.token });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { points: { count: Record<string, number>; max: Record<string, number> }[] };
+      return body.points.reduce((n, p) => n + (p.count.engineTempC ?? 0), 0);
+    };
+    expect(await read()).toBe(3);
+    // ...and writes them on it, each reading once.
+    await runHubAlarm(tenant.id);
+    expect(await storedBuckets(tenant.id)).toBeGreaterThan(0);
+    await evict(tenant.id);
+    expect(await read()).toBe(3);
+  });
+});
+
+describe("eviction before the state journal is settled", { timeout: 30_000 }, () => {
+  it("the rule state of the last batches comes back from the journal: an episode begun before the eviction still raises", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["EV-3"]);
+    // "Low oil pressure" needs 10 s below 100 kPa: the first reading starts the episode...
+    const first = [{ vehicleId: "EV-3", ts: ago(30), readings: { oilPressureKpa: 60 } }];
+    expect((await postTelemetry(tenant, { events: first })).status).toBe(202);
+    const journal = await runInDurableObject(
+      hubOf(tenant.id),
+      (_hub, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n,
+    );
+    expect(journal).toBe(1);
+    await evict(tenant.id);
+    // ...and the second, 15 s later on a new instance, completes it only if that state survived.
+    const second = [{ vehicleId: "EV-3", ts: ago(15), readings: { oilPressureKpa: 60 } }];
+    expect((await postTelemetry(tenant, { events: second })).status).toBe(202);
+    await runHubAlarm(tenant.id);
+    expect(await countRows("alerts", "tenant_id = ? AND type = 'low_oil_pressure'", tenant.id)).toBe(1);
+    const settled = await runInDurableObject(hubOf(tenant.id), (_hub, state) => ({
+      journal: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n,
+      rows: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state").one().n,
+    }));
+    expect(settled).toEqual({ journal: 0, rows: 1 });
+  });
+});
