@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, eq, gt, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema";
@@ -27,7 +27,10 @@ export function pastCursor(
 ): SQL | undefined {
   if (!cursor) return undefined;
   const beyond = order === "desc" ? lt : gt;
-  return or(beyond(sortColumn, cursor[0]), and(eq(sortColumn, cursor[0]), beyond(idColumn, cursor[1])));
+  // The leading bound alone lets SQLite seek the (…, sort, id) index to the cursor; without it
+  // the OR makes it walk every row before the cursor, so deep pages cost more and more.
+  const bound = order === "desc" ? lte(sortColumn, cursor[0]) : gte(sortColumn, cursor[0]);
+  return and(bound, or(beyond(sortColumn, cursor[0]), and(eq(sortColumn, cursor[0]), beyond(idColumn, cursor[1]))));
 }
 
 /** True when D1 rejected a write on a UNIQUE constraint (mapped to 409 by callers). */

@@ -4,6 +4,7 @@ import { inTenant, pastCursor, type Db } from "../db/client";
 import type { Alert } from "../domain/alert";
 import type { AuthContext } from "../env";
 import { isoOrNull, iso } from "../lib/time";
+import { alertsVersion, facetCache, searchPageCache, versionKey } from "./alert-list-cache";
 
 export interface AlertFilters {
   status?: AlertRow["status"];
@@ -84,13 +85,18 @@ function facetsOf(cells: { status: AlertRow["status"]; severity: AlertRow["sever
   return facets;
 }
 
+/** Only status and severity filter a staff caller's list: the facets are the trigger-kept `alert_counts`. */
+const countsOnly = (auth: AuthContext, f: AlertFilters) =>
+  auth.role !== "driver" && !f.vehicleId && !f.type && !f.q && f.from == null && f.to == null;
+
 /**
  * Facet cells for the filtered set: from the trigger-kept `alert_counts` when only status and
- * severity filter (one tiny read), else one GROUP BY over covering indexes.
+ * severity filter (one tiny read), else one GROUP BY over covering indexes. Under a time range the
+ * unary `+` keeps SQLite from walking a (status, severity)-ordered index over the whole tenant to
+ * skip the small GROUP BY sort: the range's own index (`alerts_facets_created`) bounds the read.
  */
 function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
-  const countsOnly = auth.role !== "driver" && !f.vehicleId && !f.type && !f.q && f.from == null && f.to == null;
-  if (countsOnly) {
+  if (countsOnly(auth, f)) {
     return db
       .select({ status: alertCounts.status, severity: alertCounts.severity, n: alertCounts.n })
       .from(alertCounts)
@@ -103,25 +109,78 @@ function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
         ),
       );
   }
-  return db
-    .select({ status: alerts.status, severity: alerts.severity, n: count() })
-    .from(alerts)
-    .where(where)
-    .groupBy(alerts.status, alerts.severity);
+  if (f.from == null && f.to == null) {
+    return db
+      .select({ status: alerts.status, severity: alerts.severity, n: count() })
+      .from(alerts)
+      .where(where)
+      .groupBy(alerts.status, alerts.severity);
+  }
+  const status = sql<AlertRow["status"]>`+${alerts.status}`;
+  const severity = sql<AlertRow["severity"]>`+${alerts.severity}`;
+  return db.select({ status, severity, n: count() }).from(alerts).where(where).groupBy(status, severity);
 }
 
-/** Newest first by (createdAt, id), with facet counts over the same filters. */
+/** The newest-first page, `limit + 1` rows so the caller knows whether another follows. */
+function pageQuery(db: Db, where: SQL, limit: number, after?: [number, string]) {
+  return db
+    .select()
+    .from(alerts)
+    .where(and(where, pastCursor(alerts.createdAt, alerts.id, after, "desc")))
+    .orderBy(desc(alerts.createdAt), desc(alerts.id))
+    .limit(limit + 1);
+}
+
+/**
+ * A remembered search page again: its alerts by id (their current state), one primary-key lookup
+ * each, still only the tenant's. The unary `+` and sorting here rather than in SQL keep SQLite
+ * from walking a tenant index over every alert and testing each against the list instead.
+ */
+function rowsByIds(db: Db, tenantId: string, ids: string[]) {
+  return db
+    .select()
+    .from(alerts)
+    .where(and(sql`+${alerts.tenantId} = ${tenantId}`, ids.length ? inArray(alerts.id, ids) : sql`0`));
+}
+
+const newestFirst = (a: AlertRow, b: AlertRow) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/**
+ * Whether this isolate may remember the list's facets (alert-list-cache.ts): staff callers (a
+ * driver's set also moves with vehicle assignment and is small), filters beyond the trigger-kept
+ * counts, and no open time range unless searching (a range's facets read only its own index
+ * entries, and a range ending "now" differs on every request).
+ */
+const cacheable = (auth: AuthContext, f: AlertFilters) =>
+  auth.role !== "driver" && !countsOnly(auth, f) && (Boolean(f.q) || (f.from == null && f.to == null));
+
+/**
+ * Newest first by (createdAt, id), with facet counts over the same filters. Every page reads at
+ * most its own rows through an index; facets over a vehicle, type or search and a search's
+ * matches are computed once per change of the tenant's alerts and then answered from memory.
+ */
 export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]) {
   const where = alertConditions(auth.tenantId, auth, f);
-  const pageWhere = and(where, pastCursor(alerts.createdAt, alerts.id, after, "desc"));
-  const [rows, cells] = await db.batch([
-    db
-      .select()
-      .from(alerts)
-      .where(pageWhere)
-      .orderBy(desc(alerts.createdAt), desc(alerts.id))
-      .limit(limit + 1),
-    facetQuery(db, auth, f, where),
-  ]);
-  return { rows, facets: facetsOf(cells) };
+  if (!cacheable(auth, f)) {
+    const [rows, cells] = await db.batch([pageQuery(db, where, limit, after), facetQuery(db, auth, f, where)]);
+    return { rows, facets: facetsOf(cells) };
+  }
+  const filterKey = `${auth.tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, f.from, f.to])}`;
+  const pageKey = `${filterKey}\n${limit}\n${JSON.stringify(after ?? null)}`;
+  const version = () => alertsVersion(db, auth.tenantId, Boolean(f.q));
+  const known = f.q ? searchPageCache.get(pageKey) : undefined;
+  const [first, [now]] = known
+    ? await db.batch([rowsByIds(db, auth.tenantId, known.ids), version()])
+    : await db.batch([pageQuery(db, where, limit, after), version()]);
+  const current = versionKey(now);
+  let rows = known ? first.sort(newestFirst) : first;
+  if (known && known.version !== current) [rows] = await db.batch([pageQuery(db, where, limit, after)]);
+  if (f.q) searchPageCache.remember(pageKey, { version: current, ids: rows.map((r) => r.id) });
+
+  const remembered = facetCache.get(filterKey);
+  if (remembered?.version === current) return { rows, facets: remembered.facets };
+  const [cells, [then]] = await db.batch([facetQuery(db, auth, f, where), version()]);
+  const facets = facetsOf(cells);
+  facetCache.remember(filterKey, { version: versionKey(then), facets });
+  return { rows, facets };
 }

@@ -82,7 +82,13 @@ export const vehicles = sqliteTable(
     /** Depot, region, vehicle type…: mirrored into `vehicle_groups` by triggers (migration 0018). */
     groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
-  (t) => [uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId), index("vehicles_tenant_driver").on(t.tenantId, t.driverId)],
+  (t) => [
+    uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId),
+    index("vehicles_tenant_driver").on(t.tenantId, t.driverId),
+    // The vehicle list's (name, id) keyset page, and the newest change (a rename) in one read.
+    index("vehicles_tenant_name").on(t.tenantId, t.name, t.id),
+    index("vehicles_tenant_updated").on(t.tenantId, t.updatedAt),
+  ],
 );
 
 export const auditLog = sqliteTable(
