@@ -126,7 +126,8 @@ export function CompleteForm({
       </fieldset>
       {wo.planId && meters ? (
         <p id="complete-meters">
-          The service is recorded at the vehicle's current meters: {formatNumber(meters.odometerKm, "km")}, {formatNumber(meters.engineHours, "h")}.
+          The service is recorded at the vehicle's current meters: {formatNumber(meters.odometerKm, "km")},{" "}
+          {formatNumber(meters.engineHours, "h")}.
         </p>
       ) : null}
       <Field id="complete-cost" label="Cost (parts and labour)" hint="In your currency, for example 149.90." error={fieldErrors.cost}>
