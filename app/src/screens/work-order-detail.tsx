@@ -141,6 +141,7 @@ export default function WorkOrderDetail({ id }: { id: string }) {
               const fresh = await withEtag(client.api["work-orders"][":id"].$get({ param: { id } }), unwrap);
               setUpdated(fresh.data);
               setSavedEtag(fresh.etag);
+              return fresh.data;
             }}
           />
           <h2>History</h2>
