@@ -40,6 +40,16 @@ const METRICS = [
 const FIELDS = ["name", "metric", "op", "threshold", "forSeconds", "severity", "cooldownSeconds"] as const;
 type FieldName = (typeof FIELDS)[number];
 type Draft = Record<FieldName, string>;
+/** Why a kind has no preview, in words: the preview replays stored readings one by one. */
+const NO_PREVIEW: Record<string, string> = {
+  offline:
+    "Preview is not available for offline rules: it replays stored readings, and an offline rule counts the silence between them. Its alerts so far are on the Alerts screen.",
+  enter:
+    "Preview is not available for geofence rules: it replays stored readings, not positions over time. Use the Geofences screen to see the area.",
+};
+NO_PREVIEW.exit = NO_PREVIEW.enter as string;
+NO_PREVIEW.dwell = NO_PREVIEW.enter as string;
+
 const LABELS: Record<FieldName, string> = {
   name: "Name",
   metric: "Metric",
@@ -192,6 +202,12 @@ export function RuleForm({
 
   /** What the draft would have raised on the last 7 days; nothing is saved. */
   async function runPreview() {
+    // Offline and geofence rules follow silence and positions over time, not stored readings: the
+    // API previews threshold rules only, so say so rather than send a request it will refuse.
+    if (rule && rule.kind !== "threshold") {
+      setPreview({ result: null, busy: false, error: NO_PREVIEW[rule.kind] ?? "Preview covers threshold rules only." });
+      return;
+    }
     const { body, errors: found } = parse(draft);
     const count = Object.keys(found).length;
     if (count) return refuse(found, `Please correct ${count} field${count === 1 ? "" : "s"} marked below before previewing.`);
@@ -295,6 +311,7 @@ export function RuleForm({
       <div className="rule-preview-area" aria-live="polite" aria-busy={preview.busy}>
         {preview.busy ? <p className="status">Counting what this rule would have raised…</p> : null}
         {preview.result ? <RulePreviewResult result={preview.result} /> : null}
+        {preview.error ? <p className="rule-preview-unavailable">{preview.error}</p> : null}
       </div>
       <div className="form-actions">
         <button type="button" className="button" onClick={() => void runPreview()} disabled={preview.busy}>
