@@ -83,7 +83,7 @@ export function ConflictView<D extends Draft>({
             {change === "conflict" ? (
               <fieldset className="checkbox-group">
                 <legend>{labels[field]}: which to keep</legend>
-                <label className="checkbox">
+                <label className="checkbox large-choice">
                   <input
                     type="radio"
                     name={`${idPrefix}-keep-${field}`}
@@ -92,7 +92,7 @@ export function ConflictView<D extends Draft>({
                   />
                   Keep mine
                 </label>
-                <label className="checkbox">
+                <label className="checkbox large-choice">
                   <input
                     type="radio"
                     name={`${idPrefix}-keep-${field}`}

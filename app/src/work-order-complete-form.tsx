@@ -110,7 +110,7 @@ export function CompleteForm({
           </p>
         ) : null}
         {OUTCOMES.map((o) => (
-          <label key={o.value} className="checkbox">
+          <label key={o.value} className="checkbox large-choice">
             <input
               type="radio"
               id={`complete-outcome-${o.value}`}
