@@ -2,9 +2,13 @@
  * Create or edit a maintenance plan: intervals by km / engine hours / days ("whichever comes
  * first") and their due-soon thresholds, the vehicles it applies to and each one's last service
  * before it (sent as the plan's baselines). Field errors come from the API's problem JSON.
+ * An edit sends only the fields the person changed, with the plan's ETag (If-Match); if someone
+ * else saved first (412) the form shows what changed field by field (ConflictView).
  */
 import { type FormEvent, useRef, useState } from "react";
 import { client, unwrap } from "./api";
+import { ifMatch, isStale, withEtag } from "./concurrency";
+import { type Conflict, ConflictView } from "./conflict-view";
 import { Field, type FieldErrors, firstSegment, FormMessage, parseNumber, problemFields } from "./form-field";
 import type { Plan } from "./maintenance-types";
 import { type LastService, type LastServices, PlanVehicles } from "./maintenance-plan-vehicles";
@@ -20,6 +24,23 @@ const NUMBER_FIELDS = [
 ] as const;
 type NumberField = (typeof NUMBER_FIELDS)[number]["name"];
 type Values = Record<NumberField | "name" | "skill" | "vehicleType", string>;
+/** The form's values with the chosen vehicles (ids joined), as the 412 merge compares them. */
+type PlanDraft = Values & { vehicles: string };
+const DRAFT_FIELDS = [
+  "name",
+  ...NUMBER_FIELDS.map((f) => f.name),
+  "skill",
+  "vehicleType",
+  "vehicles",
+] as const satisfies readonly (keyof PlanDraft)[];
+const LABELS: Record<keyof PlanDraft, string> = {
+  name: "Plan name",
+  ...(Object.fromEntries(NUMBER_FIELDS.map((f) => [f.name, f.label])) as Record<NumberField, string>),
+  skill: "Required skill (optional)",
+  vehicleType: "Only vehicles of type (optional)",
+  vehicles: "Vehicles",
+};
+const vehiclesKey = (ids: readonly string[] | null | undefined) => [...(ids ?? [])].sort().join(",");
 
 const text = (v: number | string | null | undefined) => (v === null || v === undefined ? "" : String(v));
 
@@ -38,14 +59,46 @@ function initialValues(plan: Plan | null): Values {
   };
 }
 
-export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSaved: (plan: Plan) => void; onCancel: () => void }) {
-  const [values, setValues] = useState<Values>(() => initialValues(plan));
+const draftOf = (plan: Plan): PlanDraft => ({ ...initialValues(plan), vehicles: vehiclesKey(plan.vehicleIds) });
+
+type PlanBody = { vehicleIds: string[] | null; baselines?: unknown[] } & Record<string, unknown>;
+
+/** Only what differs from the plan as read (baselines always): nobody else's change is re-sent. */
+function changedFields<B extends PlanBody>(body: B, plan: Plan): Partial<B> {
+  const stored = plan as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "baselines") out[key] = value;
+    else if (key === "vehicleIds") {
+      if (vehiclesKey(value as string[] | null) !== vehiclesKey(plan.vehicleIds)) out[key] = value;
+    } else if ((stored[key] ?? null) !== value) out[key] = value;
+  }
+  return out as Partial<B>;
+}
+
+export function PlanForm({
+  plan: initialPlan,
+  etag: initialEtag = null,
+  onSaved,
+  onCancel,
+}: {
+  plan: Plan | null;
+  /** The ETag read with the plan (GET /api/maintenance/plans/{id}): edits send it as If-Match. */
+  etag?: string | null;
+  onSaved: (plan: Plan) => void;
+  onCancel: () => void;
+}) {
+  // The plan as last read, with its ETag: an edit sends only what differs from it.
+  const [base, setBase] = useState({ plan: initialPlan, etag: initialEtag });
+  const plan = base.plan;
+  const [conflict, setConflict] = useState<{ drafts: Conflict<PlanDraft>; fresh: { plan: Plan; etag: string | null } } | null>(null);
+  const [values, setValues] = useState<Values>(() => initialValues(initialPlan));
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const idPrefix = plan ? `plan-${plan.id}` : "plan-new";
-  const [chosen, setChosen] = useState<string[]>(() => plan?.vehicleIds ?? []);
+  const [chosen, setChosen] = useState<string[]>(() => initialPlan?.vehicleIds ?? []);
   const [lastService, setLastService] = useState<LastServices>({});
   const editLastService = (vehicleId: string, change: Partial<LastService>) =>
     setLastService((all) => ({ ...all, [vehicleId]: { ...(all[vehicleId] ?? { km: "", date: "" }), ...change } }));
@@ -111,12 +164,19 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
     setBusy(true);
     setFormError(null);
     setFieldErrors({});
+    setConflict(null);
     try {
       const saved = plan
-        ? await unwrap(client.api.maintenance.plans[":id"].$patch({ param: { id: plan.id }, json: body }))
+        ? await unwrap(
+            client.api.maintenance.plans[":id"].$patch({ param: { id: plan.id }, json: changedFields(body, plan) }, ifMatch(base.etag)),
+          )
         : await unwrap(client.api.maintenance.plans.$post({ json: body }));
       onSaved(saved);
     } catch (error) {
+      if (isStale(error)) {
+        await showConflict();
+        return;
+      }
       // `baselines.2.odometerKm` belongs to the third vehicle with a last service.
       const fieldOf = (path: string) => {
         const [top, index, field] = path.split(".");
@@ -135,13 +195,53 @@ export function PlanForm({ plan, onSaved, onCancel }: { plan: Plan | null; onSav
     }
   }
 
+  /** Reads the plan saved meanwhile and shows it against this person's, field by field. */
+  async function showConflict() {
+    if (!plan) return;
+    try {
+      const fresh = await withEtag(client.api.maintenance.plans[":id"].$get({ param: { id: plan.id } }), unwrap);
+      setConflict({
+        drafts: { before: draftOf(plan), mine: { ...values, vehicles: vehiclesKey(chosen) }, theirs: draftOf(fresh.data) },
+        fresh: { plan: fresh.data, etag: fresh.etag },
+      });
+      requestAnimationFrame(() => document.getElementById(`${idPrefix}-message`)?.focus());
+    } catch (error) {
+      setFormError(problemFields(error).message);
+    }
+  }
+
+  /** The merge goes into the form on top of their version; the next save uses its ETag. */
+  function applyMerge({ vehicles, ...merged }: PlanDraft) {
+    if (!conflict) return;
+    setValues(merged);
+    setChosen(vehicles ? vehicles.split(",") : []);
+    setBase(conflict.fresh);
+    setConflict(null);
+    setFormError("Their version is in the form with the values you chose. Check it and save again.");
+    requestAnimationFrame(() => document.getElementById(`${idPrefix}-name`)?.focus());
+  }
+
   const set = (name: keyof Values) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value }));
   const heading = plan ? `Edit plan “${plan.name}”` : "New plan";
 
   return (
     <form ref={form} className="plan-form" onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
       <h3 id={`${idPrefix}-heading`}>{heading}</h3>
-      <FormMessage message={formError} error />
+      <div id={`${idPrefix}-message`} tabIndex={-1}>
+        {conflict ? (
+          <ConflictView
+            what="plan"
+            idPrefix={idPrefix}
+            fields={DRAFT_FIELDS}
+            labels={LABELS}
+            conflict={conflict.drafts}
+            show={(field, value) => (field === "vehicles" ? `${value.split(",").length} chosen` : value)}
+            onUse={applyMerge}
+          />
+        ) : (
+          <FormMessage message={formError} error />
+        )}
+      </div>
       <Field id={`${idPrefix}-name`} label="Plan name" error={fieldErrors.name}>
         {(aria) => <input {...aria} value={values.name} onChange={set("name")} autoComplete="off" />}
       </Field>

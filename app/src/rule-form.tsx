@@ -10,7 +10,7 @@ import { focusFirstError } from "./form-focus";
 import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "./form-field";
 import { ifMatch, isStale, withEtag } from "./concurrency";
 import { type PreviewResult, RulePreviewResult } from "./rule-preview";
-import { StaleNotice } from "./stale-notice";
+import { type Conflict, ConflictView } from "./conflict-view";
 
 export type Rule = InferResponseType<Client["api"]["rules"]["$get"], 200>["items"][number];
 type CreateRule = InferRequestType<Client["api"]["rules"]["$post"]>["json"];
@@ -40,6 +40,25 @@ const METRICS = [
 const FIELDS = ["name", "metric", "op", "threshold", "forSeconds", "severity", "cooldownSeconds"] as const;
 type FieldName = (typeof FIELDS)[number];
 type Draft = Record<FieldName, string>;
+/** Why a kind has no preview, in words: the preview replays stored readings one by one. */
+const NO_PREVIEW: Record<string, string> = {
+  offline:
+    "Preview is not available for offline rules: it replays stored readings, and an offline rule counts the silence between them. Its alerts so far are on the Alerts screen.",
+  enter:
+    "Preview is not available for geofence rules: it replays stored readings, not positions over time. Use the Geofences screen to see the area.",
+};
+NO_PREVIEW.exit = NO_PREVIEW.enter as string;
+NO_PREVIEW.dwell = NO_PREVIEW.enter as string;
+
+const LABELS: Record<FieldName, string> = {
+  name: "Name",
+  metric: "Metric",
+  op: "Condition",
+  threshold: "Threshold",
+  forSeconds: "Held for (seconds)",
+  severity: "Severity",
+  cooldownSeconds: "Cooldown (seconds)",
+};
 
 const idOf = (field: string) => `rule-${field}`;
 const text = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));
@@ -111,7 +130,8 @@ export function RuleForm({
   const [base, setBase] = useState({ rule: initialRule, etag: initialEtag });
   const rule = base.rule;
   const [draft, setDraft] = useState(() => draftOf(initialRule));
-  const [stale, setStale] = useState(false);
+  // After a 412: the three versions to merge, and the rule saved meanwhile (the next base).
+  const [conflict, setConflict] = useState<{ drafts: Conflict<Draft>; fresh: { rule: Rule; etag: string | null } } | null>(null);
   const [preview, setPreview] = useState<{ result: PreviewResult | null; busy: boolean; error: string | null }>({
     result: null,
     busy: false,
@@ -137,7 +157,7 @@ export function RuleForm({
     setBusy(true);
     setErrors({});
     setMessage(null);
-    setStale(false);
+    setConflict(null);
     try {
       const saved = rule
         ? await unwrap(client.api.rules[":id"].$patch({ param: { id: rule.id }, json: changed(body, rule) }, ifMatch(base.etag)))
@@ -145,8 +165,7 @@ export function RuleForm({
       onSaved(saved);
     } catch (error) {
       if (isStale(error)) {
-        setStale(true);
-        requestAnimationFrame(() => document.getElementById("rule-form-message")?.focus());
+        await showConflict();
       } else {
         const { fields, message: form } = problemFields(error, fieldOfPath);
         refuse(fields, form);
@@ -156,27 +175,39 @@ export function RuleForm({
     }
   }
 
-  /** Their version, with this person's own changes kept on top; the next save uses its ETag. */
-  async function reload() {
+  /** Reads the rule saved meanwhile and shows it against this person's, field by field. */
+  async function showConflict() {
     if (!rule) return;
-    setBusy(true);
     try {
       const fresh = await withEtag(client.api.rules[":id"].$get({ param: { id: rule.id } }), unwrap);
-      const before = draftOf(rule);
-      const theirs = draftOf(fresh.data);
-      setDraft((mine) => Object.fromEntries(FIELDS.map((f) => [f, mine[f] !== before[f] ? mine[f] : theirs[f]])) as Draft);
-      setBase({ rule: fresh.data, etag: fresh.etag });
-      setStale(false);
-      setMessage("Reloaded: the form shows their changes, with yours kept. Check it and save again.");
+      setConflict({
+        drafts: { before: draftOf(rule), mine: draft, theirs: draftOf(fresh.data) },
+        fresh: { rule: fresh.data, etag: fresh.etag },
+      });
+      requestAnimationFrame(() => document.getElementById("rule-form-message")?.focus());
     } catch (error) {
-      setMessage(problemFields(error).message);
-    } finally {
-      setBusy(false);
+      refuse({}, problemFields(error).message);
     }
+  }
+
+  /** The merge goes into the form on top of their version; the next save uses its ETag. */
+  function applyMerge(merged: Draft) {
+    if (!conflict) return;
+    setDraft(merged);
+    setBase(conflict.fresh);
+    setConflict(null);
+    setMessage("Their version is in the form with the values you chose. Check it and save again.");
+    requestAnimationFrame(() => document.getElementById(idOf("name"))?.focus());
   }
 
   /** What the draft would have raised on the last 7 days; nothing is saved. */
   async function runPreview() {
+    // Offline and geofence rules follow silence and positions over time, not stored readings: the
+    // API previews threshold rules only, so say so rather than send a request it will refuse.
+    if (rule && rule.kind !== "threshold") {
+      setPreview({ result: null, busy: false, error: NO_PREVIEW[rule.kind] ?? "Preview covers threshold rules only." });
+      return;
+    }
     const { body, errors: found } = parse(draft);
     const count = Object.keys(found).length;
     if (count) return refuse(found, `Please correct ${count} field${count === 1 ? "" : "s"} marked below before previewing.`);
@@ -202,7 +233,19 @@ export function RuleForm({
     <form ref={formRef} className="panel rule-form" onSubmit={submit} noValidate aria-labelledby="rule-form-heading">
       <h2 id="rule-form-heading">{heading}</h2>
       <div id="rule-form-message" tabIndex={-1}>
-        {stale ? <StaleNotice what="rule" onReload={() => void reload()} busy={busy} /> : <FormMessage message={message} error />}
+        {conflict ? (
+          <ConflictView
+            what="rule"
+            idPrefix="rule"
+            fields={FIELDS}
+            labels={LABELS}
+            conflict={conflict.drafts}
+            show={(field, value) => (field === "op" ? (CONDITIONS.find((c) => c.op === value)?.text ?? value) : value)}
+            onUse={applyMerge}
+          />
+        ) : (
+          <FormMessage message={message} error />
+        )}
       </div>
       <Field id={idOf("name")} label="Name" error={errors.name}>
         {(aria) => <input {...aria} value={draft.name} onChange={set("name")} autoComplete="off" />}
@@ -268,6 +311,7 @@ export function RuleForm({
       <div className="rule-preview-area" aria-live="polite" aria-busy={preview.busy}>
         {preview.busy ? <p className="status">Counting what this rule would have raised…</p> : null}
         {preview.result ? <RulePreviewResult result={preview.result} /> : null}
+        {preview.error ? <p className="rule-preview-unavailable">{preview.error}</p> : null}
       </div>
       <div className="form-actions">
         <button type="button" className="button" onClick={() => void runPreview()} disabled={preview.busy}>

@@ -1,8 +1,8 @@
 /**
  * Add vehicle / Edit (admins and managers): the fields of POST and PATCH /api/vehicles, each
  * error next to its field and focus on the first. An edit reads the vehicle with its ETag, sends
- * only the fields the person changed, with If-Match; if someone else saved first (412) it says so
- * and Reload merges: their values, with this person's own changes kept on top.
+ * only the fields the person changed, with If-Match; if someone else saved first (412) it shows
+ * what changed field by field and lets the person keep theirs or take the other's (ConflictView).
  */
 import { type FormEvent, useState } from "react";
 import { client, unwrap } from "./api";
@@ -11,7 +11,7 @@ import type { Client, Vehicle } from "./api-types";
 import { ifMatch, isStale, withEtag } from "./concurrency";
 import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "./form-field";
 import { focusFirstError } from "./form-focus";
-import { StaleNotice } from "./stale-notice";
+import { type Conflict, ConflictView } from "./conflict-view";
 import { useApi } from "./use-api";
 
 type CreateVehicle = InferRequestType<Client["api"]["vehicles"]["$post"]>["json"];
@@ -21,6 +21,15 @@ const FIELDS = ["name", "externalId", "vin", "type", "odometerKm", "engineHours"
 type FieldName = (typeof FIELDS)[number];
 type Draft = Record<FieldName, string>;
 const idOf = (field: string) => `vehicle-${field}`;
+const LABELS: Record<FieldName, string> = {
+  name: "Name",
+  externalId: "External ID",
+  vin: "VIN",
+  type: "Type",
+  odometerKm: "Odometer (km)",
+  engineHours: "Engine hours",
+  driverId: "Driver",
+};
 const text = (v: string | number | null | undefined) => (v === null || v === undefined ? "" : String(v));
 
 const draftOf = (v: Vehicle | null): Draft => ({
@@ -92,7 +101,8 @@ export function VehicleForm({
   const [draft, setDraft] = useState(() => draftOf(vehicle));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
+  // After a 412: the three versions to merge, and the one saved meanwhile (the next base).
+  const [conflict, setConflict] = useState<{ drafts: Conflict<Draft>; fresh: { vehicle: Vehicle; etag: string | null } } | null>(null);
   const [busy, setBusy] = useState(false);
   const drivers = useDrivers();
   const set = (name: FieldName) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: event.target.value }));
@@ -111,7 +121,7 @@ export function VehicleForm({
     setBusy(true);
     setErrors({});
     setMessage(null);
-    setStale(false);
+    setConflict(null);
     try {
       if (base.vehicle) {
         // Only what this person changed, so nobody else's change is overwritten.
@@ -131,8 +141,7 @@ export function VehicleForm({
       }
     } catch (error) {
       if (isStale(error)) {
-        setStale(true);
-        requestAnimationFrame(() => document.getElementById("vehicle-form-message")?.focus());
+        await showConflict();
       } else {
         const { fields, message: form } = problemFields(error, fieldOfPath);
         refuse(fields, form);
@@ -142,24 +151,29 @@ export function VehicleForm({
     }
   }
 
-  /** Their values, with this person's own changes kept on top; the next save uses the new ETag. */
-  async function reload() {
+  /** Reads the version saved meanwhile and shows it against this person's, field by field. */
+  async function showConflict() {
     if (!base.vehicle) return;
-    setBusy(true);
     try {
       const fresh = await withEtag(client.api.vehicles[":id"].$get({ param: { id: base.vehicle.id } }), unwrap);
-      const before = draftOf(base.vehicle);
-      const theirs = draftOf(fresh.data);
-      setDraft((mine) => Object.fromEntries(FIELDS.map((f) => [f, mine[f] !== before[f] ? mine[f] : theirs[f]])) as Draft);
-      setBase({ vehicle: fresh.data, etag: fresh.etag });
-      setStale(false);
-      setMessage("Reloaded: the form shows their changes, with yours kept. Check it and save again.");
-      requestAnimationFrame(() => document.getElementById(idOf("name"))?.focus());
+      setConflict({
+        drafts: { before: draftOf(base.vehicle), mine: draft, theirs: draftOf(fresh.data) },
+        fresh: { vehicle: fresh.data, etag: fresh.etag },
+      });
+      requestAnimationFrame(() => document.getElementById("vehicle-form-message")?.focus());
     } catch (error) {
-      setMessage(problemFields(error).message);
-    } finally {
-      setBusy(false);
+      refuse({}, problemFields(error).message);
     }
+  }
+
+  /** The merge goes into the form on top of their version; the next save uses its ETag. */
+  function applyMerge(merged: Draft) {
+    if (!conflict) return;
+    setDraft(merged);
+    setBase(conflict.fresh);
+    setConflict(null);
+    setMessage("Their version is in the form with the values you chose. Check it and save again.");
+    requestAnimationFrame(() => document.getElementById(idOf("name"))?.focus());
   }
 
   const editing = base.vehicle !== null;
@@ -167,7 +181,19 @@ export function VehicleForm({
     <form className="panel vehicle-form" onSubmit={submit} noValidate aria-labelledby="vehicle-form-heading">
       <h2 id="vehicle-form-heading">{editing ? `Edit vehicle: ${base.vehicle?.name}` : "Add vehicle"}</h2>
       <div id="vehicle-form-message" tabIndex={-1}>
-        {stale ? <StaleNotice what="vehicle" onReload={() => void reload()} busy={busy} /> : <FormMessage message={message} error />}
+        {conflict ? (
+          <ConflictView
+            what="vehicle"
+            idPrefix="vehicle"
+            fields={FIELDS}
+            labels={LABELS}
+            conflict={conflict.drafts}
+            show={(field, value) => (field === "driverId" ? (drivers.find((d) => d.id === value)?.name ?? "another driver") : value)}
+            onUse={applyMerge}
+          />
+        ) : (
+          <FormMessage message={message} error />
+        )}
       </div>
       <Field id={idOf("name")} label="Name" error={errors.name}>
         {(aria) => <input {...aria} value={draft.name} onChange={set("name")} autoComplete="off" />}

@@ -1,14 +1,17 @@
 /**
  * Notes of a work order, editable by whoever may change it. The save carries the ETag the page
  * read (If-Match): if someone else changed the work order meanwhile the server refuses it (412),
- * nothing is saved, and Reload fetches their version while keeping the text typed here.
+ * nothing is saved, the page shows their version, and the form shows their notes against these
+ * (ConflictView) so the person keeps theirs or takes the other's before saving again.
  */
 import { type FormEvent, useState } from "react";
 import { client, unwrap } from "./api";
 import { ifMatch, isStale } from "./concurrency";
+import { type Conflict, ConflictView } from "./conflict-view";
 import { Field, FormMessage, problemFields } from "./form-field";
 import type { WorkOrderDetail } from "./maintenance-types";
-import { StaleNotice } from "./stale-notice";
+
+type NotesDraft = { notes: string };
 
 export function WorkOrderNotesForm({
   wo,
@@ -19,12 +22,14 @@ export function WorkOrderNotesForm({
   wo: WorkOrderDetail;
   etag: string | null;
   onSaved: (wo: WorkOrderDetail, etag: string | null) => void;
-  /** Reads the work order again (with its new ETag); resolves when the page shows it. */
-  onReload: () => Promise<void>;
+  /** Reads the work order again (with its new ETag) and shows it; resolves with it. */
+  onReload: () => Promise<WorkOrderDetail>;
 }) {
   const [notes, setNotes] = useState(wo.notes ?? "");
+  // The notes as they were when this person started (or last merged): what a 412 compares against.
+  const [opened, setOpened] = useState(wo.notes ?? "");
+  const [conflict, setConflict] = useState<Conflict<NotesDraft> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
 
@@ -33,20 +38,19 @@ export function WorkOrderNotesForm({
     setBusy(true);
     setError(null);
     setSaved(null);
+    setConflict(null);
     try {
       const response = await client.api["work-orders"][":id"].$patch(
         { param: { id: wo.id }, json: { notes: notes.trim() || null } },
         ifMatch(etag),
       );
       const next = await unwrap(Promise.resolve(response));
-      setStale(false);
+      setOpened(next.notes ?? "");
       setSaved("Notes saved.");
       onSaved(next, response.headers.get("etag"));
     } catch (failure) {
-      if (isStale(failure)) {
-        setStale(true);
-        requestAnimationFrame(() => document.getElementById("notes-message")?.focus());
-      } else {
+      if (isStale(failure)) await showConflict();
+      else {
         setError(problemFields(failure).message);
         requestAnimationFrame(() => document.getElementById("wo-notes")?.focus());
       }
@@ -55,22 +59,45 @@ export function WorkOrderNotesForm({
     }
   }
 
-  async function reload() {
-    setBusy(true);
+  async function showConflict() {
     try {
-      await onReload();
-      setStale(false);
-      setSaved("Reloaded: their changes are shown above; your notes are kept here. Save them again if they still apply.");
-    } finally {
-      setBusy(false);
+      const fresh = await onReload();
+      setConflict({ before: { notes: opened }, mine: { notes }, theirs: { notes: fresh.notes ?? "" } });
+      requestAnimationFrame(() => document.getElementById("notes-message")?.focus());
+    } catch (failure) {
+      setError(problemFields(failure).message);
     }
+  }
+
+  function applyMerge(merged: NotesDraft) {
+    if (!conflict) return;
+    setNotes(merged.notes);
+    setOpened(conflict.theirs.notes);
+    setConflict(null);
+    setSaved(
+      merged.notes === conflict.theirs.notes
+        ? "Their notes are in the field: nothing of yours is left to save."
+        : "Your notes are in the field, on top of their version: save them again.",
+    );
+    requestAnimationFrame(() => document.getElementById("wo-notes")?.focus());
   }
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="notes-heading">
       <h2 id="notes-heading">Work order notes</h2>
       <div id="notes-message" tabIndex={-1}>
-        {stale ? <StaleNotice what="work order" onReload={() => void reload()} busy={busy} /> : <FormMessage message={error} error />}
+        {conflict ? (
+          <ConflictView
+            what="work order"
+            idPrefix="wo-notes"
+            fields={["notes"]}
+            labels={{ notes: "Notes" }}
+            conflict={conflict}
+            onUse={applyMerge}
+          />
+        ) : (
+          <FormMessage message={error} error />
+        )}
       </div>
       <p className="status" role="status">
         {saved}

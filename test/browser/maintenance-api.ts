@@ -24,7 +24,7 @@ export function createBay(ctx: FleetPulseContext, token: string, name: string) {
 export function createWorkOrder(
   ctx: FleetPulseContext,
   token: string,
-  body: { vehicleId: string; title: string; skill?: string; durationMinutes?: number },
+  body: { vehicleId: string; title: string; skill?: string; durationMinutes?: number; source?: "manual" | "predictive" },
 ) {
   return api<{ id: string; title: string }>(ctx, token, "POST", "/api/work-orders", { priority: "normal", durationMinutes: 60, ...body });
 }

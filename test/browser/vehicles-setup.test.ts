@@ -94,11 +94,16 @@ describe("Vehicles set-up", () => {
     // Meanwhile someone renames it: this person's save of Type alone must not undo that.
     await api(ctx, token, "PATCH", `/api/vehicles/${created.id}`, { name: `Renamed ${u}` });
     await form.getByRole("button", { name: "Save vehicle" }).click();
-    // The rename changed the vehicle's version: the save is refused with the changed-by-someone-else notice.
-    const notice = form.getByRole("alert").filter({ hasText: "changed by someone else" });
-    await notice.waitFor();
+    // The rename changed the vehicle's version: the save is refused (412) and the conflict view
+    // shows each changed field: their Name, this person's Type, no conflict to decide.
+    const view = form.getByRole("region", { name: "Changed by someone else" });
+    await view.getByRole("alert").filter({ hasText: "changed by someone else" }).waitFor();
+    const text = (await view.innerText()).replace(/\s+/g, " ");
+    expect(text).toContain("Name: They changed this; you did not, so theirs is taken.");
+    expect(text).toContain("Type: You changed this; they did not, so yours is kept.");
+    expect(await view.getByRole("radio").count()).toBe(0);
     await expectNoAxeViolations(page, "vehicle edit refused as stale");
-    await notice.getByRole("button", { name: "Reload vehicle" }).click();
+    await view.getByRole("button", { name: "Use these values" }).click();
     await expect.poll(() => form.getByLabel("Name", { exact: true }).inputValue()).toBe(`Renamed ${u}`);
     expect(await form.getByLabel("Type", { exact: true }).inputValue()).toBe("tractor");
     await form.getByRole("button", { name: "Save vehicle" }).click();

@@ -1,7 +1,7 @@
 /**
  * Work orders: two people edit one work order in two browser contexts; the second save is refused
- * (412) with a "changed by someone else" notice, nothing of it is saved, and Reload shows the
- * first person's change. Then search with facets and paging over the list.
+ * (412), nothing of it is saved, and the conflict view shows both versions field by field: the
+ * person takes theirs or keeps their own and saves on top. Then search with facets and paging over the list.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
@@ -37,16 +37,34 @@ describe("Work orders", { timeout: 120_000 }, () => {
 
     await bob.getByLabel("Notes", { exact: true }).fill("Bob: pads fitted");
     await bob.getByRole("button", { name: "Save notes" }).click();
-    const notice = bob.getByRole("alert").filter({ hasText: "changed by someone else" });
-    await notice.waitFor();
+    // The 412 view: what changed, field by field, with a choice where both changed the same field.
+    const view = bob.getByRole("region", { name: "Changed by someone else" });
+    await view.getByRole("alert").filter({ hasText: "changed by someone else" }).waitFor();
     const stored = await api<{ notes: string }>(ctx, token, "GET", `/api/work-orders/${wo.id}`);
     expect(stored.notes).toBe("Ann: pads ordered");
-    await expectEveryLookAccessible(bob, "work-order-stale");
-    await expectAccessibleInForcedColors(bob, "work-order-stale");
-
-    await notice.getByRole("button", { name: "Reload work order" }).click();
+    const values = (await view.locator(".conflict-values").innerText()).replace(/\s+/g, " ");
+    expect(values).toContain("When you opened it (empty)");
+    expect(values).toContain("Theirs Ann: pads ordered");
+    expect(values).toContain("Yours Bob: pads fitted");
+    // The page behind shows their version already.
     await bob.getByText("Notes: Ann: pads ordered").waitFor();
-    // Bob's text is kept in the field; saving again now applies on top of Ann's version.
+    await expectEveryLookAccessible(bob, "work-order-conflict");
+    await expectAccessibleInForcedColors(bob, "work-order-conflict");
+
+    // Take theirs: the field holds Ann's notes; nothing of Bob's is left to send.
+    const choice = view.getByRole("group", { name: "Notes: which to keep" });
+    await choice.getByLabel("Take theirs").check();
+    await view.getByRole("button", { name: "Use these values" }).click();
+    expect(await bob.getByLabel("Notes", { exact: true }).inputValue()).toBe("Ann: pads ordered");
+
+    // Bob changes his mind: types again, Ann saves again meanwhile, Bob keeps his and saves on top.
+    await bob.getByLabel("Notes", { exact: true }).fill("Bob: pads fitted");
+    await ann.getByLabel("Notes", { exact: true }).fill("Ann: pads ordered twice");
+    await ann.getByRole("button", { name: "Save notes" }).click();
+    await ann.getByRole("status").filter({ hasText: "Notes saved." }).waitFor();
+    await bob.getByRole("button", { name: "Save notes" }).click();
+    await view.getByRole("group", { name: "Notes: which to keep" }).getByLabel("Keep mine").check();
+    await view.getByRole("button", { name: "Use these values" }).click();
     expect(await bob.getByLabel("Notes", { exact: true }).inputValue()).toBe("Bob: pads fitted");
     await bob.getByRole("button", { name: "Save notes" }).click();
     await bob.getByRole("status").filter({ hasText: "Notes saved." }).waitFor();

@@ -1,7 +1,7 @@
 /**
  * Work orders end to end: book by hand, see a double booking refused in words (the API's 409
  * names the conflicting booking), auto-schedule with its result explained, then start and
- * complete a work order with its cost on the detail screen.
+ * complete a predictive work order with its outcome and cost on the detail screen.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -37,7 +37,8 @@ beforeAll(async () => {
   seeded = {
     tech: await createTechnician(ctx, token, `Tech ${u}`),
     bay: await createBay(ctx, token, `Bay ${u}`),
-    booked: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-011"), title: `Brake check ${u}` }),
+    // Predictive, so completing it asks whether the predicted failure was real.
+    booked: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-011"), title: `Brake check ${u}`, source: "predictive" }),
     clash: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-012"), title: `Tyre rotation ${u}` }),
     unplaceable: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-013"), title: `Exotic repair ${u}`, skill }),
     // Needs a skill nobody has, so auto-scheduling leaves it open for the offline test.
@@ -136,7 +137,7 @@ describe("Work orders", { timeout: 120_000 }, () => {
     await page.setViewportSize(DESKTOP);
   });
 
-  it("starts and completes a work order with its cost, showing the history", async () => {
+  it("starts and completes a predictive work order with its outcome and cost, showing the history", async () => {
     await page.getByRole("link", { name: seeded.booked.title }).first().click();
     await page.getByRole("heading", { level: 1, name: seeded.booked.title }).waitFor();
     await settled(page);
@@ -146,9 +147,17 @@ describe("Work orders", { timeout: 120_000 }, () => {
     await form.getByLabel("Cost (parts and labour)").fill("abc");
     await form.getByRole("button", { name: "Mark completed" }).click();
     expect(await form.getByLabel("Cost (parts and labour)").getAttribute("aria-invalid")).toBe("true");
+    // The outcome is required for a predictive work order: its error is next to it, and focus is on it.
+    const outcome = form.getByRole("group", { name: "Outcome" });
+    await outcome.getByText("Choose Failure confirmed or No fault found.").waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("complete-outcome-failure_confirmed");
+    await expectNoAxeViolations(page, "work-order completion errors");
+    await outcome.getByLabel("No fault found").check();
     await form.getByLabel("Cost (parts and labour)").fill("149.90");
     await form.getByRole("button", { name: "Mark completed" }).click();
     await page.getByRole("status").getByText("Completed.").waitFor();
+    const stored = await api<{ outcome: string | null; costCents: number }>(ctx, token, "GET", `/api/work-orders/${seeded.booked.id}`);
+    expect(stored).toMatchObject({ outcome: "no_fault_found", costCents: 14990 });
     const main = await page.locator("main").innerText();
     expect(main).toMatch(/Cost\s+149\.90/);
     expect(main).toMatch(/Vehicle\s+Unit 011/);

@@ -1,6 +1,7 @@
 /** Maintenance: which vehicles are due (ok / due soon / overdue, with a forecast) and the plans editor. */
 import { useState } from "react";
 import { client, describeError, unwrap } from "../api";
+import { withEtag } from "../concurrency";
 import { formatDateTime, formatNumber } from "../format";
 import { DueBadge, forecastText } from "../maintenance-status";
 import { BaselineForm } from "../maintenance-baselines";
@@ -109,6 +110,17 @@ function Plans() {
   const [reload, setReload] = useState(0);
   const plans = useApi(`maintenance-plans:${reload}`, () => unwrap(client.api.maintenance.plans.$get({ query: { limit: "500" } })));
   const [editing, setEditing] = useState<Plan | "new" | null>(null);
+  // Edit reads the plan afresh with its ETag, so a save cannot overwrite someone else's change.
+  const [editEtag, setEditEtag] = useState<string | null>(null);
+  const edit = async (p: Plan) => {
+    try {
+      const fresh = await withEtag(client.api.maintenance.plans[":id"].$get({ param: { id: p.id } }), unwrap);
+      setEditEtag(fresh.etag);
+      setEditing(fresh.data);
+    } catch (error) {
+      setSaved(`Could not open plan “${p.name}”: ${describeError(error)}`);
+    }
+  };
   const [saved, setSaved] = useState<string | null>(null);
   const items = plans.data?.items ?? [];
 
@@ -155,7 +167,7 @@ function Plans() {
                 <td>{formatNumber(p.durationMinutes, "min")}</td>
                 <td>{p.skill ?? "—"}</td>
                 <td>
-                  <button type="button" className="button" onClick={() => setEditing(p)}>
+                  <button type="button" className="button" onClick={() => void edit(p)}>
                     Edit <span className="visually-hidden">plan {p.name}</span>
                   </button>
                 </td>
@@ -172,6 +184,7 @@ function Plans() {
         <PlanForm
           key={editing === "new" ? "new" : editing.id}
           plan={editing === "new" ? null : editing}
+          etag={editing === "new" ? null : editEtag}
           onSaved={done}
           onCancel={() => setEditing(null)}
         />

@@ -13,7 +13,15 @@ import { useApi } from "../use-api";
 import "../maintenance.css";
 import "../setup.css";
 
+const KIND_TEXT: Record<string, (rule: Rule) => string> = {
+  offline: (rule) => `offline for ${rule.minutes ?? "?"} min`,
+  enter: () => "entering a geofence",
+  exit: () => "leaving a geofence",
+  dwell: (rule) => `inside a geofence for ${rule.minutes ?? "?"} min`,
+};
 const conditionText = (rule: Rule) => {
+  const kind = KIND_TEXT[rule.kind];
+  if (kind) return kind(rule);
   const op = CONDITIONS.find((c) => c.op === rule.op)?.text ?? rule.op;
   return rule.op === "present" ? `${rule.metric} present` : `${rule.metric} ${op} ${rule.threshold}`;
 };

@@ -1,10 +1,9 @@
-/** One work order: its facts, status history, status actions and completion with cost. */
-import { type FormEvent, useState } from "react";
+/** One work order: its facts, status history, status actions and completion with its outcome and cost. */
+import { useState } from "react";
 import { changeWorkOrderStatus } from "../action-queue";
 import { client, describeError, unwrap } from "../api";
-import { ifMatch, isStale, staleMessage, withEtag } from "../concurrency";
+import { withEtag } from "../concurrency";
 import { formatDateTime, formatNumber } from "../format";
-import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "../form-field";
 import type { WorkOrderDetail as Detail, WorkOrderStatus } from "../maintenance-types";
 import { Page, Status } from "../page";
 import { Link } from "../router";
@@ -12,69 +11,9 @@ import { useApi } from "../use-api";
 import { workOrderIsNewer } from "../live-merge";
 import { useLiveWorkOrders } from "../live-work-orders";
 import { bookingText, formatCost, nextActions, PRIORITY_TEXT, STATUS_TEXT } from "../work-order-status";
+import { CompleteForm } from "../work-order-complete-form";
 import { WorkOrderNotesForm } from "../work-order-notes-form";
 import "../maintenance.css";
-
-function CompleteForm({ wo, etag, onDone }: { wo: Detail; etag: string | null; onDone: (wo: Detail) => void }) {
-  const [cost, setCost] = useState(wo.costCents === null ? "" : (wo.costCents / 100).toFixed(2));
-  const [notes, setNotes] = useState(wo.notes ?? "");
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const amount = parseNumber(cost);
-    if (amount === undefined || (amount !== null && amount < 0)) {
-      setFieldErrors({ cost: "Enter the cost as an amount, for example 149.90." });
-      setFormError("Please correct the field marked below.");
-      document.getElementById("complete-cost")?.focus();
-      return;
-    }
-    setBusy(true);
-    setFieldErrors({});
-    setFormError(null);
-    try {
-      const costCents = amount === null ? null : Math.round(amount * 100);
-      // Notes only when changed here, so someone else's notes are never overwritten with the loaded copy.
-      const changedNotes = (notes || null) !== wo.notes ? { notes: notes || null } : {};
-      onDone(
-        await unwrap(
-          client.api["work-orders"][":id"].$patch(
-            { param: { id: wo.id }, json: { status: "completed", costCents, ...changedNotes } },
-            ifMatch(etag),
-          ),
-        ),
-      );
-    } catch (error) {
-      if (isStale(error)) {
-        setFormError(staleMessage("work order"));
-        return;
-      }
-      const { fields, message: form } = problemFields(error, (path) => (path === "costCents" ? "cost" : path === "notes" ? "notes" : null));
-      setFieldErrors(fields);
-      setFormError(form);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <form id="complete" className="panel" onSubmit={submit} noValidate aria-labelledby="complete-heading">
-      <h2 id="complete-heading">Complete the work</h2>
-      <FormMessage message={formError} error />
-      <Field id="complete-cost" label="Cost (parts and labour)" hint="In your currency, for example 149.90." error={fieldErrors.cost}>
-        {(aria) => <input {...aria} inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} />}
-      </Field>
-      <Field id="complete-notes" label="Notes (optional)" error={fieldErrors.notes}>
-        {(aria) => <textarea {...aria} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />}
-      </Field>
-      <button type="submit" className="button primary" disabled={busy}>
-        {busy ? "Saving…" : "Mark completed"}
-      </button>
-    </form>
-  );
-}
 
 export default function WorkOrderDetail({ id }: { id: string }) {
   const [reloads, setReloads] = useState(0);
@@ -190,7 +129,7 @@ export default function WorkOrderDetail({ id }: { id: string }) {
               ))}
             </div>
           ) : null}
-          {wo.status === "in_progress" ? <CompleteForm wo={wo} etag={etag} onDone={completed} /> : null}
+          {wo.status === "in_progress" ? <CompleteForm wo={wo} etag={etag} meters={vehicle.data ?? null} onDone={completed} /> : null}
           <WorkOrderNotesForm
             wo={wo}
             etag={etag}
@@ -202,6 +141,7 @@ export default function WorkOrderDetail({ id }: { id: string }) {
               const fresh = await withEtag(client.api["work-orders"][":id"].$get({ param: { id } }), unwrap);
               setUpdated(fresh.data);
               setSavedEtag(fresh.etag);
+              return fresh.data;
             }}
           />
           <h2>History</h2>

@@ -2,9 +2,11 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
+import { assertIfMatch, etagOf } from "../../lib/etag";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { BaySchema, CreateBayBody, PatchBayBody } from "../../schemas/maintenance";
 import { createBay, getBay, listBays, publicBay, updateBay } from "../../services/shop";
 
@@ -34,7 +36,7 @@ const getBayRoute = createRoute({
   path: "/{id}",
   summary: "One bay",
   request: { params: IdParam },
-  responses: { 200: json(BaySchema, "The bay"), 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: { 200: withEtag(BaySchema, "The bay, with its ETag for If-Match"), 401: errors[401], 403: errors[403], 404: errors[404] },
 });
 const patchBayRoute = createRoute({
   ...bayBase,
@@ -42,7 +44,15 @@ const patchBayRoute = createRoute({
   path: "/{id}",
   summary: "Change a bay (existing bookings stay as they are)",
   request: { params: IdParam, ...jsonBody(PatchBayBody) },
-  responses: { 200: json(BaySchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  parameters: [ifMatchParameter],
+  responses: {
+    200: withEtag(BaySchema, "Updated, with its new ETag"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    412: precondition412(BaySchema),
+  },
 });
 
 export const bayRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
@@ -59,13 +69,22 @@ export const bayRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     return c.json(publicBay(bay), 201);
   })
   .openapi(getBayRoute, async (c) => {
-    const bay = await getBay(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id);
-    return c.json(publicBay(bay), 200);
+    const bay = publicBay(await getBay(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id));
+    c.header("etag", await etagOf(bay));
+    return c.json(bay, 200);
   })
   .openapi(patchBayRoute, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const bay = await updateBay(database(c.env.DB), c.get("auth").tenantId, id, body);
+    const { tenantId } = c.get("auth");
+    const db = database(c.env.DB);
+    const ifMatch = c.req.header("if-match");
+    if (ifMatch !== undefined) {
+      const current = publicBay(await getBay(db, tenantId, id));
+      assertIfMatch(ifMatch, "bay", current, await etagOf(current));
+    }
+    const bay = publicBay(await updateBay(db, tenantId, id, body));
     c.set("audit", { action: "bay.update", targetType: "bay", targetId: id, detail: { fields: Object.keys(body) } });
-    return c.json(publicBay(bay), 200);
+    c.header("etag", await etagOf(bay));
+    return c.json(bay, 200);
   });

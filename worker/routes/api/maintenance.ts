@@ -2,9 +2,11 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
+import { assertIfMatch, etagOf } from "../../lib/etag";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import {
   AutoScheduleBody,
   AutoScheduleResult,
@@ -77,7 +79,7 @@ const getPlanRoute = createRoute({
   path: "/plans/{id}",
   summary: "One plan",
   request: { params: IdParam },
-  responses: { 200: json(PlanSchema, "The plan"), 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: { 200: withEtag(PlanSchema, "The plan, with its ETag for If-Match"), 401: errors[401], 403: errors[403], 404: errors[404] },
 });
 const patchPlanRoute = createRoute({
   ...managed,
@@ -85,7 +87,15 @@ const patchPlanRoute = createRoute({
   path: "/plans/{id}",
   summary: "Change a plan (the result must still have an every*), optionally with baselines",
   request: { params: IdParam, ...jsonBody(PatchPlanBody) },
-  responses: { 200: json(PlanSchema, "Updated"), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+  parameters: [ifMatchParameter],
+  responses: {
+    200: withEtag(PlanSchema, "Updated, with its new ETag"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    412: precondition412(PlanSchema),
+  },
 });
 const deletePlanRoute = createRoute({
   ...managed,
@@ -237,8 +247,9 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     return c.json(publicPlan(plan), 201);
   })
   .openapi(getPlanRoute, async (c) => {
-    const plan = await getPlan(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id);
-    return c.json(publicPlan(plan), 200);
+    const plan = publicPlan(await getPlan(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id));
+    c.header("etag", await etagOf(plan));
+    return c.json(plan, 200);
   })
   .openapi(patchPlanRoute, async (c) => {
     const { id } = c.req.valid("param");
@@ -247,6 +258,8 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     const { tenantId } = c.get("auth");
     const db = database(c.env.DB);
     const before = await getPlan(db, tenantId, id);
+    const current = publicPlan(before);
+    assertIfMatch(c.req.header("if-match"), "plan", current, await etagOf(current));
     const draft = { id, vehicleIds: before.vehicleIds, vehicleType: before.vehicleType, ...pick(fields) };
     const items: BaselineInput[] = (baselines ?? []).map((b) => ({ ...b, planId: id }));
     const fleet = items.length ? await checkBaselines(db, tenantId, items, "baselines", new Map([[id, draft]])) : new Map();
@@ -259,6 +272,7 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
       targetId: id,
       detail: { fields: Object.keys(body) },
     });
+    c.header("etag", await etagOf(publicPlan(plan)));
     return c.json(publicPlan(plan), 200);
   })
   .openapi(deletePlanRoute, async (c) => {

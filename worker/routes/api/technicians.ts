@@ -2,9 +2,11 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
+import { assertIfMatch, etagOf } from "../../lib/etag";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { CreateTechnicianBody, PatchTechnicianBody, TechnicianSchema } from "../../schemas/maintenance";
 import { createTechnician, getTechnician, listTechnicians, publicTechnician, updateTechnician } from "../../services/shop";
 
@@ -42,7 +44,12 @@ const getTechnicianRoute = createRoute({
   path: "/{id}",
   summary: "One technician",
   request: { params: IdParam },
-  responses: { 200: json(TechnicianSchema, "The technician"), 401: errors[401], 403: errors[403], 404: errors[404] },
+  responses: {
+    200: withEtag(TechnicianSchema, "The technician, with its ETag for If-Match"),
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+  },
 });
 const patchTechnicianRoute = createRoute({
   ...technicianBase,
@@ -50,13 +57,15 @@ const patchTechnicianRoute = createRoute({
   path: "/{id}",
   summary: "Change a technician (existing bookings stay as they are)",
   request: { params: IdParam, ...jsonBody(PatchTechnicianBody) },
+  parameters: [ifMatchParameter],
   responses: {
-    200: json(TechnicianSchema, "Updated"),
+    200: withEtag(TechnicianSchema, "Updated, with its new ETag"),
     400: errors[400],
     401: errors[401],
     403: errors[403],
     404: errors[404],
     409: errors[409],
+    412: precondition412(TechnicianSchema),
   },
 });
 
@@ -74,13 +83,22 @@ export const technicianRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInv
     return c.json(publicTechnician(technician), 201);
   })
   .openapi(getTechnicianRoute, async (c) => {
-    const technician = await getTechnician(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id);
-    return c.json(publicTechnician(technician), 200);
+    const technician = publicTechnician(await getTechnician(database(c.env.DB), c.get("auth").tenantId, c.req.valid("param").id));
+    c.header("etag", await etagOf(technician));
+    return c.json(technician, 200);
   })
   .openapi(patchTechnicianRoute, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const technician = await updateTechnician(database(c.env.DB), c.get("auth").tenantId, id, body);
+    const { tenantId } = c.get("auth");
+    const db = database(c.env.DB);
+    const ifMatch = c.req.header("if-match");
+    if (ifMatch !== undefined) {
+      const current = publicTechnician(await getTechnician(db, tenantId, id));
+      assertIfMatch(ifMatch, "technician", current, await etagOf(current));
+    }
+    const technician = publicTechnician(await updateTechnician(db, tenantId, id, body));
     c.set("audit", { action: "technician.update", targetType: "technician", targetId: id, detail: { fields: Object.keys(body) } });
-    return c.json(publicTechnician(technician), 200);
+    c.header("etag", await etagOf(technician));
+    return c.json(technician, 200);
   });

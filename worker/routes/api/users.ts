@@ -4,17 +4,19 @@ import type { AppEnv } from "../../env";
 import { database, inTenant } from "../../db/client";
 import { users } from "../../db/schema";
 import { decodeCursor, page } from "../../lib/cursor";
+import { assertIfMatch, etagOf } from "../../lib/etag";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize } from "../../middleware/authorize";
 import { CreateUserBody, Role, UserSchema } from "../../schemas/accounts";
+import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { UserBadgesSchema } from "../../schemas/engagement";
 import { GroupList } from "../../schemas/groups";
 import { userBadges } from "../../services/engagement-leaderboard";
 import { isOptedOut } from "../../services/engagement-settings";
 import { tenantHub } from "../../lib/hub";
-import { createUser, listUsers, publicUser, updateUser } from "../../services/users";
+import { createUser, findUser, listUsers, publicUser, updateUser } from "../../services/users";
 
 /** /api/users: the tenant's users, and each user's public badges. */
 const anyone = authorize(ANY_ROLE);
@@ -55,15 +57,35 @@ const update = createRoute({
   security: bearerSecurity,
   middleware: [authorize(["admin"])] as const,
   request: { params: IdParam, ...jsonBody(UpdateUserBody) },
+  parameters: [ifMatchParameter],
   responses: {
-    200: json(UserSchema, "Updated"),
+    200: withEtag(UserSchema, "Updated, with its new ETag"),
     400: errors[400],
     401: errors[401],
     403: errors[403],
     404: errors[404],
     409: errors[409],
+    412: precondition412(UserSchema),
   },
 });
+
+const read = createRoute({
+  method: "get",
+  path: "/{id}",
+  summary: "One user (admin, manager), with its ETag for If-Match",
+  tags: ["Users"],
+  security: bearerSecurity,
+  middleware: [authorize(["admin", "manager"])] as const,
+  request: { params: IdParam },
+  responses: { 200: withEtag(UserSchema, "The user"), 401: errors[401], 403: errors[403], 404: errors[404] },
+});
+
+/** The user as the API shows it, or 404 (another tenant's user included). */
+async function publicUserOr404(env: Env, tenantId: string, id: string) {
+  const user = await findUser(database(env.DB), tenantId, id);
+  if (!user) throw new AppError("not_found", "No such user.");
+  return publicUser(user);
+}
 
 const list = createRoute({
   method: "get",
@@ -102,10 +124,21 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     if (id === auth.userId && (changes.active === false || (changes.role && changes.role !== "admin"))) {
       throw new AppError("conflict", "You cannot deactivate yourself or give up your own admin role.");
     }
+    const ifMatch = c.req.header("if-match");
+    if (ifMatch !== undefined) {
+      const current = await publicUserOr404(c.env, auth.tenantId, id);
+      assertIfMatch(ifMatch, "user", current, await etagOf(current));
+    }
     const { user, revoked } = await updateUser(database(c.env.DB), auth.tenantId, id, changes);
     if (revoked) await tenantHub(c.env, auth.tenantId).endSessions(auth.tenantId, id);
     c.set("audit", { action: "user.update", targetType: "user", targetId: id, detail: { fields: Object.keys(changes), revoked } });
+    c.header("etag", await etagOf(publicUser(user)));
     return c.json(publicUser(user), 200);
+  })
+  .openapi(read, async (c) => {
+    const user = await publicUserOr404(c.env, c.get("auth").tenantId, c.req.valid("param").id);
+    c.header("etag", await etagOf(user));
+    return c.json(user, 200);
   })
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
