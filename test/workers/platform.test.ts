@@ -78,7 +78,7 @@ describe("webhook secret rotation", () => {
       previousWebhookSecretEnc: row!.previous_webhook_secret_enc as string,
       previousSecretExpiresAt: row!.previous_secret_expires_at as number,
     } as Parameters<typeof activeWebhookSecrets>[0];
-    expect(await activeWebhookSecrets(asTenant, env.ENCRYPTION_KEY)).toEqual([rotated.webhookSecret, tenant.webhookSecret]);
+    expect(await activeWebhookSecrets(asTenant, keyringOf(env))).toEqual([rotated.webhookSecret, tenant.webhookSecret]);
 
     // A cron run 25 h later forgets the old secret.
     const ctx = createExecutionContext();

@@ -8,6 +8,8 @@ import { and, eq } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
 import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type Delivery } from "../db/schema";
 import { decryptSecret } from "../lib/crypto";
+import { keyringOf } from "../lib/keyring";
+import { sealedAt } from "../lib/sealed-fields";
 import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
 import { cancel, claim, markSent, release, settle } from "./delivery-state";
@@ -91,9 +93,10 @@ async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promis
 
 /** The current secret, and the previous one while its 24 h overlap after a rotation lasts. */
 async function signingSecrets(env: Env, hook: typeof outboundWebhooks.$inferSelect, now: number) {
-  const secret = await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY);
+  const at = sealedAt.outboundWebhookSecret(hook.tenantId, hook.id);
+  const secret = await decryptSecret(hook.secretEnc, keyringOf(env), at);
   const overlapping = hook.previousSecretEnc && (hook.previousSecretValidUntil ?? 0) > now;
-  return { secret, previousSecret: overlapping ? await decryptSecret(hook.previousSecretEnc!, env.ENCRYPTION_KEY) : null };
+  return { secret, previousSecret: overlapping ? await decryptSecret(hook.previousSecretEnc!, keyringOf(env), at) : null };
 }
 
 /**

@@ -4,6 +4,7 @@ import { vehicles } from "../../db/schema";
 import { iso } from "../../lib/time";
 import { ingestEvents } from "../../services/ingest";
 import { loadIntegration, saveIntegrationState, tenantsWithIntegration } from "../../services/integrations";
+import { keyringOf } from "../../lib/keyring";
 import { authenticate, getEntities, getFeed, type FetchLike, type GeotabSession } from "./client";
 import { FEED_TYPES, mapGeotabFeed, uncodedDiagnostics, type DeviceEvent, type DiagnosticInfo, type FeedType } from "./mapping";
 
@@ -151,7 +152,7 @@ const save = (db: Db, tenantId: string, state: GeotabState) => saveIntegrationSt
 /** Polls one tenant's Geotab feeds once. Throws (after saving the rounds already done) if a step fails. */
 export async function pollGeotab(env: Env, tenantId: string, fetchImpl: FetchLike = fetch, options: PollOptions = {}): Promise<PollResult> {
   const db = database(env.DB);
-  const integration = await loadIntegration(db, env.ENCRYPTION_KEY, tenantId, "geotab");
+  const integration = await loadIntegration(db, keyringOf(env), tenantId, "geotab");
   if (!integration) return { configured: false, accepted: 0, skippedUnknownDevices: 0, unmapped: 0, state: null };
   const now = options.now ?? Date.now();
   const limit = options.resultsLimit ?? RESULTS_LIMIT;

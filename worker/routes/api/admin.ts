@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { safeEqual } from "../../lib/crypto";
+import { keyringOf } from "../../lib/keyring";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { bearerToken } from "../../middleware/authorize";
@@ -38,7 +39,7 @@ const create = createRoute({
 
 export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(create, async (c) => {
   const body = c.req.valid("json");
-  const created = await createTenant(database(c.env.DB), c.env.ENCRYPTION_KEY, body);
+  const created = await createTenant(database(c.env.DB), keyringOf(c.env), body);
   c.set("audit", {
     action: "tenant.create",
     tenantId: created.tenant.id,
