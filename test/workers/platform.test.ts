@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../worker";
 import { app } from "../../worker/app";
 import { call, countRows, createTenant, userWithRole } from "./helpers";
+import { keyringOf } from "../../worker/lib/keyring";
 
 describe("limits, errors and headers", () => {
   it("answers 413 problem JSON for a body over 1 MiB and stores nothing", async () => {
