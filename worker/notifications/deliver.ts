@@ -10,6 +10,7 @@ import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type De
 import { decryptSecret } from "../lib/crypto";
 import { keyringOf } from "../lib/keyring";
 import { sealedAt } from "../lib/sealed-fields";
+import { openUser } from "../services/users";
 import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
 import { cancel, claim, markSent, release, settle } from "./delivery-state";
@@ -74,7 +75,8 @@ async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promis
     .where(inTenant(users, row.tenantId, eq(users.id, row.userId ?? "")));
   if (!user) return "The recipient no longer exists";
   const message = renderSpec(row.message as unknown as DeliverySpec, env.APP_URL);
-  const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email: user.email, phone: user.phone } };
+  const { email, phone } = await openUser(keyringOf(env), user); // the only place an address is opened to send
+  const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email, phone } };
   if (row.channel === "push") {
     const [sub] = await db
       .select()

@@ -8,6 +8,7 @@ import { newId } from "../lib/ids";
 import { hashPassword } from "../lib/password";
 import { AppError } from "../lib/problem";
 import { defaultRuleRows } from "./rules";
+import { newUserRow } from "./users";
 
 /** How long a rotated-out webhook secret keeps verifying, so vendors can switch over. */
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -31,14 +32,7 @@ export async function createTenant(db: Db, keyring: Keyring, input: NewTenant) {
   try {
     await db.batch([
       db.insert(tenants).values({ id: tenantId, slug: input.slug, name: input.name, webhookSecretEnc }),
-      db.insert(users).values({
-        id: adminId,
-        tenantId,
-        email: input.adminEmail,
-        name: "Administrator",
-        role: "admin",
-        passwordHash,
-      }),
+      db.insert(users).values(await newUserRow(keyring, tenantId, { email: input.adminEmail, name: "Administrator", role: "admin", passwordHash }, adminId)),
       db.insert(alertRules).values(defaultRuleRows(tenantId)),
     ]);
   } catch (error) {

@@ -14,6 +14,7 @@ import { GroupList } from "../../schemas/groups";
 import { userBadges } from "../../services/engagement-leaderboard";
 import { isOptedOut } from "../../services/engagement-settings";
 import { tenantHub } from "../../lib/hub";
+import { keyringOf } from "../../lib/keyring";
 import { createUser, listUsers, publicUser, updateUser } from "../../services/users";
 
 /** /api/users: the tenant's users, and each user's public badges. */
@@ -90,7 +91,7 @@ const badgesOfUser = createRoute({
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(create, async (c) => {
     const auth = c.get("auth");
-    const user = await createUser(database(c.env.DB), auth.tenantId, c.req.valid("json"));
+    const user = await createUser(database(c.env.DB), keyringOf(c.env), auth.tenantId, c.req.valid("json"));
     c.set("audit", { action: "user.create", targetType: "user", targetId: user.id, detail: { role: user.role } });
     return c.json(publicUser(user), 201);
   })
@@ -102,7 +103,7 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     if (id === auth.userId && (changes.active === false || (changes.role && changes.role !== "admin"))) {
       throw new AppError("conflict", "You cannot deactivate yourself or give up your own admin role.");
     }
-    const { user, revoked } = await updateUser(database(c.env.DB), auth.tenantId, id, changes);
+    const { user, revoked } = await updateUser(database(c.env.DB), keyringOf(c.env), auth.tenantId, id, changes);
     if (revoked) await tenantHub(c.env, auth.tenantId).endSessions(auth.tenantId, id);
     c.set("audit", { action: "user.update", targetType: "user", targetId: id, detail: { fields: Object.keys(changes), revoked } });
     return c.json(publicUser(user), 200);
@@ -110,7 +111,7 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const after = decodeCursor(cursor, 1) as [string] | undefined;
-    const rows = await listUsers(database(c.env.DB), c.get("auth").tenantId, limit, after?.[0]);
+    const rows = await listUsers(database(c.env.DB), keyringOf(c.env), c.get("auth").tenantId, limit, after?.[0]);
     const result = page(rows, limit, (u) => [u.id]);
     return c.json({ items: result.items.map(publicUser), nextCursor: result.nextCursor }, 200);
   })
