@@ -11,6 +11,7 @@ import { scoreTouchedVehicles } from "./model-scoring";
 import type { PredictiveOutcomes } from "./predictive-outcomes";
 import type { TenantDirectory } from "./tenant-directory";
 import type { VehicleStates } from "./vehicle-states";
+import { logError } from "../worker/lib/logger";
 
 export interface IngestDeps {
   storage: DurableObjectStorage;
@@ -113,7 +114,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
 }
 
 const logAfterSave = (step: string, error: unknown) =>
-  console.error(JSON.stringify({ level: "error", job: "ingest.afterSave", step, error: String(error) }));
+  logError({ job: "ingest.afterSave", step }, error);
 
 function afterSave(step: string, run: () => void) {
   try {

@@ -4,6 +4,7 @@ import { tenants } from "./db/schema";
 import { tenantHub } from "./lib/hub";
 import { purgeExpiredThrottles } from "./services/login-throttle";
 import { sweepStaleDeliveries } from "./notifications/sweep";
+import { logError, logWarn } from "./lib/logger";
 
 /**
  * The cron sweep, a backstop: every tenant's time-driven work (maintenance reminders and plan
@@ -36,9 +37,9 @@ export async function rearmTenantAlarms(env: Env, tenantIds: string[]) {
       const state = await tenantHub(env, tenantId).ensureAlarm(tenantId);
       if (state.overdue) overdue.push({ tenantId, alarmAt: state.alarmAt });
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", job: "alarm.backstop", tenantId, error: String(error) }));
+      logError({ job: "alarm.backstop", tenantId }, error);
     }
   }
-  if (overdue.length) console.warn(JSON.stringify({ level: "warn", job: "alarm.backstop", overdue }));
+  if (overdue.length) logWarn({ job: "alarm.backstop", overdue });
   return overdue;
 }

@@ -10,6 +10,7 @@ import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type De
 import { decryptSecret } from "../lib/crypto";
 import { keyringOf } from "../lib/keyring";
 import { sealedAt } from "../lib/sealed-fields";
+import { describeError, logError } from "../lib/logger";
 import { openUser } from "../services/users";
 import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
@@ -203,16 +204,7 @@ async function recordSent(db: Db, id: string, providerId: string | undefined) {
     try {
       await markSent(db, id, Date.now());
     } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          job: "deliver",
-          deliveryId: id,
-          providerId,
-          error: `sent but not recorded: ${String(error)}`,
-          first: String(first),
-        }),
-      );
+      logError({ job: "deliver", deliveryId: id, providerId, note: "sent but not recorded", first: describeError(first) }, error);
       throw error;
     }
   }

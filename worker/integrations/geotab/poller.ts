@@ -7,6 +7,7 @@ import { loadIntegration, saveIntegrationState, tenantsWithIntegration } from ".
 import { keyringOf } from "../../lib/keyring";
 import { authenticate, getEntities, getFeed, type FetchLike, type GeotabSession } from "./client";
 import { FEED_TYPES, mapGeotabFeed, uncodedDiagnostics, type DeviceEvent, type DiagnosticInfo, type FeedType } from "./mapping";
+import { logError } from "../../lib/logger";
 
 /**
  * Geotab has no push: this polls MyGeotab's `GetFeed` for each feed type from the version stored
@@ -200,7 +201,7 @@ export async function pollAllGeotab(env: Env, fetchImpl: FetchLike = fetch) {
       accepted += (await pollGeotab(env, tenantId, fetchImpl)).accepted;
     } catch (error) {
       failed.push(tenantId);
-      console.error(JSON.stringify({ level: "error", job: "geotab.poll", tenantId, error: String(error) }));
+      logError({ job: "geotab.poll", tenantId }, error);
     }
   }
   return { tenants: tenantIds.length, accepted, failed };
