@@ -2,7 +2,9 @@ import { and, isNotNull, lte } from "drizzle-orm";
 import { database } from "./db/client";
 import { tenants } from "./db/schema";
 import { tenantHub } from "./lib/hub";
+import { keyringOf } from "./lib/keyring";
 import { purgeExpiredThrottles } from "./services/login-throttle";
+import { sealPendingUsers } from "./services/users";
 import { sweepStaleDeliveries } from "./notifications/sweep";
 import { logError, logWarn } from "./lib/logger";
 
@@ -20,6 +22,7 @@ export async function runSweep(env: Env, now = Date.now()) {
     (await db.select({ id: tenants.id }).from(tenants)).map((t) => t.id),
   );
   await sweepStaleDeliveries(env, now); // deliveries whose queue job was lost or whose send stalled
+  await sealPendingUsers(db, keyringOf(env)); // migration 0023's backfill: users still in clear (normally none)
   await db.batch([
     purgeExpiredThrottles(db, now),
     db

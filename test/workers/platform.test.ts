@@ -75,6 +75,7 @@ describe("webhook secret rotation", () => {
     const { activeWebhookSecrets } = await import("../../worker/services/tenants");
     const row = await env.DB.prepare("SELECT * FROM tenants WHERE id = ?").bind(tenant.id).first();
     const asTenant = {
+      id: tenant.id, // ciphertexts are bound to their tenant
       webhookSecretEnc: row!.webhook_secret_enc as string,
       previousWebhookSecretEnc: row!.previous_webhook_secret_enc as string,
       previousSecretExpiresAt: row!.previous_secret_expires_at as number,
