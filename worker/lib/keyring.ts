@@ -58,7 +58,8 @@ export class Keyring {
       configured[LEGACY_ID] = secrets.ENCRYPTION_KEY;
     }
     for (const [id, value] of Object.entries(configured)) {
-      if (!KEY_ID.test(id) || typeof value !== "string") throw new Error(`PII_KEYS: key "${id}" must be a base64 string under an id of [A-Za-z0-9_-]`);
+      if (!KEY_ID.test(id) || typeof value !== "string")
+        throw new Error(`PII_KEYS: key "${id}" must be a base64 string under an id of [A-Za-z0-9_-]`);
       this.keys.set(id, importAesKey(value, id));
     }
     this.activeId = secrets.PII_ACTIVE_KEY || (this.keys.size === 1 ? [...this.keys.keys()][0]! : "");
@@ -74,7 +75,11 @@ export class Keyring {
   async seal(plaintext: string, at: SealedAt): Promise<string> {
     const iv = randomBytes(12);
     const key = await this.keys.get(this.activeId)!;
-    const data = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: associatedData(this.activeId, at) }, key, utf8(plaintext));
+    const data = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: associatedData(this.activeId, at) },
+      key,
+      utf8(plaintext),
+    );
     return `v2.${this.activeId}.${toBase64(iv)}.${toBase64(new Uint8Array(data))}`;
   }
 
@@ -86,7 +91,11 @@ export class Keyring {
       const [, keyId, iv, data] = parts as [string, string, string, string];
       const key = this.keys.get(keyId);
       if (!key) throw new Error(`Unknown encryption key id "${keyId}"`);
-      plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv), additionalData: associatedData(keyId, at) }, await key, fromBase64(data));
+      plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: fromBase64(iv), additionalData: associatedData(keyId, at) },
+        await key,
+        fromBase64(data),
+      );
     } else if (parts[0] === "v1" && parts.length === 3 && this.legacy) {
       plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(parts[1]!) }, await this.legacy, fromBase64(parts[2]!));
     } else {

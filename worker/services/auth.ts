@@ -58,7 +58,11 @@ export async function login(
       targetType: "user",
       targetId: user?.id ?? null,
       // The blind index, never the address: an admin can match it to a user, a log reader cannot read it.
-      detail: { emailIndex: tenant ? await emailIndex(keyring, tenant.id, input.email) : null, tenant: input.tenant, ...(user && passwordOk ? { reason: "inactive" } : {}) },
+      detail: {
+        emailIndex: tenant ? await emailIndex(keyring, tenant.id, input.email) : null,
+        tenant: input.tenant,
+        ...(user && passwordOk ? { reason: "inactive" } : {}),
+      },
       ...client,
     });
     return { ok: false };

@@ -67,7 +67,12 @@ export async function sealPhone(keyring: Keyring, tenantId: string, userId: stri
 }
 
 /** The row of a new user, email and phone sealed (also used by tenant creation for its first admin). */
-export async function newUserRow(keyring: Keyring, tenantId: string, input: Omit<NewUser, "password"> & { passwordHash: string }, id = newId("usr")) {
+export async function newUserRow(
+  keyring: Keyring,
+  tenantId: string,
+  input: Omit<NewUser, "password"> & { passwordHash: string },
+  id = newId("usr"),
+) {
   return {
     id,
     tenantId,

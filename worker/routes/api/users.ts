@@ -16,6 +16,7 @@ import { isOptedOut } from "../../services/engagement-settings";
 import { tenantHub } from "../../lib/hub";
 import { keyringOf } from "../../lib/keyring";
 import { createUser, listUsers, publicUser, updateUser } from "../../services/users";
+import { eraseUser, eraseUserRoute, exportUser, exportUserRoute } from "./users-gdpr";
 
 /** /api/users: the tenant's users, and each user's public badges. */
 const anyone = authorize(ANY_ROLE);
@@ -122,4 +123,6 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     const user = await db.query.users.findFirst({ where: inTenant(users, auth.tenantId, eq(users.id, id)), columns: { id: true } });
     if (!user || (id !== auth.userId && (await isOptedOut(db, auth.tenantId, id)))) throw new AppError("not_found", "No such user.");
     return c.json({ userId: id, badges: await userBadges(c.env.DB, auth.tenantId, id) }, 200);
-  });
+  })
+  .openapi(exportUserRoute, exportUser)
+  .openapi(eraseUserRoute, eraseUser);
