@@ -113,8 +113,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
   return { ok: true, accepted: events.length };
 }
 
-const logAfterSave = (step: string, error: unknown) =>
-  logError({ job: "ingest.afterSave", step }, error);
+const logAfterSave = (step: string, error: unknown) => logError({ job: "ingest.afterSave", step }, error);
 
 function afterSave(step: string, run: () => void) {
   try {

@@ -235,17 +235,15 @@ describe("log hygiene", () => {
     const email = "leak-check@pii-check.example";
     try {
       // Violates NOT NULL (no tenant): drizzle's error text carries every bound parameter.
-      await db
-        .insert(users)
-        .values({
-          id: "usr_leak",
-          tenantId: null as unknown as string,
-          legacyEmail: email,
-          name: "L",
-          role: "driver",
-          legacyPhone: "+4915199998888",
-          passwordHash: "pbkdf2-sha256$1$c2FsdA==$aGFzaA==",
-        });
+      await db.insert(users).values({
+        id: "usr_leak",
+        tenantId: null as unknown as string,
+        legacyEmail: email,
+        name: "L",
+        role: "driver",
+        legacyPhone: "+4915199998888",
+        passwordHash: "pbkdf2-sha256$1$c2FsdA==$aGFzaA==",
+      });
       expect.unreachable();
     } catch (error) {
       expect(String(error)).toContain(email); // what the old `String(error)` logs wrote

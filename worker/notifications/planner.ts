@@ -186,7 +186,8 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
           }
         }
       }
-      const unreachable = (channel === "sms" || channel === "voice") && !recipient.hasPhone ? "No phone number on the user's profile" : null;
+      const unreachable =
+        (channel === "sms" || channel === "voice") && !recipient.hasPhone ? "No phone number on the user's profile" : null;
       const holdMs = digesting ? prefs.digestMinutes * 60_000 : step === 0 && !critical ? ctx.groupWaitMs : 0;
       const dueAt = Math.max(now + holdMs, quietEnd ?? 0);
       const id = await deliveryId([alert.id, recipient.userId, channel, step, target]);

@@ -32,7 +32,11 @@ export async function createTenant(db: Db, keyring: Keyring, input: NewTenant) {
   try {
     await db.batch([
       db.insert(tenants).values({ id: tenantId, slug: input.slug, name: input.name, webhookSecretEnc }),
-      db.insert(users).values(await newUserRow(keyring, tenantId, { email: input.adminEmail, name: "Administrator", role: "admin", passwordHash }, adminId)),
+      db
+        .insert(users)
+        .values(
+          await newUserRow(keyring, tenantId, { email: input.adminEmail, name: "Administrator", role: "admin", passwordHash }, adminId),
+        ),
       db.insert(alertRules).values(defaultRuleRows(tenantId)),
     ]);
   } catch (error) {

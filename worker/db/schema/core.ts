@@ -65,9 +65,7 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex("users_tenant_email_index").on(t.tenantId, t.emailIndex),
-    index("users_unsealed")
-      .on(t.id)
-      .where(sql`email_index IS NULL`),
+    index("users_unsealed").on(t.id).where(sql`email_index IS NULL`),
   ],
 );
 
