@@ -8,6 +8,10 @@ export const TEST_SECRETS = {
   PLATFORM_ADMIN_TOKEN: "test-platform-admin-token-0123456789",
   JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
   ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+  // The keyring (docs/configuration.md): two keys so rotation can be tested, k2 active.
+  PII_KEYS: JSON.stringify({ k1: "ZmxlZXRwdWxzZS10ZXN0LXBpaS1rZXktb25lLTAwMDE=", k2: "ZmxlZXRwdWxzZS10ZXN0LXBpaS1rZXktdHdvLTAwMDI=" }),
+  PII_ACTIVE_KEY: "k2",
+  PII_INDEX_KEY: "ZmxlZXRwdWxzZS10ZXN0LWJsaW5kLWluZGV4LWtleSE=",
 };
 
 export default defineConfig(async () => {

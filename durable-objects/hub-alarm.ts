@@ -18,6 +18,7 @@ import type { ReadingsStore } from "./readings-store";
 import { ALERT_WORK_DELAY_MS } from "./deferred-writes";
 import { daysMs, pruneObject } from "./retention";
 import { type JobName, PERIODIC_JOBS, Schedule } from "./schedule";
+import { logError, logWarn } from "../worker/lib/logger";
 
 /** How often a tenant with a Geotab integration is polled (Geotab has no push). */
 export const GEOTAB_POLL_MS = 60_000;
@@ -50,7 +51,7 @@ export interface AlarmDeps {
 }
 
 const log = (level: "error" | "warn", job: string, tenantId: string, error: unknown) =>
-  console.error(JSON.stringify({ level, job, tenantId, error: String(error) }));
+  (level === "error" ? logError : logWarn)({ job, tenantId }, error);
 
 /**
  * One alarm drives everything time-based in the object (docs/time-driven-work.md): the alert

@@ -11,6 +11,7 @@ import { scoreTouchedVehicles } from "./model-scoring";
 import type { PredictiveOutcomes } from "./predictive-outcomes";
 import type { TenantDirectory } from "./tenant-directory";
 import type { VehicleStates } from "./vehicle-states";
+import { logError } from "../worker/lib/logger";
 
 export interface IngestDeps {
   storage: DurableObjectStorage;
@@ -115,8 +116,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
   return { ok: true, accepted: events.length };
 }
 
-const logAfterSave = (step: string, error: unknown) =>
-  console.error(JSON.stringify({ level: "error", job: "ingest.afterSave", step, error: String(error) }));
+const logAfterSave = (step: string, error: unknown) => logError({ job: "ingest.afterSave", step }, error);
 
 function afterSave(step: string, run: () => void) {
   try {

@@ -41,6 +41,7 @@ import { problemRoutes } from "./routes/problems";
 import { motiveWebhookRoutes } from "./routes/webhooks/motive";
 import { samsaraWebhookRoutes } from "./routes/webhooks/samsara";
 import { telemetryWebhookRoutes } from "./routes/webhooks/telemetry";
+import { logError } from "./lib/logger";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -71,7 +72,7 @@ const problemContext = (c: Context<AppEnv>): ProblemContext => ({ origin: new UR
 function toProblem(error: unknown, at: ProblemContext): Response {
   const known = error instanceof AppError ? error : error instanceof HTTPException ? fromHttpException(error) : null;
   if (known) return renderProblem(known, at);
-  console.error(JSON.stringify({ level: "error", requestId: at.requestId, error: String(error), stack: (error as Error)?.stack }));
+  logError({ requestId: at.requestId }, error); // redacted: a D1 error carries its bound parameters
   return renderProblem(new AppError("internal", `Something went wrong. Reference: ${at.requestId}`), at);
 }
 

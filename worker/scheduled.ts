@@ -2,8 +2,11 @@ import { and, isNotNull, lte } from "drizzle-orm";
 import { database } from "./db/client";
 import { tenants } from "./db/schema";
 import { tenantHub } from "./lib/hub";
+import { keyringOf } from "./lib/keyring";
 import { purgeExpiredThrottles } from "./services/login-throttle";
+import { sealPendingUsers } from "./services/users";
 import { sweepStaleDeliveries } from "./notifications/sweep";
+import { logError, logWarn } from "./lib/logger";
 
 /**
  * The cron sweep, a backstop: every tenant's time-driven work (maintenance reminders and plan
@@ -19,6 +22,7 @@ export async function runSweep(env: Env, now = Date.now()) {
     (await db.select({ id: tenants.id }).from(tenants)).map((t) => t.id),
   );
   await sweepStaleDeliveries(env, now); // deliveries whose queue job was lost or whose send stalled
+  await sealPendingUsers(db, keyringOf(env)); // migration 0023's backfill: users still in clear (normally none)
   await db.batch([
     purgeExpiredThrottles(db, now),
     db
@@ -36,9 +40,9 @@ export async function rearmTenantAlarms(env: Env, tenantIds: string[]) {
       const state = await tenantHub(env, tenantId).ensureAlarm(tenantId);
       if (state.overdue) overdue.push({ tenantId, alarmAt: state.alarmAt });
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", job: "alarm.backstop", tenantId, error: String(error) }));
+      logError({ job: "alarm.backstop", tenantId }, error);
     }
   }
-  if (overdue.length) console.warn(JSON.stringify({ level: "warn", job: "alarm.backstop", overdue }));
+  if (overdue.length) logWarn({ job: "alarm.backstop", overdue });
   return overdue;
 }

@@ -7,6 +7,12 @@ declare namespace Cloudflare {
     JWT_SECRET: string;
     /** Base64 of 32 bytes: AES-256-GCM key for secrets at rest. */
     ENCRYPTION_KEY: string;
+    /** Keyring for secrets and personal data at rest: JSON {"k2":"<base64 32 bytes>","k1":"…"} (worker/lib/keyring.ts). */
+    PII_KEYS?: string;
+    /** The PII_KEYS id new ciphertexts use. */
+    PII_ACTIVE_KEY?: string;
+    /** Base64 of >= 32 bytes: HMAC key of blind indexes (email lookup). */
+    PII_INDEX_KEY?: string;
     /** Web Push VAPID key pair (base64url; public = uncompressed P-256 point). */
     VAPID_PUBLIC_KEY: string;
     VAPID_PRIVATE_KEY: string;

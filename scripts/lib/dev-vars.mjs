@@ -28,6 +28,10 @@ export function freshDevVars() {
     PLATFORM_ADMIN_TOKEN: `fp_admin_${randomBytes(24).toString("base64url")}`,
     JWT_SECRET: randomBytes(48).toString("base64"),
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    // The keyring of personal data and secrets at rest (docs/configuration.md); rotate with npm run keys:rotate.
+    PII_KEYS: JSON.stringify({ k1: randomBytes(32).toString("base64") }),
+    PII_ACTIVE_KEY: "k1",
+    PII_INDEX_KEY: randomBytes(32).toString("base64"),
     VAPID_PUBLIC_KEY: vapid.publicKey,
     VAPID_PRIVATE_KEY: vapid.privateKey,
     TWILIO_ACCOUNT_SID: "ACdevelopment",

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../worker";
 import { app } from "../../worker/app";
 import { call, countRows, createTenant, userWithRole } from "./helpers";
+import { keyringOf } from "../../worker/lib/keyring";
 
 describe("limits, errors and headers", () => {
   it("answers 413 problem JSON for a body over 1 MiB and stores nothing", async () => {
@@ -74,11 +75,12 @@ describe("webhook secret rotation", () => {
     const { activeWebhookSecrets } = await import("../../worker/services/tenants");
     const row = await env.DB.prepare("SELECT * FROM tenants WHERE id = ?").bind(tenant.id).first();
     const asTenant = {
+      id: tenant.id, // ciphertexts are bound to their tenant
       webhookSecretEnc: row!.webhook_secret_enc as string,
       previousWebhookSecretEnc: row!.previous_webhook_secret_enc as string,
       previousSecretExpiresAt: row!.previous_secret_expires_at as number,
     } as Parameters<typeof activeWebhookSecrets>[0];
-    expect(await activeWebhookSecrets(asTenant, env.ENCRYPTION_KEY)).toEqual([rotated.webhookSecret, tenant.webhookSecret]);
+    expect(await activeWebhookSecrets(asTenant, keyringOf(env))).toEqual([rotated.webhookSecret, tenant.webhookSecret]);
 
     // A cron run 25 h later forgets the old secret.
     const ctx = createExecutionContext();

@@ -127,7 +127,7 @@ describe("PUT/GET /api/integrations", () => {
       .all<{ vendor: string; config_enc: string }>();
     expect(rows.results.map((r) => r.vendor)).toEqual(["geotab", "samsara"]);
     for (const row of rows.results) {
-      expect(row.config_enc).toMatch(/^v1\./);
+      expect(row.config_enc).toMatch(/^v2\.k2\./); // keyring envelope, active key (docs/security.md)
       expect(row.config_enc).not.toContain(SAMSARA_SECRET);
       expect(row.config_enc).not.toContain("pa55-word-geotab");
     }

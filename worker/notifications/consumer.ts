@@ -14,6 +14,7 @@ import { planEscalation, planRaised, type Planned } from "./planner";
 import { planReminder } from "./reminders";
 import { planResolved } from "./resolved";
 import { planUpdated } from "./updated";
+import { logError, logWarn } from "../lib/logger";
 
 /** Cloudflare Queues accept delays up to 12 h; longer waits are re-checked when they come due. */
 const MAX_DELAY_S = 43_200;
@@ -45,7 +46,7 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
         // A send that throws is handed to the queue as its own job; if even that fails, the
         // planning job is retried and sends the row again (the claim keeps it to one send).
         const outcome = await deliver(env, tenantId, job.deliveryId, now).catch((error): DeliverOutcome => {
-          console.error(JSON.stringify({ level: "error", job: "deliver", deliveryId: job.deliveryId, error: String(error) }));
+          logError({ job: "deliver", deliveryId: job.deliveryId }, error);
           return { kind: "retry", delayMs: 1000 };
         });
         await followUp(env, job, outcome);
@@ -79,7 +80,7 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
   for (const message of batch.messages) {
     const parsed = NotificationJob.safeParse(message.body);
     if (!parsed.success) {
-      console.error(JSON.stringify({ level: "error", job: "notify", error: "malformed job", body: message.body }));
+      logError({ job: "notify", note: "malformed job", body: message.body });
       await env.NOTIFY_DLQ.send(message.body);
       message.ack();
       continue;
@@ -88,7 +89,7 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
       await runJob(env, parsed.data);
       message.ack();
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", job: parsed.data.type, error: String(error) }));
+      logError({ job: parsed.data.type }, error);
       message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
     }
   }
@@ -99,7 +100,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) 
   const db = database(env.DB);
   for (const message of batch.messages) {
     const parsed = NotificationJob.safeParse(message.body);
-    console.error(JSON.stringify({ level: "warn", job: "dead-letter", body: message.body }));
+    logWarn({ job: "dead-letter", body: message.body });
     if (!parsed.success) {
       message.ack(); // malformed: nothing to re-drive, the log keeps it
       continue;
@@ -108,7 +109,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env) 
       await recordDeadJob(db, parsed.data, Date.now());
       message.ack();
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", job: "dead-letter", error: String(error) }));
+      logError({ job: "dead-letter" }, error);
       message.retry();
     }
   }

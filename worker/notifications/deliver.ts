@@ -8,6 +8,10 @@ import { and, eq } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
 import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type Delivery } from "../db/schema";
 import { decryptSecret } from "../lib/crypto";
+import { keyringOf } from "../lib/keyring";
+import { sealedAt } from "../lib/sealed-fields";
+import { describeError, logError } from "../lib/logger";
+import { openUser } from "../services/users";
 import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
 import { cancel, claim, markSent, release, settle } from "./delivery-state";
@@ -72,7 +76,8 @@ async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promis
     .where(inTenant(users, row.tenantId, eq(users.id, row.userId ?? "")));
   if (!user) return "The recipient no longer exists";
   const message = renderSpec(row.message as unknown as DeliverySpec, env.APP_URL);
-  const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email: user.email, phone: user.phone } };
+  const { email, phone } = await openUser(keyringOf(env), user); // the only place an address is opened to send
+  const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email, phone } };
   if (row.channel === "push") {
     const [sub] = await db
       .select()
@@ -91,9 +96,10 @@ async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promis
 
 /** The current secret, and the previous one while its 24 h overlap after a rotation lasts. */
 async function signingSecrets(env: Env, hook: typeof outboundWebhooks.$inferSelect, now: number) {
-  const secret = await decryptSecret(hook.secretEnc, env.ENCRYPTION_KEY);
+  const at = sealedAt.outboundWebhookSecret(hook.tenantId, hook.id);
+  const secret = await decryptSecret(hook.secretEnc, keyringOf(env), at);
   const overlapping = hook.previousSecretEnc && (hook.previousSecretValidUntil ?? 0) > now;
-  return { secret, previousSecret: overlapping ? await decryptSecret(hook.previousSecretEnc!, env.ENCRYPTION_KEY) : null };
+  return { secret, previousSecret: overlapping ? await decryptSecret(hook.previousSecretEnc!, keyringOf(env), at) : null };
 }
 
 /**
@@ -198,16 +204,7 @@ async function recordSent(db: Db, id: string, providerId: string | undefined) {
     try {
       await markSent(db, id, Date.now());
     } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          job: "deliver",
-          deliveryId: id,
-          providerId,
-          error: `sent but not recorded: ${String(error)}`,
-          first: String(first),
-        }),
-      );
+      logError({ job: "deliver", deliveryId: id, providerId, note: "sent but not recorded", first: describeError(first) }, error);
       throw error;
     }
   }

@@ -5,11 +5,14 @@
  * new row names the one it stands in for (`fallbackOf`, `fallbackReason`) in the delivery log.
  * A per-tenant setting (`PUT /api/settings {fallbackChannels}`), off by default.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { deliveries, tenants, users, type Channel, type Delivery } from "../db/schema";
 import { openFor, providerOf } from "./circuit-breaker";
 import { deliveryId } from "./message";
+
+/** A phone number's presence (sealed, or plain before migration 0023's backfill): all fallback needs; deliver.ts opens it. */
+const hasPhone = sql<string | null>`coalesce(${users.phoneEnc}, ${users.legacyPhone})`;
 
 export type FallbackReason = "circuit_open" | "dead";
 
@@ -39,7 +42,7 @@ export async function fallBack(env: Env, db: Db, row: Delivery, reason: Fallback
   const [tenant] = await db.select({ on: tenants.fallbackChannels }).from(tenants).where(eq(tenants.id, row.tenantId));
   if (!tenant?.on) return null;
   const [user] = await db
-    .select({ phone: users.phone })
+    .select({ phone: hasPhone })
     .from(users)
     .where(inTenant(users, row.tenantId, eq(users.id, row.userId!)));
   if (!user) return null;
@@ -73,7 +76,7 @@ export async function fallBack(env: Env, db: Db, row: Delivery, reason: Fallback
 export async function canFallBack(db: Db, row: Delivery, now: number): Promise<boolean> {
   if (!eligible(row)) return false;
   const [found] = await db
-    .select({ on: tenants.fallbackChannels, phone: users.phone })
+    .select({ on: tenants.fallbackChannels, phone: hasPhone })
     .from(users)
     .innerJoin(tenants, eq(tenants.id, users.tenantId))
     .where(and(eq(users.tenantId, row.tenantId), eq(users.id, row.userId!)));

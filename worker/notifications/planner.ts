@@ -20,7 +20,6 @@ import {
 } from "../db/schema";
 import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
-import type { Recipient } from "./channels/types";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { preferencesOf, type Preferences } from "./preferences";
 import { writeInAppDelivery } from "./inbox-write";
@@ -130,7 +129,7 @@ interface PlanInput {
   db: Db;
   env: Env;
   ctx: AlertContext;
-  recipient: Recipient;
+  recipient: ScopedRecipient;
   prefs: Preferences;
   channels: Channel[];
   step: number;
@@ -187,7 +186,8 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
           }
         }
       }
-      const unreachable = (channel === "sms" || channel === "voice") && !recipient.phone ? "No phone number on the user's profile" : null;
+      const unreachable =
+        (channel === "sms" || channel === "voice") && !recipient.hasPhone ? "No phone number on the user's profile" : null;
       const holdMs = digesting ? prefs.digestMinutes * 60_000 : step === 0 && !critical ? ctx.groupWaitMs : 0;
       const dueAt = Math.max(now + holdMs, quietEnd ?? 0);
       const id = await deliveryId([alert.id, recipient.userId, channel, step, target]);
@@ -224,7 +224,7 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
  * delivery row and the inbox item are written in one D1 transaction, the item only when the row
  * is new, so a retried job adds neither twice and never leaves one without the other.
  */
-async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: Recipient, step: number, now: number) {
+async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedRecipient, step: number, now: number) {
   const id = await deliveryId([ctx.alert.id, recipient.userId, "inapp", step, null]);
   const message = renderMessage({ ...ctx.spec, ...(step ? { escalationStep: step } : {}) }, env.APP_URL);
   const tenantId = ctx.alert.tenantId;

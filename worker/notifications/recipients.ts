@@ -4,14 +4,16 @@ import { pushSubscriptions, users, type Channel, type Role } from "../db/schema"
 import { inScope as inGroups } from "../domain/groups";
 import type { Recipient } from "./channels/types";
 
-/** A recipient with the groups it is scoped to (empty = all), for routing by group. */
-export type ScopedRecipient = Recipient & { groups: string[] };
+/**
+ * A recipient with the groups it is scoped to (empty = all), for routing by group. Planning needs
+ * only whether a phone number exists; the addresses stay sealed until deliver.ts sends.
+ */
+export type ScopedRecipient = Omit<Recipient, "email" | "phone"> & { hasPhone: boolean; groups: string[] };
 
 const toRecipient = (u: typeof users.$inferSelect): ScopedRecipient => ({
   userId: u.id,
   name: u.name,
-  email: u.email,
-  phone: u.phone,
+  hasPhone: !!(u.phoneEnc ?? u.legacyPhone),
   groups: u.groups ?? [],
 });
 

@@ -11,7 +11,7 @@ import { technicians, workOrders, type Channel } from "../db/schema";
 import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { newId } from "../lib/ids";
-import type { Recipient } from "./channels/types";
+import type { ScopedRecipient as Recipient } from "./recipients";
 import { writeInAppDelivery } from "./inbox-write";
 import { deliveryId, renderReminder, type ReminderSpec } from "./message";
 import { writePlanned, type Planned } from "./resume";
@@ -137,7 +137,7 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
         continue;
       }
       for (const target of await channelTargets(db, tenantId, recipient.userId, channel)) {
-        const unreachable = channel === "sms" && !recipient.phone ? "No phone number on the user's profile" : null;
+        const unreachable = channel === "sms" && !recipient.hasPhone ? "No phone number on the user's profile" : null;
         const dueAt = Math.max(now, quietEnd ?? 0);
         const id = await deliveryId([spec.topic, recipient.userId, channel, 0, target]);
         await writePlanned(

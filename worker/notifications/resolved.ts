@@ -79,7 +79,8 @@ export async function planResolved(
       }
       for (const target of await channelTargets(db, job.tenantId, recipient.userId, channel)) {
         const id = await deliveryId([RESOLVED_TOPIC, job.alertId, resolvedAt, recipient.userId, channel, target]);
-        const unreachable = (channel === "sms" || channel === "voice") && !recipient.phone ? "No phone number on the user's profile" : null;
+        const unreachable =
+          (channel === "sms" || channel === "voice") && !recipient.hasPhone ? "No phone number on the user's profile" : null;
         await writePlanned(
           db,
           {

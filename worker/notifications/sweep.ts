@@ -21,6 +21,7 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import { database, type Db } from "../db/client";
 import { deliveries } from "../db/schema";
 import type { NotificationJob } from "../domain/notifications";
+import { logError, logInfo } from "../lib/logger";
 
 /** Longer than the longest circuit-breaker wait (10 min), so a row waiting on it is not "lost". */
 export const QUEUED_GRACE_MS = 15 * 60_000;
@@ -103,18 +104,10 @@ export async function sweepStaleDeliveries(env: Env, now = Date.now(), tenantId?
     for (let i = 0; i < jobs.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
   } catch (error) {
     // Rows not enqueued stay `queued` and come up again after the grace period.
-    console.error(JSON.stringify({ level: "error", job: "deliveries.sweep", tenantId, error: String(error) }));
+    logError({ job: "deliveries.sweep", tenantId }, error);
   }
   if (result.requeued.length || result.abandoned.length) {
-    console.log(
-      JSON.stringify({
-        level: "info",
-        job: "deliveries.sweep",
-        tenantId,
-        requeued: result.requeued.length,
-        abandoned: result.abandoned.length,
-      }),
-    );
+    logInfo({ job: "deliveries.sweep", tenantId, requeued: result.requeued.length, abandoned: result.abandoned.length });
   }
   return result;
 }

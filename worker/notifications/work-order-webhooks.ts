@@ -9,6 +9,7 @@ import { database, inTenant } from "../db/client";
 import { deliveries, outboundWebhooks } from "../db/schema";
 import type { NotificationJob } from "../domain/notifications";
 import { deliveryId } from "./message";
+import { logError } from "../lib/logger";
 
 export type WorkOrderEvent = "workorder.created" | "workorder.updated";
 
@@ -71,14 +72,6 @@ export async function queueWorkOrderWebhooks(
     for (let i = 0; i < jobs.length; i += 100) await env.NOTIFY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
   } catch (error) {
     // The rows are written and `queued`: the stale sweep (./sweep.ts) enqueues them later.
-    console.error(
-      JSON.stringify({
-        level: "error",
-        job: "workorder.webhooks",
-        tenantId,
-        event,
-        error: `enqueue failed, left for the sweep: ${String(error)}`,
-      }),
-    );
+    logError({ job: "workorder.webhooks", tenantId, event, note: "enqueue failed, left for the sweep" }, error);
   }
 }

@@ -1,5 +1,4 @@
 import type { Db } from "../db/client";
-import type { User } from "../db/schema";
 import { issueToken, type TokenClaims } from "../lib/jwt";
 import { DECOY_HASH, verifyPassword } from "../lib/password";
 import { AppError, problemBody } from "../lib/problem";
@@ -7,7 +6,9 @@ import { recordAudit } from "./audit";
 import { refundAttempt, reserveAttempt, throttleKeys } from "./login-throttle";
 import { revokeToken } from "./sessions";
 import { findTenantBySlug } from "./tenants";
-import { findUserByEmail, publicUser } from "./users";
+import { emailIndex } from "../lib/blind-index";
+import { keyringOf, type KeyringSecrets } from "../lib/keyring";
+import { findUserByEmail, publicUser, type DecodedUser } from "./users";
 
 export interface LoginInput {
   tenant: string;
@@ -30,12 +31,13 @@ type LoginResult = { ok: true; token: string; exp: number; user: ReturnType<type
 
 export async function login(
   db: Db,
-  env: Pick<Env, "JWT_SECRET" | "JWT_TTL_SECONDS">,
+  env: Pick<Env, "JWT_SECRET" | "JWT_TTL_SECONDS"> & KeyringSecrets,
   input: LoginInput,
   client: { ip: string; userAgent: string | null },
 ): Promise<LoginResult> {
   // Counted before the password is checked, atomically: parallel guesses cannot slip past.
-  const keys = throttleKeys(input.tenant, input.email, client.ip);
+  const keyring = keyringOf(env);
+  const keys = await throttleKeys(keyring, input.tenant, input.email, client.ip);
   const waitMs = await reserveAttempt(db, keys);
   if (waitMs > 0) {
     throw new AppError("rate_limited", "Too many failed sign-in attempts. Try again later.", undefined, {
@@ -44,7 +46,7 @@ export async function login(
   }
 
   const tenant = await findTenantBySlug(db, input.tenant);
-  const user: User | undefined = tenant ? await findUserByEmail(db, tenant.id, input.email) : undefined;
+  const user: DecodedUser | undefined = tenant ? await findUserByEmail(db, keyring, tenant.id, input.email) : undefined;
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH);
 
   // A deactivated user gets exactly the wrong-password answer (after the same work).
@@ -55,7 +57,12 @@ export async function login(
       action: "auth.login_failed",
       targetType: "user",
       targetId: user?.id ?? null,
-      detail: { email: input.email, tenant: input.tenant, ...(user && passwordOk ? { reason: "inactive" } : {}) },
+      // The blind index, never the address: an admin can match it to a user, a log reader cannot read it.
+      detail: {
+        emailIndex: tenant ? await emailIndex(keyring, tenant.id, input.email) : null,
+        tenant: input.tenant,
+        ...(user && passwordOk ? { reason: "inactive" } : {}),
+      },
       ...client,
     });
     return { ok: false };

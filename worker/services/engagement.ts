@@ -15,6 +15,7 @@ import {
   type BadgeId,
 } from "../domain/engagement/rules";
 import { driverFacts, technicianFacts } from "./engagement-facts";
+import { logError } from "../lib/logger";
 
 const NOT_OPTED_OUT = "NOT EXISTS (SELECT 1 FROM engagement_preferences e WHERE e.user_id = u.id AND e.opted_out = 1)";
 const newLedgerId = "'pts_' || lower(hex(randomblob(10)))";
@@ -126,7 +127,7 @@ export async function awardWorkOrderCompletion(env: Env, tenantId: string, workO
     const [tech] = await technicianFacts(env.DB, tenantId, user.userId);
     if (tech) await grantBadges(env.DB, tenantId, [{ userId: tech.userId, kind: "technician", badges: technicianBadges(tech) }], now);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", job: "engagement.workOrder", tenantId, workOrderId, error: String(error) }));
+    logError({ job: "engagement.workOrder", tenantId, workOrderId }, error);
   }
 }
 

@@ -3,6 +3,8 @@ import { database, type Db } from "../db/client";
 import { integrations, VENDORS, type Vendor } from "../db/schema";
 import type { VendorConfigs } from "../integrations/config";
 import { decryptSecret, encryptSecret } from "../lib/crypto";
+import { keyringOf, type Keyring } from "../lib/keyring";
+import { sealedAt } from "../lib/sealed-fields";
 import { tenantForWebhook } from "./tenant-lookup";
 
 /**
@@ -25,10 +27,10 @@ export async function listIntegrations(db: Db, tenantId: string) {
 }
 
 /** Reads and decrypts one vendor's credentials and state, or null when not configured. */
-export async function loadIntegration<V extends Vendor>(db: Db, encryptionKey: string, tenantId: string, vendor: V) {
+export async function loadIntegration<V extends Vendor>(db: Db, keyring: Keyring, tenantId: string, vendor: V) {
   const row = await db.query.integrations.findFirst({ where: byVendor(tenantId, vendor) });
   if (!row) return null;
-  const config = JSON.parse(await decryptSecret(row.configEnc, encryptionKey)) as VendorConfigs[V];
+  const config = JSON.parse(await decryptSecret(row.configEnc, keyring, sealedAt.integrationConfig(tenantId, vendor))) as VendorConfigs[V];
   return { config, state: (row.state ?? {}) as IntegrationState, updatedAt: row.updatedAt };
 }
 
@@ -38,14 +40,14 @@ export async function loadIntegration<V extends Vendor>(db: Db, encryptionKey: s
  */
 export async function saveIntegration<V extends Vendor>(
   db: Db,
-  encryptionKey: string,
+  keyring: Keyring,
   tenantId: string,
   vendor: V,
   config: VendorConfigs[V],
   options: { resetState: boolean; now?: number },
 ) {
   const updatedAt = options.now ?? Date.now();
-  const configEnc = await encryptSecret(JSON.stringify(config), encryptionKey);
+  const configEnc = await encryptSecret(JSON.stringify(config), keyring, sealedAt.integrationConfig(tenantId, vendor));
   await db
     .insert(integrations)
     .values({ tenantId, vendor, configEnc, state: null, updatedAt })
@@ -82,7 +84,7 @@ export async function webhookConfig<V extends Vendor>(env: Env, slug: string, ve
   const now = Date.now();
   const hit = webhookCache.get(key);
   if (hit && hit.expires > now) return { tenantId: found.tenant.id, config: hit.config as VendorConfigs[V] };
-  const loaded = await loadIntegration(database(env.DB), env.ENCRYPTION_KEY, found.tenant.id, vendor);
+  const loaded = await loadIntegration(database(env.DB), keyringOf(env), found.tenant.id, vendor);
   if (!loaded) return null;
   webhookCache.set(key, { expires: now + TTL_MS, config: loaded.config });
   return { tenantId: found.tenant.id, config: loaded.config };

@@ -1,6 +1,8 @@
 import { inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { loginThrottle } from "../db/schema";
+import { blindIndex, normaliseEmail } from "../lib/blind-index";
+import type { Keyring } from "../lib/keyring";
 
 /**
  * Brute-force limits on sign-in (docs/security.md). Every attempt is counted *before* the password
@@ -22,12 +24,18 @@ interface ThrottleKey {
   limit: number;
 }
 
-/** The counters one attempt at (tenant, email) from `ip` is counted against. */
-export const throttleKeys = (tenantSlug: string, email: string, ip: string): ThrottleKey[] => [
-  { key: `pair:${tenantSlug}:${email}:${ip}`, limit: THROTTLE.maxPairFailures },
-  { key: `acct:${tenantSlug}:${email}`, limit: THROTTLE.maxAccountFailures },
-  { key: `ip:${ip}`, limit: THROTTLE.maxIpFailures },
-];
+/**
+ * The counters one attempt at (tenant, email) from `ip` is counted against. The account is named
+ * by a blind index of the email (never the address itself: the table outlives the attempt).
+ */
+export async function throttleKeys(keyring: Keyring, tenantSlug: string, email: string, ip: string): Promise<ThrottleKey[]> {
+  const account = await blindIndex(keyring, `login:${tenantSlug}`, normaliseEmail(email));
+  return [
+    { key: `pair:${tenantSlug}:${account}:${ip}`, limit: THROTTLE.maxPairFailures },
+    { key: `acct:${tenantSlug}:${account}`, limit: THROTTLE.maxAccountFailures },
+    { key: `ip:${ip}`, limit: THROTTLE.maxIpFailures },
+  ];
+}
 
 /**
  * Counts one attempt against every key at once. Returns 0 when the attempt may go ahead, or the

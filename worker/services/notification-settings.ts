@@ -20,6 +20,7 @@ import { preferencesOf, type Preferences } from "../notifications/preferences";
 import type { ActiveSilence } from "../domain/silence";
 import { oneReference, requireReferences } from "./references";
 import { resolveSilenceGroups } from "./vehicle-groups";
+import { logError } from "../lib/logger";
 
 export async function getPreferences(db: Db, userId: string) {
   return (await preferencesOf(db, [userId])).get(userId)!;
@@ -165,7 +166,7 @@ export async function createSilence(
     // A group-scoped silence reaches the object as one plain silence per vehicle of its groups.
     for (const silence of await resolveSilenceGroups(db, tenantId, [row!])) await hub?.cancelSilencedEscalations(tenantId, silence);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", job: "silence.cancelEscalations", tenantId, error: String(error) }));
+    logError({ job: "silence.cancelEscalations", tenantId }, error);
   }
   return row!;
 }

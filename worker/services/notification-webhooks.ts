@@ -8,6 +8,8 @@ import { desc, eq } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { type deliveries, outboundWebhooks, type DeliveryState } from "../db/schema";
 import { encryptSecret, newWebhookSecret } from "../lib/crypto";
+import type { Keyring } from "../lib/keyring";
+import { sealedAt } from "../lib/sealed-fields";
 import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
@@ -40,17 +42,18 @@ async function found(db: Db, tenantId: string, id: string) {
 }
 
 /** Registers a customer endpoint; its `whsec_` signing secret is returned once. */
-export async function createOutboundWebhook(db: Db, encryptionKey: string, tenantId: string, body: { url: string; events: string[] }) {
+export async function createOutboundWebhook(db: Db, keyring: Keyring, tenantId: string, body: { url: string; events: string[] }) {
   const secret = newWebhookSecret();
   const now = Date.now();
+  const id = newId("owh");
   const [row] = await db
     .insert(outboundWebhooks)
     .values({
-      id: newId("owh"),
+      id,
       tenantId,
       url: body.url,
       events: body.events,
-      secretEnc: await encryptSecret(secret, encryptionKey),
+      secretEnc: await encryptSecret(secret, keyring, sealedAt.outboundWebhookSecret(tenantId, id)),
       updatedAt: now,
     })
     .returning();
@@ -106,13 +109,13 @@ export async function deleteOutboundWebhook(db: Db, tenantId: string, id: string
  * A new secret, shown once; the current one becomes the previous one and keeps signing for 24 h
  * (a rotation during an overlap ends the older overlap: at most two secrets sign).
  */
-export async function rotateOutboundWebhookSecret(db: Db, encryptionKey: string, tenantId: string, id: string, now = Date.now()) {
+export async function rotateOutboundWebhookSecret(db: Db, keyring: Keyring, tenantId: string, id: string, now = Date.now()) {
   const before = await found(db, tenantId, id);
   const secret = newWebhookSecret();
   const [row] = await db
     .update(outboundWebhooks)
     .set({
-      secretEnc: await encryptSecret(secret, encryptionKey),
+      secretEnc: await encryptSecret(secret, keyring, sealedAt.outboundWebhookSecret(tenantId, id)),
       previousSecretEnc: before.secretEnc,
       previousSecretValidUntil: now + PREVIOUS_SECRET_OVERLAP_MS,
       updatedAt: now,

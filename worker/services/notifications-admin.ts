@@ -5,6 +5,7 @@ import { deadJobs, deliveries, type DeadJob } from "../db/schema";
 import { AppError } from "../lib/problem";
 import { iso, isoOrNull } from "../lib/time";
 import type { NotificationJob } from "../domain/notifications";
+import { logError } from "../lib/logger";
 
 export const publicDeadJob = (j: DeadJob) => ({
   id: j.id,
@@ -78,9 +79,7 @@ export async function redriveDelivery(env: Env, tenantId: string, id: string, no
   try {
     await env.NOTIFY_QUEUE.send({ type: "deliver", tenantId, deliveryId: id } satisfies NotificationJob);
   } catch (error) {
-    console.error(
-      JSON.stringify({ level: "error", job: "redrive", deliveryId: id, error: `enqueue failed, left for the sweep: ${String(error)}` }),
-    );
+    logError({ job: "redrive", deliveryId: id, note: "enqueue failed, left for the sweep" }, error);
   }
   return row;
 }

@@ -5,6 +5,7 @@
  */
 import type { WorkOrder } from "../db/schema";
 import { tenantHub } from "../lib/hub";
+import { logError } from "../lib/logger";
 
 export async function reportOutcome(env: Env, tenantId: string, workOrder: WorkOrder) {
   if (!workOrder.outcome) return;
@@ -17,6 +18,6 @@ export async function reportOutcome(env: Env, tenantId: string, workOrder: WorkO
       confirmed: workOrder.outcome === "failure_confirmed",
     });
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", job: "predictive.outcome", tenantId, workOrderId: workOrder.id, error: String(error) }));
+    logError({ job: "predictive.outcome", tenantId, workOrderId: workOrder.id }, error);
   }
 }

@@ -1,5 +1,6 @@
 import type { Tenant } from "../db/schema";
 import { database } from "../db/client";
+import { keyringOf } from "../lib/keyring";
 import { activeWebhookSecrets, findTenantBySlug } from "./tenants";
 
 /**
@@ -16,7 +17,7 @@ export function tenantForWebhook(env: Env, slug: string) {
   if (hit && hit.expires > now) return hit.entry;
   const entry = (async () => {
     const tenant = await findTenantBySlug(database(env.DB), slug);
-    return tenant ? { tenant, secrets: await activeWebhookSecrets(tenant, env.ENCRYPTION_KEY, now) } : null;
+    return tenant ? { tenant, secrets: await activeWebhookSecrets(tenant, keyringOf(env), now) } : null;
   })();
   cache.set(slug, { expires: now + TTL_MS, entry });
   entry.catch(() => cache.delete(slug));

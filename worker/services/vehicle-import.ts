@@ -12,6 +12,8 @@ import { newId } from "../lib/ids";
 import { AppError, type FieldError } from "../lib/problem";
 import { fieldErrors } from "../lib/validation";
 import { CreateVehicleBody } from "../schemas/vehicles";
+import type { Keyring } from "../lib/keyring";
+import { openUser } from "./users";
 
 export const MAX_IMPORT_ROWS = 1000;
 
@@ -39,7 +41,7 @@ const refused = (errors: FieldError[]) =>
   );
 
 /** The vehicles a file would create, or a 400 naming every refused line and field. */
-async function readRows(db: Db, tenantId: string, csv: string) {
+async function readRows(db: Db, keyring: Keyring, tenantId: string, csv: string) {
   const { records, error } = parseCsv(csv);
   if (error) throw refused([{ path: `lines.${error.line}`, message: error.message }]);
   const [header, ...rows] = records;
@@ -60,10 +62,11 @@ async function readRows(db: Db, tenantId: string, csv: string) {
     (await db.select({ externalId: vehicles.externalId }).from(vehicles).where(inTenant(vehicles, tenantId))).map((v) => v.externalId),
   );
   // A driver may be named by user id or email; it must be a driver of this tenant.
-  const drivers = await db
-    .select({ id: users.id, email: users.email })
+  const driverRows = await db
+    .select()
     .from(users)
     .where(inTenant(users, tenantId, eq(users.role, "driver")));
+  const drivers = await Promise.all(driverRows.map((row) => openUser(keyring, row))); // emails are sealed at rest
   const driverOf = new Map<string, string>();
   for (const d of drivers) {
     driverOf.set(d.id, d.id);
@@ -114,8 +117,8 @@ async function readRows(db: Db, tenantId: string, csv: string) {
 /** D1 binds at most 100 parameters a statement: 11 columns a row → 9 rows per INSERT. */
 const ROWS_PER_INSERT = 9;
 
-export async function importVehicles(db: Db, tenantId: string, csv: string): Promise<Vehicle[]> {
-  const values = await readRows(db, tenantId, csv);
+export async function importVehicles(db: Db, keyring: Keyring, tenantId: string, csv: string): Promise<Vehicle[]> {
+  const values = await readRows(db, keyring, tenantId, csv);
   const statements = [];
   for (let i = 0; i < values.length; i += ROWS_PER_INSERT)
     statements.push(

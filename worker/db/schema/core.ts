@@ -39,10 +39,21 @@ export const users = sqliteTable(
   {
     id: text("id").primaryKey(),
     tenantId: tenantRef(),
-    email: text("email").notNull(),
+    /**
+     * The plain email and phone columns of before migration 0023: "" and null once the row is
+     * sealed (worker/services/users.ts `sealPendingUsers`). Read only by that backfill.
+     */
+    legacyEmail: text("email")
+      .notNull()
+      .$default(() => ""),
     name: text("name").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
-    phone: text("phone"),
+    legacyPhone: text("phone"),
+    /** Keyring ciphertexts bound to this row (worker/lib/keyring.ts); open with `openUser`. */
+    emailEnc: text("email_enc"),
+    phoneEnc: text("phone_enc"),
+    /** Blind index (HMAC) of the normalised email within the tenant: login lookup and uniqueness. Null = not sealed yet. */
+    emailIndex: text("email_index"),
     passwordHash: text("password_hash").notNull(),
     createdAt: createdAt(),
     /** Tokens carry the version they were issued at; raising it revokes every older token (role change, deactivation). */
@@ -52,7 +63,10 @@ export const users = sqliteTable(
     /** Groups the user is told about (a depot's manager); empty = all (migration 0018). */
     groups: text("groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   },
-  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email)],
+  (t) => [
+    uniqueIndex("users_tenant_email_index").on(t.tenantId, t.emailIndex),
+    index("users_unsealed").on(t.id).where(sql`email_index IS NULL`),
+  ],
 );
 
 /** Tokens ended by logout, by their `jti`, kept until they would have expired anyway. */
@@ -110,7 +124,7 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_tenant_time").on(t.tenantId, t.createdAt)],
 );
 
-/** Failed-login counters for brute-force protection, keyed by `acct:<tenant>:<email>` or `ip:<addr>`. */
+/** Failed-login counters for brute-force protection, keyed by `acct:<tenant>:<email blind index>` or `ip:<addr>` (never a raw email). */
 export const loginThrottle = sqliteTable("login_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull(),

@@ -4,8 +4,10 @@ import { vehicles } from "../../db/schema";
 import { iso } from "../../lib/time";
 import { ingestEvents } from "../../services/ingest";
 import { loadIntegration, saveIntegrationState, tenantsWithIntegration } from "../../services/integrations";
+import { keyringOf } from "../../lib/keyring";
 import { authenticate, getEntities, getFeed, type FetchLike, type GeotabSession } from "./client";
 import { FEED_TYPES, mapGeotabFeed, uncodedDiagnostics, type DeviceEvent, type DiagnosticInfo, type FeedType } from "./mapping";
+import { logError } from "../../lib/logger";
 
 /**
  * Geotab has no push: this polls MyGeotab's `GetFeed` for each feed type from the version stored
@@ -151,7 +153,7 @@ const save = (db: Db, tenantId: string, state: GeotabState) => saveIntegrationSt
 /** Polls one tenant's Geotab feeds once. Throws (after saving the rounds already done) if a step fails. */
 export async function pollGeotab(env: Env, tenantId: string, fetchImpl: FetchLike = fetch, options: PollOptions = {}): Promise<PollResult> {
   const db = database(env.DB);
-  const integration = await loadIntegration(db, env.ENCRYPTION_KEY, tenantId, "geotab");
+  const integration = await loadIntegration(db, keyringOf(env), tenantId, "geotab");
   if (!integration) return { configured: false, accepted: 0, skippedUnknownDevices: 0, unmapped: 0, state: null };
   const now = options.now ?? Date.now();
   const limit = options.resultsLimit ?? RESULTS_LIMIT;
@@ -199,7 +201,7 @@ export async function pollAllGeotab(env: Env, fetchImpl: FetchLike = fetch) {
       accepted += (await pollGeotab(env, tenantId, fetchImpl)).accepted;
     } catch (error) {
       failed.push(tenantId);
-      console.error(JSON.stringify({ level: "error", job: "geotab.poll", tenantId, error: String(error) }));
+      logError({ job: "geotab.poll", tenantId }, error);
     }
   }
   return { tenants: tenantIds.length, accepted, failed };

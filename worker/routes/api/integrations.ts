@@ -31,6 +31,7 @@ import {
 } from "../../services/notification-webhooks";
 import { decodeCursor, page } from "../../lib/cursor";
 import { rotateWebhookSecret } from "../../services/tenants";
+import { keyringOf } from "../../lib/keyring";
 
 /** /api/integrations: the telemetry webhook secret, telematics vendors, and customers' outbound webhooks. */
 const rotate = createRoute({
@@ -94,11 +95,11 @@ async function configure<V extends Vendor>(env: Env, tenantId: string, vendor: V
   let resetState = false;
   if (vendor === "geotab") {
     // Feed versions belong to one database on one server; elsewhere they mean nothing.
-    const before = await loadIntegration(db, env.ENCRYPTION_KEY, tenantId, "geotab");
+    const before = await loadIntegration(db, keyringOf(env), tenantId, "geotab");
     const next = config as VendorConfigs["geotab"];
     resetState = !before || before.config.server !== next.server || before.config.database !== next.database;
   }
-  const { updatedAt } = await saveIntegration(db, env.ENCRYPTION_KEY, tenantId, vendor, config, { resetState });
+  const { updatedAt } = await saveIntegration(db, keyringOf(env), tenantId, vendor, config, { resetState });
   // Geotab has no push: the tenant's object starts polling on its alarm now.
   if (vendor === "geotab") await tenantHub(env, tenantId).armGeotab(tenantId);
   return { vendor, configured: true as const, updatedAt: iso(updatedAt) };
@@ -181,7 +182,7 @@ const hookAudit = (action: string, id: string) => ({ action, targetType: "outbou
 export const integrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(rotate, async (c) => {
     const { tenantId } = c.get("auth");
-    const rotated = await rotateWebhookSecret(database(c.env.DB), c.env.ENCRYPTION_KEY, tenantId);
+    const rotated = await rotateWebhookSecret(database(c.env.DB), keyringOf(c.env), tenantId);
     c.set("audit", { action: "webhook_secret.rotate", targetType: "tenant", targetId: tenantId });
     return c.json({ webhookSecret: rotated.webhookSecret, previousSecretValidUntil: iso(rotated.previousValidUntil) }, 200);
   })
@@ -208,7 +209,7 @@ export const integrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     const body = c.req.valid("json");
     const problem = deliverableUrlProblem(body.url, c.env.ENVIRONMENT);
     if (problem) throw fieldError("url", problem);
-    const created = await createOutboundWebhook(database(c.env.DB), c.env.ENCRYPTION_KEY, c.get("auth").tenantId, body);
+    const created = await createOutboundWebhook(database(c.env.DB), keyringOf(c.env), c.get("auth").tenantId, body);
     c.set("audit", { action: "outbound_webhook.create", targetType: "outbound_webhook", targetId: created.id });
     return c.json(created, 201);
   })
@@ -232,7 +233,7 @@ export const integrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
   })
   .openapi(rotateHook, async (c) => {
     const { id } = c.req.valid("param");
-    const rotated = await rotateOutboundWebhookSecret(database(c.env.DB), c.env.ENCRYPTION_KEY, c.get("auth").tenantId, id);
+    const rotated = await rotateOutboundWebhookSecret(database(c.env.DB), keyringOf(c.env), c.get("auth").tenantId, id);
     c.set("audit", hookAudit("outbound_webhook.rotate_secret", id));
     return c.json(rotated, 200);
   })

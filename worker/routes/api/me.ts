@@ -12,7 +12,8 @@ import { InboxItemSchema, PreferencesSchema } from "../../schemas/notifications"
 import { ownEngagement } from "../../services/engagement-leaderboard";
 import { isOptedOut, setOptedOut } from "../../services/engagement-settings";
 import { getPreferences, listInbox, markInboxRead, putPreferences } from "../../services/notification-settings";
-import { findUser, publicUser } from "../../services/users";
+import { findUser, openUser, publicUser } from "../../services/users";
+import { keyringOf } from "../../lib/keyring";
 import { driversVehicle } from "../../services/vehicles";
 
 /** /api/me: the signed-in user, its notification preferences and inbox, and its own engagement. */
@@ -126,7 +127,7 @@ export const meRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     if (!user) throw new AppError("unauthorized", "The token's user no longer exists.");
     // A driver's own vehicle, so its app can open it (drivers cannot list vehicles).
     const vehicleId = user.role === "driver" ? ((await driversVehicle(database(c.env.DB), auth.tenantId, user.id))?.id ?? null) : null;
-    return c.json({ ...publicUser(user), vehicleId }, 200);
+    return c.json({ ...publicUser(await openUser(keyringOf(c.env), user)), vehicleId }, 200);
   })
   .openapi(getPrefs, async (c) => c.json(await getPreferences(database(c.env.DB), c.get("auth").userId), 200))
   .openapi(putPrefs, async (c) => {

@@ -16,7 +16,9 @@ import { GroupList } from "../../schemas/groups";
 import { userBadges } from "../../services/engagement-leaderboard";
 import { isOptedOut } from "../../services/engagement-settings";
 import { tenantHub } from "../../lib/hub";
-import { createUser, findUser, listUsers, publicUser, updateUser } from "../../services/users";
+import { keyringOf } from "../../lib/keyring";
+import { createUser, findUser, listUsers, openUser, publicUser, updateUser } from "../../services/users";
+import { eraseUser, eraseUserRoute, exportUser, exportUserRoute } from "./users-gdpr";
 
 /** /api/users: the tenant's users, and each user's public badges. */
 const anyone = authorize(ANY_ROLE);
@@ -82,9 +84,9 @@ const read = createRoute({
 
 /** The user as the API shows it, or 404 (another tenant's user included). */
 async function publicUserOr404(env: Env, tenantId: string, id: string) {
-  const user = await findUser(database(env.DB), tenantId, id);
-  if (!user) throw new AppError("not_found", "No such user.");
-  return publicUser(user);
+  const row = await findUser(database(env.DB), tenantId, id);
+  if (!row) throw new AppError("not_found", "No such user.");
+  return publicUser(await openUser(keyringOf(env), row));
 }
 
 const list = createRoute({
@@ -112,7 +114,7 @@ const badgesOfUser = createRoute({
 export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(create, async (c) => {
     const auth = c.get("auth");
-    const user = await createUser(database(c.env.DB), auth.tenantId, c.req.valid("json"));
+    const user = await createUser(database(c.env.DB), keyringOf(c.env), auth.tenantId, c.req.valid("json"));
     c.set("audit", { action: "user.create", targetType: "user", targetId: user.id, detail: { role: user.role } });
     return c.json(publicUser(user), 201);
   })
@@ -129,7 +131,7 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
       const current = await publicUserOr404(c.env, auth.tenantId, id);
       assertIfMatch(ifMatch, "user", current, await etagOf(current));
     }
-    const { user, revoked } = await updateUser(database(c.env.DB), auth.tenantId, id, changes);
+    const { user, revoked } = await updateUser(database(c.env.DB), keyringOf(c.env), auth.tenantId, id, changes);
     if (revoked) await tenantHub(c.env, auth.tenantId).endSessions(auth.tenantId, id);
     c.set("audit", { action: "user.update", targetType: "user", targetId: id, detail: { fields: Object.keys(changes), revoked } });
     c.header("etag", await etagOf(publicUser(user)));
@@ -143,7 +145,7 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const after = decodeCursor(cursor, 1) as [string] | undefined;
-    const rows = await listUsers(database(c.env.DB), c.get("auth").tenantId, limit, after?.[0]);
+    const rows = await listUsers(database(c.env.DB), keyringOf(c.env), c.get("auth").tenantId, limit, after?.[0]);
     const result = page(rows, limit, (u) => [u.id]);
     return c.json({ items: result.items.map(publicUser), nextCursor: result.nextCursor }, 200);
   })
@@ -154,4 +156,6 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     const user = await db.query.users.findFirst({ where: inTenant(users, auth.tenantId, eq(users.id, id)), columns: { id: true } });
     if (!user || (id !== auth.userId && (await isOptedOut(db, auth.tenantId, id)))) throw new AppError("not_found", "No such user.");
     return c.json({ userId: id, badges: await userBadges(c.env.DB, auth.tenantId, id) }, 200);
-  });
+  })
+  .openapi(exportUserRoute, exportUser)
+  .openapi(eraseUserRoute, eraseUser);

@@ -12,6 +12,7 @@ import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle }
 import { assertIfMatch, etagOf } from "../../lib/etag";
 import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { importVehicles, MAX_IMPORT_ROWS } from "../../services/vehicle-import";
+import { keyringOf } from "../../lib/keyring";
 
 /** /api/vehicles: the fleet, each vehicle's latest telemetry, risk and recent readings. */
 const tags = ["Vehicles"];
@@ -171,7 +172,7 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
   })
   .openapi(importRoute, async (c) => {
     const { tenantId } = c.get("auth");
-    const created = await importVehicles(database(c.env.DB), tenantId, c.req.valid("json").csv);
+    const created = await importVehicles(database(c.env.DB), keyringOf(c.env), tenantId, c.req.valid("json").csv);
     await tenantHub(c.env, tenantId).invalidate(tenantId);
     c.set("audit", { action: "vehicle.import", targetType: "vehicle", detail: { created: created.length } });
     return c.json({ created: created.length, items: created.map(publicVehicle) }, 201);

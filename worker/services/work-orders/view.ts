@@ -6,6 +6,7 @@ import { tenantHub } from "../../lib/hub";
 import { etagOf } from "../../lib/etag";
 import { iso, isoOrNull } from "../../lib/time";
 import { queueWorkOrderWebhooks, type WorkOrderEvent } from "../../notifications/work-order-webhooks";
+import { logError } from "../../lib/logger";
 
 export interface Viewer {
   userId: string;
@@ -75,14 +76,14 @@ export async function publishWorkOrders(
   try {
     await queueWorkOrderWebhooks(env, tenantId, event, list);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", at: "queueWorkOrderWebhooks", tenantId, event, error: String(error) }));
+    logError({ at: "queueWorkOrderWebhooks", tenantId, event }, error);
   }
   const hub = tenantHub(env, tenantId);
   for (const workOrder of list) {
     try {
       await hub.publishWorkOrder(tenantId, workOrder);
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", at: "publishWorkOrder", tenantId, workOrderId: workOrder.id, error: String(error) }));
+      logError({ at: "publishWorkOrder", tenantId, workOrderId: workOrder.id }, error);
     }
   }
 }
