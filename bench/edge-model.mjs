@@ -201,8 +201,9 @@ export function edgeModelSection({ times, sizes }, { command, machine }) {
 | Worker bundle gzip (esbuild, same sources), with the model code | ${kib(sizes.withModel)} | — |
 | … with every \`@tensorflow/*\` import replaced by an empty module | ${kib(sizes.withoutModel)} — **tfjs costs ${kib(sizes.withModel - sizes.withoutModel)} gzip** | — |
 
-The window's cost is per-reading work (minute rows, smoothed load/speed/rpm, wear trends, state
-copy and rounding), not the networks: both virtual sensors are 12→16→8→1 dense nets evaluated
+The window's cost is per-reading work (minute rows, smoothed load/speed/rpm, wear trends; one
+pass over plain numbers per vehicle, docs/vehicle-health.md) and the state copy and rounding once
+per call, not the networks: both virtual sensors are 12→16→8→1 dense nets evaluated
 for the whole batch in plain JS. A vehicle reporting every 10 s sends 6 readings a minute instead
 of 60 (the Node row above shows what that saves).
 `;

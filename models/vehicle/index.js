@@ -6,7 +6,7 @@ import { loadModel } from "../load.js";
 import { denseLayers, predictExpected as predict } from "./predict.js";
 import { SERVED_MODELS } from "./served-models.js";
 import { COOLANT_DETECTOR, ERRATIC_DETECTOR, VOLTAGE_DETECTOR } from "./hyperparameters.js";
-import { READING, engineRunning, flushMinute, initialSignalState, pushReading } from "./signals.js";
+import { finite, flushMinute, initialSignalState, pushValues, runningFrom, settleMinute } from "./signals.js";
 import { initialDetector, regimeFactor, roughnessSignal, updateDetector } from "./detector.js";
 import { initialTrend, pushTrend } from "./trend.js";
 import { coolingHealth, chargingHealth, brakesHealth, tyresHealth, WEAR } from "./components.js";
@@ -144,19 +144,30 @@ function updateWith(m, items, now) {
   const states = items.map((it) => revive(it.state));
   /** @type {{ item: number, row: import('./signals.js').MinuteRow }[]} */ const minutes = [];
 
-  // 1. Readings → minute rows and wear trends (no model needed).
-  items.forEach((it, k) => {
+  // 1. Readings → minute rows and wear trends (no model needed), one pass over each vehicle's
+  // readings on plain numbers: no per-reading allocation, closure or keyed lookup.
+  for (let k = 0; k < items.length; k++) {
     const s = states[k];
-    const sorted = [...it.readings].sort((a, b) => a.ts - b.ts);
-    for (const { ts, readings: r } of sorted) {
+    const sig = s.sig;
+    const list = inTimeOrder(items[k].readings);
+    for (let j = 0; j < list.length; j++) {
+      const e = list[j];
+      const ts = e.ts;
+      const r = e.readings;
       if (!Number.isFinite(ts) || !r || typeof r !== "object") continue;
-      noteReadings(s, ts, r);
-      const row = pushReading(s.sig, ts, r);
+      // READING's names, spelled out so each is a fixed-name property load.
+      const rpm = finite(r.rpm);
+      const spd = finite(r.speedKph);
+      const cool = finite(r.coolantTempC);
+      const volt = finite(r.batteryV);
+      noteValues(s, ts, runningFrom(rpm, spd), cool, volt, finite(r.brakePadMm), finite(r.tirePressureKpa));
+      const row = pushValues(sig, ts, rpm, spd, finite(r.engineLoadPct), finite(r.intakeAirTempC), cool, volt);
       if (row) minutes.push({ item: k, row });
     }
-    const last = flushMinute(s.sig, now);
+    const last = flushMinute(sig, now);
     if (last) minutes.push({ item: k, row: last });
-  });
+    settleMinute(sig);
+  }
 
   // 2. One forward pass per virtual sensor for every vehicle's closed minutes.
   const coolRows = minutes.filter((x) => x.row.coolant !== null && x.row.runMin >= m.coolant.preprocessing.gateMin);
@@ -216,21 +227,34 @@ function applyResidual(d, row, measured, expected, p) {
 }
 
 /**
- * Wear and resting-battery trends, and which components the vehicle reports at all.
- * @param {import('./index').VehicleHealthState} s @param {number} ts @param {Record<string, number>} r
+ * The readings in time order: as given when they already are (the usual case: no copy, no
+ * sort), else a sorted copy. The same order Array.prototype.sort gives: it is stable and leaves
+ * a run that never descends as it is.
+ * @param {import('./index').HealthReading[]} readings
  */
-function noteReadings(s, ts, r) {
-  const val = (/** @type {string} */ k) => (typeof r[k] === "number" && Number.isFinite(r[k]) ? r[k] : undefined);
+function inTimeOrder(readings) {
+  for (let j = 1; j < readings.length; j++) {
+    if (readings[j].ts - readings[j - 1].ts < 0) return [...readings].sort((a, b) => a.ts - b.ts);
+  }
+  return readings;
+}
+
+/**
+ * Wear and resting-battery trends, and which components the vehicle reports at all. Readings are
+ * numbers, NaN when not sent.
+ * @param {import('./index').VehicleHealthState} s @param {number} ts @param {boolean} running
+ * @param {number} cool @param {number} v battery @param {number} pad @param {number} tyre
+ */
+function noteValues(s, ts, running, cool, v, pad, tyre) {
   const gap = s.lastTs === null ? Number.POSITIVE_INFINITY : ts - s.lastTs;
   if (s.lastTs === null || ts > s.lastTs) s.lastTs = ts;
-  if (val(READING.coolant) !== undefined) s.seen |= SEEN.cooling;
-  const v = val(READING.battery);
-  if (v !== undefined && v > 5) {
+  if (!Number.isNaN(cool)) s.seen |= SEEN.cooling;
+  if (v > 5) {
     s.seen |= SEEN.charging;
     if (!s.nominalV) s.nominalV = v > 18 ? 24 : 12;
     // Resting voltage: engine off for a minute (no cranking dip, surface charge settling) and
     // not being charged (a running engine holds ~14 V / 28 V).
-    if (engineRunning(r)) {
+    if (running) {
       s.offSince = null;
       // Key-on and cranking readings just before this start are not resting: drop the open bucket.
       if (s.rest.bn > 0 && s.rest.bk === Math.floor(ts / WEAR.battery.trend.bucketMs)) {
@@ -242,13 +266,11 @@ function noteReadings(s, ts, r) {
       if (ts - s.offSince >= 60_000 && v < s.nominalV * 1.08) pushTrend(s.rest, ts, v, WEAR.battery.trend);
     }
   }
-  const pad = val(READING.brakePad);
-  if (pad !== undefined && pad >= 0) {
+  if (pad >= 0) {
     s.seen |= SEEN.brakes;
     pushTrend(s.pads, ts, pad, WEAR.brakes.trend);
   }
-  const tyre = val(READING.tyre);
-  if (tyre !== undefined && tyre > 0) {
+  if (tyre > 0) {
     s.seen |= SEEN.tyres;
     pushTrend(s.tyre, ts, tyre, WEAR.tyres.trend);
   }

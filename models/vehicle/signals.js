@@ -62,18 +62,15 @@ export function initialSignalState() {
   return { runStart: null, lastRun: null, lastTs: null, ew: null, acc: null, pc: null };
 }
 
-/** @param {Record<string, number>} r @param {string} k */
-function num(r, k) {
-  const v = r[k];
-  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
-}
+/** A finite number, or NaN for a missing / non-numeric / non-finite reading. @param {unknown} v */
+export const finite = (v) => (typeof v === "number" && Number.isFinite(v) ? v : Number.NaN);
 
-/** Engine running: rpm above cranking, or (no rpm reported) the vehicle is moving. @param {Record<string, number>} r */
+/** Engine running: rpm above cranking, or (no rpm reported) the vehicle is moving. NaN = not sent. @param {number} rpm @param {number} spd */
+export const runningFrom = (rpm, spd) => (Number.isNaN(rpm) ? spd > 0 : rpm > 300);
+
+/** Engine running, from a reading object. @param {Record<string, number>} r */
 export function engineRunning(r) {
-  const rpm = num(r, READING.rpm);
-  if (rpm !== undefined) return rpm > 300;
-  const spd = num(r, READING.speed);
-  return spd !== undefined && spd > 0;
+  return runningFrom(finite(r[READING.rpm]), finite(r[READING.speed]));
 }
 
 /**
@@ -85,34 +82,64 @@ export function engineRunning(r) {
  * @returns {MinuteRow | null}
  */
 export function pushReading(s, ts, r) {
+  return pushValues(
+    s,
+    ts,
+    finite(r[READING.rpm]),
+    finite(r[READING.speed]),
+    finite(r[READING.load]),
+    finite(r[READING.intakeAir]),
+    finite(r[READING.coolant]),
+    finite(r[READING.battery]),
+  );
+}
+
+// 1 - exp(-dt / tau) for the last dt seen: readings usually come at a steady rate, so most
+// readings reuse it (same numbers as computing it afresh).
+let lastDt = Number.NaN;
+let lastA5 = 0;
+let lastA20 = 0;
+
+/**
+ * pushReading on plain numbers (NaN = not sent): the hot path. Allocates only when a minute
+ * opens or closes. While a minute is open, its smoothed conditions live in `s.ew`; the stored
+ * copy `s.acc.ew` is written by settleMinute (once per call) and read by nothing else.
+ * @param {SignalState} s mutated @param {number} ts ms
+ * @param {number} rpmIn @param {number} spdIn @param {number} load @param {number} iat @param {number} cool @param {number} volt
+ * @returns {MinuteRow | null}
+ */
+export function pushValues(s, ts, rpmIn, spdIn, load, iat, cool, volt) {
   if (s.lastTs !== null && ts <= s.lastTs) return null; // out of order or duplicate: ignored
-  const running = engineRunning(r);
   /** @type {MinuteRow | null} */ let closed = null;
   const b = Math.floor(ts / MINUTE_MS);
   if (s.acc && s.acc.b !== b) {
-    closed = closeMinute(s.acc);
+    closed = closeMinute(s.acc, s.ew);
     s.acc = null;
   }
-  if (running) {
+  if (runningFrom(rpmIn, spdIn)) {
     if (s.runStart === null || s.lastRun === null || ts - s.lastRun > RESTART_GAP_MS) {
       s.runStart = ts;
       s.ew = null;
       s.pc = null;
     }
     s.lastRun = ts;
-    const rpm = num(r, READING.rpm) ?? 800 + 25 * (num(r, READING.speed) ?? 0);
-    const spd = num(r, READING.speed) ?? 0;
-    const load = num(r, READING.load);
-    const loadOrGuess = load ?? IMPUTE.load;
-    if (!s.ew) s.ew = { l5: loadOrGuess, l20: loadOrGuess, s5: spd, r5: rpm };
+    const spd = Number.isNaN(spdIn) ? 0 : spdIn;
+    const rpm = Number.isNaN(rpmIn) ? 800 + 25 * spd : rpmIn;
+    const hasLoad = !Number.isNaN(load);
+    const loadOrGuess = hasLoad ? load : IMPUTE.load;
+    const ew = s.ew;
+    if (!ew) s.ew = { l5: loadOrGuess, l20: loadOrGuess, s5: spd, r5: rpm };
     else {
       const dt = Math.min(ts - (s.lastTs ?? ts), 600_000);
-      const a5 = 1 - Math.exp(-dt / TAU_5);
-      const a20 = 1 - Math.exp(-dt / TAU_20);
-      s.ew.l5 += a5 * (loadOrGuess - s.ew.l5);
-      s.ew.l20 += a20 * (loadOrGuess - s.ew.l20);
-      s.ew.s5 += a5 * (spd - s.ew.s5);
-      s.ew.r5 += a5 * (rpm - s.ew.r5);
+      if (dt !== lastDt) {
+        lastDt = dt;
+        lastA5 = 1 - Math.exp(-dt / TAU_5);
+        lastA20 = 1 - Math.exp(-dt / TAU_20);
+      }
+      ew.l5 += lastA5 * (loadOrGuess - ew.l5);
+      ew.l20 += lastA20 * (loadOrGuess - ew.l20);
+      ew.s5 += lastA5 * (spd - ew.s5);
+      ew.r5 += lastA5 * (rpm - ew.r5);
     }
     s.acc ??= {
       b,
@@ -136,17 +163,15 @@ export function pushReading(s, ts, r) {
     a.n++;
     a.rpm += rpm;
     a.spd += spd;
-    if (load !== undefined) {
+    if (hasLoad) {
       a.load += load;
       a.nLoad++;
     }
-    const iat = num(r, READING.intakeAir);
-    if (iat !== undefined) {
+    if (!Number.isNaN(iat)) {
       a.iat += iat;
       a.nIat++;
     }
-    const cool = num(r, READING.coolant);
-    if (cool !== undefined) {
+    if (!Number.isNaN(cool)) {
       a.cool += cool;
       a.nCool++;
       // Reading-to-reading movement of the coolant sensor: a healthy one moves slowly.
@@ -156,22 +181,32 @@ export function pushReading(s, ts, r) {
       }
       s.pc = cool;
     }
-    const volt = num(r, READING.battery);
-    if (volt !== undefined) {
+    if (!Number.isNaN(volt)) {
       a.volt += volt;
       a.nVolt++;
     }
     a.run = (ts - s.runStart) / MINUTE_MS;
-    // Smoothed conditions at the newest reading of the minute (features read them at close).
-    a.ew = { ...s.ew };
   }
   s.lastTs = ts;
   return closed;
 }
 
-/** @param {MinuteAcc & { ew?: { l5: number, l20: number, s5: number, r5: number } }} a @returns {MinuteRow | null} */
-function closeMinute(a) {
-  if (a.n === 0 || !a.ew) return null;
+/**
+ * Writes the open minute's smoothed conditions into the state (`acc.ew`), as stored state has
+ * always carried them. Call once after the last pushValues of a call.
+ * @param {SignalState} s mutated
+ */
+export function settleMinute(s) {
+  if (s.acc && s.ew) s.acc.ew = { l5: s.ew.l5, l20: s.ew.l20, s5: s.ew.s5, r5: s.ew.r5 };
+}
+
+/**
+ * Smoothed conditions are those at the newest running reading of the minute: `ew` is the
+ * vehicle's current smoothing, which only running readings (all inside this minute) have moved.
+ * @param {MinuteAcc} a @param {{ l5: number, l20: number, s5: number, r5: number } | null} ew @returns {MinuteRow | null}
+ */
+function closeMinute(a, ew) {
+  if (a.n === 0 || !ew) return null;
   const hasLoad = a.nLoad > 0;
   const hasIntakeAir = a.nIat > 0;
   const runMin = a.run;
@@ -185,10 +220,10 @@ function closeMinute(a) {
       hasIntakeAir ? a.iat / a.nIat : IMPUTE.intakeAir,
       Math.min(runMin, RUN_FEATURE_CAP_MIN),
       Math.log1p(Math.min(runMin, RUN_FEATURE_CAP_MIN)),
-      a.ew.l5,
-      a.ew.l20,
-      a.ew.s5,
-      a.ew.r5 / 1000,
+      ew.l5,
+      ew.l20,
+      ew.s5,
+      ew.r5 / 1000,
       hasLoad ? 0 : 1,
       hasIntakeAir ? 0 : 1,
     ],
@@ -207,7 +242,7 @@ function closeMinute(a) {
  */
 export function flushMinute(s, now) {
   if (!s.acc || now < (s.acc.b + 1) * MINUTE_MS) return null;
-  const row = closeMinute(s.acc);
+  const row = closeMinute(s.acc, s.ew);
   s.acc = null;
   return row;
 }
