@@ -67,8 +67,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     }
     setBusy(true);
     try {
-      const result = await unwrap(client.api.auth.login.$post({ json: trimmed }));
-      session.start(result.token, result.user, trimmed.tenant, Date.parse(result.expiresAt));
+      // The cookie session: the tokens arrive as HttpOnly cookies, never in this script.
+      const result = await unwrap(client.api.auth.session.$post({ json: trimmed }));
+      session.start(result.user, trimmed.tenant, Date.parse(result.expiresAt), Date.parse(result.refreshExpiresAt));
       onSignedIn();
     } catch (error) {
       let message: string;

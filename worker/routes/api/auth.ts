@@ -25,7 +25,7 @@ const BearerLoginResult = LoginResult.extend({
 
 const CookieSession = z
   .object({
-    user: UserSchema.optional(),
+    user: UserSchema,
     expiresAt: z.string().openapi({ description: "When the access cookie expires (refresh before)" }),
     refreshExpiresAt: z.string().openapi({ description: "End of this sign-in" }),
   })
