@@ -32,7 +32,7 @@ const refresh = (refreshToken: string) => call("POST", "/api/auth/refresh", { bo
 /** The `name=value` pairs and attributes of the response's Set-Cookie headers. */
 function cookiesOf(res: Response) {
   return Object.fromEntries(
-    res.headers.getSetCookie().map((line) => {
+    (res.headers as unknown as { getSetCookie(): string[] }).getSetCookie().map((line) => {
       const [pair, ...attrs] = line.split(";").map((p) => p.trim());
       const [name, ...value] = pair!.split("=");
       return [name!, { value: value.join("="), attrs: attrs.map((a) => a.toLowerCase()) }];
@@ -116,7 +116,9 @@ describe("refresh tokens", () => {
   it("stores only hashes, and of two racing uses exactly one wins", async () => {
     const tenant = await createTenant();
     const issued = await bearerLogin(tenant);
-    const stored = await env.DB.prepare("SELECT count(*) AS n FROM refresh_tokens WHERE hash = ?").bind(issued.refreshToken).first<{ n: number }>();
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM refresh_tokens WHERE hash = ?")
+      .bind(issued.refreshToken)
+      .first<{ n: number }>();
     expect(stored?.n).toBe(0);
     const statuses = (await Promise.all([refresh(issued.refreshToken), refresh(issued.refreshToken)])).map((r) => r.status).sort();
     expect(statuses).toEqual([200, 401]);
@@ -150,7 +152,7 @@ describe("the app's cookie session", () => {
       expect(jar[name]!.attrs).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=strict"]));
     }
     expect(jar.fp_refresh!.attrs).toContain("path=/api/auth");
-    expect(Number(jar.fp_access!.attrs.find((a) => a.startsWith("max-age="))!.slice(8))).toBe(900);
+    expect(Number(jar.fp_access!.attrs.find((a: string) => a.startsWith("max-age="))!.slice(8))).toBe(900);
     expect((await call("GET", "/api/me", { headers: { cookie } })).status).toBe(200);
   });
 
@@ -257,7 +259,10 @@ describe("the technician's live stream", () => {
     const techLive = await openUrl(`${ORIGIN}/api/live?ticket=${await ticketFor({ authorization: `Bearer ${tech.token}` })}`);
     const adminLive = await openUrl(`${ORIGIN}/api/live?ticket=${await ticketFor({ authorization: `Bearer ${tenant.admin.token}` })}`);
     const create = async (title: string) => {
-      const res = await call("POST", "/api/work-orders", { token: tenant.admin.token, body: { vehicleId: V1!.id, title, priority: "normal" } });
+      const res = await call("POST", "/api/work-orders", {
+        token: tenant.admin.token,
+        body: { vehicleId: V1!.id, title, priority: "normal" },
+      });
       expect(res.status).toBe(201);
       return ((await res.json()) as { id: string }).id;
     };
@@ -272,7 +277,9 @@ describe("the technician's live stream", () => {
     const orders = (m: Record<string, unknown>[]) =>
       m.filter((x) => x.type === "workorder.updated").map((x) => x.workOrder as { id: string; status: string; notes?: string });
     // The admin sees every change; once it has the last one, the technician's socket has had its chance too.
-    await until(adminLive.ws!, adminLive.messages, () => orders(adminLive.messages).some((w) => w.id === others && w.status === "cancelled"));
+    await until(adminLive.ws!, adminLive.messages, () =>
+      orders(adminLive.messages).some((w) => w.id === others && w.status === "cancelled"),
+    );
     await until(techLive.ws!, techLive.messages, () => orders(techLive.messages).some((w) => w.id === own && w.status === "cancelled"));
     // A heartbeat round trip on the technician's socket: anything sent before it has arrived.
     await new Promise<void>((resolve) => {

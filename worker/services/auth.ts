@@ -27,9 +27,7 @@ export const badCredentialsResponse = (origin: string) =>
     headers: { "content-type": "application/problem+json" },
   });
 
-type LoginResult =
-  | { ok: true; token: string; exp: number; user: ReturnType<typeof publicUser>; refresh: Family }
-  | { ok: false };
+type LoginResult = { ok: true; token: string; exp: number; user: ReturnType<typeof publicUser>; refresh: Family } | { ok: false };
 
 /**
  * Lifetimes (docs/security.md, "Lifetimes"): the sign-in (its refresh family) lasts

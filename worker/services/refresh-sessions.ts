@@ -40,9 +40,13 @@ export async function startFamily(
   await d1.batch([
     d1.prepare("DELETE FROM session_families WHERE expires_at < ?1").bind(now),
     d1
-      .prepare("INSERT INTO session_families (id, tenant_id, user_id, token_version, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .prepare(
+        "INSERT INTO session_families (id, tenant_id, user_id, token_version, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      )
       .bind(id, user.tenantId, user.id, user.tokenVersion, now, expiresAt),
-    d1.prepare("INSERT INTO refresh_tokens (hash, family_id, expires_at) VALUES (?1, ?2, ?3)").bind(await sha256Hex(refreshToken), id, expiresAt),
+    d1
+      .prepare("INSERT INTO refresh_tokens (hash, family_id, expires_at) VALUES (?1, ?2, ?3)")
+      .bind(await sha256Hex(refreshToken), id, expiresAt),
   ]);
   return { id, refreshToken, expiresAt };
 }
@@ -59,7 +63,9 @@ export type RotateResult =
 export async function rotate(d1: D1Database, refreshToken: string, secret: string, now = Date.now()): Promise<RotateResult> {
   const hash = await sha256Hex(refreshToken);
   const claimed = await d1
-    .prepare("UPDATE refresh_tokens SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING family_id AS familyId")
+    .prepare(
+      "UPDATE refresh_tokens SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING family_id AS familyId",
+    )
     .bind(hash, now)
     .first<{ familyId: string }>();
   if (!claimed) {

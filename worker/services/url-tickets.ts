@@ -36,7 +36,9 @@ export async function issueTicket(
 export async function redeemTicket<T>(d1: D1Database, purpose: Purpose, ticket: string, now = Date.now()) {
   if (!ticket) return null;
   const row = await d1
-    .prepare("DELETE FROM url_tickets WHERE hash = ?1 RETURNING tenant_id AS tenantId, user_id AS userId, purpose, payload, expires_at AS expiresAt")
+    .prepare(
+      "DELETE FROM url_tickets WHERE hash = ?1 RETURNING tenant_id AS tenantId, user_id AS userId, purpose, payload, expires_at AS expiresAt",
+    )
     .bind(await sha256Hex(ticket))
     .first<{ tenantId: string; userId: string; purpose: Purpose; payload: string; expiresAt: number }>();
   if (!row || row.purpose !== purpose || row.expiresAt <= now) return null;

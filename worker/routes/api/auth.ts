@@ -73,7 +73,8 @@ const sessionRoute = createRoute({
 const refreshRoute = createRoute({
   method: "post",
   path: "/refresh",
-  summary: "Rotate a refresh token (body, or the app's cookie): a new access token and the next refresh token; reusing a rotated one ends the sign-in",
+  summary:
+    "Rotate a refresh token (body, or the app's cookie): a new access token and the next refresh token; reusing a rotated one ends the sign-in",
   tags: ["Auth"],
   request: { body: { required: false, content: { "application/json": { schema: RefreshBody } } } },
   responses: {
@@ -118,7 +119,11 @@ export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     requireSameOrigin(c);
     const result = await login(database(c.env.DB), c.env, c.req.valid("json"), clientInfo(c), { accessTtlSeconds: ACCESS_TTL_SECONDS });
     if (!result.ok) return badCredentialsResponse(new URL(c.req.url).origin) as never;
-    setSessionCookies(c, { token: result.token, exp: result.exp }, { token: result.refresh.refreshToken, expiresAt: result.refresh.expiresAt });
+    setSessionCookies(
+      c,
+      { token: result.token, exp: result.exp },
+      { token: result.refresh.refreshToken, expiresAt: result.refresh.expiresAt },
+    );
     c.header("cache-control", "no-store");
     return c.json({ user: result.user, expiresAt: iso(result.exp * 1000), refreshExpiresAt: iso(result.refresh.expiresAt) }, 200);
   })
@@ -148,7 +153,12 @@ export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
     c.header("cache-control", "no-store");
     if (fromBody) {
       return c.json(
-        { token: access.token, refreshToken: family.refreshToken, expiresAt: iso(access.exp * 1000), refreshExpiresAt: iso(family.expiresAt) },
+        {
+          token: access.token,
+          refreshToken: family.refreshToken,
+          expiresAt: iso(access.exp * 1000),
+          refreshExpiresAt: iso(family.expiresAt),
+        },
         200,
       );
     }
