@@ -4,7 +4,7 @@
  * sign-in if a used one comes back, so tabs take turns (a Web Lock) and a tab that finds the
  * session already extended by another while it waited does not refresh again.
  */
-import { endRejected, session } from "./session";
+import { endRejected, localExpiries, session } from "./session";
 
 const LOCK = "fleetpulse-session-refresh";
 
@@ -22,8 +22,9 @@ async function post(): Promise<RefreshResult> {
     return "ended";
   }
   if (!response.ok) return "offline";
-  const body = (await response.json()) as { expiresAt: string; refreshExpiresAt: string };
-  session.extend(Date.parse(body.expiresAt), Date.parse(body.refreshExpiresAt));
+  const body = (await response.json()) as { expiresAt: string; expiresInSeconds: number; refreshExpiresAt: string };
+  const { expiresAt, refreshExpiresAt } = localExpiries(body);
+  session.extend(expiresAt, refreshExpiresAt);
   return "extended";
 }
 

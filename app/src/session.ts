@@ -19,6 +19,16 @@ export interface Session {
 
 const KEY = "fleetpulse.session";
 
+/**
+ * The server's expiries on this device's clock: `expiresInSeconds` counts from now, so a device
+ * whose clock is off still warns and refreshes in time; the sign-in's end moves by the same offset.
+ */
+export function localExpiries(answer: { expiresAt: string; expiresInSeconds: number; refreshExpiresAt: string }) {
+  const expiresAt = Date.now() + answer.expiresInSeconds * 1000;
+  const offset = expiresAt - Date.parse(answer.expiresAt);
+  return { expiresAt, refreshExpiresAt: Date.parse(answer.refreshExpiresAt) + offset };
+}
+
 export const STAFF_ROLES: readonly Role[] = ["admin", "manager", "technician"];
 export const isStaff = (role: Role) => STAFF_ROLES.includes(role);
 

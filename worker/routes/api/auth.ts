@@ -17,6 +17,8 @@ import { badCredentialsResponse, login, logout } from "../../services/auth";
 import { ACCESS_TTL_SECONDS, rotate } from "../../services/refresh-sessions";
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Seconds until a token's `exp` (epoch seconds). */
+const secondsLeft = (exp: number) => Math.max(0, exp - Math.floor(Date.now() / 1000));
 
 const BearerLoginResult = LoginResult.extend({
   refreshToken: z.string().openapi({ description: "Single use: POST it to /api/auth/refresh for a new token and the next refresh token" }),
@@ -27,6 +29,7 @@ const CookieSession = z
   .object({
     user: UserSchema,
     expiresAt: z.string().openapi({ description: "When the access cookie expires (refresh before)" }),
+    expiresInSeconds: z.number().int().openapi({ description: "The same, from now: a client with a wrong clock still times its refresh right" }),
     refreshExpiresAt: z.string().openapi({ description: "End of this sign-in" }),
   })
   .openapi("CookieSession");
@@ -37,6 +40,7 @@ const RefreshResult = z
     token: z.string().optional().openapi({ description: "Bearer clients only (a cookie refresh sets the cookies instead)" }),
     refreshToken: z.string().optional().openapi({ description: "Bearer clients only: the next refresh token" }),
     expiresAt: z.string(),
+    expiresInSeconds: z.number().int(),
     refreshExpiresAt: z.string(),
   })
   .openapi("RefreshResult");
@@ -125,7 +129,15 @@ export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
       { token: result.refresh.refreshToken, expiresAt: result.refresh.expiresAt },
     );
     c.header("cache-control", "no-store");
-    return c.json({ user: result.user, expiresAt: iso(result.exp * 1000), refreshExpiresAt: iso(result.refresh.expiresAt) }, 200);
+    return c.json(
+      {
+        user: result.user,
+        expiresAt: iso(result.exp * 1000),
+        expiresInSeconds: secondsLeft(result.exp),
+        refreshExpiresAt: iso(result.refresh.expiresAt),
+      },
+      200,
+    );
   })
   .openapi(refreshRoute, async (c) => {
     const fromBody = c.req.header("content-type")?.includes("json") ? c.req.valid("json")?.refreshToken : undefined;
@@ -157,13 +169,17 @@ export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }
           token: access.token,
           refreshToken: family.refreshToken,
           expiresAt: iso(access.exp * 1000),
+          expiresInSeconds: secondsLeft(access.exp),
           refreshExpiresAt: iso(family.expiresAt),
         },
         200,
       );
     }
     setSessionCookies(c, { token: access.token, exp: access.exp }, { token: family.refreshToken, expiresAt: family.expiresAt });
-    return c.json({ expiresAt: iso(access.exp * 1000), refreshExpiresAt: iso(family.expiresAt) }, 200);
+    return c.json(
+      { expiresAt: iso(access.exp * 1000), expiresInSeconds: secondsLeft(access.exp), refreshExpiresAt: iso(family.expiresAt) },
+      200,
+    );
   })
   .openapi(logoutRoute, async (c) => {
     // authorize has verified this token (header or cookie); its id, expiry and family are what logout ends.
