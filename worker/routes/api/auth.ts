@@ -29,7 +29,10 @@ const CookieSession = z
   .object({
     user: UserSchema,
     expiresAt: z.string().openapi({ description: "When the access cookie expires (refresh before)" }),
-    expiresInSeconds: z.number().int().openapi({ description: "The same, from now: a client with a wrong clock still times its refresh right" }),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .openapi({ description: "The same, from now: a client with a wrong clock still times its refresh right" }),
     refreshExpiresAt: z.string().openapi({ description: "End of this sign-in" }),
   })
   .openapi("CookieSession");
