@@ -6,6 +6,8 @@ import type { Role } from "../worker/domain/roles";
 export interface Viewer {
   userId: string;
   role: Role;
+  /** A technician's own technician record (null: none linked; it then sees open work orders only). */
+  technicianId?: string | null;
 }
 
 /** A driver sees only alerts of vehicles assigned to it; staff see the whole tenant. */
@@ -50,12 +52,22 @@ export function broadcast(events: AlertEvent[], sockets: WebSocket[], sse: Set<S
   }
 }
 
-/** Work orders are for staff: drivers' sockets and streams do not receive them. */
+/**
+ * Whether a viewer may receive a work order, as the REST API decides (services/work-orders/read.ts
+ * `visibleTo`): drivers none, technicians open ones and those assigned to them, others all.
+ */
+export function mayReadWorkOrder(viewer: Viewer, workOrder: Record<string, unknown>) {
+  if (viewer.role === "driver") return false;
+  if (viewer.role !== "technician") return true;
+  return workOrder.status === "open" || (viewer.technicianId != null && workOrder.technicianId === viewer.technicianId);
+}
+
+/** Work orders are for staff, and for a technician only those it may read (notes and cost included). */
 export function broadcastWorkOrder(workOrder: Record<string, unknown>, sockets: WebSocket[], sse: Set<SseClient>) {
   const message = JSON.stringify({ type: "workorder.updated", workOrder } satisfies ServerMessage);
   for (const ws of sockets) {
     const viewer = ws.deserializeAttachment() as Viewer | null;
-    if (!viewer || viewer.role === "driver") continue;
+    if (!viewer || !mayReadWorkOrder(viewer, workOrder)) continue;
     try {
       ws.send(message);
     } catch {
@@ -63,5 +75,5 @@ export function broadcastWorkOrder(workOrder: Record<string, unknown>, sockets: 
     }
   }
   const frame = encoder.encode(`event: workorder.updated\ndata: ${message}\n\n`);
-  for (const client of sse) if (client.viewer.role !== "driver") client.writer.write(frame).catch(() => sse.delete(client));
+  for (const client of sse) if (mayReadWorkOrder(client.viewer, workOrder)) client.writer.write(frame).catch(() => sse.delete(client));
 }

@@ -9,6 +9,8 @@
 export interface SessionFacts {
   userId: string;
   jti?: string;
+  /** The sign-in (refresh family) of the token: ending it closes every socket of that sign-in. */
+  fam?: string;
   /** Token expiry, epoch seconds. */
   exp?: number;
 }
@@ -19,6 +21,8 @@ export const SESSION_ENDED = 4001;
 export const sessionTags = (s: SessionFacts) => [
   `user:${s.userId}`,
   ...(s.jti ? [`jti:${s.jti}`] : []),
+  // Tagged like a token id, so `closeSessions(…, familyId)` (endSessions RPC) closes the whole sign-in.
+  ...(s.fam ? [`jti:${s.fam}`] : []),
   ...(s.exp ? [`exp:${s.exp}`] : []),
 ];
 
@@ -36,7 +40,7 @@ function end(ws: WebSocket, reason: string) {
   }
 }
 
-/** Closes the sockets of one token (`jti`) or of every token of the user; returns how many. */
+/** Closes the sockets of one token (`jti`) or sign-in (its family id), or of every token of the user; returns how many. */
 export function closeSessions(ctx: DurableObjectState, userId: string, jti?: string): number {
   const sockets = ctx.getWebSockets(jti ? `jti:${jti}` : `user:${userId}`);
   for (const ws of sockets) end(ws, "session ended");

@@ -23,7 +23,7 @@ export class LiveSockets {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [viewer.role, ...sessionTags(viewer as Viewer & SessionFacts)]);
-    server.serializeAttachment({ userId: viewer.userId, role: viewer.role } satisfies Viewer);
+    server.serializeAttachment(ownView(viewer));
     server.send(JSON.stringify({ type: "hello", seq: this.book.seq }));
     const protocol = request.headers
       .get("sec-websocket-protocol")
@@ -64,7 +64,7 @@ export class LiveSockets {
   #openSse(viewer: Viewer, request: Request, driverOf: DriverOf): Response {
     const since = Number(request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("since") ?? Number.NaN);
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const client: SseClient = { viewer, writer: writable.getWriter() };
+    const client: SseClient = { viewer: ownView(viewer), writer: writable.getWriter() };
     const replay = Number.isFinite(since)
       ? this.book
           .eventsSince(since)
@@ -81,6 +81,13 @@ export class LiveSockets {
     });
   }
 }
+
+/** What a socket keeps of its viewer: who, the role, and for a technician its technician record. */
+const ownView = (viewer: Viewer): Viewer => ({
+  userId: viewer.userId,
+  role: viewer.role,
+  ...(viewer.role === "technician" ? { technicianId: viewer.technicianId ?? null } : {}),
+});
 
 /** Closes a socket the client closed or that failed; it may be closed already. */
 export function closeQuietly(ws: WebSocket, code: number, reason: string) {

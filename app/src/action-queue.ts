@@ -35,7 +35,8 @@ async function requestSync() {
 
 async function store(action: NewAction) {
   const current = session.get();
-  await enqueue({ ...action, token: current?.token ?? "", userId: current?.user.id ?? "", queuedAt: Date.now() });
+  // No token is stored: the replay is authenticated by the session cookie of the time.
+  await enqueue({ ...action, userId: current?.user.id ?? "", queuedAt: Date.now() });
   void requestSync();
 }
 
@@ -74,7 +75,7 @@ export function replayNow() {
   const current = session.get();
   // Signed out (say the token expired while offline): the actions wait for the next sign-in.
   if (!current) return Promise.resolve({ result: "signed-out" as const, sent: 0 });
-  return replay({ token: current.token, userId: current.user.id });
+  return replay({ userId: current.user.id });
 }
 
 window.addEventListener("online", () => void replayNow());

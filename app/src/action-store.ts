@@ -14,8 +14,6 @@ export interface QueuedAction {
   /** Same-origin path, from the typed client's `$url()`. */
   path: string;
   body: unknown;
-  /** The bearer at the time; the page replays with its current one instead. */
-  token: string;
   /** Who took the action: only they may have it replayed (another user signing in drops it). */
   userId: string;
   queuedAt: number;
@@ -111,12 +109,33 @@ export type ReplayResult = "done" | "offline" | "signed-out";
  * server errs (5xx) or the token is no longer accepted; a 4xx such as a 409 conflict drops the
  * action and records why, so the user can see it was not applied.
  */
-export async function replay(current: { token: string; userId: string } | null): Promise<{ result: ReplayResult; sent: number }> {
+/**
+ * Who the session cookie belongs to, for the service worker (it cannot see the page's session):
+ * actions go out only under the name of the person who took them.
+ */
+async function cookieUser(): Promise<{ userId: string } | "offline" | "signed-out"> {
+  try {
+    const response = await fetch("/api/me", { credentials: "same-origin", cache: "no-store" });
+    if (response.status === 401) return "signed-out";
+    if (!response.ok) return "offline";
+    return { userId: ((await response.json()) as { id: string }).id };
+  } catch {
+    return "offline";
+  }
+}
+
+export async function replay(signedIn: { userId: string } | null): Promise<{ result: ReplayResult; sent: number }> {
   const work = async () => {
     let sent = 0;
-    for (const action of await listQueued()) {
-      if (current && action.userId !== current.userId) {
-        // Taken by someone else on this device: never sent under another person's name.
+    const queued = await listQueued();
+    if (!queued.length) return { result: "done" as const, sent };
+    const current = signedIn ?? (await cookieUser());
+    if (typeof current === "string") return { result: current, sent };
+    for (const action of queued) {
+      if (action.userId !== current.userId) {
+        // Taken by someone else on this device: never sent under another person's name. The page
+        // (someone else signed in here) drops it; the service worker leaves it to the page.
+        if (!signedIn) continue;
         await run(QUEUE, "readwrite", (s) => s.delete(action.id!));
         announce();
         continue;
@@ -125,7 +144,8 @@ export async function replay(current: { token: string; userId: string } | null):
       try {
         response = await fetch(action.path, {
           method: action.method,
-          headers: { authorization: `Bearer ${current?.token ?? action.token}`, "content-type": "application/json" },
+          credentials: "same-origin",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify(action.body),
         });
       } catch {

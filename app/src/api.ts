@@ -1,5 +1,6 @@
 /**
- * The typed API client (`hc<AppType>`) and the fetch it runs on: adds the bearer token, turns
+ * The typed API client (`hc<AppType>`) and the fetch it runs on: authenticated by the HttpOnly
+ * session cookie (same-origin requests carry it; no token passes through script), turns
  * problem JSON into `ApiError`s, keeps the last answer of every GET so an offline reload still
  * shows data, and reports whether what the screen shows is live or from that cache.
  */
@@ -53,16 +54,26 @@ async function writeCache(url: string, response: Response) {
   await cache.put(url, new Response(body, { status: response.status, statusText: response.statusText, headers }));
 }
 
+/**
+ * Every Cache Storage cache except the app shell's precache (workbox, no user data): whatever a
+ * future cache holds, a signed-out user's answers do not stay on the device.
+ */
+export async function clearUserCaches() {
+  if (!("caches" in self)) return;
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => !name.startsWith("workbox-precache")).map((name) => caches.delete(name)));
+}
+
 onSessionEnd(() => {
   // Cached answers belong to the user who fetched them.
-  if ("caches" in self) void caches.delete(API_CACHE);
+  void clearUserCaches().catch(() => {});
 });
 
 /** The fetch under the typed client. */
 export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-  const request = new Request(input, init);
-  const token = session.get()?.token;
-  if (token && !request.headers.has("authorization")) request.headers.set("authorization", `Bearer ${token}`);
+  const request = new Request(input, { credentials: "same-origin", ...init });
+  // Which sign-in this request was made under (the cookie is the browser's to send).
+  const sessionId = session.get()?.id;
   const isGet = request.method === "GET";
   let response: Response;
   try {
@@ -88,20 +99,20 @@ export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {})
     // The service worker caches what it fetches itself; before it controls the page we do.
     if (!navigator.serviceWorker?.controller) void writeCache(request.url, response.clone()).catch(() => {});
   }
-  // Only the token this request carried: a late 401 must not end a newer session.
-  if (response.status === 401 && token && token === session.get()?.token) endRejected();
+  // Only the session this request was made under: a late 401 must not end a newer one.
+  if (response.status === 401 && sessionId && sessionId === session.get()?.id) endRejected();
   return response;
 }
 
 /**
- * Signs out here at once, and tells the server (best effort) so the token stops working and its
- * live sockets close; offline, the token stays valid on the server until its `exp`.
+ * Signs out here at once (cached answers and this user's queued actions go, through the session
+ * end hooks), and tells the server (best effort) so the sign-in ends, its cookies are cleared and
+ * its live sockets close; offline, the access cookie stays valid on the server until it expires.
  */
 export function signOut() {
-  const token = session.get()?.token;
+  const signedIn = session.get();
   end();
-  if (token)
-    void fetch("/api/auth/logout", { method: "POST", headers: { authorization: `Bearer ${token}` }, keepalive: true }).catch(() => {});
+  if (signedIn) void fetch("/api/auth/logout", { method: "POST", credentials: "same-origin", keepalive: true }).catch(() => {});
 }
 
 export const client: Client = hc<AppType>(location.origin, { fetch: apiFetch });

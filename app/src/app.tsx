@@ -13,6 +13,7 @@ import { isStaff, session } from "./session";
 import { signOut as endSession } from "./api";
 import { useConnectivity } from "./use-api";
 import { PendingActions } from "./pending-actions";
+import { SessionWarning } from "./session-warning";
 import { UpdatePrompt } from "./update-prompt";
 
 // Screens loaded on first visit to keep the initial JS small.
@@ -203,6 +204,7 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
         <OfflineBanner />
         <PendingActions />
         <UpdatePrompt />
+        <SessionWarning />
       </header>
       <div className="layout">
         <nav id="main-nav" aria-label="Main" className={menuOpen ? "main-nav open" : "main-nav"} onKeyDown={closeOnEscape}>

@@ -1,6 +1,6 @@
 /**
- * A button that downloads an export (CSV, PDF) from the API. The token is a bearer header, so a
- * plain link cannot carry it: the file is fetched, then saved from a blob URL. An export built in
+ * A button that downloads an export (CSV, PDF) from the API: the file is fetched (with the session
+ * cookie), then saved from a blob URL, so a failure can be shown on the screen. An export built in
  * the browser (the PDF report) passes `build`, which turns the API's answer into the file.
  */
 import { useState } from "react";
@@ -18,10 +18,9 @@ function fileName(response: Response, fallback: string): string {
 export type BuildFile = (response: Response) => Promise<Blob>;
 
 async function download(path: string, fallbackName: string, build: BuildFile): Promise<string> {
-  const token = session.get()?.token;
   let response: Response;
   try {
-    response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    response = await fetch(path, { credentials: "same-origin" });
   } catch {
     throw new Error("You are offline: exports need a connection.");
   }

@@ -1,11 +1,13 @@
 /**
- * One WebSocket to /api/live for the whole app (token in the `bearer.<token>` subprotocol),
+ * One WebSocket to /api/live for the whole app, opened with a single-use ticket (`?ticket=`, from
+ * POST /api/live/ticket with the session cookie) so no token ever sits in a URL,
  * shared by every screen that follows the live stream (Live alerts, Overview, work orders).
  * Opened by the first subscriber, closed shortly after the last leaves; after an unexpected drop
  * it reconnects with backoff and resumes from the last seq it saw, so nothing is lost.
  */
 import { useEffect, useRef, useSyncExternalStore } from "react";
 import type { ServerMessage } from "../../worker/domain/live-protocol";
+import { apiFetch } from "./api";
 import { endRejected, onSessionEnd, session } from "./session";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
@@ -42,10 +44,34 @@ function receive(message: ServerMessage) {
   for (const listener of listeners) listener(message);
 }
 
-function connect() {
-  const token = session.get()?.token;
-  if (!token || !listeners.size) return;
-  const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/live`, [`bearer.${token}`]);
+/** A ticket for one socket (30 seconds, single use); null when signed out, refused or offline. */
+async function liveTicket(): Promise<string | null> {
+  try {
+    const response = await apiFetch("/api/live/ticket", { method: "POST" });
+    return response.ok ? ((await response.json()) as { ticket: string }).ticket : null;
+  } catch {
+    return null;
+  }
+}
+
+function scheduleRetry() {
+  setState("reconnecting");
+  retry = setTimeout(() => void connect(), Math.min(10_000, 500 * 2 ** attempts++));
+}
+
+/** Set while a ticket is being fetched, so two subscribers do not open two sockets. */
+let opening = false;
+
+async function connect() {
+  const signedIn = session.get();
+  if (!signedIn || !listeners.size || opening) return;
+  opening = true;
+  const ticket = await liveTicket();
+  opening = false;
+  // Signed out, left, or another connect won meanwhile.
+  if (!session.get() || session.get()?.id !== signedIn.id || !listeners.size || socket) return;
+  if (!ticket) return scheduleRetry();
+  const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/live?ticket=${encodeURIComponent(ticket)}`);
   socket = ws;
   ws.onmessage = (event) => {
     if (socket === ws) receive(JSON.parse(String(event.data)) as ServerMessage);
@@ -53,10 +79,14 @@ function connect() {
   ws.onclose = (event) => {
     if (socket !== ws) return;
     socket = null;
-    // 4001: the server revoked the session or its token expired; reconnecting cannot help.
-    if (event.code === SESSION_ENDED) return endRejected();
-    setState("reconnecting");
-    retry = setTimeout(connect, Math.min(10_000, 500 * 2 ** attempts++));
+    // 4001: the access token the socket was opened under expired or was revoked. If the session
+    // has been extended since, a new ticket opens the next socket (resuming from the last seq);
+    // otherwise the session is over.
+    if (event.code === SESSION_ENDED) {
+      const current = session.get();
+      if (!current || current.expiresAt <= Date.now() + 5_000) return endRejected();
+    }
+    scheduleRetry();
   };
 }
 
@@ -79,7 +109,7 @@ export function subscribeLive(listener: Listener): () => void {
   clearTimeout(idleClose);
   if (!socket && listeners.size === 1) {
     clearTimeout(retry);
-    connect();
+    void connect();
   }
   return () => {
     listeners.delete(listener);

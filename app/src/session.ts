@@ -1,42 +1,48 @@
 /**
- * The signed-in session: the API's JWT and who it belongs to, kept in localStorage so it
- * survives reloads (online or offline) until the token's `exp`.
+ * The signed-in session: who is signed in and until when, kept in localStorage so it survives
+ * reloads (online or offline) until the access cookie's expiry. The tokens themselves live in
+ * HttpOnly cookies (docs/security.md): no script here can read them, and nothing here stores one.
  */
 import type { Role, User } from "./api-types";
 
 export interface Session {
-  token: string;
+  /** This sign-in on this device (random): tells a late answer of an older session from the current one. */
+  id: string;
   user: User;
   /** The organization slug typed at sign-in (the API only returns the tenant id). */
   tenant: string;
-  /** Token expiry, epoch milliseconds; from the JWT's `exp` claim. */
+  /** Access cookie expiry, epoch milliseconds: refreshed before then, or the session ends. */
   expiresAt: number;
+  /** End of the sign-in (the refresh family), epoch milliseconds: no refresh goes past it. */
+  refreshExpiresAt: number;
 }
 
 const KEY = "fleetpulse.session";
 
+/**
+ * The server's expiries on this device's clock: `expiresInSeconds` counts from now, so a device
+ * whose clock is off still warns and refreshes in time; the sign-in's end moves by the same offset.
+ */
+export function localExpiries(answer: { expiresAt: string; expiresInSeconds: number; refreshExpiresAt: string }) {
+  const expiresAt = Date.now() + answer.expiresInSeconds * 1000;
+  const offset = expiresAt - Date.parse(answer.expiresAt);
+  return { expiresAt, refreshExpiresAt: Date.parse(answer.refreshExpiresAt) + offset };
+}
+
 export const STAFF_ROLES: readonly Role[] = ["admin", "manager", "technician"];
 export const isStaff = (role: Role) => STAFF_ROLES.includes(role);
-
-/** `exp` (seconds) from a JWT's payload, or null if the token is not a readable JWT. */
-export function tokenExpiry(token: string): number | null {
-  const payload = token.split(".")[1];
-  if (!payload) return null;
-  try {
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === "number" ? exp * 1000 : null;
-  } catch {
-    return null;
-  }
-}
 
 function read(): Session | null {
   try {
     const raw = localStorage.getItem(KEY);
     if (!raw) return null;
-    const session = JSON.parse(raw) as Session;
-    if (typeof session.token !== "string" || typeof session.expiresAt !== "number" || !session.user) return null;
+    const session = JSON.parse(raw) as Session & { token?: unknown };
+    // An entry from before cookie sessions held the token itself: it goes, and with it that sign-in.
+    if ("token" in session) {
+      localStorage.removeItem(KEY);
+      return null;
+    }
+    if (typeof session.id !== "string" || typeof session.expiresAt !== "number" || !session.user) return null;
     if (session.expiresAt <= Date.now()) {
       localStorage.removeItem(KEY);
       return null;
@@ -92,7 +98,7 @@ window.addEventListener("storage", (event) => {
   const before = current;
   current = read();
   armExpiry();
-  if (before && before.token !== current?.token) {
+  if (before && before.id !== current?.id) {
     const expired = before.expiresAt <= Date.now() + 5_000;
     if (!current) endReason = expired ? EXPIRED : null;
     runEndHooks({ userId: before.user.id, signedOut: !current && !expired });
@@ -115,9 +121,17 @@ export const session = {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  start(token: string, user: User, tenant: string, fallbackExpiresAt: number) {
-    current = { token, user, tenant, expiresAt: tokenExpiry(token) ?? fallbackExpiresAt };
+  start(user: User, tenant: string, expiresAt: number, refreshExpiresAt: number) {
+    current = { id: crypto.randomUUID(), user, tenant, expiresAt, refreshExpiresAt };
     endReason = null;
+    localStorage.setItem(KEY, JSON.stringify(current));
+    armExpiry();
+    emit();
+  },
+  /** A refresh moved the access cookie's expiry (here or in another tab: the storage event carries it). */
+  extend(expiresAt: number, refreshExpiresAt: number) {
+    if (!current) return;
+    current = { ...current, expiresAt, refreshExpiresAt };
     localStorage.setItem(KEY, JSON.stringify(current));
     armExpiry();
     emit();

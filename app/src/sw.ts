@@ -63,7 +63,8 @@ registerRoute(
 );
 
 // Background Sync: actions taken offline (src/action-queue.ts) are replayed once the network is
-// back, even if the app was closed meanwhile. Failing the event makes the browser retry later.
+// back, even if the app was closed meanwhile, under the session cookie of the user who took them
+// (no token is stored with an action). Failing the event makes the browser retry later.
 self.addEventListener("sync", (event: Event) => {
   const sync = event as ExtendableEvent & { tag: string };
   if (sync.tag !== SYNC_TAG) return;

@@ -93,7 +93,7 @@ describe("sign-in screen", () => {
 
   it("tells the user how long to wait on 429, using retry-after", async () => {
     // Answered in the browser, so the real server's brute-force counters stay untouched.
-    await page.route("**/api/auth/login", (route) =>
+    await page.route("**/api/auth/session", (route) =>
       route.fulfill({
         status: 429,
         headers: { "content-type": "application/problem+json", "retry-after": "120" },
@@ -114,7 +114,7 @@ describe("sign-in screen", () => {
   });
 
   it("shows the server's field errors from a 400 problem on the fields", async () => {
-    await page.route("**/api/auth/login", (route) =>
+    await page.route("**/api/auth/session", (route) =>
       route.fulfill({
         status: 400,
         headers: { "content-type": "application/problem+json" },

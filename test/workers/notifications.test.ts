@@ -190,7 +190,7 @@ describe("notification pipeline", { timeout: 30_000 }, () => {
     await runHubAlarm(tenant.id);
     await drainQueue();
     const [call2] = await received("voice", { to: technician.phone });
-    expect(call2!.gather.action).toContain("/api/voice/ack?token=");
+    expect(call2!.gather.action).toContain("/api/voice/ack?ticket=");
 
     // A second alert acknowledged before its step 2: the chain stops.
     await raise(tenant, oilDrop("E-2", 0));

@@ -8,10 +8,12 @@ export interface TokenClaims extends AuthContext {
   jti: string;
   /** The user's token version when it was issued: a higher stored version revokes it. */
   ver: number;
+  /** The sign-in (refresh-token family) the token came from, when it has one: ending the family ends the token. */
+  fam?: string;
 }
 
 export async function issueToken(
-  auth: AuthContext & { tokenVersion: number },
+  auth: AuthContext & { tokenVersion: number; family?: string },
   secret: string,
   ttlSeconds: number,
 ): Promise<TokenClaims & { token: string }> {
@@ -19,8 +21,10 @@ export async function issueToken(
   const exp = now + ttlSeconds;
   const jti = crypto.randomUUID();
   const ver = auth.tokenVersion;
-  const token = await sign({ sub: auth.userId, tid: auth.tenantId, role: auth.role, ver, jti, iat: now, exp }, secret, "HS256");
-  return { userId: auth.userId, tenantId: auth.tenantId, role: auth.role, exp, jti, ver, token };
+  const fam = auth.family;
+  const payload = { sub: auth.userId, tid: auth.tenantId, role: auth.role, ver, jti, iat: now, exp, ...(fam ? { fam } : {}) };
+  const token = await sign(payload, secret, "HS256");
+  return { userId: auth.userId, tenantId: auth.tenantId, role: auth.role, exp, jti, ver, ...(fam ? { fam } : {}), token };
 }
 
 /**
@@ -31,11 +35,12 @@ export async function issueToken(
 export async function verifyToken(token: string, secret: string): Promise<TokenClaims | null> {
   try {
     const claims = await verify(token, secret, "HS256");
-    const { sub, tid, role, exp, jti, ver } = claims;
+    const { sub, tid, role, exp, jti, ver, fam } = claims;
     if (typeof sub !== "string" || typeof tid !== "string" || typeof exp !== "number") return null;
     if (typeof jti !== "string" || typeof ver !== "number" || !Number.isInteger(ver)) return null;
     if (!ROLES.includes(role as Role)) return null;
-    return { userId: sub, tenantId: tid, role: role as Role, exp, jti, ver };
+    if (fam !== undefined && typeof fam !== "string") return null;
+    return { userId: sub, tenantId: tid, role: role as Role, exp, jti, ver, ...(fam ? { fam } : {}) };
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { verifyToken } from "../lib/jwt";
 import { AppError } from "../lib/problem";
 import { sessionRole } from "../services/sessions";
+import { requestToken } from "./request-token";
 
 export const STAFF: Role[] = ["admin", "manager", "technician"];
 export const ANY_ROLE: Role[] = ["admin", "manager", "technician", "driver"];
@@ -23,7 +24,8 @@ export function bearerToken(header: string | undefined, queryToken?: string): st
  */
 export const authorize = (roles: Role[], options: { allowQueryToken?: boolean } = {}) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const token = bearerToken(c.req.header("authorization"), options.allowQueryToken ? c.req.query("token") : undefined);
+    // Bearer header, `?token=` where allowed, or the PWA's cookie (same-origin checked).
+    const token = requestToken(c, options.allowQueryToken ? c.req.query("token") : undefined);
     if (!token) throw new AppError("unauthorized", "A bearer token is required.", undefined, UNAUTHORIZED_HEADERS);
     const claims = await verifyToken(token, c.env.JWT_SECRET);
     if (!claims) throw new AppError("unauthorized", "The token is invalid or expired.", undefined, UNAUTHORIZED_HEADERS);

@@ -1,19 +1,18 @@
-import { sign, verify } from "hono/jwt";
+import { issueTicket, redeemTicket, VOICE_ACK_TICKET_SECONDS } from "../services/url-tickets";
 
-/** A signed, short-lived link Twilio calls when the callee presses 1: it acknowledges as that user. */
+/**
+ * The link Twilio calls when the callee presses 1: it acknowledges as that user. It carries a
+ * single-use ticket (docs/security.md, "Tickets"), not a token: the URL ends up in Twilio's and
+ * our request logs, and once used or past 30 minutes it is worth nothing.
+ */
 export async function voiceAckUrl(env: Env, tenantId: string, alertId: string, userId: string) {
-  const exp = Math.floor(Date.now() / 1000) + 24 * 3600;
-  const token = await sign({ sub: userId, tid: tenantId, alr: alertId, use: "voice-ack", exp }, env.JWT_SECRET, "HS256");
-  return `${env.APP_URL.replace(/\/$/, "")}/api/voice/ack?token=${encodeURIComponent(token)}`;
+  const { ticket } = await issueTicket(env.DB, "voice-ack", { tenantId, userId }, { alertId }, VOICE_ACK_TICKET_SECONDS);
+  return `${env.APP_URL.replace(/\/$/, "")}/api/voice/ack?ticket=${encodeURIComponent(ticket)}`;
 }
 
-export async function readVoiceAck(env: Env, token: string) {
-  try {
-    const claims = await verify(token, env.JWT_SECRET, "HS256");
-    if (claims.use !== "voice-ack" || typeof claims.sub !== "string" || typeof claims.tid !== "string" || typeof claims.alr !== "string")
-      return null;
-    return { userId: claims.sub, tenantId: claims.tid, alertId: claims.alr };
-  } catch {
-    return null;
-  }
+/** Takes the link's ticket (single use): who may acknowledge which alert, or null. */
+export async function readVoiceAck(env: Env, ticket: string) {
+  const taken = await redeemTicket<{ alertId?: unknown }>(env.DB, "voice-ack", ticket);
+  if (!taken || typeof taken.payload.alertId !== "string") return null;
+  return { userId: taken.userId, tenantId: taken.tenantId, alertId: taken.payload.alertId };
 }

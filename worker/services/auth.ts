@@ -4,6 +4,7 @@ import { DECOY_HASH, verifyPassword } from "../lib/password";
 import { AppError, problemBody } from "../lib/problem";
 import { recordAudit } from "./audit";
 import { refundAttempt, reserveAttempt, throttleKeys } from "./login-throttle";
+import { type Family, revokeFamily, startFamily } from "./refresh-sessions";
 import { revokeToken } from "./sessions";
 import { findTenantBySlug } from "./tenants";
 import { emailIndex } from "../lib/blind-index";
@@ -27,13 +28,23 @@ export const badCredentialsResponse = (origin: string) =>
     headers: { "content-type": "application/problem+json" },
   });
 
-type LoginResult = { ok: true; token: string; exp: number; user: ReturnType<typeof publicUser> } | { ok: false };
+type LoginResult = { ok: true; token: string; exp: number; user: ReturnType<typeof publicUser>; refresh: Family } | { ok: false };
+
+/**
+ * Lifetimes (docs/security.md, "Lifetimes"): the sign-in (its refresh family) lasts
+ * JWT_TTL_SECONDS (12 h); a bearer token from login lasts as long, as the contract has it; the
+ * PWA's cookie session asks for `accessTtlSeconds` = 15 minutes and refreshes.
+ */
+export interface LoginOptions {
+  accessTtlSeconds?: number;
+}
 
 export async function login(
   db: Db,
-  env: Pick<Env, "JWT_SECRET" | "JWT_TTL_SECONDS"> & KeyringSecrets,
+  env: Pick<Env, "JWT_SECRET" | "JWT_TTL_SECONDS" | "DB"> & KeyringSecrets,
   input: LoginInput,
   client: { ip: string; userAgent: string | null },
+  options: LoginOptions = {},
 ): Promise<LoginResult> {
   // Counted before the password is checked, atomically: parallel guesses cannot slip past.
   const keyring = keyringOf(env);
@@ -68,9 +79,15 @@ export async function login(
     return { ok: false };
   }
 
-  const ttl = Number(env.JWT_TTL_SECONDS) || 43_200;
+  const signInTtl = Number(env.JWT_TTL_SECONDS) || 43_200;
+  const ttl = Math.min(options.accessTtlSeconds ?? signInTtl, signInTtl);
+  const refresh = await startFamily(env.DB, user, signInTtl);
   const [issued] = await Promise.all([
-    issueToken({ userId: user.id, tenantId: user.tenantId, role: user.role, tokenVersion: user.tokenVersion }, env.JWT_SECRET, ttl),
+    issueToken(
+      { userId: user.id, tenantId: user.tenantId, role: user.role, tokenVersion: user.tokenVersion, family: refresh.id },
+      env.JWT_SECRET,
+      ttl,
+    ),
     refundAttempt(db, keys),
     recordAudit(db, {
       tenantId: user.tenantId,
@@ -81,10 +98,11 @@ export async function login(
       ...client,
     }),
   ]);
-  return { ok: true, token: issued.token, exp: issued.exp, user: publicUser(user) };
+  return { ok: true, token: issued.token, exp: issued.exp, user: publicUser(user), refresh };
 }
 
-/** POST /api/auth/logout: ends the caller's token (and closes live sockets opened with it). */
-export async function logout(db: Db, claims: TokenClaims) {
+/** POST /api/auth/logout: ends the caller's token and its sign-in (refresh family); the route closes the sockets. */
+export async function logout(db: Db, d1: D1Database, claims: TokenClaims) {
   await revokeToken(db, claims);
+  if (claims.fam) await revokeFamily(d1, claims.fam, claims.userId);
 }

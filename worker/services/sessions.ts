@@ -6,7 +6,8 @@ import type { TokenClaims } from "../lib/jwt";
 /**
  * Whether a verified token still stands (docs/security.md): its user exists in its tenant and is
  * active, the token's version is the user's current one, and it was not logged out. The role is
- * the stored user's, never the token's. One D1 read per token, remembered by this isolate for
+ * the stored user's, never the token's. A token from a sign-in with a refresh family (`fam`) also
+ * falls with its family (logout, reuse of a rotated refresh token). One D1 read per token, remembered by this isolate for
  * CACHE_MS (revocations made here clear it at once; other isolates see them within CACHE_MS).
  */
 const CACHE_MS = 5_000;
@@ -19,10 +20,12 @@ export async function sessionRole(d1: D1Database, claims: TokenClaims, now = Dat
   if (hit && hit.until > now) return hit.role;
   const row = await d1
     .prepare(
-      `SELECT role, active, token_version AS version, EXISTS(SELECT 1 FROM revoked_tokens WHERE jti = ?1) AS revoked
+      `SELECT role, active, token_version AS version,
+         EXISTS(SELECT 1 FROM revoked_tokens WHERE jti = ?1)
+           OR EXISTS(SELECT 1 FROM session_families WHERE id = ?4 AND revoked_at IS NOT NULL) AS revoked
        FROM users WHERE id = ?2 AND tenant_id = ?3`,
     )
-    .bind(claims.jti, claims.userId, claims.tenantId)
+    .bind(claims.jti, claims.userId, claims.tenantId, claims.fam ?? null)
     .first<{ role: Role; active: number; version: number; revoked: number }>();
   const role = row?.active && row.version === claims.ver && !row.revoked ? row.role : null;
   if (cache.size >= CACHE_MAX) cache.clear();

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, client, OfflineError, unwrap } from "../api";
 import { formatWait } from "../format";
-import { session } from "../session";
+import { localExpiries, session } from "../session";
 
 type Field = "tenant" | "email" | "password";
 type FieldErrors = Partial<Record<Field, string>>;
@@ -67,8 +67,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     }
     setBusy(true);
     try {
-      const result = await unwrap(client.api.auth.login.$post({ json: trimmed }));
-      session.start(result.token, result.user, trimmed.tenant, Date.parse(result.expiresAt));
+      // The cookie session: the tokens arrive as HttpOnly cookies, never in this script.
+      const result = await unwrap(client.api.auth.session.$post({ json: trimmed }));
+      const { expiresAt, refreshExpiresAt } = localExpiries(result);
+      session.start(result.user, trimmed.tenant, expiresAt, refreshExpiresAt);
       onSignedIn();
     } catch (error) {
       let message: string;

@@ -28,22 +28,22 @@ const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 router.openAPIRegistry.registerPath({
   method: "post",
   path: "/ack",
-  summary: "Twilio voice callback: pressing 1 acknowledges the alert (signed link, X-Twilio-Signature checked)",
+  summary: "Twilio voice callback: pressing 1 acknowledges the alert (single-use ticket link, X-Twilio-Signature checked)",
   tags: ["Notifications"],
-  request: { query: z.object({ token: z.string() }) },
+  request: { query: z.object({ ticket: z.string() }) },
   responses: { 200: { description: "TwiML" }, 401: { description: "Bad signature or link" } },
 });
 
-/** POST /api/voice/ack?token=… — Twilio's <Gather> action for a voice notification. */
+/** POST /api/voice/ack?ticket=… — Twilio's <Gather> action for a voice notification (the ticket is used up by this call). */
 export const voiceRoutes = router.post("/ack", async (c) => {
   const form = Object.fromEntries([...(await c.req.formData()).entries()].map(([k, v]) => [k, String(v)]));
   const expected = await twilioSignature(c.env.TWILIO_AUTH_TOKEN, c.req.url, form);
   if (!safeEqual(c.req.header("x-twilio-signature") ?? "", expected)) throw new AppError("unauthorized", "Bad Twilio signature.");
-  const link = await readVoiceAck(c.env, c.req.query("token") ?? "");
+  const link = await readVoiceAck(c.env, c.req.query("ticket") ?? "");
   if (!link) throw new AppError("unauthorized", "The acknowledgement link is invalid or expired.");
   if (form.Digits !== "1") return twiml("Nothing was changed. Goodbye.");
   const user = await findUser(database(c.env.DB), link.tenantId, link.userId);
-  if (!user) throw new AppError("unauthorized", "The user no longer exists.");
+  if (!user?.active) throw new AppError("unauthorized", "The user no longer exists or was deactivated.");
   const result = await tenantHub(c.env, link.tenantId).transition(link.tenantId, { userId: user.id, role: user.role }, link.alertId, {
     action: "ack",
     note: "Acknowledged by phone",
