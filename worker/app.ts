@@ -12,6 +12,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { adminRoutes } from "./routes/api/admin";
 import { alertRoutes } from "./routes/api/alerts";
 import { analyticsRoutes } from "./routes/api/analytics";
+import { apiKeyRoutes } from "./routes/api/api-keys";
 import { auditRoutes } from "./routes/api/audit";
 import { authRoutes } from "./routes/api/auth";
 import { bayRoutes } from "./routes/api/bays";
@@ -101,7 +102,8 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/leaderboard", leaderboardRoutes)
   .route("/reports", reportRoutes)
   .route("/engagement", engagementRoutes)
-  .route("/geofences", geofenceRoutes);
+  .route("/geofences", geofenceRoutes)
+  .route("/api-keys", apiKeyRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());

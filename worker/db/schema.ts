@@ -12,3 +12,4 @@ export * from "./schema/geofences";
 export * from "./schema/retention";
 export * from "./schema/alert-work";
 export * from "./schema/routing";
+export * from "./schema/access";
