@@ -32,6 +32,7 @@ import { reportRoutes } from "./routes/api/reports";
 import { ruleRoutes } from "./routes/api/rules";
 import { settingsRoutes } from "./routes/api/settings";
 import { silenceRoutes } from "./routes/api/silences";
+import { ssoRoutes } from "./routes/api/sso";
 import { technicianRoutes } from "./routes/api/technicians";
 import { userRoutes } from "./routes/api/users";
 import { vehicleRoutes } from "./routes/api/vehicles";
@@ -103,7 +104,8 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/reports", reportRoutes)
   .route("/engagement", engagementRoutes)
   .route("/geofences", geofenceRoutes)
-  .route("/api-keys", apiKeyRoutes);
+  .route("/api-keys", apiKeyRoutes)
+  .route("/sso", ssoRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());
