@@ -17,7 +17,8 @@ const navigate = (path: string, cookie?: string) =>
 class CookieJar {
   private cookies = new Map<string, string>();
   take(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
+    // workerd has getSetCookie(); the workers types do not list it yet.
+    for (const line of (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie()) {
       const [pair] = line.split(";");
       const at = pair!.indexOf("=");
       this.cookies.set(pair!.slice(0, at).trim(), pair!.slice(at + 1));
