@@ -25,7 +25,7 @@ interface OpenApi {
 }
 
 const WRITE_METHODS = ["post", "put", "patch", "delete"];
-const HUGE = "\u202e𝕏<script>'\"".repeat(40_000); // ~0.5 MB of mixed scripts, quotes and a bidi override
+const HUGE = "\u202e𝕏<script>'\"".repeat(8_000); // ~100 KB of mixed scripts, quotes and a bidi override
 
 /** SHA-256 over every row of every table, by table: what "nothing changed" is measured with. */
 async function checksums(): Promise<Record<string, string>> {
@@ -101,7 +101,7 @@ async function forgedTokens(tenantId: string, userId: string) {
 }
 
 describe("hostile-input run", () => {
-  it("answers every write endpoint × malformed body × bad credential without a 5xx or a changed row", { timeout: 600_000 }, async () => {
+  it("answers every write endpoint × malformed body × bad credential without a 5xx or a changed row", { timeout: 1_200_000 }, async () => {
     const [tenant, other] = [await createTenant(), await createTenant()];
     const vehicles = await addVehicles(tenant, ["H-1"]);
     const readKey = (await (
@@ -153,23 +153,29 @@ describe("hostile-input run", () => {
       return res.status;
     };
 
+    // The calls of one endpoint run together (none may change anything, so order cannot matter).
     for (const { method, template, url, operation } of operations) {
       const own = template.startsWith("/api/admin") ? PLATFORM_TOKEN : tenant.admin.token;
+      const calls: Promise<unknown>[] = [];
       // A valid token with malformed bodies (only where a body is expected: a body-less call with a valid token is a real write).
       if (operation.requestBody) {
         for (const body of hostileBodies(operation, doc)) {
-          const status = await send(method, url, own, body);
-          if (status < 400) failures.push(`accepted ${status} ${method} ${url} ${body.slice(0, 80)}`);
+          calls.push(
+            send(method, url, own, body).then((status) => {
+              if (status < 400) failures.push(`accepted ${status} ${method} ${url} ${body.slice(0, 80)}`);
+            }),
+          );
         }
       }
       // Bad credentials: none of these may get anywhere, body or not.
       const bodies = operation.requestBody ? ["{}", '{"__hostile":1}'] : [undefined];
-      for (const token of Object.values(tokens)) for (const body of bodies) await send(method, url, token, body);
+      for (const token of Object.values(tokens)) for (const body of bodies) calls.push(send(method, url, token, body));
       for (const body of bodies) {
-        await send(method, url, readKey.key, body);
+        calls.push(send(method, url, readKey.key, body));
         // The other tenant's admin, aimed at this tenant's ids (only calls that name an id: others would act on its own tenant).
-        if (template.includes("{")) await send(method, url, other.admin.token, body);
+        if (template.includes("{")) calls.push(send(method, url, other.admin.token, body));
       }
+      await Promise.all(calls);
     }
 
     const after = await checksums();
