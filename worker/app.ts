@@ -12,6 +12,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { adminRoutes } from "./routes/api/admin";
 import { alertRoutes } from "./routes/api/alerts";
 import { analyticsRoutes } from "./routes/api/analytics";
+import { apiKeyRoutes } from "./routes/api/api-keys";
 import { auditRoutes } from "./routes/api/audit";
 import { authRoutes } from "./routes/api/auth";
 import { bayRoutes } from "./routes/api/bays";
@@ -31,6 +32,7 @@ import { reportRoutes } from "./routes/api/reports";
 import { ruleRoutes } from "./routes/api/rules";
 import { settingsRoutes } from "./routes/api/settings";
 import { silenceRoutes } from "./routes/api/silences";
+import { ssoRoutes } from "./routes/api/sso";
 import { technicianRoutes } from "./routes/api/technicians";
 import { userRoutes } from "./routes/api/users";
 import { vehicleRoutes } from "./routes/api/vehicles";
@@ -102,7 +104,9 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/leaderboard", leaderboardRoutes)
   .route("/reports", reportRoutes)
   .route("/engagement", engagementRoutes)
-  .route("/geofences", geofenceRoutes);
+  .route("/geofences", geofenceRoutes)
+  .route("/api-keys", apiKeyRoutes)
+  .route("/sso", ssoRoutes);
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
 app.use("*", requestId());

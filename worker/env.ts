@@ -5,6 +5,8 @@ export interface AuthContext {
   userId: string;
   tenantId: string;
   role: Role;
+  /** Set when the caller is an API key acting in the name of `userId` (services/api-keys.ts). */
+  apiKeyId?: string;
 }
 
 /** Facts for the audit middleware, set by a write handler. */

@@ -21,5 +21,7 @@ declare module "vitest" {
     standInUrl: string;
     vapid: { publicKey: string; privateKey: string };
     standInCredentials: StandInCredentials;
+    /** The local OIDC provider (test/stand-ins/oidc-provider.mjs) and its one client. */
+    oidc: { issuer: string; clientId: string; clientSecret: string };
   }
 }

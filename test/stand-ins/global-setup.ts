@@ -5,6 +5,7 @@
  */
 import webpush from "web-push";
 import type { TestProject } from "vitest/node";
+import { startOidcProvider } from "./oidc-provider.mjs";
 import { start } from "./providers.mjs";
 import type { StandInCredentials } from "./env";
 
@@ -25,7 +26,10 @@ export default async function setup(project: TestProject) {
   project.provide("standInUrl", standIn.url);
   project.provide("vapid", vapid);
   project.provide("standInCredentials", CREDENTIALS);
+  // A real OIDC provider for single sign-on (test/workers/security-sso.test.ts).
+  const oidc = await startOidcProvider({ redirectUris: ["http://fleetpulse.test/api/sso/callback"] });
+  project.provide("oidc", { issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret });
   return async () => {
-    await standIn.close();
+    await Promise.all([standIn.close(), oidc.close()]);
   };
 }

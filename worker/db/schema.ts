@@ -13,3 +13,4 @@ export * from "./schema/retention";
 export * from "./schema/alert-work";
 export * from "./schema/routing";
 export * from "./schema/sessions";
+export * from "./schema/access";

@@ -14,6 +14,7 @@ export const sealedAt = {
     field: "secret",
     rowId: hookId,
   }),
+  ssoClientSecret: (tenantId: string): SealedAt => ({ tenantId, table: "tenant_sso", field: "client_secret", rowId: tenantId }),
   userEmail: (tenantId: string, userId: string): SealedAt => ({ tenantId, table: "users", field: "email", rowId: userId }),
   userPhone: (tenantId: string, userId: string): SealedAt => ({ tenantId, table: "users", field: "phone", rowId: userId }),
 };

@@ -21,6 +21,8 @@ export const auditWrites = createMiddleware<AppEnv>(async (c, next) => {
     tenantId: auth?.tenantId ?? null,
     actorId: auth?.userId ?? null,
     ...(facts ?? { action: `${c.req.method} ${new URL(c.req.url).pathname}` }),
+    // A write by an API key names the key (its admin is the actor).
+    ...(auth?.apiKeyId ? { detail: { ...facts?.detail, apiKey: auth.apiKeyId } } : {}),
     ...clientInfo(c),
   });
 });

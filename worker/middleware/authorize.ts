@@ -3,6 +3,7 @@ import type { Role } from "../db/schema";
 import type { AppEnv } from "../env";
 import { verifyToken } from "../lib/jwt";
 import { AppError } from "../lib/problem";
+import { API_KEY_PREFIX, authorizeApiKey } from "../services/api-keys";
 import { sessionRole } from "../services/sessions";
 import { requestToken } from "./request-token";
 
@@ -27,6 +28,11 @@ export const authorize = (roles: Role[], options: { allowQueryToken?: boolean } 
     // Bearer header, `?token=` where allowed, or the PWA's cookie (same-origin checked).
     const token = requestToken(c, options.allowQueryToken ? c.req.query("token") : undefined);
     if (!token) throw new AppError("unauthorized", "A bearer token is required.", undefined, UNAUTHORIZED_HEADERS);
+    // Machine clients: an API key (`fpk_…`), checked against its scopes (services/api-keys.ts).
+    if (token.startsWith(API_KEY_PREFIX)) {
+      c.set("auth", await authorizeApiKey(c, token, roles));
+      return next();
+    }
     const claims = await verifyToken(token, c.env.JWT_SECRET);
     if (!claims) throw new AppError("unauthorized", "The token is invalid or expired.", undefined, UNAUTHORIZED_HEADERS);
     const role = await sessionRole(c.env.DB, claims);

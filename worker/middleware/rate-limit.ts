@@ -56,6 +56,8 @@ export const webhookRateLimit = limitBy("WEBHOOK_RATE_LIMIT", "webhook calls", a
  */
 export const costlyRateLimit = limitBy("COSTLY_RATE_LIMIT", "costly requests", async (c) => {
   const token = callerToken(c);
+  // An API key (services/api-keys.ts) is limited as a caller of its own.
+  if (token?.startsWith("fpk_")) return `key:${await tokenKey(token)}`;
   const claims = token ? await verifyToken(token, c.env.JWT_SECRET) : null;
   return claims ? `user:${claims.tenantId}:${claims.userId}` : undefined;
 });

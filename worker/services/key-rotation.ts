@@ -45,6 +45,13 @@ const SEALED_COLUMNS: SealedColumn[] = [
     at: (r: Row) => sealedAt.outboundWebhookSecret(r.tenant, r.k1),
   })),
   {
+    table: "tenant_sso",
+    column: "client_secret_enc",
+    select: "tenant_id AS k1, NULL AS k2, tenant_id AS tenant",
+    where: "tenant_id = ?",
+    at: (r) => sealedAt.ssoClientSecret(r.tenant),
+  },
+  {
     table: "users",
     column: "email_enc",
     select: `${byId}, tenant_id AS tenant`,

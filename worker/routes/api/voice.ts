@@ -31,12 +31,16 @@ router.openAPIRegistry.registerPath({
   summary: "Twilio voice callback: pressing 1 acknowledges the alert (single-use ticket link, X-Twilio-Signature checked)",
   tags: ["Notifications"],
   request: { query: z.object({ ticket: z.string() }) },
-  responses: { 200: { description: "TwiML" }, 401: { description: "Bad signature or link" } },
+  responses: { 200: { description: "TwiML" }, 401: { description: "Bad signature or link" }, 415: { description: "Not a form post" } },
 });
 
 /** POST /api/voice/ack?ticket=… — Twilio's <Gather> action for a voice notification (the ticket is used up by this call). */
 export const voiceRoutes = router.post("/ack", async (c) => {
-  const form = Object.fromEntries([...(await c.req.formData()).entries()].map(([k, v]) => [k, String(v)]));
+  // Twilio posts a form; anything else is refused before any work (not a 500 from the parser).
+  const data = await c.req.formData().catch(() => {
+    throw new AppError("unsupported_media_type", "Twilio callbacks are application/x-www-form-urlencoded.");
+  });
+  const form = Object.fromEntries([...data.entries()].map(([k, v]) => [k, String(v)]));
   const expected = await twilioSignature(c.env.TWILIO_AUTH_TOKEN, c.req.url, form);
   if (!safeEqual(c.req.header("x-twilio-signature") ?? "", expected)) throw new AppError("unauthorized", "Bad Twilio signature.");
   const link = await readVoiceAck(c.env, c.req.query("ticket") ?? "");
