@@ -2,8 +2,8 @@
 // Pure apart from the two virtual sensors loaded once (tfjs, uint8 weights embedded in
 // served-models.js); runs in workerd and Node. One call scores every touched vehicle of an
 // ingest batch with ONE forward pass per model.
-import { loadModel } from "../load.js";
-import { denseLayers, predictExpected as predict } from "./predict.js";
+import { predictExpected as predict } from "./predict.js";
+import { servedDenseLayers } from "./served-dense.js";
 import { SERVED_MODELS } from "./served-models.js";
 import { COOLANT_DETECTOR, ERRATIC_DETECTOR, VOLTAGE_DETECTOR } from "./hyperparameters.js";
 import { finite, flushMinute, initialSignalState, pushValues, runningFrom, settleMinute } from "./signals.js";
@@ -59,8 +59,7 @@ export function createVehicleHealth(
   const load = () => {
     loading ??= (async () => {
       const sensor = async (/** @type {any} */ s, /** @type {import('./detector.js').DetectorParams} */ detector) => {
-        const model = await loadModel(s.modelJson, base64ToArrayBuffer(s.weightsBase64));
-        return { ...s, detector, model, dense: denseLayers(model) };
+        return { ...s, detector, dense: await servedDenseLayers(s.modelJson, base64ToArrayBuffer(s.weightsBase64)) };
       };
       loaded = {
         erratic: detectors.erratic,

@@ -6,6 +6,7 @@ import type { ComponentHealth, HealthReading, HealthState } from "./index.js";
 import { SERVED_MODELS } from "./served-models.js";
 import { denseLayers, predictExpected, predictWithTfjs } from "./predict.js";
 import { loadModel } from "../load.js";
+import { servedDenseLayers } from "./served-dense.js";
 import { calibrated, initialDetector, updateDetector } from "./detector.js";
 import { minuteRows, RUN_FEATURE_CAP_MIN } from "./signals.js";
 import { expectedCrossing, fitTrend, initialTrend, pReachWithin, pushTrend } from "./trend.js";
@@ -175,6 +176,19 @@ describe("wear trends", () => {
 });
 
 describe("virtual sensors", () => {
+  it("the edge's tfjs-core decoding gives the same dense layers as the full tfjs layers model", async () => {
+    for (const key of ["coolant", "voltage"] as const) {
+      const s = SERVED_MODELS[key];
+      const bytes = Uint8Array.from(Buffer.from(s.weightsBase64, "base64"));
+      const viaLayers = denseLayers(await loadModel(s.modelJson as never, bytes.buffer));
+      const viaCore = await servedDenseLayers(s.modelJson as never, bytes.buffer);
+      expect(viaCore.map((l) => [l.inputs, l.units, l.relu])).toEqual(viaLayers.map((l) => [l.inputs, l.units, l.relu]));
+      viaCore.forEach((l, i) => {
+        expect(Array.from(l.kernel)).toEqual(Array.from(viaLayers[i]!.kernel));
+        expect(Array.from(l.bias)).toEqual(Array.from(viaLayers[i]!.bias));
+      });
+    }
+  });
   it("the plain-JS forward pass equals tfjs predict on the committed uint8 models", async () => {
     for (const key of ["coolant", "voltage"] as const) {
       const s = SERVED_MODELS[key];
