@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { clientInfo } from "../lib/client-info";
 import { verifyToken } from "../lib/jwt";
 import { AppError } from "../lib/problem";
+import { accessCookie } from "../lib/session-cookies";
 import { bearerToken } from "./authorize";
 
 /**
@@ -39,9 +40,10 @@ const limitBy = (limiter: LimiterName, what: string, keyOf: (c: Context<AppEnv>)
     await next();
   });
 
-const callerToken = (c: Context<AppEnv>) => bearerToken(c.req.header("authorization"), c.req.query("token"));
+/** The caller's token: a bearer header, `?token=`, or the app's access cookie (each signed-in session counts on its own). */
+const callerToken = (c: Context<AppEnv>) => bearerToken(c.req.header("authorization"), c.req.query("token")) ?? accessCookie(c);
 
-/** /api/*: per bearer token; requests without one, per client IP. */
+/** /api/*: per token (bearer or the app's cookie); requests without one, per client IP. */
 export const apiRateLimit = limitBy("API_RATE_LIMIT", "requests", async (c) => {
   const token = callerToken(c);
   return token ? await tokenKey(token) : `ip:${clientInfo(c).ip}`;
