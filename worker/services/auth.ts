@@ -79,6 +79,21 @@ export async function login(
     return { ok: false };
   }
 
+  const [session] = await Promise.all([startSession(db, env, user, client, options), refundAttempt(db, keys)]);
+  return { ok: true, ...session };
+}
+
+/**
+ * A new sign-in of `user` (password or single sign-on): its refresh family, an access token
+ * bound to it, and the `auth.login` audit row (`detail` says how, e.g. `{ method: "sso" }`).
+ */
+export async function startSession(
+  db: Db,
+  env: Pick<Env, "JWT_SECRET" | "JWT_TTL_SECONDS" | "DB">,
+  user: DecodedUser,
+  client: { ip: string; userAgent: string | null },
+  options: LoginOptions & { detail?: Record<string, unknown> } = {},
+) {
   const signInTtl = Number(env.JWT_TTL_SECONDS) || 43_200;
   const ttl = Math.min(options.accessTtlSeconds ?? signInTtl, signInTtl);
   const refresh = await startFamily(env.DB, user, signInTtl);
@@ -88,17 +103,17 @@ export async function login(
       env.JWT_SECRET,
       ttl,
     ),
-    refundAttempt(db, keys),
     recordAudit(db, {
       tenantId: user.tenantId,
       actorId: user.id,
       action: "auth.login",
       targetType: "user",
       targetId: user.id,
+      ...(options.detail ? { detail: options.detail } : {}),
       ...client,
     }),
   ]);
-  return { ok: true, token: issued.token, exp: issued.exp, user: publicUser(user), refresh };
+  return { token: issued.token, exp: issued.exp, user: publicUser(user), refresh };
 }
 
 /** POST /api/auth/logout: ends the caller's token and its sign-in (refresh family); the route closes the sockets. */

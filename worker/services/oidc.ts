@@ -14,15 +14,14 @@ import { ssoFlows, tenantSso, type Role, type TenantSso } from "../db/schema";
 import type { Db } from "../db/client";
 import { decryptSecret, encryptSecret } from "../lib/crypto";
 import { randomBytes, toBase64Url, utf8 } from "../lib/encoding";
-import { issueToken } from "../lib/jwt";
 import { type Keyring, type KeyringSecrets, keyringOf } from "../lib/keyring";
 import { sealedAt } from "../lib/sealed-fields";
 import { AppError, fieldError } from "../lib/problem";
 import { deliverableUrlProblem } from "../notifications/url-guard";
 import { recordAudit } from "./audit";
 import { findTenantBySlug } from "./tenants";
-import { startFamily } from "./refresh-sessions";
-import { createUser, type DecodedUser, findUser, findUserByEmail, openUser, publicUser } from "./users";
+import { startSession } from "./auth";
+import { createUser, type DecodedUser, findUser, findUserByEmail, openUser } from "./users";
 
 const FLOW_TTL_MS = 10 * 60_000;
 const TICKET_TTL_MS = 60_000;
@@ -283,29 +282,12 @@ export async function exchangeTicket(
   if (!row?.active) throw ssoFailed();
   const user = await openUser(keyringOf(env), row);
   // The same session a password sign-in starts: a bearer token bound to a refresh family.
-  const ttl = Number(env.JWT_TTL_SECONDS) || 43_200;
-  const refresh = await startFamily(d1, user, ttl);
-  const [issued] = await Promise.all([
-    issueToken(
-      { userId: user.id, tenantId: user.tenantId, role: user.role, tokenVersion: user.tokenVersion, family: refresh.id },
-      env.JWT_SECRET,
-      ttl,
-    ),
-    recordAudit(db, {
-      tenantId: user.tenantId,
-      actorId: user.id,
-      action: "auth.login",
-      targetType: "user",
-      targetId: user.id,
-      detail: { method: "sso" },
-      ...client,
-    }),
-  ]);
+  const session = await startSession(db, { ...env, DB: d1 }, user, client, { detail: { method: "sso" } });
   return {
-    token: issued.token,
-    expiresAt: new Date(issued.exp * 1000).toISOString(),
-    user: publicUser(user),
-    refreshToken: refresh.refreshToken,
-    refreshExpiresAt: new Date(refresh.expiresAt).toISOString(),
+    token: session.token,
+    expiresAt: new Date(session.exp * 1000).toISOString(),
+    user: session.user,
+    refreshToken: session.refresh.refreshToken,
+    refreshExpiresAt: new Date(session.refresh.expiresAt).toISOString(),
   };
 }
