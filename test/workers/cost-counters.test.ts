@@ -18,7 +18,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TenantHub } from "../../worker/hub/tenant-hub";
 import { advanceClock, drainQueue, driveTime, freezeClock, runHubAlarm } from "./drive";
-import { addVehicles, createTenant, postTelemetry, type TestTenant, userWithRole } from "./helpers";
+import { addVehicles, createTenant, ORDINARY_READINGS, postTelemetry, type TestTenant, userWithRole } from "./helpers";
 
 driveTime();
 
@@ -153,20 +153,7 @@ function reading(vehicleId: string, ts: number, dtc: string[] = []) {
   return {
     vehicleId,
     ts: new Date(ts).toISOString(),
-    readings: {
-      speedKph: 62,
-      rpm: 1730,
-      engineTempC: 90,
-      coolantTempC: 86,
-      oilPressureKpa: 320,
-      batteryV: 13.9,
-      fuelPct: 55,
-      odometerKm: 40_000,
-      engineHours: 1_200,
-      accelG: 0.01,
-      lat: 52.52,
-      lon: 13.4,
-    },
+    readings: ORDINARY_READINGS,
     dtc,
   };
 }

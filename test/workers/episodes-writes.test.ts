@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { driveTime, runHubAlarm } from "./drive";
-import { addVehicles, createTenant, postTelemetry, type TestTenant } from "./helpers";
+import { addVehicles, createTenant, ORDINARY_READINGS, postTelemetry, type TestTenant } from "./helpers";
 
 // The object's alarm runs when the test says: the deferred writes are counted on their own.
 driveTime();
@@ -45,21 +45,6 @@ async function countWrites(tenant: TestTenant, run: () => Promise<void>): Promis
   return counter;
 }
 
-const READINGS = {
-  speedKph: 62,
-  rpm: 1730,
-  engineTempC: 90,
-  coolantTempC: 86,
-  oilPressureKpa: 320,
-  batteryV: 13.9,
-  fuelPct: 55,
-  odometerKm: 40_000,
-  engineHours: 1_200,
-  accelG: 0.01,
-  lat: 52.52,
-  lon: 13.4,
-};
-
 async function fleet() {
   const tenant = await createTenant();
   const ids = Array.from({ length: 20 }, (_, i) => `BW-${i}`);
@@ -70,7 +55,7 @@ async function fleet() {
     const events = Array.from({ length: 500 }, (_, i) => ({
       vehicleId: ids[i % ids.length]!,
       ts: new Date((ts += 50)).toISOString(),
-      readings: READINGS,
+      readings: ORDINARY_READINGS,
       dtc,
     }));
     expect((await postTelemetry(tenant, { events })).status).toBe(202);

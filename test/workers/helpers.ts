@@ -102,3 +102,19 @@ export async function addVehicles(tenant: TestTenant, externalIds: string[], ext
 /** One base per test file, an hour ago: every `isoAt` of a file shares it, inside the 7-day window. */
 export const TIME_BASE = Date.now() - 3_600_000;
 export const isoAt = (seconds: number, base = TIME_BASE) => new Date(base + seconds * 1000).toISOString();
+
+/** The readings of an ordinary event of a cruising truck: every metric the default rules and models read, none out of range. */
+export const ORDINARY_READINGS = {
+  speedKph: 62,
+  rpm: 1730,
+  engineTempC: 90,
+  coolantTempC: 86,
+  oilPressureKpa: 320,
+  batteryV: 13.9,
+  fuelPct: 55,
+  odometerKm: 40_000,
+  engineHours: 1_200,
+  accelG: 0.01,
+  lat: 52.52,
+  lon: 13.4,
+};
