@@ -10,6 +10,7 @@ import { finite, flushMinute, initialSignalState, pushValues, runningFrom, settl
 import { initialDetector, regimeFactor, roughnessSignal, updateDetector } from "./detector.js";
 import { initialTrend, pushTrend } from "./trend.js";
 import { coolingHealth, chargingHealth, brakesHealth, tyresHealth, WEAR } from "./components.js";
+import { rounded, stateCopy } from "./state-layout.js";
 
 export const VEHICLE_HEALTH_VERSION = "vehicle-health-2";
 
@@ -92,37 +93,17 @@ function base64ToArrayBuffer(b64) {
   return bytes.buffer;
 }
 
-/** Accepts whatever the caller stored; anything unrecognisable starts over. @param {unknown} s */
+/**
+ * Accepts whatever the caller stored; anything unrecognisable starts over. Always a copy in the
+ * one working layout (state-layout.js): the caller's stored state is never mutated.
+ * @param {unknown} s @returns {import('./index').VehicleHealthState}
+ */
 function revive(s) {
-  if (!s || typeof s !== "object" || /** @type {any} */ (s).v !== 1) return freshState();
+  if (!s || typeof s !== "object" || /** @type {any} */ (s).v !== 1) return stateCopy(freshState());
   const o = /** @type {import('./index').VehicleHealthState} */ (s);
   // Parts added in later releases start fresh; everything else the vehicle has learned is kept.
   if (!o.sig || !o.cool || !o.volt || !o.rough || !o.pads || !o.tyre || !o.rest) return revive({ ...freshState(), ...o });
-  // A copy (the caller's stored state is never mutated), written out because it is on the hot
-  // path: every part is a flat object of numbers.
-  const sig = o.sig;
-  const acc = sig.acc;
-  return {
-    v: 1,
-    sig: {
-      runStart: sig.runStart,
-      lastRun: sig.lastRun,
-      lastTs: sig.lastTs,
-      pc: sig.pc ?? null,
-      ew: sig.ew ? { ...sig.ew } : null,
-      acc: acc ? { ...acc, ew: acc.ew ? { ...acc.ew } : undefined } : null,
-    },
-    cool: { ...o.cool },
-    volt: { ...o.volt },
-    rough: { ...o.rough },
-    pads: { ...o.pads },
-    tyre: { ...o.tyre },
-    rest: { ...o.rest },
-    nominalV: o.nominalV,
-    offSince: o.offSince ?? null,
-    seen: o.seen,
-    lastTs: o.lastTs,
-  };
+  return stateCopy(o);
 }
 
 /**
@@ -141,73 +122,102 @@ export function updateVehicleHealth(items, now) {
  */
 function updateWith(m, items, now) {
   const states = items.map((it) => revive(it.state));
-  /** @type {{ item: number, row: import('./signals.js').MinuteRow }[]} */ const minutes = [];
+  /** Closed minute rows of every vehicle, and the vehicle (index into items) of each. */
+  /** @type {import('./signals.js').MinuteRow[]} */ const rows = [];
+  /** @type {number[]} */ const rowItem = [];
 
-  // 1. Readings → minute rows and wear trends (no model needed), one pass over each vehicle's
-  // readings on plain numbers: no per-reading allocation, closure or keyed lookup.
-  for (let k = 0; k < items.length; k++) {
-    const s = states[k];
-    const sig = s.sig;
-    const list = inTimeOrder(items[k].readings);
-    for (let j = 0; j < list.length; j++) {
-      const e = list[j];
-      const ts = e.ts;
-      const r = e.readings;
-      if (!Number.isFinite(ts) || !r || typeof r !== "object") continue;
-      // READING's names, spelled out so each is a fixed-name property load.
-      const rpm = finite(r.rpm);
-      const spd = finite(r.speedKph);
-      const cool = finite(r.coolantTempC);
-      const volt = finite(r.batteryV);
-      noteValues(s, ts, runningFrom(rpm, spd), cool, volt, finite(r.brakePadMm), finite(r.tirePressureKpa));
-      const row = pushValues(sig, ts, rpm, spd, finite(r.engineLoadPct), finite(r.intakeAirTempC), cool, volt);
-      if (row) minutes.push({ item: k, row });
-    }
-    const last = flushMinute(sig, now);
-    if (last) minutes.push({ item: k, row: last });
-    settleMinute(sig);
-  }
+  // 1. Readings → minute rows and wear trends (no model needed).
+  for (let k = 0; k < items.length; k++) readVehicle(states[k], items[k].readings, now, k, rows, rowItem);
 
   // 2. One forward pass per virtual sensor for every vehicle's closed minutes.
-  const coolRows = minutes.filter((x) => x.row.coolant !== null && x.row.runMin >= m.coolant.preprocessing.gateMin);
-  const voltRows = minutes.filter((x) => x.row.voltage !== null && x.row.runMin >= m.voltage.preprocessing.gateMin);
+  const coolGate = m.coolant.preprocessing.gateMin;
+  const voltGate = m.voltage.preprocessing.gateMin;
+  /** @type {number[]} */ const coolIdx = [];
+  /** @type {number[]} */ const voltIdx = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (row.coolant !== null && row.runMin >= coolGate) coolIdx.push(i);
+    if (row.voltage !== null && row.runMin >= voltGate) voltIdx.push(i);
+  }
   const coolExp = predict(
     m.coolant,
-    coolRows.map((x) => x.row.features),
+    coolIdx.map((i) => rows[i].features),
   );
   const voltExp = predict(
     m.voltage,
-    voltRows.map((x) => x.row.features),
+    voltIdx.map((i) => rows[i].features),
   );
 
   // 3. Residuals into each vehicle's own detector, in time order.
-  coolRows.forEach((x, i) =>
-    applyResidual(states[x.item].cool, x.row, /** @type {number} */ (x.row.coolant), coolExp[i], m.coolant.detector),
-  );
-  voltRows.forEach((x, i) =>
-    applyResidual(states[x.item].volt, x.row, /** @type {number} */ (x.row.voltage), voltExp[i], m.voltage.detector),
-  );
+  for (let j = 0; j < coolIdx.length; j++) {
+    const row = rows[coolIdx[j]];
+    applyResidual(states[rowItem[coolIdx[j]]].cool, row, /** @type {number} */ (row.coolant), coolExp[j], m.coolant.detector);
+  }
+  for (let j = 0; j < voltIdx.length; j++) {
+    const row = rows[voltIdx[j]];
+    applyResidual(states[rowItem[voltIdx[j]]].volt, row, /** @type {number} */ (row.voltage), voltExp[j], m.voltage.detector);
+  }
 
   // A coolant sensor that jumps between readings (noise, spikes, a loose connector) is judged
   // on its own history too: log of the mean reading-to-reading change, per engine minute.
-  for (const x of minutes) {
-    const r = x.row.coolantRoughness;
-    const d = states[x.item].rough;
-    if (r === null || x.row.runMin < m.coolant.preprocessing.gateMin || x.row.end <= d.end) continue;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const r = row.coolantRoughness;
+    const d = states[rowItem[i]].rough;
+    if (r === null || row.runMin < coolGate || row.end <= d.end) continue;
     updateDetector(d, roughnessSignal(r), m.erratic);
     d.last = r;
-    d.end = x.row.end;
+    d.end = row.end;
   }
 
   // 4. Components.
-  return states.map((s) => {
+  /** @type {{ state: HealthState, components: import('./index').ComponentHealth[] }[]} */ const out = [];
+  for (let k = 0; k < states.length; k++) {
+    const s = states[k];
     /** @type {import('./index').ComponentHealth[]} */ const components = [];
     if (s.seen & SEEN.cooling) components.push(coolingHealth(s, now, m.coolant.detector, m.erratic));
     if (s.seen & SEEN.charging) components.push(chargingHealth(s, now, m.voltage.detector));
     if (s.seen & SEEN.brakes) components.push(brakesHealth(s, now));
     if (s.seen & SEEN.tyres) components.push(tyresHealth(s, now));
-    return { state: rounded(s), components };
-  });
+    out.push({ state: rounded(s), components });
+  }
+  return out;
+}
+
+/**
+ * One vehicle's readings into its state: one pass over plain numbers, no per-reading
+ * allocation, closure or keyed lookup. A function of its own so V8 optimises it for the
+ * per-reading work alone (inside the batch function, the loop was deoptimised every few batches).
+ * Closed minute rows are appended to `rows`, with `k` to `rowItem`.
+ * @param {import('./index').VehicleHealthState} s mutated @param {import('./index').HealthReading[]} readings
+ * @param {number} now @param {number} k @param {import('./signals.js').MinuteRow[]} rows @param {number[]} rowItem
+ */
+function readVehicle(s, readings, now, k, rows, rowItem) {
+  const sig = s.sig;
+  const list = inTimeOrder(readings);
+  for (let j = 0; j < list.length; j++) {
+    const e = list[j];
+    const ts = e.ts;
+    const r = e.readings;
+    if (!Number.isFinite(ts) || !r || typeof r !== "object") continue;
+    // READING's names, spelled out so each is a fixed-name property load.
+    const rpm = finite(r.rpm);
+    const spd = finite(r.speedKph);
+    const cool = finite(r.coolantTempC);
+    const volt = finite(r.batteryV);
+    noteValues(s, ts, runningFrom(rpm, spd), cool, volt, finite(r.brakePadMm), finite(r.tirePressureKpa));
+    const row = pushValues(sig, ts, rpm, spd, finite(r.engineLoadPct), finite(r.intakeAirTempC), cool, volt);
+    if (row) {
+      rows.push(row);
+      rowItem.push(k);
+    }
+  }
+  const last = flushMinute(sig, now);
+  if (last) {
+    rows.push(last);
+    rowItem.push(k);
+  }
+  settleMinute(sig);
 }
 
 /**
@@ -272,30 +282,5 @@ function noteValues(s, ts, running, cool, v, pad, tyre) {
   if (tyre > 0) {
     s.seen |= SEEN.tyres;
     pushTrend(s.tyre, ts, tyre, WEAR.tyres.trend);
-  }
-}
-
-/**
- * Rounds the state's fractional numbers to 1e-5 in place (keeps the stored JSON small; all values
- * are sums and statistics in units where 1e-5 is far below sensor resolution). Integers, such as
- * timestamps, are untouched.
- * @param {import('./index').VehicleHealthState} s
- */
-function rounded(s) {
-  roundFlat(s.sig);
-  if (s.sig.ew) roundFlat(s.sig.ew);
-  if (s.sig.acc) {
-    roundFlat(s.sig.acc);
-    if (s.sig.acc.ew) roundFlat(s.sig.acc.ew);
-  }
-  for (const part of [s.cool, s.volt, s.rough, s.pads, s.tyre, s.rest]) roundFlat(part);
-  return s;
-}
-
-/** @param {Record<string, any>} o */
-function roundFlat(o) {
-  for (const k in o) {
-    const v = o[k];
-    if (typeof v === "number" && !Number.isInteger(v) && Number.isFinite(v)) o[k] = Math.round(v * 1e5) / 1e5;
   }
 }

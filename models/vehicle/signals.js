@@ -2,6 +2,8 @@
 // the virtual sensors score. Pure (no I/O, no tfjs); the same code builds the training rows from
 // carOBD and the rows the tenant's object scores, so training and serving cannot drift apart.
 
+import { emptyMinute, smoothedCopy } from "./state-layout.js";
+
 /** Canonical FleetPulse reading names the vehicle models read (worker/domain/telemetry.ts). */
 export const READING = {
   rpm: "rpm",
@@ -141,24 +143,7 @@ export function pushValues(s, ts, rpmIn, spdIn, load, iat, cool, volt) {
       ew.s5 += lastA5 * (spd - ew.s5);
       ew.r5 += lastA5 * (rpm - ew.r5);
     }
-    s.acc ??= {
-      b,
-      n: 0,
-      on: 0,
-      rpm: 0,
-      spd: 0,
-      load: 0,
-      nLoad: 0,
-      iat: 0,
-      nIat: 0,
-      cool: 0,
-      nCool: 0,
-      volt: 0,
-      nVolt: 0,
-      run: 0,
-      dCool: 0,
-      nDCool: 0,
-    };
+    s.acc ??= emptyMinute(b);
     const a = s.acc;
     a.n++;
     a.rpm += rpm;
@@ -197,7 +182,7 @@ export function pushValues(s, ts, rpmIn, spdIn, load, iat, cool, volt) {
  * @param {SignalState} s mutated
  */
 export function settleMinute(s) {
-  if (s.acc && s.ew) s.acc.ew = { l5: s.ew.l5, l20: s.ew.l20, s5: s.ew.s5, r5: s.ew.r5 };
+  if (s.acc && s.ew) s.acc.ew = smoothedCopy(s.ew);
 }
 
 /**
