@@ -14,6 +14,7 @@ import { denseLayers, predictExpected, predictWithTfjs } from "./predict.js";
 import { faultStudy, FAULTS } from "./evaluate-faults.mjs";
 import { timeScoring } from "./timing.mjs";
 import { evaluateWear } from "./eval-wear.mjs";
+import { writeVehicleGoals } from "./goals.mjs";
 
 /** @param {number[]} xs */
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -143,6 +144,8 @@ export async function evalVehicle() {
     modelsPath("reports/carobd-test-clean-trace.csv"),
     `drive,minute_end_ms,coolant_c,expected_coolant_c,cooling_alarm\n${cleanTrace.map((t) => `${t.drive},${t.end},${t.measured.toFixed(2)},${t.expected.toFixed(2)},${t.alarm}`).join("\n")}\n`,
   );
+  // Goals with their confidence bounds, and the cards' evaluation, from the report just written.
+  writeVehicleGoals();
   const c = report.virtualSensors.coolantTempC;
   console.log(
     `carobd vehicle health: coolant MAE ${c.warmEngineDriving?.mae} °C warm driving (constant ${c.warmEngineDriving?.maeConstantBaseline}), ${c.warmEngine?.mae} warm; voltage MAE ${report.virtualSensors.batteryV.allScoredMinutes?.mae} V; ` +

@@ -11,6 +11,7 @@ import { drivesOf, rowsOf, VARIANTS, SPLIT } from "./dataset.mjs";
 import { trainVirtualSensor } from "./virtual-sensor.mjs";
 import { COOLANT_HP, VOLTAGE_HP, COOLANT_DETECTOR, VOLTAGE_DETECTOR } from "./hyperparameters.js";
 import { FEATURE_NAMES, IMPUTE } from "./signals.js";
+import { INTENDED_USE } from "./card-text.js";
 
 const SENSORS = [
   {
@@ -41,6 +42,7 @@ export async function trainVehicle() {
       name: s.name,
       version: "1.0.0",
       task: s.task,
+      intendedUse: INTENDED_USE[s.name],
       model: {
         format: "TensorFlow.js layers-model, uint8-quantized weights (tfjs-converter --quantize_uint8 format)",
         architecture: `dense ${FEATURE_NAMES.length} -> ${s.hp.hidden.join(" -> ")} (relu, L2 ${s.hp.l2}) -> 1 (linear)`,
