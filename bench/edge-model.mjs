@@ -19,7 +19,7 @@
 // (median full call − median base call) / (TIMED × 256), each run ROUNDS interleaved pairs;
 // the spread is the lowest and highest run.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +52,9 @@ function workerdPids(group) {
 function cpuNs(pids) {
   let sum = 0;
   for (const pid of pids) {
+    if (!existsSync(`/proc/${pid}/task`)) {
+      throw new Error(`workerd ${pid} is gone: did wrangler restart it (a source file changed during the bench)?`);
+    }
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       try {
         sum += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
@@ -270,13 +273,16 @@ export function edgeModelSection({ times, sizes }, { command, machine }) {
 | Worker bundle gzip (esbuild, same sources), with the model code | ${kib(sizes.withModel)} | — |
 | … with every \`@tensorflow/*\` import replaced by an empty module | ${kib(sizes.withoutModel)} — **tfjs costs ${kib(sizes.withModel - sizes.withoutModel)} gzip** | — |
 
-Where a window's time goes (Node CPU profile of the same code): the per-reading pass (minute
-sums, smoothed load/speed/rpm, wear trends) about half, garbage collection of each call's state
-copies, minute rows and component objects about a fifth, the wear forecasts and the evidence
-wording most of the rest; the two 12→16→8→1 virtual sensors, evaluated for the whole batch in
-plain JS, about 5 %. The state of every part is copied into one fixed layout per call
-(models/vehicle/state-layout.js) and each vehicle's readings go through a function of their own:
-before that, states of mixed origin kept deoptimising the batch loop. A vehicle reporting every
+Where a window's time goes (Node CPU profile of the same workload, samples in models/vehicle/
+and garbage collection only): the per-reading pass (minute sums, smoothed load/speed/rpm, wear
+trends) a third; garbage collection a quarter (part of it the benchmark's own inputs); the
+components (wear forecasts, probabilities, evidence wording) 13 %; copying and rounding the
+state 11 %; the two 12→16→8→1 virtual sensors, evaluated for the whole batch in plain JS, 10 %.
+Every part of the state is copied into one fixed layout per call (models/vehicle/state-layout.js)
+and each vehicle's readings go through a function of their own: before that, states of mixed
+origin kept deoptimising the batch loop (25.3 µs CPU per window in the quick bench before, at a
+load average of 10). The Node row is process CPU time of single calls, which a busy machine
+inflates far more than the workerd difference above. A vehicle reporting every
 10 s sends 6 readings a minute instead of 60 (the Node row above shows what that saves).
 `;
 }
