@@ -77,8 +77,10 @@ const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownU
  * vehicles (a row per vehicle per batch was a row per event for a batch of 100 vehicles). The
  * alarm settles the journal into one `vehicle_state` row per vehicle changed since, a few seconds
  * later (`settle`, `flushDueAt`), and a new instance replays the journal over those rows, so an
- * eviction loses nothing. The health models' state set after the rule pass waits for the next
- * batch's flush or the settle.
+ * eviction loses nothing the rules decided with. The journal carries only what the rule pass
+ * changes (`journaled`: merged readings, rule clocks, driving baselines); the health models' state
+ * and risk, set after the response, are written by the settle (they were 40 % of each journal
+ * row's bytes, and serialising the journal was the largest single cost of sustained ingest).
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
@@ -92,10 +94,10 @@ export class VehicleStates {
     for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
       this.#vehicles.set(row.vehicle_id, revive(JSON.parse(row.data) as VehicleState));
     }
-    // Batches since the last settle: their journal rows hold the newest state of what they touched.
+    // Batches since the last settle: their journal rows hold the newest rule-pass state of what they touched.
     for (const row of sql.exec<{ data: string }>("SELECT data FROM vehicle_state_journal ORDER BY id")) {
-      for (const [vehicleId, state] of Object.entries(JSON.parse(row.data) as Record<string, VehicleState>)) {
-        this.#vehicles.set(vehicleId, revive(state));
+      for (const [vehicleId, part] of Object.entries(JSON.parse(row.data) as Record<string, Partial<VehicleState>>)) {
+        this.#vehicles.set(vehicleId, revive({ ...this.#vehicle(vehicleId), ...part }));
         this.#unsettled.add(vehicleId);
       }
     }
@@ -204,7 +206,7 @@ export class VehicleStates {
       size = 0;
     };
     for (const vehicleId of this.#dirty) {
-      const part = `${JSON.stringify(vehicleId)}:${JSON.stringify(this.#vehicles.get(vehicleId))}`;
+      const part = `${JSON.stringify(vehicleId)}:${JSON.stringify(journaled(this.#vehicles.get(vehicleId)!))}`;
       parts.push(part);
       size += part.length;
       if (size >= JOURNAL_CHUNK) write();
@@ -230,6 +232,9 @@ export class VehicleStates {
     this.#dirtySince = null;
   }
 }
+
+/** What a journal row keeps of a vehicle: the state the rule pass changes (health and risk wait for the settle). */
+const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleState> => ({ latest, rules, driving });
 
 /** A journal row is cut at about this many characters (a SQLite value holds at most 2 MB). */
 const JOURNAL_CHUNK = 512 * 1024;

@@ -5,7 +5,17 @@ import * as schema from "./schema";
 
 export type Db = ReturnType<typeof database>;
 
-export const database = (d1: D1Database) => drizzle(d1, { schema });
+const byBinding = new WeakMap<D1Database, ReturnType<typeof drizzle<typeof schema>>>();
+
+/** One drizzle instance per D1 binding: building one walks the whole schema, which cost every request and job its share of CPU. */
+export function database(d1: D1Database) {
+  let db = byBinding.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    byBinding.set(d1, db);
+  }
+  return db;
+}
 
 /**
  * The tenant filter every tenant-owned query goes through: `tenant_id = ?` AND the rest.

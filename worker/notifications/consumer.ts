@@ -6,6 +6,7 @@
  * the dead-letter queue, whose consumer records it (./dead-jobs.ts). Planning is resumable: a
  * retried planning job sends the rows an earlier run wrote that are still `queued`.
  */
+import { yieldTurn } from "../lib/yield-turn";
 import { database } from "../db/client";
 import { recordDeadJob } from "./dead-jobs";
 import { deliver, type DeliverOutcome } from "./deliver";
@@ -78,6 +79,7 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
 
 export async function handleNotificationBatch(batch: MessageBatch<unknown>, env: Env) {
   for (const message of batch.messages) {
+    await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
     const parsed = NotificationJob.safeParse(message.body);
     if (!parsed.success) {
       logError({ job: "notify", note: "malformed job", body: message.body });

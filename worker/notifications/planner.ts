@@ -28,6 +28,7 @@ import { resume, resumeExisting, type Planned } from "./resume";
 import { alertAudience, channelTargets, splitByScope, usersWithRoles, type ScopedRecipient } from "./recipients";
 import { DecisionLog, isoAt, silenceOf } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
+import { yieldTurn } from "../lib/yield-turn";
 import { planAlertWebhooks } from "./alert-webhooks";
 
 export type { Planned };
@@ -286,6 +287,7 @@ export async function planRaised(env: Env, tenantId: string, alertId: string, no
     audience.map((r) => r.userId),
   );
   for (const recipient of audience) {
+    await yieldTurn(); // a recipient's rows are several D1 calls: waiting requests go first (yield-turn.ts)
     const p = prefs.get(recipient.userId)!;
     await planRecipient({ db, env, ctx, recipient, prefs: p, channels: p.channels[ctx.alert.severity], step: 0, now, out, decisions });
   }
@@ -318,6 +320,7 @@ export async function planEscalation(
     audience.map((r) => r.userId),
   );
   for (const recipient of audience) {
+    await yieldTurn();
     await planRecipient({
       db,
       env,

@@ -11,6 +11,7 @@ import type { PredictiveProposal } from "../../durable-objects/hub-ports";
 import { database, inTenant } from "../db/client";
 import { workOrders } from "../db/schema";
 import { AppError } from "../lib/problem";
+import { yieldTurn } from "../lib/yield-turn";
 import { createWorkOrder } from "./work-orders";
 
 /** Statuses in which a predictive work order still covers its vehicle's risk. */
@@ -39,6 +40,7 @@ const percent = (p: number) => `${Math.round(p * 100)} %`;
 export async function proposePredictiveWorkOrders(env: Env, tenantId: string, proposals: PredictiveProposal[]): Promise<string[]> {
   const created: string[] = [];
   for (const { alert, component, dueAt, score, score7d } of proposals) {
+    await yieldTurn(); // each proposal is several D1 calls: let waiting requests in between them
     // The tenant object proposes only what it forecast: predictive alerts, and fault-code alerts with a high engine risk.
     if (alert.silenced) continue;
     if (await activePredictive(env, tenantId, alert.vehicleId, component)) continue;
