@@ -1,8 +1,11 @@
 /**
  * A week calendar of bookings, one table per resource kind (technicians, bays): rows are the
  * resources, columns the seven days, so every booking is read with its row and column headers.
- * Each booking links to its work order, so the week is walked with Tab.
+ * Each booking links to its work order, so the week is walked with Tab. A cell's free time is
+ * the bookable time the API answers (GET /api/maintenance/availability), never just the gaps
+ * between bookings: outside shifts or with the bay full, nothing is shown as free.
  */
+import { type FreeInterval, freeSpansIn } from "./availability";
 import type { WorkOrder } from "./maintenance-types";
 import { Link } from "./router";
 import { ScrollTable } from "./scroll-table";
@@ -25,6 +28,13 @@ export function addDays(date: Date, days: number): Date {
 const dayHeader = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
 const dayLong = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
 
+/** "Free 08:00–10:00, 12:00–16:00", "Free all day" or "No bookable time". */
+function freeText(spans: { start: Date; end: Date }[], dayStart: number, dayEnd: number): string {
+  if (!spans.length) return "No bookable time";
+  if (spans.length === 1 && spans[0]!.start.getTime() === dayStart && spans[0]!.end.getTime() === dayEnd) return "Free all day";
+  return `Free ${spans.map((w) => `${formatTime(w.start.toISOString())}–${formatTime(w.end.toISOString())}`).join(", ")}`;
+}
+
 export interface CalendarResource {
   id: string;
   name: string;
@@ -38,6 +48,7 @@ export function WeekCalendar({
   workOrders,
   resourceOf,
   vehicleName,
+  freeOf,
 }: {
   caption: string;
   resourceLabel: string;
@@ -46,6 +57,8 @@ export function WeekCalendar({
   workOrders: WorkOrder[];
   resourceOf: (wo: WorkOrder) => string | null;
   vehicleName: (id: string) => string;
+  /** The resource's bookable intervals in the week; undefined while unknown (nothing is claimed). */
+  freeOf?: (resourceId: string) => readonly FreeInterval[] | undefined;
 }) {
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
   const booked = workOrders.filter((w) => w.scheduledStart && w.scheduledEnd && w.status !== "cancelled");
@@ -79,6 +92,8 @@ export function WeekCalendar({
             <th scope="row">{r.name}</th>
             {days.map((d) => {
               const items = inCell(r.id, d);
+              const free = freeOf?.(r.id);
+              const spans = free ? freeSpansIn(free, d.getTime(), addDays(d, 1).getTime()) : null;
               return (
                 <td key={d.getTime()}>
                   {items.length ? (
@@ -92,9 +107,8 @@ export function WeekCalendar({
                         </li>
                       ))}
                     </ul>
-                  ) : (
-                    <span className="calendar-free">free</span>
-                  )}
+                  ) : null}
+                  {spans ? <span className="calendar-free">{freeText(spans, d.getTime(), addDays(d, 1).getTime())}</span> : null}
                 </td>
               );
             })}

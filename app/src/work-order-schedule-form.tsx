@@ -1,11 +1,40 @@
 /**
- * Book a work order by hand: technician, bay, start and duration. A 409 from the API is shown
- * in words (its reason names the conflicting booking); 400s mark the fields they name.
+ * Book a work order by hand: technician, bay, duration and a start chosen from the bookable
+ * starts of the next 7 days (GET /api/maintenance/availability, judged by the API's own booking
+ * rules), so the form never offers a time the API refuses. A 409 can then only come from a
+ * booking made meanwhile; it is shown in words (its reason names the conflicting booking) and the
+ * starts are asked for again. 400s mark the fields they name.
  */
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { ApiError, client, unwrap } from "./api";
+import { ApiError, client, describeError, unwrap } from "./api";
+import { bookableStarts, loadAvailability } from "./availability";
 import { Field, type FieldErrors, FormMessage, parseNumber, problemFields } from "./form-field";
 import type { Bay, Technician, WorkOrder } from "./maintenance-types";
+
+const HORIZON_DAYS = 7;
+const dayGroup = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
+const startLabel = new Intl.DateTimeFormat(undefined, {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+const endLabel = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** Starts grouped by local day, for one optgroup each. */
+function byDay(starts: Date[]): { day: string; starts: Date[] }[] {
+  const groups: { day: string; starts: Date[] }[] = [];
+  for (const s of starts) {
+    const day = dayGroup.format(s);
+    const last = groups.at(-1);
+    if (last?.day === day) last.starts.push(s);
+    else groups.push({ day, starts: [s] });
+  }
+  return groups;
+}
+
+type Starts = { state: "idle" } | { state: "loading" } | { state: "ok"; starts: Date[] } | { state: "error"; message: string };
 
 /** API field path → form field. */
 const FIELD_OF: Record<string, string> = {
@@ -16,17 +45,13 @@ const FIELD_OF: Record<string, string> = {
   durationMinutes: "duration",
 };
 
-/** `YYYY-MM-DDTHH:MM` in local time, as a datetime-local input wants it. */
-export function toLocalInput(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-function nextFullHour(): Date {
-  const d = new Date();
-  d.setMinutes(0, 0, 0);
-  d.setHours(d.getHours() + 1);
-  return d;
+/** What the Start list holds, said next to it. */
+function startHint(starts: Starts): string {
+  if (starts.state === "idle") return "Choose the work order, technician and duration first; only times that can be booked are listed.";
+  if (starts.state === "loading") return "Finding bookable times…";
+  if (starts.state === "error") return `Could not load the bookable times: ${starts.message}`;
+  if (!starts.starts.length) return `No bookable time in the next ${HORIZON_DAYS} days; try another technician, bay or duration.`;
+  return `Only times that can be booked, in the next ${HORIZON_DAYS} days, your local time.`;
 }
 
 export function ScheduleForm({
@@ -47,8 +72,10 @@ export function ScheduleForm({
   const selected = workOrders.find((w) => w.id === selectedId);
   const [technicianId, setTechnicianId] = useState("");
   const [bayId, setBayId] = useState("");
-  const [start, setStart] = useState(() => toLocalInput(nextFullHour()));
+  const [start, setStart] = useState("");
   const [duration, setDuration] = useState("");
+  const [starts, setStarts] = useState<Starts>({ state: "idle" });
+  const [asked, setAsked] = useState(0);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -60,6 +87,40 @@ export function ScheduleForm({
     if (selected) setDuration(String(selected.durationMinutes));
   }, [selected?.id]);
 
+  // The bookable starts for this work order, technician, bay and duration; a stale answer is dropped.
+  const minutesWanted = parseNumber(duration);
+  const validMinutes =
+    minutesWanted && Number.isInteger(minutesWanted) && minutesWanted > 0 && minutesWanted <= 24 * 60 ? minutesWanted : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `asked` asks again after a refused booking.
+  useEffect(() => {
+    if (!selected || !technicianId || !validMinutes) {
+      setStarts({ state: "idle" });
+      return;
+    }
+    let current = true;
+    setStarts({ state: "loading" });
+    const from = new Date();
+    loadAvailability({
+      from,
+      to: new Date(from.getTime() + HORIZON_DAYS * 86_400_000),
+      durationMinutes: validMinutes,
+      workOrderId: selected.id,
+      technicianId,
+      bayId: bayId || undefined,
+    }).then(
+      (answer) => {
+        if (!current) return;
+        const list = bookableStarts(answer);
+        setStarts({ state: "ok", starts: list });
+        setStart((chosen) => (list.some((d) => d.toISOString() === chosen) ? chosen : ""));
+      },
+      (error: unknown) => current && setStarts({ state: "error", message: describeError(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [selected?.id, technicianId, bayId, validMinutes, asked]);
+
   const focusField = (name: string) => form.current?.querySelector<HTMLElement>(`#schedule-${name}`)?.focus();
 
   async function submit(event: FormEvent) {
@@ -68,15 +129,15 @@ export function ScheduleForm({
     const local: FieldErrors = {};
     if (!selected) local.workOrder = "Choose the work order to book.";
     if (!technicianId) local.technician = "Choose a technician.";
-    const startAt = start ? new Date(start) : null;
-    if (!startAt || Number.isNaN(startAt.getTime())) local.start = "Enter the start date and time.";
     const minutes = parseNumber(duration);
     if (!minutes || minutes <= 0 || !Number.isInteger(minutes)) local.duration = "Enter the duration in whole minutes, for example 90.";
+    const startAt = start ? new Date(start) : null;
+    if (!startAt || Number.isNaN(startAt.getTime())) local.start = "Choose one of the bookable start times.";
     setDone(null);
     if (Object.keys(local).length || !selected || !startAt || !minutes) {
       setFieldErrors(local);
       setFormError("Please correct the fields marked below.");
-      const first = ["workOrder", "technician", "start", "duration"].find((f) => local[f]);
+      const first = ["workOrder", "technician", "duration", "start"].find((f) => local[f]);
       if (first) focusField(first);
       return;
     }
@@ -96,12 +157,14 @@ export function ScheduleForm({
         }),
       );
       setDone(`“${booked.title}” is booked.`);
+      setStart("");
       onScheduled(booked);
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
         setFormError(
-          `This booking was refused because of a conflict: ${error.problem.detail ?? "the time is taken."} Choose another time, technician or bay.`,
+          `This booking was refused because of a conflict: ${error.problem.detail ?? "the time is taken."} Someone booked it meanwhile; the bookable times were updated. Choose another time, technician or bay.`,
         );
+        setAsked((n) => n + 1);
       } else {
         const { fields, message } = problemFields(error, (path) => FIELD_OF[path.split(".")[0] ?? ""] ?? null);
         setFieldErrors(fields);
@@ -157,11 +220,26 @@ export function ScheduleForm({
             </select>
           )}
         </Field>
-        <Field id="schedule-start" label="Start" hint="Your local time." error={fieldErrors.start}>
-          {(aria) => <input {...aria} type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} />}
-        </Field>
         <Field id="schedule-duration" label="Duration (minutes)" error={fieldErrors.duration}>
           {(aria) => <input {...aria} inputMode="numeric" value={duration} onChange={(e) => setDuration(e.target.value)} />}
+        </Field>
+        <Field id="schedule-start" label="Start" hint={startHint(starts)} error={fieldErrors.start}>
+          {(aria) => (
+            <select {...aria} value={start} onChange={(e) => setStart(e.target.value)}>
+              <option value="">{starts.state === "ok" && !starts.starts.length ? "No bookable time" : "Choose…"}</option>
+              {starts.state === "ok"
+                ? byDay(starts.starts).map((group) => (
+                    <optgroup key={group.day} label={group.day}>
+                      {group.starts.map((d) => (
+                        <option key={d.getTime()} value={d.toISOString()}>
+                          {startLabel.format(d)}–{endLabel.format(new Date(d.getTime() + (validMinutes ?? 0) * 60_000))}
+                        </option>
+                      ))}
+                    </optgroup>
+                  ))
+                : null}
+            </select>
+          )}
         </Field>
       </div>
       <button type="submit" className="button primary" disabled={busy}>

@@ -1,6 +1,7 @@
 /**
- * Work orders end to end: book by hand, see a double booking refused in words (the API's 409
- * names the conflicting booking), auto-schedule with its result explained, then start and
+ * Work orders end to end: book by hand from the bookable starts only (never a time that overlaps
+ * a booking or lies outside the shift), see a booking taken meanwhile refused in words (the API's
+ * 409 names the conflicting booking), the calendar's free time, auto-schedule with its result explained, then start and
  * complete a predictive work order with its outcome and cost on the detail screen.
  */
 import type { BrowserContext, Page } from "playwright-core";
@@ -22,6 +23,7 @@ let seeded: {
   clash: { id: string; title: string };
   unplaceable: { id: string; title: string };
   offline: { id: string; title: string };
+  race: { id: string; title: string };
 };
 let token: string;
 
@@ -43,6 +45,8 @@ beforeAll(async () => {
     unplaceable: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-013"), title: `Exotic repair ${u}`, skill }),
     // Needs a skill nobody has, so auto-scheduling leaves it open for the offline test.
     offline: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-014"), title: `Mirror fix ${u}`, skill }),
+    // Booked through the API while the form is open, to take a slot the form offered.
+    race: await createWorkOrder(ctx, token, { vehicleId: vehicle("TRUCK-015"), title: `Wiper swap ${u}` }),
   };
   context = await browser.newContext({ timezoneId: "UTC" });
   page = await context.newPage();
@@ -53,15 +57,32 @@ afterAll(async () => {
   await context?.close();
 });
 
-const column = (status: string) => page.getByRole("region", { name: new RegExp(`^${status} \\(\\d+\\)$`) });
+const at = (time: string) => new Date(`${bookingDate}T${time}:00.000Z`).toISOString();
+const scheduleForm = () => page.getByRole("form", { name: "Schedule a work order" });
 
-async function book(title: string) {
-  const form = page.getByRole("form", { name: "Schedule a work order" });
+/** Chooses work order, technician, bay and duration; the Start list then holds the bookable starts. */
+async function chooseBooking(title: string) {
+  const form = scheduleForm();
   await form.getByLabel("Work order", { exact: true }).selectOption({ label: `${title} (open)` });
   await form.getByLabel("Technician", { exact: true }).selectOption({ label: seeded.tech.name });
   await form.getByLabel("Bay", { exact: true }).selectOption({ label: seeded.bay.name });
-  await form.getByLabel("Start", { exact: true }).fill(`${bookingDate}T10:00`);
   await form.getByLabel("Duration (minutes)", { exact: true }).fill("60");
+  await form.getByText(/^Only times that can be booked/).waitFor();
+  return form;
+}
+
+/** The offered starts, as ISO times. */
+const offeredStarts = (form: ReturnType<typeof scheduleForm>) =>
+  form
+    .getByLabel("Start", { exact: true })
+    .locator("option")
+    .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+
+const column = (status: string) => page.getByRole("region", { name: new RegExp(`^${status} \\(\\d+\\)$`) });
+
+async function book(title: string, start: string) {
+  const form = await chooseBooking(title);
+  await form.getByLabel("Start", { exact: true }).selectOption(start);
   await form.getByRole("button", { name: "Book", exact: true }).click();
   return form;
 }
@@ -69,7 +90,7 @@ async function book(title: string) {
 describe("Work orders", { timeout: 120_000 }, () => {
   it("books a work order by hand and shows it on the board and in the week calendar", async () => {
     await column("Open").getByRole("link", { name: seeded.booked.title }).waitFor();
-    const form = await book(seeded.booked.title);
+    const form = await book(seeded.booked.title, at("10:00"));
     await form.getByRole("status").getByText(`“${seeded.booked.title}” is booked.`).waitFor();
     await column("Scheduled").getByRole("link", { name: seeded.booked.title }).waitFor();
 
@@ -93,16 +114,50 @@ describe("Work orders", { timeout: 120_000 }, () => {
     await bayRow.getByRole("link", { name: new RegExp(seeded.booked.title) }).waitFor();
   });
 
-  it("refuses a double booking and says which booking it conflicts with", async () => {
-    const form = await book(seeded.clash.title);
+  it("offers only bookable starts: none overlapping a booking, none outside the shift", async () => {
+    const form = await chooseBooking(seeded.clash.title);
+    const starts = (await offeredStarts(form)).map((s) => Date.parse(s));
+    const HOUR = 3_600_000;
+    const booked = { start: Date.parse(at("10:00")), end: Date.parse(at("11:00")) };
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts.filter((s) => s < booked.end && booked.start < s + HOUR)).toEqual([]);
+    // The shift ends at 23:59 each day: a 60-minute booking starts at 22:45 at the latest.
+    expect(starts.filter((s) => new Date(s).getUTCHours() === 23)).toEqual([]);
+    expect(starts).toContain(Date.parse(at("09:00")));
+    expect(starts).toContain(Date.parse(at("11:00")));
+    expect(starts).toContain(Date.parse(at("22:45")));
+    expect(starts).not.toContain(Date.parse(at("10:30")));
+    // The calendar shows the technician's free time around the booking, not the whole day.
+    const techTable = page.getByRole("table", { name: /Bookings per technician/ });
+    const row = techTable.getByRole("row").filter({ has: page.getByRole("rowheader", { name: seeded.tech.name }) });
+    const cell = row.getByRole("cell").filter({ has: page.getByRole("link", { name: new RegExp(seeded.booked.title) }) });
+    await cell.getByText(/^Free /).waitFor();
+    // 15-minute bookings: the last free quarter hour of the 23:59 shift ends at 23:45 (24- or 12-hour clock).
+    expect(await cell.getByText(/^Free /).innerText()).toMatch(/^Free (00:00|12:00\sAM)–10:00(\sAM)?, 11:00(\sAM)?–(23:45|11:45\sPM)$/);
+    await expectNoAxeViolations(page, "booking form with bookable starts");
+  });
+
+  it("refuses a start taken meanwhile, says which booking it conflicts with and offers it no more", async () => {
+    const form = await chooseBooking(seeded.clash.title);
+    const start = at("14:00");
+    await form.getByLabel("Start", { exact: true }).selectOption(start);
+    // Someone else books the technician at that time before this form is sent.
+    await api(ctx, token, "PATCH", `/api/work-orders/${seeded.race.id}`, {
+      technicianId: seeded.tech.id,
+      scheduledStart: start,
+      scheduledEnd: at("15:00"),
+    });
+    await form.getByRole("button", { name: "Book", exact: true }).click();
     const alert = form.getByRole("alert");
     await alert.getByText("conflict").waitFor();
     const text = await alert.innerText();
     expect(text).toContain(`Technician "${seeded.tech.name}"`);
-    expect(text).toContain(`("${seeded.booked.title}")`);
-    expect(text).toContain(seeded.booked.id);
-    // Nothing changed: still open.
+    expect(text).toContain(`("${seeded.race.title}")`);
+    expect(text).toContain(seeded.race.id);
+    // Nothing changed: still open; and the taken start is no longer offered.
     await column("Open").getByRole("link", { name: seeded.clash.title }).waitFor();
+    await form.getByText(/^Only times that can be booked/).waitFor();
+    await expect.poll(async () => (await offeredStarts(form)).includes(start)).toBe(false);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await expectNoAxeViolations(page, "work orders with a conflict");
     await screenshot(page, "work-orders-conflict-desktop-light");

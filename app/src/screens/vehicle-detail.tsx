@@ -1,12 +1,14 @@
 /**
  * One vehicle: details and latest readings, charts of the last hours (each with its table),
- * failure risk with the features that drive it, open alerts and maintenance due.
+ * failure risk with the features that drive it, open alerts and maintenance due, where managers
+ * record a completed service (the due state is read again after it).
  */
 import { useState } from "react";
 import type { InferResponseType } from "hono/client";
 import { client, describeError, unwrap } from "../api";
 import type { Alert, Client } from "../api-types";
 import { LineChart } from "../charts";
+import { RecordService } from "../maintenance-record-service";
 import { formatDateTime, formatNumber } from "../format";
 import { Page, Status } from "../page";
 import { staffUser } from "../role-paths";
@@ -135,7 +137,8 @@ function VehicleSections({ id, vehicle }: { id: string; vehicle: Loadable<Vehicl
   const alerts = useApi(`alerts:vehicle:${id}`, () =>
     unwrap(client.api.alerts.$get({ query: { vehicleId: id, status: "open", limit: "50" } })),
   );
-  const due = useApi(`due:${id}:${staff}`, () =>
+  const [recorded, setRecorded] = useState<{ count: number; text: string | null }>({ count: 0, text: null });
+  const due = useApi(`due:${id}:${staff}:${recorded.count}`, () =>
     staff ? unwrap(client.api.maintenance.due.$get({ query: { vehicleId: id } })) : Promise.resolve(null),
   );
   const plans = useApi(`plans:${role}`, () =>
@@ -181,7 +184,17 @@ function VehicleSections({ id, vehicle }: { id: string; vehicle: Loadable<Vehicl
         <>
           <h2>Maintenance due</h2>
           {due.state === "error" ? <Status error>{describeError(due.error)}</Status> : null}
+          <p className="status" role="status">
+            {recorded.text}
+          </p>
           {due.data ? <DueList items={due.data.items} planNames={planNames} /> : null}
+          {due.data?.items.length && (role === "admin" || role === "manager") ? (
+            <RecordService
+              vehicleId={id}
+              plans={due.data.items.map((d) => ({ id: d.planId, name: planNames.get(d.planId) ?? "Maintenance plan" }))}
+              onRecorded={(plan) => setRecorded((r) => ({ count: r.count + 1, text: `Service recorded for ${plan}.` }))}
+            />
+          ) : null}
         </>
       ) : null}
     </>

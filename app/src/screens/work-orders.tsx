@@ -7,6 +7,7 @@
 import { useRef, useState } from "react";
 import { ApiError, client, describeError, unwrap } from "../api";
 import { changeWorkOrderStatus } from "../action-queue";
+import { type Availability, loadAvailability } from "../availability";
 import { addDays, WeekCalendar, weekStart } from "../calendar";
 import type { WorkOrder, WorkOrderStatus } from "../maintenance-types";
 import { Page, Status } from "../page";
@@ -58,6 +59,22 @@ async function orEmpty<T>(load: Promise<{ items: T[] }>): Promise<{ items: T[] }
   }
 }
 
+/** Changes whenever any booking does, so the bookable time is asked again after live changes. */
+const bookingsKey = (workOrders: WorkOrder[]) =>
+  workOrders
+    .filter((w) => w.scheduledStart && (w.status === "scheduled" || w.status === "in_progress"))
+    .map((w) => `${w.id}/${w.scheduledStart}/${w.scheduledEnd}/${w.technicianId}/${w.bayId}`)
+    .sort()
+    .join(",");
+
+/** The week's bookable time from now on (15-minute bookings: every free quarter hour), or none for a past week. */
+async function weekAvailability(week: Date): Promise<Availability | null> {
+  const from = new Date(Math.max(week.getTime(), Date.now()));
+  const to = addDays(week, 7);
+  if (to <= from) return null;
+  return loadAvailability({ from, to, durationMinutes: 15 });
+}
+
 const weekLabel = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "long", year: "numeric" });
 
 export default function WorkOrders() {
@@ -85,6 +102,10 @@ export default function WorkOrders() {
   const last = useRef<typeof data.data>(undefined);
   if (data.state === "ok") last.current = data.data;
   const current = data.state === "ok" ? data.data : last.current;
+  const shown = current ? withLiveWorkOrders(current.workOrders, liveWorkOrders) : [];
+  const free = useApi(`availability:${canBook}:${week.getTime()}:${bookingsKey(shown)}`, () =>
+    canBook ? weekAvailability(week) : Promise.resolve(null),
+  );
 
   if (!current && data.state !== "error")
     return (
@@ -105,6 +126,10 @@ export default function WorkOrders() {
   const vehicleNames = new Map(vehicles.map((v) => [v.id, v.name]));
   const vehicleName = (id: string) => vehicleNames.get(id) ?? id;
   const technicianName = (id: string | null) => (id ? (technicians.find((t) => t.id === id)?.name ?? null) : null);
+  // Bookable time per resource; unknown (nothing claimed) until loaded, none at all for a past week.
+  const freeAnswer = free.state === "ok" ? free.data : undefined;
+  const freeOf = (pick: (i: Availability["items"][number]) => string | null) => (id: string) =>
+    free.state !== "ok" ? undefined : (freeAnswer?.items.filter((i) => pick(i) === id) ?? []);
   const titleOf = (id: string) => workOrders.find((w) => w.id === id)?.title ?? id;
 
   async function changeStatus(wo: WorkOrder, to: WorkOrderStatus) {
@@ -200,6 +225,7 @@ export default function WorkOrders() {
           workOrders={workOrders}
           resourceOf={(w) => w.technicianId}
           vehicleName={vehicleName}
+          freeOf={canBook ? freeOf((i) => (i.bayId ? null : i.technicianId)) : undefined}
         />
         <h3>Bays</h3>
         <WeekCalendar
@@ -210,6 +236,7 @@ export default function WorkOrders() {
           workOrders={workOrders}
           resourceOf={(w) => w.bayId}
           vehicleName={vehicleName}
+          freeOf={canBook ? freeOf((i) => (i.technicianId ? null : i.bayId)) : undefined}
         />
       </section>
     </Page>

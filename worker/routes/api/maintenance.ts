@@ -10,6 +10,8 @@ import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concu
 import {
   AutoScheduleBody,
   AutoScheduleResult,
+  AvailabilityQuery,
+  AvailabilitySchema,
   BaselineList,
   ConfirmOverdueBody,
   ConfirmOverdueResult,
@@ -48,6 +50,7 @@ import {
   writeBaselines,
   type BaselineInput,
 } from "../../services/maintenance-onboarding";
+import { findAvailability } from "../../services/maintenance-availability";
 import { runAutoSchedule } from "../../services/maintenance-scheduling";
 import { sweepMaintenance } from "../../services/maintenance-sweep";
 import { publicWorkOrder } from "../../services/work-orders";
@@ -205,6 +208,25 @@ const autoScheduleRoute = createRoute({
     403: errors[403],
   },
 });
+const availabilityRoute = createRoute({
+  ...managed,
+  method: "get",
+  path: "/availability",
+  summary: "Bookable time: the free intervals in which PATCH /api/work-orders/{id} accepts a booking",
+  description:
+    "Each candidate start (every 15 minutes) is judged by the same booking rules as PATCH /api/work-orders/{id}: skill, the technician's shift " +
+    "(in its time zone), the technician, vehicle and bay capacity already booked. With technicianId and/or bayId, the intervals of that pair; " +
+    "with neither, those of each technician (without a bay) and each bay (without a technician). The horizon is at most 14 days.",
+  request: { query: AvailabilityQuery },
+  responses: {
+    200: json(AvailabilitySchema, "Free intervals, per technician and bay"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+  },
+});
 const sweepRoute = createRoute({
   ...managed,
   method: "post",
@@ -353,6 +375,10 @@ export const maintenanceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
       detail: { from, to, scheduled: result.scheduled.length, unscheduled: result.unscheduled.length },
     });
     return c.json(result, 200);
+  })
+  .openapi(availabilityRoute, async (c) => {
+    const { from, to, ...rest } = c.req.valid("query");
+    return c.json(await findAvailability(c.env, c.get("auth").tenantId, { from: Date.parse(from), to: Date.parse(to), ...rest }), 200);
   })
   .openapi(sweepRoute, async (c) => {
     const { tenantId } = c.get("auth");
