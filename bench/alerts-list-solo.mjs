@@ -24,7 +24,11 @@ const { values: args } = parseArgs({
 });
 const clients = Number(args.clients);
 const requestsPerClient = Number(args.requests);
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(", ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
 const log = (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-list-"));

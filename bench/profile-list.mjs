@@ -63,7 +63,9 @@ try {
   }
   const busy = [...totals].filter(([k]) => !k.startsWith("(idle)"));
   const busyMs = busy.reduce((a, [, ms]) => a + ms, 0);
-  console.log(`Worker isolate busy ${busyMs.toFixed(0)} ms = ${(busyMs / result.n).toFixed(2)} ms per request (idle ${(totals.get("(idle) :0") ?? 0).toFixed(0)} ms)`);
+  console.log(
+    `Worker isolate busy ${busyMs.toFixed(0)} ms = ${(busyMs / result.n).toFixed(2)} ms per request (idle ${(totals.get("(idle) :0") ?? 0).toFixed(0)} ms)`,
+  );
   for (const [name, ms] of busy.sort((a, b) => b[1] - a[1]).slice(0, 40)) {
     console.log(`${((ms / busyMs) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
   }

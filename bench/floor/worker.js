@@ -66,7 +66,10 @@ const LIST_PAGE = {
     commentCount: 0,
   })),
   nextCursor: "WzE3NjQ2NzY4MDAwMDAsImJlbmNoXzAwOTk5NTAiXQ",
-  facets: { severity: { critical: 8333, high: 8333, medium: 8334, low: 8333 }, status: { open: 33334, acknowledged: 33333, resolved: 33333 } },
+  facets: {
+    severity: { critical: 8333, high: 8333, medium: 8334, low: 8333 },
+    status: { open: 33334, acknowledged: 33333, resolved: 33333 },
+  },
 };
 
 export class Room extends DurableObject {

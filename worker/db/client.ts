@@ -5,7 +5,16 @@ import * as schema from "./schema";
 
 export type Db = ReturnType<typeof database>;
 
-export const database = (d1: D1Database) => drizzle(d1, { schema });
+/**
+ * The drizzle client of a D1 binding, one per binding and isolate: building it walks the whole
+ * schema (relational config), which cost more CPU than a list page's own queries per request.
+ */
+const clients = new WeakMap<D1Database, ReturnType<typeof drizzle<typeof schema>>>();
+export function database(d1: D1Database) {
+  let db = clients.get(d1);
+  if (!db) clients.set(d1, (db = drizzle(d1, { schema })));
+  return db;
+}
 
 /**
  * The tenant filter every tenant-owned query goes through: `tenant_id = ?` AND the rest.
