@@ -125,19 +125,20 @@ describe("remembered alert pages", () => {
   });
 
   it("are never another tenant's: the same request of two tenants answers each its own", async () => {
+    // Twin tenants: the same vehicles and readings give the same alert version (newest seq, total),
+    // so only the tenant in the page's key keeps their pages apart.
     const one = await createTenant();
     const two = await createTenant();
-    await addVehicles(one, ["T-1"]);
-    await addVehicles(two, ["T-1", "T-2"]);
-    await overheat(one, ["T-1"]);
-    await overheat(two, ["T-1", "T-2"]);
-    for (const query of ["?limit=10", "?status=open&limit=10", "?type=engine_overheating&limit=10", "?q=T&limit=10"]) {
+    for (const tenant of [one, two]) {
+      await addVehicles(tenant, ["T-1", "T-2"]);
+      await overheat(tenant, ["T-1", "T-2"]);
+    }
+    for (const query of ["?limit=10", "?status=open&limit=10", "?type=engine_overheating&limit=10", "?limit=1"]) {
       const a = await list(one, query);
       const b = await list(two, query);
-      const again = await list(one, query);
-      expect(a.items, query).toHaveLength(1);
-      expect(b.items, query).toHaveLength(2);
-      expect(again, query).toEqual(a);
+      expect(await list(one, query), query).toEqual(a);
+      expect(b.facets, query).toEqual(a.facets);
+      expect(a.items.length, query).toBeGreaterThan(0);
       expect(new Set(a.items.map((x) => x.id)).isDisjointFrom(new Set(b.items.map((x) => x.id))), query).toBe(true);
     }
   });
