@@ -52,9 +52,14 @@ try {
   log(`load before the list: ${load()}`);
   results.list = await alertsListLatency({ url: server.url, tokens, vehicles, clients, requestsPerClient });
   log(`GET /api/alerts at ${clients} concurrent over ${args.alerts} alerts: ${fmt(results.list)}`);
+  // One client at a time: what a request costs without queueing behind the others.
+  results.listSeq = await alertsListLatency({ url: server.url, tokens, vehicles, clients: 1, requestsPerClient: 300 });
+  log(`GET /api/alerts, one client: ${fmt(results.listSeq)}`);
   await listFloorLatency({ url: server.url, tokens, clients: 10, requestsPerClient: 5, kind: "app" }); // warm-up
   results.app = await listFloorLatency({ url: server.url, tokens, clients, requestsPerClient, kind: "app" });
   log(`floor, FleetPulse unknown /api path (no auth, no storage): ${fmt(results.app)}`);
+  results.appSeq = await listFloorLatency({ url: server.url, tokens, clients: 1, requestsPerClient: 300, kind: "app" });
+  log(`  one client: ${fmt(results.appSeq)}`);
 } finally {
   await server.stop();
   rmSync(persistDir, { recursive: true, force: true });
@@ -64,12 +69,17 @@ try {
   await listFloorLatency({ url: floor.url, clients: 10, requestsPerClient: 5, kind: "bare" }); // warm-up
   results.bare = await listFloorLatency({ url: floor.url, clients, requestsPerClient, kind: "bare" });
   log(`floor, bare Worker same-size page: ${fmt(results.bare)}`);
+  results.bareSeq = await listFloorLatency({ url: floor.url, clients: 1, requestsPerClient: 300, kind: "bare" });
+  log(`  one client: ${fmt(results.bareSeq)}`);
 } finally {
   await floor.stop();
 }
 const ratio = (a, b) => (a / b).toFixed(1);
 log(`load after: ${load()}`);
 console.log(
-  `| list (p50 / p95 / p99 / max) | ${fmt(results.list)} |\n| floor: FleetPulse, unknown /api path | ${fmt(results.app)} |\n| floor: bare Worker, same-size page | ${fmt(results.bare)} |\n` +
+  `| request | ${clients} concurrent (p50 / p95 / p99 / max) | one client |\n|---|---|---|\n` +
+    `| GET /api/alerts | ${fmt(results.list)} | ${fmt(results.listSeq)} |\n` +
+    `| floor: FleetPulse, unknown /api path | ${fmt(results.app)} | ${fmt(results.appSeq)} |\n` +
+    `| floor: bare Worker, same-size page | ${fmt(results.bare)} | ${fmt(results.bareSeq)} |\n` +
     `p99 list / bare floor ${ratio(results.list.p99, results.bare.p99)}×, list / app floor ${ratio(results.list.p99, results.app.p99)}×`,
 );
