@@ -46,28 +46,64 @@ export function seedAlerts({ persistDir, tenantId, vehicles, count }) {
   if (result.status !== 0) throw new Error(`seeding alerts failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** `tokens`: one per simulated user (the API limits requests per token, as it would for 100 real people). */
-export async function alertsListLatency({ url, tokens, vehicles, clients, requestsPerClient }) {
-  const queries = [
-    () => "?status=open&limit=50",
-    () => `?severity=${SEVERITIES[Math.floor(Math.random() * 4)]}&status=open&limit=50`,
-    () => `?vehicleId=${vehicles[Math.floor(Math.random() * vehicles.length)].id}&limit=50`,
-    () => "?type=harsh_braking&limit=50",
-    () => "?q=overheating&limit=50",
-    () => `?from=${new Date(Date.now() - 86_400_000).toISOString()}&limit=50`,
-  ];
+/** The list's filters as the bench's clients send them, turn by turn. */
+const listQueries = (vehicles) => [
+  () => "?status=open&limit=50",
+  () => `?severity=${SEVERITIES[Math.floor(Math.random() * 4)]}&status=open&limit=50`,
+  () => `?vehicleId=${vehicles[Math.floor(Math.random() * vehicles.length)].id}&limit=50`,
+  () => "?type=harsh_braking&limit=50",
+  () => "?q=overheating&limit=50",
+  () => `?from=${new Date(Date.now() - 86_400_000).toISOString()}&limit=50`,
+];
+
+/**
+ * `clients` concurrent loops of `requestsPerClient` GETs each; `pathOf(client, i)` names the
+ * request and `check(status, body)` that its answer is the one meant (a bench must not time failures).
+ */
+async function concurrentGets({ url, tokens, clients, requestsPerClient, pathOf, check }) {
   const samples = [];
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       for (let i = 0; i < requestsPerClient; i++) {
-        const query = queries[(c + i) % queries.length]();
+        const path = pathOf(c, i);
         const t0 = performance.now();
-        const res = await fetch(`${url}/api/alerts${query}`, { headers: { authorization: `Bearer ${tokens[c % tokens.length]}` } });
+        const headers = tokens ? { authorization: `Bearer ${tokens[c % tokens.length]}` } : {};
+        const res = await fetch(`${url}${path}`, { headers });
         const body = await res.json();
-        if (res.status !== 200 || !Array.isArray(body.items)) throw new Error(`GET /api/alerts${query} → ${res.status}`);
+        if (!check(res.status, body)) throw new Error(`GET ${path} → ${res.status}`);
         samples.push(performance.now() - t0);
       }
     }),
   );
   return summarize(samples);
+}
+
+/** `tokens`: one per simulated user (the API limits requests per token, as it would for 100 real people). */
+export function alertsListLatency({ url, tokens, vehicles, clients, requestsPerClient }) {
+  const queries = listQueries(vehicles);
+  return concurrentGets({
+    url,
+    tokens,
+    clients,
+    requestsPerClient,
+    pathOf: (c, i) => `/api/alerts${queries[(c + i) % queries.length]()}`,
+    check: (status, body) => status === 200 && Array.isArray(body.items),
+  });
+}
+
+/**
+ * The list's floors at the same concurrency: `bare` is bench/floor's Worker answering a same-size
+ * alert page from memory (runtime + wrangler's proxy + JSON, nothing else); `app` is FleetPulse
+ * itself answering an unknown /api path with the same tokens (its middleware — request id,
+ * security headers, rate limit — and a problem JSON, but no auth check or storage).
+ */
+export function listFloorLatency({ url, tokens, clients, requestsPerClient, kind }) {
+  return concurrentGets({
+    url,
+    tokens: kind === "app" ? tokens : null,
+    clients,
+    requestsPerClient,
+    pathOf: () => (kind === "app" ? "/api/bench-floor" : "/api/alerts?status=open&limit=50"),
+    check: (status, body) => (kind === "app" ? status === 404 && body.status === 404 : status === 200 && body.items.length === 50),
+  });
 }

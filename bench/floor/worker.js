@@ -1,5 +1,6 @@
 // The bench floor (see wrangler.toml): POST /webhooks/:slug/telemetry → HMAC check → Room.ingest
-// by RPC → one message per event on every socket; GET /api/live → hibernated WebSocket.
+// by RPC → one message per event on every socket; GET /api/live → hibernated WebSocket; GET
+// /api/alerts → a same-size alert page from memory (the list bench's floor).
 import { DurableObject } from "cloudflare:workers";
 
 const encoder = new TextEncoder();
@@ -34,6 +35,42 @@ async function verified(request, body, secret) {
   }
   return false;
 }
+
+// The list floor: `GET /api/alerts` answers a page the size of FleetPulse's (50 alerts in the
+// contract's shape, facets, a cursor) with no auth or storage, so the list bench can set its
+// latency beside what the runtime and wrangler's proxy cost for a same-size JSON answer.
+const LIST_PAGE = {
+  items: Array.from({ length: 50 }, (_, i) => ({
+    id: `bench_${String(99_950 + i).padStart(7, "0")}`,
+    seq: 99_951 + i,
+    vehicleId: "veh_0123456789abcdef",
+    ruleId: null,
+    type: "engine_overheating",
+    severity: "high",
+    status: "open",
+    message: `Engine overheating on Truck ${i}: value ${i}`,
+    value: i,
+    peakValue: null,
+    occurrences: 1,
+    createdAt: "2026-12-02T12:00:00.000Z",
+    lastSeenAt: "2026-12-02T12:00:00.000Z",
+    clearedAt: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    snoozedUntil: null,
+    silenced: false,
+    note: null,
+    assignee: null,
+    commentCount: 0,
+  })),
+  nextCursor: "WzE3NjQ2NzY4MDAwMDAsImJlbmNoXzAwOTk5NTAiXQ",
+  facets: {
+    severity: { critical: 8333, high: 8333, medium: 8334, low: 8333 },
+    status: { open: 33334, acknowledged: 33333, resolved: 33333 },
+  },
+};
 
 export class Room extends DurableObject {
   ingest(events) {
@@ -75,6 +112,7 @@ export default {
       if (!Array.isArray(events)) return new Response("no events", { status: 400 });
       return Response.json(await room.ingest(events), { status: 202 });
     }
+    if (request.method === "GET" && url.pathname === "/api/alerts") return Response.json(LIST_PAGE);
     if (url.pathname === "/health") return new Response("ok");
     return new Response("not found", { status: 404 });
   },

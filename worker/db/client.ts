@@ -5,15 +5,14 @@ import * as schema from "./schema";
 
 export type Db = ReturnType<typeof database>;
 
-const byBinding = new WeakMap<D1Database, ReturnType<typeof drizzle<typeof schema>>>();
-
-/** One drizzle instance per D1 binding: building one walks the whole schema, which cost every request and job its share of CPU. */
+/**
+ * The drizzle client of a D1 binding, one per binding and isolate: building it walks the whole
+ * schema (relational config), which cost more CPU than a list page's own queries, on every request and job.
+ */
+const clients = new WeakMap<D1Database, ReturnType<typeof drizzle<typeof schema>>>();
 export function database(d1: D1Database) {
-  let db = byBinding.get(d1);
-  if (!db) {
-    db = drizzle(d1, { schema });
-    byBinding.set(d1, db);
-  }
+  let db = clients.get(d1);
+  if (!db) clients.set(d1, (db = drizzle(d1, { schema })));
   return db;
 }
 

@@ -55,5 +55,23 @@ export function alertsVersion(db: Db, tenantId: string, withVehicles: boolean) {
     .where(eq(tenants.id, tenantId));
 }
 
+/**
+ * `alertsVersion` as one plain D1 statement, for the whole-page cache's hit path (no query builder
+ * per request): its SQL text is built once per isolate from the same drizzle query, whose only
+ * parameters are the tenant id.
+ */
+const versionSql = new Map<boolean, { text: string; params: number }>();
+const PROBE = "\u0000tenant";
+export function versionStatement(d1: D1Database, db: Db, tenantId: string, withVehicles: boolean): D1PreparedStatement {
+  let built = versionSql.get(withVehicles);
+  if (!built) {
+    const { sql: text, params } = alertsVersion(db, PROBE, withVehicles).toSQL();
+    if (!params.every((p) => p === PROBE)) throw new Error("alertsVersion may bind only the tenant id");
+    built = { text, params: params.length };
+    versionSql.set(withVehicles, built);
+  }
+  return d1.prepare(built.text).bind(...Array<string>(built.params).fill(tenantId));
+}
+
 export const versionKey = (row: { seq: unknown; total: unknown; vehicles: unknown } | undefined) =>
   row ? `${row.seq}:${row.total}:${row.vehicles}` : "none";

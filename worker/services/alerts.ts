@@ -158,29 +158,36 @@ const cacheable = (auth: AuthContext, f: AlertFilters) =>
  * Newest first by (createdAt, id), with facet counts over the same filters. Every page reads at
  * most its own rows through an index; facets over a vehicle, type or search and a search's
  * matches are computed once per change of the tenant's alerts and then answered from memory.
+ * `version` is the tenant's alert version that both rows and facets were read under (null when a
+ * change fell between their reads), for the whole-page cache (alert-list-pages.ts).
  */
 export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]) {
   const where = alertConditions(auth.tenantId, auth, f);
+  const version = () => alertsVersion(db, auth.tenantId, Boolean(f.q));
   if (!cacheable(auth, f)) {
-    const [rows, cells] = await db.batch([pageQuery(db, where, limit, after), facetQuery(db, auth, f, where)]);
-    return { rows, facets: facetsOf(cells) };
+    const [rows, cells, [now]] = await db.batch([pageQuery(db, where, limit, after), facetQuery(db, auth, f, where), version()]);
+    return { rows, facets: facetsOf(cells), version: versionKey(now) };
   }
   const filterKey = `${auth.tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, f.from, f.to])}`;
   const pageKey = `${filterKey}\n${limit}\n${JSON.stringify(after ?? null)}`;
-  const version = () => alertsVersion(db, auth.tenantId, Boolean(f.q));
   const known = f.q ? searchPageCache.get(pageKey) : undefined;
   const [first, [now]] = known
     ? await db.batch([rowsByIds(db, auth.tenantId, known.ids), version()])
     : await db.batch([pageQuery(db, where, limit, after), version()]);
-  const current = versionKey(now);
+  let current = versionKey(now);
   let rows = known ? first.sort(newestFirst) : first;
-  if (known && known.version !== current) [rows] = await db.batch([pageQuery(db, where, limit, after)]);
+  if (known && known.version !== current) {
+    // Re-read the page with the version in the same batch, so `current` is the page's own.
+    const [fresh, [again]] = await db.batch([pageQuery(db, where, limit, after), version()]);
+    [rows, current] = [fresh, versionKey(again)];
+  }
   if (f.q) searchPageCache.remember(pageKey, { version: current, ids: rows.map((r) => r.id) });
 
   const remembered = facetCache.get(filterKey);
-  if (remembered?.version === current) return { rows, facets: remembered.facets };
+  if (remembered?.version === current) return { rows, facets: remembered.facets, version: current };
   const [cells, [then]] = await db.batch([facetQuery(db, auth, f, where), version()]);
   const facets = facetsOf(cells);
   facetCache.remember(filterKey, { version: versionKey(then), facets });
-  return { rows, facets };
+  // Rows and facets describe one state only when no change fell between their two batches.
+  return { rows, facets, version: versionKey(then) === current ? current : null };
 }

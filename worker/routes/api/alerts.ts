@@ -4,13 +4,13 @@ import type { AlertAction } from "../../domain/alert";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
+import { alertPage } from "../../services/alert-list-pages";
 import { tenantHub } from "../../lib/hub";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { AlertList, AlertQuery, AlertSchema, NoteBody, SnoozeBody } from "../../schemas/alerts";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
-import { listAlerts, publicAlert } from "../../services/alerts";
 import { AlertComment, AlertCommentList, AssigneeBody, CommentBody, CommentQuery } from "../../schemas/alert-work";
 import { assignAlert, commentJson, commentOnAlert, listComments, reopenAlert } from "../../services/alert-work";
 import { AlertDecisionList } from "../../schemas/alert-decisions";
@@ -145,15 +145,8 @@ export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid 
   .openapi(list, async (c) => {
     const { limit, cursor, from, to, ...filters } = c.req.valid("query");
     const after = decodeCursor(cursor, 2) as [number, string] | undefined;
-    const { rows, facets } = await listAlerts(
-      database(c.env.DB),
-      c.get("auth"),
-      { ...filters, from: from ? Date.parse(from) : undefined, to: to ? Date.parse(to) : undefined },
-      limit,
-      after,
-    );
-    const result = page(rows, limit, (a) => [a.createdAt, a.id]);
-    return c.json({ items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets }, 200);
+    const f = { ...filters, from: from ? Date.parse(from) : undefined, to: to ? Date.parse(to) : undefined };
+    return c.json(await alertPage(c.env.DB, database(c.env.DB), c.get("auth"), f, limit, after), 200);
   })
   .openapi(read, async (c) => {
     const auth = c.get("auth");

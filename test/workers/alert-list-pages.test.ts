@@ -1,0 +1,149 @@
+// Whole pages of GET /api/alerts remembered per isolate under the tenant's alert version
+// (worker/services/alert-list-pages.ts): a repeated page costs one D1 statement, and the next
+// list after any change — an acknowledgement, an assignment, a new alert — shows it; another
+// tenant's identical request never gets this tenant's page.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { database } from "../../worker/db/client";
+import type { AuthContext } from "../../worker/env";
+import { alertPage } from "../../worker/services/alert-list-pages";
+import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
+
+type ListJson = {
+  items: { id: string; vehicleId: string; status: string; assignee: { id: string; name: string } | null; commentCount: number }[];
+  nextCursor: string | null;
+  facets: { severity: Record<string, number>; status: Record<string, number> };
+};
+
+/** Alerts reach D1 on the object's alarm, off the hot path; tests sync now instead of waiting for it. */
+const synced = (tenant: TestTenant) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)).syncNow();
+
+async function list(tenant: TestTenant, query = "", token = tenant.admin.token) {
+  await synced(tenant);
+  const res = await call("GET", `/api/alerts${query}`, { token });
+  expect(res.status).toBe(200);
+  return (await res.json()) as ListJson;
+}
+
+/** One overheating alert (held 60 s) per vehicle. */
+async function overheat(tenant: TestTenant, externalIds: string[], from = 0) {
+  const events = externalIds.flatMap((v) =>
+    [0, 30, 60].map((s) => ({ vehicleId: v, ts: isoAt(from + s), readings: { engineTempC: 116 } })),
+  );
+  await postTelemetry(tenant, { events });
+}
+
+/** A D1 binding that counts the statements it runs (each batch member and each single statement). */
+function countingD1(d1: D1Database) {
+  let statements = 0;
+  const counted = (stmt: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (prop === "bind") return (...args: unknown[]) => counted(target.bind(...args));
+        if (prop === "raw" || prop === "first" || prop === "all" || prop === "run")
+          return (...args: unknown[]) => {
+            statements++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  const binding = new Proxy(d1, {
+    get(target, prop) {
+      if (prop === "prepare") return (query: string) => counted(target.prepare(query));
+      if (prop === "batch")
+        return (batch: D1PreparedStatement[]) => {
+          statements += batch.length;
+          return target.batch(batch);
+        };
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { binding, count: () => statements, reset: () => (statements = 0) };
+}
+
+describe("remembered alert pages", () => {
+  it("answer a repeated page with one D1 statement, and the same page after a change shows it", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["P-1", "P-2", "P-3"]);
+    await overheat(tenant, ["P-1", "P-2", "P-3"]);
+    await synced(tenant);
+    const d1 = countingD1(env.DB);
+    const db = database(d1.binding);
+    const auth: AuthContext = { tenantId: tenant.id, userId: tenant.admin.id, role: "admin" };
+    const filters = [{}, { status: "open" as const }, { type: "engine_overheating" }, { q: "P-2" }];
+    for (const f of filters) {
+      const cold = await alertPage(d1.binding, db, auth, f, 2);
+      d1.reset();
+      const warm = await alertPage(d1.binding, db, auth, f, 2);
+      expect(d1.count(), JSON.stringify(f)).toBe(1);
+      expect(warm).toEqual(cold);
+    }
+    // A change in D1 the way snapshots make it (a higher seq): the next page reads afresh.
+    const [newest] = (await alertPage(d1.binding, db, auth, { status: "open" }, 2)).items;
+    await env.DB.prepare(
+      "UPDATE alerts SET status = 'resolved', seq = (SELECT max(seq) + 1 FROM alerts WHERE tenant_id = ?1) WHERE id = ?2",
+    )
+      .bind(tenant.id, newest!.id)
+      .run();
+    d1.reset();
+    const after = await alertPage(d1.binding, db, auth, { status: "open" }, 2);
+    expect(d1.count()).toBeGreaterThan(1);
+    expect(after.items.map((a) => a.id)).not.toContain(newest!.id);
+    expect(after.facets.status.open).toBe(2);
+    expect((await alertPage(d1.binding, db, auth, {}, 2)).facets.status).toMatchObject({ open: 2, resolved: 1 });
+  });
+
+  it("show an acknowledgement, an assignment and a new alert on the very next list", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["A-1", "A-2"]);
+    await overheat(tenant, ["A-1", "A-2"]);
+    const first = await list(tenant, "?status=open&limit=10");
+    expect(first.items).toHaveLength(2);
+    expect(await list(tenant, "?status=open&limit=10")).toEqual(first); // remembered
+
+    const [target] = first.items;
+    expect((await call("POST", `/api/alerts/${target!.id}/ack`, { token: tenant.admin.token, body: {} })).status).toBe(200);
+    const afterAck = await list(tenant, "?status=open&limit=10");
+    expect(afterAck.items.map((a) => a.id)).toEqual([first.items[1]!.id]);
+    expect(afterAck.facets.status.open).toBe(1);
+    expect((await list(tenant, "?limit=10")).facets.status).toMatchObject({ open: 1, acknowledged: 1 });
+
+    const technician = await userWithRole(tenant, "technician");
+    const put = await call("PUT", `/api/alerts/${target!.id}/assignee`, { token: tenant.admin.token, body: { userId: technician.id } });
+    expect(put.status).toBe(200);
+    const all = await list(tenant, "?limit=10");
+    expect(all.items.find((a) => a.id === target!.id)).toMatchObject({ status: "acknowledged", assignee: { id: technician.id } });
+
+    await addVehicles(tenant, ["A-3"]);
+    await overheat(tenant, ["A-3"], 120);
+    const afterNew = await list(tenant, "?status=open&limit=10");
+    expect(afterNew.items).toHaveLength(2);
+    expect(afterNew.facets.status.open).toBe(2);
+  });
+
+  it("are never another tenant's: the same request of two tenants answers each its own", async () => {
+    // Twin tenants: the same vehicles and readings give the same alert version (newest seq, total),
+    // so only the tenant in the page's key keeps their pages apart.
+    const one = await createTenant();
+    const two = await createTenant();
+    for (const tenant of [one, two]) {
+      await addVehicles(tenant, ["T-1", "T-2"]);
+      await overheat(tenant, ["T-1", "T-2"]);
+    }
+    for (const query of ["?limit=10", "?status=open&limit=10", "?type=engine_overheating&limit=10", "?limit=1"]) {
+      const a = await list(one, query);
+      const b = await list(two, query);
+      expect(await list(one, query), query).toEqual(a);
+      expect(b.facets, query).toEqual(a.facets);
+      expect(a.items.length, query).toBeGreaterThan(0);
+      const theirs = new Set(b.items.map((x) => x.id));
+      expect(
+        a.items.filter((x) => theirs.has(x.id)),
+        query,
+      ).toEqual([]);
+    }
+  });
+});

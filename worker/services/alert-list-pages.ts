@@ -1,0 +1,56 @@
+import type { Db } from "../db/client";
+import type { Alert } from "../domain/alert";
+import type { AuthContext } from "../env";
+import { page } from "../lib/cursor";
+import { versionKey, versionStatement } from "./alert-list-cache";
+import { listAlerts, publicAlert, type AlertFilters } from "./alerts";
+
+/**
+ * Whole answers of `GET /api/alerts` remembered by this isolate (docs/telemetry-and-alerts.md
+ * "Listing alerts"): a staff caller's page — items in the contract's shape, cursor and facets —
+ * per tenant, filters, limit and cursor, under the tenant's alert version it was read at. A
+ * request then costs one D1 statement (the version: three index reads) and, when it matches, no
+ * query building, row mapping or further D1 trip. Never stale: the version moves with every
+ * change of the tenant's alerts (and, for searches, its vehicles), and an answer is used only
+ * under the exact version both its rows and its facets were read at. Drivers' lists also move
+ * with vehicle assignment and are not remembered.
+ */
+export type AlertPage = { items: Alert[]; nextCursor: string | null; facets: Awaited<ReturnType<typeof listAlerts>>["facets"] };
+
+/** About 30 KB per 50-alert page: a few MB at most per isolate. */
+const MAX_PAGES = 256;
+const pages = new Map<string, { version: string; page: AlertPage }>();
+
+function remember(key: string, version: string, answer: AlertPage) {
+  pages.delete(key);
+  if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
+  pages.set(key, { version, page: answer });
+}
+
+/** A page of the tenant's alerts, newest first, with facets (the route's whole answer). */
+export async function alertPage(
+  d1: D1Database,
+  db: Db,
+  auth: AuthContext,
+  f: AlertFilters,
+  limit: number,
+  after?: [number, string],
+): Promise<AlertPage> {
+  const staff = auth.role !== "driver";
+  const key = `${auth.tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, f.from, f.to, limit, after ?? null])}`;
+  const known = staff ? pages.get(key) : undefined;
+  if (known) {
+    const [row] = await versionStatement(d1, db, auth.tenantId, Boolean(f.q)).raw();
+    const now = versionKey(row ? { seq: row[0], total: row[1], vehicles: row[2] } : undefined);
+    if (now === known.version) {
+      pages.delete(key); // most recently used last: the oldest unused page is forgotten first
+      pages.set(key, known);
+      return known.page;
+    }
+  }
+  const { rows, facets, version } = await listAlerts(db, auth, f, limit, after);
+  const result = page(rows, limit, (a) => [a.createdAt, a.id]);
+  const answer = { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets };
+  if (staff && version) remember(key, version, answer);
+  return answer;
+}
