@@ -11,6 +11,12 @@ export const TEST_SECRETS = {
   // The keyring (docs/configuration.md): two keys so rotation can be tested, k2 active.
   PII_KEYS: JSON.stringify({ k1: "ZmxlZXRwdWxzZS10ZXN0LXBpaS1rZXktb25lLTAwMDE=", k2: "ZmxlZXRwdWxzZS10ZXN0LXBpaS1rZXktdHdvLTAwMDI=" }),
   PII_ACTIVE_KEY: "k2",
+  // Blind-index keys: i1 and i2 (active) so index rotation can be tested, and the legacy single key (i0).
+  PII_INDEX_KEYS: JSON.stringify({
+    i1: "ZmxlZXRwdWxzZS10ZXN0LWluZGV4LWtleS1vbmUtMDE=",
+    i2: "ZmxlZXRwdWxzZS10ZXN0LWluZGV4LWtleS10d28tMDI=",
+  }),
+  PII_INDEX_ACTIVE: "i2",
   PII_INDEX_KEY: "ZmxlZXRwdWxzZS10ZXN0LWJsaW5kLWluZGV4LWtleSE=",
 };
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * npm run keys:rotate [-- --url http://127.0.0.1:8787] — re-encrypts every secret and personal
- * field under PII_ACTIVE_KEY (docs/security.md, "Personal data"). Calls
+ * field under PII_ACTIVE_KEY and re-indexes every email under PII_INDEX_ACTIVE (docs/security.md,
+ * "Personal data"). Calls
  * POST /api/admin/keys/rotate with PLATFORM_ADMIN_TOKEN (from the environment, else .dev.vars)
  * until nothing is left or a page makes no progress. To rotate: add a new key to PII_KEYS, make
- * it PII_ACTIVE_KEY, deploy, run this, then remove the old key once `remaining` is 0.
+ * it PII_ACTIVE_KEY (for the blind index: PII_INDEX_KEYS and PII_INDEX_ACTIVE), deploy, run this,
+ * then remove the old key once `remaining` is 0.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,12 +29,13 @@ for (let page = 1; ; page++) {
     process.exit(1);
   }
   const result = await res.json();
-  total += result.reencrypted + result.sealedUsers;
+  const rewritten = result.reencrypted + result.reindexed + result.sealedUsers;
+  total += rewritten;
   console.log(
-    `page ${page}: active key ${result.activeKey}, ${result.reencrypted} re-encrypted, ${result.sealedUsers} users sealed, ${result.failed} failed, ${result.remaining} remaining`,
+    `page ${page}: active key ${result.activeKey}, index key ${result.activeIndexKey}, ${result.reencrypted} re-encrypted, ${result.reindexed} re-indexed, ${result.sealedUsers} users sealed, ${result.failed} failed, ${result.remaining} remaining`,
   );
   if (result.remaining === 0) break;
-  if (result.reencrypted + result.sealedUsers === 0) {
+  if (rewritten === 0) {
     console.error(`keys:rotate: ${result.remaining} fields could not be re-encrypted (see the Worker's logs)`);
     process.exit(1);
   }

@@ -11,7 +11,11 @@ declare namespace Cloudflare {
     PII_KEYS?: string;
     /** The PII_KEYS id new ciphertexts use. */
     PII_ACTIVE_KEY?: string;
-    /** Base64 of >= 32 bytes: HMAC key of blind indexes (email lookup). */
+    /** Blind-index (email lookup) HMAC keys: JSON {"i2":"<base64 >= 32 bytes>","i1":"…"}. */
+    PII_INDEX_KEYS?: string;
+    /** The PII_INDEX_KEYS id new indexes use. */
+    PII_INDEX_ACTIVE?: string;
+    /** Base64 of >= 32 bytes: the blind-index key before PII_INDEX_KEYS (id "i0"). */
     PII_INDEX_KEY?: string;
     /** Web Push VAPID key pair (base64url; public = uncompressed P-256 point). */
     VAPID_PUBLIC_KEY: string;

@@ -8,6 +8,7 @@ import { LiveAlerts } from "./screens/live-alerts";
 import { NotFound } from "./screens/not-found";
 import { Settings } from "./screens/settings";
 import { SignIn } from "./screens/sign-in";
+import { SsoSignIn } from "./screens/sso-sign-in";
 import { Vehicles } from "./screens/vehicles";
 import { isStaff, session } from "./session";
 import { signOut as endSession } from "./api";
@@ -110,6 +111,9 @@ function OfflineBanner() {
   );
 }
 
+/** Where single sign-on comes back to, with its ticket in the fragment. */
+const SSO_PATH = "/sign-in/sso";
+
 export function App() {
   const current = useSyncExternalStore(session.subscribe, session.get);
   const path = usePath();
@@ -117,10 +121,10 @@ export function App() {
 
   // Signed out: the sign-in screen has its own URL and remembers where the user was going.
   useEffect(() => {
-    if (!current && path !== "/sign-in") {
+    if (!current && path !== "/sign-in" && path !== SSO_PATH) {
       const next = path === "/" ? "" : `?next=${encodeURIComponent(path + location.search)}`;
       navigate(`/sign-in${next}`, { replace: true, focus: false });
-    } else if (current && (path === "/" || path === "/sign-in")) {
+    } else if (current && (path === "/" || path === "/sign-in" || path === SSO_PATH)) {
       navigate(safeReturnPath(search.get("next")) ?? homePath(current.user.role), { replace: true, focus: false });
     }
   }, [current, path, search]);
@@ -135,7 +139,7 @@ export function App() {
           </div>
         </header>
         <main id="main" tabIndex={-1}>
-          <SignIn onSignedIn={() => undefined} />
+          {path === SSO_PATH ? <SsoSignIn /> : <SignIn onSignedIn={() => undefined} />}
         </main>
       </>
     );
@@ -165,7 +169,7 @@ function Shell({ role, name, path }: { role: Role; name: string; path: string })
       break;
     }
   }
-  if (content === null && path !== "/" && path !== "/sign-in") content = <NotFound />;
+  if (content === null && path !== "/" && path !== "/sign-in" && path !== SSO_PATH) content = <NotFound />;
 
   const signOut = () => {
     // A deliberate sign-out starts afresh: no screen to return to.

@@ -31,7 +31,9 @@ export function freshDevVars() {
     // The keyring of personal data and secrets at rest (docs/configuration.md); rotate with npm run keys:rotate.
     PII_KEYS: JSON.stringify({ k1: randomBytes(32).toString("base64") }),
     PII_ACTIVE_KEY: "k1",
-    PII_INDEX_KEY: randomBytes(32).toString("base64"),
+    // Blind-index keys with ids, so the index rotates like the keyring (docs/security.md).
+    PII_INDEX_KEYS: JSON.stringify({ i1: randomBytes(32).toString("base64") }),
+    PII_INDEX_ACTIVE: "i1",
     VAPID_PUBLIC_KEY: vapid.publicKey,
     VAPID_PRIVATE_KEY: vapid.privateKey,
     TWILIO_ACCOUNT_SID: "ACdevelopment",
@@ -48,7 +50,9 @@ export function ensureDevVars(file) {
   const fresh = freshDevVars();
   if (existsSync(file)) {
     const vars = readDevVars(file);
-    const missing = Object.entries(fresh).filter(([key]) => !(key in vars));
+    // A file with the single PII_INDEX_KEY keeps it: new index keys would start a rotation nobody asked for.
+    const indexKeys = "PII_INDEX_KEY" in vars ? ["PII_INDEX_KEYS", "PII_INDEX_ACTIVE"] : [];
+    const missing = Object.entries(fresh).filter(([key]) => !(key in vars) && !indexKeys.includes(key));
     if (missing.length) appendFileSync(file, `${missing.map(([key, value]) => `${key}=${value}`).join("\n")}\n`);
     return { vars: { ...Object.fromEntries(missing), ...vars }, created: false };
   }

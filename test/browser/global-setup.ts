@@ -8,11 +8,16 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startDevServer } from "../../scripts/lib/dev-server.mjs";
+import { startOidcProvider } from "../stand-ins/oidc-provider.mjs";
 import { CHROMIUM_PATH, ROOT, SCREENSHOT_DIR, type FleetPulseContext } from "./support";
 
 declare module "vitest" {
   export interface ProvidedContext {
     fleetpulse: FleetPulseContext;
+    /** A real OIDC provider for single sign-on (sso-sign-in.test.ts), registered for the dev server's callback. */
+    oidcProvider: { issuer: string; clientId: string; clientSecret: string };
+    /** To create tenants of their own (tests that must not change the demo tenant's settings or passwords). */
+    platformToken: string;
   }
 }
 
@@ -34,7 +39,11 @@ export default async function setup(project: TestProject) {
     throw new Error("The dev server did not seed the demo tenant");
   }
   project.provide("fleetpulse", { url: server.url, tenant: demo.tenant, users: demo.users, webhookSecret: demo.webhookSecret });
+  // Its own port, nothing else uses it: other browser tests are unaffected.
+  const oidc = await startOidcProvider({ redirectUris: [`${server.url}/api/sso/callback`] });
+  project.provide("oidcProvider", { issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret });
+  project.provide("platformToken", server.platformToken);
   return async () => {
-    await server.stop();
+    await Promise.all([server.stop(), oidc.close()]);
   };
 }

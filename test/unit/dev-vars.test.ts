@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM script without types
-import { flagValue, freshDevVars, parseDevVars, varArgs } from "../../scripts/lib/dev-vars.mjs";
+import { ensureDevVars, flagValue, freshDevVars, parseDevVars, varArgs } from "../../scripts/lib/dev-vars.mjs";
 
 describe("npm start argument handling", () => {
   it("reads --var KEY:VALUE in both spellings, keeping colons in values", () => {
@@ -26,5 +29,25 @@ describe("npm start argument handling", () => {
     expect(a.PLATFORM_ADMIN_TOKEN).not.toBe(b.PLATFORM_ADMIN_TOKEN);
     expect(Buffer.from(a.ENCRYPTION_KEY, "base64")).toHaveLength(32);
     expect(a).toMatchObject({ ENVIRONMENT: "development", NOTIFY_RETRY_DELAYS: "1,2,4,8" });
+    // Blind-index keys with ids (rotatable), no single PII_INDEX_KEY.
+    expect(a.PII_INDEX_ACTIVE).toBe("i1");
+    expect(Buffer.from(JSON.parse(a.PII_INDEX_KEYS).i1, "base64")).toHaveLength(32);
+    expect(a.PII_INDEX_KEY).toBeUndefined();
+  });
+
+  it("leaves an older .dev.vars on its single PII_INDEX_KEY (no rotation nobody asked for), and fills in a file without one", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dev-vars-"));
+    const older = path.join(dir, "older.vars");
+    writeFileSync(older, "PII_INDEX_KEY=b2xkLWluZGV4LWtleS1vbGQtaW5kZXgta2V5LW9sZC0wMQ==\n");
+    expect(ensureDevVars(older).created).toBe(false);
+    const kept = parseDevVars(readFileSync(older, "utf8"));
+    expect(kept.PII_INDEX_KEY).toBe("b2xkLWluZGV4LWtleS1vbGQtaW5kZXgta2V5LW9sZC0wMQ==");
+    expect(kept.PII_INDEX_KEYS).toBeUndefined();
+    expect(kept.PII_INDEX_ACTIVE).toBeUndefined();
+
+    const bare = path.join(dir, "bare.vars");
+    writeFileSync(bare, "ENVIRONMENT=development\n");
+    ensureDevVars(bare);
+    expect(parseDevVars(readFileSync(bare, "utf8"))).toMatchObject({ PII_INDEX_ACTIVE: "i1" });
   });
 });

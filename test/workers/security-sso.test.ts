@@ -156,3 +156,53 @@ describe("OIDC single sign-on (docs/security.md#single-sign-on)", () => {
     expect((await navigate("/api/sso/start?tenant=no-such-tenant")).status).toBe(404);
   });
 });
+
+describe("single sign-on in the app (cookie session)", () => {
+  const ORIGIN = "http://fleetpulse.test";
+
+  /** The provider's way back, followed as a browser navigation (it asks for HTML); returns the app URL it lands on. */
+  async function landInApp(tenant: TestTenant, email: string, cookie?: (jar: string) => string) {
+    const { callbackPath, cookie: jar } = await signInAtProvider(tenant, email);
+    const back = await exports.default.fetch(
+      new Request(`${ORIGIN}${callbackPath}`, { redirect: "manual", headers: { cookie: cookie ? cookie(jar) : jar, accept: "text/html" } }),
+    );
+    expect(back.status).toBe(303);
+    return new URL(back.headers.get("location")!);
+  }
+
+  it("says which organizations offer it, and trades the ticket for HttpOnly cookies once, from the app's origin only", async () => {
+    const tenant = await createTenant();
+    const other = await createTenant();
+    await configure(tenant);
+    const offered = async (slug: string) =>
+      ((await (await call("GET", `/api/sso/available?tenant=${slug}`)).json()) as { enabled: boolean }).enabled;
+    expect([await offered(tenant.slug), await offered(other.slug), await offered("no-such-tenant")]).toEqual([true, false, false]);
+
+    const landed = await landInApp(tenant, `eva@${tenant.slug}.example`);
+    const ticket = new URLSearchParams(landed.hash.slice(1)).get("ticket")!;
+    const forged = await call("POST", "/api/sso/session", { body: { ticket }, headers: { origin: "https://evil.example" } });
+    expect(forged.status).toBe(403);
+
+    const res = await call("POST", "/api/sso/session", { body: { ticket }, headers: { origin: ORIGIN } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.token).toBeUndefined();
+    expect(body).toMatchObject({ user: { email: `eva@${tenant.slug}.example` }, expiresInSeconds: 15 * 60 });
+    const lines = (res.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+    expect(lines.find((l) => l.startsWith("fp_access="))).toMatch(/HttpOnly/i);
+    expect(lines.find((l) => l.startsWith("fp_access="))).toMatch(/SameSite=Strict/i);
+    const cookie = lines.map((l) => l.split(";")[0]).join("; ");
+    expect((await call("GET", "/api/me", { headers: { cookie } })).status).toBe(200);
+    // Single use.
+    expect((await call("POST", "/api/sso/session", { body: { ticket }, headers: { origin: ORIGIN } })).status).toBe(401);
+  });
+
+  it("sends a browser whose sign-in failed back to the app with the reason in the fragment", async () => {
+    const tenant = await createTenant();
+    await configure(tenant);
+    const forged = await landInApp(tenant, `fay@${tenant.slug}.example`, () => "fp_sso_state=forged");
+    expect(`${forged.pathname}${forged.hash}`).toBe("/sign-in/sso#error=failed");
+    const unverified = await landInApp(tenant, `unverified-${tenant.slug}@x.example`);
+    expect(unverified.hash).toBe("#error=unverified");
+  });
+});

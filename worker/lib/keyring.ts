@@ -25,7 +25,11 @@ export interface KeyringSecrets {
   PII_KEYS?: string;
   /** The id in PII_KEYS new ciphertexts are written with. */
   PII_ACTIVE_KEY?: string;
-  /** Base64 of at least 32 bytes: the HMAC key of blind indexes (worker/lib/blind-index.ts). */
+  /** JSON object of index key id → base64 of ≥ 32 bytes: the HMAC keys of blind indexes (worker/lib/blind-index.ts). */
+  PII_INDEX_KEYS?: string;
+  /** The id in PII_INDEX_KEYS new blind indexes are computed with. */
+  PII_INDEX_ACTIVE?: string;
+  /** The blind-index key before PII_INDEX_KEYS (id "i0", indexes stored without a key id). */
   PII_INDEX_KEY?: string;
   /** The key before the keyring: reads v1 ciphertexts; without PII_KEYS it is the only key, id "k0". */
   ENCRYPTION_KEY?: string;
@@ -33,6 +37,14 @@ export interface KeyringSecrets {
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const LEGACY_ID = "k0";
+/** The blind-index key before PII_INDEX_KEYS: PII_INDEX_KEY, or derived from ENCRYPTION_KEY. Its indexes carry no key id. */
+export const LEGACY_INDEX_ID = "i0";
+
+/** Material of one blind-index key (base64); `derived`: HKDF from an encryption key, not used raw. */
+export interface IndexKeyMaterial {
+  material: string;
+  derived: boolean;
+}
 
 function importAesKey(base64Key: string, id: string): Promise<CryptoKey> {
   const raw = fromBase64(base64Key);
@@ -47,9 +59,9 @@ export class Keyring {
   readonly activeId: string;
   private readonly keys = new Map<string, Promise<CryptoKey>>();
   private readonly legacy: Promise<CryptoKey> | null;
-  /** Raw material of the blind-index key (base64); see blind-index.ts. */
-  readonly indexKeyMaterial: string;
-  readonly indexKeyDerived: boolean;
+  /** Blind-index keys by id (see blind-index.ts), and the one new indexes use. */
+  readonly indexKeys = new Map<string, IndexKeyMaterial>();
+  readonly indexActiveId: string;
 
   constructor(secrets: KeyringSecrets) {
     const configured: Record<string, unknown> = secrets.PII_KEYS ? parseKeys(secrets.PII_KEYS) : {};
@@ -65,10 +77,29 @@ export class Keyring {
     this.activeId = secrets.PII_ACTIVE_KEY || (this.keys.size === 1 ? [...this.keys.keys()][0]! : "");
     if (!this.keys.has(this.activeId)) throw new Error(`PII_ACTIVE_KEY "${this.activeId}" is not one of the PII_KEYS`);
     this.legacy = secrets.ENCRYPTION_KEY ? importAesKey(secrets.ENCRYPTION_KEY, "ENCRYPTION_KEY") : null;
-    this.indexKeyDerived = !secrets.PII_INDEX_KEY;
-    this.indexKeyMaterial = secrets.PII_INDEX_KEY || secrets.ENCRYPTION_KEY || String(configured[this.activeId]);
+    this.indexActiveId = this.readIndexKeys(secrets, String(configured[this.activeId]));
     // A failed import would otherwise surface only as an unhandled rejection.
     for (const key of [...this.keys.values(), this.legacy]) key?.catch(() => {});
+  }
+
+  /**
+   * PII_INDEX_KEYS with PII_INDEX_ACTIVE, plus the legacy key "i0": PII_INDEX_KEY, or (never set)
+   * derived from ENCRYPTION_KEY as before. Lookups try every one, so a rotation has no gap.
+   */
+  private readIndexKeys(secrets: KeyringSecrets, activeMaterial: string): string {
+    const configured = secrets.PII_INDEX_KEYS ? parseKeys(secrets.PII_INDEX_KEYS, "PII_INDEX_KEYS") : {};
+    for (const [id, value] of Object.entries(configured)) {
+      if (!KEY_ID.test(id) || id === LEGACY_INDEX_ID || typeof value !== "string")
+        throw new Error(`PII_INDEX_KEYS: key "${id}" must be a base64 string under an id of [A-Za-z0-9_-] other than "i0"`);
+      this.indexKeys.set(id, { material: value, derived: false });
+    }
+    // Derived i0 (no PII_INDEX_KEY ever set) stays known while ENCRYPTION_KEY is, so such a deployment can rotate off it.
+    if (secrets.PII_INDEX_KEY) this.indexKeys.set(LEGACY_INDEX_ID, { material: secrets.PII_INDEX_KEY, derived: false });
+    else if (!secrets.PII_INDEX_KEYS || secrets.ENCRYPTION_KEY)
+      this.indexKeys.set(LEGACY_INDEX_ID, { material: secrets.ENCRYPTION_KEY || activeMaterial, derived: true });
+    const active = secrets.PII_INDEX_ACTIVE || (this.indexKeys.size === 1 ? [...this.indexKeys.keys()][0]! : "");
+    if (!this.indexKeys.has(active)) throw new Error(`PII_INDEX_ACTIVE "${active}" is not one of the PII_INDEX_KEYS`);
+    return active;
   }
 
   /** Encrypts under the active key, bound to `at`. */
@@ -115,14 +146,14 @@ export class Keyring {
   }
 }
 
-function parseKeys(json: string): Record<string, unknown> {
+function parseKeys(json: string, name = "PII_KEYS"): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    throw new Error("PII_KEYS must be a JSON object of key id → base64 key");
+    throw new Error(`${name} must be a JSON object of key id → base64 key`);
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("PII_KEYS must be a JSON object");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${name} must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -131,7 +162,14 @@ const rings = new Map<string, Keyring>();
 
 /** The keyring of this Worker's secrets. */
 export function keyringOf(env: KeyringSecrets): Keyring {
-  const id = JSON.stringify([env.PII_KEYS, env.PII_ACTIVE_KEY, env.PII_INDEX_KEY, env.ENCRYPTION_KEY]);
+  const id = JSON.stringify([
+    env.PII_KEYS,
+    env.PII_ACTIVE_KEY,
+    env.PII_INDEX_KEYS,
+    env.PII_INDEX_ACTIVE,
+    env.PII_INDEX_KEY,
+    env.ENCRYPTION_KEY,
+  ]);
   let ring = rings.get(id);
   if (!ring) {
     ring = new Keyring(env);

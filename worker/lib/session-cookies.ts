@@ -13,7 +13,7 @@ export const REFRESH_COOKIE = "fp_refresh";
 const REFRESH_PATH = "/api/auth";
 
 /** Secure everywhere except plain-http loopback development (`npm start` on http://127.0.0.1). */
-function secure(c: Context) {
+export function secure(c: Context) {
   const url = new URL(c.req.url);
   return !(url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname));
 }

@@ -65,4 +65,4 @@ export const costlyRateLimit = limitBy("COSTLY_RATE_LIMIT", "costly requests", a
 });
 
 /** Where costly actions live (app.ts mounts costlyRateLimit on each); add new exports or previews here. */
-export const COSTLY_PATHS = ["/api/reports/*", "/api/rules/preview"] as const;
+export const COSTLY_PATHS = ["/api/reports/*", "/api/rules/preview", "/api/me/password"] as const;

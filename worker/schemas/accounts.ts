@@ -55,3 +55,16 @@ export const CreateUserBody = z
   .openapi("CreateUser");
 
 export const RotatedSecret = z.object({ webhookSecret: z.string(), previousSecretValidUntil: z.string() }).openapi("RotatedWebhookSecret");
+
+/** The app's cookie session (password or single sign-on): the tokens are in HttpOnly cookies, not here. */
+export const CookieSession = z
+  .object({
+    user: UserSchema,
+    expiresAt: z.string().openapi({ description: "When the access cookie expires (refresh before)" }),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .openapi({ description: "The same, from now: a client with a wrong clock still times its refresh right" }),
+    refreshExpiresAt: z.string().openapi({ description: "End of this sign-in" }),
+  })
+  .openapi("CookieSession");

@@ -1,7 +1,6 @@
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { alertComments, alerts, auditLog, inboxItems, pushSubscriptions, userPreferences, users } from "../db/schema";
-import { blindIndex } from "../lib/blind-index";
 import type { Keyring } from "../lib/keyring";
 import { randomBytes, toBase64 } from "../lib/encoding";
 import { AppError } from "../lib/problem";
@@ -97,7 +96,6 @@ export async function erasePerson(db: Db, keyring: Keyring, tenantId: string, us
       .update(users)
       .set({
         ...sealed,
-        emailIndex: await blindIndex(keyring, tenantId, `erased:${userId}`),
         name: ERASED_NAME,
         phoneEnc: null,
         legacyPhone: null,

@@ -108,6 +108,12 @@ export async function deleteSsoSettings(db: Db, tenantId: string) {
 
 // ---- the flow ----
 
+/** Whether the organization offers single sign-on (the sign-in screen's button); an unknown one does not. */
+export async function ssoEnabled(db: Db, tenantSlug: string) {
+  const tenant = await findTenantBySlug(db, tenantSlug);
+  return Boolean(tenant && (await findSsoSettings(db, tenant.id)));
+}
+
 /** Step 1: the provider's authorization URL, and the state to keep in the browser's cookie. */
 export async function startSignIn(db: Db, env: Settings, tenantSlug: string, redirectUri: string, now = Date.now()) {
   const tenant = await findTenantBySlug(db, tenantSlug);
@@ -269,6 +275,27 @@ async function matchOrCreateUser(
 }
 
 /** Step 3: the ticket becomes the app session, exactly like a password sign-in's answer. */
+/**
+ * Takes the ticket (single use) and starts the same session a password sign-in starts: a token
+ * bound to a refresh family; `accessTtlSeconds` for the app's cookie session (15 minutes).
+ */
+export async function ticketSession(
+  db: Db,
+  d1: D1Database,
+  env: Pick<Env, "JWT_SECRET" | "JWT_TTL_SECONDS"> & KeyringSecrets,
+  ticket: string,
+  client: { ip: string; userAgent: string | null },
+  options: { accessTtlSeconds?: number } = {},
+  now = Date.now(),
+) {
+  const flow = await takeFlow(d1, ticket, now);
+  const row = flow?.userId ? await findUser(db, flow.tenantId, flow.userId) : undefined;
+  if (!row?.active) throw ssoFailed();
+  const user = await openUser(keyringOf(env), row);
+  return startSession(db, { ...env, DB: d1 }, user, client, { ...options, detail: { method: "sso" } });
+}
+
+/** POST /api/sso/exchange (API clients): the ticket for what password sign-in answers. */
 export async function exchangeTicket(
   db: Db,
   d1: D1Database,
@@ -277,12 +304,7 @@ export async function exchangeTicket(
   client: { ip: string; userAgent: string | null },
   now = Date.now(),
 ) {
-  const flow = await takeFlow(d1, ticket, now);
-  const row = flow?.userId ? await findUser(db, flow.tenantId, flow.userId) : undefined;
-  if (!row?.active) throw ssoFailed();
-  const user = await openUser(keyringOf(env), row);
-  // The same session a password sign-in starts: a bearer token bound to a refresh family.
-  const session = await startSession(db, { ...env, DB: d1 }, user, client, { detail: { method: "sso" } });
+  const session = await ticketSession(db, d1, env, ticket, client, {}, now);
   return {
     token: session.token,
     expiresAt: new Date(session.exp * 1000).toISOString(),

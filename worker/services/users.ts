@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { users, type Role, type User as UserRow } from "../db/schema";
 import { inTenant, isUniqueViolation, type Db } from "../db/client";
-import { emailIndex, normaliseEmail } from "../lib/blind-index";
+import { emailIndex, emailIndexes, normaliseEmail } from "../lib/blind-index";
 import type { Keyring } from "../lib/keyring";
 import { newId } from "../lib/ids";
 import { hashPassword } from "../lib/password";
@@ -87,6 +87,9 @@ export async function newUserRow(
 export async function createUser(db: Db, keyring: Keyring, tenantId: string, input: NewUser): Promise<DecodedUser> {
   // Unsealed rows are not in the blind-index uniqueness yet: seal them first (normally none).
   await sealPendingUsers(db, keyring, { tenantId });
+  // During an index-key rotation the unique index cannot see a row still under the old key.
+  if (keyring.indexKeys.size > 1 && (await findUserRowByEmail(db, keyring, tenantId, input.email)))
+    throw new AppError("conflict", "A user with this email already exists.");
   const row = await newUserRow(keyring, tenantId, { ...input, passwordHash: await hashPassword(input.password) });
   try {
     const [stored] = await db.insert(users).values(row).returning();
@@ -101,16 +104,21 @@ export async function createUser(db: Db, keyring: Keyring, tenantId: string, inp
 export const findUser = (db: Db, tenantId: string, userId: string) =>
   db.query.users.findFirst({ where: inTenant(users, tenantId, eq(users.id, userId)) });
 
-/** Sign-in lookup by blind index (or, for a row not sealed yet, by its plain email). */
-export async function findUserByEmail(db: Db, keyring: Keyring, tenantId: string, email: string) {
-  const index = await emailIndex(keyring, tenantId, email);
-  const row = await db.query.users.findFirst({
+/** The stored row with this email: by its blind index under any known index key, or (not sealed yet) by its plain email. */
+async function findUserRowByEmail(db: Db, keyring: Keyring, tenantId: string, email: string) {
+  const indexes = await emailIndexes(keyring, tenantId, email);
+  return db.query.users.findFirst({
     where: inTenant(
       users,
       tenantId,
-      or(eq(users.emailIndex, index), and(isNull(users.emailIndex), eq(sql`lower(${users.legacyEmail})`, normaliseEmail(email)))),
+      or(inArray(users.emailIndex, indexes), and(isNull(users.emailIndex), eq(sql`lower(${users.legacyEmail})`, normaliseEmail(email)))),
     ),
   });
+}
+
+/** Sign-in lookup (and single sign-on matching) by email. */
+export async function findUserByEmail(db: Db, keyring: Keyring, tenantId: string, email: string) {
+  const row = await findUserRowByEmail(db, keyring, tenantId, email);
   return row ? openUser(keyring, row) : undefined;
 }
 

@@ -6,6 +6,7 @@ import { Page, Status } from "../page";
 import { session } from "../session";
 import { useApi } from "../use-api";
 import { PreferencesForm } from "../settings-preferences";
+import { ChangePasswordForm } from "../settings-password";
 import { PushToggle } from "../settings-push";
 import { Silences } from "../settings-silences";
 import { EscalationPolicies } from "../settings-escalation";
@@ -49,6 +50,7 @@ export function Settings() {
           </div>
         </dl>
       ) : null}
+      <ChangePasswordForm />
       <h2>Notifications</h2>
       <p>Choose how and when FleetPulse tells you about alerts: push, SMS, voice or email, and quiet hours.</p>
       <PreferencesForm />

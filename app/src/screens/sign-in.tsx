@@ -18,6 +18,9 @@ const FIELDS: { name: Field; label: string; type: string; autoComplete: string; 
   { name: "password", label: "Password", type: "password", autoComplete: "current-password" },
 ];
 
+/** The organization a single sign-on was started for, read back by /sign-in/sso. */
+export const SSO_TENANT_KEY = "fleetpulse.sso-tenant";
+
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 function validate(values: Record<Field, string>): FieldErrors {
@@ -36,6 +39,29 @@ function fieldOf(path: string): Field | null {
   return head === "tenant" || head === "email" || head === "password" ? head : null;
 }
 
+/**
+ * Whether the organization typed so far offers single sign-on (asked once the name is valid and
+ * typing pauses); an unknown organization answers false, like one without it.
+ */
+function useSsoOffered(tenant: string): boolean {
+  const [offered, setOffered] = useState<{ tenant: string; enabled: boolean } | null>(null);
+  useEffect(() => {
+    if (!SLUG.test(tenant)) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      unwrap(client.api.sso.available.$get({ query: { tenant } })).then(
+        ({ enabled }) => live && setOffered({ tenant, enabled }),
+        () => live && setOffered(null),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [tenant]);
+  return offered?.tenant === tenant && offered.enabled;
+}
+
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const [values, setValues] = useState<Record<Field, string>>({ tenant: "", email: "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -44,6 +70,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const [notice] = useState(() => session.takeEndReason());
   const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
   const errorBox = useRef<HTMLDivElement>(null);
+  const ssoTenant = values.tenant.trim().toLowerCase();
+  const ssoOffered = useSsoOffered(ssoTenant);
 
   useEffect(() => {
     document.title = "Sign in — FleetPulse";
@@ -156,6 +184,22 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
                 }}
                 onChange={(e) => setValues((v) => ({ ...v, [field.name]: e.target.value }))}
               />
+              {field.name === "tenant" && ssoOffered ? (
+                <p className="sso-offer">
+                  {/* A full navigation: the provider's page, then back to /sign-in/sso. */}
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => {
+                      // The answer names the tenant by id; the page it comes back to shows this name.
+                      sessionStorage.setItem(SSO_TENANT_KEY, ssoTenant);
+                      location.assign(`/api/sso/start?tenant=${encodeURIComponent(ssoTenant)}`);
+                    }}
+                  >
+                    Sign in with single sign-on
+                  </button>
+                </p>
+              ) : null}
             </div>
           );
         })}

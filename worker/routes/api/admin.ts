@@ -41,9 +41,16 @@ const create = createRoute({
 const RotationResult = z
   .object({
     activeKey: z.string().openapi({ description: "The PII_ACTIVE_KEY every field is being moved to" }),
+    activeIndexKey: z
+      .string()
+      .openapi({ description: "The PII_INDEX_ACTIVE every email blind index is being moved to (i0: PII_INDEX_KEY)" }),
     sealedUsers: z.number().int().openapi({ description: "Users sealed on this call (migration 0023's backfill)" }),
     reencrypted: z.number().int().openapi({ description: "Fields re-encrypted under the active key on this call" }),
-    failed: z.number().int().openapi({ description: "Ciphertexts that did not open (logged without their content)" }),
+    reindexed: z.number().int().openapi({ description: "Email blind indexes recomputed under the active index key on this call" }),
+    failed: z
+      .number()
+      .int()
+      .openapi({ description: "Ciphertexts that did not open, or indexes that clashed (logged without their content)" }),
     remaining: z.number().int().openapi({ description: "Fields still to do: call again until 0 (failed ones stay counted)" }),
   })
   .openapi("KeyRotation");
@@ -51,7 +58,7 @@ const RotationResult = z
 const rotate = createRoute({
   method: "post",
   path: "/keys/rotate",
-  summary: "Re-encrypt secrets and personal data under the active key, one page a call (npm run keys:rotate)",
+  summary: "Re-encrypt secrets and personal data under the active key and re-index emails, one page a call (npm run keys:rotate)",
   tags: ["Platform"],
   security: [{ platformToken: [] }],
   middleware: [platformAdmin] as const,

@@ -10,7 +10,7 @@ import { clearSessionCookies, refreshCookie, sameOrigin, setSessionCookies } fro
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize } from "../../middleware/authorize";
 import { requestToken } from "../../middleware/request-token";
-import { LoginBody, LoginResult, UserSchema } from "../../schemas/accounts";
+import { CookieSession, LoginBody, LoginResult } from "../../schemas/accounts";
 import { bearerSecurity, errors, json, jsonBody } from "../../schemas/common";
 import { recordAudit } from "../../services/audit";
 import { badCredentialsResponse, login, logout } from "../../services/auth";
@@ -24,18 +24,6 @@ const BearerLoginResult = LoginResult.extend({
   refreshToken: z.string().openapi({ description: "Single use: POST it to /api/auth/refresh for a new token and the next refresh token" }),
   refreshExpiresAt: z.string().openapi({ description: "End of this sign-in: no refresh goes past it" }),
 }).openapi("BearerLoginResult");
-
-const CookieSession = z
-  .object({
-    user: UserSchema,
-    expiresAt: z.string().openapi({ description: "When the access cookie expires (refresh before)" }),
-    expiresInSeconds: z
-      .number()
-      .int()
-      .openapi({ description: "The same, from now: a client with a wrong clock still times its refresh right" }),
-    refreshExpiresAt: z.string().openapi({ description: "End of this sign-in" }),
-  })
-  .openapi("CookieSession");
 
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200).optional() }).openapi("RefreshBody");
 const RefreshResult = z

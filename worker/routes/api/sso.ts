@@ -4,9 +4,10 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { clientInfo } from "../../lib/client-info";
+import { sameOrigin, secure, setSessionCookies } from "../../lib/session-cookies";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
-import { LoginResult, Role, Slug } from "../../schemas/accounts";
+import { CookieSession, LoginResult, Role, Slug } from "../../schemas/accounts";
 import { bearerSecurity, errors, json, jsonBody, ProblemSchema } from "../../schemas/common";
 import {
   deleteSsoSettings,
@@ -16,8 +17,11 @@ import {
   publicSsoSettings,
   SSO_CALLBACK_PATH,
   saveSsoSettings,
+  ssoEnabled,
   startSignIn,
+  ticketSession,
 } from "../../services/oidc";
+import { ACCESS_TTL_SECONDS } from "../../services/refresh-sessions";
 import { AppError } from "../../lib/problem";
 
 /** /api/sso: per-tenant OIDC single sign-on (docs/security.md#single-sign-on). */
@@ -111,6 +115,32 @@ const exchange = createRoute({
   responses: { 200: json(LoginResult, "Signed in"), 400: errors[400], 401: errors[401] },
 });
 
+const available = createRoute({
+  method: "get",
+  path: "/available",
+  summary: "Whether an organization offers single sign-on (the app's sign-in screen); false for an unknown one",
+  tags,
+  request: { query: z.object({ tenant: Slug }) },
+  responses: { 200: json(z.object({ enabled: z.boolean() }).openapi("SsoAvailable"), "Offered or not"), 400: errors[400] },
+});
+
+const session = createRoute({
+  method: "post",
+  path: "/session",
+  summary: "The app trades the single-use ticket (valid 60 s) for its cookie session (HttpOnly, SameSite=Strict); same origin only",
+  tags,
+  request: jsonBody(z.strictObject({ ticket: z.string().min(1).max(128) }).openapi("SsoSessionTicket")),
+  responses: { 200: json(CookieSession, "Signed in; cookies set"), 400: errors[400], 401: errors[401], 403: errors[403] },
+});
+
+/** What the app's /sign-in/sso page says for a failed callback (the fragment, never a log). */
+const callbackError = (error: unknown) =>
+  error instanceof AppError && error.code === "forbidden"
+    ? "unverified"
+    : error instanceof AppError && error.code === "unavailable"
+      ? "unavailable"
+      : "failed";
+
 export const ssoRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(getSettings, async (c) => {
     const row = await findSsoSettings(database(c.env.DB), c.get("auth").tenantId);
@@ -136,22 +166,56 @@ export const ssoRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   })
   .openapi(start, async (c) => {
     const { url, state } = await startSignIn(database(c.env.DB), c.env, c.req.valid("query").tenant, redirectUri(c));
-    setCookie(c, STATE_COOKIE, state, { httpOnly: true, secure: true, sameSite: "Lax", path: "/api/sso", maxAge: 600 });
+    setCookie(c, STATE_COOKIE, state, { httpOnly: true, secure: secure(c), sameSite: "Lax", path: "/api/sso", maxAge: 600 });
     return c.redirect(url, 302) as never;
   })
   .openapi(callback, async (c) => {
-    const ticket = await finishSignIn(
-      database(c.env.DB),
-      c.env.DB,
-      c.env,
-      new URL(c.req.url),
-      getCookie(c, STATE_COOKIE),
-      redirectUri(c),
-      clientInfo(c),
-    );
-    deleteCookie(c, STATE_COOKIE, { path: "/api/sso", secure: true });
+    let ticket: string;
+    try {
+      ticket = await finishSignIn(
+        database(c.env.DB),
+        c.env.DB,
+        c.env,
+        new URL(c.req.url),
+        getCookie(c, STATE_COOKIE),
+        redirectUri(c),
+        clientInfo(c),
+      );
+    } catch (error) {
+      // A browser (it asks for HTML) goes back to the app, which says what happened; API clients get the problem.
+      if (!c.req.header("accept")?.includes("text/html")) throw error;
+      deleteCookie(c, STATE_COOKIE, { path: "/api/sso", secure: secure(c) });
+      return c.redirect(`${c.env.APP_URL}/sign-in/sso#error=${callbackError(error)}`, 303) as never;
+    }
+    deleteCookie(c, STATE_COOKIE, { path: "/api/sso", secure: secure(c) });
     // In the fragment: it never reaches a server log; the app posts it to /api/sso/exchange.
     return c.redirect(`${c.env.APP_URL}/sign-in/sso#ticket=${ticket}`, 303) as never;
+  })
+  .openapi(available, async (c) => {
+    c.header("cache-control", "no-store");
+    return c.json({ enabled: await ssoEnabled(database(c.env.DB), c.req.valid("query").tenant) }, 200);
+  })
+  .openapi(session, async (c) => {
+    // Login CSRF: only the app's own page may turn a ticket into this browser's session.
+    if (!sameOrigin(c)) throw new AppError("forbidden", "This request must come from the app's own origin (CSRF protection).");
+    const started = await ticketSession(database(c.env.DB), c.env.DB, c.env, c.req.valid("json").ticket, clientInfo(c), {
+      accessTtlSeconds: ACCESS_TTL_SECONDS,
+    });
+    setSessionCookies(
+      c,
+      { token: started.token, exp: started.exp },
+      { token: started.refresh.refreshToken, expiresAt: started.refresh.expiresAt },
+    );
+    c.header("cache-control", "no-store");
+    return c.json(
+      {
+        user: started.user,
+        expiresAt: new Date(started.exp * 1000).toISOString(),
+        expiresInSeconds: Math.max(0, started.exp - Math.floor(Date.now() / 1000)),
+        refreshExpiresAt: new Date(started.refresh.expiresAt).toISOString(),
+      },
+      200,
+    );
   })
   .openapi(exchange, async (c) => {
     const session = await exchangeTicket(database(c.env.DB), c.env.DB, c.env, c.req.valid("json").ticket, clientInfo(c));
