@@ -89,6 +89,11 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["test/workers/apply-migrations.ts"],
+            deps: {
+              optimizer: {
+                ssr: { enabled: true, include: ["@tensorflow/tfjs-core", "@tensorflow/tfjs-layers", "@tensorflow/tfjs-backend-cpu"] },
+              },
+            },
             globalSetup: ["test/stand-ins/global-setup.ts"],
           },
         },

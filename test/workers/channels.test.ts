@@ -177,11 +177,13 @@ describe("push (Web Push: aes128gcm + VAPID via web-push, sent with fetch)", () 
     // would give, after 50 ms, instead of sitting through the 10 s (the Worker shares this isolate).
     const realTimeout = AbortSignal.timeout.bind(AbortSignal);
     const asked: number[] = [];
-    vi.spyOn(AbortSignal, "timeout").mockImplementation((ms) => {
+    const spy = vi.spyOn(AbortSignal, "timeout").mockImplementation((ms) => {
       asked.push(ms);
       return realTimeout(50);
     });
-    onTestFinished(() => vi.restoreAllMocks());
+    onTestFinished(() => {
+      spy.mockRestore();
+    });
     const result = await CHANNELS.push(ctx({ subscription: sub.record }));
     expectFailure(result, { retryable: true, error: /no answer within 10 s/ });
     expect(asked).toEqual([10_000]);
