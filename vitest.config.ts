@@ -89,6 +89,8 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["test/workers/apply-migrations.ts"],
+            // Every file starts its own workerd, which loads the whole Worker module by module;
+            // tfjs alone is well over a thousand modules. Pre-bundled, each package is one.
             deps: {
               optimizer: {
                 ssr: { enabled: true, include: ["@tensorflow/tfjs-core", "@tensorflow/tfjs-layers", "@tensorflow/tfjs-backend-cpu"] },
