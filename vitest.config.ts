@@ -36,6 +36,12 @@ const browserProject = (name: string, include: string[], exclude: string[] = [])
   },
 });
 
+/**
+ * With two files sharing two cores, a test that takes 3 s alone can take 6: the default 5 s limit
+ * would then fail tests for the machine's load, not for what they check.
+ */
+const TEST_TIMEOUT_MS = 30_000;
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -46,7 +52,12 @@ export default defineConfig(async () => {
       maxWorkers: Math.max(2, availableParallelism() - 1),
       projects: [
         {
-          test: { name: "unit", include: ["test/unit/**/*.test.ts", "models/**/*.test.ts"], environment: "node" },
+          test: {
+            name: "unit",
+            include: ["test/unit/**/*.test.ts", "models/**/*.test.ts"],
+            environment: "node",
+            testTimeout: TEST_TIMEOUT_MS,
+          },
         },
         {
           plugins: [
@@ -88,6 +99,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
+            testTimeout: TEST_TIMEOUT_MS,
             setupFiles: ["test/workers/apply-migrations.ts"],
             // Every file starts its own workerd, which loads the whole Worker module by module;
             // tfjs alone is well over a thousand modules. Pre-bundled, each package is one.
