@@ -50,7 +50,9 @@ const vitest = (projects, extra, stdio) =>
   spawn("npx", ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), ...extra], { cwd: ROOT, stdio });
 const exitCode = (child) => new Promise((resolve) => child.once("close", (code) => resolve(code ?? 1)));
 
-if (args.some((arg) => !arg.startsWith("-"))) {
+// A file filter is an argument that is neither a flag nor the value of a flag given apart (`-t name`).
+const fileFilters = args.filter((arg, i) => !arg.startsWith("-") && !(i > 0 && /^-[^=]+$/.test(args[i - 1])));
+if (fileFilters.length) {
   // Chosen files: one run over both projects (only the projects with a matching file start a server).
   process.exit(await exitCode(vitest(["browser", "browser-wall-clock"], args, "inherit")));
 }
