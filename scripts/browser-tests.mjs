@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The browser tests' entry (`npm run test:browser`, called by `npm test`): builds the PWA when
 // its sources are newer than dist/app, then runs the vitest project "browser" against the real
-// Worker under `wrangler dev`. Without Chromium the tests are skipped locally and fail on CI.
-import { spawnSync } from "node:child_process";
+// Worker under `wrangler dev`, and "browser-wall-clock" beside it. Without Chromium the tests are
+// skipped locally and fail on CI.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,5 +45,26 @@ if (built < sources) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const run = spawnSync("npx", ["vitest", "run", "--project", "browser", ...process.argv.slice(2)], { cwd: ROOT, stdio: "inherit" });
-process.exit(run.status ?? 1);
+const args = process.argv.slice(2);
+const vitest = (projects, extra, stdio) =>
+  spawn("npx", ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), ...extra], { cwd: ROOT, stdio });
+const exitCode = (child) => new Promise((resolve) => child.once("close", (code) => resolve(code ?? 1)));
+
+// A file filter is an argument that is neither a flag nor the value of a flag given apart (`-t name`).
+const fileFilters = args.filter((arg, i) => !arg.startsWith("-") && !(i > 0 && /^-[^=]+$/.test(args[i - 1])));
+if (fileFilters.length) {
+  // Chosen files: one run over both projects (only the projects with a matching file start a server).
+  process.exit(await exitCode(vitest(["browser", "browser-wall-clock"], args, "inherit")));
+}
+
+// The whole suite: the tests that wait on the wall clock (vitest.config.ts, WALL_CLOCK_BROWSER_TESTS)
+// run beside the others against a dev server of their own; they are mostly idle, so their minutes
+// overlap the rest. Their output is printed after the main run's, whole. Flags go to the main run.
+const wallClock = vitest(["browser-wall-clock"], [], ["ignore", "pipe", "pipe"]);
+const wallClockOutput = [];
+wallClock.stdout.on("data", (chunk) => wallClockOutput.push(chunk));
+wallClock.stderr.on("data", (chunk) => wallClockOutput.push(chunk));
+const [main, clock] = await Promise.all([exitCode(vitest(["browser"], args, "inherit")), exitCode(wallClock)]);
+console.log("\n• Browser tests that wait on the wall clock (run alongside):");
+process.stdout.write(Buffer.concat(wallClockOutput));
+process.exit(main || clock);

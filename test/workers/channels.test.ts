@@ -6,7 +6,7 @@
  * so test files may share the stand-in in parallel.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { CHANNELS } from "../../worker/notifications/channels";
 import type { OutgoingMessage, Recipient, SendContext, SendResult } from "../../worker/notifications/channels/types";
 import { toBase64 } from "../../worker/lib/encoding";
@@ -170,13 +170,23 @@ describe("push (Web Push: aes128gcm + VAPID via web-push, sent with fetch)", () 
     expectFailure(result, { retryable: true, error: /network error/ });
   });
 
-  it("gives up on a push service that does not answer within 10 s, retryably", { timeout: 30_000 }, async () => {
+  it("gives up on a push service that does not answer within 10 s, retryably", async () => {
     const sub = await newSubscription();
     await failNext(sub.path, [0]);
-    const started = Date.now();
+    // The product asks for a 10 s timeout signal; the test gets the same real TimeoutError 10 s
+    // would give, after 50 ms, instead of sitting through the 10 s (the Worker shares this isolate).
+    const realTimeout = AbortSignal.timeout.bind(AbortSignal);
+    const asked: number[] = [];
+    const spy = vi.spyOn(AbortSignal, "timeout").mockImplementation((ms) => {
+      asked.push(ms);
+      return realTimeout(50);
+    });
+    onTestFinished(() => {
+      spy.mockRestore();
+    });
     const result = await CHANNELS.push(ctx({ subscription: sub.record }));
     expectFailure(result, { retryable: true, error: /no answer within 10 s/ });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
+    expect(asked).toEqual([10_000]);
   });
 });
 
