@@ -5,7 +5,8 @@
  *
  * - the D1 sync, notification jobs, predictive work orders and escalation schedule of new alert
  *   events run ALERT_WORK_DELAY_MS after the first of them, so a burst of alerts shares one sync
- *   and one queue send, and none of it runs in front of the next request;
+ *   and one queue send, and none of it runs in front of the next request; a critical alert does
+ *   not wait for the window (its alarm is due at once, still after the response);
  * - the readings store's buffer and the vehicles' model state are written DEFERRED_WRITE_MS after
  *   the first change, one row per (vehicle, bucket) and per vehicle however many batches changed them.
  *

@@ -110,10 +110,12 @@ export class HubAlarm {
   /**
    * D1 sync, notification jobs and the rest of the alert work happen off the socket path, on the
    * alarm ALERT_WORK_DELAY_MS after the first new event: one alarm covers any number of events.
-   * Safe inside a storage transaction (the alarm then commits with the events).
+   * An `urgent` hand-off (a critical alert) runs it right after the request instead; alerts that
+   * arrive while it runs still share the next run. Safe inside a storage transaction (the alarm
+   * then commits with the events).
    */
-  syncSoon() {
-    this.runBy(Date.now() + ALERT_WORK_DELAY_MS);
+  syncSoon(urgent = false) {
+    this.runBy(Date.now() + (urgent ? 0 : ALERT_WORK_DELAY_MS));
   }
 
   /**

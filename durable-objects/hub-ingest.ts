@@ -25,9 +25,10 @@ export interface IngestDeps {
   /**
    * Called inside the batch's storage transaction when it recorded alert events (or held a
    * continuing episode's update): sets the alarm that syncs, notifies and escalates them (and
-   * logs the held update when due), so it is committed with them or not at all.
+   * logs the held update when due), so it is committed with them or not at all. `urgent` when a
+   * critical alert is among them: its notifications do not wait for the coalescing window.
    */
-  handoff: () => void;
+  handoff: (urgent: boolean) => void;
   /** Due times of offline rules, re-armed by every report. */
   offline?: OfflineWatch;
   /**
@@ -36,6 +37,8 @@ export interface IngestDeps {
    */
   downsample?: (events: TelemetryEvent[], now: number, batch: number) => void;
 }
+
+const isCritical = (event: AlertEvent) => event.alert.severity === "critical";
 
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
 
@@ -96,7 +99,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     states.flush(); // one journal row with the touched vehicles' states, committed with the alerts they decided
     const raised = [...outcome.raised, ...anomalies];
     // A newly held episode update is due within LIVE_COALESCE_MS: the alarm must be set for it too.
-    if (hub.book.takeNewlyHeld() || raised.length) hub.handoff();
+    if (hub.book.takeNewlyHeld() || raised.length) hub.handoff(raised.some(isCritical));
     return { ...outcome, raised };
   });
   if (!recorded) return DUPLICATE;
@@ -107,7 +110,7 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
   if (toScore.size) {
     try {
       const predicted = await scoreTouchedVehicles(storage, states, hub.outcomes, context, toScore);
-      if (predicted.length) hub.handoff();
+      if (predicted.length) hub.handoff(predicted.some(isCritical));
       afterSave("live.publish", () => hub.emit(predicted, byId));
     } catch (error) {
       logAfterSave("model.scoring", error);

@@ -116,7 +116,7 @@ export class TenantHubCore extends DurableObject<Env> {
         outcomes: this.#outcomes,
         emit: (events, byId) => this.#publish(events, byId),
         // Alert work runs on the alarm a moment later, off this request and the next (deferred-writes.ts).
-        handoff: () => this.#alarm.syncSoon(),
+        handoff: (urgent) => this.#alarm.syncSoon(urgent),
         offline: this.#offline,
         downsample: (events, now, batch) => this.#readings.record(events, now, batch),
       },

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Before/after on one machine: `node bench/before-after.mjs <tree> [sequentialPosts]` runs, against the
+// tree at <tree> (this checkout, or an older commit's worktree given this bench folder), the hot-path
+// figures an alerting change must not make worse: new alert → manager's socket (sequential and 20
+// concurrent posters), alert → Web Push at the stand-in, sustained ingest (500-event batches, 8
+// posters, vehicles of its own), and the bare floor's ingest in the same run. Prints one JSON line.
+// Alternate trees run after run (A, B, A, B) on a quiet machine; BENCHMARKS.md, "Before and after".
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+const root = path.resolve(process.argv[2]);
+const seqRounds = Number(process.argv[3] ?? 200);
+const { startDevServer } = await import(`${root}/scripts/lib/dev-server.mjs`);
+const { api } = await import(`${root}/bench/lib/api.mjs`);
+const { fmt } = await import(`${root}/bench/lib/stats.mjs`);
+const { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } = await import(`${root}/bench/latency.mjs`);
+const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
+const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
+const { pushLatency } = await import(`${root}/bench/push-latency.mjs`);
+const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ab-"));
+const out = { tree: root, load: os.loadavg()[0] };
+const server = await startDevServer({ persistDir });
+try {
+  const { url, demo } = server;
+  const login = async (c) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...c })).token;
+  const manager = await login({ email: demo.users.manager.email, password: demo.users.manager.password });
+  const sessions = [];
+  for (let i = 0; i < 4; i++) sessions.push(await login({ email: demo.users.admin.email, password: demo.users.admin.password }));
+  const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
+  const seqRun = { posters: 1, rounds: seqRounds, warmup: 20 };
+  const concRun = { posters: 20, rounds: 10, warmup: 3 };
+  const fresh = new Map([
+    ...(await createBenchVehicles({ url, tokens: sessions, prefix: "SEQ", count: vehiclesNeeded(seqRun) })),
+    ...(await createBenchVehicles({ url, tokens: sessions, prefix: "CONC", count: vehiclesNeeded(concRun) })),
+  ]);
+  const ing = [...(await createBenchVehicles({ url, tokens: sessions, prefix: "ING", count: vehicles.length }))].map(
+    ([externalId, id]) => ({ externalId, id }),
+  );
+  const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager };
+  out.push = fmt(await pushLatency({ ...ctx, vehicles, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: 20 }));
+  console.log("push", out.push);
+  out.seq = fmt(await fleetpulseNewAlertLatency({ ...ctx, vehiclesByExternal: fresh, ...seqRun, prefix: "SEQ" }));
+  console.log("seq", out.seq);
+  out.conc = fmt(await fleetpulseNewAlertLatency({ ...ctx, vehiclesByExternal: fresh, ...concRun, prefix: "CONC" }));
+  console.log("conc", out.conc);
+  await new Promise((r) => setTimeout(r, 20_000)); // the alerts' notification work drains first
+  const ingest = await ingestThroughput({ ...ctx, vehicles: ing, concurrency: 8, batchSize: 500, seconds: 15 });
+  out.ingest = ingest.eventsPerSecond;
+  console.log("ingest", out.ingest, fmt(ingest.batchLatency));
+} finally {
+  await server.stop();
+  rmSync(persistDir, { recursive: true, force: true });
+}
+const floor = await startFloorServer();
+try {
+  const vehicles = Array.from({ length: 25 }, (_, i) => ({ externalId: `F-${i}`, id: `F-${i}` }));
+  const r = await ingestThroughput({ ...floor, vehicles, concurrency: 8, batchSize: 500, seconds: 15 });
+  out.floorIngest = r.eventsPerSecond;
+  console.log("floor ingest", out.floorIngest);
+} finally {
+  await floor.stop();
+}
+out.loadEnd = os.loadavg()[0];
+console.log(JSON.stringify(out));
