@@ -123,8 +123,14 @@ export class HubAlarm {
    * sooner, so steady traffic never pushes a pending alarm back (and costs no storage call).
    */
   runBy(at: number) {
-    // A time already past is not trusted: that alarm fired (or failed) without this instance knowing.
-    if (this.#armedAt !== null && this.#armedAt <= at && this.#armedAt >= Date.now()) return;
+    const armed = this.#armedAt;
+    if (armed !== null && armed <= at) {
+      // Set for sooner and not yet run (run() clears it). One already due may have been lost (its
+      // alarm deleted): setting it again keeps it due now — never later, or an urgent hand-off
+      // would wait for the next deferred write.
+      if (armed < Date.now()) void this.deps.storage.setAlarm(armed);
+      return;
+    }
     this.#armedAt = at;
     void this.deps.storage.setAlarm(at);
   }
