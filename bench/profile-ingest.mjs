@@ -2,8 +2,8 @@
 // Profiles the Worker + Durable Object under sustained ingest through workerd's inspector
 // (Chrome DevTools protocol) and prints the functions with the most self time.
 // Usage: node bench/profile-ingest.mjs [seconds]
-import WebSocket from "ws";
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
+import { connectInspector as connect } from "./lib/inspector.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -52,28 +52,4 @@ try {
   }
 } finally {
   await server.stop();
-}
-
-function connect(url) {
-  const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
-  let id = 0;
-  const pending = new Map();
-  ws.on("message", (data) => {
-    const msg = JSON.parse(data.toString());
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg.result);
-      pending.delete(msg.id);
-    }
-  });
-  return new Promise((resolve) =>
-    ws.once("open", () =>
-      resolve({
-        send: (method, params = {}) =>
-          new Promise((done) => {
-            pending.set(++id, done);
-            ws.send(JSON.stringify({ id, method, params }));
-          }),
-      }),
-    ),
-  );
 }

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import WebSocket from "ws";
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
+import { connectInspector as connect } from "./lib/inspector.mjs";
 import { alertsListLatency, seedAlerts } from "./alerts-list.mjs";
 import { api } from "./lib/api.mjs";
 import { fmt } from "./lib/stats.mjs";
@@ -72,28 +72,4 @@ try {
 } finally {
   await server.stop();
   rmSync(persistDir, { recursive: true, force: true });
-}
-
-function connect(url) {
-  const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
-  let id = 0;
-  const pending = new Map();
-  ws.on("message", (data) => {
-    const msg = JSON.parse(data.toString());
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg.result);
-      pending.delete(msg.id);
-    }
-  });
-  return new Promise((resolve) =>
-    ws.once("open", () =>
-      resolve({
-        send: (method, params = {}) =>
-          new Promise((done) => {
-            pending.set(++id, done);
-            ws.send(JSON.stringify({ id, method, params }));
-          }),
-      }),
-    ),
-  );
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { addVehicles, call, createTenant, userWithRole, type TestTenant } from "./helpers";
+import { mulberry32 } from "../../models/prng.js";
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -18,18 +19,6 @@ const MONDAY = (() => {
   return d + ((7 - weekday) % 7) * DAY;
 })();
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Small deterministic PRNG (mulberry32), so a failing shop can be regenerated from its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function post(tenant: TestTenant, path: string, payload: unknown) {
   const res = await call("POST", path, { token: tenant.admin.token, body: payload });
@@ -49,7 +38,7 @@ const clock = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padS
 
 /** A shop from a seed: technicians with random shifts, zones and skills, bays, and bookings. */
 async function generatedShop(seed: number) {
-  const random = prng(seed);
+  const random = mulberry32(seed); // deterministic: a failing shop can be regenerated from its seed
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const tenant = await createTenant();
   const vehicles = Object.values(await addVehicles(tenant, ["v1", "v2", "v3"]));
