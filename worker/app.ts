@@ -26,7 +26,6 @@ import { leaderboardRoutes } from "./routes/api/leaderboard";
 import { liveRoutes } from "./routes/api/live";
 import { maintenanceRoutes } from "./routes/api/maintenance";
 import { meRoutes } from "./routes/api/me";
-import { passwordRoutes } from "./routes/api/password";
 import { notificationRoutes } from "./routes/api/notifications";
 import { pushRoutes } from "./routes/api/push";
 import { reportRoutes } from "./routes/api/reports";
@@ -84,7 +83,6 @@ const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .route("/admin", adminRoutes)
   .route("/auth", authRoutes)
   .route("/me", meRoutes)
-  .route("/me/password", passwordRoutes)
   .route("/users", userRoutes)
   .route("/vehicles", vehicleRoutes)
   .route("/integrations", integrationRoutes)

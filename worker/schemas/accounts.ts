@@ -68,3 +68,21 @@ export const CookieSession = z
     refreshExpiresAt: z.string().openapi({ description: "End of this sign-in" }),
   })
   .openapi("CookieSession");
+
+/** POST /api/me/password: a person changes its own password (docs/security.md, "Password change"). */
+export const PasswordChangeBody = z
+  .strictObject({
+    currentPassword: z.string().min(1).max(256),
+    newPassword: Password.openapi({ description: "The same policy as a new user's password: 10 to 256 characters" }),
+  })
+  .openapi("PasswordChange");
+
+export const PasswordChanged = z
+  .object({
+    token: z.string().optional().openapi({ description: "Bearer clients only (the app gets new cookies instead)" }),
+    refreshToken: z.string().optional().openapi({ description: "Bearer clients only: the new sign-in's refresh token" }),
+    expiresAt: z.string(),
+    expiresInSeconds: z.number().int(),
+    refreshExpiresAt: z.string(),
+  })
+  .openapi("PasswordChanged");

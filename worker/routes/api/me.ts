@@ -5,7 +5,7 @@ import { AppError } from "../../lib/problem";
 import { iso, isoOrNull } from "../../lib/time";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize } from "../../middleware/authorize";
-import { MeSchema } from "../../schemas/accounts";
+import { MeSchema, PasswordChangeBody, PasswordChanged } from "../../schemas/accounts";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
 import { OwnEngagementBody, OwnEngagementSchema } from "../../schemas/engagement";
 import { InboxItemSchema, PreferencesSchema } from "../../schemas/notifications";
@@ -13,6 +13,10 @@ import { ownEngagement } from "../../services/engagement-leaderboard";
 import { isOptedOut, setOptedOut } from "../../services/engagement-settings";
 import { getPreferences, listInbox, markInboxRead, putPreferences } from "../../services/notification-settings";
 import { findUser, openUser, publicUser } from "../../services/users";
+import { changePassword } from "../../services/password-change";
+import { ACCESS_TTL_SECONDS } from "../../services/refresh-sessions";
+import { tenantHub } from "../../lib/hub";
+import { setSessionCookies } from "../../lib/session-cookies";
 import { keyringOf } from "../../lib/keyring";
 import { driversVehicle } from "../../services/vehicles";
 
@@ -119,6 +123,26 @@ const inboxItem = (i: {
   readAt: isoOrNull(i.readAt),
 });
 
+/** POST /api/me/password (docs/security.md, "Password change"). */
+const changePasswordRoute = createRoute({
+  method: "post",
+  path: "/password",
+  summary:
+    "Change your password: every older token, refresh token and live socket of yours ends; the answer (or, for the app, its cookies) is a new sign-in",
+  tags: ["Auth"],
+  security: bearerSecurity,
+  middleware: [authorize(ANY_ROLE)] as const,
+  request: jsonBody(PasswordChangeBody),
+  responses: {
+    200: json(PasswordChanged, "Changed; signed in afresh"),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    409: errors[409],
+    429: errors[429],
+  },
+});
+
 export const meRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(me, async (c) => {
     const auth = c.get("auth");
@@ -158,4 +182,28 @@ export const meRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     await setOptedOut(database(c.env.DB), auth.tenantId, auth.userId, optedOut);
     c.set("audit", { action: "engagement.update", targetType: "user", targetId: auth.userId, detail: { optedOut } });
     return c.json(await ownEngagement(c.env.DB, auth.tenantId, auth, optedOut), 200);
+  })
+  .openapi(changePasswordRoute, async (c) => {
+    const auth = c.get("auth");
+    const bearer = /^Bearer\s/i.test(c.req.header("authorization") ?? "");
+    const fresh = await changePassword(
+      database(c.env.DB),
+      c.env,
+      keyringOf(c.env),
+      auth,
+      c.req.valid("json"),
+      bearer ? undefined : ACCESS_TTL_SECONDS,
+    );
+    // Every socket of the user closes (4001); the app reconnects with a ticket of its new session.
+    await tenantHub(c.env, auth.tenantId).endSessions(auth.tenantId, auth.userId);
+    c.set("audit", { action: "user.password_change", targetType: "user", targetId: auth.userId });
+    c.header("cache-control", "no-store");
+    const times = {
+      expiresAt: iso(fresh.exp * 1000),
+      expiresInSeconds: Math.max(0, fresh.exp - Math.floor(Date.now() / 1000)),
+      refreshExpiresAt: iso(fresh.refresh.expiresAt),
+    };
+    if (bearer) return c.json({ token: fresh.token, refreshToken: fresh.refresh.refreshToken, ...times }, 200);
+    setSessionCookies(c, { token: fresh.token, exp: fresh.exp }, { token: fresh.refresh.refreshToken, expiresAt: fresh.refresh.expiresAt });
+    return c.json(times, 200);
   });
