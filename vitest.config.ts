@@ -23,8 +23,8 @@ export const TEST_SECRETS = {
 
 /**
  * Browser tests that wait on the wall clock (the dev server's own alarm, minutes apart). They run in
- * their own project, against their own dev server, side by side with the other browser tests
- * (scripts/browser-tests.mjs), so their idle minutes overlap the rest instead of adding to it.
+ * their own project, against their own dev server, after the other browser tests
+ * (scripts/browser-tests.mjs: two wrangler dev instances of one Worker restart each other).
  */
 export const WALL_CLOCK_BROWSER_TESTS = ["test/browser/alarm-dev-server.test.ts"];
 

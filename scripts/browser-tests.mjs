@@ -57,14 +57,11 @@ if (fileFilters.length) {
   process.exit(await exitCode(vitest(["browser", "browser-wall-clock"], args, "inherit")));
 }
 
-// The whole suite: the tests that wait on the wall clock (vitest.config.ts, WALL_CLOCK_BROWSER_TESTS)
-// run beside the others against a dev server of their own; they are mostly idle, so their minutes
-// overlap the rest. Their output is printed after the main run's, whole. Flags go to the main run.
-const wallClock = vitest(["browser-wall-clock"], [], ["ignore", "pipe", "pipe"]);
-const wallClockOutput = [];
-wallClock.stdout.on("data", (chunk) => wallClockOutput.push(chunk));
-wallClock.stderr.on("data", (chunk) => wallClockOutput.push(chunk));
-const [main, clock] = await Promise.all([exitCode(vitest(["browser"], args, "inherit")), exitCode(wallClock)]);
-console.log("\n• Browser tests that wait on the wall clock (run alongside):");
-process.stdout.write(Buffer.concat(wallClockOutput));
+// The whole suite: the main project, then the tests that wait on the wall clock (vitest.config.ts,
+// WALL_CLOCK_BROWSER_TESTS) against a dev server of their own. Not side by side: wrangler dev
+// instances of one Worker share a dev registry, and one starting or stopping restarts the other's
+// Worker mid-request (a fresh-clone CI run failed that way). Flags go to the main run.
+const main = await exitCode(vitest(["browser"], args, "inherit"));
+console.log("\n• Browser tests that wait on the wall clock:");
+const clock = await exitCode(vitest(["browser-wall-clock"], [], "inherit"));
 process.exit(main || clock);
