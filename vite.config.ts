@@ -26,6 +26,9 @@ function apiDocsAssets(): Plugin {
     url: "/api/openapi.json",
     dom_id: "#swagger-ui",
     deepLinking: true,
+    // Tags start collapsed and render their operations when opened: with every tag expanded, the
+    // ~130 operations stopped rendering after the first few (the page stayed half drawn).
+    docExpansion: "none",
     tryItOutEnabled: true,
     persistAuthorization: false,
     validatorUrl: null,

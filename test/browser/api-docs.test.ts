@@ -27,8 +27,14 @@ describe("API reference", () => {
     });
 
     await page.goto("/api/docs");
-    // Operations from the document, $refs resolved into their tags' sections.
-    for (const path of ["/api/auth/login", "/api/vehicles/{id}", "/api/push/vapid-public-key"]) {
+    // Every tag of the document is listed (collapsed); opening one renders its operations, $refs resolved.
+    await page.locator(".opblock-tag").nth(20).waitFor();
+    for (const [tag, path] of [
+      ["Auth", "/api/auth/login"],
+      ["Vehicles", "/api/vehicles/{id}"],
+      ["Notifications", "/api/push/vapid-public-key"],
+    ]) {
+      await page.locator(`.opblock-tag[data-tag="${tag}"]`).click();
       await page.locator(`.opblock-summary-path[data-path="${path}"]`).first().waitFor();
     }
     expect(await page.title()).toMatch(/API reference/);
