@@ -44,20 +44,26 @@ async function measure(page) {
 
 export async function firstRender({ url, tenant, user, runs = 15, log = () => {} }) {
   if (!existsSync(path.join(ROOT, "dist/app/index.html"))) throw new Error("Build the app first: npx vite build");
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ tenant, email: user.email, password: user.password }),
-  });
-  if (!res.ok) throw new Error(`login → ${res.status}`);
-  const login = await res.json();
-  const session = { token: login.token, user: login.user, tenant, expiresAt: Date.parse(login.expiresAt) || Date.now() + 3_600_000 };
-
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
   const cold = [];
   const warm = [];
   try {
+    // Signed in as the app signs in: the cookie session (its HttpOnly cookies land in the context's
+    // jar) and the non-secret session record the app keeps in localStorage (app/src/session.ts).
     const prepare = async (context) => {
+      const res = await context.request.post(`${url}/api/auth/session`, {
+        data: { tenant, email: user.email, password: user.password },
+        headers: { origin: url },
+      });
+      if (!res.ok()) throw new Error(`sign-in → ${res.status()}`);
+      const answer = await res.json();
+      const session = {
+        id: crypto.randomUUID(),
+        user: answer.user,
+        tenant,
+        expiresAt: Date.parse(answer.expiresAt),
+        refreshExpiresAt: Date.parse(answer.refreshExpiresAt),
+      };
       await context.addInitScript((value) => localStorage.setItem("fleetpulse.session", value), JSON.stringify(session));
       await context.addInitScript(watchForLiveRegion);
     };
