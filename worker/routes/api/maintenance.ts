@@ -10,8 +10,6 @@ import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concu
 import {
   AutoScheduleBody,
   AutoScheduleResult,
-  AvailabilityQuery,
-  AvailabilitySchema,
   BaselineList,
   ConfirmOverdueBody,
   ConfirmOverdueResult,
@@ -51,6 +49,7 @@ import {
   type BaselineInput,
 } from "../../services/maintenance-onboarding";
 import { findAvailability } from "../../services/maintenance-availability";
+import { AvailabilityQuery, AvailabilitySchema } from "../../schemas/maintenance-availability";
 import { runAutoSchedule } from "../../services/maintenance-scheduling";
 import { sweepMaintenance } from "../../services/maintenance-sweep";
 import { publicWorkOrder } from "../../services/work-orders";
