@@ -31,8 +31,9 @@ async function technicianWithPoints() {
   });
   const vehicles = await vehicleIds(ctx, adminToken);
   const wo = await createWorkOrder(ctx, adminToken, { vehicleId: vehicles.get("TRUCK-017") ?? "", title: `Wipers ${unique()}` });
-  const start = new Date(Date.now() + 3_600_000);
-  start.setUTCMinutes(0, 0, 0);
+  // Tomorrow 10:00–11:00 UTC: inside the all-day shifts whatever the hour the test runs at.
+  const start = new Date(Date.now() + 86_400_000);
+  start.setUTCHours(10, 0, 0, 0);
   await api(ctx, adminToken, "PATCH", `/api/work-orders/${wo.id}`, {
     technicianId: tech.id,
     scheduledStart: start.toISOString(),
