@@ -4,8 +4,10 @@
 // figures an alerting change must not make worse: new alert → manager's socket (sequential and 20
 // concurrent posters), alert → Web Push at the stand-in, sustained ingest (500-event batches, 8
 // posters, vehicles of its own), and the bare floor's ingest in the same run. Prints one JSON line.
-// Alternate trees run after run (A, B, A, B) on a quiet machine; BENCHMARKS.md, "Before and after".
-import { mkdtempSync, rmSync } from "node:fs";
+// Alternate trees run after run (A, B, A, B) on a quiet machine; BENCHMARKS.md, "Before and after". Ingest also
+// reports workerd CPU ms per 1,000 events, the figure the host's noise moves least.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 const root = path.resolve(process.argv[2]);
@@ -17,6 +19,22 @@ const { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } = await
 const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
 const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
 const { pushLatency } = await import(`${root}/bench/push-latency.mjs`);
+/**
+ * CPU seconds (user + system) used so far by every workerd process: the server's cost of a phase,
+ * which machine noise (other tenants of the host, the client sharing the cores) moves far less than
+ * its throughput.
+ */
+function workerdCpuSeconds() {
+  const pids = execFileSync("ps", ["-C", "workerd", "-o", "pid="], { encoding: "utf8" }).trim().split(/\s+/).filter(Boolean);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {} // exited meanwhile
+  }
+  return ticks / 100; // USER_HZ
+}
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ab-"));
 const out = { tree: root, load: os.loadavg()[0] };
 const server = await startDevServer({ persistDir });
@@ -44,9 +62,11 @@ try {
   out.conc = fmt(await fleetpulseNewAlertLatency({ ...ctx, vehiclesByExternal: fresh, ...concRun, prefix: "CONC" }));
   console.log("conc", out.conc);
   await new Promise((r) => setTimeout(r, 20_000)); // the alerts' notification work drains first
+  const cpuBefore = workerdCpuSeconds();
   const ingest = await ingestThroughput({ ...ctx, vehicles: ing, concurrency: 8, batchSize: 500, seconds: 15 });
   out.ingest = ingest.eventsPerSecond;
-  console.log("ingest", out.ingest, fmt(ingest.batchLatency));
+  out.ingestCpuMsPer1000 = +((1e6 * (workerdCpuSeconds() - cpuBefore)) / ingest.events).toFixed(1);
+  console.log("ingest", out.ingest, fmt(ingest.batchLatency), `${out.ingestCpuMsPer1000} ms workerd CPU per 1,000 events`);
 } finally {
   await server.stop();
   rmSync(persistDir, { recursive: true, force: true });
@@ -54,8 +74,10 @@ try {
 const floor = await startFloorServer();
 try {
   const vehicles = Array.from({ length: 25 }, (_, i) => ({ externalId: `F-${i}`, id: `F-${i}` }));
+  const cpuBefore = workerdCpuSeconds();
   const r = await ingestThroughput({ ...floor, vehicles, concurrency: 8, batchSize: 500, seconds: 15 });
   out.floorIngest = r.eventsPerSecond;
+  out.floorCpuMsPer1000 = +((1e6 * (workerdCpuSeconds() - cpuBefore)) / r.events).toFixed(1);
   console.log("floor ingest", out.floorIngest);
 } finally {
   await floor.stop();
