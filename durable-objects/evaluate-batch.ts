@@ -106,7 +106,7 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
       const pair = ctx.states.pair(rule.id, event.vehicleId);
       const step = stepRule(rule, pair, event);
       if (step.state === pair) continue; // not this rule's metric, or older than its clock: nothing moved
-      let next: PairRecord = { ...pair, ...step.state };
+      let next = step.state; // a copy of the pair with the rule clock moved
       if (step.signal) {
         next.held = undefined; // logged by this signal, or held again below
         const alertEvent = applySignal(rule, event.vehicleId, step.signal, next, ctx);

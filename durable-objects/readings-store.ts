@@ -237,7 +237,8 @@ export class ReadingsStore {
 
   #ids(readings: Record<string, number>): [number, number][] {
     const out: [number, number][] = [];
-    for (const [name, value] of Object.entries(readings)) {
+    for (const name in readings) {
+      const value = readings[name];
       if (typeof value !== "number" || !Number.isFinite(value)) continue;
       const id = this.#metricId(name);
       if (id !== undefined) out.push([id, value]);

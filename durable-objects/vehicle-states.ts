@@ -54,10 +54,11 @@ function mergeLatest(state: VehicleState, event: TelemetryEvent): boolean {
     latest.ts = event.ts;
     changed = true;
   }
-  for (const [metric, value] of Object.entries(event.readings)) {
+  // for…in, not Object.entries: no array per reading on the ingest path (readings are plain JSON objects).
+  for (const metric in event.readings) {
     const at = latest.readingTs[metric];
     if (at !== undefined && at > event.ts) continue;
-    latest.readings[metric] = value;
+    latest.readings[metric] = event.readings[metric]!;
     latest.readingTs[metric] = event.ts;
     changed = true;
   }

@@ -90,8 +90,9 @@ export interface Signal {
   dtc?: string[];
 }
 
-export interface Step {
-  state: PairState;
+/** A step's new state is a copy of the one given, so fields a caller keeps beside the rule clock (S) carry over. */
+export interface Step<S extends PairState = PairState> {
+  state: S;
   signal?: Signal;
 }
 
@@ -121,12 +122,12 @@ export function conditionMet(rule: RuleDef, event: TelemetryEvent): boolean | un
  * Advances one pair's state by one event. Returns the same state object (no allocation) when the
  * event does not carry the rule's metric or is older than the pair's newest evaluated reading.
  */
-export function stepRule(rule: RuleDef, state: PairState, event: TelemetryEvent): Step {
+export function stepRule<S extends PairState>(rule: RuleDef, state: S, event: TelemetryEvent): Step<S> {
   const met = conditionMet(rule, event);
   if (met === undefined || event.ts < state.lastTs) return { state };
   const ts = event.ts;
   const value = rule.metric === "dtc" ? null : event.readings[rule.metric]!;
-  const next: PairState = { ...state, lastTs: ts };
+  const next: S = { ...state, lastTs: ts };
   if (rule.window) return stepWindow(rule.window, next, ts, met, value);
 
   if (!met) {
@@ -151,7 +152,13 @@ export function stepRule(rule: RuleDef, state: PairState, event: TelemetryEvent)
   return { state: next, signal: { kind: "open", ts, value, dtc: next.codes } };
 }
 
-function stepWindow(window: { count: number; seconds: number }, next: PairState, ts: number, met: boolean, value: number | null): Step {
+function stepWindow<S extends PairState>(
+  window: { count: number; seconds: number },
+  next: S,
+  ts: number,
+  met: boolean,
+  value: number | null,
+): Step<S> {
   const horizon = ts - window.seconds * 1000;
   let from = 0;
   while (from < next.hits.length && next.hits[from]! <= horizon) from++;
