@@ -81,9 +81,12 @@ export function browserForFile(ctx: FleetPulseContext) {
   };
 }
 
-/** Signs in through the form and waits for the Main navigation. */
+/**
+ * Signs in through the form and waits for the Main navigation. The form is used as soon as it is
+ * there: waiting for the page's "load" (every subresource) timed out once on a slow CI host.
+ */
 export async function signIn(page: Page, ctx: FleetPulseContext, role: RoleName, startPath = "/") {
-  await page.goto(startPath);
+  await page.goto(startPath, { waitUntil: "domcontentloaded" });
   await page.getByLabel("Organization", { exact: true }).fill(ctx.tenant);
   await page.getByLabel("Email", { exact: true }).fill(ctx.users[role].email);
   await page.getByLabel("Password", { exact: true }).fill(ctx.users[role].password);
