@@ -35,6 +35,8 @@ function workerdCpuSeconds() {
   }
   return ticks / 100; // USER_HZ
 }
+/** workerd CPU ms per 1,000 events since `cpuBefore` (a `workerdCpuSeconds()` reading). */
+const cpuMsPer1000 = (cpuBefore, events) => +((1e6 * (workerdCpuSeconds() - cpuBefore)) / events).toFixed(1);
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ab-"));
 const out = { tree: root, load: os.loadavg()[0] };
 const server = await startDevServer({ persistDir });
@@ -65,7 +67,7 @@ try {
   const cpuBefore = workerdCpuSeconds();
   const ingest = await ingestThroughput({ ...ctx, vehicles: ing, concurrency: 8, batchSize: 500, seconds: 15 });
   out.ingest = ingest.eventsPerSecond;
-  out.ingestCpuMsPer1000 = +((1e6 * (workerdCpuSeconds() - cpuBefore)) / ingest.events).toFixed(1);
+  out.ingestCpuMsPer1000 = cpuMsPer1000(cpuBefore, ingest.events);
   console.log("ingest", out.ingest, fmt(ingest.batchLatency), `${out.ingestCpuMsPer1000} ms workerd CPU per 1,000 events`);
 } finally {
   await server.stop();
@@ -77,7 +79,7 @@ try {
   const cpuBefore = workerdCpuSeconds();
   const r = await ingestThroughput({ ...floor, vehicles, concurrency: 8, batchSize: 500, seconds: 15 });
   out.floorIngest = r.eventsPerSecond;
-  out.floorCpuMsPer1000 = +((1e6 * (workerdCpuSeconds() - cpuBefore)) / r.events).toFixed(1);
+  out.floorCpuMsPer1000 = cpuMsPer1000(cpuBefore, r.events);
   console.log("floor ingest", out.floorIngest);
 } finally {
   await floor.stop();

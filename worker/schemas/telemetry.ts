@@ -33,6 +33,9 @@ const Readings = z
         ctx.issues.push({ code: "invalid_type", expected: "number", input: reading, path: [name], message: "Expected a finite number" });
       if (name.length < 1 || name.length > READING_NAME_MAX)
         ctx.issues.push({ code: "custom", input: name, path: [name], message: `Reading names are 1–${READING_NAME_MAX} characters` });
+      // JSON.parse makes "__proto__" an own key; the record schema dropped it, here it is refused
+      // so it never reaches `latest.readings[name] = …` on the object.
+      if (name === "__proto__") ctx.issues.push({ code: "custom", input: name, path: [name], message: "Not a reading name" });
     }
   })
   .openapi({
