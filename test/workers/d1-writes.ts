@@ -9,13 +9,20 @@ export interface D1Writes {
   rows: number;
   /** Rows by the statement's first words, to see where they go. */
   byStatement: Record<string, number>;
+  /** Round trips to D1 (a statement run alone, or one batch), each a request the isolate pays for. */
+  calls: number;
+  callsByStatement: Record<string, number>;
 }
 
 const isWrite = (sql: string) => /^\s*(insert|update|delete|replace|with)\b/i.test(sql);
 const label = (sql: string) => sql.replace(/\s+/g, " ").trim().slice(0, 48);
 
 export async function countD1Writes(run: () => Promise<void>): Promise<D1Writes> {
-  const counted: D1Writes = { rows: 0, byStatement: {} };
+  const counted: D1Writes = { rows: 0, byStatement: {}, calls: 0, callsByStatement: {} };
+  const call = (sql: string) => {
+    counted.calls++;
+    counted.callsByStatement[label(sql)] = (counted.callsByStatement[label(sql)] ?? 0) + 1;
+  };
   const add = (sql: string, meta: { rows_written?: number } | undefined) => {
     const rows = meta?.rows_written ?? 0;
     if (!rows) return;
@@ -32,8 +39,17 @@ export async function countD1Writes(run: () => Promise<void>): Promise<D1Writes>
     batch: dbProto.batch!,
   };
   const sqlOf = (statement: unknown) => String((statement as { statement?: string }).statement ?? "");
+  let inner = false;
+  /** `all()` on behalf of `raw()`/`first()`: its rows are counted, the call was already. */
+  const allUncounted = async (statement: unknown) => {
+    inner = true; // read synchronously at the start of the patched all(), before its first await
+    const result = statementProto.all!.call(statement);
+    inner = false;
+    return result;
+  };
   for (const name of ["run", "all"] as const) {
     statementProto[name] = async function (this: unknown, ...args: unknown[]) {
+      if (!inner) call(sqlOf(this));
       const result = (await saved[name].apply(this, args)) as { meta?: { rows_written?: number } };
       add(sqlOf(this), result.meta);
       return result;
@@ -42,19 +58,22 @@ export async function countD1Writes(run: () => Promise<void>): Promise<D1Writes>
   // `raw()` and `first()` answer without meta: a writing statement (INSERT … RETURNING) goes
   // through `all()` instead, and its rows are handed back in the shape the caller asked for.
   statementProto.raw = async function (this: unknown, ...args: unknown[]) {
+    call(sqlOf(this));
     if (!isWrite(sqlOf(this))) return saved.raw.apply(this, args);
-    const { results } = (await statementProto.all!.call(this)) as { results: Record<string, unknown>[] };
+    const { results } = (await allUncounted(this)) as { results: Record<string, unknown>[] };
     const rows = results.map((row) => Object.values(row));
     const names = (args[0] as { columnNames?: boolean } | undefined)?.columnNames;
     return names ? [Object.keys(results[0] ?? {}), ...rows] : rows;
   };
   statementProto.first = async function (this: unknown, ...args: unknown[]) {
+    call(sqlOf(this));
     if (!isWrite(sqlOf(this))) return saved.first.apply(this, args);
-    const { results } = (await statementProto.all!.call(this)) as { results: Record<string, unknown>[] };
+    const { results } = (await allUncounted(this)) as { results: Record<string, unknown>[] };
     const row = results[0] ?? null;
     return typeof args[0] === "string" ? (row?.[args[0]] ?? null) : row;
   };
   dbProto.batch = async function (this: unknown, statements: unknown) {
+    call(`batch of ${(statements as unknown[]).length}: ${sqlOf((statements as unknown[])[0])}`);
     const results = (await saved.batch.call(this, statements)) as { meta?: { rows_written?: number } }[];
     (statements as unknown[]).forEach((statement, i) => add(sqlOf(statement), results[i]?.meta));
     return results;

@@ -49,7 +49,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
         expect((await postTelemetry(tenant, lowOil(vehicleId, 60 * (i + 1)))).status).toBe(202);
         await settleTenant(tenant.id);
       });
-      console.log(`new alert ${i + 1}: ${counted.rows} D1 rows`, counted.byStatement);
+      console.log(`new alert ${i + 1}: ${counted.rows} D1 rows, ${counted.calls} D1 calls`, counted.byStatement, counted.callsByStatement);
       // 15 before the list indexes of migration 0022 (status+severity, type, range, seq), which
       // add one entry each: the price of lists that read a page, not the tenant's alerts.
       expect(part(counted.byStatement, /^(update|insert into) "alerts"/)).toBeLessThanOrEqual(19);

@@ -55,10 +55,14 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
   );
 }
 
-export async function runJob(env: Env, job: NotificationJob, now = Date.now()) {
+/** `attempts`: the queue's count for this message (above 1, an earlier run may have planned part of it). */
+export async function runJob(env: Env, job: NotificationJob, now = Date.now(), attempts = 1) {
   if (job.type === "alert.raised" || job.type === "alert.escalated") {
+    const retried = attempts > 1;
     const planned =
-      job.type === "alert.raised" ? await planRaised(env, job.tenantId, job.alertId, now) : await planEscalation(env, job, now);
+      job.type === "alert.raised"
+        ? await planRaised(env, job.tenantId, job.alertId, now, retried)
+        : await planEscalation(env, job, now, retried);
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
     if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
     await dispatch(env, job.tenantId, planned, now);
@@ -88,7 +92,7 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
       continue;
     }
     try {
-      await runJob(env, parsed.data);
+      await runJob(env, parsed.data, Date.now(), message.attempts);
       message.ack();
     } catch (error) {
       logError({ job: parsed.data.type }, error);

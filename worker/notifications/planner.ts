@@ -6,18 +6,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import {
-  alertRules,
-  alerts,
-  CHANNELS,
-  deliveries,
-  escalationPolicies,
-  tenants,
-  vehicles,
-  type AlertRow,
-  type Channel,
-  type DeliveryChannel,
-} from "../db/schema";
+import { alertRules, alerts, CHANNELS, deliveries, escalationPolicies, tenants, vehicles, type AlertRow, type Channel } from "../db/schema";
 import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
@@ -25,7 +14,15 @@ import { preferencesOf, type Preferences } from "./preferences";
 import { writeInAppDelivery } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, resumeExisting, type Planned } from "./resume";
-import { alertAudience, channelTargets, splitByScope, usersWithRoles, type ScopedRecipient } from "./recipients";
+import {
+  alertAudience,
+  channelTargets,
+  pushTargetsOf,
+  splitByScope,
+  usersWithRoles,
+  type PushTargets,
+  type ScopedRecipient,
+} from "./recipients";
 import { DecisionLog, isoAt, silenceOf } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
 import { yieldTurn } from "../lib/yield-turn";
@@ -73,25 +70,37 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
   };
 }
 
+type EarlierRow = { id: string; status: string; dueAt: number | null };
+/** What an earlier run of this job planned, by (user, channel, step, target). */
+export type PlannedBefore = Map<string, EarlierRow>;
+const plannedKey = (userId: string | null, channel: string, step: number, target: string | null) =>
+  `${userId ?? ""}|${channel}|${step}|${target ?? ""}`;
+
 /**
- * This alert's delivery for (user, channel, step, target), possibly inside a group, if planned
- * before — by an earlier run of a retried job, whose `queued` rows this run sends.
+ * The deliveries an earlier run of this alert's planning wrote, read once per job. A first run
+ * finds none with one indexed read (the alert's own rows, and whether it has decisions). Only a
+ * repeated run (a retried or redelivered job: rows or decisions exist, or the queue says so)
+ * also looks for the groups and digests the alert joined, whose rows name it only in their
+ * message: a scan of the tenant's deliveries, paid once per repeated job, not per channel.
  */
-async function plannedBefore(
-  db: Db,
-  tenantId: string,
-  alertId: string,
-  userId: string | null,
-  channel: DeliveryChannel,
-  step: number,
-  target: string | null,
-) {
-  const [row] = await db.all<{ id: string; status: string; dueAt: number | null }>(sql`
-    SELECT d.id AS id, d.status AS status, d.due_at AS dueAt FROM deliveries d, json_each(d.message, '$.alerts') a
-    WHERE d.tenant_id = ${tenantId} AND coalesce(d.user_id, '') = ${userId ?? ""} AND d.channel = ${channel}
-      AND d.step = ${step} AND coalesce(d.target, '') = ${target ?? ""} AND d.topic IS NULL AND json_extract(a.value, '$.id') = ${alertId}
-    LIMIT 1`);
-  return row;
+async function plannedBefore(db: Db, tenantId: string, alertId: string, retried: boolean): Promise<PlannedBefore> {
+  type Row = EarlierRow & { userId: string | null; channel: string; step: number; target: string | null };
+  // One round trip: the alert's own rows, and a marker row when it has decisions.
+  const found = await db.all<Row>(sql`
+    SELECT id, status, due_at AS dueAt, user_id AS userId, channel, step, target FROM deliveries
+    WHERE tenant_id = ${tenantId} AND alert_id = ${alertId} AND topic IS NULL
+    UNION ALL
+    SELECT NULL, 'decided', NULL, NULL, NULL, NULL, NULL
+    WHERE EXISTS (SELECT 1 FROM alert_decisions WHERE tenant_id = ${tenantId} AND alert_id = ${alertId})`);
+  const rows = found.filter((r) => r.id !== null);
+  if (retried || found.length)
+    rows.push(
+      ...(await db.all<Row>(sql`
+        SELECT d.id AS id, d.status AS status, d.due_at AS dueAt, d.user_id AS userId, d.channel AS channel, d.step AS step, d.target AS target
+        FROM deliveries d, json_each(d.message, '$.alerts') a
+        WHERE d.tenant_id = ${tenantId} AND d.topic IS NULL AND json_extract(a.value, '$.id') = ${alertId}`)),
+    );
+  return new Map(rows.map((r) => [plannedKey(r.userId, r.channel, r.step, r.target), r]));
 }
 
 /** An open (unsent, not yet due) group delivery for the same user, channel and vehicle. */
@@ -137,10 +146,12 @@ interface PlanInput {
   now: number;
   out: Planned[];
   decisions: DecisionLog;
+  earlier: PlannedBefore;
+  pushTargets: PushTargets;
 }
 
 /** Plans one recipient's deliveries on the given channels. */
-async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, now, out, decisions }: PlanInput) {
+async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, now, out, decisions, earlier, pushTargets }: PlanInput) {
   const { alert, spec } = ctx;
   const critical = alert.severity === "critical";
   const quietEnd = critical ? null : quietUntil(prefs.quietHours, now);
@@ -156,8 +167,8 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
       await planInbox(db, env, ctx, recipient, step, now);
       continue;
     }
-    for (const target of await channelTargets(db, alert.tenantId, recipient.userId, channel)) {
-      const before = await plannedBefore(db, alert.tenantId, alert.id, recipient.userId, channel, step, target);
+    for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
+      const before = earlier.get(plannedKey(recipient.userId, channel, step, target));
       if (before) {
         resume(before, now, out);
         continue;
@@ -172,9 +183,13 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
       // Grouping: non-critical alerts of one vehicle within the tenant's window share one message.
       if (step === 0 && !critical && !digesting) {
         const group = await openGroup(db, alert.tenantId, recipient.userId, channel, target, alert.vehicleId, now);
+        const grouped = group?.message as unknown as MessageSpec | undefined;
+        if (group && grouped!.alerts.some((a) => a.id === alert.id)) {
+          resume(group, now, out); // joined by an earlier run of this job
+          continue;
+        }
         if (group) {
-          const grouped = group.message as unknown as MessageSpec;
-          const message = { ...grouped, alerts: [...grouped.alerts, ...spec.alerts] };
+          const message = { ...grouped, alerts: [...grouped!.alerts, ...spec.alerts] };
           // Only while nobody has claimed it: a group being sent is closed, this alert gets its own row.
           const joined = await db
             .update(deliveries)
@@ -259,8 +274,25 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedR
   );
 }
 
+/** What planning reads once per job rather than per recipient and channel. */
+async function planningInputs(db: Db, tenantId: string, alertId: string, audience: ScopedRecipient[], retried: boolean) {
+  const userIds = audience.map((r) => r.userId);
+  const [prefs, earlier, pushTargets] = await Promise.all([
+    preferencesOf(db, userIds),
+    plannedBefore(db, tenantId, alertId, retried),
+    pushTargetsOf(db, tenantId, userIds),
+  ]);
+  return { prefs, earlier, pushTargets };
+}
+
 /** A new alert: everyone allowed to see it, on the channels their preferences name for its severity. */
-export async function planRaised(env: Env, tenantId: string, alertId: string, now = Date.now()): Promise<Planned[] | null> {
+export async function planRaised(
+  env: Env,
+  tenantId: string,
+  alertId: string,
+  now = Date.now(),
+  retried = false,
+): Promise<Planned[] | null> {
   const db = database(env.DB);
   const ctx = await loadAlert(db, tenantId, alertId);
   if (!ctx) return null;
@@ -282,14 +314,12 @@ export async function planRaised(env: Env, tenantId: string, alertId: string, no
     await decisions.write(db, tenantId, now);
     return out;
   }
-  const prefs = await preferencesOf(
-    db,
-    audience.map((r) => r.userId),
-  );
+  const { prefs, earlier, pushTargets } = await planningInputs(db, tenantId, alertId, audience, retried);
   for (const recipient of audience) {
     await yieldTurn(); // a recipient's rows are several D1 calls: waiting requests go first (yield-turn.ts)
     const p = prefs.get(recipient.userId)!;
-    await planRecipient({ db, env, ctx, recipient, prefs: p, channels: p.channels[ctx.alert.severity], step: 0, now, out, decisions });
+    const channels = p.channels[ctx.alert.severity];
+    await planRecipient({ db, env, ctx, recipient, prefs: p, channels, step: 0, now, out, decisions, earlier, pushTargets });
   }
   await decisions.write(db, tenantId, now);
   await planAlertWebhooks(db, ctx, "alert.created", null, now, out);
@@ -301,6 +331,7 @@ export async function planEscalation(
   env: Env,
   job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof usersWithRoles>[2]; channels: Channel[] },
   now = Date.now(),
+  retried = false,
 ) {
   const db = database(env.DB);
   const ctx = await loadAlert(db, job.tenantId, job.alertId);
@@ -315,10 +346,7 @@ export async function planEscalation(
     ? splitByScope(everyone, ctx.vehicleGroups, ctx.driverId)
     : { inScope: [], outOfScope: everyone };
   outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r, { step: job.step, stepGroups }));
-  const prefs = await preferencesOf(
-    db,
-    audience.map((r) => r.userId),
-  );
+  const { prefs, earlier, pushTargets } = await planningInputs(db, job.tenantId, job.alertId, audience, retried);
   for (const recipient of audience) {
     await yieldTurn();
     await planRecipient({
@@ -332,6 +360,8 @@ export async function planEscalation(
       now,
       out,
       decisions,
+      earlier,
+      pushTargets,
     });
   }
   await decisions.write(db, job.tenantId, now);

@@ -57,12 +57,22 @@ export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promi
   return rows.map(toRecipient);
 }
 
-/** Where a channel sends to for one user: each push subscription, or the user's one address (null). */
-export async function channelTargets(db: Db, tenantId: string, userId: string, channel: Channel): Promise<(string | null)[]> {
-  if (channel !== "push") return [null];
-  const subs = await db
-    .select({ id: pushSubscriptions.id })
-    .from(pushSubscriptions)
-    .where(inTenant(pushSubscriptions, tenantId, eq(pushSubscriptions.userId, userId)));
-  return subs.map((s) => s.id);
+/** Each user's push subscriptions, read once for a whole audience. */
+export type PushTargets = Map<string, string[]>;
+
+export async function pushTargetsOf(db: Db, tenantId: string, userIds: string[]): Promise<PushTargets> {
+  const byUser: PushTargets = new Map();
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < userIds.length; i += 90) {
+    const subs = await db
+      .select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId })
+      .from(pushSubscriptions)
+      .where(inTenant(pushSubscriptions, tenantId, inArray(pushSubscriptions.userId, userIds.slice(i, i + 90))));
+    for (const s of subs) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s.id]);
+  }
+  return byUser;
 }
+
+/** Where a channel sends to for one user: each push subscription, or the user's one address (null). */
+export const channelTargets = (pushTargets: PushTargets, userId: string, channel: Channel): (string | null)[] =>
+  channel === "push" ? (pushTargets.get(userId) ?? []) : [null];

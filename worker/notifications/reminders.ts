@@ -17,7 +17,7 @@ import { deliveryId, renderReminder, type ReminderSpec } from "./message";
 import { writePlanned, type Planned } from "./resume";
 import { preferencesOf } from "./preferences";
 import { quietUntil } from "./quiet-hours";
-import { channelTargets, usersByIds, usersWithRoles } from "./recipients";
+import { channelTargets, pushTargetsOf, usersByIds, usersWithRoles } from "./recipients";
 
 /** What the sweep knows about a pair that changed status (a DueItem's relevant fields). */
 export interface DuePairState extends DueState {
@@ -125,6 +125,11 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
     db,
     audience.map((r) => r.userId),
   );
+  const pushTargets = await pushTargetsOf(
+    db,
+    tenantId,
+    audience.map((r) => r.userId),
+  );
   const out: Planned[] = [];
   for (const recipient of audience) {
     const p = prefs.get(recipient.userId)!;
@@ -136,7 +141,7 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
         await planInboxReminder(db, env, tenantId, spec, recipient, now);
         continue;
       }
-      for (const target of await channelTargets(db, tenantId, recipient.userId, channel)) {
+      for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
         const unreachable = channel === "sms" && !recipient.hasPhone ? "No phone number on the user's profile" : null;
         const dueAt = Math.max(now, quietEnd ?? 0);
         const id = await deliveryId([spec.topic, recipient.userId, channel, 0, target]);

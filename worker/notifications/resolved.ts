@@ -17,7 +17,7 @@ import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { loadAlert, type AlertContext } from "./planner";
 import { preferencesOf } from "./preferences";
 import { quietUntil } from "./quiet-hours";
-import { channelTargets, usersByIds } from "./recipients";
+import { channelTargets, pushTargetsOf, usersByIds } from "./recipients";
 import { writePlanned, type Planned } from "./resume";
 
 export const RESOLVED_TOPIC = "alert.resolved";
@@ -66,6 +66,11 @@ export async function planResolved(
     db,
     recipients.map((r) => r.userId),
   );
+  const pushTargets = await pushTargetsOf(
+    db,
+    job.tenantId,
+    recipients.map((r) => r.userId),
+  );
   const critical = ctx.alert.severity === "critical";
   for (const recipient of recipients) {
     const p = prefs.get(recipient.userId)!;
@@ -77,7 +82,7 @@ export async function planResolved(
         await resolvedInbox(env, db, ctx, spec, recipient.userId, resolvedAt, now);
         continue;
       }
-      for (const target of await channelTargets(db, job.tenantId, recipient.userId, channel)) {
+      for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
         const id = await deliveryId([RESOLVED_TOPIC, job.alertId, resolvedAt, recipient.userId, channel, target]);
         const unreachable =
           (channel === "sms" || channel === "voice") && !recipient.hasPhone ? "No phone number on the user's profile" : null;

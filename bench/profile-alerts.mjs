@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Profiles the Worker + Durable Object while sequential posts each raise a NEW alert (the default
+// notification fan-out runs behind them) and prints the functions with the most self time, and the
+// whole-isolate CPU per alert. Usage: node bench/profile-alerts.mjs [posts]
+import { startDevServer } from "../scripts/lib/dev-server.mjs";
+import { api } from "./lib/api.mjs";
+import { connectInspector as connect } from "./lib/inspector.mjs";
+import { fmt } from "./lib/stats.mjs";
+import { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } from "./latency.mjs";
+
+const rounds = Number(process.argv[2] ?? 100);
+const server = await startDevServer({ inspect: true });
+try {
+  const { url, demo } = server;
+  const login = async (c) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...c })).token;
+  const manager = await login(demo.users.manager);
+  const run = { posters: 1, rounds, warmup: 10 };
+  const fresh = await createBenchVehicles({ url, tokens: [manager], prefix: "PRF", count: vehiclesNeeded(run) });
+  const targets = await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)).json();
+  const sessions = await Promise.all(targets.map((t) => connect(t.webSocketDebuggerUrl)));
+  for (const s of sessions) {
+    await s.send("Profiler.enable");
+    await s.send("Profiler.setSamplingInterval", { interval: 200 });
+    await s.send("Profiler.start");
+  }
+  const latency = await fleetpulseNewAlertLatency({
+    url,
+    secret: demo.webhookSecret,
+    slug: "demo",
+    token: manager,
+    vehiclesByExternal: fresh,
+    prefix: "PRF",
+    ...run,
+  });
+  console.log("sequential new alert → socket", fmt(latency));
+  await new Promise((r) => setTimeout(r, 5_000)); // the last alerts' notification work
+  const totals = new Map();
+  let busy = 0;
+  const inclusiveTotals = new Map();
+  for (const s of sessions) {
+    const { profile } = await s.send("Profiler.stop");
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const label = (f) => `${f.functionName} ${f.url.split("/").slice(-1)}:${f.lineNumber + 1}`;
+    profile.samples.forEach((id, i) => {
+      const frame = byId.get(id).callFrame;
+      const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+      if (frame.functionName === "(idle)" || frame.functionName === "(program)") return;
+      busy += ms;
+      const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
+      totals.set(key, (totals.get(key) ?? 0) + ms);
+      const seen = new Set();
+      for (let at = id; at !== undefined; at = parent.get(at)) {
+        const f = byId.get(at).callFrame;
+        if (!f.functionName || !f.url.endsWith("index.js")) continue;
+        const name = label(f);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        inclusiveTotals.set(name, (inclusiveTotals.get(name) ?? 0) + ms);
+      }
+    });
+  }
+  const inclusive = [...inclusiveTotals].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 45));
+  console.log("inclusive (named functions of the Worker):");
+  for (const [name, ms] of inclusive)
+    console.log(`${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+  console.log(`busy JS time ${busy.toFixed(0)} ms, ${(busy / (rounds + run.warmup)).toFixed(1)} ms per alert`);
+  for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
+    console.log(`${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+  }
+} finally {
+  await server.stop();
+}
