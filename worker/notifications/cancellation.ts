@@ -14,8 +14,11 @@ import { cancel } from "./delivery-state";
 import type { MessageSpec } from "./message";
 import { RESOLVED_TOPIC, resolvedStillNews } from "./resolved";
 
-type NamedAlert = Pick<typeof alerts.$inferSelect, "id" | "status" | "silenced" | "vehicleId" | "ruleId" | "type" | "severity">;
-type ActiveSilence = { matchers: SilenceMatchers; startsAt: number; endsAt: number };
+export type NamedAlert = Pick<
+  typeof alerts.$inferSelect,
+  "id" | "status" | "silenced" | "vehicleId" | "ruleId" | "type" | "severity" | "snoozedUntil"
+>;
+export type ActiveSilence = { matchers: SilenceMatchers; startsAt: number; endsAt: number };
 
 /** Still to be sent (with `spec` when only some of a group's alerts are: send only those), or why not. */
 export type Verdict = { keep: true; spec?: MessageSpec } | { keep: false; reason: string };
@@ -25,7 +28,7 @@ export const cancellable = (row: Pick<Delivery, "alertId" | "channel" | "topic">
   row.alertId !== null && row.channel !== "webhook" && row.topic === null;
 
 /** Silences active now, a group-scoped one as one plain silence per vehicle of its groups. */
-const activeSilences = async (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
+export const activeSilences = async (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
   resolveSilenceGroups(
     db,
     tenantId,
@@ -35,7 +38,7 @@ const activeSilences = async (db: Db, tenantId: string, now: number): Promise<Ac
       .where(inTenant(silences, tenantId, lte(silences.startsAt, now), gt(silences.endsAt, now))),
   );
 
-async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map<string, NamedAlert>> {
+export async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map<string, NamedAlert>> {
   const byId = new Map<string, NamedAlert>();
   const unique = [...new Set(ids)];
   // D1 binds at most 100 parameters per statement.
@@ -49,6 +52,7 @@ async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map
         ruleId: alerts.ruleId,
         type: alerts.type,
         severity: alerts.severity,
+        snoozedUntil: alerts.snoozedUntil,
       })
       .from(alerts)
       .where(inTenant(alerts, tenantId, inArray(alerts.id, unique.slice(i, i + 90))));
@@ -65,7 +69,7 @@ function whyNot(alert: NamedAlert | undefined, active: ActiveSilence[], now: num
   return null;
 }
 
-const alertIdsOf = (row: Delivery) => ((row.message as unknown as Partial<MessageSpec>).alerts ?? []).map((a) => a.id);
+export const alertIdsOf = (row: Delivery) => ((row.message as unknown as Partial<MessageSpec>).alerts ?? []).map((a) => a.id);
 
 function verdictOf(row: Delivery, byId: Map<string, NamedAlert>, active: ActiveSilence[], now: number): Verdict {
   const spec = row.message as unknown as MessageSpec;
@@ -76,14 +80,16 @@ function verdictOf(row: Delivery, byId: Map<string, NamedAlert>, active: ActiveS
   return live.length < named.length ? { keep: true, spec: { ...spec, alerts: live } } : { keep: true };
 }
 
-/** The send-time check for one alert delivery: the alerts' current status and the silences active now. */
-export async function stillWanted(db: Db, row: Delivery, now: number): Promise<Verdict> {
-  if (row.topic === RESOLVED_TOPIC && row.channel !== "webhook" && row.alertId) {
-    const alert = (await namedAlerts(db, row.tenantId, [row.alertId])).get(row.alertId);
-    return resolvedStillNews(alert) ? { keep: true } : { keep: false, reason: "Cancelled: the alert is no longer resolved" };
-  }
+/**
+ * The send-time check for one delivery, given the alerts it names (and its own alert) and the
+ * silences active now, as ./send-reads.ts reads them.
+ */
+export function stillWanted(row: Delivery, byId: Map<string, NamedAlert>, active: ActiveSilence[], now: number): Verdict {
+  if (row.topic === RESOLVED_TOPIC && row.channel !== "webhook" && row.alertId)
+    return resolvedStillNews(byId.get(row.alertId))
+      ? { keep: true }
+      : { keep: false, reason: "Cancelled: the alert is no longer resolved" };
   if (!cancellable(row)) return { keep: true };
-  const [byId, active] = await Promise.all([namedAlerts(db, row.tenantId, alertIdsOf(row)), activeSilences(db, row.tenantId, now)]);
   return verdictOf(row, byId, active, now);
 }
 

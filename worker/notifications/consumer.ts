@@ -10,6 +10,7 @@ import { yieldTurn } from "../lib/yield-turn";
 import { database } from "../db/client";
 import { recordDeadJob } from "./dead-jobs";
 import { deliver, type DeliverOutcome } from "./deliver";
+import { readForSending } from "./send-reads";
 import { NotificationJob } from "../domain/notifications";
 import { planEscalation, planRaised, type Planned } from "./planner";
 import { planReminder } from "./reminders";
@@ -40,18 +41,24 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
       later.slice(i, i + 100).map(({ plan, job }) => ({ body: job, delaySeconds: delaySeconds(plan.dueAt - now) })),
     );
   }
+  const dueNow = jobs.filter(({ plan }) => plan.dueAt <= now);
+  if (!dueNow.length) return;
+  const reads = await readForSending(
+    database(env.DB),
+    tenantId,
+    dueNow.map(({ job }) => job.deliveryId),
+    now,
+  );
   await Promise.all(
-    jobs
-      .filter(({ plan }) => plan.dueAt <= now)
-      .map(async ({ job }) => {
-        // A send that throws is handed to the queue as its own job; if even that fails, the
-        // planning job is retried and sends the row again (the claim keeps it to one send).
-        const outcome = await deliver(env, tenantId, job.deliveryId, now).catch((error): DeliverOutcome => {
-          logError({ job: "deliver", deliveryId: job.deliveryId }, error);
-          return { kind: "retry", delayMs: 1000 };
-        });
-        await followUp(env, job, outcome);
-      }),
+    dueNow.map(async ({ job }) => {
+      // A send that throws is handed to the queue as its own job; if even that fails, the
+      // planning job is retried and sends the row again (the claim keeps it to one send).
+      const outcome = await deliver(env, tenantId, job.deliveryId, now, reads).catch((error): DeliverOutcome => {
+        logError({ job: "deliver", deliveryId: job.deliveryId }, error);
+        return { kind: "retry", delayMs: 1000 };
+      });
+      await followUp(env, job, outcome);
+    }),
   );
 }
 

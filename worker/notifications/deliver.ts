@@ -6,7 +6,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { alerts, deliveries, outboundWebhooks, pushSubscriptions, users, type Delivery } from "../db/schema";
+import { alerts, deliveries, outboundWebhooks, pushSubscriptions, type Delivery } from "../db/schema";
 import { decryptSecret } from "../lib/crypto";
 import { keyringOf } from "../lib/keyring";
 import { sealedAt } from "../lib/sealed-fields";
@@ -16,6 +16,7 @@ import { CHANNELS } from "./channels";
 import type { ChannelName, SendContext, SendResult } from "./channels/types";
 import { cancel, claim, markSent, release, settle } from "./delivery-state";
 import { stillWanted } from "./cancellation";
+import { readForSending, type SendReads } from "./send-reads";
 import { openFor, providerOf, recordOutcome } from "./circuit-breaker";
 import { renderSpec, type DeliverySpec } from "./message";
 import { publicAlert } from "../services/alerts";
@@ -39,7 +40,7 @@ export const retryDelays = (env: Env) =>
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isFinite(n) && n >= 0);
 
-async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promise<SendContext | string> {
+async function sendContext(db: Db, env: Env, row: Delivery, reads: SendReads, now: number): Promise<SendContext | string> {
   if (row.channel === "webhook") {
     const [hook] = await db
       .select()
@@ -70,19 +71,13 @@ async function sendContext(db: Db, env: Env, row: Delivery, now: number): Promis
       },
     };
   }
-  const [user] = await db
-    .select()
-    .from(users)
-    .where(inTenant(users, row.tenantId, eq(users.id, row.userId ?? "")));
+  const user = reads.users.get(row.userId ?? "");
   if (!user) return "The recipient no longer exists";
   const message = renderSpec(row.message as unknown as DeliverySpec, env.APP_URL);
   const { email, phone } = await openUser(keyringOf(env), user); // the only place an address is opened to send
   const ctx: SendContext = { env, message, recipient: { userId: user.id, name: user.name, email, phone } };
   if (row.channel === "push") {
-    const [sub] = await db
-      .select()
-      .from(pushSubscriptions)
-      .where(inTenant(pushSubscriptions, row.tenantId, eq(pushSubscriptions.id, row.target ?? "")));
+    const sub = reads.subscriptions.get(row.target ?? "");
     if (!sub) return "The push subscription was removed";
     ctx.subscription = { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth };
   }
@@ -119,18 +114,17 @@ async function forgetTarget(db: Db, row: Delivery, reason: string, now: number) 
 /**
  * Sends one row if it is still `queued`, due, and wanted: the claim (`queued → sending`, attempt
  * counted) is taken right before the provider request, so a redelivered or concurrent job finds
- * the row claimed and never calls the provider again.
+ * the row claimed and never calls the provider again. `reads`: what ./send-reads.ts read for
+ * this row among others (a planning job's deliveries); read here for this row alone without it.
  */
-export async function deliver(env: Env, tenantId: string, id: string, now = Date.now()): Promise<DeliverOutcome> {
+export async function deliver(env: Env, tenantId: string, id: string, now = Date.now(), reads?: SendReads): Promise<DeliverOutcome> {
   const db = database(env.DB);
-  const [found] = await db
-    .select()
-    .from(deliveries)
-    .where(inTenant(deliveries, tenantId, eq(deliveries.id, id)));
+  const known = reads ?? (await readForSending(db, tenantId, [id], now));
+  const found = known.rows.get(id);
   if (found?.status !== "queued") return { kind: "done" };
   if ((found.dueAt ?? 0) > now + 500) return { kind: "later", delayMs: found.dueAt! - now };
   // Held or retried rows may outlive their alert: acknowledged, resolved or silenced → never sent.
-  const verdict = await stillWanted(db, found, now);
+  const verdict = stillWanted(found, known.alerts, known.silences, now);
   if (!verdict.keep) {
     await cancel(db, id, verdict.reason, now);
     return { kind: "done" };
@@ -141,7 +135,7 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
       .update(deliveries)
       .set({ message: row.message, updatedAt: now })
       .where(and(eq(deliveries.id, id), eq(deliveries.status, "queued")));
-  const [alert] = row.alertId ? await db.select({ snoozedUntil: alerts.snoozedUntil }).from(alerts).where(eq(alerts.id, row.alertId)) : [];
+  const alert = row.alertId ? known.alerts.get(row.alertId) : undefined;
   // A snooze defers pages about the alert, not events and not the news that it resolved.
   if (row.channel !== "webhook" && row.topic !== RESOLVED_TOPIC && (alert?.snoozedUntil ?? 0) > now) {
     await recordSnoozed(db, row, alert!.snoozedUntil!, now);
@@ -152,7 +146,7 @@ export async function deliver(env: Env, tenantId: string, id: string, now = Date
     return { kind: "later", delayMs: alert!.snoozedUntil! - now };
   }
 
-  const ctx = await sendContext(db, env, row, now);
+  const ctx = await sendContext(db, env, row, known, now);
   const provider = providerOf(row.channel, typeof ctx === "string" ? undefined : (ctx.subscription?.endpoint ?? ctx.webhook?.url));
   const cooling = openFor(provider, now);
   if (cooling > 0 && (await canFallBack(db, row, now)) && (await giveWay(db, id, provider, now)).length) {
