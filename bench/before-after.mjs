@@ -6,10 +6,10 @@
 // posters, vehicles of its own), and the bare floor's ingest in the same run. Prints one JSON line.
 // Alternate trees run after run (A, B, A, B) on a quiet machine; BENCHMARKS.md, "Before and after". Ingest also
 // reports workerd CPU ms per 1,000 events, the figure the host's noise moves least.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { workerdCpuSeconds } from "./lib/workerd-cpu.mjs";
 const root = path.resolve(process.argv[2]);
 const seqRounds = Number(process.argv[3] ?? 200);
 const { startDevServer } = await import(`${root}/scripts/lib/dev-server.mjs`);
@@ -19,22 +19,6 @@ const { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } = await
 const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
 const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
 const { pushLatency } = await import(`${root}/bench/push-latency.mjs`);
-/**
- * CPU seconds (user + system) used so far by every workerd process: the server's cost of a phase,
- * which machine noise (other tenants of the host, the client sharing the cores) moves far less than
- * its throughput.
- */
-function workerdCpuSeconds() {
-  const pids = execFileSync("ps", ["-C", "workerd", "-o", "pid="], { encoding: "utf8" }).trim().split(/\s+/).filter(Boolean);
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-    } catch {} // exited meanwhile
-  }
-  return ticks / 100; // USER_HZ
-}
 /** workerd CPU ms per 1,000 events since `cpuBefore` (a `workerdCpuSeconds()` reading). */
 const cpuMsPer1000 = (cpuBefore, events) => +((1e6 * (workerdCpuSeconds() - cpuBefore)) / events).toFixed(1);
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ab-"));
@@ -59,8 +43,12 @@ try {
   const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager };
   out.push = fmt(await pushLatency({ ...ctx, vehicles, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: 20 }));
   console.log("push", out.push);
+  // workerd CPU per new alert over the sequential phase and the settling after it (its notification work included).
+  const seqCpuBefore = workerdCpuSeconds();
   out.seq = fmt(await fleetpulseNewAlertLatency({ ...ctx, vehiclesByExternal: fresh, ...seqRun, prefix: "SEQ" }));
-  console.log("seq", out.seq);
+  await new Promise((r) => setTimeout(r, 35_000)); // grouped pushes are due 30 s after their alert
+  out.seqCpuMsPerAlert = cpuMsPer1000(seqCpuBefore, seqRun.rounds + seqRun.warmup) / 1000;
+  console.log("seq", out.seq, `${out.seqCpuMsPerAlert} ms workerd CPU per alert`);
   out.conc = fmt(await fleetpulseNewAlertLatency({ ...ctx, vehiclesByExternal: fresh, ...concRun, prefix: "CONC" }));
   console.log("conc", out.conc);
   await new Promise((r) => setTimeout(r, 20_000)); // the alerts' notification work drains first

@@ -36,6 +36,8 @@ try {
   await new Promise((r) => setTimeout(r, 5_000)); // the last alerts' notification work
   const totals = new Map();
   let busy = 0;
+  /** Stretches of back-to-back busy samples over 15 ms: what holds the isolate while a request waits. */
+  const longTasks = new Map();
   const inclusiveTotals = new Map();
   for (const s of sessions) {
     const { profile } = await s.send("Profiler.stop");
@@ -43,10 +45,43 @@ try {
     const parent = new Map();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     const label = (f) => `${f.functionName} ${f.url.split("/").slice(-1)}:${f.lineNumber + 1}`;
+    let stretch = { ms: 0, roots: new Map(), self: new Map() };
+    const endStretch = () => {
+      if (stretch.ms > 15) {
+        const [root] = [...stretch.roots].sort((a, b) => b[1] - a[1])[0] ?? ["?"];
+        const t = longTasks.get(root) ?? { count: 0, ms: 0, max: 0 };
+        longTasks.set(root, { count: t.count + 1, ms: t.ms + stretch.ms, max: Math.max(t.max, stretch.ms) });
+      }
+      if (stretch.ms > 50 && process.env.LONG) {
+        const top = (m) =>
+          [...m]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 6)
+            .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+            .join(", ");
+        console.log(`long task ${stretch.ms.toFixed(0)} ms: roots ${top(stretch.roots)} | self ${top(stretch.self)}`);
+      }
+      stretch = { ms: 0, roots: new Map(), self: new Map() };
+    };
     profile.samples.forEach((id, i) => {
       const frame = byId.get(id).callFrame;
       const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-      if (frame.functionName === "(idle)" || frame.functionName === "(program)") return;
+      if (frame.functionName === "(idle)" || frame.functionName === "(program)") return endStretch();
+      // The outermost named function of the Worker on this stack: the task's entry point.
+      let root = "(runtime)";
+      for (let at = id; at !== undefined; at = parent.get(at)) {
+        const f = byId.get(at).callFrame;
+        if (f.functionName && f.url.endsWith("index.js")) root = label(f);
+      }
+      stretch.ms += ms;
+      stretch.self.set(label(frame), (stretch.self.get(label(frame)) ?? 0) + ms);
+      let named = "";
+      for (let at = id; at !== undefined && !named; at = parent.get(at)) {
+        const f = byId.get(at).callFrame;
+        if (f.functionName && f.url.endsWith("index.js")) named = label(f);
+      }
+      if (named) stretch.self.set(`<${named}>`, (stretch.self.get(`<${named}>`) ?? 0) + ms);
+      stretch.roots.set(root, (stretch.roots.get(root) ?? 0) + ms);
       busy += ms;
       const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
       totals.set(key, (totals.get(key) ?? 0) + ms);
@@ -61,6 +96,9 @@ try {
       }
     });
   }
+  console.log("long tasks (> 15 ms busy without a break) by entry point: count, total ms, max ms");
+  for (const [root, t] of [...longTasks].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15))
+    console.log(`${String(t.count).padStart(5)} ${t.ms.toFixed(0).padStart(6)} ${t.max.toFixed(0).padStart(5)}  ${root}`);
   const inclusive = [...inclusiveTotals].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 45));
   console.log("inclusive (named functions of the Worker):");
   for (const [name, ms] of inclusive)
