@@ -19,8 +19,13 @@ export interface InboxItemFields {
 }
 
 export async function writeInAppDelivery(d1: D1Database, db: Db, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
+  await d1.batch(inAppStatements(d1, db, row, item));
+}
+
+/** The two statements, in order, for a D1 batch that may carry more (a planning job's writes). */
+export function inAppStatements(d1: D1Database, db: Db, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
   const insert = db.insert(deliveries).values(row).onConflictDoNothing().toSQL();
-  await d1.batch([
+  return [
     d1.prepare(insert.sql).bind(...insert.params),
     // changes(): rows the statement before changed — 0 when the delivery already existed.
     d1
@@ -28,5 +33,5 @@ export async function writeInAppDelivery(d1: D1Database, db: Db, row: typeof del
         "INSERT INTO inbox_items (id, tenant_id, user_id, alert_id, topic, title, body, url, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1",
       )
       .bind(item.id, item.tenantId, item.userId, item.alertId, item.topic, item.title, item.body, item.url, item.createdAt),
-  ]);
+  ];
 }

@@ -11,7 +11,7 @@ import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { preferencesOf, type Preferences } from "./preferences";
-import { writeInAppDelivery } from "./inbox-write";
+import { inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, resumeExisting, type Planned } from "./resume";
 import {
@@ -148,10 +148,71 @@ interface PlanInput {
   decisions: DecisionLog;
   earlier: PlannedBefore;
   pushTargets: PushTargets;
+  writes: PlannedWrites;
+}
+
+/** A new delivery row, and what to record if it is new and held. */
+interface PendingRow {
+  row: typeof deliveries.$inferInsert & { id: string; dueAt: number };
+  /** Sent when due (not refused up front). */
+  sendable: boolean;
+  held: { channel: Channel; reason: "quiet_hours" | "digest" | "grouped" } | null;
+  userId: string;
+}
+
+/**
+ * A job's new rows, written in ONE D1 batch after every recipient is planned (a round trip per
+ * row before): the in-app deliveries with their inbox items, and the other channels' rows. Ids
+ * are deterministic and inserts skip existing rows, so a repeated job writes nothing twice.
+ */
+class PlannedWrites {
+  readonly inbox: D1PreparedStatement[] = [];
+  readonly rows: PendingRow[] = [];
+
+  async write(env: Env, db: Db, now: number, out: Planned[], decisions: DecisionLog) {
+    const inserts = this.rows.map(({ row }) => {
+      const q = db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }).toSQL();
+      return env.DB.prepare(q.sql).bind(...q.params);
+    });
+    if (!inserts.length && !this.inbox.length) return;
+    const results = await env.DB.batch([...this.inbox, ...inserts]);
+    const inserted = results.slice(this.inbox.length);
+    for (const [i, { row, sendable, held, userId }] of this.rows.entries()) {
+      if (!inserted[i]!.results.length) {
+        await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
+        continue;
+      }
+      if (!sendable) continue;
+      out.push({ id: row.id, dueAt: row.dueAt });
+      if (held)
+        decisions.add({
+          alertId: row.alertId!,
+          userId,
+          channel: held.channel,
+          outcome: "held",
+          reason: held.reason,
+          detail: { deliveryId: row.id, until: isoAt(row.dueAt) },
+        });
+    }
+  }
 }
 
 /** Plans one recipient's deliveries on the given channels. */
-async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, now, out, decisions, earlier, pushTargets }: PlanInput) {
+async function planRecipient({
+  db,
+  env,
+  ctx,
+  recipient,
+  prefs,
+  channels,
+  step,
+  now,
+  out,
+  decisions,
+  earlier,
+  pushTargets,
+  writes,
+}: PlanInput) {
   const { alert, spec } = ctx;
   const critical = alert.severity === "critical";
   const quietEnd = critical ? null : quietUntil(prefs.quietHours, now);
@@ -164,7 +225,7 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
   }
   for (const channel of new Set(channels)) {
     if (channel === "inapp") {
-      await planInbox(db, env, ctx, recipient, step, now);
+      writes.inbox.push(...(await planInbox(db, env, ctx, recipient, step, now)));
       continue;
     }
     for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
@@ -207,9 +268,10 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
       const holdMs = digesting ? prefs.digestMinutes * 60_000 : step === 0 && !critical ? ctx.groupWaitMs : 0;
       const dueAt = Math.max(now + holdMs, quietEnd ?? 0);
       const id = await deliveryId([alert.id, recipient.userId, channel, step, target]);
-      const inserted = await db
-        .insert(deliveries)
-        .values({
+      // Why it waits: quiet hours when they end last, else the digest window or the grouping window.
+      const why = quietEnd !== null && quietEnd >= now + holdMs ? "quiet_hours" : digesting ? "digest" : "grouped";
+      writes.rows.push({
+        row: {
           id,
           tenantId: alert.tenantId,
           alertId: alert.id,
@@ -222,29 +284,25 @@ async function planRecipient({ db, env, ctx, recipient, prefs, channels, step, n
           dueAt,
           message: (digesting ? openingDigest(spec) : { ...spec, ...(step ? { escalationStep: step } : {}) }) as never,
           updatedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning({ id: deliveries.id });
-      if (inserted.length && !unreachable) out.push({ id, dueAt });
-      if (inserted.length && !unreachable && dueAt > now) {
-        // Why it waits: quiet hours when they end last, else the digest window or the grouping window.
-        const why = quietEnd !== null && quietEnd >= now + holdMs ? "quiet_hours" : digesting ? "digest" : "grouped";
-        decide(channel, "held", why, { deliveryId: id, until: isoAt(dueAt) });
-      } else if (!inserted.length) await resumeExisting(db, id, now, out);
+        },
+        sendable: !unreachable,
+        held: dueAt > now ? { channel, reason: why } : null,
+        userId: recipient.userId,
+      });
     }
   }
 }
 
 /**
  * In-app: the live stream already showed it; the inbox keeps it until read. Never deferred. The
- * delivery row and the inbox item are written in one D1 transaction, the item only when the row
- * is new, so a retried job adds neither twice and never leaves one without the other.
+ * delivery row and the inbox item go into the job's one D1 batch (a transaction), the item only
+ * when the row is new, so a retried job adds neither twice and never leaves one without the other.
  */
 async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedRecipient, step: number, now: number) {
   const id = await deliveryId([ctx.alert.id, recipient.userId, "inapp", step, null]);
   const message = renderMessage({ ...ctx.spec, ...(step ? { escalationStep: step } : {}) }, env.APP_URL);
   const tenantId = ctx.alert.tenantId;
-  await writeInAppDelivery(
+  return inAppStatements(
     env.DB,
     db,
     {
@@ -315,12 +373,14 @@ export async function planRaised(
     return out;
   }
   const { prefs, earlier, pushTargets } = await planningInputs(db, tenantId, alertId, audience, retried);
+  const writes = new PlannedWrites();
   for (const recipient of audience) {
     await yieldTurn(); // a recipient's rows are several D1 calls: waiting requests go first (yield-turn.ts)
     const p = prefs.get(recipient.userId)!;
     const channels = p.channels[ctx.alert.severity];
-    await planRecipient({ db, env, ctx, recipient, prefs: p, channels, step: 0, now, out, decisions, earlier, pushTargets });
+    await planRecipient({ db, env, ctx, recipient, prefs: p, channels, step: 0, now, out, decisions, earlier, pushTargets, writes });
   }
+  await writes.write(env, db, now, out, decisions);
   await decisions.write(db, tenantId, now);
   await planAlertWebhooks(db, ctx, "alert.created", null, now, out);
   return out;
@@ -347,6 +407,7 @@ export async function planEscalation(
     : { inScope: [], outOfScope: everyone };
   outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r, { step: job.step, stepGroups }));
   const { prefs, earlier, pushTargets } = await planningInputs(db, job.tenantId, job.alertId, audience, retried);
+  const writes = new PlannedWrites();
   for (const recipient of audience) {
     await yieldTurn();
     await planRecipient({
@@ -362,8 +423,10 @@ export async function planEscalation(
       decisions,
       earlier,
       pushTargets,
+      writes,
     });
   }
+  await writes.write(env, db, now, out, decisions);
   await decisions.write(db, job.tenantId, now);
   return out;
 }
