@@ -17,19 +17,25 @@ import { createWorkOrder } from "./work-orders";
 /** Statuses in which a predictive work order still covers its vehicle's risk. */
 export const ACTIVE_PREDICTIVE_STATUSES = ["open", "scheduled", "in_progress"] as const;
 
-const activePredictive = (env: Env, tenantId: string, vehicleId: string, component: string) =>
-  database(env.DB).query.workOrders.findFirst({
-    where: inTenant(
-      workOrders,
-      tenantId,
-      and(
-        eq(workOrders.vehicleId, vehicleId),
-        eq(workOrders.component, component),
-        eq(workOrders.source, "predictive"),
-        inArray(workOrders.status, [...ACTIVE_PREDICTIVE_STATUSES]),
-      ),
-    ),
-  });
+const activePredictive = async (env: Env, tenantId: string, vehicleId: string, component: string) =>
+  (
+    await database(env.DB)
+      .select({ id: workOrders.id })
+      .from(workOrders)
+      .where(
+        inTenant(
+          workOrders,
+          tenantId,
+          and(
+            eq(workOrders.vehicleId, vehicleId),
+            eq(workOrders.component, component),
+            eq(workOrders.source, "predictive"),
+            inArray(workOrders.status, [...ACTIVE_PREDICTIVE_STATUSES]),
+          ),
+        ),
+      )
+      .limit(1)
+  )[0];
 
 const percent = (p: number) => `${Math.round(p * 100)} %`;
 

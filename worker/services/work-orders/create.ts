@@ -1,4 +1,5 @@
 /** Creating work orders: manual, from an alert (once per alert), from plans (once per interval). */
+import { iso } from "../../lib/time";
 import { eq } from "drizzle-orm";
 import { database, inTenant, isUniqueViolation } from "../../db/client";
 import { vehicles, workOrderEvents, workOrders, type WorkOrder } from "../../db/schema";
@@ -10,7 +11,7 @@ import { AppError, type FieldError } from "../../lib/problem";
 import { findPlan, type DueItem } from "../maintenance";
 import { noSuch } from "../references";
 import { eventIfRev, newRev } from "./revisions";
-import { publishWorkOrders, workOrderDetail, type Viewer } from "./view";
+import { publicWorkOrder, publishWorkOrders, workOrderDetail, type Viewer } from "./view";
 
 const invalid = (errors: FieldError[]) => new AppError("validation", "The request has invalid fields.", errors);
 
@@ -37,7 +38,10 @@ export async function createWorkOrder(
   options: { alertChecked?: boolean } = {},
 ) {
   const db = database(env.DB);
-  const vehicle = await db.query.vehicles.findFirst({ where: inTenant(vehicles, tenantId, eq(vehicles.id, input.vehicleId)) });
+  const [vehicle] = await db
+    .select({ id: vehicles.id })
+    .from(vehicles)
+    .where(inTenant(vehicles, tenantId, eq(vehicles.id, input.vehicleId)));
   if (!vehicle) throw noSuch("vehicle", "vehicleId");
   const plan = input.planId ? await findPlan(db, tenantId, input.planId) : null;
   if (input.planId && !plan) throw noSuch("maintenance plan", "planId");
@@ -75,7 +79,11 @@ export async function createWorkOrder(
         .insert(workOrderEvents)
         .values({ id: newId("woe", now), tenantId, workOrderId: row.id, fromStatus: null, toStatus: "open", actorId, at: now }),
     ]);
-    const detail = await workOrderDetail(db, tenantId, created!);
+    // A new work order's history is its one "open" event, just written: no need to read it back.
+    const detail = {
+      ...publicWorkOrder(created!),
+      history: [{ fromStatus: null, toStatus: "open" as const, at: iso(now), actorId }],
+    };
     await publishWorkOrders(env, tenantId, [detail], "workorder.created");
     return detail;
   } catch (error) {
