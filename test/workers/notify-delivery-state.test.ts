@@ -17,9 +17,9 @@ describe("delivery state machine", { timeout: 30_000 }, () => {
     const alertId = await openAlert(tenant.id, vehicle!.id);
     const job = { type: "alert.raised", tenantId: tenant.id, alertId } as const;
 
-    // The job's delivery rows are written in one batch; the decisions' insert after it fails: the
-    // rows are there (SMS queued), nothing sent yet.
-    const faulty = withBindings({ DB: faultyD1(env.DB, (q) => /^insert into "alert_decisions"/i.test(q)) });
+    // The job's delivery rows are written in one batch; reading them back to send fails: the rows
+    // are there (SMS queued), nothing sent yet.
+    const faulty = withBindings({ DB: faultyD1(env.DB, (q) => /^select .* from "deliveries" where .*"deliveries"\."id" in/i.test(q)) });
     await expect(runJob(faulty, job)).rejects.toThrow();
     const written = await deliveriesOf(tenant, "&channel=sms");
     expect(written.filter((d) => d.status === "queued").length).toBeGreaterThan(0);

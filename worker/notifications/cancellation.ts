@@ -27,38 +27,38 @@ export type Verdict = { keep: true; spec?: MessageSpec } | { keep: false; reason
 export const cancellable = (row: Pick<Delivery, "alertId" | "channel" | "topic">) =>
   row.alertId !== null && row.channel !== "webhook" && row.topic === null;
 
+/** The silences active now, as stored (a group-scoped one still names its groups). */
+export const activeSilencesQuery = (db: Db, tenantId: string, now: number) =>
+  db
+    .select({ matchers: silences.matchers, startsAt: silences.startsAt, endsAt: silences.endsAt, groups: silences.groups })
+    .from(silences)
+    .where(inTenant(silences, tenantId, lte(silences.startsAt, now), gt(silences.endsAt, now)));
+
 /** Silences active now, a group-scoped one as one plain silence per vehicle of its groups. */
 export const activeSilences = async (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
-  resolveSilenceGroups(
-    db,
-    tenantId,
-    await db
-      .select({ matchers: silences.matchers, startsAt: silences.startsAt, endsAt: silences.endsAt, groups: silences.groups })
-      .from(silences)
-      .where(inTenant(silences, tenantId, lte(silences.startsAt, now), gt(silences.endsAt, now))),
-  );
+  resolveSilenceGroups(db, tenantId, await activeSilencesQuery(db, tenantId, now));
+
+/** What the send-time checks need of these alerts (at most 90 ids: D1 binds at most 100 parameters). */
+export const namedAlertsQuery = (db: Db, tenantId: string, ids: string[]) =>
+  db
+    .select({
+      id: alerts.id,
+      status: alerts.status,
+      silenced: alerts.silenced,
+      vehicleId: alerts.vehicleId,
+      ruleId: alerts.ruleId,
+      type: alerts.type,
+      severity: alerts.severity,
+      snoozedUntil: alerts.snoozedUntil,
+    })
+    .from(alerts)
+    .where(inTenant(alerts, tenantId, inArray(alerts.id, ids)));
 
 export async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map<string, NamedAlert>> {
-  const byId = new Map<string, NamedAlert>();
   const unique = [...new Set(ids)];
-  // D1 binds at most 100 parameters per statement.
-  for (let i = 0; i < unique.length; i += 90) {
-    const rows = await db
-      .select({
-        id: alerts.id,
-        status: alerts.status,
-        silenced: alerts.silenced,
-        vehicleId: alerts.vehicleId,
-        ruleId: alerts.ruleId,
-        type: alerts.type,
-        severity: alerts.severity,
-        snoozedUntil: alerts.snoozedUntil,
-      })
-      .from(alerts)
-      .where(inTenant(alerts, tenantId, inArray(alerts.id, unique.slice(i, i + 90))));
-    for (const row of rows) byId.set(row.id, row);
-  }
-  return byId;
+  const rows: NamedAlert[] = [];
+  for (let i = 0; i < unique.length; i += 90) rows.push(...(await namedAlertsQuery(db, tenantId, unique.slice(i, i + 90))));
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Why this alert no longer needs telling (null: it still does; an alert not found is kept). */

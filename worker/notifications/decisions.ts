@@ -30,7 +30,12 @@ export class DecisionLog {
   }
 
   async write(db: Db, tenantId: string, now: number) {
-    if (!this.items.length) return;
+    const statements = await this.statements(db, tenantId, now);
+    if (statements.length) await db.$client.batch(statements);
+  }
+
+  /** The inserts, for a D1 batch that may carry more (a planning job's writes). Ids derive from content: a repeat is ignored. */
+  async statements(db: Db, tenantId: string, now: number): Promise<D1PreparedStatement[]> {
     const rows = await Promise.all(
       this.items.map(async (d) => ({
         id: `dec_${(await deliveryId([d.alertId, d.userId, d.channel, d.outcome, d.reason, JSON.stringify(d.detail ?? {})])).slice(4)}`,
@@ -44,12 +49,17 @@ export class DecisionLog {
         at: now,
       })),
     );
+    const statements: D1PreparedStatement[] = [];
     // D1 binds at most 100 parameters per statement: 9 columns → 11 rows.
-    for (let i = 0; i < rows.length; i += 11)
-      await db
+    for (let i = 0; i < rows.length; i += 11) {
+      const q = db
         .insert(alertDecisions)
         .values(rows.slice(i, i + 11))
-        .onConflictDoNothing();
+        .onConflictDoNothing()
+        .toSQL();
+      statements.push(db.$client.prepare(q.sql).bind(...q.params));
+    }
+    return statements;
   }
 }
 

@@ -4,20 +4,32 @@
  * job (one that failed halfway) returns the rows an earlier run wrote that are still `queued`,
  * so they are sent too.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { alertRules, alerts, CHANNELS, deliveries, escalationPolicies, tenants, vehicles, type AlertRow, type Channel } from "../db/schema";
+import {
+  alertDecisions,
+  alertRules,
+  alerts,
+  CHANNELS,
+  deliveries,
+  escalationPolicies,
+  tenants,
+  vehicles,
+  type AlertRow,
+  type Channel,
+} from "../db/schema";
 import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
-import { preferencesOf, type Preferences } from "./preferences";
+import { preferencesFrom, preferencesQuery, type Preferences } from "./preferences";
 import { inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, resumeExisting, type Planned } from "./resume";
 import {
   alertAudience,
   channelTargets,
-  pushTargetsOf,
+  pushTargetsFrom,
+  pushTargetsQuery,
   splitByScope,
   usersWithRoles,
   type PushTargets,
@@ -76,26 +88,21 @@ export type PlannedBefore = Map<string, EarlierRow>;
 const plannedKey = (userId: string | null, channel: string, step: number, target: string | null) =>
   `${userId ?? ""}|${channel}|${step}|${target ?? ""}`;
 
+type EarlierFull = EarlierRow & { userId: string | null; channel: string; step: number; target: string | null };
+
 /**
  * The deliveries an earlier run of this alert's planning wrote, read once per job. A first run
- * finds none with one indexed read (the alert's own rows, and whether it has decisions). Only a
- * repeated run (a retried or redelivered job: rows or decisions exist, or the queue says so)
- * also looks for the groups and digests the alert joined, whose rows name it only in their
- * message: a scan of the tenant's deliveries, paid once per repeated job, not per channel.
+ * finds none with one indexed read (the alert's own rows, and whether it has decisions; read with
+ * the job's other inputs, below). Only a repeated run (a retried or redelivered job: rows or
+ * decisions exist, or the queue says so) also looks for the groups and digests the alert joined,
+ * whose rows name it only in their message: a scan of the tenant's deliveries, paid once per
+ * repeated job, not per channel.
  */
-async function plannedBefore(db: Db, tenantId: string, alertId: string, retried: boolean): Promise<PlannedBefore> {
-  type Row = EarlierRow & { userId: string | null; channel: string; step: number; target: string | null };
-  // One round trip: the alert's own rows, and a marker row when it has decisions.
-  const found = await db.all<Row>(sql`
-    SELECT id, status, due_at AS dueAt, user_id AS userId, channel, step, target FROM deliveries
-    WHERE tenant_id = ${tenantId} AND alert_id = ${alertId} AND topic IS NULL
-    UNION ALL
-    SELECT NULL, 'decided', NULL, NULL, NULL, NULL, NULL
-    WHERE EXISTS (SELECT 1 FROM alert_decisions WHERE tenant_id = ${tenantId} AND alert_id = ${alertId})`);
-  const rows = found.filter((r) => r.id !== null);
-  if (retried || found.length)
+async function plannedBefore(db: Db, tenantId: string, alertId: string, own: EarlierFull[], repeated: boolean): Promise<PlannedBefore> {
+  const rows = [...own];
+  if (repeated)
     rows.push(
-      ...(await db.all<Row>(sql`
+      ...(await db.all<EarlierFull>(sql`
         SELECT d.id AS id, d.status AS status, d.due_at AS dueAt, d.user_id AS userId, d.channel AS channel, d.step AS step, d.target AS target
         FROM deliveries d, json_each(d.message, '$.alerts') a
         WHERE d.tenant_id = ${tenantId} AND d.topic IS NULL AND json_extract(a.value, '$.id') = ${alertId}`)),
@@ -162,29 +169,18 @@ interface PendingRow {
 
 /**
  * A job's new rows, written in ONE D1 batch after every recipient is planned (a round trip per
- * row before): the in-app deliveries with their inbox items, and the other channels' rows. Ids
- * are deterministic and inserts skip existing rows, so a repeated job writes nothing twice.
+ * row before): the in-app deliveries with their inbox items, the other channels' rows and the
+ * job's decisions. Ids are deterministic and inserts skip existing rows, so a repeated job writes
+ * nothing twice.
  */
 class PlannedWrites {
   readonly inbox: D1PreparedStatement[] = [];
   readonly rows: PendingRow[] = [];
 
-  async write(env: Env, db: Db, now: number, out: Planned[], decisions: DecisionLog) {
-    const inserts = this.rows.map(({ row }) => {
-      const q = db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }).toSQL();
-      return env.DB.prepare(q.sql).bind(...q.params);
-    });
-    if (!inserts.length && !this.inbox.length) return;
-    const results = await env.DB.batch([...this.inbox, ...inserts]);
-    const inserted = results.slice(this.inbox.length);
-    for (const [i, { row, sendable, held, userId }] of this.rows.entries()) {
-      if (!inserted[i]!.results.length) {
-        await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
-        continue;
-      }
-      if (!sendable) continue;
-      out.push({ id: row.id, dueAt: row.dueAt });
-      if (held)
+  /** Writes the rows, the in-app items and the job's decisions (its held rows' among them) in one batch. */
+  async write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog) {
+    for (const { row, sendable, held, userId } of this.rows)
+      if (sendable && held)
         decisions.add({
           alertId: row.alertId!,
           userId,
@@ -193,6 +189,18 @@ class PlannedWrites {
           reason: held.reason,
           detail: { deliveryId: row.id, until: isoAt(row.dueAt) },
         });
+    const inserts = this.rows.map(({ row }) => {
+      const q = db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }).toSQL();
+      return db.$client.prepare(q.sql).bind(...q.params);
+    });
+    const statements = [...this.inbox, ...inserts, ...(await decisions.statements(db, tenantId, now))];
+    if (!statements.length) return;
+    const results = await db.$client.batch(statements);
+    const inserted = results.slice(this.inbox.length, this.inbox.length + inserts.length);
+    for (const [i, { row, sendable }] of this.rows.entries()) {
+      if (!inserted[i]!.results.length)
+        await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
+      else if (sendable) out.push({ id: row.id, dueAt: row.dueAt });
     }
   }
 }
@@ -332,15 +340,43 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedR
   );
 }
 
-/** What planning reads once per job rather than per recipient and channel. */
+/** What planning reads once per job rather than per recipient and channel, in one D1 round trip. */
 async function planningInputs(db: Db, tenantId: string, alertId: string, audience: ScopedRecipient[], retried: boolean) {
   const userIds = audience.map((r) => r.userId);
-  const [prefs, earlier, pushTargets] = await Promise.all([
-    preferencesOf(db, userIds),
-    plannedBefore(db, tenantId, alertId, retried),
-    pushTargetsOf(db, tenantId, userIds),
-  ]);
-  return { prefs, earlier, pushTargets };
+  const chunks: string[][] = [];
+  for (let i = 0; i < userIds.length; i += 90) chunks.push(userIds.slice(i, i + 90));
+  const own = db
+    .select({
+      id: deliveries.id,
+      status: deliveries.status,
+      dueAt: deliveries.dueAt,
+      userId: deliveries.userId,
+      channel: deliveries.channel,
+      step: deliveries.step,
+      target: deliveries.target,
+    })
+    .from(deliveries)
+    .where(inTenant(deliveries, tenantId, eq(deliveries.alertId, alertId), isNull(deliveries.topic)));
+  const decided = db
+    .select({ id: alertDecisions.id })
+    .from(alertDecisions)
+    .where(inTenant(alertDecisions, tenantId, eq(alertDecisions.alertId, alertId)))
+    .limit(1);
+  const [ownRows, decidedRows, ...perChunk] = (await db.batch([
+    own,
+    decided,
+    ...chunks.map((c) => preferencesQuery(db, c)),
+    ...chunks.map((c) => pushTargetsQuery(db, tenantId, c)),
+  ] as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
+  const prefRows = perChunk.slice(0, chunks.length).flat() as Parameters<typeof preferencesFrom>[0];
+  const subRows = perChunk.slice(chunks.length).flat() as Parameters<typeof pushTargetsFrom>[0];
+  const earlierRows = ownRows as EarlierFull[];
+  const repeated = retried || earlierRows.length > 0 || decidedRows!.length > 0;
+  return {
+    prefs: preferencesFrom(prefRows, userIds),
+    earlier: await plannedBefore(db, tenantId, alertId, earlierRows, repeated),
+    pushTargets: pushTargetsFrom(subRows),
+  };
 }
 
 /** A new alert: everyone allowed to see it, on the channels their preferences name for its severity. */
@@ -380,8 +416,7 @@ export async function planRaised(
     const channels = p.channels[ctx.alert.severity];
     await planRecipient({ db, env, ctx, recipient, prefs: p, channels, step: 0, now, out, decisions, earlier, pushTargets, writes });
   }
-  await writes.write(env, db, now, out, decisions);
-  await decisions.write(db, tenantId, now);
+  await writes.write(db, tenantId, now, out, decisions);
   await planAlertWebhooks(db, ctx, "alert.created", null, now, out);
   return out;
 }
@@ -426,8 +461,7 @@ export async function planEscalation(
       writes,
     });
   }
-  await writes.write(env, db, now, out, decisions);
-  await decisions.write(db, job.tenantId, now);
+  await writes.write(db, job.tenantId, now, out, decisions);
   return out;
 }
 

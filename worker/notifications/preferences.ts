@@ -19,8 +19,12 @@ export const DEFAULT_PREFERENCES: Preferences = {
   notifyResolved: [],
 };
 
-export async function preferencesOf(db: Db, userIds: string[]): Promise<Map<string, Preferences>> {
-  const rows = userIds.length ? await db.select().from(userPreferences).where(inArray(userPreferences.userId, userIds)) : [];
+/** The stored preferences of these users (at most 90 ids: D1 binds at most 100 parameters). */
+export const preferencesQuery = (db: Db, userIds: string[]) =>
+  db.select().from(userPreferences).where(inArray(userPreferences.userId, userIds));
+
+/** Each user's preferences, the defaults for those with none stored. */
+export function preferencesFrom(rows: (typeof userPreferences.$inferSelect)[], userIds: string[]): Map<string, Preferences> {
   const stored = new Map(
     rows.map((r) => [
       r.userId,
@@ -33,4 +37,10 @@ export async function preferencesOf(db: Db, userIds: string[]): Promise<Map<stri
     ]),
   );
   return new Map(userIds.map((id) => [id, stored.get(id) ?? DEFAULT_PREFERENCES]));
+}
+
+export async function preferencesOf(db: Db, userIds: string[]): Promise<Map<string, Preferences>> {
+  const rows = [];
+  for (let i = 0; i < userIds.length; i += 90) rows.push(...(await preferencesQuery(db, userIds.slice(i, i + 90))));
+  return preferencesFrom(rows, userIds);
 }

@@ -60,17 +60,23 @@ export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promi
 /** Each user's push subscriptions, read once for a whole audience. */
 export type PushTargets = Map<string, string[]>;
 
-export async function pushTargetsOf(db: Db, tenantId: string, userIds: string[]): Promise<PushTargets> {
+/** The push subscriptions of these users (at most 90 ids: D1 binds at most 100 parameters). */
+export const pushTargetsQuery = (db: Db, tenantId: string, userIds: string[]) =>
+  db
+    .select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId })
+    .from(pushSubscriptions)
+    .where(inTenant(pushSubscriptions, tenantId, inArray(pushSubscriptions.userId, userIds)));
+
+export function pushTargetsFrom(subs: { id: string; userId: string }[]): PushTargets {
   const byUser: PushTargets = new Map();
-  // D1 binds at most 100 parameters per statement.
-  for (let i = 0; i < userIds.length; i += 90) {
-    const subs = await db
-      .select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId })
-      .from(pushSubscriptions)
-      .where(inTenant(pushSubscriptions, tenantId, inArray(pushSubscriptions.userId, userIds.slice(i, i + 90))));
-    for (const s of subs) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s.id]);
-  }
+  for (const s of subs) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s.id]);
   return byUser;
+}
+
+export async function pushTargetsOf(db: Db, tenantId: string, userIds: string[]): Promise<PushTargets> {
+  const subs = [];
+  for (let i = 0; i < userIds.length; i += 90) subs.push(...(await pushTargetsQuery(db, tenantId, userIds.slice(i, i + 90))));
+  return pushTargetsFrom(subs);
 }
 
 /** Where a channel sends to for one user: each push subscription, or the user's one address (null). */

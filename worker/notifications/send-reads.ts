@@ -8,7 +8,8 @@
 import { inArray } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { deliveries, pushSubscriptions, users, type Delivery } from "../db/schema";
-import { activeSilences, alertIdsOf, cancellable, namedAlerts, type ActiveSilence, type NamedAlert } from "./cancellation";
+import { resolveSilenceGroups } from "../services/vehicle-groups";
+import { activeSilencesQuery, alertIdsOf, cancellable, namedAlertsQuery, type ActiveSilence, type NamedAlert } from "./cancellation";
 
 export interface SendReads {
   rows: Map<string, Delivery>;
@@ -18,45 +19,57 @@ export interface SendReads {
   subscriptions: Map<string, typeof pushSubscriptions.$inferSelect>;
 }
 
-/** D1 binds at most 100 parameters per statement. */
-async function inChunks<T>(ids: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += 90) out.push(...(await read(ids.slice(i, i + 90))));
-  return out;
-}
+/** Ids in statements of at most 90 (D1 binds at most 100 parameters per statement). */
+const chunked = (ids: string[]) => {
+  const unique = [...new Set(ids)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += 90) chunks.push(unique.slice(i, i + 90));
+  return chunks;
+};
 
+/** The rows (one read), then everything sending them needs (one batch of reads). */
 export async function readForSending(db: Db, tenantId: string, ids: string[], now: number): Promise<SendReads> {
-  const found = await inChunks(ids, (chunk) =>
-    db
-      .select()
-      .from(deliveries)
-      .where(inTenant(deliveries, tenantId, inArray(deliveries.id, chunk))),
-  );
+  const found: Delivery[] = [];
+  for (const chunk of chunked(ids))
+    found.push(
+      ...(await db
+        .select()
+        .from(deliveries)
+        .where(inTenant(deliveries, tenantId, inArray(deliveries.id, chunk)))),
+    );
   const rows = new Map(found.filter((r) => r.status === "queued").map((r) => [r.id, r]));
   const queued = [...rows.values()];
-  const alertIds = queued.flatMap((r) => [...(r.alertId ? [r.alertId] : []), ...alertIdsOf(r)]);
-  const userIds = [...new Set(queued.flatMap((r) => (r.userId ? [r.userId] : [])))];
-  const subIds = queued.flatMap((r) => (r.channel === "push" && r.target ? [r.target] : []));
-  const [alerts, silences, people, subs] = await Promise.all([
-    alertIds.length ? namedAlerts(db, tenantId, alertIds) : new Map<string, NamedAlert>(),
-    queued.some(cancellable) ? activeSilences(db, tenantId, now) : [],
-    inChunks(userIds, (chunk) =>
+  const alertChunks = chunked(queued.flatMap((r) => [...(r.alertId ? [r.alertId] : []), ...alertIdsOf(r)]));
+  const userChunks = chunked(queued.flatMap((r) => (r.userId ? [r.userId] : [])));
+  const subChunks = chunked(queued.flatMap((r) => (r.channel === "push" && r.target ? [r.target] : [])));
+  const wantsSilences = queued.some(cancellable);
+  const queries = [
+    ...alertChunks.map((c) => namedAlertsQuery(db, tenantId, c)),
+    ...userChunks.map((c) =>
       db
         .select()
         .from(users)
-        .where(inTenant(users, tenantId, inArray(users.id, chunk))),
+        .where(inTenant(users, tenantId, inArray(users.id, c))),
     ),
-    inChunks(subIds, (chunk) =>
+    ...subChunks.map((c) =>
       db
         .select()
         .from(pushSubscriptions)
-        .where(inTenant(pushSubscriptions, tenantId, inArray(pushSubscriptions.id, chunk))),
+        .where(inTenant(pushSubscriptions, tenantId, inArray(pushSubscriptions.id, c))),
     ),
-  ]);
+    ...(wantsSilences ? [activeSilencesQuery(db, tenantId, now)] : []),
+  ];
+  const results = queries.length ? ((await db.batch(queries as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][]) : [];
+  let at = 0;
+  const take = <T>(n: number) => results.slice(at, (at += n)).flat() as T[];
+  const alerts = take<NamedAlert>(alertChunks.length);
+  const people = take<typeof users.$inferSelect>(userChunks.length);
+  const subs = take<typeof pushSubscriptions.$inferSelect>(subChunks.length);
+  const stored = take<Parameters<typeof resolveSilenceGroups>[2][number]>(wantsSilences ? 1 : 0);
   return {
     rows,
-    alerts,
-    silences,
+    alerts: new Map(alerts.map((a) => [a.id, a])),
+    silences: stored.length ? await resolveSilenceGroups(db, tenantId, stored) : [],
     users: new Map(people.map((u) => [u.id, u])),
     subscriptions: new Map(subs.map((s) => [s.id, s])),
   };
