@@ -101,6 +101,11 @@ describe("predictive work orders from component risks", { timeout: 90_000 }, () 
     expect(due).toBeLessThanOrEqual(Date.now() + 2 * DAY);
     expect(first[0]!.priority).toBe("urgent");
     expect(await workOrdersOf(tenant, healthy!.id)).toHaveLength(0);
+    // Its history is the one "open" event, written in the same batch.
+    const detail = (await (await call("GET", `/api/work-orders/${first[0]!.id}`, { token: tenant.admin.token })).json()) as {
+      history: { fromStatus: string | null; toStatus: string; actorId: string | null }[];
+    };
+    expect(detail.history).toEqual([expect.objectContaining({ fromStatus: null, toStatus: "open", actorId: null })]);
 
     // The code stays, more events arrive, the alarm runs after each: still one engine work order.
     for (let round = 1; round <= 3; round++) {
