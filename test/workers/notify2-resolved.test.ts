@@ -6,6 +6,7 @@ import { runJob } from "../../worker/notifications/consumer";
 import { driveTime } from "./drive";
 import { addVehicles, call, createTenant } from "./helpers";
 import { alertInD1, customerEndpoint, resolveInD1 } from "./notify2-helpers";
+import { consume } from "./notify-helpers";
 import { deliveriesOf, prefs, received, staffWithPhone, standIn } from "./notification-helpers";
 
 driveTime();
@@ -53,6 +54,31 @@ describe("alert.resolved", { timeout: 30_000 }, () => {
     const resolvedRows = (await deliveriesOf(tenant, `&alertId=${alertId}&topic=alert.resolved`)).filter((d) => d.userId);
     expect(resolvedRows.every((d) => d.status === "sent")).toBe(true);
     expect(resolvedRows.filter((d) => d.channel === "sms").map((d) => d.userId)).toEqual([optIn.id]);
+  });
+
+  it("a new alert's page goes before the news that another resolved, when both are in one queue batch", async () => {
+    const tenant = await createTenant();
+    const { "R-9": vehicle } = await addVehicles(tenant, ["R-9"]);
+    const manager = await staffWithPhone(tenant, "manager", prefs({ critical: ["push"] }));
+    const subscription = (await (await standIn("/__push/subscriptions", { method: "POST" })).json()) as { endpoint: string };
+    expect((await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription })).status).toBe(201);
+    const pushId = subscription.endpoint.split("/").pop()!;
+    const first = await alertInD1(tenant.id, vehicle!.id, "critical");
+    await runJob(env, { type: "alert.raised", tenantId: tenant.id, alertId: first });
+    const resolvedAt = await resolveInD1(first, manager.id);
+    const second = await alertInD1(tenant.id, vehicle!.id, "critical");
+
+    // The resolve's job was queued first; the new alert's page still goes out first.
+    await consume([
+      { type: "alert.resolved", tenantId: tenant.id, alertId: first, resolvedAt, resolvedBy: manager.id },
+      { type: "alert.raised", tenantId: tenant.id, alertId: second },
+    ]);
+    const pushes = await received("push", { id: pushId });
+    expect(pushes.map((p) => [p.payload.title.split(":")[0], p.payload.alertId])).toEqual([
+      ["CRITICAL", first],
+      ["CRITICAL", second],
+      ["RESOLVED", first],
+    ]);
   });
 
   it("sends alert.resolved to subscribed customer endpoints, Standard-Webhooks signed, once per resolve", async () => {

@@ -88,8 +88,17 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
   await followUp(env, job, await deliver(env, job.tenantId, job.deliveryId, now));
 }
 
+/**
+ * The order a batch's jobs run in: a new alert (or an escalation step) first, then sends, then the
+ * rest — the news that another alert resolved or changed, reminders. A critical page must not wait
+ * behind a "resolved" notice queued a moment before it (each job runs to its end before the next).
+ */
+const JOB_ORDER: Record<string, number> = { "alert.raised": 0, "alert.escalated": 1, deliver: 2 };
+const orderOf = (body: unknown) => JOB_ORDER[(body as { type?: string } | null)?.type ?? ""] ?? 3;
+
 export async function handleNotificationBatch(batch: MessageBatch<unknown>, env: Env) {
-  for (const message of batch.messages) {
+  const ordered = [...batch.messages].sort((a, b) => orderOf(a.body) - orderOf(b.body));
+  for (const message of ordered) {
     await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
     const parsed = NotificationJob.safeParse(message.body);
     if (!parsed.success) {
