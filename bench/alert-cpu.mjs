@@ -9,27 +9,19 @@ import { workerdCpuSeconds } from "./lib/workerd-cpu.mjs";
 const root = path.resolve(process.argv[2] ?? ".");
 const rounds = Number(process.argv[3] ?? 200);
 const { startDevServer } = await import(`${root}/scripts/lib/dev-server.mjs`);
-const { api } = await import(`${root}/bench/lib/api.mjs`);
 const { fmt } = await import(`${root}/bench/lib/stats.mjs`);
-const { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } = await import(`${root}/bench/latency.mjs`);
+const { sequentialNewAlerts } = await import(`${root}/bench/latency.mjs`);
 const server = await startDevServer();
 try {
-  const { url, demo } = server;
-  const manager = (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...demo.users.manager })).token;
-  const run = { posters: 1, rounds, warmup: 20 };
-  const fresh = await createBenchVehicles({ url, tokens: [manager], prefix: "CPU", count: vehiclesNeeded(run) });
-  const before = workerdCpuSeconds();
-  const latency = await fleetpulseNewAlertLatency({
-    url,
-    secret: demo.webhookSecret,
-    slug: "demo",
-    token: manager,
-    vehiclesByExternal: fresh,
+  const warmup = 20;
+  const { latency, context: before } = await sequentialNewAlerts(server, {
+    rounds,
+    warmup,
     prefix: "CPU",
-    ...run,
+    beforeRun: async () => workerdCpuSeconds(),
   });
   await new Promise((r) => setTimeout(r, 35_000)); // grouped pushes are due 30 s after their alert
-  const cpu = (1000 * (workerdCpuSeconds() - before)) / (rounds + run.warmup);
+  const cpu = (1000 * (workerdCpuSeconds() - before)) / (rounds + warmup);
   console.log(JSON.stringify({ tree: root, seq: fmt(latency), cpuMsPerAlert: +cpu.toFixed(1) }));
 } finally {
   await server.stop();

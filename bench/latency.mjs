@@ -84,6 +84,28 @@ export async function fleetpulseNewAlertLatency({ url, secret, slug, token, vehi
   }
 }
 
+/**
+ * On a started dev server with the demo tenant: `rounds` sequential posts, each raising a new alert,
+ * timed to the manager's socket. `beforeRun` is called once the vehicles exist, right before the posts.
+ */
+export async function sequentialNewAlerts(server, { rounds, warmup, prefix, beforeRun = async () => {} }) {
+  const { url, demo } = server;
+  const token = (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...demo.users.manager })).token;
+  const run = { posters: 1, rounds, warmup };
+  const fresh = await createBenchVehicles({ url, tokens: [token], prefix, count: vehiclesNeeded(run) });
+  const context = await beforeRun();
+  const latency = await fleetpulseNewAlertLatency({
+    url,
+    secret: demo.webhookSecret,
+    slug: "demo",
+    token,
+    vehiclesByExternal: fresh,
+    prefix,
+    ...run,
+  });
+  return { latency, context };
+}
+
 export async function floorLatency({ url, secret, slug, prefix, posters, rounds, warmup }) {
   const ws = new WebSocket(`${url.replace("http", "ws")}/api/live`);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));

@@ -3,34 +3,18 @@
 // notification fan-out runs behind them) and prints the functions with the most self time, and the
 // whole-isolate CPU per alert. Usage: node bench/profile-alerts.mjs [posts]
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
-import { api } from "./lib/api.mjs";
-import { connectInspector as connect } from "./lib/inspector.mjs";
+import { startProfilers } from "./lib/inspector.mjs";
 import { fmt } from "./lib/stats.mjs";
-import { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } from "./latency.mjs";
+import { sequentialNewAlerts } from "./latency.mjs";
 
 const rounds = Number(process.argv[2] ?? 100);
 const server = await startDevServer({ inspect: true });
 try {
-  const { url, demo } = server;
-  const login = async (c) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...c })).token;
-  const manager = await login(demo.users.manager);
-  const run = { posters: 1, rounds, warmup: 10 };
-  const fresh = await createBenchVehicles({ url, tokens: [manager], prefix: "PRF", count: vehiclesNeeded(run) });
-  const targets = await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)).json();
-  const sessions = await Promise.all(targets.map((t) => connect(t.webSocketDebuggerUrl)));
-  for (const s of sessions) {
-    await s.send("Profiler.enable");
-    await s.send("Profiler.setSamplingInterval", { interval: 200 });
-    await s.send("Profiler.start");
-  }
-  const latency = await fleetpulseNewAlertLatency({
-    url,
-    secret: demo.webhookSecret,
-    slug: "demo",
-    token: manager,
-    vehiclesByExternal: fresh,
-    prefix: "PRF",
+  const run = { rounds, warmup: 10 };
+  const { latency, context: sessions } = await sequentialNewAlerts(server, {
     ...run,
+    prefix: "PRF",
+    beforeRun: () => startProfilers(server.inspectorPort),
   });
   console.log("sequential new alert → socket", fmt(latency));
   await new Promise((r) => setTimeout(r, 5_000)); // the last alerts' notification work

@@ -3,14 +3,12 @@
 // (Chrome DevTools protocol) and prints the functions with the most self time.
 // Usage: node bench/profile-ingest.mjs [seconds]
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
-import { connectInspector as connect } from "./lib/inspector.mjs";
+import { startProfilers } from "./lib/inspector.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 
 const seconds = Number(process.argv[2] ?? 10);
 const server = await startDevServer({ inspect: true });
 try {
-  const targets = await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)).json();
-  const sessions = await Promise.all(targets.map((t) => connect(t.webSocketDebuggerUrl)));
   const manager = await (
     await fetch(`${server.url}/api/auth/login`, {
       method: "POST",
@@ -21,11 +19,7 @@ try {
   const vehicles = (
     await (await fetch(`${server.url}/api/vehicles?limit=100`, { headers: { authorization: `Bearer ${manager.token}` } })).json()
   ).items;
-  for (const s of sessions) {
-    await s.send("Profiler.enable");
-    await s.send("Profiler.setSamplingInterval", { interval: 200 });
-    await s.send("Profiler.start");
-  }
+  const sessions = await startProfilers(server.inspectorPort);
   const result = await ingestThroughput({
     url: server.url,
     secret: server.demo.webhookSecret,

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
-import { connectInspector as connect } from "./lib/inspector.mjs";
+import { startProfilers } from "./lib/inspector.mjs";
 import { alertsListLatency, seedAlerts } from "./alerts-list.mjs";
 import { api } from "./lib/api.mjs";
 import { fmt } from "./lib/stats.mjs";
@@ -34,13 +34,7 @@ try {
   const tokens = [];
   for (let i = 0; i < Number(args.clients); i++) tokens.push((await api(server.url, "POST", "/api/auth/login", null, credentials)).token);
   await alertsListLatency({ url: server.url, tokens, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
-  const targets = await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)).json();
-  const sessions = await Promise.all(targets.map((t) => connect(t.webSocketDebuggerUrl)));
-  for (const s of sessions) {
-    await s.send("Profiler.enable");
-    await s.send("Profiler.setSamplingInterval", { interval: 200 });
-    await s.send("Profiler.start");
-  }
+  const sessions = await startProfilers(server.inspectorPort);
   const t0 = performance.now();
   const result = await alertsListLatency({
     url: server.url,

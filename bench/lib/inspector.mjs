@@ -25,3 +25,15 @@ export function connectInspector(url) {
     ),
   );
 }
+
+/** Starts the CPU profiler (200 µs samples) in every isolate the inspector at `port` lists; returns their sessions. */
+export async function startProfilers(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  const sessions = await Promise.all(targets.map((t) => connectInspector(t.webSocketDebuggerUrl)));
+  for (const s of sessions) {
+    await s.send("Profiler.enable");
+    await s.send("Profiler.setSamplingInterval", { interval: 200 });
+    await s.send("Profiler.start");
+  }
+  return sessions;
+}
