@@ -7,6 +7,7 @@
  */
 import { and, eq, gt, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
+import { idChunks } from "../lib/id-chunks";
 import { alerts, deliveries, silences, type Delivery } from "../db/schema";
 import { isSilenced, type SilenceMatchers } from "../domain/silence";
 import { resolveSilenceGroups } from "../services/vehicle-groups";
@@ -55,9 +56,8 @@ export const namedAlertsQuery = (db: Db, tenantId: string, ids: string[]) =>
     .where(inTenant(alerts, tenantId, inArray(alerts.id, ids)));
 
 export async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map<string, NamedAlert>> {
-  const unique = [...new Set(ids)];
   const rows: NamedAlert[] = [];
-  for (let i = 0; i < unique.length; i += 90) rows.push(...(await namedAlertsQuery(db, tenantId, unique.slice(i, i + 90))));
+  for (const chunk of idChunks(ids)) rows.push(...(await namedAlertsQuery(db, tenantId, chunk)));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

@@ -4,37 +4,18 @@
  * job (one that failed halfway) returns the rows an earlier run wrote that are still `queued`,
  * so they are sent too.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import {
-  alertDecisions,
-  alertRules,
-  alerts,
-  CHANNELS,
-  deliveries,
-  escalationPolicies,
-  tenants,
-  vehicles,
-  type AlertRow,
-  type Channel,
-} from "../db/schema";
+import { alertRules, alerts, CHANNELS, deliveries, escalationPolicies, tenants, vehicles, type AlertRow, type Channel } from "../db/schema";
 import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
-import { preferencesFrom, preferencesQuery, type Preferences } from "./preferences";
+import type { Preferences } from "./preferences";
 import { inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
-import { resume, resumeExisting, type Planned } from "./resume";
-import {
-  alertAudience,
-  channelTargets,
-  pushTargetsFrom,
-  pushTargetsQuery,
-  splitByScope,
-  usersWithRoles,
-  type PushTargets,
-  type ScopedRecipient,
-} from "./recipients";
+import { resume, type Planned } from "./resume";
+import { plannedKey, PlannedWrites, planningInputs, type JobInputs } from "./planning-job";
+import { alertAudience, channelTargets, splitByScope, usersWithRoles, type ScopedRecipient } from "./recipients";
 import { DecisionLog, isoAt, silenceOf } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
 import { yieldTurn } from "../lib/yield-turn";
@@ -82,34 +63,6 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
   };
 }
 
-type EarlierRow = { id: string; status: string; dueAt: number | null };
-/** What an earlier run of this job planned, by (user, channel, step, target). */
-export type PlannedBefore = Map<string, EarlierRow>;
-const plannedKey = (userId: string | null, channel: string, step: number, target: string | null) =>
-  `${userId ?? ""}|${channel}|${step}|${target ?? ""}`;
-
-type EarlierFull = EarlierRow & { userId: string | null; channel: string; step: number; target: string | null };
-
-/**
- * The deliveries an earlier run of this alert's planning wrote, read once per job. A first run
- * finds none with one indexed read (the alert's own rows, and whether it has decisions; read with
- * the job's other inputs, below). Only a repeated run (a retried or redelivered job: rows or
- * decisions exist, or the queue says so) also looks for the groups and digests the alert joined,
- * whose rows name it only in their message: a scan of the tenant's deliveries, paid once per
- * repeated job, not per channel.
- */
-async function plannedBefore(db: Db, tenantId: string, alertId: string, own: EarlierFull[], repeated: boolean): Promise<PlannedBefore> {
-  const rows = [...own];
-  if (repeated)
-    rows.push(
-      ...(await db.all<EarlierFull>(sql`
-        SELECT d.id AS id, d.status AS status, d.due_at AS dueAt, d.user_id AS userId, d.channel AS channel, d.step AS step, d.target AS target
-        FROM deliveries d, json_each(d.message, '$.alerts') a
-        WHERE d.tenant_id = ${tenantId} AND d.topic IS NULL AND json_extract(a.value, '$.id') = ${alertId}`)),
-    );
-  return new Map(rows.map((r) => [plannedKey(r.userId, r.channel, r.step, r.target), r]));
-}
-
 /** An open (unsent, not yet due) group delivery for the same user, channel and vehicle. */
 async function openGroup(
   db: Db,
@@ -142,85 +95,20 @@ async function openGroup(
   return row;
 }
 
-interface PlanInput {
+/** One planning job's context: the alert, what it read once, and where its results go. */
+interface PlanningJob extends JobInputs {
   db: Db;
   env: Env;
   ctx: AlertContext;
-  recipient: ScopedRecipient;
-  prefs: Preferences;
-  channels: Channel[];
-  step: number;
   now: number;
   out: Planned[];
   decisions: DecisionLog;
-  earlier: PlannedBefore;
-  pushTargets: PushTargets;
   writes: PlannedWrites;
 }
 
-/** A new delivery row, and what to record if it is new and held. */
-interface PendingRow {
-  row: typeof deliveries.$inferInsert & { id: string; dueAt: number };
-  /** Sent when due (not refused up front). */
-  sendable: boolean;
-  held: { channel: Channel; reason: "quiet_hours" | "digest" | "grouped" } | null;
-  userId: string;
-}
-
-/**
- * A job's new rows, written in ONE D1 batch after every recipient is planned (a round trip per
- * row before): the in-app deliveries with their inbox items, the other channels' rows and the
- * job's decisions. Ids are deterministic and inserts skip existing rows, so a repeated job writes
- * nothing twice.
- */
-class PlannedWrites {
-  readonly inbox: D1PreparedStatement[] = [];
-  readonly rows: PendingRow[] = [];
-
-  /** Writes the rows, the in-app items and the job's decisions (its held rows' among them) in one batch. */
-  async write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog) {
-    for (const { row, sendable, held, userId } of this.rows)
-      if (sendable && held)
-        decisions.add({
-          alertId: row.alertId!,
-          userId,
-          channel: held.channel,
-          outcome: "held",
-          reason: held.reason,
-          detail: { deliveryId: row.id, until: isoAt(row.dueAt) },
-        });
-    const inserts = this.rows.map(({ row }) => {
-      const q = db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }).toSQL();
-      return db.$client.prepare(q.sql).bind(...q.params);
-    });
-    const statements = [...this.inbox, ...inserts, ...(await decisions.statements(db, tenantId, now))];
-    if (!statements.length) return;
-    const results = await db.$client.batch(statements);
-    const inserted = results.slice(this.inbox.length, this.inbox.length + inserts.length);
-    for (const [i, { row, sendable }] of this.rows.entries()) {
-      if (!inserted[i]!.results.length)
-        await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
-      else if (sendable) out.push({ id: row.id, dueAt: row.dueAt });
-    }
-  }
-}
-
 /** Plans one recipient's deliveries on the given channels. */
-async function planRecipient({
-  db,
-  env,
-  ctx,
-  recipient,
-  prefs,
-  channels,
-  step,
-  now,
-  out,
-  decisions,
-  earlier,
-  pushTargets,
-  writes,
-}: PlanInput) {
+async function planRecipient(job: PlanningJob, recipient: ScopedRecipient, prefs: Preferences, channels: Channel[], step: number) {
+  const { db, env, ctx, now, out, decisions, earlier, pushTargets, writes } = job;
   const { alert, spec } = ctx;
   const critical = alert.severity === "critical";
   const quietEnd = critical ? null : quietUntil(prefs.quietHours, now);
@@ -340,45 +228,6 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedR
   );
 }
 
-/** What planning reads once per job rather than per recipient and channel, in one D1 round trip. */
-async function planningInputs(db: Db, tenantId: string, alertId: string, audience: ScopedRecipient[], retried: boolean) {
-  const userIds = audience.map((r) => r.userId);
-  const chunks: string[][] = [];
-  for (let i = 0; i < userIds.length; i += 90) chunks.push(userIds.slice(i, i + 90));
-  const own = db
-    .select({
-      id: deliveries.id,
-      status: deliveries.status,
-      dueAt: deliveries.dueAt,
-      userId: deliveries.userId,
-      channel: deliveries.channel,
-      step: deliveries.step,
-      target: deliveries.target,
-    })
-    .from(deliveries)
-    .where(inTenant(deliveries, tenantId, eq(deliveries.alertId, alertId), isNull(deliveries.topic)));
-  const decided = db
-    .select({ id: alertDecisions.id })
-    .from(alertDecisions)
-    .where(inTenant(alertDecisions, tenantId, eq(alertDecisions.alertId, alertId)))
-    .limit(1);
-  const [ownRows, decidedRows, ...perChunk] = (await db.batch([
-    own,
-    decided,
-    ...chunks.map((c) => preferencesQuery(db, c)),
-    ...chunks.map((c) => pushTargetsQuery(db, tenantId, c)),
-  ] as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
-  const prefRows = perChunk.slice(0, chunks.length).flat() as Parameters<typeof preferencesFrom>[0];
-  const subRows = perChunk.slice(chunks.length).flat() as Parameters<typeof pushTargetsFrom>[0];
-  const earlierRows = ownRows as EarlierFull[];
-  const repeated = retried || earlierRows.length > 0 || decidedRows!.length > 0;
-  return {
-    prefs: preferencesFrom(prefRows, userIds),
-    earlier: await plannedBefore(db, tenantId, alertId, earlierRows, repeated),
-    pushTargets: pushTargetsFrom(subRows),
-  };
-}
-
 /** A new alert: everyone allowed to see it, on the channels their preferences name for its severity. */
 export async function planRaised(
   env: Env,
@@ -408,15 +257,14 @@ export async function planRaised(
     await decisions.write(db, tenantId, now);
     return out;
   }
-  const { prefs, earlier, pushTargets } = await planningInputs(db, tenantId, alertId, audience, retried);
-  const writes = new PlannedWrites();
+  const inputs = await planningInputs(db, tenantId, alertId, audience, retried);
+  const job: PlanningJob = { db, env, ctx, now, out, decisions, writes: new PlannedWrites(), ...inputs };
   for (const recipient of audience) {
     await yieldTurn(); // a recipient's rows are several D1 calls: waiting requests go first (yield-turn.ts)
-    const p = prefs.get(recipient.userId)!;
-    const channels = p.channels[ctx.alert.severity];
-    await planRecipient({ db, env, ctx, recipient, prefs: p, channels, step: 0, now, out, decisions, earlier, pushTargets, writes });
+    const p = inputs.prefs.get(recipient.userId)!;
+    await planRecipient(job, recipient, p, p.channels[ctx.alert.severity], 0);
   }
-  await writes.write(db, tenantId, now, out, decisions);
+  await job.writes.write(db, tenantId, now, out, decisions);
   await planAlertWebhooks(db, ctx, "alert.created", null, now, out);
   return out;
 }
@@ -441,27 +289,13 @@ export async function planEscalation(
     ? splitByScope(everyone, ctx.vehicleGroups, ctx.driverId)
     : { inScope: [], outOfScope: everyone };
   outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r, { step: job.step, stepGroups }));
-  const { prefs, earlier, pushTargets } = await planningInputs(db, job.tenantId, job.alertId, audience, retried);
-  const writes = new PlannedWrites();
+  const inputs = await planningInputs(db, job.tenantId, job.alertId, audience, retried);
+  const planning: PlanningJob = { db, env, ctx, now, out, decisions, writes: new PlannedWrites(), ...inputs };
   for (const recipient of audience) {
     await yieldTurn();
-    await planRecipient({
-      db,
-      env,
-      ctx,
-      recipient,
-      prefs: prefs.get(recipient.userId)!,
-      channels: job.channels,
-      step: job.step,
-      now,
-      out,
-      decisions,
-      earlier,
-      pushTargets,
-      writes,
-    });
+    await planRecipient(planning, recipient, inputs.prefs.get(recipient.userId)!, job.channels, job.step);
   }
-  await writes.write(db, job.tenantId, now, out, decisions);
+  await planning.writes.write(db, job.tenantId, now, out, decisions);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { idChunks } from "../lib/id-chunks";
 import { userPreferences, type Channel, type QuietHours, type ResolvedChannel, type Severity } from "../db/schema";
 
 export interface Preferences {
@@ -41,6 +42,6 @@ export function preferencesFrom(rows: (typeof userPreferences.$inferSelect)[], u
 
 export async function preferencesOf(db: Db, userIds: string[]): Promise<Map<string, Preferences>> {
   const rows = [];
-  for (let i = 0; i < userIds.length; i += 90) rows.push(...(await preferencesQuery(db, userIds.slice(i, i + 90))));
+  for (const chunk of idChunks(userIds)) rows.push(...(await preferencesQuery(db, chunk)));
   return preferencesFrom(rows, userIds);
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
+import { idChunks } from "../lib/id-chunks";
 import { pushSubscriptions, users, type Channel, type Role } from "../db/schema";
 import { inScope as inGroups } from "../domain/groups";
 import type { Recipient } from "./channels/types";
@@ -75,7 +76,7 @@ export function pushTargetsFrom(subs: { id: string; userId: string }[]): PushTar
 
 export async function pushTargetsOf(db: Db, tenantId: string, userIds: string[]): Promise<PushTargets> {
   const subs = [];
-  for (let i = 0; i < userIds.length; i += 90) subs.push(...(await pushTargetsQuery(db, tenantId, userIds.slice(i, i + 90))));
+  for (const chunk of idChunks(userIds)) subs.push(...(await pushTargetsQuery(db, tenantId, chunk)));
   return pushTargetsFrom(subs);
 }
 

@@ -7,6 +7,7 @@
  */
 import { inArray } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
+import { idChunks } from "../lib/id-chunks";
 import { deliveries, pushSubscriptions, users, type Delivery } from "../db/schema";
 import { resolveSilenceGroups } from "../services/vehicle-groups";
 import { activeSilencesQuery, alertIdsOf, cancellable, namedAlertsQuery, type ActiveSilence, type NamedAlert } from "./cancellation";
@@ -19,18 +20,10 @@ export interface SendReads {
   subscriptions: Map<string, typeof pushSubscriptions.$inferSelect>;
 }
 
-/** Ids in statements of at most 90 (D1 binds at most 100 parameters per statement). */
-const chunked = (ids: string[]) => {
-  const unique = [...new Set(ids)];
-  const chunks: string[][] = [];
-  for (let i = 0; i < unique.length; i += 90) chunks.push(unique.slice(i, i + 90));
-  return chunks;
-};
-
 /** The rows (one read), then everything sending them needs (one batch of reads). */
 export async function readForSending(db: Db, tenantId: string, ids: string[], now: number): Promise<SendReads> {
   const found: Delivery[] = [];
-  for (const chunk of chunked(ids))
+  for (const chunk of idChunks(ids))
     found.push(
       ...(await db
         .select()
@@ -39,9 +32,9 @@ export async function readForSending(db: Db, tenantId: string, ids: string[], no
     );
   const rows = new Map(found.filter((r) => r.status === "queued").map((r) => [r.id, r]));
   const queued = [...rows.values()];
-  const alertChunks = chunked(queued.flatMap((r) => [...(r.alertId ? [r.alertId] : []), ...alertIdsOf(r)]));
-  const userChunks = chunked(queued.flatMap((r) => (r.userId ? [r.userId] : [])));
-  const subChunks = chunked(queued.flatMap((r) => (r.channel === "push" && r.target ? [r.target] : [])));
+  const alertChunks = idChunks(queued.flatMap((r) => [...(r.alertId ? [r.alertId] : []), ...alertIdsOf(r)]));
+  const userChunks = idChunks(queued.flatMap((r) => (r.userId ? [r.userId] : [])));
+  const subChunks = idChunks(queued.flatMap((r) => (r.channel === "push" && r.target ? [r.target] : [])));
   const wantsSilences = queued.some(cancellable);
   const queries = [
     ...alertChunks.map((c) => namedAlertsQuery(db, tenantId, c)),

@@ -1,0 +1,138 @@
+/**
+ * What one planning job reads once and writes once (planner.ts plans each recipient in between):
+ * its inputs in one D1 batch (what an earlier run planned, preferences, push subscriptions) and
+ * its new rows, in-app items and decisions in another. docs/notifications-pipeline.md.
+ */
+import { eq, isNull, sql } from "drizzle-orm";
+import { inTenant, type Db } from "../db/client";
+import { alertDecisions, deliveries, type Channel } from "../db/schema";
+import { idChunks } from "../lib/id-chunks";
+import { type DecisionLog, isoAt } from "./decisions";
+import { preferencesFrom, preferencesQuery, type Preferences } from "./preferences";
+import { pushTargetsFrom, pushTargetsQuery, type PushTargets, type ScopedRecipient } from "./recipients";
+import { resumeExisting, type Planned } from "./resume";
+
+type EarlierRow = { id: string; status: string; dueAt: number | null };
+/** What an earlier run of this job planned, by (user, channel, step, target). */
+export type PlannedBefore = Map<string, EarlierRow>;
+export const plannedKey = (userId: string | null, channel: string, step: number, target: string | null) =>
+  `${userId ?? ""}|${channel}|${step}|${target ?? ""}`;
+
+type EarlierFull = EarlierRow & { userId: string | null; channel: string; step: number; target: string | null };
+
+/**
+ * The deliveries an earlier run of this alert's planning wrote, read once per job. A first run
+ * finds none with one indexed read (the alert's own rows, and whether it has decisions; read with
+ * the job's other inputs, below). Only a repeated run (a retried or redelivered job: rows or
+ * decisions exist, or the queue says so) also looks for the groups and digests the alert joined,
+ * whose rows name it only in their message: a scan of the tenant's deliveries, paid once per
+ * repeated job, not per channel.
+ */
+async function plannedBefore(db: Db, tenantId: string, alertId: string, own: EarlierFull[], repeated: boolean): Promise<PlannedBefore> {
+  const rows = [...own];
+  if (repeated)
+    rows.push(
+      ...(await db.all<EarlierFull>(sql`
+        SELECT d.id AS id, d.status AS status, d.due_at AS dueAt, d.user_id AS userId, d.channel AS channel, d.step AS step, d.target AS target
+        FROM deliveries d, json_each(d.message, '$.alerts') a
+        WHERE d.tenant_id = ${tenantId} AND d.topic IS NULL AND json_extract(a.value, '$.id') = ${alertId}`)),
+    );
+  return new Map(rows.map((r) => [plannedKey(r.userId, r.channel, r.step, r.target), r]));
+}
+
+/** A new delivery row, and what to record if it is new and held. */
+interface PendingRow {
+  row: typeof deliveries.$inferInsert & { id: string; dueAt: number };
+  /** Sent when due (not refused up front). */
+  sendable: boolean;
+  held: { channel: Channel; reason: "quiet_hours" | "digest" | "grouped" } | null;
+  userId: string;
+}
+
+/**
+ * A job's new rows, written in ONE D1 batch after every recipient is planned (a round trip per
+ * row before): the in-app deliveries with their inbox items, the other channels' rows and the
+ * job's decisions. Ids are deterministic and inserts skip existing rows, so a repeated job writes
+ * nothing twice.
+ */
+export class PlannedWrites {
+  readonly inbox: D1PreparedStatement[] = [];
+  readonly rows: PendingRow[] = [];
+
+  /** Writes the rows, the in-app items and the job's decisions (its held rows' among them) in one batch. */
+  async write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog) {
+    for (const { row, sendable, held, userId } of this.rows)
+      if (sendable && held)
+        decisions.add({
+          alertId: row.alertId!,
+          userId,
+          channel: held.channel,
+          outcome: "held",
+          reason: held.reason,
+          detail: { deliveryId: row.id, until: isoAt(row.dueAt) },
+        });
+    const inserts = this.rows.map(({ row }) => {
+      const q = db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }).toSQL();
+      return db.$client.prepare(q.sql).bind(...q.params);
+    });
+    const statements = [...this.inbox, ...inserts, ...(await decisions.statements(db, tenantId, now))];
+    if (!statements.length) return;
+    const results = await db.$client.batch(statements);
+    const inserted = results.slice(this.inbox.length, this.inbox.length + inserts.length);
+    for (const [i, { row, sendable }] of this.rows.entries()) {
+      if (!inserted[i]!.results.length)
+        await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
+      else if (sendable) out.push({ id: row.id, dueAt: row.dueAt });
+    }
+  }
+}
+
+export interface JobInputs {
+  prefs: Map<string, Preferences>;
+  earlier: PlannedBefore;
+  pushTargets: PushTargets;
+}
+
+/** What planning reads once per job rather than per recipient and channel, in one D1 round trip. */
+export async function planningInputs(
+  db: Db,
+  tenantId: string,
+  alertId: string,
+  audience: ScopedRecipient[],
+  retried: boolean,
+): Promise<JobInputs> {
+  const userIds = audience.map((r) => r.userId);
+  const chunks = idChunks(userIds);
+  const own = db
+    .select({
+      id: deliveries.id,
+      status: deliveries.status,
+      dueAt: deliveries.dueAt,
+      userId: deliveries.userId,
+      channel: deliveries.channel,
+      step: deliveries.step,
+      target: deliveries.target,
+    })
+    .from(deliveries)
+    .where(inTenant(deliveries, tenantId, eq(deliveries.alertId, alertId), isNull(deliveries.topic)));
+  const decided = db
+    .select({ id: alertDecisions.id })
+    .from(alertDecisions)
+    .where(inTenant(alertDecisions, tenantId, eq(alertDecisions.alertId, alertId)))
+    .limit(1);
+  const [ownRows, decidedRows, ...perChunk] = (await db.batch([
+    own,
+    decided,
+    ...chunks.map((c) => preferencesQuery(db, c)),
+    ...chunks.map((c) => pushTargetsQuery(db, tenantId, c)),
+  ] as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
+  const prefRows = perChunk.slice(0, chunks.length).flat() as Parameters<typeof preferencesFrom>[0];
+  const subRows = perChunk.slice(chunks.length).flat() as Parameters<typeof pushTargetsFrom>[0];
+  const earlierRows = ownRows as EarlierFull[];
+  const repeated = retried || earlierRows.length > 0 || decidedRows!.length > 0;
+  return {
+    prefs: preferencesFrom(prefRows, userIds),
+    earlier: await plannedBefore(db, tenantId, alertId, earlierRows, repeated),
+    pushTargets: pushTargetsFrom(subRows),
+  };
+}
