@@ -12,6 +12,7 @@ import { newId } from "../lib/ids";
 import { AppError } from "../lib/problem";
 import { readMeters, type MeterReading } from "./maintenance-meters";
 import { noSuch } from "./references";
+import { idChunks } from "../lib/id-chunks";
 
 type Coverage = Pick<MaintenancePlan, "vehicleIds" | "vehicleType">;
 
@@ -105,18 +106,18 @@ export async function checkBaselines(db: Db, tenantId: string, items: BaselineIn
   const vehicleIds = [...new Set(items.map((i) => i.vehicleId))];
   const planIds = [...new Set(items.map((i) => i.planId))].filter((id) => !plans.has(id));
   const known = new Map<string, Vehicle>();
-  for (let i = 0; i < vehicleIds.length; i += 90) {
+  for (const chunk of idChunks(vehicleIds)) {
     const rows = await db
       .select()
       .from(vehicles)
-      .where(inTenant(vehicles, tenantId, inArray(vehicles.id, vehicleIds.slice(i, i + 90))));
+      .where(inTenant(vehicles, tenantId, inArray(vehicles.id, chunk)));
     for (const r of rows) known.set(r.id, r);
   }
-  for (let i = 0; i < planIds.length; i += 90) {
+  for (const chunk of idChunks(planIds)) {
     const rows = await db
       .select()
       .from(maintenancePlans)
-      .where(inTenant(maintenancePlans, tenantId, inArray(maintenancePlans.id, planIds.slice(i, i + 90))));
+      .where(inTenant(maintenancePlans, tenantId, inArray(maintenancePlans.id, chunk)));
     for (const r of rows) plans.set(r.id, r);
   }
   const now = Date.now();

@@ -17,6 +17,7 @@ import { computeDue, type DueItem } from "./maintenance";
 import { createPlanWorkOrders } from "./work-orders";
 import { reminderFor } from "../notifications/reminders";
 import type { NotificationJob } from "../domain/notifications";
+import { idChunks } from "../lib/id-chunks";
 
 export interface DueTransition {
   vehicleId: string;
@@ -76,13 +77,12 @@ export async function sweepMaintenance(env: Env, tenantId: string, now = Date.no
       .select({ vehicleId: workOrders.vehicleId, planId: workOrders.planId })
       .from(workOrders)
       .where(inTenant(workOrders, tenantId, isNotNull(workOrders.planId), inArray(workOrders.status, [...ACTIVE_STATUSES])));
-    const keys = due.map(planCycleKey);
     const existing = new Set<string>();
-    for (let i = 0; i < keys.length; i += 90) {
+    for (const keys of idChunks(due.map(planCycleKey))) {
       const rows = await db
         .select({ planCycle: workOrders.planCycle })
         .from(workOrders)
-        .where(and(eq(workOrders.tenantId, tenantId), inArray(workOrders.planCycle, keys.slice(i, i + 90))));
+        .where(and(eq(workOrders.tenantId, tenantId), inArray(workOrders.planCycle, keys)));
       for (const r of rows) if (r.planCycle) existing.add(r.planCycle);
     }
     const needed = pairsNeedingWorkOrders(due, active, existing);

@@ -3,16 +3,16 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { vehicleGroups, vehicles } from "../db/schema";
 import { expandGroupSilence, type ActiveSilence } from "../domain/silence";
+import { idChunks } from "../lib/id-chunks";
 
 /** Group name → the tenant's vehicle ids in it (only for the groups asked about). */
 export async function groupMembers(db: Db, tenantId: string, groups: string[]): Promise<Map<string, string[]>> {
   const members = new Map<string, string[]>();
-  const wanted = [...new Set(groups)];
-  for (let i = 0; i < wanted.length; i += 90) {
+  for (const chunk of idChunks(groups)) {
     const rows = await db
       .select({ group: vehicleGroups.groupName, vehicleId: vehicleGroups.vehicleId })
       .from(vehicleGroups)
-      .where(and(eq(vehicleGroups.tenantId, tenantId), inArray(vehicleGroups.groupName, wanted.slice(i, i + 90))));
+      .where(and(eq(vehicleGroups.tenantId, tenantId), inArray(vehicleGroups.groupName, chunk)));
     for (const r of rows) members.set(r.group, [...(members.get(r.group) ?? []), r.vehicleId]);
   }
   return members;
