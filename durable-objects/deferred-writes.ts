@@ -7,11 +7,18 @@
  *   events run ALERT_WORK_DELAY_MS after the first of them, so a burst of alerts shares one sync
  *   and one queue send, and none of it runs in front of the next request; a critical alert does
  *   not wait for the window (its alarm is due at once, still after the response);
- * - the readings store's buffer and the vehicles' model state are written DEFERRED_WRITE_MS after
- *   the first change, one row per (vehicle, bucket) and per vehicle however many batches changed them.
+ * - the vehicles' model state (health models, risk), set after the response, is journaled
+ *   DEFERRED_WRITE_MS after the first change: one row for every vehicle scored since;
+ * - the readings store's buffer and the vehicles' own state rows are written SETTLE_MS after the
+ *   first change (sooner when the buffer or the journal grows past its bound), one row per
+ *   (vehicle, bucket) and per vehicle however many batches changed them. Every such write is a
+ *   billed row: at one reading per vehicle every 10 s, writing them every few seconds was about
+ *   two rows per event, the largest line of the bill (BENCHMARKS.md, "Cost model").
  *
- * Both are durable before the 202: alert events and their alarm commit with the batch, and the raw
- * batch is what a new instance rebuilds the readings buffer from (readings-store.ts).
+ * All of it is durable before it is written there: alert events and their alarm commit with the
+ * batch, the rule state with the batch's journal row (vehicle-states.ts), and the raw batch is
+ * what a new instance rebuilds the readings buffer from (readings-store.ts).
  */
 export const ALERT_WORK_DELAY_MS = 250;
 export const DEFERRED_WRITE_MS = 5_000;
+export const SETTLE_MS = 10 * 60_000;

@@ -42,10 +42,10 @@ export interface AlarmDeps {
   /** Offline rules: opens the episodes of vehicles whose due time has come (offline-sweep.ts). */
   offline?: (now: number) => Promise<unknown>;
   /**
-   * Writes kept off the request path (deferred-writes.ts): when the next is due, and writing them
-   * all (the readings buffer, the vehicles' model state) in one transaction.
+   * Writes kept off the request path (deferred-writes.ts): when the next is due, and writing those
+   * due by `now` (the readings buffer, the vehicles' journaled and settled state).
    */
-  deferred: { nextDueAt(): number | null; flush(): void };
+  deferred: { nextDueAt(): number | null; flush(now: number): void };
   /** The component forecast a new alert proposes a work order with (model-scoring.ts), null for none. */
   forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>;
 }
@@ -81,7 +81,7 @@ export class HubAlarm {
       await this.#alertWork(now);
     } finally {
       try {
-        this.#flushDeferred();
+        this.#flushDeferred(now);
         await this.#runDueJobs(now);
       } finally {
         await this.arm();
@@ -90,9 +90,9 @@ export class HubAlarm {
   }
 
   /** The deferred writes (deferred-writes.ts); a failure is logged and retried at their next due time (arm keeps it). */
-  #flushDeferred() {
+  #flushDeferred(now: number) {
     try {
-      this.deps.deferred.flush();
+      this.deps.deferred.flush(now);
     } catch (error) {
       log("error", "deferred.flush", this.deps.tenantId() ?? "", error);
     }

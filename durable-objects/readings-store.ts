@@ -2,9 +2,10 @@
  * The per-vehicle downsampled readings store in the tenant object's SQLite (docs/readings-store.md):
  * the source of `GET /api/vehicles/:id/readings` and of anything that needs a vehicle's history
  * beyond the raw window. A batch's readings are aggregated in memory (one delta bucket per
- * (vehicle, bucket) touched) and written on the object's alarm at most DEFERRED_WRITE_MS later,
- * one row per (vehicle, bucket) however many batches touched it: writing per batch cost a row per
- * vehicle-minute per batch, more than everything else the hot path writes. Nothing is lost on
+ * (vehicle, bucket) touched) and written on the object's alarm SETTLE_MS later (sooner past
+ * MAX_PENDING_GROUPS), one row per (vehicle, bucket) however many batches touched it: writing per
+ * batch, or every few seconds, cost a row per vehicle-minute each time, more than everything else
+ * the hot path writes. Reads merge the buffer, so the delay is never visible. Nothing is lost on
  * eviction: every accepted batch is stored raw (`ingested_batches`) before its 202, and a new
  * instance folds the batches past the stored cursor (`readingsThrough`) back into the buffer.
  *
@@ -15,7 +16,7 @@
  * Bounded per vehicle by time: the retention job drops buckets past the tenant's `readingsDays`.
  */
 import type { TelemetryEvent } from "../worker/domain/telemetry";
-import { DEFERRED_WRITE_MS } from "./deferred-writes";
+import { SETTLE_MS } from "./deferred-writes";
 import { addReadings, type Bucket, decodeBucket, emptyBucket, encodeBucket, mergeBucket } from "./readings-codec";
 
 export const MINUTE_MS = 60_000;
@@ -26,6 +27,8 @@ export const MINUTE_TIER_MS = 2 * 24 * 60 * MINUTE_MS;
 const MAX_METRICS = 1024;
 /** Minute buckets folded per retention run (about a day of 20 vehicles); a backlog goes over several runs. */
 const COMPACT_LIMIT = 30_000;
+/** (vehicle, bucket) groups the buffer holds before it is written at once (memory, and the replay after an eviction). */
+const MAX_PENDING_GROUPS = 20_000;
 /** The `meta` key of the newest raw batch (its `ingested_batches` rowid) whose readings are in `reading_buckets`. */
 const CURSOR = "readingsThrough";
 
@@ -91,7 +94,8 @@ export class ReadingsStore {
 
   /** When the buffer must be written (the alarm's time), or null when nothing is buffered. */
   flushDueAt(): number | null {
-    return this.#pendingSince === null ? null : this.#pendingSince + DEFERRED_WRITE_MS;
+    if (this.#pendingSince === null) return null;
+    return this.#pending.size >= MAX_PENDING_GROUPS ? this.#pendingSince : this.#pendingSince + SETTLE_MS;
   }
 
   /**

@@ -79,9 +79,9 @@ export class TenantHubCore extends DurableObject<Env> {
         forecast: (alert) => this.#forecast(alert),
         deferred: {
           nextDueAt: () => minOf(this.#readings.flushDueAt(), this.#states.flushDueAt()),
-          flush: () => {
-            this.#readings.flush();
-            if (this.#states.flushDueAt() !== null) this.ctx.storage.transactionSync(() => this.#states.settle());
+          flush: (now) => {
+            if ((this.#readings.flushDueAt() ?? Infinity) <= now) this.#readings.flush();
+            if ((this.#states.flushDueAt() ?? Infinity) <= now) this.ctx.storage.transactionSync(() => this.#states.writeDue(now));
           },
         },
         live: {

@@ -5,7 +5,7 @@ import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import type { HeldValues } from "./alert-book";
-import { DEFERRED_WRITE_MS } from "./deferred-writes";
+import { DEFERRED_WRITE_MS, SETTLE_MS } from "./deferred-writes";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
 export interface PairRecord extends PairState {
@@ -76,12 +76,15 @@ const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownU
  * All vehicles' state in memory (loaded once). The batch's rule pass makes it durable with the
  * alerts it decided (`flush`): ONE journal row holding the touched vehicles' states, however many
  * vehicles (a row per vehicle per batch was a row per event for a batch of 100 vehicles). The
- * alarm settles the journal into one `vehicle_state` row per vehicle changed since, a few seconds
- * later (`settle`, `flushDueAt`), and a new instance replays the journal over those rows, so an
- * eviction loses nothing the rules decided with. The journal carries only what the rule pass
- * changes (`journaled`: merged readings, rule clocks, driving baselines); the health models' state
- * and risk, set after the response, are written by the settle (they were 40 % of each journal
- * row's bytes, and serialising the journal was the largest single cost of sustained ingest).
+ * journal carries only what the rule pass changes (`journaled`: merged readings, rule clocks,
+ * driving baselines); the health models' state and risk, set after the response, are journaled
+ * by the alarm a few seconds later, one row for every vehicle scored since (`journalModels`: they
+ * were 40 % of each batch row's bytes, and serialising the journal was the largest single cost of
+ * sustained ingest). The alarm settles the journal into one `vehicle_state` row per vehicle
+ * changed since SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS
+ * (`settle`, `flushDueAt`): settling every few seconds wrote a row per vehicle each time, a row
+ * per event at one reading every 10 s. A new instance replays the journal over those rows, so an
+ * eviction loses nothing.
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
@@ -89,7 +92,13 @@ export class VehicleStates {
   /** Vehicles whose newest state is in the journal, not yet in their `vehicle_state` row. */
   readonly #unsettled = new Set<string>();
   /** When the oldest change not yet in `vehicle_state` was made (null: nothing to settle). */
-  #dirtySince: number | null = null;
+  #unsettledSince: number | null = null;
+  /** Vehicles whose health-model state and risk changed since they were last journaled. */
+  readonly #modelsDirty = new Set<string>();
+  /** When the oldest change in neither the journal nor `vehicle_state` was made (`#dirty`, `#modelsDirty`). */
+  #unjournaledSince: number | null = null;
+  /** Characters in the journal: past MAX_JOURNAL_CHARS it is settled at once (replay time after an eviction). */
+  #journalChars = 0;
 
   constructor(private readonly sql: SqlStorage) {
     for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
@@ -97,12 +106,13 @@ export class VehicleStates {
     }
     // Batches since the last settle: their journal rows hold the newest rule-pass state of what they touched.
     for (const row of sql.exec<{ data: string }>("SELECT data FROM vehicle_state_journal ORDER BY id")) {
+      this.#journalChars += row.data.length;
       for (const [vehicleId, part] of Object.entries(JSON.parse(row.data) as Record<string, Partial<VehicleState>>)) {
         this.#vehicles.set(vehicleId, revive({ ...this.#vehicle(vehicleId), ...part }));
         this.#unsettled.add(vehicleId);
       }
     }
-    if (this.#unsettled.size) this.#dirtySince = Date.now();
+    if (this.#unsettled.size) this.#unsettledSince = Date.now();
   }
 
   #vehicle(vehicleId: string): VehicleState {
@@ -147,12 +157,13 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.risk;
   }
 
-  /** After a scoring: the health models' new state and the vehicle's risk, written with the next flush. */
+  /** After a scoring: the health models' new state and the vehicle's risk, journaled by the alarm (`journalModels`). */
   setHealth(vehicleId: string, health: HealthState, risk: StoredRisk) {
     const state = this.#vehicle(vehicleId);
     state.health = health;
     state.risk = risk;
-    this.#touch(vehicleId);
+    this.#modelsDirty.add(vehicleId);
+    this.#unjournaledSince ??= Date.now();
   }
 
   driving(vehicleId: string) {
@@ -185,41 +196,80 @@ export class VehicleStates {
     this.setPair(ruleId, vehicleId, { ...freshPair(), lastTs: pair.lastTs, alertId: pair.alertId });
   }
 
-  /** When the unflushed changes must be written (the alarm's time), or null. */
+  /** When the alarm must journal what no batch did, or settle the journal (`writeDue`), or null. */
   flushDueAt(): number | null {
-    return this.#dirtySince === null ? null : this.#dirtySince + DEFERRED_WRITE_MS;
+    const pending = this.#unjournaledSince === null ? Infinity : this.#unjournaledSince + DEFERRED_WRITE_MS;
+    const due = Math.min(pending, this.#settleDueAt() ?? Infinity);
+    return Number.isFinite(due) ? due : null;
+  }
+
+  #settleDueAt(): number | null {
+    if (this.#unsettledSince === null) return null;
+    return this.#journalChars >= MAX_JOURNAL_CHARS ? this.#unsettledSince : this.#unsettledSince + SETTLE_MS;
+  }
+
+  /** On the alarm, in one transaction: settles the journal when due, else journals what is due (`journalPending`). */
+  writeDue(now: number) {
+    const settle = this.#settleDueAt();
+    if (settle !== null && settle <= now) return this.settle();
+    if (this.#unjournaledSince !== null && this.#unjournaledSince + DEFERRED_WRITE_MS <= now) this.journalPending();
   }
 
   #touch(vehicleId: string) {
     this.#dirty.add(vehicleId);
-    this.#dirtySince ??= Date.now();
+    this.#unjournaledSince ??= Date.now();
   }
 
   /** Makes the changed states durable: one journal row (a few for a very large batch). Call inside the batch's transaction. */
   flush() {
     if (!this.#dirty.size) return;
-    // Each state is serialised once; the row is the JSON object {vehicleId: state, …}.
+    this.#journal(this.#dirty, journaled);
+    this.#dirty.clear();
+    if (!this.#modelsDirty.size) this.#unjournaledSince = null;
+  }
+
+  /**
+   * Journals what changed outside a batch's rule pass: each scored vehicle's health-model state
+   * and risk (one row for all of them), and rule state changed by a resolve or a scoring.
+   */
+  journalPending() {
+    const dirty = this.#dirty;
+    const models = this.#modelsDirty;
+    this.#journal(new Set([...dirty, ...models]), (state, vehicleId) => ({
+      ...(dirty.has(vehicleId) ? journaled(state) : {}),
+      ...(models.has(vehicleId) ? { health: state.health, risk: state.risk } : {}),
+    }));
+    dirty.clear();
+    models.clear();
+    this.#unjournaledSince = null;
+  }
+
+  /** Writes `part` of each vehicle's state as journal rows, {vehicleId: part, …}, each state serialised once. */
+  #journal(vehicleIds: Set<string>, part: (state: VehicleState, vehicleId: string) => Partial<VehicleState>) {
+    if (!vehicleIds.size) return;
     let parts: string[] = [];
     let size = 0;
     const write = () => {
       if (parts.length) this.sql.exec("INSERT INTO vehicle_state_journal (data) VALUES (?)", `{${parts.join(",")}}`);
+      this.#journalChars += size + 2;
       parts = [];
       size = 0;
     };
-    for (const vehicleId of this.#dirty) {
-      const part = `${JSON.stringify(vehicleId)}:${JSON.stringify(journaled(this.#vehicles.get(vehicleId)!))}`;
-      parts.push(part);
-      size += part.length;
+    for (const vehicleId of vehicleIds) {
+      const text = `${JSON.stringify(vehicleId)}:${JSON.stringify(part(this.#vehicles.get(vehicleId)!, vehicleId))}`;
+      parts.push(text);
+      size += text.length + 1;
       if (size >= JOURNAL_CHUNK) write();
+      this.#unsettled.add(vehicleId);
     }
     write();
-    for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
-    this.#dirty.clear();
+    this.#unsettledSince ??= Date.now();
   }
 
   /** Writes every vehicle changed since the last settle to its row and empties the journal (one transaction, on the alarm). */
   settle() {
     for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
+    for (const vehicleId of this.#modelsDirty) this.#unsettled.add(vehicleId);
     for (const vehicleId of this.#unsettled) {
       this.sql.exec(
         "INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?) ON CONFLICT (vehicle_id) DO UPDATE SET data = excluded.data",
@@ -230,7 +280,10 @@ export class VehicleStates {
     this.sql.exec("DELETE FROM vehicle_state_journal");
     this.#unsettled.clear();
     this.#dirty.clear();
-    this.#dirtySince = null;
+    this.#modelsDirty.clear();
+    this.#unjournaledSince = null;
+    this.#unsettledSince = null;
+    this.#journalChars = 0;
   }
 }
 
@@ -239,6 +292,8 @@ const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleSta
 
 /** A journal row is cut at about this many characters (a SQLite value holds at most 2 MB). */
 const JOURNAL_CHUNK = 512 * 1024;
+/** The journal is settled at once past this size: a new instance parses all of it before its first request. */
+const MAX_JOURNAL_CHARS = 16 * 1024 * 1024;
 
 /** A stored state as the engine uses it: JSON has no -Infinity, and states from before merged readings lack their times. */
 function revive(state: VehicleState): VehicleState {

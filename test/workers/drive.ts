@@ -14,6 +14,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, afterEach, beforeAll, onTestFinished, vi } from "vitest";
+import { SETTLE_MS } from "../../durable-objects/deferred-writes";
 import { TenantHub } from "../../worker/hub/tenant-hub";
 import worker from "../../worker/index";
 
@@ -104,11 +105,14 @@ export const heldMessages = (tenantId: string, queue = NOTIFY) =>
  * Delivers held messages to the Worker's queue consumer in the order the queue would, until none
  * is due by `until`. Messages the consumer sends meanwhile (deferred deliveries, retries, dead
  * letters) join in. When `until` is later than now, the clock moves forward to each message's
- * due time while it runs (Date only; timers stay real), and is real again afterwards.
+ * due time while it runs (Date only; timers stay real), and is real again afterwards (unless the
+ * test had frozen it: then it stays frozen at the time it moved to).
  * Returns how many messages were delivered.
  */
 export async function drainQueue({ until = Date.now() }: { until?: number } = {}) {
   let delivered = 0;
+  // A clock the test froze stays frozen (where the queue moved it); only one frozen here is released.
+  const frozenByCaller = vi.isFakeTimers();
   try {
     for (;;) {
       held.sort((a, b) => a.dueAt - b.dueAt);
@@ -126,7 +130,7 @@ export async function drainQueue({ until = Date.now() }: { until?: number } = {}
       delivered += due.length;
     }
   } finally {
-    vi.useRealTimers();
+    if (!frozenByCaller) vi.useRealTimers();
   }
 }
 
@@ -159,6 +163,17 @@ export function freezeClock(at = Date.now()) {
     vi.useRealTimers();
   });
   return at;
+}
+
+/**
+ * The tenant's alarm once every deferred write is due (deferred-writes.ts: SETTLE_MS after the
+ * first change): the readings buffer written and the state journal settled into `vehicle_state`.
+ * The clock moves SETTLE_MS forward, frozen for the rest of the test.
+ */
+export async function runHubAlarmSettled(tenantId: string) {
+  if (!vi.isFakeTimers()) freezeClock();
+  advanceClock(SETTLE_MS);
+  await runHubAlarm(tenantId);
 }
 
 /** Moves a frozen clock forward by `ms`. */

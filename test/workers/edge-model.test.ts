@@ -21,7 +21,8 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
     const { "OLD-1": old } = await addVehicles(tenant, ["OLD-1"]);
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
     expect((await postTelemetry(tenant, { events: [{ vehicleId: "OLD-1", ts: isoAt(0), readings: { speedKph: 30 } }] })).status).toBe(202);
-    await runInDurableObject(hub, (object) => object.alarm()); // settles the state journal into the vehicle's row
+    const { runHubAlarmSettled } = await import("./drive");
+    await runHubAlarmSettled(tenant.id); // settles the state journal into the vehicle's row
     await runInDurableObject(hub, (_object, state) => {
       const sql = state.storage.sql;
       // As the previous version stored it: an engine window, its score and a machine score beside the readings.

@@ -6,8 +6,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { driveTime, heldMessages, runHubAlarm } from "./drive";
-import { addVehicles, call, countRows, createTenant, postTelemetry } from "./helpers";
+import { DEFERRED_WRITE_MS } from "../../durable-objects/deferred-writes";
+import { advanceClock, driveTime, freezeClock, heldMessages, runHubAlarm, runHubAlarmSettled } from "./drive";
+import { addVehicles, call, countRows, createTenant, ORDINARY_READINGS, postTelemetry } from "./helpers";
 
 driveTime();
 
@@ -55,7 +56,7 @@ describe("eviction between the 202 and the deferred work", { timeout: 30_000 }, 
     };
     expect(await read()).toBe(3);
     // ...and writes them on it, each reading once.
-    await runHubAlarm(tenant.id);
+    await runHubAlarmSettled(tenant.id);
     expect(await storedBuckets(tenant.id)).toBeGreaterThan(0);
     await evict(tenant.id);
     expect(await read()).toBe(3);
@@ -78,12 +79,37 @@ describe("eviction before the state journal is settled", { timeout: 30_000 }, ()
     // ...and the second, 15 s later on a new instance, completes it only if that state survived.
     const second = [{ vehicleId: "EV-3", ts: ago(15), readings: { oilPressureKpa: 60 } }];
     expect((await postTelemetry(tenant, { events: second })).status).toBe(202);
-    await runHubAlarm(tenant.id);
+    await runHubAlarmSettled(tenant.id);
     expect(await countRows("alerts", "tenant_id = ? AND type = 'low_oil_pressure'", tenant.id)).toBe(1);
     const settled = await runInDurableObject(hubOf(tenant.id), (_hub, state) => ({
       journal: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n,
       rows: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state").one().n,
     }));
     expect(settled).toEqual({ journal: 0, rows: 1 });
+  });
+});
+
+describe("eviction after the model state is journaled, before the settle", { timeout: 30_000 }, () => {
+  it("the health models' state and the vehicle's risk come back from the journal", async () => {
+    const tenant = await createTenant();
+    const { "EV-4": vehicle } = await addVehicles(tenant, ["EV-4"]);
+    freezeClock();
+    const events = [30, 20, 10].map((s) => ({ vehicleId: "EV-4", ts: ago(s), readings: ORDINARY_READINGS }));
+    expect((await postTelemetry(tenant, { events })).status).toBe(202);
+    const risk = async () => (await call("GET", `/api/vehicles/${vehicle!.id}/risk`, { token: tenant.admin.token })).json();
+    const scored = (await risk()) as { score: number | null };
+    expect(scored.score).not.toBeNull();
+
+    // The alarm a few seconds on journals the scoring (one row); the settle is minutes away.
+    advanceClock(DEFERRED_WRITE_MS);
+    await runHubAlarm(tenant.id);
+    const rows = await runInDurableObject(hubOf(tenant.id), (_hub, state) => ({
+      journal: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n,
+      settled: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state").one().n,
+    }));
+    expect(rows).toEqual({ journal: 2, settled: 0 });
+
+    await evict(tenant.id);
+    expect(await risk()).toEqual(scored);
   });
 });

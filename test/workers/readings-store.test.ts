@@ -9,7 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addVehicles, call, createTenant, login, postTelemetry } from "./helpers";
-import { driveTime, freezeClock, runHubAlarm } from "./drive";
+import { driveTime, freezeClock, runHubAlarm, runHubAlarmSettled } from "./drive";
 
 driveTime();
 
@@ -67,7 +67,7 @@ describe("readings store", { timeout: 60_000 }, () => {
     ];
     expect((await postTelemetry(tenant, { events })).status).toBe(202);
     expect(await bucketRows(tenant.id)).toEqual([]); // buffered: the request writes no bucket
-    await runHubAlarm(tenant.id);
+    await runHubAlarmSettled(tenant.id);
     // 53 events, two vehicles, one minute: two rows.
     expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
 
@@ -90,7 +90,7 @@ describe("readings store", { timeout: 60_000 }, () => {
 
     // A later batch into the same minute merges into the same row.
     await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(55_000), readings: { engineTempC: 80 } }] });
-    await runHubAlarm(tenant.id);
+    await runHubAlarmSettled(tenant.id);
     expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
     const merged = (await readings(tenant.admin.token, one!.id, 1)).points[0]!;
     expect(merged).toMatchObject({ min: { engineTempC: 80 }, last: { engineTempC: 80 }, count: { engineTempC: 4 } });
@@ -108,7 +108,7 @@ describe("readings store", { timeout: 60_000 }, () => {
     }));
     for (let i = 0; i < events.length; i += 1000)
       expect((await postTelemetry(tenant, { events: events.slice(i, i + 1000) })).status).toBe(202);
-    await runHubAlarm(tenant.id);
+    await runHubAlarmSettled(tenant.id);
     // Older than two days went straight into 5-minute buckets; the last two days are minutes.
     const rows = await bucketRows(tenant.id);
     expect(rows.map((r) => r.span)).toEqual([MIN, 5 * MIN]);
