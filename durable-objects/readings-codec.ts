@@ -98,3 +98,40 @@ export function mergeBucket(into: Bucket, from: Bucket) {
 
 /** A float32 read back as the short decimal it stood for (13.9, not 13.899999618530273). */
 export const tidy = (value: number) => Number(value.toPrecision(7));
+
+/**
+ * A page: a vehicle's minute buckets of one PAGE_MINUTES-minute window (an hour) in one row, so a flush
+ * writes a row per vehicle and page, not per vehicle-minute (every row written is billed).
+ * Layout: per minute present, u8 minute index in the page, u16 length, then that minute's bucket.
+ */
+export const PAGE_MINUTES = 60;
+const MINUTE = 60_000;
+
+/** The page's minute buckets by minute start (epoch ms), oldest first. */
+export function encodePage(minutes: Map<number, Bucket>, pageStart: number): ArrayBuffer {
+  const parts = [...minutes]
+    .sort((a, b) => a[0] - b[0])
+    .map(([start, bucket]) => ({ index: (start - pageStart) / MINUTE, data: new Uint8Array(encodeBucket(bucket, start)) }));
+  const out = new Uint8Array(parts.reduce((n, p) => n + 3 + p.data.byteLength, 0));
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const { index, data } of parts) {
+    view.setUint8(at, index);
+    view.setUint16(at + 1, data.byteLength);
+    out.set(data, at + 3);
+    at += 3 + data.byteLength;
+  }
+  return out.buffer;
+}
+
+export function decodePage(data: ArrayBuffer, pageStart: number): Map<number, Bucket> {
+  const view = new DataView(data);
+  const minutes = new Map<number, Bucket>();
+  for (let at = 0; at + 3 <= data.byteLength; ) {
+    const start = pageStart + view.getUint8(at) * MINUTE;
+    const length = view.getUint16(at + 1);
+    minutes.set(start, decodeBucket(data.slice(at + 3, at + 3 + length), start));
+    at += 3 + length;
+  }
+  return minutes;
+}

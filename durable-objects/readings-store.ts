@@ -17,10 +17,22 @@
  */
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { SETTLE_MS } from "./deferred-writes";
-import { addReadings, type Bucket, decodeBucket, emptyBucket, encodeBucket, mergeBucket } from "./readings-codec";
+import {
+  addReadings,
+  type Bucket,
+  decodeBucket,
+  decodePage,
+  emptyBucket,
+  encodeBucket,
+  encodePage,
+  mergeBucket,
+  PAGE_MINUTES,
+} from "./readings-codec";
 
 export const MINUTE_MS = 60_000;
 export const COARSE_MS = 5 * MINUTE_MS;
+/** The `span` of a page row: a vehicle's minute buckets of PAGE_MINUTES minutes (readings-codec.ts). */
+export const PAGE_MS = PAGE_MINUTES * MINUTE_MS;
 /** How long 1-minute buckets are kept before they are folded into 5-minute ones. */
 export const MINUTE_TIER_MS = 2 * 24 * 60 * MINUTE_MS;
 /** Metric names are interned as u16 ids; a tenant sending more distinct names than this has the rest not downsampled. */
@@ -109,12 +121,22 @@ export class ReadingsStore {
         for (const [id, vehicleId] of this.#newSeries)
           this.sql.exec("INSERT INTO reading_series (id, vehicle_id) VALUES (?, ?)", id, vehicleId);
         for (const [id, name] of this.#newMetrics) this.sql.exec("INSERT INTO reading_metrics (id, name) VALUES (?, ?)", id, name);
+        const pages = new Map<string, { series: number; start: number; minutes: Map<number, Bucket> }>();
         for (const { vehicleId, span, start, bucket } of this.#pending.values()) {
           const series = this.#series.get(vehicleId)!;
+          if (span === MINUTE_MS) {
+            const pageStart = Math.floor(start / PAGE_MS) * PAGE_MS;
+            const key = `${series}|${pageStart}`;
+            let page = pages.get(key);
+            if (!page) pages.set(key, (page = { series, start: pageStart, minutes: new Map() }));
+            page.minutes.set(start, bucket);
+            continue;
+          }
           const stored = this.#read(series, span, start);
           if (stored) mergeBucket(stored, bucket);
           this.#write(series, span, start, stored ?? bucket);
         }
+        for (const { series, start, minutes } of pages.values()) this.#mergeIntoPage(series, start, minutes);
         this.#saveCursor(this.#through);
         return this.#pending.size;
       });
@@ -143,33 +165,34 @@ export class ReadingsStore {
     }
   }
 
-  /** The vehicle's buckets with `from <= start < to`, oldest first (both resolutions interleaved by time). */
+  /**
+   * The vehicle's buckets with `from <= start < to`, oldest first (both resolutions interleaved by
+   * time; a page's minutes as minute buckets), with the buffered deltas merged in (a read never
+   * waits for the flush).
+   */
   buckets(vehicleId: string, from: number, to: number): BucketRow[] {
     const series = this.#series.get(vehicleId);
-    if (series === undefined) return [];
-    const rows = this.sql
-      .exec<{ span: number; start: number; data: ArrayBuffer }>(
+    const byKey = new Map<string, BucketRow>();
+    const add = (span: number, start: number, bucket: Bucket) => {
+      if (start < from || start >= to) return;
+      const row = byKey.get(`${span}|${start}`);
+      if (row) mergeBucket(row.bucket, bucket);
+      else byKey.set(`${span}|${start}`, { start, span, bucket: mergeInto(emptyBucket(), bucket) });
+    };
+    if (series !== undefined) {
+      const rows = this.sql.exec<{ span: number; start: number; data: ArrayBuffer }>(
         `SELECT span, start, data FROM reading_buckets
-          WHERE series = ? AND span IN (${MINUTE_MS}, ${COARSE_MS}) AND start >= ? AND start < ? ORDER BY start`,
+          WHERE series = ? AND span IN (${MINUTE_MS}, ${COARSE_MS}, ${PAGE_MS}) AND start > ? AND start < ? ORDER BY start`,
         series,
-        from,
+        from - PAGE_MS,
         to,
-      )
-      .toArray()
-      .map((r) => ({ start: r.start, span: r.span, bucket: decodeBucket(r.data, r.start) }));
-    return this.#withPending(vehicleId, rows, from, to);
-  }
-
-  /** Stored rows with the buffered deltas merged in (a read never waits for the flush). */
-  #withPending(vehicleId: string, rows: BucketRow[], from: number, to: number): BucketRow[] {
-    const buffered = [...this.#pending.values()].filter((p) => p.vehicleId === vehicleId && p.start >= from && p.start < to);
-    if (!buffered.length) return rows;
-    const byKey = new Map(rows.map((r) => [`${r.span}|${r.start}`, r]));
-    for (const p of buffered) {
-      const row = byKey.get(`${p.span}|${p.start}`);
-      if (row) mergeBucket(row.bucket, p.bucket);
-      else byKey.set(`${p.span}|${p.start}`, { start: p.start, span: p.span, bucket: mergeInto(emptyBucket(), p.bucket) });
+      );
+      for (const row of rows) {
+        if (row.span !== PAGE_MS) add(row.span, row.start, decodeBucket(row.data, row.start));
+        else for (const [start, bucket] of decodePage(row.data, row.start)) add(MINUTE_MS, start, bucket);
+      }
     }
+    for (const p of this.#pending.values()) if (p.vehicleId === vehicleId) add(p.span, p.start, p.bucket);
     return [...byKey.values()].sort((a, b) => a.start - b.start || b.span - a.span);
   }
 
@@ -177,7 +200,10 @@ export class ReadingsStore {
     return this.#names.get(id);
   }
 
-  /** Folds 1-minute buckets older than the minute tier into 5-minute ones; returns how many minute buckets went. */
+  /**
+   * Folds 1-minute buckets older than the minute tier (pages wholly older, and minute rows stored
+   * before pages) into 5-minute ones; returns how many minute buckets went.
+   */
   compact(now: number): number {
     this.flush();
     const boundary = Math.floor((now - MINUTE_TIER_MS) / COARSE_MS) * COARSE_MS;
@@ -185,25 +211,31 @@ export class ReadingsStore {
     for (const series of this.#series.values()) {
       if (folded >= COMPACT_LIMIT) break;
       const rows = this.sql
-        .exec<{ start: number; data: ArrayBuffer }>(
-          `SELECT start, data FROM reading_buckets WHERE series = ? AND span = ${MINUTE_MS} AND start < ? ORDER BY start LIMIT ?`,
+        .exec<{ span: number; start: number; data: ArrayBuffer }>(
+          `SELECT span, start, data FROM reading_buckets
+            WHERE series = ? AND ((span = ${MINUTE_MS} AND start < ?) OR (span = ${PAGE_MS} AND start <= ?)) ORDER BY start LIMIT ?`,
           series,
           boundary,
+          boundary - PAGE_MS,
           COMPACT_LIMIT - folded,
         )
         .toArray();
       if (!rows.length) continue;
       const coarse = new Map<number, Bucket>();
-      for (const row of rows) {
-        const start = Math.floor(row.start / COARSE_MS) * COARSE_MS;
+      const fold = (minuteStart: number, bucket: Bucket) => {
+        const start = Math.floor(minuteStart / COARSE_MS) * COARSE_MS;
         const into = coarse.get(start) ?? this.#read(series, COARSE_MS, start) ?? emptyBucket();
-        mergeBucket(into, decodeBucket(row.data, row.start));
+        mergeBucket(into, bucket);
         coarse.set(start, into);
+        folded++;
+      };
+      for (const row of rows) {
+        if (row.span === MINUTE_MS) fold(row.start, decodeBucket(row.data, row.start));
+        else for (const [start, bucket] of decodePage(row.data, row.start)) fold(start, bucket);
       }
       for (const [start, bucket] of coarse) this.#write(series, COARSE_MS, start, bucket);
       const last = rows.at(-1)!.start;
-      this.sql.exec(`DELETE FROM reading_buckets WHERE series = ? AND span = ${MINUTE_MS} AND start <= ?`, series, last);
-      folded += rows.length;
+      this.sql.exec(`DELETE FROM reading_buckets WHERE series = ? AND span IN (${MINUTE_MS}, ${PAGE_MS}) AND start <= ?`, series, last);
     }
     return folded;
   }
@@ -214,9 +246,11 @@ export class ReadingsStore {
     let dropped = 0;
     for (const series of this.#series.values()) {
       dropped += this.sql.exec(
-        `DELETE FROM reading_buckets WHERE series = ? AND span IN (${MINUTE_MS}, ${COARSE_MS}) AND start < ?`,
+        `DELETE FROM reading_buckets
+          WHERE series = ? AND ((span IN (${MINUTE_MS}, ${COARSE_MS}) AND start < ?) OR (span = ${PAGE_MS} AND start <= ?))`,
         series,
         before,
+        before - PAGE_MS,
       ).rowsWritten;
     }
     return dropped;
@@ -227,6 +261,26 @@ export class ReadingsStore {
       .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_buckets WHERE series = ? AND span = ? AND start = ?", series, span, start)
       .toArray()[0];
     return row ? decodeBucket(row.data, start) : null;
+  }
+
+  /** Merges minute deltas into their page row: one read and one write per (vehicle, page). */
+  #mergeIntoPage(series: number, start: number, deltas: Map<number, Bucket>) {
+    const row = this.sql
+      .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_buckets WHERE series = ? AND span = ? AND start = ?", series, PAGE_MS, start)
+      .toArray()[0];
+    const minutes = row ? decodePage(row.data, start) : new Map<number, Bucket>();
+    for (const [minute, delta] of deltas) {
+      const stored = minutes.get(minute);
+      if (stored) mergeBucket(stored, delta);
+      else minutes.set(minute, delta);
+    }
+    this.sql.exec(
+      "INSERT OR REPLACE INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
+      series,
+      PAGE_MS,
+      start,
+      encodePage(minutes, start),
+    );
   }
 
   #write(series: number, span: number, start: number, bucket: Bucket) {

@@ -1,7 +1,7 @@
 /**
  * The downsampled per-vehicle readings store behind GET /api/vehicles/:id/readings: minute
- * buckets with mean/min/max/last, one row per (vehicle, minute) written on the alarm after the
- * batches that touched it (buffered until then, served from the buffer meanwhile), a week answered
+ * buckets with mean/min/max/last, one row per vehicle and hour (a page of minute buckets)
+ * written on the alarm after the batches that touched it (buffered until then, served from the buffer meanwhile), a week answered
  * in at most 500 points, folding into 5-minute buckets after two days, and pruning by the
  * tenant's `readingsDays`.
  */
@@ -9,12 +9,21 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addVehicles, call, createTenant, login, postTelemetry } from "./helpers";
+import { addReadings, emptyBucket, encodeBucket } from "../../durable-objects/readings-codec";
 import { driveTime, freezeClock, runHubAlarm, runHubAlarmSettled } from "./drive";
 
 driveTime();
 
 const MIN = 60_000;
+/** A page row: one vehicle's minute buckets of an hour (readings-codec.ts). */
+const PAGE = 60 * MIN;
 const DAY = 86_400_000;
+
+/** A minute about ten minutes before `now` whose next minute is in the same page. */
+function minuteBefore(now: number) {
+  const minute = Math.floor(now / MIN) * MIN - 10 * MIN;
+  return (minute + MIN) % PAGE === 0 ? minute - MIN : minute;
+}
 const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
 
 interface Point {
@@ -56,7 +65,7 @@ describe("readings store", { timeout: 60_000 }, () => {
   it("one minute bucket per vehicle and minute a batch touches, with mean, min, max, last and count", async () => {
     const tenant = await createTenant();
     const { "B-1": one, "B-2": two } = await addVehicles(tenant, ["B-1", "B-2"]);
-    const minute = Math.floor(freezeClock() / MIN) * MIN - 10 * MIN;
+    const minute = minuteBefore(freezeClock());
     const at = (offset: number) => new Date(minute + offset).toISOString();
     // Out of order within the minute: `last` follows event time, not arrival.
     const events = [
@@ -69,7 +78,7 @@ describe("readings store", { timeout: 60_000 }, () => {
     expect(await bucketRows(tenant.id)).toEqual([]); // buffered: the request writes no bucket
     await runHubAlarmSettled(tenant.id);
     // 53 events, two vehicles, one minute: two rows.
-    expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
+    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 2 }]);
 
     const series = await readings(tenant.admin.token, one!.id, 1);
     expect(series.resolutionSeconds).toBe(60);
@@ -91,9 +100,52 @@ describe("readings store", { timeout: 60_000 }, () => {
     // A later batch into the same minute merges into the same row.
     await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(55_000), readings: { engineTempC: 80 } }] });
     await runHubAlarmSettled(tenant.id);
-    expect(await bucketRows(tenant.id)).toEqual([{ span: MIN, n: 2 }]);
+    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 2 }]);
     const merged = (await readings(tenant.admin.token, one!.id, 1)).points[0]!;
     expect(merged).toMatchObject({ min: { engineTempC: 80 }, last: { engineTempC: 80 }, count: { engineTempC: 4 } });
+
+    // The next minute, in the same hour: the same page row, a point of its own.
+    await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(MIN + 5_000), readings: { engineTempC: 70 } }] });
+    await runHubAlarmSettled(tenant.id);
+    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 2 }]);
+    const points = (await readings(tenant.admin.token, one!.id, 1)).points.map((p) => [p.ts, p.count.engineTempC, p.last.engineTempC]);
+    expect(points).toEqual([
+      [new Date(minute).toISOString(), 4, 80],
+      [new Date(minute + MIN).toISOString(), 1, 70],
+    ]);
+  });
+
+  it("reads and folds minute rows stored before pages beside the pages", async () => {
+    const tenant = await createTenant();
+    const { "L-1": vehicle } = await addVehicles(tenant, ["L-1"]);
+    const minute = minuteBefore(freezeClock());
+    const event = { vehicleId: "L-1", ts: new Date(minute).toISOString(), readings: { fuelPct: 50 } };
+    expect((await postTelemetry(tenant, { events: [event] })).status).toBe(202);
+    await runHubAlarmSettled(tenant.id);
+    // As the store wrote it before pages: one row for one minute, here the minute after.
+    await runInDurableObject(hubOf(tenant.id), (_hub, state) => {
+      const sql = state.storage.sql;
+      const series = sql.exec<{ id: number }>("SELECT id FROM reading_series WHERE vehicle_id = ?", vehicle!.id).one().id;
+      const bucket = emptyBucket();
+      addReadings(bucket, minute + MIN, [[sql.exec<{ id: number }>("SELECT id FROM reading_metrics WHERE name = 'fuelPct'").one().id, 40]]);
+      sql.exec(
+        "INSERT INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
+        series,
+        MIN,
+        minute + MIN,
+        encodeBucket(bucket, minute + MIN),
+      );
+    });
+    const points = (await readings(tenant.admin.token, vehicle!.id, 1)).points.map((p) => [p.ts, p.last.fuelPct]);
+    expect(points).toEqual([
+      [new Date(minute).toISOString(), 50],
+      [new Date(minute + MIN).toISOString(), 40],
+    ]);
+    // Three days on, the retention job folds both into 5-minute buckets.
+    freezeClock(minute + 3 * DAY);
+    await runRetention(tenant.id);
+    const fiveMinutes = new Set([minute, minute + MIN].map((t) => Math.floor(t / (5 * MIN)))).size;
+    expect(await bucketRows(tenant.id)).toEqual([{ span: 5 * MIN, n: fiveMinutes }]);
   });
 
   it("a week of data answers in at most 500 points, folds into 5-minute buckets after two days, and is pruned by readingsDays", async () => {
@@ -109,10 +161,13 @@ describe("readings store", { timeout: 60_000 }, () => {
     for (let i = 0; i < events.length; i += 1000)
       expect((await postTelemetry(tenant, { events: events.slice(i, i + 1000) })).status).toBe(202);
     await runHubAlarmSettled(tenant.id);
-    // Older than two days went straight into 5-minute buckets; the last two days are minutes.
+    // Older than two days went straight into 5-minute buckets; the last two days are minutes, an hour's to a row.
     const rows = await bucketRows(tenant.id);
-    expect(rows.map((r) => r.span)).toEqual([MIN, 5 * MIN]);
-    expect(rows[0]!.n + rows[1]!.n).toBe(events.length);
+    const recent = events.filter((e) => Date.parse(e.ts) >= now - 2 * DAY);
+    expect(rows).toEqual([
+      { span: 5 * MIN, n: events.length - recent.length },
+      { span: PAGE, n: new Set(recent.map((e) => Math.floor(Date.parse(e.ts) / PAGE))).size },
+    ]);
 
     const week = await readings(tenant.admin.token, vehicle!.id, 168);
     expect(week.resolutionSeconds).toBe(21 * 60);
@@ -128,7 +183,7 @@ describe("readings store", { timeout: 60_000 }, () => {
     freezeClock(now + 3 * DAY);
     await runRetention(tenant.id);
     const after = await bucketRows(tenant.id);
-    expect(after.find((r) => r.span === MIN)).toBeUndefined();
+    expect(after.find((r) => r.span === PAGE || r.span === MIN)).toBeUndefined();
     const { token } = await login(tenant.slug, tenant.admin.email, tenant.admin.password); // the first token expired meanwhile
     const later = await readings(token, vehicle!.id, 168);
     // The window moved three days: every reading whose (now 5-minute) bucket starts inside it is there.
