@@ -100,38 +100,39 @@ export function mergeBucket(into: Bucket, from: Bucket) {
 export const tidy = (value: number) => Number(value.toPrecision(7));
 
 /**
- * A page: a vehicle's minute buckets of one PAGE_MINUTES-minute window (an hour) in one row, so a flush
- * writes a row per vehicle and page, not per vehicle-minute (every row written is billed).
- * Layout: per minute present, u8 minute index in the page, u16 length, then that minute's bucket.
+ * A page: one vehicle's buckets of one window (an hour of minute buckets, a day of 5-minute ones:
+ * readings-store.ts) in one row, so a flush or a compaction writes a row per vehicle and page, not
+ * per bucket (every row written, and every row deleted, is billed).
+ * Layout: per bucket present, u16 index ((bucket start − page start) / unit), u16 length, then the bucket.
  */
-export const PAGE_MINUTES = 60;
-const MINUTE = 60_000;
+const ENTRY = 4;
 
-/** The page's minute buckets by minute start (epoch ms), oldest first. */
-export function encodePage(minutes: Map<number, Bucket>, pageStart: number): ArrayBuffer {
-  const parts = [...minutes]
+/** `buckets` by bucket start (epoch ms); `unit` is the buckets' width. */
+export function encodePage(buckets: Map<number, Bucket>, pageStart: number, unit: number): ArrayBuffer {
+  const parts = [...buckets]
     .sort((a, b) => a[0] - b[0])
-    .map(([start, bucket]) => ({ index: (start - pageStart) / MINUTE, data: new Uint8Array(encodeBucket(bucket, start)) }));
-  const out = new Uint8Array(parts.reduce((n, p) => n + 3 + p.data.byteLength, 0));
+    .map(([start, bucket]) => ({ index: (start - pageStart) / unit, data: new Uint8Array(encodeBucket(bucket, start)) }));
+  const out = new Uint8Array(parts.reduce((n, p) => n + ENTRY + p.data.byteLength, 0));
   const view = new DataView(out.buffer);
   let at = 0;
   for (const { index, data } of parts) {
-    view.setUint8(at, index);
-    view.setUint16(at + 1, data.byteLength);
-    out.set(data, at + 3);
-    at += 3 + data.byteLength;
+    view.setUint16(at, index);
+    view.setUint16(at + 2, data.byteLength);
+    out.set(data, at + ENTRY);
+    at += ENTRY + data.byteLength;
   }
   return out.buffer;
 }
 
-export function decodePage(data: ArrayBuffer, pageStart: number): Map<number, Bucket> {
+/** The page's buckets by bucket start, oldest first. */
+export function decodePage(data: ArrayBuffer, pageStart: number, unit: number): Map<number, Bucket> {
   const view = new DataView(data);
-  const minutes = new Map<number, Bucket>();
-  for (let at = 0; at + 3 <= data.byteLength; ) {
-    const start = pageStart + view.getUint8(at) * MINUTE;
-    const length = view.getUint16(at + 1);
-    minutes.set(start, decodeBucket(data.slice(at + 3, at + 3 + length), start));
-    at += 3 + length;
+  const buckets = new Map<number, Bucket>();
+  for (let at = 0; at + ENTRY <= data.byteLength; ) {
+    const start = pageStart + view.getUint16(at) * unit;
+    const length = view.getUint16(at + 2);
+    buckets.set(start, decodeBucket(data.slice(at + ENTRY, at + ENTRY + length), start));
+    at += ENTRY + length;
   }
-  return minutes;
+  return buckets;
 }

@@ -3,36 +3,41 @@
  * the source of `GET /api/vehicles/:id/readings` and of anything that needs a vehicle's history
  * beyond the raw window. A batch's readings are aggregated in memory (one delta bucket per
  * (vehicle, bucket) touched) and written on the object's alarm SETTLE_MS later (sooner past
- * MAX_PENDING_GROUPS), one row per (vehicle, bucket) however many batches touched it: writing per
- * batch, or every few seconds, cost a row per vehicle-minute each time, more than everything else
- * the hot path writes. Reads merge the buffer, so the delay is never visible. Nothing is lost on
+ * MAX_PENDING_GROUPS), into one row per vehicle and page however many batches touched it: writing
+ * per batch, or every few seconds, or a row per bucket, cost more rows than everything else the hot
+ * path writes. Reads merge the buffer, so the delay is never visible. Nothing is lost on
  * eviction: every accepted batch is stored raw (`ingested_batches`) before its 202, and a new
  * instance folds the batches past the stored cursor (`readingsThrough`) back into the buffer.
  *
- * Two resolutions, so a vehicle-day stays small and a week reads a few thousand rows:
- * - 1-minute buckets for the last MINUTE_TIER_MS;
- * - 5-minute buckets after that: the hourly retention job folds older minute buckets into them,
- *   and a late event older than the minute tier goes straight into one.
- * Bounded per vehicle by time: the retention job drops buckets past the tenant's `readingsDays`.
+ * Two resolutions, so a vehicle-day stays small and a week reads a few dozen rows:
+ * - 1-minute buckets for the last MINUTE_TIER_MS, an hour of them to a row (MINUTE_PAGE_MS);
+ * - 5-minute buckets after that, a day of them to a row (COARSE_PAGE_MS): the hourly retention job
+ *   folds older minute pages into them, and a late event older than the minute tier goes straight
+ *   into one.
+ * Rows of a single bucket (`span` MINUTE_MS or COARSE_MS), written before pages, are still read,
+ * folded and pruned. Bounded per vehicle by time: the retention job drops pages wholly past the
+ * tenant's `readingsDays`.
  */
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { SETTLE_MS } from "./deferred-writes";
-import {
-  addReadings,
-  type Bucket,
-  decodeBucket,
-  decodePage,
-  emptyBucket,
-  encodeBucket,
-  encodePage,
-  mergeBucket,
-  PAGE_MINUTES,
-} from "./readings-codec";
+import { addReadings, type Bucket, decodeBucket, decodePage, emptyBucket, encodePage, mergeBucket } from "./readings-codec";
 
 export const MINUTE_MS = 60_000;
 export const COARSE_MS = 5 * MINUTE_MS;
-/** The `span` of a page row: a vehicle's minute buckets of PAGE_MINUTES minutes (readings-codec.ts). */
-export const PAGE_MS = PAGE_MINUTES * MINUTE_MS;
+/** The `span` of a page row of minute buckets: a vehicle's hour (readings-codec.ts). */
+export const MINUTE_PAGE_MS = 60 * MINUTE_MS;
+/** The `span` of a page row of 5-minute buckets: a vehicle's day. */
+export const COARSE_PAGE_MS = 24 * 60 * MINUTE_MS;
+/** The page each bucket width is stored in, and back. */
+const PAGE_OF = new Map([
+  [MINUTE_MS, MINUTE_PAGE_MS],
+  [COARSE_MS, COARSE_PAGE_MS],
+]);
+const UNIT_OF = new Map([
+  [MINUTE_PAGE_MS, MINUTE_MS],
+  [COARSE_PAGE_MS, COARSE_MS],
+]);
+const pageStartOf = (start: number, page: number) => Math.floor(start / page) * page;
 /** How long 1-minute buckets are kept before they are folded into 5-minute ones. */
 export const MINUTE_TIER_MS = 2 * 24 * 60 * MINUTE_MS;
 /** Metric names are interned as u16 ids; a tenant sending more distinct names than this has the rest not downsampled. */
@@ -121,22 +126,10 @@ export class ReadingsStore {
         for (const [id, vehicleId] of this.#newSeries)
           this.sql.exec("INSERT INTO reading_series (id, vehicle_id) VALUES (?, ?)", id, vehicleId);
         for (const [id, name] of this.#newMetrics) this.sql.exec("INSERT INTO reading_metrics (id, name) VALUES (?, ?)", id, name);
-        const pages = new Map<string, { series: number; start: number; minutes: Map<number, Bucket> }>();
-        for (const { vehicleId, span, start, bucket } of this.#pending.values()) {
-          const series = this.#series.get(vehicleId)!;
-          if (span === MINUTE_MS) {
-            const pageStart = Math.floor(start / PAGE_MS) * PAGE_MS;
-            const key = `${series}|${pageStart}`;
-            let page = pages.get(key);
-            if (!page) pages.set(key, (page = { series, start: pageStart, minutes: new Map() }));
-            page.minutes.set(start, bucket);
-            continue;
-          }
-          const stored = this.#read(series, span, start);
-          if (stored) mergeBucket(stored, bucket);
-          this.#write(series, span, start, stored ?? bucket);
-        }
-        for (const { series, start, minutes } of pages.values()) this.#mergeIntoPage(series, start, minutes);
+        const pages = new Pages();
+        for (const { vehicleId, span, start, bucket } of this.#pending.values())
+          pages.add(this.#series.get(vehicleId)!, span, start, bucket);
+        this.#mergeIntoPages(pages);
         this.#saveCursor(this.#through);
         return this.#pending.size;
       });
@@ -167,8 +160,8 @@ export class ReadingsStore {
 
   /**
    * The vehicle's buckets with `from <= start < to`, oldest first (both resolutions interleaved by
-   * time; a page's minutes as minute buckets), with the buffered deltas merged in (a read never
-   * waits for the flush).
+   * time; a page's buckets one by one), with the buffered deltas merged in (a read never waits for
+   * the flush). One indexed range read per kind of row.
    */
   buckets(vehicleId: string, from: number, to: number): BucketRow[] {
     const series = this.#series.get(vehicleId);
@@ -180,16 +173,19 @@ export class ReadingsStore {
       else byKey.set(`${span}|${start}`, { start, span, bucket: mergeInto(emptyBucket(), bucket) });
     };
     if (series !== undefined) {
-      const rows = this.sql.exec<{ span: number; start: number; data: ArrayBuffer }>(
-        `SELECT span, start, data FROM reading_buckets
-          WHERE series = ? AND span IN (${MINUTE_MS}, ${COARSE_MS}, ${PAGE_MS}) AND start > ? AND start < ? ORDER BY start`,
-        series,
-        from - PAGE_MS,
-        to,
-      );
-      for (const row of rows) {
-        if (row.span !== PAGE_MS) add(row.span, row.start, decodeBucket(row.data, row.start));
-        else for (const [start, bucket] of decodePage(row.data, row.start)) add(MINUTE_MS, start, bucket);
+      for (const span of [MINUTE_MS, COARSE_MS, MINUTE_PAGE_MS, COARSE_PAGE_MS]) {
+        const unit = UNIT_OF.get(span);
+        const rows = this.sql.exec<{ start: number; data: ArrayBuffer }>(
+          "SELECT start, data FROM reading_buckets WHERE series = ? AND span = ? AND start > ? AND start < ?",
+          series,
+          span,
+          from - (unit ? span : 1),
+          to,
+        );
+        for (const row of rows) {
+          if (!unit) add(span, row.start, decodeBucket(row.data, row.start));
+          else for (const [start, bucket] of decodePage(row.data, row.start, unit)) add(unit, start, bucket);
+        }
       }
     }
     for (const p of this.#pending.values()) if (p.vehicleId === vehicleId) add(p.span, p.start, p.bucket);
@@ -202,7 +198,7 @@ export class ReadingsStore {
 
   /**
    * Folds 1-minute buckets older than the minute tier (pages wholly older, and minute rows stored
-   * before pages) into 5-minute ones; returns how many minute buckets went.
+   * before pages) into the 5-minute buckets of day pages; returns how many minute buckets went.
    */
   compact(now: number): number {
     this.flush();
@@ -213,29 +209,31 @@ export class ReadingsStore {
       const rows = this.sql
         .exec<{ span: number; start: number; data: ArrayBuffer }>(
           `SELECT span, start, data FROM reading_buckets
-            WHERE series = ? AND ((span = ${MINUTE_MS} AND start < ?) OR (span = ${PAGE_MS} AND start <= ?)) ORDER BY start LIMIT ?`,
+            WHERE series = ? AND ((span = ${MINUTE_MS} AND start < ?) OR (span = ${MINUTE_PAGE_MS} AND start <= ?)) ORDER BY start LIMIT ?`,
           series,
           boundary,
-          boundary - PAGE_MS,
+          boundary - MINUTE_PAGE_MS,
           COMPACT_LIMIT - folded,
         )
         .toArray();
       if (!rows.length) continue;
-      const coarse = new Map<number, Bucket>();
+      const coarse = new Pages();
       const fold = (minuteStart: number, bucket: Bucket) => {
-        const start = Math.floor(minuteStart / COARSE_MS) * COARSE_MS;
-        const into = coarse.get(start) ?? this.#read(series, COARSE_MS, start) ?? emptyBucket();
-        mergeBucket(into, bucket);
-        coarse.set(start, into);
+        coarse.add(series, COARSE_MS, Math.floor(minuteStart / COARSE_MS) * COARSE_MS, bucket);
         folded++;
       };
       for (const row of rows) {
         if (row.span === MINUTE_MS) fold(row.start, decodeBucket(row.data, row.start));
-        else for (const [start, bucket] of decodePage(row.data, row.start)) fold(start, bucket);
+        else for (const [start, bucket] of decodePage(row.data, row.start, MINUTE_MS)) fold(start, bucket);
       }
-      for (const [start, bucket] of coarse) this.#write(series, COARSE_MS, start, bucket);
-      const last = rows.at(-1)!.start;
-      this.sql.exec(`DELETE FROM reading_buckets WHERE series = ? AND span IN (${MINUTE_MS}, ${PAGE_MS}) AND start <= ?`, series, last);
+      this.#mergeIntoPages(coarse);
+      // Exactly what was folded: each kind up to its own last row (a page not yet wholly old may
+      // start before the last old single-minute row).
+      for (const span of [MINUTE_MS, MINUTE_PAGE_MS]) {
+        const last = rows.findLast((row) => row.span === span)?.start;
+        if (last !== undefined)
+          this.sql.exec("DELETE FROM reading_buckets WHERE series = ? AND span = ? AND start <= ?", series, span, last);
+      }
     }
     return folded;
   }
@@ -246,51 +244,38 @@ export class ReadingsStore {
     let dropped = 0;
     for (const series of this.#series.values()) {
       dropped += this.sql.exec(
-        `DELETE FROM reading_buckets
-          WHERE series = ? AND ((span IN (${MINUTE_MS}, ${COARSE_MS}) AND start < ?) OR (span = ${PAGE_MS} AND start <= ?))`,
+        `DELETE FROM reading_buckets WHERE series = ? AND ((span IN (${MINUTE_MS}, ${COARSE_MS}) AND start < ?)
+          OR (span = ${MINUTE_PAGE_MS} AND start <= ?) OR (span = ${COARSE_PAGE_MS} AND start <= ?))`,
         series,
         before,
-        before - PAGE_MS,
+        before - MINUTE_PAGE_MS,
+        before - COARSE_PAGE_MS,
       ).rowsWritten;
     }
     return dropped;
   }
 
-  #read(series: number, span: number, start: number): Bucket | null {
-    const row = this.sql
-      .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_buckets WHERE series = ? AND span = ? AND start = ?", series, span, start)
-      .toArray()[0];
-    return row ? decodeBucket(row.data, start) : null;
-  }
-
-  /** Merges minute deltas into their page row: one read and one write per (vehicle, page). */
-  #mergeIntoPage(series: number, start: number, deltas: Map<number, Bucket>) {
-    const row = this.sql
-      .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_buckets WHERE series = ? AND span = ? AND start = ?", series, PAGE_MS, start)
-      .toArray()[0];
-    const minutes = row ? decodePage(row.data, start) : new Map<number, Bucket>();
-    for (const [minute, delta] of deltas) {
-      const stored = minutes.get(minute);
-      if (stored) mergeBucket(stored, delta);
-      else minutes.set(minute, delta);
+  /** Merges bucket deltas into their page rows: one read and one write per (vehicle, page). */
+  #mergeIntoPages(pages: Pages) {
+    for (const { series, span, start, deltas } of pages.all()) {
+      const unit = UNIT_OF.get(span)!;
+      const row = this.sql
+        .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_buckets WHERE series = ? AND span = ? AND start = ?", series, span, start)
+        .toArray()[0];
+      const buckets = row ? decodePage(row.data, start, unit) : new Map<number, Bucket>();
+      for (const [at, delta] of deltas) {
+        const stored = buckets.get(at);
+        if (stored) mergeBucket(stored, delta);
+        else buckets.set(at, delta);
+      }
+      this.sql.exec(
+        "INSERT OR REPLACE INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
+        series,
+        span,
+        start,
+        encodePage(buckets, start, unit),
+      );
     }
-    this.sql.exec(
-      "INSERT OR REPLACE INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
-      series,
-      PAGE_MS,
-      start,
-      encodePage(minutes, start),
-    );
-  }
-
-  #write(series: number, span: number, start: number, bucket: Bucket) {
-    this.sql.exec(
-      "INSERT OR REPLACE INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
-      series,
-      span,
-      start,
-      encodeBucket(bucket, start),
-    );
   }
 
   #ids(readings: Record<string, number>): [number, number][] {
@@ -363,6 +348,27 @@ export class ReadingsStore {
       this.#stored,
     );
     for (const batch of batches) this.record(JSON.parse(batch.events) as TelemetryEvent[], batch.received_at, batch.id);
+  }
+}
+
+/** Bucket deltas grouped by the page row they go to. */
+class Pages {
+  readonly #pages = new Map<string, { series: number; span: number; start: number; deltas: Map<number, Bucket> }>();
+
+  /** A delta for the bucket of width `unit` starting at `start` (merged with one already there). */
+  add(series: number, unit: number, start: number, delta: Bucket) {
+    const span = PAGE_OF.get(unit)!;
+    const pageStart = pageStartOf(start, span);
+    const key = `${series}|${span}|${pageStart}`;
+    let page = this.#pages.get(key);
+    if (!page) this.#pages.set(key, (page = { series, span, start: pageStart, deltas: new Map() }));
+    const known = page.deltas.get(start);
+    if (known) mergeBucket(known, delta);
+    else page.deltas.set(start, mergeInto(emptyBucket(), delta));
+  }
+
+  all() {
+    return this.#pages.values();
   }
 }
 

@@ -144,8 +144,10 @@ describe("readings store", { timeout: 60_000 }, () => {
     // Three days on, the retention job folds both into 5-minute buckets.
     freezeClock(minute + 3 * DAY);
     await runRetention(tenant.id);
-    const fiveMinutes = new Set([minute, minute + MIN].map((t) => Math.floor(t / (5 * MIN)))).size;
-    expect(await bucketRows(tenant.id)).toEqual([{ span: 5 * MIN, n: fiveMinutes }]);
+    expect(await bucketRows(tenant.id)).toEqual([{ span: DAY, n: 1 }]); // one day page
+    const { token } = await login(tenant.slug, tenant.admin.email, tenant.admin.password);
+    const folded = (await readings(token, vehicle!.id, 80)).points;
+    expect(folded.reduce((n, p) => n + (p.count.fuelPct ?? 0), 0)).toBe(2);
   });
 
   it("a week of data answers in at most 500 points, folds into 5-minute buckets after two days, and is pruned by readingsDays", async () => {
@@ -161,12 +163,14 @@ describe("readings store", { timeout: 60_000 }, () => {
     for (let i = 0; i < events.length; i += 1000)
       expect((await postTelemetry(tenant, { events: events.slice(i, i + 1000) })).status).toBe(202);
     await runHubAlarmSettled(tenant.id);
-    // Older than two days went straight into 5-minute buckets; the last two days are minutes, an hour's to a row.
+    // Older than two days went straight into 5-minute buckets, a day's to a row; the last two days are minutes, an hour's to a row.
     const rows = await bucketRows(tenant.id);
     const recent = events.filter((e) => Date.parse(e.ts) >= now - 2 * DAY);
+    const older = events.filter((e) => Date.parse(e.ts) < now - 2 * DAY);
+    const pages = (list: typeof events, span: number) => new Set(list.map((e) => Math.floor(Date.parse(e.ts) / span))).size;
     expect(rows).toEqual([
-      { span: 5 * MIN, n: events.length - recent.length },
-      { span: PAGE, n: new Set(recent.map((e) => Math.floor(Date.parse(e.ts) / PAGE))).size },
+      { span: PAGE, n: pages(recent, PAGE) },
+      { span: DAY, n: pages(older, DAY) },
     ]);
 
     const week = await readings(tenant.admin.token, vehicle!.id, 168);
