@@ -37,7 +37,8 @@ const UNIT_OF = new Map([
   [MINUTE_PAGE_MS, MINUTE_MS],
   [COARSE_PAGE_MS, COARSE_MS],
 ]);
-const pageStartOf = (start: number, page: number) => Math.floor(start / page) * page;
+/** The start of the `width`-wide interval `at` falls in. */
+const floorTo = (at: number, width: number) => Math.floor(at / width) * width;
 /** How long 1-minute buckets are kept before they are folded into 5-minute ones. */
 export const MINUTE_TIER_MS = 2 * 24 * 60 * MINUTE_MS;
 /** Metric names are interned as u16 ids; a tenant sending more distinct names than this has the rest not downsampled. */
@@ -96,7 +97,7 @@ export class ReadingsStore {
     const ordered = events.filter((e) => Object.keys(e.readings).length).sort((a, b) => a.ts - b.ts);
     for (const event of ordered) {
       const span = event.ts < now - MINUTE_TIER_MS ? COARSE_MS : MINUTE_MS;
-      const start = Math.floor(event.ts / span) * span;
+      const start = floorTo(event.ts, span);
       const key = `${event.vehicleId}|${span}|${start}`;
       let pending = this.#pending.get(key);
       if (!pending) this.#pending.set(key, (pending = { vehicleId: event.vehicleId, span, start, bucket: emptyBucket() }));
@@ -116,7 +117,7 @@ export class ReadingsStore {
   }
 
   /**
-   * Writes the buffer: one read and one write per (vehicle, bucket), the new ids and the cursor,
+   * Writes the buffer: one read and one write per (vehicle, page), the new ids and the cursor,
    * in one transaction. On a failure the buffer is rebuilt from the raw batches and the error thrown.
    */
   flush(): number {
@@ -202,7 +203,7 @@ export class ReadingsStore {
    */
   compact(now: number): number {
     this.flush();
-    const boundary = Math.floor((now - MINUTE_TIER_MS) / COARSE_MS) * COARSE_MS;
+    const boundary = floorTo(now - MINUTE_TIER_MS, COARSE_MS);
     let folded = 0;
     for (const series of this.#series.values()) {
       if (folded >= COMPACT_LIMIT) break;
@@ -219,7 +220,7 @@ export class ReadingsStore {
       if (!rows.length) continue;
       const coarse = new Pages();
       const fold = (minuteStart: number, bucket: Bucket) => {
-        coarse.add(series, COARSE_MS, Math.floor(minuteStart / COARSE_MS) * COARSE_MS, bucket);
+        coarse.add(series, COARSE_MS, floorTo(minuteStart, COARSE_MS), bucket);
         folded++;
       };
       for (const row of rows) {
@@ -358,7 +359,7 @@ class Pages {
   /** A delta for the bucket of width `unit` starting at `start` (merged with one already there). */
   add(series: number, unit: number, start: number, delta: Bucket) {
     const span = PAGE_OF.get(unit)!;
-    const pageStart = pageStartOf(start, span);
+    const pageStart = floorTo(start, span);
     const key = `${series}|${span}|${pageStart}`;
     let page = this.#pages.get(key);
     if (!page) this.#pages.set(key, (page = { series, span, start: pageStart, deltas: new Map() }));

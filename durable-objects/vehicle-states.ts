@@ -78,7 +78,7 @@ const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownU
  * vehicles (a row per vehicle per batch was a row per event for a batch of 100 vehicles). The
  * journal carries only what the rule pass changes (`journaled`: merged readings, rule clocks,
  * driving baselines); the health models' state and risk, set after the response, are journaled
- * by the alarm a few seconds later, one row for every vehicle scored since (`journalModels`: they
+ * by the alarm a few seconds later, one row for every vehicle scored since (`journalPending`: they
  * were 40 % of each batch row's bytes, and serialising the journal was the largest single cost of
  * sustained ingest). The alarm settles the journal into one `vehicle_state` row per vehicle
  * changed since SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS
@@ -157,7 +157,7 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.risk;
   }
 
-  /** After a scoring: the health models' new state and the vehicle's risk, journaled by the alarm (`journalModels`). */
+  /** After a scoring: the health models' new state and the vehicle's risk, journaled by the alarm (`journalPending`). */
   setHealth(vehicleId: string, health: HealthState, risk: StoredRisk) {
     const state = this.#vehicle(vehicleId);
     state.health = health;
@@ -250,7 +250,8 @@ export class VehicleStates {
     let parts: string[] = [];
     let size = 0;
     const write = () => {
-      if (parts.length) this.sql.exec("INSERT INTO vehicle_state_journal (data) VALUES (?)", `{${parts.join(",")}}`);
+      if (!parts.length) return;
+      this.sql.exec("INSERT INTO vehicle_state_journal (data) VALUES (?)", `{${parts.join(",")}}`);
       this.#journalChars += size + 2;
       parts = [];
       size = 0;
