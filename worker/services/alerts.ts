@@ -91,9 +91,10 @@ const countsOnly = (auth: AuthContext, f: AlertFilters) =>
 
 /**
  * Facet cells for the filtered set: from the trigger-kept `alert_counts` when only status and
- * severity filter (one tiny read), else one GROUP BY over covering indexes. Under a time range the
- * unary `+` keeps SQLite from walking a (status, severity)-ordered index over the whole tenant to
- * skip the small GROUP BY sort: the range's own index (`alerts_facets_created`) bounds the read.
+ * severity filter (one tiny read), else one GROUP BY over the filter's covering index. The unary
+ * `+` keeps SQLite from walking a (status, severity)-ordered index over the whole tenant to skip
+ * the small GROUP BY sort: the filter's own index (vehicle, type or `alerts_tenant_created` for a
+ * time range) bounds the read.
  */
 function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
   if (countsOnly(auth, f)) {
@@ -108,13 +109,6 @@ function facetQuery(db: Db, auth: AuthContext, f: AlertFilters, where: SQL) {
           f.severity ? eq(alertCounts.severity, f.severity) : undefined,
         ),
       );
-  }
-  if (f.from == null && f.to == null) {
-    return db
-      .select({ status: alerts.status, severity: alerts.severity, n: count() })
-      .from(alerts)
-      .where(where)
-      .groupBy(alerts.status, alerts.severity);
   }
   const status = sql<AlertRow["status"]>`+${alerts.status}`;
   const severity = sql<AlertRow["severity"]>`+${alerts.severity}`;

@@ -3,7 +3,7 @@
  * acknowledge / resolve (mean and p90, both measured from creation), top rules and vehicles.
  *
  * Read from the trigger-kept rollups (migration 0009) for the whole 15-minute slots and UTC days
- * inside the period, and from the alerts themselves (covering index `alerts_analytics`) for the
+ * inside the period, and from the alerts themselves (covering index `alerts_tenant_created`) for the
  * parts at either end, so the cost follows the number of slots and days, not of alerts. Results
  * are exact; only p90 over more than `EXACT_P90_LIMIT` acknowledged (or resolved) alerts comes
  * from the latency histogram, to two significant digits of whole seconds (`p90Approximate`).

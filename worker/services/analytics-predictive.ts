@@ -50,7 +50,7 @@ export async function predictiveAnalytics(d1: D1Database, tenantId: string, from
            SELECT 1 FROM work_orders w WHERE w.tenant_id = ?1 AND w.vehicle_id = a.vehicle_id
              AND (w.alert_id = a.id OR (w.source IN ('manual', 'predictive') AND w.created_at >= a.created_at AND w.created_at < a.created_at + ?5))
          )), 0) AS followed
-         FROM alerts a INDEXED BY alerts_facets_type WHERE a.tenant_id = ?1 AND a.type = ?4 AND a.created_at >= ?2 AND a.created_at < ?3`,
+         FROM alerts a INDEXED BY alerts_tenant_type_created WHERE a.tenant_id = ?1 AND a.type = ?4 AND a.created_at >= ?2 AND a.created_at < ?3`,
       )
       .bind(tenantId, from, to, PREDICTIVE_ALERT_TYPE, FOLLOW_UP_DAYS * DAY_MS)
       .first<{ raised: number; followed: number }>(),

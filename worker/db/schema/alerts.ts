@@ -83,21 +83,29 @@ export const alerts = sqliteTable(
   },
   (t) => [
     // Page queries: newest first within each common filter, ending in id for the keyset cursor.
-    index("alerts_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    // The unfiltered one also carries what the created_at-range facets and analytics read, and the
+    // vehicle and type ones their facets (status, severity, and each other for both filters at once):
+    // each answers from the index alone, and a new alert writes one entry for all (migration 0027).
+    index("alerts_tenant_created").on(
+      t.tenantId,
+      t.createdAt,
+      t.id,
+      t.status,
+      t.severity,
+      t.vehicleId,
+      t.ruleId,
+      t.type,
+      t.acknowledgedAt,
+      t.resolvedAt,
+    ),
     index("alerts_tenant_status_created").on(t.tenantId, t.status, t.createdAt, t.id),
     index("alerts_tenant_severity_created").on(t.tenantId, t.severity, t.createdAt, t.id),
-    index("alerts_tenant_vehicle_created").on(t.tenantId, t.vehicleId, t.createdAt, t.id),
-    index("alerts_tenant_type_created").on(t.tenantId, t.type, t.createdAt, t.id),
+    index("alerts_tenant_vehicle_created").on(t.tenantId, t.vehicleId, t.createdAt, t.id, t.status, t.severity, t.type),
+    index("alerts_tenant_type_created").on(t.tenantId, t.type, t.createdAt, t.id, t.status, t.severity, t.vehicleId),
     // The Overview's open critical/high alerts: both equalities searched, the page read in order.
     index("alerts_tenant_status_severity_created").on(t.tenantId, t.status, t.severity, t.createdAt, t.id),
-    // Facet counts under a vehicle or type filter, answered from the index alone.
-    index("alerts_facets_vehicle").on(t.tenantId, t.vehicleId, t.status, t.severity),
-    index("alerts_facets_type").on(t.tenantId, t.type, t.status, t.severity),
-    index("alerts_facets_created").on(t.tenantId, t.createdAt, t.status, t.severity),
     // The tenant's newest seq in one index read: the version the list's remembered answers are keyed by.
     index("alerts_tenant_seq").on(t.tenantId, t.seq),
-    // Analytics over a created_at range (series, MTTA/MTTR, top rules/vehicles) from the index alone.
-    index("alerts_analytics").on(t.tenantId, t.createdAt, t.severity, t.vehicleId, t.ruleId, t.type, t.acknowledgedAt, t.resolvedAt),
   ],
 );
 
