@@ -1,5 +1,6 @@
 import { iso } from "../worker/lib/time";
 import type { AlertBook } from "./alert-book";
+import { firstBatchReceivedFrom, firstUnemptiedBatch } from "./batch-range";
 import type { ReadingsStore } from "./readings-store";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -41,12 +42,17 @@ export const daysMs = (days: number) => days * DAY;
 
 /** Prunes the object's own storage by the tenant's windows; returns how many rows went or changed, by kind. */
 export function pruneObject(sql: SqlStorage, book: AlertBook, readings: ReadingsStore, now: number, days: RetentionDays) {
-  // The events go first (the big part); the key row stays for the idempotency window.
+  // The events go first (the big part); the key row stays for the idempotency window. Both are
+  // rowid ranges (batch-range.ts): only the batches that change are read.
   const rawDropped = sql.exec(
-    "UPDATE ingested_batches SET events = '[]' WHERE received_at < ? AND events <> '[]'",
-    now - daysMs(Math.min(days.rawTelemetryDays, 8)),
+    "UPDATE ingested_batches SET events = '[]' WHERE rowid >= ? AND rowid < ? AND events <> '[]'",
+    firstUnemptiedBatch(sql),
+    firstBatchReceivedFrom(sql, now - daysMs(Math.min(days.rawTelemetryDays, 8))),
   ).rowsWritten;
-  const batches = sql.exec("DELETE FROM ingested_batches WHERE received_at < ?", now - RETENTION.batchKeysMs).rowsWritten;
+  const batches = sql.exec(
+    "DELETE FROM ingested_batches WHERE rowid < ?",
+    firstBatchReceivedFrom(sql, now - RETENTION.batchKeysMs),
+  ).rowsWritten;
   // Open or acknowledged alerts stay whatever their age; so do resolved ones still waiting for D1.
   const synced = Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'syncedSeq'").toArray()[0]?.value ?? 0);
   const alerts = sql.exec(

@@ -9,6 +9,7 @@
 import { emptyState, type PairState, reopens, type RuleDef, stepRule } from "../worker/domain/rule-engine";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
+import { firstBatchReceivedFrom } from "./batch-range";
 import { withFullDtcList } from "./dtc-changes";
 
 export interface PreviewCount {
@@ -31,8 +32,8 @@ export function previewRule(sql: SqlStorage, rule: RuleDef, since: number, until
   const activeDtc = new Map<string, string[] | undefined>();
   let eventsEvaluated = 0;
   for (const row of sql.exec<{ events: string }>(
-    "SELECT events FROM ingested_batches WHERE received_at >= ? ORDER BY received_at",
-    since - FUTURE_SKEW_MS,
+    "SELECT events FROM ingested_batches WHERE rowid >= ? ORDER BY rowid",
+    firstBatchReceivedFrom(sql, since - FUTURE_SKEW_MS),
   )) {
     const batch = (JSON.parse(row.events) as TelemetryEvent[]).sort((a, b) => a.ts - b.ts);
     for (const raw of batch) {
