@@ -76,8 +76,8 @@ describe("rows written per ingested event", { timeout: 60_000 }, () => {
     return { requests, deferred };
   }
 
-  // Bound: the batch record (3 rows with its indexes) and one state-journal row per batch, none
-  // per event or per vehicle: 16 rows for 2,000 events. Before the readings buffer and the
+  // Bound: the batch record (2 rows with its key index; 3 with the time index that went) and one
+  // state-journal row per batch, none per event or per vehicle: 12 rows for 2,000 events. Before the readings buffer and the
   // journal it was 272 (0.136). The deferred flush is per vehicle and hour of event time (a page of
   // minute buckets), and per vehicle, whatever the number of batches in between (here 20 vehicles
   // × 100 s of events: 20 pages, 40 when the 100 s span an hour's end, 20 state rows and the

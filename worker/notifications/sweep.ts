@@ -42,13 +42,17 @@ export interface SweepResult {
 /** `undefined`: every tenant (the cron backstop); otherwise one tenant's rows (its object's alarm). */
 type TenantFilter = string | undefined;
 
+/** The rows' tenant: one, or every tenant in turn, so the (tenant, status, due) index serves both. */
+const tenantCondition = (tenantId: TenantFilter) =>
+  tenantId === undefined ? sql`${deliveries.tenantId} IN (SELECT id FROM tenants)` : sql`${deliveries.tenantId} = ${tenantId}`;
+
 async function staleClaims(db: Db, now: number, tenantId: TenantFilter, result: SweepResult, jobs: NotificationJob[]) {
   const stale = await db
     .select({ id: deliveries.id, tenantId: deliveries.tenantId, channel: deliveries.channel })
     .from(deliveries)
     .where(
       and(
-        tenantId === undefined ? undefined : eq(deliveries.tenantId, tenantId),
+        tenantCondition(tenantId),
         eq(deliveries.status, "sending"),
         lt(sql`coalesce(${deliveries.claimedAt}, 0)`, now - SENDING_DEADLINE_MS),
       ),
@@ -75,13 +79,12 @@ async function staleClaims(db: Db, now: number, tenantId: TenantFilter, result: 
 
 async function lostJobs(db: Db, now: number, tenantId: TenantFilter, result: SweepResult, jobs: NotificationJob[]) {
   const cutoff = now - QUEUED_GRACE_MS;
-  const inTenant = tenantId === undefined ? sql`` : sql` AND tenant_id = ${tenantId}`;
   // Touching `updated_at` keeps the next sweep from re-enqueueing the same rows for a grace period.
   const stuck = await db
     .update(deliveries)
     .set({ updatedAt: now })
     .where(
-      sql`${deliveries.id} IN (SELECT id FROM deliveries WHERE status = 'queued' AND coalesce(due_at, 0) < ${cutoff} AND updated_at < ${cutoff}${inTenant} LIMIT ${SWEEP_LIMIT})`,
+      sql`${deliveries.id} IN (SELECT id FROM deliveries WHERE status = 'queued' AND coalesce(due_at, 0) < ${cutoff} AND updated_at < ${cutoff} AND ${tenantCondition(tenantId)} LIMIT ${SWEEP_LIMIT})`,
     )
     .returning({ id: deliveries.id, tenantId: deliveries.tenantId });
   for (const row of stuck) {

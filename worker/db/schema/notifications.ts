@@ -97,9 +97,8 @@ export const deliveries = sqliteTable(
     // A topic is set on reminders, digests and work-order webhooks, a target on webhooks and dead
     // jobs: an alert's deliveries to people write no entry in these two (migration 0027).
     index("deliveries_tenant_topic").on(t.tenantId, t.topic).where(sql`${t.topic} IS NOT NULL`),
-    // The stale sweep and eager cancellation read unsent rows across tenants by status.
-    index("deliveries_status_due").on(t.status, t.dueAt),
-    // The same per tenant: the tenant object's stale-delivery sweep.
+    // Unsent rows by status: the tenant object's stale-delivery sweep, eager cancellation, and the
+    // cron's backstop sweep tenant by tenant (one index, not a second across tenants: migration 0028).
     index("deliveries_tenant_status_due").on(t.tenantId, t.status, t.dueAt),
     // An outbound webhook's delivery log (`GET /api/integrations/webhooks/{id}/deliveries`).
     index("deliveries_tenant_target").on(t.tenantId, t.target, t.createdAt, t.id).where(sql`${t.target} IS NOT NULL`),
