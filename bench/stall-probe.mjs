@@ -22,7 +22,15 @@ try {
   // As bench/before-after.mjs runs it: the push scenario first, its grouped pushes due behind it.
   if (process.env.PUSH) {
     const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", token)).items;
-    await pushLatency({ url, secret: demo.webhookSecret, slug: "demo", token, vehicles, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: 20 });
+    await pushLatency({
+      url,
+      secret: demo.webhookSecret,
+      slug: "demo",
+      token,
+      vehicles,
+      vapidPublicKey: server.vars.VAPID_PUBLIC_KEY,
+      rounds: 20,
+    });
   }
   const ws = new WebSocket(`${url.replace("http", "ws")}/api/live`, [`bearer.${token}`]);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
