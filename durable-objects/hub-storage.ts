@@ -3,6 +3,12 @@ import { createOfflineDue } from "./offline-watch";
 import { createOutcomeTables } from "./predictive-outcomes";
 import { dropEdgeModelState } from "./vehicle-states";
 
+/** The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration. */
+export function replaceEdgeModelState(sql: SqlStorage) {
+  dropEdgeModelState(sql);
+  createOutcomeTables(sql);
+}
+
 /** TenantHub's SQLite schema, in order; append only (see storage-migrations.ts). */
 export const HUB_MIGRATIONS: StorageMigration[] = [
   (sql) => sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
@@ -58,11 +64,7 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
     sql.exec(`CREATE TABLE IF NOT EXISTS reading_buckets (series INTEGER NOT NULL, span INTEGER NOT NULL, start INTEGER NOT NULL,
       data BLOB NOT NULL, PRIMARY KEY (series, span, start)) WITHOUT ROWID`);
   },
-  (sql) => {
-    // The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration.
-    dropEdgeModelState(sql);
-    createOutcomeTables(sql);
-  },
+  replaceEdgeModelState,
   // One row per batch with the states it changed, settled into vehicle_state on the alarm (vehicle-states.ts).
   (sql) => sql.exec("CREATE TABLE IF NOT EXISTS vehicle_state_journal (id INTEGER PRIMARY KEY, data TEXT NOT NULL)"),
   // Time bounds on raw batches are rowid bounds (batch-range.ts): the index cost two rows per batch.

@@ -16,7 +16,7 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
     const { addVehicles, call, createTenant, postTelemetry, isoAt } = await import("./helpers");
     const { env } = await import("cloudflare:workers");
     const { runInDurableObject } = await import("cloudflare:test");
-    const { HUB_MIGRATIONS } = await import("../../durable-objects/hub-storage");
+    const { HUB_MIGRATIONS, replaceEdgeModelState } = await import("../../durable-objects/hub-storage");
     const tenant = await createTenant();
     const { "OLD-1": old } = await addVehicles(tenant, ["OLD-1"]);
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
@@ -35,7 +35,8 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
         machineRisk: { score: 0.5, at: 1, modelVersion: "ai4i@1.0.0", reading: {} },
       });
       sql.exec("UPDATE vehicle_state SET data = ? WHERE vehicle_id = ?", previous, old!.id);
-      sql.exec("UPDATE _schema SET version = ?", HUB_MIGRATIONS.length - 2); // back to before the step that drops them (the state journal came after it)
+      // Back to before the step that drops them (the steps after it run again too).
+      sql.exec("UPDATE _schema SET version = ?", HUB_MIGRATIONS.indexOf(replaceEdgeModelState));
     });
     await runInDurableObject(hub, (_object, state) => state.abort("restart")).catch(() => {});
 
