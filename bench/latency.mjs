@@ -12,12 +12,14 @@ export const vehiclesNeeded = ({ posters, rounds, warmup }) => posters * (rounds
 /**
  * Runs `posters` concurrent loops of `warmup + rounds` posts; each post waits for the socket
  * message carrying its own key (a vehicle used once), so a late or stray message can never be
- * counted for another post. Latency is POST start → that message.
+ * counted for another post. Latency is POST start → that message. `trace`, when given, gets each
+ * counted post's start (ms since the run began), POST response time and socket time.
  */
-async function measure({ posters, rounds, warmup, keyOf, post, onMessage }) {
+async function measure({ posters, rounds, warmup, keyOf, post, onMessage, trace }) {
   const waiting = new Map();
   onMessage((key) => waiting.get(key)?.());
   const samples = [];
+  const began = performance.now();
   await Promise.all(
     Array.from({ length: posters }, async (_, p) => {
       for (let i = 0; i < warmup + rounds; i++) {
@@ -31,9 +33,12 @@ async function measure({ posters, rounds, warmup, keyOf, post, onMessage }) {
           });
         });
         const started = performance.now();
-        const [status] = await Promise.all([post(key), arrived]);
+        const answered = post(key).then((status) => ({ status, at: performance.now() }));
+        const [{ status, at: responded }, socket] = await Promise.all([answered, arrived]);
         if (status >= 300) throw new Error(`POST answered ${status}`);
-        if (i >= warmup) samples.push((await arrived) - started);
+        if (i < warmup) continue;
+        samples.push(socket - started);
+        trace?.push({ key, at: started - began, response: responded - started, socket: socket - started });
       }
     }),
   );
@@ -62,7 +67,7 @@ export async function createBenchVehicles({ url, tokens, prefix, count }) {
 /** The signed event raising a new alert (DTC P0217 on a vehicle that has none open). */
 const newAlertEvent = (externalId) => ({ vehicleId: externalId, ts: new Date().toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] });
 
-export async function fleetpulseNewAlertLatency({ url, secret, slug, token, vehiclesByExternal, prefix, posters, rounds, warmup }) {
+export async function fleetpulseNewAlertLatency({ url, secret, slug, token, vehiclesByExternal, prefix, posters, rounds, warmup, trace }) {
   const ws = new WebSocket(`${url.replace("http", "ws")}/api/live`, [`bearer.${token}`]);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
   const externalOf = new Map([...vehiclesByExternal].map(([externalId, id]) => [id, externalId]));
@@ -71,6 +76,7 @@ export async function fleetpulseNewAlertLatency({ url, secret, slug, token, vehi
       posters,
       rounds,
       warmup,
+      trace,
       keyOf: vehicleKey(prefix, posters),
       onMessage: (deliver) =>
         ws.on("message", (data) => {
@@ -114,6 +120,7 @@ export async function floorLatency({ url, secret, slug, prefix, posters, rounds,
       posters,
       rounds,
       warmup,
+      trace,
       keyOf: vehicleKey(prefix, posters),
       onMessage: (deliver) => ws.on("message", (data) => deliver(JSON.parse(data.toString()).alert.vehicleId)),
       post: async (externalId) => (await postTelemetry(url, slug, secret, [newAlertEvent(externalId)])).status,
@@ -131,6 +138,7 @@ export async function referenceLatency({ url, prefix, posters, rounds, warmup })
       posters,
       rounds,
       warmup,
+      trace,
       keyOf: vehicleKey(prefix, posters),
       onMessage: (deliver) => socket.on("alert", (body) => deliver(body.events[0].vehicleId)),
       post: async (externalId) => {

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // Where the sequential tail comes from: `node bench/stall-probe.mjs [posts]` posts one new alert at a
-// time (as bench/latency.mjs does) and prints each slow post's time since the run began, its POST
+// time (bench/latency.mjs's sequential run) and prints each slow post's time since the run began, its POST
 // response time and its socket time, so stalls can be matched to the periodic work behind them.
-import WebSocket from "ws";
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
-import { postTelemetry } from "../scripts/lib/telemetry-client.mjs";
 import { api } from "./lib/api.mjs";
-import { createBenchVehicles } from "./latency.mjs";
+import { createBenchVehicles, fleetpulseNewAlertLatency } from "./latency.mjs";
 import { pushLatency } from "./push-latency.mjs";
 
 const posts = Number(process.argv[2] ?? 300);
@@ -32,29 +30,11 @@ try {
       rounds: 20,
     });
   }
-  const ws = new WebSocket(`${url.replace("http", "ws")}/api/live`, [`bearer.${token}`]);
-  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  const externalOf = new Map([...fresh].map(([externalId, id]) => [id, externalId]));
-  const waiting = new Map();
-  ws.on("message", (data) => {
-    const message = JSON.parse(data.toString());
-    if (message.type === "alert") waiting.get(externalOf.get(message.alert.vehicleId))?.(performance.now());
-  });
-  const t0 = performance.now();
-  const rows = [];
-  for (let i = 0; i < posts; i++) {
-    const key = `STL-${i}`;
-    const arrived = new Promise((resolve) => waiting.set(key, resolve));
-    const started = performance.now();
-    const event = { vehicleId: key, ts: new Date().toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] };
-    const responded = postTelemetry(url, demo.slug ?? "demo", demo.webhookSecret, [event]).then(() => performance.now());
-    const [answer, socket] = await Promise.all([responded, arrived]);
-    rows.push({ i, at: (started - t0) / 1000, post: answer - started, socket: socket - started });
-  }
-  const sorted = [...rows].sort((a, b) => b.socket - a.socket);
-  for (const r of sorted.slice(0, 12))
-    console.log(`post ${r.i} at ${r.at.toFixed(1)} s: response ${r.post.toFixed(0)} ms, socket ${r.socket.toFixed(0)} ms`);
-  ws.close();
+  const trace = [];
+  const run = { posters: 1, rounds: posts, warmup: 0, prefix: "STL", trace };
+  await fleetpulseNewAlertLatency({ url, secret: demo.webhookSecret, slug: "demo", token, vehiclesByExternal: fresh, ...run });
+  for (const r of trace.sort((a, b) => b.socket - a.socket).slice(0, 12))
+    console.log(`${r.key} at ${(r.at / 1000).toFixed(1)} s: response ${r.response.toFixed(0)} ms, socket ${r.socket.toFixed(0)} ms`);
 } finally {
   await server.stop();
 }
