@@ -4,7 +4,9 @@
 // figures an alerting change must not make worse: new alert → manager's socket (sequential and 20
 // concurrent posters), alert → Web Push at the stand-in, sustained ingest (500-event batches, 8
 // posters, vehicles of its own), and the bare floor's ingest in the same run. Prints one JSON line.
-// Alternate trees run after run (A, B, A, B) on a quiet machine; BENCHMARKS.md, "Before and after". Ingest also
+// Alternate trees run after run (A, B, A, B) on a quiet machine; BENCHMARKS.md, "Before and after". Requests go to
+// the runtime itself (bench/lib/runtime-url.mjs; an older tree's dev-server must return its wrangler's `pid`), or
+// with VIA_PROXY=1 through wrangler's dev proxy. Ingest also
 // reports workerd CPU ms per 1,000 events, the figure the host's noise moves least.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -19,13 +21,17 @@ const { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } = await
 const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
 const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
 const { pushLatency } = await import(`${root}/bench/push-latency.mjs`);
+const { runtimeUrl } = await import(`${root}/bench/lib/runtime-url.mjs`);
+/** Where requests go: the runtime itself, or with VIA_PROXY=1 wrangler's dev proxy in front of it. */
+const address = (started, probePath) => (process.env.VIA_PROXY ? started.url : runtimeUrl(started.pid, probePath));
 /** workerd CPU ms per 1,000 events since `cpuBefore` (a `workerdCpuSeconds()` reading). */
 const cpuMsPer1000 = (cpuBefore, events) => +((1e6 * (workerdCpuSeconds() - cpuBefore)) / events).toFixed(1);
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ab-"));
-const out = { tree: root, load: os.loadavg()[0] };
+const out = { tree: root, via: process.env.VIA_PROXY ? "proxy" : "runtime", load: os.loadavg()[0] };
 const server = await startDevServer({ persistDir });
 try {
-  const { url, demo } = server;
+  const { demo } = server;
+  const url = await address(server, "/api/openapi.json");
   const login = async (c) => (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...c })).token;
   const manager = await login({ email: demo.users.manager.email, password: demo.users.manager.password });
   const sessions = [];
@@ -65,7 +71,14 @@ const floor = await startFloorServer();
 try {
   const vehicles = Array.from({ length: 25 }, (_, i) => ({ externalId: `F-${i}`, id: `F-${i}` }));
   const cpuBefore = workerdCpuSeconds();
-  const r = await ingestThroughput({ ...floor, vehicles, concurrency: 8, batchSize: 500, seconds: 15 });
+  const r = await ingestThroughput({
+    ...floor,
+    url: await address(floor, "/health"),
+    vehicles,
+    concurrency: 8,
+    batchSize: 500,
+    seconds: 15,
+  });
   out.floorIngest = r.eventsPerSecond;
   out.floorCpuMsPer1000 = cpuMsPer1000(cpuBefore, r.events);
   console.log("floor ingest", out.floorIngest);

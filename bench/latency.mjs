@@ -13,7 +13,7 @@ export const vehiclesNeeded = ({ posters, rounds, warmup }) => posters * (rounds
  * Runs `posters` concurrent loops of `warmup + rounds` posts; each post waits for the socket
  * message carrying its own key (a vehicle used once), so a late or stray message can never be
  * counted for another post. Latency is POST start → that message. `trace`, when given, gets each
- * counted post's start (ms since the run began), POST response time and socket time.
+ * counted post's start (`performance.now()` and ms since the run began), POST response time and socket time.
  */
 async function measure({ posters, rounds, warmup, keyOf, post, onMessage, trace }) {
   const waiting = new Map();
@@ -38,7 +38,7 @@ async function measure({ posters, rounds, warmup, keyOf, post, onMessage, trace 
         if (status >= 300) throw new Error(`POST answered ${status}`);
         if (i < warmup) continue;
         samples.push(socket - started);
-        trace?.push({ key, at: started - began, response: responded - started, socket: socket - started });
+        trace?.push({ key, start: started, at: started - began, response: responded - started, socket: socket - started });
       }
     }),
   );

@@ -19,6 +19,7 @@ import { firstRender, firstRenderSection } from "./first-render.mjs";
 import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 import { api } from "./lib/api.mjs";
+import { runtimeUrl } from "./lib/runtime-url.mjs";
 import { readingsSection, storagePerVehicleDay, weekEndpointLatency } from "./readings.mjs";
 import { costModel, costSection, countedUnits, measuredCpu } from "./cost.mjs";
 import { saturate, saturationSection } from "./saturation.mjs";
@@ -132,7 +133,10 @@ async function hotPath() {
   const results = {};
   let server = await startDevServer({ persistDir });
   try {
-    const { url, demo } = server;
+    const { demo } = server;
+    // Measured at the runtime itself, FleetPulse and the floor alike: wrangler's dev proxy in front of
+    // it stalls on its own (bench/lib/runtime-url.mjs); one sequential run each also goes through it.
+    const url = await runtimeUrl(server.pid, "/api/openapi.json");
     const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
     const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
     const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager, vehicles };
@@ -147,6 +151,7 @@ async function hotPath() {
     const fresh = new Map([
       ...(await createBenchVehicles({ url, tokens: sessions, prefix: "SEQ", count: vehiclesNeeded(seqRun) })),
       ...(await createBenchVehicles({ url, tokens: sessions, prefix: "CONC", count: vehiclesNeeded(concRun) })),
+      ...(await createBenchVehicles({ url, tokens: sessions, prefix: "PROXY", count: vehiclesNeeded(seqRun) })),
     ]);
     // Sustained ingest gets vehicles of its own that nothing else has reported for, so its older
     // (6-day-old) event times are new to every rule clock on any version of the engine.
@@ -160,11 +165,17 @@ async function hotPath() {
     log("new alert → socket: 20 concurrent posters");
     results.conc = await fleetpulseNewAlertLatency({ ...fp, ...concRun, prefix: "CONC" });
     log(`  ${fmt(results.conc)}`);
+    log("new alert → socket: sequential, through wrangler's dev proxy");
+    results.seqProxy = await fleetpulseNewAlertLatency({ ...fp, ...seqRun, url: server.url, prefix: "PROXY" });
+    log(`  ${fmt(results.seqProxy)}`);
 
-    const floor = await startFloorServer();
+    const floorServer = await startFloorServer();
     try {
+      const floor = { ...floorServer, url: await runtimeUrl(floorServer.pid, "/health") };
       results.floorSeq = await floorLatency({ ...floor, ...seqRun, prefix: "SEQ" });
       log(`  floor sequential ${fmt(results.floorSeq)}`);
+      results.floorSeqProxy = await floorLatency({ ...floorServer, ...seqRun, prefix: "PROXY" });
+      log(`  floor sequential through the dev proxy ${fmt(results.floorSeqProxy)}`);
       results.floorConc = await floorLatency({ ...floor, ...concRun, prefix: "CONC" });
       log(`  floor concurrent ${fmt(results.floorConc)}`);
       results.floorIngest = await ingestThroughput({
@@ -184,7 +195,7 @@ async function hotPath() {
       });
       log(`  floor list page ${fmt(results.listBareFloor)}`);
     } finally {
-      await floor.stop();
+      await floorServer.stop();
     }
 
     const reference = await startReferenceServer();
@@ -217,15 +228,16 @@ async function hotPath() {
     await server.stop();
     seedAlerts({ persistDir, tenantId, vehicles, count: ALERTS });
     server = await startDevServer({ persistDir, vars, seed: false });
+    const listUrl = await runtimeUrl(server.pid, "/api/openapi.json");
     // One session per simulated manager: the API limits requests per token (600 a minute).
     const credentials = { email: demo.users.manager.email, password: demo.users.manager.password };
     const tokens = [];
-    for (let i = 0; i < 100; i++) tokens.push(await login(server.url, credentials));
-    await alertsListLatency({ url: server.url, tokens, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
-    results.list = await alertsListLatency({ url: server.url, tokens, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
+    for (let i = 0; i < 100; i++) tokens.push(await login(listUrl, credentials));
+    await alertsListLatency({ url: listUrl, tokens, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
+    results.list = await alertsListLatency({ url: listUrl, tokens, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
     log(`  GET /api/alerts at 100 concurrent over ${ALERTS}: ${fmt(results.list)}`);
     results.listAppFloor = await listFloorLatency({
-      url: server.url,
+      url: listUrl,
       tokens,
       clients: 100,
       requestsPerClient: Math.round(30 * scale),
@@ -242,12 +254,15 @@ async function hotPath() {
     "Hot path",
     `Command: \`${command}\` · Machine: ${machine()}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
 
+Every request below goes to the runtime that runs the Worker (FleetPulse's and the floor's alike), not through the reload proxy \`wrangler dev\` puts in front of it (a second workerd and wrangler's Node process, which stall on their own now and then: \`node bench/stall-probe.mjs\`); one sequential run each also goes through the proxy, the address \`npm start\` serves.
+
 Latency: signed webhook POST raising a **new** alert (a vehicle used once, DTC P0217, default rules and notification fan-out) → that alert on a manager's WebSocket (p50 / p95 / p99 / max). Floor: a bare Worker + Durable Object under the same wrangler (\`bench/floor\`: HMAC check, RPC, broadcast on a hibernated WebSocket; no auth, storage or rules). Reference: the seed design's Fastify + Socket.IO (no auth, storage or rules).
 
 | scenario | FleetPulse | bare floor | reference | p99 FleetPulse / floor (goal ≤ 1.5) |
 |---|---|---|---|---|
 | sequential | ${fmt(results.seq)} | ${fmt(results.floorSeq)} | ${fmt(results.refSeq)} | ${ratio(results.seq.p99, results.floorSeq.p99)} |
 | 20 concurrent posters | ${fmt(results.conc)} | ${fmt(results.floorConc)} | ${fmt(results.refConc)} | ${ratio(results.conc.p99, results.floorConc.p99)} |
+| sequential, through wrangler's dev proxy | ${fmt(results.seqProxy)} | ${fmt(results.floorSeqProxy)} | — | ${ratio(results.seqProxy.p99, results.floorSeqProxy.p99)} |
 
 Notification: signed webhook POST raising a critical alert → the Web Push request received (and decrypted) by the local push-service stand-in: ${fmt(results.push)}. Path: rules in the object → its alarm syncs D1 and queues the job → local queue (\`max_batch_timeout = 0\`) → the consumer plans and sends inline.
 

@@ -50,5 +50,5 @@ export async function startFloorServer() {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, secret: FLOOR_SECRET, slug: "floor", stop };
+  return { url, pid: child.pid, secret: FLOOR_SECRET, slug: "floor", stop };
 }
