@@ -24,8 +24,8 @@ const { pushLatency } = await import(`${root}/bench/push-latency.mjs`);
 const { runtimeUrl } = await import(`${root}/bench/lib/runtime-url.mjs`);
 /** Where requests go: the runtime itself, or with VIA_PROXY=1 wrangler's dev proxy in front of it. */
 const address = (started, probePath) => (process.env.VIA_PROXY ? started.url : runtimeUrl(started.pid, probePath));
-/** workerd CPU ms per 1,000 events since `cpuBefore` (a `workerdCpuSeconds()` reading). */
-const cpuMsPer1000 = (cpuBefore, events) => +((1e6 * (workerdCpuSeconds() - cpuBefore)) / events).toFixed(1);
+/** `started`'s workerd CPU ms per 1,000 events since `cpuBefore` (a `workerdCpuSeconds(started.pid)` reading). */
+const cpuMsPer1000 = (started, cpuBefore, events) => +((1e6 * (workerdCpuSeconds(started.pid) - cpuBefore)) / events).toFixed(1);
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ab-"));
 const out = { tree: root, via: process.env.VIA_PROXY ? "proxy" : "runtime", load: os.loadavg()[0] };
 const server = await startDevServer({ persistDir });
@@ -50,18 +50,18 @@ try {
   out.push = fmt(await pushLatency({ ...ctx, vehicles, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: 20 }));
   console.log("push", out.push);
   // workerd CPU per new alert over the sequential phase and the settling after it (its notification work included).
-  const seqCpuBefore = workerdCpuSeconds();
+  const seqCpuBefore = workerdCpuSeconds(server.pid);
   out.seq = fmt(await fleetpulseNewAlertLatency({ ...ctx, vehiclesByExternal: fresh, ...seqRun, prefix: "SEQ" }));
   await new Promise((r) => setTimeout(r, 35_000)); // grouped pushes are due 30 s after their alert
-  out.seqCpuMsPerAlert = cpuMsPer1000(seqCpuBefore, seqRun.rounds + seqRun.warmup) / 1000;
+  out.seqCpuMsPerAlert = cpuMsPer1000(server, seqCpuBefore, seqRun.rounds + seqRun.warmup) / 1000;
   console.log("seq", out.seq, `${out.seqCpuMsPerAlert} ms workerd CPU per alert`);
   out.conc = fmt(await fleetpulseNewAlertLatency({ ...ctx, vehiclesByExternal: fresh, ...concRun, prefix: "CONC" }));
   console.log("conc", out.conc);
   await new Promise((r) => setTimeout(r, 20_000)); // the alerts' notification work drains first
-  const cpuBefore = workerdCpuSeconds();
+  const cpuBefore = workerdCpuSeconds(server.pid);
   const ingest = await ingestThroughput({ ...ctx, vehicles: ing, concurrency: 8, batchSize: 500, seconds: 15 });
   out.ingest = ingest.eventsPerSecond;
-  out.ingestCpuMsPer1000 = cpuMsPer1000(cpuBefore, ingest.events);
+  out.ingestCpuMsPer1000 = cpuMsPer1000(server, cpuBefore, ingest.events);
   console.log("ingest", out.ingest, fmt(ingest.batchLatency), `${out.ingestCpuMsPer1000} ms workerd CPU per 1,000 events`);
 } finally {
   await server.stop();
@@ -70,7 +70,7 @@ try {
 const floor = await startFloorServer();
 try {
   const vehicles = Array.from({ length: 25 }, (_, i) => ({ externalId: `F-${i}`, id: `F-${i}` }));
-  const cpuBefore = workerdCpuSeconds();
+  const cpuBefore = workerdCpuSeconds(floor.pid);
   const r = await ingestThroughput({
     ...floor,
     url: await address(floor, "/health"),
@@ -80,7 +80,7 @@ try {
     seconds: 15,
   });
   out.floorIngest = r.eventsPerSecond;
-  out.floorCpuMsPer1000 = cpuMsPer1000(cpuBefore, r.events);
+  out.floorCpuMsPer1000 = cpuMsPer1000(floor, cpuBefore, r.events);
   console.log("floor ingest", out.floorIngest);
 } finally {
   await floor.stop();

@@ -3,37 +3,8 @@
 // runs the Worker; that proxy exists only in local development and stalls on its own now and then
 // (BENCHMARKS.md, "The sequential tail is the dev proxy's"). Latency benchmarks that compare the
 // Worker with a floor address the runtime directly, so neither figure carries the proxy's stalls.
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-
-const read = (file) => {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-};
-
-/** Every process below `rootPid` (children first found by their parent pid). */
-function descendants(rootPid) {
-  const parentOf = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = read(`/proc/${name}/stat`);
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid) parentOf.set(Number(name), ppid);
-  }
-  const found = new Set([rootPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parentOf)
-      if (found.has(ppid) && !found.has(pid)) {
-        found.add(pid);
-        grew = true;
-      }
-  }
-  found.delete(rootPid);
-  return [...found];
-}
+import { readdirSync, readlinkSync } from "node:fs";
+import { readProc, workerdBelow } from "./processes.mjs";
 
 /** TCP ports `pid` listens on (IPv4, from /proc/net/tcp and the process's socket descriptors). */
 function listeningPorts(pid) {
@@ -51,7 +22,7 @@ function listeningPorts(pid) {
     } catch {} // closed meanwhile
   }
   const ports = [];
-  for (const line of read("/proc/net/tcp").split("\n").slice(1)) {
+  for (const line of readProc("/proc/net/tcp").split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f[3] === "0A" && inodes.has(f[9])) ports.push(parseInt(f[1].split(":")[1], 16));
   }
@@ -63,9 +34,8 @@ function listeningPorts(pid) {
  * the workerd process with an inspector (the proxy's has none), on the port where `probePath` answers 2xx.
  */
 export async function runtimeUrl(wranglerPid, probePath) {
-  for (const pid of descendants(wranglerPid)) {
-    const cmd = read(`/proc/${pid}/cmdline`);
-    if (!cmd.includes("workerd") || !cmd.includes("--inspector-addr")) continue;
+  for (const pid of workerdBelow(wranglerPid)) {
+    if (!readProc(`/proc/${pid}/cmdline`).includes("--inspector-addr")) continue;
     for (const port of listeningPorts(pid)) {
       const url = `http://127.0.0.1:${port}`;
       try {

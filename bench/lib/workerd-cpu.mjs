@@ -1,19 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpuSeconds, workerdBelow } from "./processes.mjs";
 
 /**
- * CPU seconds (user + system) used so far by every workerd process: the server's cost of a phase,
- * which machine noise (other tenants of the host, the client sharing the cores) moves far less than
- * its throughput.
+ * CPU seconds (user + system) used so far by the workerd processes of the `wrangler dev` whose pid is
+ * `wranglerPid`: the server's cost of a phase, which machine noise (other tenants of the host, the
+ * client sharing the cores) moves far less than its throughput. Only that server's processes count, so
+ * another server's runtime exiting during the phase cannot make the figure negative.
  */
-export function workerdCpuSeconds() {
-  const pids = execFileSync("ps", ["-C", "workerd", "-o", "pid="], { encoding: "utf8" }).trim().split(/\s+/).filter(Boolean);
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-    } catch {} // exited meanwhile
-  }
-  return ticks / 100; // USER_HZ
-}
+export const workerdCpuSeconds = (wranglerPid) => workerdBelow(wranglerPid).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
