@@ -112,7 +112,7 @@ export async function sequentialNewAlerts(server, { rounds, warmup, prefix, befo
   return { latency, context };
 }
 
-export async function floorLatency({ url, secret, slug, prefix, posters, rounds, warmup }) {
+export async function floorLatency({ url, secret, slug, prefix, posters, rounds, warmup, trace }) {
   const ws = new WebSocket(`${url.replace("http", "ws")}/api/live`);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
   try {
@@ -130,7 +130,7 @@ export async function floorLatency({ url, secret, slug, prefix, posters, rounds,
   }
 }
 
-export async function referenceLatency({ url, prefix, posters, rounds, warmup }) {
+export async function referenceLatency({ url, prefix, posters, rounds, warmup, trace }) {
   const socket = ioClient(url, { transports: ["websocket"], query: { room: "tenant" } });
   await new Promise((resolve) => socket.once("connect", resolve));
   try {
