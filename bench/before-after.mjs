@@ -5,12 +5,13 @@
 // concurrent posters), alert → Web Push at the stand-in, sustained ingest (500-event batches, 8
 // posters, vehicles of its own), and the bare floor's ingest in the same run. Prints one JSON line.
 // Alternate trees run after run (A, B, A, B) on a quiet machine; BENCHMARKS.md, "Before and after". Requests go to
-// the runtime itself (bench/lib/runtime-url.mjs; an older tree's dev-server must return its wrangler's `pid`), or
+// the runtime itself (scripts/lib/runtime-url.mjs; an older tree's dev-server must return its wrangler's `pid`), or
 // with VIA_PROXY=1 through wrangler's dev proxy. Ingest also
 // reports workerd CPU ms per 1,000 events, the figure the host's noise moves least.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runtimeUrl } from "../scripts/lib/runtime-url.mjs";
 import { workerdCpuSeconds } from "./lib/workerd-cpu.mjs";
 const root = path.resolve(process.argv[2]);
 const seqRounds = Number(process.argv[3] ?? 200);
@@ -21,7 +22,6 @@ const { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } = await
 const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
 const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
 const { pushLatency } = await import(`${root}/bench/push-latency.mjs`);
-const { runtimeUrl } = await import(`${root}/bench/lib/runtime-url.mjs`);
 /** Where requests go: the runtime itself, or with VIA_PROXY=1 wrangler's dev proxy in front of it. */
 const address = (started, probePath) => (process.env.VIA_PROXY ? started.url : runtimeUrl(started.pid, probePath));
 /** `started`'s workerd CPU ms per 1,000 events since `cpuBefore` (a `workerdCpuSeconds(started.pid)` reading). */

@@ -19,7 +19,7 @@ import { firstRender, firstRenderSection } from "./first-render.mjs";
 import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 import { api } from "./lib/api.mjs";
-import { runtimeUrl } from "./lib/runtime-url.mjs";
+import { runtimeUrl } from "../scripts/lib/runtime-url.mjs";
 import { readingsSection, storagePerVehicleDay, weekEndpointLatency } from "./readings.mjs";
 import { costModel, costSection, countedUnits, measuredCpu } from "./cost.mjs";
 import { saturate, saturationSection } from "./saturation.mjs";
@@ -135,7 +135,7 @@ async function hotPath() {
   try {
     const { demo } = server;
     // Measured at the runtime itself, FleetPulse and the floor alike: wrangler's dev proxy in front of
-    // it stalls on its own (bench/lib/runtime-url.mjs); one sequential run each also goes through it.
+    // it stalls on its own (scripts/lib/runtime-url.mjs); one sequential run each also goes through it.
     const url = await runtimeUrl(server.pid, "/api/openapi.json");
     const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
     const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;

@@ -2,13 +2,13 @@
 // Where the sequential tail comes from: `node bench/stall-probe.mjs [posts]` posts one new alert at a
 // time through wrangler's dev proxy (bench/latency.mjs's sequential run) while two loops ask an unknown
 // /api path (the Worker's middleware only: no object, no storage) every 15 ms, one through the proxy and
-// one at the runtime itself (bench/lib/runtime-url.mjs). Each slow post is printed
+// one at the runtime itself (scripts/lib/runtime-url.mjs). Each slow post is printed
 // with the slowest of those asks that overlapped it: a stall both show is the runtime's, one only the
 // proxy shows is the dev proxy's (BENCHMARKS.md, "The sequential tail is the dev proxy's").
 // PUSH=1 runs the push scenario first, as bench/before-after.mjs does.
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
 import { api } from "./lib/api.mjs";
-import { runtimeUrl } from "./lib/runtime-url.mjs";
+import { runtimeUrl } from "../scripts/lib/runtime-url.mjs";
 import { createBenchVehicles, fleetpulseNewAlertLatency } from "./latency.mjs";
 import { pushLatency } from "./push-latency.mjs";
 

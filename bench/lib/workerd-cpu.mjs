@@ -1,4 +1,4 @@
-import { cpuSeconds, workerdBelow } from "./processes.mjs";
+import { cpuSeconds, workerdBelow } from "../../scripts/lib/processes.mjs";
 
 /**
  * CPU seconds (user + system) used so far by the workerd processes of the `wrangler dev` whose pid is

@@ -9,7 +9,8 @@ import { api } from "./api-client";
 import { ownTenant } from "./own-tenant";
 import { browserForFile, expectNoAxeViolations, STAFF_HOME } from "./support";
 
-const ctx = inject("fleetpulse");
+// The callback sends the browser back to APP_URL (the dev proxy's address), so this file's pages start there.
+const ctx = { ...inject("fleetpulse"), url: inject("fleetpulse").appUrl };
 const oidc = inject("oidcProvider");
 const platformToken = inject("platformToken");
 const browser = browserForFile(ctx);

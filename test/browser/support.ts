@@ -24,7 +24,10 @@ export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa",
 
 export type RoleName = "admin" | "manager" | "technician" | "driver";
 export interface FleetPulseContext {
+  /** The runtime that runs the Worker (scripts/lib/runtime-url.mjs): what the tests talk to. */
   url: string;
+  /** APP_URL, wrangler's dev proxy in front of it: where the app sends browsers back to (single sign-on). */
+  appUrl: string;
   tenant: string;
   users: Record<RoleName, { email: string; password: string }>;
   /** The demo tenant's telemetry webhook secret, to post signed telemetry like a vendor. */

@@ -1,8 +1,8 @@
 // The runtime's own address under `wrangler dev`. Wrangler puts a reload proxy (a second workerd
 // process, with its inspector relay and the Node process behind it) in front of the runtime that
 // runs the Worker; that proxy exists only in local development and stalls on its own now and then
-// (BENCHMARKS.md, "The sequential tail is the dev proxy's"). Latency benchmarks that compare the
-// Worker with a floor address the runtime directly, so neither figure carries the proxy's stalls.
+// (BENCHMARKS.md, "The sequential tail is the dev proxy's"). The benchmarks (FleetPulse and its floor
+// alike) and the browser tests address the runtime directly, so neither carries the proxy's stalls.
 import { readdirSync, readlinkSync } from "node:fs";
 import { readProc, workerdBelow } from "./processes.mjs";
 
