@@ -32,6 +32,8 @@ const extra = [args.quick ? "--quick" : "", args.only ? `--only ${args.only}` : 
 const command = `npm run bench${extra ? ` -- ${extra}` : ""}`;
 const scale = args.quick ? 0.2 : 1;
 const ALERTS = args.quick ? 20_000 : 100_000;
+/** The floor's ingest posts for as many vehicles as FleetPulse's (the demo fleet's 100). */
+const FLOOR_VEHICLES = 100;
 /** Events per ingest batch: large enough that one tenant's webhook rate limit does not cap throughput. */
 const INGEST_BATCH = 500;
 
@@ -128,9 +130,60 @@ async function edgeModel() {
   log(`wrote ${writeSection("Edge model", edgeModelSection(result, { command, machine: machine() }))}`);
 }
 
+/**
+ * The bare floor and the Socket.IO reference, each measured alone, before FleetPulse starts: a
+ * FleetPulse runtime still draining its alerts' notification work would take their CPU (the floor's
+ * ingest read half of what it reads alone when it ran after FleetPulse's latency runs).
+ */
+async function floorsAndReference(results, seqRun, concRun) {
+  const floorServer = await startFloorServer();
+  try {
+    const floor = { ...floorServer, url: await runtimeUrl(floorServer.pid, "/health") };
+    results.floorSeq = await floorLatency({ ...floor, ...seqRun, prefix: "SEQ" });
+    log(`  floor sequential ${fmt(results.floorSeq)}`);
+    results.floorSeqProxy = await floorLatency({ ...floorServer, ...seqRun, prefix: "PROXY" });
+    log(`  floor sequential through the dev proxy ${fmt(results.floorSeqProxy)}`);
+    results.floorConc = await floorLatency({ ...floor, ...concRun, prefix: "CONC" });
+    log(`  floor concurrent ${fmt(results.floorConc)}`);
+    results.floorIngest = await ingestThroughput({
+      ...floor,
+      vehicles: Array.from({ length: FLOOR_VEHICLES }, (_, i) => ({ externalId: `F-${i}`, id: `F-${i}` })),
+      concurrency: 8,
+      batchSize: INGEST_BATCH,
+      seconds: Math.max(5, Math.round(20 * scale)),
+    });
+    log(`  floor ingest ${results.floorIngest.eventsPerSecond} events/s`);
+    // The list's bare floor: a same-size alert page from memory at the list's concurrency.
+    results.listBareFloor = await listFloorLatency({
+      url: floor.url,
+      clients: 100,
+      requestsPerClient: Math.round(30 * scale),
+      kind: "bare",
+    });
+    log(`  floor list page ${fmt(results.listBareFloor)}`);
+  } finally {
+    await floorServer.stop();
+  }
+
+  const reference = await startReferenceServer();
+  try {
+    results.refSeq = await referenceLatency({ url: reference.url, ...seqRun, prefix: "SEQ" });
+    log(`  reference sequential ${fmt(results.refSeq)}`);
+    results.refConc = await referenceLatency({ url: reference.url, ...concRun, prefix: "CONC" });
+    log(`  reference concurrent ${fmt(results.refConc)}`);
+  } finally {
+    await reference.close();
+  }
+}
+
 async function hotPath() {
   const persistDir = mkdtempSync(path.join(os.tmpdir(), "fleetpulse-bench-"));
   const results = {};
+  // Every POST raises a NEW alert (a vehicle used once, DTC P0217, the default rules and
+  // notification fan-out), measured beside the bare floor and the reference in this same run.
+  const seqRun = { posters: 1, rounds: Math.round(300 * scale), warmup: 20 };
+  const concRun = { posters: 20, rounds: Math.round(40 * scale), warmup: 5 };
+  await floorsAndReference(results, seqRun, concRun);
   let server = await startDevServer({ persistDir });
   try {
     const { demo } = server;
@@ -141,10 +194,6 @@ async function hotPath() {
     const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
     const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager, vehicles };
 
-    // Every POST raises a NEW alert (a vehicle used once, DTC P0217, the default rules and
-    // notification fan-out), measured beside the bare floor and the reference in this same run.
-    const seqRun = { posters: 1, rounds: Math.round(300 * scale), warmup: 20 };
-    const concRun = { posters: 20, rounds: Math.round(40 * scale), warmup: 5 };
     const sessions = [];
     for (let i = 0; i < 8; i++) sessions.push(await login(url, { email: demo.users.admin.email, password: demo.users.admin.password }));
     log(`creating ${vehiclesNeeded(seqRun) + vehiclesNeeded(concRun)} vehicles for new alerts`);
@@ -168,45 +217,6 @@ async function hotPath() {
     log("new alert → socket: sequential, through wrangler's dev proxy");
     results.seqProxy = await fleetpulseNewAlertLatency({ ...fp, ...seqRun, url: server.url, prefix: "PROXY" });
     log(`  ${fmt(results.seqProxy)}`);
-
-    const floorServer = await startFloorServer();
-    try {
-      const floor = { ...floorServer, url: await runtimeUrl(floorServer.pid, "/health") };
-      results.floorSeq = await floorLatency({ ...floor, ...seqRun, prefix: "SEQ" });
-      log(`  floor sequential ${fmt(results.floorSeq)}`);
-      results.floorSeqProxy = await floorLatency({ ...floorServer, ...seqRun, prefix: "PROXY" });
-      log(`  floor sequential through the dev proxy ${fmt(results.floorSeqProxy)}`);
-      results.floorConc = await floorLatency({ ...floor, ...concRun, prefix: "CONC" });
-      log(`  floor concurrent ${fmt(results.floorConc)}`);
-      results.floorIngest = await ingestThroughput({
-        ...floor,
-        vehicles,
-        concurrency: 8,
-        batchSize: INGEST_BATCH,
-        seconds: Math.max(5, Math.round(20 * scale)),
-      });
-      log(`  floor ingest ${results.floorIngest.eventsPerSecond} events/s`);
-      // The list's bare floor: a same-size alert page from memory at the list's concurrency.
-      results.listBareFloor = await listFloorLatency({
-        url: floor.url,
-        clients: 100,
-        requestsPerClient: Math.round(30 * scale),
-        kind: "bare",
-      });
-      log(`  floor list page ${fmt(results.listBareFloor)}`);
-    } finally {
-      await floorServer.stop();
-    }
-
-    const reference = await startReferenceServer();
-    try {
-      results.refSeq = await referenceLatency({ url: reference.url, ...seqRun, prefix: "SEQ" });
-      log(`  reference sequential ${fmt(results.refSeq)}`);
-      results.refConc = await referenceLatency({ url: reference.url, ...concRun, prefix: "CONC" });
-      log(`  reference concurrent ${fmt(results.refConc)}`);
-    } finally {
-      await reference.close();
-    }
 
     log("alert raised → push received by the stand-in");
     results.push = await pushLatency({ ...ctx, vapidPublicKey: server.vars.VAPID_PUBLIC_KEY, rounds: Math.round(30 * scale) });
