@@ -22,8 +22,8 @@ const { createBenchVehicles, fleetpulseNewAlertLatency, vehiclesNeeded } = await
 const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
 const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
 const { pushLatency } = await import(`${root}/bench/push-latency.mjs`);
-/** Where requests go: the runtime itself, or with VIA_PROXY=1 wrangler's dev proxy in front of it. */
-const address = (started, probePath) => (process.env.VIA_PROXY ? started.url : runtimeUrl(started.pid, probePath));
+/** Where requests go: the runtime itself (an older tree's dev-server does not name it), or with VIA_PROXY=1 wrangler's dev proxy. */
+const address = (started, probePath) => (process.env.VIA_PROXY ? started.url : (started.runtime ?? runtimeUrl(started.pid, probePath)));
 /** `started`'s workerd CPU ms per 1,000 events since `cpuBefore` (a `workerdCpuSeconds(started.pid)` reading). */
 const cpuMsPer1000 = (started, cpuBefore, events) => +((1e6 * (workerdCpuSeconds(started.pid) - cpuBefore)) / events).toFixed(1);
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ab-"));

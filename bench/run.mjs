@@ -19,7 +19,6 @@ import { firstRender, firstRenderSection } from "./first-render.mjs";
 import { pushLatency } from "./push-latency.mjs";
 import { startReferenceServer } from "./reference-server.mjs";
 import { api } from "./lib/api.mjs";
-import { runtimeUrl } from "../scripts/lib/runtime-url.mjs";
 import { readingsSection, storagePerVehicleDay, weekEndpointLatency } from "./readings.mjs";
 import { costModel, costSection, countedUnits, measuredCpu } from "./cost.mjs";
 import { saturate, saturationSection } from "./saturation.mjs";
@@ -138,7 +137,7 @@ async function edgeModel() {
 async function floorsAndReference(results, seqRun, concRun) {
   const floorServer = await startFloorServer();
   try {
-    const floor = { ...floorServer, url: await runtimeUrl(floorServer.pid, "/health") };
+    const floor = { ...floorServer, url: floorServer.runtime };
     results.floorSeq = await floorLatency({ ...floor, ...seqRun, prefix: "SEQ" });
     log(`  floor sequential ${fmt(results.floorSeq)}`);
     results.floorSeqProxy = await floorLatency({ ...floorServer, ...seqRun, prefix: "PROXY" });
@@ -189,7 +188,7 @@ async function hotPath() {
     const { demo } = server;
     // Measured at the runtime itself, FleetPulse and the floor alike: wrangler's dev proxy in front of
     // it stalls on its own (scripts/lib/runtime-url.mjs); one sequential run each also goes through it.
-    const url = await runtimeUrl(server.pid, "/api/openapi.json");
+    const url = server.runtime;
     const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
     const vehicles = (await api(url, "GET", "/api/vehicles?limit=100", manager)).items;
     const ctx = { url, secret: demo.webhookSecret, slug: "demo", token: manager, vehicles };
@@ -238,7 +237,7 @@ async function hotPath() {
     await server.stop();
     seedAlerts({ persistDir, tenantId, vehicles, count: ALERTS });
     server = await startDevServer({ persistDir, vars, seed: false });
-    const listUrl = await runtimeUrl(server.pid, "/api/openapi.json");
+    const listUrl = server.runtime;
     // One session per simulated manager: the API limits requests per token (600 a minute).
     const credentials = { email: demo.users.manager.email, password: demo.users.manager.password };
     const tokens = [];

@@ -8,7 +8,6 @@
 // PUSH=1 runs the push scenario first, as bench/before-after.mjs does.
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
 import { api } from "./lib/api.mjs";
-import { runtimeUrl } from "../scripts/lib/runtime-url.mjs";
 import { createBenchVehicles, fleetpulseNewAlertLatency } from "./latency.mjs";
 import { pushLatency } from "./push-latency.mjs";
 
@@ -35,8 +34,7 @@ function askLoop(bases, path) {
 }
 
 try {
-  const { url, demo } = server;
-  const runtime = await runtimeUrl(server.pid, "/api/openapi.json");
+  const { url, runtime, demo } = server;
   const token = (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...demo.users.manager })).token;
   // Vehicles are created over several sessions: one session's writes are rate-limited.
   const tokens = [];

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, stopProcessGroup, WRANGLER } from "../../scripts/lib/dev-server.mjs";
+import { runtimeUrlOr } from "../../scripts/lib/runtime-url.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The floor's webhook secret (also in wrangler.toml's vars): benchmark-only. */
@@ -50,5 +51,6 @@ export async function startFloorServer() {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, pid: child.pid, secret: FLOOR_SECRET, slug: "floor", stop };
+  const runtime = await runtimeUrlOr(url, child.pid, "/health");
+  return { url, runtime, pid: child.pid, secret: FLOOR_SECRET, slug: "floor", stop };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freshDevVars } from "./dev-vars.mjs";
+import { runtimeUrlOr } from "./runtime-url.mjs";
 import { seedDemo } from "./seed.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -115,8 +116,22 @@ export async function startDevServer(options = {}) {
   };
   try {
     await waitForServer(url, child, output);
+    // Where the Worker's runtime answers without wrangler's reload proxy (scripts/lib/runtime-url.mjs).
+    const runtime = await runtimeUrlOr(url, child.pid, "/api/openapi.json");
     const demo = options.seed === false ? null : await seedDemo({ url, platformToken: vars.PLATFORM_ADMIN_TOKEN });
-    return { url, port, pid: child.pid, inspectorPort, persistDir, platformToken: vars.PLATFORM_ADMIN_TOKEN, vars, demo, output, stop };
+    return {
+      url,
+      runtime,
+      port,
+      pid: child.pid,
+      inspectorPort,
+      persistDir,
+      platformToken: vars.PLATFORM_ADMIN_TOKEN,
+      vars,
+      demo,
+      output,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -45,3 +45,16 @@ export async function runtimeUrl(wranglerPid, probePath) {
   }
   throw new Error(`no runtime below wrangler ${wranglerPid} answers ${probePath}`);
 }
+
+/**
+ * `runtimeUrl`, or `proxyUrl` with a warning where the runtime cannot be found (no /proc outside
+ * Linux, or a wrangler that starts its runtime differently): requests still work, through the proxy.
+ */
+export async function runtimeUrlOr(proxyUrl, wranglerPid, probePath) {
+  try {
+    return await runtimeUrl(wranglerPid, probePath);
+  } catch (error) {
+    console.warn(`Requests go through wrangler's dev proxy at ${proxyUrl}: ${error.message}`);
+    return proxyUrl;
+  }
+}

@@ -8,7 +8,6 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startDevServer } from "../../scripts/lib/dev-server.mjs";
-import { runtimeUrl } from "../../scripts/lib/runtime-url.mjs";
 import { startOidcProvider } from "../stand-ins/oidc-provider.mjs";
 import { CHROMIUM_PATH, ROOT, SCREENSHOT_DIR, type FleetPulseContext } from "./support";
 
@@ -42,7 +41,7 @@ export default async function setup(project: TestProject) {
   // The browser talks to the runtime itself, not through wrangler's reload proxy in front of it,
   // which stalls on its own now and then (scripts/lib/runtime-url.mjs; BENCHMARKS.md, "The sequential
   // tail is the dev proxy's"). Links and redirects the app builds from APP_URL name the proxy's address.
-  const url = await runtimeUrl(server.pid, "/api/openapi.json");
+  const url = server.runtime;
   project.provide("fleetpulse", { url, appUrl: server.url, tenant: demo.tenant, users: demo.users, webhookSecret: demo.webhookSecret });
   // Its own port, nothing else uses it: other browser tests are unaffected.
   const oidc = await startOidcProvider({ redirectUris: [`${url}/api/sso/callback`, `${server.url}/api/sso/callback`] });

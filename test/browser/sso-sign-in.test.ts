@@ -10,7 +10,8 @@ import { ownTenant } from "./own-tenant";
 import { browserForFile, expectNoAxeViolations, STAFF_HOME } from "./support";
 
 // The callback sends the browser back to APP_URL (the dev proxy's address), so this file's pages start there.
-const ctx = { ...inject("fleetpulse"), url: inject("fleetpulse").appUrl };
+const fleetpulse = inject("fleetpulse");
+const ctx = { ...fleetpulse, url: fleetpulse.appUrl };
 const oidc = inject("oidcProvider");
 const platformToken = inject("platformToken");
 const browser = browserForFile(ctx);
