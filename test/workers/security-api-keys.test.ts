@@ -24,7 +24,9 @@ describe("API keys (docs/security.md#api-keys)", () => {
     expect(created.scopes).toEqual(["alerts:read", "vehicles:read"]);
 
     const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(created.id).first<Record<string, unknown>>();
-    const secret = created.key.split("_")[2]!;
+    // The secret is everything after "fpk_<16 hex>_"; it is base64url, so it may itself contain "_".
+    const secret = created.key.slice("fpk_".length + 16 + 1);
+    expect(secret).toHaveLength(43);
     expect(JSON.stringify(row)).not.toContain(secret);
     expect(row?.key_hash).toMatch(/^[0-9a-f]{64}$/);
 
