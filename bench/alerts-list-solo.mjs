@@ -46,19 +46,21 @@ try {
   seedAlerts({ persistDir, tenantId, vehicles, count: Number(args.alerts) });
   log(`seeded ${args.alerts} alerts in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   server = await startDevServer({ persistDir, vars, seed: false });
+  // At the runtime, as npm run bench measures the list: wrangler's dev proxy stalls on its own (BENCHMARKS.md).
+  const listUrl = server.runtime;
   const tokens = [];
-  for (let i = 0; i < clients; i++) tokens.push((await api(server.url, "POST", "/api/auth/login", null, credentials)).token);
-  await alertsListLatency({ url: server.url, tokens, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
+  for (let i = 0; i < clients; i++) tokens.push((await api(listUrl, "POST", "/api/auth/login", null, credentials)).token);
+  await alertsListLatency({ url: listUrl, tokens, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
   log(`load before the list: ${load()}`);
-  results.list = await alertsListLatency({ url: server.url, tokens, vehicles, clients, requestsPerClient });
+  results.list = await alertsListLatency({ url: listUrl, tokens, vehicles, clients, requestsPerClient });
   log(`GET /api/alerts at ${clients} concurrent over ${args.alerts} alerts: ${fmt(results.list)}`);
   // One client at a time: what a request costs without queueing behind the others.
-  results.listSeq = await alertsListLatency({ url: server.url, tokens, vehicles, clients: 1, requestsPerClient: 300 });
+  results.listSeq = await alertsListLatency({ url: listUrl, tokens, vehicles, clients: 1, requestsPerClient: 300 });
   log(`GET /api/alerts, one client: ${fmt(results.listSeq)}`);
-  await listFloorLatency({ url: server.url, tokens, clients: 10, requestsPerClient: 5, kind: "app" }); // warm-up
-  results.app = await listFloorLatency({ url: server.url, tokens, clients, requestsPerClient, kind: "app" });
+  await listFloorLatency({ url: listUrl, tokens, clients: 10, requestsPerClient: 5, kind: "app" }); // warm-up
+  results.app = await listFloorLatency({ url: listUrl, tokens, clients, requestsPerClient, kind: "app" });
   log(`floor, FleetPulse unknown /api path (no auth, no storage): ${fmt(results.app)}`);
-  results.appSeq = await listFloorLatency({ url: server.url, tokens, clients: 1, requestsPerClient: 300, kind: "app" });
+  results.appSeq = await listFloorLatency({ url: listUrl, tokens, clients: 1, requestsPerClient: 300, kind: "app" });
   log(`  one client: ${fmt(results.appSeq)}`);
 } finally {
   await server.stop();
@@ -66,10 +68,10 @@ try {
 }
 const floor = await startFloorServer();
 try {
-  await listFloorLatency({ url: floor.url, clients: 10, requestsPerClient: 5, kind: "bare" }); // warm-up
-  results.bare = await listFloorLatency({ url: floor.url, clients, requestsPerClient, kind: "bare" });
+  await listFloorLatency({ url: floor.runtime, clients: 10, requestsPerClient: 5, kind: "bare" }); // warm-up
+  results.bare = await listFloorLatency({ url: floor.runtime, clients, requestsPerClient, kind: "bare" });
   log(`floor, bare Worker same-size page: ${fmt(results.bare)}`);
-  results.bareSeq = await listFloorLatency({ url: floor.url, clients: 1, requestsPerClient: 300, kind: "bare" });
+  results.bareSeq = await listFloorLatency({ url: floor.runtime, clients: 1, requestsPerClient: 300, kind: "bare" });
   log(`  one client: ${fmt(results.bareSeq)}`);
 } finally {
   await floor.stop();

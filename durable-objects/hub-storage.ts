@@ -1,7 +1,7 @@
 import type { StorageMigration } from "./storage-migrations";
 import { createOfflineDue } from "./offline-watch";
 import { createOutcomeTables } from "./predictive-outcomes";
-import { dropEdgeModelState } from "./vehicle-states";
+import { dropEdgeModelState, pageVehicleStates } from "./vehicle-states";
 
 /** The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration. */
 export function replaceEdgeModelState(sql: SqlStorage) {
@@ -69,4 +69,6 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
   (sql) => sql.exec("CREATE TABLE IF NOT EXISTS vehicle_state_journal (id INTEGER PRIMARY KEY, data TEXT NOT NULL)"),
   // Time bounds on raw batches are rowid bounds (batch-range.ts): the index cost two rows per batch.
   (sql) => sql.exec("DROP INDEX IF EXISTS ingested_batches_received"),
+  // Settled vehicle states in pages of many vehicles: a settle wrote a row per vehicle (vehicle-states.ts).
+  pageVehicleStates,
 ];

@@ -83,8 +83,10 @@ const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownU
  * sustained ingest). The alarm settles the journal into one `vehicle_state` row per vehicle
  * changed since SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS
  * (`settle`, `flushDueAt`): settling every few seconds wrote a row per vehicle each time, a row
- * per event at one reading every 10 s. A new instance replays the journal over those rows, so an
- * eviction loses nothing.
+ * per event at one reading every 10 s. Settled states are stored in pages of many vehicles
+ * (`vehicle_state_pages`, up to PAGE_CHARS each), so a settle writes a row per page it touches, not
+ * one per vehicle: a row per vehicle every 10 minutes was still 1/60 row per event at that cadence.
+ * A new instance replays the journal over the pages, so an eviction loses nothing.
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
@@ -99,10 +101,16 @@ export class VehicleStates {
   #unjournaledSince: number | null = null;
   /** Characters in the journal: past MAX_JOURNAL_CHARS it is settled at once (replay time after an eviction). */
   #journalChars = 0;
+  /** Which settled page holds each vehicle, and each page's vehicles. */
+  readonly #pageOf = new Map<string, number>();
+  readonly #pages = new Map<number, Set<string>>();
 
   constructor(private readonly sql: SqlStorage) {
-    for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state")) {
-      this.#vehicles.set(row.vehicle_id, revive(JSON.parse(row.data) as VehicleState));
+    for (const row of sql.exec<{ page: number; data: string }>("SELECT page, data FROM vehicle_state_pages")) {
+      for (const [vehicleId, state] of Object.entries(JSON.parse(row.data) as Record<string, VehicleState>)) {
+        this.#vehicles.set(vehicleId, revive(state));
+        this.#place(vehicleId, row.page);
+      }
     }
     // Batches since the last settle: their journal rows hold the newest rule-pass state of what they touched.
     for (const row of sql.exec<{ data: string }>("SELECT data FROM vehicle_state_journal ORDER BY id")) {
@@ -247,36 +255,35 @@ export class VehicleStates {
   /** Writes `part` of each vehicle's state as journal rows, {vehicleId: part, …}, each state serialised once. */
   #journal(vehicleIds: Set<string>, part: (state: VehicleState, vehicleId: string) => Partial<VehicleState>) {
     if (!vehicleIds.size) return;
-    let parts: string[] = [];
-    let size = 0;
-    const write = () => {
-      if (!parts.length) return;
-      this.sql.exec("INSERT INTO vehicle_state_journal (data) VALUES (?)", `{${parts.join(",")}}`);
-      this.#journalChars += size + 2;
-      parts = [];
-      size = 0;
-    };
-    for (const vehicleId of vehicleIds) {
-      const text = `${JSON.stringify(vehicleId)}:${JSON.stringify(part(this.#vehicles.get(vehicleId)!, vehicleId))}`;
-      parts.push(text);
-      size += text.length + 1;
-      if (size >= JOURNAL_CHUNK) write();
-      this.#unsettled.add(vehicleId);
+    const parts = [...vehicleIds].map((id): [string, string] => [id, JSON.stringify(part(this.#vehicles.get(id)!, id))]);
+    for (const { data } of packPages(parts)) {
+      this.sql.exec("INSERT INTO vehicle_state_journal (data) VALUES (?)", data);
+      this.#journalChars += data.length;
     }
-    write();
+    for (const vehicleId of vehicleIds) this.#unsettled.add(vehicleId);
     this.#unsettledSince ??= Date.now();
   }
 
-  /** Writes every vehicle changed since the last settle to its row and empties the journal (one transaction, on the alarm). */
+  /**
+   * Writes the page of every vehicle changed since the last settle and empties the journal (one
+   * transaction, on the alarm). A vehicle seen for the first time joins the newest page; a page
+   * grown past PAGE_CHARS leaves its overflow to new pages.
+   */
   settle() {
     for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
     for (const vehicleId of this.#modelsDirty) this.#unsettled.add(vehicleId);
+    const touched = new Set<number>();
     for (const vehicleId of this.#unsettled) {
-      this.sql.exec(
-        "INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?) ON CONFLICT (vehicle_id) DO UPDATE SET data = excluded.data",
-        vehicleId,
-        JSON.stringify(this.#vehicles.get(vehicleId)),
-      );
+      if (!this.#pageOf.has(vehicleId)) this.#place(vehicleId, this.#pages.size ? Math.max(...this.#pages.keys()) : 1);
+      touched.add(this.#pageOf.get(vehicleId)!);
+    }
+    for (const page of touched) {
+      const members = [...this.#pages.get(page)!].map((id): [string, string] => [id, JSON.stringify(this.#vehicles.get(id))]);
+      for (const [i, chunk] of packPages(members).entries()) {
+        const target = i === 0 ? page : Math.max(...this.#pages.keys()) + 1;
+        for (const vehicleId of chunk.vehicleIds) this.#place(vehicleId, target);
+        writePage(this.sql, target, chunk.data);
+      }
     }
     this.sql.exec("DELETE FROM vehicle_state_journal");
     this.#unsettled.clear();
@@ -286,13 +293,52 @@ export class VehicleStates {
     this.#unsettledSince = null;
     this.#journalChars = 0;
   }
+
+  #place(vehicleId: string, page: number) {
+    const from = this.#pageOf.get(vehicleId);
+    if (from === page) return;
+    if (from !== undefined) this.#pages.get(from)!.delete(vehicleId);
+    this.#pageOf.set(vehicleId, page);
+    let members = this.#pages.get(page);
+    if (!members) this.#pages.set(page, (members = new Set()));
+    members.add(vehicleId);
+  }
+}
+
+/** A settled page or a journal row holds vehicles' states up to about this many characters (a SQLite value holds at most 2 MB). */
+const PAGE_CHARS = 512 * 1024;
+
+/** Vehicles' serialised states cut into pages of at most PAGE_CHARS (a larger single state gets a page alone). */
+function packPages(states: [vehicleId: string, json: string][]): { vehicleIds: string[]; data: string }[] {
+  const pages: { vehicleIds: string[]; parts: string[]; size: number }[] = [];
+  for (const [vehicleId, json] of states) {
+    const part = `${JSON.stringify(vehicleId)}:${json}`;
+    let page = pages.at(-1);
+    if (!page || (page.parts.length && page.size + part.length + 1 > PAGE_CHARS))
+      pages.push((page = { vehicleIds: [], parts: [], size: 2 }));
+    page.vehicleIds.push(vehicleId);
+    page.parts.push(part);
+    page.size += part.length + 1;
+  }
+  return pages.map(({ vehicleIds, parts }) => ({ vehicleIds, data: `{${parts.join(",")}}` }));
+}
+
+const writePage = (sql: SqlStorage, page: number, data: string) =>
+  sql.exec("INSERT INTO vehicle_state_pages (page, data) VALUES (?, ?) ON CONFLICT (page) DO UPDATE SET data = excluded.data", page, data);
+
+/** Hub storage step: one `vehicle_state` row per vehicle becomes pages of many (a settle wrote a row per vehicle). */
+export function pageVehicleStates(sql: SqlStorage) {
+  sql.exec("CREATE TABLE IF NOT EXISTS vehicle_state_pages (page INTEGER PRIMARY KEY, data TEXT NOT NULL)");
+  if (!sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vehicle_state'").toArray().length) return;
+  const rows = sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state ORDER BY vehicle_id").toArray();
+  const first = sql.exec<{ next: number }>("SELECT coalesce(max(page), 0) + 1 AS next FROM vehicle_state_pages").one().next;
+  for (const [i, page] of packPages(rows.map((r) => [r.vehicle_id, r.data])).entries()) writePage(sql, first + i, page.data);
+  sql.exec("DROP TABLE vehicle_state");
 }
 
 /** What a journal row keeps of a vehicle: the state the rule pass changes (health and risk wait for the settle). */
 const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleState> => ({ latest, rules, driving });
 
-/** A journal row is cut at about this many characters (a SQLite value holds at most 2 MB). */
-const JOURNAL_CHUNK = 512 * 1024;
 /** The journal is settled at once past this size: a new instance parses all of it before its first request. */
 const MAX_JOURNAL_CHARS = 16 * 1024 * 1024;
 

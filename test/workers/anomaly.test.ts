@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DrivingSample } from "../../worker/domain/anomaly";
 import { CALM, driveTrace } from "../unit/anomaly-traces";
-import { runHubAlarmSettled } from "./drive";
+import { runHubAlarmSettled, settledStates } from "./drive";
 import { addVehicles, call, createTenant, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 
 const START = Date.now() - 3 * 3600_000;
@@ -78,8 +78,8 @@ describe("driver-behaviour anomalies through the signed webhook", { timeout: 120
     // The baseline belongs to the assigned driver (kept in the vehicle's state in the object).
     await runHubAlarmSettled(tenant.id); // settles the state journal into the vehicles' rows
     const keys = await runInDurableObject(env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id)), async (_hub, state) => {
-      const row = state.storage.sql.exec<{ data: string }>("SELECT data FROM vehicle_state WHERE vehicle_id = ?", vehicle!.id).one();
-      return Object.keys((JSON.parse(row.data) as { driving: Record<string, unknown> }).driving);
+      const stored = settledStates(state.storage.sql)[vehicle!.id] as { driving: Record<string, unknown> };
+      return Object.keys(stored.driving);
     });
     expect(keys).toEqual([driver.id]);
   });

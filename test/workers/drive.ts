@@ -167,13 +167,19 @@ export function freezeClock(at = Date.now()) {
 
 /**
  * The tenant's alarm once every deferred write is due (deferred-writes.ts: SETTLE_MS after the
- * first change): the readings buffer written and the state journal settled into `vehicle_state`.
+ * first change): the readings buffer written and the state journal settled into `vehicle_state_pages`.
  * The clock moves SETTLE_MS forward, frozen for the rest of the test.
  */
 export async function runHubAlarmSettled(tenantId: string) {
   if (!vi.isFakeTimers()) freezeClock();
   advanceClock(SETTLE_MS);
   await runHubAlarm(tenantId);
+}
+
+/** The vehicles' settled states as the object stored them (pages of many vehicles, vehicle-states.ts), by vehicle id. */
+export function settledStates(sql: SqlStorage): Record<string, Record<string, unknown>> {
+  const pages = sql.exec<{ data: string }>("SELECT data FROM vehicle_state_pages").toArray();
+  return Object.assign({}, ...pages.map((page) => JSON.parse(page.data) as Record<string, Record<string, unknown>>));
 }
 
 /** Moves a frozen clock forward by `ms`. */

@@ -21,7 +21,7 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
     const { "OLD-1": old } = await addVehicles(tenant, ["OLD-1"]);
     const hub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenant.id));
     expect((await postTelemetry(tenant, { events: [{ vehicleId: "OLD-1", ts: isoAt(0), readings: { speedKph: 30 } }] })).status).toBe(202);
-    const { runHubAlarmSettled } = await import("./drive");
+    const { runHubAlarmSettled, settledStates } = await import("./drive");
     await runHubAlarmSettled(tenant.id); // settles the state journal into the vehicle's row
     await runInDurableObject(hub, (_object, state) => {
       const sql = state.storage.sql;
@@ -34,7 +34,10 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
         risk: { score: 0.9, rul: 10, at: 1, modelVersion: "cmapss-fd001@1.0.0" },
         machineRisk: { score: 0.5, at: 1, modelVersion: "ai4i@1.0.0", reading: {} },
       });
-      sql.exec("UPDATE vehicle_state SET data = ? WHERE vehicle_id = ?", previous, old!.id);
+      // Stored as that version did, one row per vehicle (the steps after it page them again).
+      sql.exec("CREATE TABLE vehicle_state (vehicle_id TEXT PRIMARY KEY, data TEXT NOT NULL)");
+      sql.exec("INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?)", old!.id, previous);
+      sql.exec("DELETE FROM vehicle_state_pages");
       // Back to before the step that drops them (the steps after it run again too).
       sql.exec("UPDATE _schema SET version = ?", HUB_MIGRATIONS.indexOf(replaceEdgeModelState));
     });
@@ -44,10 +47,10 @@ describe("edge models in the tenant object", { timeout: 30_000 }, () => {
     const before = (await (await call("GET", `/api/vehicles/${old!.id}/risk`, { token: tenant.admin.token })).json()) as { score: unknown };
     expect(before.score).toBeNull(); // the old engine score is gone, not shown as this model's
     await runInDurableObject(fresh, (_object, state) => {
-      const stored = JSON.parse(
-        state.storage.sql.exec<{ data: string }>("SELECT data FROM vehicle_state WHERE vehicle_id = ?", old!.id).one().data,
-      ) as Record<string, unknown>;
+      const stored = settledStates(state.storage.sql)[old!.id]!;
       expect(Object.keys(stored).sort()).toEqual(["latest", "rules"]);
+      const tables = state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'vehicle_state'").toArray();
+      expect(tables).toEqual([]); // its rows moved to pages
       expect(state.storage.sql.exec<{ version: number }>("SELECT version FROM _schema").one().version).toBe(HUB_MIGRATIONS.length);
     });
 
