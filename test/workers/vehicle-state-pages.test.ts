@@ -1,0 +1,84 @@
+/**
+ * Settled vehicle states live in pages of many vehicles (durable-objects/vehicle-states.ts): a
+ * settle writes a row per page it touches, a page that grows past its bound spills into new
+ * pages, and a new instance reads every vehicle back.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { VehicleStates } from "../../durable-objects/vehicle-states";
+import { settledStates } from "./drive";
+
+const hub = () => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(`pages-${crypto.randomUUID()}`));
+/** An event whose 150 readings make the vehicle's state about 6 KB (merged readings and their times). */
+const bulky = (vehicleId: string, ts: number) => ({
+  vehicleId,
+  ts,
+  readings: Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`sensor_${i}`, ts + i / 7])),
+});
+const pageSizes = (sql: SqlStorage) =>
+  sql.exec<{ page: number; size: number }>("SELECT page, length(data) AS size FROM vehicle_state_pages ORDER BY page").toArray();
+
+describe("vehicle state pages", () => {
+  it("a settle writes a row per page; full pages spill into new ones; every vehicle reads back", async () => {
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const states = new VehicleStates(sql);
+      const ids = Array.from({ length: 200 }, (_, i) => `veh_${String(i).padStart(3, "0")}`);
+      for (const id of ids) states.observe(bulky(id, 1_000));
+      states.flush();
+      states.settle();
+      const pages = pageSizes(sql);
+      // 200 states of about 6 KB: three or four pages of at most 512 KiB (a value holds 2 MB), not 200 rows.
+      expect(pages.length).toBeGreaterThanOrEqual(2);
+      expect(pages.length).toBeLessThanOrEqual(4);
+      for (const { size } of pages) expect(size).toBeLessThanOrEqual(512 * 1024);
+      expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n).toBe(0);
+
+      // One vehicle changes: only its page is written again.
+      const changed = ids[0]!;
+      states.observe({ vehicleId: changed, ts: 2_000, readings: { speedKph: 42 } });
+      states.flush();
+      const dataBefore = sql.exec<{ page: number; data: string }>("SELECT page, data FROM vehicle_state_pages").toArray();
+      states.settle();
+      const dataAfter = sql.exec<{ page: number; data: string }>("SELECT page, data FROM vehicle_state_pages").toArray();
+      const rewritten = dataAfter.filter((row) => dataBefore.find((b) => b.page === row.page)?.data !== row.data);
+      expect(rewritten).toHaveLength(1);
+
+      // New vehicles join the newest page and spill into new pages when it is full.
+      const more = Array.from({ length: 120 }, (_, i) => `veh_new_${i}`);
+      for (const id of more) states.observe(bulky(id, 3_000));
+      states.flush();
+      states.settle();
+      const grown = pageSizes(sql);
+      expect(grown.length).toBeGreaterThan(pages.length);
+      for (const { size } of grown) expect(size).toBeLessThanOrEqual(512 * 1024);
+
+      // A new instance reads every vehicle back from the pages, each exactly once.
+      const stored = settledStates(sql);
+      expect(Object.keys(stored).sort()).toEqual([...ids, ...more].sort());
+      const reloaded = new VehicleStates(sql);
+      expect(reloaded.latest(changed)?.readings.speedKph).toBe(42);
+      expect(reloaded.latest(changed)?.readings.sensor_3).toBe(1_000 + 3 / 7);
+      expect(reloaded.latest("veh_new_119")?.ts).toBe(3_000);
+    });
+  });
+
+  it("the storage step moves one-row-per-vehicle states into pages and drops the old table", async () => {
+    await runInDurableObject(hub(), async (_object, state) => {
+      const { pageVehicleStates } = await import("../../durable-objects/vehicle-states");
+      const sql = state.storage.sql;
+      sql.exec("CREATE TABLE vehicle_state (vehicle_id TEXT PRIMARY KEY, data TEXT NOT NULL)");
+      for (let i = 0; i < 30; i++) {
+        const latest = { ts: i, readings: { odometerKm: 1000 + i }, readingTs: { odometerKm: i }, dtc: [] };
+        sql.exec("INSERT INTO vehicle_state (vehicle_id, data) VALUES (?, ?)", `old_${i}`, JSON.stringify({ latest, rules: {} }));
+      }
+      pageVehicleStates(sql);
+      expect(sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'vehicle_state'").toArray()).toEqual([]);
+      expect(pageSizes(sql)).toHaveLength(1);
+      const states = new VehicleStates(sql);
+      expect(states.latest("old_29")?.readings.odometerKm).toBe(1029);
+      expect(Object.keys(settledStates(sql))).toHaveLength(30);
+    });
+  });
+});
