@@ -85,9 +85,6 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     // Checked again where nothing can interleave: the awaits above let a concurrent delivery of
     // the same key get here first, and its row must make this one a duplicate, not a 500.
     if (alreadyIngested(sql, key)) return null;
-    const record = "INSERT INTO ingested_batches (key, received_at, event_count, events) VALUES (?, ?, ?, ?) RETURNING rowid AS id";
-    const batch = sql.exec<{ id: number }>(record, key, now, events.length, JSON.stringify(events)).one().id;
-    hub.downsample?.(events, now, batch);
     const outcome = evaluateBatch(events, context);
     const drivingScores = drivingSignals(
       outcome.driving,
@@ -96,7 +93,10 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
       (id, profiles) => states.setDriving(id, profiles),
     );
     const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
-    states.flush(); // one journal row with the touched vehicles' states, committed with the alerts they decided
+    // The batch's row, with the states it changed as its journal: committed with the alerts they decided.
+    const record = "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, ?, ?, ?, ?)";
+    const batch = states.flushWithBatch((id, journal) => sql.exec(record, id, key, now, events.length, JSON.stringify(events), journal));
+    hub.downsample?.(events, now, batch);
     const raised = [...outcome.raised, ...anomalies];
     // A newly held episode update is due within LIVE_COALESCE_MS: the alarm must be set for it too.
     if (hub.book.takeNewlyHeld() || raised.length) hub.handoff(raised.some(isCritical));

@@ -1,7 +1,7 @@
 import type { StorageMigration } from "./storage-migrations";
 import { createOfflineDue } from "./offline-watch";
 import { createOutcomeTables } from "./predictive-outcomes";
-import { dropEdgeModelState, pageVehicleStates } from "./vehicle-states";
+import { dropEdgeModelState, journalInBatches, pageVehicleStates } from "./vehicle-states";
 
 /** The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration. */
 export function replaceEdgeModelState(sql: SqlStorage) {
@@ -71,4 +71,6 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
   (sql) => sql.exec("DROP INDEX IF EXISTS ingested_batches_received"),
   // Settled vehicle states in pages of many vehicles: a settle wrote a row per vehicle (vehicle-states.ts).
   pageVehicleStates,
+  // A batch's rule-pass journal is a column of its own row, not a row of its own (vehicle-states.ts).
+  journalInBatches,
 ];

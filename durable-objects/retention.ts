@@ -45,7 +45,7 @@ export function pruneObject(sql: SqlStorage, book: AlertBook, readings: Readings
   // The events go first (the big part); the key row stays for the idempotency window. Both are
   // rowid ranges (batch-range.ts): only the batches that change are read.
   const rawDropped = sql.exec(
-    "UPDATE ingested_batches SET events = '[]' WHERE rowid >= ? AND rowid < ? AND events <> '[]'",
+    "UPDATE ingested_batches SET events = '[]', journal = NULL WHERE rowid >= ? AND rowid < ? AND events <> '[]'",
     firstUnemptiedBatch(sql),
     firstBatchReceivedFrom(sql, now - daysMs(Math.min(days.rawTelemetryDays, 8))),
   ).rowsWritten;

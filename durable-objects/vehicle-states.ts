@@ -101,6 +101,9 @@ export class VehicleStates {
   #unjournaledSince: number | null = null;
   /** Characters in the journal: past MAX_JOURNAL_CHARS it is settled at once (replay time after an eviction). */
   #journalChars = 0;
+  /** The newest batch whose journal is settled (`meta` JOURNAL_CURSOR), and the newest batch id given out. */
+  #journalThrough = 0;
+  #newestBatch = 0;
   /** Which settled page holds each vehicle, and each page's vehicles. */
   readonly #pageOf = new Map<string, number>();
   readonly #pages = new Map<number, Set<string>>();
@@ -112,8 +115,24 @@ export class VehicleStates {
         this.#place(vehicleId, row.page);
       }
     }
-    // Batches since the last settle: their journal rows hold the newest rule-pass state of what they touched.
-    for (const row of sql.exec<{ data: string }>("SELECT data FROM vehicle_state_journal ORDER BY id")) {
+    // Batches since the last settle carry the newest rule-pass state of what they touched; journal
+    // rows hold the rest (models' state, resolves, a large batch's overflow), each after the batch
+    // that was newest when it was written.
+    this.#journalThrough = Number(
+      sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", JOURNAL_CURSOR).toArray()[0]?.value ?? 0,
+    );
+    const newest = sql.exec<{ id: number | null }>("SELECT max(rowid) AS id FROM ingested_batches").one().id ?? 0;
+    this.#newestBatch = Math.max(newest, this.#journalThrough);
+    const batches = sql
+      .exec<{ after: number; data: string }>(
+        "SELECT rowid AS after, journal AS data FROM ingested_batches WHERE rowid > ? AND journal IS NOT NULL ORDER BY rowid",
+        this.#journalThrough,
+      )
+      .toArray();
+    const rows = sql
+      .exec<{ after: number; data: string }>("SELECT after_batch AS after, data FROM vehicle_state_journal ORDER BY after_batch, id")
+      .toArray();
+    for (const row of inJournalOrder(batches, rows)) {
       this.#journalChars += row.data.length;
       for (const [vehicleId, part] of Object.entries(JSON.parse(row.data) as Record<string, Partial<VehicleState>>)) {
         this.#vehicles.set(vehicleId, revive({ ...this.#vehicle(vehicleId), ...part }));
@@ -228,12 +247,33 @@ export class VehicleStates {
     this.#unjournaledSince ??= Date.now();
   }
 
-  /** Makes the changed states durable: one journal row (a few for a very large batch). Call inside the batch's transaction. */
+  /**
+   * Makes the rule pass's changes durable with the batch that made them: `insert` stores the
+   * batch's row under the id given, with the journal of the vehicles it changed (null when none;
+   * a very large batch's further chunks follow it as journal rows). Call inside the batch's
+   * transaction. Batch ids only grow (retention deleting old batches does not let them start
+   * again), so a new instance replays batches and journal rows in the order they were written.
+   */
+  flushWithBatch(insert: (id: number, journal: string | null) => void): number {
+    const id = ++this.#newestBatch;
+    const [first = null, ...rest] = this.#takeDirty();
+    insert(id, first);
+    for (const data of rest) this.#writeJournalRow(data);
+    return id;
+  }
+
+  /** Makes changes made outside a batch (a resolve, a scoring's alerts) durable: journal rows. Call inside their transaction. */
   flush() {
-    if (!this.#dirty.size) return;
-    this.#journal(this.#dirty, journaled);
+    for (const data of this.#takeDirty()) this.#writeJournalRow(data);
+  }
+
+  /** The rule-pass state of the vehicles changed since the last flush, as journal chunks. */
+  #takeDirty(): string[] {
+    if (!this.#dirty.size) return [];
+    const chunks = this.#chunks(this.#dirty, journaled);
     this.#dirty.clear();
     if (!this.#modelsDirty.size) this.#unjournaledSince = null;
+    return chunks;
   }
 
   /**
@@ -243,25 +283,29 @@ export class VehicleStates {
   journalPending() {
     const dirty = this.#dirty;
     const models = this.#modelsDirty;
-    this.#journal(new Set([...dirty, ...models]), (state, vehicleId) => ({
+    const chunks = this.#chunks(new Set([...dirty, ...models]), (state, vehicleId) => ({
       ...(dirty.has(vehicleId) ? journaled(state) : {}),
       ...(models.has(vehicleId) ? { health: state.health, risk: state.risk } : {}),
     }));
+    for (const data of chunks) this.#writeJournalRow(data);
     dirty.clear();
     models.clear();
     this.#unjournaledSince = null;
   }
 
-  /** Writes `part` of each vehicle's state as journal rows, {vehicleId: part, …}, each state serialised once. */
-  #journal(vehicleIds: Set<string>, part: (state: VehicleState, vehicleId: string) => Partial<VehicleState>) {
-    if (!vehicleIds.size) return;
+  /** `part` of each vehicle's state as journal chunks, {vehicleId: part, …}, each state serialised once. */
+  #chunks(vehicleIds: Set<string>, part: (state: VehicleState, vehicleId: string) => Partial<VehicleState>): string[] {
+    if (!vehicleIds.size) return [];
     const parts = [...vehicleIds].map((id): [string, string] => [id, JSON.stringify(part(this.#vehicles.get(id)!, id))]);
-    for (const { data } of packPages(parts)) {
-      this.sql.exec("INSERT INTO vehicle_state_journal (data) VALUES (?)", data);
-      this.#journalChars += data.length;
-    }
+    const chunks = packPages(parts).map((page) => page.data);
+    for (const data of chunks) this.#journalChars += data.length;
     for (const vehicleId of vehicleIds) this.#unsettled.add(vehicleId);
     this.#unsettledSince ??= Date.now();
+    return chunks;
+  }
+
+  #writeJournalRow(data: string) {
+    this.sql.exec("INSERT INTO vehicle_state_journal (after_batch, data) VALUES (?, ?)", this.#newestBatch, data);
   }
 
   /**
@@ -286,6 +330,10 @@ export class VehicleStates {
       }
     }
     this.sql.exec("DELETE FROM vehicle_state_journal");
+    if (this.#journalThrough !== this.#newestBatch) {
+      this.#journalThrough = this.#newestBatch;
+      saveJournalCursor(this.sql, this.#journalThrough);
+    }
     this.#unsettled.clear();
     this.#dirty.clear();
     this.#modelsDirty.clear();
@@ -334,6 +382,43 @@ export function pageVehicleStates(sql: SqlStorage) {
   const first = sql.exec<{ next: number }>("SELECT coalesce(max(page), 0) + 1 AS next FROM vehicle_state_pages").one().next;
   for (const [i, page] of packPages(rows.map((r) => [r.vehicle_id, r.data])).entries()) writePage(sql, first + i, page.data);
   sql.exec("DROP TABLE vehicle_state");
+}
+
+/** The `meta` key of the newest batch whose journal is settled into the pages. */
+const JOURNAL_CURSOR = "journalThrough";
+
+const saveJournalCursor = (sql: SqlStorage, through: number) =>
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    JOURNAL_CURSOR,
+    String(through),
+  );
+
+type JournalEntry = { after: number; data: string };
+
+/** Batches' journals and journal rows in the order they were written: each row after the batch it names. */
+function* inJournalOrder(batches: JournalEntry[], rows: JournalEntry[]): Generator<JournalEntry> {
+  let b = 0;
+  for (const row of rows) {
+    while (b < batches.length && batches[b]!.after <= row.after) yield batches[b++]!;
+    yield row;
+  }
+  while (b < batches.length) yield batches[b++]!;
+}
+
+/**
+ * Hub storage step: a batch's rule-pass journal moves into its own row (written anyway), so it is
+ * neither a second row nor a deleted one; journal rows say which batch they follow.
+ */
+export function journalInBatches(sql: SqlStorage) {
+  const has = (table: string, column: string) =>
+    sql.exec("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", table, column).toArray().length > 0;
+  if (!has("ingested_batches", "journal")) sql.exec("ALTER TABLE ingested_batches ADD COLUMN journal TEXT");
+  if (!has("vehicle_state_journal", "after_batch"))
+    sql.exec("ALTER TABLE vehicle_state_journal ADD COLUMN after_batch INTEGER NOT NULL DEFAULT 0");
+  // Every batch so far has its journal in journal rows, which replay first (after batch 0). Run
+  // again (a test rewinds the steps), the cursor already there stays.
+  sql.exec("INSERT OR IGNORE INTO meta (key, value) SELECT ?, coalesce(max(rowid), 0) FROM ingested_batches", JOURNAL_CURSOR);
 }
 
 /** What a journal row keeps of a vehicle: the state the rule pass changes (health and risk wait for the settle). */

@@ -182,6 +182,16 @@ export function settledStates(sql: SqlStorage): Record<string, Record<string, un
   return Object.assign({}, ...pages.map((page) => JSON.parse(page.data) as Record<string, Record<string, unknown>>));
 }
 
+/** Journal entries not yet settled: batches' own journals past the settle cursor and journal rows (vehicle-states.ts). */
+export function unsettledJournal(sql: SqlStorage): { batches: number; rows: number } {
+  const through = Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'journalThrough'").toArray()[0]?.value ?? 0);
+  const batches = sql
+    .exec<{ n: number }>("SELECT count(*) AS n FROM ingested_batches WHERE rowid > ? AND journal IS NOT NULL", through)
+    .one().n;
+  const rows = sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n;
+  return { batches, rows };
+}
+
 /** Moves a frozen clock forward by `ms`. */
 export function advanceClock(ms: number) {
   vi.setSystemTime(Date.now() + ms);

@@ -7,7 +7,16 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFERRED_WRITE_MS } from "../../durable-objects/deferred-writes";
-import { advanceClock, driveTime, freezeClock, heldMessages, runHubAlarm, runHubAlarmSettled, settledStates } from "./drive";
+import {
+  advanceClock,
+  driveTime,
+  freezeClock,
+  heldMessages,
+  runHubAlarm,
+  runHubAlarmSettled,
+  settledStates,
+  unsettledJournal,
+} from "./drive";
 import { addVehicles, call, countRows, createTenant, ORDINARY_READINGS, postTelemetry } from "./helpers";
 
 driveTime();
@@ -70,11 +79,9 @@ describe("eviction before the state journal is settled", { timeout: 30_000 }, ()
     // "Low oil pressure" needs 10 s below 100 kPa: the first reading starts the episode...
     const first = [{ vehicleId: "EV-3", ts: ago(30), readings: { oilPressureKpa: 60 } }];
     expect((await postTelemetry(tenant, { events: first })).status).toBe(202);
-    const journal = await runInDurableObject(
-      hubOf(tenant.id),
-      (_hub, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n,
-    );
-    expect(journal).toBe(1);
+    // Its state is the batch's own journal (no row of its own).
+    const journal = await runInDurableObject(hubOf(tenant.id), (_hub, state) => unsettledJournal(state.storage.sql));
+    expect(journal).toEqual({ batches: 1, rows: 0 });
     await evict(tenant.id);
     // ...and the second, 15 s later on a new instance, completes it only if that state survived.
     const second = [{ vehicleId: "EV-3", ts: ago(15), readings: { oilPressureKpa: 60 } }];
@@ -82,10 +89,10 @@ describe("eviction before the state journal is settled", { timeout: 30_000 }, ()
     await runHubAlarmSettled(tenant.id);
     expect(await countRows("alerts", "tenant_id = ? AND type = 'low_oil_pressure'", tenant.id)).toBe(1);
     const settled = await runInDurableObject(hubOf(tenant.id), (_hub, state) => ({
-      journal: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n,
+      journal: unsettledJournal(state.storage.sql),
       rows: Object.keys(settledStates(state.storage.sql)).length,
     }));
-    expect(settled).toEqual({ journal: 0, rows: 1 });
+    expect(settled).toEqual({ journal: { batches: 0, rows: 0 }, rows: 1 });
   });
 });
 
@@ -104,10 +111,11 @@ describe("eviction after the model state is journaled, before the settle", { tim
     advanceClock(DEFERRED_WRITE_MS);
     await runHubAlarm(tenant.id);
     const rows = await runInDurableObject(hubOf(tenant.id), (_hub, state) => ({
-      journal: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n,
+      journal: unsettledJournal(state.storage.sql),
       settled: Object.keys(settledStates(state.storage.sql)).length,
     }));
-    expect(rows).toEqual({ journal: 2, settled: 0 });
+    // The batch's own journal (its rule pass) and one row with the models' state.
+    expect(rows).toEqual({ journal: { batches: 1, rows: 1 }, settled: 0 });
 
     await evict(tenant.id);
     expect(await risk()).toEqual(scored);
