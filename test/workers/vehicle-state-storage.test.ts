@@ -1,7 +1,8 @@
 /**
- * Settled vehicle states live in pages of many vehicles (durable-objects/vehicle-states.ts): a
- * settle writes a row per page it touches, a page that grows past its bound spills into new
- * pages, and a new instance reads every vehicle back.
+ * How the tenant object stores vehicle states (durable-objects/vehicle-states.ts). Settled states
+ * live in pages of many vehicles: a settle writes a row per page it touches, a page that grows
+ * past its bound spills into new pages, and a new instance reads every vehicle back. Unsettled
+ * changes are a batch's own journal column or journal rows after it, replayed in written order.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -18,6 +19,60 @@ const bulky = (vehicleId: string, ts: number) => ({
 });
 const pageSizes = (sql: SqlStorage) =>
   sql.exec<{ page: number; size: number }>("SELECT page, length(data) AS size FROM vehicle_state_pages ORDER BY page").toArray();
+
+/** Stores a batch row as hub-ingest.ts does, with the journal the states hand over. */
+const storeBatch = (sql: SqlStorage, states: VehicleStates) =>
+  states.flushWithBatch((id, journal) =>
+    sql.exec(
+      "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, 0, 0, '[]', ?)",
+      id,
+      `key-${id}`,
+      journal,
+    ),
+  );
+
+describe("vehicle state journal", () => {
+  it("a new instance replays batches' journals and journal rows in the order they were written", async () => {
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const states = new VehicleStates(sql);
+      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
+      const first = storeBatch(sql, states);
+      // Changes outside a batch (a resolve, say) are journal rows after the newest batch; each
+      // holds the whole rule-pass state of the vehicles it touched at that moment.
+      states.setPair("rule", "v", { ...states.pair("rule", "v"), alertId: "alert-v" });
+      states.flush();
+      states.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
+      states.observe({ vehicleId: "w", ts: 2, readings: { speedKph: 5 } });
+      const second = storeBatch(sql, states);
+      expect(second).toBe(first + 1);
+      states.setPair("rule", "w", { ...states.pair("rule", "w"), alertId: "alert-w" });
+      states.flush();
+      expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM vehicle_state_journal").one().n).toBe(2);
+
+      const reloaded = new VehicleStates(sql);
+      // Batches replayed after the rows would lose w's alert; rows after the batches, v's newer speed.
+      expect(reloaded.latest("v")?.readings.speedKph).toBe(2);
+      expect(reloaded.pair("rule", "v").alertId).toBe("alert-v");
+      expect(reloaded.pair("rule", "w").alertId).toBe("alert-w");
+    });
+  });
+
+  it("batch ids keep growing after retention deleted every batch, so the journal's order holds", async () => {
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const states = new VehicleStates(sql);
+      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
+      const first = storeBatch(sql, states);
+      states.settle();
+      sql.exec("DELETE FROM ingested_batches");
+      const later = new VehicleStates(sql);
+      later.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
+      expect(storeBatch(sql, later)).toBeGreaterThan(first);
+      expect(new VehicleStates(sql).latest("v")?.readings.speedKph).toBe(2);
+    });
+  });
+});
 
 describe("vehicle state pages", () => {
   it("a settle writes a row per page; full pages spill into new ones; every vehicle reads back", async () => {
