@@ -7,8 +7,11 @@
  *   events run ALERT_WORK_DELAY_MS after the first of them, so a burst of alerts shares one sync
  *   and one queue send, and none of it runs in front of the next request; a critical alert does
  *   not wait for the window (its alarm is due at once, still after the response);
- * - the vehicles' model state (health models, risk), set after the response, is journaled
- *   DEFERRED_WRITE_MS after the first change: one row for every vehicle scored since;
+ * - the vehicles' model state (health models, risk), set after the response, rides in the next
+ *   batch's journal (vehicle-states.ts); only when no batch comes within DEFERRED_WRITE_MS does the
+ *   alarm journal it as a row of its own. Longer than the reporting cadence of a live fleet (10 s
+ *   in the cost model), so such a fleet pays no row for it; an eviction in that window loses at
+ *   most those seconds of model state (the next reading scores the vehicle again), never rule state;
  * - the readings store's buffer and the vehicles' own state rows are written SETTLE_MS after the
  *   first change (sooner when the buffer or the journal grows past its bound), one row per
  *   (vehicle, bucket) and per vehicle however many batches changed them. Every such write is a
@@ -20,5 +23,5 @@
  * what a new instance rebuilds the readings buffer from (readings-store.ts).
  */
 export const ALERT_WORK_DELAY_MS = 250;
-export const DEFERRED_WRITE_MS = 5_000;
+export const DEFERRED_WRITE_MS = 30_000;
 export const SETTLE_MS = 10 * 60_000;

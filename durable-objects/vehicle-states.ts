@@ -73,20 +73,21 @@ function mergeLatest(state: VehicleState, event: TelemetryEvent): boolean {
 const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
 
 /**
- * All vehicles' state in memory (loaded once). The batch's rule pass makes it durable with the
- * alerts it decided (`flush`): ONE journal row holding the touched vehicles' states, however many
- * vehicles (a row per vehicle per batch was a row per event for a batch of 100 vehicles). The
- * journal carries only what the rule pass changes (`journaled`: merged readings, rule clocks,
- * driving baselines); the health models' state and risk, set after the response, are journaled
- * by the alarm a few seconds later, one row for every vehicle scored since (`journalPending`: they
- * were 40 % of each batch row's bytes, and serialising the journal was the largest single cost of
- * sustained ingest). The alarm settles the journal into one `vehicle_state` row per vehicle
- * changed since SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS
- * (`settle`, `flushDueAt`): settling every few seconds wrote a row per vehicle each time, a row
- * per event at one reading every 10 s. Settled states are stored in pages of many vehicles
- * (`vehicle_state_pages`, up to PAGE_CHARS each), so a settle writes a row per page it touches, not
- * one per vehicle: a row per vehicle every 10 minutes was still 1/60 row per event at that cadence.
- * A new instance replays the journal over the pages, so an eviction loses nothing.
+ * All vehicles' state in memory (loaded once), made durable at the fewest rows written (each is
+ * billed like a D1 row):
+ * - a batch's changes are the `journal` column of the batch's own row (`flushWithBatch`), committed
+ *   with the alerts they decided: no row of their own, and none to delete later. The journal keeps
+ *   what the rule pass changes (`journaled`: merged readings, rule clocks, driving baselines) and
+ *   the health models' state and risk of vehicles scored since the last journal (set after the
+ *   response, so they ride with the next batch);
+ * - what no batch carries within DEFERRED_WRITE_MS (a fleet gone quiet after its last scoring), and
+ *   rule state changed outside a batch (a resolve), is a journal row after the newest batch (`flush`);
+ * - SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS, the alarm
+ *   settles it into pages of many vehicles' states (`vehicle_state_pages`, up to PAGE_CHARS each:
+ *   a settle writes a row per page it touches, where a row per vehicle every 10 minutes was still
+ *   1/60 row per event at one reading every 10 s) and moves the cursor past the batches settled.
+ * A new instance replays the batches past the cursor and the journal rows over the pages, in the
+ * order they were written, so an eviction loses nothing the journal had.
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
@@ -184,7 +185,7 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.risk;
   }
 
-  /** After a scoring: the health models' new state and the vehicle's risk, journaled by the alarm (`journalPending`). */
+  /** After a scoring: the health models' new state and the vehicle's risk, journaled with the next batch or by the alarm. */
   setHealth(vehicleId: string, health: HealthState, risk: StoredRisk) {
     const state = this.#vehicle(vehicleId);
     state.health = health;
@@ -235,11 +236,11 @@ export class VehicleStates {
     return this.#journalChars >= MAX_JOURNAL_CHARS ? this.#unsettledSince : this.#unsettledSince + SETTLE_MS;
   }
 
-  /** On the alarm, in one transaction: settles the journal when due, else journals what is due (`journalPending`). */
+  /** On the alarm, in one transaction: settles the journal when due, else journals what is due (`flush`). */
   writeDue(now: number) {
     const settle = this.#settleDueAt();
     if (settle !== null && settle <= now) return this.settle();
-    if (this.#unjournaledSince !== null && this.#unjournaledSince + DEFERRED_WRITE_MS <= now) this.journalPending();
+    if (this.#unjournaledSince !== null && this.#unjournaledSince + DEFERRED_WRITE_MS <= now) this.flush();
   }
 
   #touch(vehicleId: string) {
@@ -248,49 +249,42 @@ export class VehicleStates {
   }
 
   /**
-   * Makes the rule pass's changes durable with the batch that made them: `insert` stores the
-   * batch's row under the id given, with the journal of the vehicles it changed (null when none;
-   * a very large batch's further chunks follow it as journal rows). Call inside the batch's
-   * transaction. Batch ids only grow (retention deleting old batches does not let them start
-   * again), so a new instance replays batches and journal rows in the order they were written.
+   * Makes the batch's changes durable with it: `insert` stores the batch's row under the id given,
+   * with the journal of everything changed since the last journal (null when nothing did): the
+   * rule pass's states, and the models' state of earlier batches' scoring, which rides along
+   * instead of costing a row of its own. A very large batch's further chunks follow it as journal
+   * rows. Call inside the batch's transaction. Batch ids only grow (retention deleting old batches
+   * does not let them start again), so a new instance replays batches and rows in written order.
    */
   flushWithBatch(insert: (id: number, journal: string | null) => void): number {
     const id = ++this.#newestBatch;
-    const [first = null, ...rest] = this.#takeDirty();
+    const [first = null, ...rest] = this.#takeChanges();
     insert(id, first);
     for (const data of rest) this.#writeJournalRow(data);
     return id;
   }
 
-  /** Makes changes made outside a batch (a resolve, a scoring's alerts) durable: journal rows. Call inside their transaction. */
-  flush() {
-    for (const data of this.#takeDirty()) this.#writeJournalRow(data);
-  }
-
-  /** The rule-pass state of the vehicles changed since the last flush, as journal chunks. */
-  #takeDirty(): string[] {
-    if (!this.#dirty.size) return [];
-    const chunks = this.#chunks(this.#dirty, journaled);
-    this.#dirty.clear();
-    if (!this.#modelsDirty.size) this.#unjournaledSince = null;
-    return chunks;
-  }
-
   /**
-   * Journals what changed outside a batch's rule pass: each scored vehicle's health-model state
-   * and risk (one row for all of them), and rule state changed by a resolve or a scoring.
+   * Makes what changed outside a batch durable as journal rows: a resolve's or a scoring's rule
+   * state at once (inside their transaction), and, on the alarm when no batch carried it within
+   * DEFERRED_WRITE_MS, the health models' state and risk of the vehicles scored since.
    */
-  journalPending() {
+  flush() {
+    for (const data of this.#takeChanges()) this.#writeJournalRow(data);
+  }
+
+  /** Everything changed since the last journal, as chunks: rule-pass state and scored vehicles' model state. */
+  #takeChanges(): string[] {
     const dirty = this.#dirty;
     const models = this.#modelsDirty;
     const chunks = this.#chunks(new Set([...dirty, ...models]), (state, vehicleId) => ({
       ...(dirty.has(vehicleId) ? journaled(state) : {}),
       ...(models.has(vehicleId) ? { health: state.health, risk: state.risk } : {}),
     }));
-    for (const data of chunks) this.#writeJournalRow(data);
     dirty.clear();
     models.clear();
     this.#unjournaledSince = null;
+    return chunks;
   }
 
   /** `part` of each vehicle's state as journal chunks, {vehicleId: part, …}, each state serialised once. */
