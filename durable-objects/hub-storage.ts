@@ -73,4 +73,8 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
   pageVehicleStates,
   // A batch's rule-pass journal is a column of its own row, not a row of its own (vehicle-states.ts).
   journalInBatches,
+  // Hour pages of minute buckets, GROUP_SIZE vehicles to a row (readings-store.ts); older per-vehicle pages stay readable.
+  (sql) =>
+    sql.exec(`CREATE TABLE IF NOT EXISTS reading_groups (grp INTEGER NOT NULL, start INTEGER NOT NULL, part INTEGER NOT NULL,
+      data BLOB NOT NULL, PRIMARY KEY (grp, start, part)) WITHOUT ROWID`),
 ];

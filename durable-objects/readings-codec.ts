@@ -136,3 +136,59 @@ export function decodePage(data: ArrayBuffer, pageStart: number, unit: number): 
   }
   return buckets;
 }
+
+/**
+ * A group row: the pages of several vehicles for one window (an hour of minute buckets:
+ * readings-store.ts), so a flush writes a row per group of vehicles, not per vehicle.
+ * Layout: per vehicle, u32 series id, u32 length, then its page.
+ */
+const GROUP_ENTRY = 8;
+
+/** The vehicles' pages as group rows of at most `maxBytes` each (a larger single page gets a row alone). */
+export function encodeGroup(pages: Map<number, ArrayBuffer>, maxBytes: number): ArrayBuffer[] {
+  const parts: { series: number; page: ArrayBuffer }[][] = [[]];
+  let size = 0;
+  for (const [series, page] of [...pages].sort((a, b) => a[0] - b[0])) {
+    if (parts.at(-1)!.length && size + GROUP_ENTRY + page.byteLength > maxBytes) {
+      parts.push([]);
+      size = 0;
+    }
+    parts.at(-1)!.push({ series, page });
+    size += GROUP_ENTRY + page.byteLength;
+  }
+  return parts.map((entries) => {
+    const out = new Uint8Array(entries.reduce((n, e) => n + GROUP_ENTRY + e.page.byteLength, 0));
+    const view = new DataView(out.buffer);
+    let at = 0;
+    for (const { series, page } of entries) {
+      view.setUint32(at, series);
+      view.setUint32(at + 4, page.byteLength);
+      out.set(new Uint8Array(page), at + GROUP_ENTRY);
+      at += GROUP_ENTRY + page.byteLength;
+    }
+    return out.buffer;
+  });
+}
+
+/** Each vehicle's page in a group row, by series id. */
+export function decodeGroup(data: ArrayBuffer): Map<number, ArrayBuffer> {
+  const view = new DataView(data);
+  const pages = new Map<number, ArrayBuffer>();
+  for (let at = 0; at + GROUP_ENTRY <= data.byteLength; ) {
+    const length = view.getUint32(at + 4);
+    pages.set(view.getUint32(at), data.slice(at + GROUP_ENTRY, at + GROUP_ENTRY + length));
+    at += GROUP_ENTRY + length;
+  }
+  return pages;
+}
+
+/** One vehicle's page in a group row (skipping the others without copying them), or undefined. */
+export function pageInGroup(data: ArrayBuffer, series: number): ArrayBuffer | undefined {
+  const view = new DataView(data);
+  for (let at = 0; at + GROUP_ENTRY <= data.byteLength; ) {
+    const length = view.getUint32(at + 4);
+    if (view.getUint32(at) === series) return data.slice(at + GROUP_ENTRY, at + GROUP_ENTRY + length);
+    at += GROUP_ENTRY + length;
+  }
+  return undefined;
+}

@@ -10,17 +10,31 @@
  * instance folds the batches past the stored cursor (`readingsThrough`) back into the buffer.
  *
  * Two resolutions, so a vehicle-day stays small and a week reads a few dozen rows:
- * - 1-minute buckets for the last MINUTE_TIER_MS, an hour of them to a row (MINUTE_PAGE_MS);
+ * - 1-minute buckets for the last MINUTE_TIER_MS, an hour of them to a page (MINUTE_PAGE_MS), the
+ *   pages of GROUP_SIZE vehicles to a row of `reading_groups` (a row per vehicle and hour was
+ *   still 1/60 row per event at one reading every 10 s; a read picks its vehicle's page out);
  * - 5-minute buckets after that, a day of them to a row (COARSE_PAGE_MS): the hourly retention job
  *   folds older minute pages into them, and a late event older than the minute tier goes straight
  *   into one.
- * Rows of a single bucket (`span` MINUTE_MS or COARSE_MS), written before pages, are still read,
+ * Rows of a single bucket (`span` MINUTE_MS or COARSE_MS), and one vehicle's minute pages
+ * (`reading_buckets`, span MINUTE_PAGE_MS), written before pages and groups, are still read,
  * folded and pruned. Bounded per vehicle by time: the retention job drops pages wholly past the
  * tenant's `readingsDays`.
  */
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { SETTLE_MS } from "./deferred-writes";
-import { addReadings, type Bucket, decodeBucket, decodePage, emptyBucket, encodePage, mergeBucket } from "./readings-codec";
+import {
+  addReadings,
+  type Bucket,
+  decodeBucket,
+  decodeGroup,
+  decodePage,
+  emptyBucket,
+  encodeGroup,
+  encodePage,
+  mergeBucket,
+  pageInGroup,
+} from "./readings-codec";
 
 export const MINUTE_MS = 60_000;
 export const COARSE_MS = 5 * MINUTE_MS;
@@ -41,6 +55,11 @@ const UNIT_OF = new Map([
 const floorTo = (at: number, width: number) => Math.floor(at / width) * width;
 /** How long 1-minute buckets are kept before they are folded into 5-minute ones. */
 export const MINUTE_TIER_MS = 2 * 24 * 60 * MINUTE_MS;
+/** Vehicles (series ids) whose hour pages share a `reading_groups` row: series 1–16 are group 1, and so on. */
+export const GROUP_SIZE = 16;
+const groupOf = (series: number) => Math.ceil(series / GROUP_SIZE);
+/** A group row is cut into parts of about this size (a SQLite value holds at most 2 MB). */
+const GROUP_PART_BYTES = 1024 * 1024;
 /** Metric names are interned as u16 ids; a tenant sending more distinct names than this has the rest not downsampled. */
 const MAX_METRICS = 1024;
 /** Minute buckets folded per retention run (about a day of 20 vehicles); a backlog goes over several runs. */
@@ -130,7 +149,9 @@ export class ReadingsStore {
         const pages = new Pages();
         for (const { vehicleId, span, start, bucket } of this.#pending.values())
           pages.add(this.#series.get(vehicleId)!, span, start, bucket);
-        this.#mergeIntoPages(pages);
+        const all = [...pages.all()];
+        this.#mergeIntoGroups(all.filter((page) => page.span === MINUTE_PAGE_MS));
+        this.#mergeIntoPages(all.filter((page) => page.span !== MINUTE_PAGE_MS));
         this.#saveCursor(this.#through);
         return this.#pending.size;
       });
@@ -188,6 +209,16 @@ export class ReadingsStore {
           else for (const [start, bucket] of decodePage(row.data, row.start, unit)) add(unit, start, bucket);
         }
       }
+      const groupRows = this.sql.exec<{ start: number; data: ArrayBuffer }>(
+        "SELECT start, data FROM reading_groups WHERE grp = ? AND start > ? AND start < ?",
+        groupOf(series),
+        from - MINUTE_PAGE_MS,
+        to,
+      );
+      for (const row of groupRows) {
+        const page = pageInGroup(row.data, series);
+        if (page) for (const [start, bucket] of decodePage(page, row.start, MINUTE_MS)) add(MINUTE_MS, start, bucket);
+      }
     }
     for (const p of this.#pending.values()) if (p.vehicleId === vehicleId) add(p.span, p.start, p.bucket);
     return [...byKey.values()].sort((a, b) => a.start - b.start || b.span - a.span);
@@ -204,7 +235,7 @@ export class ReadingsStore {
   compact(now: number): number {
     this.flush();
     const boundary = floorTo(now - MINUTE_TIER_MS, COARSE_MS);
-    let folded = 0;
+    let folded = this.#compactGroups(boundary);
     for (const series of this.#series.values()) {
       if (folded >= COMPACT_LIMIT) break;
       const rows = this.sql
@@ -227,7 +258,7 @@ export class ReadingsStore {
         if (row.span === MINUTE_MS) fold(row.start, decodeBucket(row.data, row.start));
         else for (const [start, bucket] of decodePage(row.data, row.start, MINUTE_MS)) fold(start, bucket);
       }
-      this.#mergeIntoPages(coarse);
+      this.#mergeIntoPages(coarse.all());
       // Exactly what was folded: each kind up to its own last row (a page not yet wholly old may
       // start before the last old single-minute row).
       for (const span of [MINUTE_MS, MINUTE_PAGE_MS]) {
@@ -239,10 +270,39 @@ export class ReadingsStore {
     return folded;
   }
 
-  /** Drops buckets that started before `before`; returns how many. */
+  /**
+   * Folds group rows of hours wholly older than the minute tier into each vehicle's day pages
+   * (a row read and deleted per group and hour, a day page written per vehicle); returns how many
+   * minute buckets went.
+   */
+  #compactGroups(boundary: number): number {
+    let folded = 0;
+    const hours = this.sql
+      .exec<{ grp: number; start: number }>(
+        "SELECT DISTINCT grp, start FROM reading_groups WHERE start <= ? ORDER BY start, grp",
+        boundary - MINUTE_PAGE_MS,
+      )
+      .toArray();
+    const coarse = new Pages();
+    const done: { grp: number; start: number }[] = [];
+    for (const { grp, start } of hours) {
+      if (folded >= COMPACT_LIMIT) break;
+      for (const [series, page] of this.#readGroup(grp, start).pages)
+        for (const [minute, bucket] of decodePage(page, start, MINUTE_MS)) {
+          coarse.add(series, COARSE_MS, floorTo(minute, COARSE_MS), bucket);
+          folded++;
+        }
+      done.push({ grp, start });
+    }
+    this.#mergeIntoPages(coarse.all());
+    for (const { grp, start } of done) this.sql.exec("DELETE FROM reading_groups WHERE grp = ? AND start = ?", grp, start);
+    return folded;
+  }
+
+  /** Drops buckets that started before `before`; returns how many rows went. */
   prune(before: number): number {
     this.flush();
-    let dropped = 0;
+    let dropped = this.sql.exec("DELETE FROM reading_groups WHERE start <= ?", before - MINUTE_PAGE_MS).rowsWritten;
     for (const series of this.#series.values()) {
       dropped += this.sql.exec(
         `DELETE FROM reading_buckets WHERE series = ? AND ((span IN (${MINUTE_MS}, ${COARSE_MS}) AND start < ?)
@@ -257,18 +317,13 @@ export class ReadingsStore {
   }
 
   /** Merges bucket deltas into their page rows: one read and one write per (vehicle, page). */
-  #mergeIntoPages(pages: Pages) {
-    for (const { series, span, start, deltas } of pages.all()) {
+  #mergeIntoPages(pages: Iterable<PageDeltas>) {
+    for (const { series, span, start, deltas } of pages) {
       const unit = UNIT_OF.get(span)!;
       const row = this.sql
         .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_buckets WHERE series = ? AND span = ? AND start = ?", series, span, start)
         .toArray()[0];
-      const buckets = row ? decodePage(row.data, start, unit) : new Map<number, Bucket>();
-      for (const [at, delta] of deltas) {
-        const stored = buckets.get(at);
-        if (stored) mergeBucket(stored, delta);
-        else buckets.set(at, delta);
-      }
+      const buckets = mergeDeltas(row ? decodePage(row.data, start, unit) : new Map<number, Bucket>(), deltas);
       this.sql.exec(
         "INSERT OR REPLACE INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
         series,
@@ -277,6 +332,40 @@ export class ReadingsStore {
         encodePage(buckets, start, unit),
       );
     }
+  }
+
+  /** Merges hour pages' deltas into their group rows: one read and one write per (group, hour), whatever the vehicles. */
+  #mergeIntoGroups(pages: PageDeltas[]) {
+    const rows = new Map<string, PageDeltas[]>();
+    for (const page of pages) {
+      const key = `${groupOf(page.series)}|${page.start}`;
+      rows.set(key, [...(rows.get(key) ?? []), page]);
+    }
+    for (const members of rows.values()) {
+      const grp = groupOf(members[0]!.series);
+      const start = members[0]!.start;
+      const stored = this.#readGroup(grp, start);
+      for (const { series, deltas } of members) {
+        const page = stored.pages.get(series);
+        const buckets = mergeDeltas(page ? decodePage(page, start, MINUTE_MS) : new Map<number, Bucket>(), deltas);
+        stored.pages.set(series, encodePage(buckets, start, MINUTE_MS));
+      }
+      const parts = encodeGroup(stored.pages, GROUP_PART_BYTES);
+      for (const [part, data] of parts.entries())
+        this.sql.exec("INSERT OR REPLACE INTO reading_groups (grp, start, part, data) VALUES (?, ?, ?, ?)", grp, start, part, data);
+      if (stored.parts > parts.length)
+        this.sql.exec("DELETE FROM reading_groups WHERE grp = ? AND start = ? AND part >= ?", grp, start, parts.length);
+    }
+  }
+
+  /** Every vehicle's page in the group's row for the hour starting at `start`, and how many parts the row has. */
+  #readGroup(grp: number, start: number): { pages: Map<number, ArrayBuffer>; parts: number } {
+    const rows = this.sql
+      .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_groups WHERE grp = ? AND start = ? ORDER BY part", grp, start)
+      .toArray();
+    const pages = new Map<number, ArrayBuffer>();
+    for (const row of rows) for (const [series, page] of decodeGroup(row.data)) pages.set(series, page);
+    return { pages, parts: rows.length };
   }
 
   #ids(readings: Record<string, number>): [number, number][] {
@@ -352,9 +441,27 @@ export class ReadingsStore {
   }
 }
 
+/** A page's bucket deltas: one vehicle (`series`), one page kind (`span`) and window start. */
+interface PageDeltas {
+  series: number;
+  span: number;
+  start: number;
+  deltas: Map<number, Bucket>;
+}
+
+/** `deltas` merged into a page's stored buckets (by bucket start); returns `buckets`. */
+function mergeDeltas(buckets: Map<number, Bucket>, deltas: Map<number, Bucket>): Map<number, Bucket> {
+  for (const [at, delta] of deltas) {
+    const stored = buckets.get(at);
+    if (stored) mergeBucket(stored, delta);
+    else buckets.set(at, delta);
+  }
+  return buckets;
+}
+
 /** Bucket deltas grouped by the page row they go to. */
 class Pages {
-  readonly #pages = new Map<string, { series: number; span: number; start: number; deltas: Map<number, Bucket> }>();
+  readonly #pages = new Map<string, PageDeltas>();
 
   /** A delta for the bucket of width `unit` starting at `start` (merged with one already there). */
   add(series: number, unit: number, start: number, delta: Bucket) {

@@ -76,26 +76,27 @@ describe("rows written per ingested event", { timeout: 60_000 }, () => {
     return { requests, deferred };
   }
 
-  // Bound: the batch record (2 rows with its key index; 3 with the time index that went) and one
-  // state-journal row per batch, none per event or per vehicle: 12 rows for 2,000 events. Before the readings buffer and the
-  // journal it was 272 (0.136). The deferred flush is per vehicle and hour of event time (a page of
-  // minute buckets), whatever the number of batches in between, and one page of vehicle states
-  // (here 20 vehicles × 100 s of events: 20 bucket pages, 40 when the 100 s span an hour's end,
-  // one state page and the journal rows it empties).
-  it("steady traffic with no alert: per-batch rows only (batch record, one state-journal row)", async () => {
+  // Bound: the batch record (2 rows with its key index; 3 with the time index that went), the
+  // states it changed a column of it (a journal row of their own before), none per event or per
+  // vehicle: 8 rows for 2,000 events. Before the readings buffer and the journal it was 272 (0.136). The deferred flush is per group of 16 vehicles and hour of event
+  // time (their pages of minute buckets), whatever the number of batches in between, and one page
+  // of vehicle states (here 20 vehicles × 100 s of events: 2 group rows, 4 when the 100 s span an
+  // hour's end, one state page, the cursors).
+  it("steady traffic with no alert: per-batch rows only (the batch record, its journal inside)", async () => {
     const { requests, deferred } = await measure([]);
     const perEvent = requests.rows / 2000;
     expect(requests.byStatement).not.toHaveProperty(["INSERT INTO vehicle_state_pages (page, d"]);
     console.log(`steady traffic: ${requests.rows} rows for 2000 events = ${perEvent.toFixed(3)} rows/event`, requests.byStatement);
     console.log(`steady traffic, deferred flush: ${deferred.rows} rows`, deferred.byStatement);
     expect(perEvent).toBeLessThanOrEqual(0.05);
-    expect(requests.byStatement).not.toHaveProperty(["INSERT OR REPLACE INTO reading_buckets ("]);
-    expect(deferred.byStatement["INSERT OR REPLACE INTO reading_buckets ("]).toBeLessThanOrEqual(20 * 2);
+    expect(requests.byStatement).not.toHaveProperty(["INSERT OR REPLACE INTO reading_groups (g"]);
+    // The 20 vehicles' hour pages: two group rows (16 vehicles to a row), four when the 100 s span an hour's end.
+    expect(deferred.byStatement["INSERT OR REPLACE INTO reading_groups (g"]).toBeLessThanOrEqual(2 * 2);
     // The settle's alarm is 10 minutes on: the periodic jobs it also runs re-arm their schedule rows.
     const periodic = deferred.byStatement["INSERT INTO schedule (job, due_at) VALUE"] ?? 0;
     // The 20 vehicles' states settle as one page (a row per vehicle before pages).
     expect(deferred.byStatement["INSERT INTO vehicle_state_pages (page, d"]).toBe(1);
-    expect(deferred.rows - periodic).toBeLessThanOrEqual(20 * 2 + 1 + 4 + 1);
+    expect(deferred.rows - periodic).toBeLessThanOrEqual(2 * 2 + 1 + 2); // groups, the state page, the two cursors
   });
 
   it("a continuing episode on every vehicle: held in memory and in the state row, logged at most once per alert per 5 s", async () => {

@@ -26,7 +26,10 @@ const evict = (tenantId: string) => runInDurableObject(hubOf(tenantId), (_hub, s
 const storedBuckets = (tenantId: string) =>
   runInDurableObject(
     hubOf(tenantId),
-    (_hub, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reading_buckets").one().n,
+    (_hub, state) =>
+      state.storage.sql
+        .exec<{ n: number }>("SELECT (SELECT count(*) FROM reading_buckets) + (SELECT count(*) FROM reading_groups) AS n")
+        .one().n,
   );
 const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
 

@@ -1,6 +1,6 @@
 /**
  * The downsampled per-vehicle readings store behind GET /api/vehicles/:id/readings: minute
- * buckets with mean/min/max/last, one row per vehicle and hour (a page of minute buckets)
+ * buckets with mean/min/max/last, one page per vehicle and hour (in a row per group of vehicles)
  * written on the alarm after the batches that touched it (buffered until then, served from the buffer meanwhile), a week answered
  * in at most 500 points, folding into 5-minute buckets after two days, and pruning by the
  * tenant's `readingsDays`.
@@ -15,7 +15,7 @@ import { driveTime, freezeClock, runHubAlarm, runHubAlarmSettled } from "./drive
 driveTime();
 
 const MIN = 60_000;
-/** A page row: one vehicle's minute buckets of an hour (readings-codec.ts). */
+/** A page: one vehicle's minute buckets of an hour (readings-codec.ts), stored in its group's row. */
 const PAGE = 60 * MIN;
 const DAY = 86_400_000;
 
@@ -47,10 +47,20 @@ const readings = async (token: string, vehicleId: string, hours: number) => {
   return (await res.json()) as Series;
 };
 
+/**
+ * Stored rows by kind: `span` PAGE counts hour pages of minute buckets (a row per group of
+ * vehicles and hour, `reading_groups`; parts of one row count once), the other spans per-vehicle
+ * rows of `reading_buckets`.
+ */
 const bucketRows = (tenantId: string) =>
   runInDurableObject(hubOf(tenantId), (_hub, state) =>
     state.storage.sql
-      .exec<{ span: number; n: number }>("SELECT span, count(*) AS n FROM reading_buckets GROUP BY span ORDER BY span")
+      .exec<{ span: number; n: number }>(
+        `SELECT span, sum(n) AS n FROM (
+           SELECT span, count(*) AS n FROM reading_buckets GROUP BY span
+           UNION ALL SELECT ${PAGE} AS span, count(DISTINCT grp || '|' || start) AS n FROM reading_groups HAVING n > 0)
+         GROUP BY span ORDER BY span`,
+      )
       .toArray(),
   );
 
@@ -77,8 +87,8 @@ describe("readings store", { timeout: 60_000 }, () => {
     expect((await postTelemetry(tenant, { events })).status).toBe(202);
     expect(await bucketRows(tenant.id)).toEqual([]); // buffered: the request writes no bucket
     await runHubAlarmSettled(tenant.id);
-    // 53 events, two vehicles, one minute: two rows.
-    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 2 }]);
+    // 53 events, two vehicles, one minute: one row (the two vehicles' hour pages share their group's row).
+    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 1 }]);
 
     const series = await readings(tenant.admin.token, one!.id, 1);
     expect(series.resolutionSeconds).toBe(60);
@@ -100,14 +110,14 @@ describe("readings store", { timeout: 60_000 }, () => {
     // A later batch into the same minute merges into the same row.
     await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(55_000), readings: { engineTempC: 80 } }] });
     await runHubAlarmSettled(tenant.id);
-    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 2 }]);
+    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 1 }]);
     const merged = (await readings(tenant.admin.token, one!.id, 1)).points[0]!;
     expect(merged).toMatchObject({ min: { engineTempC: 80 }, last: { engineTempC: 80 }, count: { engineTempC: 4 } });
 
     // The next minute, in the same hour: the same page row, a point of its own.
     await postTelemetry(tenant, { events: [{ vehicleId: "B-1", ts: at(MIN + 5_000), readings: { engineTempC: 70 } }] });
     await runHubAlarmSettled(tenant.id);
-    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 2 }]);
+    expect(await bucketRows(tenant.id)).toEqual([{ span: PAGE, n: 1 }]);
     const points = (await readings(tenant.admin.token, one!.id, 1)).points.map((p) => [p.ts, p.count.engineTempC, p.last.engineTempC]);
     expect(points).toEqual([
       [new Date(minute).toISOString(), 4, 80],
