@@ -7,7 +7,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { firstBatchReceivedFrom, firstUnemptiedBatch } from "../../durable-objects/batch-range";
-import { addVehicles, createTenant, postTelemetry } from "./helpers";
+import { addVehicles, call, createTenant, postTelemetry } from "./helpers";
+import { RETENTION_DEFAULTS } from "../../durable-objects/retention";
 import { advanceClock, driveTime, freezeClock, runHubAlarm } from "./drive";
 
 driveTime();
@@ -51,26 +52,38 @@ describe("raw batch ranges by rowid", () => {
     });
   });
 
-  it("retention empties batches past the raw window and deletes them past 8 days, exactly those", async () => {
-    const tenant = await createTenant();
-    await addVehicles(tenant, ["R-1"]);
-    // A batch every 6 hours for 12 days (rawTelemetryDays is 7 by default).
-    const start = freezeClock(Date.now() - 12 * DAY);
-    for (let i = 0; i < 48; i++) {
-      const at = new Date(Date.now()).toISOString();
-      expect((await postTelemetry(tenant, { events: [{ vehicleId: "R-1", ts: at, readings: { speedKph: i } }] })).status).toBe(202);
-      advanceClock(6 * HOUR);
-    }
-    const now = start + 12 * DAY;
-    freezeClock(now);
-    const hub = hubOf(tenant.id);
-    await runInDurableObject(hub, (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
-    await runHubAlarm(tenant.id);
-    const kept = await runInDurableObject(hub, (_hub, state) => rows(state.storage.sql));
-    expect(kept.map((r) => r.received_at)).toEqual(
-      Array.from({ length: 48 }, (_, i) => start + i * 6 * HOUR).filter((at) => at >= now - 8 * DAY),
-    );
-    for (const row of kept)
-      expect(row.events === "[]", `batch received ${(now - row.received_at) / DAY} days ago`).toBe(row.received_at < now - 7 * DAY);
-  });
+  it.each([
+    { rawDays: 7, emptiedBefore: 7 },
+    { rawDays: 8, emptiedBefore: 0 }, // the default: deleted with their events, never emptied first
+  ])(
+    "retention empties batches past $rawDays days of events and deletes them past 8 days, exactly those",
+    async ({ rawDays, emptiedBefore }) => {
+      const tenant = await createTenant();
+      await addVehicles(tenant, ["R-1"]);
+      if (rawDays !== RETENTION_DEFAULTS.rawTelemetryDays) {
+        const put = await call("PUT", "/api/settings", { token: tenant.admin.token, body: { retention: { rawTelemetryDays: rawDays } } });
+        expect(put.status).toBe(200);
+      }
+      // A batch every 6 hours for 12 days.
+      const start = freezeClock(Date.now() - 12 * DAY);
+      for (let i = 0; i < 48; i++) {
+        const at = new Date(Date.now()).toISOString();
+        expect((await postTelemetry(tenant, { events: [{ vehicleId: "R-1", ts: at, readings: { speedKph: i } }] })).status).toBe(202);
+        advanceClock(6 * HOUR);
+      }
+      const now = start + 12 * DAY;
+      freezeClock(now);
+      const hub = hubOf(tenant.id);
+      await runInDurableObject(hub, (_hub, state) => state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE job = 'retention'"));
+      await runHubAlarm(tenant.id);
+      const kept = await runInDurableObject(hub, (_hub, state) => rows(state.storage.sql));
+      expect(kept.map((r) => r.received_at)).toEqual(
+        Array.from({ length: 48 }, (_, i) => start + i * 6 * HOUR).filter((at) => at >= now - 8 * DAY),
+      );
+      for (const row of kept)
+        expect(row.events === "[]", `batch received ${(now - row.received_at) / DAY} days ago`).toBe(
+          emptiedBefore > 0 && row.received_at < now - emptiedBefore * DAY,
+        );
+    },
+  );
 });
