@@ -40,6 +40,9 @@ export interface IngestDeps {
 
 const isCritical = (event: AlertEvent) => event.alert.severity === "critical";
 
+/** Characters a batch's row may hold, events and journal together: below a row's 2 MB limit even at 3 bytes a character. */
+const ROW_CHARS = 600_000;
+
 const DUPLICATE = { ok: true, accepted: 0, duplicate: true } as const satisfies IngestResult;
 
 const alreadyIngested = (sql: SqlStorage, key: string) =>
@@ -95,7 +98,11 @@ export async function ingestBatch(hub: IngestDeps, key: string, incoming: Incomi
     const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
     // The batch's row, with the states it changed as its journal: committed with the alerts they decided.
     const record = "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, ?, ?, ?, ?)";
-    const batch = states.flushWithBatch((id, journal) => sql.exec(record, id, key, now, events.length, JSON.stringify(events), journal));
+    const stored = JSON.stringify(events);
+    const batch = states.flushWithBatch(
+      (id, journal) => sql.exec(record, id, key, now, events.length, stored, journal),
+      ROW_CHARS - stored.length,
+    );
     hub.downsample?.(events, now, batch);
     const raised = [...outcome.raised, ...anomalies];
     // A newly held episode update is due within LIVE_COALESCE_MS: the alarm must be set for it too.

@@ -253,14 +253,17 @@ export class VehicleStates {
    * with the journal of everything changed since the last journal (null when nothing did): the
    * rule pass's states, and the models' state of earlier batches' scoring, which rides along
    * instead of costing a row of its own. A very large batch's further chunks follow it as journal
-   * rows. Call inside the batch's transaction. Batch ids only grow (retention deleting old batches
-   * does not let them start again), so a new instance replays batches and rows in written order.
+   * rows, and so does a first chunk longer than `room` characters (what the batch's row has left
+   * below a value's 2 MB limit). Call inside the batch's transaction. Batch ids only grow
+   * (retention deleting old batches does not let them start again), so a new instance replays
+   * batches and rows in written order.
    */
-  flushWithBatch(insert: (id: number, journal: string | null) => void): number {
+  flushWithBatch(insert: (id: number, journal: string | null) => void, room: number): number {
     const id = ++this.#newestBatch;
-    const [first = null, ...rest] = this.#takeChanges();
-    insert(id, first);
-    for (const data of rest) this.#writeJournalRow(data);
+    const chunks = this.#takeChanges();
+    const inRow = chunks[0] !== undefined && chunks[0].length <= room ? chunks.shift()! : null;
+    insert(id, inRow);
+    for (const data of chunks) this.#writeJournalRow(data);
     return id;
   }
 

@@ -21,14 +21,16 @@ const pageSizes = (sql: SqlStorage) =>
   sql.exec<{ page: number; size: number }>("SELECT page, length(data) AS size FROM vehicle_state_pages ORDER BY page").toArray();
 
 /** Stores a batch row as hub-ingest.ts does, with the journal the states hand over. */
-const storeBatch = (sql: SqlStorage, states: VehicleStates) =>
-  states.flushWithBatch((id, journal) =>
-    sql.exec(
-      "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, 0, 0, '[]', ?)",
-      id,
-      `key-${id}`,
-      journal,
-    ),
+const storeBatch = (sql: SqlStorage, states: VehicleStates, room = Number.POSITIVE_INFINITY) =>
+  states.flushWithBatch(
+    (id, journal) =>
+      sql.exec(
+        "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, 0, 0, '[]', ?)",
+        id,
+        `key-${id}`,
+        journal,
+      ),
+    room,
   );
 
 describe("vehicle state journal", () => {
@@ -55,6 +57,20 @@ describe("vehicle state journal", () => {
       expect(reloaded.latest("v")?.readings.speedKph).toBe(2);
       expect(reloaded.pair("rule", "v").alertId).toBe("alert-v");
       expect(reloaded.pair("rule", "w").alertId).toBe("alert-w");
+    });
+  });
+
+  it("a journal too large for what the batch's row has left goes in a journal row after it", async () => {
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const states = new VehicleStates(sql);
+      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
+      storeBatch(sql, states);
+      states.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
+      const id = storeBatch(sql, states, 10);
+      expect(sql.exec("SELECT journal FROM ingested_batches WHERE rowid = ?", id).one().journal).toBeNull();
+      expect(sql.exec<{ after: number }>("SELECT after_batch AS after FROM vehicle_state_journal").toArray()).toEqual([{ after: id }]);
+      expect(new VehicleStates(sql).latest("v")?.readings.speedKph).toBe(2);
     });
   });
 
