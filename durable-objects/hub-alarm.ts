@@ -12,7 +12,7 @@ import {
 } from "./escalation-schedule";
 import type { HubMeta } from "./hub-meta";
 import type { GeotabIngest, HubPorts, PredictiveProposal } from "./hub-ports";
-import { enqueueRaisedAlerts } from "./notify-outbox";
+import { enqueueRaisedAlerts, type NotifyQueues } from "./notify-outbox";
 import { proposeFromNewAlerts } from "./predictive-outbox";
 import type { ReadingsStore } from "./readings-store";
 import { ALERT_WORK_DELAY_MS } from "./deferred-writes";
@@ -32,7 +32,8 @@ export interface AlarmDeps {
   /** The downsampled readings store: the retention job folds and prunes its buckets. */
   readings: ReadingsStore;
   ports: HubPorts;
-  queue: Queue;
+  /** Notification jobs: a critical alert's raise on the urgent queue, the rest on the normal one. */
+  queues: NotifyQueues;
   /** The tenant the object serves, once it has been addressed. */
   tenantId: () => string | undefined;
   /** Takes a Geotab round straight into this object, not back through its own stub. */
@@ -190,8 +191,8 @@ export class HubAlarm {
     }
     const tenantId = this.deps.tenantId();
     if (!tenantId) return;
-    const { storage, ports, book, queue } = this.deps;
-    await enqueueRaisedAlerts(storage.sql, queue, tenantId);
+    const { storage, ports, book, queues } = this.deps;
+    await enqueueRaisedAlerts(storage.sql, queues, tenantId);
     await this.#proposeWorkOrders(tenantId);
     await scheduleFromNewAlerts(
       storage.sql,
@@ -276,7 +277,7 @@ export class HubAlarm {
       (alert) => isSilenced(alert, active, now),
     );
     if (!due.jobs.length) return;
-    await this.deps.queue.sendBatch(due.jobs.map((body) => ({ body })));
+    await this.deps.queues.normal.sendBatch(due.jobs.map((body) => ({ body })));
     finishSteps(sql, due.steps);
   }
 

@@ -69,7 +69,7 @@ export class TenantHubCore extends DurableObject<Env> {
         book: this.#book,
         readings: this.#readings,
         ports,
-        queue: env.NOTIFY_QUEUE,
+        queues: { normal: env.NOTIFY_QUEUE, urgent: env.NOTIFY_URGENT_QUEUE },
         tenantId: () => this.#tenantId,
         ingest: async (tenantId, key, events) => {
           const result = await this.ingest(tenantId, key, events);

@@ -4,7 +4,7 @@
  *
  *   - the runtime's own firing of a TenantHub alarm does nothing; `runHubAlarm(tenantId)` runs it
  *     (via `runDurableObjectAlarm`, the same body the runtime would call);
- *   - messages sent to NOTIFY_QUEUE / NOTIFY_DLQ are kept here instead of reaching the queue, and
+ *   - messages sent to NOTIFY_QUEUE / NOTIFY_URGENT_QUEUE / NOTIFY_DLQ are kept here instead of reaching the queue, and
  *     `drainQueue()` hands them to the Worker's `queue()` handler with `createMessageBatch`,
  *     reading the ack/retry outcome with `getQueueResult`, until nothing due is left.
  *
@@ -19,8 +19,9 @@ import { TenantHub } from "../../worker/hub/tenant-hub";
 import worker from "../../worker/index";
 
 const NOTIFY = "fleetpulse-notify";
+export const URGENT = "fleetpulse-notify-urgent";
 const DLQ = "fleetpulse-notify-dlq";
-/** wrangler.toml: the notify queue's `max_retries`, after which a message goes to its DLQ. */
+/** wrangler.toml: the notify queues' `max_retries`, after which a message goes to their DLQ. */
 const MAX_RETRIES = 5;
 
 interface Held {
@@ -71,6 +72,7 @@ export function driveTime() {
   beforeAll(() => {
     holdAlarms();
     holdQueue(env.NOTIFY_QUEUE, NOTIFY);
+    holdQueue(env.NOTIFY_URGENT_QUEUE, URGENT);
     holdQueue(env.NOTIFY_DLQ, DLQ);
   });
   // Each test starts with an empty queue: what one test left deferred is not another's to deliver.
@@ -97,9 +99,14 @@ export async function runHubAlarm(tenantId: string) {
   await alarmRuns.get(id);
 }
 
-/** The tenant's messages still held on `queue` (not due yet, or not drained), for assertions. */
-export const heldMessages = (tenantId: string, queue = NOTIFY) =>
-  held.filter((m) => m.queue === queue && (m.body as { tenantId?: string }).tenantId === tenantId).map((m) => m.body);
+/**
+ * The tenant's messages still held (not due yet, or not drained), for assertions: on `queue`, or
+ * on both notification queues (the normal one and the urgent one) when none is named.
+ */
+export const heldMessages = (tenantId: string, queue?: string) =>
+  held
+    .filter((m) => (queue ? m.queue === queue : m.queue !== DLQ) && (m.body as { tenantId?: string }).tenantId === tenantId)
+    .map((m) => m.body);
 
 /**
  * Delivers held messages to the Worker's queue consumer in the order the queue would, until none
@@ -147,7 +154,7 @@ async function deliverBatch(queue: string, messages: Held[]) {
     if (!retried.has(message.id) && !result.retryBatch.retry) return;
     const m = messages[i]!;
     // The queue redelivers a retried message, and parks it in the DLQ after `max_retries`.
-    if (queue === NOTIFY && m.attempts > MAX_RETRIES) held.push({ ...m, queue: DLQ, attempts: 1, dueAt: Date.now() });
+    if (queue !== DLQ && m.attempts > MAX_RETRIES) held.push({ ...m, queue: DLQ, attempts: 1, dueAt: Date.now() });
     else held.push({ ...m, attempts: m.attempts + 1, dueAt: Date.now() });
   });
 }
