@@ -12,14 +12,14 @@
  *   alarm journal it as a row of its own. Longer than the reporting cadence of a live fleet (10 s
  *   in the cost model), so such a fleet pays no row for it; an eviction in that window loses at
  *   most those seconds of model state (the next reading scores the vehicle again), never rule state;
- * - the readings store's buffer and the vehicles' own state rows are written SETTLE_MS after the
+ * - the readings store's buffer and the vehicles' settled states are written SETTLE_MS after the
  *   first change (sooner when the buffer or the journal grows past its bound), one row per
- *   (vehicle, bucket) and per vehicle however many batches changed them. Every such write is a
+ *   (group of vehicles, hour page) and per page of vehicle states however many batches changed them. Every such write is a
  *   billed row: at one reading per vehicle every 10 s, writing them every few seconds was about
  *   two rows per event, the largest line of the bill (BENCHMARKS.md, "Cost model").
  *
  * All of it is durable before it is written there: alert events and their alarm commit with the
- * batch, the rule state with the batch's journal row (vehicle-states.ts), and the raw batch is
+ * batch, the rule state as the batch row's journal (vehicle-states.ts), and the raw batch is
  * what a new instance rebuilds the readings buffer from (readings-store.ts).
  */
 export const ALERT_WORK_DELAY_MS = 250;

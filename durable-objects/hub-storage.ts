@@ -65,7 +65,7 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
       data BLOB NOT NULL, PRIMARY KEY (series, span, start)) WITHOUT ROWID`);
   },
   replaceEdgeModelState,
-  // One row per batch with the states it changed, settled into vehicle_state on the alarm (vehicle-states.ts).
+  // One row per batch with the states it changed, settled on the alarm (vehicle-states.ts; since journalInBatches, for what no batch carries).
   (sql) => sql.exec("CREATE TABLE IF NOT EXISTS vehicle_state_journal (id INTEGER PRIMARY KEY, data TEXT NOT NULL)"),
   // Time bounds on raw batches are rowid bounds (batch-range.ts): the index cost two rows per batch.
   (sql) => sql.exec("DROP INDEX IF EXISTS ingested_batches_received"),

@@ -1,7 +1,7 @@
 /**
  * The health models' part of an ingest: one updateVehicleHealth call for every vehicle the batch
- * touched, the engine/DTC component added, the risks and model states stored (one state row per
- * vehicle, with the next batch's flush or on the alarm), new trouble codes recorded as outcomes, and a component
+ * touched, the engine/DTC component added, the risks and model states stored (journaled with the
+ * next batch, or by the alarm), new trouble codes recorded as outcomes, and a component
  * at or over the high-risk threshold turned into a `predictive_failure` alert through the normal
  * rule path (one built-in rule per component).
  */
@@ -79,8 +79,8 @@ export async function scoreTouchedVehicles(
       return { vehicleId: id, ts: latest?.ts ?? context.now, readings };
     });
     const raised = evaluateRules(signals, { ...context, rules: PREDICTIVE_RULES });
-    // The model state waits for the next flush (one state row per vehicle per batch, not two);
-    // a predictive alert's rule state commits with it, as the rule pass's does.
+    // The model state waits for the next batch's journal; a predictive alert's rule state commits
+    // with it (a journal row), as the rule pass's does with its batch.
     if (raised.length) states.flush();
     return raised;
   });

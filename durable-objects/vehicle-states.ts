@@ -92,13 +92,13 @@ const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownU
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
   readonly #dirty = new Set<string>();
-  /** Vehicles whose newest state is in the journal, not yet in their `vehicle_state` row. */
+  /** Vehicles whose newest state is in the journal, not yet in their page. */
   readonly #unsettled = new Set<string>();
-  /** When the oldest change not yet in `vehicle_state` was made (null: nothing to settle). */
+  /** When the oldest change not yet in the pages was made (null: nothing to settle). */
   #unsettledSince: number | null = null;
   /** Vehicles whose health-model state and risk changed since they were last journaled. */
   readonly #modelsDirty = new Set<string>();
-  /** When the oldest change in neither the journal nor `vehicle_state` was made (`#dirty`, `#modelsDirty`). */
+  /** When the oldest change in neither the journal nor the pages was made (`#dirty`, `#modelsDirty`). */
   #unjournaledSince: number | null = null;
   /** Characters in the journal: past MAX_JOURNAL_CHARS it is settled at once (replay time after an eviction). */
   #journalChars = 0;
