@@ -71,6 +71,11 @@ export async function weekEndpointLatency({ vehicleCount, sequential, concurrent
       if (res.status !== 200 || !Array.isArray(body.points)) throw new Error(`readings → ${res.status}`);
       return { ms, points: body.points.length, resolutionSeconds: body.resolutionSeconds };
     };
+    // One session per client, and the sequential runs spread over them: the API limits requests per
+    // token (600 a minute), which 600 fast sequential requests on one token would meet.
+    const tokens = [];
+    for (let i = 0; i < clients; i++) tokens.push(await login());
+    const tokenOf = (i) => tokens[i % tokens.length];
     for (let i = 0; i < 10; i++) await get(token, vehicles[i % vehicles.length]); // warm-up
     const loadBefore = os.loadavg()[0];
     // Interleaved with a one-hour window (60 points) on the same path: the floor under the same machine load.
@@ -78,14 +83,11 @@ export async function weekEndpointLatency({ vehicleCount, sequential, concurrent
     const hour = [];
     let shape;
     for (let i = 0; i < sequential; i++) {
-      const r = await get(token, vehicles[i % vehicles.length]);
+      const r = await get(tokenOf(i), vehicles[i % vehicles.length]);
       seq.push(r.ms);
       shape = r;
-      hour.push((await get(token, vehicles[i % vehicles.length], 1)).ms);
+      hour.push((await get(tokenOf(i), vehicles[i % vehicles.length], 1)).ms);
     }
-    // One session per client: the API limits requests per token.
-    const tokens = [];
-    for (let i = 0; i < clients; i++) tokens.push(await login());
     const conc = [];
     await Promise.all(
       tokens.map(async (bearer, c) => {
