@@ -1,7 +1,7 @@
 import type { StorageMigration } from "./storage-migrations";
 import { createOfflineDue } from "./offline-watch";
 import { createOutcomeTables } from "./predictive-outcomes";
-import { dropEdgeModelState, journalInBatches, pageVehicleStates } from "./vehicle-states";
+import { dropEdgeModelState, journalInBatches, pageVehicleStates } from "./vehicle-state-rows";
 
 /** The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration. */
 export function replaceEdgeModelState(sql: SqlStorage) {

@@ -11,8 +11,9 @@
  *
  * Two resolutions, so a vehicle-day stays small and a week reads a few dozen rows:
  * - 1-minute buckets for the last MINUTE_TIER_MS, an hour of them to a page (MINUTE_PAGE_MS), the
- *   pages of GROUP_SIZE vehicles to a row of `reading_groups` (a row per vehicle and hour was
- *   still 1/60 row per event at one reading every 10 s; a read picks its vehicle's page out);
+ *   pages of GROUP_SIZE vehicles to a row of `reading_groups` (reading-groups.ts: a row per
+ *   vehicle and hour was still 1/60 row per event at one reading every 10 s; a read picks its
+ *   vehicle's page out);
  * - 5-minute buckets after that, a day of them to a row (COARSE_PAGE_MS): the hourly retention job
  *   folds older minute pages into them, and a late event older than the minute tier goes straight
  *   into one.
@@ -23,18 +24,8 @@
  */
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { SETTLE_MS } from "./deferred-writes";
-import {
-  addReadings,
-  type Bucket,
-  decodeBucket,
-  decodeGroup,
-  decodePage,
-  emptyBucket,
-  encodeGroup,
-  encodePage,
-  mergeBucket,
-  pageInGroup,
-} from "./readings-codec";
+import { addReadings, type Bucket, decodeBucket, decodePage, emptyBucket, encodePage, mergeBucket, pageInGroup } from "./readings-codec";
+import { deleteGroup, groupHoursUpTo, groupOf, groupRowsOf, pruneGroups, readGroup, writeGroup } from "./reading-groups";
 
 export const MINUTE_MS = 60_000;
 export const COARSE_MS = 5 * MINUTE_MS;
@@ -55,11 +46,6 @@ const UNIT_OF = new Map([
 const floorTo = (at: number, width: number) => Math.floor(at / width) * width;
 /** How long 1-minute buckets are kept before they are folded into 5-minute ones. */
 export const MINUTE_TIER_MS = 2 * 24 * 60 * MINUTE_MS;
-/** Vehicles (series ids) whose hour pages share a `reading_groups` row: series 1–16 are group 1, and so on. */
-export const GROUP_SIZE = 16;
-const groupOf = (series: number) => Math.ceil(series / GROUP_SIZE);
-/** A group row is cut into parts of about this size (a SQLite value holds at most 2 MB). */
-const GROUP_PART_BYTES = 1024 * 1024;
 /** Metric names are interned as u16 ids; a tenant sending more distinct names than this has the rest not downsampled. */
 const MAX_METRICS = 1024;
 /** Minute buckets folded per retention run (about a day of 20 vehicles); a backlog goes over several runs. */
@@ -209,13 +195,7 @@ export class ReadingsStore {
           else for (const [start, bucket] of decodePage(row.data, row.start, unit)) add(unit, start, bucket);
         }
       }
-      const groupRows = this.sql.exec<{ start: number; data: ArrayBuffer }>(
-        "SELECT start, data FROM reading_groups WHERE grp = ? AND start > ? AND start < ?",
-        groupOf(series),
-        from - MINUTE_PAGE_MS,
-        to,
-      );
-      for (const row of groupRows) {
+      for (const row of groupRowsOf(this.sql, series, from - MINUTE_PAGE_MS, to)) {
         const page = pageInGroup(row.data, series);
         if (page) for (const [start, bucket] of decodePage(page, row.start, MINUTE_MS)) add(MINUTE_MS, start, bucket);
       }
@@ -277,17 +257,12 @@ export class ReadingsStore {
    */
   #compactGroups(boundary: number): number {
     let folded = 0;
-    const hours = this.sql
-      .exec<{ grp: number; start: number }>(
-        "SELECT DISTINCT grp, start FROM reading_groups WHERE start <= ? ORDER BY start, grp",
-        boundary - MINUTE_PAGE_MS,
-      )
-      .toArray();
+    const hours = groupHoursUpTo(this.sql, boundary - MINUTE_PAGE_MS);
     const coarse = new Pages();
     const done: { grp: number; start: number }[] = [];
     for (const { grp, start } of hours) {
       if (folded >= COMPACT_LIMIT) break;
-      for (const [series, page] of this.#readGroup(grp, start).pages)
+      for (const [series, page] of readGroup(this.sql, grp, start).pages)
         for (const [minute, bucket] of decodePage(page, start, MINUTE_MS)) {
           coarse.add(series, COARSE_MS, floorTo(minute, COARSE_MS), bucket);
           folded++;
@@ -295,14 +270,14 @@ export class ReadingsStore {
       done.push({ grp, start });
     }
     this.#mergeIntoPages(coarse.all());
-    for (const { grp, start } of done) this.sql.exec("DELETE FROM reading_groups WHERE grp = ? AND start = ?", grp, start);
+    for (const { grp, start } of done) deleteGroup(this.sql, grp, start);
     return folded;
   }
 
   /** Drops buckets that started before `before`; returns how many rows went. */
   prune(before: number): number {
     this.flush();
-    let dropped = this.sql.exec("DELETE FROM reading_groups WHERE start <= ?", before - MINUTE_PAGE_MS).rowsWritten;
+    let dropped = pruneGroups(this.sql, before - MINUTE_PAGE_MS);
     for (const series of this.#series.values()) {
       dropped += this.sql.exec(
         `DELETE FROM reading_buckets WHERE series = ? AND ((span IN (${MINUTE_MS}, ${COARSE_MS}) AND start < ?)
@@ -336,36 +311,22 @@ export class ReadingsStore {
 
   /** Merges hour pages' deltas into their group rows: one read and one write per (group, hour), whatever the vehicles. */
   #mergeIntoGroups(pages: PageDeltas[]) {
-    const rows = new Map<string, PageDeltas[]>();
+    const rows = new Map<string, { grp: number; start: number; members: PageDeltas[] }>();
     for (const page of pages) {
-      const key = `${groupOf(page.series)}|${page.start}`;
-      rows.set(key, [...(rows.get(key) ?? []), page]);
+      const grp = groupOf(page.series);
+      const key = `${grp}|${page.start}`;
+      if (!rows.has(key)) rows.set(key, { grp, start: page.start, members: [] });
+      rows.get(key)!.members.push(page);
     }
-    for (const members of rows.values()) {
-      const grp = groupOf(members[0]!.series);
-      const start = members[0]!.start;
-      const stored = this.#readGroup(grp, start);
+    for (const { grp, start, members } of rows.values()) {
+      const stored = readGroup(this.sql, grp, start);
       for (const { series, deltas } of members) {
         const page = stored.pages.get(series);
         const buckets = mergeDeltas(page ? decodePage(page, start, MINUTE_MS) : new Map<number, Bucket>(), deltas);
         stored.pages.set(series, encodePage(buckets, start, MINUTE_MS));
       }
-      const parts = encodeGroup(stored.pages, GROUP_PART_BYTES);
-      for (const [part, data] of parts.entries())
-        this.sql.exec("INSERT OR REPLACE INTO reading_groups (grp, start, part, data) VALUES (?, ?, ?, ?)", grp, start, part, data);
-      if (stored.parts > parts.length)
-        this.sql.exec("DELETE FROM reading_groups WHERE grp = ? AND start = ? AND part >= ?", grp, start, parts.length);
+      writeGroup(this.sql, grp, start, stored);
     }
-  }
-
-  /** Every vehicle's page in the group's row for the hour starting at `start`, and how many parts the row has. */
-  #readGroup(grp: number, start: number): { pages: Map<number, ArrayBuffer>; parts: number } {
-    const rows = this.sql
-      .exec<{ data: ArrayBuffer }>("SELECT data FROM reading_groups WHERE grp = ? AND start = ? ORDER BY part", grp, start)
-      .toArray();
-    const pages = new Map<number, ArrayBuffer>();
-    for (const row of rows) for (const [series, page] of decodeGroup(row.data)) pages.set(series, page);
-    return { pages, parts: rows.length };
   }
 
   #ids(readings: Record<string, number>): [number, number][] {

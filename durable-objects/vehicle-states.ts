@@ -6,6 +6,17 @@ import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import type { HeldValues } from "./alert-book";
 import { DEFERRED_WRITE_MS, SETTLE_MS } from "./deferred-writes";
+import {
+  clearJournalRows,
+  newestBatch,
+  packPages,
+  readJournal,
+  readJournalCursor,
+  readPages,
+  saveJournalCursor,
+  writeJournalRow,
+  writePage,
+} from "./vehicle-state-rows";
 
 /** Rule-engine state plus the pair's latest alert, for cooldown decisions. */
 export interface PairRecord extends PairState {
@@ -110,30 +121,15 @@ export class VehicleStates {
   readonly #pages = new Map<number, Set<string>>();
 
   constructor(private readonly sql: SqlStorage) {
-    for (const row of sql.exec<{ page: number; data: string }>("SELECT page, data FROM vehicle_state_pages")) {
-      for (const [vehicleId, state] of Object.entries(JSON.parse(row.data) as Record<string, VehicleState>)) {
+    for (const { page, data } of readPages(sql)) {
+      for (const [vehicleId, state] of Object.entries(JSON.parse(data) as Record<string, VehicleState>)) {
         this.#vehicles.set(vehicleId, revive(state));
-        this.#place(vehicleId, row.page);
+        this.#place(vehicleId, page);
       }
     }
-    // Batches since the last settle carry the newest rule-pass state of what they touched; journal
-    // rows hold the rest (models' state, resolves, a large batch's overflow), each after the batch
-    // that was newest when it was written.
-    this.#journalThrough = Number(
-      sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", JOURNAL_CURSOR).toArray()[0]?.value ?? 0,
-    );
-    const newest = sql.exec<{ id: number | null }>("SELECT max(rowid) AS id FROM ingested_batches").one().id ?? 0;
-    this.#newestBatch = Math.max(newest, this.#journalThrough);
-    const batches = sql
-      .exec<{ after: number; data: string }>(
-        "SELECT rowid AS after, journal AS data FROM ingested_batches WHERE rowid > ? AND journal IS NOT NULL ORDER BY rowid",
-        this.#journalThrough,
-      )
-      .toArray();
-    const rows = sql
-      .exec<{ after: number; data: string }>("SELECT after_batch AS after, data FROM vehicle_state_journal ORDER BY after_batch, id")
-      .toArray();
-    for (const row of inJournalOrder(batches, rows)) {
+    this.#journalThrough = readJournalCursor(sql);
+    this.#newestBatch = Math.max(newestBatch(sql), this.#journalThrough);
+    for (const row of readJournal(sql, this.#journalThrough)) {
       this.#journalChars += row.data.length;
       for (const [vehicleId, part] of Object.entries(JSON.parse(row.data) as Record<string, Partial<VehicleState>>)) {
         this.#vehicles.set(vehicleId, revive({ ...this.#vehicle(vehicleId), ...part }));
@@ -302,7 +298,7 @@ export class VehicleStates {
   }
 
   #writeJournalRow(data: string) {
-    this.sql.exec("INSERT INTO vehicle_state_journal (after_batch, data) VALUES (?, ?)", this.#newestBatch, data);
+    writeJournalRow(this.sql, this.#newestBatch, data);
   }
 
   /**
@@ -315,18 +311,18 @@ export class VehicleStates {
     for (const vehicleId of this.#modelsDirty) this.#unsettled.add(vehicleId);
     const touched = new Set<number>();
     for (const vehicleId of this.#unsettled) {
-      if (!this.#pageOf.has(vehicleId)) this.#place(vehicleId, this.#pages.size ? Math.max(...this.#pages.keys()) : 1);
+      if (!this.#pageOf.has(vehicleId)) this.#place(vehicleId, Math.max(this.#lastPage, 1));
       touched.add(this.#pageOf.get(vehicleId)!);
     }
     for (const page of touched) {
       const members = [...this.#pages.get(page)!].map((id): [string, string] => [id, JSON.stringify(this.#vehicles.get(id))]);
       for (const [i, chunk] of packPages(members).entries()) {
-        const target = i === 0 ? page : Math.max(...this.#pages.keys()) + 1;
+        const target = i === 0 ? page : this.#lastPage + 1;
         for (const vehicleId of chunk.vehicleIds) this.#place(vehicleId, target);
         writePage(this.sql, target, chunk.data);
       }
     }
-    this.sql.exec("DELETE FROM vehicle_state_journal");
+    clearJournalRows(this.sql);
     if (this.#journalThrough !== this.#newestBatch) {
       this.#journalThrough = this.#newestBatch;
       saveJournalCursor(this.sql, this.#journalThrough);
@@ -339,7 +335,11 @@ export class VehicleStates {
     this.#journalChars = 0;
   }
 
+  /** The highest page id in use (0 before any). */
+  #lastPage = 0;
+
   #place(vehicleId: string, page: number) {
+    this.#lastPage = Math.max(this.#lastPage, page);
     const from = this.#pageOf.get(vehicleId);
     if (from === page) return;
     if (from !== undefined) this.#pages.get(from)!.delete(vehicleId);
@@ -350,75 +350,7 @@ export class VehicleStates {
   }
 }
 
-/** A settled page or a journal row holds vehicles' states up to about this many characters (a SQLite value holds at most 2 MB). */
-const PAGE_CHARS = 512 * 1024;
-
-/** Vehicles' serialised states cut into pages of at most PAGE_CHARS (a larger single state gets a page alone). */
-function packPages(states: [vehicleId: string, json: string][]): { vehicleIds: string[]; data: string }[] {
-  const pages: { vehicleIds: string[]; parts: string[]; size: number }[] = [];
-  for (const [vehicleId, json] of states) {
-    const part = `${JSON.stringify(vehicleId)}:${json}`;
-    let page = pages.at(-1);
-    if (!page || (page.parts.length && page.size + part.length + 1 > PAGE_CHARS))
-      pages.push((page = { vehicleIds: [], parts: [], size: 2 }));
-    page.vehicleIds.push(vehicleId);
-    page.parts.push(part);
-    page.size += part.length + 1;
-  }
-  return pages.map(({ vehicleIds, parts }) => ({ vehicleIds, data: `{${parts.join(",")}}` }));
-}
-
-const writePage = (sql: SqlStorage, page: number, data: string) =>
-  sql.exec("INSERT INTO vehicle_state_pages (page, data) VALUES (?, ?) ON CONFLICT (page) DO UPDATE SET data = excluded.data", page, data);
-
-/** Hub storage step: one `vehicle_state` row per vehicle becomes pages of many (a settle wrote a row per vehicle). */
-export function pageVehicleStates(sql: SqlStorage) {
-  sql.exec("CREATE TABLE IF NOT EXISTS vehicle_state_pages (page INTEGER PRIMARY KEY, data TEXT NOT NULL)");
-  if (!sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vehicle_state'").toArray().length) return;
-  const rows = sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state ORDER BY vehicle_id").toArray();
-  const first = sql.exec<{ next: number }>("SELECT coalesce(max(page), 0) + 1 AS next FROM vehicle_state_pages").one().next;
-  for (const [i, page] of packPages(rows.map((r) => [r.vehicle_id, r.data])).entries()) writePage(sql, first + i, page.data);
-  sql.exec("DROP TABLE vehicle_state");
-}
-
-/** The `meta` key of the newest batch whose journal is settled into the pages. */
-const JOURNAL_CURSOR = "journalThrough";
-
-const saveJournalCursor = (sql: SqlStorage, through: number) =>
-  sql.exec(
-    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    JOURNAL_CURSOR,
-    String(through),
-  );
-
-type JournalEntry = { after: number; data: string };
-
-/** Batches' journals and journal rows in the order they were written: each row after the batch it names. */
-function* inJournalOrder(batches: JournalEntry[], rows: JournalEntry[]): Generator<JournalEntry> {
-  let b = 0;
-  for (const row of rows) {
-    while (b < batches.length && batches[b]!.after <= row.after) yield batches[b++]!;
-    yield row;
-  }
-  while (b < batches.length) yield batches[b++]!;
-}
-
-/**
- * Hub storage step: a batch's rule-pass journal moves into its own row (written anyway), so it is
- * neither a second row nor a deleted one; journal rows say which batch they follow.
- */
-export function journalInBatches(sql: SqlStorage) {
-  const has = (table: string, column: string) =>
-    sql.exec("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", table, column).toArray().length > 0;
-  if (!has("ingested_batches", "journal")) sql.exec("ALTER TABLE ingested_batches ADD COLUMN journal TEXT");
-  if (!has("vehicle_state_journal", "after_batch"))
-    sql.exec("ALTER TABLE vehicle_state_journal ADD COLUMN after_batch INTEGER NOT NULL DEFAULT 0");
-  // Every batch so far has its journal in journal rows, which replay first (after batch 0). Run
-  // again (a test rewinds the steps), the cursor already there stays.
-  sql.exec("INSERT OR IGNORE INTO meta (key, value) SELECT ?, coalesce(max(rowid), 0) FROM ingested_batches", JOURNAL_CURSOR);
-}
-
-/** What a journal row keeps of a vehicle: the state the rule pass changes (health and risk wait for the settle). */
+/** What the journal keeps of a vehicle the rule pass changed (health and risk go only for vehicles scored since). */
 const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleState> => ({ latest, rules, driving });
 
 /** The journal is settled at once past this size: a new instance parses all of it before its first request. */
@@ -434,17 +366,4 @@ function revive(state: VehicleState): VehicleState {
     state.latest.dtcTs = ts;
   }
   return state;
-}
-
-/**
- * Hub storage step: the C-MAPSS engine windows and AI4I scores left the object with their models
- * (docs/decisions); the vehicle health models start their own state from the next reading.
- */
-export function dropEdgeModelState(sql: SqlStorage) {
-  for (const row of sql.exec<{ vehicle_id: string; data: string }>("SELECT vehicle_id, data FROM vehicle_state").toArray()) {
-    const state = JSON.parse(row.data) as Record<string, unknown>;
-    if (!("engineWindow" in state || "engineLayout" in state || "machineRisk" in state || "risk" in state)) continue;
-    for (const key of ["engineWindow", "engineLayout", "machineRisk", "risk"]) delete state[key];
-    sql.exec("UPDATE vehicle_state SET data = ? WHERE vehicle_id = ?", JSON.stringify(state), row.vehicle_id);
-  }
 }

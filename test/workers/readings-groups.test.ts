@@ -8,7 +8,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addReadings, emptyBucket, encodePage } from "../../durable-objects/readings-codec";
-import { GROUP_SIZE, MINUTE_MS, MINUTE_PAGE_MS, ReadingsStore } from "../../durable-objects/readings-store";
+import { GROUP_SIZE } from "../../durable-objects/reading-groups";
+import { MINUTE_MS, MINUTE_PAGE_MS, ReadingsStore } from "../../durable-objects/readings-store";
 
 const DAY = 86_400_000;
 const hub = () => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(`groups-${crypto.randomUUID()}`));

@@ -137,7 +137,7 @@ describe("vehicle state pages", () => {
 
   it("the storage step moves one-row-per-vehicle states into pages and drops the old table", async () => {
     await runInDurableObject(hub(), async (_object, state) => {
-      const { pageVehicleStates } = await import("../../durable-objects/vehicle-states");
+      const { pageVehicleStates } = await import("../../durable-objects/vehicle-state-rows");
       const sql = state.storage.sql;
       sql.exec("CREATE TABLE vehicle_state (vehicle_id TEXT PRIMARY KEY, data TEXT NOT NULL)");
       for (let i = 0; i < 30; i++) {
