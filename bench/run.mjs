@@ -21,7 +21,7 @@ import { startReferenceServer } from "./reference-server.mjs";
 import { api } from "./lib/api.mjs";
 import { readingsSection, storagePerVehicleDay, weekEndpointLatency } from "./readings.mjs";
 import { costModel, costSection, countedUnits, measuredCpu } from "./cost.mjs";
-import { saturate, saturationSection } from "./saturation.mjs";
+import { saturate, saturationSection, shardsSection } from "./saturation.mjs";
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
@@ -77,6 +77,20 @@ async function saturation() {
       runs.push(run);
     }
     log(`wrote ${writeSection("Saturation of one TenantHub", saturationSection(runs, { command, machine: machine(), fmt }))}`);
+
+    // Issue 18 point 6: the same tenant with its ingest over 1 and 4 shards, alternated so drift in the machine's load hits both.
+    const admin = await login(url, { email: demo.users.admin.email, password: demo.users.admin.password });
+    const sharded = [];
+    for (const shards of [1, 4, 1, 4]) {
+      await api(url, "PUT", "/api/settings", admin, { ingestShards: shards });
+      await saturate({ ...ctx, batchSize: 100, seconds: 2 }); // warm-up: re-homed vehicles' state and models
+      for (const batchSize of [100, 1000]) {
+        const run = await saturate({ ...ctx, batchSize });
+        log(`  ${shards} shard(s), batch ${batchSize}: ${run.eventsPerSecond} events/s, load ${run.loadAverage}`);
+        sharded.push({ shards, ...run });
+      }
+    }
+    log(`wrote ${writeSection("Ingest shards: 1 against 4", shardsSection(sharded, { command, machine: machine(), fmt }))}`);
   } finally {
     await server.stop();
   }

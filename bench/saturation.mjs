@@ -1,7 +1,7 @@
 // Saturation of one TenantHub (`npm run bench -- --only saturation`): how many events a second one
 // tenant's object takes with batches of 10, 100 and 1,000 events, 8 posters, every default rule.
 // The machine is shared and client and server run on it, so each figure comes with the load
-// average it was measured under. Sharding is not built (issue #18 point 6, measurement part only).
+// average it was measured under. Then the same tenant with its ingest over 1 and 4 shards (issue #18 point 6).
 import os from "node:os";
 import { postTelemetry } from "../scripts/lib/telemetry-client.mjs";
 import { SimVehicle } from "../scripts/sim/vehicle-model.mjs";
@@ -77,5 +77,35 @@ One tenant, one \`TenantHub\`, 8 concurrent posters of signed batches, demo flee
 |---|---|---|---|---|---|
 ${rows}
 
-Seconds per accepted request against batch size, fitted by least squares: **${fit.perRequestMs.toFixed(1)} ms per request + ${fit.perEventMs.toFixed(3)} ms per event** (the Worker, the one object and the client all run on this machine under the load above, so this is the whole path's cost, an upper bound of the object's own): the ceiling for one tenant on this machine at this load is about ${fit.ceiling.toLocaleString("en")} events/s with large batches and ${Math.round(1000 / (fit.perRequestMs + fit.perEventMs)).toLocaleString("en")} single-event requests/s. Sharding by vehicle (issue #18 point 6) is not built.`;
+Seconds per accepted request against batch size, fitted by least squares: **${fit.perRequestMs.toFixed(1)} ms per request + ${fit.perEventMs.toFixed(3)} ms per event** (the Worker, the one object and the client all run on this machine under the load above, so this is the whole path's cost, an upper bound of the object's own): the ceiling for one tenant on this machine at this load is about ${fit.ceiling.toLocaleString("en")} events/s with large batches and ${Math.round(1000 / (fit.perRequestMs + fit.perEventMs)).toLocaleString("en")} single-event requests/s. Ingest sharded by vehicle: the next section.`;
+}
+
+/** 1 shard against 4, alternated: events/s and batch latency per run, and the mean per shard count and batch size. */
+export function shardsSection(runs, { command, machine, fmt }) {
+  const rows = runs
+    .map(
+      (r) =>
+        `| ${r.shards} | ${r.batchSize.toLocaleString("en")} | **${r.eventsPerSecond.toLocaleString("en")}** | ${fmt(r.batchLatency)} | ${r.limited} | ${r.loadAverage} |`,
+    )
+    .join("\n");
+  const mean = (shards, batchSize) => {
+    const of = runs.filter((r) => r.shards === shards && r.batchSize === batchSize);
+    return Math.round(of.reduce((n, r) => n + r.eventsPerSecond, 0) / of.length);
+  };
+  const sizes = [...new Set(runs.map((r) => r.batchSize))];
+  const summary = sizes
+    .map(
+      (size) =>
+        `batches of ${size.toLocaleString("en")}: ${mean(1, size).toLocaleString("en")} events/s on 1 shard, ${mean(4, size).toLocaleString("en")} on 4 (${(mean(4, size) / mean(1, size)).toFixed(2)}×)`,
+    )
+    .join("; ");
+  return `Command: \`${command}\` · Machine: ${machine}, wrangler dev (workerd, local D1/DO) · client and server share the machine.
+
+The demo tenant's \`ingestShards\` set to 1 and 4 in turn (\`PUT /api/settings\`), 8 concurrent posters, every default rule and the edge models, each run ${runs[0]?.seconds ?? "?"} s after a 2 s warm-up; runs in this order.
+
+| shards | batch size | events/s | batch latency p50 / p95 / p99 / max | 429 answers | load average |
+|---|---|---|---|---|---|
+${rows}
+
+Means: ${summary}.`;
 }

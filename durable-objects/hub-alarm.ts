@@ -18,6 +18,7 @@ import type { ReadingsStore } from "./readings-store";
 import { ALERT_WORK_DELAY_MS } from "./deferred-writes";
 import { daysMs, pruneObject } from "./retention";
 import { type JobName, PERIODIC_JOBS, Schedule } from "./schedule";
+import { type RelayedEvent, relayAlerts } from "./shard-relay";
 import { logError, logWarn } from "../worker/lib/logger";
 
 /** How often a tenant with a Geotab integration is polled (Geotab has no push). */
@@ -49,6 +50,11 @@ export interface AlarmDeps {
   deferred: { nextDueAt(): number | null; flush(now: number): void };
   /** The component forecast a new alert proposes a work order with (model-scoring.ts), null for none. */
   forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>;
+  /**
+   * Set on a shard (shards.ts): its alert events go to the room, which syncs and notifies them;
+   * D1, the queues and the tenant-wide jobs are the room's.
+   */
+  relay?: () => ((events: RelayedEvent[]) => Promise<void>) | undefined;
 }
 
 const log = (level: "error" | "warn", job: string, tenantId: string, error: unknown) =>
@@ -99,11 +105,15 @@ export class HubAlarm {
     }
   }
 
-  /** Writes pending alert events to D1 now (serialised with any sync already running). */
+  /** Writes pending alert events to D1 now, or a shard's to the room (serialised with any sync already running). */
   syncNow(): Promise<number> {
     const tenantId = this.deps.tenantId();
     if (!tenantId) return Promise.resolve(0);
-    const run = this.#syncing.then(() => syncAlerts(this.deps.storage.sql, (alerts) => this.deps.ports.saveAlerts(tenantId, alerts)));
+    const relay = this.#relay();
+    const { sql } = this.deps.storage;
+    const run = this.#syncing.then(() =>
+      relay ? relayAlerts(sql, this.deps.meta, relay) : syncAlerts(sql, (alerts) => this.deps.ports.saveAlerts(tenantId, alerts)),
+    );
     this.#syncing = run.catch(() => undefined);
     return run;
   }
@@ -116,7 +126,8 @@ export class HubAlarm {
    * then commits with the events).
    */
   syncSoon(urgent = false) {
-    this.runBy(Date.now() + (urgent ? 0 : ALERT_WORK_DELAY_MS));
+    // A shard's only alert work is the relay, which the live stream waits for.
+    this.runBy(Date.now() + (urgent || this.#relay() ? 0 : ALERT_WORK_DELAY_MS));
   }
 
   /**
@@ -141,7 +152,7 @@ export class HubAlarm {
    * alarm as it was, so the caller can log a tenant whose alarm was lost or is overdue.
    */
   async ensure(now = Date.now()) {
-    this.#schedule.seed(now);
+    this.seed(now);
     const before = await this.deps.storage.getAlarm();
     await this.arm();
     return { alarmAt: before, overdue: before === null || before < now - OVERDUE_AFTER_MS, nextAt: await this.deps.storage.getAlarm() };
@@ -149,7 +160,11 @@ export class HubAlarm {
 
   /** Adds missing periodic jobs (first contact with a tenant) without touching the alarm if nothing changed. */
   seed(now = Date.now()) {
-    this.#schedule.seed(now);
+    this.#schedule.seed(now, this.#relay() ? ["retention"] : undefined);
+  }
+
+  #relay() {
+    return this.deps.relay?.();
   }
 
   /** A new silence: pending steps of alerts it covers now are dropped, so none fires. */
@@ -190,7 +205,7 @@ export class HubAlarm {
       // a backlog larger than one sync page: keep going
     }
     const tenantId = this.deps.tenantId();
-    if (!tenantId) return;
+    if (!tenantId || this.#relay()) return;
     const { storage, ports, book, queues } = this.deps;
     await enqueueRaisedAlerts(storage.sql, queues, tenantId);
     await this.#proposeWorkOrders(tenantId);
@@ -243,6 +258,7 @@ export class HubAlarm {
     this.deps.readings.flush(); // the raw batches retention empties must not hold unwritten readings
     const pruned = pruneObject(this.deps.storage.sql, this.deps.book, this.deps.readings, now, days);
     this.deps.readings.afterRawPruned();
+    if (this.#relay()) return pruned; // the tenant's D1 rows are the room's to prune
     await this.deps.ports.pruneRecords(tenantId, {
       deliveries: now - daysMs(days.deliveriesDays),
       inboxItems: now - daysMs(days.inboxItemsDays),

@@ -51,20 +51,27 @@ const alreadyIngested = (sql: SqlStorage, key: string) =>
 /**
  * Accepts a batch once (by idempotency key), durably, then runs the rules and the driving-anomaly
  * detectors in one storage transaction and emits the alerts. The health models score afterwards,
- * once the rule alerts are on the sockets, so scoring never delays them.
+ * once the rule alerts are on the sockets, so scoring never delays them. A shard (shards.ts) gets
+ * its part of a batch and the vehicle ids of the whole, so every shard rejects a batch with an
+ * unknown vehicle and none stores its part.
  */
-export async function ingestBatch(hub: IngestDeps, key: string, incoming: IncomingEvent[]): Promise<IngestResult> {
+export async function ingestBatch(
+  hub: IngestDeps,
+  key: string,
+  incoming: IncomingEvent[],
+  batchVehicleIds = incoming.map((e) => e.vehicleId),
+): Promise<IngestResult> {
   const { storage, states, directory } = hub;
   const sql = storage.sql;
   if (alreadyIngested(sql, key)) return DUPLICATE;
 
   let { byExternal } = await directory.vehicles();
-  if (incoming.some((e) => !byExternal.has(e.vehicleId))) {
+  if (batchVehicleIds.some((id) => !byExternal.has(id))) {
     directory.invalidate(); // a vehicle registered a moment ago on another isolate
     ({ byExternal } = await directory.vehicles());
   }
-  const errors = incoming.flatMap((e, i) =>
-    byExternal.has(e.vehicleId) ? [] : [{ path: `events.${i}.vehicleId`, message: `Unknown vehicle externalId "${e.vehicleId}"` }],
+  const errors = batchVehicleIds.flatMap((id, i) =>
+    byExternal.has(id) ? [] : [{ path: `events.${i}.vehicleId`, message: `Unknown vehicle externalId "${id}"` }],
   );
   if (errors.length) return { ok: false, errors };
 

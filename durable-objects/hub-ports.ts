@@ -57,6 +57,8 @@ export interface HubPorts {
   pruneRecords(tenantId: string, before: { deliveries: number; inboxItems: number; auditLog: number }): Promise<void>;
   /** The tenant's retention windows: the defaults with its own settings applied (`PUT /api/settings`). */
   retentionDays(tenantId: string): Promise<RetentionDays>;
+  /** How many objects the tenant's ingest is spread over by vehicle (shards.ts; `PUT /api/settings`). */
+  ingestShards(tenantId: string): Promise<number>;
   /** Re-enqueues the tenant's deliveries whose queue job was lost and settles stalled sends (never throws). */
   sweepDeliveries(tenantId: string, now: number): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { StorageMigration } from "./storage-migrations";
 import { createOfflineDue } from "./offline-watch";
 import { createOutcomeTables } from "./predictive-outcomes";
+import { createAlertOrigins } from "./shard-relay";
 import { dropEdgeModelState, journalInBatches, pageVehicleStates } from "./vehicle-state-rows";
 
 /** The vehicle health models replace the C-MAPSS/AI4I state; outcomes and predictions for recalibration. */
@@ -77,4 +78,6 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
   (sql) =>
     sql.exec(`CREATE TABLE IF NOT EXISTS reading_groups (grp INTEGER NOT NULL, start INTEGER NOT NULL, part INTEGER NOT NULL,
       data BLOB NOT NULL, PRIMARY KEY (grp, start, part)) WITHOUT ROWID`),
+  // Which shard raised each relayed alert, so the room sends its changes there (shard-relay.ts).
+  createAlertOrigins,
 ];

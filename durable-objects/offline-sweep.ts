@@ -14,6 +14,8 @@ export interface OfflineSweepDeps {
   watch: OfflineWatch;
   directory: TenantDirectory;
   publish: (events: AlertEvent[], byId: Map<string, VehicleRef>) => void;
+  /** Whether this object still owns the vehicle (shards.ts): one moved to another shard reports there now. */
+  owns: (vehicle: VehicleRef) => boolean;
 }
 
 /**
@@ -38,8 +40,9 @@ export async function sweepOffline(deps: OfflineSweepDeps, now: number): Promise
   const raised = storage.transactionSync(() => {
     const events: AlertEvent[] = [];
     for (const vehicleId of watch.due(now, rules, byId.keys(), states)) {
-      if (!byId.has(vehicleId)) {
-        watch.forget(vehicleId); // deleted since it last reported
+      const vehicle = byId.get(vehicleId);
+      if (!vehicle || !deps.owns(vehicle)) {
+        watch.forget(vehicleId); // deleted since it last reported, or reporting to another shard
         continue;
       }
       watch.fire(vehicleId, now, rules, states, (rule, id, signal, pair) => {

@@ -22,10 +22,13 @@ export type JobName = PeriodicJob | "geotab";
 export class Schedule {
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Adds the periodic jobs that are missing, first due one period from `now` (never all at once on creation). */
-  seed(now: number) {
-    for (const [job, every] of Object.entries(PERIODIC_JOBS)) {
-      this.sql.exec("INSERT OR IGNORE INTO schedule (job, due_at) VALUES (?, ?)", job, now + every);
+  /**
+   * Adds the periodic jobs that are missing, first due one period from `now` (never all at once on
+   * creation); a shard (shards.ts) runs only `retention` of its own storage.
+   */
+  seed(now: number, jobs: readonly PeriodicJob[] = Object.keys(PERIODIC_JOBS) as PeriodicJob[]) {
+    for (const job of jobs) {
+      this.sql.exec("INSERT OR IGNORE INTO schedule (job, due_at) VALUES (?, ?)", job, now + PERIODIC_JOBS[job]);
     }
   }
 

@@ -15,6 +15,7 @@ export class TenantDirectory {
   #silences?: ActiveSilence[];
   #escalation?: Map<Severity, EscalationStep[]>;
   #geofences?: Map<string, GeofenceShape>;
+  #shards?: number;
 
   constructor(
     private readonly ports: HubPorts,
@@ -27,6 +28,13 @@ export class TenantDirectory {
     this.#silences = undefined;
     this.#escalation = undefined;
     this.#geofences = undefined;
+    this.#shards = undefined;
+  }
+
+  /** How many objects the tenant's ingest is spread over (shards.ts). */
+  async shards() {
+    this.#shards ??= await this.ports.ingestShards(this.tenantId);
+    return this.#shards;
   }
 
   async geofences() {

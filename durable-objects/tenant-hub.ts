@@ -16,7 +16,7 @@ import { HUB_MIGRATIONS } from "./hub-storage";
 import { canSee, type DriverOf, type Viewer } from "./live-room";
 import { armSessionExpiry, closeExpiredSessions, closeSessions, resumeAllowed } from "./live-sessions";
 import { closeQuietly, LiveSockets } from "./live-sockets";
-import { recentReadings } from "./recent-readings";
+import { type ReadingSeries, recentReadings } from "./recent-readings";
 import { ReadingsStore } from "./readings-store";
 import { previewRule } from "./rule-preview";
 import { migrateStorage } from "./storage-migrations";
@@ -27,13 +27,19 @@ import { componentOfRule } from "./model-scoring";
 import { PredictiveOutcomes } from "./predictive-outcomes";
 import { componentForecast, HIGH_RISK, vehicleRisk } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
+import { acceptRelayed, originOf, type RelayedEvent } from "./shard-relay";
+import { hubShard, ingestAcrossShards, parseShardName, shardName, shardOf } from "./shards";
+import type { PreviewOutcome } from "./rule-preview";
 
 /**
  * One object per tenant (`idFromName(tenantId)`): the unit of ordering and live fan-out. It
  * accepts telemetry batches durably (hub-ingest.ts), owns alerts and their `seq`, serves the live
  * room (live-sockets.ts) and does its time-based work from one alarm (hub-alarm.ts). Everything
  * outside its storage goes through `HubPorts`; the Worker binds them as `TenantHub`
- * (worker/hub/tenant-hub.ts), the class wrangler.toml names.
+ * (worker/hub/tenant-hub.ts), the class wrangler.toml names. A tenant with `ingestShards` > 1
+ * has more objects of this class (shards.ts): this one stays the room and sends each call about
+ * a vehicle or alert of another shard there; the others take their vehicles' telemetry and relay
+ * their alert events here (shard-relay.ts).
  */
 export class TenantHubCore extends DurableObject<Env> {
   #book!: AlertBook;
@@ -45,6 +51,8 @@ export class TenantHubCore extends DurableObject<Env> {
   #readings!: ReadingsStore;
   #directory?: TenantDirectory;
   #tenantId?: string;
+  /** Which shard this object is (0: the tenant's room, the only one for an unsharded tenant). */
+  #shard = 0;
   readonly #meta: HubMeta;
   readonly #ports: HubPorts;
 
@@ -72,11 +80,12 @@ export class TenantHubCore extends DurableObject<Env> {
         queues: { normal: env.NOTIFY_QUEUE, urgent: env.NOTIFY_URGENT_QUEUE },
         tenantId: () => this.#tenantId,
         ingest: async (tenantId, key, events) => {
-          const result = await this.ingest(tenantId, key, events);
+          const result = await this.#ingestAcross(tenantId, key, events);
           if (!result.ok) throw new Error(`Geotab batch rejected: ${JSON.stringify(result.errors.slice(0, 3))}`);
           return result;
         },
-        forecast: (alert) => this.#forecast(alert),
+        forecast: (alert) => this.#forecastAnywhere(alert),
+        relay: () => (this.#shard ? (events) => this.#room().relay(this.#tenantId!, this.#shard, events) : undefined),
         deferred: {
           nextDueAt: () => minOf(this.#readings.flushDueAt(), this.#states.flushDueAt()),
           flush: (now) => {
@@ -90,11 +99,15 @@ export class TenantHubCore extends DurableObject<Env> {
         },
         offline: async (now) => {
           if (!this.#tenantId) return;
-          const deps = { storage: ctx.storage, states: this.#states, book: this.#book, watch: this.#offline };
-          await sweepOffline({ ...deps, directory: this.#bind(this.#tenantId), publish: (e, byId) => this.#publish(e, byId) }, now);
+          const directory = this.#self();
+          const shards = await directory.shards();
+          const deps = { storage: ctx.storage, states: this.#states, book: this.#book, watch: this.#offline, directory };
+          const owns = (vehicle: VehicleRef) => shardOf(vehicle.externalId, shards) === this.#shard;
+          await sweepOffline({ ...deps, owns, publish: (e, byId) => this.#publish(e, byId) }, now);
         },
       });
       this.#tenantId = this.#meta.get("tenantId");
+      this.#shard = Number(this.#meta.get("shard") ?? 0);
       if (this.#tenantId) {
         // Objects from before the schedule table get its jobs when they next wake.
         this.#alarm.seed();
@@ -104,8 +117,11 @@ export class TenantHubCore extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT.request, HEARTBEAT.response));
   }
 
-  /** Accepts a batch once (by idempotency key), durably, then evaluates rules and broadcasts. */
-  async ingest(tenantId: string, key: string, incoming: IncomingEvent[]): Promise<IngestResult> {
+  /**
+   * Accepts a batch once (by idempotency key), durably, then evaluates rules and broadcasts. A
+   * shard (addressed by its shardName) gets its part and the vehicle ids of the whole batch.
+   */
+  async ingest(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
     const directory = this.#bind(tenantId);
     const result = await ingestBatch(
       {
@@ -122,6 +138,7 @@ export class TenantHubCore extends DurableObject<Env> {
       },
       key,
       incoming,
+      batchVehicleIds,
     );
     // The readings buffer and the model state are written on the alarm, a few seconds from now.
     const deferredAt = minOf(this.#readings.flushDueAt(), this.#states.flushDueAt());
@@ -130,27 +147,48 @@ export class TenantHubCore extends DurableObject<Env> {
   }
 
   /** GET /api/vehicles/:id/readings: the vehicle's downsampled readings in [from, to) (epoch ms), oldest first. */
-  async recentReadings(tenantId: string, vehicleId: string, from: number, to: number, maxPoints: number) {
+  async recentReadings(tenantId: string, vehicleId: string, from: number, to: number, maxPoints: number): Promise<ReadingSeries> {
     this.#bind(tenantId);
+    const owner = await this.#ownerOf(vehicleId);
+    if (owner) return await this.#shardStub(owner).recentReadings(shardName(this.#tenantId!, owner), vehicleId, from, to, maxPoints);
     return recentReadings(this.#readings, vehicleId, from, to, maxPoints);
   }
 
-  /** POST /api/rules/preview: what a draft rule would have raised on the stored telemetry in [since, until). */
-  async previewRule(tenantId: string, rule: RuleDef, since: number, until: number) {
+  /** POST /api/rules/preview: what a draft rule would have raised on the stored telemetry in [since, until), every shard's. */
+  async previewRule(tenantId: string, rule: RuleDef, since: number, until: number): Promise<PreviewOutcome> {
     this.#bind(tenantId);
-    return previewRule(this.ctx.storage.sql, rule, since, until);
+    const own = previewRule(this.ctx.storage.sql, rule, since, until);
+    const others = await this.#eachShard((stub, name) => stub.previewRule(name, rule, since, until));
+    return {
+      eventsEvaluated: others.reduce((n, o) => n + o.eventsEvaluated, own.eventsEvaluated),
+      vehicles: [...own.vehicles, ...others.flatMap((o) => o.vehicles)],
+    };
   }
 
-  /** The vehicle's risk (docs/api.md "Predictive"): one score from its components, calibrated by the tenant's outcomes. */
-  risk(tenantId: string, vehicleId: string) {
+  /** The vehicle's risk (docs/api.md "Predictive"): one score from its components, calibrated by the outcomes its shard holds. */
+  async risk(tenantId: string, vehicleId: string): Promise<ReturnType<typeof vehicleRisk>> {
     this.#bind(tenantId);
+    const owner = await this.#ownerOf(vehicleId);
+    if (owner) return await this.#shardStub(owner).risk(shardName(this.#tenantId!, owner), vehicleId);
     return vehicleRisk(this.#states.risk(vehicleId), this.#outcomes.calibration);
   }
 
-  /** Risks of several vehicles at once (the vehicle list). */
-  risks(tenantId: string, vehicleIds: string[]) {
+  /** Risks of several vehicles at once (the vehicle list), each from its shard. */
+  async risks(tenantId: string, vehicleIds: string[]): Promise<Record<string, ReturnType<typeof vehicleRisk>>> {
     this.#bind(tenantId);
-    return Object.fromEntries(vehicleIds.map((id) => [id, vehicleRisk(this.#states.risk(id), this.#outcomes.calibration)]));
+    const byShard = new Map<number, string[]>();
+    for (const id of vehicleIds) {
+      const owner = await this.#ownerOf(id);
+      byShard.set(owner, [...(byShard.get(owner) ?? []), id]);
+    }
+    const parts = await Promise.all(
+      [...byShard].map(([owner, ids]) =>
+        owner
+          ? this.#shardStub(owner).risks(shardName(this.#tenantId!, owner), ids)
+          : Object.fromEntries(ids.map((id) => [id, vehicleRisk(this.#states.risk(id), this.#outcomes.calibration)])),
+      ),
+    );
+    return Object.assign({}, ...parts);
   }
 
   /**
@@ -158,11 +196,13 @@ export class TenantHubCore extends DurableObject<Env> {
    * prediction behind its alert (or, for other work orders, the component's newest raw
    * probability), and the component's calibration refitted. Idempotent by work order id.
    */
-  recordOutcome(
+  async recordOutcome(
     tenantId: string,
     outcome: { workOrderId: string; vehicleId: string; alertId: string | null; component: string | null; confirmed: boolean },
-  ) {
+  ): Promise<{ recorded: boolean }> {
     this.#bind(tenantId);
+    const owner = (outcome.alertId ? this.#originOf(outcome.alertId) : 0) || (await this.#ownerOf(outcome.vehicleId));
+    if (owner) return await this.#shardStub(owner).recordOutcome(shardName(this.#tenantId!, owner), outcome);
     const predicted = outcome.alertId ? this.#outcomes.prediction(outcome.alertId) : undefined;
     const component = predicted?.component ?? outcome.component;
     if (!component) return { recorded: false };
@@ -186,20 +226,33 @@ export class TenantHubCore extends DurableObject<Env> {
     return this.#outcomes.summary();
   }
 
-  /** Drops cached vehicles and rules after the API changed them; the next event reloads. */
-  invalidate(tenantId: string) {
+  /** Drops cached vehicles and rules after the API changed them (the room: on every shard too); the next event reloads. */
+  async invalidate(tenantId: string) {
     this.#bind(tenantId).invalidate();
+    await this.#eachShard((stub, name) => stub.invalidate(name));
+  }
+
+  /**
+   * The tenant's shard count changed from `previous`: every shard of either count forgets its
+   * cache (a shard left out stops taking telemetry and forgets the vehicles it no longer owns).
+   */
+  async reshard(tenantId: string, previous: number) {
+    this.#bind(tenantId).invalidate();
+    await this.#eachShard((stub, name) => stub.invalidate(name), previous);
   }
 
   /** The vehicle's newest readings, or null before any telemetry. */
-  latest(tenantId: string, vehicleId: string) {
+  async latest(tenantId: string, vehicleId: string): Promise<ReturnType<VehicleStates["latestView"]>> {
     this.#bind(tenantId);
+    const owner = await this.#ownerOf(vehicleId);
+    if (owner) return await this.#shardStub(owner).latest(shardName(this.#tenantId!, owner), vehicleId);
     return this.#states.latestView(vehicleId);
   }
 
   /** One alert as the object holds it now (the source of truth), if the viewer may see it. */
   async alert(tenantId: string, viewer: Viewer, alertId: string): Promise<Alert | null> {
-    const driverOf = await this.#driverOf(tenantId);
+    this.#bind(tenantId);
+    const driverOf = await this.#driverOf();
     const alert = this.#book.get(alertId) ?? (await this.#ports.storedAlert(tenantId, alertId)) ?? undefined;
     return alert && canSee(viewer, { seq: alert.seq, kind: "alert", alert }, driverOf) ? alert : null;
   }
@@ -207,6 +260,8 @@ export class TenantHubCore extends DurableObject<Env> {
   /** Acknowledge, resolve or snooze an alert as `actor`; drivers only for their own vehicle. */
   async transition(tenantId: string, viewer: Viewer, alertId: string, change: AlertAction): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
+    const origin = this.#originOf(alertId);
+    if (origin) return this.#asRelayed(await this.#shardStub(origin).transition(shardName(tenantId, origin), viewer, alertId, change));
     const alert = this.#book.get(alertId);
     if (!alert || !canSee(viewer, { seq: alert.seq, kind: "alert", alert }, (id) => byId.get(id)?.driverId)) {
       return { ok: false, error: "not_found", detail: "No such alert." };
@@ -234,6 +289,8 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async work(tenantId: string, viewer: Viewer, alertId: string, change: AlertWorkChange): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
+    const origin = this.#originOf(alertId);
+    if (origin) return this.#asRelayed(await this.#shardStub(origin).work(shardName(tenantId, origin), viewer, alertId, change));
     const alert = this.#book.get(alertId) ?? (await this.#ports.storedAlert(tenantId, alertId)) ?? undefined;
     if (!alert || !canSee(viewer, { seq: alert.seq, kind: "alert", alert }, (id) => byId.get(id)?.driverId)) {
       return { ok: false, error: "not_found", detail: "No such alert." };
@@ -274,7 +331,32 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async ensureAlarm(tenantId: string) {
     this.#bind(tenantId);
+    await this.#eachShard((stub, name) => stub.ensureAlarm(name));
     return await this.#alarm.ensure();
+  }
+
+  /**
+   * The room takes a shard's alert events (shard-relay.ts): each is recorded under the tenant's
+   * next seq, streamed, and synced and notified like the room's own. Idempotent per shard seq.
+   */
+  async relay(tenantId: string, shard: number, events: RelayedEvent[]) {
+    const directory = this.#bind(tenantId);
+    const { byId } = await directory.vehicles();
+    const recorded = this.ctx.storage.transactionSync(() =>
+      acceptRelayed(this.ctx.storage.sql, this.#meta, this.#book, shard, events, Date.now()),
+    );
+    if (!recorded.length) return;
+    this.#publish(
+      recorded,
+      byId,
+      recorded.some((e) => e.kind === "alert" && e.alert.severity === "critical"),
+    );
+  }
+
+  /** A shard's forecast for one of its alerts (the room proposes the work order). */
+  async forecastFor(tenantId: string, alert: Alert) {
+    this.#bind(tenantId);
+    return await this.#forecast(alert);
   }
 
   /** A silence was created: pending escalation steps of the alerts it covers now never fire. Returns how many alerts. */
@@ -282,7 +364,7 @@ export class TenantHubCore extends DurableObject<Env> {
     this.#bind(tenantId);
     const now = Date.now();
     const cancelled = this.#alarm.cancelSilenced((alert) => isSilenced(alert, [silence], now));
-    this.#directory?.invalidate(); // the next batch sees the silence too
+    await this.invalidate(tenantId); // the next batch sees the silence too, on every shard
     await this.#alarm.arm();
     return cancelled;
   }
@@ -305,14 +387,14 @@ export class TenantHubCore extends DurableObject<Env> {
     const viewer = JSON.parse(request.headers.get(VIEWER_HEADER) ?? "null") as (Viewer & { tenantId: string }) | null;
     if (!viewer) return new Response("Forbidden", { status: 403 });
     this.#bind(viewer.tenantId);
-    const response = await this.#live.open(request, viewer, () => this.#driverOf(viewer.tenantId));
+    const response = await this.#live.open(request, viewer, () => this.#driverOf());
     await armSessionExpiry(this.ctx);
     return response;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
     if (!(await resumeAllowed(this.ctx, this.env.COSTLY_RATE_LIMIT, ws))) return;
-    await this.#live.resume(ws, message, () => this.#driverOf(this.#tenantId!));
+    await this.#live.resume(ws, message, () => this.#driverOf());
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string) {
@@ -331,7 +413,7 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async #forecast(alert: Alert) {
     const predicted = componentOfRule(alert.ruleId);
-    const directory = this.#tenantId ? this.#bind(this.#tenantId) : undefined;
+    const directory = this.#tenantId ? this.#self() : undefined;
     const rule = predicted ? undefined : (await directory?.rules())?.find((r) => r.id === alert.ruleId);
     const component = predicted ?? (rule?.metric === "dtc" ? "engine" : null);
     if (!component) return null;
@@ -343,8 +425,15 @@ export class TenantHubCore extends DurableObject<Env> {
     return proposal;
   }
 
-  async #driverOf(tenantId: string): Promise<DriverOf> {
-    const { byId } = await this.#bind(tenantId).vehicles();
+  /** The forecast of an alert, from the shard that raised it (whose vehicle state it needs). */
+  async #forecastAnywhere(alert: Alert) {
+    const origin = this.#originOf(alert.id);
+    if (!origin) return await this.#forecast(alert);
+    return await this.#shardStub(origin).forecastFor(shardName(this.#tenantId!, origin), alert);
+  }
+
+  async #driverOf(): Promise<DriverOf> {
+    const { byId } = await this.#self().vehicles();
     return (id) => byId.get(id)?.driverId;
   }
 
@@ -352,20 +441,85 @@ export class TenantHubCore extends DurableObject<Env> {
   async #flushHeld(now: number, all: boolean) {
     if (this.#book.nextHeldAt() === null) return;
     const events = this.ctx.storage.transactionSync(() => this.#book.flushHeld(now, all));
-    if (events.length && this.#tenantId) this.#live.broadcast(events, await this.#driverOf(this.#tenantId));
+    if (!events.length || !this.#tenantId) return;
+    if (this.#shard)
+      void this.#alarm.syncNow().catch(() => undefined); // the alarm relays them if this fails
+    else this.#live.broadcast(events, await this.#driverOf());
   }
 
-  #publish(events: AlertEvent[], byId: Map<string, VehicleRef>) {
+  /** Streams alert events and hands them to the alarm's alert work; a shard relays them to the room at once. */
+  #publish(events: AlertEvent[], byId: Map<string, VehicleRef>, urgent = false) {
     if (!events.length) return;
+    if (this.#shard) {
+      void this.#alarm.syncNow().catch(() => this.#alarm.syncSoon()); // relayed by the alarm if the room is unreachable
+      return;
+    }
     this.#live.broadcast(events, (id) => byId.get(id)?.driverId);
-    this.#alarm.syncSoon();
+    this.#alarm.syncSoon(urgent);
   }
 
-  #bind(tenantId: string): TenantDirectory {
-    if (this.#tenantId && this.#tenantId !== tenantId) throw new Error("TenantHub addressed with another tenant's id");
+  /** A batch the room takes itself (the Geotab poll): spread over the shards like a webhook's. */
+  async #ingestAcross(tenantId: string, key: string, events: IncomingEvent[]) {
+    const shards = await this.#bind(tenantId).shards();
+    return await ingestAcrossShards(events, shards, (shard, part, ids) =>
+      shard ? this.#shardStub(shard).ingest(shardName(tenantId, shard), key, part, ids) : this.ingest(tenantId, key, part, ids),
+    );
+  }
+
+  /** Which shard raised an alert (0: this object). */
+  #originOf(alertId: string) {
+    return this.#shard ? 0 : originOf(this.ctx.storage.sql, alertId);
+  }
+
+  /** The shard that owns a vehicle, if not this object: only the room sends calls on. */
+  async #ownerOf(vehicleId: string): Promise<number> {
+    if (this.#shard) return 0;
+    const directory = this.#self();
+    const shards = await directory.shards();
+    if (shards <= 1) return 0;
+    const vehicle = (await directory.vehicles()).byId.get(vehicleId);
+    return vehicle ? shardOf(vehicle.externalId, shards) : 0;
+  }
+
+  /** Runs `call` on every other shard of the tenant (of `count` shards, else of the current count), from the room only. */
+  async #eachShard<T>(call: (stub: ShardStub, name: string) => Promise<T>, count?: number): Promise<T[]> {
+    if (this.#shard || !this.#tenantId) return [];
+    const shards = Math.max(count ?? 1, await this.#self().shards());
+    const ids = Array.from({ length: shards - 1 }, (_, i) => i + 1);
+    return await Promise.all(ids.map((shard) => call(this.#shardStub(shard), shardName(this.#tenantId!, shard))));
+  }
+
+  /** A shard's result about one of its alerts, with the alert as the room recorded it (the tenant's seq). */
+  #asRelayed(result: TransitionResult): TransitionResult {
+    if (!result.ok) return result;
+    return { ok: true, alert: this.#book.get(result.alert.id) ?? result.alert };
+  }
+
+  #shardStub(shard: number): ShardStub {
+    return hubShard(this.env.TENANT_HUB, this.#tenantId!, shard);
+  }
+
+  /** The tenant's room (shard 0), where a shard relays its alert events. */
+  #room() {
+    return this.#shardStub(0);
+  }
+
+  /** This object's directory, once bound. */
+  #self(): TenantDirectory {
+    return this.#bind(shardName(this.#tenantId!, this.#shard));
+  }
+
+  /** Binds the object to the tenant and shard its name says (shards.ts `shardName`) on first contact; any other name is refused. */
+  #bind(name: string): TenantDirectory {
+    const { tenantId, shard } = parseShardName(name);
+    if (this.#tenantId && (this.#tenantId !== tenantId || this.#shard !== shard)) {
+      throw new Error("TenantHub addressed with another tenant's or shard's name");
+    }
     if (!this.#tenantId) {
       this.#tenantId = tenantId;
+      this.#shard = shard;
       this.#meta.set("tenantId", tenantId);
+      if (shard) this.#meta.set("shard", String(shard));
       // First contact: the scheduled jobs start now, with no cron needed (docs/time-driven-work.md).
       this.#alarm.seed();
       void this.#alarm.arm();
@@ -374,6 +528,9 @@ export class TenantHubCore extends DurableObject<Env> {
     return this.#directory;
   }
 }
+
+/** Another of the tenant's hub objects (shards.ts). */
+type ShardStub = ReturnType<Env["TENANT_HUB"]["get"]>;
 
 /** The earlier of two optional times. */
 const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));

@@ -31,7 +31,12 @@ describe("retention settings", { timeout: 30_000 }, () => {
   it("GET shows the documented defaults; PUT changes only the fields it names", async () => {
     const tenant = await createTenant();
     const token = tenant.admin.token;
-    expect(await settings(token)).toEqual({ groupWaitSeconds: 30, fallbackChannels: false, retention: { ...RETENTION_DEFAULTS } });
+    expect(await settings(token)).toEqual({
+      groupWaitSeconds: 30,
+      fallbackChannels: false,
+      retention: { ...RETENTION_DEFAULTS },
+      ingestShards: 1,
+    });
 
     const put = await call("PUT", "/api/settings", { token, body: { retention: { deliveriesDays: 7, readingsDays: 30 } } });
     expect(put.status).toBe(200);
@@ -39,6 +44,7 @@ describe("retention settings", { timeout: 30_000 }, () => {
       groupWaitSeconds: 30,
       fallbackChannels: false,
       retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 },
+      ingestShards: 1,
     });
     // A later PUT of another field keeps them.
     expect((await call("PUT", "/api/settings", { token, body: { groupWaitSeconds: 5 } })).status).toBe(200);
@@ -46,6 +52,7 @@ describe("retention settings", { timeout: 30_000 }, () => {
       groupWaitSeconds: 5,
       fallbackChannels: false,
       retention: { ...RETENTION_DEFAULTS, deliveriesDays: 7, readingsDays: 30 },
+      ingestShards: 1,
     });
     // Another tenant is untouched.
     expect((await settings((await createTenant()).admin.token)).retention).toEqual({ ...RETENTION_DEFAULTS });
@@ -73,7 +80,12 @@ describe("retention settings", { timeout: 30_000 }, () => {
       ]),
     );
     expect(paths).not.toContain("groupWaitSeconds");
-    expect(await settings(token)).toEqual({ groupWaitSeconds: 30, fallbackChannels: false, retention: { ...RETENTION_DEFAULTS } });
+    expect(await settings(token)).toEqual({
+      groupWaitSeconds: 30,
+      fallbackChannels: false,
+      retention: { ...RETENTION_DEFAULTS },
+      ingestShards: 1,
+    });
 
     const technician = await userWithRole(tenant, "technician");
     expect((await call("GET", "/api/settings", { token: technician.token })).status).toBe(403);

@@ -14,6 +14,7 @@ import { saveAlertSnapshots } from "./alert-snapshots";
 import { pruneTenantRecords } from "./retention";
 import { sweepStaleDeliveries } from "../notifications/sweep";
 import { retentionDays } from "../services/retention-settings";
+import { ingestShardCount } from "../services/ingest-shards";
 
 /** The tenant object's ports on the Worker's side: D1 reads and writes, work orders, Geotab over fetch, the per-tenant sweeps. */
 export function d1HubPorts(env: Env): HubPorts {
@@ -65,6 +66,7 @@ export function d1HubPorts(env: Env): HubPorts {
     },
     pruneRecords: (tenantId, before) => pruneTenantRecords(env.DB, tenantId, before),
     retentionDays: (tenantId) => retentionDays(db, tenantId),
+    ingestShards: (tenantId) => ingestShardCount(db, tenantId),
     sweepDeliveries: async (tenantId, now) => {
       await sweepStaleDeliveries(env, now, tenantId);
     },

@@ -1,13 +1,19 @@
+import { hubShard, ingestAcrossShards, shardName } from "../../durable-objects/shards";
 import type { IncomingEvent } from "../domain/telemetry";
-import { tenantHub } from "../lib/hub";
 import { AppError } from "../lib/problem";
+import { cachedIngestShards } from "./ingest-shards";
 
 /**
- * Hands validated events to the tenant's Durable Object, which records the batch durably
+ * Hands validated events to the tenant's Durable Object (or, for a tenant with `ingestShards` > 1,
+ * to each shard its vehicles' part, durable-objects/shards.ts), which records the batch durably
  * under `key` (the idempotency key) before answering. Shared by every vendor route.
  */
 export async function ingestEvents(env: Env, tenantId: string, key: string, events: IncomingEvent[]) {
-  const result = await tenantHub(env, tenantId).ingest(tenantId, key, events);
+  const shards = await cachedIngestShards(env, tenantId);
+  const result = await ingestAcrossShards(events, shards, (shard, part, batchVehicleIds) => {
+    const hub = hubShard(env.TENANT_HUB, tenantId, shard);
+    return shards > 1 ? hub.ingest(shardName(tenantId, shard), key, part, batchVehicleIds) : hub.ingest(tenantId, key, part);
+  });
   if (!result.ok) throw new AppError("validation", "The batch has invalid events; nothing was stored.", result.errors);
   return result;
 }

@@ -32,6 +32,8 @@ export const tenants = sqliteTable("tenants", {
   createdAt: createdAt(),
   /** Send on the user's next channel when a provider's circuit is open or a critical delivery is dead (migration 0018). */
   fallbackChannels: integer("fallback_channels", { mode: "boolean" }).notNull().default(false),
+  /** TenantHub objects the tenant's ingest is spread over by vehicle (durable-objects/shards.ts, migration 0029). */
+  ingestShards: integer("ingest_shards").notNull().default(1),
 });
 
 export const users = sqliteTable(

@@ -7,16 +7,29 @@ import { bearerSecurity, errors, json, jsonBody } from "../../schemas/common";
 import { SettingsFields } from "../../schemas/notifications";
 import { getSettings, putSettings } from "../../services/notification-settings";
 import { putRetentionDays, RetentionPatch, RetentionSettings, retentionDays } from "../../services/retention-settings";
+import { INGEST_SHARD_COUNTS } from "../../../durable-objects/shards";
+import { AppError } from "../../lib/problem";
+import { tenantHub } from "../../lib/hub";
+import { ingestShardCount, setIngestShardCount } from "../../services/ingest-shards";
 
-/** /api/settings: tenant-wide alerting settings and retention windows. */
+/** /api/settings: tenant-wide alerting settings, retention windows and ingest shards. */
 const editors = authorize(["admin", "manager"]);
 
+const IngestShards = z
+  .union(INGEST_SHARD_COUNTS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<4>, z.ZodLiteral<8>])
+  .openapi({ description: "TenantHub objects the tenant's telemetry is spread over by vehicle (1, 2, 4 or 8; admin only)" });
+
 /** Every field optional: a PUT changes what it names and leaves the rest. */
-const SettingsPut = SettingsFields.extend({ retention: RetentionPatch.optional() })
-  .refine((b) => Object.keys(b).length > 0, "At least one of groupWaitSeconds, fallbackChannels, retention")
+const SettingsPut = SettingsFields.extend({ retention: RetentionPatch.optional(), ingestShards: IngestShards.optional() })
+  .refine((b) => Object.keys(b).length > 0, "At least one of groupWaitSeconds, fallbackChannels, retention, ingestShards")
   .openapi("TenantSettingsUpdate");
 const SettingsView = z
-  .object({ groupWaitSeconds: z.number().int(), fallbackChannels: z.boolean(), retention: RetentionSettings })
+  .object({
+    groupWaitSeconds: z.number().int(),
+    fallbackChannels: z.boolean(),
+    retention: RetentionSettings,
+    ingestShards: z.number().int(),
+  })
   .openapi("TenantSettingsView");
 
 const readRoute = createRoute({
@@ -41,17 +54,28 @@ const settingsRoute = createRoute({
 });
 
 async function currentSettings(db: ReturnType<typeof database>, tenantId: string) {
-  return { ...(await getSettings(db, tenantId)), retention: await retentionDays(db, tenantId) };
+  return {
+    ...(await getSettings(db, tenantId)),
+    retention: await retentionDays(db, tenantId),
+    ingestShards: await ingestShardCount(db, tenantId),
+  };
 }
 
 export const settingsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(readRoute, async (c) => c.json(await currentSettings(database(c.env.DB), c.get("auth").tenantId), 200))
   .openapi(settingsRoute, async (c) => {
-    const { tenantId } = c.get("auth");
+    const { tenantId, role } = c.get("auth");
     const db = database(c.env.DB);
-    const { retention, ...alerting } = c.req.valid("json");
+    const { retention, ingestShards, ...alerting } = c.req.valid("json");
+    // Checked before anything is stored: a rejected request changes nothing.
+    if (ingestShards !== undefined && role !== "admin") throw new AppError("forbidden", "Only an admin may change ingestShards.");
     if (Object.keys(alerting).length) await putSettings(db, tenantId, alerting);
     if (retention) await putRetentionDays(db, tenantId, retention);
+    if (ingestShards !== undefined) {
+      const previous = await ingestShardCount(db, tenantId);
+      await setIngestShardCount(db, tenantId, ingestShards);
+      if (previous !== ingestShards) await tenantHub(c.env, tenantId).reshard(tenantId, previous);
+    }
     const stored = await currentSettings(db, tenantId);
     c.set("audit", { action: "settings.update", targetType: "tenant", targetId: tenantId, detail: c.req.valid("json") });
     return c.json(stored, 200);
