@@ -11,6 +11,7 @@ import { analyticsSection, runAnalyticsBench } from "./analytics.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 import { startFloorServer } from "./floor/server.mjs";
 import { createBenchVehicles, fleetpulseNewAlertLatency, floorLatency, referenceLatency, vehiclesNeeded } from "./latency.mjs";
+import { loadTs } from "./lib/load-ts.mjs";
 import { machine, writeSection } from "./lib/report.mjs";
 import { fmt } from "./lib/stats.mjs";
 import { runSchedulerBench } from "./scheduler.mjs";
@@ -21,7 +22,7 @@ import { startReferenceServer } from "./reference-server.mjs";
 import { api } from "./lib/api.mjs";
 import { readingsSection, storagePerVehicleDay, weekEndpointLatency } from "./readings.mjs";
 import { costModel, costSection, countedUnits, measuredCpu } from "./cost.mjs";
-import { saturate, saturationSection, shardsSection } from "./saturation.mjs";
+import { raisedLimitConfig, saturate, saturationSection, shardsSection } from "./saturation.mjs";
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
@@ -61,7 +62,8 @@ async function cost() {
 
 async function saturation() {
   log("saturation: one TenantHub, batches of 10, 100 and 1,000");
-  const server = await startDevServer();
+  const config = raisedLimitConfig();
+  const server = await startDevServer({ config: config.file });
   try {
     const { url, demo } = server;
     const manager = await login(url, { email: demo.users.manager.email, password: demo.users.manager.password });
@@ -90,9 +92,13 @@ async function saturation() {
         sharded.push({ shards, ...run });
       }
     }
-    log(`wrote ${writeSection("Ingest shards: 1 against 4", shardsSection(sharded, { command, machine: machine(), fmt }))}`);
+    const { shardOf } = await loadTs("durable-objects/shards.ts");
+    const balance = [0, 1, 2, 3].map((shard) => vehicles.filter((v) => shardOf(v.externalId, 4) === shard).length);
+    log(`  vehicles per shard of 4: ${balance.join(", ")}`);
+    log(`wrote ${writeSection("Ingest shards: 1 against 4", shardsSection(sharded, balance, { command, machine: machine(), fmt }))}`);
   } finally {
     await server.stop();
+    config.remove();
   }
 }
 

@@ -67,8 +67,9 @@ export function stopProcessGroup(child, graceMs = 5000) {
 }
 
 /**
- * @param {{port?: number, vars?: Record<string,string>, seed?: boolean, keepState?: boolean, persistDir?: string}} [options]
+ * @param {{port?: number, vars?: Record<string,string>, seed?: boolean, keepState?: boolean, persistDir?: string, config?: string}} [options]
  *   `persistDir` reuses a state directory (then it is kept); otherwise a fresh one is made and removed on stop.
+ *   `config`: another wrangler configuration file in the project root (a benchmark's raised limits).
  */
 export async function startDevServer(options = {}) {
   const port = options.port ?? (await freePort());
@@ -91,6 +92,7 @@ export async function startDevServer(options = {}) {
     "--show-interactive-dev-session=false",
     "--log-level",
     "warn",
+    ...(options.config ? ["--config", options.config] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child = spawn(WRANGLER, args, {
