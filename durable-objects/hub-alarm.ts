@@ -94,6 +94,8 @@ export class HubAlarm {
         await this.arm();
       }
     }
+    // A shard relays what its due jobs raised (offline rules) before the alarm ends; a failure is retried with the alarm.
+    if (this.#relay()) await this.syncNow();
   }
 
   /** The deferred writes (deferred-writes.ts); a failure is logged and retried at their next due time (arm keeps it). */

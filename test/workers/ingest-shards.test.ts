@@ -7,7 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardName, shardOf } from "../../durable-objects/shards";
-import { runHubAlarm, settleTenant, driveTime } from "./drive";
+import { advanceClock, driveTime, freezeClock, runHubAlarm, settleTenant } from "./drive";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, type TestTenant, userWithRole } from "./helpers";
 import { openLive } from "./live-helpers";
 
@@ -200,5 +200,47 @@ describe("the ingestShards setting", () => {
     expect(byManager.status).toBe(403);
     const now = (await (await call("GET", "/api/settings", { token: tenant.admin.token })).json()) as Record<string, unknown>;
     expect(now).toMatchObject({ ingestShards: SHARDS, groupWaitSeconds: 30 });
+  });
+});
+
+describe("offline rules on a shard", { timeout: 30_000 }, () => {
+  const MINUTE = 60_000;
+  const onShard3 = IDS.find((id) => shardOf(id, SHARDS) === 3)!;
+  const offlineAlerts = async (t: TestTenant) => {
+    await settleShards(t.id);
+    const res = await call("GET", "/api/alerts?type=vehicle_offline", { token: t.admin.token });
+    return ((await res.json()) as { items: { status: string; occurrences: number; clearedAt: string | null }[] }).items;
+  };
+  const report = async (t: TestTenant) =>
+    expect(
+      (await postTelemetry(t, { events: [{ vehicleId: onShard3, ts: new Date().toISOString(), readings: { speedKph: 40 } }] })).status,
+    ).toBe(202);
+  const dueRows = (tenantId: string) =>
+    runInDurableObject(
+      hubOf(tenantId, 3),
+      async (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM offline_due").one().n,
+    );
+
+  it("the vehicle's shard raises it from its own alarm; after the vehicle moved away (fewer shards) the old shard raises nothing", async () => {
+    freezeClock();
+    const t = await createTenant();
+    expect((await call("PUT", "/api/settings", { token: t.admin.token, body: { ingestShards: SHARDS } })).status).toBe(200);
+    await addVehicles(t, [onShard3]);
+    const rule = { name: "Vehicle offline", kind: "offline", minutes: 5, graceMinutes: 2, severity: "high" };
+    expect((await call("POST", "/api/rules", { token: t.admin.token, body: rule })).status).toBe(201);
+
+    await report(t);
+    advanceClock(7 * MINUTE);
+    expect(await offlineAlerts(t)).toMatchObject([{ status: "open", occurrences: 1, clearedAt: null }]);
+
+    await report(t); // clears it, and arms the shard's due row again
+    expect(await dueRows(t.id)).toBe(1);
+    expect((await call("PUT", "/api/settings", { token: t.admin.token, body: { ingestShards: 1 } })).status).toBe(200);
+    advanceClock(7 * MINUTE);
+    const [alert, ...others] = await offlineAlerts(t);
+    expect(others).toEqual([]);
+    expect(alert).toMatchObject({ occurrences: 1 });
+    expect(alert!.clearedAt).not.toBeNull();
+    expect(await dueRows(t.id)).toBe(0);
   });
 });
