@@ -30,6 +30,8 @@ try {
   });
   console.log(`${result.eventsPerSecond} events/s while profiling`);
   const totals = new Map();
+  /** Each key's frame, so an anonymous function can be shown by its source line (the dev bundle is gone once wrangler stops). */
+  const frames = new Map();
   for (const s of sessions) {
     const { profile } = await s.send("Profiler.stop");
     const dt = profile.timeDeltas.reduce((a, b) => a + b, 0) / Math.max(1, profile.samples.length);
@@ -38,12 +40,29 @@ try {
       const frame = byId.get(id).callFrame;
       const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
       totals.set(key, (totals.get(key) ?? 0) + dt / 1000);
+      frames.set(key, { ...frame, session: s });
     }
   }
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
+  const sources = new Map();
+  for (const s of sessions) await s.send("Debugger.enable");
   for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
-    console.log(`${((ms / all) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+    console.log(
+      `${((ms / all) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}${await sourceLine(frames.get(name), sources)}`,
+    );
   }
 } finally {
   await server.stop();
+}
+
+/** The frame's source line, trimmed (the scripts' sources through the inspector: the dev bundle is gone once wrangler stops). */
+async function sourceLine(frame, sources) {
+  if (!frame?.scriptId || frame.scriptId === "0") return "";
+  const ofSession = sources.get(frame.session) ?? new Map();
+  sources.set(frame.session, ofSession);
+  if (!ofSession.has(frame.scriptId)) {
+    const { scriptSource } = (await frame.session.send("Debugger.getScriptSource", { scriptId: frame.scriptId })) ?? {};
+    ofSession.set(frame.scriptId, scriptSource?.split("\n") ?? []);
+  }
+  return `  | ${(ofSession.get(frame.scriptId)[frame.lineNumber] ?? "").trim().slice(0, 110)}`;
 }

@@ -7,11 +7,14 @@
  *   events run ALERT_WORK_DELAY_MS after the first of them, so a burst of alerts shares one sync
  *   and one queue send, and none of it runs in front of the next request; a critical alert does
  *   not wait for the window (its alarm is due at once, still after the response);
- * - the vehicles' model state (health models, risk), set after the response, rides in the next
- *   batch's journal (vehicle-states.ts); only when no batch comes within DEFERRED_WRITE_MS does the
- *   alarm journal it as a row of its own. Longer than the reporting cadence of a live fleet (10 s
- *   in the cost model), so such a fleet pays no row for it; an eviction in that window loses at
- *   most those seconds of model state (the next reading scores the vehicle again), never rule state;
+ * - the vehicles' model state (health models, risk), set after the response, rides in the journal
+ *   of the first batch at least MODEL_STATE_RIDE_MS after it changed (vehicle-states.ts): putting
+ *   every scored vehicle's state into every batch was about half of each batch's journal and the
+ *   largest share of the object's ingest CPU at high batch rates. Only when no batch comes within
+ *   DEFERRED_WRITE_MS does the alarm journal it as a row of its own. Longer than the reporting
+ *   cadence of a live fleet (10 s in the cost model), so such a fleet pays no row for it; an
+ *   eviction loses at most those seconds of model state (the next reading scores the vehicle
+ *   again), never rule state;
  * - the readings store's buffer and the vehicles' settled states are written SETTLE_MS after the
  *   first change (sooner when the buffer or the journal grows past its bound), one row per
  *   (group of vehicles, hour page) and per page of vehicle states however many batches changed them. Every such write is a
@@ -24,4 +27,5 @@
  */
 export const ALERT_WORK_DELAY_MS = 250;
 export const DEFERRED_WRITE_MS = 30_000;
+export const MODEL_STATE_RIDE_MS = 10_000;
 export const SETTLE_MS = 10 * 60_000;

@@ -5,7 +5,7 @@ import type { DrivingProfiles } from "./driving-anomalies";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import type { HeldValues } from "./alert-book";
-import { DEFERRED_WRITE_MS, SETTLE_MS } from "./deferred-writes";
+import { DEFERRED_WRITE_MS, MODEL_STATE_RIDE_MS, SETTLE_MS } from "./deferred-writes";
 import {
   clearJournalRows,
   newestBatch,
@@ -109,8 +109,10 @@ export class VehicleStates {
   #unsettledSince: number | null = null;
   /** Vehicles whose health-model state and risk changed since they were last journaled. */
   readonly #modelsDirty = new Set<string>();
-  /** When the oldest change in neither the journal nor the pages was made (`#dirty`, `#modelsDirty`). */
+  /** When the oldest rule-pass change in neither the journal nor the pages was made (`#dirty`). */
   #unjournaledSince: number | null = null;
+  /** When the oldest model change in neither the journal nor the pages was made (`#modelsDirty`). */
+  #modelsSince: number | null = null;
   /** Characters in the journal: past MAX_JOURNAL_CHARS it is settled at once (replay time after an eviction). */
   #journalChars = 0;
   /** The newest batch whose journal is settled (`meta` JOURNAL_CURSOR), and the newest batch id given out. */
@@ -187,7 +189,7 @@ export class VehicleStates {
     state.health = health;
     state.risk = risk;
     this.#modelsDirty.add(vehicleId);
-    this.#unjournaledSince ??= Date.now();
+    this.#modelsSince ??= Date.now();
   }
 
   driving(vehicleId: string) {
@@ -222,7 +224,7 @@ export class VehicleStates {
 
   /** When the alarm must journal what no batch did, or settle the journal (`writeDue`), or null. */
   flushDueAt(): number | null {
-    const pending = this.#unjournaledSince === null ? Infinity : this.#unjournaledSince + DEFERRED_WRITE_MS;
+    const pending = (this.#oldestUnjournaled() ?? Infinity) + DEFERRED_WRITE_MS;
     const due = Math.min(pending, this.#settleDueAt() ?? Infinity);
     return Number.isFinite(due) ? due : null;
   }
@@ -236,7 +238,13 @@ export class VehicleStates {
   writeDue(now: number) {
     const settle = this.#settleDueAt();
     if (settle !== null && settle <= now) return this.settle();
-    if (this.#unjournaledSince !== null && this.#unjournaledSince + DEFERRED_WRITE_MS <= now) this.flush();
+    const unjournaled = this.#oldestUnjournaled();
+    if (unjournaled !== null && unjournaled + DEFERRED_WRITE_MS <= now) this.flush();
+  }
+
+  #oldestUnjournaled(): number | null {
+    const since = Math.min(this.#unjournaledSince ?? Infinity, this.#modelsSince ?? Infinity);
+    return Number.isFinite(since) ? since : null;
   }
 
   #touch(vehicleId: string) {
@@ -256,7 +264,8 @@ export class VehicleStates {
    */
   flushWithBatch(insert: (id: number, journal: string | null) => void, room: number): number {
     const id = ++this.#newestBatch;
-    const chunks = this.#takeChanges();
+    const modelsDue = this.#modelsSince !== null && this.#modelsSince + MODEL_STATE_RIDE_MS <= Date.now();
+    const chunks = this.#takeChanges(modelsDue);
     const inRow = chunks[0] !== undefined && chunks[0].length <= room ? chunks.shift()! : null;
     insert(id, inRow);
     for (const data of chunks) this.#writeJournalRow(data);
@@ -269,20 +278,26 @@ export class VehicleStates {
    * DEFERRED_WRITE_MS, the health models' state and risk of the vehicles scored since.
    */
   flush() {
-    for (const data of this.#takeChanges()) this.#writeJournalRow(data);
+    for (const data of this.#takeChanges(true)) this.#writeJournalRow(data);
   }
 
-  /** Everything changed since the last journal, as chunks: rule-pass state and scored vehicles' model state. */
-  #takeChanges(): string[] {
+  /**
+   * Everything changed since the last journal, as chunks: rule-pass state, and with `withModels`
+   * scored vehicles' model state (a batch carries it once it is MODEL_STATE_RIDE_MS old).
+   */
+  #takeChanges(withModels: boolean): string[] {
     const dirty = this.#dirty;
-    const models = this.#modelsDirty;
+    const models = withModels ? this.#modelsDirty : new Set<string>();
     const chunks = this.#chunks(new Set([...dirty, ...models]), (state, vehicleId) => ({
       ...(dirty.has(vehicleId) ? journaled(state) : {}),
       ...(models.has(vehicleId) ? { health: state.health, risk: state.risk } : {}),
     }));
     dirty.clear();
-    models.clear();
     this.#unjournaledSince = null;
+    if (withModels) {
+      models.clear();
+      this.#modelsSince = null;
+    }
     return chunks;
   }
 
@@ -331,6 +346,7 @@ export class VehicleStates {
     this.#dirty.clear();
     this.#modelsDirty.clear();
     this.#unjournaledSince = null;
+    this.#modelsSince = null;
     this.#unsettledSince = null;
     this.#journalChars = 0;
   }

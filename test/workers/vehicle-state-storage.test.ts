@@ -7,8 +7,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { DEFERRED_WRITE_MS, MODEL_STATE_RIDE_MS, SETTLE_MS } from "../../durable-objects/deferred-writes";
 import { VehicleStates } from "../../durable-objects/vehicle-states";
-import { settledStates } from "./drive";
+import { advanceClock, freezeClock, settledStates } from "./drive";
 
 const hub = () => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(`pages-${crypto.randomUUID()}`));
 /** An event whose 150 readings make the vehicle's state about 6 KB (merged readings and their times). */
@@ -34,6 +35,31 @@ const storeBatch = (sql: SqlStorage, states: VehicleStates, room = Number.POSITI
   );
 
 describe("vehicle state journal", () => {
+  it("the models' state rides with the first batch once it is MODEL_STATE_RIDE_MS old, not with every batch", async () => {
+    const start = freezeClock();
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const journalOf = (id: number) =>
+        JSON.parse(sql.exec<{ journal: string | null }>("SELECT journal FROM ingested_batches WHERE rowid = ?", id).one().journal ?? "{}");
+      const states = new VehicleStates(sql);
+      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
+      states.setHealth("v", { scored: 1 } as never, { scored: 1 } as never);
+      const early = storeBatch(sql, states);
+      expect(journalOf(early).v).toHaveProperty("latest");
+      expect(journalOf(early).v).not.toHaveProperty("health");
+      // Not in a batch yet: the alarm journals it by DEFERRED_WRITE_MS if no batch comes; an eviction now loses it.
+      expect(states.flushDueAt()).toBe(start + DEFERRED_WRITE_MS);
+      expect(new VehicleStates(sql).health("v")).toBeUndefined();
+
+      advanceClock(MODEL_STATE_RIDE_MS);
+      states.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
+      const later = storeBatch(sql, states);
+      expect(journalOf(later).v.health).toEqual({ scored: 1 });
+      expect(states.flushDueAt()).toBe(start + SETTLE_MS);
+      expect(new VehicleStates(sql).health("v")).toEqual({ scored: 1 });
+    });
+  });
+
   it("a new instance replays batches' journals and journal rows in the order they were written", async () => {
     await runInDurableObject(hub(), (_object, state) => {
       const sql = state.storage.sql;
