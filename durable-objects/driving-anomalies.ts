@@ -64,8 +64,12 @@ export function drivingSignals(
     const { usedAt: _usedAt, ...current } = profiles[key] ?? { ...newProfile(), usedAt: 0 };
     const step = stepProfile(current, { ts: event.ts, speedKph: event.readings.speedKph, accelG: event.readings.accelG });
     profiles[key] = { ...step.profile, usedAt: event.ts };
-    const keys = Object.keys(profiles).sort((a, b) => profiles[b]!.usedAt - profiles[a]!.usedAt);
-    for (const old of keys.slice(MAX_PROFILES)) delete profiles[old];
+    const keys = Object.keys(profiles);
+    if (keys.length > MAX_PROFILES) {
+      // The least recently used driver's profile goes (rare: sorting for every event cost more than the step itself).
+      keys.sort((a, b) => profiles[b]!.usedAt - profiles[a]!.usedAt);
+      for (const old of keys.slice(MAX_PROFILES)) delete profiles[old];
+    }
     save(event.vehicleId, profiles);
     const readings: Record<string, number> = {};
     for (const [signal, score] of Object.entries(step.scores) as [DrivingSignal, number][])

@@ -58,23 +58,19 @@ export function decodeBucket(data: ArrayBuffer, start: number): Bucket {
   return { newestTs: start + view.getUint32(0), metrics };
 }
 
-/** Adds one event's readings (ids already resolved). */
-export function addReadings(bucket: Bucket, ts: number, readings: [number, number][]) {
-  const newest = ts >= bucket.newestTs;
-  for (const [id, value] of readings) {
-    const s = bucket.metrics.get(id);
-    if (!s) {
-      bucket.metrics.set(id, { count: 1, min: value, max: value, mean: value, last: value });
-      continue;
-    }
-    const count = Math.min(MAX_COUNT, s.count + 1);
-    s.mean += (value - s.mean) / count;
-    s.count = count;
-    s.min = Math.min(s.min, value);
-    s.max = Math.max(s.max, value);
-    if (newest) s.last = value;
+/** One reading of metric `id` into the bucket; `newest` when its event is the bucket's newest (the caller then moves `newestTs`). */
+export function addReading(bucket: Bucket, id: number, value: number, newest: boolean) {
+  const s = bucket.metrics.get(id);
+  if (!s) {
+    bucket.metrics.set(id, { count: 1, min: value, max: value, mean: value, last: value });
+    return;
   }
-  if (newest) bucket.newestTs = ts;
+  const count = Math.min(MAX_COUNT, s.count + 1);
+  s.mean += (value - s.mean) / count;
+  s.count = count;
+  s.min = Math.min(s.min, value);
+  s.max = Math.max(s.max, value);
+  if (newest) s.last = value;
 }
 
 /** Merges `from` into `into` (compaction into coarser buckets, and the endpoint's wider points). */

@@ -24,7 +24,7 @@
  */
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { SETTLE_MS } from "./deferred-writes";
-import { addReadings, type Bucket, decodeBucket, decodePage, emptyBucket, encodePage, mergeBucket, pageInGroup } from "./readings-codec";
+import { addReading, type Bucket, decodeBucket, decodePage, emptyBucket, encodePage, mergeBucket, pageInGroup } from "./readings-codec";
 import { deleteGroup, groupHoursUpTo, groupOf, groupRowsOf, pruneGroups, readGroup, writeGroup } from "./reading-groups";
 
 export const MINUTE_MS = 60_000;
@@ -107,7 +107,7 @@ export class ReadingsStore {
       let pending = this.#pending.get(key);
       if (!pending) this.#pending.set(key, (pending = { vehicleId: event.vehicleId, span, start, bucket: emptyBucket() }));
       this.#seriesId(event.vehicleId);
-      addReadings(pending.bucket, event.ts, this.#ids(event.readings));
+      this.#add(pending.bucket, event);
       touched.add(key);
     }
     this.#through = Math.max(this.#through, batch);
@@ -329,15 +329,16 @@ export class ReadingsStore {
     }
   }
 
-  #ids(readings: Record<string, number>): [number, number][] {
-    const out: [number, number][] = [];
-    for (const name in readings) {
-      const value = readings[name];
+  /** The event's numeric readings into the bucket by metric id (no array per reading: this runs for every event). */
+  #add(bucket: Bucket, event: TelemetryEvent) {
+    const newest = event.ts >= bucket.newestTs;
+    for (const name in event.readings) {
+      const value = event.readings[name];
       if (typeof value !== "number" || !Number.isFinite(value)) continue;
       const id = this.#metricId(name);
-      if (id !== undefined) out.push([id, value]);
+      if (id !== undefined) addReading(bucket, id, value, newest);
     }
-    return out;
+    if (newest) bucket.newestTs = event.ts;
   }
 
   #metricId(name: string): number | undefined {

@@ -7,7 +7,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addReadings, emptyBucket, encodePage } from "../../durable-objects/readings-codec";
+import { addReading, emptyBucket, encodePage } from "../../durable-objects/readings-codec";
 import { GROUP_SIZE } from "../../durable-objects/reading-groups";
 import { MINUTE_MS, MINUTE_PAGE_MS, ReadingsStore } from "../../durable-objects/readings-store";
 
@@ -82,7 +82,8 @@ describe("readings store: hour pages in group rows", () => {
       const series = sql.exec<{ id: number }>("SELECT id FROM reading_series WHERE vehicle_id = 'v'").one().id;
       const metric = sql.exec<{ id: number }>("SELECT id FROM reading_metrics WHERE name = 'fuelPct'").one().id;
       const bucket = emptyBucket();
-      addReadings(bucket, start + MINUTE_MS, [[metric, 40]]);
+      addReading(bucket, metric, 40, true);
+      bucket.newestTs = start + MINUTE_MS;
       sql.exec(
         "INSERT INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
         series,

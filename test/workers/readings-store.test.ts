@@ -9,7 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addVehicles, call, createTenant, login, postTelemetry } from "./helpers";
-import { addReadings, emptyBucket, encodeBucket } from "../../durable-objects/readings-codec";
+import { addReading, emptyBucket, encodeBucket } from "../../durable-objects/readings-codec";
 import { driveTime, freezeClock, runHubAlarm, runHubAlarmSettled } from "./drive";
 
 driveTime();
@@ -137,7 +137,8 @@ describe("readings store", { timeout: 60_000 }, () => {
       const sql = state.storage.sql;
       const series = sql.exec<{ id: number }>("SELECT id FROM reading_series WHERE vehicle_id = ?", vehicle!.id).one().id;
       const bucket = emptyBucket();
-      addReadings(bucket, minute + MIN, [[sql.exec<{ id: number }>("SELECT id FROM reading_metrics WHERE name = 'fuelPct'").one().id, 40]]);
+      addReading(bucket, sql.exec<{ id: number }>("SELECT id FROM reading_metrics WHERE name = 'fuelPct'").one().id, 40, true);
+      bucket.newestTs = minute + MIN;
       sql.exec(
         "INSERT INTO reading_buckets (series, span, start, data) VALUES (?, ?, ?, ?)",
         series,
