@@ -342,15 +342,13 @@ export class TenantHubCore extends DurableObject<Env> {
   async relay(tenantId: string, shard: number, events: RelayedEvent[]) {
     const directory = this.#bind(tenantId);
     const { byId } = await directory.vehicles();
-    const recorded = this.ctx.storage.transactionSync(() =>
-      acceptRelayed(this.ctx.storage.sql, this.#meta, this.#book, shard, events, Date.now()),
-    );
-    if (!recorded.length) return;
-    this.#publish(
-      recorded,
-      byId,
-      recorded.some((e) => e.kind === "alert" && e.alert.severity === "critical"),
-    );
+    const recorded = this.ctx.storage.transactionSync(() => {
+      const accepted = acceptRelayed(this.ctx.storage.sql, this.#meta, this.#book, shard, events, Date.now());
+      // Set inside the transaction, as a batch's hand-off is: committed with the events or not at all.
+      if (accepted.length) this.#alarm.syncSoon(accepted.some((e) => e.kind === "alert" && e.alert.severity === "critical"));
+      return accepted;
+    });
+    this.#live.broadcast(recorded, (id) => byId.get(id)?.driverId);
   }
 
   /** A shard's forecast for one of its alerts (the room proposes the work order). */
@@ -448,14 +446,14 @@ export class TenantHubCore extends DurableObject<Env> {
   }
 
   /** Streams alert events and hands them to the alarm's alert work; a shard relays them to the room at once. */
-  #publish(events: AlertEvent[], byId: Map<string, VehicleRef>, urgent = false) {
+  #publish(events: AlertEvent[], byId: Map<string, VehicleRef>) {
     if (!events.length) return;
     if (this.#shard) {
       void this.#alarm.syncNow().catch(() => this.#alarm.syncSoon()); // relayed by the alarm if the room is unreachable
       return;
     }
     this.#live.broadcast(events, (id) => byId.get(id)?.driverId);
-    this.#alarm.syncSoon(urgent);
+    this.#alarm.syncSoon();
   }
 
   /** A batch the room takes itself (the Geotab poll): spread over the shards like a webhook's. */
