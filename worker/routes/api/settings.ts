@@ -16,8 +16,13 @@ import { ingestShardCount, setIngestShardCount } from "../../services/ingest-sha
 const editors = authorize(["admin", "manager"]);
 
 const IngestShards = z
-  .union(INGEST_SHARD_COUNTS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<4>, z.ZodLiteral<8>])
-  .openapi({ description: "TenantHub objects the tenant's telemetry is spread over by vehicle (1, 2, 4 or 8; admin only)" });
+  .number()
+  .int()
+  .refine((n) => (INGEST_SHARD_COUNTS as readonly number[]).includes(n), "Must be 1, 2, 4 or 8")
+  .openapi({
+    enum: [...INGEST_SHARD_COUNTS],
+    description: "TenantHub objects the tenant's telemetry is spread over by vehicle (docs/ingest-shards.md; admin only)",
+  });
 
 /** Every field optional: a PUT changes what it names and leaves the rest. */
 const SettingsPut = SettingsFields.extend({ retention: RetentionPatch.optional(), ingestShards: IngestShards.optional() })
