@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Profiles the Worker + Durable Object under sustained ingest through workerd's inspector
 // (Chrome DevTools protocol) and prints the functions with the most self time.
-// Usage: node bench/profile-ingest.mjs [seconds]
+// Usage: node bench/profile-ingest.mjs [seconds] [batchSize] (100 by default; the hot-path bench posts 500)
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
 import { startProfilers } from "./lib/inspector.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 
 const seconds = Number(process.argv[2] ?? 10);
+const batchSize = Number(process.argv[3] ?? 100);
 const server = await startDevServer({ inspect: true });
 try {
   const manager = await (
@@ -27,6 +28,7 @@ try {
     vehicles,
     concurrency: 8,
     seconds,
+    batchSize,
   });
   console.log(`${result.eventsPerSecond} events/s while profiling`);
   const totals = new Map();

@@ -58,11 +58,17 @@ export function drivingSignals(
   save: (vehicleId: string, profiles: DrivingProfiles) => void,
 ): TelemetryEvent[] {
   const signals: TelemetryEvent[] = [];
+  // Each vehicle's profiles are copied once per batch and saved once after it, not per event.
+  const working = new Map<string, DrivingProfiles>();
   for (const event of events) {
+    let profiles = working.get(event.vehicleId);
+    if (!profiles) working.set(event.vehicleId, (profiles = { ...(profilesOf(event.vehicleId) ?? {}) }));
     const key = driverOf(event.vehicleId) ?? UNASSIGNED;
-    const profiles = { ...(profilesOf(event.vehicleId) ?? {}) };
-    const { usedAt: _usedAt, ...current } = profiles[key] ?? { ...newProfile(), usedAt: 0 };
-    const step = stepProfile(current, { ts: event.ts, speedKph: event.readings.speedKph, accelG: event.readings.accelG });
+    const step = stepProfile(profiles[key] ?? newProfile(), {
+      ts: event.ts,
+      speedKph: event.readings.speedKph,
+      accelG: event.readings.accelG,
+    });
     profiles[key] = { ...step.profile, usedAt: event.ts };
     const keys = Object.keys(profiles);
     if (keys.length > MAX_PROFILES) {
@@ -70,11 +76,13 @@ export function drivingSignals(
       keys.sort((a, b) => profiles[b]!.usedAt - profiles[a]!.usedAt);
       for (const old of keys.slice(MAX_PROFILES)) delete profiles[old];
     }
-    save(event.vehicleId, profiles);
-    const readings: Record<string, number> = {};
-    for (const [signal, score] of Object.entries(step.scores) as [DrivingSignal, number][])
-      readings[SIGNAL_NAMES[signal].metric] = +score.toFixed(3);
-    if (Object.keys(readings).length) signals.push({ vehicleId: event.vehicleId, ts: event.ts, readings });
+    let readings: Record<string, number> | undefined;
+    for (const signal in step.scores) {
+      const score = step.scores[signal as DrivingSignal]!;
+      (readings ??= {})[SIGNAL_NAMES[signal as DrivingSignal].metric] = +score.toFixed(3);
+    }
+    if (readings) signals.push({ vehicleId: event.vehicleId, ts: event.ts, readings });
   }
+  for (const [vehicleId, profiles] of working) save(vehicleId, profiles);
   return signals;
 }
