@@ -62,10 +62,11 @@ export function splitByShard<E extends { vehicleId: string }>(events: E[], shard
 export async function ingestAcrossShards(
   events: IncomingEvent[],
   shards: number,
-  ingestPart: (shard: number, part: IncomingEvent[], batchVehicleIds: string[]) => Promise<IngestResult>,
+  ingestPart: (shard: number, part: IncomingEvent[], batchVehicleIds?: string[]) => Promise<IngestResult>,
 ): Promise<IngestResult> {
+  // One object: it checks its own events; nothing else to compute on the hot path.
+  if (shards <= 1 || !events.length) return ingestPart(0, events);
   const ids = events.map((e) => e.vehicleId);
-  if (shards <= 1 || !events.length) return ingestPart(0, events, ids);
   const results = await Promise.all([...splitByShard(events, shards)].map(([shard, part]) => ingestPart(shard, part, ids)));
   const rejected = results.find((r) => !r.ok);
   if (rejected) return rejected;

@@ -27,8 +27,9 @@ import { componentOfRule } from "./model-scoring";
 import { PredictiveOutcomes } from "./predictive-outcomes";
 import { componentForecast, HIGH_RISK, vehicleRisk } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
-import { acceptRelayed, originOf, type RelayedEvent } from "./shard-relay";
-import { hubShard, ingestAcrossShards, parseShardName, shardName, shardOf } from "./shards";
+import { acceptRelayed, type RelayedEvent } from "./shard-relay";
+import { ShardRouter } from "./shard-router";
+import { ingestAcrossShards, parseShardName, shardName, shardOf } from "./shards";
 import type { PreviewOutcome } from "./rule-preview";
 
 /**
@@ -55,11 +56,19 @@ export class TenantHubCore extends DurableObject<Env> {
   #shard = 0;
   readonly #meta: HubMeta;
   readonly #ports: HubPorts;
+  readonly #shards: ShardRouter;
 
   constructor(ctx: DurableObjectState, env: Env, ports: HubPorts) {
     super(ctx, env);
     this.#ports = ports;
     this.#meta = new HubMeta(ctx.storage.sql);
+    this.#shards = new ShardRouter({
+      namespace: env.TENANT_HUB,
+      sql: ctx.storage.sql,
+      tenantId: () => this.#tenantId!,
+      shard: () => this.#shard,
+      directory: () => this.#self(),
+    });
     ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage.sql, HUB_MIGRATIONS);
       this.#book = new AlertBook(ctx.storage.sql);
@@ -85,7 +94,7 @@ export class TenantHubCore extends DurableObject<Env> {
           return result;
         },
         forecast: (alert) => this.#forecastAnywhere(alert),
-        relay: () => (this.#shard ? (events) => this.#room().relay(this.#tenantId!, this.#shard, events) : undefined),
+        relay: () => (this.#shard ? (events) => this.#shards.on(0, (room) => room.relay(this.#tenantId!, this.#shard, events)) : undefined),
         deferred: {
           nextDueAt: () => minOf(this.#readings.flushDueAt(), this.#states.flushDueAt()),
           flush: (now) => {
@@ -149,8 +158,8 @@ export class TenantHubCore extends DurableObject<Env> {
   /** GET /api/vehicles/:id/readings: the vehicle's downsampled readings in [from, to) (epoch ms), oldest first. */
   async recentReadings(tenantId: string, vehicleId: string, from: number, to: number, maxPoints: number): Promise<ReadingSeries> {
     this.#bind(tenantId);
-    const owner = await this.#ownerOf(vehicleId);
-    if (owner) return await this.#shardStub(owner).recentReadings(shardName(this.#tenantId!, owner), vehicleId, from, to, maxPoints);
+    const owner = await this.#shards.ownerOf(vehicleId);
+    if (owner) return await this.#shards.on(owner, (stub, name) => stub.recentReadings(name, vehicleId, from, to, maxPoints));
     return recentReadings(this.#readings, vehicleId, from, to, maxPoints);
   }
 
@@ -158,7 +167,7 @@ export class TenantHubCore extends DurableObject<Env> {
   async previewRule(tenantId: string, rule: RuleDef, since: number, until: number): Promise<PreviewOutcome> {
     this.#bind(tenantId);
     const own = previewRule(this.ctx.storage.sql, rule, since, until);
-    const others = await this.#eachShard((stub, name) => stub.previewRule(name, rule, since, until));
+    const others = await this.#shards.each((stub, name) => stub.previewRule(name, rule, since, until));
     return {
       eventsEvaluated: others.reduce((n, o) => n + o.eventsEvaluated, own.eventsEvaluated),
       vehicles: [...own.vehicles, ...others.flatMap((o) => o.vehicles)],
@@ -168,23 +177,18 @@ export class TenantHubCore extends DurableObject<Env> {
   /** The vehicle's risk (docs/api.md "Predictive"): one score from its components, calibrated by the outcomes its shard holds. */
   async risk(tenantId: string, vehicleId: string): Promise<ReturnType<typeof vehicleRisk>> {
     this.#bind(tenantId);
-    const owner = await this.#ownerOf(vehicleId);
-    if (owner) return await this.#shardStub(owner).risk(shardName(this.#tenantId!, owner), vehicleId);
+    const owner = await this.#shards.ownerOf(vehicleId);
+    if (owner) return await this.#shards.on(owner, (stub, name) => stub.risk(name, vehicleId));
     return vehicleRisk(this.#states.risk(vehicleId), this.#outcomes.calibration);
   }
 
   /** Risks of several vehicles at once (the vehicle list), each from its shard. */
   async risks(tenantId: string, vehicleIds: string[]): Promise<Record<string, ReturnType<typeof vehicleRisk>>> {
     this.#bind(tenantId);
-    const byShard = new Map<number, string[]>();
-    for (const id of vehicleIds) {
-      const owner = await this.#ownerOf(id);
-      byShard.set(owner, [...(byShard.get(owner) ?? []), id]);
-    }
     const parts = await Promise.all(
-      [...byShard].map(([owner, ids]) =>
+      [...(await this.#shards.ownersOf(vehicleIds))].map(([owner, ids]) =>
         owner
-          ? this.#shardStub(owner).risks(shardName(this.#tenantId!, owner), ids)
+          ? this.#shards.on(owner, (stub, name) => stub.risks(name, ids))
           : Object.fromEntries(ids.map((id) => [id, vehicleRisk(this.#states.risk(id), this.#outcomes.calibration)])),
       ),
     );
@@ -201,8 +205,8 @@ export class TenantHubCore extends DurableObject<Env> {
     outcome: { workOrderId: string; vehicleId: string; alertId: string | null; component: string | null; confirmed: boolean },
   ): Promise<{ recorded: boolean }> {
     this.#bind(tenantId);
-    const owner = (outcome.alertId ? this.#originOf(outcome.alertId) : 0) || (await this.#ownerOf(outcome.vehicleId));
-    if (owner) return await this.#shardStub(owner).recordOutcome(shardName(this.#tenantId!, owner), outcome);
+    const owner = (outcome.alertId ? this.#shards.originOf(outcome.alertId) : 0) || (await this.#shards.ownerOf(outcome.vehicleId));
+    if (owner) return await this.#shards.on(owner, (stub, name) => stub.recordOutcome(name, outcome));
     const predicted = outcome.alertId ? this.#outcomes.prediction(outcome.alertId) : undefined;
     const component = predicted?.component ?? outcome.component;
     if (!component) return { recorded: false };
@@ -229,7 +233,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** Drops cached vehicles and rules after the API changed them (the room: on every shard too); the next event reloads. */
   async invalidate(tenantId: string) {
     this.#bind(tenantId).invalidate();
-    await this.#eachShard((stub, name) => stub.invalidate(name));
+    await this.#shards.each((stub, name) => stub.invalidate(name));
   }
 
   /**
@@ -238,14 +242,14 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async reshard(tenantId: string, previous: number) {
     this.#bind(tenantId).invalidate();
-    await this.#eachShard((stub, name) => stub.invalidate(name), previous);
+    await this.#shards.each((stub, name) => stub.invalidate(name), previous);
   }
 
   /** The vehicle's newest readings, or null before any telemetry. */
   async latest(tenantId: string, vehicleId: string): Promise<ReturnType<VehicleStates["latestView"]>> {
     this.#bind(tenantId);
-    const owner = await this.#ownerOf(vehicleId);
-    if (owner) return await this.#shardStub(owner).latest(shardName(this.#tenantId!, owner), vehicleId);
+    const owner = await this.#shards.ownerOf(vehicleId);
+    if (owner) return await this.#shards.on(owner, (stub, name) => stub.latest(name, vehicleId));
     return this.#states.latestView(vehicleId);
   }
 
@@ -260,8 +264,11 @@ export class TenantHubCore extends DurableObject<Env> {
   /** Acknowledge, resolve or snooze an alert as `actor`; drivers only for their own vehicle. */
   async transition(tenantId: string, viewer: Viewer, alertId: string, change: AlertAction): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
-    const origin = this.#originOf(alertId);
-    if (origin) return this.#asRelayed(await this.#shardStub(origin).transition(shardName(tenantId, origin), viewer, alertId, change));
+    const origin = this.#shards.originOf(alertId);
+    if (origin)
+      return this.#asRelayed(
+        await this.#shards.on<TransitionResult>(origin, async (stub, name) => await stub.transition(name, viewer, alertId, change)),
+      );
     const alert = this.#book.get(alertId);
     if (!alert || !canSee(viewer, { seq: alert.seq, kind: "alert", alert }, (id) => byId.get(id)?.driverId)) {
       return { ok: false, error: "not_found", detail: "No such alert." };
@@ -289,8 +296,11 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async work(tenantId: string, viewer: Viewer, alertId: string, change: AlertWorkChange): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
-    const origin = this.#originOf(alertId);
-    if (origin) return this.#asRelayed(await this.#shardStub(origin).work(shardName(tenantId, origin), viewer, alertId, change));
+    const origin = this.#shards.originOf(alertId);
+    if (origin)
+      return this.#asRelayed(
+        await this.#shards.on<TransitionResult>(origin, async (stub, name) => await stub.work(name, viewer, alertId, change)),
+      );
     const alert = this.#book.get(alertId) ?? (await this.#ports.storedAlert(tenantId, alertId)) ?? undefined;
     if (!alert || !canSee(viewer, { seq: alert.seq, kind: "alert", alert }, (id) => byId.get(id)?.driverId)) {
       return { ok: false, error: "not_found", detail: "No such alert." };
@@ -331,7 +341,7 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async ensureAlarm(tenantId: string) {
     this.#bind(tenantId);
-    await this.#eachShard((stub, name) => stub.ensureAlarm(name));
+    await this.#shards.each((stub, name) => stub.ensureAlarm(name));
     return await this.#alarm.ensure();
   }
 
@@ -425,9 +435,9 @@ export class TenantHubCore extends DurableObject<Env> {
 
   /** The forecast of an alert, from the shard that raised it (whose vehicle state it needs). */
   async #forecastAnywhere(alert: Alert) {
-    const origin = this.#originOf(alert.id);
+    const origin = this.#shards.originOf(alert.id);
     if (!origin) return await this.#forecast(alert);
-    return await this.#shardStub(origin).forecastFor(shardName(this.#tenantId!, origin), alert);
+    return await this.#shards.on(origin, (stub, name) => stub.forecastFor(name, alert));
   }
 
   async #driverOf(): Promise<DriverOf> {
@@ -440,66 +450,37 @@ export class TenantHubCore extends DurableObject<Env> {
     if (this.#book.nextHeldAt() === null) return;
     const events = this.ctx.storage.transactionSync(() => this.#book.flushHeld(now, all));
     if (!events.length || !this.#tenantId) return;
-    if (this.#shard)
-      void this.#alarm.syncNow().catch(() => undefined); // the alarm relays them if this fails
+    if (this.#shard) this.#relayNow();
     else this.#live.broadcast(events, await this.#driverOf());
   }
 
   /** Streams alert events and hands them to the alarm's alert work; a shard relays them to the room at once. */
   #publish(events: AlertEvent[], byId: Map<string, VehicleRef>) {
     if (!events.length) return;
-    if (this.#shard) {
-      void this.#alarm.syncNow().catch(() => this.#alarm.syncSoon()); // relayed by the alarm if the room is unreachable
-      return;
-    }
+    if (this.#shard) return this.#relayNow();
     this.#live.broadcast(events, (id) => byId.get(id)?.driverId);
     this.#alarm.syncSoon();
+  }
+
+  /** A shard sends its new alert events to the room at once; its alarm relays them if the room is unreachable. */
+  #relayNow() {
+    void this.#alarm.syncNow().catch(() => this.#alarm.syncSoon());
   }
 
   /** A batch the room takes itself (the Geotab poll): spread over the shards like a webhook's. */
   async #ingestAcross(tenantId: string, key: string, events: IncomingEvent[]) {
     const shards = await this.#bind(tenantId).shards();
     return await ingestAcrossShards(events, shards, (shard, part, ids) =>
-      shard ? this.#shardStub(shard).ingest(shardName(tenantId, shard), key, part, ids) : this.ingest(tenantId, key, part, ids),
+      shard
+        ? this.#shards.on<IngestResult>(shard, async (stub, name) => await stub.ingest(name, key, part, ids))
+        : this.ingest(tenantId, key, part, ids),
     );
-  }
-
-  /** Which shard raised an alert (0: this object). */
-  #originOf(alertId: string) {
-    return this.#shard ? 0 : originOf(this.ctx.storage.sql, alertId);
-  }
-
-  /** The shard that owns a vehicle, if not this object: only the room sends calls on. */
-  async #ownerOf(vehicleId: string): Promise<number> {
-    if (this.#shard) return 0;
-    const directory = this.#self();
-    const shards = await directory.shards();
-    if (shards <= 1) return 0;
-    const vehicle = (await directory.vehicles()).byId.get(vehicleId);
-    return vehicle ? shardOf(vehicle.externalId, shards) : 0;
-  }
-
-  /** Runs `call` on every other shard of the tenant (of `count` shards, else of the current count), from the room only. */
-  async #eachShard<T>(call: (stub: ShardStub, name: string) => Promise<T>, count?: number): Promise<T[]> {
-    if (this.#shard || !this.#tenantId) return [];
-    const shards = Math.max(count ?? 1, await this.#self().shards());
-    const ids = Array.from({ length: shards - 1 }, (_, i) => i + 1);
-    return await Promise.all(ids.map((shard) => call(this.#shardStub(shard), shardName(this.#tenantId!, shard))));
   }
 
   /** A shard's result about one of its alerts, with the alert as the room recorded it (the tenant's seq). */
   #asRelayed(result: TransitionResult): TransitionResult {
     if (!result.ok) return result;
     return { ok: true, alert: this.#book.get(result.alert.id) ?? result.alert };
-  }
-
-  #shardStub(shard: number): ShardStub {
-    return hubShard(this.env.TENANT_HUB, this.#tenantId!, shard);
-  }
-
-  /** The tenant's room (shard 0), where a shard relays its alert events. */
-  #room() {
-    return this.#shardStub(0);
   }
 
   /** This object's directory, once bound. */
@@ -526,9 +507,6 @@ export class TenantHubCore extends DurableObject<Env> {
     return this.#directory;
   }
 }
-
-/** Another of the tenant's hub objects (shards.ts). */
-type ShardStub = ReturnType<Env["TENANT_HUB"]["get"]>;
 
 /** The earlier of two optional times. */
 const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));

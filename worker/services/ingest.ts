@@ -10,10 +10,9 @@ import { cachedIngestShards } from "./ingest-shards";
  */
 export async function ingestEvents(env: Env, tenantId: string, key: string, events: IncomingEvent[]) {
   const shards = await cachedIngestShards(env, tenantId);
-  const result = await ingestAcrossShards(events, shards, (shard, part, batchVehicleIds) => {
-    const hub = hubShard(env.TENANT_HUB, tenantId, shard);
-    return shards > 1 ? hub.ingest(shardName(tenantId, shard), key, part, batchVehicleIds) : hub.ingest(tenantId, key, part);
-  });
+  const result = await ingestAcrossShards(events, shards, (shard, part, batchVehicleIds) =>
+    hubShard(env.TENANT_HUB, tenantId, shard).ingest(shardName(tenantId, shard), key, part, batchVehicleIds),
+  );
   if (!result.ok) throw new AppError("validation", "The batch has invalid events; nothing was stored.", result.errors);
   return result;
 }
