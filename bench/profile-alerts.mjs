@@ -23,6 +23,8 @@ try {
   /** Stretches of back-to-back busy samples over 15 ms: what holds the isolate while a request waits. */
   const longTasks = new Map();
   const inclusiveTotals = new Map();
+  /** CALLERS=name: who calls that function (its outermost frame's four named callers), by time. */
+  const callers = new Map();
   for (const s of sessions) {
     const { profile } = await s.send("Profiler.stop");
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -69,6 +71,20 @@ try {
       busy += ms;
       const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
       totals.set(key, (totals.get(key) ?? 0) + ms);
+      if (process.env.CALLERS) {
+        let outer;
+        for (let at = id; at !== undefined; at = parent.get(at))
+          if (byId.get(at).callFrame.functionName === process.env.CALLERS) outer = at;
+        if (outer !== undefined) {
+          const chain = [];
+          for (let at = parent.get(outer); at !== undefined && chain.length < 4; at = parent.get(at)) {
+            const f = byId.get(at).callFrame;
+            if (f.functionName && f.url.endsWith("index.js")) chain.push(f.functionName);
+          }
+          const key = chain.join(" < ");
+          callers.set(key, (callers.get(key) ?? 0) + ms);
+        }
+      }
       const seen = new Set();
       for (let at = id; at !== undefined; at = parent.get(at)) {
         const f = byId.get(at).callFrame;
@@ -88,6 +104,8 @@ try {
   for (const [name, ms] of inclusive)
     console.log(`${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
   console.log(`busy JS time ${busy.toFixed(0)} ms, ${(busy / (rounds + run.warmup)).toFixed(1)} ms per alert`);
+  for (const [chain, ms] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`caller of ${process.env.CALLERS}: ${ms.toFixed(0).padStart(6)} ms  ${chain}`);
   for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
     console.log(`${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
   }

@@ -68,6 +68,21 @@ export class AlertBook {
   }
 
   /**
+   * An alert whose vehicle moved here from another shard (shard-handoff.ts): stored as it is, with
+   * no event (the shard it leaves has logged and relayed every change). A copy this object already
+   * has keeps its own seq: in the room, that is the tenant's.
+   */
+  adopt(alert: Alert) {
+    const stored: Alert = { ...alert, seq: this.get(alert.id)?.seq ?? alert.seq };
+    this.sql.exec(
+      "INSERT INTO alerts (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+      stored.id,
+      JSON.stringify(stored),
+    );
+    this.#cache.set(stored.id, stored);
+  }
+
+  /**
    * A continuing episode's new values (`alert` is the whole alert with them): logged as an
    * `alert.updated` event when the alert's last event is at least LIVE_COALESCE_MS old, else held
    * in the cache (writing nothing) until `flushHeld` logs the latest state when due. Returns the

@@ -114,7 +114,12 @@ export class OfflineWatch {
     this.#rearm(vehicleId, rules, states, true);
   }
 
-  /** Drops a vehicle's row (the vehicle is gone). */
+  /** A vehicle's due time, taken over from the shard it left (shard-handoff.ts). */
+  adopt(vehicleId: string, dueAt: number) {
+    this.#store(vehicleId, dueAt);
+  }
+
+  /** Drops a vehicle's row (the vehicle is gone, or reports to another shard). */
   forget(vehicleId: string) {
     if (!this.#due.delete(vehicleId)) return;
     this.sql.exec("DELETE FROM offline_due WHERE vehicle_id = ?", vehicleId);
@@ -133,11 +138,15 @@ export class OfflineWatch {
     const current = this.#due.get(vehicleId);
     if (!Number.isFinite(next)) return this.forget(vehicleId);
     if (current === next || (!exact && current !== undefined && next > current && next - current < OFFLINE_SLACK_MS)) return;
-    this.#due.set(vehicleId, next);
+    this.#store(vehicleId, next);
+  }
+
+  #store(vehicleId: string, dueAt: number) {
+    this.#due.set(vehicleId, dueAt);
     this.sql.exec(
       "INSERT INTO offline_due (vehicle_id, due_at) VALUES (?, ?) ON CONFLICT (vehicle_id) DO UPDATE SET due_at = excluded.due_at",
       vehicleId,
-      next,
+      dueAt,
     );
   }
 }

@@ -18,17 +18,20 @@ export interface RelayedEvent {
   alert: Alert;
 }
 
-/** Shard side: sends the events past the relay cursor, oldest first; returns how many. */
-export async function relayAlerts(sql: SqlStorage, meta: HubMeta, send: (events: RelayedEvent[]) => Promise<void>): Promise<number> {
-  const through = Number(meta.get("relayedSeq") ?? 0);
-  const events = sql
+/** Shard side: the events past the relay cursor, oldest first (at most `limit`). */
+export const unrelayed = (sql: SqlStorage, meta: HubMeta, limit = SYNC_PAGE): RelayedEvent[] =>
+  sql
     .exec<{ seq: number; kind: AlertEventKind; data: string }>(
       "SELECT seq, kind, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?",
-      through,
-      SYNC_PAGE,
+      Number(meta.get("relayedSeq") ?? 0),
+      limit,
     )
     .toArray()
     .map((row) => ({ shardSeq: row.seq, kind: row.kind, alert: JSON.parse(row.data) as Alert }));
+
+/** Shard side: sends the events past the relay cursor, oldest first; returns how many. */
+export async function relayAlerts(sql: SqlStorage, meta: HubMeta, send: (events: RelayedEvent[]) => Promise<void>): Promise<number> {
+  const events = unrelayed(sql, meta);
   if (!events.length) return 0;
   await send(events);
   meta.set("relayedSeq", String(events.at(-1)!.shardSeq));
@@ -41,6 +44,17 @@ export const createAlertOrigins = (sql: SqlStorage) =>
 
 export const originOf = (sql: SqlStorage, alertId: string): number =>
   sql.exec<{ shard: number }>("SELECT shard FROM alert_origins WHERE alert_id = ?", alertId).toArray()[0]?.shard ?? 0;
+
+/** Room side: the shard that holds an alert now (its vehicle moved there: shard-handoff.ts). */
+export function setOrigin(sql: SqlStorage, alertId: string, shard: number) {
+  if (shard)
+    sql.exec(
+      "INSERT INTO alert_origins (alert_id, shard) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET shard = excluded.shard",
+      alertId,
+      shard,
+    );
+  else sql.exec("DELETE FROM alert_origins WHERE alert_id = ?", alertId);
+}
 
 /**
  * Room side, inside a storage transaction: records the events of `shard` it has not recorded

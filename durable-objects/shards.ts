@@ -55,7 +55,8 @@ export function splitByShard<E extends { vehicleId: string }>(events: E[], shard
 
 /**
  * A batch across `shards` objects, in parallel: each shard takes its vehicles' events under the
- * batch's idempotency key, with the vehicle ids of the whole batch. They check the same ids, so
+ * batch's idempotency key, with the vehicle ids of the whole batch (`batchVehicleIds` when the
+ * events are a part of a larger batch, as a shard passing on misrouted events has). They check the same ids, so
  * one rejects the batch only when all do and nothing is stored; a retry after a shard failed
  * stores only what is missing (the others answer duplicate).
  */
@@ -63,10 +64,11 @@ export async function ingestAcrossShards(
   events: IncomingEvent[],
   shards: number,
   ingestPart: (shard: number, part: IncomingEvent[], batchVehicleIds?: string[]) => Promise<IngestResult>,
+  batchVehicleIds?: string[],
 ): Promise<IngestResult> {
   // One object: it checks its own events; nothing else to compute on the hot path.
-  if (shards <= 1 || !events.length) return ingestPart(0, events);
-  const ids = events.map((e) => e.vehicleId);
+  if (shards <= 1 || !events.length) return ingestPart(0, events, batchVehicleIds);
+  const ids = batchVehicleIds ?? events.map((e) => e.vehicleId);
   const results = await Promise.all([...splitByShard(events, shards)].map(([shard, part]) => ingestPart(shard, part, ids)));
   const rejected = results.find((r) => !r.ok);
   if (rejected) return rejected;

@@ -20,6 +20,8 @@ export class TenantDirectory {
   constructor(
     private readonly ports: HubPorts,
     private readonly tenantId: string,
+    /** The count the last change of it handed this object (shard-handoff.ts); D1's is used before any. */
+    private readonly handedCount: () => number | undefined = () => undefined,
   ) {}
 
   invalidate() {
@@ -33,6 +35,8 @@ export class TenantDirectory {
 
   /** How many objects the tenant's ingest is spread over (shards.ts). */
   async shards() {
+    const handed = this.handedCount();
+    if (handed) return handed;
     this.#shards ??= await this.ports.ingestShards(this.tenantId);
     return this.#shards;
   }

@@ -27,8 +27,20 @@ import { componentOfRule } from "./model-scoring";
 import { PredictiveOutcomes } from "./predictive-outcomes";
 import { componentForecast, HIGH_RISK, vehicleRisk } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
-import { acceptRelayed, type RelayedEvent } from "./shard-relay";
+import { acceptRelayed, type RelayedEvent, setOrigin, unrelayed } from "./shard-relay";
+import {
+  adoptHandoff,
+  collectHandoff,
+  forgetHandedOver,
+  HANDED_COUNT,
+  HANDOFF_VEHICLES,
+  type HandOverAnswer,
+  leaving,
+  SHARDS_EVER,
+  type VehicleHandoff,
+} from "./shard-handoff";
 import { ShardRouter } from "./shard-router";
+import { idChunks } from "../worker/lib/id-chunks";
 import { ingestAcrossShards, parseShardName, shardName, shardOf } from "./shards";
 import type { PreviewOutcome } from "./rule-preview";
 
@@ -54,6 +66,10 @@ export class TenantHubCore extends DurableObject<Env> {
   #tenantId?: string;
   /** Which shard this object is (0: the tenant's room, the only one for an unsharded tenant). */
   #shard = 0;
+  /** The shard count the last change handed this object (0: none yet, D1's count applies): shard-handoff.ts. */
+  #handedCount = 0;
+  /** The room's change of the shard count under way: alert changes and relays wait for it. */
+  #resharding: Promise<unknown> = Promise.resolve();
   readonly #meta: HubMeta;
   readonly #ports: HubPorts;
   readonly #shards: ShardRouter;
@@ -117,6 +133,7 @@ export class TenantHubCore extends DurableObject<Env> {
       });
       this.#tenantId = this.#meta.get("tenantId");
       this.#shard = Number(this.#meta.get("shard") ?? 0);
+      this.#handedCount = Number(this.#meta.get(HANDED_COUNT) ?? 0);
       if (this.#tenantId) {
         // Objects from before the schedule table get its jobs when they next wake.
         this.#alarm.seed();
@@ -131,6 +148,26 @@ export class TenantHubCore extends DurableObject<Env> {
    * shard (addressed by its shardName) gets its part and the vehicle ids of the whole batch.
    */
   async ingest(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
+    this.#bind(tenantId);
+    // A Worker that has not seen the count change yet sends vehicles that moved: they are passed on
+    // to their shard, under a key of their own (the batch's other parts keep the batch's key).
+    const count = this.#handedCount;
+    if (count && incoming.some((e) => shardOf(e.vehicleId, count) !== this.#shard)) {
+      const passOn = `${key}@${this.#shard}`;
+      return await ingestAcrossShards(
+        incoming,
+        count,
+        (shard, part, ids) =>
+          shard === this.#shard
+            ? this.#ingestOwn(tenantId, key, part, ids)
+            : this.#shards.on<IngestResult>(shard, async (stub, name) => await stub.ingest(name, passOn, part, ids)),
+        batchVehicleIds ?? incoming.map((e) => e.vehicleId),
+      );
+    }
+    return await this.#ingestOwn(tenantId, key, incoming, batchVehicleIds);
+  }
+
+  async #ingestOwn(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
     const directory = this.#bind(tenantId);
     const result = await ingestBatch(
       {
@@ -237,12 +274,78 @@ export class TenantHubCore extends DurableObject<Env> {
   }
 
   /**
-   * The tenant's shard count changed from `previous`: every shard of either count forgets its
-   * cache (a shard left out stops taking telemetry and forgets the vehicles it no longer owns).
+   * The room, before D1 stores a new shard count: every shard that may hold vehicles hands the
+   * ones that move to their new shard (shard-handoff.ts), one shard after the other; the room then
+   * takes the leaving shard's unrelayed alert events and points the moved alerts at their new
+   * shard. Alert changes and relays wait until it is done. Safe to run again after a failure.
    */
-  async reshard(tenantId: string, previous: number) {
-    this.#bind(tenantId).invalidate();
-    await this.#shards.each((stub, name) => stub.invalidate(name), previous);
+  async reshard(tenantId: string, previous: number, count: number) {
+    this.#bind(tenantId);
+    const run = this.#resharding.then(async () => {
+      const ever = Math.max(previous, count, Number(this.#meta.get(SHARDS_EVER) ?? 1));
+      this.#meta.set(SHARDS_EVER, String(ever));
+      for (let shard = 0; shard < ever; shard++) {
+        const answer = shard
+          ? await this.#shards.on(shard, (stub, name) => stub.handOver(name, count))
+          : await this.handOver(tenantId, count);
+        await this.#acceptFrom(shard, answer.unrelayed, () => {
+          for (const { alertId, shard: to } of answer.moved) setOrigin(this.ctx.storage.sql, alertId, to);
+        });
+      }
+    });
+    this.#resharding = run.catch(() => undefined);
+    await run;
+  }
+
+  /**
+   * This shard's part of a change of the count to `count`: its held episode updates are logged,
+   * the vehicles another shard owns now go there (`adopt`) and are forgotten here, and from then
+   * on it passes on any telemetry of theirs. Nothing else runs on this object meanwhile.
+   */
+  async handOver(name: string, count: number): Promise<HandOverAnswer> {
+    const { byId } = await this.#bind(name).vehicles();
+    return await this.ctx.blockConcurrencyWhile(async () => {
+      await this.#flushHeld(Date.now(), true);
+      const parts = this.#handoffParts();
+      const moved: HandOverAnswer["moved"] = [];
+      const left: string[] = [];
+      for (const [shard, vehicleIds] of leaving(this.#states.vehicleIds(), byId, this.#shard, count)) {
+        for (const some of idChunks(vehicleIds, HANDOFF_VEHICLES)) {
+          const handoff = collectHandoff(parts, some);
+          await this.#shards.on(shard, (stub, target) => stub.adopt(target, count, handoff));
+          moved.push(...handoff.alerts.map((alert) => ({ alertId: alert.id, shard })));
+        }
+        left.push(...vehicleIds);
+      }
+      this.ctx.storage.transactionSync(() => {
+        forgetHandedOver(parts, left);
+        this.#setHandedCount(count);
+      });
+      return { moved, unrelayed: this.#shard ? unrelayed(this.ctx.storage.sql, this.#meta, 10_000) : [] };
+    });
+  }
+
+  /**
+   * Vehicles another shard hands over (shard-handoff.ts). This object follows the new count at
+   * once unless it holds vehicles that leave under it: its own `handOver` switches it then.
+   */
+  async adopt(name: string, count: number, handoff: VehicleHandoff) {
+    const { byId } = await this.#bind(name).vehicles();
+    this.ctx.storage.transactionSync(() => {
+      adoptHandoff(this.#handoffParts(), handoff);
+      if (!leaving(this.#states.vehicleIds(), byId, this.#shard, count).size) this.#setHandedCount(count);
+    });
+    await this.#alarm.arm();
+  }
+
+  #handoffParts() {
+    return { states: this.#states, book: this.#book, offline: this.#offline };
+  }
+
+  #setHandedCount(count: number) {
+    this.#meta.set(HANDED_COUNT, String(count));
+    this.#handedCount = count;
+    this.#directory?.invalidate();
   }
 
   /** The vehicle's newest readings, or null before any telemetry. */
@@ -264,6 +367,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** Acknowledge, resolve or snooze an alert as `actor`; drivers only for their own vehicle. */
   async transition(tenantId: string, viewer: Viewer, alertId: string, change: AlertAction): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
+    await this.#resharding; // the alert may be on its way to another shard
     const origin = this.#shards.originOf(alertId);
     if (origin)
       return this.#asRelayed(
@@ -296,6 +400,7 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async work(tenantId: string, viewer: Viewer, alertId: string, change: AlertWorkChange): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
+    await this.#resharding;
     const origin = this.#shards.originOf(alertId);
     if (origin)
       return this.#asRelayed(
@@ -350,10 +455,17 @@ export class TenantHubCore extends DurableObject<Env> {
    * next seq, streamed, and synced and notified like the room's own. Idempotent per shard seq.
    */
   async relay(tenantId: string, shard: number, events: RelayedEvent[]) {
-    const directory = this.#bind(tenantId);
-    const { byId } = await directory.vehicles();
+    this.#bind(tenantId);
+    await this.#resharding;
+    await this.#acceptFrom(shard, events);
+  }
+
+  /** Records a shard's relayed events (and runs `also` in the same transaction), then streams them. */
+  async #acceptFrom(shard: number, events: RelayedEvent[], also?: () => void) {
+    const { byId } = await this.#self().vehicles();
     const recorded = this.ctx.storage.transactionSync(() => {
-      const accepted = acceptRelayed(this.ctx.storage.sql, this.#meta, this.#book, shard, events, Date.now());
+      const accepted = shard ? acceptRelayed(this.ctx.storage.sql, this.#meta, this.#book, shard, events, Date.now()) : [];
+      also?.();
       // Set inside the transaction, as a batch's hand-off is: committed with the events or not at all.
       if (accepted.length) this.#alarm.syncSoon(accepted.some((e) => e.kind === "alert" && e.alert.severity === "critical"));
       return accepted;
@@ -503,7 +615,7 @@ export class TenantHubCore extends DurableObject<Env> {
       this.#alarm.seed();
       void this.#alarm.arm();
     }
-    this.#directory ??= new TenantDirectory(this.#ports, tenantId);
+    this.#directory ??= new TenantDirectory(this.#ports, tenantId, () => this.#handedCount || undefined);
     return this.#directory;
   }
 }

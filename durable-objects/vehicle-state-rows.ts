@@ -26,6 +26,8 @@ export function packPages(states: [vehicleId: string, json: string][]): { vehicl
 export const writePage = (sql: SqlStorage, page: number, data: string) =>
   sql.exec("INSERT INTO vehicle_state_pages (page, data) VALUES (?, ?) ON CONFLICT (page) DO UPDATE SET data = excluded.data", page, data);
 
+export const deletePage = (sql: SqlStorage, page: number) => sql.exec("DELETE FROM vehicle_state_pages WHERE page = ?", page);
+
 /** Hub storage step: one `vehicle_state` row per vehicle becomes pages of many (a settle wrote a row per vehicle). */
 export function pageVehicleStates(sql: SqlStorage) {
   sql.exec("CREATE TABLE IF NOT EXISTS vehicle_state_pages (page INTEGER PRIMARY KEY, data TEXT NOT NULL)");

@@ -8,6 +8,7 @@ import type { HeldValues } from "./alert-book";
 import { DEFERRED_WRITE_MS, MODEL_STATE_RIDE_MS, SETTLE_MS } from "./deferred-writes";
 import {
   clearJournalRows,
+  deletePage,
   newestBatch,
   packPages,
   readJournal,
@@ -220,6 +221,54 @@ export class VehicleStates {
   resetPair(ruleId: string, vehicleId: string) {
     const pair = this.pair(ruleId, vehicleId);
     this.setPair(ruleId, vehicleId, { ...freshPair(), lastTs: pair.lastTs, alertId: pair.alertId });
+  }
+
+  /** The vehicles this object holds state for. */
+  vehicleIds(): IterableIterator<string> {
+    return this.#vehicles.keys();
+  }
+
+  /** A vehicle's whole state, for its new shard (shard-handoff.ts). */
+  snapshot(vehicleId: string): VehicleState | undefined {
+    return this.#vehicles.get(vehicleId);
+  }
+
+  /**
+   * Takes a vehicle's state from the shard it leaves: it replaces what this object holds, except
+   * newer latest readings heard here first. Made durable by the next `flush` (the caller's transaction).
+   */
+  adopt(vehicleId: string, state: VehicleState) {
+    const here = this.#vehicles.get(vehicleId);
+    const latest = here?.latest && (!state.latest || here.latest.ts > state.latest.ts) ? here.latest : state.latest;
+    this.#vehicles.set(vehicleId, revive({ ...state, latest }));
+    this.#touch(vehicleId);
+    this.#modelsDirty.add(vehicleId);
+    this.#modelsSince ??= Date.now();
+  }
+
+  /**
+   * Drops the state of vehicles another shard now holds, durably: their pages are rewritten
+   * without them and the journal is settled (call inside a transaction).
+   */
+  forget(vehicleIds: Iterable<string>) {
+    for (const vehicleId of vehicleIds) {
+      if (!this.#vehicles.delete(vehicleId)) continue;
+      this.#dirty.delete(vehicleId);
+      this.#modelsDirty.delete(vehicleId);
+      this.#unsettled.delete(vehicleId);
+      const page = this.#pageOf.get(vehicleId);
+      if (page === undefined) continue;
+      this.#pageOf.delete(vehicleId);
+      const members = this.#pages.get(page)!;
+      members.delete(vehicleId);
+      // The page's remaining vehicles are written again by the settle below (an empty page is deleted).
+      if (members.size) for (const member of members) this.#unsettled.add(member);
+      else {
+        this.#pages.delete(page);
+        deletePage(this.sql, page);
+      }
+    }
+    this.settle();
   }
 
   /** When the alarm must journal what no batch did, or settle the journal (`writeDue`), or null. */

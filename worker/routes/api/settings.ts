@@ -78,8 +78,10 @@ export const settingsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInval
     if (retention) await putRetentionDays(db, tenantId, retention);
     if (ingestShards !== undefined) {
       const previous = await ingestShardCount(db, tenantId);
+      // Vehicles move first (with their state), then D1 says so: until every isolate reads the new
+      // count, the shards pass on what reaches the old one (docs/ingest-shards.md).
+      if (previous !== ingestShards) await tenantHub(c.env, tenantId).reshard(tenantId, previous, ingestShards);
       await setIngestShardCount(db, tenantId, ingestShards);
-      if (previous !== ingestShards) await tenantHub(c.env, tenantId).reshard(tenantId, previous);
     }
     const stored = await currentSettings(db, tenantId);
     c.set("audit", { action: "settings.update", targetType: "tenant", targetId: tenantId, detail: c.req.valid("json") });
