@@ -83,8 +83,12 @@ async function saturation() {
     // Issue 18 point 6: the same tenant with its ingest over 1 and 4 shards, alternated so drift in the machine's load hits both.
     const admin = await login(url, { email: demo.users.admin.email, password: demo.users.admin.password });
     const sharded = [];
+    const switches = [];
     for (const shards of [1, 4, 1, 4]) {
+      // The change hands every moving vehicle's state to its new shard before it answers.
+      const t0 = performance.now();
       await api(url, "PUT", "/api/settings", admin, { ingestShards: shards });
+      switches.push({ shards, ms: +(performance.now() - t0).toFixed(1) });
       await saturate({ ...ctx, batchSize: 100, seconds: 2 }); // warm-up: re-homed vehicles' state and models
       for (const batchSize of [100, 1000]) {
         const run = await saturate({ ...ctx, batchSize });
@@ -95,7 +99,9 @@ async function saturation() {
     const { shardOf } = await loadTs("durable-objects/shards.ts");
     const balance = [0, 1, 2, 3].map((shard) => vehicles.filter((v) => shardOf(v.externalId, 4) === shard).length);
     log(`  vehicles per shard of 4: ${balance.join(", ")}`);
-    log(`wrote ${writeSection("Ingest shards: 1 against 4", shardsSection(sharded, balance, { command, machine: machine(), fmt }))}`);
+    log(
+      `wrote ${writeSection("Ingest shards: 1 against 4", shardsSection(sharded, balance, switches, { command, machine: machine(), fmt }))}`,
+    );
   } finally {
     await server.stop();
     config.remove();

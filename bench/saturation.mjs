@@ -99,7 +99,7 @@ Seconds per accepted request against batch size, fitted by least squares: **${fi
 }
 
 /** 1 shard against 4, alternated: events/s and batch latency per run, and the mean per shard count and batch size. */
-export function shardsSection(runs, balance, { command, machine, fmt }) {
+export function shardsSection(runs, balance, switches, { command, machine, fmt }) {
   const rows = runs
     .map(
       (r) =>
@@ -126,6 +126,8 @@ The demo tenant's \`ingestShards\` set to 1 and 4 in turn (\`PUT /api/settings\`
 ${rows}
 
 Means: ${summary}.
+
+Each change of the count (\`PUT /api/settings\`, which hands every moving vehicle's rolling state and open alerts to its new shard before it answers; the demo's ${balance.reduce((a, b) => a + b, 0)} vehicles, after the previous runs' telemetry): ${switches.map((s) => `to ${s.shards} in ${s.ms} ms`).join(", ")} (the first one is from the unsharded start, when nothing moves).
 
 Under \`wrangler dev\` every object of the tenant runs in the one local workerd process on this 2-core machine, so 4 shards add a request per shard per batch and no parallelism: this says what sharding costs here, not what it gains on Cloudflare, where each object runs on its own. What it gains there follows from the split: the demo's ${balance.reduce((a, b) => a + b, 0)} vehicles fall ${balance.join(" / ")} over the 4 shards, so the busiest object takes ${Math.round((100 * Math.max(...balance)) / balance.reduce((a, b) => a + b, 0))} % of the events and the tenant's ceiling is about ${(balance.reduce((a, b) => a + b, 0) / Math.max(...balance)).toFixed(1)}× one object's ("Saturation of one TenantHub"), if the room keeps up with the alert events (a small share: one relay per batch that raised an alert).`;
 }
