@@ -309,6 +309,9 @@ export class TenantHubCore extends DurableObject<Env> {
       const parts = this.#handoffParts();
       const moved: HandOverAnswer["moved"] = [];
       const left: string[] = [];
+      // Its buffered readings are written now: an object that hands its vehicles over may go quiet and
+      // be evicted, and would otherwise replay every raw batch since its last flush when it next wakes.
+      this.#readings.flush();
       for (const [shard, vehicleIds] of leaving(this.#states.vehicleIds(), byId, this.#shard, count)) {
         for (const some of idChunks(vehicleIds, HANDOFF_VEHICLES)) {
           const handoff = collectHandoff(parts, some);

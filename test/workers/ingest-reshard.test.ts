@@ -69,6 +69,12 @@ describe("a change of the shard count", { timeout: 60_000 }, () => {
 
     await setShards(tenant, 4);
     const shard = shardOf(moving, 4);
+    // The room wrote its buffered readings as it handed over (else, evicted, it would replay every raw batch when it next wakes).
+    const readingsCursor = await runInDurableObject(hubOf(tenant.id, 0), async (_i, state) => ({
+      through: Number(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'readingsThrough'").one().value),
+      newest: state.storage.sql.exec<{ id: number }>("SELECT max(rowid) AS id FROM ingested_batches").one().id,
+    }));
+    expect(readingsCursor.through).toBe(readingsCursor.newest);
     // Fresh state there would start the clock again at 30 and open a second alert at 45.
     expect((await postTelemetry(tenant, { events: [oil(moving, 30, 60), oil(moving, 45, 60), oil(clocked, 12, 60)] })).status).toBe(202);
     const moved = await alertsOf(tenant, vehicles[moving]!.id);
