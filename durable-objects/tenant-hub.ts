@@ -27,20 +27,10 @@ import { componentOfRule } from "./model-scoring";
 import { PredictiveOutcomes } from "./predictive-outcomes";
 import { componentForecast, HIGH_RISK, vehicleRisk } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
-import { acceptRelayed, type RelayedEvent, setOrigin, unrelayed } from "./shard-relay";
-import {
-  adoptHandoff,
-  collectHandoff,
-  forgetHandedOver,
-  HANDED_COUNT,
-  HANDOFF_VEHICLES,
-  type HandOverAnswer,
-  leaving,
-  SHARDS_EVER,
-  type VehicleHandoff,
-} from "./shard-handoff";
+import { acceptRelayed, type RelayedEvent } from "./shard-relay";
+import type { HandOverAnswer, VehicleHandoff } from "./shard-handoff";
+import { ShardMoves } from "./shard-moves";
 import { ShardRouter } from "./shard-router";
-import { idChunks } from "../worker/lib/id-chunks";
 import { ingestAcrossShards, parseShardName, shardName, shardOf } from "./shards";
 import type { PreviewOutcome } from "./rule-preview";
 
@@ -66,10 +56,8 @@ export class TenantHubCore extends DurableObject<Env> {
   #tenantId?: string;
   /** Which shard this object is (0: the tenant's room, the only one for an unsharded tenant). */
   #shard = 0;
-  /** The shard count the last change handed this object (0: none yet, D1's count applies): shard-handoff.ts. */
-  #handedCount = 0;
-  /** The room's change of the shard count under way: alert changes and relays wait for it. */
-  #resharding: Promise<unknown> = Promise.resolve();
+  /** Changes of the tenant's shard count, and the count this object follows (shard-moves.ts). */
+  #moves!: ShardMoves;
   readonly #meta: HubMeta;
   readonly #ports: HubPorts;
   readonly #shards: ShardRouter;
@@ -96,6 +84,18 @@ export class TenantHubCore extends DurableObject<Env> {
       this.#offline = new OfflineWatch(ctx.storage.sql);
       // Rebuilds its buffer from the raw batches a previous instance had not yet written.
       this.#readings = new ReadingsStore(ctx.storage.sql, (run) => ctx.storage.transactionSync(run));
+      this.#moves = new ShardMoves({
+        ctx,
+        meta: this.#meta,
+        parts: { states: this.#states, book: this.#book, offline: this.#offline },
+        readings: this.#readings,
+        shards: this.#shards,
+        shard: () => this.#shard,
+        flushHeld: () => this.#flushHeld(Date.now(), true),
+        accept: (shard, events, also) => this.#acceptFrom(shard, events, also),
+        armAlarm: () => this.#alarm.arm(),
+        countChanged: () => this.#directory?.invalidate(),
+      });
       this.#alarm = new HubAlarm({
         storage: ctx.storage,
         meta: this.#meta,
@@ -133,7 +133,6 @@ export class TenantHubCore extends DurableObject<Env> {
       });
       this.#tenantId = this.#meta.get("tenantId");
       this.#shard = Number(this.#meta.get("shard") ?? 0);
-      this.#handedCount = Number(this.#meta.get(HANDED_COUNT) ?? 0);
       if (this.#tenantId) {
         // Objects from before the schedule table get its jobs when they next wake.
         this.#alarm.seed();
@@ -149,22 +148,7 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async ingest(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
     this.#bind(tenantId);
-    // A Worker that has not seen the count change yet sends vehicles that moved: they are passed on
-    // to their shard, under a key of their own (the batch's other parts keep the batch's key).
-    const count = this.#handedCount;
-    if (count && incoming.some((e) => shardOf(e.vehicleId, count) !== this.#shard)) {
-      const passOn = `${key}@${this.#shard}`;
-      return await ingestAcrossShards(
-        incoming,
-        count,
-        (shard, part, ids) =>
-          shard === this.#shard
-            ? this.#ingestOwn(tenantId, key, part, ids)
-            : this.#shards.on<IngestResult>(shard, async (stub, name) => await stub.ingest(name, passOn, part, ids)),
-        batchVehicleIds ?? incoming.map((e) => e.vehicleId),
-      );
-    }
-    return await this.#ingestOwn(tenantId, key, incoming, batchVehicleIds);
+    return await this.#moves.route(key, incoming, batchVehicleIds, (part, ids) => this.#ingestOwn(tenantId, key, part, ids));
   }
 
   async #ingestOwn(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
@@ -273,82 +257,22 @@ export class TenantHubCore extends DurableObject<Env> {
     await this.#shards.each((stub, name) => stub.invalidate(name));
   }
 
-  /**
-   * The room, before D1 stores a new shard count: every shard that may hold vehicles hands the
-   * ones that move to their new shard (shard-handoff.ts), one shard after the other; the room then
-   * takes the leaving shard's unrelayed alert events and points the moved alerts at their new
-   * shard. Alert changes and relays wait until it is done. Safe to run again after a failure.
-   */
+  /** The room, before D1 stores a new shard count: every shard's vehicles that move go to their new shard (shard-moves.ts). */
   async reshard(tenantId: string, previous: number, count: number) {
-    this.#bind(tenantId);
-    const run = this.#resharding.then(async () => {
-      const ever = Math.max(previous, count, Number(this.#meta.get(SHARDS_EVER) ?? 1));
-      this.#meta.set(SHARDS_EVER, String(ever));
-      for (let shard = 0; shard < ever; shard++) {
-        const answer = shard
-          ? await this.#shards.on(shard, (stub, name) => stub.handOver(name, count))
-          : await this.handOver(tenantId, count);
-        await this.#acceptFrom(shard, answer.unrelayed, () => {
-          for (const { alertId, shard: to } of answer.moved) setOrigin(this.ctx.storage.sql, alertId, to);
-        });
-      }
-    });
-    this.#resharding = run.catch(() => undefined);
-    await run;
+    const { byId } = await this.#bind(tenantId).vehicles();
+    await this.#moves.reshard(previous, count, byId);
   }
 
-  /**
-   * This shard's part of a change of the count to `count`: its held episode updates are logged,
-   * the vehicles another shard owns now go there (`adopt`) and are forgotten here, and from then
-   * on it passes on any telemetry of theirs. Nothing else runs on this object meanwhile.
-   */
+  /** This shard's part of a change of the count (shard-moves.ts `handOver`). */
   async handOver(name: string, count: number): Promise<HandOverAnswer> {
     const { byId } = await this.#bind(name).vehicles();
-    return await this.ctx.blockConcurrencyWhile(async () => {
-      await this.#flushHeld(Date.now(), true);
-      const parts = this.#handoffParts();
-      const moved: HandOverAnswer["moved"] = [];
-      const left: string[] = [];
-      // Its buffered readings are written now: an object that hands its vehicles over may go quiet and
-      // be evicted, and would otherwise replay every raw batch since its last flush when it next wakes.
-      this.#readings.flush();
-      for (const [shard, vehicleIds] of leaving(this.#states.vehicleIds(), byId, this.#shard, count)) {
-        for (const some of idChunks(vehicleIds, HANDOFF_VEHICLES)) {
-          const handoff = collectHandoff(parts, some);
-          await this.#shards.on(shard, (stub, target) => stub.adopt(target, count, handoff));
-          moved.push(...handoff.alerts.map((alert) => ({ alertId: alert.id, shard })));
-        }
-        left.push(...vehicleIds);
-      }
-      this.ctx.storage.transactionSync(() => {
-        forgetHandedOver(parts, left);
-        this.#setHandedCount(count);
-      });
-      return { moved, unrelayed: this.#shard ? unrelayed(this.ctx.storage.sql, this.#meta, 10_000) : [] };
-    });
+    return await this.#moves.handOver(count, byId);
   }
 
-  /**
-   * Vehicles another shard hands over (shard-handoff.ts). This object follows the new count at
-   * once unless it holds vehicles that leave under it: its own `handOver` switches it then.
-   */
+  /** Vehicles another shard hands over (shard-moves.ts `adopt`). */
   async adopt(name: string, count: number, handoff: VehicleHandoff) {
     const { byId } = await this.#bind(name).vehicles();
-    this.ctx.storage.transactionSync(() => {
-      adoptHandoff(this.#handoffParts(), handoff);
-      if (!leaving(this.#states.vehicleIds(), byId, this.#shard, count).size) this.#setHandedCount(count);
-    });
-    await this.#alarm.arm();
-  }
-
-  #handoffParts() {
-    return { states: this.#states, book: this.#book, offline: this.#offline };
-  }
-
-  #setHandedCount(count: number) {
-    this.#meta.set(HANDED_COUNT, String(count));
-    this.#handedCount = count;
-    this.#directory?.invalidate();
+    await this.#moves.adopt(count, handoff, byId);
   }
 
   /** The vehicle's newest readings, or null before any telemetry. */
@@ -370,7 +294,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** Acknowledge, resolve or snooze an alert as `actor`; drivers only for their own vehicle. */
   async transition(tenantId: string, viewer: Viewer, alertId: string, change: AlertAction): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
-    await this.#resharding; // the alert may be on its way to another shard
+    await this.#moves.settled(); // the alert may be on its way to another shard
     const origin = this.#shards.originOf(alertId);
     if (origin)
       return this.#asRelayed(
@@ -403,7 +327,7 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async work(tenantId: string, viewer: Viewer, alertId: string, change: AlertWorkChange): Promise<TransitionResult> {
     const { byId } = await this.#bind(tenantId).vehicles();
-    await this.#resharding;
+    await this.#moves.settled();
     const origin = this.#shards.originOf(alertId);
     if (origin)
       return this.#asRelayed(
@@ -459,7 +383,7 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async relay(tenantId: string, shard: number, events: RelayedEvent[]) {
     this.#bind(tenantId);
-    await this.#resharding;
+    await this.#moves.settled();
     await this.#acceptFrom(shard, events);
   }
 
@@ -618,7 +542,7 @@ export class TenantHubCore extends DurableObject<Env> {
       this.#alarm.seed();
       void this.#alarm.arm();
     }
-    this.#directory ??= new TenantDirectory(this.#ports, tenantId, () => this.#handedCount || undefined);
+    this.#directory ??= new TenantDirectory(this.#ports, tenantId, () => this.#moves.count);
     return this.#directory;
   }
 }
