@@ -140,10 +140,7 @@ export class ShardMoves {
     return await ingestAcrossShards(
       incoming,
       count,
-      (shard, part, ids) =>
-        shard === self
-          ? ingestOwn(part, ids)
-          : this.deps.shards.on<IngestResult>(shard, async (stub, name) => await stub.ingest(name, passOn, part, ids)),
+      (shard, part, ids) => (shard === self ? ingestOwn(part, ids) : this.deps.shards.ingest(shard, passOn, part, ids)),
       batchVehicleIds ?? incoming.map((e) => e.vehicleId),
     );
   }

@@ -3,6 +3,7 @@
  * and calls on the others, each addressed by its shard name. Only the room routes: on a shard
  * every answer is "this object".
  */
+import type { IncomingEvent, IngestResult } from "../worker/domain/telemetry";
 import { originOf } from "./shard-relay";
 import { hubShard, shardName, shardOf } from "./shards";
 import type { TenantDirectory } from "./tenant-directory";
@@ -59,5 +60,10 @@ export class ShardRouter {
 
   async ownerOf(vehicleId: string): Promise<number> {
     return [...(await this.ownersOf([vehicleId])).keys()][0]!;
+  }
+
+  /** Hands a part of a batch to shard `shard` under `key`, with the whole batch's vehicle ids. */
+  ingest(shard: number, key: string, part: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
+    return this.on(shard, async (stub, name) => await stub.ingest(name, key, part, batchVehicleIds));
   }
 }

@@ -147,12 +147,11 @@ export class TenantHubCore extends DurableObject<Env> {
    * shard (addressed by its shardName) gets its part and the vehicle ids of the whole batch.
    */
   async ingest(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
-    this.#bind(tenantId);
-    return await this.#moves.route(key, incoming, batchVehicleIds, (part, ids) => this.#ingestOwn(tenantId, key, part, ids));
+    const directory = this.#bind(tenantId);
+    return await this.#moves.route(key, incoming, batchVehicleIds, (part, ids) => this.#ingestOwn(directory, key, part, ids));
   }
 
-  async #ingestOwn(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
-    const directory = this.#bind(tenantId);
+  async #ingestOwn(directory: TenantDirectory, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
     const result = await ingestBatch(
       {
         storage: this.ctx.storage,
@@ -510,9 +509,7 @@ export class TenantHubCore extends DurableObject<Env> {
   async #ingestAcross(tenantId: string, key: string, events: IncomingEvent[]) {
     const shards = await this.#bind(tenantId).shards();
     return await ingestAcrossShards(events, shards, (shard, part, ids) =>
-      shard
-        ? this.#shards.on<IngestResult>(shard, async (stub, name) => await stub.ingest(name, key, part, ids))
-        : this.ingest(tenantId, key, part, ids),
+      shard ? this.#shards.ingest(shard, key, part, ids) : this.ingest(tenantId, key, part, ids),
     );
   }
 
