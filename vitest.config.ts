@@ -37,6 +37,9 @@ const browserProject = (name: string, include: string[], exclude: string[] = [])
     globalSetup: ["test/browser/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what the page, its service worker or the server does next; its 1 s
+    // default failed a push notification shown a moment later on a loaded CI machine.
+    expect: { poll: { timeout: 10_000 } },
     // One file at a time: the files share the seeded demo tenant.
     fileParallelism: false,
   },
