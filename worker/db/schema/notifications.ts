@@ -57,7 +57,8 @@ export const pushSubscriptions = sqliteTable(
 
 /**
  * One row per (alert or group, recipient, channel, escalation step): its id is derived from
- * those, so a redelivered job finds the row and never sends twice.
+ * those, so a redelivered job finds the row and never sends twice. Stored WITHOUT ROWID (migration
+ * 0030: the id is the table's key, not a second index; drizzle cannot say so).
  */
 export const deliveries = sqliteTable(
   "deliveries",
@@ -154,6 +155,7 @@ export const outboundWebhooks = sqliteTable(
   (t) => [index("outbound_webhooks_tenant").on(t.tenantId)],
 );
 
+/** A user's in-app notification. Stored WITHOUT ROWID (migration 0030), like `deliveries`. */
 export const inboxItems = sqliteTable(
   "inbox_items",
   {

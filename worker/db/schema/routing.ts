@@ -19,6 +19,7 @@ export const vehicleGroups = sqliteTable(
  * One decision about telling one user of one alert: recorded where the planner decides (held,
  * skipped) and, for a delivery's outcome (told, failed, dead, cancelled), by triggers on
  * `deliveries` (migration 0018). Ids are derived from what they record, so a retried job adds none twice.
+ * Stored WITHOUT ROWID (migration 0030), like `deliveries`.
  */
 export const alertDecisions = sqliteTable(
   "alert_decisions",
