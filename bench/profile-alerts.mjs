@@ -23,7 +23,7 @@ try {
   /** Stretches of back-to-back busy samples over 15 ms: what holds the isolate while a request waits. */
   const longTasks = new Map();
   const inclusiveTotals = new Map();
-  /** CALLERS=name: who calls that function (its outermost frame's four named callers), by time. */
+  /** CALLERS=name: who calls that function (its outermost frame's named callers, CALLER_DEPTH of them, 4 by default), by time. */
   const callers = new Map();
   for (const s of sessions) {
     const { profile } = await s.send("Profiler.stop");
@@ -77,7 +77,7 @@ try {
           if (byId.get(at).callFrame.functionName === process.env.CALLERS) outer = at;
         if (outer !== undefined) {
           const chain = [];
-          for (let at = parent.get(outer); at !== undefined && chain.length < 4; at = parent.get(at)) {
+          for (let at = parent.get(outer); at !== undefined && chain.length < Number(process.env.CALLER_DEPTH ?? 4); at = parent.get(at)) {
             const f = byId.get(at).callFrame;
             if (f.functionName && f.url.endsWith("index.js")) chain.push(f.functionName);
           }
