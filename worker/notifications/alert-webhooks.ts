@@ -13,18 +13,24 @@ import { resumeExisting, type Planned } from "./resume";
 
 export type AlertEvent = "alert.created" | "alert.updated" | "alert.resolved";
 
+/** The tenant's enabled endpoints and their events (a raise reads them with its other inputs). */
+export const enabledWebhooks = (db: Db, tenantId: string) =>
+  db
+    .select({ id: outboundWebhooks.id, events: outboundWebhooks.events })
+    .from(outboundWebhooks)
+    .where(inTenant(outboundWebhooks, tenantId, eq(outboundWebhooks.enabled, true)));
+
+export type EnabledWebhook = Awaited<ReturnType<typeof enabledWebhooks>>[number];
+
 export async function planAlertWebhooks(
   db: Db,
   ctx: { alert: { id: string; tenantId: string }; spec: MessageSpec },
+  hooks: EnabledWebhook[],
   event: AlertEvent,
   key: string | null,
   now: number,
   out: Planned[],
 ) {
-  const hooks = await db
-    .select({ id: outboundWebhooks.id, events: outboundWebhooks.events })
-    .from(outboundWebhooks)
-    .where(inTenant(outboundWebhooks, ctx.alert.tenantId, eq(outboundWebhooks.enabled, true)));
   for (const hook of hooks.filter((h) => h.events.includes(event))) {
     // `alert.created` keeps the id it always had (rows written before other events existed).
     const id =

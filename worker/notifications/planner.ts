@@ -14,12 +14,12 @@ import type { Preferences } from "./preferences";
 import { inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, type Planned } from "./resume";
-import { plannedKey, PlannedWrites, planningInputs, type JobInputs } from "./planning-job";
-import { alertAudience, channelTargets, splitByScope, usersWithRoles, type ScopedRecipient } from "./recipients";
+import { inputQueries, plannedKey, PlannedWrites, planningInputs, readInputs, type JobInputs } from "./planning-job";
+import { alertAudience, channelTargets, splitByScope, withRoles, type ScopedRecipient } from "./recipients";
 import { DecisionLog, isoAt, silenceOf } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
 import { yieldTurn } from "../lib/yield-turn";
-import { planAlertWebhooks } from "./alert-webhooks";
+import { enabledWebhooks, planAlertWebhooks, type EnabledWebhook } from "./alert-webhooks";
 
 export type { Planned };
 
@@ -32,14 +32,19 @@ export interface AlertContext {
   vehicleGroups: string[];
 }
 
-export async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<AlertContext | null> {
-  const [row] = await db
+/**
+ * The alert with what its messages name (vehicle, driver, rule) and the tenant's group window.
+ * Every output column has its own name: D1 answers a batch with rows as objects, where a second
+ * `name` would overwrite the first and shift the columns drizzle maps by position.
+ */
+export const alertQuery = (db: Db, tenantId: string, alertId: string) =>
+  db
     .select({
       alert: alerts,
-      vehicleName: vehicles.name,
+      vehicleName: sql<string | null>`${vehicles.name}`.as("vehicle_name"),
       driverId: vehicles.driverId,
       vehicleGroups: vehicles.groups,
-      ruleName: alertRules.name,
+      ruleName: sql<string | null>`${alertRules.name}`.as("rule_name"),
       groupWait: tenants.groupWaitSeconds,
     })
     .from(alerts)
@@ -47,6 +52,10 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
     .leftJoin(vehicles, eq(vehicles.id, alerts.vehicleId))
     .leftJoin(alertRules, eq(alertRules.id, alerts.ruleId))
     .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
+
+type AlertQueryRow = Awaited<ReturnType<typeof alertQuery>>[number];
+
+function alertContext(row: AlertQueryRow | undefined): AlertContext | null {
   if (!row) return null;
   const vehicleName = row.vehicleName ?? row.alert.vehicleId;
   return {
@@ -61,6 +70,11 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
       alerts: [{ id: row.alert.id, ruleName: row.ruleName ?? row.alert.type, message: row.alert.message }],
     },
   };
+}
+
+export async function loadAlert(db: Db, tenantId: string, alertId: string): Promise<AlertContext | null> {
+  const [row] = await alertQuery(db, tenantId, alertId);
+  return alertContext(row);
 }
 
 /** An open (unsent, not yet due) group delivery for the same user, channel and vehicle. */
@@ -237,11 +251,19 @@ export async function planRaised(
   retried = false,
 ): Promise<Planned[] | null> {
   const db = database(env.DB);
-  const ctx = await loadAlert(db, tenantId, alertId);
+  // One round trip: the alert, its audience with their preferences and push subscriptions, what an
+  // earlier run planned, and the tenant's webhooks (four sequential reads before).
+  const [alertRows, hooks, ...inputRows] = (await db.batch([
+    alertQuery(db, tenantId, alertId),
+    enabledWebhooks(db, tenantId),
+    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId)),
+  ] as unknown as Parameters<Db["batch"]>[0])) as unknown as [AlertQueryRow[], EnabledWebhook[], ...unknown[]];
+  const ctx = alertContext(alertRows[0]);
   if (!ctx) return null;
+  const inputs = await readInputs(db, tenantId, alertId, inputRows, retried);
   const out: Planned[] = [];
   const decisions = new DecisionLog();
-  const { inScope: audience, outOfScope } = splitByScope(await alertAudience(db, tenantId, ctx.driverId), ctx.vehicleGroups, ctx.driverId);
+  const { inScope: audience, outOfScope } = splitByScope(inputs.audience, ctx.vehicleGroups, ctx.driverId);
   outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r));
   if (ctx.alert.silenced) {
     const silenceId = await silenceOf(db, tenantId, ctx.alert, now);
@@ -257,7 +279,6 @@ export async function planRaised(
     await decisions.write(db, tenantId, now);
     return out;
   }
-  const inputs = await planningInputs(db, tenantId, alertId, audience, retried);
   const job: PlanningJob = { db, env, ctx, now, out, decisions, writes: new PlannedWrites(), ...inputs };
   for (const recipient of audience) {
     await yieldTurn(); // a recipient's rows are several D1 calls: waiting requests go first (yield-turn.ts)
@@ -265,14 +286,14 @@ export async function planRaised(
     await planRecipient(job, recipient, p, p.channels[ctx.alert.severity], 0);
   }
   await job.writes.write(db, tenantId, now, out, decisions);
-  await planAlertWebhooks(db, ctx, "alert.created", null, now, out);
+  await planAlertWebhooks(db, ctx, hooks, "alert.created", null, now, out);
   return out;
 }
 
 /** An escalation step: every user of its roles on its channels (overriding preferences; quiet hours still hold non-critical). */
 export async function planEscalation(
   env: Env,
-  job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof usersWithRoles>[2]; channels: Channel[] },
+  job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof withRoles>[1]; channels: Channel[] },
   now = Date.now(),
   retried = false,
 ) {
@@ -282,14 +303,13 @@ export async function planEscalation(
   const out: Planned[] = [];
   if (ctx.alert.status !== "open") return out;
   const decisions = new DecisionLog();
-  const everyone = await usersWithRoles(db, job.tenantId, job.roles);
+  const inputs = await planningInputs(db, job.tenantId, job.alertId, withRoles(job.tenantId, job.roles), retried);
   // A group-scoped step is for alerts of vehicles in its groups only; users are scoped as on a raise.
   const stepGroups = await stepGroupsOf(db, job.tenantId, ctx.alert.severity, job.step);
   const { inScope: audience, outOfScope } = inScope(stepGroups, ctx.vehicleGroups)
-    ? splitByScope(everyone, ctx.vehicleGroups, ctx.driverId)
-    : { inScope: [], outOfScope: everyone };
+    ? splitByScope(inputs.audience, ctx.vehicleGroups, ctx.driverId)
+    : { inScope: [], outOfScope: inputs.audience };
   outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r, { step: job.step, stepGroups }));
-  const inputs = await planningInputs(db, job.tenantId, job.alertId, audience, retried);
   const planning: PlanningJob = { db, env, ctx, now, out, decisions, writes: new PlannedWrites(), ...inputs };
   for (const recipient of audience) {
     await yieldTurn();

@@ -1,15 +1,23 @@
 /**
  * What one planning job reads once and writes once (planner.ts plans each recipient in between):
- * its inputs in one D1 batch (what an earlier run planned, preferences, push subscriptions) and
- * its new rows, in-app items and decisions in another. docs/notifications-pipeline.md.
+ * its inputs in one D1 batch (its audience with their preferences and push subscriptions, what an
+ * earlier run planned) and its new rows, in-app items and decisions in another.
+ * docs/notifications-pipeline.md.
  */
 import { eq, isNull, sql } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
-import { alertDecisions, deliveries, type Channel } from "../db/schema";
-import { idChunks } from "../lib/id-chunks";
+import { alertDecisions, deliveries, users, type Channel } from "../db/schema";
 import { type DecisionLog, isoAt } from "./decisions";
 import { preferencesFrom, preferencesQuery, type Preferences } from "./preferences";
-import { pushTargetsFrom, pushTargetsQuery, type PushTargets, type ScopedRecipient } from "./recipients";
+import {
+  audienceQuery,
+  pushTargetsFrom,
+  pushTargetsQuery,
+  recipientsFrom,
+  type Audience,
+  type PushTargets,
+  type ScopedRecipient,
+} from "./recipients";
 import { resumeExisting, type Planned } from "./resume";
 
 type EarlierRow = { id: string; status: string; dueAt: number | null };
@@ -88,21 +96,20 @@ export class PlannedWrites {
 }
 
 export interface JobInputs {
+  /** Everyone the job's audience names, before routing by group. */
+  audience: ScopedRecipient[];
   prefs: Map<string, Preferences>;
   earlier: PlannedBefore;
   pushTargets: PushTargets;
 }
 
-/** What planning reads once per job rather than per recipient and channel, in one D1 round trip. */
-export async function planningInputs(
-  db: Db,
-  tenantId: string,
-  alertId: string,
-  audience: ScopedRecipient[],
-  retried: boolean,
-): Promise<JobInputs> {
-  const userIds = audience.map((r) => r.userId);
-  const chunks = idChunks(userIds);
+/**
+ * What planning reads once per job rather than per recipient and channel: the audience, their
+ * preferences and push subscriptions, and what an earlier run planned. The queries go into one
+ * D1 batch (a raise adds its alert and webhooks to it: planner.ts); `readInputs` takes the results.
+ */
+export function inputQueries(db: Db, tenantId: string, alertId: string, audience: Audience) {
+  const audienceIds = db.select({ id: users.id }).from(users).where(audience);
   const own = db
     .select({
       id: deliveries.id,
@@ -120,19 +127,40 @@ export async function planningInputs(
     .from(alertDecisions)
     .where(inTenant(alertDecisions, tenantId, eq(alertDecisions.alertId, alertId)))
     .limit(1);
-  const [ownRows, decidedRows, ...perChunk] = (await db.batch([
+  return [
+    audienceQuery(db, audience),
+    preferencesQuery(db, audienceIds),
+    pushTargetsQuery(db, tenantId, audienceIds),
     own,
     decided,
-    ...chunks.map((c) => preferencesQuery(db, c)),
-    ...chunks.map((c) => pushTargetsQuery(db, tenantId, c)),
-  ] as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
-  const prefRows = perChunk.slice(0, chunks.length).flat() as Parameters<typeof preferencesFrom>[0];
-  const subRows = perChunk.slice(chunks.length).flat() as Parameters<typeof pushTargetsFrom>[0];
-  const earlierRows = ownRows as EarlierFull[];
-  const repeated = retried || earlierRows.length > 0 || decidedRows!.length > 0;
+  ] as const;
+}
+
+type InputRows = [
+  Parameters<typeof recipientsFrom>[0],
+  Parameters<typeof preferencesFrom>[0],
+  Parameters<typeof pushTargetsFrom>[0],
+  EarlierFull[],
+  { id: string }[],
+];
+
+export async function readInputs(db: Db, tenantId: string, alertId: string, rows: unknown[], retried: boolean): Promise<JobInputs> {
+  const [userRows, prefRows, subRows, ownRows, decidedRows] = rows as InputRows;
+  const audience = recipientsFrom(userRows);
+  const repeated = retried || ownRows.length > 0 || decidedRows.length > 0;
   return {
-    prefs: preferencesFrom(prefRows, userIds),
-    earlier: await plannedBefore(db, tenantId, alertId, earlierRows, repeated),
+    audience,
+    prefs: preferencesFrom(
+      prefRows,
+      audience.map((r) => r.userId),
+    ),
+    earlier: await plannedBefore(db, tenantId, alertId, ownRows, repeated),
     pushTargets: pushTargetsFrom(subRows),
   };
+}
+
+/** The inputs alone, in one round trip (an escalation step's planning). */
+export async function planningInputs(db: Db, tenantId: string, alertId: string, audience: Audience, retried: boolean) {
+  const rows = await db.batch(inputQueries(db, tenantId, alertId, audience) as unknown as Parameters<Db["batch"]>[0]);
+  return readInputs(db, tenantId, alertId, rows as unknown as unknown[], retried);
 }

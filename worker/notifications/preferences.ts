@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { inArray, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { idChunks } from "../lib/id-chunks";
 import { userPreferences, type Channel, type QuietHours, type ResolvedChannel, type Severity } from "../db/schema";
@@ -20,8 +20,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   notifyResolved: [],
 };
 
-/** The stored preferences of these users (at most 90 ids: D1 binds at most 100 parameters). */
-export const preferencesQuery = (db: Db, userIds: string[]) =>
+/** The stored preferences of these users: ids (at most 90: D1 binds at most 100 parameters) or a query of them. */
+export const preferencesQuery = (db: Db, userIds: string[] | SQLWrapper) =>
   db.select().from(userPreferences).where(inArray(userPreferences.userId, userIds));
 
 /** Each user's preferences, the defaults for those with none stored. */

@@ -1,7 +1,7 @@
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { idChunks } from "../lib/id-chunks";
-import { pushSubscriptions, users, type Channel, type Role } from "../db/schema";
+import { alerts, pushSubscriptions, users, vehicles, type Channel, type Role } from "../db/schema";
 import { inScope as inGroups } from "../domain/groups";
 import type { Recipient } from "./channels/types";
 
@@ -29,23 +29,34 @@ export function splitByScope(audience: ScopedRecipient[], vehicleGroups: string[
   return { inScope, outOfScope };
 }
 
-/** Everyone allowed to see an alert: the tenant's admins and managers, and the vehicle's driver. */
-export async function alertAudience(db: Db, tenantId: string, driverId: string | null): Promise<ScopedRecipient[]> {
-  const rows = await db
-    .select()
-    .from(users)
-    .where(inTenant(users, tenantId, or(inArray(users.role, ["admin", "manager"]), driverId ? eq(users.id, driverId) : undefined)));
-  return rows.map(toRecipient);
-}
+/**
+ * Who a planning job tells, as a condition on `users`: the users, their preferences and push
+ * subscriptions are then read in one D1 round trip with the job's other inputs (planning-job.ts).
+ */
+export type Audience = SQL;
 
-/** Every user of the given roles (an escalation step's audience). */
+/**
+ * Everyone allowed to see an alert: the tenant's admins and managers, and the driver of the
+ * alert's vehicle (read in the same statement, not first).
+ */
+export const alertAudience = (db: Db, tenantId: string, alertId: string): Audience => {
+  const driver = db
+    .select({ driverId: vehicles.driverId })
+    .from(vehicles)
+    .innerJoin(alerts, and(eq(alerts.vehicleId, vehicles.id), eq(alerts.tenantId, vehicles.tenantId)))
+    .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
+  return inTenant(users, tenantId, or(inArray(users.role, ["admin", "manager"]), sql`${users.id} = (${driver})`));
+};
+
+/** Every user of the given roles (an escalation step's audience, a reminder's staff). */
+export const withRoles = (tenantId: string, roles: Role[]): Audience => inTenant(users, tenantId, inArray(users.role, roles));
+
+export const audienceQuery = (db: Db, audience: Audience) => db.select().from(users).where(audience);
+
+export const recipientsFrom = (rows: (typeof users.$inferSelect)[]) => rows.map(toRecipient);
+
 export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): Promise<ScopedRecipient[]> {
-  if (!roles.length) return [];
-  const rows = await db
-    .select()
-    .from(users)
-    .where(and(inTenant(users, tenantId), inArray(users.role, roles)));
-  return rows.map(toRecipient);
+  return recipientsFrom(await audienceQuery(db, withRoles(tenantId, roles)));
 }
 
 /** Users of the tenant by id (unknown ids are skipped). */
@@ -61,8 +72,8 @@ export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promi
 /** Each user's push subscriptions, read once for a whole audience. */
 export type PushTargets = Map<string, string[]>;
 
-/** The push subscriptions of these users (at most 90 ids: D1 binds at most 100 parameters). */
-export const pushTargetsQuery = (db: Db, tenantId: string, userIds: string[]) =>
+/** The push subscriptions of these users: ids (at most 90: D1 binds at most 100 parameters) or a query of them. */
+export const pushTargetsQuery = (db: Db, tenantId: string, userIds: string[] | SQLWrapper) =>
   db
     .select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId })
     .from(pushSubscriptions)

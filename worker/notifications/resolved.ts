@@ -11,7 +11,7 @@ import { eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
 import { users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
-import { planAlertWebhooks } from "./alert-webhooks";
+import { enabledWebhooks, planAlertWebhooks } from "./alert-webhooks";
 import { writeInAppDelivery } from "./inbox-write";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { loadAlert, type AlertContext } from "./planner";
@@ -109,7 +109,15 @@ export async function planResolved(
       }
     }
   }
-  await planAlertWebhooks(db, { alert: ctx.alert, spec }, "alert.resolved", String(resolvedAt), now, out);
+  await planAlertWebhooks(
+    db,
+    { alert: ctx.alert, spec },
+    await enabledWebhooks(db, job.tenantId),
+    "alert.resolved",
+    String(resolvedAt),
+    now,
+    out,
+  );
   return out;
 }
 

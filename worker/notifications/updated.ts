@@ -7,7 +7,7 @@
  * is resolved: its `alert.resolved` carries the final state.
  */
 import { database } from "../db/client";
-import { planAlertWebhooks } from "./alert-webhooks";
+import { enabledWebhooks, planAlertWebhooks } from "./alert-webhooks";
 import { loadAlert } from "./planner";
 import type { Planned } from "./resume";
 
@@ -21,6 +21,6 @@ export async function planUpdated(
   if (!ctx) return null;
   const out: Planned[] = [];
   if (ctx.alert.status === "resolved") return out;
-  await planAlertWebhooks(db, ctx, "alert.updated", `${job.change}@${job.at}`, now, out);
+  await planAlertWebhooks(db, ctx, await enabledWebhooks(db, job.tenantId), "alert.updated", `${job.change}@${job.at}`, now, out);
   return out;
 }
