@@ -1,4 +1,5 @@
-import type { Alert } from "../worker/domain/alert";
+import type { Alert, Severity } from "../worker/domain/alert";
+import type { EscalationStep } from "../worker/domain/notifications";
 import { isSilenced } from "../worker/domain/silence";
 import type { AlertBook } from "./alert-book";
 import { SYNC_PAGE, syncAlerts } from "./alert-sync";
@@ -48,6 +49,8 @@ export interface AlarmDeps {
    * due by `now` (the readings buffer, the vehicles' journaled and settled state).
    */
   deferred: { nextDueAt(): number | null; flush(now: number): void };
+  /** The tenant's escalation policies, as the directory keeps them until the API changes one (tenant-directory.ts). */
+  escalationPolicies: () => Promise<Map<Severity, EscalationStep[]>>;
   /** The component forecast a new alert proposes a work order with (model-scoring.ts), null for none. */
   forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>;
   /**
@@ -208,14 +211,10 @@ export class HubAlarm {
     }
     const tenantId = this.deps.tenantId();
     if (!tenantId || this.#relay()) return;
-    const { storage, ports, book, queues } = this.deps;
+    const { storage, book, queues } = this.deps;
     await enqueueRaisedAlerts(storage.sql, queues, tenantId);
     await this.#proposeWorkOrders(tenantId);
-    await scheduleFromNewAlerts(
-      storage.sql,
-      () => ports.escalationPolicies(tenantId),
-      (id) => book.get(id),
-    );
+    await scheduleFromNewAlerts(storage.sql, this.deps.escalationPolicies, (id) => book.get(id));
     await this.#fireEscalations(tenantId, now);
   }
 

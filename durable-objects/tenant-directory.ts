@@ -52,9 +52,10 @@ export class TenantDirectory {
     return this.#silences;
   }
 
-  async escalationSteps(severity: Severity): Promise<EscalationStep[]> {
+  /** Each severity's escalation steps: the alarm schedules new alerts' steps by them. */
+  async escalationPolicies(): Promise<Map<Severity, EscalationStep[]>> {
     this.#escalation ??= await this.ports.escalationPolicies(this.tenantId);
-    return this.#escalation.get(severity) ?? [];
+    return this.#escalation;
   }
 
   async vehicles() {

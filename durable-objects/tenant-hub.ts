@@ -109,6 +109,7 @@ export class TenantHubCore extends DurableObject<Env> {
           if (!result.ok) throw new Error(`Geotab batch rejected: ${JSON.stringify(result.errors.slice(0, 3))}`);
           return result;
         },
+        escalationPolicies: () => this.#bind(this.#tenantId!).escalationPolicies(),
         forecast: (alert) => this.#forecastAnywhere(alert),
         relay: () => (this.#shard ? (events) => this.#shards.on(0, (room) => room.relay(this.#tenantId!, this.#shard, events)) : undefined),
         deferred: {

@@ -51,6 +51,29 @@ describe("durable handoff: what happens after the batch is saved never loses its
     live.close();
   });
 
+  it("the alarm keeps the escalation policies it read until the API changes one", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["H-P1", "H-P2", "H-P3"]);
+    await criticalPolicy(tenant, [{ afterMinutes: 10, roles: ["admin"], channels: ["sms"] }]);
+    const raise = async (vehicle: string) => {
+      expect((await postTelemetry(tenant, { events: oilDrop(vehicle) })).status).toBe(202);
+      await runHubAlarm(tenant.id);
+    };
+    await raise("H-P1");
+    expect(await pendingSteps(tenant.id)).toHaveLength(1);
+    // Written behind the API's back, the object does not see it: the policies were read once.
+    await env.DB.prepare("UPDATE escalation_policies SET steps = '[]' WHERE tenant_id = ?").bind(tenant.id).run();
+    await raise("H-P2");
+    expect(await pendingSteps(tenant.id)).toHaveLength(2);
+    // Through the API, the next new alert is scheduled by the new policy: two steps, not one.
+    await criticalPolicy(tenant, [
+      { afterMinutes: 10, roles: ["admin"], channels: ["sms"] },
+      { afterMinutes: 20, roles: ["admin"], channels: ["sms"] },
+    ]);
+    await raise("H-P3");
+    expect(await pendingSteps(tenant.id)).toHaveLength(4);
+  });
+
   it("a step leaves the schedule only once the queue took its job", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["H-2"]);

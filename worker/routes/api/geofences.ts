@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
-import { tenantHub } from "../../lib/hub";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
 import { CreateGeofenceBody, GeofenceListSchema, GeofenceSchema, PatchGeofenceBody } from "../../schemas/geofences";
 import { createGeofence, deleteGeofence, getGeofence, listGeofences, publicGeofence, updateGeofence } from "../../services/geofences";
+import { refreshHub } from "../lib/refresh-hub";
 
 /** /api/geofences: named circles and polygons that enter, exit and dwell rules follow. */
 const tags = ["Geofences"];
@@ -54,7 +54,6 @@ const remove = createRoute({
 });
 
 /** Shapes are cached in the tenant's Durable Object; every change tells it to reload. */
-const refreshHub = (env: Env, tenantId: string) => tenantHub(env, tenantId).invalidate(tenantId);
 
 export const geofenceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(list, async (c) => {

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
-import { tenantHub } from "../../lib/hub";
 import { rejectInvalid } from "../../lib/validation";
 import { authorize } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody } from "../../schemas/common";
@@ -11,6 +10,7 @@ import { assertIfMatch, etagOf } from "../../lib/etag";
 import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { findRule } from "../../services/rule-lookup";
 import { PREVIEW_DAYS, previewDraftRule } from "../../services/rule-preview";
+import { refreshHub } from "../lib/refresh-hub";
 
 const tags = ["Rules"];
 const editors = authorize(["admin", "manager"]);
@@ -99,7 +99,6 @@ const remove = createRoute({
 });
 
 /** Rules are cached in the tenant's Durable Object; every change tells it to reload. */
-const refreshHub = (env: Env, tenantId: string) => tenantHub(env, tenantId).invalidate(tenantId);
 
 export const ruleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   .openapi(list, async (c) => {
