@@ -10,6 +10,28 @@ export function replaceEdgeModelState(sql: SqlStorage) {
   createOutcomeTables(sql);
 }
 
+/**
+ * The tables keyed by text (an alert id, a job name, a vehicle id) as WITHOUT ROWID tables: a rowid
+ * table keeps a second, unique index for such a key, one more row written (and billed) on every
+ * insert. None of them is read by rowid. Each is rebuilt from its own schema, indexes included.
+ */
+export const TEXT_KEYED_TABLES = ["alerts", "escalations", "schedule", "offline_due", "predictions", "predictive_outcomes"];
+
+export function rekeyWithoutRowid(sql: SqlStorage, tables = TEXT_KEYED_TABLES) {
+  for (const table of tables) {
+    const schema = sql
+      .exec<{ type: string; sql: string }>("SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", table)
+      .toArray();
+    const create = schema.find((s) => s.type === "table")?.sql;
+    if (!create || /WITHOUT ROWID\s*$/i.test(create)) continue;
+    sql.exec(`${create.replace(/^CREATE TABLE\s+("?)(\w+)\1/i, `CREATE TABLE ${table}_rekeyed`)} WITHOUT ROWID`);
+    sql.exec(`INSERT INTO ${table}_rekeyed SELECT * FROM ${table}`);
+    sql.exec(`DROP TABLE ${table}`);
+    sql.exec(`ALTER TABLE ${table}_rekeyed RENAME TO ${table}`);
+    for (const index of schema.filter((s) => s.type === "index")) sql.exec(index.sql);
+  }
+}
+
 /** TenantHub's SQLite schema, in order; append only (see storage-migrations.ts). */
 export const HUB_MIGRATIONS: StorageMigration[] = [
   (sql) => sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
@@ -80,4 +102,6 @@ export const HUB_MIGRATIONS: StorageMigration[] = [
       data BLOB NOT NULL, PRIMARY KEY (grp, start, part)) WITHOUT ROWID`),
   // Which shard raised each relayed alert, so the room sends its changes there (shard-relay.ts).
   createAlertOrigins,
+  // One row per insert into the text-keyed tables, not two (issue 18: rows written per alert).
+  (sql) => rekeyWithoutRowid(sql),
 ];
