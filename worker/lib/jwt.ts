@@ -1,6 +1,10 @@
 import { sign, verify } from "hono/jwt";
 import { ROLES, type Role } from "../db/schema";
 import type { AuthContext } from "../env";
+import { hmacKey } from "./hmac-key";
+
+/** The signing secret as a key, imported once (hono/jwt imports a string secret on every call). */
+const jwtKey = (secret: string) => hmacKey(secret, (s) => new TextEncoder().encode(s), ["sign", "verify"]);
 
 export interface TokenClaims extends AuthContext {
   exp: number;
@@ -23,7 +27,7 @@ export async function issueToken(
   const ver = auth.tokenVersion;
   const fam = auth.family;
   const payload = { sub: auth.userId, tid: auth.tenantId, role: auth.role, ver, jti, iat: now, exp, ...(fam ? { fam } : {}) };
-  const token = await sign(payload, secret, "HS256");
+  const token = await sign(payload, await jwtKey(secret), "HS256");
   return { userId: auth.userId, tenantId: auth.tenantId, role: auth.role, exp, jti, ver, ...(fam ? { fam } : {}), token };
 }
 
@@ -34,7 +38,7 @@ export async function issueToken(
  */
 export async function verifyToken(token: string, secret: string): Promise<TokenClaims | null> {
   try {
-    const claims = await verify(token, secret, "HS256");
+    const claims = await verify(token, await jwtKey(secret), "HS256");
     const { sub, tid, role, exp, jti, ver, fam } = claims;
     if (typeof sub !== "string" || typeof tid !== "string" || typeof exp !== "number") return null;
     if (typeof jti !== "string" || typeof ver !== "number" || !Number.isInteger(ver)) return null;

@@ -4,22 +4,13 @@
  * Used to verify vendors' calls and to sign our outbound webhooks.
  */
 import { safeEqual } from "./crypto";
+import { hmacKey } from "./hmac-key";
 import { fromBase64, toBase64 } from "./encoding";
 import { type SignedBody, signedMessage } from "./webhook-signature";
 
 export const TOLERANCE_SECONDS = 5 * 60;
 
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
-
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = hmacKeys.get(secret);
-  if (!key) {
-    const raw = fromBase64(secret.startsWith("whsec_") ? secret.slice(6) : secret);
-    key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    hmacKeys.set(secret, key);
-  }
-  return key;
-}
+const keyFor = (secret: string) => hmacKey(secret, (s) => fromBase64(s.startsWith("whsec_") ? s.slice(6) : s), ["sign"]);
 
 /** Signs `{id}.{timestamp}.{body}`; `body` is the raw bytes received, or the string we send. */
 export async function signStandardWebhook(secret: string, id: string, timestamp: number, body: SignedBody): Promise<string> {
