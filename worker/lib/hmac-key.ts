@@ -5,7 +5,11 @@
 const keys = new Map<string, Promise<CryptoKey>>();
 
 /** `raw` turns the secret into its key bytes (it runs on the first use of a secret only). */
-export function hmacKey(secret: string, raw: (secret: string) => Uint8Array, usages: ("sign" | "verify")[]): Promise<CryptoKey> {
+export function hmacKey(
+  secret: string,
+  raw: (secret: string) => Uint8Array<ArrayBuffer>,
+  usages: ("sign" | "verify")[],
+): Promise<CryptoKey> {
   const id = `${usages.join(",")}:${secret}`;
   let key = keys.get(id);
   if (!key) {

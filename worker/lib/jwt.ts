@@ -1,10 +1,11 @@
 import { sign, verify } from "hono/jwt";
 import { ROLES, type Role } from "../db/schema";
 import type { AuthContext } from "../env";
+import { utf8 } from "./encoding";
 import { hmacKey } from "./hmac-key";
 
 /** The signing secret as a key, imported once (hono/jwt imports a string secret on every call). */
-const jwtKey = (secret: string) => hmacKey(secret, (s) => new TextEncoder().encode(s), ["sign", "verify"]);
+const jwtKey = (secret: string) => hmacKey(secret, utf8, ["sign", "verify"]);
 
 export interface TokenClaims extends AuthContext {
   exp: number;
