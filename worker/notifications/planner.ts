@@ -77,38 +77,6 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
   return alertContext(row);
 }
 
-/** An open (unsent, not yet due) group delivery for the same user, channel and vehicle. */
-async function openGroup(
-  db: Db,
-  tenantId: string,
-  userId: string,
-  channel: Channel,
-  target: string | null,
-  vehicleId: string,
-  now: number,
-) {
-  const [row] = await db
-    .select()
-    .from(deliveries)
-    .where(
-      inTenant(
-        deliveries,
-        tenantId,
-        eq(deliveries.userId, userId),
-        eq(deliveries.channel, channel),
-        eq(deliveries.step, 0),
-        eq(deliveries.status, "queued"),
-        sql`coalesce(${deliveries.target}, '') = ${target ?? ""}`,
-        sql`${deliveries.dueAt} > ${now}`,
-        sql`json_extract(${deliveries.message}, '$.vehicleId') = ${vehicleId}`,
-        sql`json_extract(${deliveries.message}, '$.severity') != 'critical'`,
-        sql`${deliveries.topic} IS NULL AND json_extract(${deliveries.message}, '$.digest') IS NULL`,
-      ),
-    )
-    .limit(1);
-  return row;
-}
-
 /** One planning job's context: the alert, what it read once, and where its results go. */
 interface PlanningJob extends JobInputs {
   db: Db;
@@ -122,7 +90,7 @@ interface PlanningJob extends JobInputs {
 
 /** Plans one recipient's deliveries on the given channels. */
 async function planRecipient(job: PlanningJob, recipient: ScopedRecipient, prefs: Preferences, channels: Channel[], step: number) {
-  const { db, env, ctx, now, out, decisions, earlier, pushTargets, writes } = job;
+  const { db, env, ctx, now, out, decisions, earlier, pushTargets, openGroups, writes } = job;
   const { alert, spec } = ctx;
   const critical = alert.severity === "critical";
   const quietEnd = critical ? null : quietUntil(prefs.quietHours, now);
@@ -153,7 +121,7 @@ async function planRecipient(job: PlanningJob, recipient: ScopedRecipient, prefs
       }
       // Grouping: non-critical alerts of one vehicle within the tenant's window share one message.
       if (step === 0 && !critical && !digesting) {
-        const group = await openGroup(db, alert.tenantId, recipient.userId, channel, target, alert.vehicleId, now);
+        const group = openGroups.get(plannedKey(recipient.userId, channel, 0, target));
         const grouped = group?.message as unknown as MessageSpec | undefined;
         if (group && grouped!.alerts.some((a) => a.id === alert.id)) {
           resume(group, now, out); // joined by an earlier run of this job
@@ -256,7 +224,7 @@ export async function planRaised(
   const [alertRows, hooks, ...inputRows] = (await db.batch([
     alertQuery(db, tenantId, alertId),
     enabledWebhooks(db, tenantId),
-    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId)),
+    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId), now),
   ] as unknown as Parameters<Db["batch"]>[0])) as unknown as [AlertQueryRow[], EnabledWebhook[], ...unknown[]];
   const ctx = alertContext(alertRows[0]);
   if (!ctx) return null;
@@ -303,7 +271,7 @@ export async function planEscalation(
   const out: Planned[] = [];
   if (ctx.alert.status !== "open") return out;
   const decisions = new DecisionLog();
-  const inputs = await planningInputs(db, job.tenantId, job.alertId, withRoles(job.tenantId, job.roles), retried);
+  const inputs = await planningInputs(db, job.tenantId, job.alertId, withRoles(job.tenantId, job.roles), retried, now);
   // A group-scoped step is for alerts of vehicles in its groups only; users are scoped as on a raise.
   const stepGroups = await stepGroupsOf(db, job.tenantId, ctx.alert.severity, job.step);
   const { inScope: audience, outOfScope } = inScope(stepGroups, ctx.vehicleGroups)

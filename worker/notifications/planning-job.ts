@@ -6,7 +6,7 @@
  */
 import { eq, isNull, sql } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
-import { alertDecisions, deliveries, users, type Channel } from "../db/schema";
+import { alertDecisions, alerts, deliveries, users, type Channel, type Delivery } from "../db/schema";
 import { type DecisionLog, isoAt } from "./decisions";
 import { preferencesFrom, preferencesQuery, type Preferences } from "./preferences";
 import {
@@ -101,6 +101,8 @@ export interface JobInputs {
   prefs: Map<string, Preferences>;
   earlier: PlannedBefore;
   pushTargets: PushTargets;
+  /** Open groups of the alert's vehicle (planner.ts joins a non-critical alert to one), by (user, channel, step 0, target). */
+  openGroups: Map<string, Delivery>;
 }
 
 /**
@@ -108,7 +110,7 @@ export interface JobInputs {
  * preferences and push subscriptions, and what an earlier run planned. The queries go into one
  * D1 batch (a raise adds its alert and webhooks to it: planner.ts); `readInputs` takes the results.
  */
-export function inputQueries(db: Db, tenantId: string, alertId: string, audience: Audience) {
+export function inputQueries(db: Db, tenantId: string, alertId: string, audience: Audience, now: number) {
   const audienceIds = db.select({ id: users.id }).from(users).where(audience);
   const own = db
     .select({
@@ -127,12 +129,34 @@ export function inputQueries(db: Db, tenantId: string, alertId: string, audience
     .from(alertDecisions)
     .where(inTenant(alertDecisions, tenantId, eq(alertDecisions.alertId, alertId)))
     .limit(1);
+  // Unsent, not yet due group messages about the alert's vehicle, for everyone at once (a read per
+  // recipient and channel before): a non-critical alert joins its recipient's one.
+  const vehicleOfAlert = db
+    .select({ vehicleId: alerts.vehicleId })
+    .from(alerts)
+    .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
+  const openGroups = db
+    .select()
+    .from(deliveries)
+    .where(
+      inTenant(
+        deliveries,
+        tenantId,
+        eq(deliveries.step, 0),
+        eq(deliveries.status, "queued"),
+        sql`${deliveries.dueAt} > ${now}`,
+        sql`json_extract(${deliveries.message}, '$.vehicleId') = (${vehicleOfAlert})`,
+        sql`json_extract(${deliveries.message}, '$.severity') != 'critical'`,
+        sql`${deliveries.topic} IS NULL AND json_extract(${deliveries.message}, '$.digest') IS NULL`,
+      ),
+    );
   return [
     audienceQuery(db, audience),
     preferencesQuery(db, audienceIds),
     pushTargetsQuery(db, tenantId, audienceIds),
     own,
     decided,
+    openGroups,
   ] as const;
 }
 
@@ -142,10 +166,16 @@ type InputRows = [
   Parameters<typeof pushTargetsFrom>[0],
   EarlierFull[],
   { id: string }[],
+  Delivery[],
 ];
 
 export async function readInputs(db: Db, tenantId: string, alertId: string, rows: unknown[], retried: boolean): Promise<JobInputs> {
-  const [userRows, prefRows, subRows, ownRows, decidedRows] = rows as InputRows;
+  const [userRows, prefRows, subRows, ownRows, decidedRows, groupRows] = rows as InputRows;
+  const openGroups = new Map<string, Delivery>();
+  for (const row of groupRows) {
+    const key = plannedKey(row.userId, row.channel, row.step, row.target);
+    if (!openGroups.has(key)) openGroups.set(key, row);
+  }
   const audience = recipientsFrom(userRows);
   const repeated = retried || ownRows.length > 0 || decidedRows.length > 0;
   return {
@@ -156,11 +186,12 @@ export async function readInputs(db: Db, tenantId: string, alertId: string, rows
     ),
     earlier: await plannedBefore(db, tenantId, alertId, ownRows, repeated),
     pushTargets: pushTargetsFrom(subRows),
+    openGroups,
   };
 }
 
 /** The inputs alone, in one round trip (an escalation step's planning). */
-export async function planningInputs(db: Db, tenantId: string, alertId: string, audience: Audience, retried: boolean) {
-  const rows = await db.batch(inputQueries(db, tenantId, alertId, audience) as unknown as Parameters<Db["batch"]>[0]);
+export async function planningInputs(db: Db, tenantId: string, alertId: string, audience: Audience, retried: boolean, now: number) {
+  const rows = await db.batch(inputQueries(db, tenantId, alertId, audience, now) as unknown as Parameters<Db["batch"]>[0]);
   return readInputs(db, tenantId, alertId, rows as unknown as unknown[], retried);
 }
