@@ -8,18 +8,25 @@ export const SYNC_PAGE = 1000;
  * `syncedSeq`), newest snapshot per alert, through `save`. A snapshot never overwrites a newer
  * one, so overlapping or repeated syncs are harmless. Returns how many events were synced.
  */
-export async function syncAlerts(storage: SqlStorage, save: (alerts: Alert[]) => Promise<void>): Promise<number> {
+export async function syncAlerts(storage: SqlStorage, save: (alerts: Alert[], created: Set<string>) => Promise<void>): Promise<number> {
   const synced = Number(storage.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'syncedSeq'").toArray()[0]?.value ?? 0);
   const rows = storage
-    .exec<{ seq: number; data: string }>("SELECT seq, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?", synced, SYNC_PAGE)
+    .exec<{ seq: number; kind: string; data: string }>(
+      "SELECT seq, kind, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?",
+      synced,
+      SYNC_PAGE,
+    )
     .toArray();
   if (!rows.length) return 0;
   const latest = new Map<string, Alert>();
+  // Alerts raised in this page: D1 cannot have them unless an earlier attempt at this page wrote them.
+  const created = new Set<string>();
   for (const row of rows) {
     const alert = JSON.parse(row.data) as Alert;
     latest.set(alert.id, alert);
+    if (row.kind === "alert") created.add(alert.id);
   }
-  await save([...latest.values()]);
+  await save([...latest.values()], created);
   const newest = rows.at(-1)!.seq;
   storage.exec(
     "INSERT INTO meta (key, value) VALUES ('syncedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -117,7 +117,9 @@ export class HubAlarm {
     const relay = this.#relay();
     const { sql } = this.deps.storage;
     const run = this.#syncing.then(() =>
-      relay ? relayAlerts(sql, this.deps.meta, relay) : syncAlerts(sql, (alerts) => this.deps.ports.saveAlerts(tenantId, alerts)),
+      relay
+        ? relayAlerts(sql, this.deps.meta, relay)
+        : syncAlerts(sql, (alerts, created) => this.deps.ports.saveAlerts(tenantId, alerts, created)),
     );
     this.#syncing = run.catch(() => undefined);
     return run;

@@ -42,7 +42,8 @@ export interface HubPorts {
   /** Escalation steps of each severity that has a policy. */
   escalationPolicies(tenantId: string): Promise<Map<Severity, EscalationStep[]>>;
   /** Writes alert snapshots to D1; a snapshot never overwrites a newer one (higher `seq`). */
-  saveAlerts(tenantId: string, alerts: Alert[]): Promise<void>;
+  /** `created`: the alerts raised since the last sync (no stored row to compare with, see alert-snapshots.ts). */
+  saveAlerts(tenantId: string, alerts: Alert[], created: Set<string>): Promise<void>;
   /** An alert as D1 last saw it: the only copy once retention dropped a resolved alert from the object. */
   storedAlert(tenantId: string, alertId: string): Promise<Alert | null>;
   /** Proposes predictive work orders for new predictive alerts; returns the ids created. */

@@ -39,9 +39,10 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
   // inbox 6, decisions 6); before migrations 0027 (indexes folded, two partial) and 0028 (one
   // status index, not two): 75 (alert 19, deliveries 44). The issue's goal is 10; the alert's own
   // share and the whole are bounded here as a guard against growth (report of issue 18).
-  // D1 calls: 4 (the sync's read and write, the planning job's one read batch and one write
-  // batch); 8 before the planning job read its alert, audience, inputs and the tenant's webhooks in
-  // one batch and the alarm took the escalation policies from the object's directory.
+  // D1 calls: 3 (the sync's write, the planning job's one read batch and one write batch); 8
+  // before the planning job read its alert, audience, inputs and the tenant's webhooks in one
+  // batch, the alarm took the escalation policies from the object's directory and the sync stopped
+  // reading D1 for alerts raised since the last one.
   it("a new alert with the default fan-out: the alert's own rows and the whole, counted", async () => {
     const tenant = await createTenant();
     await userWithRole(tenant, "manager");
@@ -60,7 +61,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
       // 19 with the indexes before migration 0027 (three folded into the ones they began like).
       expect(part(counted.byStatement, /^(update|insert into) "alerts"/)).toBeLessThanOrEqual(15);
       expect(counted.rows).toBeLessThanOrEqual(47);
-      expect(counted.calls).toBeLessThanOrEqual(4);
+      expect(counted.calls).toBeLessThanOrEqual(3);
     }
   });
 
@@ -86,17 +87,18 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
       });
       console.log(`fault-code alert ${i + 1}: ${counted.calls} D1 calls, ${counted.rows} rows`, counted.callsByStatement);
       expect(await received("push", { id: subscription.endpoint.split("/").pop()! })).toHaveLength(i + 2);
-      // 11 (16 before the planning job read its alert, audience, inputs, open groups and webhooks in
-      // one batch and the alarm took the escalation policies from the object's directory).
-      expect(counted.calls).toBeLessThanOrEqual(11);
+      // 10 (16 before the planning job read its alert, audience, inputs, open groups and webhooks in
+      // one batch, the alarm took the escalation policies from the object's directory and the sync
+      // stopped reading D1 for new alerts).
+      expect(counted.calls).toBeLessThanOrEqual(10);
     }
   });
 
   // A high alert to several push-subscribed managers: each one's push waits for the group window,
   // so planning asks whether an open group message exists per recipient and channel. Read for the
-  // whole audience in the job's one read batch: the calls do not grow with the audience. 7 here
-  // (the sync's 2, the work order the fault code proposes 3, planning 2); 10 with these three
-  // managers when each recipient's open group was a read of its own.
+  // whole audience in the job's one read batch: the calls do not grow with the audience. 6 here
+  // (the sync's 1, the work order the fault code proposes 3, planning 2); 10 with these three
+  // managers when each recipient's open group was a read of its own (and the sync read first).
   it("planning a grouped alert for a larger audience: D1 calls independent of its size", async () => {
     const tenant = await createTenant();
     for (let i = 0; i < 3; i++) {
@@ -120,7 +122,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
       items: { status: string }[];
     };
     expect(pushes.items.filter((d) => d.status === "queued")).toHaveLength(6); // both alerts, three managers, held
-    expect(counted.calls).toBeLessThanOrEqual(7);
+    expect(counted.calls).toBeLessThanOrEqual(6);
   });
 
   it("a change to an alert D1 has (an acknowledgement) rewrites only what changed", async () => {

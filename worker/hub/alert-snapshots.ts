@@ -45,13 +45,17 @@ const READ_CHUNK = 90;
  * D1 already has is updated in the columns that changed only: SQLite rewrites the entries of
  * every index over a column an UPDATE sets, changed or not, so setting every column (as an
  * upsert does) rewrote all eight alert indexes, the search index and the rollups' checks for a
- * new `lastSeenAt` (issue 18: D1 rows per alert; test/workers/hot-path-d1-writes.test.ts).
+ * new `lastSeenAt` (issue 18: D1 rows per alert; test/workers/hot-path-d1-writes.test.ts). Alerts
+ * raised since the last sync (`created`) are not read first: D1 has them only if an earlier attempt
+ * at the same sync wrote them, and their insert updates such a row all the same (a new alert's
+ * sync was two round trips, a read that found nothing and the insert).
  */
-export async function saveAlertSnapshots(d1: D1Database, tenantId: string, snapshots: Alert[]) {
+export async function saveAlertSnapshots(d1: D1Database, tenantId: string, snapshots: Alert[], created = new Set<string>()) {
   const db = database(d1);
   const stored = new Map<string, AlertRow>();
-  for (let i = 0; i < snapshots.length; i += READ_CHUNK) {
-    const ids = snapshots.slice(i, i + READ_CHUNK).map((a) => a.id);
+  const known = snapshots.filter((a) => !created.has(a.id));
+  for (let i = 0; i < known.length; i += READ_CHUNK) {
+    const ids = known.slice(i, i + READ_CHUNK).map((a) => a.id);
     for (const row of await db
       .select()
       .from(alerts)

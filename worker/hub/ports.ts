@@ -47,7 +47,7 @@ export function d1HubPorts(env: Env): HubPorts {
       ),
     escalationPolicies: async (tenantId) =>
       new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
-    saveAlerts: (tenantId, alerts) => saveAlertSnapshots(env.DB, tenantId, alerts),
+    saveAlerts: (tenantId, alerts, created) => saveAlertSnapshots(env.DB, tenantId, alerts, created),
     storedAlert: async (tenantId, alertId) => {
       const [row] = await db
         .select()
