@@ -13,7 +13,7 @@ import { resumeExisting, type Planned } from "./resume";
 
 export type AlertEvent = "alert.created" | "alert.updated" | "alert.resolved";
 
-/** The tenant's enabled endpoints and their events (a raise reads them with its other inputs). */
+/** The tenant's enabled endpoints and their events (a raise reads them with its other inputs; work-order events too). */
 export const enabledWebhooks = (db: Db, tenantId: string) =>
   db
     .select({ id: outboundWebhooks.id, events: outboundWebhooks.events })

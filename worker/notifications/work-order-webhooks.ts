@@ -4,9 +4,9 @@
  * same channel, retries, circuit breaker and 410 handling as `alert.created`. The payload is the
  * work order as the API shows it at the time of the change, history included.
  */
-import { eq } from "drizzle-orm";
-import { database, inTenant } from "../db/client";
-import { deliveries, outboundWebhooks } from "../db/schema";
+import { database } from "../db/client";
+import { deliveries } from "../db/schema";
+import { enabledWebhooks } from "./alert-webhooks";
 import type { NotificationJob } from "../domain/notifications";
 import { deliveryId } from "./message";
 import { logError } from "../lib/logger";
@@ -31,12 +31,7 @@ export async function queueWorkOrderWebhooks(
 ) {
   if (!list.length) return;
   const db = database(env.DB);
-  const hooks = (
-    await db
-      .select()
-      .from(outboundWebhooks)
-      .where(inTenant(outboundWebhooks, tenantId, eq(outboundWebhooks.enabled, true)))
-  ).filter((h) => h.events.includes(event));
+  const hooks = (await enabledWebhooks(db, tenantId)).filter((h) => h.events.includes(event));
   if (!hooks.length) return;
   const rows = [];
   for (const workOrder of list) {
