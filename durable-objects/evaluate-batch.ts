@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent } from "../worker/domain/alert";
+import { ALERT_ID_PREFIX, type Alert, type AlertEvent } from "../worker/domain/alert";
 import type { GeofenceShape } from "../worker/domain/geo";
 import {
   alertMessage,
@@ -164,7 +164,7 @@ function reopened(rule: RuleDef, latest: Alert, signal: Signal, ctx: BatchContex
 
 function created(rule: RuleDef, vehicleId: string, signal: Signal, ctx: BatchContext): Omit<Alert, "seq"> {
   return {
-    id: newId("alr", ctx.now),
+    id: newId(ALERT_ID_PREFIX, ctx.now),
     vehicleId,
     ruleId: rule.id,
     type: rule.type,

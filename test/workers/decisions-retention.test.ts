@@ -1,6 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ALERT_ID_PREFIX } from "../../worker/domain/alert";
+import { newId } from "../../worker/lib/ids";
 import { call, countRows, createTenant } from "./helpers";
 import { driveTime, freezeClock, runHubAlarm } from "./drive";
 
@@ -9,12 +11,12 @@ driveTime();
 const DAY = 86_400_000;
 const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
 
-/** One "Who was told" row of the tenant, `ageDays` before `now`. */
-const decision = (tenantId: string, id: string, now: number, ageDays: number) =>
+/** One "Who was told" row of the tenant, `ageDays` before `now`, about an alert raised `alertAgeDays` before it. */
+const decision = (tenantId: string, id: string, now: number, ageDays: number, alertAgeDays = ageDays) =>
   env.DB.prepare(
-    "INSERT INTO alert_decisions (id, tenant_id, alert_id, user_id, channel, outcome, reason, detail, at) VALUES (?, ?, 'alr_x', 'usr_x', 'sms', 'held', 'quiet_hours', '{}', ?)",
+    "INSERT INTO alert_decisions (id, tenant_id, alert_id, user_id, channel, outcome, reason, detail, at) VALUES (?, ?, ?, 'usr_x', 'sms', 'held', 'quiet_hours', '{}', ?)",
   )
-    .bind(id, tenantId, now - ageDays * DAY)
+    .bind(id, tenantId, newId(ALERT_ID_PREFIX, now - alertAgeDays * DAY), now - ageDays * DAY)
     .run();
 
 describe("retention of the decisions behind deliveries", { timeout: 30_000 }, () => {
@@ -26,6 +28,9 @@ describe("retention of the decisions behind deliveries", { timeout: 30_000 }, ()
     const now = Date.now();
     await decision(tenant.id, `dec_${tenant.id}_old`, now, 8);
     await decision(tenant.id, `dec_${tenant.id}_new`, now, 6);
+    // Kept by the decision's own age, not its alert's; deleted once both are past the window.
+    await decision(tenant.id, `dec_${tenant.id}_late`, now, 6, 30);
+    await decision(tenant.id, `dec_${tenant.id}_late_old`, now, 7.5, 30);
     await decision(other.id, `dec_${other.id}_old`, now, 8);
 
     freezeClock(now);
@@ -37,6 +42,8 @@ describe("retention of the decisions behind deliveries", { timeout: 30_000 }, ()
 
     expect(await countRows("alert_decisions", "id = ?", `dec_${tenant.id}_old`)).toBe(0);
     expect(await countRows("alert_decisions", "id = ?", `dec_${tenant.id}_new`)).toBe(1);
+    expect(await countRows("alert_decisions", "id = ?", `dec_${tenant.id}_late`)).toBe(1);
+    expect(await countRows("alert_decisions", "id = ?", `dec_${tenant.id}_late_old`)).toBe(0);
     // Another tenant keeps its rows until its own job runs, by its own (default 90-day) window.
     expect(await countRows("alert_decisions", "id = ?", `dec_${other.id}_old`)).toBe(1);
   });

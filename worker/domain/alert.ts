@@ -2,6 +2,8 @@ export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const ALERT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/** Alert ids are `newId(ALERT_ID_PREFIX, raisedAt)`: ordered by when the tenant object raised them. */
+export const ALERT_ID_PREFIX = "alr";
 
 /**
  * The public alert shape (docs/api.md "Alerts"); times are ISO strings. One alert is one episode

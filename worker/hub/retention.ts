@@ -1,3 +1,5 @@
+import { ALERT_ID_PREFIX } from "../domain/alert";
+import { idsBefore } from "../lib/ids";
 /** Rows per DELETE, so one statement stays well inside D1's limits; a larger backlog goes over several runs. */
 const CHUNK = 1000;
 const MAX_CHUNKS = 20;
@@ -5,13 +7,17 @@ const MAX_CHUNKS = 20;
 /**
  * What each table keeps: deliveries only in a final state (nothing will send, claim or cancel
  * them again), inbox items and audit entries by age; the decisions that explain deliveries
- * ("Who was told") by the deliveries' window. `?1` is the tenant, `?2` the cutoff.
+ * ("Who was told") by the deliveries' window. `?1` is the tenant, `?2` the cutoff. Each walks an
+ * index or key in order: final deliveries by (tenant, created_at), as one updated before the
+ * cutoff was created before it; decisions by their key (tenant, alert, id) up to `?3`, the ids of
+ * alerts raised before the cutoff, as no decision comes before its alert (migration 0031).
  */
 const PRUNE = {
-  deliveries: `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE tenant_id = ?1
+  deliveries: `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE tenant_id = ?1 AND created_at < ?2
     AND status IN ('sent', 'failed', 'dead', 'cancelled') AND updated_at < ?2 LIMIT ${CHUNK})`,
   inboxItems: `DELETE FROM inbox_items WHERE id IN (SELECT id FROM inbox_items WHERE tenant_id = ?1 AND created_at < ?2 LIMIT ${CHUNK})`,
-  alertDecisions: `DELETE FROM alert_decisions WHERE id IN (SELECT id FROM alert_decisions WHERE tenant_id = ?1 AND at < ?2 LIMIT ${CHUNK})`,
+  alertDecisions: `DELETE FROM alert_decisions WHERE (tenant_id, alert_id, id) IN (SELECT tenant_id, alert_id, id
+    FROM alert_decisions WHERE tenant_id = ?1 AND alert_id < ?3 AND at < ?2 LIMIT ${CHUNK})`,
   auditLog: `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE tenant_id = ?1 AND created_at < ?2 LIMIT ${CHUNK})`,
 } as const;
 
@@ -23,7 +29,12 @@ export async function pruneTenantRecords(d1: D1Database, tenantId: string, windo
   const before = { ...windows, alertDecisions: windows.deliveries };
   for (const [table, statement] of Object.entries(PRUNE) as [keyof typeof PRUNE, string][]) {
     for (let i = 0; i < MAX_CHUNKS; i++) {
-      const { meta } = await d1.prepare(statement).bind(tenantId, before[table]).run();
+      const cutoff = before[table];
+      const params = table === "alertDecisions" ? [tenantId, cutoff, idsBefore(ALERT_ID_PREFIX, cutoff)] : [tenantId, cutoff];
+      const { meta } = await d1
+        .prepare(statement)
+        .bind(...params)
+        .run();
       if (meta.changes < CHUNK) break;
     }
   }

@@ -98,9 +98,11 @@ export const deliveries = sqliteTable(
     // A topic is set on reminders, digests and work-order webhooks, a target on webhooks and dead
     // jobs: an alert's deliveries to people write no entry in these two (migration 0027).
     index("deliveries_tenant_topic").on(t.tenantId, t.topic).where(sql`${t.topic} IS NOT NULL`),
-    // Unsent rows by status: the tenant object's stale-delivery sweep, eager cancellation, and the
-    // cron's backstop sweep tenant by tenant (one index, not a second across tenants: migration 0028).
-    index("deliveries_tenant_status_due").on(t.tenantId, t.status, t.dueAt),
+    // Unsent rows by status: the tenant object's stale-delivery sweep, eager cancellation, grouping
+    // and the cron's backstop sweep tenant by tenant (one index, not a second across tenants:
+    // migration 0028). Only unsent rows have an entry (migration 0031): a query uses it when it
+    // asks for `status = 'queued'` or `status = 'sending'`.
+    index("deliveries_tenant_unsent_due").on(t.tenantId, t.status, t.dueAt).where(sql`${t.status} = 'queued' OR ${t.status} = 'sending'`),
     // An outbound webhook's delivery log (`GET /api/integrations/webhooks/{id}/deliveries`).
     index("deliveries_tenant_target").on(t.tenantId, t.target, t.createdAt, t.id).where(sql`${t.target} IS NOT NULL`),
   ],

@@ -19,12 +19,13 @@ export const vehicleGroups = sqliteTable(
  * One decision about telling one user of one alert: recorded where the planner decides (held,
  * skipped) and, for a delivery's outcome (told, failed, dead, cancelled), by triggers on
  * `deliveries` (migration 0018). Ids are derived from what they record, so a retried job adds none twice.
- * Stored WITHOUT ROWID (migration 0030), like `deliveries`.
+ * Stored WITHOUT ROWID, clustered by the alert they explain (migration 0031): the key serves every
+ * reader, so a decision writes no index entry.
  */
 export const alertDecisions = sqliteTable(
   "alert_decisions",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     tenantId: text("tenant_id").notNull(),
     alertId: text("alert_id").notNull(),
     userId: text("user_id").notNull(),
@@ -35,6 +36,6 @@ export const alertDecisions = sqliteTable(
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
     at: integer("at", { mode: "number" }).notNull(),
   },
-  (t) => [index("alert_decisions_alert").on(t.tenantId, t.alertId, t.at, t.id)],
+  (t) => [primaryKey({ columns: [t.tenantId, t.alertId, t.id] })],
 );
 export type AlertDecision = typeof alertDecisions.$inferSelect;
