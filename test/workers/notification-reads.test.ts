@@ -2,9 +2,9 @@
  * The notification paths read what they look for, not the tenant's history (issue 18, migration
  * 0031): with thousands of sent deliveries and recorded decisions, raising an alert, acknowledging
  * it, the silences' eager cancellation, both sweeps, the alert's "Who was told" and retention each
- * read a handful of D1 rows (D1's own `meta.rows_read`, a trigger's reads counted under the
+ * the admin's inbox (its newest page, marking the newest item read) read a handful of D1 rows (D1's own `meta.rows_read`, a trigger's reads counted under the
  * statement that fired it). A statement that walked the tenant's deliveries or decisions instead of
- * the unsent-deliveries index or the decisions' key would read thousands.
+ * the unsent-deliveries index or the decisions' and inbox items' keys would read thousands.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { ALERT_ID_PREFIX } from "../../worker/domain/alert";
 import { pruneTenantRecords } from "../../worker/hub/retention";
 import { newId } from "../../worker/lib/ids";
 import { cancelSilencedDeliveries } from "../../worker/notifications/cancellation";
+import { INBOX_ID_PREFIX } from "../../worker/notifications/inbox-write";
 import { sweepStaleDeliveries } from "../../worker/notifications/sweep";
 import { listAlertDecisions } from "../../worker/services/alert-decisions";
 import { countD1Writes } from "./d1-writes";
@@ -25,12 +26,16 @@ const HISTORY = 3_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** `HISTORY` sent in-app deliveries and as many "told" decisions, all from the last day (inside every retention window). */
+/**
+ * `HISTORY` sent in-app deliveries, as many "told" decisions and the admin's inbox items, all from
+ * the last day (inside every retention window).
+ */
 async function seedHistory(tenant: TestTenant, now: number) {
   const statements: D1PreparedStatement[] = [];
   for (let start = 0; start < HISTORY; start += 250) {
     const deliveries: string[] = [];
     const decisions: string[] = [];
+    const inbox: string[] = [];
     for (let i = start; i < start + 250; i++) {
       const at = now - DAY + i * 10_000;
       const alertId = newId(ALERT_ID_PREFIX, at - 60_000);
@@ -38,6 +43,7 @@ async function seedHistory(tenant: TestTenant, now: number) {
         `('dlv_seed${i}','${tenant.id}','${alertId}','${tenant.admin.id}','in_app',0,'sent',1,${at},'{"title":"seeded"}',${at},${at})`,
       );
       decisions.push(`('dec_seed${i}','${tenant.id}','${alertId}','${tenant.admin.id}','in_app','told','preference','{}',${at})`);
+      inbox.push(`('${newId(INBOX_ID_PREFIX, at)}','${tenant.id}','${tenant.admin.id}','${alertId}','seeded','seeded','/alerts',${at})`);
     }
     statements.push(
       env.DB.prepare(
@@ -46,6 +52,7 @@ async function seedHistory(tenant: TestTenant, now: number) {
       env.DB.prepare(
         `INSERT INTO alert_decisions (id,tenant_id,alert_id,user_id,channel,outcome,reason,detail,at) VALUES ${decisions.join(",")}`,
       ),
+      env.DB.prepare(`INSERT INTO inbox_items (id,tenant_id,user_id,alert_id,title,body,url,created_at) VALUES ${inbox.join(",")}`),
     );
   }
   await env.DB.batch(statements);
@@ -83,6 +90,12 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
       await sweepStaleDeliveries(env, now, tenant.id);
       await sweepStaleDeliveries(env, now);
       expect((await listAlertDecisions(database(env.DB), tenant.id, alertId)).length).toBeGreaterThan(0);
+      const inbox = await call("GET", "/api/me/inbox?limit=20", { token: tenant.admin.token });
+      const { items } = (await inbox.json()) as { items: { id: string; title: string; createdAt: string }[] };
+      expect(items).toHaveLength(20);
+      expect(items[0]!.title).toContain("Low oil pressure"); // newest first: the alert's item before the seeded ones
+      expect(Date.parse(items[1]!.createdAt)).toBeGreaterThan(Date.parse(items[2]!.createdAt));
+      expect((await call("POST", `/api/me/inbox/${items[1]!.id}/read`, { token: tenant.admin.token })).status).toBe(200);
       await pruneTenantRecords(env.DB, tenant.id, { deliveries: now - 7 * DAY, inboxItems: now - 7 * DAY, auditLog: now - 7 * DAY });
     });
 
@@ -94,8 +107,10 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
       heaviest.map((r) => `${r.rows}: ${r.sql.replace(/\s+/g, " ").slice(0, 140)}`),
     );
     for (const read of counted.reads) expect(read.rows, read.sql).toBeLessThan(HISTORY / 10);
-    // Retention kept the history (all of it inside the window) and the alert's deliveries.
+    // Retention kept the history (all of it inside the window) and the alert's deliveries and items.
     const kept = await env.DB.prepare("SELECT count(*) AS n FROM deliveries WHERE tenant_id = ?").bind(tenant.id).first<{ n: number }>();
     expect(kept!.n).toBeGreaterThan(HISTORY);
+    const items = await env.DB.prepare("SELECT count(*) AS n FROM inbox_items WHERE tenant_id = ?").bind(tenant.id).first<{ n: number }>();
+    expect(items!.n).toBeGreaterThan(HISTORY);
   });
 });

@@ -6,6 +6,9 @@
 import type { Db } from "../db/client";
 import { deliveries } from "../db/schema";
 
+/** Inbox item ids are `newId(INBOX_ID_PREFIX, createdAt)`: their key orders a user's inbox by time. */
+export const INBOX_ID_PREFIX = "inb";
+
 export interface InboxItemFields {
   id: string;
   tenantId: string;

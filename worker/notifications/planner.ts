@@ -11,7 +11,7 @@ import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import type { Preferences } from "./preferences";
-import { inAppStatements } from "./inbox-write";
+import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, type Planned } from "./resume";
 import { inputQueries, plannedKey, PlannedWrites, planningInputs, readInputs, type JobInputs } from "./planning-job";
@@ -197,7 +197,7 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedR
       updatedAt: now,
     },
     {
-      id: newId("inb", now),
+      id: newId(INBOX_ID_PREFIX, now),
       tenantId,
       userId: recipient.userId,
       alertId: ctx.alert.id,

@@ -12,7 +12,7 @@ import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { newId } from "../lib/ids";
 import type { ScopedRecipient as Recipient } from "./recipients";
-import { writeInAppDelivery } from "./inbox-write";
+import { INBOX_ID_PREFIX, writeInAppDelivery } from "./inbox-write";
 import { deliveryId, renderReminder, type ReminderSpec } from "./message";
 import { writePlanned, type Planned } from "./resume";
 import { preferencesOf } from "./preferences";
@@ -105,7 +105,7 @@ async function planInboxReminder(db: Db, env: Env, tenantId: string, spec: Remin
       updatedAt: now,
     },
     {
-      id: newId("inb", now),
+      id: newId(INBOX_ID_PREFIX, now),
       tenantId,
       userId: recipient.userId,
       alertId: null,

@@ -12,7 +12,7 @@ import { database, inTenant, type Db } from "../db/client";
 import { users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { enabledWebhooks, planAlertWebhooks } from "./alert-webhooks";
-import { writeInAppDelivery } from "./inbox-write";
+import { INBOX_ID_PREFIX, writeInAppDelivery } from "./inbox-write";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { loadAlert, type AlertContext } from "./planner";
 import { preferencesOf } from "./preferences";
@@ -141,7 +141,7 @@ async function resolvedInbox(env: Env, db: Db, ctx: AlertContext, spec: MessageS
       updatedAt: now,
     },
     {
-      id: newId("inb", now),
+      id: newId(INBOX_ID_PREFIX, now),
       tenantId: ctx.alert.tenantId,
       userId,
       alertId: ctx.alert.id,

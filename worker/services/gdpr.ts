@@ -51,7 +51,7 @@ export async function exportPerson(db: Db, keyring: Keyring, tenantId: string, u
       .select({ id: inboxItems.id, title: inboxItems.title, createdAt: inboxItems.createdAt, readAt: inboxItems.readAt })
       .from(inboxItems)
       .where(inTenant(inboxItems, tenantId, eq(inboxItems.userId, userId)))
-      .orderBy(desc(inboxItems.createdAt))
+      .orderBy(desc(inboxItems.id))
       .limit(EXPORT_LIMIT),
   ]);
   const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());

@@ -227,7 +227,7 @@ export function listInbox(db: Db, tenantId: string, userId: string, limit: numbe
     .select()
     .from(inboxItems)
     .where(inTenant(inboxItems, tenantId, eq(inboxItems.userId, userId), unreadOnly ? isNull(inboxItems.readAt) : undefined))
-    .orderBy(desc(inboxItems.createdAt))
+    .orderBy(desc(inboxItems.id)) // newest first: ids begin with their creation time (the table's key)
     .limit(limit);
 }
 

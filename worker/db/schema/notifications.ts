@@ -157,11 +157,14 @@ export const outboundWebhooks = sqliteTable(
   (t) => [index("outbound_webhooks_tenant").on(t.tenantId)],
 );
 
-/** A user's in-app notification. Stored WITHOUT ROWID (migration 0030), like `deliveries`. */
+/**
+ * A user's in-app notification. Stored WITHOUT ROWID, keyed by (tenant, user, id) (migrations 0030
+ * and 0032): ids begin with their creation time, so the key is also the inbox's newest-first order.
+ */
 export const inboxItems = sqliteTable(
   "inbox_items",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     tenantId: text("tenant_id").notNull(),
     userId: text("user_id").notNull(),
     /** Null for an item about something else than an alert (see `topic`). */
@@ -174,7 +177,7 @@ export const inboxItems = sqliteTable(
     createdAt: integer("created_at", { mode: "number" }).notNull(),
     readAt: integer("read_at", { mode: "number" }),
   },
-  (t) => [index("inbox_user_created").on(t.tenantId, t.userId, t.createdAt)],
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId, t.id] })],
 );
 
 export type Delivery = typeof deliveries.$inferSelect;
