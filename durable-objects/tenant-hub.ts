@@ -23,9 +23,9 @@ import { migrateStorage } from "./storage-migrations";
 import { sweepOffline } from "./offline-sweep";
 import { OfflineWatch } from "./offline-watch";
 import { TenantDirectory } from "./tenant-directory";
-import { componentOfRule } from "./model-scoring";
+import { HubPredictions, type WorkOrderOutcome } from "./hub-predictions";
 import { PredictiveOutcomes } from "./predictive-outcomes";
-import { componentForecast, HIGH_RISK, vehicleRisk } from "./vehicle-risk";
+import type { RiskView } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
 import { acceptRelayed, type RelayedEvent } from "./shard-relay";
 import type { HandOverAnswer, VehicleHandoff } from "./shard-handoff";
@@ -48,6 +48,7 @@ export class TenantHubCore extends DurableObject<Env> {
   #book!: AlertBook;
   #states!: VehicleStates;
   #outcomes!: PredictiveOutcomes;
+  #predictions!: HubPredictions;
   #alarm!: HubAlarm;
   #live!: LiveSockets;
   #offline!: OfflineWatch;
@@ -80,6 +81,7 @@ export class TenantHubCore extends DurableObject<Env> {
       // Continuing-episode values held back from the log when the object was evicted: logged on the next alarm.
       this.#book.restoreHeld(this.#states.heldEpisodes(), Date.now());
       this.#outcomes = new PredictiveOutcomes(ctx.storage.sql);
+      this.#predictions = new HubPredictions(this.#states, this.#outcomes);
       this.#live = new LiveSockets(ctx, this.#book);
       this.#offline = new OfflineWatch(ctx.storage.sql);
       // Rebuilds its buffer from the raw batches a previous instance had not yet written.
@@ -196,59 +198,38 @@ export class TenantHubCore extends DurableObject<Env> {
   }
 
   /** The vehicle's risk (docs/api.md "Predictive"): one score from its components, calibrated by the outcomes its shard holds. */
-  async risk(tenantId: string, vehicleId: string): Promise<ReturnType<typeof vehicleRisk>> {
+  async risk(tenantId: string, vehicleId: string): Promise<RiskView> {
     this.#bind(tenantId);
     const owner = await this.#shards.ownerOf(vehicleId);
     if (owner) return await this.#shards.on(owner, (stub, name) => stub.risk(name, vehicleId));
-    return vehicleRisk(this.#states.risk(vehicleId), this.#outcomes.calibration);
+    return this.#predictions.risk(vehicleId);
   }
 
   /** Risks of several vehicles at once (the vehicle list), each from its shard. */
-  async risks(tenantId: string, vehicleIds: string[]): Promise<Record<string, ReturnType<typeof vehicleRisk>>> {
+  async risks(tenantId: string, vehicleIds: string[]): Promise<Record<string, RiskView>> {
     this.#bind(tenantId);
     const parts = await Promise.all(
       [...(await this.#shards.ownersOf(vehicleIds))].map(([owner, ids]) =>
         owner
           ? this.#shards.on(owner, (stub, name) => stub.risks(name, ids))
-          : Object.fromEntries(ids.map((id) => [id, vehicleRisk(this.#states.risk(id), this.#outcomes.calibration)])),
+          : Object.fromEntries(ids.map((id) => [id, this.#predictions.risk(id)])),
       ),
     );
     return Object.assign({}, ...parts);
   }
 
-  /**
-   * A work order's outcome (completed as failure confirmed or no fault found): kept against the
-   * prediction behind its alert (or, for other work orders, the component's newest raw
-   * probability), and the component's calibration refitted. Idempotent by work order id.
-   */
-  async recordOutcome(
-    tenantId: string,
-    outcome: { workOrderId: string; vehicleId: string; alertId: string | null; component: string | null; confirmed: boolean },
-  ): Promise<{ recorded: boolean }> {
+  /** A work order's outcome (completed as failure confirmed or no fault found), kept by the shard that predicted it. */
+  async recordOutcome(tenantId: string, outcome: WorkOrderOutcome): Promise<{ recorded: boolean }> {
     this.#bind(tenantId);
     const owner = (outcome.alertId ? this.#shards.originOf(outcome.alertId) : 0) || (await this.#shards.ownerOf(outcome.vehicleId));
     if (owner) return await this.#shards.on(owner, (stub, name) => stub.recordOutcome(name, outcome));
-    const predicted = outcome.alertId ? this.#outcomes.prediction(outcome.alertId) : undefined;
-    const component = predicted?.component ?? outcome.component;
-    if (!component) return { recorded: false };
-    const raw = predicted?.predicted ?? this.#states.risk(outcome.vehicleId)?.components.find((c) => c.component === component)?.p30;
-    if (raw === undefined) return { recorded: false };
-    const recorded = this.#outcomes.record({
-      ref: outcome.workOrderId,
-      vehicleId: outcome.vehicleId,
-      component,
-      predicted: raw,
-      confirmed: outcome.confirmed,
-      source: "work_order",
-      at: Date.now(),
-    });
-    return { recorded };
+    return this.#predictions.recordOutcome(outcome);
   }
 
   /** Outcomes recorded per component and the calibration in use. */
   outcomeSummary(tenantId: string) {
     this.#bind(tenantId);
-    return this.#outcomes.summary();
+    return this.#predictions.summary();
   }
 
   /** Drops cached vehicles and rules after the API changed them (the room: on every shard too); the next event reloads. */
@@ -452,24 +433,9 @@ export class TenantHubCore extends DurableObject<Env> {
     closeQuietly(ws, 1011, "error");
   }
 
-  /**
-   * The forecast a new alert proposes a work order with: a predictive alert's component, or the
-   * engine for a fault-code alert when the codes make that component's risk high (the fault-code
-   * rule is the alert, so the engine component raises none of its own). Remembers the raw
-   * probability behind it for the outcome.
-   */
-  async #forecast(alert: Alert) {
-    const predicted = componentOfRule(alert.ruleId);
-    const directory = this.#tenantId ? this.#self() : undefined;
-    const rule = predicted ? undefined : (await directory?.rules())?.find((r) => r.id === alert.ruleId);
-    const component = predicted ?? (rule?.metric === "dtc" ? "engine" : null);
-    if (!component) return null;
-    const now = Date.now();
-    const forecast = componentForecast(this.#states.risk(alert.vehicleId), this.#outcomes.calibration, component, now);
-    if (!forecast || (!predicted && forecast.score < HIGH_RISK)) return null;
-    const { raw, ...proposal } = forecast;
-    this.#outcomes.rememberPrediction(alert.id, alert.vehicleId, component, raw, now);
-    return proposal;
+  /** The forecast a new alert of this object's proposes a work order with (hub-predictions.ts). */
+  #forecast(alert: Alert) {
+    return this.#predictions.forecast(alert, async () => (this.#tenantId ? await this.#self().rules() : undefined));
   }
 
   /** The forecast of an alert, from the shard that raised it (whose vehicle state it needs). */
