@@ -33,11 +33,31 @@ export async function issueToken(
 }
 
 /**
+ * Tokens this isolate has verified, with the secret they verified under: a token's signature and
+ * claims never change, so a repeated API call checks only its expiry, not the HMAC again (a
+ * token's revocation is the session check's question either way). Bounded like sessions.ts.
+ */
+const VERIFIED_MAX = 5_000;
+const verified = new Map<string, { secret: string; claims: TokenClaims }>();
+
+/**
  * Verifies signature (HS256 only — `alg: none` and other algorithms fail), expiry and claim
  * shapes. Returns null for anything not a valid token of ours. Whether the token was revoked
  * since is the session check's question (services/sessions.ts).
  */
 export async function verifyToken(token: string, secret: string): Promise<TokenClaims | null> {
+  const known = verified.get(token);
+  // hono/jwt's rule: a token is expired once its `exp` (seconds) is not after now.
+  if (known?.secret === secret) return known.claims.exp > Math.floor(Date.now() / 1000) ? known.claims : null;
+  const claims = await verifySignature(token, secret);
+  if (claims) {
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.set(token, { secret, claims: Object.freeze(claims) });
+  }
+  return claims;
+}
+
+async function verifySignature(token: string, secret: string): Promise<TokenClaims | null> {
   try {
     const claims = await verify(token, await jwtKey(secret), "HS256");
     const { sub, tid, role, exp, jti, ver, fam } = claims;
