@@ -3,14 +3,8 @@ import { database } from "../db/client";
 import { alerts } from "../db/schema";
 import type { Alert } from "../domain/alert";
 
-/**
- * Statements per D1 batch, each built just before its batch: a sync page can hold hundreds of
- * alerts, and building and writing them in one go (a new alert's insert fires the search, counter
- * and rollup triggers) held the runtime for ~30 ms at a time, during which the next webhook waited
- * (BENCHMARKS.md, "The sequential tail is the work behind the alert"). Small batches let it in
- * between; a sync of a few alerts is still one round trip.
- */
-const BATCH = 8;
+/** Statements per D1 batch. */
+const BATCH = 200;
 
 const toRow = (tenantId: string, a: Alert) => ({
   id: a.id,
@@ -69,32 +63,30 @@ export async function saveAlertSnapshots(d1: D1Database, tenantId: string, snaps
       stored.set(row.id, row as AlertRow);
     }
   }
-  const statements = snapshots.flatMap((alert): (() => { run(): unknown })[] => {
+  const statements = snapshots.flatMap((alert): { run(): unknown }[] => {
     const next = toRow(tenantId, alert);
     const before = stored.get(alert.id);
     if (!before) {
       // New here (or a concurrent sync just wrote it): insert, or update if newer after all.
       const { id: _id, tenantId: _t, createdAt: _c, ...changes } = next;
       return [
-        () =>
-          db
-            .insert(alerts)
-            .values(next)
-            .onConflictDoUpdate({ target: alerts.id, set: changes, setWhere: sql`excluded.seq > ${alerts.seq}` }),
+        db
+          .insert(alerts)
+          .values(next)
+          .onConflictDoUpdate({ target: alerts.id, set: changes, setWhere: sql`excluded.seq > ${alerts.seq}` }),
       ];
     }
     if (before.seq >= next.seq) return [];
     const changes = changedColumns(before, next);
     return [
-      () =>
-        db
-          .update(alerts)
-          .set(changes)
-          .where(and(eq(alerts.id, alert.id), eq(alerts.tenantId, tenantId), lt(alerts.seq, next.seq))),
+      db
+        .update(alerts)
+        .set(changes)
+        .where(and(eq(alerts.id, alert.id), eq(alerts.tenantId, tenantId), lt(alerts.seq, next.seq))),
     ];
   });
   for (let i = 0; i < statements.length; i += BATCH) {
-    const chunk = statements.slice(i, i + BATCH).map((build) => build());
+    const chunk = statements.slice(i, i + BATCH);
     if (chunk.length) await db.batch(chunk as [never, ...never[]]);
   }
 }
