@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { alerts } from "../db/schema";
 import type { Alert } from "../domain/alert";
@@ -63,32 +63,43 @@ export async function saveAlertSnapshots(d1: D1Database, tenantId: string, snaps
       stored.set(row.id, row as AlertRow);
     }
   }
-  const statements = snapshots.flatMap((alert): { run(): unknown }[] => {
+  const statements = snapshots.flatMap((alert): D1PreparedStatement[] => {
     const next = toRow(tenantId, alert);
     const before = stored.get(alert.id);
-    if (!before) {
-      // New here (or a concurrent sync just wrote it): insert, or update if newer after all.
-      const { id: _id, tenantId: _t, createdAt: _c, ...changes } = next;
-      return [
-        db
-          .insert(alerts)
-          .values(next)
-          .onConflictDoUpdate({ target: alerts.id, set: changes, setWhere: sql`excluded.seq > ${alerts.seq}` }),
-      ];
-    }
+    // New here (or a concurrent sync just wrote it): insert, or update if newer after all.
+    if (!before) return [insertStatement(d1, next)];
     if (before.seq >= next.seq) return [];
-    const changes = changedColumns(before, next);
-    return [
-      db
-        .update(alerts)
-        .set(changes)
-        .where(and(eq(alerts.id, alert.id), eq(alerts.tenantId, tenantId), lt(alerts.seq, next.seq))),
-    ];
+    const update = db
+      .update(alerts)
+      .set(changedColumns(before, next))
+      .where(and(eq(alerts.id, alert.id), eq(alerts.tenantId, tenantId), lt(alerts.seq, next.seq)))
+      .toSQL();
+    return [d1.prepare(update.sql).bind(...update.params)];
   });
   for (let i = 0; i < statements.length; i += BATCH) {
     const chunk = statements.slice(i, i + BATCH);
-    if (chunk.length) await db.batch(chunk as [never, ...never[]]);
+    if (chunk.length) await d1.batch(chunk);
   }
+}
+
+const COLUMNS = getTableColumns(alerts);
+const IDENTITY = new Set<keyof AlertRow>(["id", "tenantId", "createdAt"]);
+let insertSql: string | undefined;
+
+/**
+ * A new alert's upsert: every column, and on a conflict every column but its identity when the
+ * snapshot is newer. Its SQL is the same for every alert, so it is built once from the table's
+ * columns; drizzle built it again for each alert of a sync (hundreds at a time under load).
+ */
+function insertStatement(d1: D1Database, row: AlertRow): D1PreparedStatement {
+  const keys = Object.keys(row) as (keyof AlertRow)[];
+  const name = (key: keyof AlertRow) => `"${COLUMNS[key].name}"`;
+  insertSql ??= `insert into "alerts" (${keys.map(name).join(", ")}) values (${keys.map(() => "?").join(", ")})
+    on conflict ("id") do update set ${keys
+      .filter((key) => !IDENTITY.has(key))
+      .map((key) => `${name(key)} = excluded.${name(key)}`)
+      .join(", ")} where excluded."seq" > "alerts"."seq"`;
+  return d1.prepare(insertSql).bind(...keys.map((key) => (row[key] === null ? null : COLUMNS[key].mapToDriverValue(row[key]))));
 }
 
 /** The columns whose value differs (the seq always: it orders snapshots); identity columns never change. */
