@@ -6,6 +6,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
+import { placeholder, preparedBatch } from "../db/prepared-batch";
 import { alertRules, alerts, CHANNELS, deliveries, escalationPolicies, tenants, vehicles, type AlertRow, type Channel } from "../db/schema";
 import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
@@ -211,6 +212,17 @@ async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedR
 }
 
 /** A new alert: everyone allowed to see it, on the channels their preferences name for its severity. */
+/** What planning a raise reads, with placeholders for the job's tenant, alert and time (`preparedBatch`). */
+function raiseReads(db: Db) {
+  const tenantId = placeholder<string>("tenantId");
+  const alertId = placeholder<string>("alertId");
+  return [
+    alertQuery(db, tenantId, alertId),
+    enabledWebhooks(db, tenantId),
+    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId), placeholder<number>("now")),
+  ];
+}
+
 export async function planRaised(
   env: Env,
   tenantId: string,
@@ -220,12 +232,12 @@ export async function planRaised(
 ): Promise<Planned[] | null> {
   const db = database(env.DB);
   // One round trip: the alert, its audience with their preferences and push subscriptions, what an
-  // earlier run planned, and the tenant's webhooks (four sequential reads before).
-  const [alertRows, hooks, ...inputRows] = (await db.batch([
-    alertQuery(db, tenantId, alertId),
-    enabledWebhooks(db, tenantId),
-    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId), now),
-  ] as unknown as Parameters<Db["batch"]>[0])) as unknown as [AlertQueryRow[], EnabledWebhook[], ...unknown[]];
+  // earlier run planned, and the tenant's webhooks (four sequential reads before), built once.
+  const [alertRows, hooks, ...inputRows] = (await preparedBatch(db, "planRaised", () => raiseReads(db), {
+    tenantId,
+    alertId,
+    now,
+  })) as [AlertQueryRow[], EnabledWebhook[], ...unknown[]];
   const ctx = alertContext(alertRows[0]);
   if (!ctx) return null;
   const inputs = await readInputs(db, tenantId, alertId, inputRows, retried);

@@ -1,0 +1,42 @@
+import { fillPlaceholders, sql } from "drizzle-orm";
+import type { Db } from "./client";
+
+/** What drizzle's `.prepare()` gives for a query: its SQL with placeholders, and how to map a batch's rows. */
+interface Prepared {
+  getQuery(): { sql: string; params: unknown[] };
+  mapResult(response: unknown, isFromBatch?: boolean): unknown;
+}
+
+const built = new WeakMap<Db, Map<string, Prepared[]>>();
+
+/**
+ * A value that stands for `name` in a query built once (`preparedBatch`); typed as the value it
+ * stands for, so the same query builders serve both ways.
+ */
+export const placeholder = <T>(name: string) => sql.placeholder(name) as unknown as T;
+
+/**
+ * Runs a fixed set of queries in one D1 batch, each built by drizzle once per client (the queries
+ * `build` returns, written with `placeholder`s) and bound to `values` on every call. drizzle's own
+ * batch builds every query again on each call: for the planning job's nested audience queries
+ * that building was most of the job's CPU and garbage, which the runtime's other work waited on
+ * (BENCHMARKS.md, "The sequential tail is the work behind the alert").
+ */
+export async function preparedBatch(
+  db: Db,
+  name: string,
+  build: () => readonly { prepare(): unknown }[],
+  values: Record<string, unknown>,
+): Promise<unknown[]> {
+  let byName = built.get(db);
+  if (!byName) built.set(db, (byName = new Map()));
+  let prepared = byName.get(name);
+  if (!prepared) byName.set(name, (prepared = build().map((query) => query.prepare() as Prepared)));
+  const queries = prepared;
+  const statements = queries.map((p) => {
+    const query = p.getQuery();
+    return db.$client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
+  });
+  const results = await db.$client.batch(statements);
+  return results.map((result, i) => queries[i]!.mapResult(result, true));
+}
