@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
+import { insertRow } from "../db/row-insert";
 import { alerts } from "../db/schema";
 import type { Alert } from "../domain/alert";
 
@@ -82,31 +83,24 @@ export async function saveAlertSnapshots(d1: D1Database, tenantId: string, snaps
   }
 }
 
-const COLUMNS = getTableColumns(alerts);
 const IDENTITY = new Set<keyof AlertRow>(["id", "tenantId", "createdAt"]);
-let insertSql: string | undefined;
+let newerWins: string | undefined;
 
-/**
- * A new alert's upsert: every column, and on a conflict every column but its identity when the
- * snapshot is newer. Its SQL is the same for every alert, so it is built once from the table's
- * columns; drizzle built it again for each alert of a sync (hundreds at a time under load).
- */
+/** A new alert's upsert: every column, and on a conflict (a repeated sync) every column but its identity when the snapshot is newer. */
 function insertStatement(d1: D1Database, row: AlertRow): D1PreparedStatement {
-  const keys = Object.keys(row) as (keyof AlertRow)[];
-  const name = (key: keyof AlertRow) => `"${COLUMNS[key].name}"`;
-  insertSql ??= `insert into "alerts" (${keys.map(name).join(", ")}) values (${keys.map(() => "?").join(", ")})
-    on conflict ("id") do update set ${keys
-      .filter((key) => !IDENTITY.has(key))
-      .map((key) => `${name(key)} = excluded.${name(key)}`)
-      .join(", ")} where excluded."seq" > "alerts"."seq"`;
-  return d1.prepare(insertSql).bind(...keys.map((key) => (row[key] === null ? null : COLUMNS[key].mapToDriverValue(row[key]))));
+  const columns = getTableColumns(alerts);
+  newerWins ??= `on conflict ("id") do update set ${(Object.keys(row) as (keyof AlertRow)[])
+    .filter((key) => !IDENTITY.has(key))
+    .map((key) => `"${columns[key].name}" = excluded."${columns[key].name}"`)
+    .join(", ")} where excluded."seq" > "alerts"."seq"`;
+  return insertRow(d1, alerts, row, newerWins);
 }
 
 /** The columns whose value differs (the seq always: it orders snapshots); identity columns never change. */
 function changedColumns(before: AlertRow, next: AlertRow): Partial<AlertRow> {
   const changes: Partial<AlertRow> = { seq: next.seq };
   for (const key of Object.keys(next) as (keyof AlertRow)[]) {
-    if (key === "id" || key === "tenantId" || key === "createdAt") continue;
+    if (IDENTITY.has(key)) continue;
     if ((before[key] ?? null) !== (next[key] ?? null)) (changes as Record<string, unknown>)[key] = next[key];
   }
   return changes;

@@ -7,6 +7,7 @@
  */
 import { gt, lte } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
+import { insertRow } from "../db/row-insert";
 import { alertDecisions, silences, type DecisionOutcome, type DecisionReason } from "../db/schema";
 import { isSilenced } from "../domain/silence";
 import { resolveSilenceGroups } from "../services/vehicle-groups";
@@ -49,17 +50,7 @@ export class DecisionLog {
         at: now,
       })),
     );
-    const statements: D1PreparedStatement[] = [];
-    // D1 binds at most 100 parameters per statement: 9 columns → 11 rows.
-    for (let i = 0; i < rows.length; i += 11) {
-      const q = db
-        .insert(alertDecisions)
-        .values(rows.slice(i, i + 11))
-        .onConflictDoNothing()
-        .toSQL();
-      statements.push(db.$client.prepare(q.sql).bind(...q.params));
-    }
-    return statements;
+    return rows.map((row) => insertRow(db.$client, alertDecisions, row, "on conflict do nothing"));
   }
 }
 

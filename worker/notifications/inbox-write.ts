@@ -3,7 +3,7 @@
  * written in one D1 transaction and the item only when the delivery row is new, so a retried
  * planning job neither doubles the item nor leaves a delivery without it.
  */
-import type { Db } from "../db/client";
+import { insertRow } from "../db/row-insert";
 import { deliveries } from "../db/schema";
 
 /** Inbox item ids are `newId(INBOX_ID_PREFIX, createdAt)`: their key orders a user's inbox by time. */
@@ -21,15 +21,14 @@ export interface InboxItemFields {
   createdAt: number;
 }
 
-export async function writeInAppDelivery(d1: D1Database, db: Db, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
-  await d1.batch(inAppStatements(d1, db, row, item));
+export async function writeInAppDelivery(d1: D1Database, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
+  await d1.batch(inAppStatements(d1, row, item));
 }
 
 /** The two statements, in order, for a D1 batch that may carry more (a planning job's writes). */
-export function inAppStatements(d1: D1Database, db: Db, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
-  const insert = db.insert(deliveries).values(row).onConflictDoNothing().toSQL();
+export function inAppStatements(d1: D1Database, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
   return [
-    d1.prepare(insert.sql).bind(...insert.params),
+    insertRow(d1, deliveries, row, "on conflict do nothing"),
     // changes(): rows the statement before changed — 0 when the delivery already existed.
     d1
       .prepare(

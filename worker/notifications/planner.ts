@@ -104,7 +104,7 @@ async function planRecipient(job: PlanningJob, recipient: ScopedRecipient, prefs
   }
   for (const channel of new Set(channels)) {
     if (channel === "inapp") {
-      writes.inbox.push(...(await planInbox(db, env, ctx, recipient, step, now)));
+      writes.inbox.push(...(await planInbox(env, ctx, recipient, step, now)));
       continue;
     }
     for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
@@ -177,13 +177,12 @@ async function planRecipient(job: PlanningJob, recipient: ScopedRecipient, prefs
  * delivery row and the inbox item go into the job's one D1 batch (a transaction), the item only
  * when the row is new, so a retried job adds neither twice and never leaves one without the other.
  */
-async function planInbox(db: Db, env: Env, ctx: AlertContext, recipient: ScopedRecipient, step: number, now: number) {
+async function planInbox(env: Env, ctx: AlertContext, recipient: ScopedRecipient, step: number, now: number) {
   const id = await deliveryId([ctx.alert.id, recipient.userId, "inapp", step, null]);
   const message = renderMessage({ ...ctx.spec, ...(step ? { escalationStep: step } : {}) }, env.APP_URL);
   const tenantId = ctx.alert.tenantId;
   return inAppStatements(
     env.DB,
-    db,
     {
       id,
       tenantId,

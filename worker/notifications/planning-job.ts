@@ -6,6 +6,7 @@
  */
 import { eq, isNull, sql } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
+import { insertRow } from "../db/row-insert";
 import { alertDecisions, alerts, deliveries, users, type Channel, type Delivery } from "../db/schema";
 import { type DecisionLog, isoAt } from "./decisions";
 import { preferencesFrom, preferencesQuery, type Preferences } from "./preferences";
@@ -79,10 +80,7 @@ export class PlannedWrites {
           reason: held.reason,
           detail: { deliveryId: row.id, until: isoAt(row.dueAt) },
         });
-    const inserts = this.rows.map(({ row }) => {
-      const q = db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id }).toSQL();
-      return db.$client.prepare(q.sql).bind(...q.params);
-    });
+    const inserts = this.rows.map(({ row }) => insertRow(db.$client, deliveries, row, 'on conflict do nothing returning "id"'));
     const statements = [...this.inbox, ...inserts, ...(await decisions.statements(db, tenantId, now))];
     if (!statements.length) return;
     const results = await db.$client.batch(statements);

@@ -84,12 +84,11 @@ async function reminderAudience(db: Db, tenantId: string, spec: ReminderSpec): P
 }
 
 /** In-app: the inbox keeps the reminder until read (never deferred, like alerts). */
-async function planInboxReminder(db: Db, env: Env, tenantId: string, spec: ReminderSpec, recipient: Recipient, now: number) {
+async function planInboxReminder(env: Env, tenantId: string, spec: ReminderSpec, recipient: Recipient, now: number) {
   const id = await deliveryId([spec.topic, recipient.userId, "inapp", 0, null]);
   const message = renderReminder(spec, env.APP_URL);
   await writeInAppDelivery(
     env.DB,
-    db,
     {
       id,
       tenantId,
@@ -138,7 +137,7 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
     const channels = new Set<Channel>(p.channels[spec.severity].filter((c) => c !== "voice"));
     for (const channel of channels) {
       if (channel === "inapp") {
-        await planInboxReminder(db, env, tenantId, spec, recipient, now);
+        await planInboxReminder(env, tenantId, spec, recipient, now);
         continue;
       }
       for (const target of channelTargets(pushTargets, recipient.userId, channel)) {

@@ -79,7 +79,7 @@ export async function planResolved(
     const dueAt = Math.max(now, critical ? 0 : (quietUntil(p.quietHours, now) ?? 0));
     for (const channel of channels) {
       if (channel === "inapp") {
-        await resolvedInbox(env, db, ctx, spec, recipient.userId, resolvedAt, now);
+        await resolvedInbox(env, ctx, spec, recipient.userId, resolvedAt, now);
         continue;
       }
       for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
@@ -121,11 +121,10 @@ export async function planResolved(
   return out;
 }
 
-async function resolvedInbox(env: Env, db: Db, ctx: AlertContext, spec: MessageSpec, userId: string, resolvedAt: number, now: number) {
+async function resolvedInbox(env: Env, ctx: AlertContext, spec: MessageSpec, userId: string, resolvedAt: number, now: number) {
   const message = renderMessage(spec, env.APP_URL);
   await writeInAppDelivery(
     env.DB,
-    db,
     {
       id: await deliveryId([RESOLVED_TOPIC, ctx.alert.id, resolvedAt, userId, "inapp", null]),
       tenantId: ctx.alert.tenantId,
