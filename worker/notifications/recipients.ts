@@ -11,10 +11,23 @@ import type { Recipient } from "./channels/types";
  */
 export type ScopedRecipient = Omit<Recipient, "email" | "phone"> & { hasPhone: boolean; groups: string[] };
 
-const toRecipient = (u: typeof users.$inferSelect): ScopedRecipient => ({
+/**
+ * What routing reads of a user: the id, name and groups, and whether a phone is on file (sealed
+ * or from before sealing; an empty one counts as none). Not the sealed contact details or the
+ * credentials `select()` would bring along: every planning job reads its whole audience.
+ */
+const recipientColumns = {
+  id: users.id,
+  name: users.name,
+  groups: users.groups,
+  hasPhone: sql<number>`coalesce(${users.phoneEnc}, ${users.legacyPhone}, '') != ''`.as("has_phone"),
+};
+type RecipientRow = { id: string; name: string; groups: string[]; hasPhone: number };
+
+const toRecipient = (u: RecipientRow): ScopedRecipient => ({
   userId: u.id,
   name: u.name,
-  hasPhone: !!(u.phoneEnc ?? u.legacyPhone),
+  hasPhone: !!u.hasPhone,
   groups: u.groups ?? [],
 });
 
@@ -51,9 +64,9 @@ export const alertAudience = (db: Db, tenantId: string, alertId: string): Audien
 /** Every user of the given roles (an escalation step's audience, a reminder's staff). */
 export const withRoles = (tenantId: string, roles: Role[]): Audience => inTenant(users, tenantId, inArray(users.role, roles));
 
-export const audienceQuery = (db: Db, audience: Audience) => db.select().from(users).where(audience);
+export const audienceQuery = (db: Db, audience: Audience) => db.select(recipientColumns).from(users).where(audience);
 
-export const recipientsFrom = (rows: (typeof users.$inferSelect)[]) => rows.map(toRecipient);
+export const recipientsFrom = (rows: RecipientRow[]) => rows.map(toRecipient);
 
 export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): Promise<ScopedRecipient[]> {
   return recipientsFrom(await audienceQuery(db, withRoles(tenantId, roles)));
@@ -63,7 +76,7 @@ export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): P
 export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promise<ScopedRecipient[]> {
   if (!ids.length) return [];
   const rows = await db
-    .select()
+    .select(recipientColumns)
     .from(users)
     .where(inTenant(users, tenantId, inArray(users.id, ids)));
   return rows.map(toRecipient);
