@@ -30,9 +30,8 @@ export async function preparedBatch(
 ): Promise<unknown[]> {
   let byName = built.get(db);
   if (!byName) built.set(db, (byName = new Map()));
-  let prepared = byName.get(name);
-  if (!prepared) byName.set(name, (prepared = build().map((query) => query.prepare() as Prepared)));
-  const queries = prepared;
+  const queries = byName.get(name) ?? build().map((query) => query.prepare() as Prepared);
+  byName.set(name, queries);
   const statements = queries.map((p) => {
     const query = p.getQuery();
     return db.$client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));

@@ -15,7 +15,7 @@ import type { Preferences } from "./preferences";
 import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, type Planned } from "./resume";
-import { inputQueries, plannedKey, PlannedWrites, planningInputs, readInputs, type JobInputs } from "./planning-job";
+import { inputQueries, openGroupsQuery, plannedKey, PlannedWrites, planningInputs, readInputs, type JobInputs } from "./planning-job";
 import { alertAudience, channelTargets, splitByScope, withRoles, type ScopedRecipient } from "./recipients";
 import { DecisionLog, isoAt, silenceOf } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
@@ -218,7 +218,8 @@ function raiseReads(db: Db) {
   return [
     alertQuery(db, tenantId, alertId),
     enabledWebhooks(db, tenantId),
-    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId), placeholder<number>("now")),
+    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId)),
+    openGroupsQuery(db, tenantId, alertId, placeholder<number>("now")),
   ];
 }
 
@@ -282,7 +283,7 @@ export async function planEscalation(
   const out: Planned[] = [];
   if (ctx.alert.status !== "open") return out;
   const decisions = new DecisionLog();
-  const inputs = await planningInputs(db, job.tenantId, job.alertId, withRoles(job.tenantId, job.roles), retried, now);
+  const inputs = await planningInputs(db, job.tenantId, job.alertId, withRoles(job.tenantId, job.roles), retried);
   // A group-scoped step is for alerts of vehicles in its groups only; users are scoped as on a raise.
   const stepGroups = await stepGroupsOf(db, job.tenantId, ctx.alert.severity, job.step);
   const { inScope: audience, outOfScope } = inScope(stepGroups, ctx.vehicleGroups)

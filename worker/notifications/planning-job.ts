@@ -106,9 +106,9 @@ export interface JobInputs {
 /**
  * What planning reads once per job rather than per recipient and channel: the audience, their
  * preferences and push subscriptions, and what an earlier run planned. The queries go into one
- * D1 batch (a raise adds its alert and webhooks to it: planner.ts); `readInputs` takes the results.
+ * D1 batch (a raise adds its alert, webhooks and open groups to it: planner.ts); `readInputs` takes the results.
  */
-export function inputQueries(db: Db, tenantId: string, alertId: string, audience: Audience, now: number) {
+export function inputQueries(db: Db, tenantId: string, alertId: string, audience: Audience) {
   const audienceIds = db.select({ id: users.id }).from(users).where(audience);
   const own = db
     .select({
@@ -127,13 +127,26 @@ export function inputQueries(db: Db, tenantId: string, alertId: string, audience
     .from(alertDecisions)
     .where(inTenant(alertDecisions, tenantId, eq(alertDecisions.alertId, alertId)))
     .limit(1);
-  // Unsent, not yet due group messages about the alert's vehicle, for everyone at once (a read per
-  // recipient and channel before): a non-critical alert joins its recipient's one.
+  return [
+    audienceQuery(db, audience),
+    preferencesQuery(db, audienceIds),
+    pushTargetsQuery(db, tenantId, audienceIds),
+    own,
+    decided,
+  ] as const;
+}
+
+/**
+ * Unsent, not yet due group messages about the alert's vehicle, for the whole audience at once (a
+ * read per recipient and channel before): a raise's non-critical alert joins its recipient's one.
+ * Only a raise groups (step 0), so only its batch reads them (planner.ts).
+ */
+export function openGroupsQuery(db: Db, tenantId: string, alertId: string, now: number) {
   const vehicleOfAlert = db
     .select({ vehicleId: alerts.vehicleId })
     .from(alerts)
     .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
-  const openGroups = db
+  return db
     .select()
     .from(deliveries)
     .where(
@@ -148,14 +161,6 @@ export function inputQueries(db: Db, tenantId: string, alertId: string, audience
         sql`${deliveries.topic} IS NULL AND json_extract(${deliveries.message}, '$.digest') IS NULL`,
       ),
     );
-  return [
-    audienceQuery(db, audience),
-    preferencesQuery(db, audienceIds),
-    pushTargetsQuery(db, tenantId, audienceIds),
-    own,
-    decided,
-    openGroups,
-  ] as const;
 }
 
 type InputRows = [
@@ -164,13 +169,14 @@ type InputRows = [
   Parameters<typeof pushTargetsFrom>[0],
   EarlierFull[],
   { id: string }[],
-  Delivery[],
+  /** A raise's open groups (`openGroupsQuery`); an escalation step reads none. */
+  Delivery[]?,
 ];
 
 export async function readInputs(db: Db, tenantId: string, alertId: string, rows: unknown[], retried: boolean): Promise<JobInputs> {
   const [userRows, prefRows, subRows, ownRows, decidedRows, groupRows] = rows as InputRows;
   const openGroups = new Map<string, Delivery>();
-  for (const row of groupRows) {
+  for (const row of groupRows ?? []) {
     const key = plannedKey(row.userId, row.channel, row.step, row.target);
     if (!openGroups.has(key)) openGroups.set(key, row);
   }
@@ -189,7 +195,7 @@ export async function readInputs(db: Db, tenantId: string, alertId: string, rows
 }
 
 /** The inputs alone, in one round trip (an escalation step's planning). */
-export async function planningInputs(db: Db, tenantId: string, alertId: string, audience: Audience, retried: boolean, now: number) {
-  const rows = await db.batch(inputQueries(db, tenantId, alertId, audience, now) as unknown as Parameters<Db["batch"]>[0]);
+export async function planningInputs(db: Db, tenantId: string, alertId: string, audience: Audience, retried: boolean) {
+  const rows = await db.batch(inputQueries(db, tenantId, alertId, audience) as unknown as Parameters<Db["batch"]>[0]);
   return readInputs(db, tenantId, alertId, rows as unknown as unknown[], retried);
 }
