@@ -51,6 +51,8 @@ export interface AlarmDeps {
   deferred: { nextDueAt(): number | null; flush(now: number): void };
   /** The tenant's escalation policies, as the directory keeps them until the API changes one (tenant-directory.ts). */
   escalationPolicies: () => Promise<Map<Severity, EscalationStep[]>>;
+  /** Streams a work order the alarm created to the tenant's staff (this object's sockets, no call back through its stub). */
+  publishWorkOrder: (workOrder: Record<string, unknown>) => void;
   /** The component forecast a new alert proposes a work order with (model-scoring.ts), null for none. */
   forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>;
   /**
@@ -277,7 +279,10 @@ export class HubAlarm {
   #proposeWorkOrders(tenantId: string) {
     const { storage, ports, book } = this.deps;
     const propose = (proposals: PredictiveProposal[]) => ports.proposeWorkOrders(tenantId, proposals);
-    const run = this.#proposing.then(() => proposeFromNewAlerts(storage.sql, propose, (id) => book.get(id), this.deps.forecast));
+    const run = this.#proposing.then(async () => {
+      const created = await proposeFromNewAlerts(storage.sql, propose, (id) => book.get(id), this.deps.forecast);
+      for (const workOrder of created) this.deps.publishWorkOrder(workOrder);
+    });
     this.#proposing = run.catch((error) => log("error", "predictive.workOrders", tenantId, error));
     return this.#proposing;
   }

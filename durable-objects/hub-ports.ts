@@ -46,8 +46,8 @@ export interface HubPorts {
   saveAlerts(tenantId: string, alerts: Alert[], created: Set<string>): Promise<void>;
   /** An alert as D1 last saw it: the only copy once retention dropped a resolved alert from the object. */
   storedAlert(tenantId: string, alertId: string): Promise<Alert | null>;
-  /** Proposes predictive work orders for new predictive alerts; returns the ids created. */
-  proposeWorkOrders(tenantId: string, proposals: PredictiveProposal[]): Promise<string[]>;
+  /** Proposes predictive work orders for new predictive alerts; returns those created, as the API shows them. */
+  proposeWorkOrders(tenantId: string, proposals: PredictiveProposal[]): Promise<({ id: string } & Record<string, unknown>)[]>;
   /** Polls the tenant's Geotab feeds once; `configured: false` when it has no Geotab integration. */
   pollGeotab(tenantId: string, ingest: GeotabIngest): Promise<{ configured: boolean }>;
   /** The tenant's maintenance due sweep: reminders for status changes and plan work orders (idempotent). */

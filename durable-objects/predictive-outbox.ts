@@ -1,6 +1,8 @@
 import type { Alert } from "../worker/domain/alert";
 import type { PredictiveProposal } from "./hub-ports";
 
+type ProposedWorkOrder = { id: string } & Record<string, unknown>;
+
 /**
  * New `predictive_failure` alerts, and fault-code alerts whose engine risk is high, propose predictive work orders (one per vehicle and component,
  * due by the component's forecast), from the alarm (off the hot
@@ -10,10 +12,10 @@ import type { PredictiveProposal } from "./hub-ports";
  */
 export async function proposeFromNewAlerts(
   sql: SqlStorage,
-  propose: (proposals: PredictiveProposal[]) => Promise<string[]>,
+  propose: (proposals: PredictiveProposal[]) => Promise<ProposedWorkOrder[]>,
   current: (alertId: string) => Alert | undefined,
   forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>,
-): Promise<string[]> {
+): Promise<ProposedWorkOrder[]> {
   const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
   const from = meta("proposedSeq");
   const to = meta("syncedSeq");

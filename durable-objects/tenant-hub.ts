@@ -113,6 +113,7 @@ export class TenantHubCore extends DurableObject<Env> {
         },
         escalationPolicies: () => this.#bind(this.#tenantId!).escalationPolicies(),
         forecast: (alert) => this.#forecastAnywhere(alert),
+        publishWorkOrder: (workOrder) => this.#live.broadcastWorkOrder(workOrder),
         relay: () => (this.#shard ? (events) => this.#shards.on(0, (room) => room.relay(this.#tenantId!, this.#shard, events)) : undefined),
         deferred: {
           nextDueAt: () => minOf(this.#readings.flushDueAt(), this.#states.flushDueAt()),

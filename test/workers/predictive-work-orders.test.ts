@@ -4,8 +4,11 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { driveTime, runHubAlarm } from "./drive";
+import { drainQueue, driveTime, runHubAlarm } from "./drive";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, type TestTenant } from "./helpers";
+import { openLive, settle } from "./live-helpers";
+import { received } from "./notification-helpers";
+import { customerEndpoint } from "./notify2-helpers";
 
 driveTime();
 
@@ -131,10 +134,20 @@ describe("predictive work orders from component risks", { timeout: 90_000 }, () 
     await runHubAlarm(tenant.id);
     const [workOrder] = await workOrdersOf(tenant, vehicle!.id);
     expect(workOrder).toMatchObject({ component: "engine", status: "open" });
+    const resolveOpenAlert = async () => {
+      const open = (await faultCodeAlerts(tenant)).find((a) => a.status !== "resolved")!;
+      expect((await call("POST", `/api/alerts/${open.id}/resolve`, { token: tenant.admin.token, body: {} })).status).toBe(200);
+    };
+
+    // A new alert about the same component while that work order is active proposes nothing.
+    await resolveOpenAlert();
+    await postTelemetry(tenant, { events: minute("PWO-3", 60, {}, ["P0524"]) });
+    await runHubAlarm(tenant.id);
+    expect(await faultCodeAlerts(tenant)).toHaveLength(2);
+    expect(await workOrdersOf(tenant, vehicle!.id)).toHaveLength(1);
 
     expect((await patch(tenant, workOrder!.id, { status: "cancelled" })).status).toBe(200);
-    const [alert] = await faultCodeAlerts(tenant);
-    expect((await call("POST", `/api/alerts/${alert!.id}/resolve`, { token: tenant.admin.token, body: {} })).status).toBe(200);
+    await resolveOpenAlert();
     await postTelemetry(tenant, { events: minute("PWO-3", 120, {}, ["P0524"]) });
     await runHubAlarm(tenant.id);
 
@@ -142,6 +155,35 @@ describe("predictive work orders from component risks", { timeout: 90_000 }, () 
     expect(all).toHaveLength(2);
     expect(all.filter((w) => w.status === "open")).toHaveLength(1);
     expect(new Set(all.map((w) => w.alertId)).size).toBe(2);
+  });
+
+  it("streams a proposed work order to staff and sends workorder.created to subscribed endpoints, once", async () => {
+    const tenant = await createTenant();
+    const { "PWO-5": vehicle } = await addVehicles(tenant, ["PWO-5"]);
+    const endpoint = await customerEndpoint(tenant, ["workorder.created"]);
+    const alertsOnly = await customerEndpoint(tenant, ["alert.resolved"]);
+    const staff = await openLive(tenant.admin.token);
+    await postTelemetry(tenant, { events: minute("PWO-5", 0, {}, ["P0217"]) });
+    await runHubAlarm(tenant.id);
+    const [workOrder] = await workOrdersOf(tenant, vehicle!.id);
+    const streamed = (await staff.waitFor((m) => m.type === "workorder.updated")) as unknown as {
+      workOrder: WorkOrderJson & { history: unknown[] };
+    };
+    expect(streamed.workOrder).toMatchObject({ id: workOrder!.id, source: "predictive", component: "engine", status: "open" });
+    expect(streamed.workOrder.history).toEqual([expect.objectContaining({ fromStatus: null, toStatus: "open" })]);
+
+    // More events, more alarms: the work order stays the one, and so do its webhook and its stream message.
+    await postTelemetry(tenant, { events: minute("PWO-5", 60, {}, ["P0217"]) });
+    await runHubAlarm(tenant.id);
+    await drainQueue();
+    const hooks = await received("webhook", { id: endpoint.receiverId });
+    expect(hooks.map((h) => [h.body.type, h.body.data.id, h.body.data.source])).toEqual([
+      ["workorder.created", workOrder!.id, "predictive"],
+    ]);
+    expect(await received("webhook", { id: alertsOnly.receiverId })).toEqual([]);
+    await settle(staff);
+    expect(staff.messages.filter((m) => m.type === "workorder.updated")).toHaveLength(1);
+    staff.close();
   });
 });
 

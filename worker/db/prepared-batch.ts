@@ -20,13 +20,16 @@ export const placeholder = <T>(name: string) => sql.placeholder(name) as unknown
  * `build` returns, written with `placeholder`s) and bound to `values` on every call. drizzle's own
  * batch builds every query again on each call: for the planning job's nested audience queries
  * that building was most of the job's CPU and garbage, which the runtime's other work waited on
- * (BENCHMARKS.md, "The sequential tail is the work behind the alert").
+ * (BENCHMARKS.md, "The sequential tail is the work behind the alert"). `then` statements (writes
+ * that vary per call) run after them in the same batch, one transaction; their results come back
+ * as D1 gives them.
  */
 export async function preparedBatch(
   db: Db,
   name: string,
   build: () => readonly { prepare(): unknown }[],
   values: Record<string, unknown>,
+  then: D1PreparedStatement[] = [],
 ): Promise<unknown[]> {
   let byName = built.get(db);
   if (!byName) built.set(db, (byName = new Map()));
@@ -36,6 +39,6 @@ export async function preparedBatch(
     const query = p.getQuery();
     return db.$client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
   });
-  const results = await db.$client.batch(statements);
-  return results.map((result, i) => queries[i]!.mapResult(result, true));
+  const results = await db.$client.batch([...statements, ...then]);
+  return results.map((result, i) => (i < queries.length ? queries[i]!.mapResult(result, true) : result));
 }

@@ -6,7 +6,7 @@
  */
 import { database } from "../db/client";
 import { deliveries } from "../db/schema";
-import { enabledWebhooks } from "./alert-webhooks";
+import { enabledWebhooks, type EnabledWebhook } from "./alert-webhooks";
 import type { NotificationJob } from "../domain/notifications";
 import { deliveryId } from "./message";
 import { logError } from "../lib/logger";
@@ -20,18 +20,20 @@ export const workOrderTopic = (workOrderId: string) => `workorder:${workOrderId}
  * Records the deliveries first, then queues them; a failed enqueue is not lost, the rows stay
  * `queued` for the stale sweep. The delivery id hashes the event and the payload, so
  * publishing the same state twice sends once, while every real change (its `updatedAt` and
- * fields differ) is its own message with its own `webhook-id`.
+ * fields differ) is its own message with its own `webhook-id`. `known`: the tenant's enabled
+ * endpoints when the caller read them already (with its own writes, in one batch).
  */
 export async function queueWorkOrderWebhooks(
   env: Env,
   tenantId: string,
   event: WorkOrderEvent,
   list: ({ id: unknown } & Record<string, unknown>)[],
-  now = Date.now(),
+  known?: EnabledWebhook[],
 ) {
   if (!list.length) return;
+  const now = Date.now();
   const db = database(env.DB);
-  const hooks = (await enabledWebhooks(db, tenantId)).filter((h) => h.events.includes(event));
+  const hooks = (known ?? (await enabledWebhooks(db, tenantId))).filter((h) => h.events.includes(event));
   if (!hooks.length) return;
   const rows = [];
   for (const workOrder of list) {

@@ -3,17 +3,20 @@
  * one work order (source `predictive`, the component named, due by the component's forecast) —
  * unless the vehicle already has a predictive work order for that component that is open,
  * scheduled or in progress, so a risk that stays high (more alerts, more occurrences) never
- * stacks up work orders. Runs from the tenant object's alarm, after the alert reached D1 (the runs are
- * serialized there, so the check and the insert do not interleave).
+ * stacks up work orders. Runs from the tenant object's alarm, after the alert reached D1.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { PredictiveProposal } from "../../durable-objects/hub-ports";
-import { database, inTenant, type Db } from "../db/client";
-import { vehicles, workOrderEvents, workOrders, type WorkOrder } from "../db/schema";
+import { database } from "../db/client";
+import { placeholder, preparedBatch } from "../db/prepared-batch";
+import { type Condition, insertRowWhen } from "../db/row-insert";
+import { workOrders, type WorkOrder } from "../db/schema";
 import { newId } from "../lib/ids";
+import { logError } from "../lib/logger";
 import { iso } from "../lib/time";
+import { enabledWebhooks, type EnabledWebhook } from "../notifications/alert-webhooks";
+import { queueWorkOrderWebhooks } from "../notifications/work-order-webhooks";
 import { newRev } from "./work-orders/revisions";
-import { publicWorkOrder, publishWorkOrders } from "./work-orders/view";
+import { publicWorkOrder } from "./work-orders/view";
 
 /** Statuses in which a predictive work order still covers its vehicle's risk. */
 export const ACTIVE_PREDICTIVE_STATUSES = ["open", "scheduled", "in_progress"] as const;
@@ -21,59 +24,49 @@ export const ACTIVE_PREDICTIVE_STATUSES = ["open", "scheduled", "in_progress"] a
 const percent = (p: number) => `${Math.round(p * 100)} %`;
 
 /**
- * Of these vehicles: those that still exist, and the (vehicle, component) pairs an active
- * predictive work order already covers.
+ * A work order goes in only while its vehicle exists and no active predictive work order covers
+ * its (vehicle, component): checked by the insert itself (work_orders_tenant_vehicle_component).
  */
-async function vehiclesAndCovered(db: Db, tenantId: string, vehicleIds: string[]) {
-  const existing = new Set<string>();
-  const covered = new Set<string>();
-  for (let i = 0; i < vehicleIds.length; i += 80) {
-    const ids = vehicleIds.slice(i, i + 80);
-    const [found, active] = await db.batch([
-      db
-        .select({ id: vehicles.id })
-        .from(vehicles)
-        .where(inTenant(vehicles, tenantId, inArray(vehicles.id, ids))),
-      db
-        .select({ vehicleId: workOrders.vehicleId, component: workOrders.component })
-        .from(workOrders)
-        .where(
-          inTenant(
-            workOrders,
-            tenantId,
-            and(
-              inArray(workOrders.vehicleId, ids),
-              eq(workOrders.source, "predictive"),
-              inArray(workOrders.status, [...ACTIVE_PREDICTIVE_STATUSES]),
-            ),
-          ),
-        ),
-    ]);
-    for (const v of found) existing.add(v.id);
-    for (const w of active) covered.add(`${w.vehicleId}|${w.component}`);
-  }
-  return { existing, covered };
-}
+const uncovered = (row: WorkOrder): Condition => ({
+  sql: `exists (select 1 from "vehicles" where "tenant_id" = ? and "id" = ?)
+    and not exists (select 1 from "work_orders" where "tenant_id" = ? and "vehicle_id" = ? and "component" = ?
+      and "source" = 'predictive' and "status" in (${ACTIVE_PREDICTIVE_STATUSES.map((s) => `'${s}'`).join(", ")}))`,
+  params: [row.tenantId, row.vehicleId, row.tenantId, row.vehicleId, row.component],
+});
+
+/** A work order's "open" event, written only if the work order was. */
+const OPENED_EVENT = `insert into "work_order_events" ("id", "tenant_id", "work_order_id", "from_status", "to_status", "actor_id", "at")
+  select ?, "tenant_id", "id", null, "status", null, "created_at" from "work_orders" where "id" = ?`;
+
+/** A created work order as the API and the live stream show it (its history is its "open" event). */
+export type ProposedWorkOrder = ReturnType<typeof publicWorkOrder> & {
+  history: { fromStatus: null; toStatus: "open"; at: string; actorId: null }[];
+};
 
 /**
  * Proposes the work orders for newly raised predictive (or high-risk fault-code) alerts, oldest
- * first; returns the ids created. One read of the work orders that already cover the vehicles, one
- * D1 batch for every new work order and its first event, one announcement (a round trip per
- * proposal before). Safe to repeat with the same alerts: a covered pair is skipped, and an alert
- * that already has a work order (someone opened one from it) inserts nothing.
+ * first, and queues their `workorder.created` webhooks; returns the work orders created, for the
+ * tenant object to stream. One D1 batch: the tenant's webhook endpoints, then every guarded insert
+ * and its first event (three round trips and a call back into the object before). Safe to repeat
+ * with the same alerts: a covered pair is skipped, and an alert that already has a work order
+ * (someone opened one from it) inserts nothing.
  */
-export async function proposePredictiveWorkOrders(env: Env, tenantId: string, proposals: PredictiveProposal[]): Promise<string[]> {
+export async function proposePredictiveWorkOrders(
+  env: Env,
+  tenantId: string,
+  proposals: PredictiveProposal[],
+): Promise<ProposedWorkOrder[]> {
   const db = database(env.DB);
   // The tenant object proposes only what it forecast: predictive alerts, and fault-code alerts with a high engine risk.
   const live = proposals.filter((p) => !p.alert.silenced);
   if (!live.length) return [];
-  const { existing, covered } = await vehiclesAndCovered(db, tenantId, [...new Set(live.map((p) => p.alert.vehicleId))]);
   const now = Date.now();
-  const rows: (typeof workOrders.$inferInsert & { id: string })[] = [];
+  const rows: WorkOrder[] = [];
+  const pairs = new Set<string>();
   for (const { alert, component, dueAt, score, score7d } of live) {
     const pair = `${alert.vehicleId}|${component}`;
-    if (covered.has(pair) || !existing.has(alert.vehicleId)) continue;
-    covered.add(pair); // two alerts of one batch about the same component: one work order
+    if (pairs.has(pair)) continue; // two alerts of one batch about the same component: one work order
+    pairs.add(pair);
     rows.push({
       id: newId("wo", now),
       tenantId,
@@ -87,39 +80,45 @@ export async function proposePredictiveWorkOrders(env: Env, tenantId: string, pr
       dueDate: dueAt,
       durationMinutes: 60,
       skill: null,
+      technicianId: null,
+      bayId: null,
+      scheduledStart: null,
+      scheduledEnd: null,
+      startedAt: null,
+      completedAt: null,
+      cancelledAt: null,
       notes: `Proposed from the ${component} risk (${percent(score7d)} within 7 days, ${percent(score)} within 30; alert ${alert.id}).`,
+      costCents: null,
+      planCycle: null,
       component,
+      outcome: null,
       createdBy: null,
       rev: newRev(),
       createdAt: now,
       updatedAt: now,
     });
   }
-  if (!rows.length) return [];
-  // Each work order only if its alert has none yet (someone opened one from it); its "open" event only with it.
-  const statements = rows.flatMap((row) => [
-    db.insert(workOrders).values(row).onConflictDoNothing().returning(),
-    db.insert(workOrderEvents).select(
-      db
-        .select({
-          id: sql<string>`${newId("woe", now)}`.as("id"),
-          tenantId: workOrders.tenantId,
-          workOrderId: workOrders.id,
-          fromStatus: sql<null>`NULL`.as("from_status"),
-          toStatus: workOrders.status,
-          actorId: sql<null>`NULL`.as("actor_id"),
-          at: workOrders.createdAt,
-        })
-        .from(workOrders)
-        .where(eq(workOrders.id, row.id)),
-    ),
+  const writes = rows.flatMap((row) => [
+    insertRowWhen(env.DB, workOrders, row, uncovered(row), 'on conflict do nothing returning "id"'),
+    env.DB.prepare(OPENED_EVENT).bind(newId("woe", now), row.id),
   ]);
-  const results = (await db.batch(statements as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[];
-  const created = rows.map((_, i) => (results[2 * i] as WorkOrder[])[0]).filter((w): w is WorkOrder => w !== undefined);
+  const [hooks, ...written] = await preparedBatch(
+    db,
+    "predictive.proposals",
+    () => [enabledWebhooks(db, placeholder("tenantId"))],
+    { tenantId },
+    writes,
+  );
+  const created = rows.filter((_, i) => (written[2 * i] as D1Result).results.length > 0);
   const details = created.map((w) => ({
     ...publicWorkOrder(w),
     history: [{ fromStatus: null, toStatus: "open" as const, at: iso(w.createdAt), actorId: null }],
   }));
-  await publishWorkOrders(env, tenantId, details, "workorder.created");
-  return created.map((r) => r.id);
+  try {
+    await queueWorkOrderWebhooks(env, tenantId, "workorder.created", details, hooks as EnabledWebhook[]);
+  } catch (error) {
+    // The work orders stand; a lost webhook is logged, as for every work-order change (view.ts).
+    logError({ at: "queueWorkOrderWebhooks", tenantId, event: "workorder.created" }, error);
+  }
+  return details;
 }
