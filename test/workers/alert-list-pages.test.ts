@@ -3,10 +3,10 @@
 // list after any change — an acknowledgement, an assignment, a new alert — shows it; another
 // tenant's identical request never gets this tenant's page.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { database } from "../../worker/db/client";
 import type { AuthContext } from "../../worker/env";
-import { alertPage } from "../../worker/services/alert-list-pages";
+import { alertPage, alertPageJson } from "../../worker/services/alert-list-pages";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 
 type ListJson = {
@@ -94,6 +94,33 @@ describe("remembered alert pages", () => {
     expect(after.items.map((a) => a.id)).not.toContain(newest!.id);
     expect(after.facets.status.open).toBe(2);
     expect((await alertPage(d1.binding, db, auth, {}, 2)).facets.status).toMatchObject({ open: 2, resolved: 1 });
+  });
+
+  it("serialise a repeated page once: the same JSON text until the alerts change", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["J-1", "J-2"]);
+    await overheat(tenant, ["J-1", "J-2"]);
+    await synced(tenant);
+    const db = database(env.DB);
+    const auth: AuthContext = { tenantId: tenant.id, userId: tenant.admin.id, role: "admin" };
+    const text = await alertPageJson(env.DB, db, auth, { status: "open" }, 2);
+    expect(JSON.parse(text)).toEqual(await alertPage(env.DB, db, auth, { status: "open" }, 2));
+    const stringify = vi.spyOn(JSON, "stringify");
+    expect(await alertPageJson(env.DB, db, auth, { status: "open" }, 2)).toBe(text);
+    const pagesSerialised = stringify.mock.calls.filter(([value]) => typeof value === "object" && value !== null && "items" in value);
+    stringify.mockRestore();
+    expect(pagesSerialised).toEqual([]);
+    const res = await call("GET", "/api/alerts?status=open&limit=2", { token: tenant.admin.token });
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(await res.text()).toBe(text);
+    const [newest] = (JSON.parse(text) as { items: { id: string }[] }).items;
+    await env.DB.prepare(
+      "UPDATE alerts SET status = 'resolved', seq = (SELECT max(seq) + 1 FROM alerts WHERE tenant_id = ?1) WHERE id = ?2",
+    )
+      .bind(tenant.id, newest!.id)
+      .run();
+    const after = JSON.parse(await alertPageJson(env.DB, db, auth, { status: "open" }, 2)) as { items: { id: string }[] };
+    expect(after.items.map((a) => a.id)).toEqual((JSON.parse(text) as { items: { id: string }[] }).items.slice(1).map((a) => a.id));
   });
 
   it("show an acknowledgement, an assignment and a new alert on the very next list", async () => {

@@ -17,14 +17,16 @@ import { listAlerts, publicAlert, type AlertFilters } from "./alerts";
  */
 export type AlertPage = { items: Alert[]; nextCursor: string | null; facets: Awaited<ReturnType<typeof listAlerts>>["facets"] };
 
-/** About 30 KB per 50-alert page: a few MB at most per isolate. */
+/** About 30 KB per 50-alert page (and as much again for its JSON once asked for): a few MB at most per isolate. */
 const MAX_PAGES = 256;
-const pages = new Map<string, { version: string; page: AlertPage }>();
+/** A page as read, and its JSON text once a response needed it (a repeated page is not serialised again). */
+type Entry = { version: string; page: AlertPage; json?: string };
+const pages = new Map<string, Entry>();
 
-function remember(key: string, version: string, answer: AlertPage) {
+function remember(key: string, entry: Entry) {
   pages.delete(key);
   if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
-  pages.set(key, { version, page: answer });
+  pages.set(key, entry);
 }
 
 /** A page of the tenant's alerts, newest first, with facets (the route's whole answer). */
@@ -36,6 +38,31 @@ export async function alertPage(
   limit: number,
   after?: [number, string],
 ): Promise<AlertPage> {
+  return (await alertPageEntry(d1, db, auth, f, limit, after)).page;
+}
+
+/** The same page as the response body's JSON text, remembered with the page. */
+export async function alertPageJson(
+  d1: D1Database,
+  db: Db,
+  auth: AuthContext,
+  f: AlertFilters,
+  limit: number,
+  after?: [number, string],
+): Promise<string> {
+  const entry = await alertPageEntry(d1, db, auth, f, limit, after);
+  entry.json ??= JSON.stringify(entry.page);
+  return entry.json;
+}
+
+async function alertPageEntry(
+  d1: D1Database,
+  db: Db,
+  auth: AuthContext,
+  f: AlertFilters,
+  limit: number,
+  after?: [number, string],
+): Promise<Entry> {
   const staff = auth.role !== "driver";
   const key = `${auth.tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, f.from, f.to, limit, after ?? null])}`;
   const known = staff ? pages.get(key) : undefined;
@@ -43,14 +70,13 @@ export async function alertPage(
     const [row] = await versionStatement(d1, db, auth.tenantId, Boolean(f.q)).raw();
     const now = versionKey(row ? { seq: row[0], total: row[1], vehicles: row[2] } : undefined);
     if (now === known.version) {
-      pages.delete(key); // most recently used last: the oldest unused page is forgotten first
-      pages.set(key, known);
-      return known.page;
+      remember(key, known); // most recently used last: the oldest unused page is forgotten first
+      return known;
     }
   }
   const { rows, facets, version } = await listAlerts(db, auth, f, limit, after);
   const result = page(rows, limit, (a) => [a.createdAt, a.id]);
-  const answer = { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets };
-  if (staff && version) remember(key, version, answer);
-  return answer;
+  const entry: Entry = { version: version ?? "", page: { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets } };
+  if (staff && version) remember(key, entry);
+  return entry;
 }

@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
 import type { AlertAction } from "../../domain/alert";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
-import { alertPage } from "../../services/alert-list-pages";
+import { type AlertPage, alertPageJson } from "../../services/alert-list-pages";
 import { tenantHub } from "../../lib/hub";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
@@ -146,7 +146,9 @@ export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid 
     const { limit, cursor, from, to, ...filters } = c.req.valid("query");
     const after = decodeCursor(cursor, 2) as [number, string] | undefined;
     const f = { ...filters, from: from ? Date.parse(from) : undefined, to: to ? Date.parse(to) : undefined };
-    return c.json(await alertPage(c.env.DB, database(c.env.DB), c.get("auth"), f, limit, after), 200);
+    // The page's JSON as remembered with it (alert-list-pages.ts): a repeated page is not serialised again.
+    const body = await alertPageJson(c.env.DB, database(c.env.DB), c.get("auth"), f, limit, after);
+    return c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<AlertPage, 200, "json">;
   })
   .openapi(read, async (c) => {
     const auth = c.get("auth");
