@@ -15,6 +15,7 @@ import { newId } from "../../worker/lib/ids";
 import { cancelSilencedDeliveries } from "../../worker/notifications/cancellation";
 import { INBOX_ID_PREFIX } from "../../worker/notifications/inbox-write";
 import { sweepStaleDeliveries } from "../../worker/notifications/sweep";
+import { received, standIn } from "./notification-helpers";
 import { listAlertDecisions } from "../../worker/services/alert-decisions";
 import { countD1Writes } from "./d1-writes";
 import { driveTime, settleTenant } from "./drive";
@@ -62,6 +63,9 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
   it("each statement of raising, acknowledging, cancelling, sweeping, explaining and pruning reads a handful of rows", async () => {
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
+    // A push subscription: the critical alert's push is sent at once (sending's reads run too).
+    const subscription = (await (await standIn("/__push/subscriptions", { method: "POST" })).json()) as { endpoint: string };
+    expect((await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription })).status).toBe(201);
     await addVehicles(tenant, ["READS-1"]);
     const now = Date.now();
     await seedHistory(tenant, now);
@@ -99,6 +103,8 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
       await pruneTenantRecords(env.DB, tenant.id, { deliveries: now - 7 * DAY, inboxItems: now - 7 * DAY, auditLog: now - 7 * DAY });
     });
 
+    expect(await received("push", { id: subscription.endpoint.split("/").pop()! })).toHaveLength(1);
+    expect(counted.reads.some((r) => r.sql.includes("json_each(?"))).toBe(true); // sending's reads (send-reads.ts)
     const touching = counted.reads.filter((r) => /deliveries|alert_decisions|"alerts"/.test(r.sql));
     expect(touching.length).toBeGreaterThan(5); // the paths above ran their statements
     const heaviest = [...counted.reads].sort((a, b) => b.rows - a.rows).slice(0, 5);

@@ -5,8 +5,8 @@
  * eagerly through a D1 trigger on `alerts` (migrations/0011). Customer webhooks carry events,
  * not pages, and are never cancelled.
  */
-import { and, eq, gt, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
-import { inTenant, type Db } from "../db/client";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, type SQLWrapper } from "drizzle-orm";
+import { inTenant, ofTenant, type Db } from "../db/client";
 import { idChunks } from "../lib/id-chunks";
 import { alerts, deliveries, silences, type Delivery } from "../db/schema";
 import { isSilenced, type SilenceMatchers } from "../domain/silence";
@@ -39,8 +39,8 @@ export const activeSilencesQuery = (db: Db, tenantId: string, now: number) =>
 export const activeSilences = async (db: Db, tenantId: string, now: number): Promise<ActiveSilence[]> =>
   resolveSilenceGroups(db, tenantId, await activeSilencesQuery(db, tenantId, now));
 
-/** What the send-time checks need of these alerts (at most 90 ids: D1 binds at most 100 parameters). */
-export const namedAlertsQuery = (db: Db, tenantId: string, ids: string[]) =>
+/** What the send-time checks need of these alerts (at most 90 ids: D1 binds at most 100 parameters; or a subquery). */
+export const namedAlertsQuery = (db: Db, tenantId: string, ids: string[] | SQLWrapper) =>
   db
     .select({
       id: alerts.id,
@@ -53,7 +53,7 @@ export const namedAlertsQuery = (db: Db, tenantId: string, ids: string[]) =>
       snoozedUntil: alerts.snoozedUntil,
     })
     .from(alerts)
-    .where(inTenant(alerts, tenantId, inArray(alerts.id, ids)));
+    .where(and(inArray(alerts.id, ids), ofTenant(alerts.tenantId, tenantId)));
 
 export async function namedAlerts(db: Db, tenantId: string, ids: string[]): Promise<Map<string, NamedAlert>> {
   const rows: NamedAlert[] = [];

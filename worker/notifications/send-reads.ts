@@ -5,12 +5,12 @@
  * provider request (./delivery-state.ts), so a change made after these reads (an
  * acknowledgement, a cancellation) still stops a send: the claim finds the row no longer queued.
  */
-import { inArray } from "drizzle-orm";
-import { inTenant, type Db } from "../db/client";
-import { idChunks } from "../lib/id-chunks";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { ofTenant, type Db } from "../db/client";
+import { placeholder, preparedBatch } from "../db/prepared-batch";
 import { deliveries, pushSubscriptions, users, type Delivery } from "../db/schema";
 import { resolveSilenceGroups } from "../services/vehicle-groups";
-import { activeSilencesQuery, alertIdsOf, cancellable, namedAlertsQuery, type ActiveSilence, type NamedAlert } from "./cancellation";
+import { activeSilencesQuery, namedAlertsQuery, type ActiveSilence, type NamedAlert } from "./cancellation";
 
 export interface SendReads {
   rows: Map<string, Delivery>;
@@ -20,48 +20,57 @@ export interface SendReads {
   subscriptions: Map<string, typeof pushSubscriptions.$inferSelect>;
 }
 
-/** The rows (one read), then everything sending them needs (one batch of reads). */
+/**
+ * The reads, each built once (`preparedBatch`): the ids are one JSON array parameter, so any
+ * number of rows is one statement each, and what the rows name (their alerts, grouped ones
+ * included; their recipients; their push subscriptions) is found by subqueries over the queued
+ * rows themselves, in the same batch: one D1 round trip (two before: the rows, then what they name).
+ * Every lookup goes by id; the tenant is checked on the rows found (`ofTenant`), never used to find
+ * them (a tenant's index would walk its whole delivery history: notification-reads.test.ts).
+ */
+function sendReads(db: Db) {
+  const tenantId = placeholder<string>("tenantId");
+  const ids = placeholder<string>("ids");
+  const listed = sql`${deliveries.id} in (select value from json_each(${ids}))`;
+  const queued = (...more: SQL[]) => and(listed, ofTenant(deliveries.tenantId, tenantId), sql`+${deliveries.status} = 'queued'`, ...more);
+  // Their own alert, and the alerts a group's message carries (MessageSpec.alerts).
+  const namedIds = sql`(select ${deliveries.alertId} from ${deliveries} where ${queued()}
+    union select json_extract(named.value, '$.id') from ${deliveries}, json_each(${deliveries.message}, '$.alerts') as named where ${queued()})`;
+  const recipients = db.select({ id: deliveries.userId }).from(deliveries).where(queued());
+  const subscriptions = db
+    .select({ id: deliveries.target })
+    .from(deliveries)
+    .where(queued(eq(deliveries.channel, "push")));
+  return [
+    db
+      .select()
+      .from(deliveries)
+      .where(and(listed, ofTenant(deliveries.tenantId, tenantId))),
+    namedAlertsQuery(db, tenantId, namedIds),
+    db
+      .select()
+      .from(users)
+      .where(and(inArray(users.id, recipients), ofTenant(users.tenantId, tenantId))),
+    db
+      .select()
+      .from(pushSubscriptions)
+      .where(and(inArray(pushSubscriptions.id, subscriptions), ofTenant(pushSubscriptions.tenantId, tenantId))),
+    activeSilencesQuery(db, tenantId, placeholder<number>("now")),
+  ] as const;
+}
+
+type RowsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
+
+/** The rows and everything sending them needs, in one D1 batch. */
 export async function readForSending(db: Db, tenantId: string, ids: string[], now: number): Promise<SendReads> {
-  const found: Delivery[] = [];
-  for (const chunk of idChunks(ids))
-    found.push(
-      ...(await db
-        .select()
-        .from(deliveries)
-        .where(inTenant(deliveries, tenantId, inArray(deliveries.id, chunk)))),
-    );
-  const rows = new Map(found.filter((r) => r.status === "queued").map((r) => [r.id, r]));
-  const queued = [...rows.values()];
-  const alertChunks = idChunks(queued.flatMap((r) => [...(r.alertId ? [r.alertId] : []), ...alertIdsOf(r)]));
-  const userChunks = idChunks(queued.flatMap((r) => (r.userId ? [r.userId] : [])));
-  const subChunks = idChunks(queued.flatMap((r) => (r.channel === "push" && r.target ? [r.target] : [])));
-  const wantsSilences = queued.some(cancellable);
-  const queries = [
-    ...alertChunks.map((c) => namedAlertsQuery(db, tenantId, c)),
-    ...userChunks.map((c) =>
-      db
-        .select()
-        .from(users)
-        .where(inTenant(users, tenantId, inArray(users.id, c))),
-    ),
-    ...subChunks.map((c) =>
-      db
-        .select()
-        .from(pushSubscriptions)
-        .where(inTenant(pushSubscriptions, tenantId, inArray(pushSubscriptions.id, c))),
-    ),
-    ...(wantsSilences ? [activeSilencesQuery(db, tenantId, now)] : []),
-  ];
-  const results = queries.length ? ((await db.batch(queries as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][]) : [];
-  let at = 0;
-  const take = <T>(n: number) => results.slice(at, (at += n)).flat() as T[];
-  const alerts = take<NamedAlert>(alertChunks.length);
-  const people = take<typeof users.$inferSelect>(userChunks.length);
-  const subs = take<typeof pushSubscriptions.$inferSelect>(subChunks.length);
-  const stored = take<Parameters<typeof resolveSilenceGroups>[2][number]>(wantsSilences ? 1 : 0);
+  const [found, named, people, subs, stored] = (await preparedBatch(db, "readForSending", () => sendReads(db), {
+    tenantId,
+    ids: JSON.stringify([...new Set(ids)]),
+    now,
+  })) as unknown as RowsOf<ReturnType<typeof sendReads>>;
   return {
-    rows,
-    alerts: new Map(alerts.map((a) => [a.id, a])),
+    rows: new Map(found.filter((r) => r.status === "queued").map((r) => [r.id, r])),
+    alerts: new Map(named.map((a) => [a.id, a])),
     silences: stored.length ? await resolveSilenceGroups(db, tenantId, stored) : [],
     users: new Map(people.map((u) => [u.id, u])),
     subscriptions: new Map(subs.map((s) => [s.id, s])),
