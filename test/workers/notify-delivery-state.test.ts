@@ -17,22 +17,44 @@ describe("delivery state machine", { timeout: 30_000 }, () => {
     const alertId = await openAlert(tenant.id, vehicle!.id);
     const job = { type: "alert.raised", tenantId: tenant.id, alertId } as const;
 
-    // The job's delivery rows are written in one batch; reading them back to send fails: the rows
-    // are there (SMS queued), nothing sent yet.
-    const faulty = withBindings({ DB: faultyD1(env.DB, (q) => /^select .* from "deliveries" where .*"deliveries"\."id" in/i.test(q)) });
-    await expect(runJob(faulty, job)).rejects.toThrow();
+    // The job's delivery rows are written in one batch (with what sending them reads); the claims
+    // that come next fail: the rows are there (SMS queued), nothing sent, each send handed back to
+    // the queue.
+    const handedBack = recordingQueue();
+    const faulty = withBindings({
+      DB: faultyD1(env.DB, (q) => /^update "deliveries" set "status" = \?, "claimed_at"/i.test(q)),
+      NOTIFY_QUEUE: handedBack.queue,
+    });
+    await runJob(faulty, job);
     const written = await deliveriesOf(tenant, "&channel=sms");
-    expect(written.filter((d) => d.status === "queued").length).toBeGreaterThan(0);
+    expect(written.filter((d) => d.status === "queued")).toHaveLength(managers.length);
+    expect(handedBack.jobs.map((j) => j.type)).toEqual(managers.map(() => "deliver"));
+    for (const manager of managers) expect(await received("sms", { to: manager.phone })).toHaveLength(0);
 
-    // The queue retries the job: the rows written before are sent, the rest planned and sent.
+    // The queue retries the job: the rows written before are sent, once each.
     await runJob(env, job);
     for (const manager of managers) expect(await received("sms", { to: manager.phone })).toHaveLength(1);
     const sms = (await deliveriesOf(tenant, "&channel=sms")).filter((d) => d.userId !== tenant.admin.id);
     expect(sms.map((d) => [d.status, d.attempts])).toEqual(managers.map(() => ["sent", 1]));
 
-    // A third run (another redelivery) sends nothing more.
+    // The handed-back sends and a third run of the job (more redeliveries) send nothing more.
+    for (const handed of handedBack.jobs) await runJob(env, handed);
     await runJob(env, job);
     for (const manager of managers) expect(await received("sms", { to: manager.phone })).toHaveLength(1);
+  });
+
+  it("a D1 error in the planning job's write batch writes nothing; the retried job plans and sends once", async () => {
+    const tenant = await createTenant();
+    const { "P-5": vehicle } = await addVehicles(tenant, ["P-5"]);
+    const manager = await staffWithPhone(tenant, "manager", prefs({ critical: ["sms"] }));
+    const alertId = await openAlert(tenant.id, vehicle!.id);
+    const job = { type: "alert.raised", tenantId: tenant.id, alertId } as const;
+    // Sending's reads are the batch's last statements: their failure undoes the rows before them.
+    const faulty = withBindings({ DB: faultyD1(env.DB, (q) => /^select .* from "deliveries" where .*json_each/i.test(q)) });
+    await expect(runJob(faulty, job)).rejects.toThrow();
+    expect(await deliveriesOf(tenant, "&channel=sms")).toEqual([]);
+    await runJob(env, job);
+    expect(await received("sms", { to: manager.phone })).toHaveLength(1);
   });
 
   it("a queue redelivery, even concurrent, makes one provider request", async () => {

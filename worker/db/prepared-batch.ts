@@ -16,21 +16,14 @@ const built = new WeakMap<Db, Map<string, Prepared[]>>();
 export const placeholder = <T>(name: string) => sql.placeholder(name) as unknown as T;
 
 /**
- * Runs a fixed set of queries in one D1 batch, each built by drizzle once per client (the queries
- * `build` returns, written with `placeholder`s) and bound to `values` on every call. drizzle's own
- * batch builds every query again on each call: for the planning job's nested audience queries
- * that building was most of the job's CPU and garbage, which the runtime's other work waited on
- * (BENCHMARKS.md, "The sequential tail is the work behind the alert"). `then` statements (writes
- * that vary per call) run after them in the same batch, one transaction; their results come back
- * as D1 gives them.
+ * A fixed set of queries, each built by drizzle once per client (the queries `build` returns,
+ * written with `placeholder`s) and bound to `values`: the statements, and how to map their results
+ * (in the same order) as drizzle would. drizzle's own batch builds every query again on each call:
+ * for the planning job's nested audience queries that building was most of the job's CPU and
+ * garbage, which the runtime's other work waited on (BENCHMARKS.md, "The sequential tail is the
+ * work behind the alert").
  */
-export async function preparedBatch(
-  db: Db,
-  name: string,
-  build: () => readonly { prepare(): unknown }[],
-  values: Record<string, unknown>,
-  then: D1PreparedStatement[] = [],
-): Promise<unknown[]> {
+export function preparedStatements(db: Db, name: string, build: () => readonly { prepare(): unknown }[], values: Record<string, unknown>) {
   let byName = built.get(db);
   if (!byName) built.set(db, (byName = new Map()));
   const queries = byName.get(name) ?? build().map((query) => query.prepare() as Prepared);
@@ -39,6 +32,21 @@ export async function preparedBatch(
     const query = p.getQuery();
     return db.$client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
   });
+  return { statements, map: (results: D1Result[]) => results.map((result, i) => queries[i]!.mapResult(result, true)) };
+}
+
+/**
+ * `preparedStatements` run in one D1 batch. `then` statements (writes that vary per call) run
+ * after them in the same batch, one transaction; their results come back as D1 gives them.
+ */
+export async function preparedBatch(
+  db: Db,
+  name: string,
+  build: () => readonly { prepare(): unknown }[],
+  values: Record<string, unknown>,
+  then: D1PreparedStatement[] = [],
+): Promise<unknown[]> {
+  const { statements, map } = preparedStatements(db, name, build, values);
   const results = await db.$client.batch([...statements, ...then]);
-  return results.map((result, i) => (i < queries.length ? queries[i]!.mapResult(result, true) : result));
+  return [...map(results.slice(0, statements.length)), ...results.slice(statements.length)];
 }

@@ -10,7 +10,7 @@ import { yieldTurn } from "../lib/yield-turn";
 import { database } from "../db/client";
 import { recordDeadJob } from "./dead-jobs";
 import { deliver, type DeliverOutcome } from "./deliver";
-import { readForSending } from "./send-reads";
+import { readForSending, type SendReads } from "./send-reads";
 import { NotificationJob } from "../domain/notifications";
 import { planEscalation, planRaised, type Planned } from "./planner";
 import { planReminder } from "./reminders";
@@ -33,7 +33,7 @@ async function followUp(env: Env, job: Extract<NotificationJob, { type: "deliver
  * Deliveries due now are sent right here, in parallel — one queue hop from alert to provider;
  * deferred ones (quiet hours, grouping) go back on the queue with their delay.
  */
-async function dispatch(env: Env, tenantId: string, planned: Planned[], now: number) {
+async function dispatch(env: Env, tenantId: string, planned: Planned[], now: number, known?: SendReads) {
   const jobs = planned.map((p) => ({ plan: p, job: { type: "deliver", tenantId, deliveryId: p.id } as const }));
   const later = jobs.filter(({ plan }) => plan.dueAt > now);
   for (let i = 0; i < later.length; i += 100) {
@@ -43,12 +43,10 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
   }
   const dueNow = jobs.filter(({ plan }) => plan.dueAt <= now);
   if (!dueNow.length) return;
-  const reads = await readForSending(
-    database(env.DB),
-    tenantId,
-    dueNow.map(({ job }) => job.deliveryId),
-    now,
-  );
+  const ids = dueNow.map(({ job }) => job.deliveryId);
+  // The planning job's write batch read what its own rows need; anything else due (a webhook, a
+  // resumed row) is read here, all together.
+  const reads = known && ids.every((id) => known.ids.has(id)) ? known : await readForSending(database(env.DB), tenantId, ids, now);
   await Promise.all(
     dueNow.map(async ({ job }) => {
       // A send that throws is handed to the queue as its own job; if even that fails, the
@@ -66,13 +64,13 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
 export async function runJob(env: Env, job: NotificationJob, now = Date.now(), attempts = 1) {
   if (job.type === "alert.raised" || job.type === "alert.escalated") {
     const retried = attempts > 1;
-    const planned =
+    const planning =
       job.type === "alert.raised"
         ? await planRaised(env, job.tenantId, job.alertId, now, retried)
         : await planEscalation(env, job, now, retried);
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
-    if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
-    await dispatch(env, job.tenantId, planned, now);
+    if (planning === null) throw new Error(`alert ${job.alertId} not found yet`);
+    await dispatch(env, job.tenantId, planning.planned, now, planning.reads);
     return;
   }
   if (job.type === "alert.resolved" || job.type === "alert.updated") {

@@ -21,6 +21,7 @@ import { DecisionLog, isoAt, silenceOf } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
 import { yieldTurn } from "../lib/yield-turn";
 import { enabledWebhooks, planAlertWebhooks, type EnabledWebhook } from "./alert-webhooks";
+import type { SendReads } from "./send-reads";
 
 export type { Planned };
 
@@ -223,13 +224,13 @@ function raiseReads(db: Db) {
   ];
 }
 
-export async function planRaised(
-  env: Env,
-  tenantId: string,
-  alertId: string,
-  now = Date.now(),
-  retried = false,
-): Promise<Planned[] | null> {
+/** What a planning job hands to sending: its deliveries, and what sending reads for those due now when the job's write read them. */
+export interface Planning {
+  planned: Planned[];
+  reads?: SendReads;
+}
+
+export async function planRaised(env: Env, tenantId: string, alertId: string, now = Date.now(), retried = false): Promise<Planning | null> {
   const db = database(env.DB);
   // One round trip: the alert, its audience with their preferences and push subscriptions, what an
   // earlier run planned, and the tenant's webhooks (four sequential reads before), built once.
@@ -257,7 +258,7 @@ export async function planRaised(
         detail: { silenceId },
       });
     await decisions.write(db, tenantId, now);
-    return out;
+    return { planned: out };
   }
   const job: PlanningJob = { db, env, ctx, now, out, decisions, writes: new PlannedWrites(), ...inputs };
   for (const recipient of audience) {
@@ -265,9 +266,9 @@ export async function planRaised(
     const p = inputs.prefs.get(recipient.userId)!;
     await planRecipient(job, recipient, p, p.channels[ctx.alert.severity], 0);
   }
-  await job.writes.write(db, tenantId, now, out, decisions);
+  const reads = await job.writes.write(db, tenantId, now, out, decisions);
   await planAlertWebhooks(db, ctx, hooks, "alert.created", null, now, out);
-  return out;
+  return { planned: out, reads };
 }
 
 /** An escalation step: every user of its roles on its channels (overriding preferences; quiet hours still hold non-critical). */
@@ -276,12 +277,12 @@ export async function planEscalation(
   job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof withRoles>[1]; channels: Channel[] },
   now = Date.now(),
   retried = false,
-) {
+): Promise<Planning | null> {
   const db = database(env.DB);
   const ctx = await loadAlert(db, job.tenantId, job.alertId);
   if (!ctx) return null;
   const out: Planned[] = [];
-  if (ctx.alert.status !== "open") return out;
+  if (ctx.alert.status !== "open") return { planned: out };
   const decisions = new DecisionLog();
   const inputs = await planningInputs(db, job.tenantId, job.alertId, withRoles(job.tenantId, job.roles), retried);
   // A group-scoped step is for alerts of vehicles in its groups only; users are scoped as on a raise.
@@ -295,8 +296,7 @@ export async function planEscalation(
     await yieldTurn();
     await planRecipient(planning, recipient, inputs.prefs.get(recipient.userId)!, job.channels, job.step);
   }
-  await planning.writes.write(db, job.tenantId, now, out, decisions);
-  return out;
+  return { planned: out, reads: await planning.writes.write(db, job.tenantId, now, out, decisions) };
 }
 
 /** Records that a user was not told because the alert's vehicle is outside their (or the step's) groups. */

@@ -20,6 +20,7 @@ import {
   type ScopedRecipient,
 } from "./recipients";
 import { resumeExisting, type Planned } from "./resume";
+import { sendReadStatements, type SendReads } from "./send-reads";
 
 type EarlierRow = { id: string; status: string; dueAt: number | null };
 /** What an earlier run of this job planned, by (user, channel, step, target). */
@@ -68,8 +69,12 @@ export class PlannedWrites {
   readonly inbox: D1PreparedStatement[] = [];
   readonly rows: PendingRow[] = [];
 
-  /** Writes the rows, the in-app items and the job's decisions (its held rows' among them) in one batch. */
-  async write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog) {
+  /**
+   * Writes the rows, the in-app items and the job's decisions (its held rows' among them) in one
+   * batch; the rows due now are read for sending at its end (send-reads.ts), so a page that goes
+   * out at once costs no further round trip before its claim.
+   */
+  async write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog): Promise<SendReads | undefined> {
     for (const { row, sendable, held, userId } of this.rows)
       if (sendable && held)
         decisions.add({
@@ -83,13 +88,16 @@ export class PlannedWrites {
     const inserts = this.rows.map(({ row }) => insertRow(db.$client, deliveries, row, 'on conflict do nothing returning "id"'));
     const statements = [...this.inbox, ...inserts, ...(await decisions.statements(db, tenantId, now))];
     if (!statements.length) return;
-    const results = await db.$client.batch(statements);
+    const dueNow = this.rows.filter(({ row, sendable }) => sendable && row.dueAt <= now).map(({ row }) => row.id);
+    const reads = dueNow.length ? sendReadStatements(db, tenantId, dueNow, now) : null;
+    const results = await db.$client.batch([...statements, ...(reads?.statements ?? [])]);
     const inserted = results.slice(this.inbox.length, this.inbox.length + inserts.length);
     for (const [i, { row, sendable }] of this.rows.entries()) {
       if (!inserted[i]!.results.length)
         await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
       else if (sendable) out.push({ id: row.id, dueAt: row.dueAt });
     }
+    return reads?.take(results.slice(statements.length));
   }
 }
 

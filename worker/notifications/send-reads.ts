@@ -7,12 +7,14 @@
  */
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { ofTenant, type Db } from "../db/client";
-import { placeholder, preparedBatch } from "../db/prepared-batch";
+import { placeholder, preparedStatements } from "../db/prepared-batch";
 import { deliveries, pushSubscriptions, users, type Delivery } from "../db/schema";
 import { resolveSilenceGroups } from "../services/vehicle-groups";
 import { activeSilencesQuery, namedAlertsQuery, type ActiveSilence, type NamedAlert } from "./cancellation";
 
 export interface SendReads {
+  /** The deliveries asked for (`rows` has those of them still queued). */
+  ids: Set<string>;
   rows: Map<string, Delivery>;
   alerts: Map<string, NamedAlert>;
   silences: ActiveSilence[];
@@ -61,18 +63,30 @@ function sendReads(db: Db) {
 
 type RowsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
 
+/**
+ * The statements reading these deliveries and everything sending them needs, and how to take their
+ * results: for a batch of their own (`readForSending`) or at the end of the planning job's write
+ * batch, which then reads the rows it has just written (planning-job.ts).
+ */
+export function sendReadStatements(db: Db, tenantId: string, ids: string[], now: number) {
+  const unique = [...new Set(ids)];
+  const { statements, map } = preparedStatements(db, "readForSending", () => sendReads(db), { tenantId, ids: JSON.stringify(unique), now });
+  const take = async (results: D1Result[]): Promise<SendReads> => {
+    const [found, named, people, subs, stored] = map(results) as unknown as RowsOf<ReturnType<typeof sendReads>>;
+    return {
+      ids: new Set(unique),
+      rows: new Map(found.filter((r) => r.status === "queued").map((r) => [r.id, r])),
+      alerts: new Map(named.map((a) => [a.id, a])),
+      silences: stored.length ? await resolveSilenceGroups(db, tenantId, stored) : [],
+      users: new Map(people.map((u) => [u.id, u])),
+      subscriptions: new Map(subs.map((s) => [s.id, s])),
+    };
+  };
+  return { statements, take };
+}
+
 /** The rows and everything sending them needs, in one D1 batch. */
 export async function readForSending(db: Db, tenantId: string, ids: string[], now: number): Promise<SendReads> {
-  const [found, named, people, subs, stored] = (await preparedBatch(db, "readForSending", () => sendReads(db), {
-    tenantId,
-    ids: JSON.stringify([...new Set(ids)]),
-    now,
-  })) as unknown as RowsOf<ReturnType<typeof sendReads>>;
-  return {
-    rows: new Map(found.filter((r) => r.status === "queued").map((r) => [r.id, r])),
-    alerts: new Map(named.map((a) => [a.id, a])),
-    silences: stored.length ? await resolveSilenceGroups(db, tenantId, stored) : [],
-    users: new Map(people.map((u) => [u.id, u])),
-    subscriptions: new Map(subs.map((s) => [s.id, s])),
-  };
+  const reads = sendReadStatements(db, tenantId, ids, now);
+  return reads.take(await db.$client.batch(reads.statements));
 }
