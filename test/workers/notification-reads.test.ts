@@ -1,8 +1,9 @@
 /**
  * The notification paths read what they look for, not the tenant's history (issue 18, migration
  * 0031): with thousands of sent deliveries and recorded decisions, raising an alert, acknowledging
- * it, the silences' eager cancellation, both sweeps, the alert's "Who was told" and retention each
- * the admin's inbox (its newest page, marking the newest item read) read a handful of D1 rows (D1's own `meta.rows_read`, a trigger's reads counted under the
+ * it, resolving it (who was told of it), the silences' eager cancellation, both sweeps, the alert's
+ * "Who was told", the admin's inbox (its newest page, marking the newest item read) and retention
+ * each read a handful of D1 rows (D1's own `meta.rows_read`, a trigger's reads counted under the
  * statement that fired it). A statement that walked the tenant's deliveries or decisions instead of
  * the unsent-deliveries index or the decisions' and inbox items' keys would read thousands.
  */
@@ -60,7 +61,7 @@ async function seedHistory(tenant: TestTenant, now: number) {
 }
 
 describe("notification reads with a long delivery history", { timeout: 60_000 }, () => {
-  it("each statement of raising, acknowledging, cancelling, sweeping, explaining and pruning reads a handful of rows", async () => {
+  it("each statement of raising, acknowledging, resolving, cancelling, sweeping, explaining and pruning reads a handful of rows", async () => {
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
     // A push subscription: the critical alert's push is sent at once (sending's reads run too).
@@ -90,6 +91,9 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
       alertId = list.items[0]!.id;
       expect((await call("POST", `/api/alerts/${alertId}/ack`, { token: manager.token, body: {} })).status).toBe(200);
       await settleTenant(tenant.id);
+      // Resolving: "resolved is news too" finds who was told of the alert (resolved.ts).
+      expect((await call("POST", `/api/alerts/${alertId}/resolve`, { token: manager.token, body: {} })).status).toBe(200);
+      await settleTenant(tenant.id);
       await cancelSilencedDeliveries(database(env.DB), tenant.id, now);
       await sweepStaleDeliveries(env, now, tenant.id);
       await sweepStaleDeliveries(env, now);
@@ -103,7 +107,8 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
       await pruneTenantRecords(env.DB, tenant.id, { deliveries: now - 7 * DAY, inboxItems: now - 7 * DAY, auditLog: now - 7 * DAY });
     });
 
-    expect(await received("push", { id: subscription.endpoint.split("/").pop()! })).toHaveLength(1);
+    // The critical alert's push, then the news that it resolved (the manager was pushed about it).
+    expect(await received("push", { id: subscription.endpoint.split("/").pop()! })).toHaveLength(2);
     expect(counted.reads.some((r) => r.sql.includes("json_each(?"))).toBe(true); // sending's reads (send-reads.ts)
     const touching = counted.reads.filter((r) => /deliveries|alert_decisions|"alerts"/.test(r.sql));
     expect(touching.length).toBeGreaterThan(5); // the paths above ran their statements

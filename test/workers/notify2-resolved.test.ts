@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runJob } from "../../worker/notifications/consumer";
-import { driveTime } from "./drive";
+import { drainQueue, driveTime } from "./drive";
 import { addVehicles, call, createTenant } from "./helpers";
 import { alertInD1, customerEndpoint, resolveInD1 } from "./notify2-helpers";
 import { consume } from "./notify-helpers";
@@ -54,6 +54,26 @@ describe("alert.resolved", { timeout: 30_000 }, () => {
     const resolvedRows = (await deliveriesOf(tenant, `&alertId=${alertId}&topic=alert.resolved`)).filter((d) => d.userId);
     expect(resolvedRows.every((d) => d.status === "sent")).toBe(true);
     expect(resolvedRows.filter((d) => d.channel === "sms").map((d) => d.userId)).toEqual([optIn.id]);
+  });
+
+  it("tells one who heard of the alert only in another alert's group message", async () => {
+    const tenant = await createTenant();
+    const { "R-4": vehicle } = await addVehicles(tenant, ["R-4"]);
+    // SMS only for medium alerts, no in-app: the group message is all this manager was told.
+    const manager = await staffWithPhone(tenant, "manager", prefs({ medium: ["sms"] }));
+    const first = await alertInD1(tenant.id, vehicle!.id, "medium", "coolant_temp");
+    await runJob(env, { type: "alert.raised", tenantId: tenant.id, alertId: first });
+    const joined = await alertInD1(tenant.id, vehicle!.id, "medium", "battery_low", "Battery 11.2 V");
+    await runJob(env, { type: "alert.raised", tenantId: tenant.id, alertId: joined });
+    await drainQueue({ until: Date.now() + 10 * 60_000 });
+    const [grouped] = await received("sms", { to: manager.phone });
+    expect(grouped!.body).toMatch(/2 alerts on Unit R-4/);
+    expect((await deliveriesOf(tenant, `&alertId=${joined}&userId=${manager.id}`)).length).toBe(0); // no row of its own
+
+    const resolvedAt = await resolveInD1(joined, null);
+    await runJob(env, { type: "alert.resolved", tenantId: tenant.id, alertId: joined, resolvedAt, resolvedBy: null });
+    const inbox = (await (await call("GET", "/api/me/inbox", { token: manager.token })).json()) as Inbox;
+    expect(inbox.items.map((i) => [i.title.split(":")[0], i.alertId])).toEqual([["RESOLVED", joined]]);
   });
 
   it("a new alert's page goes before the news that another resolved, when both are in one queue batch", async () => {
