@@ -1,7 +1,7 @@
 /**
  * The notification paths read what they look for, not the tenant's history (issue 18, migration
  * 0031): with thousands of sent deliveries and recorded decisions, raising an alert, acknowledging
- * it, resolving it (who was told of it), the silences' eager cancellation, both sweeps, the alert's
+ * it, an escalation step, resolving it (who was told of it), the silences' eager cancellation, both sweeps, the alert's
  * "Who was told", the admin's inbox (its newest page, marking the newest item read) and retention
  * each read a handful of D1 rows (D1's own `meta.rows_read`, a trigger's reads counted under the
  * statement that fired it). A statement that walked the tenant's deliveries or decisions instead of
@@ -15,6 +15,7 @@ import { pruneTenantRecords } from "../../worker/hub/retention";
 import { newId } from "../../worker/lib/ids";
 import { cancelSilencedDeliveries } from "../../worker/notifications/cancellation";
 import { INBOX_ID_PREFIX } from "../../worker/notifications/inbox-write";
+import { runJob } from "../../worker/notifications/consumer";
 import { sweepStaleDeliveries } from "../../worker/notifications/sweep";
 import { received, standIn } from "./notification-helpers";
 import { listAlertDecisions } from "../../worker/services/alert-decisions";
@@ -89,6 +90,8 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
       await settleTenant(tenant.id);
       const list = (await (await call("GET", "/api/alerts", { token: manager.token })).json()) as { items: { id: string }[] };
       alertId = list.items[0]!.id;
+      // An escalation step: planning again for an alert with rows (what an earlier run planned).
+      await runJob(env, { type: "alert.escalated", tenantId: tenant.id, alertId, step: 1, roles: ["admin"], channels: ["inapp"] });
       expect((await call("POST", `/api/alerts/${alertId}/ack`, { token: manager.token, body: {} })).status).toBe(200);
       await settleTenant(tenant.id);
       // Resolving: "resolved is news too" finds who was told of the alert (resolved.ts).

@@ -51,6 +51,24 @@ describe("digests", { timeout: 30_000 }, () => {
     expect(digest).not.toContain("tire_pressure");
   });
 
+  it("a retried job whose earlier run joined the digest but recorded nothing names its alert once", async () => {
+    const tenant = await createTenant();
+    const vehicles = await addVehicles(tenant, ["D-4", "D-5"]);
+    const channels = { critical: [], high: [], medium: ["sms"], low: [] };
+    const manager = await staffWithPhone(tenant, "manager", { channels, quietHours: null, digestMinutes: 10 });
+    const opening = await alertInD1(tenant.id, vehicles["D-4"]!.id, "medium", "coolant_temp");
+    await runJob(env, { type: "alert.raised", tenantId: tenant.id, alertId: opening });
+    const joining = await alertInD1(tenant.id, vehicles["D-5"]!.id, "medium", "battery_low");
+    await runJob(env, { type: "alert.raised", tenantId: tenant.id, alertId: joining });
+    // As if that run had stopped after its join, before its decisions were written: the retry finds no trace of it.
+    await env.DB.prepare("DELETE FROM alert_decisions WHERE tenant_id = ? AND alert_id = ?").bind(tenant.id, joining).run();
+    await runJob(env, { type: "alert.raised", tenantId: tenant.id, alertId: joining }, Date.now(), 2);
+    await drainQueue({ until: Date.now() + 11 * 60_000 });
+    const [digest] = await received("sms", { to: manager.phone });
+    expect(digest!.body.match(/battery_low/g)).toHaveLength(1);
+    expect(digest!.body.match(/coolant_temp/g)).toHaveLength(1);
+  });
+
   it("never digests for a user without digestMinutes", async () => {
     const tenant = await createTenant();
     const vehicles = await addVehicles(tenant, ["D-3"]);

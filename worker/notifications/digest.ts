@@ -16,7 +16,8 @@ export const digestEntry = (spec: MessageSpec) =>
 
 /**
  * Adds the alert to the user's open digest on this channel and target, in one statement (two
- * planning jobs joining at once both land). Returns the digest's id, or null when none is open.
+ * planning jobs joining at once both land), once: a digest already naming it (an interrupted run
+ * joined it) is left as it is. Returns the digest's id, or null when none is open.
  */
 export async function joinDigest(
   db: Db,
@@ -30,7 +31,10 @@ export async function joinDigest(
   const entries = digestEntry(spec);
   const [row] = await db.all<{ id: string }>(sql`
     UPDATE deliveries
-    SET message = json_insert(message, '$.alerts[#]', json(${JSON.stringify(entries[0])})), updated_at = ${now}
+    SET message = CASE
+        WHEN EXISTS (SELECT 1 FROM json_each(message, '$.alerts') a WHERE json_extract(a.value, '$.id') = ${entries[0]!.id}) THEN message
+        ELSE json_insert(message, '$.alerts[#]', json(${JSON.stringify(entries[0])})) END,
+      updated_at = ${now}
     WHERE id = (
       SELECT id FROM deliveries
       WHERE tenant_id = ${tenantId} AND user_id = ${userId} AND channel = ${channel} AND coalesce(target, '') = ${target ?? ""}

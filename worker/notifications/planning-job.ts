@@ -19,6 +19,7 @@ import {
   type PushTargets,
   type ScopedRecipient,
 } from "./recipients";
+import { namingAlert } from "./alert-deliveries";
 import { resumeExisting, type Planned } from "./resume";
 import { sendReadStatements, type SendReads } from "./send-reads";
 
@@ -33,10 +34,12 @@ type EarlierFull = EarlierRow & { userId: string | null; channel: string; step: 
 /**
  * The deliveries an earlier run of this alert's planning wrote, read once per job. A first run
  * finds none with one indexed read (the alert's own rows, and whether it has decisions; read with
- * the job's other inputs, below). Only a repeated run (a retried or redelivered job: rows or
- * decisions exist, or the queue says so) also looks for the groups and digests the alert joined,
- * whose rows name it only in their message: a scan of the tenant's deliveries, paid once per
- * repeated job, not per channel.
+ * the job's other inputs, below). Only a repeated run (a retried or redelivered job, or an
+ * escalation step: rows or decisions exist, or the queue says so) also looks for the groups and
+ * digests the alert joined, whose rows name it only in their message, through the alert's
+ * decisions (alert-deliveries.ts). A join whose decision an interrupted run never wrote is found
+ * again by joining: a group is an open group naming the alert (planner.ts), a digest takes an alert
+ * it names once (digest.ts).
  */
 async function plannedBefore(db: Db, tenantId: string, alertId: string, own: EarlierFull[], repeated: boolean): Promise<PlannedBefore> {
   const rows = [...own];
@@ -44,8 +47,7 @@ async function plannedBefore(db: Db, tenantId: string, alertId: string, own: Ear
     rows.push(
       ...(await db.all<EarlierFull>(sql`
         SELECT d.id AS id, d.status AS status, d.due_at AS dueAt, d.user_id AS userId, d.channel AS channel, d.step AS step, d.target AS target
-        FROM deliveries d, json_each(d.message, '$.alerts') a
-        WHERE d.tenant_id = ${tenantId} AND d.topic IS NULL AND json_extract(a.value, '$.id') = ${alertId}`)),
+        FROM deliveries d WHERE ${namingAlert(tenantId, alertId)} AND d.topic IS NULL`)),
     );
   return new Map(rows.map((r) => [plannedKey(r.userId, r.channel, r.step, r.target), r]));
 }

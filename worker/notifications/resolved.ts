@@ -11,6 +11,7 @@ import { eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
 import { users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
+import { namingAlert } from "./alert-deliveries";
 import { enabledWebhooks, planAlertWebhooks } from "./alert-webhooks";
 import { INBOX_ID_PREFIX, writeInAppDelivery } from "./inbox-write";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
@@ -22,21 +23,11 @@ import { writePlanned, type Planned } from "./resume";
 
 export const RESOLVED_TOPIC = "alert.resolved";
 
-/**
- * Who was told of the alert, and on which channels: the deliveries naming it (sent, being sent or
- * queued). Found through the alert's own keys, not the tenant's delivery history: its own rows
- * (`deliveries_tenant_alert`) and the rows its decisions name (a group or digest it joined, every
- * row that named it once sent or failed: the decision triggers of migration 0031), each kept only
- * if its message names the alert.
- */
+/** Who was told of the alert, and on which channels: the deliveries naming it (sent, being sent or queued). */
 async function toldOf(db: Db, tenantId: string, alertId: string) {
   const rows = await db.all<{ userId: string; channel: string }>(sql`
     SELECT DISTINCT d.user_id AS userId, d.channel AS channel FROM deliveries d
-    WHERE d.id IN (
-        SELECT id FROM deliveries WHERE tenant_id = ${tenantId} AND alert_id = ${alertId}
-        UNION SELECT json_extract(detail, '$.deliveryId') FROM alert_decisions WHERE tenant_id = ${tenantId} AND alert_id = ${alertId})
-      AND +d.tenant_id = ${tenantId} AND d.user_id IS NOT NULL AND d.topic IS NULL AND d.status IN ('sent', 'sending', 'queued')
-      AND EXISTS (SELECT 1 FROM json_each(d.message, '$.alerts') a WHERE json_extract(a.value, '$.id') = ${alertId})`);
+    WHERE ${namingAlert(tenantId, alertId)} AND d.user_id IS NOT NULL AND d.topic IS NULL AND d.status IN ('sent', 'sending', 'queued')`);
   const told = new Map<string, Set<string>>();
   for (const r of rows) told.set(r.userId, (told.get(r.userId) ?? new Set()).add(r.channel));
   return told;
