@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { countD1Writes } from "./d1-writes";
 import { settleTenant, driveTime } from "./drive";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole } from "./helpers";
-import { received, standIn } from "./notification-helpers";
+import { received, subscribePush } from "./notification-helpers";
 
 driveTime();
 
@@ -74,8 +74,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
   it("a new fault-code alert as the benchmark raises it: D1 round trips until its grouped push is sent", async () => {
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
-    const subscription = (await (await standIn("/__push/subscriptions", { method: "POST" })).json()) as { endpoint: string };
-    expect((await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription })).status).toBe(201);
+    const subscription = await subscribePush(manager.token);
     const ids = ["DTC-0", "DTC-1", "DTC-2"];
     await addVehicles(tenant, ids);
     const faultCode = (vehicleId: string, at: number) => ({
@@ -89,7 +88,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
         await settleTenant(tenant.id, { until: Date.now() + 35_000 });
       });
       console.log(`fault-code alert ${i + 1}: ${counted.calls} D1 calls, ${counted.rows} rows`, counted.callsByStatement);
-      expect(await received("push", { id: subscription.endpoint.split("/").pop()! })).toHaveLength(i + 2);
+      expect(await received("push", { id: subscription.id })).toHaveLength(i + 2);
       // 7 (8 before sending read its rows and what they name in one batch; 10 before the work
       // order's proposal was one batch, its checks inside its insert; 16 before
       // the planning job read its alert, audience, inputs, open groups and webhooks in one batch, the
@@ -109,8 +108,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
     const tenant = await createTenant();
     for (let i = 0; i < 3; i++) {
       const manager = await userWithRole(tenant, "manager");
-      const subscription = (await (await standIn("/__push/subscriptions", { method: "POST" })).json()) as { endpoint: string };
-      expect((await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription })).status).toBe(201);
+      await subscribePush(manager.token);
     }
     const ids = ["GRP-0", "GRP-1"];
     await addVehicles(tenant, ids);
@@ -138,8 +136,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
   it("a critical alert's push: D1 round trips until it is sent", async () => {
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
-    const subscription = (await (await standIn("/__push/subscriptions", { method: "POST" })).json()) as { endpoint: string };
-    expect((await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription })).status).toBe(201);
+    const subscription = await subscribePush(manager.token);
     await addVehicles(tenant, ["CRIT-0", "CRIT-1"]);
     expect((await postTelemetry(tenant, lowOil("CRIT-0", 0))).status).toBe(202);
     await settleTenant(tenant.id);
@@ -148,7 +145,7 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
       await settleTenant(tenant.id);
     });
     console.log(`critical alert's push: ${counted.calls} D1 calls`, counted.callsByStatement);
-    expect(await received("push", { id: subscription.endpoint.split("/").pop()! })).toHaveLength(2);
+    expect(await received("push", { id: subscription.id })).toHaveLength(2);
     expect(counted.calls).toBeLessThanOrEqual(5);
   });
 

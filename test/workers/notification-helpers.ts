@@ -12,6 +12,14 @@ export async function received(kind: "push" | "sms" | "voice" | "email" | "webho
   return ((await res.json()) as { received: Record<string, any>[] }).received;
 }
 
+/** A push subscription at the stand-in push service, registered for the user; `id` filters `received("push", …)`. */
+export async function subscribePush(token: string) {
+  const subscription = (await (await standIn("/__push/subscriptions", { method: "POST" })).json()) as { endpoint: string };
+  const res = await call("POST", "/api/push/subscriptions", { token, body: subscription });
+  if (res.status !== 201) throw new Error(`push subscription: ${res.status} ${await res.text()}`);
+  return { endpoint: subscription.endpoint, id: subscription.endpoint.split("/").pop()! };
+}
+
 export async function failNext(path: string, statuses: number[], to?: string) {
   await standIn("/__fail", { method: "POST", body: JSON.stringify({ path, statuses, ...(to ? { to } : {}) }) });
 }

@@ -17,7 +17,7 @@ import { cancelSilencedDeliveries } from "../../worker/notifications/cancellatio
 import { INBOX_ID_PREFIX } from "../../worker/notifications/inbox-write";
 import { runJob } from "../../worker/notifications/consumer";
 import { sweepStaleDeliveries } from "../../worker/notifications/sweep";
-import { received, standIn } from "./notification-helpers";
+import { received, subscribePush } from "./notification-helpers";
 import { listAlertDecisions } from "../../worker/services/alert-decisions";
 import { countD1Writes } from "./d1-writes";
 import { driveTime, settleTenant } from "./drive";
@@ -66,8 +66,7 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
     // A push subscription: the critical alert's push is sent at once (sending's reads run too).
-    const subscription = (await (await standIn("/__push/subscriptions", { method: "POST" })).json()) as { endpoint: string };
-    expect((await call("POST", "/api/push/subscriptions", { token: manager.token, body: subscription })).status).toBe(201);
+    const subscription = await subscribePush(manager.token);
     await addVehicles(tenant, ["READS-1"]);
     const now = Date.now();
     await seedHistory(tenant, now);
@@ -111,7 +110,7 @@ describe("notification reads with a long delivery history", { timeout: 60_000 },
     });
 
     // The critical alert's push, then the news that it resolved (the manager was pushed about it).
-    expect(await received("push", { id: subscription.endpoint.split("/").pop()! })).toHaveLength(2);
+    expect(await received("push", { id: subscription.id })).toHaveLength(2);
     expect(counted.reads.some((r) => r.sql.includes("json_each(?"))).toBe(true); // sending's reads (send-reads.ts)
     const touching = counted.reads.filter((r) => /deliveries|alert_decisions|"alerts"/.test(r.sql));
     expect(touching.length).toBeGreaterThan(5); // the paths above ran their statements

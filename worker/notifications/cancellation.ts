@@ -13,7 +13,7 @@ import { isSilenced, type SilenceMatchers } from "../domain/silence";
 import { resolveSilenceGroups } from "../services/vehicle-groups";
 import { cancel } from "./delivery-state";
 import type { MessageSpec } from "./message";
-import { RESOLVED_TOPIC, resolvedStillNews } from "./resolved";
+import { RESOLVED_TOPIC, resolvedStillNews } from "./resolved-topic";
 
 export type NamedAlert = Pick<
   typeof alerts.$inferSelect,

@@ -20,7 +20,7 @@ import { readForSending, type SendReads } from "./send-reads";
 import { openFor, providerOf, recordOutcome } from "./circuit-breaker";
 import { renderSpec, type DeliverySpec } from "./message";
 import { publicAlert } from "../services/alerts";
-import { RESOLVED_TOPIC } from "./resolved";
+import { RESOLVED_TOPIC } from "./resolved-topic";
 import { voiceAckUrl } from "./voice-ack";
 import { DecisionLog, isoAt } from "./decisions";
 import { canFallBack, fallBack, giveWay } from "./fallback";

@@ -19,9 +19,8 @@ import { loadAlert, type AlertContext } from "./planner";
 import { preferencesOf } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { channelTargets, pushTargetsOf, usersByIds } from "./recipients";
+import { RESOLVED_TOPIC } from "./resolved-topic";
 import { writePlanned, type Planned } from "./resume";
-
-export const RESOLVED_TOPIC = "alert.resolved";
 
 /** Who was told of the alert, and on which channels: the deliveries naming it (sent, being sent or queued). */
 async function toldOf(db: Db, tenantId: string, alertId: string) {
@@ -152,6 +151,3 @@ async function resolvedInbox(env: Env, ctx: AlertContext, spec: MessageSpec, use
     },
   );
 }
-
-/** Send-time check for a resolved notice: the alert is still resolved (a resolved alert takes no further change). */
-export const resolvedStillNews = (alert: { status: string } | undefined) => alert?.status === "resolved";

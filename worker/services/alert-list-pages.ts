@@ -29,40 +29,22 @@ function remember(key: string, entry: Entry) {
   pages.set(key, entry);
 }
 
+/** Who asks for which page: the tenant's D1 and its client, the caller, the filters, the page size and cursor. */
+type PageRequest = [d1: D1Database, db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]];
+
 /** A page of the tenant's alerts, newest first, with facets (the route's whole answer). */
-export async function alertPage(
-  d1: D1Database,
-  db: Db,
-  auth: AuthContext,
-  f: AlertFilters,
-  limit: number,
-  after?: [number, string],
-): Promise<AlertPage> {
-  return (await alertPageEntry(d1, db, auth, f, limit, after)).page;
+export async function alertPage(...request: PageRequest): Promise<AlertPage> {
+  return (await alertPageEntry(...request)).page;
 }
 
 /** The same page as the response body's JSON text, remembered with the page. */
-export async function alertPageJson(
-  d1: D1Database,
-  db: Db,
-  auth: AuthContext,
-  f: AlertFilters,
-  limit: number,
-  after?: [number, string],
-): Promise<string> {
-  const entry = await alertPageEntry(d1, db, auth, f, limit, after);
+export async function alertPageJson(...request: PageRequest): Promise<string> {
+  const entry = await alertPageEntry(...request);
   entry.json ??= JSON.stringify(entry.page);
   return entry.json;
 }
 
-async function alertPageEntry(
-  d1: D1Database,
-  db: Db,
-  auth: AuthContext,
-  f: AlertFilters,
-  limit: number,
-  after?: [number, string],
-): Promise<Entry> {
+async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): Promise<Entry> {
   const staff = auth.role !== "driver";
   const key = `${auth.tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, f.from, f.to, limit, after ?? null])}`;
   const known = staff ? pages.get(key) : undefined;
