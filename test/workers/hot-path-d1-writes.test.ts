@@ -149,6 +149,30 @@ describe("D1 rows written per new alert", { timeout: 60_000 }, () => {
     expect(counted.calls).toBeLessThanOrEqual(5);
   });
 
+  // Resolving is as frequent as raising: the notices to those told (an inbox item each, a push to
+  // the one pushed about it) in D1 round trips, from the resolve to the push received. 10: the
+  // route's read of the alert, the sync and the audit row; the notices' reads in one batch; two
+  // inbox items and the push's row written one by one; sending's reads, the claim and the record
+  // of the send. 16 when the notices read the alert, the resolver, who was told, their profiles,
+  // preferences, subscriptions and the webhooks one round trip each.
+  it("a resolved alert's notices: D1 round trips until its push is sent", async () => {
+    const tenant = await createTenant();
+    const manager = await userWithRole(tenant, "manager");
+    const subscription = await subscribePush(manager.token);
+    await addVehicles(tenant, ["RES-0"]);
+    expect((await postTelemetry(tenant, lowOil("RES-0", 0))).status).toBe(202);
+    await settleTenant(tenant.id);
+    const list = (await (await call("GET", "/api/alerts", { token: manager.token })).json()) as { items: { id: string }[] };
+    const counted = await countD1Writes(async () => {
+      expect((await call("POST", `/api/alerts/${list.items[0]!.id}/resolve`, { token: manager.token, body: {} })).status).toBe(200);
+      await settleTenant(tenant.id);
+    });
+    console.log(`resolved notices: ${counted.calls} D1 calls`, counted.callsByStatement);
+    const pushes = await received("push", { id: subscription.id });
+    expect(pushes.map((p) => p.payload.title.split(":")[0])).toEqual(["CRITICAL", "RESOLVED"]);
+    expect(counted.calls).toBeLessThanOrEqual(10);
+  });
+
   it("a change to an alert D1 has (an acknowledgement) rewrites only what changed", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["D1-A"]);

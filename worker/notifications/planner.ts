@@ -55,9 +55,9 @@ export const alertQuery = (db: Db, tenantId: string, alertId: string) =>
     .leftJoin(alertRules, eq(alertRules.id, alerts.ruleId))
     .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
 
-type AlertQueryRow = Awaited<ReturnType<typeof alertQuery>>[number];
+export type AlertQueryRow = Awaited<ReturnType<typeof alertQuery>>[number];
 
-function alertContext(row: AlertQueryRow | undefined): AlertContext | null {
+export function alertContext(row: AlertQueryRow | undefined): AlertContext | null {
   if (!row) return null;
   const vehicleName = row.vehicleName ?? row.alert.vehicleId;
   return {
