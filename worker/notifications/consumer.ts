@@ -74,9 +74,9 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
     return;
   }
   if (job.type === "alert.resolved" || job.type === "alert.updated") {
-    const planned = job.type === "alert.resolved" ? await planResolved(env, job, now) : await planUpdated(env, job, now);
-    if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
-    await dispatch(env, job.tenantId, planned, now);
+    const planning = job.type === "alert.resolved" ? await planResolved(env, job, now) : { planned: await planUpdated(env, job, now) };
+    if (planning === null || planning.planned === null) throw new Error(`alert ${job.alertId} not found yet`);
+    await dispatch(env, job.tenantId, planning.planned, now, "reads" in planning ? planning.reads : undefined);
     return;
   }
   if (job.type === "maintenance.reminder") {

@@ -15,14 +15,16 @@ import { deliveries, users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { namingAlert } from "./alert-deliveries";
 import { enabledWebhooks, planAlertWebhooks } from "./alert-webhooks";
-import { INBOX_ID_PREFIX, writeInAppDelivery } from "./inbox-write";
+import { DecisionLog } from "./decisions";
+import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
-import { alertContext, alertQuery, type AlertContext } from "./planner";
+import { alertContext, alertQuery, type AlertContext, type Planning } from "./planner";
+import { PlannedWrites } from "./planning-job";
 import { preferencesFrom, preferencesQuery } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { audienceQuery, channelTargets, pushTargetsFrom, pushTargetsQuery, recipientsFrom } from "./recipients";
 import { RESOLVED_TOPIC } from "./resolved-topic";
-import { writePlanned, type Planned } from "./resume";
+import type { Planned } from "./resume";
 
 /**
  * What a resolve's notices read, in one D1 batch, each statement built once: the alert, the
@@ -61,7 +63,7 @@ export async function planResolved(
   env: Env,
   job: { tenantId: string; alertId: string; resolvedAt: string; resolvedBy: string | null },
   now = Date.now(),
-): Promise<Planned[] | null> {
+): Promise<Planning | null> {
   const db = database(env.DB);
   const [alertRows, resolverRows, toldRows, recipientRows, prefRows, subRows, hooks] = (await preparedBatch(
     db,
@@ -73,7 +75,7 @@ export async function planResolved(
   if (!ctx) return null;
   const out: Planned[] = [];
   // Reopened since (a new episode): the news is stale. Silenced alerts told no one.
-  if (ctx.alert.status !== "resolved" || ctx.alert.silenced) return out;
+  if (ctx.alert.status !== "resolved" || ctx.alert.silenced) return { planned: out };
   const resolvedAt = Date.parse(job.resolvedAt);
   const spec: MessageSpec = {
     ...ctx.spec,
@@ -90,6 +92,8 @@ export async function planResolved(
   );
   const pushTargets = pushTargetsFrom(subRows);
   const critical = ctx.alert.severity === "critical";
+  // Every notice's rows in one D1 batch, as a raise's (planning-job.ts), sending's reads at its end.
+  const writes = new PlannedWrites();
   for (const recipient of recipients) {
     const p = prefs.get(recipient.userId)!;
     const pushed = told.get(recipient.userId)!.has("push") || p.channels[ctx.alert.severity].includes("push");
@@ -97,16 +101,15 @@ export async function planResolved(
     const dueAt = Math.max(now, critical ? 0 : (quietUntil(p.quietHours, now) ?? 0));
     for (const channel of channels) {
       if (channel === "inapp") {
-        await resolvedInbox(env, ctx, spec, recipient.userId, resolvedAt, now);
+        writes.inbox.push(...(await resolvedInbox(env, ctx, spec, recipient.userId, resolvedAt, now)));
         continue;
       }
       for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
         const id = await deliveryId([RESOLVED_TOPIC, job.alertId, resolvedAt, recipient.userId, channel, target]);
         const unreachable =
           (channel === "sms" || channel === "voice") && !recipient.hasPhone ? "No phone number on the user's profile" : null;
-        await writePlanned(
-          db,
-          {
+        writes.rows.push({
+          row: {
             id,
             tenantId: job.tenantId,
             alertId: job.alertId,
@@ -121,19 +124,21 @@ export async function planResolved(
             message: spec as never,
             updatedAt: now,
           },
-          now,
-          out,
-        );
+          sendable: !unreachable,
+          held: null,
+          userId: recipient.userId,
+        });
       }
     }
   }
+  const reads = await writes.write(db, job.tenantId, now, out, new DecisionLog());
   await planAlertWebhooks(db, { alert: ctx.alert, spec }, hooks, "alert.resolved", String(resolvedAt), now, out);
-  return out;
+  return { planned: out, reads };
 }
 
 async function resolvedInbox(env: Env, ctx: AlertContext, spec: MessageSpec, userId: string, resolvedAt: number, now: number) {
   const message = renderMessage(spec, env.APP_URL);
-  await writeInAppDelivery(
+  return inAppStatements(
     env.DB,
     {
       id: await deliveryId([RESOLVED_TOPIC, ctx.alert.id, resolvedAt, userId, "inapp", null]),
