@@ -31,6 +31,9 @@ export interface PredictiveProposal {
   score7d: number;
 }
 
+/** A work order the alarm proposed, as the API shows it (streamed to the tenant's staff). */
+export type ProposedWorkOrder = { id: string } & Record<string, unknown>;
+
 export interface HubPorts {
   vehicles(tenantId: string): Promise<VehicleRef[]>;
   /** The tenant's alert rules, in id order. */
@@ -47,7 +50,7 @@ export interface HubPorts {
   /** An alert as D1 last saw it: the only copy once retention dropped a resolved alert from the object. */
   storedAlert(tenantId: string, alertId: string): Promise<Alert | null>;
   /** Proposes predictive work orders for new predictive alerts; returns those created, as the API shows them. */
-  proposeWorkOrders(tenantId: string, proposals: PredictiveProposal[]): Promise<({ id: string } & Record<string, unknown>)[]>;
+  proposeWorkOrders(tenantId: string, proposals: PredictiveProposal[]): Promise<ProposedWorkOrder[]>;
   /** Polls the tenant's Geotab feeds once; `configured: false` when it has no Geotab integration. */
   pollGeotab(tenantId: string, ingest: GeotabIngest): Promise<{ configured: boolean }>;
   /** The tenant's maintenance due sweep: reminders for status changes and plan work orders (idempotent). */

@@ -1,7 +1,5 @@
 import type { Alert } from "../worker/domain/alert";
-import type { PredictiveProposal } from "./hub-ports";
-
-type ProposedWorkOrder = { id: string } & Record<string, unknown>;
+import type { PredictiveProposal, ProposedWorkOrder } from "./hub-ports";
 
 /**
  * New `predictive_failure` alerts, and fault-code alerts whose engine risk is high, propose predictive work orders (one per vehicle and component,

@@ -23,7 +23,15 @@ export const placeholder = <T>(name: string) => sql.placeholder(name) as unknown
  * garbage, which the runtime's other work waited on (BENCHMARKS.md, "The sequential tail is the
  * work behind the alert").
  */
-export function preparedStatements(db: Db, name: string, build: () => readonly { prepare(): unknown }[], values: Record<string, unknown>) {
+/** The rows of each query of a fixed set, in order, as drizzle maps them. */
+export type RowsOf<Q extends readonly unknown[]> = { -readonly [K in keyof Q]: Awaited<Q[K]> };
+
+export function preparedStatements<Q extends readonly { prepare(): unknown }[]>(
+  db: Db,
+  name: string,
+  build: () => Q,
+  values: Record<string, unknown>,
+) {
   let byName = built.get(db);
   if (!byName) built.set(db, (byName = new Map()));
   const queries = byName.get(name) ?? build().map((query) => query.prepare() as Prepared);
@@ -32,7 +40,10 @@ export function preparedStatements(db: Db, name: string, build: () => readonly {
     const query = p.getQuery();
     return db.$client.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
   });
-  return { statements, map: (results: D1Result[]) => results.map((result, i) => queries[i]!.mapResult(result, true)) };
+  return {
+    statements,
+    map: (results: D1Result[]) => results.map((result, i) => queries[i]!.mapResult(result, true)) as unknown as RowsOf<Q>,
+  };
 }
 
 /**

@@ -62,21 +62,23 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
 
 /** `attempts`: the queue's count for this message (above 1, an earlier run may have planned part of it). */
 export async function runJob(env: Env, job: NotificationJob, now = Date.now(), attempts = 1) {
-  if (job.type === "alert.raised" || job.type === "alert.escalated") {
+  if (job.type === "alert.raised" || job.type === "alert.escalated" || job.type === "alert.resolved") {
     const retried = attempts > 1;
     const planning =
       job.type === "alert.raised"
         ? await planRaised(env, job.tenantId, job.alertId, now, retried)
-        : await planEscalation(env, job, now, retried);
+        : job.type === "alert.escalated"
+          ? await planEscalation(env, job, now, retried)
+          : await planResolved(env, job, now);
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
     if (planning === null) throw new Error(`alert ${job.alertId} not found yet`);
     await dispatch(env, job.tenantId, planning.planned, now, planning.reads);
     return;
   }
-  if (job.type === "alert.resolved" || job.type === "alert.updated") {
-    const planning = job.type === "alert.resolved" ? await planResolved(env, job, now) : { planned: await planUpdated(env, job, now) };
-    if (planning === null || planning.planned === null) throw new Error(`alert ${job.alertId} not found yet`);
-    await dispatch(env, job.tenantId, planning.planned, now, "reads" in planning ? planning.reads : undefined);
+  if (job.type === "alert.updated") {
+    const planned = await planUpdated(env, job, now);
+    if (planned === null) throw new Error(`alert ${job.alertId} not found yet`);
+    await dispatch(env, job.tenantId, planned, now);
     return;
   }
   if (job.type === "maintenance.reminder") {

@@ -10,7 +10,7 @@
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { database, inTenant, type Db } from "../db/client";
-import { placeholder, preparedBatch } from "../db/prepared-batch";
+import { placeholder, preparedBatch, type RowsOf } from "../db/prepared-batch";
 import { deliveries, users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { namingAlert } from "./alert-deliveries";
@@ -56,8 +56,6 @@ function resolveReads(db: Db) {
     enabledWebhooks(db, tenantId),
   ] as const;
 }
-
-type RowsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
 
 export async function planResolved(
   env: Env,

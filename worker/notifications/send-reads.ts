@@ -61,8 +61,6 @@ function sendReads(db: Db) {
   ] as const;
 }
 
-type RowsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
-
 /**
  * The statements reading these deliveries and everything sending them needs, and how to take their
  * results: for a batch of their own (`readForSending`) or at the end of the planning job's write
@@ -72,7 +70,7 @@ export function sendReadStatements(db: Db, tenantId: string, ids: string[], now:
   const unique = [...new Set(ids)];
   const { statements, map } = preparedStatements(db, "readForSending", () => sendReads(db), { tenantId, ids: JSON.stringify(unique), now });
   const take = async (results: D1Result[]): Promise<SendReads> => {
-    const [found, named, people, subs, stored] = map(results) as unknown as RowsOf<ReturnType<typeof sendReads>>;
+    const [found, named, people, subs, stored] = map(results);
     return {
       ids: new Set(unique),
       rows: new Map(found.filter((r) => r.status === "queued").map((r) => [r.id, r])),

@@ -5,7 +5,7 @@
  * scheduled or in progress, so a risk that stays high (more alerts, more occurrences) never
  * stacks up work orders. Runs from the tenant object's alarm, after the alert reached D1.
  */
-import type { PredictiveProposal } from "../../durable-objects/hub-ports";
+import type { PredictiveProposal, ProposedWorkOrder } from "../../durable-objects/hub-ports";
 import { database } from "../db/client";
 import { placeholder, preparedBatch } from "../db/prepared-batch";
 import { type Condition, insertRowWhen } from "../db/row-insert";
@@ -38,15 +38,10 @@ const uncovered = (row: WorkOrder): Condition => ({
 const OPENED_EVENT = `insert into "work_order_events" ("id", "tenant_id", "work_order_id", "from_status", "to_status", "actor_id", "at")
   select ?, "tenant_id", "id", null, "status", null, "created_at" from "work_orders" where "id" = ?`;
 
-/** A created work order as the API and the live stream show it (its history is its "open" event). */
-export type ProposedWorkOrder = ReturnType<typeof publicWorkOrder> & {
-  history: { fromStatus: null; toStatus: "open"; at: string; actorId: null }[];
-};
-
 /**
  * Proposes the work orders for newly raised predictive (or high-risk fault-code) alerts, oldest
- * first, and queues their `workorder.created` webhooks; returns the work orders created, for the
- * tenant object to stream. One D1 batch: the tenant's webhook endpoints, then every guarded insert
+ * first, and queues their `workorder.created` webhooks; returns the work orders created as the API
+ * shows them (their history is their "open" event), for the tenant object to stream. One D1 batch: the tenant's webhook endpoints, then every guarded insert
  * and its first event (three round trips and a call back into the object before). Safe to repeat
  * with the same alerts: a covered pair is skipped, and an alert that already has a work order
  * (someone opened one from it) inserts nothing.
