@@ -12,7 +12,8 @@ import { recordDeadJob } from "./dead-jobs";
 import { deliver, type DeliverOutcome } from "./deliver";
 import { readForSending, type SendReads } from "./send-reads";
 import { NotificationJob } from "../domain/notifications";
-import { planEscalation, planRaised, type Planned } from "./planner";
+import { planEscalation, type Planned } from "./planner";
+import { planRaises } from "./raise-planning";
 import { planReminder } from "./reminders";
 import { planResolved } from "./resolved";
 import { planUpdated } from "./updated";
@@ -66,7 +67,7 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
     const retried = attempts > 1;
     const planning =
       job.type === "alert.raised"
-        ? await planRaised(env, job.tenantId, job.alertId, now, retried)
+        ? await planRaisedAlone(env, job.tenantId, job.alertId, now, retried)
         : job.type === "alert.escalated"
           ? await planEscalation(env, job, now, retried)
           : await planResolved(env, job, now);
@@ -96,24 +97,72 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
 const JOB_ORDER: Record<string, number> = { "alert.raised": 0, "alert.escalated": 1, deliver: 2 };
 const orderOf = (body: unknown) => JOB_ORDER[(body as { type?: string } | null)?.type ?? ""] ?? 3;
 
+/** One raise planned on its own (`runJob`); null while its alert is not in D1 yet. */
+async function planRaisedAlone(env: Env, tenantId: string, alertId: string, now: number, retried: boolean) {
+  const planning = await planRaises(env, tenantId, [{ alertId, retried }], now);
+  return planning.missing.length ? null : planning;
+}
+
+type Parsed<J extends NotificationJob = NotificationJob> = { message: Message<unknown>; job: J };
+type Raised = Parsed<Extract<NotificationJob, { type: "alert.raised" }>>;
+
+/** Runs one job: acked when it ends, retried by the queue with a growing delay when it throws. */
+async function runMessage({ message, job }: Parsed, env: Env) {
+  try {
+    await runJob(env, job, Date.now(), message.attempts);
+    message.ack();
+  } catch (error) {
+    logError({ job: job.type }, error);
+    message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+  }
+}
+
+/**
+ * A tenant's new alerts of one batch, planned together (raise-planning.ts) and sent in one
+ * dispatch. If that fails, each runs on its own, so one alert's failure never holds the others
+ * back (the rows written so far are found again: planning is resumable).
+ */
+async function runRaises(tenantId: string, raised: Raised[], env: Env) {
+  const now = Date.now();
+  try {
+    const jobs = raised.map(({ message, job }) => ({ alertId: job.alertId, retried: message.attempts > 1 }));
+    const planning = await planRaises(env, tenantId, jobs, now);
+    await dispatch(env, tenantId, planning.planned, now, planning.reads);
+    const missing = new Set(planning.missing);
+    for (const { message, job } of raised) {
+      if (!missing.has(job.alertId)) message.ack();
+      // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
+      else message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+    }
+  } catch (error) {
+    logError({ job: "alert.raised", tenantId, note: "planning the batch's raises together failed; each runs on its own" }, error);
+    for (const parsed of raised) await runMessage(parsed, env);
+  }
+}
+
 export async function handleNotificationBatch(batch: MessageBatch<unknown>, env: Env) {
-  const ordered = [...batch.messages].sort((a, b) => orderOf(a.body) - orderOf(b.body));
-  for (const message of ordered) {
-    await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
-    const parsed = NotificationJob.safeParse(message.body);
-    if (!parsed.success) {
+  const parsed: Parsed[] = [];
+  for (const message of batch.messages) {
+    const job = NotificationJob.safeParse(message.body);
+    if (job.success) parsed.push({ message, job: job.data });
+    else {
       logError({ job: "notify", note: "malformed job", body: message.body });
       await env.NOTIFY_DLQ.send(message.body);
       message.ack();
-      continue;
     }
-    try {
-      await runJob(env, parsed.data, Date.now(), message.attempts);
-      message.ack();
-    } catch (error) {
-      logError({ job: parsed.data.type }, error);
-      message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
-    }
+  }
+  // New alerts first, each tenant's together; then the rest in JOB_ORDER.
+  const raisedBy = new Map<string, Raised[]>();
+  for (const { message, job } of parsed)
+    if (job.type === "alert.raised") raisedBy.set(job.tenantId, [...(raisedBy.get(job.tenantId) ?? []), { message, job }]);
+  for (const [tenantId, raised] of raisedBy) {
+    await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
+    await runRaises(tenantId, raised, env);
+  }
+  const rest = parsed.filter((p) => p.job.type !== "alert.raised").sort((a, b) => orderOf(a.job) - orderOf(b.job));
+  for (const p of rest) {
+    await yieldTurn();
+    await runMessage(p, env);
   }
 }
 

@@ -6,7 +6,6 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { placeholder, preparedBatch } from "../db/prepared-batch";
 import { alertRules, alerts, CHANNELS, deliveries, escalationPolicies, tenants, vehicles, type AlertRow, type Channel } from "../db/schema";
 import { inScope } from "../domain/groups";
 import { newId } from "../lib/ids";
@@ -15,12 +14,11 @@ import type { Preferences } from "./preferences";
 import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, type Planned } from "./resume";
-import { inputQueries, openGroupsQuery, plannedKey, PlannedWrites, planningInputs, readInputs, type JobInputs } from "./planning-job";
-import { alertAudience, channelTargets, splitByScope, withRoles, type ScopedRecipient } from "./recipients";
-import { DecisionLog, isoAt, silenceOf } from "./decisions";
+import { plannedKey, PlannedWrites, planningInputs, type JobInputs } from "./planning-job";
+import { channelTargets, splitByScope, withRoles, type ScopedRecipient } from "./recipients";
+import { DecisionLog, isoAt } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
 import { yieldTurn } from "../lib/yield-turn";
-import { enabledWebhooks, planAlertWebhooks, type EnabledWebhook } from "./alert-webhooks";
 import type { SendReads } from "./send-reads";
 
 export type { Planned };
@@ -80,7 +78,7 @@ export async function loadAlert(db: Db, tenantId: string, alertId: string): Prom
 }
 
 /** One planning job's context: the alert, what it read once, and where its results go. */
-interface PlanningJob extends JobInputs {
+export interface PlanningJob extends JobInputs {
   db: Db;
   env: Env;
   ctx: AlertContext;
@@ -91,7 +89,7 @@ interface PlanningJob extends JobInputs {
 }
 
 /** Plans one recipient's deliveries on the given channels. */
-async function planRecipient(job: PlanningJob, recipient: ScopedRecipient, prefs: Preferences, channels: Channel[], step: number) {
+export async function planRecipient(job: PlanningJob, recipient: ScopedRecipient, prefs: Preferences, channels: Channel[], step: number) {
   const { db, env, ctx, now, out, decisions, earlier, pushTargets, openGroups, writes } = job;
   const { alert, spec } = ctx;
   const critical = alert.severity === "critical";
@@ -211,64 +209,10 @@ async function planInbox(env: Env, ctx: AlertContext, recipient: ScopedRecipient
   );
 }
 
-/** A new alert: everyone allowed to see it, on the channels their preferences name for its severity. */
-/** What planning a raise reads, with placeholders for the job's tenant, alert and time (`preparedBatch`). */
-function raiseReads(db: Db) {
-  const tenantId = placeholder<string>("tenantId");
-  const alertId = placeholder<string>("alertId");
-  return [
-    alertQuery(db, tenantId, alertId),
-    enabledWebhooks(db, tenantId),
-    ...inputQueries(db, tenantId, alertId, alertAudience(db, tenantId, alertId)),
-    openGroupsQuery(db, tenantId, alertId, placeholder<number>("now")),
-  ];
-}
-
 /** What a planning job hands to sending: its deliveries, and what sending reads for those due now when the job's write read them. */
 export interface Planning {
   planned: Planned[];
   reads?: SendReads;
-}
-
-export async function planRaised(env: Env, tenantId: string, alertId: string, now = Date.now(), retried = false): Promise<Planning | null> {
-  const db = database(env.DB);
-  // One round trip: the alert, its audience with their preferences and push subscriptions, what an
-  // earlier run planned, and the tenant's webhooks (four sequential reads before), built once.
-  const [alertRows, hooks, ...inputRows] = (await preparedBatch(db, "planRaised", () => raiseReads(db), {
-    tenantId,
-    alertId,
-    now,
-  })) as [AlertQueryRow[], EnabledWebhook[], ...unknown[]];
-  const ctx = alertContext(alertRows[0]);
-  if (!ctx) return null;
-  const inputs = await readInputs(db, tenantId, alertId, inputRows, retried);
-  const out: Planned[] = [];
-  const decisions = new DecisionLog();
-  const { inScope: audience, outOfScope } = splitByScope(inputs.audience, ctx.vehicleGroups, ctx.driverId);
-  outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r));
-  if (ctx.alert.silenced) {
-    const silenceId = await silenceOf(db, tenantId, ctx.alert, now);
-    for (const r of audience)
-      decisions.add({
-        alertId: ctx.alert.id,
-        userId: r.userId,
-        channel: null,
-        outcome: "skipped",
-        reason: "silenced",
-        detail: { silenceId },
-      });
-    await decisions.write(db, tenantId, now);
-    return { planned: out };
-  }
-  const job: PlanningJob = { db, env, ctx, now, out, decisions, writes: new PlannedWrites(), ...inputs };
-  for (const recipient of audience) {
-    await yieldTurn(); // a recipient's rows are several D1 calls: waiting requests go first (yield-turn.ts)
-    const p = inputs.prefs.get(recipient.userId)!;
-    await planRecipient(job, recipient, p, p.channels[ctx.alert.severity], 0);
-  }
-  const reads = await job.writes.write(db, tenantId, now, out, decisions);
-  await planAlertWebhooks(db, ctx, hooks, "alert.created", null, now, out);
-  return { planned: out, reads };
 }
 
 /** An escalation step: every user of its roles on its channels (overriding preferences; quiet hours still hold non-critical). */
@@ -300,7 +244,7 @@ export async function planEscalation(
 }
 
 /** Records that a user was not told because the alert's vehicle is outside their (or the step's) groups. */
-function scopeDecision(decisions: DecisionLog, ctx: AlertContext, r: ScopedRecipient, extra: Record<string, unknown> = {}) {
+export function scopeDecision(decisions: DecisionLog, ctx: AlertContext, r: ScopedRecipient, extra: Record<string, unknown> = {}) {
   decisions.add({
     alertId: ctx.alert.id,
     userId: r.userId,

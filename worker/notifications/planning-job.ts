@@ -65,18 +65,23 @@ interface PendingRow {
  * A job's new rows, written in ONE D1 batch after every recipient is planned (a round trip per
  * row before): the in-app deliveries with their inbox items, the other channels' rows and the
  * job's decisions. Ids are deterministic and inserts skip existing rows, so a repeated job writes
- * nothing twice.
+ * nothing twice. Several jobs' writes share one batch through `writePlans`.
  */
 export class PlannedWrites {
   readonly inbox: D1PreparedStatement[] = [];
   readonly rows: PendingRow[] = [];
 
+  /** Writes this job's rows, in-app items and decisions in one batch (`writePlans` with this job alone). */
+  write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog): Promise<SendReads | undefined> {
+    return writePlans(db, tenantId, now, [{ writes: this, decisions, out }]);
+  }
+
   /**
-   * Writes the rows, the in-app items and the job's decisions (its held rows' among them) in one
-   * batch; the rows due now are read for sending at its end (send-reads.ts), so a page that goes
-   * out at once costs no further round trip before its claim.
+   * The statements writing the rows, the in-app items and the decisions (its held rows' among
+   * them), the rows due now, and how to take the statements' results: a row an earlier run wrote
+   * is resumed, a new one is handed to sending.
    */
-  async write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog): Promise<SendReads | undefined> {
+  async prepare(db: Db, tenantId: string, now: number, decisions: DecisionLog) {
     for (const { row, sendable, held, userId } of this.rows)
       if (sendable && held)
         decisions.add({
@@ -89,18 +94,42 @@ export class PlannedWrites {
         });
     const inserts = this.rows.map(({ row }) => insertRow(db.$client, deliveries, row, 'on conflict do nothing returning "id"'));
     const statements = [...this.inbox, ...inserts, ...(await decisions.statements(db, tenantId, now))];
-    if (!statements.length) return;
     const dueNow = this.rows.filter(({ row, sendable }) => sendable && row.dueAt <= now).map(({ row }) => row.id);
-    const reads = dueNow.length ? sendReadStatements(db, tenantId, dueNow, now) : null;
-    const results = await db.$client.batch([...statements, ...(reads?.statements ?? [])]);
-    const inserted = results.slice(this.inbox.length, this.inbox.length + inserts.length);
-    for (const [i, { row, sendable }] of this.rows.entries()) {
-      if (!inserted[i]!.results.length)
-        await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
-      else if (sendable) out.push({ id: row.id, dueAt: row.dueAt });
-    }
-    return reads?.take(results.slice(statements.length));
+    const take = async (results: D1Result[], out: Planned[]) => {
+      const inserted = results.slice(this.inbox.length, this.inbox.length + inserts.length);
+      for (const [i, { row, sendable }] of this.rows.entries()) {
+        if (!inserted[i]!.results.length)
+          await resumeExisting(db, row.id, now, out); // an earlier run of this job wrote it
+        else if (sendable) out.push({ id: row.id, dueAt: row.dueAt });
+      }
+    };
+    return { statements, dueNow, take };
   }
+}
+
+/** One planning job's results: its rows and decisions to write, and where its deliveries go. */
+export interface PlanPart {
+  writes: PlannedWrites;
+  decisions: DecisionLog;
+  out: Planned[];
+}
+
+/**
+ * Writes the rows, in-app items and decisions of any number of planning jobs of one tenant in ONE
+ * D1 batch (a transaction), with sending's reads for the rows due now at its end, so a page that
+ * goes out at once costs no further round trip before its claim.
+ */
+export async function writePlans(db: Db, tenantId: string, now: number, parts: PlanPart[]): Promise<SendReads | undefined> {
+  const prepared = [];
+  for (const part of parts) prepared.push(await part.writes.prepare(db, tenantId, now, part.decisions));
+  const statements = prepared.flatMap((p) => p.statements);
+  if (!statements.length) return;
+  const dueNow = prepared.flatMap((p) => p.dueNow);
+  const reads = dueNow.length ? sendReadStatements(db, tenantId, dueNow, now) : null;
+  const results = await db.$client.batch([...statements, ...(reads?.statements ?? [])]);
+  let at = 0;
+  for (const [i, p] of prepared.entries()) await p.take(results.slice(at, (at += p.statements.length)), parts[i]!.out);
+  return reads?.take(results.slice(statements.length));
 }
 
 export interface JobInputs {

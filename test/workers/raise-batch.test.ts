@@ -1,0 +1,112 @@
+/// <reference path="../stand-ins/env.d.ts" />
+/**
+ * A queue batch's new alerts of one tenant are planned together (raise-planning.ts): one D1 read
+ * batch and one write batch for all of them, the same messages as one by one (a second alert of a
+ * vehicle joins the first's group, a digest takes both), and one alert's failure never holds the
+ * others back.
+ */
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { database } from "../../worker/db/client";
+import { deliveries, inboxItems } from "../../worker/db/schema";
+import { countD1Writes } from "./d1-writes";
+import { drainQueue, driveTime } from "./drive";
+import { addVehicles, createTenant, userWithRole } from "./helpers";
+import { consume, withBindings } from "./notify-helpers";
+import { alertInD1 } from "./notify2-helpers";
+import { prefs, received, staffWithPhone } from "./notification-helpers";
+
+driveTime();
+
+const raised = (tenantId: string, alertId: string) => ({ type: "alert.raised", tenantId, alertId });
+
+/** Rows of one tenant's deliveries for a user and channel at step 0. */
+const rowsOf = (tenantId: string, userId: string, channel: "sms" | "inapp") =>
+  database(env.DB)
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.tenantId, tenantId), eq(deliveries.userId, userId), eq(deliveries.channel, channel), eq(deliveries.step, 0)));
+
+const namedIn = (row: { message: unknown }) => ((row.message as { alerts: { id: string }[] }).alerts ?? []).map((a) => a.id).sort();
+
+describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
+  it("five alerts on five vehicles cost the D1 round trips of one, and each is planned as on its own", async () => {
+    const tenant = await createTenant();
+    const manager = await userWithRole(tenant, "manager");
+    const vehicles = await addVehicles(tenant, ["B-0", "B-1", "B-2", "B-3", "B-4", "B-5"]);
+    const alone = await alertInD1(tenant.id, vehicles["B-0"]!.id, "high");
+    const one = await countD1Writes(async () => void (await consume([raised(tenant.id, alone)])));
+    const five = await Promise.all(["B-1", "B-2", "B-3", "B-4", "B-5"].map((v) => alertInD1(tenant.id, vehicles[v]!.id, "high")));
+    let result: Awaited<ReturnType<typeof consume>> | undefined;
+    const batch = await countD1Writes(async () => void (result = await consume(five.map((id) => raised(tenant.id, id)))));
+
+    expect(one.calls).toBeGreaterThanOrEqual(2); // its reads, its writes
+    expect(batch.calls).toBe(one.calls);
+    expect(result!.explicitAcks).toHaveLength(5);
+    // Every alert told the manager in the app, once.
+    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
+    expect(items.map((i) => i.alertId).sort()).toEqual([alone, ...five].sort());
+  });
+
+  it("a second alert of a vehicle in the same batch joins the first's group message", async () => {
+    const tenant = await createTenant();
+    const vehicles = await addVehicles(tenant, ["G-1"]);
+    const manager = await staffWithPhone(tenant, "manager", prefs({ medium: ["sms"] }));
+    const first = await alertInD1(tenant.id, vehicles["G-1"]!.id, "medium", "coolant_temp");
+    const second = await alertInD1(tenant.id, vehicles["G-1"]!.id, "medium", "battery_low");
+    const result = await consume([raised(tenant.id, first), raised(tenant.id, second)]);
+    expect(result.explicitAcks).toHaveLength(2);
+
+    const rows = await rowsOf(tenant.id, manager.id, "sms");
+    expect(rows).toHaveLength(1);
+    expect(namedIn(rows[0]!)).toEqual([first, second].sort());
+    await drainQueue({ until: Date.now() + 10 * 60_000 });
+    const sms = await received("sms", { to: manager.phone });
+    expect(sms).toHaveLength(1);
+    expect(sms[0]!.body).toContain("coolant_temp");
+    expect(sms[0]!.body).toContain("battery_low");
+  });
+
+  it("two vehicles' alerts in the same batch reach a user who digests in one digest", async () => {
+    const tenant = await createTenant();
+    const vehicles = await addVehicles(tenant, ["H-1", "H-2"]);
+    const manager = await staffWithPhone(tenant, "manager", { ...prefs({ medium: ["sms"] }), digestMinutes: 10 });
+    const first = await alertInD1(tenant.id, vehicles["H-1"]!.id, "medium", "coolant_temp");
+    const second = await alertInD1(tenant.id, vehicles["H-2"]!.id, "medium", "battery_low");
+    await consume([raised(tenant.id, first), raised(tenant.id, second)]);
+
+    const rows = await rowsOf(tenant.id, manager.id, "sms");
+    expect(rows).toHaveLength(1);
+    expect(namedIn(rows[0]!)).toEqual([first, second].sort());
+    await drainQueue({ until: Date.now() + 11 * 60_000 });
+    const sms = await received("sms", { to: manager.phone });
+    expect(sms.map((m) => m.body)).toEqual([expect.stringMatching(/^Digest: 2 alerts/)]);
+  });
+
+  it("an alert whose planning fails is retried on its own; the others of its batch are planned and acknowledged", async () => {
+    const tenant = await createTenant();
+    const manager = await userWithRole(tenant, "manager");
+    const vehicles = await addVehicles(tenant, ["F-1", "F-2", "F-3"]);
+    const [poisoned, ...healthy] = await Promise.all(["F-1", "F-2", "F-3"].map((v) => alertInD1(tenant.id, vehicles[v]!.id, "high")));
+    // D1 refuses every batch with a statement about the poisoned alert (as a row it cannot take would).
+    const about = (s: unknown) => ((s as { params?: unknown[] }).params ?? []).includes(poisoned);
+    const DB = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch")
+          return (stmts: D1PreparedStatement[]) =>
+            stmts.some(about) ? Promise.reject(new Error("D1_ERROR: injected fault")) : target.batch(stmts);
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const result = await consume(
+      [poisoned!, ...healthy].map((id) => raised(tenant.id, id)),
+      withBindings({ DB }),
+    );
+    expect(result.explicitAcks).toHaveLength(2);
+    expect(result.retryMessages).toHaveLength(1);
+    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
+    expect(items.map((i) => i.alertId).sort()).toEqual([...healthy].sort());
+  });
+});
