@@ -83,7 +83,8 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
     return;
   }
   if (job.type === "maintenance.reminder") {
-    await dispatch(env, job.tenantId, await planReminder(env, job.tenantId, job.reminder, now), now);
+    const planning = await planReminder(env, job.tenantId, job.reminder, now);
+    await dispatch(env, job.tenantId, planning.planned, now, planning.reads);
     return;
   }
   await followUp(env, job, await deliver(env, job.tenantId, job.deliveryId, now));

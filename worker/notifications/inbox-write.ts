@@ -21,10 +21,6 @@ export interface InboxItemFields {
   createdAt: number;
 }
 
-export async function writeInAppDelivery(d1: D1Database, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
-  await d1.batch(inAppStatements(d1, row, item));
-}
-
 /** The two statements, in order, for a D1 batch that may carry more (a planning job's writes). */
 export function inAppStatements(d1: D1Database, row: typeof deliveries.$inferInsert, item: InboxItemFields) {
   return [

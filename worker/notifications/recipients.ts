@@ -1,6 +1,5 @@
 import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
-import { idChunks } from "../lib/id-chunks";
 import { alerts, pushSubscriptions, users, vehicles, type Channel, type Role } from "../db/schema";
 import { inScope as inGroups } from "../domain/groups";
 import type { Recipient } from "./channels/types";
@@ -68,20 +67,6 @@ export const audienceQuery = (db: Db, audience: Audience) => db.select(recipient
 
 export const recipientsFrom = (rows: RecipientRow[]) => rows.map(toRecipient);
 
-export async function usersWithRoles(db: Db, tenantId: string, roles: Role[]): Promise<ScopedRecipient[]> {
-  return recipientsFrom(await audienceQuery(db, withRoles(tenantId, roles)));
-}
-
-/** Users of the tenant by id (unknown ids are skipped). */
-export async function usersByIds(db: Db, tenantId: string, ids: string[]): Promise<ScopedRecipient[]> {
-  if (!ids.length) return [];
-  const rows = await db
-    .select(recipientColumns)
-    .from(users)
-    .where(inTenant(users, tenantId, inArray(users.id, ids)));
-  return rows.map(toRecipient);
-}
-
 /** Each user's push subscriptions, read once for a whole audience. */
 export type PushTargets = Map<string, string[]>;
 
@@ -96,12 +81,6 @@ export function pushTargetsFrom(subs: { id: string; userId: string }[]): PushTar
   const byUser: PushTargets = new Map();
   for (const s of subs) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s.id]);
   return byUser;
-}
-
-export async function pushTargetsOf(db: Db, tenantId: string, userIds: string[]): Promise<PushTargets> {
-  const subs = [];
-  for (const chunk of idChunks(userIds)) subs.push(...(await pushTargetsQuery(db, tenantId, chunk)));
-  return pushTargetsFrom(subs);
 }
 
 /** Where a channel sends to for one user: each push subscription, or the user's one address (null). */

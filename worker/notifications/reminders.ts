@@ -5,19 +5,22 @@
  * overdue as `high`), quiet hours deferring them. Rows have deterministic ids from the reminder's
  * topic, so a re-queued job or a repeated sweep never notifies twice.
  */
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { eq, inArray, isNotNull, or } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { technicians, workOrders, type Channel } from "../db/schema";
+import { placeholder, preparedBatch, type RowsOf } from "../db/prepared-batch";
+import { technicians, users, workOrders, type Channel } from "../db/schema";
 import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { newId } from "../lib/ids";
-import type { ScopedRecipient as Recipient } from "./recipients";
-import { INBOX_ID_PREFIX, writeInAppDelivery } from "./inbox-write";
+import { DecisionLog } from "./decisions";
+import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { deliveryId, renderReminder, type ReminderSpec } from "./message";
-import { writePlanned, type Planned } from "./resume";
-import { preferencesOf } from "./preferences";
+import type { Planning } from "./planner";
+import { PlannedWrites } from "./planning-job";
+import { preferencesFrom, preferencesQuery } from "./preferences";
 import { quietUntil } from "./quiet-hours";
-import { channelTargets, pushTargetsOf, usersByIds, usersWithRoles } from "./recipients";
+import { audienceQuery, channelTargets, pushTargetsFrom, pushTargetsQuery, recipientsFrom } from "./recipients";
+import type { Planned } from "./resume";
 
 /** What the sweep knows about a pair that changed status (a DueItem's relevant fields). */
 export interface DuePairState extends DueState {
@@ -50,51 +53,44 @@ export function reminderFor(item: DuePairState): ReminderSpec | null {
   };
 }
 
-/** The linked users of technicians assigned to the pair's active plan work orders. */
-async function assignedTechnicianUsers(db: Db, tenantId: string, vehicleId: string, planId: string) {
-  const rows = await db
+/**
+ * What a reminder reads, in one D1 batch, each statement built once: its audience — the tenant's
+ * managers and admins and the linked users of technicians assigned to the pair's active plan work
+ * orders, each once — with their preferences and push subscriptions (five sequential round trips
+ * before).
+ */
+function reminderReads(db: Db) {
+  const tenantId = placeholder<string>("tenantId");
+  const assigned = db
     .select({ userId: technicians.userId })
     .from(workOrders)
     .innerJoin(technicians, eq(technicians.id, workOrders.technicianId))
     .where(
-      and(
-        inTenant(
-          workOrders,
-          tenantId,
-          eq(workOrders.vehicleId, vehicleId),
-          eq(workOrders.planId, planId),
-          inArray(workOrders.status, [...ACTIVE_STATUSES]),
-        ),
+      inTenant(
+        workOrders,
+        tenantId,
+        eq(workOrders.vehicleId, placeholder<string>("vehicleId")),
+        eq(workOrders.planId, placeholder<string>("planId")),
+        inArray(workOrders.status, [...ACTIVE_STATUSES]),
         isNotNull(technicians.userId),
       ),
     );
-  return rows.map((r) => r.userId!).filter(Boolean);
-}
-
-/** Managers and admins, plus the assigned technician's user — each once. */
-async function reminderAudience(db: Db, tenantId: string, spec: ReminderSpec): Promise<Recipient[]> {
-  const staff = await usersWithRoles(db, tenantId, ["admin", "manager"]);
-  const techIds = await assignedTechnicianUsers(db, tenantId, spec.vehicleId, spec.planId);
-  const techs = await usersByIds(
-    db,
-    tenantId,
-    techIds.filter((id) => !staff.some((s) => s.userId === id)),
-  );
-  return [...staff, ...techs];
+  const audience = inTenant(users, tenantId, or(inArray(users.role, ["admin", "manager"]), inArray(users.id, assigned)));
+  const audienceIds = db.select({ id: users.id }).from(users).where(audience);
+  return [audienceQuery(db, audience), preferencesQuery(db, audienceIds), pushTargetsQuery(db, tenantId, audienceIds)] as const;
 }
 
 /** In-app: the inbox keeps the reminder until read (never deferred, like alerts). */
-async function planInboxReminder(env: Env, tenantId: string, spec: ReminderSpec, recipient: Recipient, now: number) {
-  const id = await deliveryId([spec.topic, recipient.userId, "inapp", 0, null]);
+async function inboxReminder(env: Env, tenantId: string, spec: ReminderSpec, userId: string, now: number) {
   const message = renderReminder(spec, env.APP_URL);
-  await writeInAppDelivery(
+  return inAppStatements(
     env.DB,
     {
-      id,
+      id: await deliveryId([spec.topic, userId, "inapp", 0, null]),
       tenantId,
       alertId: null,
       topic: spec.topic,
-      userId: recipient.userId,
+      userId,
       channel: "inapp",
       step: 0,
       status: "sent",
@@ -106,7 +102,7 @@ async function planInboxReminder(env: Env, tenantId: string, spec: ReminderSpec,
     {
       id: newId(INBOX_ID_PREFIX, now),
       tenantId,
-      userId: recipient.userId,
+      userId,
       alertId: null,
       topic: spec.topic,
       title: message.title,
@@ -117,37 +113,36 @@ async function planInboxReminder(env: Env, tenantId: string, spec: ReminderSpec,
   );
 }
 
-export async function planReminder(env: Env, tenantId: string, spec: ReminderSpec, now = Date.now()): Promise<Planned[]> {
+/** A reminder's rows: its reads in one D1 batch, every row and inbox item in one more, sending's reads at its end (planning-job.ts). */
+export async function planReminder(env: Env, tenantId: string, spec: ReminderSpec, now = Date.now()): Promise<Planning> {
   const db = database(env.DB);
-  const audience = await reminderAudience(db, tenantId, spec);
-  const prefs = await preferencesOf(
-    db,
-    audience.map((r) => r.userId),
-  );
-  const pushTargets = await pushTargetsOf(
-    db,
+  const [recipientRows, prefRows, subRows] = (await preparedBatch(db, "planReminder", () => reminderReads(db), {
     tenantId,
+    vehicleId: spec.vehicleId,
+    planId: spec.planId,
+  })) as unknown as RowsOf<ReturnType<typeof reminderReads>>;
+  const audience = recipientsFrom(recipientRows);
+  const prefs = preferencesFrom(
+    prefRows,
     audience.map((r) => r.userId),
   );
-  const out: Planned[] = [];
+  const pushTargets = pushTargetsFrom(subRows);
+  const writes = new PlannedWrites();
   for (const recipient of audience) {
     const p = prefs.get(recipient.userId)!;
-    const quietEnd = quietUntil(p.quietHours, now);
+    const dueAt = Math.max(now, quietUntil(p.quietHours, now) ?? 0);
     // Voice asks the callee to acknowledge an alert; a reminder has nothing to acknowledge.
     const channels = new Set<Channel>(p.channels[spec.severity].filter((c) => c !== "voice"));
     for (const channel of channels) {
       if (channel === "inapp") {
-        await planInboxReminder(env, tenantId, spec, recipient, now);
+        writes.inbox.push(...(await inboxReminder(env, tenantId, spec, recipient.userId, now)));
         continue;
       }
       for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
         const unreachable = channel === "sms" && !recipient.hasPhone ? "No phone number on the user's profile" : null;
-        const dueAt = Math.max(now, quietEnd ?? 0);
-        const id = await deliveryId([spec.topic, recipient.userId, channel, 0, target]);
-        await writePlanned(
-          db,
-          {
-            id,
+        writes.rows.push({
+          row: {
+            id: await deliveryId([spec.topic, recipient.userId, channel, 0, target]),
             tenantId,
             alertId: null,
             topic: spec.topic,
@@ -161,11 +156,14 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
             message: spec as never,
             updatedAt: now,
           },
-          now,
-          out,
-        );
+          sendable: !unreachable,
+          held: null,
+          userId: recipient.userId,
+        });
       }
     }
   }
-  return out;
+  const out: Planned[] = [];
+  const reads = await writes.write(db, tenantId, now, out, new DecisionLog());
+  return { planned: out, reads };
 }

@@ -7,8 +7,6 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { deliveries } from "../db/schema";
 
-type NewDelivery = typeof deliveries.$inferInsert;
-
 /** A delivery to send now or at `dueAt`. */
 export interface Planned {
   id: string;
@@ -26,14 +24,4 @@ export async function resumeExisting(db: Db, id: string, now: number, out: Plann
     .from(deliveries)
     .where(eq(deliveries.id, id));
   if (row) resume(row, now, out);
-}
-
-/**
- * Writes one planned delivery under its deterministic id: a new row is sent unless it was
- * refused up front (`failed`); a row an earlier run wrote is resumed.
- */
-export async function writePlanned(db: Db, row: NewDelivery, now: number, out: Planned[]) {
-  const inserted = await db.insert(deliveries).values(row).onConflictDoNothing().returning({ id: deliveries.id });
-  if (inserted.length && row.status !== "failed") out.push({ id: row.id, dueAt: row.dueAt ?? now });
-  else if (!inserted.length) await resumeExisting(db, row.id, now, out); // a retried job sends what it wrote before
 }
