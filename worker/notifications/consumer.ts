@@ -106,15 +106,39 @@ async function planRaisedAlone(env: Env, tenantId: string, alertId: string, now:
 
 type Parsed<J extends NotificationJob = NotificationJob> = { message: Message<unknown>; job: J };
 type Raised = Parsed<Extract<NotificationJob, { type: "alert.raised" }>>;
+type Send = Parsed<Extract<NotificationJob, { type: "deliver" }>>;
 
-/** Runs one job: acked when it ends, retried by the queue with a growing delay when it throws. */
-async function runMessage({ message, job }: Parsed, env: Env) {
+/** The queue's retry of a failed job, later with each attempt. */
+const retryLater = (message: Message<unknown>) => message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+
+/** Runs a job's work: acked when it ends, retried by the queue when it throws. */
+async function settle(message: Message<unknown>, type: string, work: () => Promise<unknown>) {
   try {
-    await runJob(env, job, Date.now(), message.attempts);
+    await work();
     message.ack();
   } catch (error) {
-    logError({ job: job.type }, error);
-    message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+    logError({ job: type }, error);
+    retryLater(message);
+  }
+}
+
+const runMessage = ({ message, job }: Parsed, env: Env) => settle(message, job.type, () => runJob(env, job, Date.now(), message.attempts));
+
+/**
+ * A batch's sends of one tenant: what they need is read once for all (send-reads.ts; a read per
+ * send before), then each is claimed and sent in turn, as on its own. If that read fails, each
+ * reads its own.
+ */
+async function runSends(tenantId: string, sends: Send[], env: Env) {
+  const now = Date.now();
+  const ids = sends.map(({ job }) => job.deliveryId);
+  const reads = await readForSending(database(env.DB), tenantId, ids, now).catch((error) => {
+    logError({ job: "deliver", tenantId, note: "reading the batch's sends together failed; each reads its own" }, error);
+    return undefined;
+  });
+  for (const { message, job } of sends) {
+    await yieldTurn();
+    await settle(message, job.type, async () => followUp(env, job, await deliver(env, tenantId, job.deliveryId, Date.now(), reads)));
   }
 }
 
@@ -133,7 +157,7 @@ async function runRaises(tenantId: string, raised: Raised[], env: Env) {
     for (const { message, job } of raised) {
       if (!missing.has(job.alertId)) message.ack();
       // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
-      else message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+      else retryLater(message);
     }
   } catch (error) {
     logError({ job: "alert.raised", tenantId, note: "planning the batch's raises together failed; each runs on its own" }, error);
@@ -152,19 +176,28 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
       message.ack();
     }
   }
-  // New alerts first, each tenant's together; then the rest in JOB_ORDER.
-  const raisedBy = new Map<string, Raised[]>();
-  for (const { message, job } of parsed)
-    if (job.type === "alert.raised") raisedBy.set(job.tenantId, [...(raisedBy.get(job.tenantId) ?? []), { message, job }]);
-  for (const [tenantId, raised] of raisedBy) {
+  // New alerts first, each tenant's together; escalation steps; sends, each tenant's read together; then the rest.
+  const ordered = parsed.sort((a, b) => orderOf(a.job) - orderOf(b.job));
+  for (const [tenantId, raised] of byTenant(ordered.filter((p): p is Raised => p.job.type === "alert.raised"))) {
     await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
     await runRaises(tenantId, raised, env);
   }
-  const rest = parsed.filter((p) => p.job.type !== "alert.raised").sort((a, b) => orderOf(a.job) - orderOf(b.job));
-  for (const p of rest) {
+  for (const p of ordered.filter((p) => p.job.type === "alert.escalated")) {
     await yieldTurn();
     await runMessage(p, env);
   }
+  for (const [tenantId, sends] of byTenant(ordered.filter((p): p is Send => p.job.type === "deliver")))
+    await runSends(tenantId, sends, env);
+  for (const p of ordered.filter((p) => orderOf(p.job) > 2)) {
+    await yieldTurn();
+    await runMessage(p, env);
+  }
+}
+
+function byTenant<P extends Parsed>(jobs: P[]): Map<string, P[]> {
+  const by = new Map<string, P[]>();
+  for (const p of jobs) by.set(p.job.tenantId, [...(by.get(p.job.tenantId) ?? []), p]);
+  return by;
 }
 
 /** Dead letters: a `deliver` job's row turns `dead`; any other job is recorded in `dead_jobs` for re-driving. */
