@@ -12,7 +12,8 @@ import { recordDeadJob } from "./dead-jobs";
 import { deliver, type DeliverOutcome } from "./deliver";
 import { readForSending, type SendReads } from "./send-reads";
 import { NotificationJob } from "../domain/notifications";
-import { planEscalation, type Planned } from "./planner";
+import type { BatchPlanning, Planned } from "./planner";
+import { planSteps } from "./escalation-planning";
 import { planRaises } from "./raise-planning";
 import { planReminder } from "./reminders";
 import { planResolved } from "./resolved";
@@ -67,9 +68,9 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
     const retried = attempts > 1;
     const planning =
       job.type === "alert.raised"
-        ? await planRaisedAlone(env, job.tenantId, job.alertId, now, retried)
+        ? alone(await planRaises(env, job.tenantId, [{ alertId: job.alertId, retried }], now))
         : job.type === "alert.escalated"
-          ? await planEscalation(env, job, now, retried)
+          ? alone(await planSteps(env, job.tenantId, [{ ...job, retried }], now))
           : await planResolved(env, job, now);
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
     if (planning === null) throw new Error(`alert ${job.alertId} not found yet`);
@@ -98,14 +99,12 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
 const JOB_ORDER: Record<string, number> = { "alert.raised": 0, "alert.escalated": 1, deliver: 2 };
 const orderOf = (body: unknown) => JOB_ORDER[(body as { type?: string } | null)?.type ?? ""] ?? 3;
 
-/** One raise planned on its own (`runJob`); null while its alert is not in D1 yet. */
-async function planRaisedAlone(env: Env, tenantId: string, alertId: string, now: number, retried: boolean) {
-  const planning = await planRaises(env, tenantId, [{ alertId, retried }], now);
-  return planning.missing.length ? null : planning;
-}
+/** One job's planning through the batch planners (`runJob`); null while its alert is not in D1 yet. */
+const alone = (planning: BatchPlanning) => (planning.missing.length ? null : planning);
 
 type Parsed<J extends NotificationJob = NotificationJob> = { message: Message<unknown>; job: J };
 type Raised = Parsed<Extract<NotificationJob, { type: "alert.raised" }>>;
+type Stepped = Parsed<Extract<NotificationJob, { type: "alert.escalated" }>>;
 type Send = Parsed<Extract<NotificationJob, { type: "deliver" }>>;
 
 /** The queue's retry of a failed job, later with each attempt. */
@@ -143,25 +142,26 @@ async function runSends(tenantId: string, sends: Send[], env: Env) {
 }
 
 /**
- * A tenant's new alerts of one batch, planned together (raise-planning.ts) and sent in one
- * dispatch. If that fails, each runs on its own, so one alert's failure never holds the others
- * back (the rows written so far are found again: planning is resumable).
+ * A tenant's planning jobs of one kind from one batch (new alerts, escalation steps), planned
+ * together (`plan`: raise-planning.ts, escalation-planning.ts) and sent in one dispatch. If that
+ * fails, each runs on its own, so one alert's failure never holds the others back (the rows
+ * written so far are found again: planning is resumable).
  */
-async function runRaises(tenantId: string, raised: Raised[], env: Env) {
+async function runTogether(tenantId: string, parsed: (Raised | Stepped)[], env: Env, plan: (now: number) => Promise<BatchPlanning>) {
   const now = Date.now();
   try {
-    const jobs = raised.map(({ message, job }) => ({ alertId: job.alertId, retried: message.attempts > 1 }));
-    const planning = await planRaises(env, tenantId, jobs, now);
+    const planning = await plan(now);
     await dispatch(env, tenantId, planning.planned, now, planning.reads);
     const missing = new Set(planning.missing);
-    for (const { message, job } of raised) {
+    for (const { message, job } of parsed) {
       if (!missing.has(job.alertId)) message.ack();
       // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
       else retryLater(message);
     }
   } catch (error) {
-    logError({ job: "alert.raised", tenantId, note: "planning the batch's raises together failed; each runs on its own" }, error);
-    for (const parsed of raised) await runMessage(parsed, env);
+    const type = parsed[0]!.job.type;
+    logError({ job: type, tenantId, note: "planning the batch's jobs together failed; each runs on its own" }, error);
+    for (const p of parsed) await runMessage(p, env);
   }
 }
 
@@ -176,15 +176,18 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
       message.ack();
     }
   }
-  // New alerts first, each tenant's together; escalation steps; sends, each tenant's read together; then the rest.
+  // New alerts first, then escalation steps, each tenant's planned together; sends, each tenant's read together; then the rest.
   const ordered = parsed.sort((a, b) => orderOf(a.job) - orderOf(b.job));
+  const retried = (message: Message<unknown>) => message.attempts > 1;
   for (const [tenantId, raised] of byTenant(ordered.filter((p): p is Raised => p.job.type === "alert.raised"))) {
     await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
-    await runRaises(tenantId, raised, env);
+    const jobs = raised.map(({ message, job }) => ({ alertId: job.alertId, retried: retried(message) }));
+    await runTogether(tenantId, raised, env, (now) => planRaises(env, tenantId, jobs, now));
   }
-  for (const p of ordered.filter((p) => p.job.type === "alert.escalated")) {
+  for (const [tenantId, steps] of byTenant(ordered.filter((p): p is Stepped => p.job.type === "alert.escalated"))) {
     await yieldTurn();
-    await runMessage(p, env);
+    const jobs = steps.map(({ message, job }) => ({ ...job, retried: retried(message) }));
+    await runTogether(tenantId, steps, env, (now) => planSteps(env, tenantId, jobs, now));
   }
   for (const [tenantId, sends] of byTenant(ordered.filter((p): p is Send => p.job.type === "deliver")))
     await runSends(tenantId, sends, env);

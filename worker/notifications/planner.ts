@@ -1,24 +1,23 @@
 /**
  * Turns an alert (or an escalation step) into delivery rows: who is told, on which channels,
- * when. Rows have deterministic ids, so planning the same job twice plans nothing new; a retried
+ * when (new alerts are planned in raise-planning.ts, escalation steps in escalation-planning.ts,
+ * a queue batch's together; each recipient here). Rows have deterministic ids, so planning the same job twice plans nothing new; a retried
  * job (one that failed halfway) returns the rows an earlier run wrote that are still `queued`,
  * so they are sent too.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { database, inTenant, type Db } from "../db/client";
-import { alertRules, alerts, CHANNELS, deliveries, escalationPolicies, tenants, vehicles, type AlertRow, type Channel } from "../db/schema";
-import { inScope } from "../domain/groups";
+import { inTenant, type Db } from "../db/client";
+import { alertRules, alerts, CHANNELS, deliveries, tenants, vehicles, type AlertRow, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import type { Preferences } from "./preferences";
 import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { quietUntil } from "./quiet-hours";
 import { resume, type Planned } from "./resume";
-import { plannedKey, PlannedWrites, planningInputs, type JobInputs } from "./planning-job";
-import { channelTargets, splitByScope, withRoles, type ScopedRecipient } from "./recipients";
-import { DecisionLog, isoAt } from "./decisions";
+import { plannedKey, type JobInputs, type PlannedWrites } from "./planning-job";
+import { channelTargets, type ScopedRecipient } from "./recipients";
+import { type DecisionLog, isoAt } from "./decisions";
 import { joinDigest, openingDigest } from "./digest";
-import { yieldTurn } from "../lib/yield-turn";
 import type { SendReads } from "./send-reads";
 
 export type { Planned };
@@ -215,32 +214,9 @@ export interface Planning {
   reads?: SendReads;
 }
 
-/** An escalation step: every user of its roles on its channels (overriding preferences; quiet hours still hold non-critical). */
-export async function planEscalation(
-  env: Env,
-  job: { tenantId: string; alertId: string; step: number; roles: Parameters<typeof withRoles>[1]; channels: Channel[] },
-  now = Date.now(),
-  retried = false,
-): Promise<Planning | null> {
-  const db = database(env.DB);
-  const ctx = await loadAlert(db, job.tenantId, job.alertId);
-  if (!ctx) return null;
-  const out: Planned[] = [];
-  if (ctx.alert.status !== "open") return { planned: out };
-  const decisions = new DecisionLog();
-  const inputs = await planningInputs(db, job.tenantId, job.alertId, withRoles(job.tenantId, job.roles), retried);
-  // A group-scoped step is for alerts of vehicles in its groups only; users are scoped as on a raise.
-  const stepGroups = await stepGroupsOf(db, job.tenantId, ctx.alert.severity, job.step);
-  const { inScope: audience, outOfScope } = inScope(stepGroups, ctx.vehicleGroups)
-    ? splitByScope(inputs.audience, ctx.vehicleGroups, ctx.driverId)
-    : { inScope: [], outOfScope: inputs.audience };
-  outOfScope.forEach((r) => void scopeDecision(decisions, ctx, r, { step: job.step, stepGroups }));
-  const planning: PlanningJob = { db, env, ctx, now, out, decisions, writes: new PlannedWrites(), ...inputs };
-  for (const recipient of audience) {
-    await yieldTurn();
-    await planRecipient(planning, recipient, inputs.prefs.get(recipient.userId)!, job.channels, job.step);
-  }
-  return { planned: out, reads: await planning.writes.write(db, job.tenantId, now, out, decisions) };
+/** Several jobs' planning together (raise-planning.ts, escalation-planning.ts), and the alerts not in D1 yet (their jobs are retried). */
+export interface BatchPlanning extends Planning {
+  missing: string[];
 }
 
 /** Records that a user was not told because the alert's vehicle is outside their (or the step's) groups. */
@@ -253,13 +229,4 @@ export function scopeDecision(decisions: DecisionLog, ctx: AlertContext, r: Scop
     reason: "group_scope",
     detail: { userGroups: r.groups, vehicleGroups: ctx.vehicleGroups, ...extra },
   });
-}
-
-/** The groups an escalation step is scoped to, read from the policy as it is now (empty = all). */
-async function stepGroupsOf(db: Db, tenantId: string, severity: AlertRow["severity"], step: number): Promise<string[]> {
-  const [policy] = await db
-    .select({ steps: escalationPolicies.steps })
-    .from(escalationPolicies)
-    .where(and(eq(escalationPolicies.tenantId, tenantId), eq(escalationPolicies.severity, severity)));
-  return policy?.steps[step - 1]?.groups ?? [];
 }

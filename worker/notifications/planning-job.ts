@@ -232,9 +232,3 @@ export async function readInputs(db: Db, tenantId: string, alertId: string, rows
     openGroups,
   };
 }
-
-/** The inputs alone, in one round trip (an escalation step's planning). */
-export async function planningInputs(db: Db, tenantId: string, alertId: string, audience: Audience, retried: boolean) {
-  const rows = await db.batch(inputQueries(db, tenantId, alertId, audience) as unknown as Parameters<Db["batch"]>[0]);
-  return readInputs(db, tenantId, alertId, rows as unknown as unknown[], retried);
-}

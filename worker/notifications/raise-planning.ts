@@ -18,7 +18,7 @@ import {
   type AlertContext,
   type AlertQueryRow,
   type Planned,
-  type Planning,
+  type BatchPlanning,
 } from "./planner";
 import { inputQueries, openGroupsQuery, PlannedWrites, readInputs, writePlans, type JobInputs, type PlanPart } from "./planning-job";
 import { alertAudience, splitByScope } from "./recipients";
@@ -28,11 +28,6 @@ import type { SendReads } from "./send-reads";
 export interface RaiseJob {
   alertId: string;
   retried: boolean;
-}
-
-/** The raises' deliveries, and the alerts not in D1 yet (their jobs are retried). */
-export interface RaisesPlanning extends Planning {
-  missing: string[];
 }
 
 /** What planning a raise reads, with placeholders for the job's tenant, alert and time (`preparedStatements`). */
@@ -54,7 +49,7 @@ function raiseReads(db: Db) {
  * user who digests that an earlier alert of the round reached too (it would join that digest)
  * waits for the next round, which reads what this one wrote. A burst over distinct vehicles is one round.
  */
-export async function planRaises(env: Env, tenantId: string, jobs: RaiseJob[], now = Date.now()): Promise<RaisesPlanning> {
+export async function planRaises(env: Env, tenantId: string, jobs: RaiseJob[], now = Date.now()): Promise<BatchPlanning> {
   const db = database(env.DB);
   const planned: Planned[] = [];
   const missing: string[] = [];

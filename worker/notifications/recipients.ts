@@ -1,6 +1,6 @@
 import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
-import { alerts, pushSubscriptions, users, vehicles, type Channel, type Role } from "../db/schema";
+import { alerts, pushSubscriptions, users, vehicles, type Channel } from "../db/schema";
 import { inScope as inGroups } from "../domain/groups";
 import type { Recipient } from "./channels/types";
 
@@ -59,9 +59,6 @@ export const alertAudience = (db: Db, tenantId: string, alertId: string): Audien
     .where(inTenant(alerts, tenantId, eq(alerts.id, alertId)));
   return inTenant(users, tenantId, or(inArray(users.role, ["admin", "manager"]), sql`${users.id} = (${driver})`));
 };
-
-/** Every user of the given roles (an escalation step's audience, a reminder's staff). */
-export const withRoles = (tenantId: string, roles: Role[]): Audience => inTenant(users, tenantId, inArray(users.role, roles));
 
 export const audienceQuery = (db: Db, audience: Audience) => db.select(recipientColumns).from(users).where(audience);
 

@@ -3,17 +3,17 @@
  * A queue batch's new alerts of one tenant are planned together (raise-planning.ts): one D1 read
  * batch and one write batch for all of them, the same messages as one by one (a second alert of a
  * vehicle joins the first's group, a digest takes both), and one alert's failure never holds the
- * others back.
+ * others back. Escalation steps likewise (escalation-planning.ts).
  */
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../../worker/db/client";
-import { deliveries, inboxItems } from "../../worker/db/schema";
+import { alertDecisions, deliveries, inboxItems } from "../../worker/db/schema";
 import { countD1Writes } from "./d1-writes";
 import { drainQueue, driveTime } from "./drive";
-import { addVehicles, createTenant, userWithRole } from "./helpers";
-import { consume, withBindings } from "./notify-helpers";
+import { addVehicles, call, createTenant, userWithRole } from "./helpers";
+import { consume, openAlert, withBindings } from "./notify-helpers";
 import { alertInD1 } from "./notify2-helpers";
 import { prefs, received, staffWithPhone } from "./notification-helpers";
 
@@ -108,5 +108,55 @@ describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
     expect(result.retryMessages).toHaveLength(1);
     const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
     expect(items.map((i) => i.alertId).sort()).toEqual([...healthy].sort());
+  });
+
+  it("escalation steps of five alerts cost the D1 round trips of one", async () => {
+    const tenant = await createTenant();
+    const manager = await userWithRole(tenant, "manager");
+    const vehicles = await addVehicles(tenant, ["E-0", "E-1", "E-2", "E-3", "E-4", "E-5"]);
+    const step = (alertId: string) => ({
+      type: "alert.escalated",
+      tenantId: tenant.id,
+      alertId,
+      step: 1,
+      roles: ["manager"],
+      channels: ["inapp"],
+    });
+    const alone = await openAlert(tenant.id, vehicles["E-0"]!.id);
+    const one = await countD1Writes(async () => void (await consume([step(alone)])));
+    const five = await Promise.all(["E-1", "E-2", "E-3", "E-4", "E-5"].map((v) => openAlert(tenant.id, vehicles[v]!.id)));
+    let result: Awaited<ReturnType<typeof consume>> | undefined;
+    const batch = await countD1Writes(async () => void (result = await consume(five.map(step))));
+
+    expect(one.calls).toBe(2); // its reads, its writes
+    expect(batch.calls).toBe(one.calls);
+    expect(result!.explicitAcks).toHaveLength(5);
+    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
+    expect(items.map((i) => i.alertId).sort()).toEqual([alone, ...five].sort());
+  });
+
+  it("a step scoped to groups, planned with another alert's: only the alert of a vehicle in them is escalated", async () => {
+    const tenant = await createTenant();
+    const manager = await userWithRole(tenant, "manager");
+    const north = await addVehicles(tenant, ["N-1"], { groups: ["depot-north"] });
+    const south = await addVehicles(tenant, ["S-1"], { groups: ["depot-south"] });
+    const steps = [{ afterMinutes: 5, roles: ["manager"], channels: ["inapp"], groups: ["depot-north"] }];
+    expect((await call("PUT", "/api/escalation-policies/critical", { token: tenant.admin.token, body: { steps } })).status).toBe(200);
+    const inNorth = await openAlert(tenant.id, north["N-1"]!.id);
+    const inSouth = await openAlert(tenant.id, south["S-1"]!.id);
+    const step = (alertId: string) => ({
+      type: "alert.escalated",
+      tenantId: tenant.id,
+      alertId,
+      step: 1,
+      roles: ["manager"],
+      channels: ["inapp"],
+    });
+    expect((await consume([step(inSouth), step(inNorth)])).explicitAcks).toHaveLength(2);
+
+    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
+    expect(items.map((i) => i.alertId)).toEqual([inNorth]);
+    const decided = await database(env.DB).select().from(alertDecisions).where(eq(alertDecisions.alertId, inSouth));
+    expect(decided).toEqual([expect.objectContaining({ userId: manager.id, outcome: "skipped", reason: "group_scope" })]);
   });
 });
