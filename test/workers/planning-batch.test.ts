@@ -3,7 +3,7 @@
  * A queue batch's new alerts of one tenant are planned together (raise-planning.ts): one D1 read
  * batch and one write batch for all of them, the same messages as one by one (a second alert of a
  * vehicle joins the first's group, a digest takes both), and one alert's failure never holds the
- * others back. Escalation steps likewise (escalation-planning.ts).
+ * others back. Escalation steps and resolves' notices likewise (escalation-planning.ts, resolved.ts).
  */
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
@@ -14,7 +14,7 @@ import { countD1Writes } from "./d1-writes";
 import { drainQueue, driveTime } from "./drive";
 import { addVehicles, call, createTenant, userWithRole } from "./helpers";
 import { consume, openAlert, withBindings } from "./notify-helpers";
-import { alertInD1 } from "./notify2-helpers";
+import { alertInD1, resolveInD1 } from "./notify2-helpers";
 import { prefs, received, staffWithPhone } from "./notification-helpers";
 
 driveTime();
@@ -158,5 +158,33 @@ describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
     expect(items.map((i) => i.alertId)).toEqual([inNorth]);
     const decided = await database(env.DB).select().from(alertDecisions).where(eq(alertDecisions.alertId, inSouth));
     expect(decided).toEqual([expect.objectContaining({ userId: manager.id, outcome: "skipped", reason: "group_scope" })]);
+  });
+
+  it("resolves' notices of five alerts cost the D1 round trips of one; each told once", async () => {
+    const tenant = await createTenant();
+    const manager = await userWithRole(tenant, "manager");
+    const vehicles = await addVehicles(tenant, ["R-0", "R-1", "R-2", "R-3", "R-4", "R-5"]);
+    const ids = await Promise.all(Object.values(vehicles).map((v) => alertInD1(tenant.id, v.id, "high")));
+    await consume(ids.map((id) => raised(tenant.id, id))); // told in the app of each
+    const resolved = async (alertId: string) => ({
+      type: "alert.resolved",
+      tenantId: tenant.id,
+      alertId,
+      resolvedAt: await resolveInD1(alertId, null),
+      resolvedBy: null,
+    });
+    const [alone, ...five] = await Promise.all(ids.map(resolved));
+    const one = await countD1Writes(async () => void (await consume([alone])));
+    let result: Awaited<ReturnType<typeof consume>> | undefined;
+    const batch = await countD1Writes(async () => void (result = await consume(five)));
+
+    expect(one.calls).toBe(2); // its reads, its writes
+    expect(batch.calls).toBe(one.calls);
+    expect(result!.explicitAcks).toHaveLength(5);
+    const notices = await database(env.DB)
+      .select()
+      .from(inboxItems)
+      .where(and(eq(inboxItems.userId, manager.id), eq(inboxItems.topic, "alert.resolved")));
+    expect(notices.map((i) => i.alertId).sort()).toEqual([...ids].sort());
   });
 });

@@ -16,7 +16,7 @@ import type { BatchPlanning, Planned } from "./planner";
 import { planSteps } from "./escalation-planning";
 import { planRaises } from "./raise-planning";
 import { planReminder } from "./reminders";
-import { planResolved } from "./resolved";
+import { planResolutions } from "./resolved";
 import { planUpdated } from "./updated";
 import { logError, logWarn } from "../lib/logger";
 
@@ -71,7 +71,7 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
         ? alone(await planRaises(env, job.tenantId, [{ alertId: job.alertId, retried }], now))
         : job.type === "alert.escalated"
           ? alone(await planSteps(env, job.tenantId, [{ ...job, retried }], now))
-          : await planResolved(env, job, now);
+          : alone(await planResolutions(env, job.tenantId, [job], now));
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
     if (planning === null) throw new Error(`alert ${job.alertId} not found yet`);
     await dispatch(env, job.tenantId, planning.planned, now, planning.reads);
@@ -91,20 +91,13 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
   await followUp(env, job, await deliver(env, job.tenantId, job.deliveryId, now));
 }
 
-/**
- * The order a batch's jobs run in: a new alert (or an escalation step) first, then sends, then the
- * rest — the news that another alert resolved or changed, reminders. A critical page must not wait
- * behind a "resolved" notice queued a moment before it (each job runs to its end before the next).
- */
-const JOB_ORDER: Record<string, number> = { "alert.raised": 0, "alert.escalated": 1, deliver: 2 };
-const orderOf = (body: unknown) => JOB_ORDER[(body as { type?: string } | null)?.type ?? ""] ?? 3;
-
 /** One job's planning through the batch planners (`runJob`); null while its alert is not in D1 yet. */
 const alone = (planning: BatchPlanning) => (planning.missing.length ? null : planning);
 
 type Parsed<J extends NotificationJob = NotificationJob> = { message: Message<unknown>; job: J };
 type Raised = Parsed<Extract<NotificationJob, { type: "alert.raised" }>>;
 type Stepped = Parsed<Extract<NotificationJob, { type: "alert.escalated" }>>;
+type Resolved = Parsed<Extract<NotificationJob, { type: "alert.resolved" }>>;
 type Send = Parsed<Extract<NotificationJob, { type: "deliver" }>>;
 
 /** The queue's retry of a failed job, later with each attempt. */
@@ -147,7 +140,12 @@ async function runSends(tenantId: string, sends: Send[], env: Env) {
  * fails, each runs on its own, so one alert's failure never holds the others back (the rows
  * written so far are found again: planning is resumable).
  */
-async function runTogether(tenantId: string, parsed: (Raised | Stepped)[], env: Env, plan: (now: number) => Promise<BatchPlanning>) {
+async function runTogether(
+  tenantId: string,
+  parsed: (Raised | Stepped | Resolved)[],
+  env: Env,
+  plan: (now: number) => Promise<BatchPlanning>,
+) {
   const now = Date.now();
   try {
     const planning = await plan(now);
@@ -165,6 +163,12 @@ async function runTogether(tenantId: string, parsed: (Raised | Stepped)[], env: 
   }
 }
 
+/**
+ * A batch's jobs run in this order: new alerts, escalation steps, sends, resolves' notices, then
+ * the rest (updates, reminders), so a critical page never waits behind the news that another
+ * alert resolved or changed. Each tenant's jobs of a kind run together where that saves D1 round
+ * trips (planning, sending's reads); the rest one by one.
+ */
 export async function handleNotificationBatch(batch: MessageBatch<unknown>, env: Env) {
   const parsed: Parsed[] = [];
   for (const message of batch.messages) {
@@ -176,25 +180,34 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
       message.ack();
     }
   }
-  // New alerts first, then escalation steps, each tenant's planned together; sends, each tenant's read together; then the rest.
-  const ordered = parsed.sort((a, b) => orderOf(a.job) - orderOf(b.job));
   const retried = (message: Message<unknown>) => message.attempts > 1;
-  for (const [tenantId, raised] of byTenant(ordered.filter((p): p is Raised => p.job.type === "alert.raised"))) {
+  for (const [tenantId, raised] of byTenant(ofType(parsed, "alert.raised"))) {
     await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
     const jobs = raised.map(({ message, job }) => ({ alertId: job.alertId, retried: retried(message) }));
     await runTogether(tenantId, raised, env, (now) => planRaises(env, tenantId, jobs, now));
   }
-  for (const [tenantId, steps] of byTenant(ordered.filter((p): p is Stepped => p.job.type === "alert.escalated"))) {
+  for (const [tenantId, steps] of byTenant(ofType(parsed, "alert.escalated"))) {
     await yieldTurn();
     const jobs = steps.map(({ message, job }) => ({ ...job, retried: retried(message) }));
     await runTogether(tenantId, steps, env, (now) => planSteps(env, tenantId, jobs, now));
   }
-  for (const [tenantId, sends] of byTenant(ordered.filter((p): p is Send => p.job.type === "deliver")))
-    await runSends(tenantId, sends, env);
-  for (const p of ordered.filter((p) => orderOf(p.job) > 2)) {
+  for (const [tenantId, sends] of byTenant(ofType(parsed, "deliver"))) await runSends(tenantId, sends, env);
+  for (const [tenantId, resolved] of byTenant(ofType(parsed, "alert.resolved"))) {
+    await yieldTurn();
+    const jobs = resolved.map(({ job }) => job);
+    await runTogether(tenantId, resolved, env, (now) => planResolutions(env, tenantId, jobs, now));
+  }
+  for (const p of parsed.filter(({ job }) => !TOGETHER.has(job.type))) {
     await yieldTurn();
     await runMessage(p, env);
   }
+}
+
+/** The kinds run together above; every other job (updates, reminders, any new kind) runs on its own, after them. */
+const TOGETHER = new Set<NotificationJob["type"]>(["alert.raised", "alert.escalated", "deliver", "alert.resolved"]);
+
+function ofType<T extends NotificationJob["type"]>(parsed: Parsed[], type: T) {
+  return parsed.filter((p): p is Parsed<Extract<NotificationJob, { type: T }>> => p.job.type === type);
 }
 
 function byTenant<P extends Parsed>(jobs: P[]): Map<string, P[]> {

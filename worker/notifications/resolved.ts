@@ -10,7 +10,7 @@
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { database, inTenant, type Db } from "../db/client";
-import { placeholder, preparedBatch, type RowsOf } from "../db/prepared-batch";
+import { placeholder, preparedStatements, type RowsOf } from "../db/prepared-batch";
 import { deliveries, users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { namingAlert } from "./alert-deliveries";
@@ -18,8 +18,8 @@ import { enabledWebhooks, planAlertWebhooks } from "./alert-webhooks";
 import { DecisionLog } from "./decisions";
 import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
-import { alertContext, alertQuery, type AlertContext, type Planning } from "./planner";
-import { PlannedWrites } from "./planning-job";
+import { alertContext, alertQuery, type AlertContext, type BatchPlanning } from "./planner";
+import { PlannedWrites, writePlans, type PlanPart } from "./planning-job";
 import { preferencesFrom, preferencesQuery } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { audienceQuery, channelTargets, pushTargetsFrom, pushTargetsQuery, recipientsFrom } from "./recipients";
@@ -57,23 +57,51 @@ function resolveReads(db: Db) {
   ] as const;
 }
 
-export async function planResolved(
-  env: Env,
-  job: { tenantId: string; alertId: string; resolvedAt: string; resolvedBy: string | null },
-  now = Date.now(),
-): Promise<Planning | null> {
+/** A resolve to tell of: the alert, when and by whom (null: automatically). */
+export interface ResolveJob {
+  alertId: string;
+  resolvedAt: string;
+  resolvedBy: string | null;
+}
+
+type Notices = PlanPart & { webhook: () => Promise<void> };
+
+/**
+ * The notices of a queue batch's resolves of one tenant: every job's reads in one D1 batch, every
+ * notice's rows in one more (as raises: raise-planning.ts), then each alert's webhooks.
+ */
+export async function planResolutions(env: Env, tenantId: string, jobs: ResolveJob[], now = Date.now()): Promise<BatchPlanning> {
   const db = database(env.DB);
-  const [alertRows, resolverRows, toldRows, recipientRows, prefRows, subRows, hooks] = (await preparedBatch(
-    db,
-    "planResolved",
-    () => resolveReads(db),
-    { tenantId: job.tenantId, alertId: job.alertId, resolvedBy: job.resolvedBy },
-  )) as unknown as RowsOf<ReturnType<typeof resolveReads>>;
+  const queries = jobs.map((job) =>
+    preparedStatements(db, "planResolved", () => resolveReads(db), { tenantId, alertId: job.alertId, resolvedBy: job.resolvedBy }),
+  );
+  const results = await db.$client.batch(queries.flatMap((q) => q.statements));
+  const parts: Notices[] = [];
+  const missing: string[] = [];
+  let at = 0;
+  for (const [i, job] of jobs.entries()) {
+    const query = queries[i]!;
+    const notices = await noticesOf(env, db, job, query.map(results.slice(at, (at += query.statements.length))), now);
+    if (notices === null) missing.push(job.alertId);
+    else if (notices) parts.push(notices);
+  }
+  const reads = await writePlans(db, tenantId, now, parts);
+  for (const part of parts) await part.webhook();
+  return { planned: parts.flatMap((p) => p.out), reads, missing };
+}
+
+/** One resolve's notices, not yet written: null while the alert is not in D1, undefined when the news is stale. */
+async function noticesOf(
+  env: Env,
+  db: Db,
+  job: ResolveJob,
+  [alertRows, resolverRows, toldRows, recipientRows, prefRows, subRows, hooks]: RowsOf<ReturnType<typeof resolveReads>>,
+  now: number,
+): Promise<Notices | null | undefined> {
   const ctx = alertContext(alertRows[0]);
   if (!ctx) return null;
-  const out: Planned[] = [];
   // Reopened since (a new episode): the news is stale. Silenced alerts told no one.
-  if (ctx.alert.status !== "resolved" || ctx.alert.silenced) return { planned: out };
+  if (ctx.alert.status !== "resolved" || ctx.alert.silenced) return undefined;
   const resolvedAt = Date.parse(job.resolvedAt);
   const spec: MessageSpec = {
     ...ctx.spec,
@@ -90,7 +118,7 @@ export async function planResolved(
   );
   const pushTargets = pushTargetsFrom(subRows);
   const critical = ctx.alert.severity === "critical";
-  // Every notice's rows in one D1 batch, as a raise's (planning-job.ts), sending's reads at its end.
+  const out: Planned[] = [];
   const writes = new PlannedWrites();
   for (const recipient of recipients) {
     const p = prefs.get(recipient.userId)!;
@@ -109,7 +137,7 @@ export async function planResolved(
         writes.rows.push({
           row: {
             id,
-            tenantId: job.tenantId,
+            tenantId: ctx.alert.tenantId,
             alertId: job.alertId,
             topic: RESOLVED_TOPIC,
             userId: recipient.userId,
@@ -129,9 +157,8 @@ export async function planResolved(
       }
     }
   }
-  const reads = await writes.write(db, job.tenantId, now, out, new DecisionLog());
-  await planAlertWebhooks(db, { alert: ctx.alert, spec }, hooks, "alert.resolved", String(resolvedAt), now, out);
-  return { planned: out, reads };
+  const webhook = () => planAlertWebhooks(db, { alert: ctx.alert, spec }, hooks, "alert.resolved", String(resolvedAt), now, out);
+  return { out, writes, decisions: new DecisionLog(), webhook };
 }
 
 async function resolvedInbox(env: Env, ctx: AlertContext, spec: MessageSpec, userId: string, resolvedAt: number, now: number) {
