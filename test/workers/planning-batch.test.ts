@@ -20,6 +20,15 @@ import { prefs, received, staffWithPhone } from "./notification-helpers";
 driveTime();
 
 const raised = (tenantId: string, alertId: string) => ({ type: "alert.raised", tenantId, alertId });
+/** Escalation step 1: the managers, in the app. */
+const managersStep = (tenantId: string, alertId: string) => ({
+  type: "alert.escalated",
+  tenantId,
+  alertId,
+  step: 1,
+  roles: ["manager"],
+  channels: ["inapp"],
+});
 
 /** Rows of one tenant's deliveries for a user and channel at step 0. */
 const rowsOf = (tenantId: string, userId: string, channel: "sms" | "inapp") =>
@@ -28,6 +37,28 @@ const rowsOf = (tenantId: string, userId: string, channel: "sms" | "inapp") =>
     .from(deliveries)
     .where(and(eq(deliveries.tenantId, tenantId), eq(deliveries.userId, userId), eq(deliveries.channel, channel), eq(deliveries.step, 0)));
 
+/**
+ * Consumes the first job alone, then the other five as one batch: the five cost the D1 round trips
+ * of the one (its reads, its writes) and are all acknowledged.
+ */
+async function expectFiveCostOne(jobs: unknown[]) {
+  const one = await countD1Writes(async () => void (await consume(jobs.slice(0, 1))));
+  let result: Awaited<ReturnType<typeof consume>> | undefined;
+  const five = await countD1Writes(async () => void (result = await consume(jobs.slice(1))));
+  expect(one.calls).toBe(2);
+  expect(five.calls).toBe(one.calls);
+  expect(result!.explicitAcks).toHaveLength(5);
+}
+
+/** The alerts a user's inbox items name, sorted (`resolved`: the resolves' notices only). */
+async function inboxAlerts(userId: string, resolved = false) {
+  const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, userId));
+  return items
+    .filter((i) => (i.topic === "alert.resolved") === resolved)
+    .map((i) => i.alertId)
+    .sort();
+}
+
 const namedIn = (row: { message: unknown }) => ((row.message as { alerts: { id: string }[] }).alerts ?? []).map((a) => a.id).sort();
 
 describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
@@ -35,18 +66,10 @@ describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
     const vehicles = await addVehicles(tenant, ["B-0", "B-1", "B-2", "B-3", "B-4", "B-5"]);
-    const alone = await alertInD1(tenant.id, vehicles["B-0"]!.id, "high");
-    const one = await countD1Writes(async () => void (await consume([raised(tenant.id, alone)])));
-    const five = await Promise.all(["B-1", "B-2", "B-3", "B-4", "B-5"].map((v) => alertInD1(tenant.id, vehicles[v]!.id, "high")));
-    let result: Awaited<ReturnType<typeof consume>> | undefined;
-    const batch = await countD1Writes(async () => void (result = await consume(five.map((id) => raised(tenant.id, id)))));
-
-    expect(one.calls).toBeGreaterThanOrEqual(2); // its reads, its writes
-    expect(batch.calls).toBe(one.calls);
-    expect(result!.explicitAcks).toHaveLength(5);
+    const ids = await Promise.all(Object.values(vehicles).map((v) => alertInD1(tenant.id, v.id, "high")));
+    await expectFiveCostOne(ids.map((id) => raised(tenant.id, id)));
     // Every alert told the manager in the app, once.
-    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
-    expect(items.map((i) => i.alertId).sort()).toEqual([alone, ...five].sort());
+    expect(await inboxAlerts(manager.id)).toEqual([...ids].sort());
   });
 
   it("a second alert of a vehicle in the same batch joins the first's group message", async () => {
@@ -106,33 +129,16 @@ describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
     );
     expect(result.explicitAcks).toHaveLength(2);
     expect(result.retryMessages).toHaveLength(1);
-    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
-    expect(items.map((i) => i.alertId).sort()).toEqual([...healthy].sort());
+    expect(await inboxAlerts(manager.id)).toEqual([...healthy].sort());
   });
 
   it("escalation steps of five alerts cost the D1 round trips of one", async () => {
     const tenant = await createTenant();
     const manager = await userWithRole(tenant, "manager");
     const vehicles = await addVehicles(tenant, ["E-0", "E-1", "E-2", "E-3", "E-4", "E-5"]);
-    const step = (alertId: string) => ({
-      type: "alert.escalated",
-      tenantId: tenant.id,
-      alertId,
-      step: 1,
-      roles: ["manager"],
-      channels: ["inapp"],
-    });
-    const alone = await openAlert(tenant.id, vehicles["E-0"]!.id);
-    const one = await countD1Writes(async () => void (await consume([step(alone)])));
-    const five = await Promise.all(["E-1", "E-2", "E-3", "E-4", "E-5"].map((v) => openAlert(tenant.id, vehicles[v]!.id)));
-    let result: Awaited<ReturnType<typeof consume>> | undefined;
-    const batch = await countD1Writes(async () => void (result = await consume(five.map(step))));
-
-    expect(one.calls).toBe(2); // its reads, its writes
-    expect(batch.calls).toBe(one.calls);
-    expect(result!.explicitAcks).toHaveLength(5);
-    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
-    expect(items.map((i) => i.alertId).sort()).toEqual([alone, ...five].sort());
+    const ids = await Promise.all(Object.values(vehicles).map((v) => openAlert(tenant.id, v.id)));
+    await expectFiveCostOne(ids.map((id) => managersStep(tenant.id, id)));
+    expect(await inboxAlerts(manager.id)).toEqual([...ids].sort());
   });
 
   it("a step scoped to groups, planned with another alert's: only the alert of a vehicle in them is escalated", async () => {
@@ -144,18 +150,9 @@ describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
     expect((await call("PUT", "/api/escalation-policies/critical", { token: tenant.admin.token, body: { steps } })).status).toBe(200);
     const inNorth = await openAlert(tenant.id, north["N-1"]!.id);
     const inSouth = await openAlert(tenant.id, south["S-1"]!.id);
-    const step = (alertId: string) => ({
-      type: "alert.escalated",
-      tenantId: tenant.id,
-      alertId,
-      step: 1,
-      roles: ["manager"],
-      channels: ["inapp"],
-    });
-    expect((await consume([step(inSouth), step(inNorth)])).explicitAcks).toHaveLength(2);
+    expect((await consume([managersStep(tenant.id, inSouth), managersStep(tenant.id, inNorth)])).explicitAcks).toHaveLength(2);
 
-    const items = await database(env.DB).select().from(inboxItems).where(eq(inboxItems.userId, manager.id));
-    expect(items.map((i) => i.alertId)).toEqual([inNorth]);
+    expect(await inboxAlerts(manager.id)).toEqual([inNorth]);
     const decided = await database(env.DB).select().from(alertDecisions).where(eq(alertDecisions.alertId, inSouth));
     expect(decided).toEqual([expect.objectContaining({ userId: manager.id, outcome: "skipped", reason: "group_scope" })]);
   });
@@ -173,18 +170,7 @@ describe("planning a batch of new alerts together", { timeout: 30_000 }, () => {
       resolvedAt: await resolveInD1(alertId, null),
       resolvedBy: null,
     });
-    const [alone, ...five] = await Promise.all(ids.map(resolved));
-    const one = await countD1Writes(async () => void (await consume([alone])));
-    let result: Awaited<ReturnType<typeof consume>> | undefined;
-    const batch = await countD1Writes(async () => void (result = await consume(five)));
-
-    expect(one.calls).toBe(2); // its reads, its writes
-    expect(batch.calls).toBe(one.calls);
-    expect(result!.explicitAcks).toHaveLength(5);
-    const notices = await database(env.DB)
-      .select()
-      .from(inboxItems)
-      .where(and(eq(inboxItems.userId, manager.id), eq(inboxItems.topic, "alert.resolved")));
-    expect(notices.map((i) => i.alertId).sort()).toEqual([...ids].sort());
+    await expectFiveCostOne(await Promise.all(ids.map(resolved)));
+    expect(await inboxAlerts(manager.id, true)).toEqual([...ids].sort());
   });
 });

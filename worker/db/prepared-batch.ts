@@ -61,3 +61,20 @@ export async function preparedBatch(
   const results = await db.$client.batch([...statements, ...then]);
   return [...map(results.slice(0, statements.length)), ...results.slice(statements.length)];
 }
+
+/**
+ * The same fixed set of queries for each of several jobs (one `values` per job), all in ONE D1
+ * batch: each job's rows, in job order (a queue batch's planning jobs read together).
+ */
+export async function preparedBatchEach<Q extends readonly { prepare(): unknown }[]>(
+  db: Db,
+  name: string,
+  build: () => Q,
+  values: Record<string, unknown>[],
+): Promise<RowsOf<Q>[]> {
+  const queries = values.map((v) => preparedStatements(db, name, build, v));
+  if (!queries.length) return [];
+  const results = await db.$client.batch(queries.flatMap((q) => q.statements));
+  let at = 0;
+  return queries.map((q) => q.map(results.slice(at, (at += q.statements.length))));
+}

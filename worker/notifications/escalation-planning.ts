@@ -7,7 +7,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { placeholder, preparedStatements } from "../db/prepared-batch";
+import { placeholder, preparedBatchEach } from "../db/prepared-batch";
 import { alerts, escalationPolicies, users, type Channel, type Role } from "../db/schema";
 import { inScope } from "../domain/groups";
 import { yieldTurn } from "../lib/yield-turn";
@@ -47,16 +47,16 @@ function stepReads(db: Db) {
 
 export async function planSteps(env: Env, tenantId: string, jobs: StepJob[], now = Date.now()): Promise<BatchPlanning> {
   const db = database(env.DB);
-  const queries = jobs.map((job) =>
-    preparedStatements(db, "planStep", () => stepReads(db), { tenantId, alertId: job.alertId, roles: JSON.stringify(job.roles) }),
+  const read = await preparedBatchEach(
+    db,
+    "planStep",
+    () => stepReads(db),
+    jobs.map((job) => ({ tenantId, alertId: job.alertId, roles: JSON.stringify(job.roles) })),
   );
-  const results = await db.$client.batch(queries.flatMap((q) => q.statements));
   const parts: PlanPart[] = [];
   const missing: string[] = [];
-  let at = 0;
   for (const [i, job] of jobs.entries()) {
-    const query = queries[i]!;
-    const rows = query.map(results.slice(at, (at += query.statements.length))) as unknown[];
+    const rows = read[i] as unknown[];
     const ctx = alertContext((rows[0] as AlertQueryRow[])[0]);
     if (!ctx) {
       missing.push(job.alertId);

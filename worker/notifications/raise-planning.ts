@@ -6,7 +6,7 @@
  * alerts planned one by one held back the webhooks behind it). docs/notifications-pipeline.md.
  */
 import { database, type Db } from "../db/client";
-import { placeholder, preparedStatements } from "../db/prepared-batch";
+import { placeholder, preparedBatchEach } from "../db/prepared-batch";
 import { yieldTurn } from "../lib/yield-turn";
 import { enabledWebhooks, planAlertWebhooks, type EnabledWebhook } from "./alert-webhooks";
 import { DecisionLog, silenceOf } from "./decisions";
@@ -66,20 +66,18 @@ export async function planRaises(env: Env, tenantId: string, jobs: RaiseJob[], n
 }
 
 async function planRound(env: Env, db: Db, tenantId: string, jobs: RaiseJob[], now: number) {
-  const queries = jobs.map((job) => preparedStatements(db, "planRaise", () => raiseReads(db), { tenantId, alertId: job.alertId, now }));
-  const results = await db.$client.batch(queries.flatMap((q) => q.statements));
+  const read = await preparedBatchEach(
+    db,
+    "planRaise",
+    () => raiseReads(db),
+    jobs.map((job) => ({ tenantId, alertId: job.alertId, now })),
+  );
   const parts: (PlanPart & { ctx: AlertContext; hooks: EnabledWebhook[] })[] = [];
   const missing: string[] = [];
   const deferred: RaiseJob[] = [];
   const taken = new Set<string>();
-  let at = 0;
   for (const [i, job] of jobs.entries()) {
-    const query = queries[i]!;
-    const [alertRows, hooks, ...inputRows] = query.map(results.slice(at, (at += query.statements.length))) as unknown as [
-      AlertQueryRow[],
-      EnabledWebhook[],
-      ...unknown[],
-    ];
+    const [alertRows, hooks, ...inputRows] = read[i] as unknown as [AlertQueryRow[], EnabledWebhook[], ...unknown[]];
     const ctx = alertContext(alertRows[0]);
     if (!ctx) {
       missing.push(job.alertId);

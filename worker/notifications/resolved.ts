@@ -10,7 +10,7 @@
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { database, inTenant, type Db } from "../db/client";
-import { placeholder, preparedStatements, type RowsOf } from "../db/prepared-batch";
+import { placeholder, preparedBatchEach, type RowsOf } from "../db/prepared-batch";
 import { deliveries, users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { namingAlert } from "./alert-deliveries";
@@ -72,16 +72,16 @@ type Notices = PlanPart & { webhook: () => Promise<void> };
  */
 export async function planResolutions(env: Env, tenantId: string, jobs: ResolveJob[], now = Date.now()): Promise<BatchPlanning> {
   const db = database(env.DB);
-  const queries = jobs.map((job) =>
-    preparedStatements(db, "planResolved", () => resolveReads(db), { tenantId, alertId: job.alertId, resolvedBy: job.resolvedBy }),
+  const read = await preparedBatchEach(
+    db,
+    "planResolved",
+    () => resolveReads(db),
+    jobs.map((job) => ({ tenantId, alertId: job.alertId, resolvedBy: job.resolvedBy })),
   );
-  const results = await db.$client.batch(queries.flatMap((q) => q.statements));
   const parts: Notices[] = [];
   const missing: string[] = [];
-  let at = 0;
   for (const [i, job] of jobs.entries()) {
-    const query = queries[i]!;
-    const notices = await noticesOf(env, db, job, query.map(results.slice(at, (at += query.statements.length))), now);
+    const notices = await noticesOf(env, db, job, read[i]!, now);
     if (notices === null) missing.push(job.alertId);
     else if (notices) parts.push(notices);
   }
