@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runJob } from "../../worker/notifications/consumer";
-import { planReminder } from "../../worker/notifications/reminders";
+import { planReminders } from "../../worker/notifications/reminders";
 import { countD1Writes } from "./d1-writes";
 import type { ReminderSpec } from "../../worker/notifications/message";
 import { addVehicles, call, countRows, createTenant, type TestTenant } from "./helpers";
@@ -129,37 +129,40 @@ describe("maintenance reminders through the notification pipeline", { timeout: 3
     expect(mail!.text).toMatch(/due on \d{4}-\d{2}-\d{2} \(2(\.\d)? days left\)/);
   });
 
-  it("planning a reminder is two D1 round trips however many it tells on however many channels", async () => {
+  it("planning reminders is two D1 round trips however many they are and tell on however many channels", async () => {
     const tenant = await createTenant();
-    const { "P-1": vehicle } = await addVehicles(tenant, ["P-1"], { odometerKm: 9_900 });
+    const vehicles = await addVehicles(tenant, ["P-1", "P-2"], { odometerKm: 9_900 });
     for (const channels of [
       ["email", "inapp"],
       ["sms", "inapp"],
       ["email", "sms", "inapp"],
     ])
       await staffWithPhone(tenant, "manager", prefs({ medium: channels }));
-    const spec = {
-      kind: "maintenance.reminder",
-      topic: `maintenance:test:${vehicle!.id}:due_soon`,
-      vehicleId: vehicle!.id,
-      vehicleName: "Unit P-1",
-      planId: "plan_none",
-      planName: "Oil change",
-      status: "due_soon",
-      severity: "medium",
-      dueAtKm: 10_000,
-      dueAtEngineHours: null,
-      dueDate: null,
-      remainingKm: 100,
-      remainingEngineHours: null,
-      remainingDays: null,
-      forecastDate: null,
-    } as ReminderSpec;
+    const spec = (vehicle: { id: string; name: string }) =>
+      ({
+        kind: "maintenance.reminder",
+        topic: `maintenance:test:${vehicle.id}:due_soon`,
+        vehicleId: vehicle.id,
+        vehicleName: vehicle.name,
+        planId: "plan_none",
+        planName: "Oil change",
+        status: "due_soon",
+        severity: "medium",
+        dueAtKm: 10_000,
+        dueAtEngineHours: null,
+        dueDate: null,
+        remainingKm: 100,
+        remainingEngineHours: null,
+        remainingDays: null,
+        forecastDate: null,
+      }) as ReminderSpec;
     let planned = 0;
-    const counted = await countD1Writes(async () => void (planned = (await planReminder(env, tenant.id, spec)).planned.length));
-    // Its audience with their preferences and push subscriptions in one batch; every row and inbox item in one more.
+    const counted = await countD1Writes(
+      async () => void (planned = (await planReminders(env, tenant.id, [spec(vehicles["P-1"]!), spec(vehicles["P-2"]!)])).planned.length),
+    );
+    // Each reminder's audience with their preferences and push subscriptions in one batch; every row and inbox item in one more.
     expect(counted.calls).toBe(2);
-    expect(planned).toBe(4); // the managers' email and SMS rows (1 + 1 + 2); in-app is told at once
-    expect(await countRows("inbox_items", "tenant_id = ?", tenant.id)).toBe(4); // the managers and the admin
+    expect(planned).toBe(8); // per reminder the managers' email and SMS rows (1 + 1 + 2); in-app is told at once
+    expect(await countRows("inbox_items", "tenant_id = ?", tenant.id)).toBe(8); // per reminder the managers and the admin
   });
 });

@@ -15,7 +15,7 @@ import { NotificationJob } from "../domain/notifications";
 import type { BatchPlanning, Planned } from "./planner";
 import { planSteps } from "./escalation-planning";
 import { planRaises } from "./raise-planning";
-import { planReminder } from "./reminders";
+import { planReminders } from "./reminders";
 import { planResolutions } from "./resolved";
 import { planUpdated } from "./updated";
 import { logError, logWarn } from "../lib/logger";
@@ -84,7 +84,7 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
     return;
   }
   if (job.type === "maintenance.reminder") {
-    const planning = await planReminder(env, job.tenantId, job.reminder, now);
+    const planning = await planReminders(env, job.tenantId, [job.reminder], now);
     await dispatch(env, job.tenantId, planning.planned, now, planning.reads);
     return;
   }
@@ -95,9 +95,6 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
 const alone = (planning: BatchPlanning) => (planning.missing.length ? null : planning);
 
 type Parsed<J extends NotificationJob = NotificationJob> = { message: Message<unknown>; job: J };
-type Raised = Parsed<Extract<NotificationJob, { type: "alert.raised" }>>;
-type Stepped = Parsed<Extract<NotificationJob, { type: "alert.escalated" }>>;
-type Resolved = Parsed<Extract<NotificationJob, { type: "alert.resolved" }>>;
 type Send = Parsed<Extract<NotificationJob, { type: "deliver" }>>;
 
 /** The queue's retry of a failed job, later with each attempt. */
@@ -135,26 +132,21 @@ async function runSends(tenantId: string, sends: Send[], env: Env) {
 }
 
 /**
- * A tenant's planning jobs of one kind from one batch (new alerts, escalation steps), planned
- * together (`plan`: raise-planning.ts, escalation-planning.ts) and sent in one dispatch. If that
- * fails, each runs on its own, so one alert's failure never holds the others back (the rows
- * written so far are found again: planning is resumable).
+ * A tenant's planning jobs of one kind from one batch (new alerts, escalation steps, resolves'
+ * notices, reminders), planned together (`plan`) and sent in one dispatch. If that fails, each
+ * runs on its own, so one job's failure never holds the others back (the rows written so far are
+ * found again: planning is resumable).
  */
-async function runTogether(
-  tenantId: string,
-  parsed: (Raised | Stepped | Resolved)[],
-  env: Env,
-  plan: (now: number) => Promise<BatchPlanning>,
-) {
+async function runTogether(tenantId: string, parsed: Parsed[], env: Env, plan: (now: number) => Promise<BatchPlanning>) {
   const now = Date.now();
   try {
     const planning = await plan(now);
     await dispatch(env, tenantId, planning.planned, now, planning.reads);
     const missing = new Set(planning.missing);
     for (const { message, job } of parsed) {
-      if (!missing.has(job.alertId)) message.ack();
       // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
-      else retryLater(message);
+      if ("alertId" in job && missing.has(job.alertId)) retryLater(message);
+      else message.ack();
     }
   } catch (error) {
     const type = parsed[0]!.job.type;
@@ -197,14 +189,19 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
     const jobs = resolved.map(({ job }) => job);
     await runTogether(tenantId, resolved, env, (now) => planResolutions(env, tenantId, jobs, now));
   }
+  for (const [tenantId, reminders] of byTenant(ofType(parsed, "maintenance.reminder"))) {
+    await yieldTurn();
+    const specs = reminders.map(({ job }) => job.reminder);
+    await runTogether(tenantId, reminders, env, (now) => planReminders(env, tenantId, specs, now));
+  }
   for (const p of parsed.filter(({ job }) => !TOGETHER.has(job.type))) {
     await yieldTurn();
     await runMessage(p, env);
   }
 }
 
-/** The kinds run together above; every other job (updates, reminders, any new kind) runs on its own, after them. */
-const TOGETHER = new Set<NotificationJob["type"]>(["alert.raised", "alert.escalated", "deliver", "alert.resolved"]);
+/** The kinds run together above; every other job (updates, any new kind) runs on its own, after them. */
+const TOGETHER = new Set<NotificationJob["type"]>(["alert.raised", "alert.escalated", "deliver", "alert.resolved", "maintenance.reminder"]);
 
 function ofType<T extends NotificationJob["type"]>(parsed: Parsed[], type: T) {
   return parsed.filter((p): p is Parsed<Extract<NotificationJob, { type: T }>> => p.job.type === type);

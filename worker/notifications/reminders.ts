@@ -7,7 +7,7 @@
  */
 import { eq, inArray, isNotNull, or } from "drizzle-orm";
 import { database, inTenant, type Db } from "../db/client";
-import { placeholder, preparedBatch, type RowsOf } from "../db/prepared-batch";
+import { placeholder, preparedBatchEach, type RowsOf } from "../db/prepared-batch";
 import { technicians, users, workOrders, type Channel } from "../db/schema";
 import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
@@ -15,12 +15,11 @@ import { newId } from "../lib/ids";
 import { DecisionLog } from "./decisions";
 import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { deliveryId, renderReminder, type ReminderSpec } from "./message";
-import type { Planning } from "./planner";
-import { PlannedWrites } from "./planning-job";
+import type { BatchPlanning } from "./planner";
+import { PlannedWrites, writePlans, type PlanPart } from "./planning-job";
 import { preferencesFrom, preferencesQuery } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { audienceQuery, channelTargets, pushTargetsFrom, pushTargetsQuery, recipientsFrom } from "./recipients";
-import type { Planned } from "./resume";
 
 /** What the sweep knows about a pair that changed status (a DueItem's relevant fields). */
 export interface DuePairState extends DueState {
@@ -113,14 +112,33 @@ async function inboxReminder(env: Env, tenantId: string, spec: ReminderSpec, use
   );
 }
 
-/** A reminder's rows: its reads in one D1 batch, every row and inbox item in one more, sending's reads at its end (planning-job.ts). */
-export async function planReminder(env: Env, tenantId: string, spec: ReminderSpec, now = Date.now()): Promise<Planning> {
+/**
+ * Reminders of one tenant (a queue batch's: an onboarding fleet's first sweep queues one per due
+ * pair): every reminder's reads in one D1 batch, every row and inbox item in one more, sending's
+ * reads at its end (planning-job.ts), however many reminders.
+ */
+export async function planReminders(env: Env, tenantId: string, specs: ReminderSpec[], now = Date.now()): Promise<BatchPlanning> {
   const db = database(env.DB);
-  const [recipientRows, prefRows, subRows] = (await preparedBatch(db, "planReminder", () => reminderReads(db), {
-    tenantId,
-    vehicleId: spec.vehicleId,
-    planId: spec.planId,
-  })) as unknown as RowsOf<ReturnType<typeof reminderReads>>;
+  const read = await preparedBatchEach(
+    db,
+    "planReminder",
+    () => reminderReads(db),
+    specs.map((spec) => ({ tenantId, vehicleId: spec.vehicleId, planId: spec.planId })),
+  );
+  const parts: PlanPart[] = [];
+  for (const [i, spec] of specs.entries()) parts.push(await reminderRows(env, tenantId, spec, read[i]!, now));
+  const reads = await writePlans(db, tenantId, now, parts);
+  return { planned: parts.flatMap((p) => p.out), reads, missing: [] };
+}
+
+/** One reminder's rows and in-app items, not yet written. */
+async function reminderRows(
+  env: Env,
+  tenantId: string,
+  spec: ReminderSpec,
+  [recipientRows, prefRows, subRows]: RowsOf<ReturnType<typeof reminderReads>>,
+  now: number,
+): Promise<PlanPart> {
   const audience = recipientsFrom(recipientRows);
   const prefs = preferencesFrom(
     prefRows,
@@ -163,7 +181,5 @@ export async function planReminder(env: Env, tenantId: string, spec: ReminderSpe
       }
     }
   }
-  const out: Planned[] = [];
-  const reads = await writes.write(db, tenantId, now, out, new DecisionLog());
-  return { planned: out, reads };
+  return { writes, decisions: new DecisionLog(), out: [] };
 }
