@@ -62,18 +62,55 @@ async function dispatch(env: Env, tenantId: string, planned: Planned[], now: num
   );
 }
 
+type PlannedKind = "alert.raised" | "alert.escalated" | "alert.resolved" | "maintenance.reminder";
+type JobOf<T extends NotificationJob["type"]> = Extract<NotificationJob, { type: T }>;
+/** A planning job, and whether the queue delivered it before (an earlier run may have planned part of it). */
+type Planning<T extends PlannedKind> = { job: JobOf<T>; retried: boolean };
+
+/** Each kind's planner: any number of one tenant's jobs of that kind planned together (one job alone is a batch of one). */
+const PLANNERS: { [T in PlannedKind]: (env: Env, tenantId: string, jobs: Planning<T>[], now: number) => Promise<BatchPlanning> } = {
+  "alert.raised": (env, tenantId, jobs, now) =>
+    planRaises(
+      env,
+      tenantId,
+      jobs.map(({ job, retried }) => ({ alertId: job.alertId, retried })),
+      now,
+    ),
+  "alert.escalated": (env, tenantId, jobs, now) =>
+    planSteps(
+      env,
+      tenantId,
+      jobs.map(({ job, retried }) => ({ ...job, retried })),
+      now,
+    ),
+  "alert.resolved": (env, tenantId, jobs, now) =>
+    planResolutions(
+      env,
+      tenantId,
+      jobs.map(({ job }) => job),
+      now,
+    ),
+  "maintenance.reminder": (env, tenantId, jobs, now) =>
+    planReminders(
+      env,
+      tenantId,
+      jobs.map(({ job }) => job.reminder),
+      now,
+    ),
+};
+
+const isPlanned = (job: NotificationJob): job is JobOf<PlannedKind> => job.type in PLANNERS;
+
+/** Plans one tenant's jobs of one kind together. */
+const planTogether = (env: Env, tenantId: string, jobs: Planning<PlannedKind>[], now: number) =>
+  PLANNERS[jobs[0]!.job.type](env, tenantId, jobs as never, now);
+
 /** `attempts`: the queue's count for this message (above 1, an earlier run may have planned part of it). */
 export async function runJob(env: Env, job: NotificationJob, now = Date.now(), attempts = 1) {
-  if (job.type === "alert.raised" || job.type === "alert.escalated" || job.type === "alert.resolved") {
-    const retried = attempts > 1;
-    const planning =
-      job.type === "alert.raised"
-        ? alone(await planRaises(env, job.tenantId, [{ alertId: job.alertId, retried }], now))
-        : job.type === "alert.escalated"
-          ? alone(await planSteps(env, job.tenantId, [{ ...job, retried }], now))
-          : alone(await planResolutions(env, job.tenantId, [job], now));
+  if (isPlanned(job)) {
+    const planning = await planTogether(env, job.tenantId, [{ job, retried: attempts > 1 }], now);
     // The object syncs an alert to D1 before it queues the job, so a missing row is a transient read.
-    if (planning === null) throw new Error(`alert ${job.alertId} not found yet`);
+    if (planning.missing.length) throw new Error(`alert ${planning.missing[0]} not found yet`);
     await dispatch(env, job.tenantId, planning.planned, now, planning.reads);
     return;
   }
@@ -83,19 +120,11 @@ export async function runJob(env: Env, job: NotificationJob, now = Date.now(), a
     await dispatch(env, job.tenantId, planned, now);
     return;
   }
-  if (job.type === "maintenance.reminder") {
-    const planning = await planReminders(env, job.tenantId, [job.reminder], now);
-    await dispatch(env, job.tenantId, planning.planned, now, planning.reads);
-    return;
-  }
   await followUp(env, job, await deliver(env, job.tenantId, job.deliveryId, now));
 }
 
-/** One job's planning through the batch planners (`runJob`); null while its alert is not in D1 yet. */
-const alone = (planning: BatchPlanning) => (planning.missing.length ? null : planning);
-
 type Parsed<J extends NotificationJob = NotificationJob> = { message: Message<unknown>; job: J };
-type Send = Parsed<Extract<NotificationJob, { type: "deliver" }>>;
+type Send = Parsed<JobOf<"deliver">>;
 
 /** The queue's retry of a failed job, later with each attempt. */
 const retryLater = (message: Message<unknown>) => message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
@@ -133,14 +162,19 @@ async function runSends(tenantId: string, sends: Send[], env: Env) {
 
 /**
  * A tenant's planning jobs of one kind from one batch (new alerts, escalation steps, resolves'
- * notices, reminders), planned together (`plan`) and sent in one dispatch. If that fails, each
- * runs on its own, so one job's failure never holds the others back (the rows written so far are
- * found again: planning is resumable).
+ * notices, reminders), planned together and sent in one dispatch. If that fails, each runs on its
+ * own, so one job's failure never holds the others back (the rows written so far are found
+ * again: planning is resumable).
  */
-async function runTogether(tenantId: string, parsed: Parsed[], env: Env, plan: (now: number) => Promise<BatchPlanning>) {
+async function runTogether(tenantId: string, parsed: Parsed<JobOf<PlannedKind>>[], env: Env) {
   const now = Date.now();
   try {
-    const planning = await plan(now);
+    const planning = await planTogether(
+      env,
+      tenantId,
+      parsed.map(({ message, job }) => ({ job, retried: message.attempts > 1 })),
+      now,
+    );
     await dispatch(env, tenantId, planning.planned, now, planning.reads);
     const missing = new Set(planning.missing);
     for (const { message, job } of parsed) {
@@ -156,10 +190,10 @@ async function runTogether(tenantId: string, parsed: Parsed[], env: Env, plan: (
 }
 
 /**
- * A batch's jobs run in this order: new alerts, escalation steps, sends, resolves' notices, then
- * the rest (updates, reminders), so a critical page never waits behind the news that another
- * alert resolved or changed. Each tenant's jobs of a kind run together where that saves D1 round
- * trips (planning, sending's reads); the rest one by one.
+ * A batch's jobs run in this order: new alerts, escalation steps, sends, resolves' notices,
+ * reminders, then the rest (updates, any new kind), so a critical page never waits behind the
+ * news that another alert resolved or changed. Each tenant's jobs of one of those kinds run
+ * together (planning, or sending's reads: fewer D1 round trips); the rest one by one.
  */
 export async function handleNotificationBatch(batch: MessageBatch<unknown>, env: Env) {
   const parsed: Parsed[] = [];
@@ -172,39 +206,24 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
       message.ack();
     }
   }
-  const retried = (message: Message<unknown>) => message.attempts > 1;
-  for (const [tenantId, raised] of byTenant(ofType(parsed, "alert.raised"))) {
-    await yieldTurn(); // a batch of planning jobs must not hold back the webhooks waiting for this isolate
-    const jobs = raised.map(({ message, job }) => ({ alertId: job.alertId, retried: retried(message) }));
-    await runTogether(tenantId, raised, env, (now) => planRaises(env, tenantId, jobs, now));
+  for (const kind of ORDER) {
+    for (const [tenantId, jobs] of byTenant(ofType(parsed, kind))) {
+      await yieldTurn(); // a batch of jobs must not hold back the webhooks waiting for this isolate
+      if (kind === "deliver") await runSends(tenantId, jobs as Send[], env);
+      else await runTogether(tenantId, jobs as Parsed<JobOf<PlannedKind>>[], env);
+    }
   }
-  for (const [tenantId, steps] of byTenant(ofType(parsed, "alert.escalated"))) {
-    await yieldTurn();
-    const jobs = steps.map(({ message, job }) => ({ ...job, retried: retried(message) }));
-    await runTogether(tenantId, steps, env, (now) => planSteps(env, tenantId, jobs, now));
-  }
-  for (const [tenantId, sends] of byTenant(ofType(parsed, "deliver"))) await runSends(tenantId, sends, env);
-  for (const [tenantId, resolved] of byTenant(ofType(parsed, "alert.resolved"))) {
-    await yieldTurn();
-    const jobs = resolved.map(({ job }) => job);
-    await runTogether(tenantId, resolved, env, (now) => planResolutions(env, tenantId, jobs, now));
-  }
-  for (const [tenantId, reminders] of byTenant(ofType(parsed, "maintenance.reminder"))) {
-    await yieldTurn();
-    const specs = reminders.map(({ job }) => job.reminder);
-    await runTogether(tenantId, reminders, env, (now) => planReminders(env, tenantId, specs, now));
-  }
-  for (const p of parsed.filter(({ job }) => !TOGETHER.has(job.type))) {
+  for (const p of parsed.filter(({ job }) => !(ORDER as readonly string[]).includes(job.type))) {
     await yieldTurn();
     await runMessage(p, env);
   }
 }
 
-/** The kinds run together above; every other job (updates, any new kind) runs on its own, after them. */
-const TOGETHER = new Set<NotificationJob["type"]>(["alert.raised", "alert.escalated", "deliver", "alert.resolved", "maintenance.reminder"]);
+/** The kinds run together, in this order; every other job runs on its own, after them. */
+const ORDER = ["alert.raised", "alert.escalated", "deliver", "alert.resolved", "maintenance.reminder"] as const;
 
 function ofType<T extends NotificationJob["type"]>(parsed: Parsed[], type: T) {
-  return parsed.filter((p): p is Parsed<Extract<NotificationJob, { type: T }>> => p.job.type === type);
+  return parsed.filter((p): p is Parsed<JobOf<T>> => p.job.type === type);
 }
 
 function byTenant<P extends Parsed>(jobs: P[]): Map<string, P[]> {

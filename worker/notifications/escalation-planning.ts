@@ -11,9 +11,8 @@ import { placeholder, preparedBatchEach } from "../db/prepared-batch";
 import { alerts, escalationPolicies, users, type Channel, type Role } from "../db/schema";
 import { inScope } from "../domain/groups";
 import { yieldTurn } from "../lib/yield-turn";
-import { DecisionLog } from "./decisions";
-import { alertContext, alertQuery, planRecipient, scopeDecision, type AlertQueryRow, type BatchPlanning, type Planned } from "./planner";
-import { inputQueries, PlannedWrites, readInputs, writePlans, type PlanPart } from "./planning-job";
+import { alertContext, alertQuery, planRecipient, scopeDecision, type AlertQueryRow, type BatchPlanning } from "./planner";
+import { inputQueries, newPlanPart, readInputs, writePlans, type PlanPart } from "./planning-job";
 import { splitByScope } from "./recipients";
 
 /** An escalation step's job; `retried`: the queue delivered it before. */
@@ -66,7 +65,7 @@ export async function planSteps(env: Env, tenantId: string, jobs: StepJob[], now
     const [policy] = rows.at(-1) as { steps: { groups?: string[] }[] }[];
     const stepGroups = policy?.steps[job.step - 1]?.groups ?? [];
     const inputs = await readInputs(db, tenantId, job.alertId, rows.slice(1, -1), job.retried);
-    const part = { out: [] as Planned[], decisions: new DecisionLog(), writes: new PlannedWrites() };
+    const part = newPlanPart();
     const { inScope: audience, outOfScope } = inScope(stepGroups, ctx.vehicleGroups)
       ? splitByScope(inputs.audience, ctx.vehicleGroups, ctx.driverId)
       : { inScope: [], outOfScope: inputs.audience };

@@ -8,7 +8,7 @@ import { eq, isNull, sql } from "drizzle-orm";
 import { inTenant, type Db } from "../db/client";
 import { insertRow } from "../db/row-insert";
 import { alertDecisions, alerts, deliveries, users, type Channel, type Delivery } from "../db/schema";
-import { type DecisionLog, isoAt } from "./decisions";
+import { DecisionLog, isoAt } from "./decisions";
 import { preferencesFrom, preferencesQuery, type Preferences } from "./preferences";
 import {
   audienceQuery,
@@ -71,11 +71,6 @@ export class PlannedWrites {
   readonly inbox: D1PreparedStatement[] = [];
   readonly rows: PendingRow[] = [];
 
-  /** Writes this job's rows, in-app items and decisions in one batch (`writePlans` with this job alone). */
-  write(db: Db, tenantId: string, now: number, out: Planned[], decisions: DecisionLog): Promise<SendReads | undefined> {
-    return writePlans(db, tenantId, now, [{ writes: this, decisions, out }]);
-  }
-
   /**
    * The statements writing the rows, the in-app items and the decisions (its held rows' among
    * them), the rows due now, and how to take the statements' results: a row an earlier run wrote
@@ -113,6 +108,8 @@ export interface PlanPart {
   decisions: DecisionLog;
   out: Planned[];
 }
+
+export const newPlanPart = (): PlanPart => ({ writes: new PlannedWrites(), decisions: new DecisionLog(), out: [] });
 
 /**
  * Writes the rows, in-app items and decisions of any number of planning jobs of one tenant in ONE

@@ -9,7 +9,7 @@ import { database, type Db } from "../db/client";
 import { placeholder, preparedBatchEach } from "../db/prepared-batch";
 import { yieldTurn } from "../lib/yield-turn";
 import { enabledWebhooks, planAlertWebhooks, type EnabledWebhook } from "./alert-webhooks";
-import { DecisionLog, silenceOf } from "./decisions";
+import { silenceOf } from "./decisions";
 import {
   alertContext,
   alertQuery,
@@ -20,7 +20,7 @@ import {
   type Planned,
   type BatchPlanning,
 } from "./planner";
-import { inputQueries, openGroupsQuery, PlannedWrites, readInputs, writePlans, type JobInputs, type PlanPart } from "./planning-job";
+import { inputQueries, newPlanPart, openGroupsQuery, readInputs, writePlans, type JobInputs, type PlanPart } from "./planning-job";
 import { alertAudience, splitByScope } from "./recipients";
 import type { SendReads } from "./send-reads";
 
@@ -111,7 +111,7 @@ function sharedMessages(ctx: AlertContext, inputs: JobInputs): string[] {
 /** One raise's rows and decisions, not yet written; a silenced alert's are decisions only. */
 async function planRaise(env: Env, db: Db, ctx: AlertContext, inputs: JobInputs, now: number): Promise<PlanPart> {
   const tenantId = ctx.alert.tenantId;
-  const part = { out: [] as Planned[], decisions: new DecisionLog(), writes: new PlannedWrites() };
+  const part = newPlanPart();
   const { inScope: audience, outOfScope } = splitByScope(inputs.audience, ctx.vehicleGroups, ctx.driverId);
   outOfScope.forEach((r) => void scopeDecision(part.decisions, ctx, r));
   if (ctx.alert.silenced) {

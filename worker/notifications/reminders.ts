@@ -12,11 +12,10 @@ import { technicians, users, workOrders, type Channel } from "../db/schema";
 import { planCycleKey, type DueState } from "../domain/maintenance/intervals";
 import { ACTIVE_STATUSES } from "../domain/maintenance/lifecycle";
 import { newId } from "../lib/ids";
-import { DecisionLog } from "./decisions";
 import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { deliveryId, renderReminder, type ReminderSpec } from "./message";
 import type { BatchPlanning } from "./planner";
-import { PlannedWrites, writePlans, type PlanPart } from "./planning-job";
+import { newPlanPart, writePlans, type PlanPart } from "./planning-job";
 import { preferencesFrom, preferencesQuery } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { audienceQuery, channelTargets, pushTargetsFrom, pushTargetsQuery, recipientsFrom } from "./recipients";
@@ -145,7 +144,7 @@ async function reminderRows(
     audience.map((r) => r.userId),
   );
   const pushTargets = pushTargetsFrom(subRows);
-  const writes = new PlannedWrites();
+  const part = newPlanPart();
   for (const recipient of audience) {
     const p = prefs.get(recipient.userId)!;
     const dueAt = Math.max(now, quietUntil(p.quietHours, now) ?? 0);
@@ -153,12 +152,12 @@ async function reminderRows(
     const channels = new Set<Channel>(p.channels[spec.severity].filter((c) => c !== "voice"));
     for (const channel of channels) {
       if (channel === "inapp") {
-        writes.inbox.push(...(await inboxReminder(env, tenantId, spec, recipient.userId, now)));
+        part.writes.inbox.push(...(await inboxReminder(env, tenantId, spec, recipient.userId, now)));
         continue;
       }
       for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
         const unreachable = channel === "sms" && !recipient.hasPhone ? "No phone number on the user's profile" : null;
-        writes.rows.push({
+        part.writes.rows.push({
           row: {
             id: await deliveryId([spec.topic, recipient.userId, channel, 0, target]),
             tenantId,
@@ -181,5 +180,5 @@ async function reminderRows(
       }
     }
   }
-  return { writes, decisions: new DecisionLog(), out: [] };
+  return part;
 }

@@ -15,16 +15,14 @@ import { deliveries, users, type Channel } from "../db/schema";
 import { newId } from "../lib/ids";
 import { namingAlert } from "./alert-deliveries";
 import { enabledWebhooks, planAlertWebhooks } from "./alert-webhooks";
-import { DecisionLog } from "./decisions";
 import { INBOX_ID_PREFIX, inAppStatements } from "./inbox-write";
 import { deliveryId, renderMessage, type MessageSpec } from "./message";
 import { alertContext, alertQuery, type AlertContext, type BatchPlanning } from "./planner";
-import { PlannedWrites, writePlans, type PlanPart } from "./planning-job";
+import { newPlanPart, writePlans, type PlanPart } from "./planning-job";
 import { preferencesFrom, preferencesQuery } from "./preferences";
 import { quietUntil } from "./quiet-hours";
 import { audienceQuery, channelTargets, pushTargetsFrom, pushTargetsQuery, recipientsFrom } from "./recipients";
 import { RESOLVED_TOPIC } from "./resolved-topic";
-import type { Planned } from "./resume";
 
 /**
  * What a resolve's notices read, in one D1 batch, each statement built once: the alert, the
@@ -118,8 +116,7 @@ async function noticesOf(
   );
   const pushTargets = pushTargetsFrom(subRows);
   const critical = ctx.alert.severity === "critical";
-  const out: Planned[] = [];
-  const writes = new PlannedWrites();
+  const part = newPlanPart();
   for (const recipient of recipients) {
     const p = prefs.get(recipient.userId)!;
     const pushed = told.get(recipient.userId)!.has("push") || p.channels[ctx.alert.severity].includes("push");
@@ -127,14 +124,14 @@ async function noticesOf(
     const dueAt = Math.max(now, critical ? 0 : (quietUntil(p.quietHours, now) ?? 0));
     for (const channel of channels) {
       if (channel === "inapp") {
-        writes.inbox.push(...(await resolvedInbox(env, ctx, spec, recipient.userId, resolvedAt, now)));
+        part.writes.inbox.push(...(await resolvedInbox(env, ctx, spec, recipient.userId, resolvedAt, now)));
         continue;
       }
       for (const target of channelTargets(pushTargets, recipient.userId, channel)) {
         const id = await deliveryId([RESOLVED_TOPIC, job.alertId, resolvedAt, recipient.userId, channel, target]);
         const unreachable =
           (channel === "sms" || channel === "voice") && !recipient.hasPhone ? "No phone number on the user's profile" : null;
-        writes.rows.push({
+        part.writes.rows.push({
           row: {
             id,
             tenantId: ctx.alert.tenantId,
@@ -157,8 +154,8 @@ async function noticesOf(
       }
     }
   }
-  const webhook = () => planAlertWebhooks(db, { alert: ctx.alert, spec }, hooks, "alert.resolved", String(resolvedAt), now, out);
-  return { out, writes, decisions: new DecisionLog(), webhook };
+  const webhook = () => planAlertWebhooks(db, { alert: ctx.alert, spec }, hooks, "alert.resolved", String(resolvedAt), now, part.out);
+  return { ...part, webhook };
 }
 
 async function resolvedInbox(env: Env, ctx: AlertContext, spec: MessageSpec, userId: string, resolvedAt: number, now: number) {
