@@ -45,7 +45,8 @@ describe("dead letters and re-drive", { timeout: 30_000 }, () => {
     const tenant = await createTenant();
     const { "X-2": vehicle } = await addVehicles(tenant, ["X-2"]);
     const manager = await staffWithPhone(tenant, "manager");
-    const id = await queuedSms(tenant.id, await openAlert(tenant.id, vehicle!.id), manager.id);
+    const alertId = await openAlert(tenant.id, vehicle!.id);
+    const id = await queuedSms(tenant.id, alertId, manager.id);
     expect((await adminCall("POST", `/api/notifications/${id}/redrive`, tenant.admin.token)).status).toBe(409);
 
     // Its deliver job dies (dead-letter queue): the row is `dead`.
@@ -59,5 +60,15 @@ describe("dead letters and re-drive", { timeout: 30_000 }, () => {
     await consume(jobs);
     expect(await deliveryRow(id)).toMatchObject({ status: "sent", attempts: 1 });
     expect(await received("sms", { to: manager.phone })).toHaveLength(1);
+    // The alert's decisions keep both outcomes: the one the re-drive overwrote (recorded by the
+    // re-open trigger, migration 0033) and the send, read from the row itself.
+    const explained = await adminCall("GET", `/api/alerts/${alertId}/decisions`, tenant.admin.token);
+    const { items } = (await explained.json()) as {
+      items: { userId: string; channel: string; outcome: string; reason: string; detail: Record<string, unknown> }[];
+    };
+    expect(items.filter((d) => d.detail.deliveryId === id)).toEqual([
+      expect.objectContaining({ userId: manager.id, channel: "sms", outcome: "skipped", reason: "dead" }),
+      expect.objectContaining({ userId: manager.id, channel: "sms", outcome: "told", reason: "preference" }),
+    ]);
   });
 });

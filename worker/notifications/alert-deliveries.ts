@@ -3,7 +3,8 @@ import { sql, type SQL } from "drizzle-orm";
 /**
  * The deliveries (alias `d`) whose message names the alert, found through the alert's own keys:
  * its own rows (`deliveries_tenant_alert`) and the rows its decisions name (a group or digest it
- * joined; every row that named it once sent or failed: the decision triggers of migration 0031),
+ * joined; every row that named it besides its own once final: the decision triggers of migrations
+ * 0031 and 0033),
  * each kept only if its message names it. Never a walk of the tenant's delivery history, which a
  * scan of every message for the alert's id was (`test/workers/notification-reads.test.ts`).
  */

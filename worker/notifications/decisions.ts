@@ -1,8 +1,9 @@
 /**
  * Explained decisions: where the planner decides not to tell someone now (held: quiet hours,
  * grouping, digest, snooze) or at all (skipped: preferences, a silence, group scope), it records
- * why in `alert_decisions`. A delivery's own outcome (told, failed, dead, cancelled) is recorded by
- * triggers on `deliveries` (migration 0018). Ids derive from what they record, so a retried
+ * why in `alert_decisions`. A delivery's own outcome (told, failed, dead, cancelled) is read from the
+ * row for its own alert (delivery-decisions.ts) and recorded by triggers on `deliveries` for the
+ * other alerts its message names (migrations 0018, 0033). Ids derive from what they record, so a retried
  * planning job records nothing twice.
  */
 import { gt, lte } from "drizzle-orm";
