@@ -52,6 +52,11 @@ export function countedUnits() {
   const counted = JSON.parse(line.slice(line.indexOf("COST_COUNTERS ") + "COST_COUNTERS ".length));
   const writes = `${result.stdout}\n${result.stderr}`.split("\n").find((l) => l.includes("COST_DO_WRITES "));
   if (writes) counted.doWritesBatched = JSON.parse(writes.slice(writes.indexOf("COST_DO_WRITES ") + "COST_DO_WRITES ".length));
+  const continuing = `${result.stdout}\n${result.stderr}`.split("\n").find((l) => l.includes("COST_CONTINUING_WRITES "));
+  if (continuing)
+    counted.continuingWrites = JSON.parse(
+      continuing.slice(continuing.indexOf("COST_CONTINUING_WRITES ") + "COST_CONTINUING_WRITES ".length),
+    );
   return counted;
 }
 
@@ -195,6 +200,9 @@ export function costModel(counted, cpu) {
   const alertRun = per(counted.alerts.counts, counted.alerts.alerts);
   // An alert's own cost: its run less the single-event webhook it came in (counted with the events).
   const alert = Object.fromEntries(Object.entries(alertRun).map(([k, v]) => [k, Math.max(0, v - single[k] / 1000)]));
+  // An open alert's update (its episode going on): each run less its single-event webhook, as above.
+  const updateRun = per(counted.continuing.counts, counted.continuing.events);
+  const update = Object.fromEntries(Object.entries(updateRun).map(([k, v]) => [k, Math.max(0, v - single[k] / 1000)]));
   // The tenant object's periodic jobs: maintenance each minute, engagement + stale deliveries each 5 min, retention hourly.
   const m = counted.periodicMinute.counts;
   const f = counted.periodicFiveMinutes.counts;
@@ -226,6 +234,9 @@ export function costModel(counted, cpu) {
     batched,
     single,
     alert,
+    update,
+    /** An alert open for an hour of readings every WORKLOAD.secondsPerReading s: its updates' units priced (CPU not measured for them). */
+    alertHour: (3600 / WORKLOAD.secondsPerReading) * dollars(update, 0),
     periodicTenantMonth,
     batchedVehicleMonth: eventsCost(batched, cpu.batchedPer1000) + alertsCost + periodicCost,
     singleVehicleMonth: eventsCost(single, cpu.singlePer1000) + alertsCost + periodicCost,
@@ -244,7 +255,7 @@ const n = (v, d = 2) => (v >= 100 ? Math.round(v).toLocaleString("en") : +v.toFi
 const usd = (v) => `$${v < 0.0001 ? v.toExponential(1) : v.toFixed(4)}`;
 
 export function costSection(counted, cpu, model, { command, machine }) {
-  const { doWritesBatched = {}, ...scenarios } = counted;
+  const { doWritesBatched = {}, continuingWrites = {}, ...scenarios } = counted;
   counted = scenarios;
   const events = counted.batched.events;
   const topWrites = Object.entries(doWritesBatched)
@@ -268,6 +279,7 @@ export function costSection(counted, cpu, model, { command, machine }) {
 ${row("1,000 events, batches of 100", model.batched, cpu.batchedPer1000)}
 ${row("1,000 events, one per webhook", model.single, cpu.singlePer1000)}
 ${row("new alert (beyond its event)", model.alert, cpu.perAlert)}
+${row("update of an open alert (its episode going on, beyond its event)", model.update, "—")}
 ${row("tenant-month of periodic alarm jobs", model.periodicTenantMonth, "—")}
 
 Prices (Workers Paid, beyond the monthly inclusions, so the model holds for an account past them): Workers $0.30 per million requests and $0.02 per million CPU-ms ([Workers pricing](https://developers.cloudflare.com/workers/platform/pricing/)); Durable Objects $0.15 per million requests (RPC calls and alarm runs count), $12.50 per million GB-s, SQLite storage $0.001 per million rows read and $1.00 per million rows written ([Durable Objects pricing](https://developers.cloudflare.com/durable-objects/platform/pricing/)); D1 $0.001 per million rows read, $1.00 per million rows written ([D1 pricing](https://developers.cloudflare.com/d1/platform/pricing/)); Queues $0.40 per million operations, 3 per message (write, read, delete) ([Queues pricing](https://developers.cloudflare.com/queues/platform/pricing/)). Not priced: storage (GB-month; see "Readings store" for bytes per vehicle-day), the account's $5 monthly minimum, and Durable Object duration: the object is billed only while running (it can hibernate between requests), ${WORKLOAD.secondsPerReading} s apart.
@@ -283,5 +295,12 @@ Where the readings' cost goes (batched / single): Durable Object rows written ${
 
 Object rows written per event in the batched case: **${(counted.batched.counts.doRowsWritten / events).toFixed(3)}** (issue #18's writes goal ≤ ${GOAL_ROWS}: ${counted.batched.counts.doRowsWritten / events <= GOAL_ROWS ? "met" : "**not met**"}); by statement: ${topWrites}. With one reading per vehicle per batch, every row the object writes per vehicle per batch is a row per event.${counted.batched.counts.doRowsWritten / events <= GOAL_ROWS ? "" : ` **If the object wrote ${GOAL_ROWS} rows per event** and everything else stayed as measured, batches of ${WORKLOAD.batchSize} would cost **${usd(atWritesGoal)}** per vehicle-month (${atWritesGoal <= goal ? "within" : "still over"} the goal).`}
 
-To predict a bill: readings per month ÷ 1,000 × the row's units × the prices, plus alerts × the alert row, plus tenants × the periodic row. Raw counts: ${JSON.stringify(Object.fromEntries(Object.entries(counted).map(([k, v]) => [k, { ...v.counts, events: v.events, alerts: v.alerts }])))}; CPU: ${JSON.stringify(cpu)}.`;
+**Alerts that stay open cost more than their raise.** While an alert's episode goes on (its fault code or reading in every report), each report logs an update of the alert (at most one per 5 s: \`LIVE_COALESCE_MS\`), which the object journals, syncs to D1 and offers to outbound webhooks: **${usd(dollars(model.update, 0))} per update** beyond its event, **${usd(model.alertHour)} per hour** an alert stays open at one reading every ${WORKLOAD.secondsPerReading} s. The goal's workload counts each alert as its raise only; were each of the ${WORKLOAD.alertsPerVehicleMonth} alerts open for an hour of readings, batches of ${WORKLOAD.batchSize} would cost **${usd(model.batchedVehicleMonth + WORKLOAD.alertsPerVehicleMonth * model.alertHour)}** per vehicle-month. An update's object rows by statement: ${Object.entries(
+    continuingWrites,
+  )
+    .sort((a, b) => b[1] - a[1])
+    .map(([statement, rows]) => `\`${statement}…\` ${(rows / counted.continuing.events).toFixed(2)}`)
+    .join(", ")} (the event's own batch record included).
+
+To predict a bill: readings per month ÷ 1,000 × the row's units × the prices, plus alerts × the alert row, plus open alerts' updates × the update row, plus tenants × the periodic row. Raw counts: ${JSON.stringify(Object.fromEntries(Object.entries(counted).map(([k, v]) => [k, { ...v.counts, events: v.events, alerts: v.alerts }])))}; CPU: ${JSON.stringify(cpu)}.`;
 }

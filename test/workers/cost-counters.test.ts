@@ -13,7 +13,9 @@
  *   - alerts: one new alert per event (DTC P0217 on a vehicle seen once), its alarm and the
  *     notification jobs it queued, each alert on its own (as 20 a month would arrive);
  *   - periodic: the object's own alarm jobs (maintenance each minute, engagement and stale
- *     deliveries each 5 minutes, retention hourly), one run of each, with the clock moved.
+ *     deliveries each 5 minutes, retention hourly), one run of each, with the clock moved;
+ *   - continuing: an open alert whose episode goes on (its fault code in every reading, 10 s
+ *     apart): each reading logs an update of the alert, synced to D1 and offered to webhooks.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -190,9 +192,13 @@ const SINGLE_STEPS = SETTLE_MS / STEP;
 const VEHICLES = 100;
 const SINGLE_VEHICLES = 3;
 const ALERTS = 10;
+/** Readings that continue one open alert's episode (the continuing scenario). */
+const UPDATES = 30;
 const results: Record<string, { events: number; alerts: number; counts: Counts }> = {};
 /** The batched scenario's object rows written, by statement: where the rows per event come from. */
 let doWritesBatched: Record<string, number> = {};
+/** The continuing scenario's object rows written, by statement. */
+let continuingWrites: Record<string, number> = {};
 
 /**
  * `vehicles` vehicles each reporting every 10 s for `steps` steps, posted in batches of
@@ -307,7 +313,37 @@ describe("billed units per 1,000 events and per alert", { timeout: 600_000 }, ()
     results.periodicMinute = { events: 0, alerts: 0, counts: minute };
     results.periodicFiveMinutes = { events: 0, alerts: 0, counts: fiveMinutes };
     results.periodicHour = { events: 0, alerts: 0, counts: hour };
+  });
+
+  it("continuing: an open alert's episode goes on, one reading every 10 s, one event per webhook", async () => {
+    const tenant = await tenantWith(["CC-0"]);
+    freezeClock();
+    let ts = Date.now() - 600_000;
+    await post(tenant, [reading("CC-0", ts, ["P0217"])]);
+    await alarmAndQueue(tenant, zero());
+    const writes: Record<string, number> = {};
+    const counts = await measure(
+      tenant,
+      async (c) => {
+        for (let i = 0; i < UPDATES; i++) {
+          ts += STEP;
+          await post(tenant, [reading("CC-0", ts, ["P0217"])], c);
+          advanceClock(STEP);
+          await alarmAndQueue(tenant, c);
+        }
+      },
+      writes,
+    );
+    results.continuing = { events: UPDATES, alerts: 0, counts };
+    continuingWrites = writes;
+    // Each reading logs the alert's new occurrence (alert-book.ts: at most one per LIVE_COALESCE_MS, and readings are 10 s apart).
+    expect(writes["INSERT INTO alert_events (seq, kind, alert_id, a"]).toBe(UPDATES);
+  });
+
+  it("prints the counts (bench/cost.mjs reads them)", () => {
+    expect(Object.keys(results)).toEqual(expect.arrayContaining(["batched", "single", "alerts", "continuing", "periodicHour"]));
     console.log(`COST_COUNTERS ${JSON.stringify(results)}`);
     console.log(`COST_DO_WRITES ${JSON.stringify(doWritesBatched)}`);
+    console.log(`COST_CONTINUING_WRITES ${JSON.stringify(continuingWrites)}`);
   });
 });
