@@ -18,7 +18,7 @@ const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const posts = Number(process.argv[2] ?? 300);
 const pairs = Number(process.argv[3] ?? 2);
 const ALARM = "durable-objects/hub-alarm.ts";
-const SYNC_LOOP = /( {4}while \(\(await this\.syncNow\(\)\) >= SYNC_PAGE\) \{\n[^\n]*\n {4}\}\n)/;
+const SYNC_LOOP = /( {6}while \(\(await this\.syncNow\(false\)\) >= SYNC_PAGE\) \{\n[^\n]*\n {6}\}\n)/;
 
 /** A worktree of HEAD whose `#alertWork` returns early, before (`no alert work`) or after (`sync only`) the D1 sync. */
 function variant(name, afterSync) {
@@ -31,7 +31,7 @@ function variant(name, afterSync) {
   const file = path.join(dir, ALARM);
   const source = readFileSync(file, "utf8");
   if (!SYNC_LOOP.test(source)) throw new Error(`${ALARM}: the alert work's sync loop moved; update bench/tail-probe.mjs`);
-  const stop = "    if (now > 0) return; // bench/tail-probe.mjs variant\n";
+  const stop = "      if (now > 0) return; // bench/tail-probe.mjs variant\n";
   writeFileSync(
     file,
     source.replace(SYNC_LOOP, (loop) => (afterSync ? loop + stop : stop + loop)),

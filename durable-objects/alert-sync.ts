@@ -1,4 +1,5 @@
 import type { Alert } from "../worker/domain/alert";
+import type { OutboxCursors } from "./outbox-cursors";
 
 /** Most events one sync reads; a sync that returns this many has left more behind. */
 export const SYNC_PAGE = 1000;
@@ -8,8 +9,12 @@ export const SYNC_PAGE = 1000;
  * `syncedSeq`), newest snapshot per alert, through `save`. A snapshot never overwrites a newer
  * one, so overlapping or repeated syncs are harmless. Returns how many events were synced.
  */
-export async function syncAlerts(storage: SqlStorage, save: (alerts: Alert[], created: Set<string>) => Promise<void>): Promise<number> {
-  const synced = Number(storage.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'syncedSeq'").toArray()[0]?.value ?? 0);
+export async function syncAlerts(
+  storage: SqlStorage,
+  cursors: OutboxCursors,
+  save: (alerts: Alert[], created: Set<string>) => Promise<void>,
+): Promise<number> {
+  const synced = cursors.get("syncedSeq");
   const rows = storage
     .exec<{ seq: number; kind: string; data: string }>(
       "SELECT seq, kind, data FROM alert_events WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -27,10 +32,6 @@ export async function syncAlerts(storage: SqlStorage, save: (alerts: Alert[], cr
     if (row.kind === "alert") created.add(alert.id);
   }
   await save([...latest.values()], created);
-  const newest = rows.at(-1)!.seq;
-  storage.exec(
-    "INSERT INTO meta (key, value) VALUES ('syncedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    String(newest),
-  );
+  cursors.advance("syncedSeq", rows.at(-1)!.seq);
   return rows.length;
 }

@@ -1,4 +1,5 @@
 import type { Alert, Severity } from "../worker/domain/alert";
+import type { OutboxCursors } from "./outbox-cursors";
 import type { Channel, EscalationStep, NotificationJob } from "../worker/domain/notifications";
 import type { Role } from "../worker/domain/roles";
 
@@ -98,12 +99,12 @@ export const alertsWithPendingSteps = (sql: SqlStorage): string[] =>
  */
 export async function scheduleFromNewAlerts(
   sql: SqlStorage,
+  cursors: OutboxCursors,
   policies: () => Promise<Map<Severity, EscalationStep[]>>,
   current: (alertId: string) => Alert | undefined,
 ): Promise<number> {
-  const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
-  const from = meta("escalatedSeq");
-  const to = meta("syncedSeq");
+  const from = cursors.get("escalatedSeq");
+  const to = cursors.get("syncedSeq");
   if (to <= from) return 0;
   const raised = sql
     .exec<{ at: number; data: string }>(
@@ -117,6 +118,6 @@ export async function scheduleFromNewAlerts(
     .filter(({ alert }) => !alert.silenced && current(alert.id)?.status === "open");
   const bySeverity = raised.length ? await policies() : new Map<Severity, EscalationStep[]>();
   for (const { at, alert } of raised) scheduleEscalations(sql, alert.id, bySeverity.get(alert.severity) ?? [], at);
-  sql.exec("INSERT INTO meta (key, value) VALUES ('escalatedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
+  cursors.advance("escalatedSeq", to);
   return raised.length;
 }

@@ -17,6 +17,7 @@ import { enqueueRaisedAlerts, type NotifyQueues } from "./notify-outbox";
 import { proposeFromNewAlerts } from "./predictive-outbox";
 import type { ReadingsStore } from "./readings-store";
 import { ALERT_WORK_DELAY_MS } from "./deferred-writes";
+import { OutboxCursors } from "./outbox-cursors";
 import { daysMs, pruneObject } from "./retention";
 import { type JobName, PERIODIC_JOBS, Schedule } from "./schedule";
 import { type RelayedEvent, relayAlerts } from "./shard-relay";
@@ -80,9 +81,11 @@ export class HubAlarm {
   #armedAt: number | null = null;
   #proposing: Promise<unknown> = Promise.resolve();
   readonly #schedule: Schedule;
+  readonly #cursors: OutboxCursors;
 
   constructor(private readonly deps: AlarmDeps) {
     this.#schedule = new Schedule(deps.storage.sql);
+    this.#cursors = new OutboxCursors(deps.storage.sql);
   }
 
   async run() {
@@ -112,17 +115,22 @@ export class HubAlarm {
     }
   }
 
-  /** Writes pending alert events to D1 now, or a shard's to the room (serialised with any sync already running). */
-  syncNow(): Promise<number> {
+  /**
+   * Writes pending alert events to D1 now, or a shard's to the room (serialised with any sync
+   * already running). Its cursor is written at once, unless the alarm's alert work, which writes
+   * every outbox cursor in one row when it ends, runs it (`saved` false).
+   */
+  syncNow(saved = true): Promise<number> {
     const tenantId = this.deps.tenantId();
     if (!tenantId) return Promise.resolve(0);
     const relay = this.#relay();
     const { sql } = this.deps.storage;
-    const run = this.#syncing.then(() =>
-      relay
-        ? relayAlerts(sql, this.deps.meta, relay)
-        : syncAlerts(sql, (alerts, created) => this.deps.ports.saveAlerts(tenantId, alerts, created)),
-    );
+    const run = this.#syncing.then(async () => {
+      if (relay) return relayAlerts(sql, this.deps.meta, relay);
+      const synced = await syncAlerts(sql, this.#cursors, (alerts, created) => this.deps.ports.saveAlerts(tenantId, alerts, created));
+      if (saved) this.#cursors.save();
+      return synced;
+    });
     this.#syncing = run.catch(() => undefined);
     return run;
   }
@@ -210,16 +218,21 @@ export class HubAlarm {
 
   /** The outboxes past their cursors, then due escalation steps; throws on a D1 or Queue failure. */
   async #alertWork(now: number) {
-    while ((await this.syncNow()) >= SYNC_PAGE) {
-      // a backlog larger than one sync page: keep going
+    try {
+      while ((await this.syncNow(false)) >= SYNC_PAGE) {
+        // a backlog larger than one sync page: keep going
+      }
+      const tenantId = this.deps.tenantId();
+      if (!tenantId || this.#relay()) return;
+      const { storage, book, queues } = this.deps;
+      await enqueueRaisedAlerts(storage.sql, this.#cursors, queues, tenantId);
+      await this.#proposeWorkOrders(tenantId);
+      await scheduleFromNewAlerts(storage.sql, this.#cursors, this.deps.escalationPolicies, (id) => book.get(id));
+      await this.#fireEscalations(tenantId, now);
+    } finally {
+      // What each outbox finished, in one row (outbox-cursors.ts), also when a later one failed.
+      this.#cursors.save();
     }
-    const tenantId = this.deps.tenantId();
-    if (!tenantId || this.#relay()) return;
-    const { storage, book, queues } = this.deps;
-    await enqueueRaisedAlerts(storage.sql, queues, tenantId);
-    await this.#proposeWorkOrders(tenantId);
-    await scheduleFromNewAlerts(storage.sql, this.deps.escalationPolicies, (id) => book.get(id));
-    await this.#fireEscalations(tenantId, now);
   }
 
   /** Runs each due job of the schedule table on its own: a failure is logged and retried next period. */
@@ -261,7 +274,7 @@ export class HubAlarm {
   async runRetention(tenantId: string, now: number) {
     const days = await this.deps.ports.retentionDays(tenantId);
     this.deps.readings.flush(); // the raw batches retention empties must not hold unwritten readings
-    const pruned = pruneObject(this.deps.storage.sql, this.deps.book, this.deps.readings, now, days);
+    const pruned = pruneObject(this.deps.storage.sql, this.deps.book, this.deps.readings, this.#cursors.get("syncedSeq"), now, days);
     this.deps.readings.afterRawPruned();
     if (this.#relay()) return pruned; // the tenant's D1 rows are the room's to prune
     await this.deps.ports.pruneRecords(tenantId, {
@@ -280,7 +293,7 @@ export class HubAlarm {
     const { storage, ports, book } = this.deps;
     const propose = (proposals: PredictiveProposal[]) => ports.proposeWorkOrders(tenantId, proposals);
     const run = this.#proposing.then(async () => {
-      const created = await proposeFromNewAlerts(storage.sql, propose, (id) => book.get(id), this.deps.forecast);
+      const created = await proposeFromNewAlerts(storage.sql, this.#cursors, propose, (id) => book.get(id), this.deps.forecast);
       for (const workOrder of created) this.deps.publishWorkOrder(workOrder);
     });
     this.#proposing = run.catch((error) => log("error", "predictive.workOrders", tenantId, error));

@@ -1,6 +1,7 @@
 import type { Alert } from "../worker/domain/alert";
 import type { NotificationJob } from "../worker/domain/notifications";
 import { iso } from "../worker/lib/time";
+import type { OutboxCursors } from "./outbox-cursors";
 
 /**
  * Turns logged alert events into notification jobs: a new alert an `alert.raised` job (a
@@ -16,10 +17,14 @@ import { iso } from "../worker/lib/time";
  * finds the alert row. At least once: a job sent twice is harmless because deliveries have
  * deterministic ids.
  */
-export async function enqueueRaisedAlerts(sql: SqlStorage, queues: NotifyQueues, tenantId: string): Promise<number> {
-  const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
-  const from = meta("notifiedSeq");
-  const to = meta("syncedSeq");
+export async function enqueueRaisedAlerts(
+  sql: SqlStorage,
+  cursors: OutboxCursors,
+  queues: NotifyQueues,
+  tenantId: string,
+): Promise<number> {
+  const from = cursors.get("notifiedSeq");
+  const to = cursors.get("syncedSeq");
   if (to <= from) return 0;
   const rows = sql
     .exec<{ seq: number; kind: string; at: number; data: string }>(
@@ -53,7 +58,7 @@ export async function enqueueRaisedAlerts(sql: SqlStorage, queues: NotifyQueues,
   jobs.push(...updated.values());
   await sendAll(queues.urgent, urgent);
   await sendAll(queues.normal, jobs);
-  sql.exec("INSERT INTO meta (key, value) VALUES ('notifiedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
+  cursors.advance("notifiedSeq", to);
   return urgent.length + jobs.length;
 }
 

@@ -1,5 +1,6 @@
 import type { Alert } from "../worker/domain/alert";
 import type { PredictiveProposal, ProposedWorkOrder } from "./hub-ports";
+import type { OutboxCursors } from "./outbox-cursors";
 
 /**
  * New `predictive_failure` alerts, and fault-code alerts whose engine risk is high, propose predictive work orders (one per vehicle and component,
@@ -10,13 +11,13 @@ import type { PredictiveProposal, ProposedWorkOrder } from "./hub-ports";
  */
 export async function proposeFromNewAlerts(
   sql: SqlStorage,
+  cursors: OutboxCursors,
   propose: (proposals: PredictiveProposal[]) => Promise<ProposedWorkOrder[]>,
   current: (alertId: string) => Alert | undefined,
   forecast: (alert: Alert) => Promise<Omit<PredictiveProposal, "alert"> | null>,
 ): Promise<ProposedWorkOrder[]> {
-  const meta = (key: string) => Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? 0);
-  const from = meta("proposedSeq");
-  const to = meta("syncedSeq");
+  const from = cursors.get("proposedSeq");
+  const to = cursors.get("syncedSeq");
   if (to <= from) return [];
   const raised = sql
     .exec<{ data: string }>("SELECT data FROM alert_events WHERE seq > ? AND seq <= ? AND kind = 'alert' ORDER BY seq", from, to)
@@ -32,6 +33,6 @@ export async function proposeFromNewAlerts(
     if (f) proposals.push({ alert, ...f });
   }
   const created = proposals.length ? await propose(proposals) : [];
-  sql.exec("INSERT INTO meta (key, value) VALUES ('proposedSeq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(to));
+  cursors.advance("proposedSeq", to);
   return created;
 }

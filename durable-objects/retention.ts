@@ -44,7 +44,7 @@ export const RETENTION = {
 export const daysMs = (days: number) => days * DAY;
 
 /** Prunes the object's own storage by the tenant's windows; returns how many rows went or changed, by kind. */
-export function pruneObject(sql: SqlStorage, book: AlertBook, readings: ReadingsStore, now: number, days: RetentionDays) {
+export function pruneObject(sql: SqlStorage, book: AlertBook, readings: ReadingsStore, synced: number, now: number, days: RetentionDays) {
   // The events go first (the big part); the key row stays for the idempotency window. Both are
   // rowid ranges (batch-range.ts): only the batches that change are read. A batch whose key
   // expires too is deleted, not emptied first (each is a billed row).
@@ -56,7 +56,6 @@ export function pruneObject(sql: SqlStorage, book: AlertBook, readings: Readings
   ).rowsWritten;
   const batches = sql.exec("DELETE FROM ingested_batches WHERE rowid < ?", keysFrom).rowsWritten;
   // Open or acknowledged alerts stay whatever their age; so do resolved ones still waiting for D1.
-  const synced = Number(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'syncedSeq'").toArray()[0]?.value ?? 0);
   const alerts = sql.exec(
     `DELETE FROM alerts WHERE json_extract(data, '$.status') = 'resolved'
       AND json_extract(data, '$.resolvedAt') < ? AND json_extract(data, '$.seq') <= ?`,

@@ -29,10 +29,15 @@ describe("alert sync to D1", { timeout: 30_000 }, () => {
     const alertId = list.items[0]!.id;
     expect((await storedAlert(alertId))?.status).toBe("open");
 
-    // As if the object had failed after D1's write: the cursor goes back, the raise is synced again.
+    // As if the object had failed after D1's write: the stored cursor goes back and a new instance
+    // reads it (outbox-cursors.ts), so the raise is synced again.
     await runInDurableObject(hubOf(tenant.id), (_hub, state) => {
-      state.storage.sql.exec("UPDATE meta SET value = '0' WHERE key = 'syncedSeq'");
+      state.storage.sql.exec(
+        "UPDATE meta SET value = json_set(value, '$.syncedSeq', 0, '$.notifiedSeq', 0, '$.proposedSeq', 0, '$.escalatedSeq', 0) WHERE key = 'outboxCursors'",
+      );
+      expect(state.storage.sql.exec("SELECT 1 FROM meta WHERE key = 'outboxCursors'").toArray()).toHaveLength(1);
     });
+    await runInDurableObject(hubOf(tenant.id), (_hub, state) => state.abort("failed after D1's write")).catch(() => {});
     expect((await call("POST", `/api/alerts/${alertId}/ack`, { token: tenant.admin.token, body: {} })).status).toBe(200);
     await runHubAlarm(tenant.id);
     expect(await countRows("alerts", "id = ?", alertId)).toBe(1);
