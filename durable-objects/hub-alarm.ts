@@ -52,6 +52,8 @@ export interface AlarmDeps {
   deferred: { nextDueAt(): number | null; flush(now: number): void };
   /** The tenant's escalation policies, as the directory keeps them until the API changes one (tenant-directory.ts). */
   escalationPolicies: () => Promise<Map<Severity, EscalationStep[]>>;
+  /** Whether an enabled webhook subscribes to `alert.updated` (from the object's directory). */
+  alertUpdateWebhooks: () => Promise<boolean>;
   /** Streams a work order the alarm created to the tenant's staff (this object's sockets, no call back through its stub). */
   publishWorkOrder: (workOrder: Record<string, unknown>) => void;
   /** The component forecast a new alert proposes a work order with (model-scoring.ts), null for none. */
@@ -225,7 +227,7 @@ export class HubAlarm {
       const tenantId = this.deps.tenantId();
       if (!tenantId || this.#relay()) return;
       const { storage, book, queues } = this.deps;
-      await enqueueRaisedAlerts(storage.sql, this.#cursors, queues, tenantId);
+      await enqueueRaisedAlerts(storage.sql, this.#cursors, queues, tenantId, this.deps.alertUpdateWebhooks);
       await this.#proposeWorkOrders(tenantId);
       await scheduleFromNewAlerts(storage.sql, this.#cursors, this.deps.escalationPolicies, (id) => book.get(id));
       await this.#fireEscalations(tenantId, now);

@@ -44,6 +44,8 @@ export interface HubPorts {
   silences(tenantId: string, now: number): Promise<ActiveSilence[]>;
   /** Escalation steps of each severity that has a policy. */
   escalationPolicies(tenantId: string): Promise<Map<Severity, EscalationStep[]>>;
+  /** Whether an enabled outbound webhook of the tenant subscribes to `alert.updated` (the only reader of those jobs). */
+  alertUpdateWebhooks(tenantId: string): Promise<boolean>;
   /** Writes alert snapshots to D1; a snapshot never overwrites a newer one (higher `seq`). */
   /** `created`: the alerts raised since the last sync (no stored row to compare with, see alert-snapshots.ts). */
   saveAlerts(tenantId: string, alerts: Alert[], created: Set<string>): Promise<void>;

@@ -12,7 +12,7 @@ import type { OutboxCursors } from "./outbox-cursors";
  * alert per LIVE_COALESCE_MS (alert-book.ts), so the webhooks get them at the live stream's
  * cadence; one run sends at most one `alert.updated` per alert (the payload is the alert as it
  * is when sent, so older changes of the run would carry the same state), and none for an alert
- * the run also resolves. Like the D1 sync, this reads the event log past a cursor
+ * the run also resolves, and none when no enabled webhook subscribes to `alert.updated`. Like the D1 sync, this reads the event log past a cursor
  * (`notifiedSeq`), and never past what D1 already has (`syncedSeq`), so the consumer always
  * finds the alert row. At least once: a job sent twice is harmless because deliveries have
  * deterministic ids.
@@ -22,6 +22,7 @@ export async function enqueueRaisedAlerts(
   cursors: OutboxCursors,
   queues: NotifyQueues,
   tenantId: string,
+  updateWebhooks: () => Promise<boolean>,
 ): Promise<number> {
   const from = cursors.get("notifiedSeq");
   const to = cursors.get("syncedSeq");
@@ -55,7 +56,9 @@ export async function enqueueRaisedAlerts(
       updated.set(a.id, { type: "alert.updated", tenantId, alertId: a.id, change: `event ${row.seq}`, at: iso(row.at) });
     }
   }
-  jobs.push(...updated.values());
+  // Only webhooks read `alert.updated`: a tenant without one subscribed gets no such job (a queue
+  // message, a consumer run and a D1 read per update of every open alert whose episode goes on).
+  if (updated.size && (await updateWebhooks())) jobs.push(...updated.values());
   await sendAll(queues.urgent, urgent);
   await sendAll(queues.normal, jobs);
   cursors.advance("notifiedSeq", to);

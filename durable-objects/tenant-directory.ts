@@ -14,6 +14,7 @@ export class TenantDirectory {
   #rules?: RuleDef[];
   #silences?: ActiveSilence[];
   #escalation?: Map<Severity, EscalationStep[]>;
+  #alertUpdateWebhooks?: boolean;
   #geofences?: Map<string, GeofenceShape>;
   #shards?: number;
 
@@ -29,6 +30,7 @@ export class TenantDirectory {
     this.#rules = undefined;
     this.#silences = undefined;
     this.#escalation = undefined;
+    this.#alertUpdateWebhooks = undefined;
     this.#geofences = undefined;
     this.#shards = undefined;
   }
@@ -53,6 +55,12 @@ export class TenantDirectory {
   }
 
   /** Each severity's escalation steps: the alarm schedules new alerts' steps by them. */
+  /** Whether `alert.updated` jobs have a reader (an enabled webhook subscribed): the API invalidates after each webhook change. */
+  async alertUpdateWebhooks(): Promise<boolean> {
+    this.#alertUpdateWebhooks ??= await this.ports.alertUpdateWebhooks(this.tenantId);
+    return this.#alertUpdateWebhooks;
+  }
+
   async escalationPolicies(): Promise<Map<Severity, EscalationStep[]>> {
     this.#escalation ??= await this.ports.escalationPolicies(this.tenantId);
     return this.#escalation;

@@ -112,6 +112,7 @@ export class TenantHubCore extends DurableObject<Env> {
           return result;
         },
         escalationPolicies: () => this.#bind(this.#tenantId!).escalationPolicies(),
+        alertUpdateWebhooks: () => this.#bind(this.#tenantId!).alertUpdateWebhooks(),
         forecast: (alert) => this.#forecastAnywhere(alert),
         publishWorkOrder: (workOrder) => this.#live.broadcastWorkOrder(workOrder),
         relay: () => (this.#shard ? (events) => this.#shards.on(0, (room) => room.relay(this.#tenantId!, this.#shard, events)) : undefined),

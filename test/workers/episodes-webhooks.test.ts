@@ -32,6 +32,32 @@ async function coolantTenant(vehicle: string, ruleExtra: Record<string, unknown>
 }
 
 describe("alert.updated webhooks from episodes", { timeout: 30_000 }, () => {
+  it("an endpoint subscribed while an alert is open gets its next update (the object had found no subscriber)", async () => {
+    resetBreakers();
+    freezeClock();
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["W-0"]);
+    const rule = { name: "Coolant hot", metric: "coolantTempC", op: "gt", threshold: 100, severity: "high" };
+    expect((await call("POST", "/api/rules", { token: tenant.admin.token, body: rule })).status).toBe(201);
+    const post = async (s: number, value: number) =>
+      expect(
+        (await postTelemetry(tenant, { events: [{ vehicleId: "W-0", ts: isoAt(s), readings: { coolantTempC: value } }] })).status,
+      ).toBe(202);
+    await post(0, 105);
+    await settleTenant(tenant.id);
+    // An update with no endpoint subscribed: the object queues no alert.updated job for it.
+    await post(10, 112);
+    advanceClock(5000);
+    await settleTenant(tenant.id);
+
+    const hook = await customerEndpoint(tenant, ["alert.updated"]);
+    await post(20, 118);
+    advanceClock(5000);
+    await settleTenant(tenant.id);
+    const got = (await received("webhook", { id: hook.receiverId })).map((h) => ({ type: h.type, data: h.body.data }));
+    expect(got).toEqual([{ type: "alert.updated", data: expect.objectContaining({ value: 118, peakValue: 118, status: "open" }) }]);
+  });
+
   it("a subscribed endpoint gets the new peak once the held update is due, then alert.resolved, and no update after it", async () => {
     const { tenant, hook, post } = await coolantTenant("W-1");
     const hooks = async () => (await received("webhook", { id: hook.receiverId })).map((h) => ({ type: h.type, data: h.body.data }));

@@ -1,4 +1,5 @@
 import { asc, eq, gt } from "drizzle-orm";
+import { enabledWebhooks } from "../notifications/alert-webhooks";
 import type { HubPorts } from "../../durable-objects/hub-ports";
 import { database, inTenant } from "../db/client";
 import { alertRules, alerts, escalationPolicies, silences, vehicles } from "../db/schema";
@@ -47,6 +48,7 @@ export function d1HubPorts(env: Env): HubPorts {
       ),
     escalationPolicies: async (tenantId) =>
       new Map((await db.select().from(escalationPolicies).where(inTenant(escalationPolicies, tenantId))).map((p) => [p.severity, p.steps])),
+    alertUpdateWebhooks: async (tenantId) => (await enabledWebhooks(db, tenantId)).some((hook) => hook.events.includes("alert.updated")),
     saveAlerts: (tenantId, alerts, created) => saveAlertSnapshots(env.DB, tenantId, alerts, created),
     storedAlert: async (tenantId, alertId) => {
       const [row] = await db

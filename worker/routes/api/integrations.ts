@@ -32,6 +32,7 @@ import {
 import { decodeCursor, page } from "../../lib/cursor";
 import { rotateWebhookSecret } from "../../services/tenants";
 import { keyringOf } from "../../lib/keyring";
+import { refreshHub } from "../lib/refresh-hub";
 
 /** /api/integrations: the telemetry webhook secret, telematics vendors, and customers' outbound webhooks. */
 const rotate = createRoute({
@@ -210,6 +211,7 @@ export const integrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     const problem = deliverableUrlProblem(body.url, c.env.ENVIRONMENT);
     if (problem) throw fieldError("url", problem);
     const created = await createOutboundWebhook(database(c.env.DB), keyringOf(c.env), c.get("auth").tenantId, body);
+    await refreshHub(c.env, c.get("auth").tenantId); // its object queues `alert.updated` jobs only for a subscriber
     c.set("audit", { action: "outbound_webhook.create", targetType: "outbound_webhook", targetId: created.id });
     return c.json(created, 201);
   })
@@ -222,12 +224,14 @@ export const integrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectIn
     const problem = body.url === undefined ? null : deliverableUrlProblem(body.url, c.env.ENVIRONMENT);
     if (problem) throw fieldError("url", problem);
     const updated = await updateOutboundWebhook(database(c.env.DB), c.get("auth").tenantId, id, body);
+    await refreshHub(c.env, c.get("auth").tenantId);
     c.set("audit", hookAudit("outbound_webhook.update", id));
     return c.json(updated, 200);
   })
   .openapi(deleteHook, async (c) => {
     const { id } = c.req.valid("param");
     await deleteOutboundWebhook(database(c.env.DB), c.get("auth").tenantId, id);
+    await refreshHub(c.env, c.get("auth").tenantId);
     c.set("audit", hookAudit("outbound_webhook.delete", id));
     return c.body(null, 204);
   })
