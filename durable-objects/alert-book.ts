@@ -20,7 +20,7 @@ export interface HeldValues {
  * alert is one event with the next `seq` (the tenant's alert-event sequence), except a
  * continuing episode's new values: those are logged at most once per alert per LIVE_COALESCE_MS
  * and held in the cache in between (`continueEpisode`), because logging every matching reading
- * cost three row writes per event on the ingest path.
+ * cost three row writes per event on the ingest path (two since the seq is the log's newest row).
  */
 export class AlertBook {
   #seq: number;
@@ -31,9 +31,18 @@ export class AlertBook {
   readonly #loggedAt = new Map<string, number>();
   #newlyHeld = false;
 
+  /**
+   * The newest seq is the event log's newest row (its integer key: one index read), or, when
+   * retention emptied the log, the `seq` meta row `prune` wrote before deleting: no row per event
+   * for it (an open alert whose episode goes on logs an event per reading).
+   */
   constructor(private readonly sql: SqlStorage) {
-    const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'seq'").toArray()[0];
-    this.#seq = row ? Number(row.value) : 0;
+    const row = sql
+      .exec<{ seq: number | null }>(
+        "SELECT max(coalesce((SELECT max(seq) FROM alert_events), 0), coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'), 0)) AS seq",
+      )
+      .one();
+    this.#seq = row.seq ?? 0;
   }
 
   get seq() {
@@ -59,7 +68,6 @@ export class AlertBook {
     const data = JSON.stringify(stored);
     this.sql.exec("INSERT INTO alerts (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", stored.id, data);
     this.sql.exec("INSERT INTO alert_events (seq, kind, alert_id, at, data) VALUES (?, ?, ?, ?, ?)", seq, kind, stored.id, at, data);
-    this.sql.exec("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(seq));
     this.#cache.set(stored.id, stored);
     this.#held.delete(stored.id);
     this.#loggedAt.set(stored.id, at);
@@ -150,6 +158,11 @@ export class AlertBook {
 
   /** Forgets log entries and resolved alerts older than `before` (the cache keeps only live ones). */
   prune(before: number) {
+    // The log may empty: the newest seq must outlive it (the constructor reads the larger of both).
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      String(this.#seq),
+    );
     this.sql.exec("DELETE FROM alert_events WHERE at < ?", before);
     for (const [id, alert] of this.#cache) if (alert.status === "resolved") this.#cache.delete(id);
   }

@@ -124,3 +124,30 @@ describe("eviction after the model state is journaled, before the settle", { tim
     expect(await risk()).toEqual(scored);
   });
 });
+
+describe("the tenant's alert seq across retention and an eviction", { timeout: 30_000 }, () => {
+  it("after retention emptied the event log, a new instance's next alert takes a seq above every earlier one", async () => {
+    freezeClock();
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["SQ-1", "SQ-2"]);
+    const lowOil = (vehicleId: string) => [20, 10].map((s) => ({ vehicleId, ts: ago(s), readings: { oilPressureKpa: 60 } }));
+    expect((await postTelemetry(tenant, { events: lowOil("SQ-1") })).status).toBe(202);
+    await runHubAlarm(tenant.id);
+    const newestSeq = () =>
+      runInDurableObject(
+        hubOf(tenant.id),
+        (_hub, state) => state.storage.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM alert_events").one().seq,
+      );
+    const first = await newestSeq();
+    expect(first).toBeGreaterThan(0);
+
+    // Nine days on, the hourly retention drops every event of the log (kept 8 days), then the object is evicted.
+    advanceClock(9 * 24 * 3_600_000);
+    await runHubAlarm(tenant.id);
+    expect(await newestSeq()).toBeNull();
+    await evict(tenant.id);
+
+    expect((await postTelemetry(tenant, { events: lowOil("SQ-2") })).status).toBe(202);
+    expect(await newestSeq()).toBe(first! + 1);
+  });
+});
