@@ -1,7 +1,7 @@
 import type { Alert, Severity } from "../worker/domain/alert";
-import type { OutboxCursors } from "./outbox-cursors";
 import type { Channel, EscalationStep, NotificationJob } from "../worker/domain/notifications";
 import type { Role } from "../worker/domain/roles";
+import type { OutboxCursors } from "./outbox-cursors";
 
 /** A step waiting for its time (stored in the object's `escalations` table). */
 export interface DueStep {

@@ -87,7 +87,7 @@ export class HubAlarm {
 
   constructor(private readonly deps: AlarmDeps) {
     this.#schedule = new Schedule(deps.storage.sql);
-    this.#cursors = new OutboxCursors(deps.storage.sql);
+    this.#cursors = new OutboxCursors(deps.meta);
   }
 
   async run() {
@@ -120,9 +120,9 @@ export class HubAlarm {
   /**
    * Writes pending alert events to D1 now, or a shard's to the room (serialised with any sync
    * already running). Its cursor is written at once, unless the alarm's alert work, which writes
-   * every outbox cursor in one row when it ends, runs it (`saved` false).
+   * every outbox cursor in one row when it ends, runs it (`saveCursor` false).
    */
-  syncNow(saved = true): Promise<number> {
+  syncNow(saveCursor = true): Promise<number> {
     const tenantId = this.deps.tenantId();
     if (!tenantId) return Promise.resolve(0);
     const relay = this.#relay();
@@ -130,7 +130,7 @@ export class HubAlarm {
     const run = this.#syncing.then(async () => {
       if (relay) return relayAlerts(sql, this.deps.meta, relay);
       const synced = await syncAlerts(sql, this.#cursors, (alerts, created) => this.deps.ports.saveAlerts(tenantId, alerts, created));
-      if (saved) this.#cursors.save();
+      if (saveCursor) this.#cursors.save();
       return synced;
     });
     this.#syncing = run.catch(() => undefined);

@@ -12,8 +12,9 @@ import type { OutboxCursors } from "./outbox-cursors";
  * alert per LIVE_COALESCE_MS (alert-book.ts), so the webhooks get them at the live stream's
  * cadence; one run sends at most one `alert.updated` per alert (the payload is the alert as it
  * is when sent, so older changes of the run would carry the same state), and none for an alert
- * the run also resolves, and none when no enabled webhook subscribes to `alert.updated`. Like the D1 sync, this reads the event log past a cursor
- * (`notifiedSeq`), and never past what D1 already has (`syncedSeq`), so the consumer always
+ * the run also resolves, and none when no enabled webhook subscribes to `alert.updated`. Like
+ * the D1 sync, this reads the event log past a cursor (`notifiedSeq`, outbox-cursors.ts), and
+ * never past what D1 already has (`syncedSeq`), so the consumer always
  * finds the alert row. At least once: a job sent twice is harmless because deliveries have
  * deterministic ids.
  */

@@ -7,6 +7,8 @@
  * A cursor not yet written after its outbox's work makes a replay after an eviction, which every
  * outbox tolerates (each is at least once: upserts by seq, deterministic ids, idempotent steps).
  */
+import type { HubMeta } from "./hub-meta";
+
 export const CURSORS = ["syncedSeq", "notifiedSeq", "proposedSeq", "escalatedSeq"] as const;
 export type CursorName = (typeof CURSORS)[number];
 
@@ -16,11 +18,11 @@ export class OutboxCursors {
   readonly #values: Record<CursorName, number>;
   #unsaved = false;
 
-  constructor(private readonly sql: SqlStorage) {
-    const stored = this.#meta(KEY);
+  constructor(private readonly meta: HubMeta) {
+    const stored = meta.get(KEY);
     const saved = stored ? (JSON.parse(stored) as Partial<Record<CursorName, number>>) : {};
     // Before the single row, each cursor was a meta row of its own: read once, kept until overwritten.
-    this.#values = Object.fromEntries(CURSORS.map((name) => [name, saved[name] ?? Number(this.#meta(name) ?? 0)])) as Record<
+    this.#values = Object.fromEntries(CURSORS.map((name) => [name, saved[name] ?? Number(meta.get(name) ?? 0)])) as Record<
       CursorName,
       number
     >;
@@ -40,15 +42,7 @@ export class OutboxCursors {
   /** Writes every cursor in one row, if any moved since the last save. */
   save() {
     if (!this.#unsaved) return;
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      KEY,
-      JSON.stringify(this.#values),
-    );
+    this.meta.set(KEY, JSON.stringify(this.#values));
     this.#unsaved = false;
-  }
-
-  #meta(key: string): string | undefined {
-    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value;
   }
 }

@@ -54,13 +54,13 @@ export class TenantDirectory {
     return this.#silences;
   }
 
-  /** Each severity's escalation steps: the alarm schedules new alerts' steps by them. */
   /** Whether `alert.updated` jobs have a reader (an enabled webhook subscribed): the API invalidates after each webhook change. */
   async alertUpdateWebhooks(): Promise<boolean> {
     this.#alertUpdateWebhooks ??= await this.ports.alertUpdateWebhooks(this.tenantId);
     return this.#alertUpdateWebhooks;
   }
 
+  /** Each severity's escalation steps: the alarm schedules new alerts' steps by them. */
   async escalationPolicies(): Promise<Map<Severity, EscalationStep[]>> {
     this.#escalation ??= await this.ports.escalationPolicies(this.tenantId);
     return this.#escalation;

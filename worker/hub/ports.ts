@@ -1,8 +1,8 @@
 import { asc, eq, gt } from "drizzle-orm";
-import { enabledWebhooks } from "../notifications/alert-webhooks";
 import type { HubPorts } from "../../durable-objects/hub-ports";
 import { database, inTenant } from "../db/client";
 import { alertRules, alerts, escalationPolicies, silences, vehicles } from "../db/schema";
+import { enabledWebhooks } from "../notifications/alert-webhooks";
 import { pollGeotab } from "../integrations/geotab/poller";
 import { proposePredictiveWorkOrders } from "../services/predictive-work-orders";
 import { geofenceShapes } from "../services/geofences";
