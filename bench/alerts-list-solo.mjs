@@ -54,10 +54,12 @@ try {
   log(`load before the list: ${load()}`);
   results.list = await alertsListLatency({ url: listUrl, tokens, vehicles, clients, requestsPerClient });
   log(`GET /api/alerts at ${clients} concurrent over ${args.alerts} alerts: ${fmt(results.list)}`);
+  for (const [kind, s] of Object.entries(results.list.byKind)) log(`  ${kind}: ${fmt(s)}`);
   // One client at a time: what a request costs without queueing behind the others.
   // Each one-client run with a token of its own: 300 requests on one token would meet the API's rate limit (600 a minute).
   results.listSeq = await alertsListLatency({ url: listUrl, tokens: [tokens[1]], vehicles, clients: 1, requestsPerClient: 300 });
   log(`GET /api/alerts, one client: ${fmt(results.listSeq)}`);
+  for (const [kind, s] of Object.entries(results.listSeq.byKind)) log(`  ${kind}: ${fmt(s)}`);
   await listFloorLatency({ url: listUrl, tokens, clients: 10, requestsPerClient: 5, kind: "app" }); // warm-up
   results.app = await listFloorLatency({ url: listUrl, tokens, clients, requestsPerClient, kind: "app" });
   log(`floor, FleetPulse unknown /api path (no auth, no storage): ${fmt(results.app)}`);

@@ -46,22 +46,24 @@ export function seedAlerts({ persistDir, tenantId, vehicles, count }) {
   if (result.status !== 0) throw new Error(`seeding alerts failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** The list's filters as the bench's clients send them, turn by turn. */
+/** The list's filters as the bench's clients send them, turn by turn, each named for the per-filter figures. */
 const listQueries = (vehicles) => [
-  () => "?status=open&limit=50",
-  () => `?severity=${SEVERITIES[Math.floor(Math.random() * 4)]}&status=open&limit=50`,
-  () => `?vehicleId=${vehicles[Math.floor(Math.random() * vehicles.length)].id}&limit=50`,
-  () => "?type=harsh_braking&limit=50",
-  () => "?q=overheating&limit=50",
-  () => `?from=${new Date(Date.now() - 86_400_000).toISOString()}&limit=50`,
+  ["status", () => "?status=open&limit=50"],
+  ["severity+status", () => `?severity=${SEVERITIES[Math.floor(Math.random() * 4)]}&status=open&limit=50`],
+  ["vehicle", () => `?vehicleId=${vehicles[Math.floor(Math.random() * vehicles.length)].id}&limit=50`],
+  ["type", () => "?type=harsh_braking&limit=50"],
+  ["q", () => "?q=overheating&limit=50"],
+  ["from", () => `?from=${new Date(Date.now() - 86_400_000).toISOString()}&limit=50`],
 ];
 
 /**
  * `clients` concurrent loops of `requestsPerClient` GETs each; `pathOf(client, i)` names the
  * request and `check(status, body)` that its answer is the one meant (a bench must not time failures).
+ * `kindOf(client, i)`, when given, names the request's kind: the summary then has `byKind` too.
  */
-async function concurrentGets({ url, tokens, clients, requestsPerClient, pathOf, check }) {
+async function concurrentGets({ url, tokens, clients, requestsPerClient, pathOf, check, kindOf }) {
   const samples = [];
+  const byKind = {};
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       for (let i = 0; i < requestsPerClient; i++) {
@@ -71,11 +73,15 @@ async function concurrentGets({ url, tokens, clients, requestsPerClient, pathOf,
         const res = await fetch(`${url}${path}`, { headers });
         const body = await res.json();
         if (!check(res.status, body)) throw new Error(`GET ${path} → ${res.status}`);
-        samples.push(performance.now() - t0);
+        const ms = performance.now() - t0;
+        samples.push(ms);
+        if (kindOf) (byKind[kindOf(c, i)] ??= []).push(ms);
       }
     }),
   );
-  return summarize(samples);
+  const summary = summarize(samples);
+  if (kindOf) summary.byKind = Object.fromEntries(Object.entries(byKind).map(([k, s]) => [k, summarize(s)]));
+  return summary;
 }
 
 /** `tokens`: one per simulated user (the API limits requests per token, as it would for 100 real people). */
@@ -86,7 +92,8 @@ export function alertsListLatency({ url, tokens, vehicles, clients, requestsPerC
     tokens,
     clients,
     requestsPerClient,
-    pathOf: (c, i) => `/api/alerts${queries[(c + i) % queries.length]()}`,
+    pathOf: (c, i) => `/api/alerts${queries[(c + i) % queries.length][1]()}`,
+    kindOf: (c, i) => queries[(c + i) % queries.length][0],
     check: (status, body) => status === 200 && Array.isArray(body.items),
   });
 }
