@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
-import { alertsListLatency, listFloorLatency, seedAlerts } from "./alerts-list.mjs";
+import { alertsListLatency, listFloorLatency, overviewLatency, seedAlerts } from "./alerts-list.mjs";
 import { startFloorServer } from "./floor/server.mjs";
 import { api } from "./lib/api.mjs";
 import { fmt } from "./lib/stats.mjs";
@@ -60,6 +60,9 @@ try {
   results.listSeq = await alertsListLatency({ url: listUrl, tokens: [tokens[1]], vehicles, clients: 1, requestsPerClient: 300 });
   log(`GET /api/alerts, one client: ${fmt(results.listSeq)}`);
   for (const [kind, s] of Object.entries(results.listSeq.byKind)) log(`  ${kind}: ${fmt(s)}`);
+  results.overview = await overviewLatency({ url: listUrl, tokens, clients, requestsPerClient });
+  log(`the Overview's fleet list and open counts at ${clients} concurrent (${vehicles.length} vehicles): ${fmt(results.overview)}`);
+  for (const [kind, s] of Object.entries(results.overview.byKind)) log(`  ${kind}: ${fmt(s)}`);
   await listFloorLatency({ url: listUrl, tokens, clients: 10, requestsPerClient: 5, kind: "app" }); // warm-up
   results.app = await listFloorLatency({ url: listUrl, tokens, clients, requestsPerClient, kind: "app" });
   log(`floor, FleetPulse unknown /api path (no auth, no storage): ${fmt(results.app)}`);

@@ -99,6 +99,27 @@ export function alertsListLatency({ url, tokens, vehicles, clients, requestsPerC
 }
 
 /**
+ * The Overview's other reads at the same concurrency (app/src/overview-data.ts): the fleet list
+ * with each vehicle's risk (`/api/vehicles?limit=500`: D1 page + one call to the tenant's object)
+ * and the open-alert counts (`/api/alerts?status=open&limit=1`), turn by turn.
+ */
+export function overviewLatency({ url, tokens, clients, requestsPerClient }) {
+  const reads = [
+    ["vehicles", "/api/vehicles?limit=500"],
+    ["open counts", "/api/alerts?status=open&limit=1"],
+  ];
+  return concurrentGets({
+    url,
+    tokens,
+    clients,
+    requestsPerClient,
+    pathOf: (c, i) => reads[(c + i) % reads.length][1],
+    kindOf: (c, i) => reads[(c + i) % reads.length][0],
+    check: (status, body) => status === 200 && Array.isArray(body.items),
+  });
+}
+
+/**
  * The list's floors at the same concurrency: `bare` is bench/floor's Worker answering a same-size
  * alert page from memory (runtime + wrangler's proxy + JSON, nothing else); `app` is FleetPulse
  * itself answering an unknown /api path with the same tokens (its middleware — request id,

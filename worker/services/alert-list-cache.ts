@@ -75,3 +75,38 @@ export function versionStatement(d1: D1Database, db: Db, tenantId: string, withV
 
 export const versionKey = (row: { seq: unknown; total: unknown; vehicles: unknown } | undefined) =>
   row ? `${row.seq}:${row.total}:${row.vehicles}` : "none";
+
+/**
+ * The version this isolate read last per tenant (and whether it covers vehicles), reused for
+ * VERSION_REUSE_MS: under a burst of list requests one D1 read answers them all, where each read
+ * its own (at 100 concurrent clients the version read was half of a remembered page's cost). A
+ * list may so be up to VERSION_REUSE_MS older than D1, which itself trails the tenant's object by
+ * its sync window (seconds); writes made in this isolate forget the version at once
+ * (`forgetAlertsVersion`), so a caller who changed something sees it on the very next list.
+ */
+export const VERSION_REUSE_MS = 100;
+const RECENT_MAX = 5_000;
+const recentVersions = new Map<string, { version: string; at: number }>();
+const recentKey = (tenantId: string, withVehicles: boolean) => `${tenantId}\n${withVehicles}`;
+
+/** The tenant's alert version: the one read within VERSION_REUSE_MS, else read now (one D1 statement). */
+export async function currentVersion(d1: D1Database, db: Db, tenantId: string, withVehicles: boolean, now = Date.now()) {
+  const recent = recentVersions.get(recentKey(tenantId, withVehicles));
+  if (recent && now - recent.at < VERSION_REUSE_MS) return recent.version;
+  const [row] = await versionStatement(d1, db, tenantId, withVehicles).raw();
+  const version = versionKey(row ? { seq: row[0], total: row[1], vehicles: row[2] } : undefined);
+  rememberVersion(tenantId, withVehicles, version, now);
+  return version;
+}
+
+/** A version read at `at` (or before: a read issued then), for `currentVersion` to reuse. */
+export function rememberVersion(tenantId: string, withVehicles: boolean, version: string, at: number) {
+  if (recentVersions.size >= RECENT_MAX) recentVersions.clear();
+  recentVersions.set(recentKey(tenantId, withVehicles), { version, at });
+}
+
+/** After a write to the tenant's alerts or vehicles in this isolate: the next list reads the version afresh. */
+export function forgetAlertsVersion(tenantId: string) {
+  recentVersions.delete(recentKey(tenantId, false));
+  recentVersions.delete(recentKey(tenantId, true));
+}

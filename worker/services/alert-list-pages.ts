@@ -2,8 +2,7 @@ import type { Db } from "../db/client";
 import type { Alert } from "../domain/alert";
 import type { AuthContext } from "../env";
 import { page } from "../lib/cursor";
-import { SharedReads } from "../lib/shared-reads";
-import { versionKey, versionStatement } from "./alert-list-cache";
+import { currentVersion, rememberVersion } from "./alert-list-cache";
 import { listAlerts, publicAlert, type AlertFilters } from "./alerts";
 
 /**
@@ -11,9 +10,10 @@ import { listAlerts, publicAlert, type AlertFilters } from "./alerts";
  * "Listing alerts"): a staff caller's page — items in the contract's shape, cursor and facets —
  * per tenant, filters, limit and cursor, under the tenant's alert version it was read at. A
  * request then costs one D1 statement (the version: three index reads) and, when it matches, no
- * query building, row mapping or further D1 trip. Never stale: the version moves with every
- * change of the tenant's alerts (and, for searches, its vehicles), and an answer is used only
- * under the exact version both its rows and its facets were read at. Drivers' lists also move
+ * query building, row mapping or further D1 trip, and a burst of requests shares one version
+ * read (alert-list-cache.ts `currentVersion`: at most VERSION_REUSE_MS old). The version moves
+ * with every change of the tenant's alerts (and, for searches, its vehicles), and an answer is
+ * used only under the exact version both its rows and its facets were read at. Drivers' lists also move
  * with vehicle assignment and are not remembered.
  */
 export type AlertPage = { items: Alert[]; nextCursor: string | null; facets: Awaited<ReturnType<typeof listAlerts>>["facets"] };
@@ -30,37 +30,8 @@ function remember(key: string, entry: Entry) {
   pages.set(key, entry);
 }
 
-/**
- * Who asks for which page: the tenant's D1 and its client, the caller, the filters, the page size
- * and cursor, and the request's `waitUntil` (a version read other requests share must finish even
- * if this request's client goes away).
- */
-type PageRequest = [
-  d1: D1Database,
-  db: Db,
-  auth: AuthContext,
-  f: AlertFilters,
-  limit: number,
-  after?: [number, string],
-  waitUntil?: (read: Promise<unknown>) => void,
-];
-
-/**
- * The version a remembered page is checked against, one read shared by the requests of a tenant
- * that arrive together (shared-reads.ts: none takes a read issued before it asked, so the check
- * stays exact): at 100 concurrent clients the version read was half of a repeated page's cost.
- */
-const versions = new SharedReads<string>();
-function currentVersion(d1: D1Database, db: Db, tenantId: string, withVehicles: boolean, waitUntil: (read: Promise<unknown>) => void) {
-  return versions.read(
-    `${tenantId}\n${withVehicles}`,
-    async () => {
-      const [row] = await versionStatement(d1, db, tenantId, withVehicles).raw();
-      return versionKey(row ? { seq: row[0], total: row[1], vehicles: row[2] } : undefined);
-    },
-    waitUntil,
-  );
-}
+/** Who asks for which page: the tenant's D1 and its client, the caller, the filters, the page size and cursor. */
+type PageRequest = [d1: D1Database, db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]];
 
 /** A page of the tenant's alerts, newest first, with facets (the route's whole answer). */
 export async function alertPage(...request: PageRequest): Promise<AlertPage> {
@@ -74,17 +45,19 @@ export async function alertPageJson(...request: PageRequest): Promise<string> {
   return entry.json;
 }
 
-async function alertPageEntry(...[d1, db, auth, f, limit, after, waitUntil = () => {}]: PageRequest): Promise<Entry> {
+async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): Promise<Entry> {
   const staff = auth.role !== "driver";
   const key = `${auth.tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, f.from, f.to, limit, after ?? null])}`;
   const known = staff ? pages.get(key) : undefined;
+  const asked = Date.now();
   if (known) {
-    if ((await currentVersion(d1, db, auth.tenantId, Boolean(f.q), waitUntil)) === known.version) {
+    if ((await currentVersion(d1, db, auth.tenantId, Boolean(f.q), asked)) === known.version) {
       remember(key, known); // most recently used last: the oldest unused page is forgotten first
       return known;
     }
   }
   const { rows, facets, version } = await listAlerts(db, auth, f, limit, after);
+  if (version) rememberVersion(auth.tenantId, Boolean(f.q), version, asked);
   const result = page(rows, limit, (a) => [a.createdAt, a.id]);
   const entry: Entry = { version: version ?? "", page: { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets } };
   if (staff && version) remember(key, entry);
