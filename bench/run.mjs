@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
-import { alertsListLatency, listFloorLatency, seedAlerts } from "./alerts-list.mjs";
+import { alertsListLatency, listFloorLatency, overviewLatency, seedAlerts } from "./alerts-list.mjs";
 import { analyticsSection, runAnalyticsBench } from "./analytics.mjs";
 import { ingestThroughput } from "./ingest.mjs";
 import { startFloorServer } from "./floor/server.mjs";
@@ -271,6 +271,8 @@ async function hotPath() {
     await alertsListLatency({ url: listUrl, tokens, vehicles, clients: 10, requestsPerClient: 5 }); // warm-up
     results.list = await alertsListLatency({ url: listUrl, tokens, vehicles, clients: 100, requestsPerClient: Math.round(30 * scale) });
     log(`  GET /api/alerts at 100 concurrent over ${ALERTS}: ${fmt(results.list)}`);
+    results.overview = await overviewLatency({ url: listUrl, tokens, clients: 100, requestsPerClient: Math.round(30 * scale) });
+    log(`  the Overview's fleet list and open counts at 100 concurrent: ${fmt(results.overview)}`);
     results.listAppFloor = await listFloorLatency({
       url: listUrl,
       tokens,
@@ -303,7 +305,13 @@ Notification: signed webhook POST raising a critical alert → the Web Push requ
 
 Sustained ingest, one tenant, batches of ${INGEST_BATCH} events (one tenant may post 6,000 webhook calls a minute, so 100-event batches would cap it at 10 k events/s), all default rules, 8 concurrent posters: **${results.ingest.eventsPerSecond} events/s** (${results.ingest.events} events in ${results.ingest.seconds} s); batch latency ${fmt(results.ingest.batchLatency)}. The bare floor in the same run: ${results.floorIngest.eventsPerSecond} events/s, so FleetPulse keeps **${Math.round((100 * results.ingest.eventsPerSecond) / results.floorIngest.eventsPerSecond)} %** of the ceiling (goal ≥ 85 %).
 
-\`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 ≤ 25 ms). Floors at the same concurrency: bench/floor answering a same-size page from memory ${fmt(results.listBareFloor)}; FleetPulse answering an unknown /api path (middleware, no auth or storage) ${fmt(results.listAppFloor)}; p99 list / bare floor ${ratio(results.list.p99, results.listBareFloor.p99)}.`,
+\`GET /api/alerts\` with filters (status, severity+status, vehicle, type, full-text q, from) at 100 concurrent clients over ${ALERTS.toLocaleString("en")} alerts: ${fmt(results.list)} (goal p99 ≤ 25 ms). Floors at the same concurrency: bench/floor answering a same-size page from memory ${fmt(results.listBareFloor)}; FleetPulse answering an unknown /api path (middleware, no auth or storage) ${fmt(results.listAppFloor)}; p99 list / bare floor ${ratio(results.list.p99, results.listBareFloor.p99)}. Per filter (p50 / p99): ${Object.entries(
+      results.list.byKind,
+    )
+      .map(([kind, k]) => `${kind} ${k.p50} / ${k.p99}`)
+      .join("; ")} ms.
+
+The Overview's other reads at the same concurrency over the same data, turn by turn (${vehicles.length} vehicles): the fleet list with each vehicle's risk (\`GET /api/vehicles?limit=500\`: a D1 page and one call to the tenant's object) ${fmt(results.overview.byKind.vehicles)}; the open-alert counts (\`GET /api/alerts?status=open&limit=1\`) ${fmt(results.overview.byKind["open counts"])}.`,
   );
   log(`wrote ${file}`);
 }
