@@ -107,6 +107,15 @@ export const vehicles = sqliteTable(
   ],
 );
 
+/**
+ * A tenant's fleet revision, raised by triggers on every insert and update of its vehicles
+ * (migration 0035): the version `GET /api/vehicles` remembers its pages under.
+ */
+export const fleetRevisions = sqliteTable("fleet_revisions", {
+  tenantId: text("tenant_id").primaryKey(),
+  n: integer("n").notNull(),
+});
+
 export const auditLog = sqliteTable(
   "audit_log",
   {

@@ -1,14 +1,15 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
-import { decodeCursor, page } from "../../lib/cursor";
+import { decodeCursor } from "../../lib/cursor";
 import { tenantHub } from "../../lib/hub";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema, VehicleWithRisk } from "../../schemas/vehicles";
-import { createVehicle, getVehicle, listVehicles, publicVehicle, updateVehicle } from "../../services/vehicles";
+import { vehiclePage } from "../../services/vehicle-pages";
+import { createVehicle, getVehicle, publicVehicle, updateVehicle } from "../../services/vehicles";
 import { assertIfMatch, etagOf } from "../../lib/etag";
 import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
 import { importVehicles, MAX_IMPORT_ROWS } from "../../services/vehicle-import";
@@ -180,14 +181,14 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const after = decodeCursor(cursor, 2) as [string, string] | undefined;
-    const rows = await listVehicles(database(c.env.DB), c.get("auth").tenantId, limit, after);
-    const result = page(rows, limit, (v) => [v.name, v.id]);
     const { tenantId } = c.get("auth");
+    // The page as remembered by this isolate (vehicle-pages.ts); each vehicle's risk is the object's, asked every time.
+    const result = await vehiclePage(database(c.env.DB), tenantId, limit, after);
     const risks = await tenantHub(c.env, tenantId).risks(
       tenantId,
       result.items.map((v) => v.id),
     );
-    return c.json({ items: result.items.map((v) => ({ ...publicVehicle(v), risk: risks[v.id]! })), nextCursor: result.nextCursor }, 200);
+    return c.json({ items: result.items.map((v) => ({ ...v, risk: risks[v.id]! })), nextCursor: result.nextCursor }, 200);
   })
   .openapi(read, async (c) => {
     const auth = c.get("auth");

@@ -1,0 +1,79 @@
+// Pages of GET /api/vehicles remembered per isolate under the tenant's fleet revision
+// (worker/services/vehicle-pages.ts, migration 0035): a repeated page costs one D1 statement, and
+// the next list after a vehicle is added, renamed or reassigned shows it.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { database } from "../../worker/db/client";
+import { vehiclePage } from "../../worker/services/vehicle-pages";
+import { addVehicles, call, createTenant, userWithRole, type TestTenant } from "./helpers";
+
+/** A D1 binding that counts the statements prepared on it (drizzle prepares each, batched or not). */
+function countingD1(d1: D1Database) {
+  let statements = 0;
+  const binding = new Proxy(d1, {
+    get(target, prop) {
+      if (prop === "prepare")
+        return (query: string) => {
+          statements++;
+          return target.prepare(query);
+        };
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: database(binding), count: () => statements, reset: () => (statements = 0) };
+}
+
+type FleetJson = { items: { id: string; name: string; driverId: string | null; risk: unknown }[]; nextCursor: string | null };
+
+async function fleet(tenant: TestTenant, query = "?limit=500") {
+  const res = await call("GET", `/api/vehicles${query}`, { token: tenant.admin.token });
+  expect(res.status).toBe(200);
+  return (await res.json()) as FleetJson;
+}
+
+describe("remembered vehicle pages", () => {
+  it("answer a repeated page with one D1 statement, the same as read", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["F-1", "F-2", "F-3"]);
+    const d1 = countingD1(env.DB);
+    const cold = await vehiclePage(d1.db, tenant.id, 2);
+    expect(cold.items.map((v) => v.name)).toEqual(["Unit F-1", "Unit F-2"]);
+    d1.reset();
+    expect(await vehiclePage(d1.db, tenant.id, 2)).toEqual(cold);
+    expect(d1.count()).toBe(1);
+  });
+
+  it("show an added, a renamed and a reassigned vehicle on the very next list", async () => {
+    const tenant = await createTenant();
+    const { "G-1": first } = await addVehicles(tenant, ["G-1", "G-2"]);
+    const before = await fleet(tenant);
+    expect(before.items.map((v) => v.name)).toEqual(["Unit G-1", "Unit G-2"]);
+    expect(await fleet(tenant)).toEqual(before); // remembered
+
+    await addVehicles(tenant, ["G-3"]);
+    expect((await fleet(tenant)).items.map((v) => v.name)).toEqual(["Unit G-1", "Unit G-2", "Unit G-3"]);
+
+    const renamed = await call("PATCH", `/api/vehicles/${first!.id}`, { token: tenant.admin.token, body: { name: "Unit G-9" } });
+    expect(renamed.status).toBe(200);
+    expect((await fleet(tenant)).items.map((v) => v.name)).toEqual(["Unit G-2", "Unit G-3", "Unit G-9"]);
+
+    const driver = await userWithRole(tenant, "driver");
+    const assigned = await call("PATCH", `/api/vehicles/${first!.id}`, { token: tenant.admin.token, body: { driverId: driver.id } });
+    expect(assigned.status).toBe(200);
+    expect((await fleet(tenant)).items.find((v) => v.id === first!.id)?.driverId).toBe(driver.id);
+  });
+
+  it("are never another tenant's", async () => {
+    const one = await createTenant();
+    const two = await createTenant();
+    await addVehicles(one, ["H-1"]);
+    await addVehicles(two, ["H-1"]);
+    const a = await fleet(one);
+    const b = await fleet(two);
+    expect(a.items).toHaveLength(1);
+    expect(b.items).toHaveLength(1);
+    expect(a.items[0]!.id).not.toBe(b.items[0]!.id);
+    expect((await fleet(one)).items[0]!.id).toBe(a.items[0]!.id);
+  });
+});
