@@ -1,5 +1,5 @@
 import { eq, max, sql, sum } from "drizzle-orm";
-import { alertCounts, alerts, tenants, vehicles } from "../db/schema";
+import { alertCounts, alerts, fleetRevisions, tenants } from "../db/schema";
 import type { Db } from "../db/client";
 
 /**
@@ -28,9 +28,9 @@ export const searchPageCache = new Bounded<{ version: string; ids: string[] }>()
 /**
  * The tenant's alert version in one statement of three index reads. D1's alerts change only by
  * snapshot upserts that each carry a higher `seq` (worker/hub/alert-snapshots.ts), so the newest
- * seq moves with every write; the trigger-kept total moves if one is ever deleted; a vehicle's
- * `updated_at` moves when it is renamed or reassigned, which changes what full-text search finds
- * (the indexed vehicle name) and is read only for searches.
+ * seq moves with every write; the trigger-kept total moves if one is ever deleted; the tenant's
+ * fleet revision (migration 0035) moves with every vehicle write, a rename among them, which
+ * changes what full-text search finds (the indexed vehicle name), and is read only for searches.
  */
 export function alertsVersion(db: Db, tenantId: string, withVehicles: boolean) {
   const newestSeq = db
@@ -41,10 +41,7 @@ export function alertsVersion(db: Db, tenantId: string, withVehicles: boolean) {
     .select({ v: sum(alertCounts.n) })
     .from(alertCounts)
     .where(eq(alertCounts.tenantId, tenantId));
-  const vehiclesChanged = db
-    .select({ v: max(vehicles.updatedAt) })
-    .from(vehicles)
-    .where(eq(vehicles.tenantId, tenantId));
+  const vehiclesChanged = db.select({ v: fleetRevisions.n }).from(fleetRevisions).where(eq(fleetRevisions.tenantId, tenantId));
   return db
     .select({
       seq: sql<number | null>`(${newestSeq})`,
