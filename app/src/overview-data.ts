@@ -10,9 +10,6 @@ import type { Alert } from "./api-types";
 import { useLiveMessages } from "./live-connection";
 import { useApi } from "./use-api";
 
-/** Vehicles whose risk is looked up one by one (there is no bulk risk endpoint). */
-const RISK_LOOKUPS = 100;
-
 /** A list the caller's role may not read (technicians cannot list the shop) counts as empty. */
 export async function orEmpty<T>(load: Promise<{ items: T[] }>): Promise<{ items: T[] }> {
   try {
@@ -62,33 +59,6 @@ export function useOpenAlerts() {
   const last = useRef(loaded.data);
   if (loaded.data) last.current = loaded.data;
   return { data: last.current, error: loaded.state === "error" ? loaded.error : undefined };
-}
-
-/** Each vehicle's risk label where the edge model says elevated or high. */
-export function useRiskyVehicles(ids: string[]): Map<string, { label: string; score: number }> {
-  const [risky, setRisky] = useState(new Map<string, { label: string; score: number }>());
-  const key = ids.slice(0, RISK_LOOKUPS).join(",");
-  useEffect(() => {
-    let live = true;
-    const queue = key ? key.split(",") : [];
-    const worker = async () => {
-      for (let id = queue.shift(); id && live; id = queue.shift()) {
-        const current = id;
-        try {
-          const risk = await unwrap(client.api.vehicles[":id"].risk.$get({ param: { id: current } }));
-          if (live && risk.score !== null && (risk.label === "elevated" || risk.label === "high"))
-            setRisky((m) => new Map(m).set(current, { label: risk.label ?? "", score: risk.score ?? 0 }));
-        } catch {
-          // A vehicle without a score is simply not listed as at risk.
-        }
-      }
-    };
-    void Promise.all([worker(), worker(), worker()]);
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return risky;
 }
 
 /** Vehicles, maintenance due, today's bookings and the shop's names. */

@@ -12,7 +12,8 @@ import { DueBadge, forecastText } from "../maintenance-status";
 import type { WorkOrder } from "../maintenance-types";
 import { Page, Status } from "../page";
 import { Link } from "../router";
-import { todayRange, useFleetAndShop, useOpenAlerts, useRiskyVehicles } from "../overview-data";
+import { todayRange, useFleetAndShop, useOpenAlerts } from "../overview-data";
+import { riskyVehicles } from "../risky-vehicles";
 import { STATUS_TEXT } from "../work-order-status";
 import { SEVERITY_ICONS } from "./live-alerts";
 import "../maintenance.css";
@@ -56,7 +57,7 @@ export default function Overview() {
   const fleet = useFleetAndShop(shopVersion);
   const liveState = useLiveState();
   const liveWorkOrders = useLiveWorkOrders<WorkOrder>();
-  const risky = useRiskyVehicles((fleet.data?.vehicles ?? []).map((v) => v.id));
+  const risky = riskyVehicles(fleet.data?.vehicles ?? []);
   const names = new Map((fleet.data?.vehicles ?? []).map((v) => [v.id, v.name]));
   const name = (id: string) => names.get(id) ?? id;
   const technicianName = (id: string | null) => fleet.data?.technicians.find((t) => t.id === id)?.name;
