@@ -8,6 +8,7 @@ import { database } from "../../worker/db/client";
 import type { AuthContext } from "../../worker/env";
 import { VERSION_REUSE_MS } from "../../worker/services/alert-list-cache";
 import { alertPage, alertPageJson } from "../../worker/services/alert-list-pages";
+import { countingD1 } from "./counting-d1";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 
 type ListJson = {
@@ -32,37 +33,6 @@ async function overheat(tenant: TestTenant, externalIds: string[], from = 0) {
     [0, 30, 60].map((s) => ({ vehicleId: v, ts: isoAt(from + s), readings: { engineTempC: 116 } })),
   );
   await postTelemetry(tenant, { events });
-}
-
-/** A D1 binding that counts the statements it runs (each batch member and each single statement). */
-function countingD1(d1: D1Database) {
-  let statements = 0;
-  const counted = (stmt: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(stmt, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop);
-        if (prop === "bind") return (...args: unknown[]) => counted(target.bind(...args));
-        if (prop === "raw" || prop === "first" || prop === "all" || prop === "run")
-          return (...args: unknown[]) => {
-            statements++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-  const binding = new Proxy(d1, {
-    get(target, prop) {
-      if (prop === "prepare") return (query: string) => counted(target.prepare(query));
-      if (prop === "batch")
-        return (batch: D1PreparedStatement[]) => {
-          statements += batch.length;
-          return target.batch(batch);
-        };
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { binding, count: () => statements, reset: () => (statements = 0) };
 }
 
 /**

@@ -5,24 +5,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { database } from "../../worker/db/client";
 import { vehiclePage } from "../../worker/services/vehicle-pages";
+import { countingD1 } from "./counting-d1";
 import { addVehicles, call, createTenant, userWithRole, type TestTenant } from "./helpers";
-
-/** A D1 binding that counts the statements prepared on it (drizzle prepares each, batched or not). */
-function countingD1(d1: D1Database) {
-  let statements = 0;
-  const binding = new Proxy(d1, {
-    get(target, prop) {
-      if (prop === "prepare")
-        return (query: string) => {
-          statements++;
-          return target.prepare(query);
-        };
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db: database(binding), count: () => statements, reset: () => (statements = 0) };
-}
 
 type FleetJson = { items: { id: string; name: string; driverId: string | null; risk: unknown }[]; nextCursor: string | null };
 
@@ -37,10 +21,11 @@ describe("remembered vehicle pages", () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["F-1", "F-2", "F-3"]);
     const d1 = countingD1(env.DB);
-    const cold = await vehiclePage(d1.db, tenant.id, 2);
+    const db = database(d1.binding);
+    const cold = await vehiclePage(db, tenant.id, 2);
     expect(cold.items.map((v) => v.name)).toEqual(["Unit F-1", "Unit F-2"]);
     d1.reset();
-    expect(await vehiclePage(d1.db, tenant.id, 2)).toEqual(cold);
+    expect(await vehiclePage(db, tenant.id, 2)).toEqual(cold);
     expect(d1.count()).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 import { eq, max, sql, sum } from "drizzle-orm";
 import { alertCounts, alerts, fleetRevisions, tenants } from "../db/schema";
 import type { Db } from "../db/client";
+import { BoundedMap } from "../lib/bounded-map";
 
 /**
  * What `GET /api/alerts` remembers between requests in this isolate (docs/telemetry-and-alerts.md
@@ -12,18 +13,9 @@ import type { Db } from "../db/client";
  */
 const MAX_ENTRIES = 2_000;
 
-/** A Map that forgets its oldest entry when full (insertion order; a refresh moves a key to the end). */
-class Bounded<V> extends Map<string, V> {
-  remember(key: string, value: V) {
-    this.delete(key);
-    if (this.size >= MAX_ENTRIES) this.delete(this.keys().next().value!);
-    this.set(key, value);
-  }
-}
-
 export type Facets = { severity: Record<string, number>; status: Record<string, number> };
-export const facetCache = new Bounded<{ version: string; facets: Facets }>();
-export const searchPageCache = new Bounded<{ version: string; ids: string[] }>();
+export const facetCache = new BoundedMap<{ version: string; facets: Facets }>(MAX_ENTRIES);
+export const searchPageCache = new BoundedMap<{ version: string; ids: string[] }>(MAX_ENTRIES);
 
 /**
  * The tenant's alert version in one statement of three index reads. D1's alerts change only by
@@ -82,8 +74,7 @@ export const versionKey = (row: { seq: unknown; total: unknown; vehicles: unknow
  * (`forgetAlertsVersion`), so a caller who changed something sees it on the very next list.
  */
 export const VERSION_REUSE_MS = 100;
-const RECENT_MAX = 5_000;
-const recentVersions = new Map<string, { version: string; at: number }>();
+const recentVersions = new BoundedMap<{ version: string; at: number }>(MAX_ENTRIES);
 const recentKey = (tenantId: string, withVehicles: boolean) => `${tenantId}\n${withVehicles}`;
 
 /** The tenant's alert version: the one read within VERSION_REUSE_MS, else read now (one D1 statement). */
@@ -98,8 +89,7 @@ export async function currentVersion(d1: D1Database, db: Db, tenantId: string, w
 
 /** A version read at `at` (or before: a read issued then), for `currentVersion` to reuse. */
 export function rememberVersion(tenantId: string, withVehicles: boolean, version: string, at: number) {
-  if (recentVersions.size >= RECENT_MAX) recentVersions.clear();
-  recentVersions.set(recentKey(tenantId, withVehicles), { version, at });
+  recentVersions.remember(recentKey(tenantId, withVehicles), { version, at });
 }
 
 /** After a write to the tenant's alerts or vehicles in this isolate: the next list reads the version afresh. */

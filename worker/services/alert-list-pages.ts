@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { Alert } from "../domain/alert";
 import type { AuthContext } from "../env";
+import { BoundedMap } from "../lib/bounded-map";
 import { page } from "../lib/cursor";
 import { currentVersion, rememberVersion } from "./alert-list-cache";
 import { listAlerts, publicAlert, type AlertFilters } from "./alerts";
@@ -22,13 +23,7 @@ export type AlertPage = { items: Alert[]; nextCursor: string | null; facets: Awa
 const MAX_PAGES = 256;
 /** A page as read, and its JSON text once a response needed it (a repeated page is not serialised again). */
 type Entry = { version: string; page: AlertPage; json?: string };
-const pages = new Map<string, Entry>();
-
-function remember(key: string, entry: Entry) {
-  pages.delete(key);
-  if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
-  pages.set(key, entry);
-}
+const pages = new BoundedMap<Entry>(MAX_PAGES);
 
 /** Who asks for which page: the tenant's D1 and its client, the caller, the filters, the page size and cursor. */
 type PageRequest = [d1: D1Database, db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]];
@@ -52,7 +47,7 @@ async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): 
   const asked = Date.now();
   if (known) {
     if ((await currentVersion(d1, db, auth.tenantId, Boolean(f.q), asked)) === known.version) {
-      remember(key, known); // most recently used last: the oldest unused page is forgotten first
+      pages.remember(key, known); // most recently used last: the oldest unused page is forgotten first
       return known;
     }
   }
@@ -60,6 +55,6 @@ async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): 
   if (version) rememberVersion(auth.tenantId, Boolean(f.q), version, asked);
   const result = page(rows, limit, (a) => [a.createdAt, a.id]);
   const entry: Entry = { version: version ?? "", page: { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets } };
-  if (staff && version) remember(key, entry);
+  if (staff && version) pages.remember(key, entry);
   return entry;
 }

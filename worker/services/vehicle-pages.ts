@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { fleetRevisions } from "../db/schema";
+import { BoundedMap } from "../lib/bounded-map";
 import { page } from "../lib/cursor";
 import { listVehicles, publicVehicle } from "./vehicles";
 
@@ -17,7 +18,7 @@ type VehiclePage = { items: ReturnType<typeof publicVehicle>[]; nextCursor: stri
 
 /** A 500-vehicle page is ~100 KB: at most a few MB per isolate. */
 const MAX_PAGES = 32;
-const pages = new Map<string, { version: number; page: VehiclePage }>();
+const pages = new BoundedMap<{ version: number; page: VehiclePage }>(MAX_PAGES);
 
 /** The fleet's revision (migration 0035: raised by every vehicle insert and update), one key read. */
 const fleetVersion = (db: Db, tenantId: string) =>
@@ -33,8 +34,6 @@ export async function vehiclePage(db: Db, tenantId: string, limit: number, after
   const [rows, version] = await db.batch([listVehicles(db, tenantId, limit, after), fleetVersion(db, tenantId)]);
   const result = page(rows, limit, (v) => [v.name, v.id]);
   const entry = { version: versionKey(version), page: { items: result.items.map(publicVehicle), nextCursor: result.nextCursor } };
-  pages.delete(key);
-  if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
-  pages.set(key, entry);
+  pages.remember(key, entry);
   return entry.page;
 }

@@ -101,9 +101,8 @@ export const vehicles = sqliteTable(
   (t) => [
     uniqueIndex("vehicles_tenant_external").on(t.tenantId, t.externalId),
     index("vehicles_tenant_driver").on(t.tenantId, t.driverId),
-    // The vehicle list's (name, id) keyset page, and the newest change (a rename) in one read.
+    // The vehicle list's (name, id) keyset page without sorting the fleet.
     index("vehicles_tenant_name").on(t.tenantId, t.name, t.id),
-    index("vehicles_tenant_updated").on(t.tenantId, t.updatedAt),
   ],
 );
 
