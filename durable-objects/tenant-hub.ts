@@ -10,6 +10,7 @@ import { planWork } from "./alert-work";
 import { cancelEscalations } from "./escalation-schedule";
 import { HubAlarm } from "./hub-alarm";
 import { ingestBatch } from "./hub-ingest";
+import { readTelemetryBody } from "../worker/lib/telemetry-body";
 import { HubMeta } from "./hub-meta";
 import type { HubPorts, VehicleRef } from "./hub-ports";
 import { HUB_MIGRATIONS } from "./hub-storage";
@@ -154,6 +155,16 @@ export class TenantHubCore extends DurableObject<Env> {
   async ingest(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
     const directory = this.#bind(tenantId);
     return await this.#moves.route(key, incoming, batchVehicleIds, (part, ids) => this.#ingestOwn(directory, key, part, ids));
+  }
+
+  /**
+   * A Standard Webhooks body the Worker verified (worker/services/ingest.ts), read and validated
+   * here: bytes cross the RPC boundary in one copy, where the parsed events would be serialised and
+   * rebuilt one by one. Rejected whole, naming each bad field, like `ingest`.
+   */
+  async ingestBody(tenantId: string, key: string, body: Uint8Array): Promise<IngestResult> {
+    const read = readTelemetryBody(body);
+    return read.ok ? await this.ingest(tenantId, key, read.events) : read;
   }
 
   async #ingestOwn(directory: TenantDirectory, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {

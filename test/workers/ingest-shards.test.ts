@@ -177,6 +177,20 @@ describe("ingest over four shards", { timeout: 60_000 }, () => {
     expect(after.reduce((n, s) => n + s.events, 0) - before.reduce((n, s) => n + s.events, 0)).toBe(IDS.length * 2);
   });
 
+  it("a batch with an invalid field is read before it is split: a 400 naming each bad field, nothing stored on any shard", async () => {
+    const before = await Promise.all([0, 1, 2, 3].map((shard) => stored(tenant.id, shard)));
+    const batch = lowOil(IDS, 1300);
+    (batch.events[3] as { ts: string }).ts = "yesterday";
+    (batch.events[6]!.readings as Record<string, unknown>).oilPressureKpa = "low";
+    const refused = await postTelemetry(tenant, batch);
+    expect(refused.status).toBe(400);
+    const problem = (await refused.json()) as { detail: string; errors: { path: string }[] };
+    expect(problem.detail).toBe("The request has invalid fields.");
+    expect(problem.errors.map((e) => e.path)).toEqual(["events.3.ts", "events.6.readings.oilPressureKpa"]);
+    const unchanged = await Promise.all([0, 1, 2, 3].map((shard) => stored(tenant.id, shard)));
+    expect(unchanged.map((s) => s.events)).toEqual(before.map((s) => s.events));
+  });
+
   it("a relay the room already took is not recorded twice", async () => {
     const room = hubOf(tenant.id, 0);
     const seqBefore = await runInDurableObject(

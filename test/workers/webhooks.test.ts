@@ -114,7 +114,9 @@ describe("POST /webhooks/:slug/telemetry — batches", () => {
     };
     const res = await postTelemetry(tenant, bad);
     expect(res.status).toBe(400);
-    const paths = ((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
+    const problem = (await res.json()) as { detail: string; errors: { path: string }[] };
+    expect(problem.detail).toBe("The request has invalid fields.");
+    const paths = problem.errors.map((e) => e.path).sort();
     expect(paths).toEqual(["events.0.ts", "events.1.ts", "events.2.ts", "events.3.readings.speedKph", "events.4.colour"]);
 
     const empty = await postTelemetry(tenant, { events: [] });

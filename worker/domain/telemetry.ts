@@ -21,7 +21,10 @@ export interface IncomingEvent {
 }
 
 /** The object's answer to a batch: accepted once (by idempotency key), or rejected whole. */
-export type IngestResult = { ok: true; accepted: number; duplicate?: true } | { ok: false; errors: { path: string; message: string }[] };
+export type IngestResult =
+  | { ok: true; accepted: number; duplicate?: true }
+  /** `detail` is the problem's (a malformed body's own); the batch's unknown vehicles have the default one. */
+  | { ok: false; detail?: string; errors: { path: string; message: string }[] };
 
 /** Reading names the product knows (others are kept and may feed models, rules ignore them). */
 export const KNOWN_READINGS = [

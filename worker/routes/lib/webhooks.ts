@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../../env";
+import { readJsonBody } from "../../lib/json-body";
 import { AppError } from "../../lib/problem";
 import { errors, json } from "../../schemas/common";
 import { AcceptedSchema } from "../../schemas/telemetry";
@@ -18,22 +19,11 @@ export const tenantSlugParam = (c: Context<AppEnv>) => c.req.param("tenantSlug")
 /** The request body exactly as sent: signatures are checked on these bytes, before any decoding. */
 export const rawBody = async (c: Context<AppEnv>) => new Uint8Array(await c.req.arrayBuffer());
 
-// fatal: a byte sequence that is not UTF-8 is refused, never silently replaced by U+FFFD.
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
 /** Decodes a verified body as UTF-8 JSON; anything else is a 400 for the malformed body. */
 export function parseJsonBody(bytes: Uint8Array): unknown {
-  let text: string;
-  try {
-    text = strictUtf8.decode(bytes);
-  } catch {
-    throw new AppError("validation", "The body is not valid UTF-8.", [{ path: "(body)", message: "Malformed UTF-8" }]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("validation", "The body is not valid JSON.", [{ path: "(body)", message: "Malformed JSON" }]);
-  }
+  const body = readJsonBody(bytes);
+  if (!body.ok) throw new AppError("validation", body.detail, body.errors);
+  return body.value;
 }
 
 export const rejected = (vendor: string, fieldErrors: { path: string; message: string }[]) =>

@@ -2,12 +2,12 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/problem";
 import { verifyStandardWebhook } from "../../lib/standard-webhooks";
-import { rejectInvalid, validationError } from "../../lib/validation";
+import { rejectInvalid } from "../../lib/validation";
 import { errors, json } from "../../schemas/common";
 import { AcceptedSchema, TelemetryBatchSchema } from "../../schemas/telemetry";
-import { ingestEvents } from "../../services/ingest";
+import { ingestTelemetryBody } from "../../services/ingest";
 import { tenantForWebhook } from "../../services/tenant-lookup";
-import { parseJsonBody, rawBody, tenantSlugParam } from "../lib/webhooks";
+import { rawBody, tenantSlugParam } from "../lib/webhooks";
 
 const unauthorized = () => new AppError("unauthorized", "Missing or invalid webhook signature.");
 
@@ -49,16 +49,7 @@ export const telemetryWebhookRoutes = router.post("/", async (c) => {
   );
   if (!verified.ok) throw unauthorized();
 
-  const batch = TelemetryBatchSchema.safeParse(parseJsonBody(body));
-  if (!batch.success) throw validationError(batch.error);
-
-  const events = batch.data.events.map((e) => ({
-    vehicleId: e.vehicleId,
-    ts: Date.parse(e.ts),
-    readings: e.readings,
-    ...(e.dtc ? { dtc: e.dtc } : {}),
-  }));
-  const result = await ingestEvents(c.env, found.tenant.id, `std:${id}`, events);
+  const result = await ingestTelemetryBody(c.env, found.tenant.id, `std:${id}`, body);
   if (result.duplicate) return c.json({ accepted: 0, duplicate: true }, 200);
   return c.json({ accepted: result.accepted }, 202);
 });

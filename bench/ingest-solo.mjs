@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `node bench/ingest-solo.mjs [tree] [seconds] [rounds]`: the sustained-ingest part of the hot-path
+// bench alone (500-event batches, 8 posters, vehicles of its own, every default rule and the edge
+// models), `rounds` runs of `seconds` each against the tree at `tree` (this checkout by default,
+// or an older commit's worktree), then the bare floor for the same time in the same run. Prints
+// events/s and workerd CPU ms per 1,000 events (the figure the host's noise moves least) per run.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runtimeUrl } from "../scripts/lib/runtime-url.mjs";
+import { workerdCpuSeconds } from "./lib/workerd-cpu.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(process.argv[2] ?? path.join(here, ".."));
+const seconds = Number(process.argv[3] ?? 15);
+const rounds = Number(process.argv[4] ?? 2);
+const { startDevServer } = await import(`${root}/scripts/lib/dev-server.mjs`);
+const { api } = await import(`${root}/bench/lib/api.mjs`);
+const { createBenchVehicles } = await import(`${root}/bench/latency.mjs`);
+const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
+const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
+const address = (started, probePath) => started.runtime ?? runtimeUrl(started.pid, probePath);
+
+/** Runs ingest `rounds` times against `started`; events/s and workerd CPU ms per 1,000 events per run. */
+async function runs(started, ctx) {
+  const out = [];
+  for (let i = 0; i < rounds; i++) {
+    const cpuBefore = workerdCpuSeconds(started.pid);
+    const r = await ingestThroughput({ ...ctx, concurrency: 8, batchSize: 500, seconds });
+    out.push({
+      eventsPerSecond: r.eventsPerSecond,
+      cpuMsPer1000: +((1e6 * (workerdCpuSeconds(started.pid) - cpuBefore)) / r.events).toFixed(1),
+    });
+  }
+  return out;
+}
+
+const result = { tree: root, loadStart: os.loadavg()[0] };
+const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ingest-"));
+const server = await startDevServer({ persistDir });
+try {
+  const url = await address(server, "/api/openapi.json");
+  const { demo } = server;
+  const admin = (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...demo.users.admin })).token;
+  const vehicles = [...(await createBenchVehicles({ url, tokens: [admin], prefix: "ING", count: 20 }))].map(([externalId, id]) => ({
+    externalId,
+    id,
+  }));
+  result.fleetpulse = await runs(server, { url, secret: demo.webhookSecret, slug: "demo", vehicles });
+} finally {
+  await server.stop();
+  rmSync(persistDir, { recursive: true, force: true });
+}
+const floor = await startFloorServer();
+try {
+  const vehicles = Array.from({ length: 20 }, (_, i) => ({ externalId: `F-${i}`, id: `F-${i}` }));
+  result.floor = await runs(floor, { ...floor, url: await address(floor, "/health"), vehicles });
+} finally {
+  await floor.stop();
+}
+result.loadEnd = os.loadavg()[0];
+console.log(JSON.stringify(result));
