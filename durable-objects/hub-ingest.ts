@@ -8,6 +8,7 @@ import type { VehicleRef } from "./hub-ports";
 import type { OfflineWatch } from "./offline-watch";
 import { isGeofenceKind } from "../worker/domain/rule-engine";
 import { scoreTouchedVehicles } from "./model-scoring";
+import { storedEvents } from "./stored-batch";
 import type { PredictiveOutcomes } from "./predictive-outcomes";
 import type { TenantDirectory } from "./tenant-directory";
 import type { VehicleStates } from "./vehicle-states";
@@ -38,6 +39,13 @@ export interface IngestDeps {
   downsample?: (events: TelemetryEvent[], now: number, batch: number) => void;
 }
 
+/** The batch's vehicles, externalId → id. */
+function externalsOf(incoming: IncomingEvent[], byExternal: Map<string, VehicleRef>) {
+  const ids = new Map<string, string>();
+  for (const e of incoming) if (!ids.has(e.vehicleId)) ids.set(e.vehicleId, byExternal.get(e.vehicleId)!.id);
+  return ids;
+}
+
 const isCritical = (event: AlertEvent) => event.alert.severity === "critical";
 
 /** Characters a batch's row may hold, events and journal together: below a row's 2 MB limit even at 3 bytes a character. */
@@ -60,6 +68,8 @@ export async function ingestBatch(
   key: string,
   incoming: IncomingEvent[],
   batchVehicleIds = incoming.map((e) => e.vehicleId),
+  /** The verified body `incoming` was read from, if it came whole (stored-batch.ts keeps its text). */
+  bodyText?: string,
 ): Promise<IngestResult> {
   const { storage, states, directory } = hub;
   const sql = storage.sql;
@@ -105,7 +115,10 @@ export async function ingestBatch(
     const anomalies = evaluateRules(drivingScores, { ...context, rules: ANOMALY_RULES });
     // The batch's row, with the states it changed as its journal: committed with the alerts they decided.
     const record = "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, ?, ?, ?, ?)";
-    const stored = JSON.stringify(events);
+    const stored = storedEvents(
+      events,
+      bodyText === undefined ? undefined : { text: bodyText, externals: externalsOf(incoming, byExternal) },
+    );
     const batch = states.flushWithBatch(
       (id, journal) => sql.exec(record, id, key, now, events.length, stored, journal),
       ROW_CHARS - stored.length,

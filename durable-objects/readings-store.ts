@@ -22,6 +22,7 @@
  * folded and pruned. Bounded per vehicle by time: the retention job drops pages wholly past the
  * tenant's `readingsDays`.
  */
+import { readStoredEvents } from "./stored-batch";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { SETTLE_MS } from "./deferred-writes";
 import { addReading, type Bucket, decodeBucket, decodePage, emptyBucket, encodePage, mergeBucket, pageInGroup } from "./readings-codec";
@@ -399,7 +400,7 @@ export class ReadingsStore {
       "SELECT rowid AS id, received_at, events FROM ingested_batches WHERE rowid > ? ORDER BY rowid",
       this.#stored,
     );
-    for (const batch of batches) this.record(JSON.parse(batch.events) as TelemetryEvent[], batch.received_at, batch.id);
+    for (const batch of batches) this.record(readStoredEvents(batch.events), batch.received_at, batch.id);
   }
 }
 

@@ -6,8 +6,8 @@
  * within the cooldown of an unresolved alert reopens it (counted as an episode, not an alert),
  * exactly as live evaluation decides. Nothing is stored or broadcast.
  */
+import { readStoredEvents } from "./stored-batch";
 import { emptyState, type PairState, reopens, type RuleDef, stepRule } from "../worker/domain/rule-engine";
-import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import { firstBatchReceivedFrom } from "./batch-range";
 import { withFullDtcList } from "./dtc-changes";
@@ -35,7 +35,7 @@ export function previewRule(sql: SqlStorage, rule: RuleDef, since: number, until
     "SELECT events FROM ingested_batches WHERE rowid >= ? ORDER BY rowid",
     firstBatchReceivedFrom(sql, since - FUTURE_SKEW_MS),
   )) {
-    const batch = (JSON.parse(row.events) as TelemetryEvent[]).sort((a, b) => a.ts - b.ts);
+    const batch = readStoredEvents(row.events).sort((a, b) => a.ts - b.ts);
     for (const raw of batch) {
       // Vendors that report codes one by one: rebuild the full list as ingest does.
       const event = raw.dtcChange ? withFullDtcList(raw, activeDtc.get(raw.vehicleId)) : raw;

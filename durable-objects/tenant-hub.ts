@@ -153,8 +153,7 @@ export class TenantHubCore extends DurableObject<Env> {
    * shard (addressed by its shardName) gets its part and the vehicle ids of the whole batch.
    */
   async ingest(tenantId: string, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
-    const directory = this.#bind(tenantId);
-    return await this.#moves.route(key, incoming, batchVehicleIds, (part, ids) => this.#ingestOwn(directory, key, part, ids));
+    return await this.#ingestRouted(this.#bind(tenantId), key, incoming, batchVehicleIds);
   }
 
   /**
@@ -164,10 +163,23 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async ingestBody(tenantId: string, key: string, body: Uint8Array): Promise<IngestResult> {
     const read = readTelemetryBody(body);
-    return read.ok ? await this.ingest(tenantId, key, read.events) : read;
+    return read.ok ? await this.#ingestRouted(this.#bind(tenantId), key, read.events, undefined, read.text) : read;
   }
 
-  async #ingestOwn(directory: TenantDirectory, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[]): Promise<IngestResult> {
+  /** `bodyText`, the verified body of exactly `incoming`, is stored as the batch's raw row only when the batch stays whole here. */
+  #ingestRouted(directory: TenantDirectory, key: string, incoming: IncomingEvent[], batchVehicleIds?: string[], bodyText?: string) {
+    return this.#moves.route(key, incoming, batchVehicleIds, (part, ids) =>
+      this.#ingestOwn(directory, key, part, ids, part === incoming ? bodyText : undefined),
+    );
+  }
+
+  async #ingestOwn(
+    directory: TenantDirectory,
+    key: string,
+    incoming: IncomingEvent[],
+    batchVehicleIds?: string[],
+    bodyText?: string,
+  ): Promise<IngestResult> {
     const result = await ingestBatch(
       {
         storage: this.ctx.storage,
@@ -184,6 +196,7 @@ export class TenantHubCore extends DurableObject<Env> {
       key,
       incoming,
       batchVehicleIds,
+      bodyText,
     );
     // The readings buffer and the model state are written on the alarm, a few seconds from now.
     const deferredAt = minOf(this.#readings.flushDueAt(), this.#states.flushDueAt());

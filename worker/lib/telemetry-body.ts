@@ -1,7 +1,10 @@
 import type { IncomingEvent, IngestResult } from "../domain/telemetry";
+import { TelemetryBatchSchema } from "../schemas/telemetry";
 import { readJsonBody } from "./json-body";
 import { fieldErrors } from "./validation";
-import { TelemetryBatchSchema } from "../schemas/telemetry";
+
+/** A verified body's events and its text (the object stores the text as the batch's raw row). */
+export type TelemetryBody = { ok: true; events: IncomingEvent[]; text: string };
 
 /**
  * A verified Standard Webhooks telemetry body as the object's events, or the batch's rejection
@@ -9,18 +12,26 @@ import { TelemetryBatchSchema } from "../schemas/telemetry";
  * tenant (the body crosses RPC as bytes, not as 500 cloned objects), in the Worker before a
  * sharded tenant's batch is split.
  */
-export function readTelemetryBody(bytes: Uint8Array): { ok: true; events: IncomingEvent[] } | Extract<IngestResult, { ok: false }> {
+export function readTelemetryBody(bytes: Uint8Array): TelemetryBody | Extract<IngestResult, { ok: false }> {
   const body = readJsonBody(bytes);
   if (!body.ok) return body;
   const batch = TelemetryBatchSchema.safeParse(body.value);
   if (!batch.success) return { ok: false, detail: "The request has invalid fields.", errors: fieldErrors(batch.error) };
-  return {
-    ok: true,
-    events: batch.data.events.map((e) => ({
-      vehicleId: e.vehicleId,
-      ts: Date.parse(e.ts),
-      readings: e.readings,
-      ...(e.dtc ? { dtc: e.dtc } : {}),
-    })),
-  };
+  return { ok: true, events: batch.data.events.map(incomingEvent), text: body.text };
 }
+
+/** An event of a validated body, as sent: the vehicle's externalId, an ISO time, readings may be left out. */
+export interface BodyEvent {
+  vehicleId: string;
+  ts: string;
+  readings?: Record<string, number>;
+  dtc?: string[];
+}
+
+/** A validated body's event as the object takes it (event time in epoch ms; readings default to none). */
+export const incomingEvent = (e: BodyEvent): IncomingEvent => ({
+  vehicleId: e.vehicleId,
+  ts: Date.parse(e.ts),
+  readings: e.readings ?? {},
+  ...(e.dtc ? { dtc: e.dtc } : {}),
+});
