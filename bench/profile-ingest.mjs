@@ -2,13 +2,17 @@
 // Profiles the Worker + Durable Object under sustained ingest through workerd's inspector
 // (Chrome DevTools protocol) and prints the functions with the most self time.
 // Usage: node bench/profile-ingest.mjs [seconds] [batchSize] (100 by default; the hot-path bench posts 500)
+// WARM=<seconds> ingests that long before profiling (the first seconds of a fleet cost more than later ones).
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
 import { startProfilers } from "./lib/inspector.mjs";
 import { ingestThroughput } from "./ingest.mjs";
+import { raisedLimitConfig } from "./saturation.mjs";
 
 const seconds = Number(process.argv[2] ?? 10);
 const batchSize = Number(process.argv[3] ?? 100);
-const server = await startDevServer({ inspect: true });
+// The tenant's webhook limit (6,000 calls a minute) would cap a long run.
+const config = raisedLimitConfig();
+const server = await startDevServer({ inspect: true, config: config.file });
 try {
   const manager = await (
     await fetch(`${server.url}/api/auth/login`, {
@@ -20,16 +24,11 @@ try {
   const vehicles = (
     await (await fetch(`${server.url}/api/vehicles?limit=100`, { headers: { authorization: `Bearer ${manager.token}` } })).json()
   ).items;
+  const run = { url: server.url, secret: server.demo.webhookSecret, slug: "demo", vehicles, concurrency: 8, batchSize };
+  if (process.env.WARM)
+    console.log(`${(await ingestThroughput({ ...run, seconds: Number(process.env.WARM) })).eventsPerSecond} events/s warming`);
   const sessions = await startProfilers(server.inspectorPort);
-  const result = await ingestThroughput({
-    url: server.url,
-    secret: server.demo.webhookSecret,
-    slug: "demo",
-    vehicles,
-    concurrency: 8,
-    seconds,
-    batchSize,
-  });
+  const result = await ingestThroughput({ ...run, seconds });
   console.log(`${result.eventsPerSecond} events/s while profiling`);
   const totals = new Map();
   /** Each key's frame, so an anonymous function can be shown by its source line (the dev bundle is gone once wrangler stops). */
@@ -55,6 +54,7 @@ try {
   }
 } finally {
   await server.stop();
+  config.remove();
 }
 
 /** The frame's source line, trimmed (the scripts' sources through the inspector: the dev bundle is gone once wrangler stops). */

@@ -1,5 +1,5 @@
 import type { IncomingEvent, IngestResult } from "../domain/telemetry";
-import { TelemetryBatchSchema } from "../schemas/telemetry";
+import { plainTelemetryEvents, TelemetryBatchSchema } from "../schemas/telemetry";
 import { readJsonBody } from "./json-body";
 import { fieldErrors } from "./validation";
 
@@ -15,6 +15,8 @@ export type TelemetryBody = { ok: true; events: IncomingEvent[]; text: string };
 export function readTelemetryBody(bytes: Uint8Array): TelemetryBody | Extract<IngestResult, { ok: false }> {
   const body = readJsonBody(bytes);
   if (!body.ok) return body;
+  const plain = plainTelemetryEvents(body.value);
+  if (plain) return { ok: true, events: plain, text: body.text };
   const batch = TelemetryBatchSchema.safeParse(body.value);
   if (!batch.success) return { ok: false, detail: "The request has invalid fields.", errors: fieldErrors(batch.error) };
   return { ok: true, events: batch.data.events.map(incomingEvent), text: body.text };
