@@ -69,20 +69,25 @@ export function drivingSignals(
       speedKph: event.readings.speedKph,
       accelG: event.readings.accelG,
     });
-    profiles[key] = { ...step.profile, usedAt: event.ts };
-    const keys = Object.keys(profiles);
-    if (keys.length > MAX_PROFILES) {
-      // The least recently used driver's profile goes (rare: sorting for every event cost more than the step itself).
-      keys.sort((a, b) => profiles[b]!.usedAt - profiles[a]!.usedAt);
-      for (const old of keys.slice(MAX_PROFILES)) delete profiles[old];
-    }
+    const isNew = !(key in profiles);
+    // stepProfile's profile is a new object: it takes the time of use itself rather than being copied.
+    profiles[key] = Object.assign(step.profile, { usedAt: event.ts });
+    if (isNew) dropLeastRecent(profiles);
     let readings: Record<string, number> | undefined;
     for (const signal in step.scores) {
       const score = step.scores[signal as DrivingSignal]!;
-      (readings ??= {})[SIGNAL_NAMES[signal as DrivingSignal].metric] = +score.toFixed(3);
+      (readings ??= {})[SIGNAL_NAMES[signal as DrivingSignal].metric] = Math.round(score * 1000) / 1000;
     }
     if (readings) signals.push({ vehicleId: event.vehicleId, ts: event.ts, readings });
   }
   for (const [vehicleId, profiles] of working) save(vehicleId, profiles);
   return signals;
+}
+
+/** Keeps the MAX_PROFILES most recently used drivers' profiles (only a new driver can push one out). */
+function dropLeastRecent(profiles: DrivingProfiles) {
+  const keys = Object.keys(profiles);
+  if (keys.length <= MAX_PROFILES) return;
+  keys.sort((a, b) => profiles[b]!.usedAt - profiles[a]!.usedAt);
+  for (const old of keys.slice(MAX_PROFILES)) delete profiles[old];
 }
