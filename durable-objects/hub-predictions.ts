@@ -22,10 +22,19 @@ export interface WorkOrderOutcome {
 export class HubPredictions {
   readonly #states: VehicleStates;
   readonly #outcomes: PredictiveOutcomes;
+  readonly #instance = crypto.randomUUID();
 
   constructor(states: VehicleStates, outcomes: PredictiveOutcomes) {
     this.#states = states;
     this.#outcomes = outcomes;
+  }
+
+  /**
+   * Changes whenever any vehicle's risk here may have: a new instance (a random id), a vehicle
+   * scored, adopted or forgotten, a calibration refitted. Equal revisions, equal risks.
+   */
+  riskRevision(): string {
+    return `${this.#instance}.${this.#states.riskChanges}.${this.#outcomes.refits}`;
   }
 
   /** The vehicle's risk: one score from its components, calibrated by the outcomes held here. */

@@ -32,6 +32,7 @@ export function createOutcomeTables(sql: SqlStorage) {
 
 export class PredictiveOutcomes {
   #calibration: Calibration | undefined;
+  #refits = 0;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -92,7 +93,13 @@ export class PredictiveOutcomes {
     }));
   }
 
+  /** Moves with every refit of a component's calibration. */
+  get refits(): number {
+    return this.#refits;
+  }
+
   #refit(component: string) {
+    this.#refits++;
     const outcomes = this.sql
       .exec<{ predicted: number; confirmed: number }>(
         "SELECT predicted, confirmed FROM predictive_outcomes WHERE component = ? ORDER BY at DESC LIMIT ?",

@@ -26,7 +26,7 @@ import { OfflineWatch } from "./offline-watch";
 import { TenantDirectory } from "./tenant-directory";
 import { HubPredictions, type WorkOrderOutcome } from "./hub-predictions";
 import { PredictiveOutcomes } from "./predictive-outcomes";
-import type { RiskView } from "./vehicle-risk";
+import type { FleetRisks, RiskView } from "./vehicle-risk";
 import { VehicleStates } from "./vehicle-states";
 import { acceptRelayed, type RelayedEvent } from "./shard-relay";
 import type { HandOverAnswer, VehicleHandoff } from "./shard-handoff";
@@ -242,6 +242,19 @@ export class TenantHubCore extends DurableObject<Env> {
       ),
     );
     return Object.assign({}, ...parts);
+  }
+
+  /**
+   * The fleet list's risks (worker/services/vehicle-pages.ts), with the revision they were read at:
+   * none when `known` is still the revision, so the Worker answers with the list it remembered.
+   * A revision only while this object holds every one of the vehicles (no shard owns one).
+   */
+  async fleetRisks(tenantId: string, vehicleIds: string[], known: string | null): Promise<FleetRisks> {
+    this.#bind(tenantId);
+    const local = [...(await this.#shards.ownersOf(vehicleIds)).keys()].every((owner) => !owner);
+    const revision = local ? this.#predictions.riskRevision() : null;
+    if (revision !== null && revision === known) return { revision, risks: null };
+    return { revision, risks: await this.risks(tenantId, vehicleIds) };
   }
 
   /** A work order's outcome (completed as failure confirmed or no fault found), kept by the shard that predicted it. */

@@ -135,3 +135,9 @@ export function componentForecast(stored: StoredRisk | undefined, calibration: C
   const dueAt = c!.dueAt !== null ? Math.max(now, c!.dueAt) : now + dueInDays(c!.p7) * DAY_MS;
   return { component, dueAt, score: round(c!.p30), score7d: round(c!.p7), raw: raw.p30 };
 }
+
+/**
+ * The fleet list's risks and the revision they were read at (null: the vehicles are spread over
+ * shards, nothing to remember them by); `risks` is null when the caller's revision still holds.
+ */
+export type FleetRisks = { revision: string | null; risks: Record<string, RiskView> | null };

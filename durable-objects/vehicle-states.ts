@@ -110,6 +110,8 @@ export class VehicleStates {
   #unsettledSince: number | null = null;
   /** Vehicles whose health-model state and risk changed since they were last journaled. */
   readonly #modelsDirty = new Set<string>();
+  /** See `riskChanges`. */
+  #riskChanges = 0;
   /** When the oldest rule-pass change in neither the journal nor the pages was made (`#dirty`). */
   #unjournaledSince: number | null = null;
   /** When the oldest model change in neither the journal nor the pages was made (`#modelsDirty`). */
@@ -184,8 +186,14 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.risk;
   }
 
+  /** Moves whenever a vehicle's stored risk may have changed (a scoring, a vehicle adopted or forgotten). */
+  get riskChanges(): number {
+    return this.#riskChanges;
+  }
+
   /** After a scoring: the health models' new state and the vehicle's risk, journaled with the next batch or by the alarm. */
   setHealth(vehicleId: string, health: HealthState, risk: StoredRisk) {
+    this.#riskChanges++;
     const state = this.#vehicle(vehicleId);
     state.health = health;
     state.risk = risk;
@@ -238,6 +246,7 @@ export class VehicleStates {
    * newer latest readings heard here first. Made durable by the next `flush` (the caller's transaction).
    */
   adopt(vehicleId: string, state: VehicleState) {
+    this.#riskChanges++;
     const here = this.#vehicles.get(vehicleId);
     const latest = here?.latest && (!state.latest || here.latest.ts > state.latest.ts) ? here.latest : state.latest;
     this.#vehicles.set(vehicleId, revive({ ...state, latest }));
@@ -251,6 +260,7 @@ export class VehicleStates {
    * without them and the journal is settled (call inside a transaction).
    */
   forget(vehicleIds: Iterable<string>) {
+    this.#riskChanges++;
     for (const vehicleId of vehicleIds) {
       if (!this.#vehicles.delete(vehicleId)) continue;
       this.#dirty.delete(vehicleId);

@@ -1,14 +1,18 @@
-// Pages of GET /api/vehicles remembered per isolate under the tenant's fleet revision
-// (worker/services/vehicle-pages.ts, migration 0035): a repeated page costs one D1 statement, and
-// the next list after a vehicle is added, renamed or reassigned shows it.
+// Answers of GET /api/vehicles remembered per isolate under the tenant's fleet revision and the
+// object's risk revision (worker/services/vehicle-pages.ts, migration 0035): a repeated page costs
+// one D1 statement and no risks copied, and the next list after a vehicle is added, renamed or
+// reassigned, or scored by the models, shows it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { database } from "../../worker/db/client";
-import { vehiclePage } from "../../worker/services/vehicle-pages";
+import { vehicleListJson } from "../../worker/services/vehicle-pages";
 import { countingD1 } from "./counting-d1";
-import { addVehicles, call, createTenant, userWithRole, type TestTenant } from "./helpers";
+import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 
-type FleetJson = { items: { id: string; name: string; driverId: string | null; risk: unknown }[]; nextCursor: string | null };
+type FleetJson = {
+  items: { id: string; name: string; driverId: string | null; risk: { score: number | null; at: string | null } }[];
+  nextCursor: string | null;
+};
 
 async function fleet(tenant: TestTenant, query = "?limit=500") {
   const res = await call("GET", `/api/vehicles${query}`, { token: tenant.admin.token });
@@ -17,16 +21,29 @@ async function fleet(tenant: TestTenant, query = "?limit=500") {
 }
 
 describe("remembered vehicle pages", () => {
-  it("answer a repeated page with one D1 statement, the same as read", async () => {
+  it("answer a repeated page with one D1 statement and the object's word that its risks did not move", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["F-1", "F-2", "F-3"]);
     const d1 = countingD1(env.DB);
     const db = database(d1.binding);
-    const cold = await vehiclePage(db, tenant.id, 2);
-    expect(cold.items.map((v) => v.name)).toEqual(["Unit F-1", "Unit F-2"]);
+    const cold = await vehicleListJson(env, db, tenant.id, 2);
+    expect((JSON.parse(cold) as FleetJson).items.map((v) => v.name)).toEqual(["Unit F-1", "Unit F-2"]);
     d1.reset();
-    expect(await vehiclePage(db, tenant.id, 2)).toEqual(cold);
+    expect(await vehicleListJson(env, db, tenant.id, 2)).toBe(cold);
     expect(d1.count()).toBe(1);
+  });
+
+  it("show a vehicle's new risk on the very next list after the models scored it", async () => {
+    const tenant = await createTenant();
+    const { "R-1": scored } = await addVehicles(tenant, ["R-1", "R-2"]);
+    const before = await fleet(tenant);
+    expect(before.items.map((v) => v.risk.at)).toEqual([null, null]);
+    expect(await fleet(tenant)).toEqual(before); // remembered
+    const event = { vehicleId: "R-1", ts: isoAt(0), readings: { speedKph: 60, rpm: 1800, coolantTempC: 88 }, dtc: ["P0217"] };
+    expect((await postTelemetry(tenant, { events: [event] })).status).toBe(202);
+    const after = await fleet(tenant);
+    expect(after.items.find((v) => v.id === scored!.id)?.risk.at).not.toBeNull();
+    expect(after.items.find((v) => v.id !== scored!.id)?.risk.at).toBeNull();
   });
 
   it("show an added, a renamed and a reassigned vehicle on the very next list", async () => {

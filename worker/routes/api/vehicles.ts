@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
 import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor } from "../../lib/cursor";
@@ -8,7 +9,7 @@ import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema, VehicleWithRisk } from "../../schemas/vehicles";
-import { vehiclePage } from "../../services/vehicle-pages";
+import { vehicleListJson } from "../../services/vehicle-pages";
 import { createVehicle, getVehicle, publicVehicle, updateVehicle } from "../../services/vehicles";
 import { assertIfMatch, etagOf } from "../../lib/etag";
 import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
@@ -37,6 +38,8 @@ const create = createRoute({
   },
 });
 
+const VehicleList = listOf(VehicleWithRisk, "VehicleList");
+
 const list = createRoute({
   method: "get",
   path: "/",
@@ -46,7 +49,7 @@ const list = createRoute({
   middleware: [authorize(STAFF)] as const,
   request: { query: PageQuery },
   responses: {
-    200: json(listOf(VehicleWithRisk, "VehicleList"), "Vehicles by name, each with its risk"),
+    200: json(VehicleList, "Vehicles by name, each with its risk"),
     400: errors[400],
     401: errors[401],
     403: errors[403],
@@ -182,13 +185,9 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const { limit, cursor } = c.req.valid("query");
     const after = decodeCursor(cursor, 2) as [string, string] | undefined;
     const { tenantId } = c.get("auth");
-    // The page as remembered by this isolate (vehicle-pages.ts); each vehicle's risk is the object's, asked every time.
-    const result = await vehiclePage(database(c.env.DB), tenantId, limit, after);
-    const risks = await tenantHub(c.env, tenantId).risks(
-      tenantId,
-      result.items.map((v) => v.id),
-    );
-    return c.json({ items: result.items.map((v) => ({ ...v, risk: risks[v.id]! })), nextCursor: result.nextCursor }, 200);
+    // As remembered by this isolate while neither the fleet nor its risks moved (vehicle-pages.ts).
+    const body = await vehicleListJson(c.env, database(c.env.DB), tenantId, limit, after);
+    return c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<z.infer<typeof VehicleList>, 200, "json">;
   })
   .openapi(read, async (c) => {
     const auth = c.get("auth");
