@@ -28,6 +28,18 @@ describe("a batch's stored events", () => {
     expect(events[1]).toEqual({ vehicleId: "veh_2", ts: Date.parse(at(1)), readings: {}, dtc: ["P0217"] });
   });
 
+  it("maps vehicles whose external ids are object keys of their own (__proto__, constructor)", () => {
+    const text = JSON.stringify({ events: ["__proto__", "constructor"].map((vehicleId) => ({ vehicleId, ts: at(0) })) });
+    const read = readTelemetryBody(new TextEncoder().encode(text));
+    if (!read.ok) throw new Error(JSON.stringify(read.errors));
+    const ids = new Map([
+      ["__proto__", "veh_p"],
+      ["constructor", "veh_c"],
+    ]);
+    const events = read.events.map((e) => ({ ...e, vehicleId: ids.get(e.vehicleId)! }));
+    expect(readStoredEvents(storedEvents(events, { text: read.text, externals: ids })).map((e) => e.vehicleId)).toEqual(["veh_p", "veh_c"]);
+  });
+
   it("reads events stored as an array (other vendors' batches, rows from before) and a row retention emptied", () => {
     const events = [{ vehicleId: "veh_1", ts: 1_700_000_000_000, readings: { speedKph: 1 }, dtc: ["P0300"], dtcChange: "opened" as const }];
     expect(readStoredEvents(storedEvents(events))).toEqual(events);
