@@ -46,8 +46,10 @@ async function vehiclePage(db: Db, tenantId: string, limit: number, after?: [str
 export async function vehicleListJson(env: Env, db: Db, tenantId: string, limit: number, after?: [string, string]): Promise<string> {
   const entry = await vehiclePage(db, tenantId, limit, after);
   const ids = entry.page.items.map((v) => v.id);
-  const { revision, risks } = await tenantHub(env, tenantId).fleetRisks(tenantId, ids, entry.json?.risks ?? null);
-  if (!risks) return entry.json!.text; // the object's risks have not moved since this answer
+  // Taken before the call: another request may replace the entry's answer while this one waits.
+  const remembered = entry.json;
+  const { revision, risks } = await tenantHub(env, tenantId).fleetRisks(tenantId, ids, remembered?.risks ?? null);
+  if (!risks) return remembered!.text; // the object's risks have not moved since this answer
   const text = JSON.stringify({ items: entry.page.items.map((v) => ({ ...v, risk: risks[v.id]! })), nextCursor: entry.page.nextCursor });
   entry.json = revision === null ? undefined : { risks: revision, text };
   return text;
