@@ -234,14 +234,7 @@ export class TenantHubCore extends DurableObject<Env> {
   /** Risks of several vehicles at once (the vehicle list), each from its shard. */
   async risks(tenantId: string, vehicleIds: string[]): Promise<Record<string, RiskView>> {
     this.#bind(tenantId);
-    const parts = await Promise.all(
-      [...(await this.#shards.ownersOf(vehicleIds))].map(([owner, ids]) =>
-        owner
-          ? this.#shards.on(owner, (stub, name) => stub.risks(name, ids))
-          : Object.fromEntries(ids.map((id) => [id, this.#predictions.risk(id)])),
-      ),
-    );
-    return Object.assign({}, ...parts);
+    return await this.#risksByOwner(await this.#shards.ownersOf(vehicleIds));
   }
 
   /**
@@ -251,10 +244,22 @@ export class TenantHubCore extends DurableObject<Env> {
    */
   async fleetRisks(tenantId: string, vehicleIds: string[], known: string | null): Promise<FleetRisks> {
     this.#bind(tenantId);
-    const local = [...(await this.#shards.ownersOf(vehicleIds)).keys()].every((owner) => !owner);
-    const revision = local ? this.#predictions.riskRevision() : null;
+    const owners = await this.#shards.ownersOf(vehicleIds);
+    const revision = [...owners.keys()].every((owner) => !owner) ? this.#predictions.riskRevision() : null;
     if (revision !== null && revision === known) return { revision, risks: null };
-    return { revision, risks: await this.risks(tenantId, vehicleIds) };
+    return { revision, risks: await this.#risksByOwner(owners) };
+  }
+
+  /** Each owner's vehicles' risks: this object's own, a shard's from that shard. */
+  async #risksByOwner(owners: Map<number, string[]>): Promise<Record<string, RiskView>> {
+    const parts = await Promise.all(
+      [...owners].map(([owner, ids]) =>
+        owner
+          ? this.#shards.on(owner, (stub, name) => stub.risks(name, ids))
+          : Object.fromEntries(ids.map((id) => [id, this.#predictions.risk(id)])),
+      ),
+    );
+    return Object.assign({}, ...parts);
   }
 
   /** A work order's outcome (completed as failure confirmed or no fault found), kept by the shard that predicted it. */

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import type { IncomingEvent } from "../domain/telemetry";
 
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_FUTURE_MS = 5 * 60 * 1000;
@@ -72,30 +73,23 @@ export type TelemetryBatch = z.infer<typeof TelemetryBatchSchema>;
 
 export const AcceptedSchema = z.object({ accepted: z.number().int(), duplicate: z.boolean().optional() }).openapi("Accepted");
 
-/** A batch's event as `plainTelemetryEvents` returns it: event time in epoch ms, readings default to none. */
-export interface PlainEvent {
-  vehicleId: string;
-  ts: number;
-  readings: Record<string, number>;
-  dtc?: string[];
-}
-
 const EVENT_FIELDS = new Set(["vehicleId", "ts", "readings", "dtc"]);
 const DATE_TIME = DateTime.def.pattern!;
 
 /**
  * The events of a batch `TelemetryBatchSchema` accepts as it is, checked and mapped in one plain
- * loop; null for anything else, which the schema then parses to name each bad field. zod runs
+ * loop (event time in epoch ms, readings default to none); null for anything else, which the
+ * schema then parses to name each bad field. zod runs
  * without its compiled fast path in workerd (no eval), and its per-field parse was a quarter of a
  * warm ingest's CPU (BENCHMARKS.md). Each condition below is one of the schema's, with its own
  * constants and date-time pattern; test/unit/telemetry-plain-check.test.ts holds the two together.
  */
-export function plainTelemetryEvents(value: unknown, now = Date.now()): PlainEvent[] | null {
+export function plainTelemetryEvents(value: unknown, now = Date.now()): IncomingEvent[] | null {
   if (!isRecord(value)) return null;
   for (const key in value) if (key !== "events") return null;
   const events = value.events;
   if (!Array.isArray(events) || events.length < 1 || events.length > EVENTS_MAX) return null;
-  const out: PlainEvent[] = new Array(events.length);
+  const out: IncomingEvent[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const e: unknown = events[i];
     if (!isRecord(e)) return null;
