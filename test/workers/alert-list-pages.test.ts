@@ -9,6 +9,8 @@ import type { AuthContext } from "../../worker/env";
 import { VERSION_REUSE_MS } from "../../worker/services/alert-list-cache";
 import { alertPage, alertPageJson } from "../../worker/services/alert-list-pages";
 import { countingD1 } from "./counting-d1";
+import { countD1Writes } from "./d1-writes";
+import { driveTime } from "./drive";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 
 type ListJson = {
@@ -170,5 +172,39 @@ describe("remembered alert pages", () => {
         query,
       ).toEqual([]);
     }
+  });
+});
+
+describe("a remembered alert page and a token first seen here", () => {
+  driveTime(); // no notification job of the alerts runs while the list's D1 calls are counted
+
+  it("a token this isolate has not seen is answered in one D1 round trip: its session check carries the list's version", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["S-1", "S-2"]);
+    await overheat(tenant, ["S-1", "S-2"]);
+    const first = await list(tenant, "?status=open&limit=10"); // remembered under the version
+    using clock = handClock();
+    const newToken = async () => (await userWithRole(tenant, "manager")).token;
+    const token = await newToken();
+    clock.pass(); // no version read of before is reused
+    const cold = await countD1Writes(async () => {
+      const res = await call("GET", "/api/alerts?status=open&limit=10", { token });
+      expect(await res.json()).toEqual(first);
+    });
+    // Two before: the session check, then the version.
+    expect(cold.calls, JSON.stringify(cold.callsByStatement)).toBe(1);
+
+    // A change by another isolate (a higher seq, nothing here forgets the version): the version the
+    // next new token's session check brings shows it.
+    const [newest] = first.items;
+    await env.DB.prepare(
+      "UPDATE alerts SET status = 'resolved', seq = (SELECT max(seq) + 1 FROM alerts WHERE tenant_id = ?1) WHERE id = ?2",
+    )
+      .bind(tenant.id, newest!.id)
+      .run();
+    const another = await newToken();
+    clock.pass();
+    const res = await call("GET", "/api/alerts?status=open&limit=10", { token: another });
+    expect(((await res.json()) as ListJson).items.map((a) => a.id)).toEqual([first.items[1]!.id]);
   });
 });

@@ -4,7 +4,7 @@ import type { AppEnv } from "../env";
 import { verifyToken } from "../lib/jwt";
 import { AppError } from "../lib/problem";
 import { API_KEY_PREFIX, authorizeApiKey } from "../services/api-keys";
-import { sessionRole } from "../services/sessions";
+import { type SessionRider, sessionRole } from "../services/sessions";
 import { requestToken } from "./request-token";
 
 export const STAFF: Role[] = ["admin", "manager", "technician"];
@@ -23,7 +23,14 @@ export function bearerToken(header: string | undefined, queryToken?: string): st
  * and its version current), then admits only the listed roles, by the user's stored role.
  * No, bad or revoked token → 401; a valid token of a role not listed → 403.
  */
-export const authorize = (roles: Role[], options: { allowQueryToken?: boolean } = {}) =>
+export const authorize = (
+  roles: Role[],
+  options: {
+    allowQueryToken?: boolean;
+    /** A read of the route's own, made in the session check's D1 round trip when that is not remembered (sessions.ts). */
+    rider?: (env: Env, tenantId: string) => SessionRider;
+  } = {},
+) =>
   createMiddleware<AppEnv>(async (c, next) => {
     // Bearer header, `?token=` where allowed, or the PWA's cookie (same-origin checked).
     const token = requestToken(c, options.allowQueryToken ? c.req.query("token") : undefined);
@@ -35,7 +42,8 @@ export const authorize = (roles: Role[], options: { allowQueryToken?: boolean } 
     }
     const claims = await verifyToken(token, c.env.JWT_SECRET);
     if (!claims) throw new AppError("unauthorized", "The token is invalid or expired.", undefined, UNAUTHORIZED_HEADERS);
-    const role = await sessionRole(c.env.DB, claims);
+    const { rider } = options;
+    const role = await sessionRole(c.env.DB, claims, rider && ((tenantId) => rider(c.env, tenantId)));
     if (!role) throw new AppError("unauthorized", "The token has been revoked.", undefined, UNAUTHORIZED_HEADERS);
     if (!roles.includes(role)) throw new AppError("forbidden", "Your role may not do this.");
     c.set("auth", { userId: claims.userId, tenantId: claims.tenantId, role });

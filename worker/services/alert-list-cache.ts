@@ -1,7 +1,8 @@
 import { eq, max, sql, sum } from "drizzle-orm";
 import { alertCounts, alerts, fleetRevisions, tenants } from "../db/schema";
-import type { Db } from "../db/client";
+import { database, type Db } from "../db/client";
 import { BoundedMap } from "../lib/bounded-map";
+import type { SessionRider } from "./sessions";
 
 /**
  * What `GET /api/alerts` remembers between requests in this isolate (docs/telemetry-and-alerts.md
@@ -36,9 +37,9 @@ export function alertsVersion(db: Db, tenantId: string, withVehicles: boolean) {
   const vehiclesChanged = db.select({ v: fleetRevisions.n }).from(fleetRevisions).where(eq(fleetRevisions.tenantId, tenantId));
   return db
     .select({
-      seq: sql<number | null>`(${newestSeq})`,
-      total: sql<number | string | null>`(${total})`,
-      vehicles: withVehicles ? sql<number | null>`(${vehiclesChanged})` : sql<null>`NULL`,
+      seq: sql<number | null>`(${newestSeq})`.as("seq"),
+      total: sql<number | string | null>`(${total})`.as("total"),
+      vehicles: (withVehicles ? sql<number | null>`(${vehiclesChanged})` : sql<null>`NULL`).as("vehicles"),
     })
     .from(tenants)
     .where(eq(tenants.id, tenantId));
@@ -90,6 +91,23 @@ export async function currentVersion(d1: D1Database, db: Db, tenantId: string, w
 /** A version read at `at` (or before: a read issued then), for `currentVersion` to reuse. */
 export function rememberVersion(tenantId: string, withVehicles: boolean, version: string, at: number) {
   recentVersions.remember(recentKey(tenantId, withVehicles), { version, at });
+}
+
+/**
+ * The version read with a session check the isolate did not remember (authorize's `rider`): a
+ * request of a token first seen here costs one D1 round trip, not two, and remembers the version
+ * for both kinds of list, as `currentVersion` would have read it.
+ */
+export function alertsVersionRider(env: Env, tenantId: string): SessionRider {
+  const asked = Date.now();
+  return {
+    statement: versionStatement(env.DB, database(env.DB), tenantId, true),
+    took(row) {
+      const read = row as { seq: unknown; total: unknown; vehicles: unknown } | undefined;
+      rememberVersion(tenantId, true, versionKey(read), asked);
+      rememberVersion(tenantId, false, versionKey(read && { ...read, vehicles: null }), asked);
+    },
+  };
 }
 
 /** After a write to the tenant's alerts or vehicles in this isolate: the next list reads the version afresh. */

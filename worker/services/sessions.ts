@@ -14,22 +14,46 @@ const CACHE_MS = 5_000;
 const CACHE_MAX = 5_000;
 const cache = new Map<string, { role: Role | null; userId: string; until: number }>();
 
+/**
+ * A read a route wants answered in the same D1 round trip as a session check this isolate cannot
+ * answer from memory: a cold isolate under a burst of list requests paid two round trips for each
+ * (the session, then the list's version). `took` gets the statement's first row when the token stands.
+ */
+export interface SessionRider {
+  statement: D1PreparedStatement;
+  took(row: Record<string, unknown> | undefined): void;
+}
+
 /** The stored role when the token stands, else null. */
-export async function sessionRole(d1: D1Database, claims: TokenClaims, now = Date.now()): Promise<Role | null> {
+export async function sessionRole(
+  d1: D1Database,
+  claims: TokenClaims,
+  rider?: (tenantId: string) => SessionRider,
+  now = Date.now(),
+): Promise<Role | null> {
   const hit = cache.get(claims.jti);
   if (hit && hit.until > now) return hit.role;
-  const row = await d1
+  const session = d1
     .prepare(
       `SELECT role, active, token_version AS version,
          EXISTS(SELECT 1 FROM revoked_tokens WHERE jti = ?1)
            OR EXISTS(SELECT 1 FROM session_families WHERE id = ?4 AND revoked_at IS NOT NULL) AS revoked
        FROM users WHERE id = ?2 AND tenant_id = ?3`,
     )
-    .bind(claims.jti, claims.userId, claims.tenantId, claims.fam ?? null)
-    .first<{ role: Role; active: number; version: number; revoked: number }>();
+    .bind(claims.jti, claims.userId, claims.tenantId, claims.fam ?? null);
+  type SessionRow = { role: Role; active: number; version: number; revoked: number };
+  const ride = rider?.(claims.tenantId);
+  let row: SessionRow | null | undefined;
+  let ridden: Record<string, unknown> | undefined;
+  if (ride) {
+    const [mine, theirs] = await d1.batch<Record<string, unknown>>([session, ride.statement]);
+    row = mine!.results[0] as SessionRow | undefined;
+    ridden = theirs!.results[0];
+  } else row = await session.first<SessionRow>();
   const role = row?.active && row.version === claims.ver && !row.revoked ? row.role : null;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(claims.jti, { role, userId: claims.userId, until: now + CACHE_MS });
+  if (role && ride) ride.took(ridden);
   return role;
 }
 

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../env";
 import { database } from "../../db/client";
 import { decodeCursor, page } from "../../lib/cursor";
 import { type AlertPage, alertPageJson } from "../../services/alert-list-pages";
+import { alertsVersionRider } from "../../services/alert-list-cache";
 import { tenantHub } from "../../lib/hub";
 import { AppError } from "../../lib/problem";
 import { rejectInvalid } from "../../lib/validation";
@@ -24,7 +25,8 @@ const list = createRoute({
   summary: "Alerts, newest first, with filters, full-text search and facets",
   tags,
   security: bearerSecurity,
-  middleware: [authorize(ANY_ROLE)] as const,
+  // A token first seen by this isolate: the list's version is read with its session check.
+  middleware: [authorize(ANY_ROLE, { rider: alertsVersionRider })] as const,
   request: { query: AlertQuery },
   responses: { 200: json(AlertList, "A page of alerts"), 400: errors[400], 401: errors[401] },
 });
