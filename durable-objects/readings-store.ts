@@ -74,6 +74,8 @@ type Transaction = <T>(run: () => T) => T;
 
 export class ReadingsStore {
   #series = new Map<string, number>();
+  /** The highest series id given out. */
+  #lastSeries = 0;
   #metrics = new Map<string, number>();
   #names = new Map<number, string>();
   /** Ids given out since the last flush, not yet in `reading_series` / `reading_metrics`. */
@@ -355,7 +357,8 @@ export class ReadingsStore {
   #seriesId(vehicleId: string): number {
     const known = this.#series.get(vehicleId);
     if (known !== undefined) return known;
-    const id = Math.max(0, ...this.#series.values()) + 1;
+    // The next id after the highest: a spread of every id per new vehicle was O(fleet) (and throws past ~100k arguments).
+    const id = ++this.#lastSeries;
     this.#series.set(vehicleId, id);
     this.#newSeries.push([id, vehicleId]);
     return id;
@@ -380,6 +383,8 @@ export class ReadingsStore {
         .toArray()
         .map((r) => [r.vehicle_id, r.id]),
     );
+    this.#lastSeries = 0;
+    for (const id of this.#series.values()) this.#lastSeries = Math.max(this.#lastSeries, id);
     const metrics = this.sql.exec<{ id: number; name: string }>("SELECT id, name FROM reading_metrics").toArray();
     this.#metrics = new Map(metrics.map((r) => [r.name, r.id]));
     this.#names = new Map(metrics.map((r) => [r.id, r.name]));

@@ -26,5 +26,7 @@ export interface AppEnv {
     requestId: string;
     auth: AuthContext;
     audit?: AuditFacts;
+    /** The tenant's fleet revision, when the session check read it (vehicle-pages.ts `fleetRevisionRider`). */
+    fleetRevision?: number;
   };
 }

@@ -45,6 +45,32 @@ describe("readings store: hour pages in group rows", () => {
     });
   });
 
+  it("a new instance gives a vehicle first seen the series id after the highest stored", async () => {
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const start = hourStart();
+      const first = new ReadingsStore(sql);
+      first.record(
+        ["veh_a", "veh_b", "veh_c"].map((vehicleId, i) => ({ vehicleId, ts: start, readings: { speedKph: i } })),
+        Date.now(),
+        1,
+      );
+      first.flush();
+      // One series removed from the middle of the ids: the next id still follows the highest (3), not the count.
+      sql.exec("DELETE FROM reading_series WHERE vehicle_id = 'veh_a'");
+      const next = new ReadingsStore(sql);
+      next.record([{ vehicleId: "veh_d", ts: start + MINUTE_MS, readings: { speedKph: 9 } }], Date.now(), 2);
+      next.flush();
+      const ids = sql.exec<{ id: number; vehicle_id: string }>("SELECT id, vehicle_id FROM reading_series ORDER BY id").toArray();
+      expect(ids.map((r) => [r.id, r.vehicle_id])).toEqual([
+        [2, "veh_b"],
+        [3, "veh_c"],
+        [4, "veh_d"],
+      ]);
+      expect(total(new ReadingsStore(sql), "veh_d", "speedKph", start, start + MINUTE_PAGE_MS)).toBe(1);
+    });
+  });
+
   it("a group row too large for one value is cut into parts, read back whole and folded by retention", async () => {
     await runInDurableObject(hub(), (_object, state) => {
       const sql = state.storage.sql;

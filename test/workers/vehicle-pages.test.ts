@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { database } from "../../worker/db/client";
 import { vehicleListJson } from "../../worker/services/vehicle-pages";
 import { countingD1 } from "./counting-d1";
+import { countD1Writes } from "./d1-writes";
 import { addVehicles, call, createTenant, isoAt, postTelemetry, userWithRole, type TestTenant } from "./helpers";
 
 type FleetJson = {
@@ -31,6 +32,24 @@ describe("remembered vehicle pages", () => {
     d1.reset();
     expect(await vehicleListJson(env, db, tenant.id, 2)).toBe(cold);
     expect(d1.count()).toBe(1);
+  });
+
+  it("answer a token this isolate has not seen in one D1 round trip: its session check carries the fleet's revision", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["S-1", "S-2"]);
+    const before = await fleet(tenant); // remembered under the revision
+    const newToken = async () => (await userWithRole(tenant, "manager")).token;
+    const token = await newToken();
+    const cold = await countD1Writes(async () => {
+      const res = await call("GET", "/api/vehicles?limit=500", { token });
+      expect(await res.json()).toEqual(before);
+    });
+    // Two before: the session check, then the revision.
+    expect(cold.calls, JSON.stringify(cold.callsByStatement)).toBe(1);
+    // The revision the session check brings is current: a vehicle added since shows.
+    await addVehicles(tenant, ["S-3"]);
+    const res = await call("GET", "/api/vehicles?limit=500", { token: await newToken() });
+    expect(((await res.json()) as FleetJson).items.map((v) => v.name)).toEqual(["Unit S-1", "Unit S-2", "Unit S-3"]);
   });
 
   it("show a vehicle's new risk on the very next list after the models scored it", async () => {

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Role } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -28,7 +29,7 @@ export const authorize = (
   options: {
     allowQueryToken?: boolean;
     /** A read of the route's own, made in the session check's D1 round trip when that is not remembered (sessions.ts). */
-    rider?: (env: Env, tenantId: string) => SessionRider;
+    rider?: (c: Context<AppEnv>, tenantId: string) => SessionRider;
   } = {},
 ) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -43,7 +44,7 @@ export const authorize = (
     const claims = await verifyToken(token, c.env.JWT_SECRET);
     if (!claims) throw new AppError("unauthorized", "The token is invalid or expired.", undefined, UNAUTHORIZED_HEADERS);
     const { rider } = options;
-    const role = await sessionRole(c.env.DB, claims, rider && ((tenantId) => rider(c.env, tenantId)));
+    const role = await sessionRole(c.env.DB, claims, rider && ((tenantId) => rider(c, tenantId)));
     if (!role) throw new AppError("unauthorized", "The token has been revoked.", undefined, UNAUTHORIZED_HEADERS);
     if (!roles.includes(role)) throw new AppError("forbidden", "Your role may not do this.");
     c.set("auth", { userId: claims.userId, tenantId: claims.tenantId, role });

@@ -98,10 +98,10 @@ export function rememberVersion(tenantId: string, withVehicles: boolean, version
  * request of a token first seen here costs one D1 round trip, not two, and remembers the version
  * for both kinds of list, as `currentVersion` would have read it.
  */
-export function alertsVersionRider(env: Env, tenantId: string): SessionRider {
+export function alertsVersionRider(c: { env: Env }, tenantId: string): SessionRider {
   const asked = Date.now();
   return {
-    statement: versionStatement(env.DB, database(env.DB), tenantId, true),
+    statement: versionStatement(c.env.DB, database(c.env.DB), tenantId, true),
     took(row) {
       const read = row as { seq: unknown; total: unknown; vehicles: unknown } | undefined;
       rememberVersion(tenantId, true, versionKey(read), asked);

@@ -9,7 +9,7 @@ import { rejectInvalid } from "../../lib/validation";
 import { ANY_ROLE, authorize, STAFF } from "../../middleware/authorize";
 import { bearerSecurity, errors, IdParam, json, jsonBody, listOf, PageQuery } from "../../schemas/common";
 import { CreateVehicleBody, PatchVehicleBody, RiskSchema, VehicleDetail, VehicleSchema, VehicleWithRisk } from "../../schemas/vehicles";
-import { vehicleListJson } from "../../services/vehicle-pages";
+import { fleetRevisionRider, vehicleListJson } from "../../services/vehicle-pages";
 import { createVehicle, getVehicle, publicVehicle, updateVehicle } from "../../services/vehicles";
 import { assertIfMatch, etagOf } from "../../lib/etag";
 import { ifMatchParameter, precondition412, withEtag } from "../../schemas/concurrency";
@@ -46,7 +46,8 @@ const list = createRoute({
   summary: "List vehicles (staff)",
   tags,
   security: bearerSecurity,
-  middleware: [authorize(STAFF)] as const,
+  // A token first seen by this isolate: the fleet's revision is read with its session check.
+  middleware: [authorize(STAFF, { rider: fleetRevisionRider })] as const,
   request: { query: PageQuery },
   responses: {
     200: json(VehicleList, "Vehicles by name, each with its risk"),
@@ -186,7 +187,7 @@ export const vehicleRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvali
     const after = decodeCursor(cursor, 2) as [string, string] | undefined;
     const { tenantId } = c.get("auth");
     // As remembered by this isolate while neither the fleet nor its risks moved (vehicle-pages.ts).
-    const body = await vehicleListJson(c.env, database(c.env.DB), tenantId, limit, after);
+    const body = await vehicleListJson(c.env, database(c.env.DB), tenantId, limit, after, c.get("fleetRevision"));
     return c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<z.infer<typeof VehicleList>, 200, "json">;
   })
   .openapi(read, async (c) => {
