@@ -70,8 +70,16 @@ export class AlertBook {
     this.sql.exec("INSERT INTO alert_events (seq, kind, alert_id, at, data) VALUES (?, ?, ?, ?, ?)", seq, kind, stored.id, at, data);
     this.#cache.set(stored.id, stored);
     this.#held.delete(stored.id);
+    // Re-inserted, so the map stays in logging order and the oldest entries are pruned from its front
+    // (a walk over all of them on every event once past 1,000 was quadratic under many open episodes).
+    // An entry older than LIVE_COALESCE_MS answers as a missing one would, so what stays is harmless.
+    this.#loggedAt.delete(stored.id);
     this.#loggedAt.set(stored.id, at);
-    if (this.#loggedAt.size > 1000) for (const [id, when] of this.#loggedAt) if (at - when >= LIVE_COALESCE_MS) this.#loggedAt.delete(id);
+    if (this.#loggedAt.size > 1000)
+      for (const [id, when] of this.#loggedAt) {
+        if (at - when < LIVE_COALESCE_MS) break;
+        this.#loggedAt.delete(id);
+      }
     return { seq, kind, alert: stored };
   }
 
