@@ -84,6 +84,34 @@ describe("remembered alert pages", () => {
     expect((await alertPage(d1.binding, db, auth, {}, 2)).facets.status).toMatchObject({ open: 2, resolved: 1 });
   });
 
+  it("answer a range since a later time from the range since an earlier one when no alert was created between", async () => {
+    const tenant = await createTenant();
+    await addVehicles(tenant, ["W-1", "W-2", "W-3"]);
+    // One alert each, created about 60 s, 660 s and 1,260 s after the file's time base.
+    for (const [i, vehicle] of ["W-1", "W-2", "W-3"].entries()) await overheat(tenant, [vehicle], i * 600);
+    await synced(tenant);
+    using clock = handClock();
+    const d1 = countingD1(env.DB);
+    const db = database(d1.binding);
+    const auth: AuthContext = { tenantId: tenant.id, userId: tenant.admin.id, role: "admin" };
+    const since = (seconds: number) => ({ from: Date.parse(isoAt(seconds)) });
+    const first = await alertPageJson(d1.binding, db, auth, since(0), 10);
+    expect((JSON.parse(first) as ListJson).items).toHaveLength(3);
+
+    // 30 s later: nothing was created in between, so the same answer for one probe and the version.
+    clock.pass();
+    d1.reset();
+    expect(await alertPageJson(d1.binding, db, auth, since(30), 10)).toBe(first);
+    expect(d1.count()).toBe(2);
+
+    // 300 s: W-1's alert is no longer in the range; read afresh, its facets without it.
+    clock.pass();
+    const later = JSON.parse(await alertPageJson(d1.binding, db, auth, since(300), 10)) as ListJson;
+    expect(later.items).toHaveLength(2);
+    expect(later.facets.status.open).toBe(2);
+    expect(later.items.map((a) => a.vehicleId)).not.toContain((JSON.parse(first) as ListJson).items.at(-1)!.vehicleId);
+  });
+
   it("serialise a repeated page once: the same JSON text until the alerts change", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["J-1", "J-2"]);

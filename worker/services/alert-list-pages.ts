@@ -4,7 +4,7 @@ import type { AuthContext } from "../env";
 import { BoundedMap } from "../lib/bounded-map";
 import { page } from "../lib/cursor";
 import { currentVersion, rememberVersion } from "./alert-list-cache";
-import { listAlerts, publicAlert, type AlertFilters } from "./alerts";
+import { listAlerts, publicAlert, rangeUnchanged, type AlertFilters } from "./alerts";
 
 /**
  * Whole answers of `GET /api/alerts` remembered by this isolate (docs/telemetry-and-alerts.md
@@ -40,9 +40,43 @@ export async function alertPageJson(...request: PageRequest): Promise<string> {
   return entry.json;
 }
 
+/** The page's key: tenant, filters, limit and cursor (`from` left out for a range's key). */
+const pageKey = (
+  tenantId: string,
+  f: AlertFilters,
+  limit: number,
+  after: [number, string] | undefined,
+  from: number | null = f.from ?? null,
+) => `${tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, from, f.to, limit, after ?? null])}`;
+
+/**
+ * "Alerts since T" (a `from` without `to` or search), as a client polling the last 24 hours asks
+ * it with a new T every time: the answer last read per filter set, limit and cursor, and its T.
+ * Under the same version, a later T' gives the same answer exactly when no alert of the filters
+ * was created in [T, T'): one index probe, instead of the page, its facets over the whole range
+ * and their serialising.
+ */
+const RANGES = 256;
+const ranges = new BoundedMap<{ from: number; entry: Entry }>(RANGES);
+
+/** Whether a range's answer holds for `f.from` now: the same version and, for a later T, no alert created since its T. */
+async function rangeHolds(
+  d1: D1Database,
+  db: Db,
+  auth: AuthContext,
+  f: AlertFilters,
+  range: { from: number; entry: Entry },
+  asked: number,
+) {
+  if (range.from === f.from) return (await currentVersion(d1, db, auth.tenantId, false, asked)) === range.entry.version;
+  const { createdBetween, version } = await rangeUnchanged(db, auth, f, range.from, f.from!);
+  rememberVersion(auth.tenantId, false, version, asked);
+  return version === range.entry.version && !createdBetween;
+}
+
 async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): Promise<Entry> {
   const staff = auth.role !== "driver";
-  const key = `${auth.tenantId}\n${JSON.stringify([f.status, f.severity, f.vehicleId, f.type, f.q, f.from, f.to, limit, after ?? null])}`;
+  const key = pageKey(auth.tenantId, f, limit, after);
   const known = staff ? pages.get(key) : undefined;
   const asked = Date.now();
   if (known) {
@@ -51,10 +85,19 @@ async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): 
       return known;
     }
   }
+  const since = staff && f.from != null && f.to == null && !f.q;
+  const rangeKey = since ? pageKey(auth.tenantId, f, limit, after, null) : "";
+  const range = since ? ranges.get(rangeKey) : undefined;
+  if (range && range.from <= f.from! && (await rangeHolds(d1, db, auth, f, range, asked))) {
+    ranges.remember(rangeKey, range);
+    return range.entry;
+  }
   const { rows, facets, version } = await listAlerts(db, auth, f, limit, after);
   if (version) rememberVersion(auth.tenantId, Boolean(f.q), version, asked);
   const result = page(rows, limit, (a) => [a.createdAt, a.id]);
   const entry: Entry = { version: version ?? "", page: { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets } };
-  if (staff && version) pages.remember(key, entry);
+  // A range's answer is kept as the range's only: a key per T would fill the pages with answers never asked again.
+  if (since && version) ranges.remember(rangeKey, { from: f.from!, entry });
+  else if (staff && version) pages.remember(key, entry);
   return entry;
 }

@@ -149,6 +149,20 @@ const cacheable = (auth: AuthContext, f: AlertFilters) =>
   auth.role !== "driver" && !countsOnly(auth, f) && (Boolean(f.q) || (f.from == null && f.to == null));
 
 /**
+ * Whether an alert of the filters was created in [from, to), with the tenant's version in the same
+ * batch (alert-list-pages.ts: a range "since `from`" answers for "since `to`" when none was). One
+ * index probe: the filter's own index bounded by the two times, stopped at the first entry.
+ */
+export async function rangeUnchanged(db: Db, auth: AuthContext, f: AlertFilters, from: number, to: number) {
+  const between = alertConditions(auth.tenantId, auth, { ...f, from, to });
+  const [found, [now]] = await db.batch([
+    db.select({ one: sql<number>`1` }).from(alerts).where(between).limit(1),
+    alertsVersion(db, auth.tenantId, false),
+  ]);
+  return { createdBetween: found.length > 0, version: versionKey(now) };
+}
+
+/**
  * Newest first by (createdAt, id), with facet counts over the same filters. Every page reads at
  * most its own rows through an index; facets over a vehicle, type or search and a search's
  * matches are computed once per change of the tenant's alerts and then answered from memory.
