@@ -4,7 +4,7 @@ import type { AuthContext } from "../env";
 import { BoundedMap } from "../lib/bounded-map";
 import { page } from "../lib/cursor";
 import { currentVersion, rememberVersion } from "./alert-list-cache";
-import { listAlerts, publicAlert, rangeUnchanged, type AlertFilters } from "./alerts";
+import { isSince, listAlerts, publicAlert, type AlertFilters } from "./alerts";
 
 /**
  * Whole answers of `GET /api/alerts` remembered by this isolate (docs/telemetry-and-alerts.md
@@ -51,28 +51,15 @@ const pageKey = (
 
 /**
  * "Alerts since T" (a `from` without `to` or search), as a client polling the last 24 hours asks
- * it with a new T every time: the answer last read per filter set, limit and cursor, and its T.
- * Under the same version, a later T' gives the same answer exactly when no alert of the filters
- * was created in [T, T'): one index probe, instead of the page, its facets over the whole range
- * and their serialising.
+ * it with a new T every time: the answer last read per filter set, limit and cursor, its T and
+ * the creation time of the oldest alert it counts. Under the same version, a later T' up to that
+ * time selects the same alerts, so the same answer holds, exactly: no page read, no facets
+ * counted over the whole range and no serialising; past it, the oldest alert drops out and the
+ * range is read afresh.
  */
 const RANGES = 256;
-const ranges = new BoundedMap<{ from: number; entry: Entry }>(RANGES);
-
-/** Whether a range's answer holds for `f.from` now: the same version and, for a later T, no alert created since its T. */
-async function rangeHolds(
-  d1: D1Database,
-  db: Db,
-  auth: AuthContext,
-  f: AlertFilters,
-  range: { from: number; entry: Entry },
-  asked: number,
-) {
-  if (range.from === f.from) return (await currentVersion(d1, db, auth.tenantId, false, asked)) === range.entry.version;
-  const { createdBetween, version } = await rangeUnchanged(db, auth, f, range.from, f.from!);
-  rememberVersion(auth.tenantId, false, version, asked);
-  return version === range.entry.version && !createdBetween;
-}
+type Range = { from: number; oldest: number; entry: Entry };
+const ranges = new BoundedMap<Range>(RANGES);
 
 async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): Promise<Entry> {
   const staff = auth.role !== "driver";
@@ -85,19 +72,21 @@ async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): 
       return known;
     }
   }
-  const since = staff && f.from != null && f.to == null && !f.q;
+  const since = staff && isSince(f);
   const rangeKey = since ? pageKey(auth.tenantId, f, limit, after, null) : "";
   const range = since ? ranges.get(rangeKey) : undefined;
-  if (range && range.from <= f.from! && (await rangeHolds(d1, db, auth, f, range, asked))) {
-    ranges.remember(rangeKey, range);
-    return range.entry;
+  if (range && range.from <= f.from! && f.from! <= range.oldest) {
+    if ((await currentVersion(d1, db, auth.tenantId, false, asked)) === range.entry.version) {
+      ranges.remember(rangeKey, range);
+      return range.entry;
+    }
   }
-  const { rows, facets, version } = await listAlerts(db, auth, f, limit, after);
+  const { rows, facets, version, oldest } = await listAlerts(db, auth, f, limit, after);
   if (version) rememberVersion(auth.tenantId, Boolean(f.q), version, asked);
   const result = page(rows, limit, (a) => [a.createdAt, a.id]);
   const entry: Entry = { version: version ?? "", page: { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets } };
   // A range's answer is kept as the range's only: a key per T would fill the pages with answers never asked again.
-  if (since && version) ranges.remember(rangeKey, { from: f.from!, entry });
+  if (since && version) ranges.remember(rangeKey, { from: f.from!, oldest: oldest ?? Number.POSITIVE_INFINITY, entry });
   else if (staff && version) pages.remember(key, entry);
   return entry;
 }

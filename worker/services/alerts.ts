@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, min, sql, type SQL } from "drizzle-orm";
 import { ALERT_STATUSES, SEVERITIES, alertCounts, alerts, vehicles, type AlertRow } from "../db/schema";
 import { inTenant, pastCursor, type Db } from "../db/client";
 import type { Alert } from "../domain/alert";
@@ -148,30 +148,33 @@ const newestFirst = (a: AlertRow, b: AlertRow) => b.createdAt - a.createdAt || (
 const cacheable = (auth: AuthContext, f: AlertFilters) =>
   auth.role !== "driver" && !countsOnly(auth, f) && (Boolean(f.q) || (f.from == null && f.to == null));
 
-/**
- * Whether an alert of the filters was created in [from, to), with the tenant's version in the same
- * batch (alert-list-pages.ts: a range "since `from`" answers for "since `to`" when none was). One
- * index probe: the filter's own index bounded by the two times, stopped at the first entry.
- */
-export async function rangeUnchanged(db: Db, auth: AuthContext, f: AlertFilters, from: number, to: number) {
-  const between = alertConditions(auth.tenantId, auth, { ...f, from, to });
-  const [found, [now]] = await db.batch([
-    db.select({ one: sql<number>`1` }).from(alerts).where(between).limit(1),
-    alertsVersion(db, auth.tenantId, false),
-  ]);
-  return { createdBetween: found.length > 0, version: versionKey(now) };
-}
+/** A range "since T": `from` without `to` or a search, never remembered by `cacheable`'s caches. */
+export const isSince = (f: AlertFilters) => f.from != null && f.to == null && !f.q;
 
 /**
  * Newest first by (createdAt, id), with facet counts over the same filters. Every page reads at
  * most its own rows through an index; facets over a vehicle, type or search and a search's
  * matches are computed once per change of the tenant's alerts and then answered from memory.
  * `version` is the tenant's alert version that both rows and facets were read under (null when a
- * change fell between their reads), for the whole-page cache (alert-list-pages.ts).
+ * change fell between their reads), for the whole-page cache (alert-list-pages.ts); `oldest`, for
+ * a range since T (`isSince`), the creation time of its oldest alert (null when it is empty).
  */
 export async function listAlerts(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]) {
   const where = alertConditions(auth.tenantId, auth, f);
   const version = () => alertsVersion(db, auth.tenantId, Boolean(f.q));
+  if (auth.role !== "driver" && isSince(f)) {
+    const [rows, cells, [now], [oldest]] = await db.batch([
+      pageQuery(db, where, limit, after),
+      facetQuery(db, auth, f, where),
+      version(),
+      // Its oldest alert: the latest T the answer holds for (alert-list-pages.ts).
+      db
+        .select({ at: min(alerts.createdAt) })
+        .from(alerts)
+        .where(where),
+    ]);
+    return { rows, facets: facetsOf(cells), version: versionKey(now), oldest: oldest?.at ?? null };
+  }
   if (!cacheable(auth, f)) {
     const [rows, cells, [now]] = await db.batch([pageQuery(db, where, limit, after), facetQuery(db, auth, f, where), version()]);
     return { rows, facets: facetsOf(cells), version: versionKey(now) };
