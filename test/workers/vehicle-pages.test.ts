@@ -3,8 +3,9 @@
 // one D1 statement and no risks copied, and the next list after a vehicle is added, renamed or
 // reassigned, or scored by the models, shows it.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { database } from "../../worker/db/client";
+import { VERSION_REUSE_MS } from "../../worker/services/alert-list-cache";
 import { vehicleListJson } from "../../worker/services/vehicle-pages";
 import { countingD1 } from "./counting-d1";
 import { countD1Writes } from "./d1-writes";
@@ -22,16 +23,25 @@ async function fleet(tenant: TestTenant, query = "?limit=500") {
 }
 
 describe("remembered vehicle pages", () => {
-  it("answer a repeated page with one D1 statement and the object's word that its risks did not move", async () => {
+  it("answer a repeated page with one D1 statement (none within the revision's reuse) and the object's word that its risks did not move", async () => {
     const tenant = await createTenant();
     await addVehicles(tenant, ["F-1", "F-2", "F-3"]);
-    const d1 = countingD1(env.DB);
-    const db = database(d1.binding);
-    const cold = await vehicleListJson(env, db, tenant.id, 2);
-    expect((JSON.parse(cold) as FleetJson).items.map((v) => v.name)).toEqual(["Unit F-1", "Unit F-2"]);
-    d1.reset();
-    expect(await vehicleListJson(env, db, tenant.id, 2)).toBe(cold);
-    expect(d1.count()).toBe(1);
+    let now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => now);
+    try {
+      const d1 = countingD1(env.DB);
+      const db = database(d1.binding);
+      const cold = await vehicleListJson(env, db, tenant.id, 2);
+      expect((JSON.parse(cold) as FleetJson).items.map((v) => v.name)).toEqual(["Unit F-1", "Unit F-2"]);
+      d1.reset();
+      expect(await vehicleListJson(env, db, tenant.id, 2)).toBe(cold);
+      expect(d1.count()).toBe(0);
+      now += VERSION_REUSE_MS;
+      expect(await vehicleListJson(env, db, tenant.id, 2)).toBe(cold);
+      expect(d1.count()).toBe(1);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it("answer a token this isolate has not seen in one D1 round trip: its session check carries the fleet's revision", async () => {

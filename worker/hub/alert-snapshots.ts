@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { insertRow } from "../db/row-insert";
 import { alerts } from "../db/schema";
-import { forgetAlertsVersion } from "../services/alert-list-cache";
+import { forgetListVersions } from "../services/alert-list-cache";
 import type { Alert } from "../domain/alert";
 
 /** Statements per D1 batch. */
@@ -82,7 +82,7 @@ export async function saveAlertSnapshots(d1: D1Database, tenantId: string, snaps
     const chunk = statements.slice(i, i + BATCH);
     if (chunk.length) await d1.batch(chunk);
   }
-  if (statements.length) forgetAlertsVersion(tenantId);
+  if (statements.length) forgetListVersions(tenantId);
 }
 
 const IDENTITY = new Set<keyof AlertRow>(["id", "tenantId", "createdAt"]);

@@ -72,7 +72,7 @@ export const versionKey = (row: { seq: unknown; total: unknown; vehicles: unknow
  * its own (at 100 concurrent clients the version read was half of a remembered page's cost). A
  * list may so be up to VERSION_REUSE_MS older than D1, which itself trails the tenant's object by
  * its sync window (seconds); writes made in this isolate forget the version at once
- * (`forgetAlertsVersion`), so a caller who changed something sees it on the very next list.
+ * (`forgetListVersions`), so a caller who changed something sees it on the very next list.
  */
 export const VERSION_REUSE_MS = 100;
 const recentVersions = new BoundedMap<{ version: string; at: number }>(MAX_ENTRIES);
@@ -110,8 +110,22 @@ export function alertsVersionRider(c: { env: Env }, tenantId: string): SessionRi
   };
 }
 
-/** After a write to the tenant's alerts or vehicles in this isolate: the next list reads the version afresh. */
-export function forgetAlertsVersion(tenantId: string) {
+/**
+ * The tenant's fleet revision (vehicle-pages.ts) as this isolate read it last, reused for
+ * VERSION_REUSE_MS like the alert version and forgotten with it by a vehicle write here.
+ */
+const fleetKey = (tenantId: string) => `${tenantId}\nfleet`;
+export function recentFleetRevision(tenantId: string, now = Date.now()): number | undefined {
+  const recent = recentVersions.get(fleetKey(tenantId));
+  return recent && now - recent.at < VERSION_REUSE_MS ? Number(recent.version) : undefined;
+}
+export function rememberFleetRevision(tenantId: string, revision: number, at: number) {
+  recentVersions.remember(fleetKey(tenantId), { version: String(revision), at });
+}
+
+/** After a write to the tenant's alerts or vehicles in this isolate: the next list reads its version afresh. */
+export function forgetListVersions(tenantId: string) {
   recentVersions.delete(recentKey(tenantId, false));
   recentVersions.delete(recentKey(tenantId, true));
+  recentVersions.delete(fleetKey(tenantId));
 }

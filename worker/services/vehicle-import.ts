@@ -14,7 +14,7 @@ import { fieldErrors } from "../lib/validation";
 import { CreateVehicleBody } from "../schemas/vehicles";
 import type { Keyring } from "../lib/keyring";
 import { openUser } from "./users";
-import { forgetAlertsVersion } from "./alert-list-cache";
+import { forgetListVersions } from "./alert-list-cache";
 
 export const MAX_IMPORT_ROWS = 1000;
 
@@ -130,7 +130,7 @@ export async function importVehicles(db: Db, keyring: Keyring, tenantId: string,
     );
   try {
     const results = (await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]])) as Vehicle[][];
-    forgetAlertsVersion(tenantId);
+    forgetListVersions(tenantId);
     return results.flat();
   } catch (error) {
     // Another request registered one of these External IDs meanwhile: the batch rolled back.

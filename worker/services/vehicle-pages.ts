@@ -6,6 +6,7 @@ import { fleetRevisions } from "../db/schema";
 import { BoundedMap } from "../lib/bounded-map";
 import { page } from "../lib/cursor";
 import { tenantHub } from "../lib/hub";
+import { recentFleetRevision, rememberFleetRevision } from "./alert-list-cache";
 import type { SessionRider } from "./sessions";
 import { listVehicles, publicVehicle } from "./vehicles";
 
@@ -18,7 +19,10 @@ import { listVehicles, publicVehicle } from "./vehicles";
  * vehicle of it, computing and copying 500 risks and serialising ~200 KB (the Overview asks for
  * 500 at a time). Exact: every insert and update of a vehicle raises the tenant's fleet revision
  * (a trigger; vehicles are never deleted), every scoring moves the risk revision, and a page or
- * answer is used only under the revisions it was read at.
+ * answer is used only under the revisions it was read at. The fleet revision itself is read at most
+ * once per VERSION_REUSE_MS per tenant and isolate, as the alert list's version is
+ * (alert-list-cache.ts): vehicle writes in this isolate forget it at once, another isolate's
+ * show within 100 ms; the risk revision is asked of the object on every request.
  */
 type VehiclePage = { items: ReturnType<typeof publicVehicle>[]; nextCursor: string | null };
 type Entry = { version: number; page: VehiclePage; json?: { risks: string; text: string } };
@@ -38,19 +42,35 @@ const versionKey = (rows: { n: number }[]) => rows[0]?.n ?? 0;
  */
 export function fleetRevisionRider(c: Context<AppEnv>, tenantId: string): SessionRider {
   const { sql, params } = fleetVersion(database(c.env.DB), tenantId).toSQL();
+  const asked = Date.now();
   return {
     statement: c.env.DB.prepare(sql).bind(...params),
-    took: (row) => c.set("fleetRevision", versionKey(row ? [row as { n: number }] : [])),
+    took(row) {
+      const revision = versionKey(row ? [row as { n: number }] : []);
+      rememberFleetRevision(tenantId, revision, asked);
+      c.set("fleetRevision", revision);
+    },
   };
+}
+
+/** The fleet's revision: read in this request already, or by this isolate within VERSION_REUSE_MS, else now. */
+async function currentRevision(db: Db, tenantId: string, asked: number, read?: number): Promise<number> {
+  const known = read ?? recentFleetRevision(tenantId, asked);
+  if (known !== undefined) return known;
+  const revision = versionKey(await fleetVersion(db, tenantId));
+  rememberFleetRevision(tenantId, revision, asked);
+  return revision;
 }
 
 /** A page of the tenant's vehicles by (name, id), without their risks; `revision` if already read in this request. */
 async function vehiclePage(db: Db, tenantId: string, limit: number, after?: [string, string], revision?: number): Promise<Entry> {
   const key = `${tenantId}\n${limit}\n${JSON.stringify(after ?? null)}`;
   const known = pages.get(key);
-  if (known && (revision ?? versionKey(await fleetVersion(db, tenantId))) === known.version) return known;
+  const asked = Date.now();
+  if (known && (await currentRevision(db, tenantId, asked, revision)) === known.version) return known;
   // The page and the version in one batch, so the version is the page's own.
   const [rows, version] = await db.batch([listVehicles(db, tenantId, limit, after), fleetVersion(db, tenantId)]);
+  rememberFleetRevision(tenantId, versionKey(version), asked);
   const result = page(rows, limit, (v) => [v.name, v.id]);
   const entry: Entry = { version: versionKey(version), page: { items: result.items.map(publicVehicle), nextCursor: result.nextCursor } };
   pages.remember(key, entry);

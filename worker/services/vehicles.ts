@@ -4,7 +4,7 @@ import { inTenant, isUniqueViolation, pastCursor, type Db } from "../db/client";
 import { newId } from "../lib/ids";
 import { AppError, fieldError } from "../lib/problem";
 import { iso } from "../lib/time";
-import { forgetAlertsVersion } from "./alert-list-cache";
+import { forgetListVersions } from "./alert-list-cache";
 import { noSuch } from "./references";
 
 export interface VehicleFields {
@@ -47,7 +47,7 @@ export async function createVehicle(db: Db, tenantId: string, input: VehicleFiel
       .insert(vehicles)
       .values({ ...input, id: newId("veh"), tenantId, updatedAt: Date.now() })
       .returning();
-    forgetAlertsVersion(tenantId);
+    forgetListVersions(tenantId);
     return row!;
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("conflict", `A vehicle with externalId "${input.externalId}" already exists.`);
@@ -63,7 +63,7 @@ export async function updateVehicle(db: Db, tenantId: string, id: string, patch:
     .where(inTenant(vehicles, tenantId, eq(vehicles.id, id)))
     .returning();
   if (!row) throw new AppError("not_found", "No such vehicle.");
-  forgetAlertsVersion(tenantId);
+  forgetListVersions(tenantId);
   return row;
 }
 
