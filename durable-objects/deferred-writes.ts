@@ -6,7 +6,10 @@
  * - the D1 sync, notification jobs, predictive work orders and escalation schedule of new alert
  *   events run ALERT_WORK_DELAY_MS after the first of them, so a burst of alerts shares one sync
  *   and one queue send, and none of it runs in front of the next request; a critical alert does
- *   not wait for the window (its alarm is due at once, still after the response);
+ *   not wait for the window (its alarm is due at once, still after the response). The window is
+ *   short: what a burst's alerts share runs in one stretch on the object's and the consumer's
+ *   thread, and the next webhook waits behind it (250 ms: new alert → socket p99 33 ms under
+ *   back-to-back alerts, 50 ms: 16–21 ms, at +17 % CPU per alert; BENCHMARKS.md, session 21);
  * - the vehicles' model state (health models, risk), set after the response, rides in the journal
  *   of the first batch at least MODEL_STATE_RIDE_MS after it changed (vehicle-states.ts): putting
  *   every scored vehicle's state into every batch was about half of each batch's journal and the
@@ -25,7 +28,7 @@
  * batch, the rule state as the batch row's journal (vehicle-states.ts), and the raw batch is
  * what a new instance rebuilds the readings buffer from (readings-store.ts).
  */
-export const ALERT_WORK_DELAY_MS = 250;
+export const ALERT_WORK_DELAY_MS = 50;
 export const DEFERRED_WRITE_MS = 30_000;
 export const MODEL_STATE_RIDE_MS = 10_000;
 export const SETTLE_MS = 10 * 60_000;
