@@ -55,7 +55,7 @@ const pageKey = (
  * the creation time of the oldest alert it counts. Under the same version, a later T' up to that
  * time selects the same alerts, so the same answer holds, exactly: no page read, no facets
  * counted over the whole range and no serialising; past it, the oldest alert drops out and the
- * range is read afresh.
+ * range is read afresh. Kept apart from `pages`, which a key per T filled with answers never asked again.
  */
 const RANGES = 256;
 type Range = { from: number; oldest: number; entry: Entry };
@@ -63,30 +63,41 @@ const ranges = new BoundedMap<Range>(RANGES);
 
 async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): Promise<Entry> {
   const staff = auth.role !== "driver";
+  const asked = Date.now();
+  if (staff && isSince(f)) return rangeEntry(d1, db, auth, f, limit, after, asked);
   const key = pageKey(auth.tenantId, f, limit, after);
   const known = staff ? pages.get(key) : undefined;
-  const asked = Date.now();
   if (known) {
     if ((await currentVersion(d1, db, auth.tenantId, Boolean(f.q), asked)) === known.version) {
       pages.remember(key, known); // most recently used last: the oldest unused page is forgotten first
       return known;
     }
   }
-  const since = staff && isSince(f);
-  const rangeKey = since ? pageKey(auth.tenantId, f, limit, after, null) : "";
-  const range = since ? ranges.get(rangeKey) : undefined;
+  const { entry } = await readEntry(db, auth, f, limit, after, asked);
+  if (staff && entry.version) pages.remember(key, entry);
+  return entry;
+}
+
+/** A staff caller's range since T: the range's last answer while it holds (`ranges`), else read and kept as the range's. */
+async function rangeEntry(d1: D1Database, db: Db, auth: AuthContext, f: AlertFilters, limit: number, after: PageRequest[5], asked: number) {
+  const key = pageKey(auth.tenantId, f, limit, after, null);
+  const range = ranges.get(key);
   if (range && range.from <= f.from! && f.from! <= range.oldest) {
     if ((await currentVersion(d1, db, auth.tenantId, false, asked)) === range.entry.version) {
-      ranges.remember(rangeKey, range);
+      ranges.remember(key, range);
       return range.entry;
     }
   }
+  const { entry, oldest } = await readEntry(db, auth, f, limit, after, asked);
+  if (entry.version) ranges.remember(key, { from: f.from!, oldest: oldest ?? Number.POSITIVE_INFINITY, entry });
+  return entry;
+}
+
+/** The page read from D1, in the contract's shape, with the version it was read at ("" when a change fell between its reads). */
+async function readEntry(db: Db, auth: AuthContext, f: AlertFilters, limit: number, after: PageRequest[5], asked: number) {
   const { rows, facets, version, oldest } = await listAlerts(db, auth, f, limit, after);
   if (version) rememberVersion(auth.tenantId, Boolean(f.q), version, asked);
   const result = page(rows, limit, (a) => [a.createdAt, a.id]);
   const entry: Entry = { version: version ?? "", page: { items: result.items.map(publicAlert), nextCursor: result.nextCursor, facets } };
-  // A range's answer is kept as the range's only: a key per T would fill the pages with answers never asked again.
-  if (since && version) ranges.remember(rangeKey, { from: f.from!, oldest: oldest ?? Number.POSITIVE_INFINITY, entry });
-  else if (staff && version) pages.remember(key, entry);
-  return entry;
+  return { entry, oldest };
 }
