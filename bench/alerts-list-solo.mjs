@@ -54,6 +54,7 @@ try {
   log(`load before the list: ${load()}`);
   results.list = await alertsListLatency({ url: listUrl, tokens, vehicles, clients, requestsPerClient });
   log(`GET /api/alerts at ${clients} concurrent over ${args.alerts} alerts: ${fmt(results.list)}`);
+  log(`  each client's first request: ${fmt(results.list.firsts)}; the rest: ${fmt(results.list.rest)}`);
   for (const [kind, s] of Object.entries(results.list.byKind)) log(`  ${kind}: ${fmt(s)}`);
   // One client at a time: what a request costs without queueing behind the others.
   // Each one-client run with a token of its own: 300 requests on one token would meet the API's rate limit (600 a minute).

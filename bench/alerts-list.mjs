@@ -63,6 +63,10 @@ const listQueries = (vehicles) => [
  */
 async function concurrentGets({ url, tokens, clients, requestsPerClient, pathOf, check, kindOf }) {
   const samples = [];
+  // Each client's first request apart: 100 of them arrive at once on an isolate that has not yet
+  // checked those tokens or read those pages, and make most of a run's p99 (BENCHMARKS.md, session 21).
+  const firsts = [];
+  const rest = [];
   const byKind = {};
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
@@ -75,11 +79,14 @@ async function concurrentGets({ url, tokens, clients, requestsPerClient, pathOf,
         if (!check(res.status, body)) throw new Error(`GET ${path} → ${res.status}`);
         const ms = performance.now() - t0;
         samples.push(ms);
+        (i === 0 ? firsts : rest).push(ms);
         if (kindOf) (byKind[kindOf(c, i)] ??= []).push(ms);
       }
     }),
   );
   const summary = summarize(samples);
+  summary.firsts = summarize(firsts);
+  summary.rest = summarize(rest);
   if (kindOf) summary.byKind = Object.fromEntries(Object.entries(byKind).map(([k, s]) => [k, summarize(s)]));
   return summary;
 }
