@@ -28,5 +28,7 @@ export interface AppEnv {
     audit?: AuditFacts;
     /** The tenant's fleet revision, when the session check read it (vehicle-pages.ts `fleetRevisionRider`). */
     fleetRevision?: number;
+    /** The tenant's alert version for both kinds of list, when the session check read it (alert-list-cache.ts `alertsVersionRider`). */
+    alertsVersions?: { plain: string; withVehicles: string };
   };
 }

@@ -1,6 +1,8 @@
 import { eq, max, sql, sum } from "drizzle-orm";
 import { alertCounts, alerts, fleetRevisions, tenants } from "../db/schema";
+import type { Context } from "hono";
 import { database, type Db } from "../db/client";
+import type { AppEnv } from "../env";
 import { BoundedMap } from "../lib/bounded-map";
 import type { SessionRider } from "./sessions";
 
@@ -78,8 +80,22 @@ export const VERSION_REUSE_MS = 100;
 const recentVersions = new BoundedMap<{ version: string; at: number }>(MAX_ENTRIES);
 const recentKey = (tenantId: string, withVehicles: boolean) => `${tenantId}\n${withVehicles}`;
 
-/** The tenant's alert version: the one read within VERSION_REUSE_MS, else read now (one D1 statement). */
-export async function currentVersion(d1: D1Database, db: Db, tenantId: string, withVehicles: boolean, now = Date.now()) {
+/** The alert versions a session check read for this request (`alertsVersionRider`). */
+export type RequestVersions = NonNullable<AppEnv["Variables"]["alertsVersions"]>;
+
+/**
+ * The tenant's alert version: the one this request's session check read, else the one read
+ * within VERSION_REUSE_MS, else read now (one D1 statement).
+ */
+export async function currentVersion(
+  d1: D1Database,
+  db: Db,
+  tenantId: string,
+  withVehicles: boolean,
+  now = Date.now(),
+  read?: RequestVersions,
+) {
+  if (read) return withVehicles ? read.withVehicles : read.plain;
   const recent = recentVersions.get(recentKey(tenantId, withVehicles));
   if (recent && now - recent.at < VERSION_REUSE_MS) return recent.version;
   const [row] = await versionStatement(d1, db, tenantId, withVehicles).raw();
@@ -95,17 +111,20 @@ export function rememberVersion(tenantId: string, withVehicles: boolean, version
 
 /**
  * The version read with a session check the isolate did not remember (authorize's `rider`): a
- * request of a token first seen here costs one D1 round trip, not two, and remembers the version
- * for both kinds of list, as `currentVersion` would have read it.
+ * request of a token first seen here costs one D1 round trip, not two. The request uses it
+ * however long that round trip took (under a burst, often longer than VERSION_REUSE_MS), and the
+ * isolate remembers it for both kinds of list, as `currentVersion` would have read it.
  */
-export function alertsVersionRider(c: { env: Env }, tenantId: string): SessionRider {
+export function alertsVersionRider(c: Context<AppEnv>, tenantId: string): SessionRider {
   const asked = Date.now();
   return {
     statement: versionStatement(c.env.DB, database(c.env.DB), tenantId, true),
     took(row) {
       const read = row as { seq: unknown; total: unknown; vehicles: unknown } | undefined;
-      rememberVersion(tenantId, true, versionKey(read), asked);
-      rememberVersion(tenantId, false, versionKey(read && { ...read, vehicles: null }), asked);
+      const versions: RequestVersions = { withVehicles: versionKey(read), plain: versionKey(read && { ...read, vehicles: null }) };
+      rememberVersion(tenantId, true, versions.withVehicles, asked);
+      rememberVersion(tenantId, false, versions.plain, asked);
+      c.set("alertsVersions", versions);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Alert } from "../domain/alert";
 import type { AuthContext } from "../env";
 import { BoundedMap } from "../lib/bounded-map";
 import { page } from "../lib/cursor";
-import { currentVersion, rememberVersion } from "./alert-list-cache";
+import { currentVersion, rememberVersion, type RequestVersions } from "./alert-list-cache";
 import { isSince, listAlerts, publicAlert, type AlertFilters } from "./alerts";
 
 /**
@@ -26,7 +26,16 @@ type Entry = { version: string; page: AlertPage; json?: string };
 const pages = new BoundedMap<Entry>(MAX_PAGES);
 
 /** Who asks for which page: the tenant's D1 and its client, the caller, the filters, the page size and cursor. */
-type PageRequest = [d1: D1Database, db: Db, auth: AuthContext, f: AlertFilters, limit: number, after?: [number, string]];
+type PageRequest = [
+  d1: D1Database,
+  db: Db,
+  auth: AuthContext,
+  f: AlertFilters,
+  limit: number,
+  after?: [number, string],
+  /** The versions this request's session check read, if it did. */
+  read?: RequestVersions,
+];
 
 /** A page of the tenant's alerts, newest first, with facets (the route's whole answer). */
 export async function alertPage(...request: PageRequest): Promise<AlertPage> {
@@ -61,14 +70,14 @@ const RANGES = 256;
 type Range = { from: number; oldest: number; entry: Entry };
 const ranges = new BoundedMap<Range>(RANGES);
 
-async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): Promise<Entry> {
+async function alertPageEntry(...[d1, db, auth, f, limit, after, read]: PageRequest): Promise<Entry> {
   const staff = auth.role !== "driver";
   const asked = Date.now();
-  if (staff && isSince(f)) return rangeEntry(d1, db, auth, f, limit, after, asked);
+  if (staff && isSince(f)) return rangeEntry(d1, db, auth, f, limit, after, asked, read);
   const key = pageKey(auth.tenantId, f, limit, after);
   const known = staff ? pages.get(key) : undefined;
   if (known) {
-    if ((await currentVersion(d1, db, auth.tenantId, Boolean(f.q), asked)) === known.version) {
+    if ((await currentVersion(d1, db, auth.tenantId, Boolean(f.q), asked, read)) === known.version) {
       pages.remember(key, known); // most recently used last: the oldest unused page is forgotten first
       return known;
     }
@@ -79,11 +88,20 @@ async function alertPageEntry(...[d1, db, auth, f, limit, after]: PageRequest): 
 }
 
 /** A staff caller's range since T: the range's last answer while it holds (`ranges`), else read and kept as the range's. */
-async function rangeEntry(d1: D1Database, db: Db, auth: AuthContext, f: AlertFilters, limit: number, after: PageRequest[5], asked: number) {
+async function rangeEntry(
+  d1: D1Database,
+  db: Db,
+  auth: AuthContext,
+  f: AlertFilters,
+  limit: number,
+  after: PageRequest[5],
+  asked: number,
+  read: PageRequest[6],
+) {
   const key = pageKey(auth.tenantId, f, limit, after, null);
   const range = ranges.get(key);
   if (range && range.from <= f.from! && f.from! <= range.oldest) {
-    if ((await currentVersion(d1, db, auth.tenantId, false, asked)) === range.entry.version) {
+    if ((await currentVersion(d1, db, auth.tenantId, false, asked, read)) === range.entry.version) {
       ranges.remember(key, range);
       return range.entry;
     }

@@ -149,7 +149,7 @@ export const alertRoutes = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid 
     const after = decodeCursor(cursor, 2) as [number, string] | undefined;
     const f = { ...filters, from: from ? Date.parse(from) : undefined, to: to ? Date.parse(to) : undefined };
     // The page's JSON as remembered with it (alert-list-pages.ts): a repeated page is not serialised again.
-    const body = await alertPageJson(c.env.DB, database(c.env.DB), c.get("auth"), f, limit, after);
+    const body = await alertPageJson(c.env.DB, database(c.env.DB), c.get("auth"), f, limit, after, c.get("alertsVersions"));
     return c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<AlertPage, 200, "json">;
   })
   .openapi(read, async (c) => {
