@@ -1,23 +1,26 @@
 #!/usr/bin/env node
-// `node bench/ingest-solo.mjs [tree] [seconds] [rounds]`: the sustained-ingest part of the hot-path
-// bench alone (500-event batches, 8 posters, vehicles of its own, every default rule and the edge
-// models), `rounds` runs of `seconds` each against the tree at `tree` (this checkout by default,
-// or an older commit's worktree), then the bare floor for the same time in the same run. Prints
-// events/s and workerd CPU ms per 1,000 events (the figure the host's noise moves least) per run.
+// `node bench/ingest-solo.mjs [tree] [seconds] [rounds] [vehicles]`: the sustained-ingest part of
+// the hot-path bench alone (500-event batches, 8 posters, vehicles of its own, every default rule
+// and the edge models), `rounds` runs of `seconds` each against the tree at `tree` (this checkout by
+// default, or an older commit's worktree), then the bare floor for the same time in the same run.
+// Prints events/s and workerd CPU ms per 1,000 events (the figure the host's noise moves least) per
+// run. `vehicles` (20 by default, as the hot-path bench) sets the fleet the events are spread over:
+// 500 gives each vehicle one event per batch, 25 s apart, as a real fleet's batches look.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtimeUrl } from "../scripts/lib/runtime-url.mjs";
 import { workerdCpuSeconds } from "./lib/workerd-cpu.mjs";
+import { importBenchVehicles } from "./latency.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(process.argv[2] ?? path.join(here, ".."));
 const seconds = Number(process.argv[3] ?? 15);
 const rounds = Number(process.argv[4] ?? 2);
+const fleetSize = Number(process.argv[5] ?? 20);
 const { startDevServer } = await import(`${root}/scripts/lib/dev-server.mjs`);
 const { api } = await import(`${root}/bench/lib/api.mjs`);
-const { createBenchVehicles } = await import(`${root}/bench/latency.mjs`);
 const { ingestThroughput } = await import(`${root}/bench/ingest.mjs`);
 const { startFloorServer } = await import(`${root}/bench/floor/server.mjs`);
 const { raisedLimitConfig } = await import(`${root}/bench/saturation.mjs`);
@@ -42,7 +45,7 @@ async function runs(started, ctx, vehiclesFor) {
   return out;
 }
 
-const result = { tree: root, loadStart: os.loadavg()[0] };
+const result = { tree: root, vehicles: fleetSize, loadStart: os.loadavg()[0] };
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "fp-ingest-"));
 // The tenant's webhook limit (6,000 calls a minute) would cap rounds after the first.
 const config = raisedLimitConfig();
@@ -51,11 +54,7 @@ try {
   const url = await address(server, "/api/openapi.json");
   const { demo } = server;
   const admin = (await api(url, "POST", "/api/auth/login", null, { tenant: "demo", ...demo.users.admin })).token;
-  const vehiclesFor = async (round) =>
-    [...(await createBenchVehicles({ url, tokens: [admin], prefix: `ING${round}`, count: 20 }))].map(([externalId, id]) => ({
-      externalId,
-      id,
-    }));
+  const vehiclesFor = (round) => importBenchVehicles({ url, token: admin, prefix: `ING${round}`, count: fleetSize });
   result.fleetpulse = await runs(server, { url, secret: demo.webhookSecret, slug: "demo" }, vehiclesFor);
 } finally {
   await server.stop();
@@ -64,7 +63,8 @@ try {
 }
 const floor = await startFloorServer();
 try {
-  const vehiclesFor = async (round) => Array.from({ length: 20 }, (_, i) => ({ externalId: `F${round}-${i}`, id: `F${round}-${i}` }));
+  const vehiclesFor = async (round) =>
+    Array.from({ length: fleetSize }, (_, i) => ({ externalId: `F${round}-${i}`, id: `F${round}-${i}` }));
   result.floor = await runs(floor, { ...floor, url: await address(floor, "/health") }, vehiclesFor);
 } finally {
   await floor.stop();

@@ -64,6 +64,20 @@ export async function createBenchVehicles({ url, tokens, prefix, count }) {
   return byExternal;
 }
 
+/**
+ * Registers `count` vehicles `${prefix}-${n}` in CSV imports of up to 1,000 (the import's limit): a
+ * fleet of hundreds would outlast the API's rate limit one POST at a time. Returns [{externalId, id}].
+ */
+export async function importBenchVehicles({ url, token, prefix, count }) {
+  const vehicles = [];
+  for (let from = 0; from < count; from += 1000) {
+    const lines = Array.from({ length: Math.min(1000, count - from) }, (_, i) => `${prefix}-${from + i},Bench ${from + i}`);
+    const { items } = await api(url, "POST", "/api/vehicles/import", token, { csv: ["externalId,name", ...lines].join("\n") });
+    vehicles.push(...items.map((v) => ({ externalId: v.externalId, id: v.id })));
+  }
+  return vehicles;
+}
+
 /** The signed event raising a new alert (DTC P0217 on a vehicle that has none open). */
 const newAlertEvent = (externalId) => ({ vehicleId: externalId, ts: new Date().toISOString(), readings: { speedKph: 50 }, dtc: ["P0217"] });
 

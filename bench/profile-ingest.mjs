@@ -3,10 +3,12 @@
 // (Chrome DevTools protocol) and prints the functions with the most self time.
 // Usage: node bench/profile-ingest.mjs [seconds] [batchSize] (100 by default; the hot-path bench posts 500)
 // WARM=<seconds> ingests that long before profiling, so the profile shows optimised code.
+// FLEET=<n> spreads the events over n vehicles of their own (500: one event per vehicle per batch,
+// as a real fleet's batches look; the demo fleet's 20 otherwise).
 import { startDevServer } from "../scripts/lib/dev-server.mjs";
 import { startProfilers } from "./lib/inspector.mjs";
 import { ingestThroughput } from "./ingest.mjs";
-import { createBenchVehicles } from "./latency.mjs";
+import { createBenchVehicles, importBenchVehicles } from "./latency.mjs";
 import { raisedLimitConfig } from "./saturation.mjs";
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -25,12 +27,17 @@ try {
   const vehicles = (
     await (await fetch(`${server.url}/api/vehicles?limit=100`, { headers: { authorization: `Bearer ${manager.token}` } })).json()
   ).items;
+  const fleet = (prefix) => importBenchVehicles({ url: server.url, token: manager.token, prefix, count: Number(process.env.FLEET) });
   const run = { url: server.url, secret: server.demo.webhookSecret, slug: "demo", vehicles, concurrency: 8, batchSize };
+  if (process.env.FLEET) run.vehicles = await fleet("FLEET");
   if (process.env.WARM) {
     console.log(`${(await ingestThroughput({ ...run, seconds: Number(process.env.WARM) })).eventsPerSecond} events/s warming`);
     // Vehicles of their own for the profiled run: the warm-up's would get late events (event time starts 6 days back again).
-    const fresh = await createBenchVehicles({ url: server.url, tokens: [manager.token], prefix: "PROF", count: 20 });
-    run.vehicles = [...fresh].map(([externalId, id]) => ({ externalId, id }));
+    if (process.env.FLEET) run.vehicles = await fleet("PROF");
+    else {
+      const fresh = await createBenchVehicles({ url: server.url, tokens: [manager.token], prefix: "PROF", count: 20 });
+      run.vehicles = [...fresh].map(([externalId, id]) => ({ externalId, id }));
+    }
   }
   const sessions = await startProfilers(server.inspectorPort);
   const result = await ingestThroughput({ ...run, seconds });

@@ -24,6 +24,8 @@ export interface ComponentRisk {
 /** What the vehicle's state keeps after each scoring: small (evidence trimmed to three per component). */
 export interface StoredRisk {
   at: number;
+  /** The event time of the newest reading scored (absent on risks stored before it was kept). */
+  readingTs?: number;
   modelVersion: string;
   components: ComponentRisk[];
   /** The codes active when scored: a code not in this list next time is new (an outcome). */

@@ -191,12 +191,14 @@ export class VehicleStates {
     return this.#riskChanges;
   }
 
-  /** After a scoring: the health models' new state and the vehicle's risk, journaled with the next batch or by the alarm. */
-  setHealth(vehicleId: string, health: HealthState, risk: StoredRisk) {
-    this.#riskChanges++;
+  /** After a model update: the health models' new state and, when re-scored, the vehicle's risk; journaled with the next batch or by the alarm. */
+  setHealth(vehicleId: string, health: HealthState, risk?: StoredRisk) {
     const state = this.#vehicle(vehicleId);
     state.health = health;
-    state.risk = risk;
+    if (risk) {
+      this.#riskChanges++;
+      state.risk = risk;
+    }
     this.#modelsDirty.add(vehicleId);
     this.#modelsSince ??= Date.now();
   }
