@@ -3,6 +3,7 @@ import type { GeofenceShape } from "../worker/domain/geo";
 import {
   alertMessage,
   appliesTo,
+  clockOnly,
   isGeofenceKind,
   peakOf,
   reopens,
@@ -106,6 +107,10 @@ export function evaluateRules(ordered: TelemetryEvent[], ctx: BatchContext): Ale
       const pair = ctx.states.pair(rule.id, event.vehicleId);
       const step = stepRule(rule, pair, event);
       if (step.state === pair) continue; // not this rule's metric, or older than its clock: nothing moved
+      if (clockOnly(step, pair)) {
+        ctx.states.moveClock(rule.id, event.vehicleId, step.state);
+        continue;
+      }
       let next = step.state; // a copy of the pair with the rule clock moved
       if (step.signal) {
         next.held = undefined; // logged by this signal, or held again below

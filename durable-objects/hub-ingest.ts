@@ -122,6 +122,7 @@ export async function ingestBatch(
     const batch = states.flushWithBatch(
       (id, journal) => sql.exec(record, id, key, now, events.length, stored, journal),
       ROW_CHARS - stored.length,
+      stored.length,
     );
     hub.downsample?.(events, now, batch);
     const raised = [...outcome.raised, ...anomalies];

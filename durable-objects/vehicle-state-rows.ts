@@ -48,7 +48,8 @@ export const saveJournalCursor = (sql: SqlStorage, through: number) =>
     String(through),
   );
 
-type JournalEntry = { after: number; data: string };
+/** A batch past the cursor (its stored events, and its journal or null), or a journal row (`data` only). */
+type JournalEntry = { after: number; data: string | null; events?: string };
 
 export const readPages = (sql: SqlStorage) => sql.exec<{ page: number; data: string }>("SELECT page, data FROM vehicle_state_pages");
 
@@ -65,16 +66,14 @@ export const writeJournalRow = (sql: SqlStorage, afterBatch: number, data: strin
 export const clearJournalRows = (sql: SqlStorage) => sql.exec("DELETE FROM vehicle_state_journal");
 
 /**
- * The journal since the last settle, in the order it was written: the journals of the batches
- * past `through` (the newest rule-pass state of what each touched) and the journal rows (models'
- * state, resolves, a large batch's overflow), each after the batch that was newest when written.
+ * What happened since the last settle, in the order it was written: the batches past `through`
+ * (their events, from which the latest readings are replayed, and their journals) and the journal
+ * rows (models' state, resolves, a large batch's overflow), each after the batch that was newest
+ * when written.
  */
 export function readJournal(sql: SqlStorage, through: number): Iterable<JournalEntry> {
   const batches = sql
-    .exec<JournalEntry>(
-      "SELECT rowid AS after, journal AS data FROM ingested_batches WHERE rowid > ? AND journal IS NOT NULL ORDER BY rowid",
-      through,
-    )
+    .exec<JournalEntry>("SELECT rowid AS after, journal AS data, events FROM ingested_batches WHERE rowid > ? ORDER BY rowid", through)
     .toArray();
   const rows = sql.exec<JournalEntry>("SELECT after_batch AS after, data FROM vehicle_state_journal ORDER BY after_batch, id").toArray();
   return inJournalOrder(batches, rows);

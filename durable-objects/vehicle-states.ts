@@ -6,6 +6,8 @@ import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import type { HeldValues } from "./alert-book";
 import { DEFERRED_WRITE_MS, MODEL_STATE_RIDE_MS, SETTLE_MS } from "./deferred-writes";
+import { withFullDtcList } from "./dtc-changes";
+import { readStoredEvents } from "./stored-batch";
 import {
   clearJournalRows,
   deletePage,
@@ -85,13 +87,23 @@ function mergeLatest(state: VehicleState, event: TelemetryEvent): boolean {
 const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
 
 /**
+ * A vehicle's entry in a journal: parts of its state (`latest`, `rules` and `driving` whole when
+ * its rule state changed beyond the clocks; `driving` alone when only its baselines moved), and
+ * `clocks`, the pairs whose rule clock alone moved (rule id → newest event time evaluated).
+ */
+type JournalPart = Partial<VehicleState> & { clocks?: Record<string, number> };
+
+/**
  * All vehicles' state in memory (loaded once), made durable at the fewest rows written (each is
- * billed like a D1 row):
- * - a batch's changes are the `journal` column of the batch's own row (`flushWithBatch`), committed
- *   with the alerts they decided: no row of their own, and none to delete later. The journal keeps
- *   what the rule pass changes (`journaled`: merged readings, rule clocks, driving baselines) and
- *   the health models' state and risk of vehicles scored since the last journal (set after the
- *   response, so they ride with the next batch);
+ * billed like a D1 row) and the fewest characters serialised per batch:
+ * - the latest readings are not journaled: every batch is stored raw before its 202, and a new
+ *   instance replays the batches past the cursor into them (`observe` is a merge by event time);
+ * - a batch's other changes are the `journal` column of the batch's own row (`flushWithBatch`),
+ *   committed with the alerts they decided: no row of their own, and none to delete later. Most
+ *   rule steps move only a pair's clock, journaled as that number (`clocks`); a vehicle whose
+ *   episode state changed journals its readings, rules and driving baselines whole; driving
+ *   baselines that moved alone go alone. The health models' state and risk of vehicles scored
+ *   since the last journal ride along (set after the response, so with the next batch);
  * - what no batch carries within DEFERRED_WRITE_MS (a fleet gone quiet after its last scoring), and
  *   rule state changed outside a batch (a resolve), is a journal row after the newest batch (`flush`);
  * - SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS, the alarm
@@ -108,6 +120,10 @@ export class VehicleStates {
   readonly #unsettled = new Set<string>();
   /** When the oldest change not yet in the pages was made (null: nothing to settle). */
   #unsettledSince: number | null = null;
+  /** Vehicles whose rule clocks alone moved since they were last journaled: rule id → the pair's clock. */
+  readonly #clocked = new Map<string, Map<string, number>>();
+  /** Vehicles whose driving baselines moved since they were last journaled (not in `#dirty`). */
+  readonly #drivingDirty = new Set<string>();
   /** Vehicles whose health-model state and risk changed since they were last journaled. */
   readonly #modelsDirty = new Set<string>();
   /** See `riskChanges`. */
@@ -116,8 +132,8 @@ export class VehicleStates {
   #unjournaledSince: number | null = null;
   /** When the oldest model change in neither the journal nor the pages was made (`#modelsDirty`). */
   #modelsSince: number | null = null;
-  /** Characters in the journal: past MAX_JOURNAL_CHARS it is settled at once (replay time after an eviction). */
-  #journalChars = 0;
+  /** Characters a new instance would read, the journal and the stored batches past the cursor: past MAX_RECOVERY_CHARS it is settled at once. */
+  #recoveryChars = 0;
   /** The newest batch whose journal is settled (`meta` JOURNAL_CURSOR), and the newest batch id given out. */
   #journalThrough = 0;
   #newestBatch = 0;
@@ -134,14 +150,35 @@ export class VehicleStates {
     }
     this.#journalThrough = readJournalCursor(sql);
     this.#newestBatch = Math.max(newestBatch(sql), this.#journalThrough);
-    for (const row of readJournal(sql, this.#journalThrough)) {
-      this.#journalChars += row.data.length;
-      for (const [vehicleId, part] of Object.entries(JSON.parse(row.data) as Record<string, Partial<VehicleState>>)) {
-        this.#vehicles.set(vehicleId, revive({ ...this.#vehicle(vehicleId), ...part }));
+    for (const entry of readJournal(sql, this.#journalThrough)) {
+      if (entry.events) {
+        this.#recoveryChars += entry.events.length;
+        this.#replayLatest(readStoredEvents(entry.events));
+      }
+      if (entry.data === null) continue;
+      this.#recoveryChars += entry.data.length;
+      for (const [vehicleId, part] of Object.entries(JSON.parse(entry.data) as Record<string, JournalPart>)) {
+        this.#apply(vehicleId, part);
         this.#unsettled.add(vehicleId);
       }
     }
-    if (this.#unsettled.size) this.#unsettledSince = Date.now();
+    if (this.#unsettled.size || this.#recoveryChars) this.#unsettledSince = Date.now();
+  }
+
+  /** A stored batch's events into the latest readings as the rule pass took them: in event-time order, fault-code changes made full lists. */
+  #replayLatest(events: TelemetryEvent[]) {
+    for (const event of [...events].sort((a, b) => a.ts - b.ts))
+      this.observe(event.dtcChange ? withFullDtcList(event, this.latest(event.vehicleId)?.dtc) : event);
+  }
+
+  /** A journal entry over the vehicle's state: its parts replace what they name, its clocks move the pairs' clocks forward. */
+  #apply(vehicleId: string, { clocks, ...parts }: JournalPart) {
+    const state = revive({ ...this.#vehicle(vehicleId), ...parts });
+    this.#vehicles.set(vehicleId, state);
+    for (const ruleId in clocks) {
+      const pair = (state.rules[ruleId] ??= freshPair());
+      pair.lastTs = Math.max(pair.lastTs, clocks[ruleId]!);
+    }
   }
 
   #vehicle(vehicleId: string): VehicleState {
@@ -174,7 +211,11 @@ export class VehicleStates {
   observe(event: TelemetryEvent): { fresh: boolean } {
     const state = this.#vehicle(event.vehicleId);
     const fresh = !state.latest || state.latest.ts <= event.ts;
-    if (mergeLatest(state, event)) this.#touch(event.vehicleId);
+    // Not journaled: a new instance replays the stored batch (constructor). The settle writes it.
+    if (mergeLatest(state, event)) {
+      this.#unsettled.add(event.vehicleId);
+      this.#unsettledSince ??= Date.now();
+    }
     return { fresh };
   }
 
@@ -209,7 +250,8 @@ export class VehicleStates {
 
   setDriving(vehicleId: string, profiles: DrivingProfiles) {
     this.#vehicle(vehicleId).driving = profiles;
-    this.#touch(vehicleId);
+    this.#drivingDirty.add(vehicleId);
+    this.#unjournaledSince ??= Date.now();
   }
 
   pair(ruleId: string, vehicleId: string): PairRecord {
@@ -219,6 +261,15 @@ export class VehicleStates {
   setPair(ruleId: string, vehicleId: string, pair: PairRecord) {
     this.#vehicle(vehicleId).rules[ruleId] = pair;
     this.#touch(vehicleId);
+  }
+
+  /** A rule step that moved only the pair's clock (`clockOnly`): journaled as that number, not as the vehicle's state. */
+  moveClock(ruleId: string, vehicleId: string, pair: PairRecord) {
+    this.#vehicle(vehicleId).rules[ruleId] = pair;
+    let clocks = this.#clocked.get(vehicleId);
+    if (!clocks) this.#clocked.set(vehicleId, (clocks = new Map()));
+    clocks.set(ruleId, pair.lastTs);
+    this.#unjournaledSince ??= Date.now();
   }
 
   /** Every pair's held episode values, for the alert book after a restart. */
@@ -266,6 +317,8 @@ export class VehicleStates {
     for (const vehicleId of vehicleIds) {
       if (!this.#vehicles.delete(vehicleId)) continue;
       this.#dirty.delete(vehicleId);
+      this.#clocked.delete(vehicleId);
+      this.#drivingDirty.delete(vehicleId);
       this.#modelsDirty.delete(vehicleId);
       this.#unsettled.delete(vehicleId);
       const page = this.#pageOf.get(vehicleId);
@@ -292,7 +345,7 @@ export class VehicleStates {
 
   #settleDueAt(): number | null {
     if (this.#unsettledSince === null) return null;
-    return this.#journalChars >= MAX_JOURNAL_CHARS ? this.#unsettledSince : this.#unsettledSince + SETTLE_MS;
+    return this.#recoveryChars >= MAX_RECOVERY_CHARS ? this.#unsettledSince : this.#unsettledSince + SETTLE_MS;
   }
 
   /** On the alarm, in one transaction: settles the journal when due, else journals what is due (`flush`). */
@@ -323,8 +376,11 @@ export class VehicleStates {
    * (retention deleting old batches does not let them start again), so a new instance replays
    * batches and rows in written order.
    */
-  flushWithBatch(insert: (id: number, journal: string | null) => void, room: number): number {
+  flushWithBatch(insert: (id: number, journal: string | null) => void, room: number, storedChars: number): number {
     const id = ++this.#newestBatch;
+    // A new instance replays this batch until a settle moves the cursor past it.
+    this.#recoveryChars += storedChars;
+    this.#unsettledSince ??= Date.now();
     const modelsDue = this.#modelsSince !== null && this.#modelsSince + MODEL_STATE_RIDE_MS <= Date.now();
     const chunks = this.#takeChanges(modelsDue);
     const inRow = chunks[0] !== undefined && chunks[0].length <= room ? chunks.shift()! : null;
@@ -348,12 +404,26 @@ export class VehicleStates {
    */
   #takeChanges(withModels: boolean): string[] {
     const dirty = this.#dirty;
+    const driving = this.#drivingDirty;
+    const clocked = this.#clocked;
     const models = withModels ? this.#modelsDirty : new Set<string>();
-    const chunks = this.#chunks(new Set([...dirty, ...models]), (state, vehicleId) => ({
-      ...(dirty.has(vehicleId) ? journaled(state) : {}),
-      ...(models.has(vehicleId) ? { health: state.health, risk: state.risk } : {}),
-    }));
+    const vehicleIds = new Set([...dirty, ...driving, ...clocked.keys(), ...models]);
+    const chunks = this.#chunks(vehicleIds, (state, vehicleId) => {
+      const part: JournalPart = dirty.has(vehicleId) ? journaled(state) : {};
+      if (!dirty.has(vehicleId)) {
+        if (driving.has(vehicleId)) part.driving = state.driving;
+        const clocks = clocked.get(vehicleId);
+        if (clocks) part.clocks = Object.fromEntries(clocks);
+      }
+      if (models.has(vehicleId)) {
+        part.health = state.health;
+        part.risk = state.risk;
+      }
+      return part;
+    });
     dirty.clear();
+    driving.clear();
+    clocked.clear();
     this.#unjournaledSince = null;
     if (withModels) {
       models.clear();
@@ -363,11 +433,11 @@ export class VehicleStates {
   }
 
   /** `part` of each vehicle's state as journal chunks, {vehicleId: part, …}, each state serialised once. */
-  #chunks(vehicleIds: Set<string>, part: (state: VehicleState, vehicleId: string) => Partial<VehicleState>): string[] {
+  #chunks(vehicleIds: Set<string>, part: (state: VehicleState, vehicleId: string) => JournalPart): string[] {
     if (!vehicleIds.size) return [];
     const parts = [...vehicleIds].map((id): [string, string] => [id, JSON.stringify(part(this.#vehicles.get(id)!, id))]);
     const chunks = packPages(parts).map((page) => page.data);
-    for (const data of chunks) this.#journalChars += data.length;
+    for (const data of chunks) this.#recoveryChars += data.length;
     for (const vehicleId of vehicleIds) this.#unsettled.add(vehicleId);
     this.#unsettledSince ??= Date.now();
     return chunks;
@@ -384,6 +454,8 @@ export class VehicleStates {
    */
   settle() {
     for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
+    for (const vehicleId of this.#drivingDirty) this.#unsettled.add(vehicleId);
+    for (const vehicleId of this.#clocked.keys()) this.#unsettled.add(vehicleId);
     for (const vehicleId of this.#modelsDirty) this.#unsettled.add(vehicleId);
     const touched = new Set<number>();
     for (const vehicleId of this.#unsettled) {
@@ -405,11 +477,13 @@ export class VehicleStates {
     }
     this.#unsettled.clear();
     this.#dirty.clear();
+    this.#drivingDirty.clear();
+    this.#clocked.clear();
     this.#modelsDirty.clear();
     this.#unjournaledSince = null;
     this.#modelsSince = null;
     this.#unsettledSince = null;
-    this.#journalChars = 0;
+    this.#recoveryChars = 0;
   }
 
   /** The highest page id in use (0 before any). */
@@ -427,11 +501,11 @@ export class VehicleStates {
   }
 }
 
-/** What the journal keeps of a vehicle the rule pass changed (health and risk go only for vehicles scored since). */
+/** What the journal keeps of a vehicle whose episode state changed (health and risk go only for vehicles scored since). */
 const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleState> => ({ latest, rules, driving });
 
-/** The journal is settled at once past this size: a new instance parses all of it before its first request. */
-const MAX_JOURNAL_CHARS = 16 * 1024 * 1024;
+/** The journal and the batches to replay are settled at once past this size: a new instance parses all of it before its first request. */
+const MAX_RECOVERY_CHARS = 16 * 1024 * 1024;
 
 /** A stored state as the engine uses it: JSON has no -Infinity, and states from before merged readings lack their times. */
 function revive(state: VehicleState): VehicleState {

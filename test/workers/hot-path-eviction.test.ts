@@ -99,6 +99,27 @@ describe("eviction before the state journal is settled", { timeout: 30_000 }, ()
   });
 });
 
+describe("eviction before the settle, after batches that moved only rule clocks", { timeout: 30_000 }, () => {
+  it("the latest readings are replayed from the stored batch and the clocks come back from its journal: late events stay unevaluated", async () => {
+    const tenant = await createTenant();
+    const { "EV-5": vehicle } = await addVehicles(tenant, ["EV-5"]);
+    const normal = [{ vehicleId: "EV-5", ts: ago(20), readings: { oilPressureKpa: 300, speedKph: 50 } }];
+    expect((await postTelemetry(tenant, { events: normal })).status).toBe(202);
+    await evict(tenant.id);
+
+    const view = (await (await call("GET", `/api/vehicles/${vehicle!.id}`, { token: tenant.admin.token })).json()) as {
+      latest: { readings: Record<string, number> } | null;
+    };
+    expect(view.latest?.readings).toEqual({ oilPressureKpa: 300, speedKph: 50 });
+    // Two low readings 15 s apart would open "Low oil pressure" (10 s below 100 kPa), but both are
+    // older than the rule's clock: with the clock lost in the eviction they would raise an alert.
+    const late = [40, 25].map((s) => ({ vehicleId: "EV-5", ts: ago(s), readings: { oilPressureKpa: 60 } }));
+    expect((await postTelemetry(tenant, { events: late })).status).toBe(202);
+    await runHubAlarmSettled(tenant.id);
+    expect(await countRows("alerts", "tenant_id = ? AND type = 'low_oil_pressure'", tenant.id)).toBe(0);
+  });
+});
+
 describe("eviction after the model state is journaled, before the settle", { timeout: 30_000 }, () => {
   it("the health models' state and the vehicle's risk come back from the journal", async () => {
     const tenant = await createTenant();

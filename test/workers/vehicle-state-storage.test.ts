@@ -2,7 +2,8 @@
  * How the tenant object stores vehicle states (durable-objects/vehicle-states.ts). Settled states
  * live in pages of many vehicles: a settle writes a row per page it touches, a page that grows
  * past its bound spills into new pages, and a new instance reads every vehicle back. Unsettled
- * changes are a batch's own journal column or journal rows after it, replayed in written order.
+ * changes are a batch's own journal column or journal rows after it, replayed in written order;
+ * the latest readings are not journaled but replayed from the stored batches.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -21,42 +22,50 @@ const bulky = (vehicleId: string, ts: number) => ({
 const pageSizes = (sql: SqlStorage) =>
   sql.exec<{ page: number; size: number }>("SELECT page, length(data) AS size FROM vehicle_state_pages ORDER BY page").toArray();
 
-/** Stores a batch row as hub-ingest.ts does, with the journal the states hand over. */
-const storeBatch = (sql: SqlStorage, states: VehicleStates, room = Number.POSITIVE_INFINITY) =>
-  states.flushWithBatch(
+type Event = Parameters<VehicleStates["observe"]>[0];
+
+/** Takes a batch's events into the latest readings and stores its row as hub-ingest.ts does, with the journal the states hand over. */
+function ingest(sql: SqlStorage, states: VehicleStates, events: Event[], room = Number.POSITIVE_INFINITY) {
+  for (const event of events) states.observe(event);
+  const stored = JSON.stringify(events);
+  return states.flushWithBatch(
     (id, journal) =>
       sql.exec(
-        "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, 0, 0, '[]', ?)",
+        "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, ?, 0, ?, ?, ?)",
         id,
         `key-${id}`,
+        events.length,
+        stored,
         journal,
       ),
     room,
+    stored.length,
   );
+}
+const journalOf = (sql: SqlStorage, id: number) =>
+  JSON.parse(sql.exec<{ journal: string | null }>("SELECT journal FROM ingested_batches WHERE rowid = ?", id).one().journal ?? "{}");
 
 describe("vehicle state journal", () => {
   it("the models' state rides with the first batch once it is MODEL_STATE_RIDE_MS old, not with every batch", async () => {
     const start = freezeClock();
     await runInDurableObject(hub(), (_object, state) => {
       const sql = state.storage.sql;
-      const journalOf = (id: number) =>
-        JSON.parse(sql.exec<{ journal: string | null }>("SELECT journal FROM ingested_batches WHERE rowid = ?", id).one().journal ?? "{}");
       const states = new VehicleStates(sql);
-      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
       states.setHealth("v", { scored: 1 } as never, { scored: 1 } as never);
-      const early = storeBatch(sql, states);
-      expect(journalOf(early).v).toHaveProperty("latest");
-      expect(journalOf(early).v).not.toHaveProperty("health");
+      const early = ingest(sql, states, [{ vehicleId: "v", ts: 1, readings: { speedKph: 1 } }]);
+      // The readings are the batch's own events, replayed by a new instance: nothing to journal yet.
+      expect(journalOf(sql, early)).toEqual({});
       // Not in a batch yet: the alarm journals it by DEFERRED_WRITE_MS if no batch comes; an eviction now loses it.
       expect(states.flushDueAt()).toBe(start + DEFERRED_WRITE_MS);
       expect(new VehicleStates(sql).health("v")).toBeUndefined();
 
       advanceClock(MODEL_STATE_RIDE_MS);
-      states.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
-      const later = storeBatch(sql, states);
-      expect(journalOf(later).v.health).toEqual({ scored: 1 });
+      const later = ingest(sql, states, [{ vehicleId: "v", ts: 2, readings: { speedKph: 2 } }]);
+      expect(journalOf(sql, later).v.health).toEqual({ scored: 1 });
       expect(states.flushDueAt()).toBe(start + SETTLE_MS);
-      expect(new VehicleStates(sql).health("v")).toEqual({ scored: 1 });
+      const reloaded = new VehicleStates(sql);
+      expect(reloaded.health("v")).toEqual({ scored: 1 });
+      expect(reloaded.latest("v")?.readings.speedKph).toBe(2);
     });
   });
 
@@ -64,15 +73,15 @@ describe("vehicle state journal", () => {
     await runInDurableObject(hub(), (_object, state) => {
       const sql = state.storage.sql;
       const states = new VehicleStates(sql);
-      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
-      const first = storeBatch(sql, states);
+      const first = ingest(sql, states, [{ vehicleId: "v", ts: 1, readings: { speedKph: 1 } }]);
       // Changes outside a batch (a resolve, say) are journal rows after the newest batch; each
       // holds the whole rule-pass state of the vehicles it touched at that moment.
       states.setPair("rule", "v", { ...states.pair("rule", "v"), alertId: "alert-v" });
       states.flush();
-      states.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
-      states.observe({ vehicleId: "w", ts: 2, readings: { speedKph: 5 } });
-      const second = storeBatch(sql, states);
+      const second = ingest(sql, states, [
+        { vehicleId: "v", ts: 2, readings: { speedKph: 2 } },
+        { vehicleId: "w", ts: 2, readings: { speedKph: 5 } },
+      ]);
       expect(second).toBe(first + 1);
       states.setPair("rule", "w", { ...states.pair("rule", "w"), alertId: "alert-w" });
       states.flush();
@@ -90,13 +99,14 @@ describe("vehicle state journal", () => {
     await runInDurableObject(hub(), (_object, state) => {
       const sql = state.storage.sql;
       const states = new VehicleStates(sql);
-      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
-      storeBatch(sql, states);
-      states.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
-      const id = storeBatch(sql, states, 10);
+      ingest(sql, states, [{ vehicleId: "v", ts: 1, readings: { speedKph: 1 } }]);
+      states.setPair("rule", "v", { ...states.pair("rule", "v"), alertId: "alert-v" });
+      const id = ingest(sql, states, [{ vehicleId: "v", ts: 2, readings: { speedKph: 2 } }], 10);
       expect(sql.exec("SELECT journal FROM ingested_batches WHERE rowid = ?", id).one().journal).toBeNull();
       expect(sql.exec<{ after: number }>("SELECT after_batch AS after FROM vehicle_state_journal").toArray()).toEqual([{ after: id }]);
-      expect(new VehicleStates(sql).latest("v")?.readings.speedKph).toBe(2);
+      const reloaded = new VehicleStates(sql);
+      expect(reloaded.latest("v")?.readings.speedKph).toBe(2);
+      expect(reloaded.pair("rule", "v").alertId).toBe("alert-v");
     });
   });
 
@@ -104,14 +114,95 @@ describe("vehicle state journal", () => {
     await runInDurableObject(hub(), (_object, state) => {
       const sql = state.storage.sql;
       const states = new VehicleStates(sql);
-      states.observe({ vehicleId: "v", ts: 1, readings: { speedKph: 1 } });
-      const first = storeBatch(sql, states);
+      const first = ingest(sql, states, [{ vehicleId: "v", ts: 1, readings: { speedKph: 1 } }]);
       states.settle();
       sql.exec("DELETE FROM ingested_batches");
       const later = new VehicleStates(sql);
-      later.observe({ vehicleId: "v", ts: 2, readings: { speedKph: 2 } });
-      expect(storeBatch(sql, later)).toBeGreaterThan(first);
+      expect(ingest(sql, later, [{ vehicleId: "v", ts: 2, readings: { speedKph: 2 } }])).toBeGreaterThan(first);
       expect(new VehicleStates(sql).latest("v")?.readings.speedKph).toBe(2);
+    });
+  });
+
+  it("a step that moves only a rule clock journals that number; a new instance has the clocks and replays the readings", async () => {
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const states = new VehicleStates(sql);
+      const events: Event[] = [
+        { vehicleId: "v", ts: 5, readings: { speedKph: 40, batteryV: 14 } },
+        { vehicleId: "v", ts: 7, readings: { speedKph: 41 } },
+      ];
+      for (const event of events) states.observe(event);
+      states.moveClock("speed-rule", "v", { ...states.pair("speed-rule", "v"), lastTs: 7 });
+      states.moveClock("battery-rule", "v", { ...states.pair("battery-rule", "v"), lastTs: 5 });
+      const stored = JSON.stringify(events);
+      const id = states.flushWithBatch(
+        (batch, journal) =>
+          sql.exec(
+            "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, 'k', 0, 2, ?, ?)",
+            batch,
+            stored,
+            journal,
+          ),
+        Number.POSITIVE_INFINITY,
+        stored.length,
+      );
+      expect(journalOf(sql, id)).toEqual({ v: { clocks: { "speed-rule": 7, "battery-rule": 5 } } });
+
+      const reloaded = new VehicleStates(sql);
+      expect(reloaded.pair("speed-rule", "v").lastTs).toBe(7);
+      expect(reloaded.pair("battery-rule", "v").lastTs).toBe(5);
+      expect(reloaded.latestView("v")?.readings).toEqual({ speedKph: 41, batteryV: 14 });
+      // What the replay rebuilt is written by the next settle, so the cursor can move past the batch.
+      reloaded.settle();
+      sql.exec("DELETE FROM ingested_batches");
+      expect(new VehicleStates(sql).latest("v")?.readings).toEqual({ speedKph: 41, batteryV: 14 });
+      expect(new VehicleStates(sql).pair("speed-rule", "v").lastTs).toBe(7);
+    });
+  });
+
+  it("a replayed fault-code change becomes the full list it was, from the codes before it", async () => {
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const states = new VehicleStates(sql);
+      const full = (event: Event) =>
+        event.dtcChange ? { ...event, dtcChange: undefined, dtc: [...(states.latest("v")?.dtc ?? []), ...(event.dtc ?? [])] } : event;
+      const opened = { vehicleId: "v", ts: 1, readings: {}, dtc: ["P0217"] };
+      const another = { vehicleId: "v", ts: 2, readings: {}, dtc: ["P0300"], dtcChange: "opened" as const };
+      // The rule pass observes the full list; the batch stores the change as the vendor sent it.
+      for (const event of [opened, another]) states.observe(full(event));
+      const stored = JSON.stringify([opened, another]);
+      states.flushWithBatch(
+        (batch, journal) =>
+          sql.exec(
+            "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, 'k', 0, 2, ?, ?)",
+            batch,
+            stored,
+            journal,
+          ),
+        Number.POSITIVE_INFINITY,
+        stored.length,
+      );
+      expect(states.latest("v")?.dtc).toEqual(["P0217", "P0300"]);
+      expect(new VehicleStates(sql).latest("v")?.dtc).toEqual(["P0217", "P0300"]);
+    });
+  });
+
+  it("the batches a new instance would replay are settled at once past the recovery bound", async () => {
+    const start = freezeClock();
+    await runInDurableObject(hub(), (_object, state) => {
+      const sql = state.storage.sql;
+      const states = new VehicleStates(sql);
+      ingest(sql, states, [{ vehicleId: "v", ts: 1, readings: { speedKph: 1 } }]);
+      expect(states.flushDueAt()).toBe(start + SETTLE_MS);
+      // 17 MB of stored events (about 100,000 events' worth) since the cursor: a new instance would read them all first.
+      const big = Array.from({ length: 17 }, (_, i) => ({
+        vehicleId: "v",
+        ts: 2 + i,
+        readings: { blob: i },
+        note: "x".repeat(1024 * 1024),
+      }));
+      for (const event of big) ingest(sql, states, [event as Event]);
+      expect(states.flushDueAt()).toBe(start);
     });
   });
 });

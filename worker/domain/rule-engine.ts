@@ -152,6 +152,14 @@ export function stepRule<S extends PairState>(rule: RuleDef, state: S, event: Te
   return { state: next, signal: { kind: "open", ts, value, dtc: next.codes } };
 }
 
+/** Whether a step moved only the pair's clock: no signal, and its episode fields are the ones it was given (a step copies them). */
+export const clockOnly = (step: Step, state: PairState) =>
+  !step.signal &&
+  step.state.since === state.since &&
+  step.state.fired === state.fired &&
+  step.state.hits === state.hits &&
+  step.state.codes === state.codes;
+
 function stepWindow<S extends PairState>(
   window: { count: number; seconds: number },
   next: S,
