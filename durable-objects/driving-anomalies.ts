@@ -45,6 +45,18 @@ export const ANOMALY_RULES: RuleDef[] = DRIVING_SIGNALS.map((signal) => ({
   vehicleIds: null,
 }));
 
+/** Whose baselines a vehicle's driving steps when nothing says otherwise: the ones used last (UNASSIGNED before any). */
+export function currentDriverKey(profiles: DrivingProfiles | undefined): string {
+  let key = UNASSIGNED;
+  let at = Number.NEGATIVE_INFINITY;
+  for (const k in profiles)
+    if (profiles[k]!.usedAt > at) {
+      at = profiles[k]!.usedAt;
+      key = k;
+    }
+  return key;
+}
+
 export const carriesDriving = (readings: Record<string, number>) => readings.speedKph !== undefined || readings.accelG !== undefined;
 
 /**

@@ -17,7 +17,7 @@ import { iso } from "../worker/lib/time";
 import type { HealthReading } from "../models/vehicle/index.js";
 import type { AlertBook } from "./alert-book";
 import { carriesDriving } from "./driving-anomalies";
-import { withFullDtcList } from "./dtc-changes";
+import { observeBatch } from "./batch-replay";
 import { evaluateGeofences } from "./geofence-rules";
 import { isTimedKind, type OfflineWatch } from "./offline-watch";
 import type { PairRecord, VehicleStates } from "./vehicle-states";
@@ -50,22 +50,15 @@ export interface BatchOutcome {
  * collects each vehicle's fresh readings for scoring.
  */
 export function evaluateBatch(events: TelemetryEvent[], ctx: BatchContext): BatchOutcome {
-  const ordered = [...events].sort((a, b) => a.ts - b.ts);
   const toScore = new Map<string, HealthReading[]>();
   const driving: TelemetryEvent[] = [];
-  for (let i = 0; i < ordered.length; i++) {
-    const event = ordered[i]!.dtcChange
-      ? (ordered[i] = withFullDtcList(ordered[i]!, ctx.states.latest(ordered[i]!.vehicleId)?.dtc))
-      : ordered[i]!;
-    const seen = ctx.states.observe(event);
-    if (seen.fresh) {
-      // A vehicle whose event carries only trouble codes is scored too (its engine component).
-      const readings = toScore.get(event.vehicleId) ?? [];
-      if (Object.keys(event.readings).length) readings.push({ ts: event.ts, readings: event.readings });
-      toScore.set(event.vehicleId, readings);
-    }
-    if (seen.fresh && carriesDriving(event.readings)) driving.push(event);
-  }
+  const ordered = observeBatch(events, ctx.states, (event) => {
+    // A vehicle whose event carries only trouble codes is scored too (its engine component).
+    const readings = toScore.get(event.vehicleId) ?? [];
+    if (Object.keys(event.readings).length) readings.push({ ts: event.ts, readings: event.readings });
+    toScore.set(event.vehicleId, readings);
+    if (carriesDriving(event.readings)) driving.push(event);
+  });
   const raised = evaluateRules(ordered, ctx);
   evaluateOtherKinds(ordered, ctx, raised);
   return { raised, toScore, driving };

@@ -105,10 +105,11 @@ export async function ingestBatch(
     // Checked again where nothing can interleave: the awaits above let a concurrent delivery of
     // the same key get here first, and its row must make this one a duplicate, not a 500.
     if (alreadyIngested(sql, key)) return null;
+    states.beginBatch(rules);
     const outcome = evaluateBatch(events, context);
     const drivingScores = drivingSignals(
       outcome.driving,
-      (id) => byId.get(id)?.driverId,
+      (id) => states.drivingKey(id, byId.get(id)?.driverId),
       (id) => states.driving(id),
       (id, profiles) => states.setDriving(id, profiles),
     );

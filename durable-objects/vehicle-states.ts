@@ -6,8 +6,10 @@ import type { TelemetryEvent } from "../worker/domain/telemetry";
 import { iso } from "../worker/lib/time";
 import type { HeldValues } from "./alert-book";
 import { DEFERRED_WRITE_MS, MODEL_STATE_RIDE_MS, SETTLE_MS } from "./deferred-writes";
-import { withFullDtcList } from "./dtc-changes";
+import { HINTS, type ReplayHints, replayBatch } from "./batch-replay";
+import { ANOMALY_RULES, currentDriverKey, UNASSIGNED } from "./driving-anomalies";
 import { readStoredEvents } from "./stored-batch";
+import type { RuleDef } from "../worker/domain/rule-engine";
 import {
   clearJournalRows,
   deletePage,
@@ -88,22 +90,29 @@ const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownU
 
 /**
  * A vehicle's entry in a journal: parts of its state (`latest`, `rules` and `driving` whole when
- * its rule state changed beyond the clocks; `driving` alone when only its baselines moved), and
- * `clocks`, the pairs whose rule clock alone moved (rule id → newest event time evaluated).
+ * its rule state changed beyond the clocks), and `clocks`, the pairs whose rule clock alone moved
+ * where a replay cannot move it (rule id → newest event time evaluated).
  */
 type JournalPart = Partial<VehicleState> & { clocks?: Record<string, number> };
+/** A journal: each vehicle's part, and a batch's replay hints under HINTS. */
+type Journal = Record<string, JournalPart | ReplayHints>;
+
+/** Whether a rule's clock moves can be replayed from a batch's events: it read every vehicle's. */
+const replayable = (rule: RuleDef) => rule.enabled && rule.vehicleIds === null && (!rule.kind || rule.kind === "threshold");
 
 /**
  * All vehicles' state in memory (loaded once), made durable at the fewest rows written (each is
  * billed like a D1 row) and the fewest characters serialised per batch:
- * - the latest readings are not journaled: every batch is stored raw before its 202, and a new
- *   instance replays the batches past the cursor into them (`observe` is a merge by event time);
+ * - what the stored batches give is not journaled: every batch is stored raw before its 202, and a
+ *   new instance replays the batches past the cursor (batch-replay.ts) into the latest readings,
+ *   the driving baselines and the clocks of the rules that read every vehicle (most rule steps move
+ *   only a clock);
  * - a batch's other changes are the `journal` column of the batch's own row (`flushWithBatch`),
- *   committed with the alerts they decided: no row of their own, and none to delete later. Most
- *   rule steps move only a pair's clock, journaled as that number (`clocks`); a vehicle whose
- *   episode state changed journals its readings, rules and driving baselines whole; driving
- *   baselines that moved alone go alone. The health models' state and risk of vehicles scored
- *   since the last journal ride along (set after the response, so with the next batch);
+ *   committed with the alerts they decided: no row of their own, and none to delete later. A
+ *   vehicle whose episode state changed journals its readings, rules and driving baselines whole;
+ *   a clock a replay cannot move (a rule scoped to some vehicles, the predictive rules) goes as
+ *   that number (`clocks`). The health models' state and risk of vehicles scored since the last
+ *   journal ride along (set after the response, so with the next batch);
  * - what no batch carries within DEFERRED_WRITE_MS (a fleet gone quiet after its last scoring), and
  *   rule state changed outside a batch (a resolve), is a journal row after the newest batch (`flush`);
  * - SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS, the alarm
@@ -122,8 +131,9 @@ export class VehicleStates {
   #unsettledSince: number | null = null;
   /** Vehicles whose rule clocks alone moved since they were last journaled: rule id → the pair's clock. */
   readonly #clocked = new Map<string, Map<string, number>>();
-  /** Vehicles whose driving baselines moved since they were last journaled (not in `#dirty`). */
-  readonly #drivingDirty = new Set<string>();
+  /** The batch's replay hints: the rules whose clocks its replay moves, and driver changes. */
+  #replayRules = new Map<string, string>();
+  readonly #drivers = new Map<string, string>();
   /** Vehicles whose health-model state and risk changed since they were last journaled. */
   readonly #modelsDirty = new Set<string>();
   /** See `riskChanges`. */
@@ -150,25 +160,23 @@ export class VehicleStates {
     }
     this.#journalThrough = readJournalCursor(sql);
     this.#newestBatch = Math.max(newestBatch(sql), this.#journalThrough);
-    for (const entry of readJournal(sql, this.#journalThrough)) {
-      if (entry.events) {
-        this.#recoveryChars += entry.events.length;
-        this.#replayLatest(readStoredEvents(entry.events));
-      }
-      if (entry.data === null) continue;
-      this.#recoveryChars += entry.data.length;
-      for (const [vehicleId, part] of Object.entries(JSON.parse(entry.data) as Record<string, JournalPart>)) {
-        this.#apply(vehicleId, part);
-        this.#unsettled.add(vehicleId);
-      }
+    const entries = [...readJournal(sql, this.#journalThrough)];
+    for (let i = 0; i < entries.length; ) {
+      // A batch, and the journal rows written after it: its journal may have overflowed into them.
+      const group = [entries[i++]!];
+      while (i < entries.length && entries[i]!.events === undefined) group.push(entries[i++]!);
+      const journals = group.flatMap((entry) => (entry.data === null ? [] : [JSON.parse(entry.data) as Journal]));
+      for (const entry of group) this.#recoveryChars += (entry.data?.length ?? 0) + (entry.events?.length ?? 0);
+      const hints: ReplayHints = Object.assign({}, ...journals.map((journal) => journal[HINTS]));
+      if (group[0]!.events) replayBatch(this, readStoredEvents(group[0]!.events), hints);
+      for (const journal of journals)
+        for (const [vehicleId, part] of Object.entries(journal)) {
+          if (vehicleId === HINTS) continue;
+          this.#apply(vehicleId, part as JournalPart);
+          this.#unsettled.add(vehicleId);
+        }
     }
     if (this.#unsettled.size || this.#recoveryChars) this.#unsettledSince = Date.now();
-  }
-
-  /** A stored batch's events into the latest readings as the rule pass took them: in event-time order, fault-code changes made full lists. */
-  #replayLatest(events: TelemetryEvent[]) {
-    for (const event of [...events].sort((a, b) => a.ts - b.ts))
-      this.observe(event.dtcChange ? withFullDtcList(event, this.latest(event.vehicleId)?.dtc) : event);
   }
 
   /** A journal entry over the vehicle's state: its parts replace what they name, its clocks move the pairs' clocks forward. */
@@ -248,10 +256,29 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.driving;
   }
 
+  /** Not journaled: a new instance replays the batch's driving (batch-replay.ts). The settle writes it. */
   setDriving(vehicleId: string, profiles: DrivingProfiles) {
     this.#vehicle(vehicleId).driving = profiles;
-    this.#drivingDirty.add(vehicleId);
-    this.#unjournaledSince ??= Date.now();
+    this.#unsettled.add(vehicleId);
+    this.#unsettledSince ??= Date.now();
+  }
+
+  /**
+   * Whose baselines the vehicle's driving in this batch steps: its driver's, or UNASSIGNED. Noted in
+   * the batch's hints when it is not the one a replay would take (the baselines used last).
+   */
+  drivingKey(vehicleId: string, driverId: string | null | undefined): string {
+    const key = driverId ?? UNASSIGNED;
+    if (key !== currentDriverKey(this.driving(vehicleId))) {
+      this.#drivers.set(vehicleId, key);
+      this.#unjournaledSince ??= Date.now();
+    }
+    return key;
+  }
+
+  /** Before a batch's rule pass: its rules whose clocks a replay of the batch can move, so they are not journaled. */
+  beginBatch(rules: RuleDef[]) {
+    this.#replayRules = new Map([...rules, ...ANOMALY_RULES].filter(replayable).map((rule) => [rule.id, rule.metric]));
   }
 
   pair(ruleId: string, vehicleId: string): PairRecord {
@@ -263,13 +290,26 @@ export class VehicleStates {
     this.#touch(vehicleId);
   }
 
-  /** A rule step that moved only the pair's clock (`clockOnly`): journaled as that number, not as the vehicle's state. */
+  /**
+   * A rule step that moved only the pair's clock (`clockOnly`): nothing to journal when a replay of
+   * the batch moves it (`beginBatch`), else that number, not the vehicle's state.
+   */
   moveClock(ruleId: string, vehicleId: string, pair: PairRecord) {
     this.#vehicle(vehicleId).rules[ruleId] = pair;
+    this.#unsettled.add(vehicleId);
+    this.#unsettledSince ??= Date.now();
+    if (this.#replayRules.has(ruleId)) return;
     let clocks = this.#clocked.get(vehicleId);
     if (!clocks) this.#clocked.set(vehicleId, (clocks = new Map()));
     clocks.set(ruleId, pair.lastTs);
     this.#unjournaledSince ??= Date.now();
+  }
+
+  /** A replayed event moves the rule's clock on the vehicle forward (batch-replay.ts). */
+  replayClock(ruleId: string, vehicleId: string, ts: number) {
+    const pair = (this.#vehicle(vehicleId).rules[ruleId] ??= freshPair());
+    if (ts > pair.lastTs) pair.lastTs = ts;
+    this.#unsettled.add(vehicleId);
   }
 
   /** Every pair's held episode values, for the alert book after a restart. */
@@ -318,7 +358,7 @@ export class VehicleStates {
       if (!this.#vehicles.delete(vehicleId)) continue;
       this.#dirty.delete(vehicleId);
       this.#clocked.delete(vehicleId);
-      this.#drivingDirty.delete(vehicleId);
+      this.#drivers.delete(vehicleId);
       this.#modelsDirty.delete(vehicleId);
       this.#unsettled.delete(vehicleId);
       const page = this.#pageOf.get(vehicleId);
@@ -382,7 +422,7 @@ export class VehicleStates {
     this.#recoveryChars += storedChars;
     this.#unsettledSince ??= Date.now();
     const modelsDue = this.#modelsSince !== null && this.#modelsSince + MODEL_STATE_RIDE_MS <= Date.now();
-    const chunks = this.#takeChanges(modelsDue);
+    const chunks = this.#takeChanges(modelsDue, this.#takeHints());
     const inRow = chunks[0] !== undefined && chunks[0].length <= room ? chunks.shift()! : null;
     insert(id, inRow);
     for (const data of chunks) this.#writeJournalRow(data);
@@ -398,23 +438,32 @@ export class VehicleStates {
     for (const data of this.#takeChanges(true)) this.#writeJournalRow(data);
   }
 
+  /** The batch's replay hints (HINTS), taken once: the clocks it moves on replay, driver changes. */
+  #takeHints(): ReplayHints | null {
+    const rules = this.#replayRules;
+    this.#replayRules = new Map();
+    const hints: ReplayHints = {};
+    const tenantRules = [...rules].filter(([id]) => !ANOMALY_METRIC_OF.has(id));
+    if (tenantRules.length) hints.rules = Object.fromEntries(tenantRules);
+    if (this.#drivers.size) hints.drivers = Object.fromEntries(this.#drivers);
+    this.#drivers.clear();
+    return hints.rules || hints.drivers ? hints : null;
+  }
+
   /**
    * Everything changed since the last journal, as chunks: rule-pass state, and with `withModels`
-   * scored vehicles' model state (a batch carries it once it is MODEL_STATE_RIDE_MS old).
+   * scored vehicles' model state (a batch carries it once it is MODEL_STATE_RIDE_MS old); a
+   * batch's replay hints first.
    */
-  #takeChanges(withModels: boolean): string[] {
+  #takeChanges(withModels: boolean, hints: ReplayHints | null = null): string[] {
     const dirty = this.#dirty;
-    const driving = this.#drivingDirty;
     const clocked = this.#clocked;
     const models = withModels ? this.#modelsDirty : new Set<string>();
-    const vehicleIds = new Set([...dirty, ...driving, ...clocked.keys(), ...models]);
-    const chunks = this.#chunks(vehicleIds, (state, vehicleId) => {
+    const vehicleIds = new Set([...dirty, ...clocked.keys(), ...models]);
+    const chunks = this.#chunks(vehicleIds, hints, (state, vehicleId) => {
       const part: JournalPart = dirty.has(vehicleId) ? journaled(state) : {};
-      if (!dirty.has(vehicleId)) {
-        if (driving.has(vehicleId)) part.driving = state.driving;
-        const clocks = clocked.get(vehicleId);
-        if (clocks) part.clocks = Object.fromEntries(clocks);
-      }
+      const clocks = clocked.get(vehicleId);
+      if (clocks && !dirty.has(vehicleId)) part.clocks = Object.fromEntries(clocks);
       if (models.has(vehicleId)) {
         part.health = state.health;
         part.risk = state.risk;
@@ -422,7 +471,6 @@ export class VehicleStates {
       return part;
     });
     dirty.clear();
-    driving.clear();
     clocked.clear();
     this.#unjournaledSince = null;
     if (withModels) {
@@ -433,9 +481,10 @@ export class VehicleStates {
   }
 
   /** `part` of each vehicle's state as journal chunks, {vehicleId: part, …}, each state serialised once. */
-  #chunks(vehicleIds: Set<string>, part: (state: VehicleState, vehicleId: string) => JournalPart): string[] {
-    if (!vehicleIds.size) return [];
+  #chunks(vehicleIds: Set<string>, hints: ReplayHints | null, part: (state: VehicleState, vehicleId: string) => JournalPart): string[] {
+    if (!vehicleIds.size && !hints) return [];
     const parts = [...vehicleIds].map((id): [string, string] => [id, JSON.stringify(part(this.#vehicles.get(id)!, id))]);
+    if (hints) parts.unshift([HINTS, JSON.stringify(hints)]);
     const chunks = packPages(parts).map((page) => page.data);
     for (const data of chunks) this.#recoveryChars += data.length;
     for (const vehicleId of vehicleIds) this.#unsettled.add(vehicleId);
@@ -454,7 +503,6 @@ export class VehicleStates {
    */
   settle() {
     for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
-    for (const vehicleId of this.#drivingDirty) this.#unsettled.add(vehicleId);
     for (const vehicleId of this.#clocked.keys()) this.#unsettled.add(vehicleId);
     for (const vehicleId of this.#modelsDirty) this.#unsettled.add(vehicleId);
     const touched = new Set<number>();
@@ -477,7 +525,6 @@ export class VehicleStates {
     }
     this.#unsettled.clear();
     this.#dirty.clear();
-    this.#drivingDirty.clear();
     this.#clocked.clear();
     this.#modelsDirty.clear();
     this.#unjournaledSince = null;
@@ -500,6 +547,8 @@ export class VehicleStates {
     members.add(vehicleId);
   }
 }
+
+const ANOMALY_METRIC_OF = new Map(ANOMALY_RULES.map((rule) => [rule.id, rule.metric]));
 
 /** What the journal keeps of a vehicle whose episode state changed (health and risk go only for vehicles scored since). */
 const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleState> => ({ latest, rules, driving });
