@@ -89,11 +89,11 @@ function mergeLatest(state: VehicleState, event: TelemetryEvent): boolean {
 const freshPair = (): PairRecord => ({ ...emptyState(), alertId: null, cooldownUntil: 0 });
 
 /**
- * A vehicle's entry in a journal: parts of its state (`latest`, `rules` and `driving` whole when
- * its rule state changed beyond the clocks), and `clocks`, the pairs whose rule clock alone moved
- * where a replay cannot move it (rule id → newest event time evaluated).
+ * A vehicle's entry in a journal: parts of its state (`latest`, `rules` and `driving` whole when it
+ * came from another shard), `pairs`, the rule pairs whose episode state changed, and `clocks`, the
+ * pairs whose rule clock alone moved where a replay cannot move it (rule id → newest event time).
  */
-type JournalPart = Partial<VehicleState> & { clocks?: Record<string, number> };
+type JournalPart = Partial<VehicleState> & { pairs?: Record<string, PairRecord>; clocks?: Record<string, number> };
 /** A journal: each vehicle's part, and a batch's replay hints under HINTS. */
 type Journal = Record<string, JournalPart | ReplayHints>;
 
@@ -108,10 +108,10 @@ const replayable = (rule: RuleDef) => rule.enabled && rule.vehicleIds === null &
  *   the driving baselines and the clocks of the rules that read every vehicle (most rule steps move
  *   only a clock);
  * - a batch's other changes are the `journal` column of the batch's own row (`flushWithBatch`),
- *   committed with the alerts they decided: no row of their own, and none to delete later. A
- *   vehicle whose episode state changed journals its readings, rules and driving baselines whole;
- *   a clock a replay cannot move (a rule scoped to some vehicles, the predictive rules) goes as
- *   that number (`clocks`). The health models' state and risk of vehicles scored since the last
+ *   committed with the alerts they decided: no row of their own, and none to delete later. A rule
+ *   pair whose episode state changed is journaled as that pair (`pairs`); a clock a replay cannot
+ *   move (a rule scoped to some vehicles, the predictive rules) as that number (`clocks`); a
+ *   vehicle taken from another shard whole. The health models' state and risk of vehicles scored since the last
  *   journal ride along (set after the response, so with the next batch);
  * - what no batch carries within DEFERRED_WRITE_MS (a fleet gone quiet after its last scoring), and
  *   rule state changed outside a batch (a resolve), is a journal row after the newest batch (`flush`);
@@ -124,7 +124,10 @@ const replayable = (rule: RuleDef) => rule.enabled && rule.vehicleIds === null &
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
+  /** Vehicles whose whole state is journaled next (taken from another shard). */
   readonly #dirty = new Set<string>();
+  /** Vehicles whose rule pairs changed beyond the clock since they were last journaled: the rules. */
+  readonly #pairsDirty = new Map<string, Set<string>>();
   /** Vehicles whose newest state is in the journal, not yet in their page. */
   readonly #unsettled = new Set<string>();
   /** When the oldest change not yet in the pages was made (null: nothing to settle). */
@@ -179,9 +182,10 @@ export class VehicleStates {
     if (this.#unsettled.size || this.#recoveryChars) this.#unsettledSince = Date.now();
   }
 
-  /** A journal entry over the vehicle's state: its parts replace what they name, its clocks move the pairs' clocks forward. */
-  #apply(vehicleId: string, { clocks, ...parts }: JournalPart) {
-    const state = revive({ ...this.#vehicle(vehicleId), ...parts });
+  /** A journal entry over the vehicle's state: its parts and pairs replace what they name, its clocks move the pairs' clocks forward. */
+  #apply(vehicleId: string, { pairs, clocks, ...parts }: JournalPart) {
+    const current = this.#vehicle(vehicleId);
+    const state = revive({ ...current, ...parts, rules: { ...(parts.rules ?? current.rules), ...pairs } });
     this.#vehicles.set(vehicleId, state);
     for (const ruleId in clocks) {
       const pair = (state.rules[ruleId] ??= freshPair());
@@ -285,9 +289,14 @@ export class VehicleStates {
     return this.#vehicles.get(vehicleId)?.rules[ruleId] ?? freshPair();
   }
 
+  /** A pair's episode state changed (a signal, a resolve): journaled as that pair. */
   setPair(ruleId: string, vehicleId: string, pair: PairRecord) {
     this.#vehicle(vehicleId).rules[ruleId] = pair;
-    this.#touch(vehicleId);
+    let rules = this.#pairsDirty.get(vehicleId);
+    if (!rules) this.#pairsDirty.set(vehicleId, (rules = new Set()));
+    rules.add(ruleId);
+    this.#unsettled.add(vehicleId);
+    this.#unjournaledSince ??= Date.now();
   }
 
   /**
@@ -357,6 +366,7 @@ export class VehicleStates {
     for (const vehicleId of vehicleIds) {
       if (!this.#vehicles.delete(vehicleId)) continue;
       this.#dirty.delete(vehicleId);
+      this.#pairsDirty.delete(vehicleId);
       this.#clocked.delete(vehicleId);
       this.#drivers.delete(vehicleId);
       this.#modelsDirty.delete(vehicleId);
@@ -457,13 +467,18 @@ export class VehicleStates {
    */
   #takeChanges(withModels: boolean, hints: ReplayHints | null = null): string[] {
     const dirty = this.#dirty;
+    const changedPairs = this.#pairsDirty;
     const clocked = this.#clocked;
     const models = withModels ? this.#modelsDirty : new Set<string>();
-    const vehicleIds = new Set([...dirty, ...clocked.keys(), ...models]);
+    const vehicleIds = new Set([...dirty, ...changedPairs.keys(), ...clocked.keys(), ...models]);
     const chunks = this.#chunks(vehicleIds, hints, (state, vehicleId) => {
       const part: JournalPart = dirty.has(vehicleId) ? journaled(state) : {};
+      const pairs = changedPairs.get(vehicleId);
       const clocks = clocked.get(vehicleId);
-      if (clocks && !dirty.has(vehicleId)) part.clocks = Object.fromEntries(clocks);
+      if (!dirty.has(vehicleId)) {
+        if (pairs) part.pairs = Object.fromEntries([...pairs].map((ruleId) => [ruleId, state.rules[ruleId]!]));
+        if (clocks) part.clocks = Object.fromEntries(clocks);
+      }
       if (models.has(vehicleId)) {
         part.health = state.health;
         part.risk = state.risk;
@@ -471,6 +486,7 @@ export class VehicleStates {
       return part;
     });
     dirty.clear();
+    changedPairs.clear();
     clocked.clear();
     this.#unjournaledSince = null;
     if (withModels) {
@@ -503,7 +519,6 @@ export class VehicleStates {
    */
   settle() {
     for (const vehicleId of this.#dirty) this.#unsettled.add(vehicleId);
-    for (const vehicleId of this.#clocked.keys()) this.#unsettled.add(vehicleId);
     for (const vehicleId of this.#modelsDirty) this.#unsettled.add(vehicleId);
     const touched = new Set<number>();
     for (const vehicleId of this.#unsettled) {
@@ -525,6 +540,7 @@ export class VehicleStates {
     }
     this.#unsettled.clear();
     this.#dirty.clear();
+    this.#pairsDirty.clear();
     this.#clocked.clear();
     this.#modelsDirty.clear();
     this.#unjournaledSince = null;
@@ -550,7 +566,7 @@ export class VehicleStates {
 
 const ANOMALY_METRIC_OF = new Map(ANOMALY_RULES.map((rule) => [rule.id, rule.metric]));
 
-/** What the journal keeps of a vehicle whose episode state changed (health and risk go only for vehicles scored since). */
+/** What the journal keeps of a vehicle taken from another shard (health and risk go only for vehicles scored since). */
 const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleState> => ({ latest, rules, driving });
 
 /** The journal and the batches to replay are settled at once past this size: a new instance parses all of it before its first request. */

@@ -75,9 +75,11 @@ describe("vehicle state journal", () => {
       const states = new VehicleStates(sql);
       const first = ingest(sql, states, [{ vehicleId: "v", ts: 1, readings: { speedKph: 1 } }]);
       // Changes outside a batch (a resolve, say) are journal rows after the newest batch; each
-      // holds the whole rule-pass state of the vehicles it touched at that moment.
+      // holds the pairs changed at that moment, not the vehicle's whole state.
       states.setPair("rule", "v", { ...states.pair("rule", "v"), alertId: "alert-v" });
       states.flush();
+      const row = sql.exec<{ data: string }>("SELECT data FROM vehicle_state_journal").one().data;
+      expect(Object.keys(JSON.parse(row).v)).toEqual(["pairs"]);
       const second = ingest(sql, states, [
         { vehicleId: "v", ts: 2, readings: { speedKph: 2 } },
         { vehicleId: "w", ts: 2, readings: { speedKph: 5 } },
