@@ -282,6 +282,7 @@ export class VehicleStates {
 
   /** Before a batch's rule pass: its rules whose clocks a replay of the batch can move, so they are not journaled. */
   beginBatch(rules: RuleDef[]) {
+    this.#drivers.clear(); // only a batch notes them, and a batch that failed left them
     this.#replayRules = new Map([...rules, ...ANOMALY_RULES].filter(replayable).map((rule) => [rule.id, rule.metric]));
   }
 

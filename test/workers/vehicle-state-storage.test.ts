@@ -24,9 +24,14 @@ const pageSizes = (sql: SqlStorage) =>
 
 type Event = Parameters<VehicleStates["observe"]>[0];
 
-/** Takes a batch's events into the latest readings and stores its row as hub-ingest.ts does, with the journal the states hand over. */
+/** Takes a batch's events into the latest readings and stores its row (`storeBatch`). */
 function ingest(sql: SqlStorage, states: VehicleStates, events: Event[], room = Number.POSITIVE_INFINITY) {
   for (const event of events) states.observe(event);
+  return storeBatch(sql, states, events, room);
+}
+
+/** Stores a batch's row as hub-ingest.ts does: its events as sent, with the journal the states hand over. */
+function storeBatch(sql: SqlStorage, states: VehicleStates, events: Event[], room = Number.POSITIVE_INFINITY) {
   const stored = JSON.stringify(events);
   return states.flushWithBatch(
     (id, journal) =>
@@ -136,18 +141,7 @@ describe("vehicle state journal", () => {
       for (const event of events) states.observe(event);
       states.moveClock("speed-rule", "v", { ...states.pair("speed-rule", "v"), lastTs: 7 });
       states.moveClock("battery-rule", "v", { ...states.pair("battery-rule", "v"), lastTs: 5 });
-      const stored = JSON.stringify(events);
-      const id = states.flushWithBatch(
-        (batch, journal) =>
-          sql.exec(
-            "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, 'k', 0, 2, ?, ?)",
-            batch,
-            stored,
-            journal,
-          ),
-        Number.POSITIVE_INFINITY,
-        stored.length,
-      );
+      const id = storeBatch(sql, states, events);
       expect(journalOf(sql, id)).toEqual({ v: { clocks: { "speed-rule": 7, "battery-rule": 5 } } });
 
       const reloaded = new VehicleStates(sql);
@@ -172,18 +166,7 @@ describe("vehicle state journal", () => {
       const another = { vehicleId: "v", ts: 2, readings: {}, dtc: ["P0300"], dtcChange: "opened" as const };
       // The rule pass observes the full list; the batch stores the change as the vendor sent it.
       for (const event of [opened, another]) states.observe(full(event));
-      const stored = JSON.stringify([opened, another]);
-      states.flushWithBatch(
-        (batch, journal) =>
-          sql.exec(
-            "INSERT INTO ingested_batches (rowid, key, received_at, event_count, events, journal) VALUES (?, 'k', 0, 2, ?, ?)",
-            batch,
-            stored,
-            journal,
-          ),
-        Number.POSITIVE_INFINITY,
-        stored.length,
-      );
+      storeBatch(sql, states, [opened, another]);
       expect(states.latest("v")?.dtc).toEqual(["P0217", "P0300"]);
       expect(new VehicleStates(sql).latest("v")?.dtc).toEqual(["P0217", "P0300"]);
     });
