@@ -111,16 +111,17 @@ const replayable = (rule: RuleDef) => rule.enabled && rule.vehicleIds === null &
  *   committed with the alerts they decided: no row of their own, and none to delete later. A rule
  *   pair whose episode state changed is journaled as that pair (`pairs`); a clock a replay cannot
  *   move (a rule scoped to some vehicles, the predictive rules) as that number (`clocks`); a
- *   vehicle taken from another shard whole. The health models' state and risk of vehicles scored since the last
- *   journal ride along (set after the response, so with the next batch);
+ *   vehicle taken from another shard whole. The health models' state and risk of vehicles scored
+ *   since the last journal ride along (set after the response, so with the next batch);
  * - what no batch carries within DEFERRED_WRITE_MS (a fleet gone quiet after its last scoring), and
  *   rule state changed outside a batch (a resolve), is a journal row after the newest batch (`flush`);
- * - SETTLE_MS after the first change, or once the journal passes MAX_JOURNAL_CHARS, the alarm
- *   settles it into pages of many vehicles' states (`vehicle_state_pages`, up to PAGE_CHARS each:
- *   a settle writes a row per page it touches, where a row per vehicle every 10 minutes was still
- *   1/60 row per event at one reading every 10 s) and moves the cursor past the batches settled.
- * A new instance replays the batches past the cursor and the journal rows over the pages, in the
- * order they were written, so an eviction loses nothing the journal had.
+ * - SETTLE_MS after the first change, or once what a new instance would read passes
+ *   MAX_RECOVERY_CHARS, the alarm settles it into pages of many vehicles' states
+ *   (`vehicle_state_pages`, up to PAGE_CHARS each: a settle writes a row per page it touches, where
+ *   a row per vehicle every 10 minutes was still 1/60 row per event at one reading every 10 s) and
+ *   moves the cursor past the batches settled.
+ * A new instance replays the batches past the cursor, each with its journal and the journal rows
+ * after it, over the pages, in the order they were written: an eviction loses nothing they hold.
  */
 export class VehicleStates {
   readonly #vehicles = new Map<string, VehicleState>();
@@ -454,7 +455,8 @@ export class VehicleStates {
     const rules = this.#replayRules;
     this.#replayRules = new Map();
     const hints: ReplayHints = {};
-    const tenantRules = [...rules].filter(([id]) => !ANOMALY_METRIC_OF.has(id));
+    // The anomaly rules' clocks are always replayed, from the replayed driving's scores.
+    const tenantRules = [...rules].filter(([id]) => !ANOMALY_RULE_IDS.has(id));
     if (tenantRules.length) hints.rules = Object.fromEntries(tenantRules);
     if (this.#drivers.size) hints.drivers = Object.fromEntries(this.#drivers);
     this.#drivers.clear();
@@ -565,7 +567,7 @@ export class VehicleStates {
   }
 }
 
-const ANOMALY_METRIC_OF = new Map(ANOMALY_RULES.map((rule) => [rule.id, rule.metric]));
+const ANOMALY_RULE_IDS = new Set(ANOMALY_RULES.map((rule) => rule.id));
 
 /** What the journal keeps of a vehicle taken from another shard (health and risk go only for vehicles scored since). */
 const journaled = ({ latest, rules, driving }: VehicleState): Partial<VehicleState> => ({ latest, rules, driving });
