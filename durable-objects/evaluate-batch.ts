@@ -20,7 +20,8 @@ import { carriesDriving } from "./driving-anomalies";
 import { observeBatch } from "./batch-replay";
 import { evaluateGeofences } from "./geofence-rules";
 import { isTimedKind, type OfflineWatch } from "./offline-watch";
-import type { PairRecord, VehicleStates } from "./vehicle-states";
+import type { PairRecord } from "./vehicle-state-shape";
+import type { VehicleStates } from "./vehicle-states";
 
 export interface BatchContext {
   rules: RuleDef[];

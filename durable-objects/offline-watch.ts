@@ -1,6 +1,7 @@
 import { appliesTo, RULE_KIND_DEFAULTS, type RuleDef, type Signal } from "../worker/domain/rule-engine";
 import type { TelemetryEvent } from "../worker/domain/telemetry";
-import type { LatestReadings, PairRecord, VehicleStates } from "./vehicle-states";
+import type { LatestReadings, PairRecord } from "./vehicle-state-shape";
+import type { VehicleStates } from "./vehicle-states";
 
 /**
  * Silence of a vehicle (`offline` rules), and time inside a geofence (`dwell` rules). The object

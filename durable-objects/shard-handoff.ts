@@ -11,7 +11,8 @@ import type { VehicleRef } from "./hub-ports";
 import type { OfflineWatch } from "./offline-watch";
 import type { RelayedEvent } from "./shard-relay";
 import { shardOf } from "./shards";
-import type { VehicleState, VehicleStates } from "./vehicle-states";
+import type { VehicleState } from "./vehicle-state-shape";
+import type { VehicleStates } from "./vehicle-states";
 
 /** `meta` key: the count the last change handed this object (its routing and ownership follow it, not D1's copy). */
 export const HANDED_COUNT = "shardCount";
